@@ -1,0 +1,357 @@
+//! Strict JSON in, canonical JSON (RFC 8785) out.
+//!
+//! Everything soc2 hashes passes through here. Input is checked before it is typed:
+//! duplicate keys, floats, integers beyond ±(2^53 − 1) and strings not in Unicode NFC are
+//! rejected with the line, column and path of the offending value (serde_json alone would
+//! keep the last duplicate, and the canonicaliser would silently round large integers).
+//! Output is RFC 8785 (JCS) canonical bytes, produced by `serde_json_canonicalizer`.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use unicode_normalization::{IsNormalized, is_nfc_quick};
+
+use crate::model::MAX_SAFE_INTEGER;
+
+/// A JSON document that is malformed or does not fit the model.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct JsonError {
+    /// The file (or other source) the document came from, when known.
+    pub source_name: Option<String>,
+    /// 1-based line of the error (0 when the error is not tied to a position).
+    pub line: usize,
+    /// 1-based column of the error (0 when not tied to a position).
+    pub column: usize,
+    /// Path of the offending field, e.g. `payload.access_review.accounts[3].decision`
+    /// (`.` for the whole document).
+    pub path: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(name) = &self.source_name {
+            write!(f, "{name}:")?;
+        }
+        if self.line > 0 {
+            write!(f, "{}:{}: ", self.line, self.column)?;
+        } else if self.source_name.is_some() {
+            f.write_str(" ")?;
+        }
+        write!(f, "field `{}`: {}", self.path, self.reason)
+    }
+}
+
+impl JsonError {
+    /// Attaches the name of the file the document was read from.
+    pub fn in_source(mut self, name: impl Into<String>) -> Self {
+        self.source_name = Some(name.into());
+        self
+    }
+
+    fn without_position(path: String, reason: String) -> Self {
+        JsonError {
+            source_name: None,
+            line: 0,
+            column: 0,
+            path,
+            reason,
+        }
+    }
+}
+
+/// Parses a JSON document into `T` with every strictness check of the model.
+pub fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    check_strict(text)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = display_path(&e.path().to_string());
+        let inner = e.into_inner();
+        JsonError {
+            source_name: None,
+            line: inner.line(),
+            column: inner.column(),
+            path,
+            reason: strip_position(&inner.to_string()),
+        }
+    })?;
+    de.end().map_err(|e| from_serde_json(&e, "."))?;
+    Ok(value)
+}
+
+/// Parses JSON bytes (which must be UTF-8) into `T`; see [`from_json_str`].
+pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        JsonError::without_position(".".into(), format!("not UTF-8 at byte {}", e.valid_up_to()))
+    })?;
+    from_json_str(text)
+}
+
+/// Serialises `value` to its RFC 8785 canonical bytes, after checking that it contains no
+/// float, no integer beyond ±(2^53 − 1) and no string that is not NFC.
+pub fn to_canonical_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JsonError> {
+    let v = serde_json::to_value(value)
+        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))?;
+    check_value(&v, &mut String::new())?;
+    serde_json_canonicalizer::to_vec(&v)
+        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))
+}
+
+/// Serialises `value` to canonical JSON text; see [`to_canonical_vec`].
+pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
+    let bytes = to_canonical_vec(value)?;
+    // The canonicaliser writes UTF-8 only.
+    String::from_utf8(bytes).map_err(|e| JsonError::without_position(".".into(), e.to_string()))
+}
+
+/// Serialises `value` for people: keys sorted as in the canonical form, two-space
+/// indentation, a final newline. Parsing the result gives `value` back.
+pub fn to_pretty_string<T: Serialize + ?Sized>(value: &T) -> Result<String, JsonError> {
+    let v = serde_json::to_value(value)
+        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))?;
+    check_value(&v, &mut String::new())?;
+    // serde_json's map is a BTreeMap (no `preserve_order`), so keys come out sorted.
+    let mut s = serde_json::to_string_pretty(&v)
+        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn from_serde_json(e: &serde_json::Error, path: &str) -> JsonError {
+    JsonError {
+        source_name: None,
+        line: e.line(),
+        column: e.column(),
+        path: path.to_owned(),
+        reason: strip_position(&e.to_string()),
+    }
+}
+
+/// serde_json appends " at line L column C" to messages; the position has its own fields.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+fn display_path(p: &str) -> String {
+    if p.is_empty() {
+        ".".to_owned()
+    } else {
+        p.to_owned()
+    }
+}
+
+fn check_value(v: &Value, path: &mut String) -> Result<(), JsonError> {
+    let fail =
+        |path: &str, reason: String| Err(JsonError::without_position(display_path(path), reason));
+    match v {
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                if i.unsigned_abs() > MAX_SAFE_INTEGER {
+                    return fail(path, format!("integer {i} is outside ±(2^53 - 1)"));
+                }
+            } else if let Some(u) = n.as_u64() {
+                if u > MAX_SAFE_INTEGER {
+                    return fail(path, format!("integer {u} is outside ±(2^53 - 1)"));
+                }
+            } else {
+                return fail(path, format!("floating-point number {n} is not allowed"));
+            }
+        }
+        Value::String(s) => {
+            if !is_nfc(s) {
+                return fail(path, "string is not in Unicode NFC".into());
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_value(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                if !is_nfc(k) {
+                    return fail(path, "key is not in Unicode NFC".into());
+                }
+                check_value(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Null | Value::Bool(_) => {}
+    }
+    Ok(())
+}
+
+fn is_nfc(s: &str) -> bool {
+    match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => true,
+        IsNormalized::No => false,
+        IsNormalized::Maybe => unicode_normalization::is_nfc(s),
+    }
+}
+
+/// First pass over the raw text: a visitor that walks every value, with its path, and
+/// rejects what serde's derived deserialisers would let through.
+fn check_strict(text: &str) -> Result<(), JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let path = std::cell::RefCell::new(String::new());
+    let res = StrictSeed { path: &path }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    res.map_err(|e| {
+        // A custom error carries "<path>\u{0}<reason>"; syntax errors carry neither.
+        let msg = strip_position(&e.to_string());
+        let (p, reason) = match msg.split_once('\u{0}') {
+            Some((p, r)) => (display_path(p), r.to_owned()),
+            None => (display_path(&path.borrow()), msg),
+        };
+        JsonError {
+            source_name: None,
+            line: e.line(),
+            column: e.column(),
+            path: p,
+            reason,
+        }
+    })
+}
+
+struct StrictSeed<'a> {
+    path: &'a std::cell::RefCell<String>,
+}
+
+impl StrictSeed<'_> {
+    fn error<E: de::Error>(&self, reason: impl fmt::Display) -> E {
+        E::custom(format_args!("{}\u{0}{reason}", self.path.borrow()))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for StrictSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StrictSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        if v.unsigned_abs() > MAX_SAFE_INTEGER {
+            return Err(self.error(format_args!("integer {v} is outside ±(2^53 - 1)")));
+        }
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        if v > MAX_SAFE_INTEGER {
+            return Err(self.error(format_args!("integer {v} is outside ±(2^53 - 1)")));
+        }
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        Err(self.error(format_args!("floating-point number {v} is not allowed")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        if !is_nfc(v) {
+            return Err(self.error("string is not in Unicode NFC"));
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        loop {
+            let len = self.path.borrow().len();
+            self.path.borrow_mut().push_str(&format!("[{i}]"));
+            let more = seq.next_element_seed(StrictSeed { path: self.path })?;
+            self.path.borrow_mut().truncate(len);
+            if more.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let len = self.path.borrow().len();
+            {
+                let mut p = self.path.borrow_mut();
+                if !p.is_empty() {
+                    p.push('.');
+                }
+                p.push_str(&key);
+            }
+            if !is_nfc(&key) {
+                return Err(self.error("key is not in Unicode NFC"));
+            }
+            if !seen.insert(key) {
+                return Err(self.error("duplicate key"));
+            }
+            map.next_value_seed(StrictSeed { path: self.path })?;
+            self.path.borrow_mut().truncate(len);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_what_serde_would_accept() {
+        let dup = from_json_str::<Value>("{\n \"a\": 1,\n \"a\": 2\n}").unwrap_err();
+        assert_eq!((dup.path.as_str(), dup.line), ("a", 3));
+        assert!(dup.reason.contains("duplicate"), "{dup}");
+
+        let float = from_json_str::<Value>(r#"{"x": [1, 2.5]}"#).unwrap_err();
+        assert_eq!(float.path, "x[1]");
+        assert!(float.reason.contains("floating-point"), "{float}");
+
+        let big = from_json_str::<Value>(r#"{"n": 9007199254740992}"#).unwrap_err();
+        assert_eq!(big.path, "n");
+
+        let ok = from_json_str::<Value>(r#"{"n": 9007199254740991, "m": -9007199254740991}"#);
+        assert!(ok.is_ok());
+
+        // "e" followed by a combining acute accent is the NFD spelling of "é".
+        let nfd = from_json_str::<Value>("{\"name\": \"Rene\u{301}\"}").unwrap_err();
+        assert_eq!(nfd.path, "name");
+        assert!(nfd.reason.contains("NFC"));
+    }
+
+    #[test]
+    fn canonical_output_refuses_unsafe_integers() {
+        let err = to_canonical_vec(&serde_json::json!({"n": 1u64 << 60})).unwrap_err();
+        assert_eq!(err.path, "n");
+    }
+}

@@ -1,0 +1,23 @@
+//! # soc2-core
+//!
+//! The domain logic of soc2: it turns the evidence a company already has into proof an
+//! auditor can check.
+//!
+//! Where to start:
+//! - [`model`]: the typed SOC 2 model — [`model::Criterion`] (the 61 Trust Services
+//!   Criteria), [`model::Control`], [`model::Evidence`] with its typed
+//!   [`model::Payload`], [`model::AuditPeriod`] and [`model::AuditFinding`] (an audit
+//!   "exception").
+//! - [`json`]: parse documents with [`json::from_json_str`], which applies every rule the
+//!   hashed form depends on, and write them with [`json::to_canonical_vec`] (RFC 8785).
+//! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
+//!
+//! All fallible functions return [`Error`], whose variants name the file, line, field or
+//! record at fault.
+
+pub mod error;
+pub mod json;
+pub mod model;
+pub mod schema;
+
+pub use error::{Error, Result};

@@ -1,0 +1,814 @@
+//! Evidence: an envelope (what, when, who collected it, from where, with which files)
+//! around a typed payload.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::common::Sha256Digest;
+use super::control::ControlId;
+use super::time::{Date, Timestamp};
+
+/// One piece of evidence, as recorded in the locker.
+///
+/// `observed_at` is when the fact held, `collected_at` when it was gathered: an access
+/// review performed on 2026-03-28 and uploaded in April is Q1 evidence. Evaluation goes
+/// by `observed_at` only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Controls this evidence supports (may be empty: evaluation also selects by kind).
+    #[serde(default)]
+    pub controls: Vec<ControlId>,
+    /// When the fact held.
+    pub observed_at: Timestamp,
+    /// When the evidence was gathered.
+    pub collected_at: Timestamp,
+    /// Who or what gathered it: the first link of the chain of custody.
+    pub collector: Collector,
+    /// The system the evidence describes or was exported from (`github`, `okta`, `aws`, ...).
+    pub source: String,
+    /// Files that back the evidence, stored by content hash.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// The typed content.
+    pub payload: Payload,
+}
+
+impl Evidence {
+    /// The payload's kind.
+    pub fn kind(&self) -> EvidenceKind {
+        self.payload.kind()
+    }
+}
+
+/// Who or what gathered a piece of evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Collector {
+    /// An automated collector.
+    Tool {
+        /// Tool name, e.g. `soc2-github-collector`.
+        name: String,
+        /// Tool version, e.g. `1.4.2`.
+        version: String,
+    },
+    /// A person who gathered or uploaded it by hand.
+    Person {
+        /// Person id (usually an e-mail address).
+        id: String,
+    },
+}
+
+/// A file backing a piece of evidence, stored in the locker under its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    /// SHA-256 of the content.
+    pub sha256: Sha256Digest,
+    /// Size in bytes.
+    pub size: u64,
+    /// IANA media type, e.g. `text/csv`.
+    pub media_type: String,
+    /// The file's original name (informational; never used as a path).
+    pub file_name: String,
+}
+
+macro_rules! payloads {
+    ($( $(#[$doc:meta])* $variant:ident ( $ty:ident ) = $name:literal ),+ $(,)?) => {
+        /// The typed content of a piece of evidence, one variant per kind.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        pub enum Payload {
+            $( $(#[$doc])* $variant($ty), )+
+        }
+
+        /// The kind of a payload, without its content.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum EvidenceKind {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Payload {
+            /// This payload's kind.
+            pub fn kind(&self) -> EvidenceKind {
+                match self {
+                    $( Payload::$variant(_) => EvidenceKind::$variant, )+
+                }
+            }
+        }
+
+        impl EvidenceKind {
+            /// Every kind.
+            pub const ALL: &'static [EvidenceKind] = &[ $( EvidenceKind::$variant, )+ ];
+
+            /// The snake_case name used in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( EvidenceKind::$variant => $name, )+
+                }
+            }
+        }
+
+        impl std::str::FromStr for EvidenceKind {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $( $name => Ok(EvidenceKind::$variant), )+
+                    _ => Err(format!("unknown evidence kind {s:?}")),
+                }
+            }
+        }
+
+        impl std::fmt::Display for EvidenceKind {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+payloads! {
+    /// A periodic review of who has access to a system.
+    AccessReview(AccessReview) = "access_review",
+    /// The accounts of a system at a point in time.
+    UserList(UserList) = "user_list",
+    /// A policy document and its approval.
+    PolicyDocument(PolicyDocument) = "policy_document",
+    /// A person's acknowledgement of a policy.
+    PolicyAcknowledgement(PolicyAcknowledgement) = "policy_acknowledgement",
+    /// The devices an MDM knows, with their security settings.
+    DeviceInventory(DeviceInventory) = "device_inventory",
+    /// Branch protection settings of a repository branch.
+    BranchProtection(BranchProtection) = "branch_protection",
+    /// One merged (or closed) change, with its reviews.
+    ChangeRecord(ChangeRecord) = "change_record",
+    /// A background check of one person.
+    BackgroundCheck(BackgroundCheck) = "background_check",
+    /// One person's completion of a training course.
+    TrainingCompletion(TrainingCompletion) = "training_completion",
+    /// Where a system's logs go and how long they are kept.
+    LoggingConfiguration(LoggingConfiguration) = "logging_configuration",
+    /// An alert on a class of security events.
+    AlertRule(AlertRule) = "alert_rule",
+    /// A security assessment of one vendor.
+    VendorAssessment(VendorAssessment) = "vendor_assessment",
+    /// The incident-response plan.
+    IncidentResponsePlan(IncidentResponsePlan) = "incident_response_plan",
+    /// A tabletop exercise or simulated incident that tested the plan.
+    TabletopExercise(TabletopExercise) = "tabletop_exercise",
+    /// The risk register, with its review and approval.
+    RiskRegister(RiskRegister) = "risk_register",
+    /// The people of the company, with their employment dates.
+    Roster(Roster) = "roster",
+    /// Any other file or note.
+    Note(Note) = "note",
+}
+
+/// A decision taken on one account during an access review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// Access confirmed as appropriate.
+    Keep,
+    /// Access to be removed.
+    Revoke,
+    /// Access to be reduced or changed.
+    Modify,
+}
+
+/// One account as judged in an access review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewedAccount {
+    /// The account's id in the system (login, user name, ARN, ...).
+    pub account: String,
+    /// The person it belongs to, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// The reviewer's decision.
+    pub decision: ReviewDecision,
+    /// When a revoke or modify was carried out (absent while still pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actioned_at: Option<Timestamp>,
+    /// Why, in the reviewer's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A review of who has access to a system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessReview {
+    /// The system reviewed (`aws-prod`, `github`, `okta`, ...).
+    pub system: String,
+    /// Who performed the review.
+    pub reviewer: String,
+    /// Every account the review covered.
+    pub accounts: Vec<ReviewedAccount>,
+}
+
+/// Whether an account can be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    /// Can sign in.
+    Active,
+    /// Exists, but cannot sign in (suspended, locked, deprovisioned pending deletion).
+    Suspended,
+    /// Invited or staged; not yet used.
+    Provisioned,
+}
+
+/// One account in a system's user list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Account id in the system (login, user name, ARN, ...).
+    pub account: String,
+    /// The person it belongs to, if known (e-mail or roster id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// Whether it can be used.
+    pub status: AccountStatus,
+    /// Administrative or otherwise privileged access.
+    #[serde(default)]
+    pub privileged: bool,
+    /// Whether multi-factor authentication is enforced (absent if the export does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<bool>,
+    /// Roles, groups or permission sets held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// When the account was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Last sign-in or credential use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// The accounts of a system at `observed_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserList {
+    /// The system listed.
+    pub system: String,
+    /// Every account.
+    pub accounts: Vec<Account>,
+}
+
+/// A security policy and its approval.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    /// The policy's name, e.g. `Access Control Policy`.
+    pub name: String,
+    /// Its version label.
+    pub version: String,
+    /// SHA-256 of the approved text (usually also an attachment).
+    pub content_sha256: Sha256Digest,
+    /// Who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// When it was approved (absent: not approved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_on: Option<Date>,
+    /// When it is next due for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_review_on: Option<Date>,
+}
+
+/// A person's acknowledgement of a policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyAcknowledgement {
+    /// Who acknowledged.
+    pub person: String,
+    /// The policy's name.
+    pub policy: String,
+    /// The version acknowledged.
+    pub policy_version: String,
+    /// When.
+    pub acknowledged_at: Timestamp,
+}
+
+/// Operating system family of a device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    /// Apple macOS.
+    Macos,
+    /// Microsoft Windows.
+    Windows,
+    /// Linux distributions.
+    Linux,
+    /// Apple iOS and iPadOS.
+    Ios,
+    /// Android.
+    Android,
+    /// ChromeOS.
+    Chromeos,
+    /// Anything else.
+    Other,
+}
+
+/// One device with its security posture. Settings an export does not report are absent,
+/// and evaluation treats them as not shown (a deviation), never as compliant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    /// The MDM's device id (or serial number).
+    pub device_id: String,
+    /// Serial number, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial_number: Option<String>,
+    /// The person it is assigned to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// OS family.
+    pub platform: Platform,
+    /// OS version string as reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+    /// Full-disk encryption on (FileVault, BitLocker, LUKS...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disk_encrypted: Option<bool>,
+    /// Minutes of inactivity before the screen locks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_lock_minutes: Option<u32>,
+    /// Automatic OS updates enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_updates: Option<bool>,
+    /// Enrolled in MDM (so settings can be enforced and the device wiped).
+    pub mdm_enrolled: bool,
+    /// Last time the device reported to the MDM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_check_in: Option<Timestamp>,
+}
+
+/// The devices an MDM (or inventory) knows at `observed_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceInventory {
+    /// The MDM or inventory product (`jamf`, `fleet`, `intune`, ...).
+    pub mdm: String,
+    /// Every device.
+    pub devices: Vec<Device>,
+}
+
+/// Branch protection settings (GitHub branch protection or rulesets, GitLab protected
+/// branches).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BranchProtection {
+    /// Repository, `owner/name`.
+    pub repository: String,
+    /// Protected branch or pattern.
+    pub branch: String,
+    /// Whether any protection is in force (a 404 "Branch not protected" is `false`).
+    pub protected: bool,
+    /// Approving reviews required before merge (0: none).
+    pub required_approvals: u32,
+    /// Whether new commits dismiss earlier approvals.
+    #[serde(default)]
+    pub dismiss_stale_reviews: bool,
+    /// Whether code owners must approve.
+    #[serde(default)]
+    pub require_code_owner_review: bool,
+    /// Whether the most recent push must be approved by someone other than its pusher.
+    #[serde(default)]
+    pub require_last_push_approval: bool,
+    /// Whether the rules bind administrators too.
+    pub applies_to_admins: bool,
+    /// Whether force pushes are allowed.
+    #[serde(default)]
+    pub allow_force_pushes: bool,
+    /// Whether the branch can be deleted.
+    #[serde(default)]
+    pub allow_deletions: bool,
+    /// Status checks that must pass.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_status_checks: Vec<String>,
+}
+
+/// The state of one review of a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    /// Approved.
+    Approved,
+    /// Changes requested.
+    ChangesRequested,
+    /// Comment only.
+    Commented,
+    /// An approval later dismissed.
+    Dismissed,
+    /// Started, not submitted.
+    Pending,
+}
+
+/// One review of a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeReview {
+    /// Who reviewed.
+    pub reviewer: String,
+    /// The outcome.
+    pub state: ReviewState,
+    /// When it was submitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<Timestamp>,
+    /// The commit the review applied to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+/// One change (pull or merge request) with its reviews.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRecord {
+    /// Repository, `owner/name`.
+    pub repository: String,
+    /// Pull or merge request number.
+    pub number: u64,
+    /// Its title.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// Who wrote the change.
+    pub author: String,
+    /// The branch merged into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_branch: Option<String>,
+    /// Who merged it (absent if not merged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_by: Option<String>,
+    /// When it was merged (absent if not merged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_at: Option<Timestamp>,
+    /// The commit at the head of the change when merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_commit: Option<String>,
+    /// The merge commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_commit: Option<String>,
+    /// Every review submitted.
+    #[serde(default)]
+    pub reviews: Vec<ChangeReview>,
+}
+
+/// Outcome of a background check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BackgroundCheckStatus {
+    /// Not finished.
+    Pending,
+    /// Finished with nothing to consider.
+    Clear,
+    /// Finished with findings that were adjudicated (engaged or not).
+    Consider,
+    /// Paused by the provider (e.g. waiting for the candidate).
+    Suspended,
+    /// Disputed by the candidate.
+    Disputed,
+    /// Cancelled before completion.
+    Canceled,
+}
+
+/// A background check of one person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundCheck {
+    /// Who was checked.
+    pub person: String,
+    /// The provider (`checkr`, `goodhire`, ...).
+    pub provider: String,
+    /// The provider's report id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
+    /// Outcome.
+    pub status: BackgroundCheckStatus,
+    /// When the check was completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
+}
+
+/// Completion state of a training enrolment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingStatus {
+    /// Completed (and passed, where there is a test).
+    Completed,
+    /// Started, not finished.
+    InProgress,
+    /// Not started.
+    NotStarted,
+    /// Past its due date without completion.
+    PastDue,
+}
+
+/// One person's training enrolment or completion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingCompletion {
+    /// Who.
+    pub person: String,
+    /// The course or module.
+    pub course: String,
+    /// The state of the enrolment.
+    pub status: TrainingStatus,
+    /// When it was completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
+}
+
+/// Where one system's logs go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoggingConfiguration {
+    /// The system whose logs these are.
+    pub system: String,
+    /// The central destination (SIEM, log archive), absent if logs stay local.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// Whether logging is on.
+    pub enabled: bool,
+    /// Days logs are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
+    /// Whether log files are integrity-protected (e.g. CloudTrail log file validation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integrity_validation: Option<bool>,
+}
+
+/// The class of security events an alert watches for.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EventClass {
+    /// Repeated failed sign-ins.
+    FailedLogins,
+    /// Privilege escalation (new admins, policy changes granting rights).
+    PrivilegeEscalation,
+    /// Security-relevant configuration changes.
+    ConfigurationChange,
+    /// Unusual access to data.
+    DataAccessAnomaly,
+    /// Anything else.
+    Other,
+}
+
+/// An alert on a class of security events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRule {
+    /// The rule's name in its system.
+    pub name: String,
+    /// The system it watches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    /// What it watches for.
+    pub event_class: EventClass,
+    /// Whether it is switched on.
+    pub enabled: bool,
+    /// Who is notified (people, on-call rotations, channels, topics).
+    #[serde(default)]
+    pub notify: Vec<String>,
+}
+
+/// How much a vendor matters to the service.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VendorCriticality {
+    /// No customer data, easily replaced.
+    Low,
+    /// Some data or some dependency.
+    Medium,
+    /// Customer data or a hard dependency.
+    High,
+    /// The service cannot run or keep its commitments without it.
+    Critical,
+}
+
+/// The kind of third-party assurance a vendor provided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssuranceKind {
+    /// SOC 2 Type II report.
+    Soc2Type2,
+    /// SOC 2 Type I report.
+    Soc2Type1,
+    /// ISO/IEC 27001 certificate.
+    Iso27001,
+    /// PCI DSS attestation.
+    PciDss,
+    /// A security questionnaire answered by the vendor.
+    Questionnaire,
+    /// Any other assurance.
+    Other,
+}
+
+/// A security report or certification a vendor provided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityReport {
+    /// What kind.
+    pub kind: AssuranceKind,
+    /// When it was issued (or the end of the period it covers).
+    pub issued_on: Date,
+}
+
+/// A security assessment of one vendor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorAssessment {
+    /// The vendor.
+    pub vendor: String,
+    /// The kinds of data shared with it.
+    #[serde(default)]
+    pub data_shared: Vec<String>,
+    /// How much it matters.
+    pub criticality: VendorCriticality,
+    /// The assurance it provided, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_report: Option<SecurityReport>,
+    /// Whether the contract has security and breach-notification terms.
+    pub contract_security_terms: bool,
+    /// When this review was done.
+    pub reviewed_on: Date,
+    /// Who did it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+}
+
+/// The incident-response plan and what it covers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentResponsePlan {
+    /// Version label.
+    pub version: String,
+    /// SHA-256 of the plan's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sha256: Option<Sha256Digest>,
+    /// Who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// When it was approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_on: Option<Date>,
+    /// The severity levels it defines (e.g. SEV1..SEV4).
+    #[serde(default)]
+    pub severity_levels: Vec<String>,
+    /// The response roles it defines (incident commander, communications lead, ...).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Whether it gives containment, eradication and recovery procedures.
+    pub has_procedures: bool,
+    /// Whether it gives internal and external communication steps or templates.
+    pub has_communications: bool,
+    /// Whether it requires a post-incident review.
+    pub has_post_incident_review: bool,
+}
+
+/// A tabletop exercise or simulated incident.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TabletopExercise {
+    /// The scenario played.
+    pub scenario: String,
+    /// When it took place.
+    pub performed_on: Date,
+    /// Who took part.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    /// What it found, and follow-up actions.
+    #[serde(default)]
+    pub findings: Vec<String>,
+}
+
+/// A five-point rating of likelihood or impact.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// Very low.
+    VeryLow,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Very high.
+    VeryHigh,
+}
+
+/// How a risk is handled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskTreatment {
+    /// Reduce it with controls.
+    Mitigate,
+    /// Live with it, by a recorded decision.
+    Accept,
+    /// Shift it (insurance, contract).
+    Transfer,
+    /// Stop the activity that causes it.
+    Avoid,
+}
+
+/// One entry of the risk register.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    /// The register's id for it.
+    pub id: String,
+    /// The threat (data breach, unauthorised access, outage, ...).
+    pub threat: String,
+    /// How likely (absent: not assessed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<RiskLevel>,
+    /// How bad (absent: not assessed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<RiskLevel>,
+    /// How it is handled (absent: no decision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment: Option<RiskTreatment>,
+    /// The controls or actions that carry out the treatment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub treatment_plan: String,
+    /// Who owns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// The risk register at `observed_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskRegister {
+    /// Every risk.
+    pub risks: Vec<Risk>,
+    /// When it was last reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_on: Option<Date>,
+    /// Who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// When it was approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_on: Option<Date>,
+}
+
+/// How a person works for the company.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmploymentType {
+    /// Employee.
+    Employee,
+    /// Contractor.
+    Contractor,
+    /// Intern.
+    Intern,
+}
+
+/// One person on the roster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Stable id, usually the work e-mail address; accounts and devices refer to it.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// How they work for the company.
+    pub employment_type: EmploymentType,
+    /// First day.
+    pub start_date: Date,
+    /// Last day (absent while employed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Date>,
+    /// Whether they have access to in-scope systems.
+    pub in_scope: bool,
+}
+
+/// The company's people at `observed_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Roster {
+    /// Everyone, including people who have left.
+    pub people: Vec<Person>,
+}
+
+/// A file or note that fits no other kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// A title.
+    pub title: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body: String,
+}
