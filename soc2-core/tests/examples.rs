@@ -13,7 +13,7 @@ fn examples_dir() -> PathBuf {
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut files: Vec<PathBuf> = fs_err::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -28,7 +28,7 @@ fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
 ) -> usize {
     let files = json_files(&examples_dir().join(folder));
     for path in &files {
-        let text = std::fs::read_to_string(path).unwrap();
+        let text = fs_err::read_to_string(path).unwrap();
         let value: T = from_json_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(
             to_pretty_string(&value).unwrap(),
@@ -71,7 +71,7 @@ fn every_payload_kind_has_an_example() {
     let mut kinds: Vec<String> = json_files(&examples_dir().join("evidence"))
         .iter()
         .map(|p| {
-            let e: Evidence = from_json_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            let e: Evidence = from_json_str(&fs_err::read_to_string(p).unwrap()).unwrap();
             assert_eq!(p.file_stem().unwrap().to_str().unwrap(), e.kind().as_str());
             e.kind().as_str().to_owned()
         })
@@ -89,7 +89,7 @@ fn every_payload_kind_has_an_example() {
 fn invalid_evidence_is_rejected_naming_the_field() {
     let dir = examples_dir().join("invalid");
     let expected: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected_fields.json")).unwrap())
+        serde_json::from_str(&fs_err::read_to_string(dir.join("expected_fields.json")).unwrap())
             .unwrap();
     let mut checked = 0;
     for path in json_files(&dir) {
@@ -100,7 +100,7 @@ fn invalid_evidence_is_rejected_naming_the_field() {
         let want = expected
             .get(&stem)
             .unwrap_or_else(|| panic!("{stem} has no expected field"));
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = fs_err::read_to_string(&path).unwrap();
         let err = from_json_str::<Evidence>(&text).expect_err(&stem);
         assert_eq!(&err.path, want, "{stem}: {err}");
         assert!(err.line > 0, "{stem}: error has no line: {err}");

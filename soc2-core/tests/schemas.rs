@@ -19,22 +19,22 @@ fn committed_schemas_match_the_models() {
         text.push('\n');
         let path = dir.join(&file);
         expected_files.push(file);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        let current = fs_err::read_to_string(&path).unwrap_or_default();
         if current != text {
             if update {
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(&path, &text).unwrap();
+                fs_err::create_dir_all(&dir).unwrap();
+                fs_err::write(&path, &text).unwrap();
             } else {
                 drifted.push(path.display().to_string());
             }
         }
     }
     // A schema file whose model was removed is drift too.
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    for entry in fs_err::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         if name.ends_with(".schema.json") && !expected_files.contains(&name) {
             if update {
-                std::fs::remove_file(dir.join(&name)).unwrap();
+                fs_err::remove_file(dir.join(&name)).unwrap();
             } else {
                 drifted.push(format!("{name} (no model generates it)"));
             }
