@@ -15,6 +15,9 @@
 //! All fallible functions return [`Error`], whose variants name the file, line, field or
 //! record at fault.
 
+// Library code reports failures as typed errors; tests may unwrap.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
 pub mod error;
 pub mod json;
 pub mod model;
