@@ -56,9 +56,7 @@ fn main() -> ExitCode {
 fn read_input(path: &PathBuf) -> Result<String, String> {
     if path.as_os_str() == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| format!("<stdin>: {e}"))?;
+        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("<stdin>: {e}"))?;
         Ok(s)
     } else {
         fs_err::read_to_string(path).map_err(|e| e.to_string())
@@ -93,22 +91,13 @@ fn validate(kind: DocKind, files: &[PathBuf]) -> ExitCode {
             }
         }
     }
-    if invalid {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn criteria(ids: &[String]) -> ExitCode {
     if ids.is_empty() {
         for c in Criterion::all() {
-            println!(
-                "{:<6} {:<22} {}",
-                c.id(),
-                format!("{:?}", c.category()),
-                c.title()
-            );
+            println!("{:<6} {:<22} {}", c.id(), format!("{:?}", c.category()), c.title());
         }
         return ExitCode::SUCCESS;
     }
@@ -122,9 +111,5 @@ fn criteria(ids: &[String]) -> ExitCode {
             }
         }
     }
-    if bad {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if bad { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

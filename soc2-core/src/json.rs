@@ -53,13 +53,7 @@ impl JsonError {
     }
 
     fn without_position(path: String, reason: String) -> Self {
-        JsonError {
-            source_name: None,
-            line: 0,
-            column: 0,
-            path,
-            reason,
-        }
+        JsonError { source_name: None, line: 0, column: 0, path, reason }
     }
 }
 
@@ -139,11 +133,7 @@ fn strip_position(msg: &str) -> String {
 }
 
 fn display_path(p: &str) -> String {
-    if p.is_empty() {
-        ".".to_owned()
-    } else {
-        p.to_owned()
-    }
+    if p.is_empty() { ".".to_owned() } else { p.to_owned() }
 }
 
 fn check_value(v: &Value, path: &mut String) -> Result<(), JsonError> {
@@ -208,9 +198,7 @@ fn is_nfc(s: &str) -> bool {
 fn check_strict(text: &str) -> Result<(), JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let path = std::cell::RefCell::new(String::new());
-    let res = StrictSeed { path: &path }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
+    let res = StrictSeed { path: &path }.deserialize(&mut de).and_then(|()| de.end());
     res.map_err(|e| {
         // A custom error carries "<path>\u{0}<reason>"; syntax errors carry neither.
         let msg = strip_position(&e.to_string());
@@ -218,13 +206,7 @@ fn check_strict(text: &str) -> Result<(), JsonError> {
             Some((p, r)) => (display_path(p), r.to_owned()),
             None => (display_path(&path.borrow()), msg),
         };
-        JsonError {
-            source_name: None,
-            line: e.line(),
-            column: e.column(),
-            path: p,
-            reason,
-        }
+        JsonError { source_name: None, line: e.line(), column: e.column(), path: p, reason }
     })
 }
 

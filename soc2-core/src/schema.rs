@@ -49,17 +49,13 @@ impl transform::Transform for BoundIntegers {
                     Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
                     _ => (-(MAX_SAFE_INTEGER as i64), MAX_SAFE_INTEGER as i64),
                 };
-                let tighter_max = obj
-                    .get("maximum")
-                    .and_then(Value::as_i64)
-                    .is_some_and(|m| m <= hi);
+                let tighter_max =
+                    obj.get("maximum").and_then(Value::as_i64).is_some_and(|m| m <= hi);
                 if !tighter_max {
                     obj.insert("maximum".into(), hi.into());
                 }
-                let tighter_min = obj
-                    .get("minimum")
-                    .and_then(Value::as_i64)
-                    .is_some_and(|m| m >= lo);
+                let tighter_min =
+                    obj.get("minimum").and_then(Value::as_i64).is_some_and(|m| m >= lo);
                 if !tighter_min {
                     obj.insert("minimum".into(), lo.into());
                 }

@@ -28,10 +28,7 @@ const GROUPS: &[(&str, u32, u32)] = &[
 ];
 
 fn expected_ids() -> Vec<String> {
-    GROUPS
-        .iter()
-        .flat_map(|(p, g, n)| (1..=*n).map(move |i| format!("{p}{g}.{i}")))
-        .collect()
+    GROUPS.iter().flat_map(|(p, g, n)| (1..=*n).map(move |i| format!("{p}{g}.{i}"))).collect()
 }
 
 #[test]

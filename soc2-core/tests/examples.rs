@@ -77,10 +77,8 @@ fn every_payload_kind_has_an_example() {
         })
         .collect();
     kinds.sort();
-    let mut all: Vec<String> = soc2_core::model::EvidenceKind::ALL
-        .iter()
-        .map(|k| k.as_str().to_owned())
-        .collect();
+    let mut all: Vec<String> =
+        soc2_core::model::EvidenceKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
     all.sort();
     assert_eq!(kinds, all);
 }
@@ -97,9 +95,7 @@ fn invalid_evidence_is_rejected_naming_the_field() {
         if stem == "expected_fields" {
             continue;
         }
-        let want = expected
-            .get(&stem)
-            .unwrap_or_else(|| panic!("{stem} has no expected field"));
+        let want = expected.get(&stem).unwrap_or_else(|| panic!("{stem} has no expected field"));
         let text = fs_err::read_to_string(&path).unwrap();
         let err = from_json_str::<Evidence>(&text).expect_err(&stem);
         assert_eq!(&err.path, want, "{stem}: {err}");
@@ -113,9 +109,7 @@ fn invalid_evidence_is_rejected_naming_the_field() {
 fn errors_name_the_file_line_and_field() {
     let text =
         "{\n  \"type2\": {\n    \"start\": \"2026-01-01\",\n    \"end\": \"2026-13-01\"\n  }\n}";
-    let err = from_json_str::<AuditPeriod>(text)
-        .unwrap_err()
-        .in_source("period.json");
+    let err = from_json_str::<AuditPeriod>(text).unwrap_err().in_source("period.json");
     let msg = err.to_string();
     assert!(msg.starts_with("period.json:4:"), "{msg}");
     assert!(msg.contains("type2.end"), "{msg}");

@@ -42,9 +42,7 @@ impl FromStr for Sha256Digest {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         // Upper-case hex would give a second spelling of the same digest.
-        let err = || DigestError {
-            input: s.to_owned(),
-        };
+        let err = || DigestError { input: s.to_owned() };
         if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return Err(err());
         }

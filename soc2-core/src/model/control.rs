@@ -36,15 +36,8 @@ impl FromStr for ControlId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let ok = (1..=64).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-        if ok {
-            Ok(ControlId(s.to_owned()))
-        } else {
-            Err(ControlIdError {
-                input: s.to_owned(),
-            })
-        }
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if ok { Ok(ControlId(s.to_owned())) } else { Err(ControlIdError { input: s.to_owned() }) }
     }
 }
 

@@ -70,10 +70,9 @@ impl From<AuditPeriod> for PeriodRepr {
     fn from(p: AuditPeriod) -> Self {
         match p {
             AuditPeriod::Type1 { date } => PeriodRepr::Type1 { date: Date(date) },
-            AuditPeriod::Type2 { start, end } => PeriodRepr::Type2 {
-                start: Date(start),
-                end: Date(end),
-            },
+            AuditPeriod::Type2 { start, end } => {
+                PeriodRepr::Type2 { start: Date(start), end: Date(end) }
+            }
         }
     }
 }
@@ -165,9 +164,7 @@ impl FromStr for AuditPeriod {
     type Err = PeriodError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let syntax = || PeriodError::Syntax {
-            input: s.to_owned(),
-        };
+        let syntax = || PeriodError::Syntax { input: s.to_owned() };
         match s.split_once("..") {
             Some((a, b)) => {
                 let start = parse_date(a).ok_or_else(syntax)?;
@@ -194,24 +191,15 @@ pub struct Quarter {
 impl Quarter {
     /// The quarter a date falls in.
     pub fn containing(date: NaiveDate) -> Self {
-        Quarter {
-            year: date.year(),
-            quarter: (date.month0() / 3 + 1) as u8,
-        }
+        Quarter { year: date.year(), quarter: (date.month0() / 3 + 1) as u8 }
     }
 
     /// The quarter after this one.
     pub fn next(self) -> Self {
         if self.quarter >= 4 {
-            Quarter {
-                year: self.year + 1,
-                quarter: 1,
-            }
+            Quarter { year: self.year + 1, quarter: 1 }
         } else {
-            Quarter {
-                year: self.year,
-                quarter: self.quarter + 1,
-            }
+            Quarter { year: self.year, quarter: self.quarter + 1 }
         }
     }
 
@@ -245,10 +233,7 @@ mod tests {
     fn parses_both_types_and_rejects_reversed() {
         assert_eq!(
             "2026-01-01..2026-12-31".parse::<AuditPeriod>().unwrap(),
-            AuditPeriod::Type2 {
-                start: d("2026-01-01"),
-                end: d("2026-12-31")
-            }
+            AuditPeriod::Type2 { start: d("2026-01-01"), end: d("2026-12-31") }
         );
         assert_eq!(
             "2026-06-30".parse::<AuditPeriod>().unwrap(),
@@ -266,13 +251,6 @@ mod tests {
         let p: AuditPeriod = "2026-04-01..2027-03-31".parse().unwrap();
         let names: Vec<String> = p.quarters().iter().map(ToString::to_string).collect();
         assert_eq!(names, ["2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]);
-        assert_eq!(
-            Quarter {
-                year: 2026,
-                quarter: 1
-            }
-            .last_day(),
-            d("2026-03-31")
-        );
+        assert_eq!(Quarter { year: 2026, quarter: 1 }.last_day(), d("2026-03-31"));
     }
 }

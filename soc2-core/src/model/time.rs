@@ -75,9 +75,7 @@ impl FromStr for Timestamp {
     type Err = TimestampError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || TimestampError {
-            input: s.to_owned(),
-        };
+        let err = || TimestampError { input: s.to_owned() };
         // chrono's parser accepts some variations (e.g. fewer digits); insist on the exact
         // shape first, then let chrono check the calendar.
         let b = s.as_bytes();
@@ -181,9 +179,7 @@ pub struct DateError {
 impl FromStr for Date {
     type Err = DateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_date(s).map(Date).ok_or_else(|| DateError {
-            input: s.to_owned(),
-        })
+        parse_date(s).map(Date).ok_or_else(|| DateError { input: s.to_owned() })
     }
 }
 
@@ -239,10 +235,7 @@ mod tests {
 
     #[test]
     fn dates_are_exactly_ten_characters() {
-        assert_eq!(
-            parse_date("2026-01-31"),
-            NaiveDate::from_ymd_opt(2026, 1, 31)
-        );
+        assert_eq!(parse_date("2026-01-31"), NaiveDate::from_ymd_opt(2026, 1, 31));
         assert_eq!(parse_date("2026-1-31"), None);
         assert_eq!(parse_date("+2026-01-31"), None);
         assert_eq!(parse_date("2026-02-29"), None);
