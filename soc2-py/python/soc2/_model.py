@@ -1,0 +1,464 @@
+"""Machinery shared by the model classes.
+
+A model class declares its fields as annotations, like a dataclass; :func:`model` turns
+the annotations into a keyword-only constructor, attribute conversion, ``repr`` and
+equality, and into converters to and from the model's JSON form. The converters only
+change representation (``datetime`` to ``2026-03-28T14:05:00Z``, nested objects to
+dicts): every rule of the model is checked by soc2-core when a value is serialised
+(:meth:`Model.to_json`, :meth:`Model.to_dict`, the locker) or parsed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import inspect
+import json
+import sys
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    ClassVar,
+    Dict,
+    List,
+    Literal,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+    overload,
+)
+
+from . import _soc2
+from .errors import ValidationError
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+elif TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda f: f
+
+
+_UTC = _dt.timezone.utc
+_T = TypeVar("_T", bound="Model")
+
+# A converter takes a value and the field's path (for error messages) and returns the
+# value to store; a dumper turns a stored value into its JSON form, a loader back.
+_Check = Callable[[Any, str], Any]
+_Dump = Callable[[Any], Any]
+_Load = Callable[[Any], Any]
+
+
+def to_utc(value: Any, path: str = "value") -> _dt.datetime:
+    """Converts an aware ``datetime`` to UTC with whole seconds, as soc2's ``Timestamp``
+    holds it; naive datetimes are rejected (:class:`ValidationError`)."""
+    if not isinstance(value, _dt.datetime):
+        raise ValidationError(
+            f"{path}: expected a datetime.datetime, got {type(value).__name__}",
+            path=path,
+            reason="expected a datetime.datetime",
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(
+            f"{path}: naive datetime {value.isoformat()} has no time zone; give an aware "
+            "datetime (e.g. tzinfo=datetime.timezone.utc): soc2 records instants in UTC",
+            path=path,
+            reason="naive datetime",
+        )
+    try:
+        return value.astimezone(_UTC).replace(microsecond=0)
+    except OverflowError as e:
+        raise ValidationError(f"{path}: {e}", path=path, reason=str(e)) from None
+
+
+def _check_date(value: Any, path: str) -> _dt.date:
+    if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
+        raise ValidationError(
+            f"{path}: expected a datetime.date, got {type(value).__name__}",
+            path=path,
+            reason="expected a datetime.date",
+        )
+    return value
+
+
+def dump_datetime(value: _dt.datetime) -> str:
+    """The JSON form of a UTC datetime: ``2026-03-28T14:05:00Z``."""
+    return value.replace(tzinfo=None).isoformat() + "Z"
+
+
+def load_datetime(text: str) -> _dt.datetime:
+    """Reads the JSON form of a timestamp (already checked by soc2-core)."""
+    return _dt.datetime.fromisoformat(text[:-1]).replace(tzinfo=_UTC)
+
+
+def dump_date(value: _dt.date) -> str:
+    """The JSON form of a date: ``YYYY-MM-DD``."""
+    return value.isoformat()
+
+
+def load_date(text: str) -> _dt.date:
+    """Reads the JSON form of a date (already checked by soc2-core)."""
+    return _dt.date.fromisoformat(text)
+
+
+class _Field:
+    """One field of a model class and its converters."""
+
+    __slots__ = ("name", "required", "default", "factory", "optional", "check", "dump", "load")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.required = True
+        self.default: Any = None
+        self.factory: Optional[Callable[[], Any]] = None
+        self.optional = False
+        self.check: Optional[_Check] = None
+        self.dump: Optional[_Dump] = None
+        self.load: Optional[_Load] = None
+
+    def default_value(self) -> Any:
+        return self.factory() if self.factory is not None else self.default
+
+
+def _converters(hint: Any) -> Tuple[Optional[_Check], Optional[_Dump], Optional[_Load]]:
+    """Converters for a (non-optional) type hint; ``None`` where no conversion is needed."""
+    if hint is _dt.datetime:
+        return to_utc, dump_datetime, load_datetime
+    if hint is _dt.date:
+        return _check_date, dump_date, load_date
+    if isinstance(hint, type) and issubclass(hint, Model):
+        return _model_converters(hint)
+    origin = get_origin(hint)
+    if origin in (list, List):
+        (item,) = get_args(hint)
+        return _list_converters(*_converters(item))
+    if origin is Union:
+        if all(get_origin(arg) is Literal for arg in get_args(hint)):
+            # An enumeration: stored as its string; soc2-core checks the value.
+            return None, None, None
+        return _union_converters(hint)
+    # str, int, bool and Literal enumerations are stored as they are; soc2-core checks them.
+    return None, None, None
+
+
+def _model_converters(cls: Type[Model]) -> Tuple[_Check, _Dump, _Load]:
+    def check(value: Any, path: str) -> Any:
+        if not isinstance(value, cls):
+            raise ValidationError(
+                f"{path}: expected {cls.__name__}, got {type(value).__name__}",
+                path=path,
+                reason=f"expected {cls.__name__}",
+            )
+        return value
+
+    return check, lambda v: v._dump(), cls._load
+
+
+def _list_converters(
+    check: Optional[_Check], dump: Optional[_Dump], load: Optional[_Load]
+) -> Tuple[Optional[_Check], Optional[_Dump], Optional[_Load]]:
+    list_check: Optional[_Check] = None
+    if check is not None:
+        item_check = check
+
+        def list_check(value: Any, path: str) -> Any:
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                raise ValidationError(
+                    f"{path}: expected a list, got {type(value).__name__}",
+                    path=path,
+                    reason="expected a list",
+                )
+            return [item_check(v, f"{path}[{i}]") for i, v in enumerate(value)]
+
+    list_dump: Optional[_Dump] = None
+    if dump is not None:
+        item_dump = dump
+        list_dump = lambda value: [item_dump(v) for v in value]  # noqa: E731
+    list_load: Optional[_Load] = None
+    if load is not None:
+        item_load = load
+        list_load = lambda value: [item_load(v) for v in value]  # noqa: E731
+    return list_check, list_dump, list_load
+
+
+def _union_converters(hint: Any) -> Tuple[_Check, _Dump, _Load]:
+    """An externally tagged enum: model classes with a ``_tag``, and unit variants given
+    as strings (``Literal[...]``)."""
+    classes: Dict[str, Type[Model]] = {}
+    names: List[str] = []
+    for arg in get_args(hint):
+        if isinstance(arg, type) and issubclass(arg, Model) and arg._tag:
+            classes[arg._tag] = arg
+        elif get_origin(arg) is Literal:
+            names.extend(get_args(arg))
+        else:
+            raise TypeError(f"unsupported type in a model union: {arg!r}")
+    variants = tuple(classes.values())
+    expected = " or ".join([c.__name__ for c in variants] + [repr(n) for n in names])
+
+    def check(value: Any, path: str) -> Any:
+        if isinstance(value, variants) or (names and isinstance(value, str)):
+            return value
+        raise ValidationError(
+            f"{path}: expected {expected}, got {type(value).__name__}",
+            path=path,
+            reason=f"expected {expected}",
+        )
+
+    def dump(value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        return {value._tag: value._dump()}
+
+    def load(value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        ((tag, inner),) = value.items()
+        return classes[tag]._load(inner)
+
+    return check, dump, load
+
+
+def _build_fields(cls: type) -> Tuple[_Field, ...]:
+    hints = get_type_hints(cls)
+    fields = []
+    for name, hint in hints.items():
+        if name.startswith("_") or get_origin(hint) is ClassVar or hint is ClassVar:
+            continue
+        f = _Field(name)
+        origin_args = get_args(hint) if get_origin(hint) is Union else ()
+        if type(None) in origin_args:
+            f.optional = True
+            rest = [a for a in origin_args if a is not type(None)]
+            hint = rest[0] if len(rest) == 1 else Union[tuple(rest)]
+        f.check, f.dump, f.load = _converters(hint)
+        default = cls.__dict__.get(name, dataclasses.MISSING)
+        if isinstance(default, dataclasses.Field):
+            if default.default_factory is not dataclasses.MISSING:
+                f.factory = default.default_factory
+            else:
+                f.default = default.default
+            f.required = False
+        elif default is not dataclasses.MISSING:
+            f.default = default
+            f.required = False
+        if not f.required and name in cls.__dict__:
+            delattr(cls, name)
+        fields.append(f)
+    return tuple(fields)
+
+
+@overload
+def model(cls: Type[_T]) -> Type[_T]: ...
+
+
+@overload
+def model(cls: None = None, *, frozen: bool = False) -> Callable[[Type[_T]], Type[_T]]: ...
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(dataclasses.field,))
+def model(
+    cls: Optional[Type[_T]] = None, *, frozen: bool = False
+) -> Union[Type[_T], Callable[[Type[_T]], Type[_T]]]:
+    """Class decorator: builds the keyword-only constructor and the converters of a model
+    class from its annotations (see the module's documentation). ``frozen=True`` makes
+    instances immutable and hashable, for small values such as a quarter."""
+    if cls is None:
+        return lambda c: _make_model(c, frozen)
+    return _make_model(cls, frozen)
+
+
+def _make_model(cls: Type[_T], frozen: bool) -> Type[_T]:
+    fields = _build_fields(cls)
+    by_name = {f.name: f for f in fields}
+    cls._fields = fields
+    cls._by_name = by_name
+    cls._frozen = frozen
+    # Mutable models are unhashable, like dataclasses; frozen ones hash their values.
+    setattr(cls, "__hash__", Model._frozen_hash if frozen else None)
+    cls_name = cls.__name__
+
+    def __init__(self: Model, **kwargs: Any) -> None:
+        d = self.__dict__
+        for f in fields:
+            if f.name in kwargs:
+                value = kwargs.pop(f.name)
+                if f.check is not None and (value is not None or not f.optional):
+                    value = f.check(value, f"{cls_name}.{f.name}")
+            elif f.required:
+                raise TypeError(f"{cls_name}() missing required keyword argument {f.name!r}")
+            else:
+                value = f.default_value()
+            d[f.name] = value
+        if kwargs:
+            unknown = ", ".join(sorted(kwargs))
+            raise TypeError(f"{cls_name}() got unexpected keyword argument(s): {unknown}")
+
+    hints = get_type_hints(cls)
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for f in fields:
+        params.append(
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=inspect.Parameter.empty if f.required else f.default_value(),
+                annotation=hints[f.name],
+            )
+        )
+    __init__.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__doc__ = f"Builds a {cls_name} from keyword arguments."
+    setattr(cls, "__init__", __init__)
+    return cls
+
+
+class Model:
+    """Base class of the model classes: keyword construction, conversion to and from JSON
+    (checked and canonicalised by soc2-core), a readable ``repr`` and equality."""
+
+    # Filled in by @model.
+    _fields: ClassVar[Tuple[_Field, ...]] = ()
+    _by_name: ClassVar[Dict[str, _Field]] = {}
+    # The Rust type soc2-core parses this class as, when it is not the class's name.
+    _rust: ClassVar[str] = ""
+    # The variant name, for classes that are one variant of a Rust enum.
+    _tag: ClassVar[str] = ""
+    # Whether the class is a whole Rust enum variant (its JSON form is `{tag: fields}`) or
+    # a struct that an enum variant wraps (its JSON form is just its fields).
+    _variant_only: ClassVar[bool] = False
+
+    # Whether instances are immutable (and hashable).
+    _frozen: ClassVar[bool] = False
+
+    def _frozen_hash(self) -> int:
+        return hash((type(self), tuple(self.__dict__[f.name] for f in self._fields)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            raise AttributeError(f"{type(self).__name__} is immutable")
+        f = self._by_name.get(name)
+        if f is None:
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        if f.check is not None and (value is not None or not f.optional):
+            value = f.check(value, f"{type(self).__name__}.{name}")
+        self.__dict__[name] = value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in self._fields:
+            value = self.__dict__[f.name]
+            if not f.required and value == f.default_value():
+                continue
+            parts.append(f"{f.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # -- JSON form ------------------------------------------------------------------------
+
+    def _dump(self) -> Dict[str, Any]:
+        """The JSON form of the fields, converted but not checked."""
+        out: Dict[str, Any] = {}
+        d = self.__dict__
+        for f in self._fields:
+            value = d[f.name]
+            if value is None and f.optional:
+                continue
+            out[f.name] = value if f.dump is None else f.dump(value)
+        return out
+
+    def _document(self) -> Any:
+        """The value soc2-core parses as the Rust type :attr:`_rust`."""
+        body = self._dump()
+        return {self._tag: body} if self._variant_only else body
+
+    @classmethod
+    def _load(cls: Type[_T], data: Dict[str, Any]) -> _T:
+        """Builds an instance from its (checked) JSON form."""
+        obj = cls.__new__(cls)
+        d = obj.__dict__
+        for f in cls._fields:
+            if f.name in data:
+                value = data[f.name]
+                d[f.name] = value if f.load is None or value is None else f.load(value)
+            else:
+                d[f.name] = f.default_value()
+        return obj
+
+    @classmethod
+    def _rust_type(cls) -> str:
+        return cls._rust or cls.__name__
+
+    def _text(self) -> str:
+        try:
+            return json.dumps(self._document())
+        except (TypeError, ValueError) as e:
+            name = type(self).__name__
+            raise ValidationError(f"{name}: {e}", path=".", reason=str(e)) from None
+
+    def to_json(self, *, pretty: bool = False) -> str:
+        """The JSON document, checked by soc2-core: RFC 8785 canonical form (the hashed
+        form), or sorted and indented with a final newline when ``pretty``.
+
+        Raises :class:`~soc2.ValidationError` naming the field when the value breaks a
+        rule of the model.
+        """
+        return _soc2.canonical_json(self._rust_type(), self._text(), pretty)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form as plain dicts, lists and strings (checked like :meth:`to_json`)."""
+        result: Dict[str, Any] = json.loads(self.to_json())
+        return result
+
+    def canonical_sha256(self) -> str:
+        """SHA-256 (hex) of the canonical JSON form: what ``soc2 validate`` prints."""
+        return _soc2.canonical_sha256(self._rust_type(), self._text())
+
+    @classmethod
+    def from_json(cls: Type[_T], text: Union[str, bytes]) -> _T:
+        """Parses a JSON document with every rule of the model (unknown fields, duplicate
+        keys, floats, non-NFC strings and other timestamp forms are rejected).
+
+        Raises :class:`~soc2.ValidationError` with the line, column and field path.
+        """
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise ValidationError(f"not UTF-8: {e}", path=".", reason="not UTF-8") from None
+        canonical = _soc2.canonical_json(cls._rust_type(), text, False)
+        return cls._from_document(json.loads(canonical))
+
+    @classmethod
+    def from_dict(cls: Type[_T], data: Dict[str, Any]) -> _T:
+        """Builds an instance from its JSON form as dicts (the inverse of :meth:`to_dict`),
+        with the same checks as :meth:`from_json`."""
+        try:
+            text = json.dumps(data)
+        except (TypeError, ValueError) as e:
+            raise ValidationError(f"{cls.__name__}: {e}", path=".", reason=str(e)) from None
+        return cls.from_json(text)
+
+    @classmethod
+    def _from_document(cls: Type[_T], data: Any) -> _T:
+        if cls._variant_only:
+            ((tag, body),) = data.items()
+            if tag != cls._tag:
+                raise ValidationError(
+                    f"expected a {cls._tag!r} {cls._rust_type()}, got {tag!r}",
+                    path=tag,
+                    reason=f"expected {cls._tag!r}",
+                )
+            data = body
+        return cls._load(data)

@@ -1,0 +1,91 @@
+//! soc2-core errors as Python exceptions.
+//!
+//! The exception classes are defined in Python (`soc2/errors.py`), so that they can
+//! inherit from both `soc2.Soc2Error` and the built-in class a Python user expects
+//! (`ValueError`, `OSError`). This module only maps each core error to its class and
+//! copies the fields that say where the error is.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use soc2_core::json::JsonError;
+
+mod py {
+    pyo3::import_exception!(soc2.errors, Soc2Error);
+    pyo3::import_exception!(soc2.errors, ValidationError);
+    pyo3::import_exception!(soc2.errors, Soc2IOError);
+}
+
+/// Builds an exception of class `T` from a message and keyword attributes.
+fn raise<'py, T: pyo3::PyTypeInfo>(
+    py: Python<'py>,
+    message: String,
+    fill: impl FnOnce(&Bound<'py, PyDict>) -> PyResult<()>,
+) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(py);
+        fill(&kwargs)?;
+        let exc = py.get_type::<T>().call((message,), Some(&kwargs))?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// `soc2.ValidationError` for a document that is malformed or does not fit the model.
+pub(crate) fn json_error(py: Python<'_>, e: &JsonError) -> PyErr {
+    raise::<py::ValidationError>(py, e.to_string(), |kw| {
+        kw.set_item("path", &e.path)?;
+        kw.set_item("reason", &e.reason)?;
+        kw.set_item("line", e.line)?;
+        kw.set_item("column", e.column)?;
+        kw.set_item("source", &e.source_name)
+    })
+}
+
+/// `soc2.ValidationError` for a value that breaks a rule of the model.
+pub(crate) fn invalid(py: Python<'_>, field: &str, reason: String) -> PyErr {
+    let message = format!("invalid {field}: {reason}");
+    raise::<py::ValidationError>(py, message, |kw| {
+        kw.set_item("path", field)?;
+        kw.set_item("reason", reason)
+    })
+}
+
+/// Maps any soc2-core error to its Python exception class.
+pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
+    use soc2_core::Error;
+    match e {
+        Error::Json(j) => json_error(py, j),
+        Error::Invalid { field, reason } => invalid(py, field, reason.clone()),
+        Error::Io { path, source } => raise::<py::Soc2IOError>(py, e.to_string(), |kw| {
+            kw.set_item("errno", source.raw_os_error())?;
+            kw.set_item("filename", path)
+        }),
+        // `Error` is non-exhaustive: anything new is still a soc2 error with its message.
+        #[allow(unreachable_patterns)]
+        _ => raise::<py::Soc2Error>(py, e.to_string(), |_| Ok(())),
+    }
+}
+
+/// Extension to turn `Result<T, soc2_core::Error>` into `PyResult<T>`.
+pub(crate) trait IntoPy<T> {
+    /// Converts the error into its Python exception.
+    fn py_err(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> IntoPy<T> for Result<T, soc2_core::Error> {
+    fn py_err(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| core_error(py, &e))
+    }
+}
+
+impl<T> IntoPy<T> for Result<T, JsonError> {
+    fn py_err(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| json_error(py, &e))
+    }
+}
+
+/// A `TypeError` for an unknown model type name (a bug in the Python layer, not user input).
+pub(crate) fn unknown_type(name: &str) -> PyErr {
+    PyTypeError::new_err(format!("soc2._soc2: no model type named {name:?}"))
+}

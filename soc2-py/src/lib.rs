@@ -1,0 +1,30 @@
+//! `soc2._soc2`: the native module of the `soc2` Python package.
+//!
+//! Thin by design: every function converts Python values to soc2-core types, calls
+//! soc2-core and converts the result back. Rules, hashing and evaluation all live in
+//! soc2-core; the Python classes in `python/soc2` only hold values and convert them to and
+//! from their JSON form. Heavy work runs with the interpreter detached (`py.detach`), so
+//! other Python threads keep running.
+
+mod errors;
+mod model;
+
+use pyo3::prelude::*;
+
+/// Native part of the `soc2` package; import `soc2` instead.
+#[pymodule]
+#[pyo3(name = "_soc2")]
+fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(model::canonical_json, m)?)?;
+    m.add_function(wrap_pyfunction!(model::canonical_sha256, m)?)?;
+    m.add_function(wrap_pyfunction!(model::display, m)?)?;
+    m.add_function(wrap_pyfunction!(model::parse_period, m)?)?;
+    m.add_function(wrap_pyfunction!(model::period_quarters, m)?)?;
+    m.add_function(wrap_pyfunction!(model::quarter_containing, m)?)?;
+    m.add_function(wrap_pyfunction!(model::quarter_info, m)?)?;
+    m.add_function(wrap_pyfunction!(model::evidence_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(model::sha256_hex, m)?)?;
+    m.add_class::<model::Criterion>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

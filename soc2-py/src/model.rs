@@ -1,0 +1,327 @@
+//! The models: strict parsing, canonical output and the few computations the Rust types
+//! offer, for the Python classes in `soc2/models.py`.
+//!
+//! The Python classes hold their values as Python objects and hand their JSON form to
+//! these functions, which parse it with [`soc2_core::json::from_json_str`] (every rule of
+//! the model) into the Rust type named by the class, and write it back out. No rule is
+//! checked here: soc2-core does all of it.
+
+use std::str::FromStr;
+
+use pyo3::prelude::*;
+use soc2_core::json::{from_json_str, to_canonical_string, to_pretty_string};
+use soc2_core::model::{self, Sha256Digest};
+
+use crate::errors::{IntoPy, invalid, unknown_type};
+
+/// Calls `$body` with `$T` bound to the Rust model type named `$name`.
+macro_rules! with_model_type {
+    ($name:expr, $T:ident => $body:expr) => {
+        match $name {
+            "Evidence" => {
+                type $T = model::Evidence;
+                $body
+            }
+            "Collector" => {
+                type $T = model::Collector;
+                $body
+            }
+            "Attachment" => {
+                type $T = model::Attachment;
+                $body
+            }
+            "Payload" => {
+                type $T = model::Payload;
+                $body
+            }
+            "ReviewedAccount" => {
+                type $T = model::ReviewedAccount;
+                $body
+            }
+            "AccessReview" => {
+                type $T = model::AccessReview;
+                $body
+            }
+            "Account" => {
+                type $T = model::Account;
+                $body
+            }
+            "UserList" => {
+                type $T = model::UserList;
+                $body
+            }
+            "PolicyDocument" => {
+                type $T = model::PolicyDocument;
+                $body
+            }
+            "PolicyAcknowledgement" => {
+                type $T = model::PolicyAcknowledgement;
+                $body
+            }
+            "Device" => {
+                type $T = model::Device;
+                $body
+            }
+            "DeviceInventory" => {
+                type $T = model::DeviceInventory;
+                $body
+            }
+            "BranchProtection" => {
+                type $T = model::BranchProtection;
+                $body
+            }
+            "ChangeReview" => {
+                type $T = model::ChangeReview;
+                $body
+            }
+            "ChangeRecord" => {
+                type $T = model::ChangeRecord;
+                $body
+            }
+            "BackgroundCheck" => {
+                type $T = model::BackgroundCheck;
+                $body
+            }
+            "TrainingCompletion" => {
+                type $T = model::TrainingCompletion;
+                $body
+            }
+            "LoggingConfiguration" => {
+                type $T = model::LoggingConfiguration;
+                $body
+            }
+            "AlertRule" => {
+                type $T = model::AlertRule;
+                $body
+            }
+            "SecurityReport" => {
+                type $T = model::SecurityReport;
+                $body
+            }
+            "VendorAssessment" => {
+                type $T = model::VendorAssessment;
+                $body
+            }
+            "IncidentResponsePlan" => {
+                type $T = model::IncidentResponsePlan;
+                $body
+            }
+            "TabletopExercise" => {
+                type $T = model::TabletopExercise;
+                $body
+            }
+            "Risk" => {
+                type $T = model::Risk;
+                $body
+            }
+            "RiskRegister" => {
+                type $T = model::RiskRegister;
+                $body
+            }
+            "Person" => {
+                type $T = model::Person;
+                $body
+            }
+            "Roster" => {
+                type $T = model::Roster;
+                $body
+            }
+            "Note" => {
+                type $T = model::Note;
+                $body
+            }
+            "Control" => {
+                type $T = model::Control;
+                $body
+            }
+            "Cadence" => {
+                type $T = model::Cadence;
+                $body
+            }
+            "TimeToFix" => {
+                type $T = model::TimeToFix;
+                $body
+            }
+            "AuditFinding" => {
+                type $T = model::AuditFinding;
+                $body
+            }
+            "AffectedItem" => {
+                type $T = model::AffectedItem;
+                $body
+            }
+            "AuditPeriod" => {
+                type $T = model::AuditPeriod;
+                $body
+            }
+            "Quarter" => {
+                type $T = model::Quarter;
+                $body
+            }
+            other => Err(unknown_type(other)),
+        }
+    };
+}
+
+/// Parses `text` as the model type `type_name` with every rule of the model, and returns
+/// it in canonical form (RFC 8785), or pretty-printed (sorted keys, two-space indent, final
+/// newline) when `pretty` is true.
+#[pyfunction]
+#[pyo3(signature = (type_name, text, pretty = false))]
+pub(crate) fn canonical_json(
+    py: Python<'_>,
+    type_name: &str,
+    text: &str,
+    pretty: bool,
+) -> PyResult<String> {
+    with_model_type!(type_name, T => {
+        let value: T = from_json_str(text).py_err(py)?;
+        if pretty { to_pretty_string(&value) } else { to_canonical_string(&value) }.py_err(py)
+    })
+}
+
+/// Parses `text` as the model type `type_name` and returns the SHA-256 (hex) of its
+/// canonical bytes: the digest `soc2 validate` prints.
+#[pyfunction]
+pub(crate) fn canonical_sha256(py: Python<'_>, type_name: &str, text: &str) -> PyResult<String> {
+    with_model_type!(type_name, T => {
+        let value: T = from_json_str(text).py_err(py)?;
+        let bytes = soc2_core::json::to_canonical_vec(&value).py_err(py)?;
+        Ok(Sha256Digest::of(&bytes).to_hex())
+    })
+}
+
+/// The text form (Rust `Display`) of a model value given as JSON: `2026-Q3` for a
+/// quarter, `2026-01-01..2026-12-31` for a period, `1-2 weeks` for a time to fix.
+#[pyfunction]
+pub(crate) fn display(py: Python<'_>, type_name: &str, text: &str) -> PyResult<String> {
+    fn show<T: serde::de::DeserializeOwned + std::fmt::Display>(
+        py: Python<'_>,
+        text: &str,
+    ) -> PyResult<String> {
+        Ok(from_json_str::<T>(text).py_err(py)?.to_string())
+    }
+    match type_name {
+        "AuditPeriod" => show::<model::AuditPeriod>(py, text),
+        "Quarter" => show::<model::Quarter>(py, text),
+        "TimeToFix" => show::<model::TimeToFix>(py, text),
+        other => Err(unknown_type(other)),
+    }
+}
+
+/// Parses an audit period written `YYYY-MM-DD..YYYY-MM-DD` (Type II) or `YYYY-MM-DD`
+/// (Type I) and returns its JSON form.
+#[pyfunction]
+pub(crate) fn parse_period(py: Python<'_>, text: &str) -> PyResult<String> {
+    let period = model::AuditPeriod::from_str(text)
+        .map_err(|e| invalid(py, "audit period", e.to_string()))?;
+    to_canonical_string(&period).py_err(py)
+}
+
+/// The calendar quarters (as `(year, quarter)`) that a period, given as JSON, touches.
+#[pyfunction]
+pub(crate) fn period_quarters(py: Python<'_>, period: &str) -> PyResult<Vec<(i32, u8)>> {
+    let period: model::AuditPeriod = from_json_str(period).py_err(py)?;
+    Ok(period.quarters().into_iter().map(|q| (q.year, q.quarter)).collect())
+}
+
+/// The quarter a date (`YYYY-MM-DD`) falls in, as `(year, quarter)`.
+#[pyfunction]
+pub(crate) fn quarter_containing(py: Python<'_>, date: &str) -> PyResult<(i32, u8)> {
+    let date: model::Date =
+        date.parse().map_err(|e: model::time::DateError| invalid(py, "date", e.to_string()))?;
+    let q = model::Quarter::containing(date.naive());
+    Ok((q.year, q.quarter))
+}
+
+/// First day, last day (both `YYYY-MM-DD`) and the next quarter of a quarter given as JSON.
+#[pyfunction]
+pub(crate) fn quarter_info(py: Python<'_>, quarter: &str) -> PyResult<(String, String, (i32, u8))> {
+    let q: model::Quarter = from_json_str(quarter).py_err(py)?;
+    let next = q.next();
+    Ok((
+        model::Date(q.first_day()).to_string(),
+        model::Date(q.last_day()).to_string(),
+        (next.year, next.quarter),
+    ))
+}
+
+/// The snake_case names of every evidence kind, in the model's order.
+#[pyfunction]
+pub(crate) fn evidence_kinds() -> Vec<&'static str> {
+    model::EvidenceKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+/// The SHA-256 of `data`, as 64 lower-case hex digits.
+#[pyfunction]
+pub(crate) fn sha256_hex(py: Python<'_>, data: &[u8]) -> String {
+    // Large attachments: hash without holding the interpreter.
+    py.detach(|| Sha256Digest::of(data).to_hex())
+}
+
+/// One AICPA 2017 Trust Services Criterion, such as `CC6.1`.
+///
+/// `Criterion.parse` also accepts the spellings of other tools (Prowler's `cc_6_1` /
+/// `cc_a_1_1`, Steampipe's `6.1` / `a1.2`); documents always hold the canonical `id`.
+#[pyclass(module = "soc2", frozen, eq, hash, ord, from_py_object)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Criterion(model::Criterion);
+
+#[pymethods]
+impl Criterion {
+    /// `Criterion("cc_6_1")`: the same as [`Criterion::parse`].
+    #[new]
+    fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Self::parse(py, text)
+    }
+
+    /// Resolves a criterion from its canonical id or another tool's spelling.
+    #[staticmethod]
+    fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
+        model::Criterion::from_str(text)
+            .map(Criterion)
+            .map_err(|e| invalid(py, "criterion", e.to_string()))
+    }
+
+    /// Every criterion, in AICPA order.
+    #[staticmethod]
+    fn all() -> Vec<Self> {
+        model::Criterion::all().map(Criterion).collect()
+    }
+
+    /// The canonical id, e.g. `CC6.1`.
+    #[getter]
+    fn id(&self) -> &'static str {
+        self.0.id()
+    }
+
+    /// The category, e.g. `security`.
+    #[getter]
+    fn category(&self) -> String {
+        // The category's JSON name is its one spelling for Python too.
+        serde_json::to_value(self.0.category())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The category's id prefix (`CC`, `A`, `PI`, `C`, `P`).
+    #[getter]
+    fn prefix(&self) -> &'static str {
+        self.0.category().prefix()
+    }
+
+    /// A short title.
+    #[getter]
+    fn title(&self) -> &'static str {
+        self.0.title()
+    }
+
+    fn __str__(&self) -> &'static str {
+        self.0.id()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Criterion({:?})", self.0.id())
+    }
+}
