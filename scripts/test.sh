@@ -22,3 +22,14 @@ echo "== cargo test"
 cargo test --workspace --locked
 echo "== python tests"
 "$venv/bin/python" -m pytest -q tests/python
+echo "== python package (soc2-py): build and install"
+# Exactly what a user runs (`pip install ./soc2-py`), with the pinned maturin from
+# requirements-dev.txt rather than whatever the build isolation would fetch.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
+    --force-reinstall --no-deps ./soc2-py
+echo "== python package: stubs and types"
+# Run outside the work tree so that the installed package, not a source folder, is checked.
+(cd / && "$venv/bin/python" -m mypy.stubtest soc2)
+"$venv/bin/python" -m mypy --strict soc2-py/examples soc2-py/tests soc2-py/benches
+echo "== python package: tests"
+"$venv/bin/python" -m pytest -q soc2-py/tests

@@ -341,15 +341,17 @@ class Model:
     def _frozen_hash(self) -> int:
         return hash((type(self), tuple(self.__dict__[f.name] for f in self._fields)))
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if self._frozen:
-            raise AttributeError(f"{type(self).__name__} is immutable")
-        f = self._by_name.get(name)
-        if f is None:
-            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
-        if f.check is not None and (value is not None or not f.optional):
-            value = f.check(value, f"{type(self).__name__}.{name}")
-        self.__dict__[name] = value
+    if not TYPE_CHECKING:  # hidden from type checkers, which then flag unknown attributes
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            if self._frozen:
+                raise AttributeError(f"{type(self).__name__} is immutable")
+            f = self._by_name.get(name)
+            if f is None:
+                raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+            if f.check is not None and (value is not None or not f.optional):
+                value = f.check(value, f"{type(self).__name__}.{name}")
+            self.__dict__[name] = value
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):

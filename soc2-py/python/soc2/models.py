@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import field
-from typing import Any, ClassVar, Dict, List, Literal, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Literal, Optional, Tuple, Union
 
 from . import _soc2
 from ._model import Model, dump_date, load_date, model, to_utc
@@ -965,10 +965,17 @@ class AuditPeriod(Model):
         """Parses ``YYYY-MM-DD..YYYY-MM-DD`` (Type II) or ``YYYY-MM-DD`` (Type I)."""
         return cls._load(json.loads(_soc2.parse_period(text)))
 
-    #: First day covered.
-    start: _dt.date
-    #: Last day covered (inclusive).
-    end: _dt.date
+    @property
+    def start(self) -> _dt.date:
+        """First day covered."""
+        start: _dt.date = self.__dict__["start"]
+        return start
+
+    @property
+    def end(self) -> _dt.date:
+        """Last day covered (inclusive)."""
+        end: _dt.date = self.__dict__["end"]
+        return end
 
     @property
     def is_type1(self) -> bool:
@@ -992,8 +999,10 @@ class AuditPeriod(Model):
         """The calendar quarters the period touches, in order."""
         return [Quarter(year=y, quarter=q) for y, q in _soc2.period_quarters(self._text())]
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("AuditPeriod is immutable")
+    if not TYPE_CHECKING:  # hidden from type checkers, which then flag assignments
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            raise AttributeError("AuditPeriod is immutable")
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
