@@ -186,6 +186,9 @@ pub struct ReviewedAccount {
     /// The person it belongs to, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<String>,
+    /// The access as it was reviewed (roles, groups, permission sets).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
     /// The reviewer's decision.
     pub decision: ReviewDecision,
     /// When a revoke or modify was carried out (absent while still pending).
@@ -214,8 +217,11 @@ pub struct AccessReview {
 pub enum AccountStatus {
     /// Can sign in.
     Active,
-    /// Exists, but cannot sign in (suspended, locked, deprovisioned pending deletion).
+    /// Exists, but cannot sign in (suspended, deprovisioned pending deletion).
     Suspended,
+    /// Temporarily blocked (e.g. too many failed sign-ins) and unblocked without review:
+    /// still counts as access.
+    Locked,
     /// Invited or staged; not yet used.
     Provisioned,
 }
@@ -231,12 +237,22 @@ pub struct Account {
     pub person: Option<String>,
     /// Whether it can be used.
     pub status: AccountStatus,
-    /// Administrative or otherwise privileged access.
-    #[serde(default)]
-    pub privileged: bool,
-    /// Whether multi-factor authentication is enforced (absent if the export does not say).
+    /// Administrative or otherwise privileged access (absent: the export does not say, which
+    /// is not the same as "not privileged").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileged: Option<bool>,
+    /// Whether an active second factor is enrolled (absent if the export does not say).
+    /// Exports report enrolment, not enforcement; enforcement lives in sign-on policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa: Option<bool>,
+    /// The enrolled second-factor methods (`totp`, `push`, `webauthn`, `sms`, ...), so that
+    /// weak factors can be told apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mfa_methods: Vec<String>,
+    /// Whether a person can sign in with it interactively (password or SSO), as opposed to
+    /// key-only or service use (absent if unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interactive: Option<bool>,
     /// Roles, groups or permission sets held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
@@ -246,6 +262,9 @@ pub struct Account {
     /// Last sign-in or credential use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<Timestamp>,
+    /// When the current status took effect (e.g. when it was suspended).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_changed_at: Option<Timestamp>,
 }
 
 /// The accounts of a system at `observed_at`.
@@ -287,8 +306,9 @@ pub struct PolicyAcknowledgement {
     pub person: String,
     /// The policy's name.
     pub policy: String,
-    /// The version acknowledged.
-    pub policy_version: String,
+    /// The version acknowledged (absent when the source does not record it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_version: Option<String>,
     /// When.
     pub acknowledged_at: Timestamp,
 }
@@ -340,8 +360,14 @@ pub struct Device {
     /// Automatic OS updates enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_updates: Option<bool>,
-    /// Enrolled in MDM (so settings can be enforced and the device wiped).
-    pub mdm_enrolled: bool,
+    /// Whether a password is required after the screen locks or the device sleeps, when the
+    /// export reports that but not the timeout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_lock: Option<bool>,
+    /// Enrolled in MDM, so settings can be enforced and the device wiped (absent: the
+    /// source cannot tell, e.g. an osquery inventory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mdm_enrolled: Option<bool>,
     /// Last time the device reported to the MDM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check_in: Option<Timestamp>,
@@ -368,8 +394,9 @@ pub struct BranchProtection {
     pub branch: String,
     /// Whether any protection is in force (a 404 "Branch not protected" is `false`).
     pub protected: bool,
-    /// Approving reviews required before merge (0: none).
-    pub required_approvals: u32,
+    /// Approving reviews required before merge (0: none; absent: the source does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_approvals: Option<u32>,
     /// Whether new commits dismiss earlier approvals.
     #[serde(default)]
     pub dismiss_stale_reviews: bool,
@@ -379,8 +406,12 @@ pub struct BranchProtection {
     /// Whether the most recent push must be approved by someone other than its pusher.
     #[serde(default)]
     pub require_last_push_approval: bool,
-    /// Whether the rules bind administrators too.
-    pub applies_to_admins: bool,
+    /// Whether the rules bind administrators too (absent: the source does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_to_admins: Option<bool>,
+    /// Users, teams, roles, apps or keys that may push or merge without the required review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bypass_actors: Vec<String>,
     /// Whether force pushes are allowed.
     #[serde(default)]
     pub allow_force_pushes: bool,
@@ -435,8 +466,12 @@ pub struct ChangeRecord {
     /// Its title.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
-    /// Who wrote the change.
+    /// Who opened the change.
     pub author: String,
+    /// Everyone who authored or committed commits in it; an approval by any of them is not
+    /// independent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub committers: Vec<String>,
     /// The branch merged into.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_branch: Option<String>,
@@ -465,7 +500,7 @@ pub enum BackgroundCheckStatus {
     Pending,
     /// Finished with nothing to consider.
     Clear,
-    /// Finished with findings that were adjudicated (engaged or not).
+    /// Finished with findings that need adjudication.
     Consider,
     /// Paused by the provider (e.g. waiting for the candidate).
     Suspended,
@@ -473,6 +508,18 @@ pub enum BackgroundCheckStatus {
     Disputed,
     /// Cancelled before completion.
     Canceled,
+}
+
+/// The company's decision on a background check that found something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Adjudication {
+    /// Reviewed and engaged (hired) anyway.
+    Engaged,
+    /// Pre-adverse-action notice sent.
+    PreAdverseAction,
+    /// Adverse action taken (not engaged).
+    PostAdverseAction,
 }
 
 /// A background check of one person.
@@ -488,6 +535,9 @@ pub struct BackgroundCheck {
     pub report_id: Option<String>,
     /// Outcome.
     pub status: BackgroundCheckStatus,
+    /// The company's decision on a check with findings (absent: not adjudicated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudication: Option<Adjudication>,
     /// When the check was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
@@ -520,6 +570,9 @@ pub struct TrainingCompletion {
     /// When it was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
+    /// When it was due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<Date>,
 }
 
 /// Where one system's logs go.
@@ -539,6 +592,16 @@ pub struct LoggingConfiguration {
     /// Whether log files are integrity-protected (e.g. CloudTrail log file validation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integrity_validation: Option<bool>,
+    /// Whether it covers every region or zone of the system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all_regions: Option<bool>,
+    /// Whether management (control-plane) events such as sign-ins and configuration
+    /// changes are logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_events: Option<bool>,
+    /// Since when logging has been on without interruption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging_since: Option<Timestamp>,
 }
 
 /// The class of security events an alert watches for.
@@ -575,6 +638,10 @@ pub struct AlertRule {
     /// Who is notified (people, on-call rotations, channels, topics).
     #[serde(default)]
     pub notify: Vec<String>,
+    /// The rule's condition as written in its system (e.g. a metric filter pattern), so a
+    /// reader can check that `event_class` is right.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 /// How much a vendor matters to the service.
@@ -617,8 +684,14 @@ pub enum AssuranceKind {
 pub struct SecurityReport {
     /// What kind.
     pub kind: AssuranceKind,
-    /// When it was issued (or the end of the period it covers).
+    /// When it was issued.
     pub issued_on: Date,
+    /// For period reports (SOC 2 Type II), the last day of the period it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<Date>,
+    /// When a certificate expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<Date>,
 }
 
 /// A security assessment of one vendor.
@@ -635,8 +708,12 @@ pub struct VendorAssessment {
     /// The assurance it provided, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_report: Option<SecurityReport>,
-    /// Whether the contract has security and breach-notification terms.
-    pub contract_security_terms: bool,
+    /// Whether the contract has security and breach-notification terms (absent: not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_security_terms: Option<bool>,
+    /// When the contract ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_end: Option<Date>,
     /// When this review was done.
     pub reviewed_on: Date,
     /// Who did it.
@@ -735,6 +812,12 @@ pub struct Risk {
     /// How bad (absent: not assessed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact: Option<RiskLevel>,
+    /// Likelihood after treatment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_likelihood: Option<RiskLevel>,
+    /// Impact after treatment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_impact: Option<RiskLevel>,
     /// How it is handled (absent: no decision).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub treatment: Option<RiskTreatment>,
@@ -783,6 +866,10 @@ pub struct Person {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// The person's account ids in other systems (`andrew`, a GitHub login, ...), so that
+    /// accounts that carry no e-mail can be matched to the person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// How they work for the company.
     pub employment_type: EmploymentType,
     /// First day.

@@ -65,7 +65,9 @@ impl fmt::Display for Timestamp {
 
 /// Why a timestamp string was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid timestamp {input:?}: expected UTC in the form 2026-03-28T14:05:00Z")]
+#[error(
+    "invalid timestamp {input:?}: expected UTC in the form 2026-03-28T14:05:00Z, not before 1970"
+)]
 pub struct TimestampError {
     /// The text that was rejected.
     pub input: String,
@@ -91,6 +93,11 @@ impl FromStr for Timestamp {
             return Err(err());
         }
         let naive = NaiveDateTime::parse_from_str(s, FORMAT).map_err(|_| err())?;
+        // Exports use 0001-01-01T00:00:00Z and similar as "never"; no evidence predates
+        // the Unix epoch, so such values must be mapped to an absent field, not kept.
+        if naive.and_utc().timestamp() < 0 {
+            return Err(err());
+        }
         Ok(Self(naive.and_utc()))
     }
 }
@@ -227,6 +234,8 @@ mod tests {
             "2026-02-30T14:05:00Z",
             "2026-03-28T24:05:00Z",
             "+2026-03-28T14:05:00Z",
+            "0001-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
             "",
         ] {
             assert!(bad.parse::<Timestamp>().is_err(), "{bad} was accepted");
