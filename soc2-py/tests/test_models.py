@@ -206,7 +206,7 @@ def test_constructors_take_keyword_arguments_only() -> None:
 
 def test_defaults_follow_the_model() -> None:
     account = soc2.Account(account="a", status="active")
-    assert account.privileged is False and account.mfa is None and account.roles == []
+    assert account.privileged is None and account.mfa is None and account.roles == []
     # Each instance gets its own list.
     other = soc2.Account(account="b", status="active")
     account.roles.append("admin")
@@ -326,7 +326,7 @@ def test_signatures_are_introspectable() -> None:
     import inspect
 
     sig = inspect.signature(soc2.ReviewedAccount)
-    assert list(sig.parameters) == ["account", "person", "decision", "actioned_at", "note"]
+    assert list(sig.parameters) == ["account", "person", "roles", "decision", "actioned_at", "note"]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in sig.parameters.values())
     assert sig.parameters["person"].default is None
     assert sig.parameters["decision"].default is inspect.Parameter.empty
@@ -584,6 +584,7 @@ def test_python_enumerations_match_the_schemas() -> None:
         (schema, "Platform", soc2.Platform),
         (schema, "ReviewState", soc2.ReviewState),
         (schema, "BackgroundCheckStatus", soc2.BackgroundCheckStatus),
+        (schema, "Adjudication", soc2.Adjudication),
         (schema, "TrainingStatus", soc2.TrainingStatus),
         (schema, "EventClass", soc2.EventClass),
         (schema, "VendorCriticality", soc2.VendorCriticality),

@@ -21,6 +21,7 @@ from .errors import (
 from .models import (
     AccessReview,
     Account,
+    Adjudication,
     AccountStatus,
     AffectedItem,
     AlertRule,
@@ -85,6 +86,7 @@ from .models import (
 __all__ = [
     "AccessReview",
     "Account",
+    "Adjudication",
     "AccountStatus",
     "AffectedItem",
     "AlertRule",

@@ -43,6 +43,7 @@ from ._model import Model, dump_date, load_date, model, to_utc
 __all__ = [
     "AccessReview",
     "Account",
+    "Adjudication",
     "AccountStatus",
     "AffectedItem",
     "AlertRule",
@@ -139,6 +140,7 @@ ReviewDecision = Union[
 AccountStatus = Union[
     Literal["active"],
     Literal["suspended"],
+    Literal["locked"],
     Literal["provisioned"],
 ]
 #: Operating system family of a device.
@@ -167,6 +169,12 @@ BackgroundCheckStatus = Union[
     Literal["suspended"],
     Literal["disputed"],
     Literal["canceled"],
+]
+#: The company's decision on a background check that found something.
+Adjudication = Union[
+    Literal["engaged"],
+    Literal["pre_adverse_action"],
+    Literal["post_adverse_action"],
 ]
 #: Completion state of a training enrolment.
 TrainingStatus = Union[
@@ -350,6 +358,8 @@ class ReviewedAccount(Model):
     account: str
     #: The person it belongs to, if known.
     person: Optional[str] = None
+    #: The access as it was reviewed (roles, groups, permission sets).
+    roles: List[str] = field(default_factory=list)
     #: The reviewer's decision.
     decision: ReviewDecision
     #: When a revoke or modify was carried out (absent while still pending).
@@ -381,16 +391,24 @@ class Account(Model):
     person: Optional[str] = None
     #: Whether it can be used.
     status: AccountStatus
-    #: Administrative or otherwise privileged access.
-    privileged: bool = False
-    #: Whether multi-factor authentication is enforced (None: the export does not say).
+    #: Administrative or otherwise privileged access (None: the export does not say, which
+    #: is not the same as "not privileged").
+    privileged: Optional[bool] = None
+    #: Whether an active second factor is enrolled (None: the export does not say).
     mfa: Optional[bool] = None
+    #: The enrolled second-factor methods (``totp``, ``push``, ``webauthn``, ``sms``, ...).
+    mfa_methods: List[str] = field(default_factory=list)
+    #: Whether a person can sign in with it interactively (password or SSO), as opposed to
+    #: key-only or service use (None: unknown).
+    interactive: Optional[bool] = None
     #: Roles, groups or permission sets held.
     roles: List[str] = field(default_factory=list)
     #: When the account was created.
     created_at: Optional[_dt.datetime] = None
     #: Last sign-in or credential use.
     last_used_at: Optional[_dt.datetime] = None
+    #: When the current status took effect (e.g. when it was suspended).
+    status_changed_at: Optional[_dt.datetime] = None
 
 
 @model
@@ -432,8 +450,8 @@ class PolicyAcknowledgement(PayloadModel):
     person: str
     #: The policy's name.
     policy: str
-    #: The version acknowledged.
-    policy_version: str
+    #: The version acknowledged (None when the source does not record it).
+    policy_version: Optional[str] = None
     #: When.
     acknowledged_at: _dt.datetime
 
@@ -459,8 +477,12 @@ class Device(Model):
     screen_lock_minutes: Optional[int] = None
     #: Automatic OS updates enabled.
     auto_updates: Optional[bool] = None
-    #: Enrolled in MDM (so settings can be enforced and the device wiped).
-    mdm_enrolled: bool
+    #: Whether a password is required after the screen locks or the device sleeps, when the
+    #: export reports that but not the timeout.
+    screen_lock: Optional[bool] = None
+    #: Enrolled in MDM, so settings can be enforced and the device wiped (None: the source
+    #: cannot tell, e.g. an osquery inventory).
+    mdm_enrolled: Optional[bool] = None
     #: Last time the device reported to the MDM.
     last_check_in: Optional[_dt.datetime] = None
 
@@ -487,16 +509,18 @@ class BranchProtection(PayloadModel):
     branch: str
     #: Whether any protection is in force (a 404 "Branch not protected" is False).
     protected: bool
-    #: Approving reviews required before merge (0: none).
-    required_approvals: int
+    #: Approving reviews required before merge (0: none; None: the source does not say).
+    required_approvals: Optional[int] = None
     #: Whether new commits dismiss earlier approvals.
     dismiss_stale_reviews: bool = False
     #: Whether code owners must approve.
     require_code_owner_review: bool = False
     #: Whether the most recent push must be approved by someone other than its pusher.
     require_last_push_approval: bool = False
-    #: Whether the rules bind administrators too.
-    applies_to_admins: bool
+    #: Whether the rules bind administrators too (None: the source does not say).
+    applies_to_admins: Optional[bool] = None
+    #: Users, teams, roles, apps or keys that may push or merge without the required review.
+    bypass_actors: List[str] = field(default_factory=list)
     #: Whether force pushes are allowed.
     allow_force_pushes: bool = False
     #: Whether the branch can be deleted.
@@ -530,8 +554,11 @@ class ChangeRecord(PayloadModel):
     number: int
     #: Its title.
     title: str = ""
-    #: Who wrote the change.
+    #: Who opened the change.
     author: str
+    #: Everyone who authored or committed commits in it; an approval by any of them is not
+    #: independent.
+    committers: List[str] = field(default_factory=list)
     #: The branch merged into.
     base_branch: Optional[str] = None
     #: Who merged it (None if not merged).
@@ -559,6 +586,8 @@ class BackgroundCheck(PayloadModel):
     report_id: Optional[str] = None
     #: Outcome.
     status: BackgroundCheckStatus
+    #: The company's decision on a check with findings (None: not adjudicated).
+    adjudication: Optional[Adjudication] = None
     #: When the check was completed.
     completed_at: Optional[_dt.datetime] = None
 
@@ -576,6 +605,8 @@ class TrainingCompletion(PayloadModel):
     status: TrainingStatus
     #: When it was completed.
     completed_at: Optional[_dt.datetime] = None
+    #: When it was due.
+    due_on: Optional[_dt.date] = None
 
 
 @model
@@ -593,6 +624,13 @@ class LoggingConfiguration(PayloadModel):
     retention_days: Optional[int] = None
     #: Whether log files are integrity-protected (e.g. CloudTrail log file validation).
     integrity_validation: Optional[bool] = None
+    #: Whether it covers every region or zone of the system.
+    all_regions: Optional[bool] = None
+    #: Whether management (control-plane) events such as sign-ins and configuration
+    #: changes are logged.
+    management_events: Optional[bool] = None
+    #: Since when logging has been on without interruption.
+    logging_since: Optional[_dt.datetime] = None
 
 
 @model
@@ -610,6 +648,9 @@ class AlertRule(PayloadModel):
     enabled: bool
     #: Who is notified (people, on-call rotations, channels, topics).
     notify: List[str] = field(default_factory=list)
+    #: The rule's condition as written in its system (e.g. a metric filter pattern), so a
+    #: reader can check that ``event_class`` is right.
+    condition: Optional[str] = None
 
 
 @model
@@ -618,8 +659,12 @@ class SecurityReport(Model):
 
     #: What kind.
     kind: AssuranceKind
-    #: When it was issued (or the end of the period it covers).
+    #: When it was issued.
     issued_on: _dt.date
+    #: For period reports (SOC 2 Type II), the last day of the period it covers.
+    period_end: Optional[_dt.date] = None
+    #: When a certificate expires.
+    expires_on: Optional[_dt.date] = None
 
 
 @model
@@ -635,8 +680,10 @@ class VendorAssessment(PayloadModel):
     criticality: VendorCriticality
     #: The assurance it provided, if any.
     security_report: Optional[SecurityReport] = None
-    #: Whether the contract has security and breach-notification terms.
-    contract_security_terms: bool
+    #: Whether the contract has security and breach-notification terms (None: not known).
+    contract_security_terms: Optional[bool] = None
+    #: When the contract ends.
+    contract_end: Optional[_dt.date] = None
     #: When this review was done.
     reviewed_on: _dt.date
     #: Who did it.
@@ -695,6 +742,10 @@ class Risk(Model):
     likelihood: Optional[RiskLevel] = None
     #: How bad (None: not assessed).
     impact: Optional[RiskLevel] = None
+    #: Likelihood after treatment.
+    residual_likelihood: Optional[RiskLevel] = None
+    #: Impact after treatment.
+    residual_impact: Optional[RiskLevel] = None
     #: How it is handled (None: no decision).
     treatment: Optional[RiskTreatment] = None
     #: The controls or actions that carry out the treatment.
@@ -726,6 +777,9 @@ class Person(Model):
     id: str
     #: Display name.
     name: str
+    #: The person's account ids in other systems (``andrew``, a GitHub login, ...), so that
+    #: accounts that carry no e-mail can be matched to the person.
+    aliases: List[str] = field(default_factory=list)
     #: How they work for the company.
     employment_type: EmploymentType
     #: First day.
