@@ -194,7 +194,7 @@ def test_null_is_read_as_absent() -> None:
 def test_constructors_take_keyword_arguments_only() -> None:
     with pytest.raises(TypeError):
         soc2.Note("title")  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="missing required keyword argument 'title'"):
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'title'"):
         soc2.Note()  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="unexpected keyword argument"):
         soc2.Note(title="t", titel="t")  # type: ignore[call-arg]
