@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv=.venv
+venv="$PWD/.venv"
 if [ ! -x "$venv/bin/python" ]; then
     # Debian's python3 may lack ensurepip; fall back to a pinned virtualenv.
     python3 -m venv "$venv" 2>/dev/null || {
@@ -24,8 +24,9 @@ echo "== python tests"
 "$venv/bin/python" -m pytest -q tests/python
 echo "== python package (soc2-py): build and install"
 # Exactly what a user runs (`pip install ./soc2-py`), with the pinned maturin from
-# requirements-dev.txt rather than whatever the build isolation would fetch.
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
+# requirements-dev.txt rather than whatever the build isolation would fetch (maturin's build
+# hook runs `maturin` from PATH).
+PATH="$venv/bin:$PATH" "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
     --force-reinstall --no-deps ./soc2-py
 echo "== python package: stubs and types"
 # Run outside the work tree so that the installed package, not a source folder, is checked.
