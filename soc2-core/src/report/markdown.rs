@@ -1,0 +1,1 @@
+pub(super) fn render(_r: &super::Report) -> String { String::new() }
