@@ -27,7 +27,13 @@ fn the_sample_company_has_exceptions_and_exits_1() {
     write_jsonl(&jsonl, &soc2_core::demo::sample_company(2026));
     let out_file = dir.path().join("report.json");
     let status = soc2()
-        .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--as-of",
+            "2026-12-31",
+        ])
         .arg("--evidence")
         .arg(&jsonl)
         .args(["--format", "json", "-o"])
@@ -41,7 +47,13 @@ fn the_sample_company_has_exceptions_and_exits_1() {
     assert_eq!(report.exceptions[0].finding.control.as_str(), "AC-01");
 
     let html = soc2()
-        .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--as-of",
+            "2026-12-31",
+        ])
         .arg("--evidence")
         .arg(&jsonl)
         .args(["--format", "html"])
@@ -55,7 +67,8 @@ fn the_sample_company_has_exceptions_and_exits_1() {
 #[test]
 fn a_clean_company_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("soc2-core/tests/scenarios/clean_company");
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("soc2-core/tests/scenarios/clean_company");
     let evidence: Vec<Evidence> =
         from_json_str(&fs_err::read_to_string(scenario.join("evidence.json")).unwrap()).unwrap();
     let jsonl = dir.path().join("evidence.jsonl");
@@ -67,7 +80,13 @@ fn a_clean_company_exits_0() {
     )
     .unwrap();
     let out = soc2()
-        .args(["evaluate", "--period", "2026-01-01..2026-03-31", "--as-of", "2026-03-31"])
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-03-31",
+            "--as-of",
+            "2026-03-31",
+        ])
         .arg("--evidence")
         .arg(&jsonl)
         .arg("--catalog")
@@ -109,7 +128,12 @@ fn input_errors_exit_2_naming_the_line() {
     assert_eq!(out.status.code(), Some(2));
 
     let out = soc2()
-        .args(["evaluate", "--period", "2026-12-31..2026-01-01", "--evidence"])
+        .args([
+            "evaluate",
+            "--period",
+            "2026-12-31..2026-01-01",
+            "--evidence",
+        ])
         .arg(&jsonl)
         .output()
         .unwrap();

@@ -54,7 +54,10 @@ fn company() -> Vec<Evidence> {
         .collect();
     for q in quarter_days {
         let day = date(q);
-        out.push(ev(&format!("{day}T18:00:00Z"), json!({"roster": {"people": people}})));
+        out.push(ev(
+            &format!("{day}T18:00:00Z"),
+            json!({"roster": {"people": people}}),
+        ));
         for s in 0..SYSTEMS {
             let accounts: Vec<Value> = (0..PEOPLE / 4)
                 .map(|k| {
@@ -66,7 +69,10 @@ fn company() -> Vec<Evidence> {
                 .iter()
                 .map(|a| json!({"account": a["account"], "decision": "keep"}))
                 .collect();
-            out.push(ev(&format!("{day}T09:00:00Z"), json!({"user_list": {"system": format!("sys{s}"), "accounts": accounts}})));
+            out.push(ev(
+                &format!("{day}T09:00:00Z"),
+                json!({"user_list": {"system": format!("sys{s}"), "accounts": accounts}}),
+            ));
             out.push(ev(&format!("{day}T10:00:00Z"), json!({"access_review": {"system": format!("sys{s}"), "reviewer": "owner", "accounts": reviewed}})));
             out.push(ev(&format!("{day}T11:00:00Z"), json!({"logging_configuration": {"system": format!("sys{s}"), "enabled": true, "destination": "siem"}})));
         }
@@ -74,8 +80,16 @@ fn company() -> Vec<Evidence> {
             .map(|i| json!({"device_id": format!("D{i}"), "owner": person(i), "platform": "macos",
                 "disk_encrypted": i % 97 != 0, "screen_lock_minutes": 5, "auto_updates": true, "mdm_enrolled": true}))
             .collect();
-        out.push(ev(&format!("{day}T07:00:00Z"), json!({"device_inventory": {"mdm": "fleet", "devices": devices}})));
-        for class in ["failed_logins", "privilege_escalation", "configuration_change", "data_access_anomaly"] {
+        out.push(ev(
+            &format!("{day}T07:00:00Z"),
+            json!({"device_inventory": {"mdm": "fleet", "devices": devices}}),
+        ));
+        for class in [
+            "failed_logins",
+            "privilege_escalation",
+            "configuration_change",
+            "data_access_anomaly",
+        ] {
             out.push(ev(&format!("{day}T12:00:00Z"), json!({"alert_rule": {"name": class, "event_class": class, "enabled": true, "notify": ["oncall"]}})));
         }
         for r in 0..20 {
@@ -90,15 +104,27 @@ fn company() -> Vec<Evidence> {
         out.push(ev(&format!("{}T12:00:00Z", date(40 + v)), json!({"vendor_assessment": {"vendor": format!("v{v}"), "criticality": "high",
             "security_report": {"kind": "soc2_type2", "issued_on": "2025-12-01"}, "contract_security_terms": true, "reviewed_on": date(40 + v)}})));
     }
-    for name in ["Information Security Policy", "Access Control Policy", "Change Management Policy", "Incident Response Policy",
-                 "Acceptable Use Policy", "Vendor Management Policy", "Risk Management Policy", "Business Continuity Policy",
-                 "Data Classification Policy", "Encryption Policy"] {
+    for name in [
+        "Information Security Policy",
+        "Access Control Policy",
+        "Change Management Policy",
+        "Incident Response Policy",
+        "Acceptable Use Policy",
+        "Vendor Management Policy",
+        "Risk Management Policy",
+        "Business Continuity Policy",
+        "Data Classification Policy",
+        "Encryption Policy",
+    ] {
         out.push(ev("2025-12-01T12:00:00Z", json!({"policy_document": {"name": name, "version": "1",
             "content_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "approver": "ceo", "approved_on": "2025-12-01"}})));
     }
     out.push(ev("2025-06-01T12:00:00Z", json!({"incident_response_plan": {"version": "1", "approver": "ceo", "approved_on": "2025-06-01",
         "severity_levels": ["SEV1"], "roles": ["IC"], "has_procedures": true, "has_communications": true, "has_post_incident_review": true}})));
-    out.push(ev("2026-05-05T12:00:00Z", json!({"tabletop_exercise": {"scenario": "x", "performed_on": "2026-05-05"}})));
+    out.push(ev(
+        "2026-05-05T12:00:00Z",
+        json!({"tabletop_exercise": {"scenario": "x", "performed_on": "2026-05-05"}}),
+    ));
     out.push(ev("2025-12-05T12:00:00Z", json!({"risk_register": {"reviewed_on": "2025-12-05", "risks": [
         {"id": "R1", "threat": "breach", "likelihood": "low", "impact": "high", "treatment": "mitigate"}]}})));
     let mut n = 0usize;

@@ -20,13 +20,13 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::model::{
-    Account, AccessReview, AccountStatus, AlertRule, AssuranceKind, BackgroundCheck,
+    AccessReview, Account, AccountStatus, AlertRule, AssuranceKind, BackgroundCheck,
     BackgroundCheckStatus, BranchProtection, ChangeRecord, ChangeReview, Collector, Device,
     DeviceInventory, EmploymentType, EventClass, Evidence, IncidentResponsePlan,
-    LoggingConfiguration, Payload, Person, Platform, PolicyDocument, ReviewDecision,
-    ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster,
-    SecurityReport, Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion,
-    TrainingStatus, UserList, VendorAssessment, VendorCriticality,
+    LoggingConfiguration, Payload, Person, Platform, PolicyDocument, ReviewDecision, ReviewState,
+    ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityReport,
+    Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion, TrainingStatus, UserList,
+    VendorAssessment, VendorCriticality,
 };
 
 /// The company's e-mail domain.
@@ -138,7 +138,13 @@ struct Demo {
 }
 
 impl Demo {
-    fn push(&mut self, observed: Timestamp, collected_days_later: i64, source: &str, payload: Payload) {
+    fn push(
+        &mut self,
+        observed: Timestamp,
+        collected_days_later: i64,
+        source: &str,
+        payload: Payload,
+    ) {
         let collected =
             Timestamp::from_datetime(observed.as_datetime() + Duration::days(collected_days_later));
         self.out.push(Evidence {
@@ -237,7 +243,12 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 in_scope: in_scope(i),
             })
             .collect();
-        demo.push(at(date, 18, 0), 1, "hris", Payload::Roster(Roster { people }));
+        demo.push(
+            at(date, 18, 0),
+            1,
+            "hris",
+            Payload::Roster(Roster { people }),
+        );
     }
 
     // Quarterly user lists and access reviews of each system, on the 20th of the
@@ -284,7 +295,11 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                     ReviewedAccount {
                         account: a.account.clone(),
                         person: a.person.clone(),
-                        decision: if gone { ReviewDecision::Revoke } else { ReviewDecision::Keep },
+                        decision: if gone {
+                            ReviewDecision::Revoke
+                        } else {
+                            ReviewDecision::Keep
+                        },
                         actioned_at: gone.then(|| at(date, 16, 0)),
                         note: gone.then(|| "Left the company".to_owned()),
                     }
@@ -328,11 +343,19 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 device_id: format!("LT-{i:04}"),
                 serial_number: Some(format!("C02{:06}", i * 7919 % 1_000_000)),
                 owner: Some(person_id(i)),
-                platform: if i % 5 == 3 { Platform::Windows } else { Platform::Macos },
+                platform: if i % 5 == 3 {
+                    Platform::Windows
+                } else {
+                    Platform::Macos
+                },
                 os_version: Some(if i % 5 == 3 { "11 24H2" } else { "15.4" }.into()),
                 disk_encrypted: Some(i != UNENCRYPTED),
                 // An out-of-scope contractor's own laptop locks late; scope excludes it.
-                screen_lock_minutes: Some(if role(i) == "ext" { 30 } else { 5 + (i as u32 % 3) * 5 }),
+                screen_lock_minutes: Some(if role(i) == "ext" {
+                    30
+                } else {
+                    5 + (i as u32 % 3) * 5
+                }),
                 auto_updates: Some(true),
                 mdm_enrolled: true,
                 last_check_in: Some(at(date, 6, 0)),
@@ -421,12 +444,18 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             let author = engineers[rng.next(engineers.len() as u64) as usize];
             let mut reviewer = engineers[rng.next(engineers.len() as u64) as usize];
             if reviewer == author {
-                reviewer = engineers[(engineers.iter().position(|e| *e == author).unwrap_or(0) + 1)
+                reviewer = engineers[(engineers.iter().position(|e| *e == author).unwrap_or(0)
+                    + 1)
                     % engineers.len()];
             }
-            let head = Sha256Digest::of(format!("{repo}#{number}").as_bytes()).to_hex()[..40].to_owned();
+            let head =
+                Sha256Digest::of(format!("{repo}#{number}").as_bytes()).to_hex()[..40].to_owned();
             let merged = at(day, 15, (number % 50) as i64);
-            let approver = if number == SELF_APPROVED { author } else { reviewer };
+            let approver = if number == SELF_APPROVED {
+                author
+            } else {
+                reviewer
+            };
             let review = ChangeReview {
                 reviewer: person_id(approver).replace(&format!("@{DOMAIN}"), ""),
                 state: ReviewState::Approved,
@@ -533,10 +562,18 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
     // (gap 5); figma is not critical and needs no review.
     let vendors: [(&str, VendorCriticality, &[&str]); 6] = [
         ("aws", VendorCriticality::Critical, &["customer data"]),
-        ("okta", VendorCriticality::Critical, &["employee identities"]),
+        (
+            "okta",
+            VendorCriticality::Critical,
+            &["employee identities"],
+        ),
         ("github", VendorCriticality::High, &["source code"]),
         ("datadog", VendorCriticality::High, &["logs"]),
-        ("postmark", VendorCriticality::High, &["customer e-mail addresses"]),
+        (
+            "postmark",
+            VendorCriticality::High,
+            &["customer e-mail addresses"],
+        ),
         ("figma", VendorCriticality::Low, &[]),
     ];
     for (k, (vendor, criticality, data)) in vendors.iter().enumerate() {
@@ -602,12 +639,42 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
     // The risk register, reviewed last December and again in October.
     for reviewed in [ymd(year - 1, 12, 5), demo.d(10, 15)] {
         let risks = [
-            ("R-1", "Customer data breach", RiskLevel::Low, RiskLevel::VeryHigh),
-            ("R-2", "Unauthorised access by a former employee", RiskLevel::Low, RiskLevel::High),
-            ("R-3", "Production outage", RiskLevel::Medium, RiskLevel::High),
-            ("R-4", "Critical vendor failure", RiskLevel::Low, RiskLevel::High),
-            ("R-5", "Laptop loss or theft", RiskLevel::Medium, RiskLevel::Medium),
-            ("R-6", "Malicious code in a dependency", RiskLevel::Medium, RiskLevel::High),
+            (
+                "R-1",
+                "Customer data breach",
+                RiskLevel::Low,
+                RiskLevel::VeryHigh,
+            ),
+            (
+                "R-2",
+                "Unauthorised access by a former employee",
+                RiskLevel::Low,
+                RiskLevel::High,
+            ),
+            (
+                "R-3",
+                "Production outage",
+                RiskLevel::Medium,
+                RiskLevel::High,
+            ),
+            (
+                "R-4",
+                "Critical vendor failure",
+                RiskLevel::Low,
+                RiskLevel::High,
+            ),
+            (
+                "R-5",
+                "Laptop loss or theft",
+                RiskLevel::Medium,
+                RiskLevel::Medium,
+            ),
+            (
+                "R-6",
+                "Malicious code in a dependency",
+                RiskLevel::Medium,
+                RiskLevel::High,
+            ),
         ]
         .iter()
         .map(|(id, threat, likelihood, impact)| Risk {

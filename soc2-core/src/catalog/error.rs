@@ -25,7 +25,9 @@ pub enum CatalogError {
         reason: String,
     },
     /// A base catalog leaves a threshold unset.
-    #[error("{source_name}: field `thresholds.{field}`: missing (a base catalog must set every threshold)")]
+    #[error(
+        "{source_name}: field `thresholds.{field}`: missing (a base catalog must set every threshold)"
+    )]
     MissingThreshold {
         /// The file read.
         source_name: String,

@@ -191,7 +191,10 @@ impl ControlDef {
             return Err(invalid("owner", "must not be empty".into()));
         }
         if self.criteria.is_empty() {
-            return Err(invalid("criteria", "at least one criterion is needed".into()));
+            return Err(invalid(
+                "criteria",
+                "at least one criterion is needed".into(),
+            ));
         }
         if self.time_to_fix.min_days > self.time_to_fix.max_days {
             return Err(invalid(
@@ -229,8 +232,7 @@ impl ControlDef {
                 if self.evidence_kinds.is_empty() {
                     return Err(invalid(
                         "evidence_kinds",
-                        "a control without a built-in test needs at least one evidence kind"
-                            .into(),
+                        "a control without a built-in test needs at least one evidence kind".into(),
                     ));
                 }
                 let cadence = match self.cadence {
@@ -287,10 +289,15 @@ fn cadence_name(c: &Cadence) -> &'static str {
 impl CatalogFile {
     /// Parses a TOML catalog file; `source_name` is used in errors.
     pub fn from_toml_str(text: &str, source_name: &str) -> Result<CatalogFile, CatalogError> {
-        let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, source_name, &e, "."))?;
+        let de =
+            toml::Deserializer::parse(text).map_err(|e| toml_error(text, source_name, &e, "."))?;
         serde_path_to_error::deserialize(de).map_err(|e| {
             let field = e.path().to_string();
-            let field = if field.is_empty() { ".".to_owned() } else { field };
+            let field = if field.is_empty() {
+                ".".to_owned()
+            } else {
+                field
+            };
             toml_error(text, source_name, e.inner(), &field)
         })
     }

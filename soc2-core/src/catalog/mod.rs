@@ -27,9 +27,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{
-    Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality,
-};
+use crate::model::{Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality};
 
 pub use error::CatalogError;
 pub use file::{CatalogFile, ControlDef, PeopleScope, ScopeFile, ThresholdsFile};
@@ -219,7 +217,10 @@ impl ControlTest {
                 days: t.leaver_access_removal_days,
             },
             PoliciesApproved => Cadence::PointInTime,
-            PoliciesReviewed | AnnualSecurityTraining | VendorAnnualReview | AnnualTabletop
+            PoliciesReviewed
+            | AnnualSecurityTraining
+            | VendorAnnualReview
+            | AnnualTabletop
             | RiskRegisterReviewed => Cadence::Annual,
             DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
             | BranchProtection | CentralLogging | SecurityAlerts | IncidentResponsePlan
@@ -531,7 +532,10 @@ thresholds = { training_days_after_hire = 14 }
         );
         let acme = c.get("ACME-01").unwrap();
         assert_eq!(acme.thresholds.training_days_after_hire, 14);
-        assert_eq!(acme.control.evidence_kinds, ControlTest::NewHireTraining.evidence_kinds());
+        assert_eq!(
+            acme.control.evidence_kinds,
+            ControlTest::NewHireTraining.evidence_kinds()
+        );
         assert_eq!(c.controls.last().unwrap().control.id.as_str(), "ACME-01");
     }
 
@@ -543,10 +547,14 @@ thresholds = { training_days_after_hire = 14 }
                 "acme.toml",
             )
             .unwrap_err();
-        assert_eq!(err.to_string(), "acme.toml: disable: no control NOPE-1 in the catalog");
+        assert_eq!(
+            err.to_string(),
+            "acme.toml: disable: no control NOPE-1 in the catalog"
+        );
 
-        let err = CatalogFile::from_toml_str("[thresholds]\nmax_screen_lock_minutes = \"x\"\n", "a.toml")
-            .unwrap_err();
+        let err =
+            CatalogFile::from_toml_str("[thresholds]\nmax_screen_lock_minutes = \"x\"\n", "a.toml")
+                .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("a.toml:2:"), "{msg}");
         assert!(msg.contains("thresholds.max_screen_lock_minutes"), "{msg}");
@@ -584,7 +592,8 @@ cadence = "quarterly"
         .unwrap();
         let c = Catalog::builtin().extend(file, "acme.json").unwrap();
         assert_eq!(c.scope.required_policies, ["Access Control Policy"]);
-        let err = CatalogFile::from_json_str(r#"{"scope": {"bogus": 1}}"#, "acme.json").unwrap_err();
+        let err =
+            CatalogFile::from_json_str(r#"{"scope": {"bogus": 1}}"#, "acme.json").unwrap_err();
         assert!(err.to_string().starts_with("acme.json:1:"), "{err}");
     }
 }

@@ -11,13 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use super::context::{
-    Check, Ctx, Outcome, Rec, Slot, active_between, add_days, currency_gaps,
-    days_between, match_slots, quarter_end, sub_days, sub_months, typed,
+    Check, Ctx, Outcome, Rec, Slot, active_between, add_days, currency_gaps, days_between,
+    match_slots, quarter_end, sub_days, sub_months, typed,
 };
 use crate::catalog::{CatalogControl, ControlTest, Thresholds};
 use crate::model::{
-    AccountStatus, BackgroundCheckStatus, Cadence, Device, EventClass, EvidenceKind as K,
-    ItemKind, ReviewDecision, ReviewState, TrainingStatus,
+    AccountStatus, BackgroundCheckStatus, Cadence, Device, EventClass, EvidenceKind as K, ItemKind,
+    ReviewDecision, ReviewState, TrainingStatus,
 };
 
 /// Runs a control's test.
@@ -60,18 +60,16 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
         CentralLogging => central_logging(ctx),
         SecurityAlerts => security_alerts(ctx),
         VendorAnnualReview => vendor_annual_review(ctx, t),
-        VendorSecurityReport => vendor_latest_reviews(ctx, t, |a, t| {
-            match &a.security_report {
-                None => Some("no security report on file at the review".to_owned()),
-                Some(r) => {
-                    let age = days_between(r.issued_on.0, a.reviewed_on.0);
-                    (age > i64::from(t.max_vendor_report_age_days)).then(|| {
+        VendorSecurityReport => vendor_latest_reviews(ctx, t, |a, t| match &a.security_report {
+            None => Some("no security report on file at the review".to_owned()),
+            Some(r) => {
+                let age = days_between(r.issued_on.0, a.reviewed_on.0);
+                (age > i64::from(t.max_vendor_report_age_days)).then(|| {
                         format!(
                             "security report issued {} was {age} days old at the review of {} (at most {} allowed)",
                             r.issued_on, a.reviewed_on, t.max_vendor_report_age_days
                         )
                     })
-                }
             }
         }),
         VendorSecurityTerms => vendor_latest_reviews(ctx, t, |a, _| {
@@ -146,12 +144,17 @@ fn quarterly_access_review(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     }
     let mut by_system: BTreeMap<&str, Vec<(NaiveDate, u64)>> = BTreeMap::new();
     for (r, a) in typed!(ctx.index.all(K::AccessReview), AccessReview) {
-        by_system.entry(a.system.as_str()).or_default().push((r.date, r.seq));
+        by_system
+            .entry(a.system.as_str())
+            .or_default()
+            .push((r.date, r.seq));
     }
     let ranges: Vec<_> = ctx.columns.iter().map(|s| quarter_range(s, t)).collect();
     let mut out = Vec::new();
     for system in &ctx.systems {
-        let dates = by_system.get(system.as_str()).map_or(&[][..], Vec::as_slice);
+        let dates = by_system
+            .get(system.as_str())
+            .map_or(&[][..], Vec::as_slice);
         out.extend(occurrences(
             ctx,
             &ctx.columns,
@@ -188,10 +191,7 @@ fn access_review_completeness(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
                 continue;
             };
             let col = ctx.column_of(last.date);
-            let list = lists
-                .iter()
-                .filter(|(r, _)| r.date >= lo && r.at <= last.at)
-                .last();
+            let list = lists.iter().rfind(|(r, _)| r.date >= lo && r.at <= last.at);
             let review_seqs: Vec<u64> = in_slot.iter().map(|(r, _)| r.seq).collect();
             let Some((list_rec, list)) = list else {
                 out.push(Check::new(
@@ -274,9 +274,10 @@ fn revoked_access_removed(ctx: &Ctx<'_>) -> Vec<Check> {
                     }
                 }
                 Some((l, u)) => {
-                    let still = u.accounts.iter().find(|a| {
-                        a.account == acc.account && a.status != AccountStatus::Suspended
-                    });
+                    let still = u
+                        .accounts
+                        .iter()
+                        .find(|a| a.account == acc.account && a.status != AccountStatus::Suspended);
                     match still {
                         Some(a) => {
                             let records = vec![r.seq, l.seq];
@@ -309,7 +310,14 @@ fn revoked_access_removed(ctx: &Ctx<'_>) -> Vec<Check> {
                     }
                 }
             };
-            out.push(Check::new(ItemKind::Account, id, col, due, check, vec![r.seq]));
+            out.push(Check::new(
+                ItemKind::Account,
+                id,
+                col,
+                due,
+                check,
+                vec![r.seq],
+            ));
         }
     }
     out
@@ -329,7 +337,8 @@ fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     };
     let n = t.leaver_access_removal_days;
     let lists: Vec<_> = typed!(
-        ctx.index.between(K::UserList, ctx.period.start(), ctx.cutoff),
+        ctx.index
+            .between(K::UserList, ctx.period.start(), ctx.cutoff),
         UserList
     )
     .filter(|(_, u)| ctx.systems.contains(&u.system))
@@ -379,10 +388,19 @@ fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             let due = quarter_end(deadline).min(ctx.period.end());
             ctx.missing(
                 due,
-                format!("left on {end}; no user list observed after {deadline} shows the access removed"),
+                format!(
+                    "left on {end}; no user list observed after {deadline} shows the access removed"
+                ),
             )
         };
-        out.push(Check::new(ItemKind::Person, &p.id, col, deadline, outcome, records));
+        out.push(Check::new(
+            ItemKind::Person,
+            &p.id,
+            col,
+            deadline,
+            outcome,
+            records,
+        ));
     }
     out
 }
@@ -391,7 +409,10 @@ fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
 /// (approved_on, record).
 fn policy_approvals<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<(NaiveDate, Rec<'a>)>> {
     let mut map: BTreeMap<&str, Vec<(NaiveDate, Rec<'a>)>> = BTreeMap::new();
-    for (r, doc) in typed!(ctx.index.upto(K::PolicyDocument, ctx.cutoff), PolicyDocument) {
+    for (r, doc) in typed!(
+        ctx.index.upto(K::PolicyDocument, ctx.cutoff),
+        PolicyDocument
+    ) {
         if let (Some(_), Some(on)) = (&doc.approver, doc.approved_on)
             && let Some(name) = ctx
                 .scope
@@ -416,15 +437,20 @@ fn policies_approved(ctx: &Ctx<'_>) -> Vec<Check> {
         .iter()
         .map(|name| {
             let list = approvals.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-            let in_force = list.iter().filter(|(d, _)| *d <= start).last();
+            let in_force = list.iter().rfind(|(d, _)| *d <= start);
             let (outcome, records) = match (in_force, list.first()) {
                 (Some((_, r)), _) => (Outcome::Pass, vec![r.seq]),
                 (None, Some((d, r))) => (
-                    Outcome::Fail(format!("first approved on {d}, after the period began on {start}")),
+                    Outcome::Fail(format!(
+                        "first approved on {d}, after the period began on {start}"
+                    )),
                     vec![r.seq],
                 ),
                 (None, None) => (
-                    ctx.missing(start, "no approved version (approver and date) on file".into()),
+                    ctx.missing(
+                        start,
+                        "no approved version (approver and date) on file".into(),
+                    ),
                     Vec::new(),
                 ),
             };
@@ -448,7 +474,14 @@ fn policies_reviewed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             let from = slot.start.max(first);
             if from > to {
                 if slot.start > ctx.as_of {
-                    out.push(Check::new(ItemKind::Policy, name, i, slot.end, Outcome::NotYetDue, vec![]));
+                    out.push(Check::new(
+                        ItemKind::Policy,
+                        name,
+                        i,
+                        slot.end,
+                        Outcome::NotYetDue,
+                        vec![],
+                    ));
                 }
                 continue;
             }
@@ -489,7 +522,11 @@ fn devices(
     for (i, slot) in ctx.columns.iter().enumerate() {
         let to = slot.end.min(ctx.cutoff);
         let invs: Vec<_> = if slot.start <= to {
-            typed!(ctx.index.between(K::DeviceInventory, slot.start, to), DeviceInventory).collect()
+            typed!(
+                ctx.index.between(K::DeviceInventory, slot.start, to),
+                DeviceInventory
+            )
+            .collect()
         } else {
             Vec::new()
         };
@@ -499,7 +536,10 @@ fn devices(
                 format!("device inventory {}", slot.label),
                 i,
                 slot.end,
-                ctx.missing(slot.end, format!("no device inventory observed in {}", slot.label)),
+                ctx.missing(
+                    slot.end,
+                    format!("no device inventory observed in {}", slot.label),
+                ),
                 Vec::new(),
             ));
             continue;
@@ -540,8 +580,7 @@ fn devices(
 
 fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     // The latest record of each change wins (a change may be recorded twice).
-    let mut latest: BTreeMap<(&str, u64), (Rec<'_>, &crate::model::ChangeRecord)> =
-        BTreeMap::new();
+    let mut latest: BTreeMap<(&str, u64), (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
     for (r, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
         latest.insert((c.repository.as_str(), c.number), (r, c));
     }
@@ -594,7 +633,10 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
                 why.push(format!("approved only by its author {}", c.author));
             }
             if wrong_commit {
-                why.push("an approval by another person was for an earlier commit, not the merged head".into());
+                why.push(
+                    "an approval by another person was for an earlier commit, not the merged head"
+                        .into(),
+                );
             }
             if after_merge {
                 why.push("an approval by another person came after the merge".into());
@@ -622,12 +664,14 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
 fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
     let repos: Vec<String> = if ctx.scope.repositories.is_empty() {
         let mut set = BTreeSet::new();
-        for (_, b) in typed!(ctx.index.upto(K::BranchProtection, ctx.cutoff), BranchProtection) {
+        for (_, b) in typed!(
+            ctx.index.upto(K::BranchProtection, ctx.cutoff),
+            BranchProtection
+        ) {
             set.insert(b.repository.clone());
         }
         for (_, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
-            if c
-                .merged_at
+            if c.merged_at
                 .is_some_and(|m| m.date() >= ctx.period.start() && m.date() <= ctx.cutoff)
             {
                 set.insert(c.repository.clone());
@@ -642,9 +686,12 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
         for (i, slot) in ctx.columns.iter().enumerate() {
             let to = slot.end.min(ctx.cutoff);
             let recs: Vec<_> = if slot.start <= to {
-                typed!(ctx.index.between(K::BranchProtection, slot.start, to), BranchProtection)
-                    .filter(|(_, b)| &b.repository == repo)
-                    .collect()
+                typed!(
+                    ctx.index.between(K::BranchProtection, slot.start, to),
+                    BranchProtection
+                )
+                .filter(|(_, b)| &b.repository == repo)
+                .collect()
             } else {
                 Vec::new()
             };
@@ -654,7 +701,10 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
                     repo,
                     i,
                     slot.end,
-                    ctx.missing(slot.end, format!("no branch protection settings observed in {}", slot.label)),
+                    ctx.missing(
+                        slot.end,
+                        format!("no branch protection settings observed in {}", slot.label),
+                    ),
                     Vec::new(),
                 ));
                 continue;
@@ -669,7 +719,10 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
                     why.insert(format!("{} requires no approving review", b.branch));
                 }
                 if !b.applies_to_admins {
-                    why.insert(format!("administrators can bypass the rules on {}", b.branch));
+                    why.insert(format!(
+                        "administrators can bypass the rules on {}",
+                        b.branch
+                    ));
                 }
                 if b.allow_force_pushes {
                     why.insert(format!("force pushes are allowed on {}", b.branch));
@@ -698,8 +751,14 @@ fn background_check_timely(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
         return vec![ctx.no_roster()];
     };
     let mut by_person: BTreeMap<&str, Vec<Rec<'_>>> = BTreeMap::new();
-    for (r, b) in typed!(ctx.index.upto(K::BackgroundCheck, ctx.cutoff), BackgroundCheck) {
-        if matches!(b.status, BackgroundCheckStatus::Clear | BackgroundCheckStatus::Consider) {
+    for (r, b) in typed!(
+        ctx.index.upto(K::BackgroundCheck, ctx.cutoff),
+        BackgroundCheck
+    ) {
+        if matches!(
+            b.status,
+            BackgroundCheckStatus::Clear | BackgroundCheckStatus::Consider
+        ) {
             by_person.entry(b.person.as_str()).or_default().push(r);
         }
     }
@@ -722,7 +781,10 @@ fn background_check_timely(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
                 r.date,
                 days_between(deadline, r.date)
             )),
-            None => ctx.missing(deadline, format!("no completed background check (due by {deadline})")),
+            None => ctx.missing(
+                deadline,
+                format!("no completed background check (due by {deadline})"),
+            ),
         };
         out.push(Check::new(
             ItemKind::Person,
@@ -741,7 +803,10 @@ fn trainings<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<(NaiveDate, u64)>> {
     let mut by_person: BTreeMap<&str, Vec<(NaiveDate, u64)>> = BTreeMap::new();
     for (r, tr) in typed!(ctx.index.all(K::TrainingCompletion), TrainingCompletion) {
         if tr.status == TrainingStatus::Completed {
-            by_person.entry(tr.person.as_str()).or_default().push((r.date, r.seq));
+            by_person
+                .entry(tr.person.as_str())
+                .or_default()
+                .push((r.date, r.seq));
         }
     }
     by_person
@@ -769,14 +834,24 @@ fn annual_security_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             let (outcome, col, mut records) = match hit {
                 Some(&(d, seq)) => (Outcome::Pass, ctx.column_of(d), vec![seq]),
                 None => (
-                    ctx.missing(hi, format!("no completed security training in {}", slot.label)),
+                    ctx.missing(
+                        hi,
+                        format!("no completed security training in {}", slot.label),
+                    ),
                     ctx.column_of(slot.end),
                     Vec::new(),
                 ),
             };
             records.push(roster_rec.seq);
             records.sort_unstable();
-            out.push(Check::new(ItemKind::Person, &p.id, col, hi, outcome, records));
+            out.push(Check::new(
+                ItemKind::Person,
+                &p.id,
+                col,
+                hi,
+                outcome,
+                records,
+            ));
         }
     }
     out
@@ -860,7 +935,10 @@ fn central_logging(ctx: &Ctx<'_>) -> Vec<Check> {
                     system,
                     i,
                     slot.end,
-                    ctx.missing(slot.end, format!("no logging configuration observed in {}", slot.label)),
+                    ctx.missing(
+                        slot.end,
+                        format!("no logging configuration observed in {}", slot.label),
+                    ),
                     Vec::new(),
                 ));
                 continue;
@@ -870,7 +948,10 @@ fn central_logging(ctx: &Ctx<'_>) -> Vec<Check> {
                 if !l.enabled {
                     why.insert(format!("logging off on {}", r.date));
                 } else if l.destination.as_deref().is_none_or(|d| d.trim().is_empty()) {
-                    why.insert(format!("logs not sent to a central destination on {}", r.date));
+                    why.insert(format!(
+                        "logs not sent to a central destination on {}",
+                        r.date
+                    ));
                 }
             }
             let outcome = if why.is_empty() {
@@ -912,13 +993,19 @@ fn security_alerts(ctx: &Ctx<'_>) -> Vec<Check> {
             }
         }
         for (class, name) in ALERT_CLASSES {
-            let rules: Vec<_> = latest.values().filter(|(_, a)| a.event_class == class).collect();
+            let rules: Vec<_> = latest
+                .values()
+                .filter(|(_, a)| a.event_class == class)
+                .collect();
             let records: Vec<u64> = rules.iter().map(|(r, _)| r.seq).collect();
             let live = rules.iter().any(|(_, a)| a.enabled && !a.notify.is_empty());
             let outcome = if live {
                 Outcome::Pass
             } else if rules.is_empty() {
-                ctx.missing(slot.end, format!("no alert rule observed in {}", slot.label))
+                ctx.missing(
+                    slot.end,
+                    format!("no alert rule observed in {}", slot.label),
+                )
             } else {
                 Outcome::Fail(format!(
                     "alert rules in {} are disabled or notify nobody",
@@ -944,8 +1031,7 @@ fn critical_vendors<'a>(
     // Criticality is what the latest assessment by the cutoff says.
     all.retain(|_, v| {
         v.iter()
-            .filter(|(r, _)| r.date <= ctx.cutoff)
-            .last()
+            .rfind(|(r, _)| r.date <= ctx.cutoff)
             .is_some_and(|(_, a)| a.criticality >= t.critical_vendor_criticality)
     });
     all
@@ -1019,19 +1105,31 @@ fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
     let id = "incident-response plan";
     for (i, slot) in ctx.columns.iter().enumerate() {
         if slot.start > ctx.as_of {
-            out.push(Check::new(ItemKind::Document, id, i, slot.end, Outcome::NotYetDue, vec![]));
-            continue;
-        }
-        let to = slot.end.min(ctx.cutoff);
-        let Some((r, plan)) =
-            typed!(ctx.index.upto(K::IncidentResponsePlan, to), IncidentResponsePlan).last()
-        else {
             out.push(Check::new(
                 ItemKind::Document,
                 id,
                 i,
                 slot.end,
-                ctx.missing(slot.end, format!("no incident-response plan in force in {}", slot.label)),
+                Outcome::NotYetDue,
+                vec![],
+            ));
+            continue;
+        }
+        let to = slot.end.min(ctx.cutoff);
+        let Some((r, plan)) = typed!(
+            ctx.index.upto(K::IncidentResponsePlan, to),
+            IncidentResponsePlan
+        )
+        .last() else {
+            out.push(Check::new(
+                ItemKind::Document,
+                id,
+                i,
+                slot.end,
+                ctx.missing(
+                    slot.end,
+                    format!("no incident-response plan in force in {}", slot.label),
+                ),
                 vec![],
             ));
             continue;
@@ -1058,9 +1156,20 @@ fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
         let outcome = if gaps.is_empty() {
             Outcome::Pass
         } else {
-            Outcome::Fail(format!("plan version {} lacks {}", plan.version, gaps.join(", ")))
+            Outcome::Fail(format!(
+                "plan version {} lacks {}",
+                plan.version,
+                gaps.join(", ")
+            ))
         };
-        out.push(Check::new(ItemKind::Document, id, i, to, outcome, vec![r.seq]));
+        out.push(Check::new(
+            ItemKind::Document,
+            id,
+            i,
+            to,
+            outcome,
+            vec![r.seq],
+        ));
     }
     out
 }
@@ -1081,7 +1190,12 @@ fn annual_tabletop(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
         &dates,
         ItemKind::Occurrence,
         |s| format!("tabletop exercise {}", s.label),
-        |s| format!("no tabletop exercise or simulated incident observed in {}", s.label),
+        |s| {
+            format!(
+                "no tabletop exercise or simulated incident observed in {}",
+                s.label
+            )
+        },
     )
 }
 
@@ -1090,17 +1204,28 @@ fn risk_register_complete(ctx: &Ctx<'_>) -> Vec<Check> {
     let doc = "risk register";
     for (i, slot) in ctx.columns.iter().enumerate() {
         if slot.start > ctx.as_of {
-            out.push(Check::new(ItemKind::Document, doc, i, slot.end, Outcome::NotYetDue, vec![]));
-            continue;
-        }
-        let to = slot.end.min(ctx.cutoff);
-        let Some((r, reg)) = typed!(ctx.index.upto(K::RiskRegister, to), RiskRegister).last() else {
             out.push(Check::new(
                 ItemKind::Document,
                 doc,
                 i,
                 slot.end,
-                ctx.missing(slot.end, format!("no risk register in force in {}", slot.label)),
+                Outcome::NotYetDue,
+                vec![],
+            ));
+            continue;
+        }
+        let to = slot.end.min(ctx.cutoff);
+        let Some((r, reg)) = typed!(ctx.index.upto(K::RiskRegister, to), RiskRegister).last()
+        else {
+            out.push(Check::new(
+                ItemKind::Document,
+                doc,
+                i,
+                slot.end,
+                ctx.missing(
+                    slot.end,
+                    format!("no risk register in force in {}", slot.label),
+                ),
                 vec![],
             ));
             continue;
@@ -1132,7 +1257,14 @@ fn risk_register_complete(ctx: &Ctx<'_>) -> Vec<Check> {
             } else {
                 Outcome::Fail(format!("{}: no {}", risk.threat, gaps.join(", no ")))
             };
-            out.push(Check::new(ItemKind::Risk, &risk.id, i, to, outcome, vec![r.seq]));
+            out.push(Check::new(
+                ItemKind::Risk,
+                &risk.id,
+                i,
+                to,
+                outcome,
+                vec![r.seq],
+            ));
         }
     }
     out
@@ -1149,16 +1281,30 @@ fn risk_register_reviewed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
     for (i, slot) in ctx.columns.iter().enumerate() {
         if slot.start > ctx.as_of {
-            out.push(Check::new(ItemKind::Document, doc, i, slot.end, Outcome::NotYetDue, vec![]));
+            out.push(Check::new(
+                ItemKind::Document,
+                doc,
+                i,
+                slot.end,
+                Outcome::NotYetDue,
+                vec![],
+            ));
             continue;
         }
         let to = slot.end.min(ctx.as_of);
-        let records: Vec<u64> = reviews.iter().filter(|(d, _)| *d <= to).map(|(_, s)| *s).collect();
+        let records: Vec<u64> = reviews
+            .iter()
+            .filter(|(d, _)| *d <= to)
+            .map(|(_, s)| *s)
+            .collect();
         let gaps = currency_gaps(&dates, t.max_risk_review_age_days, slot.start, to);
         let outcome = if gaps.is_empty() {
             Outcome::Pass
         } else if dates.is_empty() {
-            ctx.missing(slot.end.min(ctx.period.end()), "no reviewed risk register on file".into())
+            ctx.missing(
+                slot.end.min(ctx.period.end()),
+                "no reviewed risk register on file".into(),
+            )
         } else {
             Outcome::Fail(
                 describe_gaps(&gaps, t.max_risk_review_age_days).replace("approval", "review"),
@@ -1181,7 +1327,12 @@ fn evidence_presence(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
         .map(|r| (r.date, r.seq))
         .collect();
     dates.sort_unstable();
-    let kinds: Vec<&str> = cc.control.evidence_kinds.iter().map(|k| k.as_str()).collect();
+    let kinds: Vec<&str> = cc
+        .control
+        .evidence_kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
     let kinds = kinds.join(" or ");
     match cc.control.cadence {
         Cadence::PointInTime => {
@@ -1195,22 +1346,40 @@ fn evidence_presence(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
                 (None, None) => ctx.missing(start, format!("no {kinds} evidence on file")),
             };
             let records = before.last().map(|(_, s)| vec![*s]).unwrap_or_default();
-            vec![Check::new(ItemKind::Occurrence, start.to_string(), 0, start, outcome, records)]
+            vec![Check::new(
+                ItemKind::Occurrence,
+                start.to_string(),
+                0,
+                start,
+                outcome,
+                records,
+            )]
         }
         Cadence::Annual => {
             let slots = ctx.annual_slots();
             let ranges: Vec<_> = slots.iter().map(|s| annual_range(s, t)).collect();
-            occurrences(ctx, &slots, &ranges, &dates, ItemKind::Occurrence, |s| s.label.clone(), |s| {
-                format!("no {kinds} evidence observed in {}", s.label)
-            })
+            occurrences(
+                ctx,
+                &slots,
+                &ranges,
+                &dates,
+                ItemKind::Occurrence,
+                |s| s.label.clone(),
+                |s| format!("no {kinds} evidence observed in {}", s.label),
+            )
         }
         // Quarterly, continuous, and (rejected by the catalog) event-driven cadences.
         _ => {
             let ranges: Vec<_> = ctx.columns.iter().map(|s| quarter_range(s, t)).collect();
-            occurrences(ctx, &ctx.columns, &ranges, &dates, ItemKind::Occurrence, |s| s.label.clone(), |s| {
-                format!("no {kinds} evidence observed in {}", s.label)
-            })
+            occurrences(
+                ctx,
+                &ctx.columns,
+                &ranges,
+                &dates,
+                ItemKind::Occurrence,
+                |s| s.label.clone(),
+                |s| format!("no {kinds} evidence observed in {}", s.label),
+            )
         }
     }
 }
-

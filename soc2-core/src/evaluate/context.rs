@@ -82,11 +82,13 @@ pub(super) fn sub_days(d: NaiveDate, n: u32) -> NaiveDate {
 }
 
 pub(super) fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(n))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 pub(super) fn sub_months(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_sub_months(Months::new(n)).unwrap_or(NaiveDate::MIN)
+    d.checked_sub_months(Months::new(n))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// Whole days from `a` to `b` (negative when `b` is earlier).
@@ -328,8 +330,7 @@ impl<'a> Ctx<'a> {
 }
 
 fn year_label(s: NaiveDate, e: NaiveDate) -> String {
-    if s.month() == 1 && s.day() == 1 && e.year() == s.year() && e.month() == 12 && e.day() == 31
-    {
+    if s.month() == 1 && s.day() == 1 && e.year() == s.year() && e.month() == 12 && e.day() == 31 {
         s.year().to_string()
     } else {
         format!("{s}..{e}")
@@ -409,20 +410,39 @@ mod tests {
     #[test]
     fn gaps_between_approvals() {
         // Approved 2025-02-01, valid a year; re-approved 2026-03-15.
-        let gaps = currency_gaps(&[d("2025-02-01"), d("2026-03-15")], 365, d("2026-01-01"), d("2026-12-31"));
+        let gaps = currency_gaps(
+            &[d("2025-02-01"), d("2026-03-15")],
+            365,
+            d("2026-01-01"),
+            d("2026-12-31"),
+        );
         assert_eq!(gaps, [(d("2026-02-02"), d("2026-03-14"))]);
         let gaps = currency_gaps(&[d("2025-06-01")], 365, d("2026-01-01"), d("2026-12-31"));
         assert_eq!(gaps, [(d("2026-06-02"), d("2026-12-31"))]);
         let gaps = currency_gaps(&[d("2026-02-01")], 365, d("2026-01-01"), d("2026-12-31"));
         assert_eq!(gaps, [(d("2026-01-01"), d("2026-01-31"))]);
-        assert!(currency_gaps(&[d("2025-12-31"), d("2026-12-01")], 365, d("2026-01-01"), d("2026-12-31")).is_empty());
+        assert!(
+            currency_gaps(
+                &[d("2025-12-31"), d("2026-12-01")],
+                365,
+                d("2026-01-01"),
+                d("2026-12-31")
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn each_record_counts_once() {
-        let ranges = [(d("2026-01-01"), d("2026-04-10")), (d("2026-04-01"), d("2026-07-10"))];
+        let ranges = [
+            (d("2026-01-01"), d("2026-04-10")),
+            (d("2026-04-01"), d("2026-07-10")),
+        ];
         let one = [(d("2026-04-05"), 7)];
-        assert_eq!(match_slots(&ranges, &one), [Some((d("2026-04-05"), 7)), None]);
+        assert_eq!(
+            match_slots(&ranges, &one),
+            [Some((d("2026-04-05"), 7)), None]
+        );
         let two = [(d("2026-02-01"), 1), (d("2026-04-05"), 7)];
         assert_eq!(
             match_slots(&ranges, &two),

@@ -221,7 +221,13 @@ fn summarise(
         .iter()
         .filter(|(_, s)| !s.failures.is_empty())
         .map(|((kind, id), s)| {
-            let multi = s.failures.iter().map(|(c, _)| c).collect::<BTreeSet<_>>().len() > 1;
+            let multi = s
+                .failures
+                .iter()
+                .map(|(c, _)| c)
+                .collect::<BTreeSet<_>>()
+                .len()
+                > 1;
             let mut reasons: Vec<String> = Vec::new();
             for (col, reason) in &s.failures {
                 let r = if multi {
@@ -248,7 +254,11 @@ fn summarise(
         .evidence_kinds
         .iter()
         .filter(|k| **k != EvidenceKind::Roster || cc.control.evidence_kinds.len() == 1)
-        .any(|k| !ctx.index.upto(*k, ctx.cutoff.max(ctx.period.start())).is_empty());
+        .any(|k| {
+            !ctx.index
+                .upto(*k, ctx.cutoff.max(ctx.period.start()))
+                .is_empty()
+        });
     let status = if deviations > 0 {
         if has_evidence {
             ControlStatus::Exception
@@ -280,7 +290,10 @@ fn summarise(
     };
     let finding = (deviations > 0).then(|| {
         let summary = if status == ControlStatus::NoEvidence {
-            format!("{}: no evidence; {deviations} of {population} items not shown", c.title)
+            format!(
+                "{}: no evidence; {deviations} of {population} items not shown",
+                c.title
+            )
         } else {
             format!("{}: {deviations} of {population} items deviate", c.title)
         };

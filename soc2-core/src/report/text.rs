@@ -2,9 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{
-    CellStatus, Report, kind_label, priority_label, records_label, severity_label,
-};
+use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
 
 /// Affected items listed per exception before the rest are summarised; the JSON,
 /// Markdown and HTML renderings list them all.
@@ -51,7 +49,13 @@ pub(super) fn render(r: &Report) -> String {
     let _ = writeln!(s, "  TITLE");
     for c in &r.controls {
         let cov = format!("{}/{}", c.coverage.met, c.coverage.required);
-        let _ = write!(s, "{:<8} {:<14} {:>11} ", c.control.as_str(), c.status.label(), cov);
+        let _ = write!(
+            s,
+            "{:<8} {:<14} {:>11} ",
+            c.control.as_str(),
+            c.status.label(),
+            cov
+        );
         for g in &c.grid {
             let _ = write!(s, " {:<width$}", cell(g.status));
         }
@@ -110,17 +114,39 @@ pub(super) fn render(r: &Report) -> String {
     let _ = writeln!(s, "Monitoring as of {}:", r.as_of);
     let _ = writeln!(s, "  Overdue: {}", r.monitoring.overdue.len());
     for d in r.monitoring.overdue.iter().take(MAX_DUE) {
-        let _ = writeln!(s, "    {} {:<8} {:<10} {}", d.due, d.control.as_str(), kind_label(d.kind), d.item);
+        let _ = writeln!(
+            s,
+            "    {} {:<8} {:<10} {}",
+            d.due,
+            d.control.as_str(),
+            kind_label(d.kind),
+            d.item
+        );
     }
     if r.monitoring.overdue.len() > MAX_DUE {
-        let _ = writeln!(s, "    ... and {} more", r.monitoring.overdue.len() - MAX_DUE);
+        let _ = writeln!(
+            s,
+            "    ... and {} more",
+            r.monitoring.overdue.len() - MAX_DUE
+        );
     }
     let _ = writeln!(s, "  Coming due: {}", r.monitoring.upcoming.len());
     for d in r.monitoring.upcoming.iter().take(MAX_DUE) {
-        let _ = writeln!(s, "    {} {:<8} {:<10} {}", d.due, d.control.as_str(), kind_label(d.kind), d.item);
+        let _ = writeln!(
+            s,
+            "    {} {:<8} {:<10} {}",
+            d.due,
+            d.control.as_str(),
+            kind_label(d.kind),
+            d.item
+        );
     }
     if r.monitoring.upcoming.len() > MAX_DUE {
-        let _ = writeln!(s, "    ... and {} more", r.monitoring.upcoming.len() - MAX_DUE);
+        let _ = writeln!(
+            s,
+            "    ... and {} more",
+            r.monitoring.upcoming.len() - MAX_DUE
+        );
     }
     let _ = writeln!(
         s,
