@@ -584,6 +584,12 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     for (r, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
         latest.insert((c.repository.as_str(), c.number), (r, c));
     }
+    if latest.is_empty() {
+        return vec![ctx.nothing_on_file(
+            "change records",
+            "no change record on file: merged changes cannot be shown reviewed",
+        )];
+    }
     let repos = &ctx.scope.repositories;
     let mut out = Vec::new();
     for ((repo, number), (r, c)) in latest {
@@ -681,6 +687,12 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
     } else {
         ctx.scope.repositories.clone()
     };
+    if repos.is_empty() {
+        return vec![ctx.nothing_on_file(
+            "in-scope repositories",
+            "no in-scope repository is listed in the catalog scope or named by branch protection or change evidence",
+        )];
+    }
     let mut out = Vec::new();
     for repo in &repos {
         for (i, slot) in ctx.columns.iter().enumerate() {
@@ -1037,7 +1049,24 @@ fn critical_vendors<'a>(
     all
 }
 
+/// The check to return when there is no vendor assessment at all: without an inventory
+/// of reviewed vendors, none can be shown critical or reviewed.
+fn no_vendors(ctx: &Ctx<'_>) -> Option<Check> {
+    ctx.index
+        .upto(K::VendorAssessment, ctx.cutoff)
+        .is_empty()
+        .then(|| {
+            ctx.nothing_on_file(
+                "vendor inventory",
+                "no vendor assessment on file: vendors cannot be shown managed",
+            )
+        })
+}
+
 fn vendor_annual_review(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
+    if let Some(c) = no_vendors(ctx) {
+        return vec![c];
+    }
     let slots = ctx.annual_slots();
     let ranges: Vec<_> = slots.iter().map(|s| annual_range(s, t)).collect();
     let mut out = Vec::new();
@@ -1063,6 +1092,9 @@ fn vendor_latest_reviews(
     t: &Thresholds,
     fails: impl Fn(&crate::model::VendorAssessment, &Thresholds) -> Option<String>,
 ) -> Vec<Check> {
+    if let Some(c) = no_vendors(ctx) {
+        return vec![c];
+    }
     let mut out = Vec::new();
     for (vendor, list) in critical_vendors(ctx, t) {
         let upto: Vec<_> = list.iter().filter(|(r, _)| r.date <= ctx.cutoff).collect();

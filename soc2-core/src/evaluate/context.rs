@@ -323,6 +323,20 @@ impl<'a> Ctx<'a> {
         )
     }
 
+    /// The check to return when a test has nothing at all to work on (no change record,
+    /// no vendor assessment, no repository): a document that is not on file.
+    pub(super) fn nothing_on_file(&self, id: &str, reason: &str) -> Check {
+        let due = self.period.start();
+        Check::new(
+            ItemKind::Document,
+            id,
+            0,
+            due,
+            self.missing(due, reason.to_owned()),
+            Vec::new(),
+        )
+    }
+
     /// Whether a roster person is in scope.
     pub(super) fn in_scope(&self, p: &Person) -> bool {
         self.scope.person_in_scope(&p.id, p.in_scope)
