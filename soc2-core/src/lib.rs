@@ -13,7 +13,7 @@
 //! - [`catalog`]: the control catalog — built-in controls for the ten areas where SOC 2
 //!   audits most often find exceptions, as data, with a company's scope, thresholds and
 //!   own controls applied ([`Catalog`]).
-//! - [`evaluate`]: [`evaluate()`] tests every control against the evidence records for an
+//! - [`mod@evaluate`]: [`evaluate()`] tests every control against the evidence records for an
 //!   audit period as of a date, a pure function giving a [`Report`].
 //! - [`report`]: the readiness report — status and coverage per control, ranked
 //!   exceptions with remediation, the opinion risk and its rule, what is due and
