@@ -8,6 +8,7 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use soc2_core::catalog::CatalogError;
 use soc2_core::json::JsonError;
 
 mod py {
@@ -56,6 +57,7 @@ pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
     use soc2_core::Error;
     match e {
         Error::Json(j) => json_error(py, j),
+        Error::Catalog(c) => catalog_error(py, c),
         Error::Invalid { field, reason } => invalid(py, field, reason.clone()),
         Error::Io { path, source } => raise::<py::Soc2IOError>(py, e.to_string(), |kw| {
             kw.set_item("errno", source.raw_os_error())?;
@@ -65,6 +67,45 @@ pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
         #[allow(unreachable_patterns)]
         _ => raise::<py::Soc2Error>(py, e.to_string(), |_| Ok(())),
     }
+}
+
+/// `soc2.ValidationError` for a catalog file that cannot be parsed or breaks a rule.
+fn catalog_error(py: Python<'_>, e: &CatalogError) -> PyErr {
+    let (source, path, line, column, reason): (Option<&str>, Option<String>, usize, usize, String) =
+        match e {
+            CatalogError::Parse { source_name, line, column, field, reason } => {
+                (Some(source_name), Some(field.clone()), *line, *column, reason.clone())
+            }
+            CatalogError::MissingThreshold { source_name, field } => (
+                Some(source_name),
+                Some(format!("thresholds.{field}")),
+                0,
+                0,
+                "missing (a base catalog must set every threshold)".into(),
+            ),
+            CatalogError::InvalidControl { source_name, control, field, reason } => (
+                Some(source_name),
+                Some((*field).to_owned()),
+                0,
+                0,
+                format!("control {control}: {reason}"),
+            ),
+            CatalogError::DuplicateControl { source_name, .. }
+            | CatalogError::UnknownControl { source_name, .. } => {
+                (Some(source_name), None, 0, 0, e.to_string())
+            }
+            CatalogError::UnknownFormat { path } => (Some(path), None, 0, 0, e.to_string()),
+            // Non-exhaustive: a new variant still arrives with its message.
+            #[allow(unreachable_patterns)]
+            _ => (None, None, 0, 0, e.to_string()),
+        };
+    raise::<py::ValidationError>(py, e.to_string(), |kw| {
+        kw.set_item("path", path)?;
+        kw.set_item("reason", reason)?;
+        kw.set_item("line", line)?;
+        kw.set_item("column", column)?;
+        kw.set_item("source", source)
+    })
 }
 
 /// Extension to turn `Result<T, soc2_core::Error>` into `PyResult<T>`.

@@ -7,6 +7,7 @@
 //! other Python threads keep running.
 
 mod errors;
+mod evaluate;
 mod model;
 
 use pyo3::prelude::*;
@@ -25,6 +26,10 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::evidence_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(model::sha256_hex, m)?)?;
     m.add_class::<model::Criterion>()?;
+    m.add_class::<evaluate::Catalog>()?;
+    m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::render_report, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::sample_company, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -14,150 +14,64 @@ use soc2_core::model::{self, Sha256Digest};
 
 use crate::errors::{IntoPy, invalid, unknown_type};
 
-/// Calls `$body` with `$T` bound to the Rust model type named `$name`.
+/// Calls `$body` with `$T` bound to the Rust model type named `$name` (the Python class's
+/// name, or its `_rust` attribute).
 macro_rules! with_model_type {
     ($name:expr, $T:ident => $body:expr) => {
+        with_model_type!(@table $name, $T => $body;
+            "Evidence" => model::Evidence,
+            "Collector" => model::Collector,
+            "Attachment" => model::Attachment,
+            "Payload" => model::Payload,
+            "ReviewedAccount" => model::ReviewedAccount,
+            "AccessReview" => model::AccessReview,
+            "Account" => model::Account,
+            "UserList" => model::UserList,
+            "PolicyDocument" => model::PolicyDocument,
+            "PolicyAcknowledgement" => model::PolicyAcknowledgement,
+            "Device" => model::Device,
+            "DeviceInventory" => model::DeviceInventory,
+            "BranchProtection" => model::BranchProtection,
+            "ChangeReview" => model::ChangeReview,
+            "ChangeRecord" => model::ChangeRecord,
+            "BackgroundCheck" => model::BackgroundCheck,
+            "TrainingCompletion" => model::TrainingCompletion,
+            "LoggingConfiguration" => model::LoggingConfiguration,
+            "AlertRule" => model::AlertRule,
+            "SecurityReport" => model::SecurityReport,
+            "VendorAssessment" => model::VendorAssessment,
+            "IncidentResponsePlan" => model::IncidentResponsePlan,
+            "TabletopExercise" => model::TabletopExercise,
+            "Risk" => model::Risk,
+            "RiskRegister" => model::RiskRegister,
+            "Person" => model::Person,
+            "Roster" => model::Roster,
+            "Note" => model::Note,
+            "Control" => model::Control,
+            "Cadence" => model::Cadence,
+            "TimeToFix" => model::TimeToFix,
+            "AuditFinding" => model::AuditFinding,
+            "AffectedItem" => model::AffectedItem,
+            "AuditPeriod" => model::AuditPeriod,
+            "Quarter" => model::Quarter,
+            "Thresholds" => soc2_core::catalog::Thresholds,
+            "Scope" => soc2_core::catalog::Scope,
+            "CatalogControl" => soc2_core::catalog::CatalogControl,
+            "Report" => soc2_core::report::Report,
+            "Summary" => soc2_core::report::Summary,
+            "Opinion" => soc2_core::report::Opinion,
+            "ControlResult" => soc2_core::report::ControlResult,
+            "Coverage" => soc2_core::report::Coverage,
+            "GridCell" => soc2_core::report::GridCell,
+            "RankedException" => soc2_core::report::RankedException,
+            "Monitoring" => soc2_core::report::Monitoring,
+            "NextDue" => soc2_core::report::NextDue,
+            "DueItem" => soc2_core::report::DueItem,
+        )
+    };
+    (@table $name:expr, $T:ident => $body:expr; $($n:literal => $ty:ty),+ $(,)?) => {
         match $name {
-            "Evidence" => {
-                type $T = model::Evidence;
-                $body
-            }
-            "Collector" => {
-                type $T = model::Collector;
-                $body
-            }
-            "Attachment" => {
-                type $T = model::Attachment;
-                $body
-            }
-            "Payload" => {
-                type $T = model::Payload;
-                $body
-            }
-            "ReviewedAccount" => {
-                type $T = model::ReviewedAccount;
-                $body
-            }
-            "AccessReview" => {
-                type $T = model::AccessReview;
-                $body
-            }
-            "Account" => {
-                type $T = model::Account;
-                $body
-            }
-            "UserList" => {
-                type $T = model::UserList;
-                $body
-            }
-            "PolicyDocument" => {
-                type $T = model::PolicyDocument;
-                $body
-            }
-            "PolicyAcknowledgement" => {
-                type $T = model::PolicyAcknowledgement;
-                $body
-            }
-            "Device" => {
-                type $T = model::Device;
-                $body
-            }
-            "DeviceInventory" => {
-                type $T = model::DeviceInventory;
-                $body
-            }
-            "BranchProtection" => {
-                type $T = model::BranchProtection;
-                $body
-            }
-            "ChangeReview" => {
-                type $T = model::ChangeReview;
-                $body
-            }
-            "ChangeRecord" => {
-                type $T = model::ChangeRecord;
-                $body
-            }
-            "BackgroundCheck" => {
-                type $T = model::BackgroundCheck;
-                $body
-            }
-            "TrainingCompletion" => {
-                type $T = model::TrainingCompletion;
-                $body
-            }
-            "LoggingConfiguration" => {
-                type $T = model::LoggingConfiguration;
-                $body
-            }
-            "AlertRule" => {
-                type $T = model::AlertRule;
-                $body
-            }
-            "SecurityReport" => {
-                type $T = model::SecurityReport;
-                $body
-            }
-            "VendorAssessment" => {
-                type $T = model::VendorAssessment;
-                $body
-            }
-            "IncidentResponsePlan" => {
-                type $T = model::IncidentResponsePlan;
-                $body
-            }
-            "TabletopExercise" => {
-                type $T = model::TabletopExercise;
-                $body
-            }
-            "Risk" => {
-                type $T = model::Risk;
-                $body
-            }
-            "RiskRegister" => {
-                type $T = model::RiskRegister;
-                $body
-            }
-            "Person" => {
-                type $T = model::Person;
-                $body
-            }
-            "Roster" => {
-                type $T = model::Roster;
-                $body
-            }
-            "Note" => {
-                type $T = model::Note;
-                $body
-            }
-            "Control" => {
-                type $T = model::Control;
-                $body
-            }
-            "Cadence" => {
-                type $T = model::Cadence;
-                $body
-            }
-            "TimeToFix" => {
-                type $T = model::TimeToFix;
-                $body
-            }
-            "AuditFinding" => {
-                type $T = model::AuditFinding;
-                $body
-            }
-            "AffectedItem" => {
-                type $T = model::AffectedItem;
-                $body
-            }
-            "AuditPeriod" => {
-                type $T = model::AuditPeriod;
-                $body
-            }
-            "Quarter" => {
-                type $T = model::Quarter;
-                $body
-            }
+            $( $n => { type $T = $ty; $body } )+
             other => Err(unknown_type(other)),
         }
     };

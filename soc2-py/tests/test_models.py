@@ -529,7 +529,7 @@ def test_python_classes_match_the_schemas_field_for_field() -> None:
     """Every struct of the Rust model has a Python class with the same fields, and the same
     required ones (a new Rust field without its Python twin fails here)."""
     seen = set()
-    for name in ["evidence", "control", "audit-finding"]:
+    for name in ["evidence", "control", "audit-finding", "report"]:
         schema = load_schema(name)
         for def_name, node in _object_schemas(schema).items():
             cls = getattr(soc2, def_name, None)
@@ -557,7 +557,7 @@ def test_python_classes_match_the_schemas_field_for_field() -> None:
                 assert len(classes) == 1, f"{def_name}::{tag}"
                 required = set(inner.get("required", []))
                 assert _python_fields(classes[0]) == {k: k in required for k in inner["properties"]}
-    assert {"Evidence", "Account", "Device", "Control", "AuditFinding", "AffectedItem"} <= seen
+    assert {"Evidence", "Account", "Device", "Control", "AuditFinding", "Report", "DueItem"} <= seen
 
 
 def _enum_values(schema: Dict[str, Any], node: Dict[str, Any]) -> List[str]:
@@ -578,6 +578,7 @@ def test_python_enumerations_match_the_schemas() -> None:
     schema = load_schema("evidence")
     control = load_schema("control")
     finding = load_schema("audit-finding")
+    report = load_schema("report")
     pairs = [
         (schema, "ReviewDecision", soc2.ReviewDecision),
         (schema, "AccountStatus", soc2.AccountStatus),
@@ -599,6 +600,10 @@ def test_python_enumerations_match_the_schemas() -> None:
         (control, "EvidenceKind", soc2.EvidenceKind),
         (finding, "ItemKind", soc2.ItemKind),
         (finding, "FindingStatus", soc2.FindingStatus),
+        (report, "ControlStatus", soc2.ControlStatus),
+        (report, "CellStatus", soc2.CellStatus),
+        (report, "OpinionRisk", soc2.OpinionRisk),
+        (report, "ControlTest", soc2.ControlTest),
     ]
     for s, name, alias in pairs:
         python = [get_args(lit)[0] for lit in get_args(alias)]

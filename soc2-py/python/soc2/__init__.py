@@ -1,14 +1,22 @@
 """soc2: turn the evidence a company already has into proof a SOC 2 auditor can check.
 
-Python bindings of soc2-core: the typed models (:mod:`soc2.models`), the errors
-(:mod:`soc2.errors`) and the Trust Services Criteria (:class:`Criterion`). Everything is
-checked, hashed and evaluated by soc2-core; this package converts Python values to and
-from it.
+Python bindings of soc2-core. Everything is checked, hashed, evaluated and signed by
+soc2-core; this package converts Python values to and from it.
+
+- :mod:`soc2.models`: the typed model (evidence and its payloads, controls, audit periods
+  and findings), built with keyword arguments;
+- :class:`Criterion`: the 61 Trust Services Criteria;
+- :mod:`soc2.catalog` and :func:`evaluate`: the control catalog and the evaluation of the
+  evidence over an audit period, giving a :class:`~soc2.report.Report`;
+- :mod:`soc2.errors`: one hierarchy of exceptions rooted at :class:`Soc2Error`;
+- :mod:`soc2.demo`: a sample company's evidence.
+
+Every public name is importable from ``soc2`` directly.
 """
 
 from __future__ import annotations
 
-from . import errors, models
+from . import catalog, demo, errors, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -82,12 +90,42 @@ from .models import (
     VendorCriticality,
     WithinDaysOf,
 )
+from .catalog import (
+    Catalog,
+    CatalogControl,
+    ControlTest,
+    Scope,
+    StrPath,
+    Thresholds,
+)
+from .report import (
+    CellStatus,
+    ControlResult,
+    ControlStatus,
+    Coverage,
+    DueItem,
+    GridCell,
+    Monitoring,
+    NextDue,
+    Opinion,
+    OpinionRisk,
+    RankedException,
+    Report,
+    ReportFormat,
+    Summary,
+)
+from ._evaluate import (
+    evaluate,
+)
+from .demo import (
+    sample_company,
+)
 
 __all__ = [
     "AccessReview",
     "Account",
-    "Adjudication",
     "AccountStatus",
+    "Adjudication",
     "AffectedItem",
     "AlertRule",
     "AssuranceKind",
@@ -98,27 +136,40 @@ __all__ = [
     "BackgroundCheckStatus",
     "BranchProtection",
     "Cadence",
+    "Catalog",
+    "CatalogControl",
+    "CellStatus",
     "ChangeRecord",
     "ChangeReview",
     "Collector",
     "Control",
     "ControlArea",
+    "ControlResult",
+    "ControlStatus",
+    "ControlTest",
+    "Coverage",
     "Criterion",
     "Device",
     "DeviceInventory",
+    "DueItem",
     "EVIDENCE_KINDS",
     "EmploymentType",
     "EventClass",
     "Evidence",
     "EvidenceKind",
     "FindingStatus",
+    "GridCell",
     "IncidentResponsePlan",
     "IntegrityError",
     "ItemKind",
     "LockerError",
     "LoggingConfiguration",
     "Model",
+    "Monitoring",
+    "NextDue",
     "Note",
+    "Opinion",
+    "OpinionRisk",
     "PAYLOAD_CLASSES",
     "Payload",
     "PayloadModel",
@@ -129,6 +180,9 @@ __all__ = [
     "PolicyDocument",
     "PriorityClass",
     "Quarter",
+    "RankedException",
+    "Report",
+    "ReportFormat",
     "ReviewDecision",
     "ReviewState",
     "ReviewedAccount",
@@ -137,12 +191,16 @@ __all__ = [
     "RiskRegister",
     "RiskTreatment",
     "Roster",
+    "Scope",
     "SecurityReport",
     "Severity",
     "SignatureError",
     "Soc2Error",
     "Soc2IOError",
+    "StrPath",
+    "Summary",
     "TabletopExercise",
+    "Thresholds",
     "TimeToFix",
     "ToolCollector",
     "TrainingCompletion",
@@ -154,6 +212,11 @@ __all__ = [
     "VendorCriticality",
     "WithinDaysOf",
     "__version__",
+    "catalog",
+    "demo",
     "errors",
+    "evaluate",
     "models",
+    "report",
+    "sample_company",
 ]

@@ -4,16 +4,20 @@ from typing import List, Tuple, final
 
 
 __all__ = [
+    "Catalog",
     "Criterion",
     "__version__",
     "canonical_json",
     "canonical_sha256",
     "display",
+    "evaluate",
     "evidence_kinds",
     "parse_period",
     "period_quarters",
     "quarter_containing",
     "quarter_info",
+    "render_report",
+    "sample_company",
     "sha256_hex",
 ]
 
@@ -82,3 +86,37 @@ class Criterion:
     def __gt__(self, other: Criterion, /) -> bool: ...
     def __ge__(self, other: Criterion, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class Catalog:
+    """A resolved control catalog (soc2-core's ``Catalog``); use ``soc2.Catalog``."""
+
+    @staticmethod
+    def builtin() -> Catalog:
+        """The built-in catalog."""
+    @staticmethod
+    def load(path: str) -> Catalog:
+        """A complete catalog from a TOML or JSON file."""
+    def extend_path(self, path: str) -> Catalog:
+        """This catalog with a company file applied."""
+    def extend_json(self, text: str, source_name: str) -> Catalog:
+        """This catalog with a company file given as JSON text applied."""
+    def extend_toml(self, text: str, source_name: str) -> Catalog:
+        """This catalog with a company file given as TOML text applied."""
+    def override_thresholds(self, thresholds_json: str) -> Catalog:
+        """This catalog with catalog-wide thresholds (JSON) changed."""
+    def retain_ids(self, ids: List[str]) -> Catalog:
+        """Only the controls whose ids are listed."""
+    def to_json(self) -> str:
+        """The catalog as canonical JSON."""
+    def __len__(self) -> int: ...
+
+def evaluate(catalog: Catalog, evidence_json: str, period_json: str, as_of: str) -> str:
+    """Evaluates the catalog over a period as of a date; evidence is a JSON array of
+    ``[seq, evidence]`` pairs; returns the report's canonical JSON."""
+
+def render_report(report_json: str, format: str) -> str:
+    """Renders a report (JSON) as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
+
+def sample_company(year: int) -> str:
+    """The sample company's evidence for ``year`` as a JSON array."""

@@ -1,0 +1,76 @@
+"""Evaluation: the catalog's controls tested against the evidence, for an audit period, as
+of a date (``soc2_core::evaluate``)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Iterable, List, Tuple
+
+from . import _soc2
+from ._model import _check_date, dump_date
+from .catalog import Catalog
+from .errors import ValidationError
+from .models import AuditPeriod, Evidence
+from .report import Report
+
+__all__ = ["evaluate"]
+
+
+def _items(evidence: Iterable[Tuple[int, Evidence]]) -> str:
+    """The evidence as the JSON array of ``[seq, evidence]`` pairs soc2-core reads."""
+    pairs: List[Any] = []
+    for i, item in enumerate(evidence):
+        try:
+            seq, ev = item
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"evidence[{i}]: expected a (seq, Evidence) pair, got {type(item).__name__}",
+                path=f"[{i}]",
+                reason="expected a (seq, Evidence) pair",
+            ) from None
+        if not isinstance(ev, Evidence):
+            raise ValidationError(
+                f"evidence[{i}]: expected Evidence, got {type(ev).__name__}",
+                path=f"[{i}][1]",
+                reason="expected Evidence",
+            )
+        pairs.append([seq, ev._dump()])
+    try:
+        return json.dumps(pairs)
+    except (TypeError, ValueError) as e:
+        raise ValidationError(f"evidence: {e}", path=".", reason=str(e)) from None
+
+
+def evaluate(
+    catalog: Catalog,
+    evidence: Iterable[Tuple[int, Evidence]],
+    period: AuditPeriod,
+    as_of: _dt.date,
+) -> Report:
+    """Evaluates every control of ``catalog`` over ``period``, as of ``as_of``.
+
+    ``evidence`` gives each record's sequence number (how findings name it) with its
+    evidence: ``(seq, Evidence)`` pairs, such as ``enumerate(evidence_list)``. Evidence
+    counts by ``observed_at``; records observed after ``as_of`` do not count, and what
+    falls due later is "not yet due". The same inputs always give the same report.
+
+    soc2-core does the work without holding the interpreter, so other Python threads run
+    meanwhile. Raises :class:`~soc2.ValidationError` if a piece of evidence breaks a rule
+    of the model (the path starts with its position, e.g. ``[3][1].source``).
+    """
+    if not isinstance(catalog, Catalog):
+        raise ValidationError(
+            f"catalog: expected Catalog, got {type(catalog).__name__}",
+            path="catalog",
+            reason="expected Catalog",
+        )
+    if not isinstance(period, AuditPeriod):
+        raise ValidationError(
+            f"period: expected AuditPeriod, got {type(period).__name__}",
+            path="period",
+            reason="expected AuditPeriod",
+        )
+    as_of_text = dump_date(_check_date(as_of, "as_of"))
+    text = _soc2.evaluate(catalog._native, _items(evidence), period._text(), as_of_text)
+    return Report._load(json.loads(text))

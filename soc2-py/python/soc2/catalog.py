@@ -1,0 +1,220 @@
+"""The control catalog: which controls are evaluated, what each one tests, and the
+company's scope and thresholds (``soc2_core::catalog``).
+
+The built-in catalog (:meth:`Catalog.builtin`) covers the ten areas where SOC 2 audits most
+often find exceptions. A company adapts it with its own file, TOML or JSON shaped as
+``schemas/catalog.schema.json``, or the same content as a dict::
+
+    catalog = soc2.Catalog.builtin().extend("company.toml")
+    catalog = catalog.extend({"scope": {"systems": ["aws-prod", "github", "okta"]}})
+    catalog = catalog.override_thresholds(max_screen_lock_minutes=10)
+
+Catalogs are immutable: every method returns a new one. soc2-core parses the files and
+applies every rule; the classes here only read the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Union
+
+from . import _soc2
+from ._model import Model, model
+from .models import Control, VendorCriticality
+
+__all__ = ["Catalog", "CatalogControl", "ControlTest", "Scope", "StrPath", "Thresholds"]
+
+#: A file system path, as ``str`` or ``os.PathLike``.
+StrPath = Union[str, "os.PathLike[str]"]
+
+#: The built-in test an evaluation runs for a control.
+ControlTest = Union[
+    Literal["quarterly_access_review"],
+    Literal["access_review_completeness"],
+    Literal["revoked_access_removed"],
+    Literal["leaver_access_removed"],
+    Literal["policies_approved"],
+    Literal["policies_reviewed"],
+    Literal["device_encryption"],
+    Literal["device_screen_lock"],
+    Literal["device_auto_updates"],
+    Literal["device_mdm_enrollment"],
+    Literal["independent_change_approval"],
+    Literal["branch_protection"],
+    Literal["background_check_timely"],
+    Literal["annual_security_training"],
+    Literal["new_hire_training"],
+    Literal["central_logging"],
+    Literal["security_alerts"],
+    Literal["vendor_annual_review"],
+    Literal["vendor_security_report"],
+    Literal["vendor_security_terms"],
+    Literal["incident_response_plan"],
+    Literal["annual_tabletop"],
+    Literal["risk_register_complete"],
+    Literal["risk_register_reviewed"],
+    Literal["evidence_presence"],
+]
+
+
+@model(frozen=True)
+class Thresholds(Model):
+    """Numbers the tests use. Every one has a value in the built-in catalog; a company file
+    or a single control may override any of them."""
+
+    #: Most minutes of inactivity before a device must lock its screen.
+    max_screen_lock_minutes: int
+    #: Days after a person's first day by which they must finish security training.
+    training_days_after_hire: int
+    #: Days after a person's first day by which their background check must be complete
+    #: (0: on or before the first day).
+    background_check_days_after_start: int
+    #: Days after a person's last day by which their accounts must be gone or suspended.
+    leaver_access_removal_days: int
+    #: Greatest age, in days at the time of the vendor review, of a vendor's security report.
+    max_vendor_report_age_days: int
+    #: Greatest age, in days, of a policy's latest approval.
+    max_policy_age_days: int
+    #: Greatest age, in days, of the risk register's latest review.
+    max_risk_review_age_days: int
+    #: Days before a quarter or year begins in which an occurrence may still count for it.
+    review_grace_days_before: int
+    #: Days after a quarter or year ends in which an occurrence may still count for it.
+    review_grace_days_after: int
+    #: The lowest criticality at which a vendor is "critical" for the vendor controls.
+    critical_vendor_criticality: VendorCriticality
+
+
+@model
+class Scope(Model):
+    """What is in scope for the audit."""
+
+    #: In-scope systems (as named in user lists, access reviews and logging evidence); when
+    #: empty, the systems named by the user lists and access reviews are taken.
+    systems: List[str]
+    #: In-scope repositories (``owner/name``); when empty, every repository with evidence.
+    repositories: List[str]
+    #: People in scope regardless of the roster's ``in_scope`` flag.
+    people_include: List[str]
+    #: People out of scope regardless of the roster's ``in_scope`` flag.
+    people_exclude: List[str]
+    #: Policies (by name) that must exist and be approved.
+    required_policies: List[str]
+
+
+@model
+class CatalogControl(Model):
+    """One control of a resolved catalog: the control, the test that evaluates it and the
+    thresholds in force for it."""
+
+    #: The control, as auditors see it.
+    control: Control
+    #: How it is evaluated.
+    test: ControlTest
+    #: The thresholds in force for this control.
+    thresholds: Thresholds
+
+
+class Catalog:
+    """A resolved control catalog: the built-in catalog with a company's changes applied.
+
+    Build one with :meth:`builtin` or :meth:`load`; :meth:`extend`,
+    :meth:`override_thresholds` and :meth:`retain` return changed copies.
+    """
+
+    __slots__ = ("_native", "_data")
+
+    def __init__(self, native: _soc2.Catalog) -> None:
+        """Wraps a native catalog; use :meth:`builtin` or :meth:`load` instead."""
+        self._native = native
+        self._data: Optional[Dict[str, Any]] = None
+
+    @classmethod
+    def builtin(cls) -> Catalog:
+        """The built-in catalog."""
+        return cls(_soc2.Catalog.builtin())
+
+    @classmethod
+    def load(cls, path: StrPath) -> Catalog:
+        """A complete catalog (every threshold set, like the built-in one) from a ``.toml``
+        or ``.json`` file."""
+        return cls(_soc2.Catalog.load(os.fspath(path)))
+
+    def extend(
+        self, file: Union[StrPath, Mapping[str, Any]], *, source_name: Optional[str] = None
+    ) -> Catalog:
+        """This catalog with a company file applied: a path to a ``.toml`` or ``.json``
+        file, or the file's content as a dict. Scope and thresholds it sets replace the
+        catalog's, ``disable`` drops controls, and each of its ``controls`` replaces the
+        control with the same id or is added at the end.
+
+        Raises :class:`~soc2.ValidationError` naming the file, field and control at fault.
+        """
+        if isinstance(file, Mapping):
+            text = json.dumps(file)
+            return Catalog(self._native.extend_json(text, source_name or "<dict>"))
+        return Catalog(self._native.extend_path(os.fspath(file)))
+
+    def extend_toml(self, text: str, *, source_name: str = "<toml>") -> Catalog:
+        """This catalog with a company file given as TOML text applied."""
+        return Catalog(self._native.extend_toml(text, source_name))
+
+    def override_thresholds(self, **thresholds: Union[int, str]) -> Catalog:
+        """This catalog with catalog-wide thresholds changed (e.g.
+        ``max_screen_lock_minutes=10``), for every control that does not set its own."""
+        return Catalog(self._native.override_thresholds(json.dumps(thresholds)))
+
+    def retain(self, keep: Callable[[CatalogControl], bool]) -> Catalog:
+        """Only the controls for which ``keep`` returns true."""
+        return Catalog(self._native.retain_ids([c.control.id for c in self.controls if keep(c)]))
+
+    def get(self, id: str) -> Optional[CatalogControl]:
+        """The control with this id, or None."""
+        for c in self.controls:
+            if c.control.id == id:
+                return c
+        return None
+
+    def _json(self) -> Dict[str, Any]:
+        if self._data is None:
+            self._data = json.loads(self._native.to_json())
+        return self._data
+
+    @property
+    def controls(self) -> List[CatalogControl]:
+        """The controls, in catalog order (built-in order, then added controls)."""
+        return [CatalogControl._load(c) for c in self._json()["controls"]]
+
+    @property
+    def scope(self) -> Scope:
+        """What is in scope."""
+        return Scope._load(self._json()["scope"])
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """Catalog-wide thresholds (each control holds its own effective copy)."""
+        return Thresholds._load(self._json()["thresholds"])
+
+    def to_json(self) -> str:
+        """The resolved catalog as canonical JSON (``scope``, ``thresholds``, ``controls``)."""
+        return self._native.to_json()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The resolved catalog as plain dicts."""
+        result: Dict[str, Any] = json.loads(self._native.to_json())
+        return result
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Catalog):
+            return NotImplemented
+        return self._native.to_json() == other._native.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        ids = ", ".join(c["control"]["id"] for c in self._json()["controls"])
+        return f"<Catalog of {len(self)} controls: {ids}>"

@@ -1,0 +1,265 @@
+"""The readiness report: what :func:`soc2.evaluate` returns (``soc2_core::report``).
+
+Status and coverage per control, the exceptions ranked with their remediation, the
+opinion risk and its rule, and what is due and overdue. The report is a model like the
+others (``to_json`` / ``from_json``, ``to_dict`` / ``from_dict``); soc2-core renders it as
+JSON, Markdown, a self-contained HTML page or terminal text.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import List, Literal, Optional, Union
+
+from . import _soc2
+from ._model import Model, model
+from .catalog import ControlTest
+from .models import (
+    AuditFinding,
+    AuditPeriod,
+    ControlArea,
+    ItemKind,
+    PriorityClass,
+    TimeToFix,
+)
+
+__all__ = [
+    "CellStatus",
+    "ControlResult",
+    "ControlStatus",
+    "Coverage",
+    "DueItem",
+    "GridCell",
+    "Monitoring",
+    "NextDue",
+    "Opinion",
+    "OpinionRisk",
+    "RankedException",
+    "Report",
+    "ReportFormat",
+    "Summary",
+]
+
+#: Where a control stands.
+ControlStatus = Union[
+    Literal["operating"],
+    Literal["exception"],
+    Literal["no_evidence"],
+    Literal["not_yet_due"],
+    Literal["not_applicable"],
+]
+#: A cell of the controls × quarters grid.
+CellStatus = Union[
+    Literal["operating"],
+    Literal["exception"],
+    Literal["not_yet_due"],
+    Literal["not_required"],
+]
+#: The estimated effect of the exceptions on the opinion.
+OpinionRisk = Union[
+    Literal["clean"],
+    Literal["low"],
+    Literal["elevated"],
+    Literal["at_risk"],
+]
+#: A rendering of the report.
+ReportFormat = Union[
+    Literal["text"],
+    Literal["json"],
+    Literal["markdown"],
+    Literal["md"],
+    Literal["html"],
+]
+
+
+@model
+class Summary(Model):
+    """Counts of controls by status."""
+
+    #: Controls evaluated.
+    controls: int
+    #: Operating without exception.
+    operating: int
+    #: In exception, with evidence.
+    exception: int
+    #: In exception for lack of any evidence.
+    no_evidence: int
+    #: Nothing due yet.
+    not_yet_due: int
+    #: Nothing to test (e.g. nobody left during the period).
+    not_applicable: int
+    #: Deviating items across all controls.
+    deviations: int
+
+
+@model
+class Opinion(Model):
+    """The estimated effect of the exceptions on the opinion, and the rule it follows."""
+
+    #: The estimated risk.
+    risk: OpinionRisk
+    #: Controls in exception.
+    exceptions: int
+    #: Of which about logical or data access.
+    access_exceptions: int
+    #: The weighted total.
+    score: int
+    #: The rule, in words.
+    rule: str
+
+
+@model
+class Coverage(Model):
+    """How much of what was required is shown, in checks."""
+
+    #: Checks passed.
+    met: int
+    #: Checks due (passed or failed).
+    required: int
+    #: Checks not yet due.
+    not_yet_due: int
+
+
+@model
+class GridCell(Model):
+    """One cell of the controls × quarters grid."""
+
+    #: The cell's state.
+    status: CellStatus
+    #: Checks passed in the quarter.
+    met: int
+    #: Checks due in the quarter.
+    required: int
+
+
+@model
+class ControlResult(Model):
+    """The evaluation of one control."""
+
+    #: The control's id.
+    control: str
+    #: Its title.
+    title: str
+    #: Its area.
+    area: ControlArea
+    #: The criteria it addresses.
+    criteria: List[str]
+    #: The test run.
+    test: ControlTest
+    #: Where it stands.
+    status: ControlStatus
+    #: Checks met of checks due.
+    coverage: Coverage
+    #: Distinct items tested (people, devices, changes, system-quarters, ...).
+    population: int
+    #: Distinct items that deviated.
+    deviations: int
+    #: The earliest due date of a check not yet due.
+    next_due: Optional[_dt.date] = None
+    #: One cell per column of :attr:`Report.columns`.
+    grid: List[GridCell]
+    #: Evidence records this control's checks used.
+    records: List[int]
+
+
+@model
+class RankedException(Model):
+    """An exception with what it takes to fix it."""
+
+    #: 1 for the exception to fix first.
+    rank: int
+    #: When to fix it, relative to others.
+    priority: PriorityClass
+    #: Typical effort.
+    time_to_fix: TimeToFix
+    #: Steps to fix it.
+    remediation: List[str]
+    #: Whether it is about logical or data access (weighs more in the opinion).
+    access_related: bool
+    #: Whether the control had no evidence at all.
+    no_evidence: bool
+    #: The finding as an auditor would record it.
+    finding: AuditFinding
+
+
+@model
+class NextDue(Model):
+    """A control's next due date."""
+
+    #: The control's id.
+    control: str
+    #: The earliest due date of its pending checks.
+    due: _dt.date
+
+
+@model
+class DueItem(Model):
+    """One item with a due date."""
+
+    #: When it is or was due.
+    due: _dt.date
+    #: The control's id.
+    control: str
+    #: What kind of item.
+    kind: ItemKind
+    #: The item's id.
+    item: str
+
+
+@model
+class Monitoring(Model):
+    """What is due and overdue as of the report date."""
+
+    #: Each control's next due date (controls with nothing pending are left out).
+    next_due: List[NextDue]
+    #: Checks that failed, with the date they were due, oldest first.
+    overdue: List[DueItem]
+    #: Checks not yet due, soonest first.
+    upcoming: List[DueItem]
+
+
+@model
+class Report(Model):
+    """The result of evaluating a catalog against the evidence, for a period, as of a date."""
+
+    #: The audit period evaluated.
+    period: AuditPeriod
+    #: The date the evaluation speaks of.
+    as_of: _dt.date
+    #: Labels of the grid's columns: the period's quarters (``2026-Q1``), or the date of a
+    #: Type I report.
+    columns: List[str]
+    #: Counts of controls by status.
+    summary: Summary
+    #: How the exceptions weigh on the opinion.
+    opinion: Opinion
+    #: One result per control, in catalog order.
+    controls: List[ControlResult]
+    #: The exceptions, ranked: priority class, then severity, then control id.
+    exceptions: List[RankedException]
+    #: What is overdue and what falls due next.
+    monitoring: Monitoring
+    #: Sequence numbers of every evidence record the evaluation relies on.
+    relied_on: List[int]
+
+    @property
+    def has_exceptions(self) -> bool:
+        """Whether any control is in exception (or has no evidence)."""
+        return bool(self.exceptions)
+
+    def render(self, format: ReportFormat) -> str:
+        """The report as ``text``, ``json`` (pretty), ``markdown`` (``md``) or ``html``,
+        rendered by soc2-core."""
+        return _soc2.render_report(self._text(), format)
+
+    def to_text(self) -> str:
+        """Plain text for the terminal."""
+        return self.render("text")
+
+    def to_markdown(self) -> str:
+        """Markdown."""
+        return self.render("markdown")
+
+    def to_html(self) -> str:
+        """One self-contained HTML page: inline CSS, no scripts or external assets."""
+        return self.render("html")

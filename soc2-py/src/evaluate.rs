@@ -1,0 +1,133 @@
+//! The control catalog, evaluation and the readiness report, for `soc2/catalog.py` and
+//! `soc2/report.py`.
+//!
+//! The catalog stays a Rust value ([`Catalog`]); the Python layer reads it as JSON. The
+//! evidence and the report cross as JSON, parsed and written by soc2-core.
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use soc2_core::catalog::{CatalogFile, ThresholdsFile};
+use soc2_core::json::{from_json_str, to_canonical_string};
+use soc2_core::model::{AuditPeriod, Date, Evidence};
+use soc2_core::report::{Format, Report};
+use soc2_core::{EvidenceItem, evaluate as core_evaluate};
+
+use crate::errors::{IntoPy, invalid};
+
+/// A resolved control catalog: the built-in catalog with a company's changes applied.
+/// Immutable: `extend` and `retain` return a new catalog.
+#[pyclass(module = "soc2._soc2", name = "Catalog", frozen)]
+pub(crate) struct Catalog(soc2_core::Catalog);
+
+#[pymethods]
+impl Catalog {
+    /// The built-in catalog: the ten areas where SOC 2 audits most often find exceptions.
+    #[staticmethod]
+    fn builtin() -> Self {
+        Catalog(soc2_core::Catalog::builtin())
+    }
+
+    /// A complete catalog (every threshold set) from a TOML or JSON file.
+    #[staticmethod]
+    fn load(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let file = CatalogFile::load(&path).py_err(py)?;
+        let name = path.display().to_string();
+        let catalog = soc2_core::Catalog::from_base(file, &name)
+            .map_err(soc2_core::Error::from)
+            .py_err(py)?;
+        Ok(Catalog(catalog))
+    }
+
+    /// This catalog with a company file (`.toml` or `.json`) applied.
+    fn extend_path(&self, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        Ok(Catalog(self.0.clone().extend_from_path(&path).py_err(py)?))
+    }
+
+    /// This catalog with a company file given as JSON text applied; `source_name` names
+    /// it in errors.
+    fn extend_json(&self, py: Python<'_>, text: &str, source_name: &str) -> PyResult<Self> {
+        let file = CatalogFile::from_json_str(text, source_name)
+            .map_err(soc2_core::Error::from)
+            .py_err(py)?;
+        self.apply(py, file, source_name)
+    }
+
+    /// This catalog with a company file given as TOML text applied.
+    fn extend_toml(&self, py: Python<'_>, text: &str, source_name: &str) -> PyResult<Self> {
+        let file = CatalogFile::from_toml_str(text, source_name)
+            .map_err(soc2_core::Error::from)
+            .py_err(py)?;
+        self.apply(py, file, source_name)
+    }
+
+    /// This catalog with catalog-wide thresholds (a `thresholds` table, as JSON) changed.
+    fn override_thresholds(&self, py: Python<'_>, thresholds_json: &str) -> PyResult<Self> {
+        let source_name = "thresholds";
+        let thresholds: ThresholdsFile = from_json_str(thresholds_json).py_err(py)?;
+        self.apply(py, CatalogFile { thresholds, ..CatalogFile::default() }, source_name)
+    }
+
+    /// Only the controls whose ids are listed, in catalog order.
+    fn retain_ids(&self, ids: Vec<String>) -> Self {
+        let mut catalog = self.0.clone();
+        catalog.retain(|c| ids.iter().any(|id| id == c.control.id.as_str()));
+        Catalog(catalog)
+    }
+
+    /// The catalog as canonical JSON (`scope`, `thresholds`, `controls`).
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        to_canonical_string(&self.0).py_err(py)
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.controls.len()
+    }
+}
+
+impl Catalog {
+    fn apply(&self, py: Python<'_>, file: CatalogFile, source_name: &str) -> PyResult<Self> {
+        let catalog = self.0.clone().extend(file, source_name).map_err(soc2_core::Error::from);
+        Ok(Catalog(catalog.py_err(py)?))
+    }
+}
+
+/// Evaluates every control of `catalog` over a period (JSON) as of a date (`YYYY-MM-DD`),
+/// against evidence given as a JSON array of `[seq, evidence]` pairs; returns the report
+/// as canonical JSON. Runs without holding the interpreter.
+#[pyfunction]
+pub(crate) fn evaluate(
+    py: Python<'_>,
+    catalog: &Catalog,
+    evidence_json: &str,
+    period_json: &str,
+    as_of: &str,
+) -> PyResult<String> {
+    let period: AuditPeriod = from_json_str(period_json).py_err(py)?;
+    let as_of: Date = as_of
+        .parse()
+        .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
+    let result = py.detach(|| {
+        let evidence: Vec<(u64, Evidence)> = from_json_str(evidence_json)?;
+        let items: Vec<EvidenceItem<'_>> =
+            evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
+        let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());
+        to_canonical_string(&report)
+    });
+    result.py_err(py)
+}
+
+/// Renders a report given as JSON: `text`, `json` (pretty), `markdown` (or `md`) or
+/// `html`.
+#[pyfunction]
+pub(crate) fn render_report(py: Python<'_>, report_json: &str, format: &str) -> PyResult<String> {
+    let format: Format = format.parse().map_err(|e: String| invalid(py, "format", e))?;
+    let report: Report = from_json_str(report_json).py_err(py)?;
+    py.detach(|| report.render(format)).py_err(py)
+}
+
+/// The sample company's evidence for `year` (see `soc2_core::demo`), as a JSON array.
+#[pyfunction]
+pub(crate) fn sample_company(py: Python<'_>, year: i32) -> PyResult<String> {
+    py.detach(|| to_canonical_string(&soc2_core::demo::sample_company(year))).py_err(py)
+}

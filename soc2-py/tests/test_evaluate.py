@@ -1,0 +1,333 @@
+"""Catalog, evaluation and report from Python: soc2-core's data-driven evaluation scenarios
+run through the Python API, the same reports as the command line, every rendering, and the
+catalog's files and overrides, bad ones included."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import pytest
+from conftest import ROOT, load_schema
+from jsonschema import Draft202012Validator, FormatChecker  # type: ignore[import-untyped]
+
+import soc2
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    tomllib = pytest.importorskip("tomli")
+
+SCENARIOS = ROOT / "soc2-core" / "tests" / "scenarios"
+YEAR = soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
+
+
+def scenario_dirs() -> List[Path]:
+    dirs = sorted(p for p in SCENARIOS.iterdir() if p.is_dir())
+    assert len(dirs) >= 17
+    return dirs
+
+
+def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.AuditPeriod, date]:
+    scenario = tomllib.loads((d / "scenario.toml").read_text())
+    catalog = soc2.Catalog.builtin()
+    if "catalog" in scenario:
+        catalog = catalog.extend(scenario["catalog"], source_name=f"{d.name} [catalog]")
+    if scenario.get("controls"):
+        for id in scenario["controls"]:
+            assert catalog.get(id) is not None, id
+        catalog = catalog.retain(lambda c: c.control.id in scenario["controls"])
+    raw = json.loads((d / "evidence.json").read_text())
+    evidence = [soc2.Evidence.from_dict(e) for e in raw]
+    return (
+        catalog,
+        evidence,
+        soc2.AuditPeriod.parse(scenario["period"]),
+        date.fromisoformat(scenario["as_of"]),
+    )
+
+
+@pytest.mark.parametrize("d", scenario_dirs(), ids=lambda d: d.name)
+def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
+    """soc2-core/tests/scenarios.rs, through the Python API."""
+    catalog, evidence, period, as_of = load_scenario(d)
+    expected: Dict[str, Any] = json.loads((d / "expected.json").read_text())
+    report = soc2.evaluate(catalog, enumerate(evidence), period, as_of)
+
+    got = sorted(report.exceptions, key=lambda e: e.finding.control)
+    want = sorted(expected["exceptions"], key=lambda e: e["control"])
+    assert [e.finding.control for e in got] == [w["control"] for w in want]
+    for g, w in zip(got, want):
+        f = g.finding
+        assert (f.population, f.deviations) == (w["population"], w["deviations"]), w["control"]
+        assert [(a.kind, a.id) for a in f.affected] == [(a["kind"], a["id"]) for a in w["affected"]]
+        for a, e in zip(f.affected, w["affected"]):
+            if "records" in e:
+                assert a.records == e["records"], (w["control"], a.id)
+    for control, status in expected.get("statuses", {}).items():
+        assert next(c for c in report.controls if c.control == control).status == status
+    for control, due in expected.get("next_due", {}).items():
+        c = next(c for c in report.controls if c.control == control)
+        assert c.next_due == date.fromisoformat(due)
+    if "relied_on" in expected:
+        assert report.relied_on == expected["relied_on"]
+
+    # The same inputs give the same report, whatever the order of the evidence.
+    again = soc2.evaluate(catalog, reversed(list(enumerate(evidence))), period, as_of)
+    assert again.to_json() == report.to_json()
+
+
+def test_the_sample_company_has_its_five_gaps() -> None:
+    evidence = soc2.sample_company(2026)
+    assert evidence == soc2.sample_company(2026)
+    report = soc2.evaluate(soc2.Catalog.builtin(), enumerate(evidence), YEAR, date(2026, 12, 31))
+    assert sorted(e.finding.control for e in report.exceptions) == [
+        "AC-01",
+        "CHG-01",
+        "DEV-01",
+        "TRN-01",
+        "VEN-01",
+    ]
+    assert [e.rank for e in report.exceptions] == [1, 2, 3, 4, 5]
+    assert report.has_exceptions
+    assert report.summary.exception == 5 and report.opinion.risk == "at_risk"
+    assert report.columns == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    ac01 = next(e for e in report.exceptions if e.finding.control == "AC-01").finding
+    assert any("okta" in a.id and "Q3" in a.id for a in ac01.affected)
+
+
+def write_jsonl(path: Path, evidence: List[soc2.Evidence]) -> None:
+    path.write_text("".join(e.to_json() + "\n" for e in evidence))
+
+
+def test_reports_match_the_command_line(soc2_cli: Any, tmp_path: Path) -> None:
+    evidence = soc2.sample_company(2026)
+    jsonl = tmp_path / "evidence.jsonl"
+    write_jsonl(jsonl, evidence)
+    company = tmp_path / "company.toml"
+    company.write_text('[thresholds]\nmax_screen_lock_minutes = 5\n[scope]\nsystems = ["okta"]\n')
+    catalog = soc2.Catalog.builtin().extend(company)
+    report = soc2.evaluate(catalog, enumerate(evidence), YEAR, date(2026, 9, 30))
+    for fmt, flag in [("json", "json"), ("markdown", "md"), ("html", "html"), ("text", "text")]:
+        out = soc2_cli(
+            "evaluate",
+            "--evidence", jsonl,
+            "--period", "2026-01-01..2026-12-31",
+            "--as-of", "2026-09-30",
+            "--catalog", company,
+            "--format", flag,
+        )  # fmt: skip
+        assert out.returncode == 1, out.stderr  # exceptions found
+        assert report.render(fmt) == out.stdout, fmt  # type: ignore[arg-type]
+    assert soc2.Report.from_json(report.render("json")) == report
+    assert report.to_markdown() == report.render("md")
+    assert report.to_html().lstrip().lower().startswith("<!doctype html>")
+    assert "SOC 2 readiness" in report.to_text()
+
+
+def test_reports_validate_against_the_schema() -> None:
+    report = soc2.evaluate(
+        soc2.Catalog.builtin(), enumerate(soc2.sample_company(2026)), YEAR, date(2026, 6, 30)
+    )
+    Draft202012Validator(load_schema("report"), format_checker=FormatChecker()).validate(
+        report.to_dict()
+    )
+    assert soc2.Report.from_dict(report.to_dict()) == report
+
+
+def test_a_type1_period() -> None:
+    report = soc2.evaluate(
+        soc2.Catalog.builtin(),
+        enumerate(soc2.sample_company(2026)),
+        soc2.AuditPeriod(date=date(2026, 6, 30)),
+        date(2026, 6, 30),
+    )
+    assert report.columns == ["2026-06-30"] and report.period.is_type1
+
+
+def test_bad_evaluation_inputs() -> None:
+    catalog = soc2.Catalog.builtin()
+    ev = soc2.sample_company(2026)[:3]
+    with pytest.raises(soc2.ValidationError, match="expected a datetime.date"):
+        soc2.evaluate(catalog, enumerate(ev), YEAR, "2026-12-31")  # type: ignore[arg-type]
+    with pytest.raises(soc2.ValidationError, match="expected AuditPeriod"):
+        soc2.evaluate(catalog, enumerate(ev), "2026-01-01..2026-12-31", date(2026, 12, 31))  # type: ignore[arg-type]
+    with pytest.raises(soc2.ValidationError, match="expected Catalog"):
+        soc2.evaluate(None, enumerate(ev), YEAR, date(2026, 12, 31))  # type: ignore[arg-type]
+    with pytest.raises(soc2.ValidationError, match=r"evidence\[1\]: expected Evidence"):
+        soc2.evaluate(catalog, [(0, ev[0]), (1, "x")], YEAR, date(2026, 12, 31))  # type: ignore[list-item]
+    with pytest.raises(soc2.ValidationError, match="pair"):
+        soc2.evaluate(catalog, ev, YEAR, date(2026, 12, 31))  # type: ignore[arg-type]
+    bad = ev[1]
+    bad.source = "Rene\u0301"
+    with pytest.raises(soc2.ValidationError) as info:
+        soc2.evaluate(catalog, enumerate(ev), YEAR, date(2026, 12, 31))
+    assert info.value.path == "[1][1].source"
+    with pytest.raises(soc2.ValidationError):
+        soc2.evaluate(catalog, [(-1, ev[0])], YEAR, date(2026, 12, 31))
+    with pytest.raises(soc2.ValidationError, match="format"):
+        soc2.evaluate(catalog, [], YEAR, date(2026, 12, 31)).render("pdf")  # type: ignore[arg-type]
+
+
+# -- The catalog ---------------------------------------------------------------------------
+
+
+def test_builtin_catalog() -> None:
+    catalog = soc2.Catalog.builtin()
+    assert len(catalog) == len(catalog.controls) >= 20
+    assert catalog == soc2.Catalog.builtin()
+    ac01 = catalog.get("AC-01")
+    assert ac01 is not None and ac01.control.cadence == "quarterly"
+    assert ac01.test == "quarterly_access_review"
+    assert catalog.get("NOPE") is None
+    areas = {c.control.area for c in catalog.controls}
+    assert len(areas) == 10  # the ten areas where audits most often find exceptions
+    assert catalog.scope.systems == []
+    assert repr(catalog).startswith("<Catalog of ")
+    assert set(catalog.to_dict()) == {"scope", "thresholds", "controls"}
+
+
+def test_override_thresholds() -> None:
+    base = soc2.Catalog.builtin()
+    changed = base.override_thresholds(max_screen_lock_minutes=5, critical_vendor_criticality="medium")
+    assert changed.thresholds.max_screen_lock_minutes == 5
+    assert changed.thresholds.critical_vendor_criticality == "medium"
+    dev = changed.get("DEV-02")
+    assert dev is not None and dev.thresholds.max_screen_lock_minutes == 5
+    assert base.thresholds.max_screen_lock_minutes != 5  # catalogs are immutable
+    with pytest.raises(soc2.ValidationError, match="unknown field"):
+        base.override_thresholds(max_screen_lock=5)
+    with pytest.raises(soc2.ValidationError, match="max_screen_lock_minutes"):
+        base.override_thresholds(max_screen_lock_minutes="five")
+
+
+def test_company_files(tmp_path: Path) -> None:
+    base = soc2.Catalog.builtin()
+    toml_file = tmp_path / "company.toml"
+    toml_file.write_text('disable = ["AC-02"]\n[scope]\nsystems = ["okta", "github"]\n')
+    from_toml = base.extend(toml_file)
+    assert from_toml.get("AC-02") is None and from_toml.scope.systems == ["okta", "github"]
+    assert base.extend(str(toml_file)) == from_toml
+    json_file = tmp_path / "company.json"
+    json_file.write_text(json.dumps({"disable": ["AC-02"], "scope": {"systems": ["okta", "github"]}}))
+    assert base.extend(json_file) == from_toml
+    assert base.extend({"disable": ["AC-02"], "scope": {"systems": ["okta", "github"]}}) == from_toml
+    assert base.extend_toml(toml_file.read_text()) == from_toml
+
+    own = {
+        "controls": [
+            {
+                "id": "ACME-01",
+                "title": "Quarterly firewall rule review",
+                "area": "other",
+                "criteria": ["CC6.6"],
+                "cadence": "quarterly",
+                "owner": "Network team",
+                "severity": "medium",
+                "time_to_fix": {"min_days": 7, "max_days": 14},
+                "priority": "fix_second",
+                "evidence_kinds": ["note"],
+            }
+        ]
+    }
+    extended = base.extend(own)
+    added = extended.get("ACME-01")
+    assert added is not None and added.test == "evidence_presence"
+    assert extended.controls[-1].control.id == "ACME-01"
+
+
+def test_bad_company_files_name_file_field_and_control(tmp_path: Path) -> None:
+    base = soc2.Catalog.builtin()
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[thresholds]\nmax_screen_lock_minutes = "ten"\n')
+    with pytest.raises(soc2.ValidationError) as info:
+        base.extend(bad)
+    assert info.value.source == str(bad) and info.value.line == 2
+    assert info.value.path == "thresholds.max_screen_lock_minutes"
+    with pytest.raises(soc2.ValidationError, match="no control NOPE-1"):
+        base.extend({"disable": ["NOPE-1"]})
+    control = {
+        "id": "X-1",
+        "title": "x",
+        "area": "other",
+        "criteria": [],
+        "cadence": "annual",
+        "owner": "o",
+        "severity": "low",
+        "time_to_fix": {"min_days": 1, "max_days": 2},
+        "priority": "quick_win",
+        "evidence_kinds": ["note"],
+    }
+    with pytest.raises(soc2.ValidationError, match="control X-1") as info:
+        base.extend({"controls": [control]})
+    assert info.value.path == "criteria"
+    with pytest.raises(soc2.ValidationError, match="defined more than once"):
+        base.extend({"controls": [{**control, "criteria": ["CC1.1"]}] * 2})
+    with pytest.raises(soc2.ValidationError, match="must end in .toml or .json"):
+        base.extend(tmp_path / "company.yaml")
+    with pytest.raises(soc2.Soc2IOError) as io:
+        base.extend(tmp_path / "missing.toml")
+    assert "missing.toml" in str(io.value) and isinstance(io.value, OSError)
+    partial = tmp_path / "partial.toml"
+    partial.write_text("[thresholds]\nmax_screen_lock_minutes = 10\n")
+    with pytest.raises(soc2.ValidationError, match="a base catalog must set every threshold"):
+        soc2.Catalog.load(partial)
+    with pytest.raises(soc2.ValidationError):
+        base.extend_toml("[scope\n")
+
+
+def test_load_a_complete_catalog(tmp_path: Path) -> None:
+    builtin = ROOT / "soc2-core" / "catalog" / "builtin.toml"
+    assert soc2.Catalog.load(builtin) == soc2.Catalog.builtin()
+
+
+# -- The interpreter is released during evaluation ------------------------------------------
+
+
+def test_evaluation_releases_the_interpreter() -> None:
+    """While soc2-core evaluates, another Python thread keeps running."""
+    evidence = soc2.sample_company(2026) * 20
+    catalog = soc2.Catalog.builtin()
+    items = soc2._evaluate._items(enumerate(evidence))
+    period, as_of = YEAR._text(), "2026-12-31"
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        # Let the spinner start, then measure ticks during the native call alone.
+        time.sleep(0.05)
+        before = ticks
+        start = time.perf_counter()
+        soc2._soc2.evaluate(catalog._native, items, period, as_of)
+        elapsed = time.perf_counter() - start
+        during = ticks - before
+    finally:
+        stop.set()
+        t.join()
+    assert elapsed > 0.02, "the call was too short to tell"
+    # With the interpreter held the spinner could not tick at all during the call.
+    assert during > 1000, (during, elapsed)
+
+
+def test_catalog_classes_hold_every_field_of_soc2_core() -> None:
+    """The resolved catalog has no schema of its own: a round trip through the Python
+    classes must give soc2-core's JSON back unchanged (a field missing here would drop)."""
+    data = soc2.Catalog.builtin().override_thresholds(max_policy_age_days=200).to_dict()
+    assert soc2.Scope._load(data["scope"])._dump() == data["scope"]
+    assert soc2.Thresholds._load(data["thresholds"])._dump() == data["thresholds"]
+    for c in data["controls"]:
+        assert json.loads(soc2.CatalogControl._load(c).to_json()) == c
+    thresholds_file = load_schema("catalog")["$defs"]["ThresholdsFile"]["properties"]
+    assert sorted(f.name for f in soc2.Thresholds._fields) == sorted(thresholds_file)
