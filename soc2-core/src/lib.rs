@@ -10,6 +10,10 @@
 //!   "exception").
 //! - [`json`]: parse documents with [`json::from_json_str`], which applies every rule the
 //!   hashed form depends on, and write them with [`json::to_canonical_vec`] (RFC 8785).
+//! - [`ledger`]: the evidence locker — [`ledger::Locker`] appends [`model::Record`]s to a
+//!   tamper-evident, crash-safe ledger on a plain directory, stores attachments by
+//!   content hash, and gives RFC 9162 Merkle roots, [`ledger::Checkpoint`]s, inclusion and
+//!   consistency proofs; [`ledger::fsck`] lists every problem it finds.
 //! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
 //!
 //! All fallible functions return [`Error`], whose variants name the file, line, field or
@@ -20,6 +24,7 @@
 
 pub mod error;
 pub mod json;
+pub mod ledger;
 pub mod model;
 pub mod schema;
 

@@ -16,6 +16,7 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("control", generate::<model::Control>()),
         ("criterion", generate::<model::Criterion>()),
         ("evidence", generate::<model::Evidence>()),
+        ("record", generate::<model::Record>()),
     ]
 }
 
