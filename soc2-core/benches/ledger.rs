@@ -91,7 +91,7 @@ fn attachment(c: &mut Criterion) {
                 let a = locker
                     .add_attachment(&mut data.as_slice(), "application/octet-stream", "x.bin")
                     .unwrap();
-                std::fs::remove_file(locker.blob_path(&a.sha256)).ok();
+                fs_err::remove_file(locker.blob_path(&a.sha256)).unwrap();
                 a
             },
             BatchSize::PerIteration,
