@@ -510,16 +510,24 @@ impl Locker {
         while let Some(line) = lines.next_line().map_err(|e| LedgerError::io(path, e))? {
             match line {
                 Line::Complete(bytes, offset) => {
+                    // On a problem the chain must stay where the verified bytes end,
+                    // so that a later refresh re-reads the bad line from a sound state.
+                    let before = self.chain.clone();
                     let step = self.chain.step(bytes, &mut problems);
-                    if let Some(p) = problems.pop() {
-                        return Err(p);
+                    if !problems.is_empty() {
+                        self.chain = before;
+                        return Err(problems.swap_remove(0));
                     }
                     let Some((record, leaf)) = step else {
                         // step reports a problem whenever it returns None.
+                        self.chain = before;
                         continue;
                     };
                     for a in &record.evidence.attachments {
-                        self.check_stored(a, record.seq, self.chain.next_line - 1)?;
+                        if let Err(e) = self.check_stored(a, record.seq, before.next_line) {
+                            self.chain = before;
+                            return Err(e);
+                        }
                     }
                     self.push(entry(&record.evidence, offset, bytes.len() as u64), leaf);
                     self.verified_len = offset + bytes.len() as u64 + 1;
