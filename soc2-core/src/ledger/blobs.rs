@@ -15,8 +15,9 @@ use super::{BLOBS_DIR, TMP_DIR};
 /// Size of each buffer attachments are streamed through.
 pub(crate) const BUF_SIZE: usize = 1 << 20;
 /// Buffers in flight between the hashing and the writing thread: memory stays at
-/// `BUF_COUNT` MiB whatever the attachment's size.
-const BUF_COUNT: usize = 24;
+/// `BUF_COUNT` MiB whatever the attachment's size. Enough for hashing to run on while
+/// the writer waits for a flush (fewer made `add` of 1 GiB ~10% slower on a VM disk).
+const BUF_COUNT: usize = 40;
 /// The writer flushes to disk after every this many bytes. Left alone, the kernel
 /// would keep a large attachment in the page cache and the final fsync would write it
 /// all after hashing ended; flushing as we go overlaps the disk writes with hashing.
