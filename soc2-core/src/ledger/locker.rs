@@ -179,7 +179,7 @@ impl Locker {
         {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(LedgerError::NotALocker { path: ledger_path }.into());
+                return Err(LedgerError::MissingLedger { path: ledger_path }.into());
             }
             Err(e) => return Err(LedgerError::io(&ledger_path, e).into()),
         };
