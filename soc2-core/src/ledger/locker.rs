@@ -24,7 +24,6 @@ use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 /// what other handles or processes appended since. Records are read back from disk on
 /// demand and checked against the leaf hashes verified at open, so a query never
 /// returns a record that changed after it was verified.
-#[derive(Debug)]
 pub struct Locker {
     dir: PathBuf,
     origin: String,
@@ -40,6 +39,19 @@ pub struct Locker {
     torn_tail: Option<TornTail>,
     /// Sizes of blobs already found present, so each is looked up once.
     known_blobs: HashMap<Sha256Digest, u64>,
+}
+
+impl std::fmt::Debug for Locker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the per-record index: a locker may hold millions of records.
+        f.debug_struct("Locker")
+            .field("dir", &self.dir)
+            .field("origin", &self.origin)
+            .field("len", &self.len())
+            .field("verified_len", &self.verified_len)
+            .field("torn_tail", &self.torn_tail)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the locker keeps in memory per record: where it is and what queries select on.
@@ -210,6 +222,11 @@ impl Locker {
         drop(guard);
         r?;
         Ok(self.len() - before)
+    }
+
+    /// Checks the whole locker on disk and lists every problem; see [`super::fsck`].
+    pub fn fsck(&self) -> Result<super::FsckReport> {
+        super::fsck(&self.dir)
     }
 
     /// The locker's directory.
