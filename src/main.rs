@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
-use soc2_core::ledger::{Checkpoint, Locker, fsck};
+use soc2_core::ledger::{Checkpoint, Locker, fsck, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
 use soc2_core::{Catalog, EvidenceItem};
@@ -228,7 +228,7 @@ fn add(dir: &Path, file: &PathBuf, attach: &[PathBuf]) -> Result<ExitCode, Failu
             .file_name()
             .and_then(|n| n.to_str())
             .ok_or_else(|| input_error(format!("{}: no UTF-8 file name", path.display())))?;
-        let attachment = locker.add_attachment_file(path, media_type(path), file_name)?;
+        let attachment = locker.add_attachment_file(path, media_type_for(path), file_name)?;
         evidence.attachments.push(attachment);
     }
     let appended = locker.append(evidence)?;
@@ -337,37 +337,6 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
 
 fn hex_of(hash: &[u8; 32]) -> String {
     soc2_core::model::Sha256Digest(*hash).to_hex()
-}
-
-/// The media type of an attachment, from its extension; unknown types are
-/// `application/octet-stream`.
-fn media_type(path: &Path) -> &'static str {
-    let ext =
-        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    match ext.as_str() {
-        "csv" => "text/csv",
-        "txt" | "log" => "text/plain",
-        "md" => "text/markdown",
-        "html" | "htm" => "text/html",
-        "json" => "application/json",
-        "jsonl" | "ndjson" => "application/x-ndjson",
-        "xml" => "application/xml",
-        "yaml" | "yml" => "application/yaml",
-        "pdf" => "application/pdf",
-        "zip" => "application/zip",
-        "gz" => "application/gzip",
-        "tar" => "application/x-tar",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "eml" => "message/rfc822",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        _ => "application/octet-stream",
-    }
 }
 
 fn canonical_digest(kind: DocKind, text: &str) -> Result<String, soc2_core::json::JsonError> {

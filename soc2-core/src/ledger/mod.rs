@@ -48,6 +48,7 @@ pub mod checkpoint;
 pub mod error;
 mod fsck;
 mod locker;
+mod media;
 pub mod merkle;
 mod scan;
 
@@ -56,6 +57,7 @@ pub use checkpoint::{Checkpoint, CheckpointError};
 pub use error::LedgerError;
 pub use fsck::{FsckReport, fsck};
 pub use locker::{Appended, Locker, Records, TornTail};
+pub use media::media_type_for;
 pub use merkle::Hash;
 
 /// The locker format version this library reads and writes.
