@@ -10,9 +10,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use soc2_core::catalog::CatalogError;
 use soc2_core::json::JsonError;
+use soc2_core::ledger::{LedgerError, merkle};
 
 mod py {
     pyo3::import_exception!(soc2.errors, Soc2Error);
+    pyo3::import_exception!(soc2.errors, IntegrityError);
+    pyo3::import_exception!(soc2.errors, LockerError);
     pyo3::import_exception!(soc2.errors, ValidationError);
     pyo3::import_exception!(soc2.errors, Soc2IOError);
 }
@@ -58,6 +61,7 @@ pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
     match e {
         Error::Json(j) => json_error(py, j),
         Error::Catalog(c) => catalog_error(py, c),
+        Error::Ledger(l) => ledger_error(py, l),
         Error::Invalid { field, reason } => invalid(py, field, reason.clone()),
         Error::Io { path, source } => raise::<py::Soc2IOError>(py, e.to_string(), |kw| {
             kw.set_item("errno", source.raw_os_error())?;
@@ -106,6 +110,64 @@ fn catalog_error(py: Python<'_>, e: &CatalogError) -> PyErr {
         kw.set_item("column", column)?;
         kw.set_item("source", source)
     })
+}
+
+/// The Python exception for a locker error: `IntegrityError` for damage (naming the
+/// records, blob or file), `LockerError` for a locker that cannot be used as asked,
+/// `ValidationError` for a bad argument, `Soc2IOError` for a failed file operation.
+fn ledger_error(py: Python<'_>, e: &LedgerError) -> PyErr {
+    use merkle::ProofError;
+    let message = e.to_string();
+    let validation = |path: &str| {
+        let reason = message.clone();
+        raise::<py::ValidationError>(py, message.clone(), |kw| {
+            kw.set_item("path", path)?;
+            kw.set_item("reason", reason)
+        })
+    };
+    match e {
+        LedgerError::Io { path, source } => raise::<py::Soc2IOError>(py, message, |kw| {
+            kw.set_item("errno", source.raw_os_error())?;
+            kw.set_item("filename", path)
+        }),
+        LedgerError::AttachmentRead { what, source } => {
+            raise::<py::Soc2IOError>(py, message, |kw| {
+                kw.set_item("errno", source.raw_os_error())?;
+                kw.set_item("filename", what)
+            })
+        }
+        LedgerError::NotALocker { .. }
+        | LedgerError::AlreadyExists { .. }
+        | LedgerError::UnsupportedVersion { .. }
+        | LedgerError::NoSuchRecord { .. } => raise::<py::LockerError>(py, message, |_| Ok(())),
+        LedgerError::InvalidOrigin { .. } => validation("origin"),
+        LedgerError::Checkpoint(_) => validation("checkpoint"),
+        LedgerError::AttachmentNotStored { .. } | LedgerError::AttachmentSizeMismatch { .. } => {
+            validation("attachments")
+        }
+        LedgerError::Proof(
+            ProofError::RootMismatch { .. }
+            | ProofError::OldRootMismatch { .. }
+            | ProofError::NewRootMismatch { .. },
+        ) => raise::<py::IntegrityError>(py, message, |_| Ok(())),
+        LedgerError::Proof(_) => validation("proof"),
+        // Everything else is damage: say which records, blob or file.
+        _ => {
+            let member = match e {
+                LedgerError::InvalidHeader { path, .. }
+                | LedgerError::MissingLedger { path }
+                | LedgerError::BlobCorrupt { path, .. }
+                | LedgerError::UnexpectedFile { path }
+                | LedgerError::LedgerShrank { path, .. } => Some(path.display().to_string()),
+                _ => None,
+            };
+            raise::<py::IntegrityError>(py, message, |kw| {
+                kw.set_item("member", member)?;
+                kw.set_item("records", e.records())?;
+                kw.set_item("blob", e.blob().map(|b| b.to_hex()))
+            })
+        }
+    }
 }
 
 /// Extension to turn `Result<T, soc2_core::Error>` into `PyResult<T>`.

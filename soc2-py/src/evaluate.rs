@@ -117,6 +117,30 @@ pub(crate) fn evaluate(
     result.py_err(py)
 }
 
+/// Evaluates every control of `catalog` against every record of a locker (each record's
+/// sequence number names it); returns the report as canonical JSON.
+#[pyfunction]
+pub(crate) fn evaluate_locker(
+    py: Python<'_>,
+    catalog: &Catalog,
+    locker: &crate::locker::Locker,
+    period_json: &str,
+    as_of: &str,
+) -> PyResult<String> {
+    let period: AuditPeriod = from_json_str(period_json).py_err(py)?;
+    let as_of: Date = as_of
+        .parse()
+        .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
+    let result = py.detach(|| -> soc2_core::Result<String> {
+        let records = locker.lock().records().collect::<soc2_core::Result<Vec<_>>>()?;
+        let items: Vec<EvidenceItem<'_>> =
+            records.iter().map(|r| EvidenceItem::new(r.seq, &r.evidence)).collect();
+        let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());
+        Ok(to_canonical_string(&report)?)
+    });
+    result.py_err(py)
+}
+
 /// Renders a report given as JSON: `text`, `json` (pretty), `markdown` (or `md`) or
 /// `html`.
 #[pyfunction]

@@ -8,6 +8,7 @@
 
 mod errors;
 mod evaluate;
+mod locker;
 mod model;
 
 use pyo3::prelude::*;
@@ -30,6 +31,18 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::evaluate_locker, m)?)?;
+    m.add_class::<locker::Locker>()?;
+    m.add_class::<locker::Appended>()?;
+    m.add_class::<locker::TornTail>()?;
+    m.add_class::<locker::Checkpoint>()?;
+    m.add_class::<locker::FsckReport>()?;
+    m.add_function(wrap_pyfunction!(locker::fsck, m)?)?;
+    m.add_function(wrap_pyfunction!(locker::leaf_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(locker::merkle_root, m)?)?;
+    m.add_function(wrap_pyfunction!(locker::verify_inclusion, m)?)?;
+    m.add_function(wrap_pyfunction!(locker::verify_consistency, m)?)?;
+    m.add_function(wrap_pyfunction!(locker::media_type, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -54,6 +54,7 @@ macro_rules! with_model_type {
             "AffectedItem" => model::AffectedItem,
             "AuditPeriod" => model::AuditPeriod,
             "Quarter" => model::Quarter,
+            "Record" => model::Record,
             "Thresholds" => soc2_core::catalog::Thresholds,
             "Scope" => soc2_core::catalog::Scope,
             "CatalogControl" => soc2_core::catalog::CatalogControl,

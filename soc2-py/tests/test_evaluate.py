@@ -160,7 +160,7 @@ def test_bad_evaluation_inputs() -> None:
     with pytest.raises(soc2.ValidationError, match="expected Catalog"):
         soc2.evaluate(None, enumerate(ev), YEAR, date(2026, 12, 31))  # type: ignore[arg-type]
     with pytest.raises(soc2.ValidationError, match=r"evidence\[1\]: expected Evidence"):
-        soc2.evaluate(catalog, [(0, ev[0]), (1, "x")], YEAR, date(2026, 12, 31))  # type: ignore[list-item]
+        soc2.evaluate(catalog, [(0, ev[0]), (1, "x")], YEAR, date(2026, 12, 31))  # type: ignore[arg-type]
     with pytest.raises(soc2.ValidationError, match="pair"):
         soc2.evaluate(catalog, ev, YEAR, date(2026, 12, 31))  # type: ignore[arg-type]
     bad = ev[1]

@@ -16,7 +16,7 @@ Every public name is importable from ``soc2`` directly.
 
 from __future__ import annotations
 
-from . import catalog, demo, errors, models, report
+from . import catalog, demo, errors, locker, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -114,7 +114,22 @@ from .report import (
     ReportFormat,
     Summary,
 )
+from .locker import (
+    Appended,
+    Checkpoint,
+    FsckReport,
+    Locker,
+    Record,
+    TornTail,
+    fsck,
+    leaf_hash,
+    media_type_for,
+    merkle_root,
+    verify_consistency,
+    verify_inclusion,
+)
 from ._evaluate import (
+    EvidenceSource,
     evaluate,
 )
 from .demo import (
@@ -128,6 +143,7 @@ __all__ = [
     "Adjudication",
     "AffectedItem",
     "AlertRule",
+    "Appended",
     "AssuranceKind",
     "Attachment",
     "AuditFinding",
@@ -141,6 +157,7 @@ __all__ = [
     "CellStatus",
     "ChangeRecord",
     "ChangeReview",
+    "Checkpoint",
     "Collector",
     "Control",
     "ControlArea",
@@ -157,11 +174,14 @@ __all__ = [
     "EventClass",
     "Evidence",
     "EvidenceKind",
+    "EvidenceSource",
     "FindingStatus",
+    "FsckReport",
     "GridCell",
     "IncidentResponsePlan",
     "IntegrityError",
     "ItemKind",
+    "Locker",
     "LockerError",
     "LoggingConfiguration",
     "Model",
@@ -181,6 +201,7 @@ __all__ = [
     "PriorityClass",
     "Quarter",
     "RankedException",
+    "Record",
     "Report",
     "ReportFormat",
     "ReviewDecision",
@@ -203,6 +224,7 @@ __all__ = [
     "Thresholds",
     "TimeToFix",
     "ToolCollector",
+    "TornTail",
     "TrainingCompletion",
     "TrainingStatus",
     "TriggerEvent",
@@ -216,7 +238,14 @@ __all__ = [
     "demo",
     "errors",
     "evaluate",
+    "fsck",
+    "leaf_hash",
+    "locker",
+    "media_type_for",
+    "merkle_root",
     "models",
     "report",
     "sample_company",
+    "verify_consistency",
+    "verify_inclusion",
 ]

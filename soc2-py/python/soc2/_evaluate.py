@@ -5,22 +5,30 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Iterable, List, Tuple
+from typing import Any, Iterable, List, Tuple, Union
 
 from . import _soc2
 from ._model import _check_date, dump_date
 from .catalog import Catalog
 from .errors import ValidationError
+from .locker import Locker, Record
 from .models import AuditPeriod, Evidence
 from .report import Report
 
-__all__ = ["evaluate"]
+__all__ = ["EvidenceSource", "evaluate"]
 
 
-def _items(evidence: Iterable[Tuple[int, Evidence]]) -> str:
+#: What :func:`evaluate` reads the evidence from.
+EvidenceSource = Union[Locker, Iterable[Record], Iterable[Tuple[int, Evidence]]]
+
+
+def _items(evidence: Iterable[Union[Record, Tuple[int, Evidence]]]) -> str:
     """The evidence as the JSON array of ``[seq, evidence]`` pairs soc2-core reads."""
     pairs: List[Any] = []
     for i, item in enumerate(evidence):
+        if isinstance(item, Record):
+            pairs.append([item.seq, item.evidence._dump()])
+            continue
         try:
             seq, ev = item
         except (TypeError, ValueError):
@@ -44,14 +52,16 @@ def _items(evidence: Iterable[Tuple[int, Evidence]]) -> str:
 
 def evaluate(
     catalog: Catalog,
-    evidence: Iterable[Tuple[int, Evidence]],
+    evidence: EvidenceSource,
     period: AuditPeriod,
     as_of: _dt.date,
 ) -> Report:
     """Evaluates every control of ``catalog`` over ``period``, as of ``as_of``.
 
-    ``evidence`` gives each record's sequence number (how findings name it) with its
-    evidence: ``(seq, Evidence)`` pairs, such as ``enumerate(evidence_list)``. Evidence
+    ``evidence`` is a :class:`~soc2.Locker` (all its records, read by soc2-core), locker
+    :class:`~soc2.Record` objects, or ``(seq, Evidence)`` pairs such as
+    ``enumerate(evidence_list)``: each record's sequence number is how findings name it.
+    Evidence
     counts by ``observed_at``; records observed after ``as_of`` do not count, and what
     falls due later is "not yet due". The same inputs always give the same report.
 
@@ -72,5 +82,8 @@ def evaluate(
             reason="expected AuditPeriod",
         )
     as_of_text = dump_date(_check_date(as_of, "as_of"))
-    text = _soc2.evaluate(catalog._native, _items(evidence), period._text(), as_of_text)
+    if isinstance(evidence, Locker):
+        text = _soc2.evaluate_locker(catalog._native, evidence._native, period._text(), as_of_text)
+    else:
+        text = _soc2.evaluate(catalog._native, _items(evidence), period._text(), as_of_text)
     return Report._load(json.loads(text))

@@ -1,17 +1,28 @@
 """Native part of the ``soc2`` package (PyO3 over soc2-core); import ``soc2`` instead."""
 
-from typing import List, Tuple, final
+import datetime
+from typing import Any, List, Optional, Tuple, final
 
 
 __all__ = [
+    "Appended",
     "Catalog",
+    "Checkpoint",
     "Criterion",
     "__version__",
     "canonical_json",
     "canonical_sha256",
     "display",
+    "FsckReport",
+    "Locker",
+    "TornTail",
     "evaluate",
+    "evaluate_locker",
     "evidence_kinds",
+    "fsck",
+    "leaf_hash",
+    "media_type",
+    "merkle_root",
     "parse_period",
     "period_quarters",
     "quarter_containing",
@@ -19,6 +30,8 @@ __all__ = [
     "render_report",
     "sample_company",
     "sha256_hex",
+    "verify_consistency",
+    "verify_inclusion",
 ]
 
 __version__: str
@@ -120,3 +133,153 @@ def render_report(report_json: str, format: str) -> str:
 
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
+
+def evaluate_locker(catalog: Catalog, locker: Locker, period_json: str, as_of: str) -> str:
+    """Evaluates the catalog against every record of a locker; returns the report's JSON."""
+
+@final
+class Appended:
+    """The result of adding a record: its sequence number, leaf hash and ``recorded_at``."""
+
+    @property
+    def seq(self) -> int:
+        """The new record's sequence number."""
+    @property
+    def leaf_hash(self) -> str:
+        """Its leaf hash, SHA-256(0x00 ‖ canonical bytes), as hex."""
+    @property
+    def recorded_at(self) -> datetime.datetime:
+        """When the locker recorded it (UTC)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class TornTail:
+    """Bytes after the ledger's last newline: an append that a crash interrupted."""
+
+    @property
+    def offset(self) -> int:
+        """Where the torn line starts in the ledger file."""
+    @property
+    def len(self) -> int:
+        """How many bytes it has."""
+    @property
+    def line(self) -> int:
+        """The 1-based line number it would have had."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Checkpoint:
+    """A commitment to the first ``size`` records of a locker: the Merkle tree root over
+    them, in the C2SP ``tlog-checkpoint`` text form (origin, size, base64 root)."""
+
+    def __new__(cls, origin: str, size: int, root: str) -> Checkpoint: ...
+    @staticmethod
+    def parse(text: bytes) -> Checkpoint:
+        """Parses the text form (three lines, each ending in a newline)."""
+    @property
+    def origin(self) -> str:
+        """The locker's origin name."""
+    @property
+    def size(self) -> int:
+        """The number of records committed to."""
+    @property
+    def root(self) -> str:
+        """The Merkle tree root of their leaf hashes, as hex."""
+    def to_text(self) -> str:
+        """The text form: origin, size and base64 root, each line ending in a newline."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class FsckReport:
+    """What fsck found: every problem, and what is reported without being damage."""
+
+    @property
+    def lines(self) -> int:
+        """Complete lines in the ledger (records, sound or not)."""
+    @property
+    def problems(self) -> List[Exception]:
+        """Every problem, in ledger order then blobs: the exception each would raise
+        (``IntegrityError`` for damage), not raised."""
+    @property
+    def torn_tail(self) -> Optional[TornTail]:
+        """A torn final line (an interrupted append): reported, but not damage."""
+    @property
+    def blobs_checked(self) -> int:
+        """Blobs re-hashed."""
+    @property
+    def unreferenced_blobs(self) -> List[str]:
+        """Stored blobs (hex) that no record refers to: not damage."""
+    @property
+    def leftover_temp_files(self) -> List[str]:
+        """Files left in ``tmp/`` by an interrupted attachment: not damage."""
+    @property
+    def checkpoint(self) -> Optional[Checkpoint]:
+        """The checkpoint of the ledger as read, when it is sound."""
+    @property
+    def is_sound(self) -> bool:
+        """Whether no damage was found."""
+    def __bool__(self) -> bool: ...
+
+@final
+class Locker:
+    """An open evidence locker (soc2-core's ``Locker``); use ``soc2.Locker``."""
+
+    @staticmethod
+    def init(path: str, origin: str) -> Locker: ...
+    @staticmethod
+    def open(path: str) -> Locker: ...
+    def refresh(self) -> int: ...
+    def fsck(self) -> FsckReport: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def origin(self) -> str: ...
+    def __len__(self) -> int: ...
+    @property
+    def torn_tail(self) -> Optional[TornTail]: ...
+    def leaf_hashes(self) -> List[str]: ...
+    @property
+    def root(self) -> str: ...
+    def checkpoint(self) -> Checkpoint: ...
+    def inclusion_proof(self, seq: int) -> List[str]: ...
+    def consistency_proof(self, old_size: int) -> List[str]: ...
+    def verify_checkpoint(self, checkpoint: Checkpoint) -> None: ...
+    def record(self, seq: int) -> str: ...
+    def records_json(self, start: int, stop: int) -> str: ...
+    def records_for_control(self, control: str) -> str: ...
+    def records_of_kind(self, kind: str) -> str: ...
+    def records_observed_between(self, start: str, until: str) -> str: ...
+    def add_attachment_file(
+        self, path: str, media_type: Optional[str] = None, file_name: Optional[str] = None
+    ) -> str: ...
+    def add_attachment_bytes(self, data: bytes, media_type: str, file_name: str) -> str: ...
+    def add_attachment_reader(self, reader: Any, media_type: str, file_name: str) -> str: ...
+    def blob_path(self, sha256: str) -> str: ...
+    def add(self, evidence_json: str, attachments: List[str]) -> Appended: ...
+    def add_batch(self, evidence_json: str) -> List[Appended]: ...
+
+def fsck(path: str) -> FsckReport:
+    """Checks the locker in ``path`` completely and lists every problem."""
+
+def leaf_hash(data: bytes) -> str:
+    """The RFC 9162 leaf hash (hex) of ``data``."""
+
+def merkle_root(leaves: List[str]) -> str:
+    """The RFC 9162 Merkle tree root (hex) over leaf hashes (hex)."""
+
+def verify_inclusion(leaf_hash: str, index: int, size: int, proof: List[str], root: str) -> None:
+    """Checks an inclusion proof."""
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: str, new_root: str, proof: List[str]
+) -> None:
+    """Checks a consistency proof."""
+
+def media_type(path: str) -> str:
+    """The media type soc2 records for a file attachment with this name."""

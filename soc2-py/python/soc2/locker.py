@@ -1,0 +1,316 @@
+"""The evidence locker: an append-only, tamper-evident store of evidence on a plain
+directory (``soc2_core::ledger``).
+
+Each record is one line of ``ledger.jsonl`` holding its canonical bytes and the leaf hash
+of the record before it; the records are the leaves of an RFC 9162 Merkle tree, which a
+:class:`Checkpoint` commits to. Attachments are stored once per content under their
+SHA-256. Opening a locker verifies every record; :meth:`Locker.fsck` lists every problem.
+Tampering raises :class:`~soc2.IntegrityError` naming the records or blob involved::
+
+    locker = soc2.Locker.init("evidence", origin="example.com/soc2/acme")
+    appended = locker.add(evidence, attachments=["okta-users.csv"])
+    print(appended.seq, appended.leaf_hash)
+    print(locker.checkpoint().to_text())
+
+Every call that reads or writes the locker runs in soc2-core without holding the
+interpreter; a ``Locker`` may be shared by threads.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator, List, Optional, Union
+
+from . import _soc2
+from ._model import Model, dump_datetime, model, to_utc
+from ._soc2 import Appended, Checkpoint, FsckReport, TornTail
+from .catalog import StrPath
+from .errors import ValidationError
+from .models import Attachment, Evidence, EvidenceKind
+
+__all__ = [
+    "Appended",
+    "Checkpoint",
+    "FsckReport",
+    "Locker",
+    "Record",
+    "TornTail",
+    "fsck",
+    "leaf_hash",
+    "media_type_for",
+    "merkle_root",
+    "verify_consistency",
+    "verify_inclusion",
+]
+
+# How many records `Locker.records()` reads from soc2-core at a time.
+_CHUNK = 1024
+
+
+@model
+class Record(Model):
+    """One entry of the locker's ledger: a piece of evidence, its position and the leaf
+    hash of the record before it (``prev``), which chains the records together."""
+
+    #: Position in the ledger, counting from 0.
+    seq: int
+    #: Leaf hash of record ``seq - 1`` as hex; 64 zeros for record 0.
+    prev: str
+    #: When the locker recorded the evidence (not when it was observed or collected).
+    recorded_at: _dt.datetime
+    #: The evidence recorded.
+    evidence: Evidence
+
+
+def _records(text: str) -> List[Record]:
+    return [Record._load(r) for r in json.loads(text)]
+
+
+def _evidence_json(evidence: Evidence, what: str) -> str:
+    if not isinstance(evidence, Evidence):
+        raise ValidationError(
+            f"{what}: expected Evidence, got {type(evidence).__name__}",
+            path=what,
+            reason="expected Evidence",
+        )
+    return evidence._text()
+
+
+class Locker:
+    """An open evidence locker.
+
+    Get one with :meth:`init` (a new locker) or :meth:`open` (an existing one, verified
+    record by record). The handle sees its own appends; :meth:`refresh` reads what other
+    handles or processes appended (every append does so first).
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _soc2.Locker) -> None:
+        """Wraps a native locker; use :meth:`init` or :meth:`open` instead."""
+        self._native = native
+
+    @classmethod
+    def init(cls, path: StrPath, origin: str) -> Locker:
+        """Creates a locker in ``path`` (created if missing) named ``origin``, which
+        becomes the first line of its checkpoints: 1 to 255 printable ASCII characters
+        without spaces or ``+``, ideally globally unique (``example.com/soc2/evidence``).
+
+        Raises :class:`~soc2.LockerError` if ``path`` already holds a locker.
+        """
+        return cls(_soc2.Locker.init(os.fspath(path), origin))
+
+    @classmethod
+    def open(cls, path: StrPath) -> Locker:
+        """Opens the locker in ``path``, verifying every record (canonical form, sequence,
+        hash chain, attachments present).
+
+        Raises :class:`~soc2.LockerError` if it is not a locker and
+        :class:`~soc2.IntegrityError` (naming the record) if it was tampered with.
+        """
+        return cls(_soc2.Locker.open(os.fspath(path)))
+
+    # -- State -----------------------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Reads and verifies what other handles or processes appended since this one last
+        read the ledger; returns how many records were added."""
+        return self._native.refresh()
+
+    def fsck(self) -> FsckReport:
+        """Checks the whole locker on disk (every record, and every blob re-hashed) and
+        lists every problem instead of stopping at the first. Repairs nothing."""
+        return self._native.fsck()
+
+    @property
+    def path(self) -> Path:
+        """The locker's directory."""
+        return Path(self._native.path)
+
+    @property
+    def origin(self) -> str:
+        """The locker's origin name."""
+        return self._native.origin
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    @property
+    def torn_tail(self) -> Optional[TornTail]:
+        """The torn final line found at the last read (an append a crash interrupted), if
+        any. It is ignored, and the next append removes it."""
+        return self._native.torn_tail
+
+    def leaf_hashes(self) -> List[str]:
+        """The leaf hash (hex) of every record, in order."""
+        return self._native.leaf_hashes()
+
+    @property
+    def root(self) -> str:
+        """The RFC 9162 Merkle tree root (hex) over all records."""
+        return self._native.root
+
+    def checkpoint(self) -> Checkpoint:
+        """A checkpoint of the locker as it is now: keep it outside the locker, and check
+        later with :meth:`verify_checkpoint` that the locker still contains it."""
+        return self._native.checkpoint()
+
+    def inclusion_proof(self, seq: int) -> List[str]:
+        """The inclusion proof (hex hashes) of record ``seq`` in the current tree of
+        ``len(self)`` records; check it with :func:`verify_inclusion` against :attr:`root`."""
+        return self._native.inclusion_proof(seq)
+
+    def consistency_proof(self, old_size: int) -> List[str]:
+        """The consistency proof (hex hashes) from the tree of the first ``old_size``
+        records to the current tree; check it with :func:`verify_consistency`."""
+        return self._native.consistency_proof(old_size)
+
+    def verify_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Checks that ``checkpoint`` (taken earlier, kept elsewhere) describes a prefix of
+        this locker: same origin, no more records than it holds and the same root over
+        them. Raises :class:`~soc2.IntegrityError` if history was rewritten."""
+        self._native.verify_checkpoint(checkpoint)
+
+    # -- Queries ---------------------------------------------------------------------------
+
+    def record(self, seq: int) -> Record:
+        """Record ``seq``. Raises :class:`~soc2.LockerError` if there is no such record."""
+        return Record._load(json.loads(self._native.record(seq)))
+
+    def records(self) -> Iterator[Record]:
+        """Every record, in order, read from disk as the iteration advances."""
+        start = 0
+        while True:
+            chunk = _records(self._native.records_json(start, start + _CHUNK))
+            yield from chunk
+            if len(chunk) < _CHUNK:
+                return
+            start += _CHUNK
+
+    def records_for_control(self, control: str) -> List[Record]:
+        """The records whose evidence names ``control``, in order."""
+        return _records(self._native.records_for_control(control))
+
+    def records_of_kind(self, kind: EvidenceKind) -> List[Record]:
+        """The records whose evidence is of ``kind``, in order."""
+        return _records(self._native.records_of_kind(kind))
+
+    def records_observed_between(
+        self, start: _dt.datetime, until: _dt.datetime
+    ) -> List[Record]:
+        """The records whose evidence was observed in ``[start, until)``, in order."""
+        a = dump_datetime(to_utc(start, "start"))
+        b = dump_datetime(to_utc(until, "until"))
+        return _records(self._native.records_observed_between(a, b))
+
+    # -- Adding ----------------------------------------------------------------------------
+
+    def add_attachment_file(
+        self,
+        path: StrPath,
+        media_type: Optional[str] = None,
+        file_name: Optional[str] = None,
+    ) -> Attachment:
+        """Stores the file at ``path`` as an attachment (once per content, streaming) and
+        returns the :class:`~soc2.Attachment` to put in the evidence. The media type
+        defaults to soc2's for the file's extension (:func:`media_type_for`), the file
+        name to the path's."""
+        text = self._native.add_attachment_file(os.fspath(path), media_type, file_name)
+        return Attachment._load(json.loads(text))
+
+    def add_attachment(
+        self,
+        data: Union[bytes, bytearray, memoryview, BinaryIO],
+        media_type: str,
+        file_name: str,
+    ) -> Attachment:
+        """Stores bytes, or what a binary file object reads (streaming), as an attachment
+        and returns the :class:`~soc2.Attachment` to put in the evidence. ``media_type``
+        must look like ``type/subtype``; ``file_name`` is informational, never a path."""
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            text = self._native.add_attachment_bytes(bytes(data), media_type, file_name)
+        else:
+            text = self._native.add_attachment_reader(data, media_type, file_name)
+        return Attachment._load(json.loads(text))
+
+    def blob_path(self, sha256: str) -> Path:
+        """The file a stored attachment lives in (whether or not it is stored)."""
+        return Path(self._native.blob_path(sha256))
+
+    def add(self, evidence: Evidence, attachments: Iterable[StrPath] = ()) -> Appended:
+        """Appends one record and syncs it to disk before returning (Rust:
+        ``add_attachment_file`` for each file, then ``append``).
+
+        ``attachments`` are files (``str`` or ``os.PathLike``) stored in the locker and
+        added to the record's attachments after those the evidence already lists; the
+        ``evidence`` object itself is not changed. Raises
+        :class:`~soc2.ValidationError` naming the field if the evidence breaks a rule of
+        the model, or refers to an attachment not stored in the locker.
+        """
+        paths = [os.fspath(p) for p in attachments]
+        return self._native.add(_evidence_json(evidence, "evidence"), paths)
+
+    def add_batch(self, evidence: Iterable[Evidence]) -> List[Appended]:
+        """Appends records for all of ``evidence``, in order, with one write and one sync
+        (Rust: ``append_batch``). All or nothing: on error the locker is as it was, and
+        the error's path starts with the position of the evidence at fault (``[3]...``).
+        """
+        documents = []
+        for i, e in enumerate(evidence):
+            if not isinstance(e, Evidence):
+                raise ValidationError(
+                    f"evidence[{i}]: expected Evidence, got {type(e).__name__}",
+                    path=f"[{i}]",
+                    reason="expected Evidence",
+                )
+            documents.append(e._dump())
+        try:
+            text = json.dumps(documents)
+        except (TypeError, ValueError) as err:
+            raise ValidationError(f"evidence: {err}", path=".", reason=str(err)) from None
+        return self._native.add_batch(text)
+
+    def __repr__(self) -> str:
+        return f"<Locker {str(self.path)!r} origin={self.origin!r} records={len(self)}>"
+
+
+def fsck(path: StrPath) -> FsckReport:
+    """Checks the locker in ``path`` completely, without opening it (so a damaged locker
+    can be examined), and lists every problem. Raises :class:`~soc2.LockerError` only if
+    ``path`` is not a locker."""
+    return _soc2.fsck(os.fspath(path))
+
+
+def leaf_hash(data: bytes) -> str:
+    """The RFC 9162 leaf hash (hex) of a record's canonical bytes: SHA-256(0x00 ‖ data)."""
+    return _soc2.leaf_hash(data)
+
+
+def merkle_root(leaves: Iterable[str]) -> str:
+    """The RFC 9162 Merkle tree root (hex) over leaf hashes (hex)."""
+    return _soc2.merkle_root(list(leaves))
+
+
+def verify_inclusion(leaf_hash: str, index: int, size: int, proof: Iterable[str], root: str) -> None:
+    """Checks that ``leaf_hash`` is leaf ``index`` of the tree of ``size`` leaves whose root
+    is ``root``. Raises :class:`~soc2.IntegrityError` if the proof does not lead to the
+    root, :class:`~soc2.ValidationError` if the arguments cannot describe a proof."""
+    _soc2.verify_inclusion(leaf_hash, index, size, list(proof), root)
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: str, new_root: str, proof: Iterable[str]
+) -> None:
+    """Checks that the tree of ``new_size`` leaves (root ``new_root``) extends the tree of
+    its first ``old_size`` leaves (root ``old_root``): nothing was changed, only appended.
+    Raises :class:`~soc2.IntegrityError` if not."""
+    _soc2.verify_consistency(old_size, new_size, old_root, new_root, list(proof))
+
+
+def media_type_for(path: StrPath) -> str:
+    """The media type soc2 records for a file attachment, from its extension
+    (``application/octet-stream`` when unknown); the command line uses the same."""
+    return _soc2.media_type(os.fspath(path))
