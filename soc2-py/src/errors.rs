@@ -20,6 +20,22 @@ mod py {
     pyo3::import_exception!(soc2.errors, Soc2IOError);
 }
 
+/// The operating system's error number behind an I/O error, also when it is wrapped (as
+/// `fs_err` wraps it to name the path).
+fn os_errno(e: &std::io::Error) -> Option<i32> {
+    if let Some(n) = e.raw_os_error() {
+        return Some(n);
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|r| r as _);
+    while let Some(c) = cause {
+        if let Some(n) = c.downcast_ref::<std::io::Error>().and_then(std::io::Error::raw_os_error) {
+            return Some(n);
+        }
+        cause = c.source();
+    }
+    None
+}
+
 /// Builds an exception of class `T` from a message and keyword attributes.
 fn raise<'py, T: pyo3::PyTypeInfo>(
     py: Python<'py>,
@@ -64,7 +80,7 @@ pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
         Error::Ledger(l) => ledger_error(py, l),
         Error::Invalid { field, reason } => invalid(py, field, reason.clone()),
         Error::Io { path, source } => raise::<py::Soc2IOError>(py, e.to_string(), |kw| {
-            kw.set_item("errno", source.raw_os_error())?;
+            kw.set_item("errno", os_errno(source))?;
             kw.set_item("filename", path)
         }),
         // `Error` is non-exhaustive: anything new is still a soc2 error with its message.
@@ -127,12 +143,12 @@ fn ledger_error(py: Python<'_>, e: &LedgerError) -> PyErr {
     };
     match e {
         LedgerError::Io { path, source } => raise::<py::Soc2IOError>(py, message, |kw| {
-            kw.set_item("errno", source.raw_os_error())?;
+            kw.set_item("errno", os_errno(source))?;
             kw.set_item("filename", path)
         }),
         LedgerError::AttachmentRead { what, source } => {
             raise::<py::Soc2IOError>(py, message, |kw| {
-                kw.set_item("errno", source.raw_os_error())?;
+                kw.set_item("errno", os_errno(source))?;
                 kw.set_item("filename", what)
             })
         }
