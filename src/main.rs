@@ -94,11 +94,15 @@ enum Command {
 }
 
 #[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("source").required(true))]
 struct EvaluateArgs {
-    /// Evidence as JSON Lines: one evidence document per line; a record's number is its
-    /// line index, counting from 0.
-    #[arg(long, value_name = "FILE.jsonl")]
-    evidence: PathBuf,
+    /// The evidence locker to evaluate (checked in full as it opens).
+    #[arg(long, value_name = "DIR", group = "source")]
+    locker: Option<PathBuf>,
+    /// Instead of a locker: evidence as JSON Lines, one evidence document per line; a
+    /// record's number is its line index, counting from 0.
+    #[arg(long, value_name = "FILE.jsonl", group = "source")]
+    evidence: Option<PathBuf>,
     /// The audit period: START..END (Type II) or a single DATE (Type I).
     #[arg(long, value_name = "START..END")]
     period: AuditPeriod,
@@ -410,7 +414,6 @@ fn read_jsonl(path: &PathBuf) -> Result<Vec<(u64, Evidence)>, String> {
 }
 
 fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
-    let evidence = read_jsonl(&args.evidence)?;
     let catalog = match &args.catalog {
         Some(path) => Catalog::builtin().extend_from_path(path).map_err(|e| e.to_string())?,
         None => Catalog::builtin(),
@@ -419,9 +422,20 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         Some(d) => d.0,
         None => Timestamp::now().date().min(args.period.end()),
     };
-    let items: Vec<EvidenceItem<'_>> =
-        evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
-    let report = soc2_core::evaluate(&catalog, &items, &args.period, as_of);
+    let report = match (&args.locker, &args.evidence) {
+        (Some(dir), _) => {
+            let locker = Locker::open(dir).map_err(|e| e.to_string())?;
+            soc2_core::evaluate_locker(&catalog, &locker, &args.period, as_of)
+                .map_err(|e| e.to_string())?
+        }
+        (None, Some(path)) => {
+            let evidence = read_jsonl(path)?;
+            let items: Vec<EvidenceItem<'_>> =
+                evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
+            soc2_core::evaluate(&catalog, &items, &args.period, as_of)
+        }
+        (None, None) => return Err("give --locker DIR or --evidence FILE.jsonl".into()),
+    };
     let format = match args.format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,

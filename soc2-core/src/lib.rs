@@ -43,5 +43,5 @@ pub mod schema;
 
 pub use catalog::Catalog;
 pub use error::{Error, Result};
-pub use evaluate::{EvidenceItem, evaluate};
+pub use evaluate::{EvidenceItem, evaluate, evaluate_locker};
 pub use report::Report;
