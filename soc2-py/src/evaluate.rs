@@ -132,10 +132,8 @@ pub(crate) fn evaluate_locker(
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
     let result = py.detach(|| -> soc2_core::Result<String> {
-        let records = locker.lock().records().collect::<soc2_core::Result<Vec<_>>>()?;
-        let items: Vec<EvidenceItem<'_>> =
-            records.iter().map(|r| EvidenceItem::new(r.seq, &r.evidence)).collect();
-        let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());
+        let report =
+            soc2_core::evaluate_locker(&catalog.0, &locker.lock(), &period, as_of.naive())?;
         Ok(to_canonical_string(&report)?)
     });
     result.py_err(py)

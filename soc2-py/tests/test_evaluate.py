@@ -331,3 +331,21 @@ def test_catalog_classes_hold_every_field_of_soc2_core() -> None:
         assert json.loads(soc2.CatalogControl._load(c).to_json()) == c
     thresholds_file = load_schema("catalog")["$defs"]["ThresholdsFile"]["properties"]
     assert sorted(f.name for f in soc2.Thresholds._fields) == sorted(thresholds_file)
+
+
+def test_a_locker_evaluates_like_its_records_and_like_the_command_line(
+    tmp_path: Path, soc2_cli: Any
+) -> None:
+    locker = soc2.Locker.init(tmp_path / "l", "example.com/eval")
+    locker.add_batch(soc2.sample_company(2026))
+    catalog = soc2.Catalog.builtin()
+    as_of = date(2026, 12, 31)
+    from_locker = soc2.evaluate(catalog, locker, YEAR, as_of)
+    assert from_locker == soc2.evaluate(catalog, list(locker.records()), YEAR, as_of)
+    assert from_locker == soc2.evaluate(catalog, enumerate(soc2.sample_company(2026)), YEAR, as_of)
+    out = soc2_cli(
+        "evaluate", "--locker", tmp_path / "l", "--period", "2026-01-01..2026-12-31",
+        "--as-of", "2026-12-31", "--format", "json",
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    assert soc2.Report.from_json(out.stdout) == from_locker
