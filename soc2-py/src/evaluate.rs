@@ -7,12 +7,14 @@
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 use soc2_core::catalog::{CatalogFile, ThresholdsFile};
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::model::{AuditPeriod, Date, Evidence};
 use soc2_core::report::{Format, Report};
 use soc2_core::{EvidenceItem, evaluate as core_evaluate};
 
+use crate::depy::{at_index, from_py, from_py_items};
 use crate::errors::{IntoPy, invalid};
 
 /// A resolved control catalog: the built-in catalog with a company's changes applied.
@@ -92,23 +94,32 @@ impl Catalog {
     }
 }
 
-/// Evaluates every control of `catalog` over a period (JSON) as of a date (`YYYY-MM-DD`),
-/// against evidence given as a JSON array of `[seq, evidence]` pairs; returns the report
-/// as canonical JSON. Runs without holding the interpreter.
+/// Evaluates every control of `catalog` over a period as of a date (`YYYY-MM-DD`), against
+/// evidence given as a list of `(seq, Evidence)` pairs; returns the report as canonical
+/// JSON. The evaluation runs without holding the interpreter.
 #[pyfunction]
 pub(crate) fn evaluate(
     py: Python<'_>,
     catalog: &Catalog,
-    evidence_json: &str,
-    period_json: &str,
+    evidence: &Bound<'_, PyList>,
+    period: &Bound<'_, PyAny>,
     as_of: &str,
 ) -> PyResult<String> {
-    let period: AuditPeriod = from_json_str(period_json).py_err(py)?;
+    let period: AuditPeriod = from_py(period).py_err(py)?;
     let as_of: Date = as_of
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
+    let evidence: Vec<(u64, Evidence)> = from_py_items(evidence).py_err(py)?;
     let result = py.detach(|| {
-        let evidence: Vec<(u64, Evidence)> = from_json_str(evidence_json)?;
+        // The rules JSON input would have been held to (NFC, the integer range) are
+        // checked by writing the canonical form, as adding to a locker does.
+        for (i, (_, e)) in evidence.iter().enumerate() {
+            soc2_core::json::to_canonical_vec(e).map_err(|err| {
+                let mut err = at_index(i, err);
+                err.path = err.path.replacen(&format!("[{i}]"), &format!("[{i}][1]"), 1);
+                err
+            })?;
+        }
         let items: Vec<EvidenceItem<'_>> =
             evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
         let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());
@@ -124,10 +135,10 @@ pub(crate) fn evaluate_locker(
     py: Python<'_>,
     catalog: &Catalog,
     locker: &crate::locker::Locker,
-    period_json: &str,
+    period: &Bound<'_, PyAny>,
     as_of: &str,
 ) -> PyResult<String> {
-    let period: AuditPeriod = from_json_str(period_json).py_err(py)?;
+    let period: AuditPeriod = from_py(period).py_err(py)?;
     let as_of: Date = as_of
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
@@ -139,12 +150,15 @@ pub(crate) fn evaluate_locker(
     result.py_err(py)
 }
 
-/// Renders a report given as JSON: `text`, `json` (pretty), `markdown` (or `md`) or
-/// `html`.
+/// Renders a report object: `text`, `json` (pretty), `markdown` (or `md`) or `html`.
 #[pyfunction]
-pub(crate) fn render_report(py: Python<'_>, report_json: &str, format: &str) -> PyResult<String> {
+pub(crate) fn render_report(
+    py: Python<'_>,
+    report: &Bound<'_, PyAny>,
+    format: &str,
+) -> PyResult<String> {
     let format: Format = format.parse().map_err(|e: String| invalid(py, "format", e))?;
-    let report: Report = from_json_str(report_json).py_err(py)?;
+    let report: Report = from_py(report).py_err(py)?;
     py.detach(|| report.render(format)).py_err(py)
 }
 

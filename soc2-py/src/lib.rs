@@ -6,6 +6,7 @@
 //! from their JSON form. Heavy work runs with the interpreter detached (`py.detach`), so
 //! other Python threads keep running.
 
+mod depy;
 mod errors;
 mod evaluate;
 mod locker;
@@ -18,6 +19,7 @@ use pyo3::prelude::*;
 #[pyo3(name = "_soc2")]
 fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::canonical_json, m)?)?;
+    m.add_function(wrap_pyfunction!(model::to_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::canonical_sha256, m)?)?;
     m.add_function(wrap_pyfunction!(model::display, m)?)?;
     m.add_function(wrap_pyfunction!(model::parse_period, m)?)?;
@@ -34,6 +36,7 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate::evaluate_locker, m)?)?;
     m.add_class::<locker::Locker>()?;
     m.add_class::<locker::Appended>()?;
+    m.add_class::<locker::AppendedList>()?;
     m.add_class::<locker::TornTail>()?;
     m.add_class::<locker::Checkpoint>()?;
     m.add_class::<locker::FsckReport>()?;

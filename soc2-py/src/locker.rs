@@ -10,11 +10,12 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use soc2_core::json::{from_json_str, to_canonical_string};
+use pyo3::types::{PyBytes, PyList};
+use soc2_core::json::to_canonical_string;
 use soc2_core::ledger::{self, LedgerError, media_type_for, merkle};
 use soc2_core::model::{Evidence, Sha256Digest, Timestamp};
 
+use crate::depy::{at_index, from_py, from_py_items};
 use crate::errors::{IntoPy, core_error, invalid};
 
 /// The canonical JSON of a query's result.
@@ -66,6 +67,63 @@ impl From<ledger::Appended> for Appended {
             seq: a.seq,
             leaf_hash: hex(&a.leaf_hash),
             recorded_at: a.recorded_at.as_datetime(),
+        }
+    }
+}
+
+/// What `add_batch` returns: one [`Appended`] per record, in order, as a read-only
+/// sequence whose items are made when read (a batch may hold a million records).
+#[pyclass(module = "soc2", frozen, sequence)]
+pub(crate) struct AppendedList(Vec<ledger::Appended>);
+
+#[pymethods]
+impl AppendedList {
+    fn __len__(&self) -> usize {
+        self.0.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if let Ok(slice) = index.cast::<pyo3::types::PySlice>() {
+            let len = isize::try_from(self.0.len()).unwrap_or(isize::MAX);
+            let ix = slice.indices(len)?;
+            let items: Vec<Appended> = (0..ix.slicelength)
+                .map(|k| {
+                    let i = ix.start + isize::try_from(k).unwrap_or(isize::MAX) * ix.step;
+                    Appended::from(self.0[usize::try_from(i).unwrap_or_default()])
+                })
+                .collect();
+            return Ok(items.into_pyobject(py)?.into_any().unbind());
+        }
+        let i: isize = index.extract()?;
+        let len = isize::try_from(self.0.len()).unwrap_or(isize::MAX);
+        let j = if i < 0 { i + len } else { i };
+        if j < 0 || j >= len {
+            return Err(pyo3::exceptions::PyIndexError::new_err("index out of range"));
+        }
+        let item = Appended::from(self.0[usize::try_from(j).unwrap_or_default()]);
+        Ok(Py::new(py, item)?.into_any())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let Ok(len) = other.len() else { return Ok(false) };
+        if len != self.0.len() {
+            return Ok(false);
+        }
+        for (a, b) in self.0.iter().zip(other.try_iter()?) {
+            match b?.extract::<Appended>() {
+                Ok(b) if Appended::from(*a) == b => {}
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
+    fn __repr__(&self) -> String {
+        match (self.0.first(), self.0.last()) {
+            (Some(first), Some(last)) => {
+                format!("<{} records appended, seq {}..={}>", self.0.len(), first.seq, last.seq)
+            }
+            _ => "<0 records appended>".to_owned(),
         }
     }
 }
@@ -466,39 +524,59 @@ impl Locker {
     }
 
     /// Stores the files at `attachments` (media type and file name from each path), adds
-    /// them to the evidence (JSON) and appends it as one record.
+    /// them to the evidence and appends it as one record.
     fn add(
         &self,
         py: Python<'_>,
-        evidence_json: &str,
+        evidence: &Bound<'_, PyAny>,
         attachments: Vec<PathBuf>,
     ) -> PyResult<Appended> {
-        let appended = py
-            .detach(|| {
-                let mut evidence: Evidence = from_json_str(evidence_json)?;
-                let mut locker = self.lock();
-                for path in &attachments {
-                    let name = attachment_name(path, None)?;
-                    let a = locker.add_attachment_file(path, media_type_for(path), &name)?;
-                    evidence.attachments.push(a);
-                }
-                locker.append(evidence)
-            })
-            .py_err(py)?;
-        Ok(appended.into())
+        let mut ev: Evidence = from_py(evidence).py_err(py)?;
+        let result = py.detach(move || {
+            let mut locker = self.lock();
+            for path in &attachments {
+                let name = attachment_name(path, None)?;
+                let a = locker.add_attachment_file(path, media_type_for(path), &name)?;
+                ev.attachments.push(a);
+            }
+            locker.append(ev)
+        });
+        result.map(Appended::from).map_err(|e| locate(py, e, std::slice::from_ref(evidence), false))
     }
 
-    /// Appends evidence given as a JSON array, in order, with one write and one fsync;
-    /// atomic: all or nothing.
-    fn add_batch(&self, py: Python<'_>, evidence_json: &str) -> PyResult<Vec<Appended>> {
-        let appended = py
-            .detach(|| {
-                let evidence: Vec<Evidence> = from_json_str(evidence_json)?;
-                self.lock().append_batch(evidence)
-            })
-            .py_err(py)?;
-        Ok(appended.into_iter().map(Appended::from).collect())
+    /// Appends a list of evidence objects, in order, with one write and one fsync; atomic:
+    /// all or nothing. Error paths start with the position of the evidence at fault.
+    fn add_batch(&self, py: Python<'_>, evidence: &Bound<'_, PyList>) -> PyResult<AppendedList> {
+        let batch: Vec<Evidence> = from_py_items(evidence).py_err(py)?;
+        let appended = py.detach(|| self.lock().append_batch(batch));
+        match appended {
+            Ok(a) => Ok(AppendedList(a)),
+            Err(e) => Err(locate(py, e, &evidence.iter().collect::<Vec<_>>(), true)),
+        }
     }
+}
+
+/// The Python exception for an error from appending `evidence`. A value the canonical form
+/// refuses (a string not in NFC, an integer out of range) is reported by soc2-core with its
+/// path inside the record; this finds the evidence at fault and gives the path inside it,
+/// prefixed with its position when `indexed`, as for any other invalid value.
+fn locate(
+    py: Python<'_>,
+    e: soc2_core::Error,
+    evidence: &[Bound<'_, PyAny>],
+    indexed: bool,
+) -> PyErr {
+    if let soc2_core::Error::Json(_) = &e {
+        for (i, item) in evidence.iter().enumerate() {
+            let checked = from_py::<Evidence>(item)
+                .and_then(|ev| soc2_core::json::to_canonical_vec(&ev).map(drop));
+            if let Err(found) = checked {
+                let found = if indexed { at_index(i, found) } else { found };
+                return crate::errors::json_error(py, &found);
+            }
+        }
+    }
+    core_error(py, &e)
 }
 
 /// The informational file name of an attachment: the one given, or the path's.

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use soc2_core::json::{from_json_str, to_canonical_string, to_pretty_string};
 use soc2_core::model::{self, Sha256Digest};
 
+use crate::depy::from_py;
 use crate::errors::{IntoPy, invalid, unknown_type};
 
 /// Calls `$body` with `$T` bound to the Rust model type named `$name` (the Python class's
@@ -78,9 +79,9 @@ macro_rules! with_model_type {
     };
 }
 
-/// Parses `text` as the model type `type_name` with every rule of the model, and returns
-/// it in canonical form (RFC 8785), or pretty-printed (sorted keys, two-space indent, final
-/// newline) when `pretty` is true.
+/// Parses JSON `text` as the model type `type_name` with every rule of the model, and
+/// returns it in canonical form (RFC 8785), or pretty-printed (sorted keys, two-space
+/// indent, final newline) when `pretty` is true.
 #[pyfunction]
 #[pyo3(signature = (type_name, text, pretty = false))]
 pub(crate) fn canonical_json(
@@ -95,31 +96,57 @@ pub(crate) fn canonical_json(
     })
 }
 
-/// Parses `text` as the model type `type_name` and returns the SHA-256 (hex) of its
-/// canonical bytes: the digest `soc2 validate` prints.
+/// Converts a model object to the Rust type `type_name` and returns it in canonical form
+/// (RFC 8785), or pretty-printed when `pretty` is true: the checks of the model apply.
 #[pyfunction]
-pub(crate) fn canonical_sha256(py: Python<'_>, type_name: &str, text: &str) -> PyResult<String> {
+#[pyo3(signature = (type_name, value, pretty = false))]
+pub(crate) fn to_json(
+    py: Python<'_>,
+    type_name: &str,
+    value: &Bound<'_, PyAny>,
+    pretty: bool,
+) -> PyResult<String> {
     with_model_type!(type_name, T => {
-        let value: T = from_json_str(text).py_err(py)?;
+        let value: T = from_py(value).py_err(py)?;
+        // The canonical form is written first in both cases: it checks NFC and integers.
+        let canonical = to_canonical_string(&value).py_err(py)?;
+        if pretty { to_pretty_string(&value).py_err(py) } else { Ok(canonical) }
+    })
+}
+
+/// Converts a model object to the Rust type `type_name` and returns the SHA-256 (hex) of
+/// its canonical bytes: the digest `soc2 validate` prints.
+#[pyfunction]
+pub(crate) fn canonical_sha256(
+    py: Python<'_>,
+    type_name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    with_model_type!(type_name, T => {
+        let value: T = from_py(value).py_err(py)?;
         let bytes = soc2_core::json::to_canonical_vec(&value).py_err(py)?;
         Ok(Sha256Digest::of(&bytes).to_hex())
     })
 }
 
-/// The text form (Rust `Display`) of a model value given as JSON: `2026-Q3` for a
-/// quarter, `2026-01-01..2026-12-31` for a period, `1-2 weeks` for a time to fix.
+/// The text form (Rust `Display`) of a model object: `2026-Q3` for a quarter,
+/// `2026-01-01..2026-12-31` for a period, `1-2 weeks` for a time to fix.
 #[pyfunction]
-pub(crate) fn display(py: Python<'_>, type_name: &str, text: &str) -> PyResult<String> {
+pub(crate) fn display(
+    py: Python<'_>,
+    type_name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<String> {
     fn show<T: serde::de::DeserializeOwned + std::fmt::Display>(
         py: Python<'_>,
-        text: &str,
+        value: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
-        Ok(from_json_str::<T>(text).py_err(py)?.to_string())
+        Ok(from_py::<T>(value).py_err(py)?.to_string())
     }
     match type_name {
-        "AuditPeriod" => show::<model::AuditPeriod>(py, text),
-        "Quarter" => show::<model::Quarter>(py, text),
-        "TimeToFix" => show::<model::TimeToFix>(py, text),
+        "AuditPeriod" => show::<model::AuditPeriod>(py, value),
+        "Quarter" => show::<model::Quarter>(py, value),
+        "TimeToFix" => show::<model::TimeToFix>(py, value),
         other => Err(unknown_type(other)),
     }
 }
@@ -133,10 +160,13 @@ pub(crate) fn parse_period(py: Python<'_>, text: &str) -> PyResult<String> {
     to_canonical_string(&period).py_err(py)
 }
 
-/// The calendar quarters (as `(year, quarter)`) that a period, given as JSON, touches.
+/// The calendar quarters (as `(year, quarter)`) that a period touches.
 #[pyfunction]
-pub(crate) fn period_quarters(py: Python<'_>, period: &str) -> PyResult<Vec<(i32, u8)>> {
-    let period: model::AuditPeriod = from_json_str(period).py_err(py)?;
+pub(crate) fn period_quarters(
+    py: Python<'_>,
+    period: &Bound<'_, PyAny>,
+) -> PyResult<Vec<(i32, u8)>> {
+    let period: model::AuditPeriod = from_py(period).py_err(py)?;
     Ok(period.quarters().into_iter().map(|q| (q.year, q.quarter)).collect())
 }
 
@@ -149,10 +179,13 @@ pub(crate) fn quarter_containing(py: Python<'_>, date: &str) -> PyResult<(i32, u
     Ok((q.year, q.quarter))
 }
 
-/// First day, last day (both `YYYY-MM-DD`) and the next quarter of a quarter given as JSON.
+/// First day, last day (both `YYYY-MM-DD`) and the next quarter of a quarter.
 #[pyfunction]
-pub(crate) fn quarter_info(py: Python<'_>, quarter: &str) -> PyResult<(String, String, (i32, u8))> {
-    let q: model::Quarter = from_json_str(quarter).py_err(py)?;
+pub(crate) fn quarter_info(
+    py: Python<'_>,
+    quarter: &Bound<'_, PyAny>,
+) -> PyResult<(String, String, (i32, u8))> {
+    let q: model::Quarter = from_py(quarter).py_err(py)?;
     let next = q.next();
     Ok((
         model::Date(q.first_day()).to_string(),

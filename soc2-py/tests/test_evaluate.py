@@ -294,7 +294,7 @@ def test_evaluation_releases_the_interpreter() -> None:
     evidence = soc2.sample_company(2026) * 20
     catalog = soc2.Catalog.builtin()
     items = soc2._evaluate._items(enumerate(evidence))
-    period, as_of = YEAR._text(), "2026-12-31"
+    period, as_of = YEAR, "2026-12-31"
     ticks = 0
     stop = threading.Event()
 
@@ -325,8 +325,8 @@ def test_catalog_classes_hold_every_field_of_soc2_core() -> None:
     """The resolved catalog has no schema of its own: a round trip through the Python
     classes must give soc2-core's JSON back unchanged (a field missing here would drop)."""
     data = soc2.Catalog.builtin().override_thresholds(max_policy_age_days=200).to_dict()
-    assert soc2.Scope._load(data["scope"])._dump() == data["scope"]
-    assert soc2.Thresholds._load(data["thresholds"])._dump() == data["thresholds"]
+    assert soc2.Scope._load(data["scope"]).to_dict() == data["scope"]
+    assert soc2.Thresholds._load(data["thresholds"]).to_dict() == data["thresholds"]
     for c in data["controls"]:
         assert json.loads(soc2.CatalogControl._load(c).to_json()) == c
     thresholds_file = load_schema("catalog")["$defs"]["ThresholdsFile"]["properties"]

@@ -163,8 +163,13 @@ def test_invalid_values_built_in_python_are_rejected_when_serialised() -> None:
 
 def test_values_json_cannot_hold_are_a_validation_error() -> None:
     bad = evidence(source=object())
-    with pytest.raises(soc2.ValidationError, match="not JSON serializable"):
+    with pytest.raises(soc2.ValidationError, match="type object cannot be written as JSON") as info:
         bad.to_json()
+    assert info.value.path == "source"
+    with pytest.raises(soc2.ValidationError, match="expected a string"):
+        evidence(source=3).to_json()
+    with pytest.raises(soc2.ValidationError, match="out of range"):
+        soc2.ChangeRecord(repository="a/b", number=2**70, author="x").to_json()
     with pytest.raises(soc2.ValidationError):
         soc2.Note.from_dict({"title": {1, 2}})
     with pytest.raises(soc2.ValidationError, match="UTF-8"):

@@ -116,6 +116,7 @@ from .report import (
 )
 from .locker import (
     Appended,
+    AppendedList,
     Checkpoint,
     FsckReport,
     Locker,
@@ -144,6 +145,7 @@ __all__ = [
     "AffectedItem",
     "AlertRule",
     "Appended",
+    "AppendedList",
     "AssuranceKind",
     "Attachment",
     "AuditFinding",

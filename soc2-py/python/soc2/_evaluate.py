@@ -22,12 +22,12 @@ __all__ = ["EvidenceSource", "evaluate"]
 EvidenceSource = Union[Locker, Iterable[Record], Iterable[Tuple[int, Evidence]]]
 
 
-def _items(evidence: Iterable[Union[Record, Tuple[int, Evidence]]]) -> str:
-    """The evidence as the JSON array of ``[seq, evidence]`` pairs soc2-core reads."""
-    pairs: List[Any] = []
+def _items(evidence: Iterable[Union[Record, Tuple[int, Evidence]]]) -> List[Tuple[Any, Evidence]]:
+    """The evidence as the ``(seq, evidence)`` pairs soc2-core reads."""
+    pairs: List[Tuple[Any, Evidence]] = []
     for i, item in enumerate(evidence):
         if isinstance(item, Record):
-            pairs.append([item.seq, item.evidence._dump()])
+            pairs.append((item.seq, item.evidence))
             continue
         try:
             seq, ev = item
@@ -43,11 +43,8 @@ def _items(evidence: Iterable[Union[Record, Tuple[int, Evidence]]]) -> str:
                 path=f"[{i}][1]",
                 reason="expected Evidence",
             )
-        pairs.append([seq, ev._dump()])
-    try:
-        return json.dumps(pairs)
-    except (TypeError, ValueError) as e:
-        raise ValidationError(f"evidence: {e}", path=".", reason=str(e)) from None
+        pairs.append((seq, ev))
+    return pairs
 
 
 def evaluate(
@@ -83,7 +80,7 @@ def evaluate(
         )
     as_of_text = dump_date(_check_date(as_of, "as_of"))
     if isinstance(evidence, Locker):
-        text = _soc2.evaluate_locker(catalog._native, evidence._native, period._text(), as_of_text)
+        text = _soc2.evaluate_locker(catalog._native, evidence._native, period, as_of_text)
     else:
-        text = _soc2.evaluate(catalog._native, _items(evidence), period._text(), as_of_text)
+        text = _soc2.evaluate(catalog._native, _items(evidence), period, as_of_text)
     return Report._load(json.loads(text))

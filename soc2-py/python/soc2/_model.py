@@ -50,9 +50,9 @@ _UTC = _dt.timezone.utc
 _T = TypeVar("_T", bound="Model")
 
 # A converter takes a value and the field's path (for error messages) and returns the
-# value to store; a dumper turns a stored value into its JSON form, a loader back.
+# value to store; a loader turns the JSON form (checked by soc2-core) into that value. The
+# other way, from objects to soc2-core, the native module reads the objects themselves.
 _Check = Callable[[Any, str], Any]
-_Dump = Callable[[Any], Any]
 _Load = Callable[[Any], Any]
 
 
@@ -116,7 +116,7 @@ def load_date(text: str) -> _dt.date:
 class _Field:
     """One field of a model class and its converters."""
 
-    __slots__ = ("name", "required", "default", "factory", "optional", "check", "dump", "load")
+    __slots__ = ("name", "required", "default", "factory", "optional", "check", "load")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -125,19 +125,18 @@ class _Field:
         self.factory: Optional[Callable[[], Any]] = None
         self.optional = False
         self.check: Optional[_Check] = None
-        self.dump: Optional[_Dump] = None
         self.load: Optional[_Load] = None
 
     def default_value(self) -> Any:
         return self.factory() if self.factory is not None else self.default
 
 
-def _converters(hint: Any) -> Tuple[Optional[_Check], Optional[_Dump], Optional[_Load]]:
+def _converters(hint: Any) -> Tuple[Optional[_Check], Optional[_Load]]:
     """Converters for a (non-optional) type hint; ``None`` where no conversion is needed."""
     if hint is _dt.datetime:
-        return to_utc, dump_datetime, load_datetime
+        return to_utc, load_datetime
     if hint is _dt.date:
-        return _check_date, dump_date, load_date
+        return _check_date, load_date
     if isinstance(hint, type) and issubclass(hint, Model):
         return _model_converters(hint)
     origin = get_origin(hint)
@@ -147,13 +146,13 @@ def _converters(hint: Any) -> Tuple[Optional[_Check], Optional[_Dump], Optional[
     if origin is Union:
         if all(get_origin(arg) is Literal for arg in get_args(hint)):
             # An enumeration: stored as its string; soc2-core checks the value.
-            return None, None, None
+            return None, None
         return _union_converters(hint)
     # str, int, bool and Literal enumerations are stored as they are; soc2-core checks them.
-    return None, None, None
+    return None, None
 
 
-def _model_converters(cls: Type[Model]) -> Tuple[_Check, _Dump, _Load]:
+def _model_converters(cls: Type[Model]) -> Tuple[_Check, _Load]:
     def check(value: Any, path: str) -> Any:
         if not isinstance(value, cls):
             raise ValidationError(
@@ -163,12 +162,12 @@ def _model_converters(cls: Type[Model]) -> Tuple[_Check, _Dump, _Load]:
             )
         return value
 
-    return check, lambda v: v._dump(), cls._load
+    return check, cls._load
 
 
 def _list_converters(
-    check: Optional[_Check], dump: Optional[_Dump], load: Optional[_Load]
-) -> Tuple[Optional[_Check], Optional[_Dump], Optional[_Load]]:
+    check: Optional[_Check], load: Optional[_Load]
+) -> Tuple[Optional[_Check], Optional[_Load]]:
     list_check: Optional[_Check] = None
     if check is not None:
         item_check = check
@@ -182,18 +181,14 @@ def _list_converters(
                 )
             return [item_check(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
-    list_dump: Optional[_Dump] = None
-    if dump is not None:
-        item_dump = dump
-        list_dump = lambda value: [item_dump(v) for v in value]  # noqa: E731
     list_load: Optional[_Load] = None
     if load is not None:
         item_load = load
         list_load = lambda value: [item_load(v) for v in value]  # noqa: E731
-    return list_check, list_dump, list_load
+    return list_check, list_load
 
 
-def _union_converters(hint: Any) -> Tuple[_Check, _Dump, _Load]:
+def _union_converters(hint: Any) -> Tuple[_Check, _Load]:
     """An externally tagged enum: model classes with a ``_tag``, and unit variants given
     as strings (``Literal[...]``)."""
     classes: Dict[str, Type[Model]] = {}
@@ -217,18 +212,13 @@ def _union_converters(hint: Any) -> Tuple[_Check, _Dump, _Load]:
             reason=f"expected {expected}",
         )
 
-    def dump(value: Any) -> Any:
-        if isinstance(value, str):
-            return value
-        return {value._tag: value._dump()}
-
     def load(value: Any) -> Any:
         if isinstance(value, str):
             return value
         ((tag, inner),) = value.items()
         return classes[tag]._load(inner)
 
-    return check, dump, load
+    return check, load
 
 
 def _build_fields(cls: type) -> Tuple[_Field, ...]:
@@ -243,7 +233,7 @@ def _build_fields(cls: type) -> Tuple[_Field, ...]:
             f.optional = True
             rest = [a for a in origin_args if a is not type(None)]
             hint = rest[0] if len(rest) == 1 else Union[tuple(rest)]
-        f.check, f.dump, f.load = _converters(hint)
+        f.check, f.load = _converters(hint)
         default = cls.__dict__.get(name, dataclasses.MISSING)
         if isinstance(default, dataclasses.Field):
             if default.default_factory is not dataclasses.MISSING:
@@ -298,19 +288,17 @@ def _make_model(cls: Type[_T], frozen: bool) -> Type[_T]:
 
 
 def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
-    """Writes ``__init__``, ``_dump`` and ``_load`` of a model class as straight-line code
+    """Writes ``__init__`` and ``_load`` of a model class as straight-line code
     (like ``dataclasses``): the batch paths build and convert many objects, and a generic
     loop over the fields costs several times more."""
     ns: Dict[str, Any] = {"_FACTORY": _FACTORY, "_new": object.__new__}
-    params, init, dump, load = [], [], [], []
+    params, init, load = [], [], []
     for i, f in enumerate(fields):
         n = f.name
         path = repr(f"{cls.__name__}.{n}")
-        check = dump_fn = load_fn = None
+        check = load_fn = None
         if f.check is not None:
             check = ns[f"_check{i}"] = f.check
-        if f.dump is not None:
-            dump_fn = ns[f"_dump{i}"] = f.dump
         if f.load is not None:
             load_fn = ns[f"_load{i}"] = f.load
         if f.factory is not None:
@@ -331,14 +319,6 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
             value = f"_factory{i}() if {n} is _FACTORY else {value}"
         init.append(f"    d[{n!r}] = {value}")
 
-        # _dump: optional fields that are None are omitted.
-        converted = "v" if dump_fn is None else f"_dump{i}(v)"
-        if f.optional:
-            dump.append(f"    v = d[{n!r}]")
-            dump.append(f"    if v is not None: out[{n!r}] = {converted}")
-        else:
-            dump.append(f"    v = d[{n!r}]; out[{n!r}] = {converted}")
-
         # _load: the JSON form omits optional values and empty lists.
         converted = "v" if load_fn is None else f"_load{i}(v)"
         if f.required:
@@ -353,11 +333,6 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
             f"def __init__(self, *, {', '.join(params)}):" if params else "def __init__(self):",
             "    d = self.__dict__",
             *init,
-            "def _dump(self):",
-            "    d = self.__dict__",
-            "    out = {}",
-            *dump,
-            "    return out",
             "def _load(cls, data):",
             "    obj = _new(cls)",
             "    d = obj.__dict__",
@@ -370,9 +345,8 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
     init_fn.__qualname__ = f"{cls.__qualname__}.__init__"
     init_fn.__doc__ = f"Builds a {cls.__name__} from keyword arguments."
     init_fn.__annotations__ = {f.name: get_type_hints(cls)[f.name] for f in fields}
-    ns["_dump"].__qualname__ = f"{cls.__qualname__}._dump"
     ns["_load"].__qualname__ = f"{cls.__qualname__}._load"
-    return {"__init__": init_fn, "_dump": ns["_dump"], "_load": classmethod(ns["_load"])}
+    return {"__init__": init_fn, "_load": classmethod(ns["_load"])}
 
 
 class Model:
@@ -387,7 +361,8 @@ class Model:
     # The variant name, for classes that are one variant of a Rust enum.
     _tag: ClassVar[str] = ""
     # Whether the class is a whole Rust enum variant (its JSON form is `{tag: fields}`) or
-    # a struct that an enum variant wraps (its JSON form is just its fields).
+    # a struct that an enum variant wraps (its JSON form is just its fields). The native
+    # module reads these three attributes, and the fields from the instance's __dict__.
     _variant_only: ClassVar[bool] = False
 
     # Whether instances are immutable (and hashable).
@@ -424,22 +399,6 @@ class Model:
 
     # -- JSON form ------------------------------------------------------------------------
 
-    def _dump(self) -> Dict[str, Any]:
-        """The JSON form of the fields, converted but not checked."""
-        out: Dict[str, Any] = {}
-        d = self.__dict__
-        for f in self._fields:
-            value = d[f.name]
-            if value is None and f.optional:
-                continue
-            out[f.name] = value if f.dump is None else f.dump(value)
-        return out
-
-    def _document(self) -> Any:
-        """The value soc2-core parses as the Rust type :attr:`_rust`."""
-        body = self._dump()
-        return {self._tag: body} if self._variant_only else body
-
     @classmethod
     def _load(cls: Type[_T], data: Dict[str, Any]) -> _T:
         """Builds an instance from its (checked) JSON form."""
@@ -457,13 +416,6 @@ class Model:
     def _rust_type(cls) -> str:
         return cls._rust or cls.__name__
 
-    def _text(self) -> str:
-        try:
-            return json.dumps(self._document())
-        except (TypeError, ValueError) as e:
-            name = type(self).__name__
-            raise ValidationError(f"{name}: {e}", path=".", reason=str(e)) from None
-
     def to_json(self, *, pretty: bool = False) -> str:
         """The JSON document, checked by soc2-core: RFC 8785 canonical form (the hashed
         form), or sorted and indented with a final newline when ``pretty``.
@@ -471,7 +423,7 @@ class Model:
         Raises :class:`~soc2.ValidationError` naming the field when the value breaks a
         rule of the model.
         """
-        return _soc2.canonical_json(self._rust_type(), self._text(), pretty)
+        return _soc2.to_json(self._rust_type(), self, pretty)
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON form as plain dicts, lists and strings (checked like :meth:`to_json`)."""
@@ -480,7 +432,7 @@ class Model:
 
     def canonical_sha256(self) -> str:
         """SHA-256 (hex) of the canonical JSON form: what ``soc2 validate`` prints."""
-        return _soc2.canonical_sha256(self._rust_type(), self._text())
+        return _soc2.canonical_sha256(self._rust_type(), self)
 
     @classmethod
     def from_json(cls: Type[_T], text: Union[str, bytes]) -> _T:

@@ -1,11 +1,12 @@
 """Native part of the ``soc2`` package (PyO3 over soc2-core); import ``soc2`` instead."""
 
 import datetime
-from typing import Any, List, Optional, Tuple, final
+from typing import Any, List, Optional, Sequence, Tuple, final, overload
 
 
 __all__ = [
     "Appended",
+    "AppendedList",
     "Catalog",
     "Checkpoint",
     "Criterion",
@@ -30,6 +31,7 @@ __all__ = [
     "render_report",
     "sample_company",
     "sha256_hex",
+    "to_json",
     "verify_consistency",
     "verify_inclusion",
 ]
@@ -40,23 +42,27 @@ def canonical_json(type_name: str, text: str, pretty: bool = False) -> str:
     """Parses ``text`` as the model type ``type_name`` with every rule of the model and
     returns its canonical (RFC 8785) or pretty form."""
 
-def canonical_sha256(type_name: str, text: str) -> str:
-    """SHA-256 (hex) of the canonical form of ``text`` parsed as ``type_name``."""
+def to_json(type_name: str, value: Any, pretty: bool = False) -> str:
+    """Converts a model object to the Rust type ``type_name`` and returns its canonical (RFC
+    8785) or pretty form."""
 
-def display(type_name: str, text: str) -> str:
-    """The text form (Rust ``Display``) of a model value given as JSON."""
+def canonical_sha256(type_name: str, value: Any) -> str:
+    """SHA-256 (hex) of the canonical form of a model object as ``type_name``."""
+
+def display(type_name: str, value: Any) -> str:
+    """The text form (Rust ``Display``) of a model object."""
 
 def parse_period(text: str) -> str:
     """Parses ``YYYY-MM-DD..YYYY-MM-DD`` or ``YYYY-MM-DD``; returns the period's JSON."""
 
-def period_quarters(period: str) -> List[Tuple[int, int]]:
-    """The ``(year, quarter)`` pairs a period (JSON) touches."""
+def period_quarters(period: Any) -> List[Tuple[int, int]]:
+    """The ``(year, quarter)`` pairs a period touches."""
 
 def quarter_containing(date: str) -> Tuple[int, int]:
     """The ``(year, quarter)`` a ``YYYY-MM-DD`` date falls in."""
 
-def quarter_info(quarter: str) -> Tuple[str, str, Tuple[int, int]]:
-    """First day, last day and the next quarter of a quarter (JSON)."""
+def quarter_info(quarter: Any) -> Tuple[str, str, Tuple[int, int]]:
+    """First day, last day and the next quarter of a quarter."""
 
 def evidence_kinds() -> List[str]:
     """Every evidence kind, in the model's order."""
@@ -124,17 +130,17 @@ class Catalog:
         """The catalog as canonical JSON."""
     def __len__(self) -> int: ...
 
-def evaluate(catalog: Catalog, evidence_json: str, period_json: str, as_of: str) -> str:
-    """Evaluates the catalog over a period as of a date; evidence is a JSON array of
-    ``[seq, evidence]`` pairs; returns the report's canonical JSON."""
+def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> str:
+    """Evaluates the catalog over a period as of a date; evidence is a list of ``(seq,
+    Evidence)`` pairs; returns the report's canonical JSON."""
 
-def render_report(report_json: str, format: str) -> str:
-    """Renders a report (JSON) as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
+def render_report(report: Any, format: str) -> str:
+    """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
 
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
 
-def evaluate_locker(catalog: Catalog, locker: Locker, period_json: str, as_of: str) -> str:
+def evaluate_locker(catalog: Catalog, locker: Locker, period: Any, as_of: str) -> str:
     """Evaluates the catalog against every record of a locker; returns the report's JSON."""
 
 @final
@@ -153,6 +159,19 @@ class Appended:
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class AppendedList(Sequence[Appended]):
+    """What ``Locker.add_batch`` returns: one ``Appended`` per record, in order, as a
+    read-only sequence whose items are made when read."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, key: int, /) -> Appended: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> List[Appended]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
 
 @final
 class TornTail:
@@ -261,8 +280,8 @@ class Locker:
     def add_attachment_bytes(self, data: bytes, media_type: str, file_name: str) -> str: ...
     def add_attachment_reader(self, reader: Any, media_type: str, file_name: str) -> str: ...
     def blob_path(self, sha256: str) -> str: ...
-    def add(self, evidence_json: str, attachments: List[str]) -> Appended: ...
-    def add_batch(self, evidence_json: str) -> List[Appended]: ...
+    def add(self, evidence: Any, attachments: List[str]) -> Appended: ...
+    def add_batch(self, evidence: List[Any]) -> AppendedList: ...
 
 def fsck(path: str) -> FsckReport:
     """Checks the locker in ``path`` completely and lists every problem."""

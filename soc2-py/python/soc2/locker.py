@@ -18,21 +18,23 @@ interpreter; a ``Locker`` may be shared by threads.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as _dt
 import json
 import os
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, List, Optional, Union
+from typing import Any, BinaryIO, Iterable, Iterator, List, Optional, Union
 
 from . import _soc2
 from ._model import Model, dump_datetime, model, to_utc
-from ._soc2 import Appended, Checkpoint, FsckReport, TornTail
+from ._soc2 import Appended, AppendedList, Checkpoint, FsckReport, TornTail
 from .catalog import StrPath
 from .errors import ValidationError
 from .models import Attachment, Evidence, EvidenceKind
 
 __all__ = [
     "Appended",
+    "AppendedList",
     "Checkpoint",
     "FsckReport",
     "Locker",
@@ -45,6 +47,9 @@ __all__ = [
     "verify_consistency",
     "verify_inclusion",
 ]
+
+# The native sequence behaves as a read-only sequence; say so to isinstance().
+collections.abc.Sequence.register(AppendedList)
 
 # How many records `Locker.records()` reads from soc2-core at a time.
 _CHUNK = 1024
@@ -69,14 +74,14 @@ def _records(text: str) -> List[Record]:
     return [Record._load(r) for r in json.loads(text)]
 
 
-def _evidence_json(evidence: Evidence, what: str) -> str:
+def _check_evidence(evidence: Any, what: str) -> Evidence:
     if not isinstance(evidence, Evidence):
         raise ValidationError(
             f"{what}: expected Evidence, got {type(evidence).__name__}",
             path=what,
             reason="expected Evidence",
         )
-    return evidence._text()
+    return evidence
 
 
 class Locker:
@@ -251,27 +256,18 @@ class Locker:
         the model, or refers to an attachment not stored in the locker.
         """
         paths = [os.fspath(p) for p in attachments]
-        return self._native.add(_evidence_json(evidence, "evidence"), paths)
+        return self._native.add(_check_evidence(evidence, "evidence"), paths)
 
-    def add_batch(self, evidence: Iterable[Evidence]) -> List[Appended]:
+    def add_batch(self, evidence: Iterable[Evidence]) -> AppendedList:
         """Appends records for all of ``evidence``, in order, with one write and one sync
-        (Rust: ``append_batch``). All or nothing: on error the locker is as it was, and
-        the error's path starts with the position of the evidence at fault (``[3]...``).
+        (Rust: ``append_batch``), and returns one :class:`Appended` per record, in order.
+        All or nothing: on error the locker is as it was, and the error's path starts with
+        the position of the evidence at fault (``[3]...``).
         """
-        documents = []
-        for i, e in enumerate(evidence):
-            if not isinstance(e, Evidence):
-                raise ValidationError(
-                    f"evidence[{i}]: expected Evidence, got {type(e).__name__}",
-                    path=f"[{i}]",
-                    reason="expected Evidence",
-                )
-            documents.append(e._dump())
-        try:
-            text = json.dumps(documents)
-        except (TypeError, ValueError) as err:
-            raise ValidationError(f"evidence: {err}", path=".", reason=str(err)) from None
-        return self._native.add_batch(text)
+        batch = evidence if isinstance(evidence, list) else list(evidence)
+        for i, e in enumerate(batch):
+            _check_evidence(e, f"evidence[{i}]")
+        return self._native.add_batch(batch)
 
     def __repr__(self) -> str:
         return f"<Locker {str(self.path)!r} origin={self.origin!r} records={len(self)}>"

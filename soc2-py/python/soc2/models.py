@@ -900,7 +900,7 @@ class TimeToFix(Model):
     max_days: int
 
     def __str__(self) -> str:
-        return _soc2.display("TimeToFix", self._text())
+        return _soc2.display("TimeToFix", self)
 
 
 @model
@@ -954,19 +954,19 @@ class Quarter(Model):
 
     def next(self) -> Quarter:
         """The quarter after this one."""
-        (year, quarter) = _soc2.quarter_info(self._text())[2]
+        (year, quarter) = _soc2.quarter_info(self)[2]
         return Quarter(year=year, quarter=quarter)
 
     def first_day(self) -> _dt.date:
         """Its first day."""
-        return load_date(_soc2.quarter_info(self._text())[0])
+        return load_date(_soc2.quarter_info(self)[0])
 
     def last_day(self) -> _dt.date:
         """Its last day."""
-        return load_date(_soc2.quarter_info(self._text())[1])
+        return load_date(_soc2.quarter_info(self)[1])
 
     def __str__(self) -> str:
-        return _soc2.display("Quarter", self._text())
+        return _soc2.display("Quarter", self)
 
 
 class AuditPeriod(Model):
@@ -1051,7 +1051,7 @@ class AuditPeriod(Model):
 
     def quarters(self) -> List[Quarter]:
         """The calendar quarters the period touches, in order."""
-        return [Quarter(year=y, quarter=q) for y, q in _soc2.period_quarters(self._text())]
+        return [Quarter(year=y, quarter=q) for y, q in _soc2.period_quarters(self)]
 
     if not TYPE_CHECKING:  # hidden from type checkers, which then flag assignments
 
@@ -1072,9 +1072,10 @@ class AuditPeriod(Model):
         return f"AuditPeriod(start={self.start!r}, end={self.end!r})"
 
     def __str__(self) -> str:
-        return _soc2.display("AuditPeriod", self._text())
+        return _soc2.display("AuditPeriod", self)
 
     def _dump(self) -> Dict[str, Any]:
+        """The JSON form, which the native module reads for this hand-written class."""
         if self.is_type1:
             return {"type1": {"date": dump_date(self.start)}}
         return {"type2": {"start": dump_date(self.start), "end": dump_date(self.end)}}

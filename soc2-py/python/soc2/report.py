@@ -250,7 +250,7 @@ class Report(Model):
     def render(self, format: ReportFormat) -> str:
         """The report as ``text``, ``json`` (pretty), ``markdown`` (``md``) or ``html``,
         rendered by soc2-core."""
-        return _soc2.render_report(self._text(), format)
+        return _soc2.render_report(self, format)
 
     def to_text(self) -> str:
         """Plain text for the terminal."""
