@@ -3,7 +3,10 @@
 //! round. The Python script runs this and its own Python rounds alternately, so that both
 //! are measured under the same load; see BENCHMARKS.md.
 //!
-//! `cargo bench -p soc2-py --bench batch -- [--records N] [--rounds R]`
+//! `cargo bench -p soc2-py --bench batch -- [--records N] [--rounds R] [--distinct-times]`
+//!
+//! With `--distinct-times` each record is observed one second after the one before;
+//! without, all share one time, as in soc2-core's `ledger` benchmark.
 
 use std::time::Instant;
 
@@ -12,7 +15,14 @@ use soc2_core::model::{Collector, ControlId, Evidence, Note, Payload, Timestamp}
 
 /// The record both sides build: the same as soc2-core's `ledger` benchmark (about 300
 /// bytes on disk).
-fn small_evidence(i: usize, t: Timestamp, control: &ControlId) -> Evidence {
+fn small_evidence(i: usize, t: Timestamp, control: &ControlId, distinct: bool) -> Evidence {
+    let t = if distinct {
+        let dt = chrono::DateTime::from_timestamp(t.unix_seconds() + i as i64, 0)
+            .expect("a time in range");
+        Timestamp::from_datetime(dt)
+    } else {
+        t
+    };
     Evidence {
         controls: vec![control.clone()],
         observed_at: t,
@@ -39,6 +49,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let records = arg(&args, "--records", 100_000);
     let rounds = arg(&args, "--rounds", 1);
+    let distinct = args.iter().any(|a| a == "--distinct-times");
     let t: Timestamp = "2026-03-28T14:05:00Z".parse().expect("a valid timestamp");
     let control: ControlId = "AC-1".parse().expect("a valid control id");
     for _ in 0..rounds {
@@ -47,7 +58,7 @@ fn main() {
 
         let start = Instant::now();
         let evidence: Vec<Evidence> =
-            (0..records).map(|i| small_evidence(i, t, &control)).collect();
+            (0..records).map(|i| small_evidence(i, t, &control, distinct)).collect();
         let build = start.elapsed();
 
         let start = Instant::now();

@@ -7,7 +7,11 @@ BENCHMARKS.md section). Both sides build the same records (those of soc2-core's 
 benchmark) and add them to a fresh locker with one batch call: ``Locker::append_batch``
 in Rust, ``soc2.Locker.add_batch`` in Python.
 
-    python soc2-py/benches/bench_batch.py [--records 100000] [--rounds 7]
+    python soc2-py/benches/bench_batch.py [--records 100000] [--rounds 7] [--distinct-times]
+
+With ``--distinct-times`` each record is observed one second after the one before (each
+side then converts 100,000 different times); without, all share one time, as in
+soc2-core's ``ledger`` benchmark.
 
 Needs the ``soc2`` package installed (``pip install ./soc2-py``) and cargo.
 """
@@ -18,13 +22,12 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Dict, List
 
@@ -52,27 +55,29 @@ def rust_binary() -> str:
     raise SystemExit("cargo did not report the batch benchmark's executable")
 
 
-def rust_round(binary: str, records: int) -> Dict[str, float]:
+def rust_round(binary: str, records: int, distinct: bool) -> Dict[str, float]:
     """One Rust round, in its own process: build the records, then add them."""
-    out = subprocess.run(
-        [binary, "--records", str(records), "--rounds", "1"], check=True, capture_output=True, text=True
-    )
+    cmd = [binary, "--records", str(records), "--rounds", "1"]
+    if distinct:
+        cmd.append("--distinct-times")
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     result: Dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
-def python_round(records: int) -> Dict[str, float]:
+def python_round(records: int, distinct: bool) -> Dict[str, float]:
     """One Python round: build the same records as ``soc2.Evidence`` objects, then add
     them with one ``add_batch``."""
     with tempfile.TemporaryDirectory() as d:
         locker = soc2.Locker.init(Path(d) / "locker", "bench.example/soc2")
         collector = soc2.ToolCollector(name="soc2-bench", version="0.1.0")
         start = time.perf_counter()
+        times = [T + timedelta(seconds=i) for i in range(records)] if distinct else [T] * records
         evidence = [
             soc2.Evidence(
                 controls=["AC-1"],
-                observed_at=T,
-                collected_at=T,
+                observed_at=times[i],
+                collected_at=times[i],
                 collector=collector,
                 source="bench",
                 payload=soc2.Note(title=f"note {i}", body=BODY),
@@ -91,6 +96,7 @@ def main(argv: List[str]) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--distinct-times", action="store_true")
     args = ap.parse_args(argv)
 
     binary = rust_binary()
@@ -102,7 +108,10 @@ def main(argv: List[str]) -> None:
         if i % 2:
             order.reverse()
         for side, results in order:
-            r = rust_round(binary, args.records) if side == "rust" else python_round(args.records)
+            if side == "rust":
+                r = rust_round(binary, args.records, args.distinct_times)
+            else:
+                r = python_round(args.records, args.distinct_times)
             results.append(r)
             print(f"round {i + 1} {side:6}: build {r['build_s']:.3f} s, add {r['add_s']:.3f} s", file=sys.stderr)
 
@@ -116,8 +125,10 @@ def main(argv: List[str]) -> None:
     total_ratio = total(python) / total(rust)
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     n = f"{args.records:,}"
+    shape = "distinct observation times" if args.distinct_times else "one shared time"
     print(f"Python {platform.python_version()} ({platform.python_implementation()}), soc2 {soc2.__version__}, "
-          f"{args.rounds} alternating rounds, load average {load[0]:.1f} at the end.\n")
+          f"{args.rounds} alternating rounds, records with {shape}, "
+          f"load average {load[0]:.1f} at the end.\n")
     print("| what | Rust | Python | Python / Rust |")
     print("| --- | --- | --- | --- |")
     print(f"| add {n} records in one batch call (`append_batch` / `add_batch`) | "
@@ -126,8 +137,6 @@ def main(argv: List[str]) -> None:
           f"{med(rust, 'build_s') * 1000:.0f} ms | {med(python, 'build_s') * 1000:.0f} ms | "
           f"{med(python, 'build_s') / med(rust, 'build_s'):.1f}× |")
     print(f"| both | {total(rust) * 1000:.0f} ms | {total(python) * 1000:.0f} ms | {total_ratio:.2f}× |")
-    if shutil.which("nproc"):
-        pass
 
 
 if __name__ == "__main__":

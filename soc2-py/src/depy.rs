@@ -10,9 +10,8 @@
 //! followed by a second parse, which the batch API needs.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 use std::sync::Mutex;
 
 use pyo3::intern;
@@ -80,6 +79,8 @@ struct Bases {
     model: Py<PyType>,
     datetime: Py<PyType>,
     date: Py<PyType>,
+    /// `datetime.timezone.utc`.
+    utc: Py<PyAny>,
 }
 
 static BASES: PyOnceLock<Bases> = PyOnceLock::new();
@@ -93,6 +94,7 @@ fn bases(py: Python<'_>) -> PyResult<&'static Bases> {
             model: ty("soc2._model", "Model")?,
             datetime: ty("datetime", "datetime")?,
             date: ty("datetime", "date")?,
+            utc: py.import("datetime")?.getattr("timezone")?.getattr("utc")?.unbind(),
         })
     })
 }
@@ -178,13 +180,17 @@ pub(crate) fn from_py_items<T: DeserializeOwned>(
     Ok(out)
 }
 
-/// The JSON strings of the leaf values converted during one `from_py_items` call, by
-/// object address. Each entry holds a reference to its object, so that no address is
-/// reused for another object while the memo lives.
-type MemoMap = HashMap<usize, (Py<PyAny>, String), BuildHasherDefault<AddressHasher>>;
+/// Slots in the memo: a power of two.
+const MEMO_SLOTS: usize = 4096;
+
+/// The JSON strings of leaf values converted during one `from_py_items` call, in a
+/// direct-mapped table by object address (a value shared by many items stays, a unique one
+/// is replaced by the next that maps to its slot). Each entry holds a reference to its
+/// object, so that no address in the table is reused for another object while it is there.
+type MemoTable = Vec<Option<(usize, Py<PyAny>, Rc<str>)>>;
 
 thread_local! {
-    static MEMO: RefCell<Option<MemoMap>> = const { RefCell::new(None) };
+    static MEMO: RefCell<Option<MemoTable>> = const { RefCell::new(None) };
 }
 
 /// Switches the memo on for the current thread until dropped.
@@ -192,57 +198,41 @@ struct Memo;
 
 impl Memo {
     fn start() -> Memo {
-        MEMO.with(|m| *m.borrow_mut() = Some(HashMap::default()));
+        MEMO.with(|m| *m.borrow_mut() = Some((0..MEMO_SLOTS).map(|_| None).collect()));
         Memo
     }
 
     /// The memoised JSON string of `obj`, or `make`'s, remembered when the memo is on.
     fn text(
         obj: &Bound<'_, PyAny>,
-        make: impl FnOnce() -> Result<String, DepyError>,
-    ) -> Result<String, DepyError> {
+        make: impl FnOnce() -> Result<Rc<str>, DepyError>,
+    ) -> Result<Rc<str>, DepyError> {
         let key = obj.as_ptr() as usize;
-        let hit = MEMO
-            .with(|m| m.borrow().as_ref().and_then(|map| map.get(&key).map(|(_, s)| s.clone())));
+        let slot = ((key >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) % MEMO_SLOTS;
+        let hit = MEMO.with(|m| match m.borrow().as_ref().and_then(|t| t[slot].as_ref()) {
+            Some((k, _, s)) if *k == key => Some(s.clone()),
+            _ => None,
+        });
         if let Some(s) = hit {
             return Ok(s);
         }
         let s = make()?;
-        MEMO.with(|m| {
-            if let Some(map) = m.borrow_mut().as_mut() {
-                map.insert(key, (obj.clone().unbind(), s.clone()));
-            }
+        let evicted = MEMO.with(|m| {
+            m.borrow_mut()
+                .as_mut()
+                .and_then(|t| t[slot].replace((key, obj.clone().unbind(), s.clone())))
         });
+        // Released outside the borrow: dropping a reference may run Python code.
+        drop(evicted);
         Ok(s)
     }
 }
 
 impl Drop for Memo {
     fn drop(&mut self) {
-        // Taking the map out first: its references are released after the borrow ends.
-        let map = MEMO.with(|m| m.borrow_mut().take());
-        drop(map);
-    }
-}
-
-/// Hashes object addresses, which are already well spread (allocations are 16-byte
-/// aligned, hence the shift).
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = ((n as u64) >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Taking the table out first: its references are released after the borrow ends.
+        let table = MEMO.with(|m| m.borrow_mut().take());
+        drop(table);
     }
 }
 
@@ -263,7 +253,7 @@ enum Kind<'py> {
     Bool(bool),
     Int,
     Float(f64),
-    Str(String),
+    Str(Rc<str>),
     Seq(Vec<Bound<'py, PyAny>>),
     Dict(Bound<'py, PyDict>),
     /// A model object: its fields present (not None), and its class's variant, if any.
@@ -274,8 +264,8 @@ enum Kind<'py> {
     },
 }
 
-fn text(s: &Bound<'_, PyString>) -> Result<String, DepyError> {
-    Ok(s.to_cow().map_err(py_err)?.into_owned())
+fn text(s: &Bound<'_, PyString>) -> Result<Rc<str>, DepyError> {
+    Ok(Rc::from(s.to_cow().map_err(py_err)?.as_ref()))
 }
 
 impl<'py> Depy<'_, 'py> {
@@ -324,8 +314,8 @@ impl<'py> Depy<'_, 'py> {
                 let dumped = obj.call_method0(intern!(obj.py(), "_dump")).map_err(py_err)?;
                 Ok(Kind::Dict(dumped.cast_into::<PyDict>().map_err(py_err)?))
             }
-            TypeInfo::DateTime => Ok(Kind::Str(Memo::text(obj, || timestamp(obj))?)),
-            TypeInfo::Date => Ok(Kind::Str(Memo::text(obj, || date(obj))?)),
+            TypeInfo::DateTime => Ok(Kind::Str(Memo::text(obj, || timestamp(obj).map(Rc::from))?)),
+            TypeInfo::Date => Ok(Kind::Str(Memo::text(obj, || date(obj).map(Rc::from))?)),
             TypeInfo::Other => {
                 let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
                 Err(DepyError(format!("a value of type {name} cannot be written as JSON")))
@@ -335,23 +325,43 @@ impl<'py> Depy<'_, 'py> {
 }
 
 /// The JSON form of an aware datetime: the instant in UTC, `2026-03-28T14:05:00Z`. Model
-/// objects hold UTC with whole seconds (see `to_utc` in `_model.py`); a naive datetime or
-/// one with a fraction of a second is refused, not rounded. (`timestamp()` is the fastest
-/// way to read a datetime through the stable ABI: `isoformat()` costs five times more.)
+/// objects hold UTC with whole seconds (see `to_utc` in `_model.py`), whose fields are read
+/// as they are; another time zone is converted through `timestamp()`; a naive datetime or
+/// one with a fraction of a second is refused, not rounded. (Through the stable ABI,
+/// reading the fields costs less than `timestamp()`, and five times less than
+/// `isoformat()`.)
 fn timestamp(obj: &Bound<'_, PyAny>) -> Result<String, DepyError> {
     let py = obj.py();
-    if obj.getattr(intern!(py, "tzinfo")).map_err(py_err)?.is_none() {
+    let tz = obj.getattr(intern!(py, "tzinfo")).map_err(py_err)?;
+    if tz.is_none() {
         return Err(DepyError(format!("naive datetime {obj} has no time zone")));
     }
-    let seconds: f64 =
-        obj.call_method0(intern!(py, "timestamp")).and_then(|t| t.extract()).map_err(py_err)?;
-    // Whole seconds within chrono's range are exact in an f64 (|s| < 2^53).
-    let whole = seconds as i64;
-    if whole as f64 != seconds {
+    let field = |name: &Bound<'_, PyString>| -> Result<u32, DepyError> {
+        obj.getattr(name).and_then(|v| v.extract()).map_err(py_err)
+    };
+    if field(intern!(py, "microsecond"))? != 0 {
         return Err(DepyError(format!("datetime {obj} has a fraction of a second")));
     }
-    let dt = chrono::DateTime::from_timestamp(whole, 0)
-        .ok_or_else(|| DepyError(format!("datetime {obj} is out of range")))?;
+    let utc = bases(py).map_err(py_err)?.utc.bind(py);
+    let dt = if tz.is(utc) {
+        let date = chrono::NaiveDate::from_ymd_opt(
+            i32::try_from(field(intern!(py, "year"))?).map_err(py_err)?,
+            field(intern!(py, "month"))?,
+            field(intern!(py, "day"))?,
+        );
+        let time = chrono::NaiveTime::from_hms_opt(
+            field(intern!(py, "hour"))?,
+            field(intern!(py, "minute"))?,
+            field(intern!(py, "second"))?,
+        );
+        date.zip(time).map(|(d, t)| d.and_time(t).and_utc())
+    } else {
+        let seconds: f64 =
+            obj.call_method0(intern!(py, "timestamp")).and_then(|t| t.extract()).map_err(py_err)?;
+        // Whole seconds within chrono's range are exact in an f64 (|s| < 2^53).
+        chrono::DateTime::from_timestamp(seconds as i64, 0)
+    };
+    let dt = dt.ok_or_else(|| DepyError(format!("datetime {obj} is out of range")))?;
     Ok(soc2_core::model::Timestamp::from_datetime(dt).to_string())
 }
 
@@ -384,7 +394,7 @@ impl<'de> de::Deserializer<'de> for Depy<'_, '_> {
                 }
             }
             Kind::Float(f) => visitor.visit_f64(f),
-            Kind::Str(s) => visitor.visit_string(s),
+            Kind::Str(s) => visitor.visit_str(&s),
             Kind::Seq(items) => visitor.visit_seq(Seq { items: items.into_iter() }),
             Kind::Dict(d) => visitor.visit_map(DictMap::new(&d)?),
             Kind::Model { fields, tag: Some(tag), variant_only: true } => {
@@ -405,12 +415,12 @@ impl<'de> de::Deserializer<'de> for Depy<'_, '_> {
         visitor: V,
     ) -> Result<V::Value, DepyError> {
         match self.kind()? {
-            Kind::Str(s) => visitor.visit_enum(s.into_deserializer()),
+            Kind::Str(s) => visitor.visit_enum(s.to_string().into_deserializer()),
             Kind::Model { fields, tag: Some(tag), .. } => visitor
                 .visit_enum(Variant { tag: tag.to_owned(), content: Content::Fields(fields) }),
             Kind::Dict(d) if d.len() == 1 => {
                 let (k, v) = d.iter().next().ok_or_else(|| DepyError("empty map".into()))?;
-                let tag = text(k.cast::<PyString>().map_err(py_err)?)?;
+                let tag = text(k.cast::<PyString>().map_err(py_err)?)?.to_string();
                 visitor.visit_enum(Variant { tag, content: Content::Value(v) })
             }
             _ => self.deserialize_any(visitor),
@@ -459,7 +469,7 @@ impl<'py> DictMap<'py> {
             let key = k
                 .cast::<PyString>()
                 .map_err(|_| DepyError(format!("map key {k} is not a string")))?;
-            items.push((text(key)?, v));
+            items.push((text(key)?.to_string(), v));
         }
         Ok(DictMap { items: items.into_iter(), value: None })
     }
