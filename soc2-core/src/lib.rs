@@ -22,6 +22,7 @@
 // Library code reports failures as typed errors; tests may unwrap.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
+pub mod bundle;
 pub mod error;
 pub mod json;
 pub mod ledger;

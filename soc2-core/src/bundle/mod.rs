@@ -1,0 +1,3 @@
+//! Evidence bundles: what the auditor receives.
+
+pub mod archive;
