@@ -4,7 +4,9 @@
 //! duplicate keys, floats, integers beyond ±(2^53 − 1) and strings not in Unicode NFC are
 //! rejected with the line, column and path of the offending value (serde_json alone would
 //! keep the last duplicate, and the canonicaliser would silently round large integers).
-//! Output is RFC 8785 (JCS) canonical bytes, produced by `serde_json_canonicalizer`.
+//! Output is RFC 8785 (JCS) canonical bytes, written by [`to_canonical_vec`] in a single
+//! pass that also applies those checks (the ledger canonicalises every record it reads, so
+//! this is on the hot path); tests check it against `serde_json_canonicalizer`.
 
 use std::fmt;
 
@@ -95,9 +97,171 @@ pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError
 pub fn to_canonical_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JsonError> {
     let v = serde_json::to_value(value)
         .map_err(|e| JsonError::without_position(".".into(), e.to_string()))?;
-    check_value(&v, &mut String::new())?;
-    serde_json_canonicalizer::to_vec(&v)
-        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))
+    let mut out = Vec::with_capacity(256);
+    write_canonical(&v, &mut out).map_err(|e| e.into_json_error())?;
+    Ok(out)
+}
+
+/// A value [`write_canonical`] refused, with the path to it, innermost segment first.
+struct CanonicalError {
+    reversed_path: Vec<PathSegment>,
+    reason: String,
+}
+
+enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl CanonicalError {
+    fn new(reason: String) -> Self {
+        CanonicalError {
+            reversed_path: Vec::new(),
+            reason,
+        }
+    }
+
+    fn into_json_error(self) -> JsonError {
+        // Same spelling as `check_value`: `a.b[1].c`.
+        let mut path = String::new();
+        for seg in self.reversed_path.iter().rev() {
+            match seg {
+                PathSegment::Key(k) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                }
+                PathSegment::Index(i) => path.push_str(&format!("[{i}]")),
+            }
+        }
+        JsonError::without_position(display_path(&path), self.reason)
+    }
+}
+
+/// Writes `v` in RFC 8785 form, refusing floats, integers beyond ±(2^53 − 1) and strings
+/// or keys not in NFC. The error path is only built when there is an error.
+fn write_canonical(v: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            let safe = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => i.unsigned_abs() <= MAX_SAFE_INTEGER,
+                (None, Some(u)) => u <= MAX_SAFE_INTEGER,
+                (None, None) => {
+                    return Err(CanonicalError::new(format!(
+                        "floating-point number {n} is not allowed"
+                    )));
+                }
+            };
+            if !safe {
+                return Err(CanonicalError::new(format!(
+                    "integer {n} is outside ±(2^53 - 1)"
+                )));
+            }
+            // Integers in the safe range print the same in ECMAScript and Rust.
+            out.extend_from_slice(n.to_string().as_bytes());
+        }
+        Value::String(s) => {
+            if !is_nfc(s) {
+                return Err(CanonicalError::new("string is not in Unicode NFC".into()));
+            }
+            write_canonical_str(s, out);
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_canonical(item, out).map_err(|mut e| {
+                    e.reversed_path.push(PathSegment::Index(i));
+                    e
+                })?;
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            // RFC 8785 orders keys by UTF-16 code units. For keys without characters
+            // beyond the BMP (no 4-byte UTF-8) that is byte order, which is the map's
+            // own order when serde_json's map is a BTreeMap; otherwise sort explicitly.
+            let mut in_order = true;
+            let mut last: Option<&str> = None;
+            for k in map.keys() {
+                if k.bytes().any(|b| b >= 0xF0) || last.is_some_and(|l| l >= k.as_str()) {
+                    in_order = false;
+                    break;
+                }
+                last = Some(k);
+            }
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            if !in_order {
+                entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            }
+            out.push(b'{');
+            for (i, (k, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                let key_err = |mut e: CanonicalError| {
+                    e.reversed_path.push(PathSegment::Key(k.clone()));
+                    e
+                };
+                if !is_nfc(k) {
+                    return Err(key_err(CanonicalError::new(
+                        "key is not in Unicode NFC".into(),
+                    )));
+                }
+                write_canonical_str(k, out);
+                out.push(b':');
+                write_canonical(item, out).map_err(key_err)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+/// A JSON string as RFC 8785 writes it: only `"`, `\\` and control characters are
+/// escaped, the short forms where JSON has them, else `\u00xx` in lower-case hex.
+fn write_canonical_str(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    // Most strings need no escape: one scan the compiler vectorises, then one copy.
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 /// Serialises `value` to canonical JSON text; see [`to_canonical_vec`].
@@ -347,6 +511,47 @@ mod tests {
         let nfd = from_json_str::<Value>("{\"name\": \"Rene\u{301}\"}").unwrap_err();
         assert_eq!(nfd.path, "name");
         assert!(nfd.reason.contains("NFC"));
+    }
+
+    fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-(MAX_SAFE_INTEGER as i64)..=MAX_SAFE_INTEGER as i64).prop_map(Value::from),
+            // Control characters, quotes, backslashes, BMP and astral characters.
+            "[\\x00-\\x1f\"\\\\a-z\u{7f}\u{e9}\u{2028}\u{fffd}\u{1f600}\u{10000}]{0,8}"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(
+                    "[a-z\u{e9}\u{ff61}\u{1f600}\u{10000}]{0,4}",
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_writer_matches_serde_json_canonicalizer(v in arb_json()) {
+            let ours = to_canonical_vec(&v).unwrap();
+            let theirs = serde_json_canonicalizer::to_vec(&v).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+        }
+    }
+
+    #[test]
+    fn canonical_writer_names_the_offending_path() {
+        let v = serde_json::json!({"a": [1, {"b": 1.5}]});
+        let err = to_canonical_vec(&v).unwrap_err();
+        assert_eq!(err.path, "a[1].b");
+        let v = serde_json::json!({"x": {"k": "Rene\u{301}"}});
+        assert_eq!(to_canonical_vec(&v).unwrap_err().path, "x.k");
     }
 
     #[test]

@@ -111,8 +111,8 @@ pub enum LedgerError {
     /// A record's `prev` is not the leaf hash of the line before it: that earlier record
     /// was altered (or this record's `prev` was).
     #[error(
-        "record {seq} (line {line}): chain broken: its prev is {found} but record {prev_seq} \
-         (line {prev_line}) hashes to {expected}; record {prev_seq} was altered, or this prev"
+        "record {prev_seq} (line {prev_line}) was altered (or the prev of record {seq}, \
+         line {line}): it hashes to {expected}, but record {seq} says prev {found}"
     )]
     ChainBroken {
         /// The record whose `prev` does not match.
@@ -294,6 +294,27 @@ impl LedgerError {
             LedgerError::ChainBroken { seq, prev_seq, .. } => vec![*prev_seq, *seq],
             _ => Vec::new(),
         }
+    }
+
+    /// Whether this error is damage to the locker (evidence changed, removed, reordered
+    /// or missing), as opposed to a refused request, bad input or a failed operation.
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            LedgerError::InvalidHeader { .. }
+                | LedgerError::InvalidRecord { .. }
+                | LedgerError::NotCanonical { .. }
+                | LedgerError::SeqMismatch { .. }
+                | LedgerError::ChainBroken { .. }
+                | LedgerError::BadGenesis { .. }
+                | LedgerError::MissingBlob { .. }
+                | LedgerError::BlobSizeMismatch { .. }
+                | LedgerError::BlobCorrupt { .. }
+                | LedgerError::UnexpectedFile { .. }
+                | LedgerError::LedgerShrank { .. }
+                | LedgerError::RecordChanged { .. }
+                | LedgerError::CheckpointMismatch { .. }
+        )
     }
 
     /// The blob this error names, if any.

@@ -49,6 +49,14 @@ impl Header {
         let bytes = match fs_err::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // A ledger without its header is a damaged locker, not a non-locker.
+                let ledger = path.with_file_name(super::LEDGER_FILE);
+                if ledger.exists() {
+                    return Err(LedgerError::InvalidHeader {
+                        path: path.into(),
+                        reason: format!("missing, but {} exists", ledger.display()),
+                    });
+                }
                 return Err(LedgerError::NotALocker { path: path.into() });
             }
             Err(e) => return Err(LedgerError::io(path, e)),

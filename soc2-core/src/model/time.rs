@@ -59,7 +59,26 @@ impl From<DateTime<Utc>> for Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format(FORMAT))
+        use chrono::{Datelike, Timelike};
+        // chrono's `format` re-parses the format string on every call, which showed up
+        // in profiles of the ledger (every record has timestamps); print the fields.
+        let (d, t) = (self.0.date_naive(), self.0.time());
+        // chrono keeps a leap second as second 59 with a nanosecond overflow.
+        let leap = u32::from(t.nanosecond() >= 1_000_000_000);
+        if (0..=9999).contains(&d.year()) {
+            write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                d.year(),
+                d.month(),
+                d.day(),
+                t.hour(),
+                t.minute(),
+                t.second() + leap
+            )
+        } else {
+            write!(f, "{}", self.0.format(FORMAT))
+        }
     }
 }
 
@@ -92,8 +111,20 @@ impl FromStr for Timestamp {
         if !shape_ok {
             return Err(err());
         }
-        let naive = NaiveDateTime::parse_from_str(s, FORMAT).map_err(|_| err())?;
-        Ok(Self(naive.and_utc()))
+        // The shape is fixed, so read the fields directly: chrono's `parse_from_str`
+        // re-parses its format string on every call (hot when the ledger is read).
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+        let (h, mi, sec) = (num(11..13), num(14..16), num(17..19));
+        let date = NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10));
+        match (date, chrono::NaiveTime::from_hms_opt(h, mi, sec)) {
+            (Some(d), Some(t)) => Ok(Self(d.and_time(t).and_utc())),
+            // A leap second (`:60`), or an invalid date or time: chrono decides.
+            _ => {
+                let naive = NaiveDateTime::parse_from_str(s, FORMAT).map_err(|_| err())?;
+                Ok(Self(naive.and_utc()))
+            }
+        }
     }
 }
 
@@ -222,6 +253,12 @@ mod tests {
     fn accepts_only_the_fixed_form() {
         let t: Timestamp = "2026-03-28T14:05:00Z".parse().unwrap();
         assert_eq!(t.to_string(), "2026-03-28T14:05:00Z");
+        let early: Timestamp = "0001-01-02T03:04:05Z".parse().unwrap();
+        assert_eq!(early.to_string(), "0001-01-02T03:04:05Z");
+        // Whatever chrono decides about leap seconds, what parses prints back the same.
+        if let Ok(leap) = "2016-12-31T23:59:60Z".parse::<Timestamp>() {
+            assert_eq!(leap.to_string(), "2016-12-31T23:59:60Z");
+        }
         for bad in [
             "2026-03-28T14:05:00+00:00",
             "2026-03-28T14:05:00.000Z",
