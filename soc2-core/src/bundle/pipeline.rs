@@ -1,9 +1,9 @@
-//! Two-core pipelines: SHA-256 runs on a helper thread while the calling thread does
-//! the zip work (CRC-32, deflate or inflate, file I/O), so that exporting and verifying
-//! cost about as much as hashing alone. Buffers are recycled, so memory stays at
-//! `POOL × CHUNK` whatever the sizes involved.
+//! The export pipeline: attachments are read and hashed (SHA-256) on helper threads
+//! while the calling thread does the zip work (CRC-32, deflate, file I/O), so that
+//! exporting costs about as much as hashing alone. Buffers are recycled, so memory stays
+//! at `POOL × CHUNK` per helper whatever the sizes involved.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -54,21 +54,31 @@ enum Feed {
     End(Result<(Sha256Digest, u64), BundleError>),
 }
 
-/// Reads `blobs` in order on a helper thread that hashes them, and hands their content
-/// to `consume` as one [`BlobReader`] per blob (see [`BlobFeed::next_reader`]).
+/// Helper threads reading and hashing blobs. Two, so that on a two-core machine hashing
+/// (the costliest step) can use both cores while the zip work is light (stored media),
+/// and the zip work still gets a core when it is heavy (deflate).
+const PRODUCERS: usize = 2;
+
+/// Reads `blobs` on helper threads that hash them (blob `i` on thread `i % PRODUCERS`),
+/// and hands their content to `consume` in order, as one [`BlobReader`] per blob (see
+/// [`BlobFeed::next_reader`]).
 pub(crate) fn with_blob_feed<R>(
     blobs: &[BlobSource],
     consume: impl FnOnce(&mut BlobFeed<'_>) -> R,
 ) -> R {
     std::thread::scope(|scope| {
-        let (data_tx, data_rx) = sync_channel::<Feed>(POOL);
-        let (free_tx, free_rx) = sync_channel::<Vec<u8>>(POOL);
-        scope.spawn(move || produce(blobs, data_tx, free_rx));
+        let mut lanes = Vec::with_capacity(PRODUCERS);
+        for lane in 0..PRODUCERS {
+            let (data_tx, data_rx) = sync_channel::<Feed>(POOL);
+            let (free_tx, free_rx) = sync_channel::<Vec<u8>>(POOL);
+            let mine = blobs.iter().skip(lane).step_by(PRODUCERS);
+            scope.spawn(move || produce(mine, data_tx, free_rx));
+            lanes.push((data_rx, free_tx));
+        }
         let mut feed = BlobFeed {
             blobs,
             next: 0,
-            rx: data_rx,
-            free: free_tx,
+            lanes,
         };
         // Dropping `feed` at the end (or on an early error) disconnects the channel, so
         // the producer stops at its next send and the scope can join it.
@@ -76,8 +86,15 @@ pub(crate) fn with_blob_feed<R>(
     })
 }
 
-fn produce(blobs: &[BlobSource], tx: SyncSender<Feed>, free: Receiver<Vec<u8>>) {
+fn produce<'a>(
+    blobs: impl Iterator<Item = &'a BlobSource>,
+    tx: SyncSender<Feed>,
+    free: Receiver<Vec<u8>>,
+) {
     let mut pool = Pool { free, allocated: 0 };
+    // The buffer that found a file's end, kept for the next file: every buffer taken
+    // from the pool is either sent or kept here, so the pool never runs dry.
+    let mut spare: Option<Vec<u8>> = None;
     for blob in blobs {
         let result = (|| -> Result<Option<(Sha256Digest, u64)>, BundleError> {
             let io = |source| BundleError::Io {
@@ -88,7 +105,7 @@ fn produce(blobs: &[BlobSource], tx: SyncSender<Feed>, free: Receiver<Vec<u8>>) 
             let mut hasher = Sha256::new();
             let mut size = 0u64;
             loop {
-                let Some(mut buf) = pool.take() else {
+                let Some(mut buf) = spare.take().or_else(|| pool.take()) else {
                     return Ok(None);
                 };
                 // Recycled buffers keep their length: no zeroing per chunk.
@@ -97,6 +114,7 @@ fn produce(blobs: &[BlobSource], tx: SyncSender<Feed>, free: Receiver<Vec<u8>>) 
                 }
                 let n = fill(&mut file, &mut buf).map_err(io)?;
                 if n == 0 {
+                    spare = Some(buf);
                     return Ok(Some((Sha256Digest(hasher.finalize().into()), size)));
                 }
                 hasher.update(&buf[..n]);
@@ -123,8 +141,8 @@ fn produce(blobs: &[BlobSource], tx: SyncSender<Feed>, free: Receiver<Vec<u8>>) 
 pub(crate) struct BlobFeed<'a> {
     blobs: &'a [BlobSource],
     next: usize,
-    rx: Receiver<Feed>,
-    free: SyncSender<Vec<u8>>,
+    /// Per producer: its blobs' content, and where its buffers go back.
+    lanes: Vec<(Receiver<Feed>, SyncSender<Vec<u8>>)>,
 }
 
 impl<'a> BlobFeed<'a> {
@@ -149,9 +167,9 @@ impl<'a> BlobFeed<'a> {
         }
     }
 
-    fn recycle(&mut self, buf: Vec<u8>) {
+    fn recycle(&mut self, index: usize, buf: Vec<u8>) {
         // The producer may have stopped; then the buffer is simply dropped.
-        let _ = self.free.try_send(buf);
+        let _ = self.lanes[index % self.lanes.len()].1.try_send(buf);
     }
 }
 
@@ -195,7 +213,7 @@ impl Read for BlobReader<'_, '_> {
                 if self.pos == self.len {
                     let done = std::mem::take(&mut self.current);
                     (self.progress)(self.len as u64);
-                    self.feed.recycle(done);
+                    self.feed.recycle(self.index, done);
                     self.pos = 0;
                     self.len = 0;
                 }
@@ -205,7 +223,8 @@ impl Read for BlobReader<'_, '_> {
                 return Ok(0);
             }
             let blob = &self.feed.blobs[self.index];
-            match self.feed.rx.recv() {
+            let lane = self.index % self.feed.lanes.len();
+            match self.feed.lanes[lane].0.recv() {
                 Ok(Feed::Data(buf, n)) => {
                     self.current = buf;
                     self.len = n;
@@ -236,100 +255,6 @@ impl Read for BlobReader<'_, '_> {
     }
 }
 
-// ------------------------------------------------------------------ verify side
-
-enum Hash {
-    Data(Vec<u8>),
-    End,
-}
-
-/// Runs `produce` with a [`HashFeed`] whose members are hashed on a helper thread;
-/// returns what `produce` returned and the SHA-256 of each member ended, in order.
-pub(crate) fn with_hash_feed<R>(
-    produce: impl FnOnce(&mut HashFeed) -> R,
-) -> (R, Vec<Sha256Digest>) {
-    std::thread::scope(|scope| {
-        let (data_tx, data_rx) = sync_channel::<Hash>(POOL);
-        let (free_tx, free_rx) = sync_channel::<Vec<u8>>(POOL);
-        let hasher = scope.spawn(move || {
-            let mut digests = Vec::new();
-            let mut hasher = Sha256::new();
-            for msg in data_rx {
-                match msg {
-                    Hash::Data(mut buf) => {
-                        hasher.update(&buf);
-                        buf.clear();
-                        let _ = free_tx.try_send(buf);
-                    }
-                    Hash::End => {
-                        digests.push(Sha256Digest(hasher.finalize_reset().into()));
-                    }
-                }
-            }
-            digests
-        });
-        let mut feed = HashFeed {
-            tx: data_tx,
-            pool: Pool {
-                free: free_rx,
-                allocated: 0,
-            },
-            buf: Vec::new(),
-        };
-        let result = produce(&mut feed);
-        drop(feed);
-        // The hashing thread only hashes; it cannot panic short of a bug.
-        let digests = hasher.join().unwrap_or_default();
-        (result, digests)
-    })
-}
-
-/// The producer's end of [`with_hash_feed`]: write a member's content, then
-/// [`HashFeed::end_member`].
-pub(crate) struct HashFeed {
-    tx: SyncSender<Hash>,
-    pool: Pool,
-    buf: Vec<u8>,
-}
-
-impl HashFeed {
-    /// Marks the end of the current member: its digest is the next one returned.
-    pub(crate) fn end_member(&mut self) -> io::Result<()> {
-        self.send_buf()?;
-        self.tx.send(Hash::End).map_err(|_| stopped())
-    }
-
-    fn send_buf(&mut self) -> io::Result<()> {
-        if !self.buf.is_empty() {
-            let buf = std::mem::take(&mut self.buf);
-            self.tx.send(Hash::Data(buf)).map_err(|_| stopped())?;
-        }
-        Ok(())
-    }
-}
-
-fn stopped() -> io::Error {
-    io::Error::other("the hashing thread stopped")
-}
-
-impl Write for HashFeed {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if self.buf.capacity() == 0 {
-            self.buf = self.pool.take().ok_or_else(stopped)?;
-        }
-        let n = data.len().min(CHUNK - self.buf.len());
-        self.buf.extend_from_slice(&data[..n]);
-        if self.buf.len() == CHUNK {
-            self.send_buf()?;
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Reads until `buf` is full or the input ends; returns the bytes read.
 pub(crate) fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
@@ -349,22 +274,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hash_feed_hashes_each_member() {
-        let members: [&[u8]; 3] = [b"", b"abc", &[7u8; 3 * CHUNK + 5]];
-        let ((), digests) = with_hash_feed(|feed| {
-            for m in members {
-                // Uneven writes.
-                for part in m.chunks(100_003) {
-                    feed.write_all(part).unwrap();
-                }
-                feed.end_member().unwrap();
+    fn blob_feed_never_runs_out_of_buffers() {
+        // Many more files than buffers, small and exactly one chunk long.
+        let dir = tempfile::tempdir().unwrap();
+        let mut blobs = Vec::new();
+        for i in 0..4 * POOL + 3 {
+            let len = if i % 2 == 0 { 10 } else { CHUNK };
+            let content = vec![i as u8; len];
+            let path = dir.path().join(format!("b{i}"));
+            fs_err::write(&path, &content).unwrap();
+            blobs.push(BlobSource {
+                sha256: Sha256Digest(Sha256::digest(&content).into()),
+                path,
+            });
+        }
+        let mut none = |_| {};
+        with_blob_feed(&blobs, |feed| {
+            for _ in 0..blobs.len() {
+                let mut r = feed.next_reader(&mut none);
+                r.read_to_end(&mut Vec::new()).unwrap();
             }
         });
-        let expected: Vec<Sha256Digest> = members
-            .iter()
-            .map(|m| Sha256Digest(Sha256::digest(m).into()))
-            .collect();
-        assert_eq!(digests, expected);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use ssh_key::{Algorithm, HashAlg, PublicKey};
 
 use crate::json::{JsonError, from_json_slice, to_canonical_vec};
@@ -18,7 +20,6 @@ use super::allowed_signers::{AllowedSigner, AllowedSigners};
 use super::archive::{Limits, SafeArchive};
 use super::error::BundleError;
 use super::manifest::{DisclosedBlob, DisclosedRecord, Generator, Manifest, ReportEntry};
-use super::pipeline::{HashFeed, with_hash_feed};
 use super::proof::InclusionProof;
 use super::signing::{parse_signature, public_key_openssh};
 use super::{
@@ -452,6 +453,7 @@ fn check_signature<'t>(
 }
 
 /// What verification keeps of the members it reads.
+#[derive(Default)]
 struct Content {
     manifest: Vec<u8>,
     records: Vec<u8>,
@@ -459,8 +461,14 @@ struct Content {
     leaves: Vec<Hash>,
 }
 
-/// Reads every member but the two signature files fully, in archive order, hashing each
-/// on a second thread and keeping the metadata; checks each against `SHA256SUMS`.
+/// Threads that read and hash members: each takes the next member, so members of any
+/// mix of sizes spread over the cores (SHA-256 of one member cannot be split).
+const WORKERS: usize = 2;
+
+/// Reads every member but the two signature files fully, hashing each and keeping the
+/// metadata, and checks each against `SHA256SUMS`. Members are shared out among
+/// [`WORKERS`] threads; the error reported is that of the first failing member in
+/// archive order, as a sequential pass would report.
 fn hash_members(
     archive: &SafeArchive,
     listed: &HashMap<&str, Sha256Digest>,
@@ -471,58 +479,110 @@ fn hash_members(
         .map(|m| m.name())
         .filter(|n| *n != SUMS && *n != SUMS_SIG)
         .collect();
-    let (read, digests) = with_hash_feed(|feed| -> Result<Content, BundleError> {
-        let mut content = Content {
-            manifest: Vec::new(),
-            records: Vec::new(),
-            checkpoint: Vec::new(),
-            leaves: Vec::new(),
-        };
-        for name in &names {
-            let keep = match *name {
-                MANIFEST => Some(&mut content.manifest),
-                RECORDS => Some(&mut content.records),
-                CHECKPOINT => Some(&mut content.checkpoint),
-                _ => None,
-            };
-            if let Some(keep) = keep {
-                archive.read_to_sink(name, &mut Tee(feed, keep))?;
-            } else if *name == LEAVES {
-                let mut parser = LeavesParser::default();
-                archive.read_to_sink(name, &mut Tee(feed, &mut parser))?;
-                content.leaves = parser.finish()?;
-            } else {
-                archive.read_to_sink(name, feed)?;
+    let next = AtomicUsize::new(0);
+    // The index of the first member found bad: no worker starts a member after it, and
+    // every member before it is finished, so the first failure is always found.
+    let first_failure = AtomicUsize::new(usize::MAX);
+    let work = || -> (Content, Vec<(usize, BundleError)>) {
+        let mut content = Content::default();
+        let mut errors = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= names.len() || i > first_failure.load(Ordering::Relaxed) {
+                return (content, errors);
             }
-            feed.end_member().map_err(|e| BundleError::Io {
-                path: archive.path().to_path_buf(),
-                source: e,
-            })?;
+            if let Err(e) = hash_member(archive, names[i], listed, &mut content) {
+                first_failure.fetch_min(i, Ordering::Relaxed);
+                errors.push((i, e));
+            }
         }
-        Ok(content)
+    };
+    let results: Vec<(Content, Vec<(usize, BundleError)>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..WORKERS).map(|_| scope.spawn(work)).collect();
+        let mut results = vec![work()];
+        for h in helpers {
+            // A worker only reads and hashes; it cannot panic short of a bug.
+            results.extend(h.join().ok());
+        }
+        results
     });
-    let content = read?;
-    for (name, actual) in names.iter().zip(&digests) {
-        let listed = listed[name];
-        if listed != *actual {
-            return Err(BundleError::WrongHash {
-                member: (*name).to_owned(),
-                listed,
-                actual: *actual,
-            });
+    let mut merged = Content::default();
+    let mut first: Option<(usize, BundleError)> = None;
+    for (content, errors) in results {
+        for (i, e) in errors {
+            if first.as_ref().is_none_or(|(j, _)| i < *j) {
+                first = Some((i, e));
+            }
         }
+        merged.manifest.extend(content.manifest);
+        merged.records.extend(content.records);
+        merged.checkpoint.extend(content.checkpoint);
+        merged.leaves.extend(content.leaves);
     }
-    Ok(content)
+    match first {
+        Some((_, e)) => Err(e),
+        None => Ok(merged),
+    }
 }
 
-/// Writes to the hashing feed and to a second sink.
-struct Tee<'a, W: Write>(&'a mut HashFeed, &'a mut W);
+/// Reads one member fully (the archive checks its size and CRC-32), hashes it, keeps it
+/// if it is metadata, and checks its hash against `SHA256SUMS`.
+fn hash_member(
+    archive: &SafeArchive,
+    name: &str,
+    listed: &HashMap<&str, Sha256Digest>,
+    content: &mut Content,
+) -> Result<(), BundleError> {
+    let mut sink = HashingSink {
+        hasher: Sha256::new(),
+        keep: match name {
+            MANIFEST => Keep::Bytes(&mut content.manifest),
+            RECORDS => Keep::Bytes(&mut content.records),
+            CHECKPOINT => Keep::Bytes(&mut content.checkpoint),
+            LEAVES => Keep::Leaves(LeavesParser::default()),
+            _ => Keep::Nothing,
+        },
+    };
+    archive.read_to_sink(name, &mut sink)?;
+    let actual = Sha256Digest(sink.hasher.finalize().into());
+    if let Keep::Leaves(parser) = sink.keep {
+        content.leaves = parser.finish()?;
+    }
+    let expected = listed[name];
+    if actual != expected {
+        return Err(BundleError::WrongHash {
+            member: name.to_owned(),
+            listed: expected,
+            actual,
+        });
+    }
+    Ok(())
+}
 
-impl<W: Write> Write for Tee<'_, W> {
+/// What to keep of a member while hashing it.
+enum Keep<'a> {
+    Nothing,
+    Bytes(&'a mut Vec<u8>),
+    Leaves(LeavesParser),
+}
+
+/// Hashes what is written to it, keeping what [`Keep`] says.
+struct HashingSink<'a> {
+    hasher: Sha256,
+    keep: Keep<'a>,
+}
+
+impl Write for HashingSink<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let n = self.0.write(data)?;
-        self.1.write_all(&data[..n])?;
-        Ok(n)
+        self.hasher.update(data);
+        match &mut self.keep {
+            Keep::Nothing => {}
+            Keep::Bytes(out) => out.extend_from_slice(data),
+            Keep::Leaves(parser) => {
+                parser.write_all(data)?;
+            }
+        }
+        Ok(data.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -1627,3 +1627,26 @@ fn finished_archive_is_world_readable_not_executable() {
     let mode = fs_err::metadata(&path).expect("stat").permissions().mode();
     assert_eq!(mode & 0o7777, 0o644);
 }
+
+#[test]
+fn writer_flushes_behind_large_output_and_round_trips() {
+    // More than one flush interval, so the background fdatasync runs.
+    const SIZE: u64 = 70 << 20;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("flushed.zip");
+    let mut w = BundleWriter::create(&path).expect("create");
+    let mut src = Pattern {
+        block: (0..251u8).collect(),
+        pos: 0,
+    }
+    .take(SIZE);
+    w.add_stream("big.bin", SIZE, Compression::Stored, &mut src)
+        .expect("add");
+    w.finish().expect("finish");
+    let archive = SafeArchive::open(&path, Limits::default()).expect("open");
+    let mut sink = CountingSink(0);
+    assert_eq!(
+        archive.read_to_sink("big.bin", &mut sink).expect("read"),
+        SIZE
+    );
+}
