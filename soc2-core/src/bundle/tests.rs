@@ -491,6 +491,42 @@ fn corrupt_locker_blob_fails_the_export_and_leaves_nothing() {
 }
 
 #[test]
+fn exports_many_attachments_of_every_size() {
+    // More blobs than the pipeline has buffers, some larger than a buffer, some empty.
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path().join("locker"), ORIGIN).unwrap();
+    let mut evidence = Vec::new();
+    for i in 0..40usize {
+        let len = match i % 4 {
+            0 => 0,
+            1 => 17 + i,
+            2 => (1 << 20) + i,
+            _ => 3 * (1 << 20) / 2 + i,
+        };
+        let content: Vec<u8> = (0..len).map(|j| (j * 31 + i) as u8).collect();
+        let media = if i % 3 == 0 {
+            "text/plain"
+        } else {
+            "image/png"
+        };
+        let a = locker
+            .add_attachment(&mut content.as_slice(), media, "f")
+            .unwrap();
+        evidence.push(note("2026-06-01T00:00:00Z", &format!("file {i}"), vec![a]));
+    }
+    locker.append_batch(evidence).unwrap();
+    let signer = Signer::generate("x").unwrap();
+    let out = dir.path().join("many.zip");
+    let summary = export(&locker, &ExportOptions::new(period()), &signer, &out).unwrap();
+    // The ten empty attachments are one blob.
+    assert_eq!(summary.blobs, 31);
+    let trusted = AllowedSigners::parse(signer.allowed_signers_line().as_bytes()).unwrap();
+    let v = verify(&out, &trusted).unwrap();
+    assert_eq!(v.blobs.len(), 31);
+    assert_eq!(v.record_count(), 40);
+}
+
+#[test]
 fn progress_reaches_the_total() {
     let f = Fixture::new();
     let mut last = None;
