@@ -11,7 +11,7 @@ mod bundle_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
-use soc2_core::ledger::{Locker, fsck};
+use soc2_core::ledger::{Checkpoint, Locker, fsck};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Evidence};
 
 /// Record SOC 2 evidence, evaluate controls and hand signed bundles to the auditor.
@@ -71,6 +71,17 @@ enum Command {
     },
     /// Checks the whole locker and lists every problem: exit 0 when sound, 1 on damage.
     Fsck {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// A checkpoint taken earlier (the output of `soc2 checkpoint`) that the locker
+        /// must still contain: this also protects the newest records (repeatable).
+        #[arg(long = "checkpoint", value_name = "FILE")]
+        checkpoints: Vec<PathBuf>,
+    },
+    /// Prints the locker's checkpoint (origin, size, Merkle root): keep it outside the
+    /// locker to check later with `soc2 fsck --checkpoint`.
+    Checkpoint {
         /// The locker's directory.
         #[arg(long)]
         locker: PathBuf,
@@ -153,7 +164,11 @@ fn main() -> ExitCode {
             attach,
         } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
-        Command::Fsck { locker } => report(check(&locker)),
+        Command::Fsck {
+            locker,
+            checkpoints,
+        } => report(check(&locker, &checkpoints)),
+        Command::Checkpoint { locker } => report(checkpoint(&locker)),
         Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
         Command::Export {
             locker,
@@ -309,8 +324,33 @@ fn log(dir: &Path, format: LogFormat) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(dir: &Path) -> Result<ExitCode, Failure> {
-    let report = fsck(dir)?;
+fn checkpoint(dir: &Path) -> Result<ExitCode, Failure> {
+    let locker = Locker::open(dir)?;
+    print!("{}", locker.checkpoint().to_text());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
+    // Read the checkpoints first: a bad file is an input error, whatever the locker.
+    let checkpoints = checkpoints
+        .iter()
+        .map(|path| {
+            let text = fs_err::read(path).map_err(|e| input_error(e.to_string()))?;
+            Checkpoint::parse(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut report = fsck(dir)?;
+    if report.is_sound() && !checkpoints.is_empty() {
+        // Sound, so the locker opens; compare each checkpoint with its records.
+        let locker = Locker::open(dir)?;
+        for cp in &checkpoints {
+            match locker.verify_checkpoint(cp) {
+                Ok(()) => {}
+                Err(soc2_core::Error::Ledger(e)) => report.problems.push(e),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
     for p in &report.problems {
         println!("damage: {p}");
     }
@@ -334,6 +374,12 @@ fn check(dir: &Path) -> Result<ExitCode, Failure> {
         );
     }
     if report.is_sound() {
+        for cp in &checkpoints {
+            println!(
+                "ok: contains checkpoint {} of {} records",
+                cp.origin, cp.size
+            );
+        }
         let cp = report.checkpoint.as_ref();
         println!(
             "ok: {} records, {} blobs checked, root {}",

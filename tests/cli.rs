@@ -272,3 +272,54 @@ fn usage_and_input_errors_exit_2() {
     let out = soc2(&["log", "--locker", s(&locker)]);
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn a_checkpoint_kept_outside_protects_the_newest_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locker = tmp.path().join("l");
+    assert_eq!(
+        code(&soc2(&["init", s(&locker), "--origin", "example.com/cp"])),
+        0
+    );
+    for _ in 0..2 {
+        let out = soc2_with_stdin(&["add", "--locker", s(&locker)], Some(EVIDENCE.as_bytes()));
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let out = soc2(&["checkpoint", "--locker", s(&locker)]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[..2], ["example.com/cp", "2"]);
+    let cp = tmp.path().join("checkpoint.txt");
+    fs_err::write(&cp, &text).unwrap();
+
+    let out = soc2(&["fsck", "--locker", s(&locker), "--checkpoint", s(&cp)]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("contains checkpoint example.com/cp of 2 records"));
+
+    // Rewrite the newest record: nothing after it commits to it, so only the checkpoint
+    // tells.
+    let ledger = locker.join("ledger.jsonl");
+    let original = fs_err::read_to_string(&ledger).unwrap();
+    let start = original[..original.len() - 1].rfind('\n').unwrap() + 1;
+    let forged = format!(
+        "{}{}",
+        &original[..start],
+        original[start..].replace("Badge", "Fudge")
+    );
+    fs_err::write(&ledger, forged).unwrap();
+    assert_eq!(code(&soc2(&["fsck", "--locker", s(&locker)])), 0);
+    let out = soc2(&["fsck", "--locker", s(&locker), "--checkpoint", s(&cp)]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("history rewritten"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A malformed checkpoint file is an input error.
+    fs_err::write(&cp, "example.com/cp\n2\nnot base64\n").unwrap();
+    let out = soc2(&["fsck", "--locker", s(&locker), "--checkpoint", s(&cp)]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("root hash"), "{}", stderr(&out));
+}

@@ -4,9 +4,12 @@
 //! duplicate keys, floats, integers beyond ±(2^53 − 1) and strings not in Unicode NFC are
 //! rejected with the line, column and path of the offending value (serde_json alone would
 //! keep the last duplicate, and the canonicaliser would silently round large integers).
-//! Output is RFC 8785 (JCS) canonical bytes, written by [`to_canonical_vec`] in a single
-//! pass that also applies those checks (the ledger canonicalises every record it reads, so
-//! this is on the hot path); tests check it against `serde_json_canonicalizer`.
+//! Output is RFC 8785 (JCS) canonical bytes, written by [`to_canonical_vec`] straight from
+//! the typed value while applying the same checks (the ledger canonicalises every record
+//! it reads, so this is on the hot path); tests check it against
+//! `serde_json_canonicalizer`.
+
+mod canonical;
 
 use std::fmt;
 
@@ -95,138 +98,15 @@ pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError
 /// Serialises `value` to its RFC 8785 canonical bytes, after checking that it contains no
 /// float, no integer beyond ±(2^53 − 1) and no string that is not NFC.
 pub fn to_canonical_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JsonError> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))?;
     let mut out = Vec::with_capacity(256);
-    write_canonical(&v, &mut out).map_err(|e| e.into_json_error())?;
+    canonical::write(value, &mut out)
+        .map_err(|e| JsonError::without_position(display_path(&e.path()), e.reason))?;
     Ok(out)
-}
-
-/// A value [`write_canonical`] refused, with the path to it, innermost segment first.
-struct CanonicalError {
-    reversed_path: Vec<PathSegment>,
-    reason: String,
-}
-
-enum PathSegment {
-    Key(String),
-    Index(usize),
-}
-
-impl CanonicalError {
-    fn new(reason: String) -> Self {
-        CanonicalError {
-            reversed_path: Vec::new(),
-            reason,
-        }
-    }
-
-    fn into_json_error(self) -> JsonError {
-        // Same spelling as `check_value`: `a.b[1].c`.
-        let mut path = String::new();
-        for seg in self.reversed_path.iter().rev() {
-            match seg {
-                PathSegment::Key(k) => {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k);
-                }
-                PathSegment::Index(i) => path.push_str(&format!("[{i}]")),
-            }
-        }
-        JsonError::without_position(display_path(&path), self.reason)
-    }
-}
-
-/// Writes `v` in RFC 8785 form, refusing floats, integers beyond ±(2^53 − 1) and strings
-/// or keys not in NFC. The error path is only built when there is an error.
-fn write_canonical(v: &Value, out: &mut Vec<u8>) -> Result<(), CanonicalError> {
-    match v {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => {
-            let safe = match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => i.unsigned_abs() <= MAX_SAFE_INTEGER,
-                (None, Some(u)) => u <= MAX_SAFE_INTEGER,
-                (None, None) => {
-                    return Err(CanonicalError::new(format!(
-                        "floating-point number {n} is not allowed"
-                    )));
-                }
-            };
-            if !safe {
-                return Err(CanonicalError::new(format!(
-                    "integer {n} is outside ±(2^53 - 1)"
-                )));
-            }
-            // Integers in the safe range print the same in ECMAScript and Rust.
-            out.extend_from_slice(n.to_string().as_bytes());
-        }
-        Value::String(s) => {
-            if !is_nfc(s) {
-                return Err(CanonicalError::new("string is not in Unicode NFC".into()));
-            }
-            write_canonical_str(s, out);
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(item, out).map_err(|mut e| {
-                    e.reversed_path.push(PathSegment::Index(i));
-                    e
-                })?;
-            }
-            out.push(b']');
-        }
-        Value::Object(map) => {
-            // RFC 8785 orders keys by UTF-16 code units. For keys without characters
-            // beyond the BMP (no 4-byte UTF-8) that is byte order, which is the map's
-            // own order when serde_json's map is a BTreeMap; otherwise sort explicitly.
-            let mut in_order = true;
-            let mut last: Option<&str> = None;
-            for k in map.keys() {
-                if k.bytes().any(|b| b >= 0xF0) || last.is_some_and(|l| l >= k.as_str()) {
-                    in_order = false;
-                    break;
-                }
-                last = Some(k);
-            }
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            if !in_order {
-                entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-            }
-            out.push(b'{');
-            for (i, (k, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                let key_err = |mut e: CanonicalError| {
-                    e.reversed_path.push(PathSegment::Key(k.clone()));
-                    e
-                };
-                if !is_nfc(k) {
-                    return Err(key_err(CanonicalError::new(
-                        "key is not in Unicode NFC".into(),
-                    )));
-                }
-                write_canonical_str(k, out);
-                out.push(b':');
-                write_canonical(item, out).map_err(key_err)?;
-            }
-            out.push(b'}');
-        }
-    }
-    Ok(())
 }
 
 /// A JSON string as RFC 8785 writes it: only `"`, `\\` and control characters are
 /// escaped, the short forms where JSON has them, else `\u00xx` in lower-case hex.
-fn write_canonical_str(s: &str, out: &mut Vec<u8>) {
+pub(crate) fn write_canonical_str(s: &str, out: &mut Vec<u8>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();
@@ -359,7 +239,7 @@ fn check_value(v: &Value, path: &mut String) -> Result<(), JsonError> {
     Ok(())
 }
 
-fn is_nfc(s: &str) -> bool {
+pub(crate) fn is_nfc(s: &str) -> bool {
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => true,
         IsNormalized::No => false,

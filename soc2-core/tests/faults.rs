@@ -317,3 +317,71 @@ fn changes_behind_an_open_handle_are_caught_before_appending() {
     assert!(locker.record(0).is_err());
     assert!(locker.records().next().unwrap().is_err());
 }
+
+#[test]
+fn a_refresh_that_meets_damage_reports_it_and_can_be_retried() {
+    let (dir, _) = locker_with_records();
+    let mut reader = Locker::open(dir.path()).unwrap();
+    let mut writer = Locker::open(dir.path()).unwrap();
+    writer.append(note("appended by another handle")).unwrap();
+    let original = fs_err::read_to_string(ledger(dir.path())).unwrap();
+    let start = original[..original.len() - 1].rfind('\n').unwrap() + 1;
+    let damaged = format!(
+        "{}{}",
+        &original[..start],
+        original[start..].replacen(':', ": ", 1)
+    );
+    fs_err::write(ledger(dir.path()), damaged).unwrap();
+    match reader.refresh().unwrap_err() {
+        Error::Ledger(LedgerError::NotCanonical { seq, line }) => {
+            assert_eq!((seq, line), (RECORDS as u64, RECORDS as u64 + 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(reader.len(), RECORDS as u64);
+    fs_err::write(ledger(dir.path()), &original).unwrap();
+    assert_eq!(reader.refresh().unwrap(), 1);
+    assert_eq!(reader.root(), writer.root());
+}
+
+#[test]
+fn a_missing_ledger_or_header_is_damage_not_an_empty_locker() {
+    let (dir, a) = locker_with_records();
+    let header = dir.path().join("locker.json");
+    let saved = fs_err::read(&header).unwrap();
+    fs_err::remove_file(&header).unwrap();
+    assert!(matches!(
+        open_err(dir.path()),
+        LedgerError::InvalidHeader { .. }
+    ));
+    let found = problems(dir.path());
+    assert!(
+        matches!(&found[..], [LedgerError::InvalidHeader { .. }]),
+        "{found:?}"
+    );
+    fs_err::write(&header, saved).unwrap();
+
+    fs_err::remove_file(ledger(dir.path())).unwrap();
+    assert!(matches!(
+        open_err(dir.path()),
+        LedgerError::MissingLedger { .. }
+    ));
+    let report = fsck(dir.path()).unwrap();
+    assert!(
+        matches!(&report.problems[..], [LedgerError::MissingLedger { .. }]),
+        "{:?}",
+        report.problems
+    );
+    // The blobs are still checked, and now referenced by nothing.
+    assert_eq!(report.unreferenced_blobs, [a.sha256]);
+
+    let stray = dir.path().join("blobs").join("notes.txt");
+    fs_err::write(&stray, b"x").unwrap();
+    let found = problems(dir.path());
+    assert!(
+        found
+            .iter()
+            .any(|p| matches!(p, LedgerError::UnexpectedFile { path } if *path == stray)),
+        "{found:?}"
+    );
+}

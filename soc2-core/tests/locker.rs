@@ -248,4 +248,8 @@ fn a_second_handle_sees_appends_after_refresh() {
     assert_eq!(b.len(), 2);
     assert_eq!(a.refresh().unwrap(), 1);
     assert_eq!(a.root(), b.root());
+    let report = a.fsck().unwrap();
+    assert!(report.is_sound());
+    assert_eq!(report.checkpoint, Some(a.checkpoint()));
+    assert!(format!("{a:?}").contains("len: 2"));
 }

@@ -15,8 +15,13 @@ use super::{BLOBS_DIR, TMP_DIR};
 /// Size of each buffer attachments are streamed through.
 pub(crate) const BUF_SIZE: usize = 1 << 20;
 /// Buffers in flight between the hashing and the writing thread: memory stays at
-/// `BUF_COUNT` MiB whatever the attachment's size.
-const BUF_COUNT: usize = 4;
+/// `BUF_COUNT` MiB whatever the attachment's size. Enough for hashing to run on while
+/// the writer waits for a flush (fewer made `add` of 1 GiB ~10% slower on a VM disk).
+const BUF_COUNT: usize = 40;
+/// The writer flushes to disk after every this many bytes. Left alone, the kernel
+/// would keep a large attachment in the page cache and the final fsync would write it
+/// all after hashing ended; flushing as we go overlaps the disk writes with hashing.
+const SYNC_EVERY: u64 = 16 << 20;
 
 /// The file a blob is stored in.
 pub(crate) fn blob_path(dir: &Path, sha256: &Sha256Digest) -> PathBuf {
@@ -116,9 +121,16 @@ fn copy_hashing(
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> Result<(), LedgerError> {
             let mut file = file;
+            let mut unsynced = 0u64;
             for (buf, n) in full_rx {
                 file.write_all(&buf[..n])
                     .map_err(|e| LedgerError::io(file.path(), e))?;
+                unsynced += n as u64;
+                if unsynced >= SYNC_EVERY {
+                    file.sync_data()
+                        .map_err(|e| LedgerError::io(file.path(), e))?;
+                    unsynced = 0;
+                }
                 // The reader may have stopped; then the buffer is simply dropped.
                 let _ = free_tx.send(buf);
             }

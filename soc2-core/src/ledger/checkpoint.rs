@@ -81,8 +81,8 @@ impl Checkpoint {
 
     /// Parses the text form strictly: exactly three lines, each ending in `\n`, with a
     /// valid origin, a canonical decimal size and a canonical base64 root.
-    pub fn parse(text: &[u8]) -> Result<Checkpoint, CheckpointError> {
-        let text = std::str::from_utf8(text).map_err(|_| CheckpointError::NotUtf8)?;
+    pub fn parse(text: impl AsRef<[u8]>) -> Result<Checkpoint, CheckpointError> {
+        let text = std::str::from_utf8(text.as_ref()).map_err(|_| CheckpointError::NotUtf8)?;
         let mut rest = text;
         let mut next = |line: usize, what: &'static str| {
             let (l, r) = rest

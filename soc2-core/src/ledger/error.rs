@@ -34,6 +34,13 @@ pub enum LedgerError {
         path: PathBuf,
     },
 
+    /// The locker has a header but no ledger file: all its records were removed.
+    #[error("{path}: the ledger is missing (all records removed)")]
+    MissingLedger {
+        /// The ledger file that should exist.
+        path: PathBuf,
+    },
+
     /// `init` was asked to create a locker where one already exists.
     #[error("{path}: a locker already exists here")]
     AlreadyExists {
@@ -302,6 +309,7 @@ impl LedgerError {
         matches!(
             self,
             LedgerError::InvalidHeader { .. }
+                | LedgerError::MissingLedger { .. }
                 | LedgerError::InvalidRecord { .. }
                 | LedgerError::NotCanonical { .. }
                 | LedgerError::SeqMismatch { .. }

@@ -65,7 +65,16 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     };
 
     let ledger_path = dir.join(LEDGER_FILE);
-    let ledger = fs_err::File::open(&ledger_path).map_err(|e| LedgerError::io(&ledger_path, e))?;
+    let ledger = match fs_err::File::open(&ledger_path) {
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            problems.push(LedgerError::MissingLedger {
+                path: ledger_path.clone(),
+            });
+            None
+        }
+        Err(e) => return Err(LedgerError::io(&ledger_path, e).into()),
+    };
     let lock_path = dir.join(LOCK_FILE);
     // Shared lock: no append is in flight while the ledger is read. Without a lock file
     // (read-only copy of a locker) read anyway.
@@ -74,49 +83,50 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
         l.lock_shared()
             .map_err(|e| LedgerError::io(&lock_path, e))?;
     }
-    let len = ledger
-        .metadata()
-        .map_err(|e| LedgerError::io(&ledger_path, e))?
-        .len();
-    let mut lines = Lines::new(ledger.file(), 0, len);
-    let mut chain = Chain::new();
     let mut tree = TreeBuilder::new();
     let mut torn_tail = None;
     let mut line_count = 0;
-    // Referenced blobs: hex -> (declared size, first record naming it, its line).
+    // Referenced blobs: hex -> (declared size, record naming it, its line) per use.
     let mut referenced: BTreeMap<Sha256Digest, Vec<(u64, u64, u64)>> = BTreeMap::new();
-    while let Some(line) = lines
-        .next_line()
-        .map_err(|e| LedgerError::io(&ledger_path, e))?
-    {
-        match line {
-            Line::Complete(bytes, _) => {
-                line_count += 1;
-                let line_no = chain.next_line;
-                if let Some((record, leaf)) = chain.step(bytes, &mut problems) {
-                    tree.push(leaf);
-                    for a in &record.evidence.attachments {
-                        referenced
-                            .entry(a.sha256)
-                            .or_default()
-                            .push((a.size, record.seq, line_no));
+    if let Some(ledger) = &ledger {
+        let len = ledger
+            .metadata()
+            .map_err(|e| LedgerError::io(&ledger_path, e))?
+            .len();
+        let mut lines = Lines::new(ledger.file(), 0, len);
+        let mut chain = Chain::new();
+        while let Some(line) = lines
+            .next_line()
+            .map_err(|e| LedgerError::io(&ledger_path, e))?
+        {
+            match line {
+                Line::Complete(bytes, _) => {
+                    line_count += 1;
+                    let line_no = chain.next_line;
+                    if let Some((record, leaf)) = chain.step(bytes, &mut problems) {
+                        tree.push(leaf);
+                        for a in &record.evidence.attachments {
+                            referenced
+                                .entry(a.sha256)
+                                .or_default()
+                                .push((a.size, record.seq, line_no));
+                        }
+                    } else {
+                        // Keep the tree size equal to the line count; the tree is only
+                        // reported when there is no problem anyway.
+                        tree.push([0; 32]);
                     }
-                } else {
-                    // Keep the tree size equal to the line count; the tree is only
-                    // reported when there is no problem anyway.
-                    tree.push([0; 32]);
                 }
-            }
-            Line::Torn(offset, n) => {
-                torn_tail = Some(TornTail {
-                    offset,
-                    len: n,
-                    line: chain.next_line,
-                });
+                Line::Torn(offset, n) => {
+                    torn_tail = Some(TornTail {
+                        offset,
+                        len: n,
+                        line: chain.next_line,
+                    });
+                }
             }
         }
     }
-    drop(lines);
     if let Some(l) = &lock {
         let _ = l.unlock();
     }
@@ -153,6 +163,11 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     // Every stored blob: its content still hashes to its name.
     let mut stored = BTreeSet::new();
     let mut blobs_checked = 0;
+    for entry in read_dir_sorted(&dir.join(BLOBS_DIR))? {
+        if file_name(&entry) != "sha256" {
+            problems.push(LedgerError::UnexpectedFile { path: entry });
+        }
+    }
     let root = dir.join(BLOBS_DIR).join("sha256");
     for fan in read_dir_sorted(&root)? {
         let fan_name = file_name(&fan);

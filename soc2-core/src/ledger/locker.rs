@@ -24,7 +24,6 @@ use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 /// what other handles or processes appended since. Records are read back from disk on
 /// demand and checked against the leaf hashes verified at open, so a query never
 /// returns a record that changed after it was verified.
-#[derive(Debug)]
 pub struct Locker {
     dir: PathBuf,
     origin: String,
@@ -40,6 +39,19 @@ pub struct Locker {
     torn_tail: Option<TornTail>,
     /// Sizes of blobs already found present, so each is looked up once.
     known_blobs: HashMap<Sha256Digest, u64>,
+}
+
+impl std::fmt::Debug for Locker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not the per-record index: a locker may hold millions of records.
+        f.debug_struct("Locker")
+            .field("dir", &self.dir)
+            .field("origin", &self.origin)
+            .field("len", &self.len())
+            .field("verified_len", &self.verified_len)
+            .field("torn_tail", &self.torn_tail)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the locker keeps in memory per record: where it is and what queries select on.
@@ -179,7 +191,7 @@ impl Locker {
         {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(LedgerError::NotALocker { path: ledger_path }.into());
+                return Err(LedgerError::MissingLedger { path: ledger_path }.into());
             }
             Err(e) => return Err(LedgerError::io(&ledger_path, e).into()),
         };
@@ -210,6 +222,11 @@ impl Locker {
         drop(guard);
         r?;
         Ok(self.len() - before)
+    }
+
+    /// Checks the whole locker on disk and lists every problem; see [`super::fsck`].
+    pub fn fsck(&self) -> Result<super::FsckReport> {
+        super::fsck(&self.dir)
     }
 
     /// The locker's directory.
@@ -510,16 +527,24 @@ impl Locker {
         while let Some(line) = lines.next_line().map_err(|e| LedgerError::io(path, e))? {
             match line {
                 Line::Complete(bytes, offset) => {
+                    // On a problem the chain must stay where the verified bytes end,
+                    // so that a later refresh re-reads the bad line from a sound state.
+                    let before = self.chain.clone();
                     let step = self.chain.step(bytes, &mut problems);
-                    if let Some(p) = problems.pop() {
-                        return Err(p);
+                    if !problems.is_empty() {
+                        self.chain = before;
+                        return Err(problems.swap_remove(0));
                     }
                     let Some((record, leaf)) = step else {
                         // step reports a problem whenever it returns None.
+                        self.chain = before;
                         continue;
                     };
                     for a in &record.evidence.attachments {
-                        self.check_stored(a, record.seq, self.chain.next_line - 1)?;
+                        if let Err(e) = self.check_stored(a, record.seq, before.next_line) {
+                            self.chain = before;
+                            return Err(e);
+                        }
                     }
                     self.push(entry(&record.evidence, offset, bytes.len() as u64), leaf);
                     self.verified_len = offset + bytes.len() as u64 + 1;

@@ -65,17 +65,25 @@ impl fmt::Display for Timestamp {
         let (d, t) = (self.0.date_naive(), self.0.time());
         // chrono keeps a leap second as second 59 with a nanosecond overflow.
         let leap = u32::from(t.nanosecond() >= 1_000_000_000);
-        if (0..=9999).contains(&d.year()) {
-            write!(
-                f,
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                d.year(),
-                d.month(),
-                d.day(),
-                t.hour(),
-                t.minute(),
-                t.second() + leap
-            )
+        if let Ok(year) = u32::try_from(d.year())
+            && year <= 9999
+        {
+            // Digits by hand: `write!` with padding is measurably slow here too.
+            let mut b = *b"0000-00-00T00:00:00Z";
+            let mut put = |at: usize, width: usize, mut v: u32| {
+                for i in (at..at + width).rev() {
+                    b[i] = b'0' + (v % 10) as u8;
+                    v /= 10;
+                }
+            };
+            put(0, 4, year);
+            put(5, 2, d.month());
+            put(8, 2, d.day());
+            put(11, 2, t.hour());
+            put(14, 2, t.minute());
+            put(17, 2, t.second() + leap);
+            // Only ASCII digits and separators were written.
+            f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
         } else {
             write!(f, "{}", self.0.format(FORMAT))
         }
