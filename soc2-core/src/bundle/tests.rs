@@ -1616,36 +1616,48 @@ fn rejects_decompression_bomb_by_ratio() {
     );
 }
 
-#[test]
-fn rejects_entries_over_the_size_limits() {
-    let f = Fixture::new();
-    let raw = f.raw();
-    let small = |l: Limits| VerifyOptions {
+fn with_limits(l: Limits) -> VerifyOptions {
+    VerifyOptions {
         limits: l,
         ..VerifyOptions::default()
-    };
-    let entry = small(Limits {
+    }
+}
+
+#[test]
+fn rejects_entry_over_the_size_limit() {
+    let f = Fixture::new();
+    let options = with_limits(Limits {
         max_entry_size: 1000,
         ..Limits::default()
     });
     assert_err!(
-        f.check_raw_with(&raw, &entry),
+        f.check_raw_with(&f.raw(), &options),
         BundleError::Archive(ArchiveError::EntryTooLarge { .. })
     );
-    let total = small(Limits {
+}
+
+#[test]
+fn rejects_total_over_the_size_limit() {
+    let f = Fixture::new();
+    let options = with_limits(Limits {
         max_total_size: 10_000,
         ..Limits::default()
     });
     assert_err!(
-        f.check_raw_with(&raw, &total),
+        f.check_raw_with(&f.raw(), &options),
         BundleError::Archive(ArchiveError::TotalSizeTooLarge { .. })
     );
-    let count = small(Limits {
+}
+
+#[test]
+fn rejects_more_entries_than_the_limit() {
+    let f = Fixture::new();
+    let options = with_limits(Limits {
         max_entries: 5,
         ..Limits::default()
     });
     assert_err!(
-        f.check_raw_with(&raw, &count),
+        f.check_raw_with(&f.raw(), &options),
         BundleError::Archive(ArchiveError::TooManyEntries { .. })
     );
 }

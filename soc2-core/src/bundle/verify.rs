@@ -39,6 +39,11 @@ const REQUIRED: [&str; 8] = [
     VERIFY_MD,
 ];
 
+/// The largest `SHA256SUMS` accepted: it is read before the signature is checked, so
+/// it gets a tighter bound than the other metadata (a million members at 64 bytes of
+/// name each).
+const MAX_SUMS_SIZE: u64 = 128 << 20;
+
 /// The largest `SHA256SUMS.sig` accepted (an Ed25519 SSHSIG is under 1 KiB).
 const MAX_SIGNATURE_SIZE: u64 = 64 << 10;
 
@@ -194,7 +199,7 @@ pub fn verify_with(
 
     // 2. The signature, before anything it covers is believed.
     let signature = read_small(&archive, SUMS_SIG, MAX_SIGNATURE_SIZE)?;
-    let sums_bytes = read_small(&archive, SUMS, options.max_metadata_size)?;
+    let sums_bytes = read_small(&archive, SUMS, options.max_metadata_size.min(MAX_SUMS_SIZE))?;
     let signer = check_signature(&sums_bytes, &signature, trusted, options)?;
 
     // 3. SHA256SUMS against the members.
@@ -354,7 +359,8 @@ pub fn verify_with(
 /// Reads a member that verification holds in memory, refusing one over `limit` bytes.
 fn read_small(archive: &SafeArchive, name: &str, limit: u64) -> Result<Vec<u8>, BundleError> {
     let size = check_size(archive, name, limit)?;
-    let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // Grow as content arrives rather than trust the declared size with memory.
+    let mut out = Vec::with_capacity(usize::try_from(size.min(1 << 20)).unwrap_or(0));
     archive.read_to_sink(name, &mut out)?;
     Ok(out)
 }
