@@ -25,7 +25,7 @@ pub enum BundleError {
     Archive(#[from] ArchiveError),
 
     /// Reading or writing a file other than the bundle failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}", io_message(.path, .source))]
     Io {
         /// The file involved.
         path: PathBuf,
@@ -419,5 +419,15 @@ impl BundleError {
                 | BundleError::InvalidOption { .. }
                 | BundleError::Crypto { .. }
         )
+    }
+}
+
+/// fs_err's messages already name the path; std's do not. Name it once either way.
+fn io_message(path: &std::path::Path, e: &std::io::Error) -> String {
+    let msg = e.to_string();
+    if msg.contains(&*path.to_string_lossy()) {
+        msg
+    } else {
+        format!("{}: {msg}", path.display())
     }
 }

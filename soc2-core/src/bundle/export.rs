@@ -340,14 +340,12 @@ fn disclosed_records(locker: &Locker, options: &ExportOptions) -> Result<BTreeMa
             return Ok(out);
         }
     };
+    // The days of the period in UTC: [start 00:00, the day after the end 00:00).
     let from = Timestamp::start_of(options.period.start());
-    let until = options.period.end().succ_opt().map(Timestamp::start_of);
-    for record in locker.records() {
-        let record = record?;
-        let observed = record.evidence.observed_at;
-        if from <= observed && until.is_none_or(|u| observed < u) {
-            out.insert(record.seq, record);
-        }
+    let end = options.period.end();
+    let until = Timestamp::start_of(end.succ_opt().unwrap_or(end));
+    for record in locker.records_observed_between(from, until)? {
+        out.insert(record.seq, record);
     }
     for &seq in extra.into_iter().flatten() {
         if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(seq) {

@@ -491,6 +491,19 @@ fn corrupt_locker_blob_fails_the_export_and_leaves_nothing() {
 }
 
 #[test]
+fn exports_and_verifies_an_empty_locker() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = Locker::init(dir.path().join("locker"), ORIGIN).unwrap();
+    let signer = Signer::generate("x").unwrap();
+    let out = dir.path().join("empty.zip");
+    export(&locker, &ExportOptions::new(period()), &signer, &out).unwrap();
+    let trusted = AllowedSigners::parse(signer.allowed_signers_line().as_bytes()).unwrap();
+    let v = verify(&out, &trusted).unwrap();
+    assert_eq!((v.checkpoint.size, v.record_count()), (0, 0));
+    assert_eq!(v.root(), crate::ledger::merkle::empty_root());
+}
+
+#[test]
 fn exports_many_attachments_of_every_size() {
     // More blobs than the pipeline has buffers, some larger than a buffer, some empty.
     let dir = tempfile::tempdir().unwrap();
