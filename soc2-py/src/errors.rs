@@ -8,6 +8,7 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use soc2_core::bundle::BundleError;
 use soc2_core::catalog::CatalogError;
 use soc2_core::json::JsonError;
 use soc2_core::ledger::{LedgerError, merkle};
@@ -16,6 +17,7 @@ mod py {
     pyo3::import_exception!(soc2.errors, Soc2Error);
     pyo3::import_exception!(soc2.errors, IntegrityError);
     pyo3::import_exception!(soc2.errors, LockerError);
+    pyo3::import_exception!(soc2.errors, SignatureError);
     pyo3::import_exception!(soc2.errors, ValidationError);
     pyo3::import_exception!(soc2.errors, Soc2IOError);
 }
@@ -78,6 +80,7 @@ pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
         Error::Json(j) => json_error(py, j),
         Error::Catalog(c) => catalog_error(py, c),
         Error::Ledger(l) => ledger_error(py, l),
+        Error::Bundle(b) => bundle_error(py, b),
         Error::Invalid { field, reason } => invalid(py, field, reason.clone()),
         Error::Io { path, source } => raise::<py::Soc2IOError>(py, e.to_string(), |kw| {
             kw.set_item("errno", os_errno(source))?;
@@ -183,6 +186,102 @@ fn ledger_error(py: Python<'_>, e: &LedgerError) -> PyErr {
                 kw.set_item("blob", e.blob().map(|b| b.to_hex()))
             })
         }
+    }
+}
+
+/// The Python exception for a bundle error: `SignatureError` for keys and signatures,
+/// `IntegrityError` (naming the member, records and blob) for a bundle that does not
+/// verify, `ValidationError` for a bad argument, `Soc2IOError` for a failed file operation.
+fn bundle_error(py: Python<'_>, e: &BundleError) -> PyErr {
+    use soc2_core::bundle::archive::ArchiveError;
+    let message = e.to_string();
+    let validation = |path: &str| {
+        let reason = message.clone();
+        raise::<py::ValidationError>(py, message.clone(), |kw| {
+            kw.set_item("path", path)?;
+            kw.set_item("reason", reason)
+        })
+    };
+    let integrity = |member: Option<String>, records: Vec<u64>, blob: Option<String>| {
+        raise::<py::IntegrityError>(py, message.clone(), |kw| {
+            kw.set_item("member", member)?;
+            kw.set_item("records", records)?;
+            kw.set_item("blob", blob)
+        })
+    };
+    let blob_member = |sha: &soc2_core::model::Sha256Digest| format!("blobs/sha256/{sha}");
+    match e {
+        BundleError::Io { path, source }
+        | BundleError::Archive(ArchiveError::Io { path, source }) => {
+            raise::<py::Soc2IOError>(py, message.clone(), |kw| {
+                kw.set_item("errno", os_errno(source))?;
+                kw.set_item("filename", path)
+            })
+        }
+        BundleError::InvalidOption { option, .. } => validation(option),
+        BundleError::InvalidPrincipal { .. } => validation("principal"),
+        BundleError::RecordNotDisclosed { .. } => validation("seq"),
+        BundleError::Proof(p) => ledger_error(py, &LedgerError::Proof(p.clone())),
+        BundleError::KeyFile { .. }
+        | BundleError::KeyEncrypted { .. }
+        | BundleError::WrongPassphrase { .. }
+        | BundleError::UnsupportedKeyType { .. }
+        | BundleError::KeyExists { .. }
+        | BundleError::Crypto { .. }
+        | BundleError::AllowedSigners { .. } => {
+            raise::<py::SignatureError>(py, message.clone(), |_| Ok(()))
+        }
+        BundleError::SignatureMalformed { .. }
+        | BundleError::WrongNamespace { .. }
+        | BundleError::UntrustedKey { .. }
+        | BundleError::IdentityNotAllowed { .. }
+        | BundleError::SignerNotValid { .. }
+        | BundleError::BadSignature { .. } => {
+            raise::<py::SignatureError>(py, message.clone(), |kw| {
+                kw.set_item("member", "SHA256SUMS.sig")
+            })
+        }
+        BundleError::LockerBlobCorrupt { sha256, path, .. } => {
+            integrity(Some(path.display().to_string()), Vec::new(), Some(sha256.to_hex()))
+        }
+        BundleError::MissingMember { member }
+        | BundleError::UnexpectedMember { member }
+        | BundleError::MemberTooLarge { member, .. }
+        | BundleError::MemberNotListed { member }
+        | BundleError::ListedMemberMissing { member }
+        | BundleError::BlobNameMismatch { member, .. }
+        | BundleError::WrongHash { member, .. } => {
+            integrity(Some(member.clone()), Vec::new(), None)
+        }
+        BundleError::SumsMalformed { .. } => integrity(Some("SHA256SUMS".into()), Vec::new(), None),
+        BundleError::CheckpointInvalid(_) => integrity(Some("checkpoint".into()), Vec::new(), None),
+        BundleError::LeavesMalformed { .. }
+        | BundleError::LeafCountMismatch { .. }
+        | BundleError::RootMismatch { .. } => integrity(Some("leaves".into()), Vec::new(), None),
+        BundleError::ManifestInvalid(_)
+        | BundleError::UnsupportedFormat { .. }
+        | BundleError::ManifestMismatch { .. } => {
+            integrity(Some("manifest.json".into()), Vec::new(), None)
+        }
+        BundleError::RecordInvalid { .. } => {
+            integrity(Some("records.jsonl".into()), Vec::new(), None)
+        }
+        BundleError::RecordNotCanonical { seq, .. }
+        | BundleError::RecordOutOfPlace { seq, .. }
+        | BundleError::RecordLeafMismatch { seq, .. }
+        | BundleError::ChainMismatch { seq, .. } => {
+            integrity(Some("records.jsonl".into()), vec![*seq], None)
+        }
+        BundleError::BlobMissing { seq, sha256 }
+        | BundleError::BlobSizeMismatch { seq, sha256, .. } => {
+            integrity(Some(blob_member(sha256)), vec![*seq], Some(sha256.to_hex()))
+        }
+        BundleError::UnreferencedBlob { sha256 } => {
+            integrity(Some(blob_member(sha256)), Vec::new(), Some(sha256.to_hex()))
+        }
+        BundleError::InclusionProof { seq, .. } => integrity(None, vec![*seq], None),
+        // A hostile or malformed archive, and anything new: the bundle is rejected.
+        _ => integrity(None, Vec::new(), None),
     }
 }
 

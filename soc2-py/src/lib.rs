@@ -6,6 +6,7 @@
 //! from their JSON form. Heavy work runs with the interpreter detached (`py.detach`), so
 //! other Python threads keep running.
 
+mod bundle;
 mod depy;
 mod errors;
 mod evaluate;
@@ -46,6 +47,14 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(locker::verify_inclusion, m)?)?;
     m.add_function(wrap_pyfunction!(locker::verify_consistency, m)?)?;
     m.add_function(wrap_pyfunction!(locker::media_type, m)?)?;
+    m.add_class::<bundle::Signer>()?;
+    m.add_class::<bundle::TrustedSigners>()?;
+    m.add_class::<bundle::VerifiedBundle>()?;
+    m.add_function(wrap_pyfunction!(bundle::keygen, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::export_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::verify_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::inclusion_proof_from_locker, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::verify_inclusion_proof, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -160,6 +160,19 @@ impl From<ledger::TornTail> for TornTail {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Checkpoint(ledger::Checkpoint);
 
+impl Checkpoint {
+    /// The soc2-core checkpoint.
+    pub(crate) fn inner(&self) -> &ledger::Checkpoint {
+        &self.0
+    }
+}
+
+impl From<ledger::Checkpoint> for Checkpoint {
+    fn from(c: ledger::Checkpoint) -> Self {
+        Checkpoint(c)
+    }
+}
+
 #[pymethods]
 impl Checkpoint {
     /// A checkpoint from its parts; `root` is the tree root as 64 hex digits.

@@ -56,6 +56,7 @@ macro_rules! with_model_type {
             "AuditPeriod" => model::AuditPeriod,
             "Quarter" => model::Quarter,
             "Record" => model::Record,
+            "InclusionProof" => soc2_core::bundle::InclusionProof,
             "Thresholds" => soc2_core::catalog::Thresholds,
             "Scope" => soc2_core::catalog::Scope,
             "CatalogControl" => soc2_core::catalog::CatalogControl,

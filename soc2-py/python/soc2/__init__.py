@@ -16,7 +16,7 @@ Every public name is importable from ``soc2`` directly.
 
 from __future__ import annotations
 
-from . import catalog, demo, errors, locker, models, report
+from . import bundle, catalog, demo, errors, locker, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -129,6 +129,17 @@ from .locker import (
     verify_consistency,
     verify_inclusion,
 )
+from .bundle import (
+    ExportSummary,
+    InclusionProof,
+    Signer,
+    TrustedSigners,
+    VerifiedBundle,
+    export_bundle,
+    keygen,
+    load_signer,
+    verify_bundle,
+)
 from ._evaluate import (
     EvidenceSource,
     evaluate,
@@ -177,10 +188,12 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "EvidenceSource",
+    "ExportSummary",
     "FindingStatus",
     "FsckReport",
     "GridCell",
     "IncidentResponsePlan",
+    "InclusionProof",
     "IntegrityError",
     "ItemKind",
     "Locker",
@@ -218,6 +231,7 @@ __all__ = [
     "SecurityReport",
     "Severity",
     "SignatureError",
+    "Signer",
     "Soc2Error",
     "Soc2IOError",
     "StrPath",
@@ -230,24 +244,31 @@ __all__ = [
     "TrainingCompletion",
     "TrainingStatus",
     "TriggerEvent",
+    "TrustedSigners",
     "UserList",
     "ValidationError",
     "VendorAssessment",
     "VendorCriticality",
+    "VerifiedBundle",
     "WithinDaysOf",
     "__version__",
+    "bundle",
     "catalog",
     "demo",
     "errors",
     "evaluate",
+    "export_bundle",
     "fsck",
+    "keygen",
     "leaf_hash",
+    "load_signer",
     "locker",
     "media_type_for",
     "merkle_root",
     "models",
     "report",
     "sample_company",
+    "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
 ]

@@ -16,10 +16,16 @@ __all__ = [
     "display",
     "FsckReport",
     "Locker",
+    "Signer",
     "TornTail",
+    "TrustedSigners",
+    "VerifiedBundle",
     "evaluate",
     "evaluate_locker",
     "evidence_kinds",
+    "export_bundle",
+    "inclusion_proof_from_locker",
+    "keygen",
     "fsck",
     "leaf_hash",
     "media_type",
@@ -32,8 +38,10 @@ __all__ = [
     "sample_company",
     "sha256_hex",
     "to_json",
+    "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
+    "verify_inclusion_proof",
 ]
 
 __version__: str
@@ -302,3 +310,94 @@ def verify_consistency(
 
 def media_type(path: str) -> str:
     """The media type soc2 records for a file attachment with this name."""
+
+@final
+class Signer:
+    """An Ed25519 key that signs bundles, with the principal (identity) it signs as. The
+    private key never leaves it."""
+
+    @staticmethod
+    def load(
+        path: str, passphrase: Optional[bytes] = None, principal: Optional[str] = None
+    ) -> Signer:
+        """Reads an OpenSSH Ed25519 private key file (decrypting it with ``passphrase``);
+        it signs as ``principal`` when given, else as the key's comment (when a valid
+        principal) or ``soc2-signer``."""
+    @staticmethod
+    def generate(comment: str = "soc2-signer") -> Signer:
+        """A new key in memory (not written anywhere)."""
+    @property
+    def principal(self) -> str:
+        """The principal bundles are signed as."""
+    @property
+    def public_key(self) -> str:
+        """The public key, one OpenSSH line."""
+    @property
+    def fingerprint(self) -> str:
+        """The key's fingerprint, ``SHA256:...``."""
+    def allowed_signers_line(self) -> str:
+        """The ``allowed_signers`` line an auditor adds to trust this key."""
+    def sign(self, message: bytes) -> str:
+        """Signs ``message`` for the bundle namespace; returns the armored SSH signature."""
+
+@final
+class TrustedSigners:
+    """The keys an auditor trusts, in OpenSSH ``allowed_signers`` format."""
+
+    @staticmethod
+    def from_file(path: str) -> TrustedSigners:
+        """Reads an ``allowed_signers`` file."""
+    @staticmethod
+    def parse(text: bytes) -> TrustedSigners:
+        """Parses ``allowed_signers`` text."""
+    def __len__(self) -> int: ...
+
+@final
+class VerifiedBundle:
+    """A verified bundle (soc2-core's ``VerifiedBundle``); use ``soc2.verify_bundle``."""
+
+    @property
+    def origin(self) -> str: ...
+    def period_json(self) -> str: ...
+    @property
+    def principal(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def allowed_signers_line(self) -> int: ...
+    @property
+    def generator(self) -> Tuple[str, str]: ...
+    @property
+    def checkpoint(self) -> Checkpoint: ...
+    @property
+    def records(self) -> List[Tuple[int, str]]: ...
+    def blobs_json(self) -> str: ...
+    def report_json(self) -> str: ...
+    def record_count(self) -> int: ...
+    @property
+    def root(self) -> str: ...
+    def leaves(self) -> List[str]: ...
+    def inclusion_proof(self, seq: int) -> str: ...
+
+def keygen(path: str, comment: str = "soc2-signer", passphrase: Optional[bytes] = None) -> Signer:
+    """Writes a new Ed25519 key to ``path`` and ``path.pub``."""
+
+def export_bundle(
+    locker: Locker,
+    period: Any,
+    signer: Signer,
+    out: str,
+    disclose: str,
+    records: List[int],
+    report_files: List[Tuple[str, bytes]],
+) -> Tuple[str, Checkpoint, str, str, str, int, int, int]:
+    """Exports the signed bundle of a period from a locker."""
+
+def verify_bundle(path: str, trusted: TrustedSigners, identity: Optional[str] = None) -> VerifiedBundle:
+    """Verifies a bundle against the trusted signers."""
+
+def inclusion_proof_from_locker(locker: Locker, seq: int) -> str:
+    """The inclusion proof (JSON) of a record in the locker's current checkpoint."""
+
+def verify_inclusion_proof(proof_json: str, record_line: bytes, trusted: Checkpoint) -> None:
+    """Checks an inclusion proof against a record line and a trusted checkpoint."""

@@ -107,7 +107,16 @@ class IntegrityError(Soc2Error):
 
 
 class SignatureError(Soc2Error):
-    """A signature is missing, malformed or does not verify, or a key cannot be used."""
+    """A signature is missing, malformed or does not verify, or a key cannot be used.
+
+    ``member`` is ``SHA256SUMS.sig`` when a bundle's signature was refused.
+    """
+
+    member: Optional[str]
+
+    def __init__(self, message: str, *, member: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.member = member
 
 
 class LockerError(Soc2Error):

@@ -1,0 +1,248 @@
+"""Signed evidence bundles: what the auditor receives (``soc2_core::bundle``).
+
+One zip per audit period proves which evidence existed, that it has not changed since it
+was recorded, and who vouches for it: the disclosed records, every leaf hash of the
+locker, its checkpoint, the attachments, ``VERIFY.md`` (how to check it all with stock
+tools), ``SHA256SUMS`` and its OpenSSH signature::
+
+    signer = soc2.keygen("bundle-key", comment="compliance@example.com")
+    summary = soc2.export_bundle(locker, "acme-2026.zip", period=period, signer=signer)
+    # The auditor, with the key obtained out of band:
+    verified = soc2.verify_bundle("acme-2026.zip", trusted="trusted_signers")
+
+Export and verification run in soc2-core without holding the interpreter, so two
+exports can run in two threads at once. A bundle that does not verify raises
+:class:`~soc2.IntegrityError` (naming the member and records) or
+:class:`~soc2.SignatureError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import field
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple, Union
+
+from . import _soc2
+from ._model import Model, model
+from ._soc2 import Signer, TrustedSigners
+from .catalog import StrPath
+from .errors import ValidationError
+from .locker import Checkpoint, Locker
+from .models import AuditPeriod
+
+__all__ = [
+    "ExportSummary",
+    "InclusionProof",
+    "Signer",
+    "TrustedSigners",
+    "VerifiedBundle",
+    "export_bundle",
+    "keygen",
+    "load_signer",
+    "verify_bundle",
+]
+
+
+def _secret(passphrase: Union[str, bytes, None]) -> Optional[bytes]:
+    return passphrase.encode() if isinstance(passphrase, str) else passphrase
+
+
+def keygen(
+    path: StrPath,
+    comment: str = "soc2-signer",
+    passphrase: Union[str, bytes, None] = None,
+) -> Signer:
+    """Makes an Ed25519 signing key: writes ``path`` (the private key, OpenSSH format, mode
+    0600, encrypted with ``passphrase`` when given) and ``path.pub``, like ``ssh-keygen -t
+    ed25519``, and returns it. ``comment`` is also the principal bundles are signed as
+    when it is a valid one. Refuses to overwrite either file
+    (:class:`~soc2.SignatureError`)."""
+    return _soc2.keygen(os.fspath(path), comment, _secret(passphrase))
+
+
+def load_signer(
+    path: StrPath, passphrase: Union[str, bytes, None] = None, principal: Optional[str] = None
+) -> Signer:
+    """Reads an OpenSSH Ed25519 private key (see :meth:`Signer.load`)."""
+    return Signer.load(os.fspath(path), _secret(passphrase), principal)
+
+
+class ExportSummary(NamedTuple):
+    """What :func:`export_bundle` wrote."""
+
+    #: The bundle file.
+    path: str
+    #: The checkpoint the bundle carries (the whole locker at export time).
+    checkpoint: Checkpoint
+    #: The period exported.
+    period: AuditPeriod
+    #: The principal it was signed as.
+    principal: str
+    #: The signing key's fingerprint.
+    fingerprint: str
+    #: The number of records disclosed.
+    records: int
+    #: The number of attachments included.
+    blobs: int
+    #: Their total size in bytes.
+    blob_bytes: int
+
+
+def export_bundle(
+    locker: Locker,
+    out: StrPath,
+    *,
+    period: AuditPeriod,
+    signer: Signer,
+    include: Union[List[int], Tuple[int, ...]] = (),
+    exactly: Optional[List[int]] = None,
+    report_files: Optional[Mapping[str, Union[str, bytes]]] = None,
+) -> ExportSummary:
+    """Exports the signed bundle of ``period`` from ``locker`` to ``out``.
+
+    Discloses the records observed in the period, plus the earlier records ``include``
+    names (those the period relies on, e.g. a policy approved before it), or ``exactly``
+    the records listed. ``report_files`` are placed under ``report/`` (a name such as
+    ``readiness.html`` and its content). Deterministic (the same locker, options and key
+    give the same file) and atomic (on error nothing is left behind). Runs without holding
+    the interpreter.
+    """
+    if not isinstance(period, AuditPeriod):
+        raise ValidationError(
+            f"period: expected AuditPeriod, got {type(period).__name__}",
+            path="period",
+            reason="expected AuditPeriod",
+        )
+    if exactly is not None and include:
+        raise ValidationError(
+            "give either include= or exactly=, not both", path="include", reason="both given"
+        )
+    files = [
+        (name, content.encode() if isinstance(content, str) else bytes(content))
+        for name, content in (report_files or {}).items()
+    ]
+    mode, seqs = ("exactly", list(exactly)) if exactly is not None else ("observed", list(include))
+    (path, checkpoint, period_json, principal, fingerprint, records, blobs, blob_bytes) = (
+        _soc2.export_bundle(locker._native, period, signer, os.fspath(out), mode, seqs, files)
+    )
+    return ExportSummary(
+        path=str(path),
+        checkpoint=checkpoint,
+        period=AuditPeriod._load(json.loads(period_json)),
+        principal=principal,
+        fingerprint=fingerprint,
+        records=records,
+        blobs=blobs,
+        blob_bytes=blob_bytes,
+    )
+
+
+@model
+class InclusionProof(Model):
+    """Proof that one record is leaf ``seq`` of the locker's Merkle tree whose checkpoint is
+    (``origin``, ``tree_size``, ``root``); hand it with the record's line to anyone who
+    holds that checkpoint (e.g. from a verified bundle)."""
+
+    #: The locker's origin name.
+    origin: str
+    #: The checkpoint's tree size.
+    tree_size: int
+    #: The checkpoint's root, hex.
+    root: str
+    #: The record's sequence number, which is its leaf index.
+    seq: int
+    #: The record's leaf hash, SHA-256(0x00 ‖ line), hex.
+    leaf_hash: str
+    #: The audit path, from the leaf's sibling up to the root's child, hex.
+    path: List[str] = field(default_factory=list)
+
+    @classmethod
+    def from_locker(cls, locker: Locker, seq: int) -> InclusionProof:
+        """Proves that record ``seq`` is in the locker's current checkpoint."""
+        return cls._load(json.loads(_soc2.inclusion_proof_from_locker(locker._native, seq)))
+
+    def checkpoint(self) -> Checkpoint:
+        """The checkpoint the proof is for."""
+        return Checkpoint(self.origin, self.tree_size, self.root)
+
+    def verify(self, record_line: Union[bytes, str], trusted: Checkpoint) -> None:
+        """Checks that ``record_line`` (the record's line, without its newline) is the
+        record this proof is for, and that it is in ``trusted``, a checkpoint the caller
+        trusts. Raises :class:`~soc2.IntegrityError` naming the record if not."""
+        line = record_line.encode() if isinstance(record_line, str) else record_line
+        _soc2.verify_inclusion_proof(self.to_json(), line, trusted)
+
+
+class VerifiedBundle:
+    """A bundle whose signature, member hashes, records, leaves and checkpoint verified."""
+
+    __slots__ = ("_native", "origin", "period", "principal", "fingerprint",
+                 "allowed_signers_line", "generator", "checkpoint", "records", "blobs",
+                 "report", "root")  # fmt: skip
+
+    def __init__(self, native: _soc2.VerifiedBundle) -> None:
+        """Wraps a native result; use :func:`verify_bundle`."""
+        self._native = native
+        #: The locker's origin name.
+        self.origin: str = native.origin
+        #: The audit period.
+        self.period: AuditPeriod = AuditPeriod._load(json.loads(native.period_json()))
+        #: The principal the bundle was signed as.
+        self.principal: str = native.principal
+        #: The signing key's fingerprint.
+        self.fingerprint: str = native.fingerprint
+        #: The line of the trusted allowed_signers file that matched (1-based).
+        self.allowed_signers_line: int = native.allowed_signers_line
+        #: The tool that wrote the bundle: (name, version).
+        self.generator: Tuple[str, str] = native.generator
+        #: The signed checkpoint (the whole locker at export time).
+        self.checkpoint: Checkpoint = native.checkpoint
+        #: The disclosed records: (seq, leaf hash), in order.
+        self.records: List[Tuple[int, str]] = native.records
+        #: The disclosed attachments (``sha256``, ``size``, ...).
+        self.blobs: List[Dict[str, Any]] = json.loads(native.blobs_json())
+        #: The report files (``name``, ``sha256``, ``size``).
+        self.report: List[Dict[str, Any]] = json.loads(native.report_json())
+        #: The checkpoint's Merkle root, hex.
+        self.root: str = native.root
+
+    def record_count(self) -> int:
+        """The number of disclosed records."""
+        return self._native.record_count()
+
+    def leaves(self) -> List[str]:
+        """Every leaf hash of the locker up to the checkpoint, hex."""
+        return self._native.leaves()
+
+    def inclusion_proof(self, seq: int) -> InclusionProof:
+        """The inclusion proof of disclosed record ``seq`` in the signed checkpoint."""
+        return InclusionProof._load(json.loads(self._native.inclusion_proof(seq)))
+
+    def __repr__(self) -> str:
+        return (
+            f"<VerifiedBundle {self.origin} {self.period}: {self.record_count()} records, "
+            f"signed by {self.principal}>"
+        )
+
+
+def verify_bundle(
+    path: StrPath,
+    trusted: Union[StrPath, TrustedSigners],
+    *,
+    identity: Optional[str] = None,
+) -> VerifiedBundle:
+    """Verifies the bundle at ``path`` against the signers the auditor trusts: an OpenSSH
+    ``allowed_signers`` file (obtained out of band: the copy inside the bundle proves
+    nothing) or a :class:`TrustedSigners`. With ``identity``, the signer must be trusted
+    as that principal. Every hostile archive construct, changed member, record, leaf or
+    signature is refused. Runs without holding the interpreter.
+
+    Raises :class:`~soc2.SignatureError` for a signature or key that is not trusted, and
+    :class:`~soc2.IntegrityError` naming the member and records for anything else that
+    does not verify.
+    """
+    signers = trusted if isinstance(trusted, TrustedSigners) else TrustedSigners.from_file(
+        os.fspath(trusted)
+    )
+    return VerifiedBundle(_soc2.verify_bundle(os.fspath(path), signers, identity))

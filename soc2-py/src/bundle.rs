@@ -1,0 +1,300 @@
+//! Signed evidence bundles: keys, export, verification and inclusion proofs, for
+//! `soc2/bundle.py`. Export and verification run with the interpreter detached.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
+use soc2_core::json::{from_json_str, to_canonical_string};
+use soc2_core::model::{AuditPeriod, Sha256Digest};
+
+use crate::depy::from_py;
+use crate::errors::{IntoPy, core_error};
+use crate::locker::{Checkpoint, Locker};
+
+fn bundle_err(py: Python<'_>, e: bundle::BundleError) -> PyErr {
+    core_error(py, &soc2_core::Error::from(e))
+}
+
+/// An Ed25519 key that signs bundles, with the principal (identity) it signs as.
+#[pyclass(module = "soc2", frozen)]
+pub(crate) struct Signer(bundle::Signer);
+
+#[pymethods]
+impl Signer {
+    /// Reads an OpenSSH Ed25519 private key file (decrypting it with `passphrase`); it
+    /// signs as `principal` when given (Rust: `Signer::load(..)?.with_principal(..)`).
+    #[staticmethod]
+    #[pyo3(signature = (path, passphrase = None, principal = None))]
+    fn load(
+        py: Python<'_>,
+        path: PathBuf,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+    ) -> PyResult<Self> {
+        py.detach(|| {
+            let signer = bundle::Signer::load(&path, passphrase.as_deref())?;
+            match principal {
+                Some(p) => signer.with_principal(p),
+                None => Ok(signer),
+            }
+        })
+        .map(Signer)
+        .map_err(|e| bundle_err(py, e))
+    }
+
+    /// A new key in memory (not written anywhere); `comment` becomes the principal when it
+    /// is a valid one.
+    #[staticmethod]
+    #[pyo3(signature = (comment = "soc2-signer"))]
+    fn generate(py: Python<'_>, comment: &str) -> PyResult<Self> {
+        bundle::Signer::generate(comment).map(Signer).map_err(|e| bundle_err(py, e))
+    }
+
+    /// The principal bundles are signed as.
+    #[getter]
+    fn principal(&self) -> &str {
+        self.0.principal()
+    }
+
+    /// The public key, one OpenSSH line (`ssh-ed25519 AAAA... comment`).
+    #[getter]
+    fn public_key(&self) -> String {
+        self.0.public_key_openssh()
+    }
+
+    /// The key's fingerprint, `SHA256:...` as `ssh-keygen -l` prints it.
+    #[getter]
+    fn fingerprint(&self) -> String {
+        self.0.fingerprint()
+    }
+
+    /// The `allowed_signers` line an auditor adds to trust this key for its principal.
+    fn allowed_signers_line(&self) -> String {
+        self.0.allowed_signers_line()
+    }
+
+    /// Signs `message` for the bundle namespace; returns the armored SSH signature.
+    fn sign(&self, py: Python<'_>, message: &[u8]) -> PyResult<String> {
+        py.detach(|| self.0.sign(message)).map_err(|e| bundle_err(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Signer(principal={:?}, fingerprint={:?})",
+            self.0.principal(),
+            self.0.fingerprint()
+        )
+    }
+}
+
+/// Writes a new Ed25519 key to `path` (private, mode 0600, encrypted with `passphrase`
+/// when given) and `path.pub`; refuses to overwrite either.
+#[pyfunction]
+#[pyo3(signature = (path, comment = "soc2-signer", passphrase = None))]
+pub(crate) fn keygen(
+    py: Python<'_>,
+    path: PathBuf,
+    comment: &str,
+    passphrase: Option<Vec<u8>>,
+) -> PyResult<Signer> {
+    py.detach(|| bundle::generate_key_files(&path, comment, passphrase.as_deref()))
+        .map(Signer)
+        .map_err(|e| bundle_err(py, e))
+}
+
+/// The keys an auditor trusts, in OpenSSH `allowed_signers` format.
+#[pyclass(module = "soc2", frozen)]
+pub(crate) struct TrustedSigners(AllowedSigners);
+
+#[pymethods]
+impl TrustedSigners {
+    /// Reads an `allowed_signers` file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        AllowedSigners::from_file(&path).map(TrustedSigners).map_err(|e| bundle_err(py, e))
+    }
+
+    /// Parses `allowed_signers` text.
+    #[staticmethod]
+    fn parse(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
+        AllowedSigners::parse(text).map(TrustedSigners).map_err(|e| {
+            bundle_err(py, bundle::BundleError::AllowedSigners { file: "<text>".into(), source: e })
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.entries().len()
+    }
+}
+
+/// What an export wrote: `(path, checkpoint, period JSON, principal, fingerprint, records,
+/// blobs, blob bytes)`.
+type Summary = (PathBuf, Checkpoint, String, String, String, u64, u64, u64);
+
+/// Exports the signed bundle of a period (an `AuditPeriod` object) from a locker to `out`.
+/// `disclose` is `"observed"` (the records observed in the period, plus `records`) or
+/// `"exactly"` (exactly `records`); `report_files` are placed under `report/`.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn export_bundle(
+    py: Python<'_>,
+    locker: &Locker,
+    period: &Bound<'_, PyAny>,
+    signer: &Signer,
+    out: PathBuf,
+    disclose: &str,
+    records: Vec<u64>,
+    report_files: Vec<(String, Vec<u8>)>,
+) -> PyResult<Summary> {
+    let period: AuditPeriod = from_py(period).py_err(py)?;
+    let seqs: BTreeSet<u64> = records.into_iter().collect();
+    let disclose = match disclose {
+        "exactly" => DisclosureSet::Exactly(seqs),
+        _ if seqs.is_empty() => DisclosureSet::ObservedInPeriod,
+        _ => DisclosureSet::ObservedInPeriodAnd(seqs),
+    };
+    let options = ExportOptions { period, disclose, report_files };
+    let s = py.detach(|| bundle::export(&locker.lock(), &options, &signer.0, &out)).py_err(py)?;
+    Ok((
+        s.path,
+        Checkpoint::from(s.checkpoint),
+        to_canonical_string(&s.period).py_err(py)?,
+        s.principal,
+        s.fingerprint,
+        s.records,
+        s.blobs,
+        s.blob_bytes,
+    ))
+}
+
+/// A bundle whose signature, hashes, records, leaves and checkpoint all verified.
+#[pyclass(module = "soc2", frozen)]
+pub(crate) struct VerifiedBundle(bundle::VerifiedBundle);
+
+#[pymethods]
+impl VerifiedBundle {
+    /// The locker's origin name.
+    #[getter]
+    fn origin(&self) -> &str {
+        &self.0.origin
+    }
+
+    /// The audit period, as JSON.
+    fn period_json(&self, py: Python<'_>) -> PyResult<String> {
+        to_canonical_string(&self.0.period).py_err(py)
+    }
+
+    /// The principal the bundle was signed as.
+    #[getter]
+    fn principal(&self) -> &str {
+        &self.0.principal
+    }
+
+    /// The signing key's fingerprint.
+    #[getter]
+    fn fingerprint(&self) -> &str {
+        &self.0.fingerprint
+    }
+
+    /// The line of the trusted `allowed_signers` that matched the key (1-based).
+    #[getter]
+    fn allowed_signers_line(&self) -> usize {
+        self.0.allowed_signers_line
+    }
+
+    /// The tool that wrote the bundle: `(name, version)`.
+    #[getter]
+    fn generator(&self) -> (String, String) {
+        (self.0.generator.name.clone(), self.0.generator.version.clone())
+    }
+
+    /// The signed checkpoint (the whole locker at export time).
+    #[getter]
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint::from(self.0.checkpoint.clone())
+    }
+
+    /// The disclosed records: `(seq, leaf hash)`, in order.
+    #[getter]
+    fn records(&self) -> Vec<(u64, String)> {
+        self.0.records.iter().map(|r| (r.seq, r.leaf_hash.to_hex())).collect()
+    }
+
+    /// The disclosed attachments, as JSON objects (`sha256`, `size`, ...).
+    fn blobs_json(&self, py: Python<'_>) -> PyResult<String> {
+        to_canonical_string(&self.0.blobs).py_err(py)
+    }
+
+    /// The report files, as JSON objects (`name`, `sha256`, `size`).
+    fn report_json(&self, py: Python<'_>) -> PyResult<String> {
+        to_canonical_string(&self.0.report).py_err(py)
+    }
+
+    /// The number of disclosed records.
+    fn record_count(&self) -> u64 {
+        self.0.record_count()
+    }
+
+    /// The checkpoint's Merkle root, as hex.
+    #[getter]
+    fn root(&self) -> String {
+        Sha256Digest(self.0.root()).to_hex()
+    }
+
+    /// Every leaf hash of the locker up to the checkpoint, as hex.
+    fn leaves(&self) -> Vec<String> {
+        self.0.leaves().iter().map(|l| Sha256Digest(*l).to_hex()).collect()
+    }
+
+    /// The inclusion proof of disclosed record `seq` in the signed checkpoint, as JSON.
+    fn inclusion_proof(&self, py: Python<'_>, seq: u64) -> PyResult<String> {
+        let proof = self.0.inclusion_proof(seq).map_err(|e| bundle_err(py, e))?;
+        serde_json::to_string(&proof)
+            .map_err(|e| crate::errors::invalid(py, "proof", e.to_string()))
+    }
+}
+
+/// Verifies the bundle at `path` against the trusted signers (and `identity`, the
+/// principal the signer must be trusted as, when given).
+#[pyfunction]
+#[pyo3(signature = (path, trusted, identity = None))]
+pub(crate) fn verify_bundle(
+    py: Python<'_>,
+    path: PathBuf,
+    trusted: &TrustedSigners,
+    identity: Option<String>,
+) -> PyResult<VerifiedBundle> {
+    let mut options = VerifyOptions::default();
+    options.identity = identity;
+    py.detach(|| bundle::verify_with(&path, &trusted.0, &options))
+        .map(VerifiedBundle)
+        .map_err(|e| bundle_err(py, e))
+}
+
+/// The inclusion proof (JSON) of record `seq` in the locker's current checkpoint.
+#[pyfunction]
+pub(crate) fn inclusion_proof_from_locker(
+    py: Python<'_>,
+    locker: &Locker,
+    seq: u64,
+) -> PyResult<String> {
+    let proof =
+        py.detach(|| bundle::InclusionProof::from_locker(&locker.lock(), seq)).py_err(py)?;
+    serde_json::to_string(&proof).map_err(|e| crate::errors::invalid(py, "proof", e.to_string()))
+}
+
+/// Checks an inclusion proof (JSON): `record_line` is the record's line (from the locker
+/// or a bundle's `records.jsonl`, without its newline) and `trusted` a checkpoint the
+/// caller trusts.
+#[pyfunction]
+pub(crate) fn verify_inclusion_proof(
+    py: Python<'_>,
+    proof_json: &str,
+    record_line: &[u8],
+    trusted: &Checkpoint,
+) -> PyResult<()> {
+    let proof: bundle::InclusionProof = from_json_str(proof_json).py_err(py)?;
+    proof.verify(record_line, trusted.inner()).map_err(|e| bundle_err(py, e))
+}
