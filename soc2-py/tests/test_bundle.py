@@ -1,0 +1,355 @@
+"""Signed evidence bundles from Python: export, verify, keys and inclusion proofs, tampered
+bundles named by member and record; a bundle exported from Python verifies with the
+command line and with the stock-tool commands of its VERIFY.md, and one exported by the
+command line verifies from Python; two exports run in two threads at once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any, List, Tuple
+
+import pytest
+
+import soc2
+
+PERIOD = soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
+STOCK_TOOLS = ["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "cut"]
+
+
+def have_stock_tools() -> bool:
+    missing = [t for t in STOCK_TOOLS if shutil.which(t) is None]
+    if missing and os.environ.get("SOC2_REQUIRE_STOCK_TOOLS"):
+        raise AssertionError(f"stock tools missing: {missing}")
+    return not missing
+
+
+@pytest.fixture()
+def setup(tmp_path: Path) -> Tuple[soc2.Locker, soc2.Signer, Path]:
+    """A locker with the sample company's year and an attachment, a key, and a trusted
+    allowed_signers file for it."""
+    locker = soc2.Locker.init(tmp_path / "locker", "example.com/soc2/acme")
+    locker.add_batch(soc2.sample_company(2026))
+    users = tmp_path / "okta-users.csv"
+    users.write_text("login,status\nbob@acme.example,active\n")
+    review = soc2.sample_company(2026)[-1]
+    locker.add(review, attachments=[users])
+    signer = soc2.keygen(tmp_path / "key", comment="auditor-contact@example.com")
+    trusted = tmp_path / "trusted_signers"
+    trusted.write_text(signer.allowed_signers_line())
+    return locker, signer, trusted
+
+
+def export(locker: soc2.Locker, signer: soc2.Signer, out: Path, **kw: Any) -> soc2.ExportSummary:
+    return soc2.export_bundle(locker, out, period=PERIOD, signer=signer, **kw)
+
+
+def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
+    locker, signer, trusted = setup
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+    out = tmp_path / "acme-2026.zip"
+    summary = export(locker, signer, out, report_files={"readiness.html": report.to_html()})
+    assert summary.path == str(out) and summary.period == PERIOD
+    assert summary.checkpoint == locker.checkpoint()
+    assert summary.principal == "auditor-contact@example.com" == signer.principal
+    assert summary.fingerprint == signer.fingerprint and summary.blobs == 1
+
+    verified = soc2.verify_bundle(out, trusted)
+    assert verified.origin == "example.com/soc2/acme" and verified.period == PERIOD
+    assert verified.checkpoint == locker.checkpoint() and verified.root == locker.root
+    assert verified.record_count() == summary.records == len(verified.records)
+    assert verified.leaves() == locker.leaf_hashes()
+    assert verified.principal == signer.principal and verified.allowed_signers_line == 1
+    assert [r["name"] for r in verified.report] == ["report/readiness.html"]
+    assert verified.blobs[0]["size"] == len("login,status\nbob@acme.example,active\n")
+    seqs = [seq for seq, _ in verified.records]
+    assert all(locker.record(s).evidence.observed_at.year == 2026 for s in seqs)
+    assert soc2.verify_bundle(out, soc2.TrustedSigners.parse(trusted.read_bytes())).root == verified.root
+    assert soc2.verify_bundle(out, trusted, identity="auditor-contact@example.com")
+    with pytest.raises(soc2.SignatureError, match="not trusted for identity"):
+        soc2.verify_bundle(out, trusted, identity="someone-else@example.com")
+
+    # Deterministic: the same locker, options and key give the same bytes.
+    again = tmp_path / "again.zip"
+    export(locker, signer, again, report_files={"readiness.html": report.to_html()})
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_disclosure(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
+    locker, signer, trusted = setup
+    default = export(locker, signer, tmp_path / "a.zip")
+    early = next(r.seq for r in locker.records() if r.evidence.observed_at.year < 2026)
+    more = export(locker, signer, tmp_path / "b.zip", include=[early])
+    assert more.records == default.records + 1
+    exactly = export(locker, signer, tmp_path / "c.zip", exactly=[early, 3])
+    assert exactly.records == 2
+    assert [s for s, _ in soc2.verify_bundle(tmp_path / "c.zip", trusted).records] == sorted([early, 3])
+    with pytest.raises(soc2.ValidationError, match="either include= or exactly="):
+        export(locker, signer, tmp_path / "d.zip", include=[1], exactly=[2])
+    with pytest.raises(soc2.ValidationError, match="expected AuditPeriod"):
+        soc2.export_bundle(locker, tmp_path / "e.zip", period="2026", signer=signer)  # type: ignore[arg-type]
+    with pytest.raises(soc2.ValidationError):
+        export(locker, signer, tmp_path / "f.zip", report_files={"../escape": "x"})
+    assert not (tmp_path / "f.zip").exists()
+
+
+def test_inclusion_proofs(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
+    locker, signer, trusted = setup
+    export(locker, signer, tmp_path / "b.zip")
+    verified = soc2.verify_bundle(tmp_path / "b.zip", trusted)
+    seq = verified.records[5][0]
+    proof = verified.inclusion_proof(seq)
+    line = locker.record(seq).to_json()
+    proof.verify(line, verified.checkpoint)
+    proof.verify(line.encode(), proof.checkpoint())
+    assert soc2.InclusionProof.from_json(proof.to_json()) == proof
+    assert soc2.InclusionProof.from_locker(locker, seq) == proof
+    with pytest.raises(soc2.IntegrityError, match=f"record {seq}") as info:
+        proof.verify(locker.record(seq + 1).to_json(), verified.checkpoint)
+    assert info.value.records == [seq]
+    with pytest.raises(soc2.IntegrityError, match="not the trusted"):
+        proof.verify(line, soc2.Checkpoint("example.com/other", 1, verified.root))
+    undisclosed = next(s for s in range(len(locker)) if s not in {r for r, _ in verified.records})
+    with pytest.raises(soc2.ValidationError, match="not disclosed"):
+        verified.inclusion_proof(undisclosed)
+
+
+def rewrite_member(src: Path, dst: Path, name: str, change: Any) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, change(data) if item.filename == name else data)
+
+
+def test_tampered_bundles_name_the_member_and_record(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, trusted = setup
+    good = tmp_path / "good.zip"
+    export(locker, signer, good)
+    bad = tmp_path / "bad.zip"
+
+    rewrite_member(good, bad, "leaves", lambda d: d.replace(b"0", b"1", 1))
+    with pytest.raises(soc2.IntegrityError) as info:
+        soc2.verify_bundle(bad, trusted)
+    assert info.value.member == "leaves"
+
+    rewrite_member(good, bad, "manifest.json", lambda d: d + b" ")
+    with pytest.raises(soc2.IntegrityError) as info:
+        soc2.verify_bundle(bad, trusted)
+    assert info.value.member == "manifest.json"
+
+    rewrite_member(good, bad, "SHA256SUMS.sig", lambda d: d.replace(b"A", b"B", 3))
+    with pytest.raises(soc2.SignatureError) as sig:
+        soc2.verify_bundle(bad, trusted)
+    assert sig.value.member == "SHA256SUMS.sig"
+
+    other = tmp_path / "other_signers"
+    other.write_text(soc2.Signer.generate("mallory").allowed_signers_line())
+    with pytest.raises(soc2.SignatureError, match="not a trusted signer"):
+        soc2.verify_bundle(good, other)
+    with pytest.raises(soc2.Soc2IOError):
+        soc2.verify_bundle(tmp_path / "missing.zip", trusted)
+    (tmp_path / "junk.zip").write_bytes(b"not a zip")
+    with pytest.raises(soc2.IntegrityError):
+        soc2.verify_bundle(tmp_path / "junk.zip", trusted)
+
+
+def test_a_tampered_record_is_named(tmp_path: Path) -> None:
+    """A record changed inside a re-signed bundle (the signer is trusted, the content is
+    not what the checkpoint commits to) is named by its seq."""
+    locker = soc2.Locker.init(tmp_path / "l", "example.com/soc2/t")
+    locker.add_batch(soc2.sample_company(2026)[-20:])
+    signer = soc2.Signer.generate("auditor-contact@example.com")
+    good = tmp_path / "good.zip"
+    export(locker, signer, good)
+    trusted = tmp_path / "trusted"
+    trusted.write_text(signer.allowed_signers_line())
+    # Rewrite one record, then re-sign SHA256SUMS with the trusted key.
+    work = tmp_path / "work"
+    with zipfile.ZipFile(good) as z:
+        z.extractall(work)
+    lines = (work / "records.jsonl").read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace(b"acme", b"acmf", 1)
+    (work / "records.jsonl").write_bytes(b"".join(lines))
+    import hashlib
+
+    sums = []
+    for line in (work / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        if name == "records.jsonl":
+            digest = hashlib.sha256((work / name).read_bytes()).hexdigest()
+        sums.append(f"{digest}  {name}\n")
+    (work / "SHA256SUMS").write_text("".join(sums))
+    (work / "SHA256SUMS.sig").write_text(signer.sign((work / "SHA256SUMS").read_bytes()))
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, (work / item.filename).read_bytes())
+    with pytest.raises(soc2.IntegrityError) as info:
+        soc2.verify_bundle(bad, trusted)
+    assert info.value.member == "records.jsonl" and info.value.records, str(info.value)
+
+
+def test_keys(tmp_path: Path) -> None:
+    signer = soc2.keygen(tmp_path / "k", comment="me@example.com", passphrase="s3cret")
+    assert (tmp_path / "k.pub").read_text().startswith("ssh-ed25519 ")
+    assert (tmp_path / "k").stat().st_mode & 0o777 == 0o600
+    with pytest.raises(soc2.SignatureError, match="already exists"):
+        soc2.keygen(tmp_path / "k")
+    with pytest.raises(soc2.SignatureError, match="passphrase"):
+        soc2.load_signer(tmp_path / "k")
+    with pytest.raises(soc2.SignatureError, match="wrong passphrase"):
+        soc2.load_signer(tmp_path / "k", passphrase=b"nope")
+    loaded = soc2.load_signer(tmp_path / "k", passphrase="s3cret", principal="ops@example.com")
+    assert loaded.fingerprint == signer.fingerprint and loaded.principal == "ops@example.com"
+    assert soc2.Signer.load(str(tmp_path / "k"), b"s3cret").principal == "me@example.com"
+    with pytest.raises(soc2.ValidationError, match="principal"):
+        soc2.load_signer(tmp_path / "k", passphrase="s3cret", principal="bad principal")
+    (tmp_path / "notakey").write_text("hello")
+    with pytest.raises(soc2.SignatureError, match="not an OpenSSH private key"):
+        soc2.load_signer(tmp_path / "notakey")
+    assert repr(signer).startswith("Signer(principal=")
+
+
+# -- The command line and the stock tools ----------------------------------------------
+
+
+def test_a_python_bundle_verifies_with_the_cli_and_the_stock_tools(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path, soc2_cli: Any
+) -> None:
+    locker, signer, trusted = setup
+    out = tmp_path / "py.zip"
+    export(locker, signer, out, report_files={"readiness.json": b"{}\n"})
+    cli = soc2_cli("verify", out, "--allowed-signers", trusted)
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+    assert "verified" in cli.stdout
+
+    if not have_stock_tools():
+        pytest.skip("stock tools missing (scripts/test.sh installs them)")
+    with zipfile.ZipFile(out) as z:
+        verify_md = z.read("VERIFY.md").decode()
+    blocks: List[str] = []
+    current: List[str] = []
+    inside = False
+    for line in verify_md.splitlines():
+        if line == "```sh":
+            inside, current = True, []
+        elif line == "```" and inside:
+            blocks.append("\n".join(current) + "\n")
+            inside = False
+        elif inside:
+            current.append(line)
+    assert len(blocks) == 5
+    work = tmp_path / "auditor"
+    work.mkdir()
+    run = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + "".join(blocks)],
+        cwd=work,
+        env={**os.environ, "BUNDLE": str(out), "TRUSTED": str(trusted), "LC_ALL": "C.UTF-8"},
+        capture_output=True,
+        text=True,
+    )
+    said = run.stdout + run.stderr
+    assert run.returncode == 0, said
+    assert 'Good "soc2-evidence-bundle-v1" signature for auditor-contact@example.com' in said
+
+
+def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> None:
+    d = tmp_path / "locker"
+    assert soc2_cli("init", d, "--origin", "example.com/cli").returncode == 0
+    doc = tmp_path / "e.json"
+    doc.write_text(soc2.sample_company(2026)[-1].to_json())
+    assert soc2_cli("add", "--locker", d, doc).returncode == 0
+    key = tmp_path / "key"
+    assert soc2_cli("keygen", "-o", key, "--comment", "cli@example.com").returncode == 0
+    out = tmp_path / "cli.zip"
+    exp = soc2_cli("export", "--locker", d, "--period", "2026-01-01..2026-12-31", "--key", key, "-o", out)
+    assert exp.returncode == 0, exp.stderr
+    trusted = tmp_path / "trusted"
+    trusted.write_text(soc2.load_signer(key).allowed_signers_line())
+    verified = soc2.verify_bundle(out, trusted)
+    assert verified.origin == "example.com/cli" and verified.principal == "cli@example.com"
+    assert verified.record_count() == 1
+    # The same export from Python gives the same bytes.
+    same = tmp_path / "py.zip"
+    soc2.export_bundle(soc2.Locker.open(d), same, period=PERIOD, signer=soc2.load_signer(key))
+    assert same.read_bytes() == out.read_bytes()
+
+
+# -- Threads ------------------------------------------------------------------------------
+
+
+def test_two_exports_run_in_two_threads_at_once(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, trusted = setup
+    # A large attachment makes each export long enough to overlap measurably.
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(24 << 20))
+    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+
+    spans: List[Tuple[float, float]] = []
+    barrier = threading.Barrier(2)
+    errors: List[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            barrier.wait()
+            start = time.perf_counter()
+            export(locker, signer, tmp_path / name)
+            spans.append((start, time.perf_counter()))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(f"t{i}.zip",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    (a0, a1), (b0, b1) = spans
+    # Both were inside export at the same time: neither waited for the other to finish.
+    assert max(a0, b0) < min(a1, b1), spans
+    assert (tmp_path / "t0.zip").read_bytes() == (tmp_path / "t1.zip").read_bytes()
+    assert soc2.verify_bundle(tmp_path / "t0.zip", trusted).blobs
+
+
+def test_export_and_verify_release_the_interpreter(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    """While soc2-core exports or verifies, another Python thread keeps running."""
+    locker, signer, trusted = setup
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(24 << 20))
+    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        time.sleep(0.05)
+        for call in (
+            lambda: export(locker, signer, tmp_path / "gil.zip"),
+            lambda: soc2.verify_bundle(tmp_path / "gil.zip", trusted),
+        ):
+            before, start = ticks, time.perf_counter()
+            call()
+            elapsed, during = time.perf_counter() - start, ticks - before
+            assert elapsed > 0.02, "the call was too short to tell"
+            assert during > 1000, (during, elapsed)
+    finally:
+        stop.set()
+        t.join()
