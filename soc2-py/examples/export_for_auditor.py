@@ -1,0 +1,80 @@
+"""Exporting the signed evidence bundle of an audit period, and verifying it as the auditor.
+
+The company side evaluates the period, exports one zip with the disclosed records, their
+attachments and the readiness report, signed with an Ed25519 key (made here on first use,
+like ``ssh-keygen -t ed25519``), and hands the auditor its public key as an
+``allowed_signers`` line, out of band. The auditor side verifies the bundle against that
+key alone, and checks one record's inclusion proof against the signed checkpoint. The
+same checks with stock tools (ssh-keygen, sha256sum, unzip) are in the bundle's
+``VERIFY.md``, printed at the end.
+
+    python soc2-py/examples/export_for_auditor.py --locker evidence \\
+        --period 2026-01-01..2026-03-31 --key bundle-key --out acme-2026-q1.zip
+"""
+
+from __future__ import annotations
+
+import argparse
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import List, Optional
+
+import soc2
+
+
+def main(argv: Optional[List[str]] = None) -> soc2.VerifiedBundle:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--locker", type=Path, default=Path("evidence"))
+    ap.add_argument("--period", type=soc2.AuditPeriod.parse, default="2026-01-01..2026-03-31")
+    ap.add_argument("--key", type=Path, default=Path("bundle-key"))
+    ap.add_argument("--signer", default="compliance@acme.example")
+    ap.add_argument("--out", type=Path, default=Path("acme-evidence.zip"))
+    args = ap.parse_args(argv)
+    period: soc2.AuditPeriod = args.period
+
+    # -- The company -------------------------------------------------------------------
+    locker = soc2.Locker.open(args.locker)
+    if args.key.exists():
+        signer = soc2.load_signer(args.key, principal=args.signer)
+    else:
+        signer = soc2.keygen(args.key, comment=args.signer)
+    as_of = min(period.end, date.today())
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, period, as_of)
+    summary = soc2.export_bundle(
+        locker,
+        args.out,
+        period=period,
+        signer=signer,
+        report_files={
+            "readiness.html": report.to_html(),
+            "readiness.md": report.to_markdown(),
+            "readiness.json": report.render("json"),
+        },
+    )
+    print(
+        f"wrote {summary.path}: {summary.records} records, {summary.blobs} attachments, "
+        f"period {summary.period}, signed as {summary.principal} ({summary.fingerprint})"
+    )
+    # What the auditor receives out of band: the key they will trust.
+    trusted = args.out.with_name("allowed_signers")
+    trusted.write_text(signer.allowed_signers_line())
+
+    # -- The auditor ---------------------------------------------------------------------
+    verified = soc2.verify_bundle(args.out, trusted, identity=args.signer)
+    print(f"verified: {verified!r}, root {verified.root}")
+    seq, leaf = verified.records[-1]
+    proof = verified.inclusion_proof(seq)
+    with zipfile.ZipFile(args.out) as z:
+        lines = z.read("records.jsonl").splitlines()
+        verify_md = z.read("VERIFY.md").decode()
+    line = next(l for l in lines if soc2.leaf_hash(l) == leaf)
+    proof.verify(line, verified.checkpoint)
+    print(f"record {seq} is in the signed checkpoint ({len(proof.path)} hashes of proof)")
+    print("\nWith stock tools (from VERIFY.md):")
+    print(verify_md)
+    return verified
+
+
+if __name__ == "__main__":
+    main()
