@@ -41,17 +41,8 @@ def main(argv: Optional[List[str]] = None) -> soc2.VerifiedBundle:
         signer = soc2.keygen(args.key, comment=args.signer)
     as_of = min(period.end, date.today())
     report = soc2.evaluate(soc2.Catalog.builtin(), locker, period, as_of)
-    summary = soc2.export_bundle(
-        locker,
-        args.out,
-        period=period,
-        signer=signer,
-        report_files={
-            "readiness.html": report.to_html(),
-            "readiness.md": report.to_markdown(),
-            "readiness.json": report.render("json"),
-        },
-    )
+    # The report decides which earlier records the period relies on, and travels with it.
+    summary = soc2.export_bundle(locker, args.out, report=report, signer=signer)
     print(
         f"wrote {summary.path}: {summary.records} records, {summary.blobs} attachments, "
         f"period {summary.period}, signed as {summary.principal} ({summary.fingerprint})"

@@ -133,29 +133,48 @@ impl TrustedSigners {
 /// blobs, blob bytes)`.
 type Summary = (PathBuf, Checkpoint, String, String, String, u64, u64, u64);
 
-/// Exports the signed bundle of a period (an `AuditPeriod` object) from a locker to `out`.
-/// `disclose` is `"observed"` (the records observed in the period, plus `records`) or
-/// `"exactly"` (exactly `records`); `report_files` are placed under `report/`.
+/// Exports the signed bundle of a period from a locker to `out`.
+///
+/// With a `report` (a `Report` object), the options are soc2-core's for that report: its
+/// period, the records observed in it plus those the report relies on (and `records`),
+/// and the report's renderings under `report/`. Otherwise `period` (an `AuditPeriod`
+/// object) with `disclose` `"observed"` (the records observed in the period, plus
+/// `records`) or `"exactly"` (exactly `records`), and `report_files` under `report/`.
 #[pyfunction]
+#[pyo3(signature = (locker, period, report, signer, out, disclose, records, report_files))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn export_bundle(
     py: Python<'_>,
     locker: &Locker,
-    period: &Bound<'_, PyAny>,
+    period: Option<&Bound<'_, PyAny>>,
+    report: Option<&Bound<'_, PyAny>>,
     signer: &Signer,
     out: PathBuf,
     disclose: &str,
     records: Vec<u64>,
     report_files: Vec<(String, Vec<u8>)>,
 ) -> PyResult<Summary> {
-    let period: AuditPeriod = from_py(period).py_err(py)?;
     let seqs: BTreeSet<u64> = records.into_iter().collect();
-    let disclose = match disclose {
-        "exactly" => DisclosureSet::Exactly(seqs),
-        _ if seqs.is_empty() => DisclosureSet::ObservedInPeriod,
-        _ => DisclosureSet::ObservedInPeriodAnd(seqs),
+    let options = match (report, period) {
+        (Some(report), _) => {
+            let report: soc2_core::Report = from_py(report).py_err(py)?;
+            let mut options = ExportOptions::from_report(&report).py_err(py)?;
+            if let DisclosureSet::ObservedInPeriodAnd(relied) = &mut options.disclose {
+                relied.extend(seqs);
+            }
+            options
+        }
+        (None, Some(period)) => {
+            let period: AuditPeriod = from_py(period).py_err(py)?;
+            let disclose = match disclose {
+                "exactly" => DisclosureSet::Exactly(seqs),
+                _ if seqs.is_empty() => DisclosureSet::ObservedInPeriod,
+                _ => DisclosureSet::ObservedInPeriodAnd(seqs),
+            };
+            ExportOptions { period, disclose, report_files }
+        }
+        (None, None) => return Err(crate::errors::invalid(py, "period", "no period given".into())),
     };
-    let options = ExportOptions { period, disclose, report_files };
     let s = py.detach(|| bundle::export(&locker.lock(), &options, &signer.0, &out)).py_err(py)?;
     Ok((
         s.path,

@@ -90,6 +90,15 @@ def test_disclosure(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
     exactly = export(locker, signer, tmp_path / "c.zip", exactly=[early, 3])
     assert exactly.records == 2
     assert [s for s, _ in soc2.verify_bundle(tmp_path / "c.zip", trusted).records] == sorted([early, 3])
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+    from_report = soc2.export_bundle(locker, tmp_path / "r.zip", report=report, signer=signer)
+    assert from_report.records == default.records + len(
+        [s for s in report.relied_on if locker.record(s).evidence.observed_at.year < 2026]
+    )
+    with pytest.raises(soc2.ValidationError, match="the report's"):
+        soc2.export_bundle(locker, tmp_path / "x.zip", report=report, period=PERIOD, signer=signer)
+    with pytest.raises(soc2.ValidationError, match="expected Report"):
+        soc2.export_bundle(locker, tmp_path / "x.zip", report=PERIOD, signer=signer)  # type: ignore[arg-type]
     with pytest.raises(soc2.ValidationError, match="either include= or exactly="):
         export(locker, signer, tmp_path / "d.zip", include=[1], exactly=[2])
     with pytest.raises(soc2.ValidationError, match="expected AuditPeriod"):
@@ -270,16 +279,26 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     key = tmp_path / "key"
     assert soc2_cli("keygen", "-o", key, "--comment", "cli@example.com").returncode == 0
     out = tmp_path / "cli.zip"
-    exp = soc2_cli("export", "--locker", d, "--period", "2026-01-01..2026-12-31", "--key", key, "-o", out)
+    exp = soc2_cli(
+        "export", "--locker", d, "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31",
+        "--key", key, "-o", out,
+    )  # fmt: skip
     assert exp.returncode == 0, exp.stderr
     trusted = tmp_path / "trusted"
     trusted.write_text(soc2.load_signer(key).allowed_signers_line())
     verified = soc2.verify_bundle(out, trusted)
     assert verified.origin == "example.com/cli" and verified.principal == "cli@example.com"
     assert verified.record_count() == 1
-    # The same export from Python gives the same bytes.
+    assert [r["name"] for r in verified.report] == [
+        "report/readiness.html",
+        "report/readiness.json",
+        "report/readiness.md",
+    ]
+    # The same export from Python (the period's report, as the CLI does) gives the same bytes.
+    locker = soc2.Locker.open(d)
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
     same = tmp_path / "py.zip"
-    soc2.export_bundle(soc2.Locker.open(d), same, period=PERIOD, signer=soc2.load_signer(key))
+    soc2.export_bundle(locker, same, report=report, signer=soc2.load_signer(key))
     assert same.read_bytes() == out.read_bytes()
 
 

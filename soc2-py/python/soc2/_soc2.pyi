@@ -385,6 +385,7 @@ def keygen(path: str, comment: str = "soc2-signer", passphrase: Optional[bytes] 
 def export_bundle(
     locker: Locker,
     period: Any,
+    report: Any,
     signer: Signer,
     out: str,
     disclose: str,

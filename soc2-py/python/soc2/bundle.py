@@ -6,7 +6,8 @@ locker, its checkpoint, the attachments, ``VERIFY.md`` (how to check it all with
 tools), ``SHA256SUMS`` and its OpenSSH signature::
 
     signer = soc2.keygen("bundle-key", comment="compliance@example.com")
-    summary = soc2.export_bundle(locker, "acme-2026.zip", period=period, signer=signer)
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, period, as_of)
+    summary = soc2.export_bundle(locker, "acme-2026.zip", report=report, signer=signer)
     # The auditor, with the key obtained out of band:
     verified = soc2.verify_bundle("acme-2026.zip", trusted="trusted_signers")
 
@@ -30,6 +31,7 @@ from .catalog import StrPath
 from .errors import ValidationError
 from .locker import Checkpoint, Locker
 from .models import AuditPeriod
+from .report import Report
 
 __all__ = [
     "ExportSummary",
@@ -93,22 +95,44 @@ def export_bundle(
     locker: Locker,
     out: StrPath,
     *,
-    period: AuditPeriod,
     signer: Signer,
+    report: Optional[Report] = None,
+    period: Optional[AuditPeriod] = None,
     include: Union[List[int], Tuple[int, ...]] = (),
     exactly: Optional[List[int]] = None,
     report_files: Optional[Mapping[str, Union[str, bytes]]] = None,
 ) -> ExportSummary:
-    """Exports the signed bundle of ``period`` from ``locker`` to ``out``.
+    """Exports the signed bundle of an audit period from ``locker`` to ``out``.
 
-    Discloses the records observed in the period, plus the earlier records ``include``
-    names (those the period relies on, e.g. a policy approved before it), or ``exactly``
-    the records listed. ``report_files`` are placed under ``report/`` (a name such as
-    ``readiness.html`` and its content). Deterministic (the same locker, options and key
-    give the same file) and atomic (on error nothing is left behind). Runs without holding
-    the interpreter.
+    Give the readiness ``report`` of the period (from :func:`soc2.evaluate`), as
+    ``soc2 export`` does: the bundle is for its period, discloses the records observed in
+    it plus the earlier ones the report relies on (a policy approved before the period, a
+    background check done at hire), and carries the report as HTML, JSON and Markdown
+    under ``report/`` (Rust: ``ExportOptions::from_report``).
+
+    Or give the ``period`` alone: the records observed in it are disclosed, plus the
+    earlier records ``include`` names, or ``exactly`` the records listed; ``report_files``
+    are placed under ``report/`` (a name such as ``notes.txt`` and its content).
+
+    ``include`` adds records in both cases. Deterministic (the same locker, options and
+    key give the same file) and atomic (on error nothing is left behind). Runs without
+    holding the interpreter.
     """
-    if not isinstance(period, AuditPeriod):
+    if report is not None:
+        if not isinstance(report, Report):
+            raise ValidationError(
+                f"report: expected Report, got {type(report).__name__}",
+                path="report",
+                reason="expected Report",
+            )
+        if period is not None or exactly is not None or report_files is not None:
+            raise ValidationError(
+                "with report=, the period, disclosure and report files are the report's: "
+                "give period=, exactly= or report_files= without it",
+                path="report",
+                reason="conflicting options",
+            )
+    elif not isinstance(period, AuditPeriod):
         raise ValidationError(
             f"period: expected AuditPeriod, got {type(period).__name__}",
             path="period",
@@ -124,7 +148,9 @@ def export_bundle(
     ]
     mode, seqs = ("exactly", list(exactly)) if exactly is not None else ("observed", list(include))
     (path, checkpoint, period_json, principal, fingerprint, records, blobs, blob_bytes) = (
-        _soc2.export_bundle(locker._native, period, signer, os.fspath(out), mode, seqs, files)
+        _soc2.export_bundle(
+            locker._native, period, report, signer, os.fspath(out), mode, seqs, files
+        )
     )
     return ExportSummary(
         path=str(path),
