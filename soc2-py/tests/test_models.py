@@ -534,7 +534,7 @@ def test_python_classes_match_the_schemas_field_for_field() -> None:
     """Every struct of the Rust model has a Python class with the same fields, and the same
     required ones (a new Rust field without its Python twin fails here)."""
     seen = set()
-    for name in ["evidence", "control", "audit-finding", "report"]:
+    for name in ["evidence", "control", "audit-finding", "report", "record"]:
         schema = load_schema(name)
         for def_name, node in _object_schemas(schema).items():
             cls = getattr(soc2, def_name, None)
