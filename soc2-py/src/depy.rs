@@ -325,35 +325,39 @@ impl<'py> Depy<'_, 'py> {
 }
 
 /// The JSON form of an aware datetime: the instant in UTC, `2026-03-28T14:05:00Z`. Model
-/// objects hold UTC with whole seconds (see `to_utc` in `_model.py`), whose fields are read
-/// as they are; another time zone is converted through `timestamp()`; a naive datetime or
-/// one with a fraction of a second is refused, not rounded. (Through the stable ABI,
-/// reading the fields costs less than `timestamp()`, and five times less than
-/// `isoformat()`.)
+/// objects hold UTC with whole seconds (see `to_utc` in `_model.py`); another time zone is
+/// converted through `timestamp()`; a naive datetime or one with a fraction of a second is
+/// refused, not rounded.
+///
+/// A UTC datetime is read from its pickle state (`__reduce__()`: the class and `(state,
+/// tzinfo)`, where `state` is ten bytes: year (2, big-endian), month, day, hour, minute,
+/// second, microsecond (3)), the format `datetime` has kept since Python 2.3: one call,
+/// where reading the seven fields through the stable ABI takes seven.
 fn timestamp(obj: &Bound<'_, PyAny>) -> Result<String, DepyError> {
     let py = obj.py();
-    let tz = obj.getattr(intern!(py, "tzinfo")).map_err(py_err)?;
-    if tz.is_none() {
+    let reduced = obj.call_method0(intern!(py, "__reduce__")).map_err(py_err)?;
+    let state = reduced.get_item(1).map_err(py_err)?;
+    let tz = state.get_item(1).ok();
+    let Some(tz) = tz.filter(|t| !t.is_none()) else {
         return Err(DepyError(format!("naive datetime {obj} has no time zone")));
-    }
-    let field = |name: &Bound<'_, PyString>| -> Result<u32, DepyError> {
-        obj.getattr(name).and_then(|v| v.extract()).map_err(py_err)
     };
-    if field(intern!(py, "microsecond"))? != 0 {
+    let bytes = state.get_item(0).map_err(py_err)?;
+    let b = bytes.cast::<pyo3::types::PyBytes>().map_err(py_err)?.as_bytes();
+    let utc = bases(py).map_err(py_err)?.utc.bind(py);
+    if b.len() != 10 {
+        return Err(DepyError(format!("datetime {obj}: unexpected pickle state")));
+    }
+    if b[7..10] != [0, 0, 0] {
         return Err(DepyError(format!("datetime {obj} has a fraction of a second")));
     }
-    let utc = bases(py).map_err(py_err)?.utc.bind(py);
     let dt = if tz.is(utc) {
         let date = chrono::NaiveDate::from_ymd_opt(
-            i32::try_from(field(intern!(py, "year"))?).map_err(py_err)?,
-            field(intern!(py, "month"))?,
-            field(intern!(py, "day"))?,
+            i32::from(u16::from_be_bytes([b[0], b[1]])),
+            u32::from(b[2]),
+            u32::from(b[3]),
         );
-        let time = chrono::NaiveTime::from_hms_opt(
-            field(intern!(py, "hour"))?,
-            field(intern!(py, "minute"))?,
-            field(intern!(py, "second"))?,
-        );
+        let time =
+            chrono::NaiveTime::from_hms_opt(u32::from(b[4]), u32::from(b[5]), u32::from(b[6]));
         date.zip(time).map(|(d, t)| d.and_time(t).and_utc())
     } else {
         let seconds: f64 =
