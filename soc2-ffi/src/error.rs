@@ -1,0 +1,100 @@
+//! The one error type of the bindings.
+
+use soc2_core::json::JsonError;
+
+/// Everything that can go wrong in a soc2 call, as the foreign language sees it: an
+/// exception (Kotlin, Python, Ruby) or a thrown error (Swift).
+///
+/// Each variant carries the structured facts of soc2-core's error (file, line, field,
+/// path...) and `detail`, soc2-core's full description, which is also what the error
+/// prints as.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi::export(Display)]
+pub enum Soc2Error {
+    /// A JSON document is malformed or does not fit the model (syntax, unknown or
+    /// missing field, duplicate key, float, integer out of range, text not in NFC...).
+    #[error("{detail}")]
+    Json {
+        /// The file or other source the document came from, when known.
+        source_name: Option<String>,
+        /// 1-based line of the error (0 when it is not tied to a position).
+        line: u64,
+        /// 1-based column of the error (0 when it is not tied to a position).
+        column: u64,
+        /// Path of the offending field, e.g. `payload.access_review.accounts[3].decision`
+        /// (`.` for the whole document).
+        path: String,
+        /// What is wrong.
+        reason: String,
+        /// The whole description, e.g. `3:5: field `a`: duplicate key`.
+        detail: String,
+    },
+
+    /// A value breaks a rule of the model: a malformed timestamp, date, digest, control
+    /// id, criterion or audit period, or a period that ends before it starts.
+    #[error("{detail}")]
+    Invalid {
+        /// The field, argument or kind of value at fault.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+        /// The whole description.
+        detail: String,
+    },
+
+    /// Reading or writing a file failed.
+    #[error("{detail}")]
+    Io {
+        /// The file or directory involved.
+        path: String,
+        /// The operating system's error.
+        reason: String,
+        /// The whole description, naming the path.
+        detail: String,
+    },
+
+    /// An error of a kind these bindings do not know yet (soc2-core is newer than them).
+    #[error("{detail}")]
+    Other {
+        /// soc2-core's description.
+        detail: String,
+    },
+}
+
+impl Soc2Error {
+    /// Builds [`Soc2Error::Invalid`] the way soc2-core words it.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        soc2_core::Error::Invalid { field: field.into(), reason: reason.into() }.into()
+    }
+}
+
+impl From<soc2_core::Error> for Soc2Error {
+    fn from(e: soc2_core::Error) -> Self {
+        let detail = e.to_string();
+        match e {
+            soc2_core::Error::Json(j) => Soc2Error::Json {
+                source_name: j.source_name,
+                line: j.line as u64,
+                column: j.column as u64,
+                path: j.path,
+                reason: j.reason,
+                detail,
+            },
+            soc2_core::Error::Invalid { field, reason } => {
+                Soc2Error::Invalid { field, reason, detail }
+            }
+            soc2_core::Error::Io { path, source } => Soc2Error::Io {
+                path: path.display().to_string(),
+                reason: source.to_string(),
+                detail,
+            },
+            _ => Soc2Error::Other { detail },
+        }
+    }
+}
+
+impl From<JsonError> for Soc2Error {
+    fn from(e: JsonError) -> Self {
+        soc2_core::Error::Json(e).into()
+    }
+}
