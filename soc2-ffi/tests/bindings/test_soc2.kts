@@ -1,0 +1,106 @@
+// Kotlin (JVM) test of the soc2 bindings (uniffi, JNA). Run by
+// soc2-ffi/tests/foreign_languages.rs, which compiles the generated bindings to a jar
+// and runs this script with `kotlinc -script`.
+
+import uniffi.soc2_ffi.*
+
+val evidenceJson = """
+{
+  "controls": ["AC-01"],
+  "observed_at": "2026-03-28T14:05:00Z",
+  "collected_at": "2026-04-02T09:00:00Z",
+  "collector": {"person": {"id": "cto@example.com"}},
+  "source": "okta",
+  "attachments": [],
+  "payload": {"access_review": {"system": "okta", "reviewer": "cto@example.com", "accounts": [
+    {"account": "bob@example.com", "decision": "revoke", "actioned_at": "2026-03-29T10:00:00Z"}
+  ]}}
+}
+"""
+
+fun check(condition: Boolean, what: () -> String) {
+    if (!condition) throw AssertionError("check failed: " + what())
+}
+
+inline fun <reified E : Soc2Exception> expectError(call: () -> Unit): E {
+    try {
+        call()
+    } catch (e: Soc2Exception) {
+        if (e is E) return e
+        throw AssertionError("expected ${E::class.simpleName}, got $e")
+    }
+    throw AssertionError("expected ${E::class.simpleName}")
+}
+
+fun sha256Hex(data: ByteArray): String =
+    java.security.MessageDigest.getInstance("SHA-256").digest(data).joinToString("") { "%02x".format(it) }
+
+fun testDocuments() {
+    val evidence = evidenceFromJson(evidenceJson)
+    check(evidence.controls == listOf("AC-01")) { "controls" }
+    check(evidence.observedAt == "2026-03-28T14:05:00Z") { "observedAt" }
+    check(evidence.collector == Collector.Person(id = "cto@example.com")) { "collector" }
+    val review = (evidence.payload as Payload.AccessReview).v1
+    check(review.accounts[0].decision == ReviewDecision.REVOKE) { "decision" }
+    check(review.accounts[0].person == null) { "absent person" }
+
+    val canonical = evidenceToCanonicalJson(evidence)
+    check(canonical.startsWith("{\"attachments\":[],\"collected_at\":\"2026-04-02T09:00:00Z\"")) { canonical }
+    check(evidenceFromJson(canonical) == evidence) { "canonical round trip" }
+    check(sha256(canonical.toByteArray()) == sha256Hex(canonical.toByteArray())) { "sha256" }
+}
+
+fun testRecordsBuiltHere() {
+    val content = "account,decision\nbob@example.com,revoke\n".toByteArray()
+    val evidence = Evidence(
+        controls = listOf("AC-01"),
+        observedAt = "2026-03-28T14:05:00Z",
+        collectedAt = "2026-04-02T09:00:00Z",
+        collector = Collector.Tool(name = "okta-export", version = "1.0.0"),
+        source = "okta",
+        attachments = listOf(
+            Attachment(sha256 = sha256(content), size = content.size.toULong(),
+                mediaType = "text/csv", fileName = "review.csv")
+        ),
+        payload = Payload.Note(Note(title = "Q1 review export")),
+    )
+    val text = evidenceToPrettyJson(evidence)
+    check(text.endsWith("\n") && text.contains("\"note\"")) { "pretty json" }
+    check(evidenceFromJson(text) == evidence) { "pretty round trip" }
+}
+
+fun testErrors() {
+    val dup = expectError<Soc2Exception.Json> {
+        evidenceFromJson("{\n \"source\": \"a\",\n \"source\": \"b\"\n}")
+    }
+    check(dup.path == "source" && dup.line == 3UL) { dup.toString() }
+    check(dup.detail == "3:9: field `source`: duplicate key") { dup.detail }
+    check(dup.toString() == dup.detail) { "Display is the exception's text" }
+
+    val unknown = expectError<Soc2Exception.Json> {
+        evidenceFromJson(evidenceJson.replace("\"source\": \"okta\"", "\"source\": \"okta\", \"approved\": true"))
+    }
+    check(unknown.path == "approved" && unknown.reason.contains("unknown field")) { unknown.toString() }
+
+    val badTime = Evidence(
+        observedAt = "2026-03-28 14:05", collectedAt = "2026-04-02T09:00:00Z",
+        collector = Collector.Person(id = "cto@example.com"), source = "okta",
+        payload = Payload.Note(Note(title = "t")),
+    )
+    val invalid = expectError<Soc2Exception.Invalid> { evidenceToCanonicalJson(badTime) }
+    check(invalid.field == "timestamp" && invalid.reason.contains("2026-03-28 14:05")) { invalid.toString() }
+}
+
+fun testCriteria() {
+    val all = criteria()
+    check(all.size == 61) { "61 criteria" }
+    check(all[0].id == "CC1.1" && all[0].category == Category.SECURITY) { "first criterion" }
+    check(parseCriterion("cc_6_1").id == "CC6.1") { "prowler spelling" }
+    expectError<Soc2Exception.Invalid> { parseCriterion("CC99.1") }
+}
+
+testDocuments()
+testRecordsBuiltHere()
+testErrors()
+testCriteria()
+println("kotlin: soc2 bindings ok")

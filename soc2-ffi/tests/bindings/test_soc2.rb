@@ -1,0 +1,101 @@
+# frozen_string_literal: true
+
+# Ruby test of the soc2 bindings (uniffi, the ffi gem). Run by
+# soc2-ffi/tests/foreign_languages.rs, which generates soc2_ffi.rb next to the library.
+
+require 'digest'
+require 'soc2_ffi'
+
+EVIDENCE_JSON = <<~JSON
+  {
+    "controls": ["AC-01"],
+    "observed_at": "2026-03-28T14:05:00Z",
+    "collected_at": "2026-04-02T09:00:00Z",
+    "collector": {"person": {"id": "cto@example.com"}},
+    "source": "okta",
+    "attachments": [],
+    "payload": {"access_review": {"system": "okta", "reviewer": "cto@example.com", "accounts": [
+      {"account": "bob@example.com", "decision": "revoke", "actioned_at": "2026-03-29T10:00:00Z"}
+    ]}}
+  }
+JSON
+
+def check(condition, what)
+  raise "check failed: #{what}" unless condition
+end
+
+def expect_error(klass)
+  yield
+rescue klass => e
+  e
+else
+  raise "expected #{klass}"
+end
+
+def test_documents
+  evidence = Soc2Ffi.evidence_from_json(EVIDENCE_JSON)
+  check(evidence.controls == ['AC-01'], 'controls')
+  check(evidence.observed_at == '2026-03-28T14:05:00Z', 'observed_at')
+  check(evidence.collector == Soc2Ffi::Collector::PERSON.new(id: 'cto@example.com'), 'collector')
+  check(evidence.payload.access_review?, 'payload kind')
+  account = evidence.payload[0].accounts[0]
+  check(account.decision == Soc2Ffi::ReviewDecision::REVOKE, 'decision')
+  check(account.person.nil?, 'absent person')
+
+  canonical = Soc2Ffi.evidence_to_canonical_json(evidence)
+  check(canonical.start_with?('{"attachments":[],"collected_at":"2026-04-02T09:00:00Z"'), canonical)
+  check(Soc2Ffi.evidence_from_json(canonical) == evidence, 'canonical round trip')
+  check(Soc2Ffi.sha256(canonical) == Digest::SHA256.hexdigest(canonical), 'sha256')
+end
+
+def test_records_built_here
+  content = "account,decision\nbob@example.com,revoke\n"
+  evidence = Soc2Ffi::Evidence.new(
+    controls: ['AC-01'],
+    observed_at: '2026-03-28T14:05:00Z',
+    collected_at: '2026-04-02T09:00:00Z',
+    collector: Soc2Ffi::Collector::TOOL.new(name: 'okta-export', version: '1.0.0'),
+    source: 'okta',
+    attachments: [Soc2Ffi::Attachment.new(sha256: Soc2Ffi.sha256(content), size: content.bytesize,
+                                          media_type: 'text/csv', file_name: 'review.csv')],
+    payload: Soc2Ffi::Payload::NOTE.new(Soc2Ffi::Note.new(title: 'Q1 review export'))
+  )
+  text = Soc2Ffi.evidence_to_pretty_json(evidence)
+  check(text.end_with?("\n") && text.include?('"note"'), 'pretty json')
+  check(Soc2Ffi.evidence_from_json(text) == evidence, 'pretty round trip')
+end
+
+def test_errors
+  dup = expect_error(Soc2Ffi::Soc2Error::Json) do
+    Soc2Ffi.evidence_from_json(%({\n "source": "a",\n "source": "b"\n}))
+  end
+  check(dup.path == 'source' && dup.line == 3, dup.to_s)
+  check(dup.detail == '3:9: field `source`: duplicate key', dup.detail)
+
+  unknown = expect_error(Soc2Ffi::Soc2Error::Json) do
+    Soc2Ffi.evidence_from_json(EVIDENCE_JSON.sub('"source": "okta"', '"source": "okta", "approved": true'))
+  end
+  check(unknown.path == 'approved' && unknown.reason.include?('unknown field'), unknown.to_s)
+
+  bad_time = Soc2Ffi::Evidence.new(
+    observed_at: '2026-03-28 14:05', collected_at: '2026-04-02T09:00:00Z',
+    collector: Soc2Ffi::Collector::PERSON.new(id: 'cto@example.com'), source: 'okta',
+    payload: Soc2Ffi::Payload::NOTE.new(Soc2Ffi::Note.new(title: 't'))
+  )
+  invalid = expect_error(Soc2Ffi::Soc2Error::Invalid) { Soc2Ffi.evidence_to_canonical_json(bad_time) }
+  check(invalid.field == 'timestamp' && invalid.reason.include?('2026-03-28 14:05'), invalid.to_s)
+end
+
+def test_criteria
+  all = Soc2Ffi.criteria
+  check(all.length == 61, '61 criteria')
+  check(all[0].id == 'CC1.1' && all[0].category == Soc2Ffi::Category::SECURITY, 'first criterion')
+  check(Soc2Ffi.parse_criterion('cc_6_1').id == 'CC6.1', 'prowler spelling')
+  expect_error(Soc2Ffi::Soc2Error::Invalid) { Soc2Ffi.parse_criterion('CC99.1') }
+end
+
+test_documents
+test_records_built_here
+test_errors
+test_criteria
+puts 'ruby: soc2 bindings ok'
