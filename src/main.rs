@@ -9,7 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::json::{from_json_str, to_canonical_vec};
-use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Evidence};
+use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
+use soc2_core::report::Format;
+use soc2_core::{Catalog, EvidenceItem};
 
 /// Record SOC 2 evidence, evaluate controls and hand signed bundles to the auditor.
 #[derive(Parser)]
@@ -35,6 +37,42 @@ enum Command {
         /// Ids to resolve (e.g. `cc_6_1`, `a1.2`); all criteria when omitted.
         ids: Vec<String>,
     },
+    /// Evaluates the controls against the evidence and writes the readiness report.
+    ///
+    /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
+    /// errors.
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(clap::Args)]
+struct EvaluateArgs {
+    /// Evidence as JSON Lines: one evidence document per line; a record's number is its
+    /// line index, counting from 0.
+    #[arg(long, value_name = "FILE.jsonl")]
+    evidence: PathBuf,
+    /// The audit period: START..END (Type II) or a single DATE (Type I).
+    #[arg(long, value_name = "START..END")]
+    period: AuditPeriod,
+    /// The date to evaluate as of [default: today, or the period's end if earlier].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// A company catalog file (TOML or JSON) applied to the built-in catalog.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report here instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Md,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -50,6 +88,13 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate { kind, files } => validate(kind, &files),
         Command::Criteria { ids } => criteria(&ids),
+        Command::Evaluate(args) => match evaluate(&args) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("soc2: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -112,4 +157,58 @@ fn criteria(ids: &[String]) -> ExitCode {
         }
     }
     if bad { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Reads evidence as JSON Lines; blank lines are skipped but still numbered.
+fn read_jsonl(path: &PathBuf) -> Result<Vec<(u64, Evidence)>, String> {
+    let text = read_input(path)?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let ev: Evidence = from_json_str(line).map_err(|e| {
+            let mut e = e.in_source(path.display().to_string());
+            // Each line is its own document: report the file's line, not the document's.
+            e.line = i + 1;
+            e.to_string()
+        })?;
+        out.push((i as u64, ev));
+    }
+    Ok(out)
+}
+
+fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
+    let evidence = read_jsonl(&args.evidence)?;
+    let catalog = match &args.catalog {
+        Some(path) => Catalog::builtin()
+            .extend_from_path(path)
+            .map_err(|e| e.to_string())?,
+        None => Catalog::builtin(),
+    };
+    let as_of = match args.as_of {
+        Some(d) => d.0,
+        None => Timestamp::now().date().min(args.period.end()),
+    };
+    let items: Vec<EvidenceItem<'_>> = evidence
+        .iter()
+        .map(|(seq, e)| EvidenceItem::new(*seq, e))
+        .collect();
+    let report = soc2_core::evaluate(&catalog, &items, &args.period, as_of);
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Json => Format::Json,
+        ReportFormat::Md => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+    };
+    let rendered = report.render(format).map_err(|e| e.to_string())?;
+    match &args.output {
+        Some(path) => fs_err::write(path, rendered).map_err(|e| e.to_string())?,
+        None => print!("{rendered}"),
+    }
+    Ok(if report.has_exceptions() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

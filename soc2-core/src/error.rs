@@ -25,6 +25,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// A catalog file cannot be parsed or breaks a catalog rule.
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -10,6 +10,15 @@
 //!   "exception").
 //! - [`json`]: parse documents with [`json::from_json_str`], which applies every rule the
 //!   hashed form depends on, and write them with [`json::to_canonical_vec`] (RFC 8785).
+//! - [`catalog`]: the control catalog — built-in controls for the ten areas where SOC 2
+//!   audits most often find exceptions, as data, with a company's scope, thresholds and
+//!   own controls applied ([`Catalog`]).
+//! - [`mod@evaluate`]: [`evaluate()`] tests every control against the evidence records for an
+//!   audit period as of a date, a pure function giving a [`Report`].
+//! - [`report`]: the readiness report — status and coverage per control, ranked
+//!   exceptions with remediation, the opinion risk and its rule, what is due and
+//!   overdue — as JSON, Markdown, self-contained HTML or terminal text.
+//! - [`demo`]: a deterministic sample company's evidence, with five deliberate gaps.
 //! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
 //!
 //! All fallible functions return [`Error`], whose variants name the file, line, field or
@@ -18,9 +27,16 @@
 // Library code reports failures as typed errors; tests may unwrap.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
+pub mod catalog;
+pub mod demo;
 pub mod error;
+pub mod evaluate;
 pub mod json;
 pub mod model;
+pub mod report;
 pub mod schema;
 
+pub use catalog::Catalog;
 pub use error::{Error, Result};
+pub use evaluate::{EvidenceItem, evaluate};
+pub use report::Report;

@@ -13,9 +13,11 @@ pub fn all() -> Vec<(&'static str, Schema)> {
     vec![
         ("audit-finding", generate::<model::AuditFinding>()),
         ("audit-period", generate::<model::AuditPeriod>()),
+        ("catalog", generate::<crate::catalog::CatalogFile>()),
         ("control", generate::<model::Control>()),
         ("criterion", generate::<model::Criterion>()),
         ("evidence", generate::<model::Evidence>()),
+        ("report", generate::<crate::report::Report>()),
     ]
 }
 

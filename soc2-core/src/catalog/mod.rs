@@ -1,0 +1,599 @@
+//! The control catalog: which controls are evaluated, what each one tests, and the
+//! company's scope and thresholds.
+//!
+//! The catalog is data. The built-in catalog ([`Catalog::builtin`]) is the TOML file
+//! `soc2-core/catalog/builtin.toml`, compiled into the crate; it covers the ten areas
+//! where SOC 2 audits most often find exceptions. A company adapts it with its own file
+//! (TOML or JSON, shaped as [`CatalogFile`]; schema `schemas/catalog.schema.json`):
+//!
+//! - `scope`: the in-scope systems and repositories, who is in scope (by default the
+//!   roster's `in_scope` flag), and the policies that must exist;
+//! - `thresholds`: numbers the tests use (screen-lock minutes, days to train a new hire,
+//!   days to remove a leaver's access, ...), overridable per control;
+//! - `disable`: built-in controls to drop;
+//! - `controls`: controls to add, or to replace a built-in one with the same id.
+//!
+//! Every control names a [`ControlTest`]. A company's own control can reuse a built-in
+//! test under its own id, title and thresholds; a control without a test is judged on
+//! the presence of evidence of its `evidence_kinds` once per cadence (see
+//! [`ControlTest::EvidencePresence`]).
+
+mod error;
+mod file;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality};
+
+pub use error::CatalogError;
+pub use file::{CatalogFile, ControlDef, PeopleScope, ScopeFile, ThresholdsFile};
+
+/// The built-in catalog's text, as shipped.
+pub const BUILTIN_TOML: &str = include_str!("../../catalog/builtin.toml");
+
+/// The source name used in errors about the built-in catalog.
+const BUILTIN_NAME: &str = "builtin.toml";
+
+/// The test an evaluation runs for a control.
+///
+/// Each built-in test looks at the evidence records themselves (every change, every
+/// device, every person), not at settings alone. See `evaluate` for the exact rule of
+/// each.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlTest {
+    /// An access review of every in-scope system in every quarter.
+    QuarterlyAccessReview,
+    /// Every active account in a system's user list appears in that quarter's review.
+    AccessReviewCompleteness,
+    /// Accounts a review decided to revoke are gone (or suspended) in the next user list.
+    RevokedAccessRemoved,
+    /// A leaver's accounts are no longer active in user lists observed more than
+    /// `leaver_access_removal_days` after their last day.
+    LeaverAccessRemoved,
+    /// Every required policy has a formally approved version in force from the start of
+    /// the period.
+    PoliciesApproved,
+    /// Every required policy was approved again within `max_policy_age_days` of its
+    /// previous approval, at every quarter end of the period.
+    PoliciesReviewed,
+    /// Every device of an in-scope person has full-disk encryption on.
+    DeviceEncryption,
+    /// Every device of an in-scope person locks within `max_screen_lock_minutes`.
+    DeviceScreenLock,
+    /// Every device of an in-scope person installs OS updates automatically.
+    DeviceAutoUpdates,
+    /// Every device of an in-scope person is enrolled in MDM.
+    DeviceMdmEnrollment,
+    /// Every change merged in the period was approved, before the merge and for its final
+    /// commit, by someone other than its author.
+    IndependentChangeApproval,
+    /// Every in-scope repository's protected branch requires an approving review, binds
+    /// administrators and refuses force pushes, in every quarter.
+    BranchProtection,
+    /// Every in-scope person's background check was completed in time.
+    BackgroundCheckTimely,
+    /// Every active person completed security training in each year of the period.
+    AnnualSecurityTraining,
+    /// Every person hired in the period completed training within
+    /// `training_days_after_hire` days of starting.
+    NewHireTraining,
+    /// Every in-scope system sends its logs to a central destination, in every quarter.
+    CentralLogging,
+    /// Enabled, routed alerts exist for failed logins, privilege escalation,
+    /// configuration changes and data-access anomalies, in every quarter.
+    SecurityAlerts,
+    /// Every critical vendor was reviewed in each year of the period.
+    VendorAnnualReview,
+    /// Every critical vendor's latest review holds a security report no older than
+    /// `max_vendor_report_age_days`.
+    VendorSecurityReport,
+    /// Every critical vendor's contract has security and breach-notification terms.
+    VendorSecurityTerms,
+    /// An incident-response plan with severity levels, roles, procedures, communications
+    /// and post-incident review, approved, in force in every quarter.
+    IncidentResponsePlan,
+    /// A tabletop exercise or simulated incident in each year of the period.
+    AnnualTabletop,
+    /// A risk register in every quarter whose every risk has likelihood, impact and
+    /// treatment.
+    RiskRegisterComplete,
+    /// The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
+    RiskRegisterReviewed,
+    /// For controls without a built-in test: at least one record of the control's
+    /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
+    /// controls, per year for annual ones, one on or before the period start for
+    /// point-in-time ones). A record counts when its `controls` list is empty or names
+    /// the control.
+    EvidencePresence,
+}
+
+impl ControlTest {
+    /// Every test.
+    pub const ALL: &'static [ControlTest] = &[
+        ControlTest::QuarterlyAccessReview,
+        ControlTest::AccessReviewCompleteness,
+        ControlTest::RevokedAccessRemoved,
+        ControlTest::LeaverAccessRemoved,
+        ControlTest::PoliciesApproved,
+        ControlTest::PoliciesReviewed,
+        ControlTest::DeviceEncryption,
+        ControlTest::DeviceScreenLock,
+        ControlTest::DeviceAutoUpdates,
+        ControlTest::DeviceMdmEnrollment,
+        ControlTest::IndependentChangeApproval,
+        ControlTest::BranchProtection,
+        ControlTest::BackgroundCheckTimely,
+        ControlTest::AnnualSecurityTraining,
+        ControlTest::NewHireTraining,
+        ControlTest::CentralLogging,
+        ControlTest::SecurityAlerts,
+        ControlTest::VendorAnnualReview,
+        ControlTest::VendorSecurityReport,
+        ControlTest::VendorSecurityTerms,
+        ControlTest::IncidentResponsePlan,
+        ControlTest::AnnualTabletop,
+        ControlTest::RiskRegisterComplete,
+        ControlTest::RiskRegisterReviewed,
+        ControlTest::EvidencePresence,
+    ];
+
+    /// The snake_case name used in catalog files.
+    pub fn as_str(self) -> &'static str {
+        use ControlTest::*;
+        match self {
+            QuarterlyAccessReview => "quarterly_access_review",
+            AccessReviewCompleteness => "access_review_completeness",
+            RevokedAccessRemoved => "revoked_access_removed",
+            LeaverAccessRemoved => "leaver_access_removed",
+            PoliciesApproved => "policies_approved",
+            PoliciesReviewed => "policies_reviewed",
+            DeviceEncryption => "device_encryption",
+            DeviceScreenLock => "device_screen_lock",
+            DeviceAutoUpdates => "device_auto_updates",
+            DeviceMdmEnrollment => "device_mdm_enrollment",
+            IndependentChangeApproval => "independent_change_approval",
+            BranchProtection => "branch_protection",
+            BackgroundCheckTimely => "background_check_timely",
+            AnnualSecurityTraining => "annual_security_training",
+            NewHireTraining => "new_hire_training",
+            CentralLogging => "central_logging",
+            SecurityAlerts => "security_alerts",
+            VendorAnnualReview => "vendor_annual_review",
+            VendorSecurityReport => "vendor_security_report",
+            VendorSecurityTerms => "vendor_security_terms",
+            IncidentResponsePlan => "incident_response_plan",
+            AnnualTabletop => "annual_tabletop",
+            RiskRegisterComplete => "risk_register_complete",
+            RiskRegisterReviewed => "risk_register_reviewed",
+            EvidencePresence => "evidence_presence",
+        }
+    }
+
+    /// The evidence kinds the test reads.
+    pub fn evidence_kinds(self) -> &'static [EvidenceKind] {
+        use ControlTest::*;
+        use EvidenceKind as K;
+        match self {
+            QuarterlyAccessReview => &[K::AccessReview],
+            AccessReviewCompleteness => &[K::AccessReview, K::UserList],
+            RevokedAccessRemoved => &[K::AccessReview, K::UserList],
+            LeaverAccessRemoved => &[K::Roster, K::UserList],
+            PoliciesApproved | PoliciesReviewed => &[K::PolicyDocument],
+            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment => {
+                &[K::DeviceInventory, K::Roster]
+            }
+            IndependentChangeApproval => &[K::ChangeRecord],
+            BranchProtection => &[K::BranchProtection],
+            BackgroundCheckTimely => &[K::BackgroundCheck, K::Roster],
+            AnnualSecurityTraining | NewHireTraining => &[K::TrainingCompletion, K::Roster],
+            CentralLogging => &[K::LoggingConfiguration],
+            SecurityAlerts => &[K::AlertRule],
+            VendorAnnualReview | VendorSecurityReport | VendorSecurityTerms => {
+                &[K::VendorAssessment]
+            }
+            IncidentResponsePlan => &[K::IncidentResponsePlan],
+            AnnualTabletop => &[K::TabletopExercise],
+            RiskRegisterComplete | RiskRegisterReviewed => &[K::RiskRegister],
+            EvidencePresence => &[],
+        }
+    }
+
+    /// The cadence the test runs at, given the thresholds in force; `None` for
+    /// [`ControlTest::EvidencePresence`], whose cadence is the control's own.
+    pub fn cadence(self, t: &Thresholds) -> Option<Cadence> {
+        use ControlTest::*;
+        Some(match self {
+            QuarterlyAccessReview | AccessReviewCompleteness => Cadence::Quarterly,
+            RevokedAccessRemoved => Cadence::Quarterly,
+            LeaverAccessRemoved => Cadence::WithinDaysOf {
+                event: TriggerEvent::Termination,
+                days: t.leaver_access_removal_days,
+            },
+            PoliciesApproved => Cadence::PointInTime,
+            PoliciesReviewed
+            | AnnualSecurityTraining
+            | VendorAnnualReview
+            | AnnualTabletop
+            | RiskRegisterReviewed => Cadence::Annual,
+            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
+            | BranchProtection | CentralLogging | SecurityAlerts | IncidentResponsePlan
+            | RiskRegisterComplete => Cadence::Continuous,
+            IndependentChangeApproval => Cadence::WithinDaysOf {
+                event: TriggerEvent::Change,
+                days: 0,
+            },
+            BackgroundCheckTimely => Cadence::WithinDaysOf {
+                event: TriggerEvent::Hire,
+                days: t.background_check_days_after_start,
+            },
+            NewHireTraining => Cadence::WithinDaysOf {
+                event: TriggerEvent::Hire,
+                days: t.training_days_after_hire,
+            },
+            VendorSecurityReport | VendorSecurityTerms => Cadence::Annual,
+            EvidencePresence => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for ControlTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Numbers the tests use. Every field has a value in the built-in catalog; a company
+/// file or a single control may override any of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Most minutes of inactivity before a device must lock its screen.
+    pub max_screen_lock_minutes: u32,
+    /// Days after a person's first day by which they must finish security training.
+    pub training_days_after_hire: u32,
+    /// Days after a person's first day by which their background check must be complete
+    /// (0: on or before the first day).
+    pub background_check_days_after_start: u32,
+    /// Days after a person's last day by which their accounts must be gone or suspended.
+    pub leaver_access_removal_days: u32,
+    /// Greatest age, in days at the time of the vendor review, of a vendor's security
+    /// report (SOC 2 report, certificate).
+    pub max_vendor_report_age_days: u32,
+    /// Greatest age, in days, of a policy's latest approval.
+    pub max_policy_age_days: u32,
+    /// Greatest age, in days, of the risk register's latest review.
+    pub max_risk_review_age_days: u32,
+    /// Days before a quarter or year begins in which a review, training, tabletop or
+    /// vendor review may still count for it.
+    pub review_grace_days_before: u32,
+    /// Days after a quarter or year ends in which a review, training, tabletop or vendor
+    /// review may still count for it (each record counts for one occurrence only).
+    pub review_grace_days_after: u32,
+    /// The lowest criticality at which a vendor is "critical" for the vendor controls.
+    pub critical_vendor_criticality: VendorCriticality,
+}
+
+/// What is in scope for the audit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// In-scope systems (as named in user lists, access reviews and logging evidence).
+    /// When empty, the systems named by user lists and access reviews observed up to the
+    /// end of the period are taken, which cannot notice a system with no evidence at all:
+    /// list them.
+    pub systems: Vec<String>,
+    /// In-scope repositories (`owner/name`). When empty, every repository with branch
+    /// protection evidence or a change merged in the period.
+    pub repositories: Vec<String>,
+    /// People in scope regardless of the roster's `in_scope` flag.
+    pub people_include: Vec<String>,
+    /// People out of scope regardless of the roster's `in_scope` flag.
+    pub people_exclude: Vec<String>,
+    /// Policies (by name, as in policy documents) that must exist and be approved.
+    pub required_policies: Vec<String>,
+}
+
+impl Scope {
+    /// Whether a roster person is in scope: the override lists first, then their flag.
+    pub fn person_in_scope(&self, id: &str, roster_flag: bool) -> bool {
+        if self.people_exclude.iter().any(|p| p == id) {
+            false
+        } else if self.people_include.iter().any(|p| p == id) {
+            true
+        } else {
+            roster_flag
+        }
+    }
+}
+
+/// One control of the resolved catalog: the model control, the test that evaluates it
+/// and the thresholds in force for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogControl {
+    /// The control, as auditors see it.
+    pub control: Control,
+    /// How it is evaluated.
+    pub test: ControlTest,
+    /// The thresholds in force for this control (the catalog's, with the control's own
+    /// overrides applied).
+    pub thresholds: Thresholds,
+}
+
+/// A resolved catalog: the built-in catalog with a company's overrides applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// What is in scope.
+    pub scope: Scope,
+    /// Catalog-wide thresholds (each control holds its own effective copy).
+    pub thresholds: Thresholds,
+    /// The controls, in catalog order (built-in order, then added controls).
+    pub controls: Vec<CatalogControl>,
+}
+
+impl Catalog {
+    /// The built-in catalog.
+    pub fn builtin() -> Catalog {
+        // The file is compiled in and a unit test parses it, so failure here is a bug in
+        // this crate, not an input error.
+        #[allow(clippy::expect_used)]
+        Self::from_base(
+            CatalogFile::from_toml_str(BUILTIN_TOML, BUILTIN_NAME)
+                .expect("the built-in catalog parses"),
+            BUILTIN_NAME,
+        )
+        .expect("the built-in catalog is complete")
+    }
+
+    /// Builds a catalog from a complete file (every threshold set), as the built-in one is.
+    pub fn from_base(file: CatalogFile, source_name: &str) -> Result<Catalog, CatalogError> {
+        let thresholds = file.thresholds.complete(source_name)?;
+        let empty = Catalog {
+            scope: Scope::default(),
+            thresholds,
+            controls: Vec::new(),
+        };
+        empty.extend(file, source_name)
+    }
+
+    /// Applies a company file: scope and thresholds it sets replace the catalog's,
+    /// `disable` drops controls, and each of its `controls` replaces the control with the
+    /// same id or is added at the end.
+    pub fn extend(mut self, file: CatalogFile, source_name: &str) -> Result<Catalog, CatalogError> {
+        let CatalogFile {
+            scope,
+            thresholds,
+            disable,
+            controls,
+        } = file;
+        scope.apply(&mut self.scope);
+        let old_thresholds = self.thresholds.clone();
+        thresholds.apply(&mut self.thresholds);
+
+        let mut seen = BTreeSet::new();
+        for def in &controls {
+            if !seen.insert(def.id.clone()) {
+                return Err(CatalogError::DuplicateControl {
+                    source_name: source_name.to_owned(),
+                    id: def.id.clone(),
+                });
+            }
+        }
+        for id in &disable {
+            if !self.controls.iter().any(|c| &c.control.id == id) && !seen.contains(id) {
+                return Err(CatalogError::UnknownControl {
+                    source_name: source_name.to_owned(),
+                    id: id.clone(),
+                });
+            }
+        }
+        // Controls kept from before get the new catalog-wide thresholds, except where
+        // they had their own override.
+        for c in &mut self.controls {
+            c.thresholds = rebase(&c.thresholds, &old_thresholds, &self.thresholds);
+            if let Some(cadence) = c.test.cadence(&c.thresholds) {
+                c.control.cadence = cadence;
+            }
+        }
+        for def in controls {
+            let resolved = def.resolve(&self.thresholds, source_name)?;
+            match self
+                .controls
+                .iter_mut()
+                .find(|c| c.control.id == resolved.control.id)
+            {
+                Some(slot) => *slot = resolved,
+                None => self.controls.push(resolved),
+            }
+        }
+        self.controls.retain(|c| !disable.contains(&c.control.id));
+        Ok(self)
+    }
+
+    /// Reads a company file (`.toml` or `.json`) and applies it to this catalog.
+    pub fn extend_from_path(self, path: &Path) -> crate::Result<Catalog> {
+        let file = CatalogFile::load(path)?;
+        Ok(self.extend(file, &path.display().to_string())?)
+    }
+
+    /// The control with this id.
+    pub fn get(&self, id: &str) -> Option<&CatalogControl> {
+        self.controls.iter().find(|c| c.control.id.as_str() == id)
+    }
+
+    /// Keeps only the controls for which `keep` returns true.
+    pub fn retain(&mut self, keep: impl FnMut(&CatalogControl) -> bool) {
+        self.controls.retain(keep);
+    }
+}
+
+/// A control's thresholds after the catalog-wide ones changed from `old` to `new`: the
+/// values it had overridden stay, the rest follow the catalog.
+fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
+    macro_rules! pick {
+        ($($f:ident),*) => {
+            Thresholds { $( $f: if own.$f == old.$f { new.$f.clone() } else { own.$f.clone() }, )* }
+        };
+    }
+    pick!(
+        max_screen_lock_minutes,
+        training_days_after_hire,
+        background_check_days_after_start,
+        leaver_access_removal_days,
+        max_vendor_report_age_days,
+        max_policy_age_days,
+        max_risk_review_age_days,
+        review_grace_days_before,
+        review_grace_days_after,
+        critical_vendor_criticality
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ControlArea;
+
+    #[test]
+    fn builtin_catalog_parses_and_covers_every_area() {
+        let c = Catalog::builtin();
+        for area in [
+            ControlArea::AccessReviews,
+            ControlArea::Policies,
+            ControlArea::DeviceManagement,
+            ControlArea::ChangeManagement,
+            ControlArea::BackgroundChecks,
+            ControlArea::SecurityTraining,
+            ControlArea::LoggingMonitoring,
+            ControlArea::VendorManagement,
+            ControlArea::IncidentResponse,
+            ControlArea::RiskAssessment,
+        ] {
+            assert!(
+                c.controls.iter().any(|cc| cc.control.area == area),
+                "no control for {area:?}"
+            );
+        }
+        // Every built-in test is used once; only user controls use evidence presence.
+        for t in ControlTest::ALL {
+            let n = c.controls.iter().filter(|cc| cc.test == *t).count();
+            let want = usize::from(*t != ControlTest::EvidencePresence);
+            assert_eq!(n, want, "{t}");
+        }
+        for cc in &c.controls {
+            assert!(!cc.control.remediation.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.description.is_empty(), "{}", cc.control.id);
+        }
+    }
+
+    #[test]
+    fn company_file_overrides_thresholds_scope_and_controls() {
+        let file = CatalogFile::from_toml_str(
+            r#"
+disable = ["DEV-03"]
+[scope]
+systems = ["okta"]
+[thresholds]
+leaver_access_removal_days = 7
+[[controls]]
+id = "ACME-01"
+title = "Engineers trained within two weeks"
+area = "security_training"
+test = "new_hire_training"
+criteria = ["CC1.4"]
+owner = "CTO"
+severity = "low"
+priority = "quick_win"
+time_to_fix = { min_days = 1, max_days = 2 }
+thresholds = { training_days_after_hire = 14 }
+"#,
+            "acme.toml",
+        )
+        .unwrap();
+        let c = Catalog::builtin().extend(file, "acme.toml").unwrap();
+        assert!(c.get("DEV-03").is_none());
+        assert_eq!(c.scope.systems, ["okta"]);
+        let leaver = c.get("AC-04").unwrap();
+        assert_eq!(leaver.thresholds.leaver_access_removal_days, 7);
+        assert_eq!(
+            leaver.control.cadence,
+            Cadence::WithinDaysOf {
+                event: TriggerEvent::Termination,
+                days: 7
+            }
+        );
+        let acme = c.get("ACME-01").unwrap();
+        assert_eq!(acme.thresholds.training_days_after_hire, 14);
+        assert_eq!(
+            acme.control.evidence_kinds,
+            ControlTest::NewHireTraining.evidence_kinds()
+        );
+        assert_eq!(c.controls.last().unwrap().control.id.as_str(), "ACME-01");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_control() {
+        let err = Catalog::builtin()
+            .extend(
+                CatalogFile::from_toml_str("disable = [\"NOPE-1\"]", "acme.toml").unwrap(),
+                "acme.toml",
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "acme.toml: disable: no control NOPE-1 in the catalog"
+        );
+
+        let err =
+            CatalogFile::from_toml_str("[thresholds]\nmax_screen_lock_minutes = \"x\"\n", "a.toml")
+                .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("a.toml:2:"), "{msg}");
+        assert!(msg.contains("thresholds.max_screen_lock_minutes"), "{msg}");
+
+        let err = CatalogFile::from_toml_str("[scope]\nsystem = []\n", "a.toml").unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
+
+        let def = r#"
+[[controls]]
+id = "X-1"
+title = "Something"
+area = "other"
+criteria = ["CC1.1"]
+owner = "CTO"
+severity = "low"
+priority = "quick_win"
+time_to_fix = { min_days = 1, max_days = 2 }
+cadence = "quarterly"
+"#;
+        let err = Catalog::builtin()
+            .extend(CatalogFile::from_toml_str(def, "a.toml").unwrap(), "a.toml")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.toml: control X-1: field `evidence_kinds`: a control without a built-in test needs at least one evidence kind"
+        );
+    }
+
+    #[test]
+    fn json_company_files_are_accepted() {
+        let file = CatalogFile::from_json_str(
+            r#"{"scope": {"required_policies": ["Access Control Policy"]}}"#,
+            "acme.json",
+        )
+        .unwrap();
+        let c = Catalog::builtin().extend(file, "acme.json").unwrap();
+        assert_eq!(c.scope.required_policies, ["Access Control Policy"]);
+        let err =
+            CatalogFile::from_json_str(r#"{"scope": {"bogus": 1}}"#, "acme.json").unwrap_err();
+        assert!(err.to_string().starts_with("acme.json:1:"), "{err}");
+    }
+}

@@ -1,0 +1,330 @@
+//! Evaluation: the catalog's controls tested against the evidence, for an audit period,
+//! as of a date.
+//!
+//! [`evaluate`] is a pure function: the same catalog, evidence, period and `as_of` give
+//! the same [`Report`], byte for byte. It reads no clock and iterates no hash map.
+//!
+//! How evidence counts:
+//! - by `observed_at` (when the fact held), never `collected_at`: a review done in March
+//!   and uploaded in May is March's;
+//! - records observed after the period's end or after `as_of` do not count, except that
+//!   a control's `review_grace_days_after` lets a late occurrence count for the quarter
+//!   or year just ended;
+//! - records observed before the period count where they are still in force: a policy
+//!   approved last year, a background check done at hire, the roster, a vendor review;
+//! - a control that began operating during the period is an exception for the time
+//!   before: its earlier quarters have no occurrence;
+//! - something not yet due as of `as_of` (this quarter's review in the middle of the
+//!   quarter) is "not yet due", not an exception.
+//!
+//! Each built-in test is described on [`crate::catalog::ControlTest`]; the population
+//! tests look at every record (every change, device, person, account), never at
+//! settings alone. Settings a record does not report count as not shown, i.e. as a
+//! deviation.
+
+mod checks;
+mod context;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use crate::catalog::{Catalog, CatalogControl};
+use crate::model::{
+    AffectedItem, AuditFinding, AuditPeriod, Date, Evidence, EvidenceKind, FindingStatus, ItemKind,
+};
+use crate::report::{
+    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, Monitoring, NextDue,
+    Opinion, RankedException, Report, Summary, is_access_related,
+};
+use context::{Check, Ctx, Index, Outcome, add_days};
+
+/// One evidence record to evaluate: its locker sequence number and the evidence.
+///
+/// The sequence number is how findings and [`Report::relied_on`] name the record.
+#[derive(Clone, Copy, Debug)]
+pub struct EvidenceItem<'a> {
+    /// The locker's record number.
+    pub seq: u64,
+    /// The evidence.
+    pub evidence: &'a Evidence,
+}
+
+impl<'a> EvidenceItem<'a> {
+    /// Pairs a record number with its evidence.
+    pub fn new(seq: u64, evidence: &'a Evidence) -> Self {
+        EvidenceItem { seq, evidence }
+    }
+}
+
+/// Evaluates every control of `catalog` over `period`, as of `as_of`.
+pub fn evaluate(
+    catalog: &Catalog,
+    evidence: &[EvidenceItem<'_>],
+    period: &AuditPeriod,
+    as_of: NaiveDate,
+) -> Report {
+    let grace_after = catalog
+        .controls
+        .iter()
+        .map(|c| c.thresholds.review_grace_days_after)
+        .max()
+        .unwrap_or(0);
+    let limit = add_days(period.end(), grace_after).min(as_of);
+    let ctx = Ctx::new(*period, as_of, Index::new(evidence, limit), &catalog.scope);
+
+    let mut relied: BTreeSet<u64> = evidence
+        .iter()
+        .filter(|e| {
+            let d = e.evidence.observed_at.date();
+            d >= period.start() && d <= ctx.cutoff
+        })
+        .map(|e| e.seq)
+        .collect();
+
+    let mut controls = Vec::with_capacity(catalog.controls.len());
+    let mut findings = Vec::new();
+    let mut overdue = Vec::new();
+    let mut upcoming = Vec::new();
+    for cc in &catalog.controls {
+        let checks = checks::run(&ctx, cc);
+        let (result, finding) = summarise(&ctx, cc, &checks);
+        relied.extend(result.records.iter().copied());
+        for c in &checks {
+            let item = DueItem {
+                due: Date(c.due),
+                control: cc.control.id.clone(),
+                kind: c.kind,
+                item: c.id.clone(),
+            };
+            match c.outcome {
+                Outcome::Fail(_) => overdue.push(item),
+                Outcome::NotYetDue => upcoming.push(item),
+                Outcome::Pass => {}
+            }
+        }
+        if let Some(f) = finding {
+            findings.push(f);
+        }
+        controls.push(result);
+    }
+
+    findings.sort_by(|a, b| {
+        (a.priority, Reverse(a.finding.severity), &a.finding.control).cmp(&(
+            b.priority,
+            Reverse(b.finding.severity),
+            &b.finding.control,
+        ))
+    });
+    for (i, f) in findings.iter_mut().enumerate() {
+        f.rank = i as u64 + 1;
+    }
+    overdue.sort();
+    overdue.dedup();
+    upcoming.sort();
+    upcoming.dedup();
+
+    let access = findings.iter().filter(|f| f.access_related).count() as u64;
+    let opinion = Opinion::assess(access, findings.len() as u64 - access);
+    let count = |s: ControlStatus| controls.iter().filter(|c| c.status == s).count() as u64;
+    let summary = Summary {
+        controls: controls.len() as u64,
+        operating: count(ControlStatus::Operating),
+        exception: count(ControlStatus::Exception),
+        no_evidence: count(ControlStatus::NoEvidence),
+        not_yet_due: count(ControlStatus::NotYetDue),
+        not_applicable: count(ControlStatus::NotApplicable),
+        deviations: controls.iter().map(|c| c.deviations).sum(),
+    };
+    let next_due = controls
+        .iter()
+        .filter_map(|c| {
+            c.next_due.map(|due| NextDue {
+                control: c.control.clone(),
+                due,
+            })
+        })
+        .collect();
+    Report {
+        period: *period,
+        as_of: Date(as_of),
+        columns: ctx.columns.iter().map(|c| c.label.clone()).collect(),
+        summary,
+        opinion,
+        controls,
+        exceptions: findings,
+        monitoring: Monitoring {
+            next_due,
+            overdue,
+            upcoming,
+        },
+        relied_on: relied.into_iter().collect(),
+    }
+}
+
+/// Turns a control's checks into its result and, if any failed, its ranked finding.
+fn summarise(
+    ctx: &Ctx<'_>,
+    cc: &CatalogControl,
+    checks: &[Check],
+) -> (ControlResult, Option<RankedException>) {
+    let mut grid = vec![
+        GridCell {
+            status: CellStatus::NotRequired,
+            met: 0,
+            required: 0,
+        };
+        ctx.columns.len()
+    ];
+    let mut coverage = Coverage {
+        met: 0,
+        required: 0,
+        not_yet_due: 0,
+    };
+    // Per item: the columns it failed in with reasons, and its records.
+    let mut items: BTreeMap<(ItemKind, &str), ItemState> = BTreeMap::new();
+    let mut records = BTreeSet::new();
+    let mut next_due: Option<NaiveDate> = None;
+    for c in checks {
+        records.extend(c.records.iter().copied());
+        let cell = &mut grid[c.col.min(ctx.columns.len().saturating_sub(1))];
+        let state = items.entry((c.kind, c.id.as_str())).or_default();
+        match &c.outcome {
+            Outcome::Pass => {
+                coverage.met += 1;
+                coverage.required += 1;
+                cell.met += 1;
+                cell.required += 1;
+                state.tested = true;
+            }
+            Outcome::Fail(reason) => {
+                coverage.required += 1;
+                cell.required += 1;
+                state.tested = true;
+                state.failures.push((c.col, reason.clone()));
+                state.records.extend(c.records.iter().copied());
+            }
+            Outcome::NotYetDue => {
+                coverage.not_yet_due += 1;
+                next_due = Some(next_due.map_or(c.due, |d| d.min(c.due)));
+            }
+        }
+        cell.status = match (&c.outcome, cell.status) {
+            (Outcome::Fail(_), _) | (_, CellStatus::Exception) => CellStatus::Exception,
+            (Outcome::Pass, _) | (_, CellStatus::Operating) => CellStatus::Operating,
+            (Outcome::NotYetDue, _) => CellStatus::NotYetDue,
+        };
+    }
+    let population = items.values().filter(|s| s.tested).count() as u64;
+    let affected: Vec<AffectedItem> = items
+        .iter()
+        .filter(|(_, s)| !s.failures.is_empty())
+        .map(|((kind, id), s)| {
+            let multi = s
+                .failures
+                .iter()
+                .map(|(c, _)| c)
+                .collect::<BTreeSet<_>>()
+                .len()
+                > 1;
+            let mut reasons: Vec<String> = Vec::new();
+            for (col, reason) in &s.failures {
+                let r = if multi {
+                    format!("{}: {reason}", ctx.columns[*col].label)
+                } else {
+                    reason.clone()
+                };
+                if !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
+            AffectedItem {
+                kind: *kind,
+                id: (*id).to_owned(),
+                reason: reasons.join("; "),
+                records: s.records.iter().copied().collect(),
+            }
+        })
+        .collect();
+    let deviations = affected.len() as u64;
+
+    let has_evidence = cc
+        .control
+        .evidence_kinds
+        .iter()
+        .filter(|k| **k != EvidenceKind::Roster || cc.control.evidence_kinds.len() == 1)
+        .any(|k| {
+            !ctx.index
+                .upto(*k, ctx.cutoff.max(ctx.period.start()))
+                .is_empty()
+        });
+    let status = if deviations > 0 {
+        if has_evidence {
+            ControlStatus::Exception
+        } else {
+            ControlStatus::NoEvidence
+        }
+    } else if coverage.required > 0 {
+        ControlStatus::Operating
+    } else if coverage.not_yet_due > 0 {
+        ControlStatus::NotYetDue
+    } else {
+        ControlStatus::NotApplicable
+    };
+
+    let c = &cc.control;
+    let result = ControlResult {
+        control: c.id.clone(),
+        title: c.title.clone(),
+        area: c.area,
+        criteria: c.criteria.clone(),
+        test: cc.test,
+        status,
+        coverage,
+        population,
+        deviations,
+        next_due: next_due.map(Date),
+        grid,
+        records: records.into_iter().collect(),
+    };
+    let finding = (deviations > 0).then(|| {
+        let summary = if status == ControlStatus::NoEvidence {
+            format!(
+                "{}: no evidence; {deviations} of {population} items not shown",
+                c.title
+            )
+        } else {
+            format!("{}: {deviations} of {population} items deviate", c.title)
+        };
+        RankedException {
+            rank: 0,
+            priority: c.priority,
+            time_to_fix: c.time_to_fix,
+            remediation: c.remediation.clone(),
+            access_related: is_access_related(c.area, &c.criteria),
+            no_evidence: status == ControlStatus::NoEvidence,
+            finding: AuditFinding {
+                control: c.id.clone(),
+                criteria: c.criteria.clone(),
+                period: ctx.period,
+                severity: c.severity,
+                summary,
+                population,
+                deviations,
+                affected,
+                status: FindingStatus::Open,
+                management_response: None,
+                remediation_due: Some(Date(add_days(ctx.as_of, c.time_to_fix.max_days))),
+            },
+        }
+    });
+    (result, finding)
+}
+
+#[derive(Default)]
+struct ItemState {
+    tested: bool,
+    failures: Vec<(usize, String)>,
+    records: BTreeSet<u64>,
+}

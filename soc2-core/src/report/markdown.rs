@@ -1,0 +1,152 @@
+//! Markdown.
+
+use std::fmt::Write;
+
+use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
+
+/// Escapes text for a Markdown table cell or paragraph: evidence-derived text must not
+/// turn into markup, links or extra columns.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+fn cell(status: CellStatus) -> &'static str {
+    match status {
+        CellStatus::Operating => "✓",
+        CellStatus::Exception => "✗",
+        CellStatus::NotYetDue => "…",
+        CellStatus::NotRequired => "–",
+    }
+}
+
+pub(super) fn render(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# SOC 2 readiness report\n");
+    let _ = writeln!(s, "Period **{}**, as of **{}**.\n", r.period, r.as_of);
+    let o = &r.opinion;
+    let _ = writeln!(
+        s,
+        "**Opinion risk: {}** — {} exception(s), {} about access, weighted score {}.\n",
+        o.risk.label(),
+        o.exceptions,
+        o.access_exceptions,
+        o.score
+    );
+    let _ = writeln!(s, "> {}\n", md(&o.rule));
+    let m = &r.summary;
+    let _ = writeln!(
+        s,
+        "{} controls: {} operating, {} in exception, {} without evidence, {} not yet due, {} not applicable.\n",
+        m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
+    );
+
+    let _ = writeln!(s, "## Controls\n");
+    let _ = write!(s, "| Control | Title | Status | Coverage |");
+    for c in &r.columns {
+        let _ = write!(s, " {} |", md(c));
+    }
+    s.push('\n');
+    let _ = write!(s, "|---|---|---|---:|");
+    for _ in &r.columns {
+        s.push_str(":---:|");
+    }
+    s.push('\n');
+    for c in &r.controls {
+        let _ = write!(
+            s,
+            "| {} | {} | {} | {}/{} |",
+            md(c.control.as_str()),
+            md(&c.title),
+            c.status.label(),
+            c.coverage.met,
+            c.coverage.required
+        );
+        for g in &c.grid {
+            let _ = write!(s, " {} |", cell(g.status));
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(
+        s,
+        "\n✓ operating · ✗ exception · … not yet due · – nothing required\n"
+    );
+
+    let _ = writeln!(s, "## Exceptions, in the order to fix them\n");
+    if r.exceptions.is_empty() {
+        let _ = writeln!(s, "None.\n");
+    }
+    for e in &r.exceptions {
+        let f = &e.finding;
+        let crit: Vec<&str> = f.criteria.iter().map(|c| c.id()).collect();
+        let _ = writeln!(
+            s,
+            "### {}. {} — {}\n",
+            e.rank,
+            md(f.control.as_str()),
+            md(&f.summary)
+        );
+        let _ = writeln!(
+            s,
+            "Priority **{}**, severity **{}**, time to fix **{}**; criteria {}; {} of {} items deviate{}.\n",
+            priority_label(e.priority),
+            severity_label(f.severity),
+            e.time_to_fix,
+            crit.join(", "),
+            f.deviations,
+            f.population,
+            if e.access_related {
+                "; about access"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(s, "| Kind | Item | Why | Records |\n|---|---|---|---|");
+        for a in &f.affected {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                kind_label(a.kind),
+                md(&a.id),
+                md(&a.reason),
+                records_label(&a.records)
+            );
+        }
+        if !e.remediation.is_empty() {
+            let _ = writeln!(s, "\nTo fix:\n");
+            for (i, step) in e.remediation.iter().enumerate() {
+                let _ = writeln!(s, "{}. {}", i + 1, md(step));
+            }
+        }
+        s.push('\n');
+    }
+
+    let _ = writeln!(s, "## Monitoring as of {}\n", r.as_of);
+    let _ = writeln!(s, "| Control | Next due |\n|---|---|");
+    for n in &r.monitoring.next_due {
+        let _ = writeln!(s, "| {} | {} |", md(n.control.as_str()), n.due);
+    }
+    let _ = writeln!(
+        s,
+        "\n{} overdue item(s), {} coming due.\n",
+        r.monitoring.overdue.len(),
+        r.monitoring.upcoming.len()
+    );
+    let _ = writeln!(
+        s,
+        "## Evidence relied on\n\n{} record(s): {}\n",
+        r.relied_on.len(),
+        records_label(&r.relied_on)
+    );
+    s
+}

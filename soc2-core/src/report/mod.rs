@@ -1,0 +1,468 @@
+//! The readiness report: what [`crate::evaluate::evaluate`] returns, and its renderings
+//! as JSON, Markdown, a self-contained HTML page and terminal text.
+//!
+//! # Opinion risk
+//!
+//! The report estimates how the exceptions would weigh on an auditor's opinion. The rule
+//! ([`OPINION_RULE`], applied by [`Opinion::assess`]):
+//!
+//! - every control in exception (including "no evidence") counts once, however many items
+//!   deviate in it;
+//! - an exception about logical or data access — a control addressing any CC6.x
+//!   criterion, or in the access-review area — weighs **4**; any other exception weighs
+//!   **1**. An access exception therefore outweighs three documentation exceptions,
+//!   which is how auditors and report readers see them;
+//! - the weights are added up: **0** is *clean*; **1–3** is *low* (a few minor
+//!   exceptions are common and usually acceptable); **4** is *elevated* — more than the
+//!   usual handful, or one access exception: not yet systemic, but one more exception
+//!   tips it; **5 or more** is *at risk*: systemic, and the opinion risks being
+//!   qualified.
+
+mod html;
+mod markdown;
+mod text;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::ControlTest;
+use crate::json::JsonError;
+use crate::model::{
+    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, ItemKind, PriorityClass,
+    Severity, TimeToFix,
+};
+
+/// The rule behind [`OpinionRisk`], as printed in every report.
+pub const OPINION_RULE: &str = "Each control in exception counts once. An exception about logical or data access (a CC6.x criterion or the access-review area) weighs 4, any other weighs 1. Total 0: clean. 1-3: low (a few minor exceptions are common and usually acceptable). 4: elevated (one access exception, or more than the usual few: not yet systemic, one more tips it). 5 or more: at risk (systemic; the opinion may be qualified).";
+
+/// Weight of an exception about logical or data access.
+pub const ACCESS_WEIGHT: u64 = 4;
+/// Weight of any other exception.
+pub const OTHER_WEIGHT: u64 = 1;
+
+/// The result of evaluating a catalog against the evidence, for a period, as of a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// The audit period evaluated.
+    pub period: AuditPeriod,
+    /// The date the evaluation speaks of: evidence observed later does not count, and
+    /// occurrences due later are "not yet due".
+    pub as_of: Date,
+    /// Labels of the grid's columns: the period's quarters (`2026-Q1`), or the date of a
+    /// Type I report.
+    pub columns: Vec<String>,
+    /// Counts of controls by status.
+    pub summary: Summary,
+    /// How the exceptions weigh on the opinion.
+    pub opinion: Opinion,
+    /// One result per control, in catalog order.
+    pub controls: Vec<ControlResult>,
+    /// The exceptions, ranked: priority class, then severity, then control id.
+    pub exceptions: Vec<RankedException>,
+    /// What is overdue and what falls due next.
+    pub monitoring: Monitoring,
+    /// Sequence numbers of every evidence record the evaluation relies on: those observed
+    /// in the period up to `as_of`, and earlier ones still in force (a policy approved
+    /// before the period, a background check done at hire, the roster).
+    pub relied_on: Vec<u64>,
+}
+
+/// Counts of controls by status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    /// Controls evaluated.
+    pub controls: u64,
+    /// Operating without exception.
+    pub operating: u64,
+    /// In exception, with evidence.
+    pub exception: u64,
+    /// In exception for lack of any evidence.
+    pub no_evidence: u64,
+    /// Nothing due yet.
+    pub not_yet_due: u64,
+    /// Nothing to test (e.g. nobody left during the period).
+    pub not_applicable: u64,
+    /// Deviating items across all controls.
+    pub deviations: u64,
+}
+
+/// Where a control stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlStatus {
+    /// Every item due so far passed.
+    Operating,
+    /// Some items deviate.
+    Exception,
+    /// Something is due, and there is no evidence of the control's kinds at all.
+    NoEvidence,
+    /// Nothing is due yet as of the report date.
+    NotYetDue,
+    /// The population is empty: nothing to test.
+    NotApplicable,
+}
+
+impl ControlStatus {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlStatus::Operating => "operating",
+            ControlStatus::Exception => "exception",
+            ControlStatus::NoEvidence => "no evidence",
+            ControlStatus::NotYetDue => "not yet due",
+            ControlStatus::NotApplicable => "not applicable",
+        }
+    }
+}
+
+/// How much of what was required is shown, in checks (an item in a slot: a system's
+/// quarterly review, a device in a quarter, a change, a person in a year, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Checks passed.
+    pub met: u64,
+    /// Checks due (passed or failed).
+    pub required: u64,
+    /// Checks not yet due.
+    pub not_yet_due: u64,
+}
+
+/// A cell of the controls × quarters grid.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CellStatus {
+    /// Everything due in the quarter passed.
+    Operating,
+    /// Something in the quarter failed.
+    Exception,
+    /// Only not-yet-due checks.
+    NotYetDue,
+    /// Nothing was required in the quarter.
+    NotRequired,
+}
+
+/// One cell of the grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GridCell {
+    /// The cell's state.
+    pub status: CellStatus,
+    /// Checks passed in the quarter.
+    pub met: u64,
+    /// Checks due in the quarter.
+    pub required: u64,
+}
+
+/// The evaluation of one control.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControlResult {
+    /// The control.
+    pub control: ControlId,
+    /// Its title.
+    pub title: String,
+    /// Its area.
+    pub area: ControlArea,
+    /// The criteria it addresses.
+    pub criteria: Vec<Criterion>,
+    /// The test run.
+    pub test: ControlTest,
+    /// Where it stands.
+    pub status: ControlStatus,
+    /// Checks met of checks due.
+    pub coverage: Coverage,
+    /// Distinct items tested (people, devices, changes, system-quarters, ...).
+    pub population: u64,
+    /// Distinct items that deviated.
+    pub deviations: u64,
+    /// The earliest due date of a check not yet due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_due: Option<Date>,
+    /// One cell per column of [`Report::columns`].
+    pub grid: Vec<GridCell>,
+    /// Evidence records this control's checks used.
+    pub records: Vec<u64>,
+}
+
+/// An exception with what it takes to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RankedException {
+    /// 1 for the exception to fix first.
+    pub rank: u64,
+    /// When to fix it, relative to others.
+    pub priority: PriorityClass,
+    /// Typical effort.
+    pub time_to_fix: TimeToFix,
+    /// Steps to fix it.
+    pub remediation: Vec<String>,
+    /// Whether it is about logical or data access (weighs more in the opinion).
+    pub access_related: bool,
+    /// Whether the control had no evidence at all.
+    pub no_evidence: bool,
+    /// The finding as an auditor would record it.
+    pub finding: AuditFinding,
+}
+
+/// The estimated effect of the exceptions on the opinion.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OpinionRisk {
+    /// No exception.
+    Clean,
+    /// Weighted total 1-3: minor, common, usually acceptable.
+    Low,
+    /// Weighted total 4: one access exception or more than a few minor ones.
+    Elevated,
+    /// Weighted total 5 or more: systemic; the opinion may be qualified.
+    AtRisk,
+}
+
+impl OpinionRisk {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            OpinionRisk::Clean => "clean",
+            OpinionRisk::Low => "low",
+            OpinionRisk::Elevated => "elevated",
+            OpinionRisk::AtRisk => "at risk of qualification",
+        }
+    }
+}
+
+/// The opinion assessment and the rule it follows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Opinion {
+    /// The estimated risk.
+    pub risk: OpinionRisk,
+    /// Controls in exception.
+    pub exceptions: u64,
+    /// Of which about logical or data access.
+    pub access_exceptions: u64,
+    /// The weighted total.
+    pub score: u64,
+    /// The rule, in words.
+    pub rule: String,
+}
+
+impl Opinion {
+    /// Applies [`OPINION_RULE`] to a count of access-related and other exceptions.
+    pub fn assess(access_exceptions: u64, other_exceptions: u64) -> Opinion {
+        let score = access_exceptions * ACCESS_WEIGHT + other_exceptions * OTHER_WEIGHT;
+        let risk = match score {
+            0 => OpinionRisk::Clean,
+            1..=3 => OpinionRisk::Low,
+            4 => OpinionRisk::Elevated,
+            _ => OpinionRisk::AtRisk,
+        };
+        Opinion {
+            risk,
+            exceptions: access_exceptions + other_exceptions,
+            access_exceptions,
+            score,
+            rule: OPINION_RULE.to_owned(),
+        }
+    }
+}
+
+/// Whether a control is about logical or data access, for the opinion's weighting.
+pub fn is_access_related(area: ControlArea, criteria: &[Criterion]) -> bool {
+    area == ControlArea::AccessReviews || criteria.iter().any(|c| c.id().starts_with("CC6."))
+}
+
+/// What is due and overdue as of the report date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// Each control's next due date (controls with nothing pending are left out).
+    pub next_due: Vec<NextDue>,
+    /// Checks that failed, with the date they were due, oldest first.
+    pub overdue: Vec<DueItem>,
+    /// Checks not yet due, soonest first.
+    pub upcoming: Vec<DueItem>,
+}
+
+/// A control's next due date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NextDue {
+    /// The control.
+    pub control: ControlId,
+    /// The earliest due date of its pending checks.
+    pub due: Date,
+}
+
+/// One item with a due date.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DueItem {
+    /// When it is or was due.
+    pub due: Date,
+    /// The control.
+    pub control: ControlId,
+    /// What kind of item.
+    pub kind: ItemKind,
+    /// The item's id.
+    pub item: String,
+}
+
+/// A rendering of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Plain text for the terminal.
+    Text,
+    /// Pretty JSON ([`Report`] with schema `schemas/report.schema.json`).
+    Json,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            "md" | "markdown" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
+            _ => Err(format!(
+                "unknown report format {s:?}: expected text, json, md or html"
+            )),
+        }
+    }
+}
+
+impl Report {
+    /// Renders the report.
+    pub fn render(&self, format: Format) -> Result<String, JsonError> {
+        Ok(match format {
+            Format::Text => self.to_text(),
+            Format::Json => self.to_json()?,
+            Format::Markdown => self.to_markdown(),
+            Format::Html => self.to_html(),
+        })
+    }
+
+    /// Pretty JSON (sorted keys, final newline).
+    pub fn to_json(&self) -> Result<String, JsonError> {
+        crate::json::to_pretty_string(self)
+    }
+
+    /// Canonical JSON bytes (RFC 8785), for hashing.
+    pub fn to_canonical_vec(&self) -> Result<Vec<u8>, JsonError> {
+        crate::json::to_canonical_vec(self)
+    }
+
+    /// Plain text for the terminal.
+    pub fn to_text(&self) -> String {
+        text::render(self)
+    }
+
+    /// Markdown.
+    pub fn to_markdown(&self) -> String {
+        markdown::render(self)
+    }
+
+    /// One self-contained HTML page: inline CSS, no scripts or external assets, readable
+    /// when printed.
+    pub fn to_html(&self) -> String {
+        html::render(self)
+    }
+
+    /// Whether any control is in exception (or has no evidence).
+    pub fn has_exceptions(&self) -> bool {
+        !self.exceptions.is_empty()
+    }
+}
+
+/// Human names shared by the renderings.
+pub(crate) fn priority_label(p: PriorityClass) -> &'static str {
+    match p {
+        PriorityClass::FixFirst => "fix first",
+        PriorityClass::FixSecond => "fix second",
+        PriorityClass::StartEarly => "start early",
+        PriorityClass::QuickWin => "quick win",
+    }
+}
+
+pub(crate) fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Low => "low",
+        Severity::Medium => "medium",
+        Severity::High => "high",
+        Severity::Critical => "critical",
+    }
+}
+
+pub(crate) fn kind_label(k: ItemKind) -> &'static str {
+    match k {
+        ItemKind::Person => "person",
+        ItemKind::Account => "account",
+        ItemKind::Device => "device",
+        ItemKind::Change => "change",
+        ItemKind::Vendor => "vendor",
+        ItemKind::System => "system",
+        ItemKind::Policy => "policy",
+        ItemKind::Risk => "risk",
+        ItemKind::Alert => "alert",
+        ItemKind::Occurrence => "occurrence",
+        ItemKind::Document => "document",
+    }
+}
+
+pub(crate) fn records_label(records: &[u64]) -> String {
+    if records.is_empty() {
+        "none".into()
+    } else {
+        records
+            .iter()
+            .map(|r| format!("#{r}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opinion_rule_boundaries() {
+        let risk = |a, o| Opinion::assess(a, o).risk;
+        assert_eq!(risk(0, 0), OpinionRisk::Clean);
+        assert_eq!(risk(0, 1), OpinionRisk::Low);
+        assert_eq!(risk(0, 3), OpinionRisk::Low);
+        assert_eq!(risk(0, 4), OpinionRisk::Elevated);
+        assert_eq!(risk(0, 5), OpinionRisk::AtRisk);
+        // One access exception outweighs three documentation ones.
+        assert_eq!(risk(1, 0), OpinionRisk::Elevated);
+        assert!(risk(1, 0) > risk(0, 3));
+        assert_eq!(risk(1, 1), OpinionRisk::AtRisk);
+        assert_eq!(risk(2, 0), OpinionRisk::AtRisk);
+        let o = Opinion::assess(1, 2);
+        assert_eq!((o.exceptions, o.access_exceptions, o.score), (3, 1, 6));
+    }
+
+    #[test]
+    fn access_weighting_follows_cc6_and_the_area() {
+        let cc = |s: &str| s.parse::<Criterion>().unwrap();
+        assert!(is_access_related(ControlArea::Other, &[cc("CC6.1")]));
+        assert!(is_access_related(
+            ControlArea::AccessReviews,
+            &[cc("CC1.4")]
+        ));
+        assert!(!is_access_related(ControlArea::Policies, &[cc("CC5.3")]));
+    }
+}

@@ -1,0 +1,158 @@
+//! Plain text for the terminal.
+
+use std::fmt::Write;
+
+use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
+
+/// Affected items listed per exception before the rest are summarised; the JSON,
+/// Markdown and HTML renderings list them all.
+const MAX_ITEMS: usize = 20;
+/// Due items listed in each monitoring list.
+const MAX_DUE: usize = 15;
+
+pub(super) fn cell(status: CellStatus) -> &'static str {
+    match status {
+        CellStatus::Operating => "ok",
+        CellStatus::Exception => "XX",
+        CellStatus::NotYetDue => "..",
+        CellStatus::NotRequired => "--",
+    }
+}
+
+pub(super) fn render(r: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "SOC 2 readiness: period {}, as of {}", r.period, r.as_of);
+    let o = &r.opinion;
+    let _ = writeln!(
+        s,
+        "Opinion risk: {} ({} exception{}, {} about access; weighted score {})",
+        o.risk.label(),
+        o.exceptions,
+        if o.exceptions == 1 { "" } else { "s" },
+        o.access_exceptions,
+        o.score
+    );
+    let _ = writeln!(s, "  Rule: {}", o.rule);
+    let m = &r.summary;
+    let _ = writeln!(
+        s,
+        "Controls: {} ({} operating, {} exception, {} no evidence, {} not yet due, {} not applicable)",
+        m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
+    );
+    s.push('\n');
+
+    let width = r.columns.iter().map(String::len).max().unwrap_or(2).max(2);
+    let _ = write!(s, "{:<8} {:<14} {:>11} ", "CONTROL", "STATUS", "COVERAGE");
+    for c in &r.columns {
+        let _ = write!(s, " {c:<width$}");
+    }
+    let _ = writeln!(s, "  TITLE");
+    for c in &r.controls {
+        let cov = format!("{}/{}", c.coverage.met, c.coverage.required);
+        let _ = write!(
+            s,
+            "{:<8} {:<14} {:>11} ",
+            c.control.as_str(),
+            c.status.label(),
+            cov
+        );
+        for g in &c.grid {
+            let _ = write!(s, " {:<width$}", cell(g.status));
+        }
+        let _ = writeln!(s, "  {}", c.title);
+    }
+    let _ = writeln!(
+        s,
+        "  (ok: operating, XX: exception, ..: not yet due, --: nothing required)"
+    );
+
+    s.push('\n');
+    if r.exceptions.is_empty() {
+        let _ = writeln!(s, "No exceptions.");
+    } else {
+        let _ = writeln!(s, "Exceptions, in the order to fix them:");
+    }
+    for e in &r.exceptions {
+        let f = &e.finding;
+        let _ = writeln!(
+            s,
+            "{:>3}. {} {} [{}, {} severity, {}]",
+            e.rank,
+            f.control,
+            f.summary,
+            priority_label(e.priority),
+            severity_label(f.severity),
+            e.time_to_fix
+        );
+        let crit: Vec<&str> = f.criteria.iter().map(|c| c.id()).collect();
+        let _ = writeln!(
+            s,
+            "     Criteria {}; population {}, deviations {}",
+            crit.join(", "),
+            f.population,
+            f.deviations
+        );
+        for a in f.affected.iter().take(MAX_ITEMS) {
+            let _ = writeln!(
+                s,
+                "     - {} {}: {} (records {})",
+                kind_label(a.kind),
+                a.id,
+                a.reason,
+                records_label(&a.records)
+            );
+        }
+        if f.affected.len() > MAX_ITEMS {
+            let _ = writeln!(s, "     ... and {} more", f.affected.len() - MAX_ITEMS);
+        }
+        for (i, step) in e.remediation.iter().enumerate() {
+            let _ = writeln!(s, "     Fix {}: {step}", i + 1);
+        }
+    }
+
+    s.push('\n');
+    let _ = writeln!(s, "Monitoring as of {}:", r.as_of);
+    let _ = writeln!(s, "  Overdue: {}", r.monitoring.overdue.len());
+    for d in r.monitoring.overdue.iter().take(MAX_DUE) {
+        let _ = writeln!(
+            s,
+            "    {} {:<8} {:<10} {}",
+            d.due,
+            d.control.as_str(),
+            kind_label(d.kind),
+            d.item
+        );
+    }
+    if r.monitoring.overdue.len() > MAX_DUE {
+        let _ = writeln!(
+            s,
+            "    ... and {} more",
+            r.monitoring.overdue.len() - MAX_DUE
+        );
+    }
+    let _ = writeln!(s, "  Coming due: {}", r.monitoring.upcoming.len());
+    for d in r.monitoring.upcoming.iter().take(MAX_DUE) {
+        let _ = writeln!(
+            s,
+            "    {} {:<8} {:<10} {}",
+            d.due,
+            d.control.as_str(),
+            kind_label(d.kind),
+            d.item
+        );
+    }
+    if r.monitoring.upcoming.len() > MAX_DUE {
+        let _ = writeln!(
+            s,
+            "    ... and {} more",
+            r.monitoring.upcoming.len() - MAX_DUE
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nEvidence relied on: {} record{}",
+        r.relied_on.len(),
+        if r.relied_on.len() == 1 { "" } else { "s" }
+    );
+    s
+}

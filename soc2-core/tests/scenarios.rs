@@ -1,0 +1,266 @@
+//! Data-driven evaluation scenarios: one folder per situation under `tests/scenarios/`.
+//!
+//! Each folder holds:
+//! - `evidence.json`: the evidence documents, in locker order (record `seq` = index);
+//! - `scenario.toml`: `description`, `period`, `as_of`, optionally `controls` (only these
+//!   are evaluated; all when absent) and a `[catalog]` table with catalog overrides in
+//!   the company-file format;
+//! - `expected.json`, written by hand: every exception (`control`, `population`,
+//!   `deviations`, `affected` items by kind and id, and their evidence `records` where
+//!   given), and optionally `statuses`, `next_due` per control and `relied_on`.
+//!
+//! Run one scenario with `SCENARIO=name cargo test -p soc2-core --test scenarios`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use soc2_core::catalog::CatalogFile;
+use soc2_core::json::from_json_str;
+use soc2_core::model::{AuditPeriod, Evidence, ItemKind};
+use soc2_core::report::Format;
+use soc2_core::{Catalog, EvidenceItem, Report, evaluate};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scenario {
+    description: String,
+    period: String,
+    as_of: String,
+    #[serde(default)]
+    controls: Vec<String>,
+    #[serde(default)]
+    catalog: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    exceptions: Vec<ExpectedException>,
+    #[serde(default)]
+    statuses: BTreeMap<String, String>,
+    #[serde(default)]
+    next_due: BTreeMap<String, String>,
+    #[serde(default)]
+    relied_on: Option<Vec<u64>>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedException {
+    control: String,
+    population: u64,
+    deviations: u64,
+    affected: Vec<ExpectedItem>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedItem {
+    kind: ItemKind,
+    id: String,
+    #[serde(default)]
+    records: Option<Vec<u64>>,
+}
+
+fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
+}
+
+struct Loaded {
+    catalog: Catalog,
+    evidence: Vec<Evidence>,
+    period: AuditPeriod,
+    as_of: chrono::NaiveDate,
+    expected: Expected,
+}
+
+fn load(dir: &Path) -> Loaded {
+    let name = dir.display().to_string();
+    let scenario: Scenario =
+        toml::from_str(&fs_err::read_to_string(dir.join("scenario.toml")).unwrap())
+            .unwrap_or_else(|e| panic!("{name}/scenario.toml: {e}"));
+    assert!(
+        !scenario.description.is_empty(),
+        "{name}: describe the scenario"
+    );
+    let mut catalog = Catalog::builtin();
+    if let Some(table) = scenario.catalog {
+        let text = toml::to_string(&table).unwrap();
+        let file = CatalogFile::from_toml_str(&text, &format!("{name}/scenario.toml [catalog]"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        catalog = catalog
+            .extend(file, &name)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    if !scenario.controls.is_empty() {
+        for id in &scenario.controls {
+            assert!(catalog.get(id).is_some(), "{name}: no control {id}");
+        }
+        catalog.retain(|c| {
+            scenario
+                .controls
+                .iter()
+                .any(|id| id == c.control.id.as_str())
+        });
+    }
+    let evidence_path = dir.join("evidence.json");
+    let evidence: Vec<Evidence> = from_json_str(&fs_err::read_to_string(&evidence_path).unwrap())
+        .unwrap_or_else(|e| panic!("{}", e.in_source(evidence_path.display().to_string())));
+    let expected: Expected =
+        serde_json::from_str(&fs_err::read_to_string(dir.join("expected.json")).unwrap())
+            .unwrap_or_else(|e| panic!("{name}/expected.json: {e}"));
+    Loaded {
+        catalog,
+        evidence,
+        period: scenario
+            .period
+            .parse()
+            .unwrap_or_else(|e| panic!("{name}: {e}")),
+        as_of: soc2_core::model::time::parse_date(&scenario.as_of)
+            .unwrap_or_else(|| panic!("{name}: bad as_of")),
+        expected,
+    }
+}
+
+fn run(l: &Loaded, reversed: bool) -> Report {
+    let mut items: Vec<EvidenceItem<'_>> = l
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EvidenceItem::new(i as u64, e))
+        .collect();
+    if reversed {
+        items.reverse();
+    }
+    evaluate(&l.catalog, &items, &l.period, l.as_of)
+}
+
+/// Compares a report with the expectations; returns the differences.
+fn check(report: &Report, expected: &Expected) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut actual: Vec<&soc2_core::report::RankedException> = report.exceptions.iter().collect();
+    actual.sort_by(|a, b| a.finding.control.cmp(&b.finding.control));
+    let mut want: Vec<&ExpectedException> = expected.exceptions.iter().collect();
+    want.sort_by(|a, b| a.control.cmp(&b.control));
+    let got_ids: Vec<&str> = actual.iter().map(|e| e.finding.control.as_str()).collect();
+    let want_ids: Vec<&str> = want.iter().map(|e| e.control.as_str()).collect();
+    if got_ids != want_ids {
+        problems.push(format!(
+            "exceptions: got {got_ids:?}, expected {want_ids:?}"
+        ));
+    }
+    for (g, w) in actual.iter().zip(&want) {
+        let f = &g.finding;
+        if f.control.as_str() != w.control {
+            continue;
+        }
+        if (f.population, f.deviations) != (w.population, w.deviations) {
+            problems.push(format!(
+                "{}: population/deviations {}/{}, expected {}/{}",
+                w.control, f.population, f.deviations, w.population, w.deviations
+            ));
+        }
+        let got_items: Vec<(ItemKind, &str)> =
+            f.affected.iter().map(|a| (a.kind, a.id.as_str())).collect();
+        let want_items: Vec<(ItemKind, &str)> =
+            w.affected.iter().map(|a| (a.kind, a.id.as_str())).collect();
+        if got_items != want_items {
+            problems.push(format!(
+                "{}: affected {got_items:?}, expected {want_items:?}",
+                w.control
+            ));
+            continue;
+        }
+        for (a, e) in f.affected.iter().zip(&w.affected) {
+            if let Some(records) = &e.records
+                && &a.records != records
+            {
+                problems.push(format!(
+                    "{} {}: records {:?}, expected {records:?}",
+                    w.control, a.id, a.records
+                ));
+            }
+        }
+    }
+    for (control, status) in &expected.statuses {
+        match report
+            .controls
+            .iter()
+            .find(|c| c.control.as_str() == control)
+        {
+            None => problems.push(format!("{control}: not in the report")),
+            Some(c) => {
+                let got = serde_json::to_value(c.status).unwrap();
+                if got != *status {
+                    problems.push(format!("{control}: status {got}, expected {status}"));
+                }
+            }
+        }
+    }
+    for (control, due) in &expected.next_due {
+        let got = report
+            .controls
+            .iter()
+            .find(|c| c.control.as_str() == control)
+            .and_then(|c| c.next_due)
+            .map(|d| d.to_string());
+        if got.as_deref() != Some(due.as_str()) {
+            problems.push(format!("{control}: next due {got:?}, expected {due}"));
+        }
+    }
+    if let Some(relied) = &expected.relied_on
+        && &report.relied_on != relied
+    {
+        problems.push(format!(
+            "relied_on {:?}, expected {relied:?}",
+            report.relied_on
+        ));
+    }
+    problems
+}
+
+#[test]
+fn every_scenario_gives_its_expected_exceptions() {
+    let only = std::env::var("SCENARIO").ok();
+    let mut dirs: Vec<PathBuf> = fs_err::read_dir(scenarios_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(
+        dirs.len() >= 17,
+        "expected at least 17 scenarios, found {}",
+        dirs.len()
+    );
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
+        ran += 1;
+        let l = load(dir);
+        let report = run(&l, false);
+        for p in check(&report, &l.expected) {
+            failures.push(format!("{name}: {p}"));
+        }
+        // Same inputs, byte-identical output, whatever the order of the slice.
+        let again = run(&l, true);
+        if report.to_canonical_vec().unwrap() != again.to_canonical_vec().unwrap() {
+            failures.push(format!(
+                "{name}: evaluation depends on the order of the evidence"
+            ));
+        }
+        for format in [Format::Text, Format::Json, Format::Markdown, Format::Html] {
+            assert!(!report.render(format).unwrap().is_empty());
+        }
+        if only.is_some() {
+            println!("{}", report.to_text());
+        }
+    }
+    assert!(ran > 0, "no scenario matched");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

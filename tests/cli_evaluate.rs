@@ -1,0 +1,141 @@
+//! `soc2 evaluate` reads JSON Lines evidence and exits 0 (no exceptions), 1 (exceptions)
+//! or 2 (usage or input errors).
+
+use std::path::Path;
+use std::process::Command;
+
+use soc2_core::json::{from_json_str, to_canonical_string};
+use soc2_core::model::Evidence;
+
+fn soc2() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_soc2"))
+}
+
+fn write_jsonl(path: &Path, evidence: &[Evidence]) {
+    let mut text = String::new();
+    for e in evidence {
+        text.push_str(&to_canonical_string(e).unwrap());
+        text.push('\n');
+    }
+    fs_err::write(path, text).unwrap();
+}
+
+#[test]
+fn the_sample_company_has_exceptions_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("evidence.jsonl");
+    write_jsonl(&jsonl, &soc2_core::demo::sample_company(2026));
+    let out_file = dir.path().join("report.json");
+    let status = soc2()
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--as-of",
+            "2026-12-31",
+        ])
+        .arg("--evidence")
+        .arg(&jsonl)
+        .args(["--format", "json", "-o"])
+        .arg(&out_file)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let report: soc2_core::Report =
+        from_json_str(&fs_err::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(report.exceptions.len(), 5);
+    assert_eq!(report.exceptions[0].finding.control.as_str(), "AC-01");
+
+    let html = soc2()
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--as-of",
+            "2026-12-31",
+        ])
+        .arg("--evidence")
+        .arg(&jsonl)
+        .args(["--format", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(html.status.code(), Some(1));
+    let page = String::from_utf8(html.stdout).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("@media print"));
+}
+
+#[test]
+fn a_clean_company_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("soc2-core/tests/scenarios/clean_company");
+    let evidence: Vec<Evidence> =
+        from_json_str(&fs_err::read_to_string(scenario.join("evidence.json")).unwrap()).unwrap();
+    let jsonl = dir.path().join("evidence.jsonl");
+    write_jsonl(&jsonl, &evidence);
+    let catalog = dir.path().join("acme.toml");
+    fs_err::write(
+        &catalog,
+        "[scope]\nsystems = [\"okta\"]\nrequired_policies = [\"Access Control Policy\", \"Information Security Policy\"]\n",
+    )
+    .unwrap();
+    let out = soc2()
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-03-31",
+            "--as-of",
+            "2026-03-31",
+        ])
+        .arg("--evidence")
+        .arg(&jsonl)
+        .arg("--catalog")
+        .arg(&catalog)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Opinion risk: clean"), "{text}");
+}
+
+#[test]
+fn input_errors_exit_2_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("evidence.jsonl");
+    let good = to_canonical_string(&soc2_core::demo::sample_company(2026)[0]).unwrap();
+    fs_err::write(&jsonl, format!("{good}\n\n{{\"observed_at\": 1}}\n")).unwrap();
+    let out = soc2()
+        .args(["evaluate", "--period", "2026-01-01..2026-12-31"])
+        .arg("--evidence")
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("evidence.jsonl:3:"), "{err}");
+
+    let bad_catalog = dir.path().join("c.yaml");
+    fs_err::write(&bad_catalog, "x").unwrap();
+    fs_err::write(&jsonl, format!("{good}\n")).unwrap();
+    let out = soc2()
+        .args(["evaluate", "--period", "2026-01-01..2026-12-31"])
+        .arg("--evidence")
+        .arg(&jsonl)
+        .arg("--catalog")
+        .arg(&bad_catalog)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = soc2()
+        .args([
+            "evaluate",
+            "--period",
+            "2026-12-31..2026-01-01",
+            "--evidence",
+        ])
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
