@@ -181,19 +181,15 @@ fn read_jsonl(path: &PathBuf) -> Result<Vec<(u64, Evidence)>, String> {
 fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
     let evidence = read_jsonl(&args.evidence)?;
     let catalog = match &args.catalog {
-        Some(path) => Catalog::builtin()
-            .extend_from_path(path)
-            .map_err(|e| e.to_string())?,
+        Some(path) => Catalog::builtin().extend_from_path(path).map_err(|e| e.to_string())?,
         None => Catalog::builtin(),
     };
     let as_of = match args.as_of {
         Some(d) => d.0,
         None => Timestamp::now().date().min(args.period.end()),
     };
-    let items: Vec<EvidenceItem<'_>> = evidence
-        .iter()
-        .map(|(seq, e)| EvidenceItem::new(*seq, e))
-        .collect();
+    let items: Vec<EvidenceItem<'_>> =
+        evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
     let report = soc2_core::evaluate(&catalog, &items, &args.period, as_of);
     let format = match args.format {
         ReportFormat::Text => Format::Text,
@@ -206,9 +202,5 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         Some(path) => fs_err::write(path, rendered).map_err(|e| e.to_string())?,
         None => print!("{rendered}"),
     }
-    Ok(if report.has_exceptions() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if report.has_exceptions() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -27,13 +27,7 @@ fn the_sample_company_has_exceptions_and_exits_1() {
     write_jsonl(&jsonl, &soc2_core::demo::sample_company(2026));
     let out_file = dir.path().join("report.json");
     let status = soc2()
-        .args([
-            "evaluate",
-            "--period",
-            "2026-01-01..2026-12-31",
-            "--as-of",
-            "2026-12-31",
-        ])
+        .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
         .arg("--evidence")
         .arg(&jsonl)
         .args(["--format", "json", "-o"])
@@ -47,13 +41,7 @@ fn the_sample_company_has_exceptions_and_exits_1() {
     assert_eq!(report.exceptions[0].finding.control.as_str(), "AC-01");
 
     let html = soc2()
-        .args([
-            "evaluate",
-            "--period",
-            "2026-01-01..2026-12-31",
-            "--as-of",
-            "2026-12-31",
-        ])
+        .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
         .arg("--evidence")
         .arg(&jsonl)
         .args(["--format", "html"])
@@ -80,13 +68,7 @@ fn a_clean_company_exits_0() {
     )
     .unwrap();
     let out = soc2()
-        .args([
-            "evaluate",
-            "--period",
-            "2026-01-01..2026-03-31",
-            "--as-of",
-            "2026-03-31",
-        ])
+        .args(["evaluate", "--period", "2026-01-01..2026-03-31", "--as-of", "2026-03-31"])
         .arg("--evidence")
         .arg(&jsonl)
         .arg("--catalog")
@@ -128,12 +110,7 @@ fn input_errors_exit_2_naming_the_line() {
     assert_eq!(out.status.code(), Some(2));
 
     let out = soc2()
-        .args([
-            "evaluate",
-            "--period",
-            "2026-12-31..2026-01-01",
-            "--evidence",
-        ])
+        .args(["evaluate", "--period", "2026-12-31..2026-01-01", "--evidence"])
         .arg(&jsonl)
         .output()
         .unwrap();

@@ -54,10 +54,7 @@ fn company() -> Vec<Evidence> {
         .collect();
     for q in quarter_days {
         let day = date(q);
-        out.push(ev(
-            &format!("{day}T18:00:00Z"),
-            json!({"roster": {"people": people}}),
-        ));
+        out.push(ev(&format!("{day}T18:00:00Z"), json!({"roster": {"people": people}})));
         for s in 0..SYSTEMS {
             let accounts: Vec<Value> = (0..PEOPLE / 4)
                 .map(|k| {
@@ -84,12 +81,9 @@ fn company() -> Vec<Evidence> {
             &format!("{day}T07:00:00Z"),
             json!({"device_inventory": {"mdm": "fleet", "devices": devices}}),
         ));
-        for class in [
-            "failed_logins",
-            "privilege_escalation",
-            "configuration_change",
-            "data_access_anomaly",
-        ] {
+        for class in
+            ["failed_logins", "privilege_escalation", "configuration_change", "data_access_anomaly"]
+        {
             out.push(ev(&format!("{day}T12:00:00Z"), json!({"alert_rule": {"name": class, "event_class": class, "enabled": true, "notify": ["oncall"]}})));
         }
         for r in 0..20 {
@@ -144,11 +138,8 @@ fn company() -> Vec<Evidence> {
 fn bench(c: &mut Criterion) {
     let evidence = company();
     assert_eq!(evidence.len(), TARGET);
-    let items: Vec<EvidenceItem<'_>> = evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EvidenceItem::new(i as u64, e))
-        .collect();
+    let items: Vec<EvidenceItem<'_>> =
+        evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let catalog = Catalog::builtin();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().expect("period");
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).expect("date");

@@ -124,10 +124,8 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, bound: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 =
+            self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % bound.max(1)
     }
 }
@@ -184,18 +182,13 @@ fn start_date(year: i32, i: usize) -> NaiveDate {
         // Spread the earlier hires over the four previous years.
         let months_back = 48 - (i as u32 * 47 / FIRST_HIRE as u32);
         let first = ymd(year, 1, 1);
-        first
-            .checked_sub_months(chrono::Months::new(months_back))
-            .unwrap_or(first)
+        first.checked_sub_months(chrono::Months::new(months_back)).unwrap_or(first)
             + Duration::days((i as i64 * 5) % 20)
     }
 }
 
 fn end_date(year: i32, i: usize) -> Option<NaiveDate> {
-    LEAVERS
-        .iter()
-        .find(|(p, _, _)| *p == i)
-        .map(|(_, m, d)| ymd(year, *m, *d))
+    LEAVERS.iter().find(|(p, _, _)| *p == i).map(|(_, m, d)| ymd(year, *m, *d))
 }
 
 fn in_scope(i: usize) -> bool {
@@ -218,10 +211,7 @@ fn has_account(year: i32, i: usize, system: &str, date: NaiveDate) -> bool {
 
 /// The sample company's evidence for `year`, oldest first.
 pub fn sample_company(year: i32) -> Vec<Evidence> {
-    let mut demo = Demo {
-        year,
-        out: Vec::new(),
-    };
+    let mut demo = Demo { year, out: Vec::new() };
     let mut rng = Lcg(0x5EED_50C2_0000_0000 ^ year as u64);
     let quarter_ends = [(3, 31), (6, 30), (9, 30), (12, 31)];
 
@@ -231,6 +221,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
         let people = (0..PEOPLE.len())
             .filter(|i| start_date(year, *i) <= date)
             .map(|i| Person {
+                aliases: Vec::new(),
                 id: person_id(i),
                 name: format!("{} {}", PEOPLE[i].0, PEOPLE[i].1),
                 employment_type: match role(i) {
@@ -243,12 +234,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 in_scope: in_scope(i),
             })
             .collect();
-        demo.push(
-            at(date, 18, 0),
-            1,
-            "hris",
-            Payload::Roster(Roster { people }),
-        );
+        demo.push(at(date, 18, 0), 1, "hris", Payload::Roster(Roster { people }));
     }
 
     // Quarterly user lists and access reviews of each system, on the 20th of the
@@ -259,10 +245,13 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             let mut accounts: Vec<Account> = (0..PEOPLE.len())
                 .filter(|i| has_account(year, *i, system, date))
                 .map(|i| Account {
+                    mfa_methods: Vec::new(),
+                    interactive: Some(true),
+                    status_changed_at: None,
                     account: person_id(i),
                     person: Some(person_id(i)),
                     status: AccountStatus::Active,
-                    privileged: role(i) == "ops",
+                    privileged: Some(role(i) == "ops"),
                     mfa: Some(true),
                     roles: Vec::new(),
                     created_at: None,
@@ -275,10 +264,13 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 _ => "scim-provisioner",
             };
             accounts.push(Account {
+                mfa_methods: Vec::new(),
+                interactive: Some(false),
+                status_changed_at: None,
                 account: service.into(),
                 person: None,
                 status: AccountStatus::Active,
-                privileged: system == "aws-prod",
+                privileged: Some(system == "aws-prod"),
                 mfa: None,
                 roles: vec!["automation".into()],
                 created_at: None,
@@ -293,13 +285,10 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                         })
                     });
                     ReviewedAccount {
+                        roles: Vec::new(),
                         account: a.account.clone(),
                         person: a.person.clone(),
-                        decision: if gone {
-                            ReviewDecision::Revoke
-                        } else {
-                            ReviewDecision::Keep
-                        },
+                        decision: if gone { ReviewDecision::Revoke } else { ReviewDecision::Keep },
                         actioned_at: gone.then(|| at(date, 16, 0)),
                         note: gone.then(|| "Left the company".to_owned()),
                     }
@@ -309,10 +298,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 at(date, 9, 0),
                 0,
                 system,
-                Payload::UserList(UserList {
-                    system: system.into(),
-                    accounts,
-                }),
+                Payload::UserList(UserList { system: system.into(), accounts }),
             );
             if system == "okta" && q == 2 {
                 continue;
@@ -340,14 +326,11 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 start_date(year, *i) <= date && end_date(year, *i).is_none_or(|e| e >= date)
             })
             .map(|i| Device {
+                screen_lock: None,
                 device_id: format!("LT-{i:04}"),
                 serial_number: Some(format!("C02{:06}", i * 7919 % 1_000_000)),
                 owner: Some(person_id(i)),
-                platform: if i % 5 == 3 {
-                    Platform::Windows
-                } else {
-                    Platform::Macos
-                },
+                platform: if i % 5 == 3 { Platform::Windows } else { Platform::Macos },
                 os_version: Some(if i % 5 == 3 { "11 24H2" } else { "15.4" }.into()),
                 disk_encrypted: Some(i != UNENCRYPTED),
                 // An out-of-scope contractor's own laptop locks late; scope excludes it.
@@ -357,7 +340,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                     5 + (i as u32 % 3) * 5
                 }),
                 auto_updates: Some(true),
-                mdm_enrolled: true,
+                mdm_enrolled: Some(true),
                 last_check_in: Some(at(date, 6, 0)),
             })
             .collect();
@@ -365,10 +348,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             at(date, 7, 0),
             1,
             "fleet",
-            Payload::DeviceInventory(DeviceInventory {
-                mdm: "fleet".into(),
-                devices,
-            }),
+            Payload::DeviceInventory(DeviceInventory { mdm: "fleet".into(), devices }),
         );
     }
 
@@ -381,14 +361,15 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 0,
                 "github",
                 Payload::BranchProtection(BranchProtection {
+                    bypass_actors: Vec::new(),
                     repository: repo.into(),
                     branch: "main".into(),
                     protected: true,
-                    required_approvals: 1,
+                    required_approvals: Some(1),
                     dismiss_stale_reviews: true,
                     require_code_owner_review: false,
                     require_last_push_approval: true,
-                    applies_to_admins: true,
+                    applies_to_admins: Some(true),
                     allow_force_pushes: false,
                     allow_deletions: false,
                     required_status_checks: vec!["ci".into()],
@@ -401,6 +382,9 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 0,
                 system,
                 Payload::LoggingConfiguration(LoggingConfiguration {
+                    all_regions: Some(true),
+                    management_events: Some(true),
+                    logging_since: None,
                     system: system.into(),
                     destination: Some("datadog".into()),
                     enabled: true,
@@ -420,6 +404,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 0,
                 "datadog",
                 Payload::AlertRule(AlertRule {
+                    condition: None,
                     name: name.into(),
                     system: Some("datadog".into()),
                     event_class: class,
@@ -432,9 +417,8 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
 
     // A year of merged pull requests: four or five a week, each approved by another
     // engineer for its head commit, except one (gap 2).
-    let engineers: Vec<usize> = (0..FIRST_HIRE)
-        .filter(|i| role(*i) == "eng" && end_date(year, *i).is_none())
-        .collect();
+    let engineers: Vec<usize> =
+        (0..FIRST_HIRE).filter(|i| role(*i) == "eng" && end_date(year, *i).is_none()).collect();
     let mut number = 1000u64;
     let mut day = demo.d(1, 5);
     while day.year() == year && day <= demo.d(12, 18) {
@@ -451,11 +435,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             let head =
                 Sha256Digest::of(format!("{repo}#{number}").as_bytes()).to_hex()[..40].to_owned();
             let merged = at(day, 15, (number % 50) as i64);
-            let approver = if number == SELF_APPROVED {
-                author
-            } else {
-                reviewer
-            };
+            let approver = if number == SELF_APPROVED { author } else { reviewer };
             let review = ChangeReview {
                 reviewer: person_id(approver).replace(&format!("@{DOMAIN}"), ""),
                 state: ReviewState::Approved,
@@ -467,6 +447,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 0,
                 "github",
                 Payload::ChangeRecord(ChangeRecord {
+                    committers: Vec::new(),
                     repository: repo.into(),
                     number,
                     title: format!("Change {number}"),
@@ -522,6 +503,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             1,
             "checkr",
             Payload::BackgroundCheck(BackgroundCheck {
+                adjudication: None,
                 person: person_id(i),
                 provider: "checkr".into(),
                 report_id: Some(format!("rpt_{:08x}", i * 104_729)),
@@ -550,6 +532,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             3,
             "knowbe4",
             Payload::TrainingCompletion(TrainingCompletion {
+                due_on: None,
                 person: person_id(i),
                 course: "Security Awareness".into(),
                 status: TrainingStatus::Completed,
@@ -562,18 +545,10 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
     // (gap 5); figma is not critical and needs no review.
     let vendors: [(&str, VendorCriticality, &[&str]); 6] = [
         ("aws", VendorCriticality::Critical, &["customer data"]),
-        (
-            "okta",
-            VendorCriticality::Critical,
-            &["employee identities"],
-        ),
+        ("okta", VendorCriticality::Critical, &["employee identities"]),
         ("github", VendorCriticality::High, &["source code"]),
         ("datadog", VendorCriticality::High, &["logs"]),
-        (
-            "postmark",
-            VendorCriticality::High,
-            &["customer e-mail addresses"],
-        ),
+        ("postmark", VendorCriticality::High, &["customer e-mail addresses"]),
         ("figma", VendorCriticality::Low, &[]),
     ];
     for (k, (vendor, criticality, data)) in vendors.iter().enumerate() {
@@ -589,14 +564,17 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             2,
             "vendor-register",
             Payload::VendorAssessment(VendorAssessment {
+                contract_end: None,
                 vendor: (*vendor).into(),
                 data_shared: data.iter().map(|s| (*s).to_owned()).collect(),
                 criticality: *criticality,
                 security_report: Some(SecurityReport {
                     kind: AssuranceKind::Soc2Type2,
                     issued_on: (reviewed - Duration::days(90 + k as i64 * 10)).into(),
+                    period_end: None,
+                    expires_on: None,
                 }),
-                contract_security_terms: true,
+                contract_security_terms: Some(true),
                 reviewed_on: reviewed.into(),
                 reviewer: Some(person_id(2)),
             }),
@@ -639,45 +617,17 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
     // The risk register, reviewed last December and again in October.
     for reviewed in [ymd(year - 1, 12, 5), demo.d(10, 15)] {
         let risks = [
-            (
-                "R-1",
-                "Customer data breach",
-                RiskLevel::Low,
-                RiskLevel::VeryHigh,
-            ),
-            (
-                "R-2",
-                "Unauthorised access by a former employee",
-                RiskLevel::Low,
-                RiskLevel::High,
-            ),
-            (
-                "R-3",
-                "Production outage",
-                RiskLevel::Medium,
-                RiskLevel::High,
-            ),
-            (
-                "R-4",
-                "Critical vendor failure",
-                RiskLevel::Low,
-                RiskLevel::High,
-            ),
-            (
-                "R-5",
-                "Laptop loss or theft",
-                RiskLevel::Medium,
-                RiskLevel::Medium,
-            ),
-            (
-                "R-6",
-                "Malicious code in a dependency",
-                RiskLevel::Medium,
-                RiskLevel::High,
-            ),
+            ("R-1", "Customer data breach", RiskLevel::Low, RiskLevel::VeryHigh),
+            ("R-2", "Unauthorised access by a former employee", RiskLevel::Low, RiskLevel::High),
+            ("R-3", "Production outage", RiskLevel::Medium, RiskLevel::High),
+            ("R-4", "Critical vendor failure", RiskLevel::Low, RiskLevel::High),
+            ("R-5", "Laptop loss or theft", RiskLevel::Medium, RiskLevel::Medium),
+            ("R-6", "Malicious code in a dependency", RiskLevel::Medium, RiskLevel::High),
         ]
         .iter()
         .map(|(id, threat, likelihood, impact)| Risk {
+            residual_likelihood: None,
+            residual_impact: None,
             id: (*id).into(),
             threat: (*threat).into(),
             likelihood: Some(*likelihood),

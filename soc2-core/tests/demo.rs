@@ -11,11 +11,8 @@ fn d(s: &str) -> chrono::NaiveDate {
 #[test]
 fn evaluating_the_sample_year_finds_exactly_the_five_gaps() {
     let evidence = soc2_core::demo::sample_company(2026);
-    let items: Vec<EvidenceItem<'_>> = evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EvidenceItem::new(i as u64, e))
-        .collect();
+    let items: Vec<EvidenceItem<'_>> =
+        evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
     let report = evaluate(&Catalog::builtin(), &items, &period, d("2026-12-31"));
 
@@ -25,11 +22,7 @@ fn evaluating_the_sample_year_finds_exactly_the_five_gaps() {
         .map(|e| {
             (
                 e.finding.control.to_string(),
-                e.finding
-                    .affected
-                    .iter()
-                    .map(|a| (a.kind, a.id.clone()))
-                    .collect(),
+                e.finding.affected.iter().map(|a| (a.kind, a.id.clone())).collect(),
             )
         })
         .collect();
@@ -40,36 +33,17 @@ fn evaluating_the_sample_year_finds_exactly_the_five_gaps() {
     assert_eq!(
         found,
         vec![
-            (
-                "AC-01".to_owned(),
-                vec![(ItemKind::Occurrence, "okta 2026-Q3".to_owned())]
-            ),
-            (
-                "CHG-01".to_owned(),
-                vec![(ItemKind::Change, "acme/api#1042".to_owned())]
-            ),
-            (
-                "DEV-01".to_owned(),
-                vec![(ItemKind::Device, "LT-0012".to_owned())]
-            ),
-            (
-                "TRN-01".to_owned(),
-                vec![(ItemKind::Person, "nadia.okafor@acme.example".to_owned())]
-            ),
-            (
-                "VEN-01".to_owned(),
-                vec![(ItemKind::Vendor, "postmark".to_owned())]
-            ),
+            ("AC-01".to_owned(), vec![(ItemKind::Occurrence, "okta 2026-Q3".to_owned())]),
+            ("CHG-01".to_owned(), vec![(ItemKind::Change, "acme/api#1042".to_owned())]),
+            ("DEV-01".to_owned(), vec![(ItemKind::Device, "LT-0012".to_owned())]),
+            ("TRN-01".to_owned(), vec![(ItemKind::Person, "nadia.okafor@acme.example".to_owned())]),
+            ("VEN-01".to_owned(), vec![(ItemKind::Vendor, "postmark".to_owned())]),
         ]
     );
     // Everything else operates: nothing without evidence, nothing pending at year end.
     for c in &report.controls {
         let gap = ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"].contains(&c.control.as_str());
-        let want = if gap {
-            ControlStatus::Exception
-        } else {
-            ControlStatus::Operating
-        };
+        let want = if gap { ControlStatus::Exception } else { ControlStatus::Operating };
         assert_eq!(c.status, want, "{}", c.control);
     }
     // The demo has about fifty people and a year of changes.
@@ -78,21 +52,15 @@ fn evaluating_the_sample_year_finds_exactly_the_five_gaps() {
 
 #[test]
 fn the_sample_company_is_deterministic() {
-    assert_eq!(
-        soc2_core::demo::sample_company(2026),
-        soc2_core::demo::sample_company(2026)
-    );
+    assert_eq!(soc2_core::demo::sample_company(2026), soc2_core::demo::sample_company(2026));
 }
 
 #[test]
 #[ignore = "prints the sample report"]
 fn print_sample_report() {
     let evidence = soc2_core::demo::sample_company(2026);
-    let items: Vec<EvidenceItem<'_>> = evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EvidenceItem::new(i as u64, e))
-        .collect();
+    let items: Vec<EvidenceItem<'_>> =
+        evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
     let as_of = std::env::var("AS_OF").unwrap_or_else(|_| "2026-12-31".into());
     let report = evaluate(&Catalog::builtin(), &items, &period, d(&as_of));
@@ -104,11 +72,8 @@ fn print_sample_report() {
 
 fn sample_report(as_of: &str) -> soc2_core::Report {
     let evidence = soc2_core::demo::sample_company(2026);
-    let items: Vec<EvidenceItem<'_>> = evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EvidenceItem::new(i as u64, e))
-        .collect();
+    let items: Vec<EvidenceItem<'_>> =
+        evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
     evaluate(&Catalog::builtin(), &items, &period, d(as_of))
 }
@@ -116,22 +81,10 @@ fn sample_report(as_of: &str) -> soc2_core::Report {
 #[test]
 fn exceptions_are_ranked_by_priority_class_then_severity() {
     let report = sample_report("2026-12-31");
-    let order: Vec<(u64, &str)> = report
-        .exceptions
-        .iter()
-        .map(|e| (e.rank, e.finding.control.as_str()))
-        .collect();
+    let order: Vec<(u64, &str)> =
+        report.exceptions.iter().map(|e| (e.rank, e.finding.control.as_str())).collect();
     // Fix first (high): AC-01, CHG-01; fix second (medium): DEV-01, VEN-01; quick win: TRN-01.
-    assert_eq!(
-        order,
-        [
-            (1, "AC-01"),
-            (2, "CHG-01"),
-            (3, "DEV-01"),
-            (4, "VEN-01"),
-            (5, "TRN-01")
-        ]
-    );
+    assert_eq!(order, [(1, "AC-01"), (2, "CHG-01"), (3, "DEV-01"), (4, "VEN-01"), (5, "TRN-01")]);
     for e in &report.exceptions {
         assert!(!e.remediation.is_empty());
     }
@@ -159,26 +112,9 @@ fn mid_year_the_later_gaps_are_not_yet_due() {
     // As of 15 July: okta's Q3 review, the training year and postmark's annual review
     // are not due yet; the self-approved change (March) and the device already count.
     let report = sample_report("2026-07-15");
-    let ids: Vec<&str> = report
-        .exceptions
-        .iter()
-        .map(|e| e.finding.control.as_str())
-        .collect();
+    let ids: Vec<&str> = report.exceptions.iter().map(|e| e.finding.control.as_str()).collect();
     assert_eq!(ids, ["CHG-01", "DEV-01"]);
-    let ac01 = report
-        .controls
-        .iter()
-        .find(|c| c.control.as_str() == "AC-01")
-        .unwrap();
-    assert_eq!(
-        ac01.next_due.map(|d| d.to_string()).as_deref(),
-        Some("2026-09-30")
-    );
-    assert!(
-        report
-            .monitoring
-            .upcoming
-            .iter()
-            .any(|u| u.item == "okta 2026-Q3")
-    );
+    let ac01 = report.controls.iter().find(|c| c.control.as_str() == "AC-01").unwrap();
+    assert_eq!(ac01.next_due.map(|d| d.to_string()).as_deref(), Some("2026-09-30"));
+    assert!(report.monitoring.upcoming.iter().any(|u| u.item == "okta 2026-Q3"));
 }

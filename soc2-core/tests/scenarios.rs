@@ -80,29 +80,19 @@ fn load(dir: &Path) -> Loaded {
     let scenario: Scenario =
         toml::from_str(&fs_err::read_to_string(dir.join("scenario.toml")).unwrap())
             .unwrap_or_else(|e| panic!("{name}/scenario.toml: {e}"));
-    assert!(
-        !scenario.description.is_empty(),
-        "{name}: describe the scenario"
-    );
+    assert!(!scenario.description.is_empty(), "{name}: describe the scenario");
     let mut catalog = Catalog::builtin();
     if let Some(table) = scenario.catalog {
         let text = toml::to_string(&table).unwrap();
         let file = CatalogFile::from_toml_str(&text, &format!("{name}/scenario.toml [catalog]"))
             .unwrap_or_else(|e| panic!("{e}"));
-        catalog = catalog
-            .extend(file, &name)
-            .unwrap_or_else(|e| panic!("{e}"));
+        catalog = catalog.extend(file, &name).unwrap_or_else(|e| panic!("{e}"));
     }
     if !scenario.controls.is_empty() {
         for id in &scenario.controls {
             assert!(catalog.get(id).is_some(), "{name}: no control {id}");
         }
-        catalog.retain(|c| {
-            scenario
-                .controls
-                .iter()
-                .any(|id| id == c.control.id.as_str())
-        });
+        catalog.retain(|c| scenario.controls.iter().any(|id| id == c.control.id.as_str()));
     }
     let evidence_path = dir.join("evidence.json");
     let evidence: Vec<Evidence> = from_json_str(&fs_err::read_to_string(&evidence_path).unwrap())
@@ -113,10 +103,7 @@ fn load(dir: &Path) -> Loaded {
     Loaded {
         catalog,
         evidence,
-        period: scenario
-            .period
-            .parse()
-            .unwrap_or_else(|e| panic!("{name}: {e}")),
+        period: scenario.period.parse().unwrap_or_else(|e| panic!("{name}: {e}")),
         as_of: soc2_core::model::time::parse_date(&scenario.as_of)
             .unwrap_or_else(|| panic!("{name}: bad as_of")),
         expected,
@@ -124,12 +111,8 @@ fn load(dir: &Path) -> Loaded {
 }
 
 fn run(l: &Loaded, reversed: bool) -> Report {
-    let mut items: Vec<EvidenceItem<'_>> = l
-        .evidence
-        .iter()
-        .enumerate()
-        .map(|(i, e)| EvidenceItem::new(i as u64, e))
-        .collect();
+    let mut items: Vec<EvidenceItem<'_>> =
+        l.evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     if reversed {
         items.reverse();
     }
@@ -146,9 +129,7 @@ fn check(report: &Report, expected: &Expected) -> Vec<String> {
     let got_ids: Vec<&str> = actual.iter().map(|e| e.finding.control.as_str()).collect();
     let want_ids: Vec<&str> = want.iter().map(|e| e.control.as_str()).collect();
     if got_ids != want_ids {
-        problems.push(format!(
-            "exceptions: got {got_ids:?}, expected {want_ids:?}"
-        ));
+        problems.push(format!("exceptions: got {got_ids:?}, expected {want_ids:?}"));
     }
     for (g, w) in actual.iter().zip(&want) {
         let f = &g.finding;
@@ -166,10 +147,8 @@ fn check(report: &Report, expected: &Expected) -> Vec<String> {
         let want_items: Vec<(ItemKind, &str)> =
             w.affected.iter().map(|a| (a.kind, a.id.as_str())).collect();
         if got_items != want_items {
-            problems.push(format!(
-                "{}: affected {got_items:?}, expected {want_items:?}",
-                w.control
-            ));
+            problems
+                .push(format!("{}: affected {got_items:?}, expected {want_items:?}", w.control));
             continue;
         }
         for (a, e) in f.affected.iter().zip(&w.affected) {
@@ -184,11 +163,7 @@ fn check(report: &Report, expected: &Expected) -> Vec<String> {
         }
     }
     for (control, status) in &expected.statuses {
-        match report
-            .controls
-            .iter()
-            .find(|c| c.control.as_str() == control)
-        {
+        match report.controls.iter().find(|c| c.control.as_str() == control) {
             None => problems.push(format!("{control}: not in the report")),
             Some(c) => {
                 let got = serde_json::to_value(c.status).unwrap();
@@ -212,10 +187,7 @@ fn check(report: &Report, expected: &Expected) -> Vec<String> {
     if let Some(relied) = &expected.relied_on
         && &report.relied_on != relied
     {
-        problems.push(format!(
-            "relied_on {:?}, expected {relied:?}",
-            report.relied_on
-        ));
+        problems.push(format!("relied_on {:?}, expected {relied:?}", report.relied_on));
     }
     problems
 }
@@ -229,11 +201,7 @@ fn every_scenario_gives_its_expected_exceptions() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    assert!(
-        dirs.len() >= 17,
-        "expected at least 17 scenarios, found {}",
-        dirs.len()
-    );
+    assert!(dirs.len() >= 17, "expected at least 17 scenarios, found {}", dirs.len());
     let mut failures = Vec::new();
     let mut ran = 0;
     for dir in &dirs {
@@ -250,9 +218,7 @@ fn every_scenario_gives_its_expected_exceptions() {
         // Same inputs, byte-identical output, whatever the order of the slice.
         let again = run(&l, true);
         if report.to_canonical_vec().unwrap() != again.to_canonical_vec().unwrap() {
-            failures.push(format!(
-                "{name}: evaluation depends on the order of the evidence"
-            ));
+            failures.push(format!("{name}: evaluation depends on the order of the evidence"));
         }
         for format in [Format::Text, Format::Json, Format::Markdown, Format::Html] {
             assert!(!report.render(format).unwrap().is_empty());

@@ -191,10 +191,7 @@ impl ControlDef {
             return Err(invalid("owner", "must not be empty".into()));
         }
         if self.criteria.is_empty() {
-            return Err(invalid(
-                "criteria",
-                "at least one criterion is needed".into(),
-            ));
+            return Err(invalid("criteria", "at least one criterion is needed".into()));
         }
         if self.time_to_fix.min_days > self.time_to_fix.max_days {
             return Err(invalid(
@@ -293,11 +290,7 @@ impl CatalogFile {
             toml::Deserializer::parse(text).map_err(|e| toml_error(text, source_name, &e, "."))?;
         serde_path_to_error::deserialize(de).map_err(|e| {
             let field = e.path().to_string();
-            let field = if field.is_empty() {
-                ".".to_owned()
-            } else {
-                field
-            };
+            let field = if field.is_empty() { ".".to_owned() } else { field };
             toml_error(text, source_name, e.inner(), &field)
         })
     }
@@ -316,10 +309,7 @@ impl CatalogFile {
     /// Reads a catalog file, TOML or JSON by its extension.
     pub fn load(path: &Path) -> crate::Result<CatalogFile> {
         let name = path.display().to_string();
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         let parse: fn(&str, &str) -> Result<CatalogFile, CatalogError> = match ext.as_deref() {
             Some("toml") => CatalogFile::from_toml_str,
             Some("json") => CatalogFile::from_json_str,

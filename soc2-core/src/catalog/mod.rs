@@ -225,10 +225,9 @@ impl ControlTest {
             DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
             | BranchProtection | CentralLogging | SecurityAlerts | IncidentResponsePlan
             | RiskRegisterComplete => Cadence::Continuous,
-            IndependentChangeApproval => Cadence::WithinDaysOf {
-                event: TriggerEvent::Change,
-                days: 0,
-            },
+            IndependentChangeApproval => {
+                Cadence::WithinDaysOf { event: TriggerEvent::Change, days: 0 }
+            }
             BackgroundCheckTimely => Cadence::WithinDaysOf {
                 event: TriggerEvent::Hire,
                 days: t.background_check_days_after_start,
@@ -356,11 +355,7 @@ impl Catalog {
     /// Builds a catalog from a complete file (every threshold set), as the built-in one is.
     pub fn from_base(file: CatalogFile, source_name: &str) -> Result<Catalog, CatalogError> {
         let thresholds = file.thresholds.complete(source_name)?;
-        let empty = Catalog {
-            scope: Scope::default(),
-            thresholds,
-            controls: Vec::new(),
-        };
+        let empty = Catalog { scope: Scope::default(), thresholds, controls: Vec::new() };
         empty.extend(file, source_name)
     }
 
@@ -368,12 +363,7 @@ impl Catalog {
     /// `disable` drops controls, and each of its `controls` replaces the control with the
     /// same id or is added at the end.
     pub fn extend(mut self, file: CatalogFile, source_name: &str) -> Result<Catalog, CatalogError> {
-        let CatalogFile {
-            scope,
-            thresholds,
-            disable,
-            controls,
-        } = file;
+        let CatalogFile { scope, thresholds, disable, controls } = file;
         scope.apply(&mut self.scope);
         let old_thresholds = self.thresholds.clone();
         thresholds.apply(&mut self.thresholds);
@@ -405,11 +395,7 @@ impl Catalog {
         }
         for def in controls {
             let resolved = def.resolve(&self.thresholds, source_name)?;
-            match self
-                .controls
-                .iter_mut()
-                .find(|c| c.control.id == resolved.control.id)
-            {
+            match self.controls.iter_mut().find(|c| c.control.id == resolved.control.id) {
                 Some(slot) => *slot = resolved,
                 None => self.controls.push(resolved),
             }
@@ -477,10 +463,7 @@ mod tests {
             ControlArea::IncidentResponse,
             ControlArea::RiskAssessment,
         ] {
-            assert!(
-                c.controls.iter().any(|cc| cc.control.area == area),
-                "no control for {area:?}"
-            );
+            assert!(c.controls.iter().any(|cc| cc.control.area == area), "no control for {area:?}");
         }
         // Every built-in test is used once; only user controls use evidence presence.
         for t in ControlTest::ALL {
@@ -525,17 +508,11 @@ thresholds = { training_days_after_hire = 14 }
         assert_eq!(leaver.thresholds.leaver_access_removal_days, 7);
         assert_eq!(
             leaver.control.cadence,
-            Cadence::WithinDaysOf {
-                event: TriggerEvent::Termination,
-                days: 7
-            }
+            Cadence::WithinDaysOf { event: TriggerEvent::Termination, days: 7 }
         );
         let acme = c.get("ACME-01").unwrap();
         assert_eq!(acme.thresholds.training_days_after_hire, 14);
-        assert_eq!(
-            acme.control.evidence_kinds,
-            ControlTest::NewHireTraining.evidence_kinds()
-        );
+        assert_eq!(acme.control.evidence_kinds, ControlTest::NewHireTraining.evidence_kinds());
         assert_eq!(c.controls.last().unwrap().control.id.as_str(), "ACME-01");
     }
 
@@ -547,10 +524,7 @@ thresholds = { training_days_after_hire = 14 }
                 "acme.toml",
             )
             .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "acme.toml: disable: no control NOPE-1 in the catalog"
-        );
+        assert_eq!(err.to_string(), "acme.toml: disable: no control NOPE-1 in the catalog");
 
         let err =
             CatalogFile::from_toml_str("[thresholds]\nmax_screen_lock_minutes = \"x\"\n", "a.toml")

@@ -49,8 +49,10 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
             Some(false) => Some("automatic updates off".into()),
             None => Some("automatic updates not reported".into()),
         }),
-        DeviceMdmEnrollment => devices(ctx, t, |d, _| {
-            (!d.mdm_enrolled).then(|| "not enrolled in MDM".to_owned())
+        DeviceMdmEnrollment => devices(ctx, t, |d, _| match d.mdm_enrolled {
+            Some(true) => None,
+            Some(false) => Some("not enrolled in MDM".to_owned()),
+            None => Some("MDM enrolment not reported".to_owned()),
         }),
         IndependentChangeApproval => independent_change_approval(ctx),
         BranchProtection => branch_protection(ctx),
@@ -72,10 +74,15 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
                     })
             }
         }),
-        VendorSecurityTerms => vendor_latest_reviews(ctx, t, |a, _| {
-            (!a.contract_security_terms)
-                .then(|| "contract lacks security and breach-notification terms".to_owned())
-        }),
+        VendorSecurityTerms => {
+            vendor_latest_reviews(ctx, t, |a, _| match a.contract_security_terms {
+                Some(true) => None,
+                Some(false) => {
+                    Some("contract lacks security and breach-notification terms".to_owned())
+                }
+                None => Some("contract security terms not recorded".to_owned()),
+            })
+        }
         IncidentResponsePlan => incident_response_plan(ctx),
         AnnualTabletop => annual_tabletop(ctx, t),
         RiskRegisterComplete => risk_register_complete(ctx),
@@ -86,10 +93,7 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
 
 /// The acceptance range of a quarterly slot.
 fn quarter_range(s: &Slot, t: &Thresholds) -> (NaiveDate, NaiveDate) {
-    (
-        sub_days(s.start, t.review_grace_days_before),
-        add_days(s.end, t.review_grace_days_after),
-    )
+    (sub_days(s.start, t.review_grace_days_before), add_days(s.end, t.review_grace_days_after))
 }
 
 /// The acceptance range of a yearly slot: the slot, or the twelve months ending with it
@@ -118,14 +122,9 @@ fn occurrences(
         .zip(ranges)
         .zip(matched)
         .map(|((slot, &(_, hi)), m)| match m {
-            Some((date, seq)) => Check::new(
-                kind,
-                id(slot),
-                ctx.column_of(date),
-                hi,
-                Outcome::Pass,
-                vec![seq],
-            ),
+            Some((date, seq)) => {
+                Check::new(kind, id(slot), ctx.column_of(date), hi, Outcome::Pass, vec![seq])
+            }
             None => Check::new(
                 kind,
                 id(slot),
@@ -144,17 +143,12 @@ fn quarterly_access_review(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     }
     let mut by_system: BTreeMap<&str, Vec<(NaiveDate, u64)>> = BTreeMap::new();
     for (r, a) in typed!(ctx.index.all(K::AccessReview), AccessReview) {
-        by_system
-            .entry(a.system.as_str())
-            .or_default()
-            .push((r.date, r.seq));
+        by_system.entry(a.system.as_str()).or_default().push((r.date, r.seq));
     }
     let ranges: Vec<_> = ctx.columns.iter().map(|s| quarter_range(s, t)).collect();
     let mut out = Vec::new();
     for system in &ctx.systems {
-        let dates = by_system
-            .get(system.as_str())
-            .map_or(&[][..], Vec::as_slice);
+        let dates = by_system.get(system.as_str()).map_or(&[][..], Vec::as_slice);
         out.extend(occurrences(
             ctx,
             &ctx.columns,
@@ -182,10 +176,8 @@ fn access_review_completeness(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             .collect();
         for slot in &ctx.columns {
             let (lo, hi) = quarter_range(slot, t);
-            let in_slot: Vec<_> = reviews
-                .iter()
-                .filter(|(r, _)| lo <= r.date && r.date <= hi)
-                .collect();
+            let in_slot: Vec<_> =
+                reviews.iter().filter(|(r, _)| lo <= r.date && r.date <= hi).collect();
             let Some((last, _)) = in_slot.last() else {
                 // No review at all is the quarterly review control's exception.
                 continue;
@@ -242,9 +234,7 @@ fn access_review_completeness(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
 fn revoked_access_removed(ctx: &Ctx<'_>) -> Vec<Check> {
     let mut out = Vec::new();
     let lists: Vec<_> = typed!(ctx.index.upto(K::UserList, ctx.cutoff), UserList).collect();
-    let reviews = ctx
-        .index
-        .between(K::AccessReview, ctx.period.start(), ctx.cutoff);
+    let reviews = ctx.index.between(K::AccessReview, ctx.period.start(), ctx.cutoff);
     for (r, review) in typed!(reviews, AccessReview) {
         for acc in &review.accounts {
             if acc.decision != ReviewDecision::Revoke {
@@ -255,9 +245,7 @@ fn revoked_access_removed(ctx: &Ctx<'_>) -> Vec<Check> {
             // The first list of the system after the review (or after the revocation was
             // carried out, when that is recorded).
             let after = acc.actioned_at.map_or(r.at, |a| a.max(r.at));
-            let next = lists
-                .iter()
-                .find(|(l, u)| u.system == review.system && l.at > after);
+            let next = lists.iter().find(|(l, u)| u.system == review.system && l.at > after);
             let due = quarter_end(add_days(quarter_end(r.date), 1));
             let check = match next {
                 None => {
@@ -310,14 +298,7 @@ fn revoked_access_removed(ctx: &Ctx<'_>) -> Vec<Check> {
                     }
                 }
             };
-            out.push(Check::new(
-                ItemKind::Account,
-                id,
-                col,
-                due,
-                check,
-                vec![r.seq],
-            ));
+            out.push(Check::new(ItemKind::Account, id, col, due, check, vec![r.seq]));
         }
     }
     out
@@ -328,6 +309,7 @@ fn status_name(s: AccountStatus) -> &'static str {
         AccountStatus::Active => "active",
         AccountStatus::Suspended => "suspended",
         AccountStatus::Provisioned => "provisioned",
+        AccountStatus::Locked => "locked",
     }
 }
 
@@ -336,13 +318,10 @@ fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
         return vec![ctx.no_roster()];
     };
     let n = t.leaver_access_removal_days;
-    let lists: Vec<_> = typed!(
-        ctx.index
-            .between(K::UserList, ctx.period.start(), ctx.cutoff),
-        UserList
-    )
-    .filter(|(_, u)| ctx.systems.contains(&u.system))
-    .collect();
+    let lists: Vec<_> =
+        typed!(ctx.index.between(K::UserList, ctx.period.start(), ctx.cutoff), UserList)
+            .filter(|(_, u)| ctx.systems.contains(&u.system))
+            .collect();
     let mut out = Vec::new();
     for p in &roster.people {
         let Some(end) = p.end_date.map(|d| d.0) else {
@@ -393,14 +372,7 @@ fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
                 ),
             )
         };
-        out.push(Check::new(
-            ItemKind::Person,
-            &p.id,
-            col,
-            deadline,
-            outcome,
-            records,
-        ));
+        out.push(Check::new(ItemKind::Person, &p.id, col, deadline, outcome, records));
     }
     out
 }
@@ -409,10 +381,7 @@ fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
 /// (approved_on, record).
 fn policy_approvals<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<(NaiveDate, Rec<'a>)>> {
     let mut map: BTreeMap<&str, Vec<(NaiveDate, Rec<'a>)>> = BTreeMap::new();
-    for (r, doc) in typed!(
-        ctx.index.upto(K::PolicyDocument, ctx.cutoff),
-        PolicyDocument
-    ) {
+    for (r, doc) in typed!(ctx.index.upto(K::PolicyDocument, ctx.cutoff), PolicyDocument) {
         if let (Some(_), Some(on)) = (&doc.approver, doc.approved_on)
             && let Some(name) = ctx
                 .scope
@@ -447,10 +416,7 @@ fn policies_approved(ctx: &Ctx<'_>) -> Vec<Check> {
                     vec![r.seq],
                 ),
                 (None, None) => (
-                    ctx.missing(
-                        start,
-                        "no approved version (approver and date) on file".into(),
-                    ),
+                    ctx.missing(start, "no approved version (approver and date) on file".into()),
                     Vec::new(),
                 ),
             };
@@ -486,11 +452,8 @@ fn policies_reviewed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
                 continue;
             }
             let gaps = currency_gaps(&dates, t.max_policy_age_days, from, to);
-            let records: Vec<u64> = list
-                .iter()
-                .filter(|(d, _)| *d <= to)
-                .map(|(_, r)| r.seq)
-                .collect();
+            let records: Vec<u64> =
+                list.iter().filter(|(d, _)| *d <= to).map(|(_, r)| r.seq).collect();
             let outcome = if gaps.is_empty() {
                 Outcome::Pass
             } else {
@@ -504,10 +467,7 @@ fn policies_reviewed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
 
 fn describe_gaps(gaps: &[(NaiveDate, NaiveDate)], max_age: u32) -> String {
     let spans: Vec<String> = gaps.iter().map(|(a, b)| format!("{a} to {b}")).collect();
-    format!(
-        "no approval younger than {max_age} days in force from {}",
-        spans.join(", ")
-    )
+    format!("no approval younger than {max_age} days in force from {}", spans.join(", "))
 }
 
 /// Device checks: every device of an in-scope person, in every inventory of every
@@ -522,11 +482,7 @@ fn devices(
     for (i, slot) in ctx.columns.iter().enumerate() {
         let to = slot.end.min(ctx.cutoff);
         let invs: Vec<_> = if slot.start <= to {
-            typed!(
-                ctx.index.between(K::DeviceInventory, slot.start, to),
-                DeviceInventory
-            )
-            .collect()
+            typed!(ctx.index.between(K::DeviceInventory, slot.start, to), DeviceInventory).collect()
         } else {
             Vec::new()
         };
@@ -536,10 +492,7 @@ fn devices(
                 format!("device inventory {}", slot.label),
                 i,
                 slot.end,
-                ctx.missing(
-                    slot.end,
-                    format!("no device inventory observed in {}", slot.label),
-                ),
+                ctx.missing(slot.end, format!("no device inventory observed in {}", slot.label)),
                 Vec::new(),
             ));
             continue;
@@ -615,7 +568,10 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
                 }
                 _ => continue,
             }
-            if rv.reviewer.eq_ignore_ascii_case(&c.author) {
+            // Someone who wrote commits in the change is not independent of it either.
+            if rv.reviewer.eq_ignore_ascii_case(&c.author)
+                || c.committers.iter().any(|x| x.eq_ignore_ascii_case(&rv.reviewer))
+            {
                 by_author = true;
                 continue;
             }
@@ -636,7 +592,10 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
         } else {
             let mut why = Vec::new();
             if by_author {
-                why.push(format!("approved only by its author {}", c.author));
+                why.push(format!(
+                    "approved only by its author {} or one of its committers",
+                    c.author
+                ));
             }
             if wrong_commit {
                 why.push(
@@ -670,15 +629,11 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
 fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
     let repos: Vec<String> = if ctx.scope.repositories.is_empty() {
         let mut set = BTreeSet::new();
-        for (_, b) in typed!(
-            ctx.index.upto(K::BranchProtection, ctx.cutoff),
-            BranchProtection
-        ) {
+        for (_, b) in typed!(ctx.index.upto(K::BranchProtection, ctx.cutoff), BranchProtection) {
             set.insert(b.repository.clone());
         }
         for (_, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
-            if c.merged_at
-                .is_some_and(|m| m.date() >= ctx.period.start() && m.date() <= ctx.cutoff)
+            if c.merged_at.is_some_and(|m| m.date() >= ctx.period.start() && m.date() <= ctx.cutoff)
             {
                 set.insert(c.repository.clone());
             }
@@ -698,12 +653,9 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
         for (i, slot) in ctx.columns.iter().enumerate() {
             let to = slot.end.min(ctx.cutoff);
             let recs: Vec<_> = if slot.start <= to {
-                typed!(
-                    ctx.index.between(K::BranchProtection, slot.start, to),
-                    BranchProtection
-                )
-                .filter(|(_, b)| &b.repository == repo)
-                .collect()
+                typed!(ctx.index.between(K::BranchProtection, slot.start, to), BranchProtection)
+                    .filter(|(_, b)| &b.repository == repo)
+                    .collect()
             } else {
                 Vec::new()
             };
@@ -727,13 +679,32 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
                     why.insert(format!("{} is not protected", b.branch));
                     continue;
                 }
-                if b.required_approvals == 0 {
-                    why.insert(format!("{} requires no approving review", b.branch));
+                match b.required_approvals {
+                    Some(0) => {
+                        why.insert(format!("{} requires no approving review", b.branch));
+                    }
+                    None => {
+                        why.insert(format!("{}: required approvals not reported", b.branch));
+                    }
+                    Some(_) => {}
                 }
-                if !b.applies_to_admins {
+                match b.applies_to_admins {
+                    Some(true) => {}
+                    Some(false) => {
+                        why.insert(format!("administrators can bypass the rules on {}", b.branch));
+                    }
+                    None => {
+                        why.insert(format!(
+                            "{}: whether admins are bound is not reported",
+                            b.branch
+                        ));
+                    }
+                }
+                if !b.bypass_actors.is_empty() {
                     why.insert(format!(
-                        "administrators can bypass the rules on {}",
-                        b.branch
+                        "{} can be bypassed by {}",
+                        b.branch,
+                        b.bypass_actors.join(", ")
                     ));
                 }
                 if b.allow_force_pushes {
@@ -763,14 +734,8 @@ fn background_check_timely(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
         return vec![ctx.no_roster()];
     };
     let mut by_person: BTreeMap<&str, Vec<Rec<'_>>> = BTreeMap::new();
-    for (r, b) in typed!(
-        ctx.index.upto(K::BackgroundCheck, ctx.cutoff),
-        BackgroundCheck
-    ) {
-        if matches!(
-            b.status,
-            BackgroundCheckStatus::Clear | BackgroundCheckStatus::Consider
-        ) {
+    for (r, b) in typed!(ctx.index.upto(K::BackgroundCheck, ctx.cutoff), BackgroundCheck) {
+        if matches!(b.status, BackgroundCheckStatus::Clear | BackgroundCheckStatus::Consider) {
             by_person.entry(b.person.as_str()).or_default().push(r);
         }
     }
@@ -793,10 +758,9 @@ fn background_check_timely(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
                 r.date,
                 days_between(deadline, r.date)
             )),
-            None => ctx.missing(
-                deadline,
-                format!("no completed background check (due by {deadline})"),
-            ),
+            None => {
+                ctx.missing(deadline, format!("no completed background check (due by {deadline})"))
+            }
         };
         out.push(Check::new(
             ItemKind::Person,
@@ -815,10 +779,7 @@ fn trainings<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<(NaiveDate, u64)>> {
     let mut by_person: BTreeMap<&str, Vec<(NaiveDate, u64)>> = BTreeMap::new();
     for (r, tr) in typed!(ctx.index.all(K::TrainingCompletion), TrainingCompletion) {
         if tr.status == TrainingStatus::Completed {
-            by_person
-                .entry(tr.person.as_str())
-                .or_default()
-                .push((r.date, r.seq));
+            by_person.entry(tr.person.as_str()).or_default().push((r.date, r.seq));
         }
     }
     by_person
@@ -840,30 +801,19 @@ fn annual_security_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             if p.start_date.0 > started_by || p.end_date.is_some_and(|e| e.0 < slot.end) {
                 continue;
             }
-            let hit = done
-                .get(p.id.as_str())
-                .and_then(|v| v.iter().find(|(d, _)| lo <= *d && *d <= hi));
+            let hit =
+                done.get(p.id.as_str()).and_then(|v| v.iter().find(|(d, _)| lo <= *d && *d <= hi));
             let (outcome, col, mut records) = match hit {
                 Some(&(d, seq)) => (Outcome::Pass, ctx.column_of(d), vec![seq]),
                 None => (
-                    ctx.missing(
-                        hi,
-                        format!("no completed security training in {}", slot.label),
-                    ),
+                    ctx.missing(hi, format!("no completed security training in {}", slot.label)),
                     ctx.column_of(slot.end),
                     Vec::new(),
                 ),
             };
             records.push(roster_rec.seq);
             records.sort_unstable();
-            out.push(Check::new(
-                ItemKind::Person,
-                &p.id,
-                col,
-                hi,
-                outcome,
-                records,
-            ));
+            out.push(Check::new(ItemKind::Person, &p.id, col, hi, outcome, records));
         }
     }
     out
@@ -887,11 +837,9 @@ fn new_hire_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             continue;
         }
         let earliest = sub_months(start, 12);
-        let first = done.get(p.id.as_str()).and_then(|v| {
-            v.iter()
-                .find(|(d, _)| *d >= earliest && *d <= ctx.cutoff)
-                .copied()
-        });
+        let first = done
+            .get(p.id.as_str())
+            .and_then(|v| v.iter().find(|(d, _)| *d >= earliest && *d <= ctx.cutoff).copied());
         let mut records = vec![roster_rec.seq];
         let outcome = match first {
             Some((d, seq)) => {
@@ -960,10 +908,7 @@ fn central_logging(ctx: &Ctx<'_>) -> Vec<Check> {
                 if !l.enabled {
                     why.insert(format!("logging off on {}", r.date));
                 } else if l.destination.as_deref().is_none_or(|d| d.trim().is_empty()) {
-                    why.insert(format!(
-                        "logs not sent to a central destination on {}",
-                        r.date
-                    ));
+                    why.insert(format!("logs not sent to a central destination on {}", r.date));
                 }
             }
             let outcome = if why.is_empty() {
@@ -1005,19 +950,13 @@ fn security_alerts(ctx: &Ctx<'_>) -> Vec<Check> {
             }
         }
         for (class, name) in ALERT_CLASSES {
-            let rules: Vec<_> = latest
-                .values()
-                .filter(|(_, a)| a.event_class == class)
-                .collect();
+            let rules: Vec<_> = latest.values().filter(|(_, a)| a.event_class == class).collect();
             let records: Vec<u64> = rules.iter().map(|(r, _)| r.seq).collect();
             let live = rules.iter().any(|(_, a)| a.enabled && !a.notify.is_empty());
             let outcome = if live {
                 Outcome::Pass
             } else if rules.is_empty() {
-                ctx.missing(
-                    slot.end,
-                    format!("no alert rule observed in {}", slot.label),
-                )
+                ctx.missing(slot.end, format!("no alert rule observed in {}", slot.label))
             } else {
                 Outcome::Fail(format!(
                     "alert rules in {} are disabled or notify nobody",
@@ -1052,15 +991,12 @@ fn critical_vendors<'a>(
 /// The check to return when there is no vendor assessment at all: without an inventory
 /// of reviewed vendors, none can be shown critical or reviewed.
 fn no_vendors(ctx: &Ctx<'_>) -> Option<Check> {
-    ctx.index
-        .upto(K::VendorAssessment, ctx.cutoff)
-        .is_empty()
-        .then(|| {
-            ctx.nothing_on_file(
-                "vendor inventory",
-                "no vendor assessment on file: vendors cannot be shown managed",
-            )
-        })
+    ctx.index.upto(K::VendorAssessment, ctx.cutoff).is_empty().then(|| {
+        ctx.nothing_on_file(
+            "vendor inventory",
+            "no vendor assessment on file: vendors cannot be shown managed",
+        )
+    })
 }
 
 fn vendor_annual_review(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
@@ -1098,10 +1034,8 @@ fn vendor_latest_reviews(
     let mut out = Vec::new();
     for (vendor, list) in critical_vendors(ctx, t) {
         let upto: Vec<_> = list.iter().filter(|(r, _)| r.date <= ctx.cutoff).collect();
-        let mut chosen: Vec<_> = upto
-            .iter()
-            .filter(|(r, _)| r.date >= ctx.period.start())
-            .collect();
+        let mut chosen: Vec<_> =
+            upto.iter().filter(|(r, _)| r.date >= ctx.period.start()).collect();
         if chosen.is_empty() {
             chosen.extend(upto.last());
         }
@@ -1115,11 +1049,7 @@ fn vendor_latest_reviews(
                 why.push(reason);
             }
         }
-        let outcome = if why.is_empty() {
-            Outcome::Pass
-        } else {
-            Outcome::Fail(why.join("; "))
-        };
+        let outcome = if why.is_empty() { Outcome::Pass } else { Outcome::Fail(why.join("; ")) };
         out.push(Check::new(
             ItemKind::Vendor,
             vendor,
@@ -1137,22 +1067,13 @@ fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
     let id = "incident-response plan";
     for (i, slot) in ctx.columns.iter().enumerate() {
         if slot.start > ctx.as_of {
-            out.push(Check::new(
-                ItemKind::Document,
-                id,
-                i,
-                slot.end,
-                Outcome::NotYetDue,
-                vec![],
-            ));
+            out.push(Check::new(ItemKind::Document, id, i, slot.end, Outcome::NotYetDue, vec![]));
             continue;
         }
         let to = slot.end.min(ctx.cutoff);
-        let Some((r, plan)) = typed!(
-            ctx.index.upto(K::IncidentResponsePlan, to),
-            IncidentResponsePlan
-        )
-        .last() else {
+        let Some((r, plan)) =
+            typed!(ctx.index.upto(K::IncidentResponsePlan, to), IncidentResponsePlan).last()
+        else {
             out.push(Check::new(
                 ItemKind::Document,
                 id,
@@ -1188,20 +1109,9 @@ fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
         let outcome = if gaps.is_empty() {
             Outcome::Pass
         } else {
-            Outcome::Fail(format!(
-                "plan version {} lacks {}",
-                plan.version,
-                gaps.join(", ")
-            ))
+            Outcome::Fail(format!("plan version {} lacks {}", plan.version, gaps.join(", ")))
         };
-        out.push(Check::new(
-            ItemKind::Document,
-            id,
-            i,
-            to,
-            outcome,
-            vec![r.seq],
-        ));
+        out.push(Check::new(ItemKind::Document, id, i, to, outcome, vec![r.seq]));
     }
     out
 }
@@ -1209,12 +1119,8 @@ fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
 fn annual_tabletop(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     let slots = ctx.annual_slots();
     let ranges: Vec<_> = slots.iter().map(|s| annual_range(s, t)).collect();
-    let dates: Vec<(NaiveDate, u64)> = ctx
-        .index
-        .all(K::TabletopExercise)
-        .iter()
-        .map(|r| (r.date, r.seq))
-        .collect();
+    let dates: Vec<(NaiveDate, u64)> =
+        ctx.index.all(K::TabletopExercise).iter().map(|r| (r.date, r.seq)).collect();
     occurrences(
         ctx,
         &slots,
@@ -1222,12 +1128,7 @@ fn annual_tabletop(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
         &dates,
         ItemKind::Occurrence,
         |s| format!("tabletop exercise {}", s.label),
-        |s| {
-            format!(
-                "no tabletop exercise or simulated incident observed in {}",
-                s.label
-            )
-        },
+        |s| format!("no tabletop exercise or simulated incident observed in {}", s.label),
     )
 }
 
@@ -1236,14 +1137,7 @@ fn risk_register_complete(ctx: &Ctx<'_>) -> Vec<Check> {
     let doc = "risk register";
     for (i, slot) in ctx.columns.iter().enumerate() {
         if slot.start > ctx.as_of {
-            out.push(Check::new(
-                ItemKind::Document,
-                doc,
-                i,
-                slot.end,
-                Outcome::NotYetDue,
-                vec![],
-            ));
+            out.push(Check::new(ItemKind::Document, doc, i, slot.end, Outcome::NotYetDue, vec![]));
             continue;
         }
         let to = slot.end.min(ctx.cutoff);
@@ -1254,10 +1148,7 @@ fn risk_register_complete(ctx: &Ctx<'_>) -> Vec<Check> {
                 doc,
                 i,
                 slot.end,
-                ctx.missing(
-                    slot.end,
-                    format!("no risk register in force in {}", slot.label),
-                ),
+                ctx.missing(slot.end, format!("no risk register in force in {}", slot.label)),
                 vec![],
             ));
             continue;
@@ -1289,14 +1180,7 @@ fn risk_register_complete(ctx: &Ctx<'_>) -> Vec<Check> {
             } else {
                 Outcome::Fail(format!("{}: no {}", risk.threat, gaps.join(", no ")))
             };
-            out.push(Check::new(
-                ItemKind::Risk,
-                &risk.id,
-                i,
-                to,
-                outcome,
-                vec![r.seq],
-            ));
+            out.push(Check::new(ItemKind::Risk, &risk.id, i, to, outcome, vec![r.seq]));
         }
     }
     out
@@ -1313,30 +1197,16 @@ fn risk_register_reviewed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
     for (i, slot) in ctx.columns.iter().enumerate() {
         if slot.start > ctx.as_of {
-            out.push(Check::new(
-                ItemKind::Document,
-                doc,
-                i,
-                slot.end,
-                Outcome::NotYetDue,
-                vec![],
-            ));
+            out.push(Check::new(ItemKind::Document, doc, i, slot.end, Outcome::NotYetDue, vec![]));
             continue;
         }
         let to = slot.end.min(ctx.as_of);
-        let records: Vec<u64> = reviews
-            .iter()
-            .filter(|(d, _)| *d <= to)
-            .map(|(_, s)| *s)
-            .collect();
+        let records: Vec<u64> = reviews.iter().filter(|(d, _)| *d <= to).map(|(_, s)| *s).collect();
         let gaps = currency_gaps(&dates, t.max_risk_review_age_days, slot.start, to);
         let outcome = if gaps.is_empty() {
             Outcome::Pass
         } else if dates.is_empty() {
-            ctx.missing(
-                slot.end.min(ctx.period.end()),
-                "no reviewed risk register on file".into(),
-            )
+            ctx.missing(slot.end.min(ctx.period.end()), "no reviewed risk register on file".into())
         } else {
             Outcome::Fail(
                 describe_gaps(&gaps, t.max_risk_review_age_days).replace("approval", "review"),
@@ -1359,12 +1229,7 @@ fn evidence_presence(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
         .map(|r| (r.date, r.seq))
         .collect();
     dates.sort_unstable();
-    let kinds: Vec<&str> = cc
-        .control
-        .evidence_kinds
-        .iter()
-        .map(|k| k.as_str())
-        .collect();
+    let kinds: Vec<&str> = cc.control.evidence_kinds.iter().map(|k| k.as_str()).collect();
     let kinds = kinds.join(" or ");
     match cc.control.cadence {
         Cadence::PointInTime => {
@@ -1378,14 +1243,7 @@ fn evidence_presence(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
                 (None, None) => ctx.missing(start, format!("no {kinds} evidence on file")),
             };
             let records = before.last().map(|(_, s)| vec![*s]).unwrap_or_default();
-            vec![Check::new(
-                ItemKind::Occurrence,
-                start.to_string(),
-                0,
-                start,
-                outcome,
-                records,
-            )]
+            vec![Check::new(ItemKind::Occurrence, start.to_string(), 0, start, outcome, records)]
         }
         Cadence::Annual => {
             let slots = ctx.annual_slots();

@@ -60,35 +60,24 @@ impl Check {
         outcome: Outcome,
         records: Vec<u64>,
     ) -> Self {
-        Check {
-            kind,
-            id: id.into(),
-            col,
-            due,
-            outcome,
-            records,
-        }
+        Check { kind, id: id.into(), col, due, outcome, records }
     }
 }
 
 pub(super) fn add_days(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_days(Days::new(u64::from(n)))
-        .unwrap_or(NaiveDate::MAX)
+    d.checked_add_days(Days::new(u64::from(n))).unwrap_or(NaiveDate::MAX)
 }
 
 pub(super) fn sub_days(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_sub_days(Days::new(u64::from(n)))
-        .unwrap_or(NaiveDate::MIN)
+    d.checked_sub_days(Days::new(u64::from(n))).unwrap_or(NaiveDate::MIN)
 }
 
 pub(super) fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(n))
-        .unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
 }
 
 pub(super) fn sub_months(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_sub_months(Months::new(n))
-        .unwrap_or(NaiveDate::MIN)
+    d.checked_sub_months(Months::new(n)).unwrap_or(NaiveDate::MIN)
 }
 
 /// Whole days from `a` to `b` (negative when `b` is earlier).
@@ -216,17 +205,7 @@ impl<'a> Ctx<'a> {
             let set: BTreeSet<String> = scope.systems.iter().cloned().collect();
             set.into_iter().collect()
         };
-        Ctx {
-            period,
-            as_of,
-            cutoff,
-            index,
-            scope,
-            columns,
-            roster,
-            people,
-            systems,
-        }
+        Ctx { period, as_of, cutoff, index, scope, columns, roster, people, systems }
     }
 
     /// The grid column a date falls in (dates outside the period go to the nearest).
@@ -253,19 +232,11 @@ impl<'a> Ctx<'a> {
                 loop {
                     let next = add_months(s, 12);
                     if add_months(next, 12) > add_days(end, 1) {
-                        out.push(Slot {
-                            start: s,
-                            end,
-                            label: year_label(s, end),
-                        });
+                        out.push(Slot { start: s, end, label: year_label(s, end) });
                         break;
                     }
                     let e = sub_days(next, 1);
-                    out.push(Slot {
-                        start: s,
-                        end: e,
-                        label: year_label(s, e),
-                    });
+                    out.push(Slot { start: s, end: e, label: year_label(s, e) });
                     s = next;
                 }
                 out
@@ -276,11 +247,7 @@ impl<'a> Ctx<'a> {
     /// Whether a check due on `due` is owed yet: a missing occurrence is an exception
     /// only once its due date has passed.
     pub(super) fn missing(&self, due: NaiveDate, reason: String) -> Outcome {
-        if due <= self.as_of {
-            Outcome::Fail(reason)
-        } else {
-            Outcome::NotYetDue
-        }
+        if due <= self.as_of { Outcome::Fail(reason) } else { Outcome::NotYetDue }
     }
 
     /// The roster's record number, when there is a roster.
@@ -298,10 +265,7 @@ impl<'a> Ctx<'a> {
             due,
             self.missing(
                 due,
-                format!(
-                    "no roster observed on or before {}: people cannot be tested",
-                    self.cutoff
-                ),
+                format!("no roster observed on or before {}: people cannot be tested", self.cutoff),
             ),
             Vec::new(),
         )
@@ -327,14 +291,7 @@ impl<'a> Ctx<'a> {
     /// no vendor assessment, no repository): a document that is not on file.
     pub(super) fn nothing_on_file(&self, id: &str, reason: &str) -> Check {
         let due = self.period.start();
-        Check::new(
-            ItemKind::Document,
-            id,
-            0,
-            due,
-            self.missing(due, reason.to_owned()),
-            Vec::new(),
-        )
+        Check::new(ItemKind::Document, id, 0, due, self.missing(due, reason.to_owned()), Vec::new())
     }
 
     /// Whether a roster person is in scope.
@@ -448,15 +405,9 @@ mod tests {
 
     #[test]
     fn each_record_counts_once() {
-        let ranges = [
-            (d("2026-01-01"), d("2026-04-10")),
-            (d("2026-04-01"), d("2026-07-10")),
-        ];
+        let ranges = [(d("2026-01-01"), d("2026-04-10")), (d("2026-04-01"), d("2026-07-10"))];
         let one = [(d("2026-04-05"), 7)];
-        assert_eq!(
-            match_slots(&ranges, &one),
-            [Some((d("2026-04-05"), 7)), None]
-        );
+        assert_eq!(match_slots(&ranges, &one), [Some((d("2026-04-05"), 7)), None]);
         let two = [(d("2026-02-01"), 1), (d("2026-04-05"), 7)];
         assert_eq!(
             match_slots(&ranges, &two),

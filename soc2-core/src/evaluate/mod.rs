@@ -65,12 +65,8 @@ pub fn evaluate(
     period: &AuditPeriod,
     as_of: NaiveDate,
 ) -> Report {
-    let grace_after = catalog
-        .controls
-        .iter()
-        .map(|c| c.thresholds.review_grace_days_after)
-        .max()
-        .unwrap_or(0);
+    let grace_after =
+        catalog.controls.iter().map(|c| c.thresholds.review_grace_days_after).max().unwrap_or(0);
     let limit = add_days(period.end(), grace_after).min(as_of);
     let ctx = Ctx::new(*period, as_of, Index::new(evidence, limit), &catalog.scope);
 
@@ -139,12 +135,7 @@ pub fn evaluate(
     };
     let next_due = controls
         .iter()
-        .filter_map(|c| {
-            c.next_due.map(|due| NextDue {
-                control: c.control.clone(),
-                due,
-            })
-        })
+        .filter_map(|c| c.next_due.map(|due| NextDue { control: c.control.clone(), due }))
         .collect();
     Report {
         period: *period,
@@ -154,11 +145,7 @@ pub fn evaluate(
         opinion,
         controls,
         exceptions: findings,
-        monitoring: Monitoring {
-            next_due,
-            overdue,
-            upcoming,
-        },
+        monitoring: Monitoring { next_due, overdue, upcoming },
         relied_on: relied.into_iter().collect(),
     }
 }
@@ -169,19 +156,9 @@ fn summarise(
     cc: &CatalogControl,
     checks: &[Check],
 ) -> (ControlResult, Option<RankedException>) {
-    let mut grid = vec![
-        GridCell {
-            status: CellStatus::NotRequired,
-            met: 0,
-            required: 0,
-        };
-        ctx.columns.len()
-    ];
-    let mut coverage = Coverage {
-        met: 0,
-        required: 0,
-        not_yet_due: 0,
-    };
+    let mut grid =
+        vec![GridCell { status: CellStatus::NotRequired, met: 0, required: 0 }; ctx.columns.len()];
+    let mut coverage = Coverage { met: 0, required: 0, not_yet_due: 0 };
     // Per item: the columns it failed in with reasons, and its records.
     let mut items: BTreeMap<(ItemKind, &str), ItemState> = BTreeMap::new();
     let mut records = BTreeSet::new();
@@ -221,13 +198,7 @@ fn summarise(
         .iter()
         .filter(|(_, s)| !s.failures.is_empty())
         .map(|((kind, id), s)| {
-            let multi = s
-                .failures
-                .iter()
-                .map(|(c, _)| c)
-                .collect::<BTreeSet<_>>()
-                .len()
-                > 1;
+            let multi = s.failures.iter().map(|(c, _)| c).collect::<BTreeSet<_>>().len() > 1;
             let mut reasons: Vec<String> = Vec::new();
             for (col, reason) in &s.failures {
                 let r = if multi {
@@ -254,17 +225,9 @@ fn summarise(
         .evidence_kinds
         .iter()
         .filter(|k| **k != EvidenceKind::Roster || cc.control.evidence_kinds.len() == 1)
-        .any(|k| {
-            !ctx.index
-                .upto(*k, ctx.cutoff.max(ctx.period.start()))
-                .is_empty()
-        });
+        .any(|k| !ctx.index.upto(*k, ctx.cutoff.max(ctx.period.start())).is_empty());
     let status = if deviations > 0 {
-        if has_evidence {
-            ControlStatus::Exception
-        } else {
-            ControlStatus::NoEvidence
-        }
+        if has_evidence { ControlStatus::Exception } else { ControlStatus::NoEvidence }
     } else if coverage.required > 0 {
         ControlStatus::Operating
     } else if coverage.not_yet_due > 0 {
@@ -290,10 +253,7 @@ fn summarise(
     };
     let finding = (deviations > 0).then(|| {
         let summary = if status == ControlStatus::NoEvidence {
-            format!(
-                "{}: no evidence; {deviations} of {population} items not shown",
-                c.title
-            )
+            format!("{}: no evidence; {deviations} of {population} items not shown", c.title)
         } else {
             format!("{}: {deviations} of {population} items deviate", c.title)
         };

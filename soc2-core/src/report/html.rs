@@ -189,11 +189,7 @@ pub(super) fn render(r: &Report) -> String {
             esc(&crit.join(", ")),
             f.deviations,
             f.population,
-            if e.access_related {
-                " · about access"
-            } else {
-                ""
-            }
+            if e.access_related { " · about access" } else { "" }
         );
         let _ = writeln!(
             s,
@@ -228,17 +224,10 @@ pub(super) fn render(r: &Report) -> String {
         r.monitoring.upcoming.len()
     );
     if !r.monitoring.next_due.is_empty() {
-        let _ = writeln!(
-            s,
-            "<table><thead><tr><th>Control</th><th>Next due</th></tr></thead><tbody>"
-        );
+        let _ =
+            writeln!(s, "<table><thead><tr><th>Control</th><th>Next due</th></tr></thead><tbody>");
         for n in &r.monitoring.next_due {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td></tr>",
-                esc(n.control.as_str()),
-                n.due
-            );
+            let _ = writeln!(s, "<tr><td>{}</td><td>{}</td></tr>", esc(n.control.as_str()), n.due);
         }
         let _ = writeln!(s, "</tbody></table>");
     }

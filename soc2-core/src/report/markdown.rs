@@ -77,10 +77,7 @@ pub(super) fn render(r: &Report) -> String {
         }
         s.push('\n');
     }
-    let _ = writeln!(
-        s,
-        "\n✓ operating · ✗ exception · … not yet due · – nothing required\n"
-    );
+    let _ = writeln!(s, "\n✓ operating · ✗ exception · … not yet due · – nothing required\n");
 
     let _ = writeln!(s, "## Exceptions, in the order to fix them\n");
     if r.exceptions.is_empty() {
@@ -89,13 +86,7 @@ pub(super) fn render(r: &Report) -> String {
     for e in &r.exceptions {
         let f = &e.finding;
         let crit: Vec<&str> = f.criteria.iter().map(|c| c.id()).collect();
-        let _ = writeln!(
-            s,
-            "### {}. {} — {}\n",
-            e.rank,
-            md(f.control.as_str()),
-            md(&f.summary)
-        );
+        let _ = writeln!(s, "### {}. {} — {}\n", e.rank, md(f.control.as_str()), md(&f.summary));
         let _ = writeln!(
             s,
             "Priority **{}**, severity **{}**, time to fix **{}**; criteria {}; {} of {} items deviate{}.\n",
@@ -105,11 +96,7 @@ pub(super) fn render(r: &Report) -> String {
             crit.join(", "),
             f.deviations,
             f.population,
-            if e.access_related {
-                "; about access"
-            } else {
-                ""
-            }
+            if e.access_related { "; about access" } else { "" }
         );
         let _ = writeln!(s, "| Kind | Item | Why | Records |\n|---|---|---|---|");
         for a in &f.affected {

@@ -337,9 +337,7 @@ impl std::str::FromStr for Format {
             "json" => Ok(Format::Json),
             "md" | "markdown" => Ok(Format::Markdown),
             "html" => Ok(Format::Html),
-            _ => Err(format!(
-                "unknown report format {s:?}: expected text, json, md or html"
-            )),
+            _ => Err(format!("unknown report format {s:?}: expected text, json, md or html")),
         }
     }
 }
@@ -426,11 +424,7 @@ pub(crate) fn records_label(records: &[u64]) -> String {
     if records.is_empty() {
         "none".into()
     } else {
-        records
-            .iter()
-            .map(|r| format!("#{r}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        records.iter().map(|r| format!("#{r}")).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -459,10 +453,7 @@ mod tests {
     fn access_weighting_follows_cc6_and_the_area() {
         let cc = |s: &str| s.parse::<Criterion>().unwrap();
         assert!(is_access_related(ControlArea::Other, &[cc("CC6.1")]));
-        assert!(is_access_related(
-            ControlArea::AccessReviews,
-            &[cc("CC1.4")]
-        ));
+        assert!(is_access_related(ControlArea::AccessReviews, &[cc("CC1.4")]));
         assert!(!is_access_related(ControlArea::Policies, &[cc("CC5.3")]));
     }
 }

@@ -49,22 +49,13 @@ pub(super) fn render(r: &Report) -> String {
     let _ = writeln!(s, "  TITLE");
     for c in &r.controls {
         let cov = format!("{}/{}", c.coverage.met, c.coverage.required);
-        let _ = write!(
-            s,
-            "{:<8} {:<14} {:>11} ",
-            c.control.as_str(),
-            c.status.label(),
-            cov
-        );
+        let _ = write!(s, "{:<8} {:<14} {:>11} ", c.control.as_str(), c.status.label(), cov);
         for g in &c.grid {
             let _ = write!(s, " {:<width$}", cell(g.status));
         }
         let _ = writeln!(s, "  {}", c.title);
     }
-    let _ = writeln!(
-        s,
-        "  (ok: operating, XX: exception, ..: not yet due, --: nothing required)"
-    );
+    let _ = writeln!(s, "  (ok: operating, XX: exception, ..: not yet due, --: nothing required)");
 
     s.push('\n');
     if r.exceptions.is_empty() {
@@ -124,11 +115,7 @@ pub(super) fn render(r: &Report) -> String {
         );
     }
     if r.monitoring.overdue.len() > MAX_DUE {
-        let _ = writeln!(
-            s,
-            "    ... and {} more",
-            r.monitoring.overdue.len() - MAX_DUE
-        );
+        let _ = writeln!(s, "    ... and {} more", r.monitoring.overdue.len() - MAX_DUE);
     }
     let _ = writeln!(s, "  Coming due: {}", r.monitoring.upcoming.len());
     for d in r.monitoring.upcoming.iter().take(MAX_DUE) {
@@ -142,11 +129,7 @@ pub(super) fn render(r: &Report) -> String {
         );
     }
     if r.monitoring.upcoming.len() > MAX_DUE {
-        let _ = writeln!(
-            s,
-            "    ... and {} more",
-            r.monitoring.upcoming.len() - MAX_DUE
-        );
+        let _ = writeln!(s, "    ... and {} more", r.monitoring.upcoming.len() - MAX_DUE);
     }
     let _ = writeln!(
         s,
