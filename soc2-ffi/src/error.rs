@@ -1,5 +1,6 @@
 //! The one error type of the bindings.
 
+use soc2_core::catalog::CatalogError;
 use soc2_core::json::JsonError;
 
 /// Everything that can go wrong in a soc2 call, as the foreign language sees it: an
@@ -39,6 +40,24 @@ pub enum Soc2Error {
         /// What is wrong with it.
         reason: String,
         /// The whole description.
+        detail: String,
+    },
+
+    /// A catalog file cannot be parsed or breaks a rule of the catalog (a duplicate or
+    /// unknown control, a missing threshold, a control without criteria...).
+    #[error("{detail}")]
+    Catalog {
+        /// The catalog file (or other source) read.
+        source_name: String,
+        /// 1-based line of the error (0 when it is not tied to a position).
+        line: u64,
+        /// 1-based column of the error (0 when it is not tied to a position).
+        column: u64,
+        /// The field at fault, e.g. `controls[2].severity`, when there is one.
+        field: Option<String>,
+        /// The control at fault, when there is one.
+        control: Option<String>,
+        /// The whole description, naming the file.
         detail: String,
     },
 
@@ -83,6 +102,7 @@ impl From<soc2_core::Error> for Soc2Error {
             soc2_core::Error::Invalid { field, reason } => {
                 Soc2Error::Invalid { field, reason, detail }
             }
+            soc2_core::Error::Catalog(c) => catalog_error(c, detail),
             soc2_core::Error::Io { path, source } => Soc2Error::Io {
                 path: path.display().to_string(),
                 reason: source.to_string(),
@@ -96,5 +116,69 @@ impl From<soc2_core::Error> for Soc2Error {
 impl From<JsonError> for Soc2Error {
     fn from(e: JsonError) -> Self {
         soc2_core::Error::Json(e).into()
+    }
+}
+
+impl From<CatalogError> for Soc2Error {
+    fn from(e: CatalogError) -> Self {
+        soc2_core::Error::Catalog(e).into()
+    }
+}
+
+fn catalog_error(e: CatalogError, detail: String) -> Soc2Error {
+    let (source_name, line, column, field, control) = match e {
+        CatalogError::Parse { source_name, line, column, field, .. } => {
+            (source_name, line, column, Some(field), None)
+        }
+        CatalogError::MissingThreshold { source_name, field } => {
+            (source_name, 0, 0, Some(format!("thresholds.{field}")), None)
+        }
+        CatalogError::DuplicateControl { source_name, id }
+        | CatalogError::UnknownControl { source_name, id } => {
+            (source_name, 0, 0, None, Some(id.to_string()))
+        }
+        CatalogError::InvalidControl { source_name, control, field, .. } => {
+            (source_name, 0, 0, Some(field.to_owned()), Some(control.to_string()))
+        }
+        CatalogError::UnknownFormat { path } => (path, 0, 0, None, None),
+        _ => return Soc2Error::Other { detail },
+    };
+    Soc2Error::Catalog {
+        source_name,
+        line: line as u64,
+        column: column as u64,
+        field,
+        control,
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of soc2-core error keeps its facts; none falls through to `Other`.
+    #[test]
+    fn each_core_error_has_its_own_variant() {
+        let json = soc2_core::json::from_json_str::<soc2_core::model::Evidence>("{\"a\": 1.5}")
+            .unwrap_err();
+        assert!(matches!(Soc2Error::from(json), Soc2Error::Json { ref path, .. } if path == "a"));
+
+        let invalid = Soc2Error::invalid("date", "bad");
+        assert!(matches!(invalid, Soc2Error::Invalid { ref field, ref detail, .. }
+                if field == "date" && detail == "invalid date: bad"));
+
+        let catalog =
+            soc2_core::catalog::CatalogFile::from_toml_str("disable = 3", "c.toml").unwrap_err();
+        assert!(matches!(
+            Soc2Error::from(catalog),
+            Soc2Error::Catalog { ref source_name, ref field, .. }
+                if source_name == "c.toml" && field.as_deref() == Some("disable")
+        ));
+
+        let io = soc2_core::Error::io("/nowhere", std::io::ErrorKind::NotFound.into());
+        assert!(
+            matches!(Soc2Error::from(io), Soc2Error::Io { ref path, .. } if path == "/nowhere")
+        );
     }
 }

@@ -11,6 +11,7 @@
 //!   cross the FFI as strings in the one form soc2 hashes;
 //! - [`documents`]: strict JSON parsing and canonical (RFC 8785) output;
 //! - [`criteria`]: the Trust Services Criteria;
+//! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
 //! - [`Soc2Error`]: the one error type.
 //!
 //! The bindings are generated from the built library by the workspace's `uniffi-bindgen`
@@ -21,6 +22,7 @@ uniffi::setup_scaffolding!();
 pub mod criteria;
 pub mod documents;
 mod error;
+pub mod evaluation;
 pub mod model;
 pub mod types;
 

@@ -13,13 +13,16 @@ fn committed_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bindings/swift")
 }
 
-/// The `cdylib` that cargo built beside this test's profile directory.
+/// The `cdylib` that cargo built for this test run.
+///
+/// `cargo test` writes it to `target/<profile>/deps/`, beside this test's executable, and
+/// does not refresh the copy in `target/<profile>/` (only `cargo build` does), which may
+/// be stale.
 fn built_library() -> Utf8PathBuf {
     let exe = std::env::current_exe().unwrap();
-    // target/<profile>/deps/<this test> -> target/<profile>/libsoc2_ffi.so
-    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let deps_dir = exe.parent().unwrap();
     let name = format!("{}soc2_ffi{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
-    let path = profile_dir.join(name);
+    let path = deps_dir.join(name);
     assert!(path.is_file(), "{} was not built", path.display());
     Utf8PathBuf::from_path_buf(path).unwrap()
 }

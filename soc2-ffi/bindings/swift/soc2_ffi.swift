@@ -481,6 +481,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -1557,6 +1573,167 @@ public func FfiConverterTypeBranchProtection_lower(_ value: BranchProtection) ->
 
 
 /**
+ * A resolved catalog: the built-in catalog with a company's overrides applied.
+ */
+public struct Catalog: Equatable, Hashable {
+    /**
+     * What is in scope.
+     */
+    public var scope: Scope
+    /**
+     * Catalog-wide thresholds (each control holds its own effective copy).
+     */
+    public var thresholds: Thresholds
+    /**
+     * The controls, in catalog order (built-in order, then added controls).
+     */
+    public var controls: [CatalogControl]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What is in scope.
+         */scope: Scope, 
+        /**
+         * Catalog-wide thresholds (each control holds its own effective copy).
+         */thresholds: Thresholds, 
+        /**
+         * The controls, in catalog order (built-in order, then added controls).
+         */controls: [CatalogControl]) {
+        self.scope = scope
+        self.thresholds = thresholds
+        self.controls = controls
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Catalog: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalog: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Catalog {
+        return
+            try Catalog(
+                scope: FfiConverterTypeScope.read(from: &buf), 
+                thresholds: FfiConverterTypeThresholds.read(from: &buf), 
+                controls: FfiConverterSequenceTypeCatalogControl.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Catalog, into buf: inout [UInt8]) {
+        FfiConverterTypeScope.write(value.scope, into: &buf)
+        FfiConverterTypeThresholds.write(value.thresholds, into: &buf)
+        FfiConverterSequenceTypeCatalogControl.write(value.controls, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalog_lift(_ buf: RustBuffer) throws -> Catalog {
+    return try FfiConverterTypeCatalog.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalog_lower(_ value: Catalog) -> RustBuffer {
+    return FfiConverterTypeCatalog.lower(value)
+}
+
+
+/**
+ * One control of the resolved catalog: the model control, the test that evaluates it
+ * and the thresholds in force for it.
+ */
+public struct CatalogControl: Equatable, Hashable {
+    /**
+     * The control, as auditors see it.
+     */
+    public var control: Control
+    /**
+     * How it is evaluated.
+     */
+    public var test: ControlTest
+    /**
+     * The thresholds in force for this control (the catalog's, with the control's own
+     * overrides applied).
+     */
+    public var thresholds: Thresholds
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control, as auditors see it.
+         */control: Control, 
+        /**
+         * How it is evaluated.
+         */test: ControlTest, 
+        /**
+         * The thresholds in force for this control (the catalog's, with the control's own
+         * overrides applied).
+         */thresholds: Thresholds) {
+        self.control = control
+        self.test = test
+        self.thresholds = thresholds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogControl: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogControl: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogControl {
+        return
+            try CatalogControl(
+                control: FfiConverterTypeControl.read(from: &buf), 
+                test: FfiConverterTypeControlTest.read(from: &buf), 
+                thresholds: FfiConverterTypeThresholds.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogControl, into buf: inout [UInt8]) {
+        FfiConverterTypeControl.write(value.control, into: &buf)
+        FfiConverterTypeControlTest.write(value.test, into: &buf)
+        FfiConverterTypeThresholds.write(value.thresholds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogControl_lift(_ buf: RustBuffer) throws -> CatalogControl {
+    return try FfiConverterTypeCatalogControl.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogControl_lower(_ value: CatalogControl) -> RustBuffer {
+    return FfiConverterTypeCatalogControl.lower(value)
+}
+
+
+/**
  * One change (pull or merge request) with its reviews.
  */
 public struct ChangeRecord: Equatable, Hashable {
@@ -1977,6 +2154,255 @@ public func FfiConverterTypeControl_lower(_ value: Control) -> RustBuffer {
 
 
 /**
+ * The evaluation of one control.
+ */
+public struct ControlResult: Equatable, Hashable {
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * Its title.
+     */
+    public var title: String
+    /**
+     * Its area.
+     */
+    public var area: ControlArea
+    /**
+     * The criteria it addresses.
+     */
+    public var criteria: [Criterion]
+    /**
+     * The test run.
+     */
+    public var test: ControlTest
+    /**
+     * Where it stands.
+     */
+    public var status: ControlStatus
+    /**
+     * Checks met of checks due.
+     */
+    public var coverage: Coverage
+    /**
+     * Distinct items tested (people, devices, changes, system-quarters, ...).
+     */
+    public var population: UInt64
+    /**
+     * Distinct items that deviated.
+     */
+    public var deviations: UInt64
+    /**
+     * The earliest due date of a check not yet due.
+     */
+    public var nextDue: Date?
+    /**
+     * One cell per column of [`Report::columns`].
+     */
+    public var grid: [GridCell]
+    /**
+     * Evidence records this control's checks used.
+     */
+    public var records: [UInt64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * Its title.
+         */title: String, 
+        /**
+         * Its area.
+         */area: ControlArea, 
+        /**
+         * The criteria it addresses.
+         */criteria: [Criterion], 
+        /**
+         * The test run.
+         */test: ControlTest, 
+        /**
+         * Where it stands.
+         */status: ControlStatus, 
+        /**
+         * Checks met of checks due.
+         */coverage: Coverage, 
+        /**
+         * Distinct items tested (people, devices, changes, system-quarters, ...).
+         */population: UInt64, 
+        /**
+         * Distinct items that deviated.
+         */deviations: UInt64, 
+        /**
+         * The earliest due date of a check not yet due.
+         */nextDue: Date? = nil, 
+        /**
+         * One cell per column of [`Report::columns`].
+         */grid: [GridCell], 
+        /**
+         * Evidence records this control's checks used.
+         */records: [UInt64]) {
+        self.control = control
+        self.title = title
+        self.area = area
+        self.criteria = criteria
+        self.test = test
+        self.status = status
+        self.coverage = coverage
+        self.population = population
+        self.deviations = deviations
+        self.nextDue = nextDue
+        self.grid = grid
+        self.records = records
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ControlResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ControlResult {
+        return
+            try ControlResult(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                area: FfiConverterTypeControlArea.read(from: &buf), 
+                criteria: FfiConverterSequenceTypeCriterion.read(from: &buf), 
+                test: FfiConverterTypeControlTest.read(from: &buf), 
+                status: FfiConverterTypeControlStatus.read(from: &buf), 
+                coverage: FfiConverterTypeCoverage.read(from: &buf), 
+                population: FfiConverterUInt64.read(from: &buf), 
+                deviations: FfiConverterUInt64.read(from: &buf), 
+                nextDue: FfiConverterOptionTypeDate.read(from: &buf), 
+                grid: FfiConverterSequenceTypeGridCell.read(from: &buf), 
+                records: FfiConverterSequenceUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ControlResult, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypeControlArea.write(value.area, into: &buf)
+        FfiConverterSequenceTypeCriterion.write(value.criteria, into: &buf)
+        FfiConverterTypeControlTest.write(value.test, into: &buf)
+        FfiConverterTypeControlStatus.write(value.status, into: &buf)
+        FfiConverterTypeCoverage.write(value.coverage, into: &buf)
+        FfiConverterUInt64.write(value.population, into: &buf)
+        FfiConverterUInt64.write(value.deviations, into: &buf)
+        FfiConverterOptionTypeDate.write(value.nextDue, into: &buf)
+        FfiConverterSequenceTypeGridCell.write(value.grid, into: &buf)
+        FfiConverterSequenceUInt64.write(value.records, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControlResult_lift(_ buf: RustBuffer) throws -> ControlResult {
+    return try FfiConverterTypeControlResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControlResult_lower(_ value: ControlResult) -> RustBuffer {
+    return FfiConverterTypeControlResult.lower(value)
+}
+
+
+/**
+ * How much of what was required is shown, in checks (an item in a slot: a system's
+ * quarterly review, a device in a quarter, a change, a person in a year, ...).
+ */
+public struct Coverage: Equatable, Hashable {
+    /**
+     * Checks passed.
+     */
+    public var met: UInt64
+    /**
+     * Checks due (passed or failed).
+     */
+    public var required: UInt64
+    /**
+     * Checks not yet due.
+     */
+    public var notYetDue: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Checks passed.
+         */met: UInt64, 
+        /**
+         * Checks due (passed or failed).
+         */required: UInt64, 
+        /**
+         * Checks not yet due.
+         */notYetDue: UInt64) {
+        self.met = met
+        self.required = required
+        self.notYetDue = notYetDue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Coverage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCoverage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Coverage {
+        return
+            try Coverage(
+                met: FfiConverterUInt64.read(from: &buf), 
+                required: FfiConverterUInt64.read(from: &buf), 
+                notYetDue: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Coverage, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.met, into: &buf)
+        FfiConverterUInt64.write(value.required, into: &buf)
+        FfiConverterUInt64.write(value.notYetDue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoverage_lift(_ buf: RustBuffer) throws -> Coverage {
+    return try FfiConverterTypeCoverage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoverage_lower(_ value: Coverage) -> RustBuffer {
+    return FfiConverterTypeCoverage.lower(value)
+}
+
+
+/**
  * One Trust Services Criterion with its category and title.
  */
 public struct CriterionInfo: Equatable, Hashable {
@@ -2289,6 +2715,95 @@ public func FfiConverterTypeDeviceInventory_lower(_ value: DeviceInventory) -> R
 
 
 /**
+ * One item with a due date.
+ */
+public struct DueItem: Equatable, Hashable {
+    /**
+     * When it is or was due.
+     */
+    public var due: Date
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * What kind of item.
+     */
+    public var kind: ItemKind
+    /**
+     * The item's id.
+     */
+    public var item: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When it is or was due.
+         */due: Date, 
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * What kind of item.
+         */kind: ItemKind, 
+        /**
+         * The item's id.
+         */item: String) {
+        self.due = due
+        self.control = control
+        self.kind = kind
+        self.item = item
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DueItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDueItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DueItem {
+        return
+            try DueItem(
+                due: FfiConverterTypeDate.read(from: &buf), 
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                kind: FfiConverterTypeItemKind.read(from: &buf), 
+                item: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DueItem, into buf: inout [UInt8]) {
+        FfiConverterTypeDate.write(value.due, into: &buf)
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterTypeItemKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.item, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDueItem_lift(_ buf: RustBuffer) throws -> DueItem {
+    return try FfiConverterTypeDueItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDueItem_lower(_ value: DueItem) -> RustBuffer {
+    return FfiConverterTypeDueItem.lower(value)
+}
+
+
+/**
  * One piece of evidence, as recorded in the locker.
  *
  * `observed_at` is when the fact held, `collected_at` when it was gathered: an access
@@ -2408,6 +2923,155 @@ public func FfiConverterTypeEvidence_lift(_ buf: RustBuffer) throws -> Evidence 
 #endif
 public func FfiConverterTypeEvidence_lower(_ value: Evidence) -> RustBuffer {
     return FfiConverterTypeEvidence.lower(value)
+}
+
+
+/**
+ * One evidence record to evaluate: its locker sequence number, which findings and
+ * `Report.relied_on` use to name it, and the evidence.
+ */
+public struct EvidenceItem: Equatable, Hashable {
+    /**
+     * The locker's record number.
+     */
+    public var seq: UInt64
+    /**
+     * The evidence.
+     */
+    public var evidence: Evidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The locker's record number.
+         */seq: UInt64, 
+        /**
+         * The evidence.
+         */evidence: Evidence) {
+        self.seq = seq
+        self.evidence = evidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EvidenceItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EvidenceItem {
+        return
+            try EvidenceItem(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                evidence: FfiConverterTypeEvidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EvidenceItem, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeEvidence.write(value.evidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvidenceItem_lift(_ buf: RustBuffer) throws -> EvidenceItem {
+    return try FfiConverterTypeEvidenceItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvidenceItem_lower(_ value: EvidenceItem) -> RustBuffer {
+    return FfiConverterTypeEvidenceItem.lower(value)
+}
+
+
+/**
+ * One cell of the grid.
+ */
+public struct GridCell: Equatable, Hashable {
+    /**
+     * The cell's state.
+     */
+    public var status: CellStatus
+    /**
+     * Checks passed in the quarter.
+     */
+    public var met: UInt64
+    /**
+     * Checks due in the quarter.
+     */
+    public var required: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The cell's state.
+         */status: CellStatus, 
+        /**
+         * Checks passed in the quarter.
+         */met: UInt64, 
+        /**
+         * Checks due in the quarter.
+         */required: UInt64) {
+        self.status = status
+        self.met = met
+        self.required = required
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GridCell: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGridCell: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GridCell {
+        return
+            try GridCell(
+                status: FfiConverterTypeCellStatus.read(from: &buf), 
+                met: FfiConverterUInt64.read(from: &buf), 
+                required: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GridCell, into buf: inout [UInt8]) {
+        FfiConverterTypeCellStatus.write(value.status, into: &buf)
+        FfiConverterUInt64.write(value.met, into: &buf)
+        FfiConverterUInt64.write(value.required, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGridCell_lift(_ buf: RustBuffer) throws -> GridCell {
+    return try FfiConverterTypeGridCell.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGridCell_lower(_ value: GridCell) -> RustBuffer {
+    return FfiConverterTypeGridCell.lower(value)
 }
 
 
@@ -2682,6 +3346,154 @@ public func FfiConverterTypeLoggingConfiguration_lower(_ value: LoggingConfigura
 
 
 /**
+ * What is due and overdue as of the report date.
+ */
+public struct Monitoring: Equatable, Hashable {
+    /**
+     * Each control's next due date (controls with nothing pending are left out).
+     */
+    public var nextDue: [NextDue]
+    /**
+     * Checks that failed, with the date they were due, oldest first.
+     */
+    public var overdue: [DueItem]
+    /**
+     * Checks not yet due, soonest first.
+     */
+    public var upcoming: [DueItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Each control's next due date (controls with nothing pending are left out).
+         */nextDue: [NextDue], 
+        /**
+         * Checks that failed, with the date they were due, oldest first.
+         */overdue: [DueItem], 
+        /**
+         * Checks not yet due, soonest first.
+         */upcoming: [DueItem]) {
+        self.nextDue = nextDue
+        self.overdue = overdue
+        self.upcoming = upcoming
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Monitoring: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitoring: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Monitoring {
+        return
+            try Monitoring(
+                nextDue: FfiConverterSequenceTypeNextDue.read(from: &buf), 
+                overdue: FfiConverterSequenceTypeDueItem.read(from: &buf), 
+                upcoming: FfiConverterSequenceTypeDueItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Monitoring, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeNextDue.write(value.nextDue, into: &buf)
+        FfiConverterSequenceTypeDueItem.write(value.overdue, into: &buf)
+        FfiConverterSequenceTypeDueItem.write(value.upcoming, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitoring_lift(_ buf: RustBuffer) throws -> Monitoring {
+    return try FfiConverterTypeMonitoring.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitoring_lower(_ value: Monitoring) -> RustBuffer {
+    return FfiConverterTypeMonitoring.lower(value)
+}
+
+
+/**
+ * A control's next due date.
+ */
+public struct NextDue: Equatable, Hashable {
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * The earliest due date of its pending checks.
+     */
+    public var due: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * The earliest due date of its pending checks.
+         */due: Date) {
+        self.control = control
+        self.due = due
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NextDue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNextDue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NextDue {
+        return
+            try NextDue(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                due: FfiConverterTypeDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NextDue, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterTypeDate.write(value.due, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextDue_lift(_ buf: RustBuffer) throws -> NextDue {
+    return try FfiConverterTypeNextDue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextDue_lower(_ value: NextDue) -> RustBuffer {
+    return FfiConverterTypeNextDue.lower(value)
+}
+
+
+/**
  * A file or note that fits no other kind.
  */
 public struct Note: Equatable, Hashable {
@@ -2747,6 +3559,105 @@ public func FfiConverterTypeNote_lift(_ buf: RustBuffer) throws -> Note {
 #endif
 public func FfiConverterTypeNote_lower(_ value: Note) -> RustBuffer {
     return FfiConverterTypeNote.lower(value)
+}
+
+
+/**
+ * The opinion assessment and the rule it follows.
+ */
+public struct Opinion: Equatable, Hashable {
+    /**
+     * The estimated risk.
+     */
+    public var risk: OpinionRisk
+    /**
+     * Controls in exception.
+     */
+    public var exceptions: UInt64
+    /**
+     * Of which about logical or data access.
+     */
+    public var accessExceptions: UInt64
+    /**
+     * The weighted total.
+     */
+    public var score: UInt64
+    /**
+     * The rule, in words.
+     */
+    public var rule: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The estimated risk.
+         */risk: OpinionRisk, 
+        /**
+         * Controls in exception.
+         */exceptions: UInt64, 
+        /**
+         * Of which about logical or data access.
+         */accessExceptions: UInt64, 
+        /**
+         * The weighted total.
+         */score: UInt64, 
+        /**
+         * The rule, in words.
+         */rule: String) {
+        self.risk = risk
+        self.exceptions = exceptions
+        self.accessExceptions = accessExceptions
+        self.score = score
+        self.rule = rule
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Opinion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpinion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Opinion {
+        return
+            try Opinion(
+                risk: FfiConverterTypeOpinionRisk.read(from: &buf), 
+                exceptions: FfiConverterUInt64.read(from: &buf), 
+                accessExceptions: FfiConverterUInt64.read(from: &buf), 
+                score: FfiConverterUInt64.read(from: &buf), 
+                rule: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Opinion, into buf: inout [UInt8]) {
+        FfiConverterTypeOpinionRisk.write(value.risk, into: &buf)
+        FfiConverterUInt64.write(value.exceptions, into: &buf)
+        FfiConverterUInt64.write(value.accessExceptions, into: &buf)
+        FfiConverterUInt64.write(value.score, into: &buf)
+        FfiConverterString.write(value.rule, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinion_lift(_ buf: RustBuffer) throws -> Opinion {
+    return try FfiConverterTypeOpinion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinion_lower(_ value: Opinion) -> RustBuffer {
+    return FfiConverterTypeOpinion.lower(value)
 }
 
 
@@ -3066,6 +3977,272 @@ public func FfiConverterTypePolicyDocument_lift(_ buf: RustBuffer) throws -> Pol
 #endif
 public func FfiConverterTypePolicyDocument_lower(_ value: PolicyDocument) -> RustBuffer {
     return FfiConverterTypePolicyDocument.lower(value)
+}
+
+
+/**
+ * An exception with what it takes to fix it.
+ */
+public struct RankedException: Equatable, Hashable {
+    /**
+     * 1 for the exception to fix first.
+     */
+    public var rank: UInt64
+    /**
+     * When to fix it, relative to others.
+     */
+    public var priority: PriorityClass
+    /**
+     * Typical effort.
+     */
+    public var timeToFix: TimeToFix
+    /**
+     * Steps to fix it.
+     */
+    public var remediation: [String]
+    /**
+     * Whether it is about logical or data access (weighs more in the opinion).
+     */
+    public var accessRelated: Bool
+    /**
+     * Whether the control had no evidence at all.
+     */
+    public var noEvidence: Bool
+    /**
+     * The finding as an auditor would record it.
+     */
+    public var finding: AuditFinding
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1 for the exception to fix first.
+         */rank: UInt64, 
+        /**
+         * When to fix it, relative to others.
+         */priority: PriorityClass, 
+        /**
+         * Typical effort.
+         */timeToFix: TimeToFix, 
+        /**
+         * Steps to fix it.
+         */remediation: [String], 
+        /**
+         * Whether it is about logical or data access (weighs more in the opinion).
+         */accessRelated: Bool, 
+        /**
+         * Whether the control had no evidence at all.
+         */noEvidence: Bool, 
+        /**
+         * The finding as an auditor would record it.
+         */finding: AuditFinding) {
+        self.rank = rank
+        self.priority = priority
+        self.timeToFix = timeToFix
+        self.remediation = remediation
+        self.accessRelated = accessRelated
+        self.noEvidence = noEvidence
+        self.finding = finding
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RankedException: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRankedException: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RankedException {
+        return
+            try RankedException(
+                rank: FfiConverterUInt64.read(from: &buf), 
+                priority: FfiConverterTypePriorityClass.read(from: &buf), 
+                timeToFix: FfiConverterTypeTimeToFix.read(from: &buf), 
+                remediation: FfiConverterSequenceString.read(from: &buf), 
+                accessRelated: FfiConverterBool.read(from: &buf), 
+                noEvidence: FfiConverterBool.read(from: &buf), 
+                finding: FfiConverterTypeAuditFinding.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RankedException, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.rank, into: &buf)
+        FfiConverterTypePriorityClass.write(value.priority, into: &buf)
+        FfiConverterTypeTimeToFix.write(value.timeToFix, into: &buf)
+        FfiConverterSequenceString.write(value.remediation, into: &buf)
+        FfiConverterBool.write(value.accessRelated, into: &buf)
+        FfiConverterBool.write(value.noEvidence, into: &buf)
+        FfiConverterTypeAuditFinding.write(value.finding, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRankedException_lift(_ buf: RustBuffer) throws -> RankedException {
+    return try FfiConverterTypeRankedException.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRankedException_lower(_ value: RankedException) -> RustBuffer {
+    return FfiConverterTypeRankedException.lower(value)
+}
+
+
+/**
+ * The result of evaluating a catalog against the evidence, for a period, as of a date.
+ */
+public struct Report: Equatable, Hashable {
+    /**
+     * The audit period evaluated.
+     */
+    public var period: AuditPeriod
+    /**
+     * The date the evaluation speaks of: evidence observed later does not count, and
+     * occurrences due later are "not yet due".
+     */
+    public var asOf: Date
+    /**
+     * Labels of the grid's columns: the period's quarters (`2026-Q1`), or the date of a
+     * Type I report.
+     */
+    public var columns: [String]
+    /**
+     * Counts of controls by status.
+     */
+    public var summary: Summary
+    /**
+     * How the exceptions weigh on the opinion.
+     */
+    public var opinion: Opinion
+    /**
+     * One result per control, in catalog order.
+     */
+    public var controls: [ControlResult]
+    /**
+     * The exceptions, ranked: priority class, then severity, then control id.
+     */
+    public var exceptions: [RankedException]
+    /**
+     * What is overdue and what falls due next.
+     */
+    public var monitoring: Monitoring
+    /**
+     * Sequence numbers of every evidence record the evaluation relies on: those observed
+     * in the period up to `as_of`, and earlier ones still in force (a policy approved
+     * before the period, a background check done at hire, the roster).
+     */
+    public var reliedOn: [UInt64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The audit period evaluated.
+         */period: AuditPeriod, 
+        /**
+         * The date the evaluation speaks of: evidence observed later does not count, and
+         * occurrences due later are "not yet due".
+         */asOf: Date, 
+        /**
+         * Labels of the grid's columns: the period's quarters (`2026-Q1`), or the date of a
+         * Type I report.
+         */columns: [String], 
+        /**
+         * Counts of controls by status.
+         */summary: Summary, 
+        /**
+         * How the exceptions weigh on the opinion.
+         */opinion: Opinion, 
+        /**
+         * One result per control, in catalog order.
+         */controls: [ControlResult], 
+        /**
+         * The exceptions, ranked: priority class, then severity, then control id.
+         */exceptions: [RankedException], 
+        /**
+         * What is overdue and what falls due next.
+         */monitoring: Monitoring, 
+        /**
+         * Sequence numbers of every evidence record the evaluation relies on: those observed
+         * in the period up to `as_of`, and earlier ones still in force (a policy approved
+         * before the period, a background check done at hire, the roster).
+         */reliedOn: [UInt64]) {
+        self.period = period
+        self.asOf = asOf
+        self.columns = columns
+        self.summary = summary
+        self.opinion = opinion
+        self.controls = controls
+        self.exceptions = exceptions
+        self.monitoring = monitoring
+        self.reliedOn = reliedOn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Report: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Report {
+        return
+            try Report(
+                period: FfiConverterTypeAuditPeriod.read(from: &buf), 
+                asOf: FfiConverterTypeDate.read(from: &buf), 
+                columns: FfiConverterSequenceString.read(from: &buf), 
+                summary: FfiConverterTypeSummary.read(from: &buf), 
+                opinion: FfiConverterTypeOpinion.read(from: &buf), 
+                controls: FfiConverterSequenceTypeControlResult.read(from: &buf), 
+                exceptions: FfiConverterSequenceTypeRankedException.read(from: &buf), 
+                monitoring: FfiConverterTypeMonitoring.read(from: &buf), 
+                reliedOn: FfiConverterSequenceUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Report, into buf: inout [UInt8]) {
+        FfiConverterTypeAuditPeriod.write(value.period, into: &buf)
+        FfiConverterTypeDate.write(value.asOf, into: &buf)
+        FfiConverterSequenceString.write(value.columns, into: &buf)
+        FfiConverterTypeSummary.write(value.summary, into: &buf)
+        FfiConverterTypeOpinion.write(value.opinion, into: &buf)
+        FfiConverterSequenceTypeControlResult.write(value.controls, into: &buf)
+        FfiConverterSequenceTypeRankedException.write(value.exceptions, into: &buf)
+        FfiConverterTypeMonitoring.write(value.monitoring, into: &buf)
+        FfiConverterSequenceUInt64.write(value.reliedOn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReport_lift(_ buf: RustBuffer) throws -> Report {
+    return try FfiConverterTypeReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReport_lower(_ value: Report) -> RustBuffer {
+    return FfiConverterTypeReport.lower(value)
 }
 
 
@@ -3466,6 +4643,113 @@ public func FfiConverterTypeRoster_lower(_ value: Roster) -> RustBuffer {
 
 
 /**
+ * What is in scope for the audit.
+ */
+public struct Scope: Equatable, Hashable {
+    /**
+     * In-scope systems (as named in user lists, access reviews and logging evidence).
+     * When empty, the systems named by user lists and access reviews observed up to the
+     * end of the period are taken, which cannot notice a system with no evidence at all:
+     * list them.
+     */
+    public var systems: [String]
+    /**
+     * In-scope repositories (`owner/name`). When empty, every repository with branch
+     * protection evidence or a change merged in the period.
+     */
+    public var repositories: [String]
+    /**
+     * People in scope regardless of the roster's `in_scope` flag.
+     */
+    public var peopleInclude: [String]
+    /**
+     * People out of scope regardless of the roster's `in_scope` flag.
+     */
+    public var peopleExclude: [String]
+    /**
+     * Policies (by name, as in policy documents) that must exist and be approved.
+     */
+    public var requiredPolicies: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * In-scope systems (as named in user lists, access reviews and logging evidence).
+         * When empty, the systems named by user lists and access reviews observed up to the
+         * end of the period are taken, which cannot notice a system with no evidence at all:
+         * list them.
+         */systems: [String], 
+        /**
+         * In-scope repositories (`owner/name`). When empty, every repository with branch
+         * protection evidence or a change merged in the period.
+         */repositories: [String], 
+        /**
+         * People in scope regardless of the roster's `in_scope` flag.
+         */peopleInclude: [String], 
+        /**
+         * People out of scope regardless of the roster's `in_scope` flag.
+         */peopleExclude: [String], 
+        /**
+         * Policies (by name, as in policy documents) that must exist and be approved.
+         */requiredPolicies: [String]) {
+        self.systems = systems
+        self.repositories = repositories
+        self.peopleInclude = peopleInclude
+        self.peopleExclude = peopleExclude
+        self.requiredPolicies = requiredPolicies
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Scope: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScope: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Scope {
+        return
+            try Scope(
+                systems: FfiConverterSequenceString.read(from: &buf), 
+                repositories: FfiConverterSequenceString.read(from: &buf), 
+                peopleInclude: FfiConverterSequenceString.read(from: &buf), 
+                peopleExclude: FfiConverterSequenceString.read(from: &buf), 
+                requiredPolicies: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Scope, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.systems, into: &buf)
+        FfiConverterSequenceString.write(value.repositories, into: &buf)
+        FfiConverterSequenceString.write(value.peopleInclude, into: &buf)
+        FfiConverterSequenceString.write(value.peopleExclude, into: &buf)
+        FfiConverterSequenceString.write(value.requiredPolicies, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScope_lift(_ buf: RustBuffer) throws -> Scope {
+    return try FfiConverterTypeScope.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
+    return FfiConverterTypeScope.lower(value)
+}
+
+
+/**
  * A security report or certification a vendor provided.
  */
 public struct SecurityReport: Equatable, Hashable {
@@ -3555,6 +4839,125 @@ public func FfiConverterTypeSecurityReport_lower(_ value: SecurityReport) -> Rus
 
 
 /**
+ * Counts of controls by status.
+ */
+public struct Summary: Equatable, Hashable {
+    /**
+     * Controls evaluated.
+     */
+    public var controls: UInt64
+    /**
+     * Operating without exception.
+     */
+    public var operating: UInt64
+    /**
+     * In exception, with evidence.
+     */
+    public var exception: UInt64
+    /**
+     * In exception for lack of any evidence.
+     */
+    public var noEvidence: UInt64
+    /**
+     * Nothing due yet.
+     */
+    public var notYetDue: UInt64
+    /**
+     * Nothing to test (e.g. nobody left during the period).
+     */
+    public var notApplicable: UInt64
+    /**
+     * Deviating items across all controls.
+     */
+    public var deviations: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Controls evaluated.
+         */controls: UInt64, 
+        /**
+         * Operating without exception.
+         */operating: UInt64, 
+        /**
+         * In exception, with evidence.
+         */exception: UInt64, 
+        /**
+         * In exception for lack of any evidence.
+         */noEvidence: UInt64, 
+        /**
+         * Nothing due yet.
+         */notYetDue: UInt64, 
+        /**
+         * Nothing to test (e.g. nobody left during the period).
+         */notApplicable: UInt64, 
+        /**
+         * Deviating items across all controls.
+         */deviations: UInt64) {
+        self.controls = controls
+        self.operating = operating
+        self.exception = exception
+        self.noEvidence = noEvidence
+        self.notYetDue = notYetDue
+        self.notApplicable = notApplicable
+        self.deviations = deviations
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Summary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Summary {
+        return
+            try Summary(
+                controls: FfiConverterUInt64.read(from: &buf), 
+                operating: FfiConverterUInt64.read(from: &buf), 
+                exception: FfiConverterUInt64.read(from: &buf), 
+                noEvidence: FfiConverterUInt64.read(from: &buf), 
+                notYetDue: FfiConverterUInt64.read(from: &buf), 
+                notApplicable: FfiConverterUInt64.read(from: &buf), 
+                deviations: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Summary, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.controls, into: &buf)
+        FfiConverterUInt64.write(value.operating, into: &buf)
+        FfiConverterUInt64.write(value.exception, into: &buf)
+        FfiConverterUInt64.write(value.noEvidence, into: &buf)
+        FfiConverterUInt64.write(value.notYetDue, into: &buf)
+        FfiConverterUInt64.write(value.notApplicable, into: &buf)
+        FfiConverterUInt64.write(value.deviations, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSummary_lift(_ buf: RustBuffer) throws -> Summary {
+    return try FfiConverterTypeSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSummary_lower(_ value: Summary) -> RustBuffer {
+    return FfiConverterTypeSummary.lower(value)
+}
+
+
+/**
  * A tabletop exercise or simulated incident.
  */
 public struct TabletopExercise: Equatable, Hashable {
@@ -3640,6 +5043,164 @@ public func FfiConverterTypeTabletopExercise_lift(_ buf: RustBuffer) throws -> T
 #endif
 public func FfiConverterTypeTabletopExercise_lower(_ value: TabletopExercise) -> RustBuffer {
     return FfiConverterTypeTabletopExercise.lower(value)
+}
+
+
+/**
+ * Numbers the tests use. Every field has a value in the built-in catalog; a company
+ * file or a single control may override any of them.
+ */
+public struct Thresholds: Equatable, Hashable {
+    /**
+     * Most minutes of inactivity before a device must lock its screen.
+     */
+    public var maxScreenLockMinutes: UInt32
+    /**
+     * Days after a person's first day by which they must finish security training.
+     */
+    public var trainingDaysAfterHire: UInt32
+    /**
+     * Days after a person's first day by which their background check must be complete
+     * (0: on or before the first day).
+     */
+    public var backgroundCheckDaysAfterStart: UInt32
+    /**
+     * Days after a person's last day by which their accounts must be gone or suspended.
+     */
+    public var leaverAccessRemovalDays: UInt32
+    /**
+     * Greatest age, in days at the time of the vendor review, of a vendor's security
+     * report (SOC 2 report, certificate).
+     */
+    public var maxVendorReportAgeDays: UInt32
+    /**
+     * Greatest age, in days, of a policy's latest approval.
+     */
+    public var maxPolicyAgeDays: UInt32
+    /**
+     * Greatest age, in days, of the risk register's latest review.
+     */
+    public var maxRiskReviewAgeDays: UInt32
+    /**
+     * Days before a quarter or year begins in which a review, training, tabletop or
+     * vendor review may still count for it.
+     */
+    public var reviewGraceDaysBefore: UInt32
+    /**
+     * Days after a quarter or year ends in which a review, training, tabletop or vendor
+     * review may still count for it (each record counts for one occurrence only).
+     */
+    public var reviewGraceDaysAfter: UInt32
+    /**
+     * The lowest criticality at which a vendor is "critical" for the vendor controls.
+     */
+    public var criticalVendorCriticality: VendorCriticality
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Most minutes of inactivity before a device must lock its screen.
+         */maxScreenLockMinutes: UInt32, 
+        /**
+         * Days after a person's first day by which they must finish security training.
+         */trainingDaysAfterHire: UInt32, 
+        /**
+         * Days after a person's first day by which their background check must be complete
+         * (0: on or before the first day).
+         */backgroundCheckDaysAfterStart: UInt32, 
+        /**
+         * Days after a person's last day by which their accounts must be gone or suspended.
+         */leaverAccessRemovalDays: UInt32, 
+        /**
+         * Greatest age, in days at the time of the vendor review, of a vendor's security
+         * report (SOC 2 report, certificate).
+         */maxVendorReportAgeDays: UInt32, 
+        /**
+         * Greatest age, in days, of a policy's latest approval.
+         */maxPolicyAgeDays: UInt32, 
+        /**
+         * Greatest age, in days, of the risk register's latest review.
+         */maxRiskReviewAgeDays: UInt32, 
+        /**
+         * Days before a quarter or year begins in which a review, training, tabletop or
+         * vendor review may still count for it.
+         */reviewGraceDaysBefore: UInt32, 
+        /**
+         * Days after a quarter or year ends in which a review, training, tabletop or vendor
+         * review may still count for it (each record counts for one occurrence only).
+         */reviewGraceDaysAfter: UInt32, 
+        /**
+         * The lowest criticality at which a vendor is "critical" for the vendor controls.
+         */criticalVendorCriticality: VendorCriticality) {
+        self.maxScreenLockMinutes = maxScreenLockMinutes
+        self.trainingDaysAfterHire = trainingDaysAfterHire
+        self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
+        self.leaverAccessRemovalDays = leaverAccessRemovalDays
+        self.maxVendorReportAgeDays = maxVendorReportAgeDays
+        self.maxPolicyAgeDays = maxPolicyAgeDays
+        self.maxRiskReviewAgeDays = maxRiskReviewAgeDays
+        self.reviewGraceDaysBefore = reviewGraceDaysBefore
+        self.reviewGraceDaysAfter = reviewGraceDaysAfter
+        self.criticalVendorCriticality = criticalVendorCriticality
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Thresholds: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Thresholds {
+        return
+            try Thresholds(
+                maxScreenLockMinutes: FfiConverterUInt32.read(from: &buf), 
+                trainingDaysAfterHire: FfiConverterUInt32.read(from: &buf), 
+                backgroundCheckDaysAfterStart: FfiConverterUInt32.read(from: &buf), 
+                leaverAccessRemovalDays: FfiConverterUInt32.read(from: &buf), 
+                maxVendorReportAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxPolicyAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxRiskReviewAgeDays: FfiConverterUInt32.read(from: &buf), 
+                reviewGraceDaysBefore: FfiConverterUInt32.read(from: &buf), 
+                reviewGraceDaysAfter: FfiConverterUInt32.read(from: &buf), 
+                criticalVendorCriticality: FfiConverterTypeVendorCriticality.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Thresholds, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.maxScreenLockMinutes, into: &buf)
+        FfiConverterUInt32.write(value.trainingDaysAfterHire, into: &buf)
+        FfiConverterUInt32.write(value.backgroundCheckDaysAfterStart, into: &buf)
+        FfiConverterUInt32.write(value.leaverAccessRemovalDays, into: &buf)
+        FfiConverterUInt32.write(value.maxVendorReportAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxPolicyAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxRiskReviewAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.reviewGraceDaysBefore, into: &buf)
+        FfiConverterUInt32.write(value.reviewGraceDaysAfter, into: &buf)
+        FfiConverterTypeVendorCriticality.write(value.criticalVendorCriticality, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThresholds_lift(_ buf: RustBuffer) throws -> Thresholds {
+    return try FfiConverterTypeThresholds.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThresholds_lower(_ value: Thresholds) -> RustBuffer {
+    return FfiConverterTypeThresholds.lower(value)
 }
 
 
@@ -4641,6 +6202,101 @@ public func FfiConverterTypeCategory_lower(_ value: Category) -> RustBuffer {
 
 
 /**
+ * A cell of the controls × quarters grid.
+ */
+
+public enum CellStatus: Equatable, Hashable {
+    
+    /**
+     * Everything due in the quarter passed.
+     */
+    case operating
+    /**
+     * Something in the quarter failed.
+     */
+    case exception
+    /**
+     * Only not-yet-due checks.
+     */
+    case notYetDue
+    /**
+     * Nothing was required in the quarter.
+     */
+    case notRequired
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CellStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCellStatus: FfiConverterRustBuffer {
+    typealias SwiftType = CellStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CellStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .operating
+        
+        case 2: return .exception
+        
+        case 3: return .notYetDue
+        
+        case 4: return .notRequired
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CellStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .operating:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .exception:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notYetDue:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notRequired:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCellStatus_lift(_ buf: RustBuffer) throws -> CellStatus {
+    return try FfiConverterTypeCellStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCellStatus_lower(_ value: CellStatus) -> RustBuffer {
+    return FfiConverterTypeCellStatus.lower(value)
+}
+
+
+
+/**
  * Who or what gathered a piece of evidence.
  */
 
@@ -4893,6 +6549,434 @@ public func FfiConverterTypeControlArea_lift(_ buf: RustBuffer) throws -> Contro
 #endif
 public func FfiConverterTypeControlArea_lower(_ value: ControlArea) -> RustBuffer {
     return FfiConverterTypeControlArea.lower(value)
+}
+
+
+
+/**
+ * Where a control stands.
+ */
+
+public enum ControlStatus: Equatable, Hashable {
+    
+    /**
+     * Every item due so far passed.
+     */
+    case operating
+    /**
+     * Some items deviate.
+     */
+    case exception
+    /**
+     * Something is due, and there is no evidence of the control's kinds at all.
+     */
+    case noEvidence
+    /**
+     * Nothing is due yet as of the report date.
+     */
+    case notYetDue
+    /**
+     * The population is empty: nothing to test.
+     */
+    case notApplicable
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ControlStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeControlStatus: FfiConverterRustBuffer {
+    typealias SwiftType = ControlStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ControlStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .operating
+        
+        case 2: return .exception
+        
+        case 3: return .noEvidence
+        
+        case 4: return .notYetDue
+        
+        case 5: return .notApplicable
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ControlStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .operating:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .exception:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .noEvidence:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notYetDue:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .notApplicable:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControlStatus_lift(_ buf: RustBuffer) throws -> ControlStatus {
+    return try FfiConverterTypeControlStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControlStatus_lower(_ value: ControlStatus) -> RustBuffer {
+    return FfiConverterTypeControlStatus.lower(value)
+}
+
+
+
+/**
+ * The test an evaluation runs for a control.
+ *
+ * Each built-in test looks at the evidence records themselves (every change, every
+ * device, every person), not at settings alone. See `evaluate` for the exact rule of
+ * each.
+ */
+
+public enum ControlTest: Equatable, Hashable {
+    
+    /**
+     * An access review of every in-scope system in every quarter.
+     */
+    case quarterlyAccessReview
+    /**
+     * Every active account in a system's user list appears in that quarter's review.
+     */
+    case accessReviewCompleteness
+    /**
+     * Accounts a review decided to revoke are gone (or suspended) in the next user list.
+     */
+    case revokedAccessRemoved
+    /**
+     * A leaver's accounts are no longer active in user lists observed more than
+     * `leaver_access_removal_days` after their last day.
+     */
+    case leaverAccessRemoved
+    /**
+     * Every required policy has a formally approved version in force from the start of
+     * the period.
+     */
+    case policiesApproved
+    /**
+     * Every required policy was approved again within `max_policy_age_days` of its
+     * previous approval, at every quarter end of the period.
+     */
+    case policiesReviewed
+    /**
+     * Every device of an in-scope person has full-disk encryption on.
+     */
+    case deviceEncryption
+    /**
+     * Every device of an in-scope person locks within `max_screen_lock_minutes`.
+     */
+    case deviceScreenLock
+    /**
+     * Every device of an in-scope person installs OS updates automatically.
+     */
+    case deviceAutoUpdates
+    /**
+     * Every device of an in-scope person is enrolled in MDM.
+     */
+    case deviceMdmEnrollment
+    /**
+     * Every change merged in the period was approved, before the merge and for its final
+     * commit, by someone other than its author.
+     */
+    case independentChangeApproval
+    /**
+     * Every in-scope repository's protected branch requires an approving review, binds
+     * administrators and refuses force pushes, in every quarter.
+     */
+    case branchProtection
+    /**
+     * Every in-scope person's background check was completed in time.
+     */
+    case backgroundCheckTimely
+    /**
+     * Every active person completed security training in each year of the period.
+     */
+    case annualSecurityTraining
+    /**
+     * Every person hired in the period completed training within
+     * `training_days_after_hire` days of starting.
+     */
+    case newHireTraining
+    /**
+     * Every in-scope system sends its logs to a central destination, in every quarter.
+     */
+    case centralLogging
+    /**
+     * Enabled, routed alerts exist for failed logins, privilege escalation,
+     * configuration changes and data-access anomalies, in every quarter.
+     */
+    case securityAlerts
+    /**
+     * Every critical vendor was reviewed in each year of the period.
+     */
+    case vendorAnnualReview
+    /**
+     * Every critical vendor's latest review holds a security report no older than
+     * `max_vendor_report_age_days`.
+     */
+    case vendorSecurityReport
+    /**
+     * Every critical vendor's contract has security and breach-notification terms.
+     */
+    case vendorSecurityTerms
+    /**
+     * An incident-response plan with severity levels, roles, procedures, communications
+     * and post-incident review, approved, in force in every quarter.
+     */
+    case incidentResponsePlan
+    /**
+     * A tabletop exercise or simulated incident in each year of the period.
+     */
+    case annualTabletop
+    /**
+     * A risk register in every quarter whose every risk has likelihood, impact and
+     * treatment.
+     */
+    case riskRegisterComplete
+    /**
+     * The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
+     */
+    case riskRegisterReviewed
+    /**
+     * For controls without a built-in test: at least one record of the control's
+     * `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
+     * controls, per year for annual ones, one on or before the period start for
+     * point-in-time ones). A record counts when its `controls` list is empty or names
+     * the control.
+     */
+    case evidencePresence
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ControlTest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
+    typealias SwiftType = ControlTest
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ControlTest {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .quarterlyAccessReview
+        
+        case 2: return .accessReviewCompleteness
+        
+        case 3: return .revokedAccessRemoved
+        
+        case 4: return .leaverAccessRemoved
+        
+        case 5: return .policiesApproved
+        
+        case 6: return .policiesReviewed
+        
+        case 7: return .deviceEncryption
+        
+        case 8: return .deviceScreenLock
+        
+        case 9: return .deviceAutoUpdates
+        
+        case 10: return .deviceMdmEnrollment
+        
+        case 11: return .independentChangeApproval
+        
+        case 12: return .branchProtection
+        
+        case 13: return .backgroundCheckTimely
+        
+        case 14: return .annualSecurityTraining
+        
+        case 15: return .newHireTraining
+        
+        case 16: return .centralLogging
+        
+        case 17: return .securityAlerts
+        
+        case 18: return .vendorAnnualReview
+        
+        case 19: return .vendorSecurityReport
+        
+        case 20: return .vendorSecurityTerms
+        
+        case 21: return .incidentResponsePlan
+        
+        case 22: return .annualTabletop
+        
+        case 23: return .riskRegisterComplete
+        
+        case 24: return .riskRegisterReviewed
+        
+        case 25: return .evidencePresence
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ControlTest, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .quarterlyAccessReview:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .accessReviewCompleteness:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .revokedAccessRemoved:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .leaverAccessRemoved:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .policiesApproved:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .policiesReviewed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .deviceEncryption:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .deviceScreenLock:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .deviceAutoUpdates:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .deviceMdmEnrollment:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .independentChangeApproval:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .branchProtection:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .backgroundCheckTimely:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .annualSecurityTraining:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .newHireTraining:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .centralLogging:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .securityAlerts:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .vendorAnnualReview:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .vendorSecurityReport:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .vendorSecurityTerms:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .incidentResponsePlan:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .annualTabletop:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .riskRegisterComplete:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .riskRegisterReviewed:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .evidencePresence:
+            writeInt(&buf, Int32(25))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControlTest_lift(_ buf: RustBuffer) throws -> ControlTest {
+    return try FfiConverterTypeControlTest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeControlTest_lower(_ value: ControlTest) -> RustBuffer {
+    return FfiConverterTypeControlTest.lower(value)
 }
 
 
@@ -5563,6 +7647,101 @@ public func FfiConverterTypeItemKind_lower(_ value: ItemKind) -> RustBuffer {
 
 
 /**
+ * The estimated effect of the exceptions on the opinion.
+ */
+
+public enum OpinionRisk: Equatable, Hashable {
+    
+    /**
+     * No exception.
+     */
+    case clean
+    /**
+     * Weighted total 1-3: minor, common, usually acceptable.
+     */
+    case low
+    /**
+     * Weighted total 4: one access exception or more than a few minor ones.
+     */
+    case elevated
+    /**
+     * Weighted total 5 or more: systemic; the opinion may be qualified.
+     */
+    case atRisk
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OpinionRisk: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpinionRisk: FfiConverterRustBuffer {
+    typealias SwiftType = OpinionRisk
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpinionRisk {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .clean
+        
+        case 2: return .low
+        
+        case 3: return .elevated
+        
+        case 4: return .atRisk
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OpinionRisk, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .clean:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .low:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .elevated:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .atRisk:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionRisk_lift(_ buf: RustBuffer) throws -> OpinionRisk {
+    return try FfiConverterTypeOpinionRisk.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionRisk_lower(_ value: OpinionRisk) -> RustBuffer {
+    return FfiConverterTypeOpinionRisk.lower(value)
+}
+
+
+
+/**
  * The typed content of a piece of evidence, one variant per kind.
  */
 
@@ -6054,6 +8233,101 @@ public func FfiConverterTypePriorityClass_lift(_ buf: RustBuffer) throws -> Prio
 #endif
 public func FfiConverterTypePriorityClass_lower(_ value: PriorityClass) -> RustBuffer {
     return FfiConverterTypePriorityClass.lower(value)
+}
+
+
+
+/**
+ * A rendering of the report.
+ */
+
+public enum ReportFormat: Equatable, Hashable {
+    
+    /**
+     * Plain text for the terminal.
+     */
+    case text
+    /**
+     * Pretty JSON (`Report` with schema `schemas/report.schema.json` in the repository).
+     */
+    case json
+    /**
+     * Markdown.
+     */
+    case markdown
+    /**
+     * One self-contained HTML page.
+     */
+    case html
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReportFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ReportFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text
+        
+        case 2: return .json
+        
+        case 3: return .markdown
+        
+        case 4: return .html
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReportFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .text:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .json:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .markdown:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .html:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportFormat_lift(_ buf: RustBuffer) throws -> ReportFormat {
+    return try FfiConverterTypeReportFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportFormat_lower(_ value: ReportFormat) -> RustBuffer {
+    return FfiConverterTypeReportFormat.lower(value)
 }
 
 
@@ -6597,6 +8871,30 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
+     * A catalog file cannot be parsed or breaks a rule of the catalog (a duplicate or
+     * unknown control, a missing threshold, a control without criteria...).
+     */
+    case Catalog(
+        /**
+         * The catalog file (or other source) read.
+         */sourceName: String, 
+        /**
+         * 1-based line of the error (0 when it is not tied to a position).
+         */line: UInt64, 
+        /**
+         * 1-based column of the error (0 when it is not tied to a position).
+         */column: UInt64, 
+        /**
+         * The field at fault, e.g. `controls[2].severity`, when there is one.
+         */field: String?, 
+        /**
+         * The control at fault, when there is one.
+         */control: String?, 
+        /**
+         * The whole description, naming the file.
+         */detail: String
+    )
+    /**
      * Reading or writing a file failed.
      */
     case Io(
@@ -6671,12 +8969,20 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 3: return .Io(
+        case 3: return .Catalog(
+            sourceName: try FfiConverterString.read(from: &buf), 
+            line: try FfiConverterUInt64.read(from: &buf), 
+            column: try FfiConverterUInt64.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            control: try FfiConverterOptionString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 4: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Other(
+        case 5: return .Other(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -6708,15 +9014,25 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Io(path,reason,detail):
+        case let .Catalog(sourceName,line,column,field,control,detail):
             writeInt(&buf, Int32(3))
+            FfiConverterString.write(sourceName, into: &buf)
+            FfiConverterUInt64.write(line, into: &buf)
+            FfiConverterUInt64.write(column, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(control, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Io(path,reason,detail):
+            writeInt(&buf, Int32(4))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Other(detail):
-            writeInt(&buf, Int32(4))
+            writeInt(&buf, Int32(5))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -7401,6 +9717,31 @@ fileprivate struct FfiConverterSequenceTypeAttachment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCatalogControl: FfiConverterRustBuffer {
+    typealias SwiftType = [CatalogControl]
+
+    public static func write(_ value: [CatalogControl], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCatalogControl.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CatalogControl] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CatalogControl]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCatalogControl.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeChangeReview: FfiConverterRustBuffer {
     typealias SwiftType = [ChangeReview]
 
@@ -7418,6 +9759,31 @@ fileprivate struct FfiConverterSequenceTypeChangeReview: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeChangeReview.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeControlResult: FfiConverterRustBuffer {
+    typealias SwiftType = [ControlResult]
+
+    public static func write(_ value: [ControlResult], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeControlResult.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ControlResult] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ControlResult]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeControlResult.read(from: &buf))
         }
         return seq
     }
@@ -7476,6 +9842,131 @@ fileprivate struct FfiConverterSequenceTypeDevice: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDueItem: FfiConverterRustBuffer {
+    typealias SwiftType = [DueItem]
+
+    public static func write(_ value: [DueItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDueItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DueItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DueItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDueItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEvidence: FfiConverterRustBuffer {
+    typealias SwiftType = [Evidence]
+
+    public static func write(_ value: [Evidence], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEvidence.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Evidence] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Evidence]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEvidence.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEvidenceItem: FfiConverterRustBuffer {
+    typealias SwiftType = [EvidenceItem]
+
+    public static func write(_ value: [EvidenceItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEvidenceItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EvidenceItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EvidenceItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEvidenceItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeGridCell: FfiConverterRustBuffer {
+    typealias SwiftType = [GridCell]
+
+    public static func write(_ value: [GridCell], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGridCell.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [GridCell] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [GridCell]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGridCell.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeNextDue: FfiConverterRustBuffer {
+    typealias SwiftType = [NextDue]
+
+    public static func write(_ value: [NextDue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNextDue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NextDue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NextDue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNextDue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePerson: FfiConverterRustBuffer {
     typealias SwiftType = [Person]
 
@@ -7493,6 +9984,31 @@ fileprivate struct FfiConverterSequenceTypePerson: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePerson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRankedException: FfiConverterRustBuffer {
+    typealias SwiftType = [RankedException]
+
+    public static func write(_ value: [RankedException], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRankedException.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RankedException] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RankedException]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRankedException.read(from: &buf))
         }
         return seq
     }
@@ -8017,6 +10533,100 @@ public func sha256(data: Data) -> Sha256Digest  {
     )
 })
 }
+/**
+ * The built-in catalog: controls for the ten areas where SOC 2 audits most often find
+ * exceptions, with default thresholds and an empty scope.
+ */
+public func builtinCatalog() -> Catalog  {
+    return try!  FfiConverterTypeCatalog_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_builtin_catalog(uniffiCallStatus
+    )
+})
+}
+/**
+ * Evaluates every control of `catalog` against `evidence` over `period`, as of `as_of`:
+ * evidence observed later does not count, and what falls due later is "not yet due".
+ * A pure function: the same inputs give the same report.
+ *
+ * Fails only when an argument built in the foreign language is malformed (e.g. a period
+ * that ends before it starts), with [`Soc2Error::Invalid`].
+ */
+public func evaluate(catalog: Catalog, evidence: [EvidenceItem], period: AuditPeriod, asOf: Date)throws  -> Report  {
+    return try  FfiConverterTypeReport_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_evaluate(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterSequenceTypeEvidenceItem.lower(evidence),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeDate_lower(asOf),uniffiCallStatus
+    )
+})
+}
+/**
+ * `catalog` with the catalog file at `path` applied (`.toml` or `.json`).
+ */
+public func extendCatalogWithFile(catalog: Catalog, path: String)throws  -> Catalog  {
+    return try  FfiConverterTypeCatalog_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_extend_catalog_with_file(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+/**
+ * `catalog` with a company's catalog file applied (JSON text); see
+ * [`extend_catalog_with_toml`].
+ */
+public func extendCatalogWithJson(catalog: Catalog, text: String, sourceName: String)throws  -> Catalog  {
+    return try  FfiConverterTypeCatalog_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_extend_catalog_with_json(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterString.lower(text),
+        FfiConverterString.lower(sourceName),uniffiCallStatus
+    )
+})
+}
+/**
+ * `catalog` with a company's catalog file applied (TOML text; `source_name` names it in
+ * errors): its scope, thresholds, disabled controls and own controls.
+ */
+public func extendCatalogWithToml(catalog: Catalog, text: String, sourceName: String)throws  -> Catalog  {
+    return try  FfiConverterTypeCatalog_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_extend_catalog_with_toml(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterString.lower(text),
+        FfiConverterString.lower(sourceName),uniffiCallStatus
+    )
+})
+}
+/**
+ * Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
+ */
+public func renderReport(report: Report, format: ReportFormat)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_report(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterTypeReportFormat_lower(format),uniffiCallStatus
+    )
+})
+}
+/**
+ * The evidence of soc2's deterministic sample company for `year`, oldest first: a
+ * realistic year of records with five deliberate gaps, for trying the API out.
+ */
+public func sampleCompanyEvidence(year: Int32) -> [Evidence]  {
+    return try!  FfiConverterSequenceTypeEvidence.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_sample_company_evidence(
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -8067,6 +10677,27 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_sha256() != 2549) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_builtin_catalog() != 12515) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_evaluate() != 25467) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_file() != 64038) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_json() != 58648) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml() != 22391) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 62518) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -309,6 +309,42 @@ RustBuffer uniffi_soc2_ffi_fn_func_evidence_to_pretty_json(RustBuffer evidence, 
 RustBuffer uniffi_soc2_ffi_fn_func_sha256(RustBuffer data, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_BUILTIN_CATALOG
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_BUILTIN_CATALOG
+RustBuffer uniffi_soc2_ffi_fn_func_builtin_catalog(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EVALUATE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EVALUATE
+RustBuffer uniffi_soc2_ffi_fn_func_evaluate(RustBuffer catalog, RustBuffer evidence, RustBuffer period, RustBuffer as_of, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_FILE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_FILE
+RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_file(RustBuffer catalog, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_JSON
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_JSON
+RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_json(RustBuffer catalog, RustBuffer text, RustBuffer source_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_TOML
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_TOML
+RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_toml(RustBuffer catalog, RustBuffer text, RustBuffer source_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_REPORT
+RustBuffer uniffi_soc2_ffi_fn_func_render_report(RustBuffer report, RustBuffer format, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
+RustBuffer uniffi_soc2_ffi_fn_func_sample_company_evidence(int32_t year, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_SOC2_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_SOC2_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_soc2_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -638,6 +674,48 @@ uint16_t uniffi_soc2_ffi_checksum_func_evidence_to_pretty_json(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SHA256
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SHA256
 uint16_t uniffi_soc2_ffi_checksum_func_sha256(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_BUILTIN_CATALOG
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_BUILTIN_CATALOG
+uint16_t uniffi_soc2_ffi_checksum_func_builtin_catalog(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EVALUATE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EVALUATE
+uint16_t uniffi_soc2_ffi_checksum_func_evaluate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXTEND_CATALOG_WITH_FILE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXTEND_CATALOG_WITH_FILE
+uint16_t uniffi_soc2_ffi_checksum_func_extend_catalog_with_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXTEND_CATALOG_WITH_JSON
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXTEND_CATALOG_WITH_JSON
+uint16_t uniffi_soc2_ffi_checksum_func_extend_catalog_with_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXTEND_CATALOG_WITH_TOML
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXTEND_CATALOG_WITH_TOML
+uint16_t uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
+uint16_t uniffi_soc2_ffi_checksum_func_render_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_EVIDENCE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_EVIDENCE
+uint16_t uniffi_soc2_ffi_checksum_func_sample_company_evidence(void
     
 );
 #endif

@@ -4,6 +4,14 @@
 
 import uniffi.soc2_ffi.*
 
+// Load the library that the test runner built and copied beside the bindings' jar, not
+// whichever libsoc2_ffi.so comes first on the library path.
+val bindingsDir = java.io.File(Soc2Exception::class.java.protectionDomain.codeSource.location.toURI()).parentFile
+System.setProperty(
+    "uniffi.component.soc2_ffi.libraryOverride",
+    java.io.File(bindingsDir, System.mapLibraryName("soc2_ffi")).path,
+)
+
 val evidenceJson = """
 {
   "controls": ["AC-01"],
@@ -99,8 +107,31 @@ fun testCriteria() {
     expectError<Soc2Exception.Invalid> { parseCriterion("CC99.1") }
 }
 
+fun testEvaluation() {
+    val catalog = builtinCatalog()
+    check(catalog.controls.any { it.control.id == "AC-01" }) { "built-in AC-01" }
+    val items = sampleCompanyEvidence(2026).mapIndexed { i, e -> EvidenceItem(seq = i.toULong(), evidence = e) }
+    val report = evaluate(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    val gaps = report.exceptions.map { it.finding.control }.sorted()
+    check(gaps == listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01")) { gaps.toString() }
+    check(report.opinion.risk == OpinionRisk.AT_RISK) { "opinion" }
+    check(renderReport(report, ReportFormat.MARKDOWN).contains("AC-01")) { "markdown" }
+
+    val company = extendCatalogWithToml(catalog, "disable = [\"AC-01\"]\n", "company.toml")
+    check(company.controls.none { it.control.id == "AC-01" }) { "disabled AC-01" }
+    val unknown = expectError<Soc2Exception.Catalog> {
+        extendCatalogWithToml(catalog, "disable = [\"NOPE-01\"]\n", "company.toml")
+    }
+    check(unknown.sourceName == "company.toml" && unknown.control == "NOPE-01") { unknown.toString() }
+    val reversed = expectError<Soc2Exception.Invalid> {
+        evaluate(catalog, items, "2026-12-31..2026-01-01", "2026-12-31")
+    }
+    check(reversed.field == "audit period") { reversed.toString() }
+}
+
 testDocuments()
 testRecordsBuiltHere()
 testErrors()
 testCriteria()
+testEvaluation()
 println("kotlin: soc2 bindings ok")

@@ -1,6 +1,7 @@
 # Python test of the soc2 bindings (uniffi, stdlib ctypes). Run by
 # soc2-ffi/tests/foreign_languages.rs, which generates soc2_ffi.py next to the library.
 import hashlib
+import json
 
 import soc2_ffi as soc2
 from soc2_ffi import Soc2Error
@@ -86,8 +87,33 @@ def test_criteria():
     expect_error(Soc2Error.Invalid, lambda: soc2.parse_criterion("CC99.1"))
 
 
+def test_evaluation():
+    catalog = soc2.builtin_catalog()
+    assert any(c.control.id == "AC-01" for c in catalog.controls)
+    evidence = soc2.sample_company_evidence(2026)
+    items = [soc2.EvidenceItem(seq=i, evidence=e) for i, e in enumerate(evidence)]
+    report = soc2.evaluate(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    assert report.period == "2026-01-01..2026-12-31" and report.as_of == "2026-12-31"
+    gaps = sorted(e.finding.control for e in report.exceptions)
+    assert gaps == ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"], gaps
+    assert report.exceptions[0].rank == 1
+    assert report.opinion.risk == soc2.OpinionRisk.AT_RISK
+    assert "AC-01" in soc2.render_report(report, soc2.ReportFormat.MARKDOWN)
+    assert json.loads(soc2.render_report(report, soc2.ReportFormat.JSON))["as_of"] == "2026-12-31"
+
+    company = soc2.extend_catalog_with_toml(catalog, 'disable = ["AC-01"]\n', "company.toml")
+    assert not any(c.control.id == "AC-01" for c in company.controls)
+    unknown = expect_error(Soc2Error.Catalog, lambda: soc2.extend_catalog_with_toml(
+        catalog, 'disable = ["NOPE-01"]\n', "company.toml"))
+    assert unknown.source_name == "company.toml" and unknown.control == "NOPE-01", unknown
+    reversed_period = expect_error(Soc2Error.Invalid, lambda: soc2.evaluate(
+        catalog, items, "2026-12-31..2026-01-01", "2026-12-31"))
+    assert reversed_period.field == "audit period", reversed_period
+
+
 test_documents()
 test_records_built_here()
 test_errors()
 test_criteria()
+test_evaluation()
 print("python: soc2 bindings ok")

@@ -94,8 +94,33 @@ def test_criteria
   expect_error(Soc2Ffi::Soc2Error::Invalid) { Soc2Ffi.parse_criterion('CC99.1') }
 end
 
+def test_evaluation
+  catalog = Soc2Ffi.builtin_catalog
+  check(catalog.controls.any? { |c| c.control.id == 'AC-01' }, 'built-in AC-01')
+  items = Soc2Ffi.sample_company_evidence(2026).each_with_index.map do |e, i|
+    Soc2Ffi::EvidenceItem.new(seq: i, evidence: e)
+  end
+  report = Soc2Ffi.evaluate(catalog, items, '2026-01-01..2026-12-31', '2026-12-31')
+  gaps = report.exceptions.map { |e| e.finding.control }.sort
+  check(gaps == %w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01], gaps.inspect)
+  check(report.opinion.risk == Soc2Ffi::OpinionRisk::AT_RISK, 'opinion')
+  check(Soc2Ffi.render_report(report, Soc2Ffi::ReportFormat::MARKDOWN).include?('AC-01'), 'markdown')
+
+  company = Soc2Ffi.extend_catalog_with_toml(catalog, "disable = [\"AC-01\"]\n", 'company.toml')
+  check(company.controls.none? { |c| c.control.id == 'AC-01' }, 'disabled AC-01')
+  unknown = expect_error(Soc2Ffi::Soc2Error::Catalog) do
+    Soc2Ffi.extend_catalog_with_toml(catalog, "disable = [\"NOPE-01\"]\n", 'company.toml')
+  end
+  check(unknown.source_name == 'company.toml' && unknown.control == 'NOPE-01', unknown.to_s)
+  reversed = expect_error(Soc2Ffi::Soc2Error::Invalid) do
+    Soc2Ffi.evaluate(catalog, items, '2026-12-31..2026-01-01', '2026-12-31')
+  end
+  check(reversed.field == 'audit period', reversed.to_s)
+end
+
 test_documents
 test_records_built_here
 test_errors
 test_criteria
+test_evaluation
 puts 'ruby: soc2 bindings ok'
