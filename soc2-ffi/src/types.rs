@@ -22,9 +22,13 @@ uniffi::custom_type!(
     try_lift: |s| s.parse().map_err(|e| rejected("timestamp", e)),
 });
 
+/// soc2-core's `Date`, named `CalendarDate` in the bindings so that it does not hide the
+/// foreign languages' own `Date` (Swift's Foundation, `java.util`).
+type CalendarDate = Date;
+
 uniffi::custom_type!(
     /// A calendar date in exactly the form `YYYY-MM-DD`.
-    Date, String, {
+    CalendarDate, String, {
     remote,
     lower: |d| d.to_string(),
     try_lift: |s| s.parse().map_err(|e| rejected("date", e)),

@@ -1181,7 +1181,7 @@ public struct AuditFinding: Equatable, Hashable {
     /**
      * When remediation is due.
      */
-    public var remediationDue: Date?
+    public var remediationDue: CalendarDate?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1218,7 +1218,7 @@ public struct AuditFinding: Equatable, Hashable {
          */managementResponse: String? = nil, 
         /**
          * When remediation is due.
-         */remediationDue: Date? = nil) {
+         */remediationDue: CalendarDate? = nil) {
         self.control = control
         self.criteria = criteria
         self.period = period
@@ -1258,7 +1258,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
                 affected: FfiConverterSequenceTypeAffectedItem.read(from: &buf), 
                 status: FfiConverterTypeFindingStatus.read(from: &buf), 
                 managementResponse: FfiConverterOptionString.read(from: &buf), 
-                remediationDue: FfiConverterOptionTypeDate.read(from: &buf)
+                remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
     }
 
@@ -1273,7 +1273,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
         FfiConverterSequenceTypeAffectedItem.write(value.affected, into: &buf)
         FfiConverterTypeFindingStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.managementResponse, into: &buf)
-        FfiConverterOptionTypeDate.write(value.remediationDue, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.remediationDue, into: &buf)
     }
 }
 
@@ -2196,7 +2196,7 @@ public struct ControlResult: Equatable, Hashable {
     /**
      * The earliest due date of a check not yet due.
      */
-    public var nextDue: Date?
+    public var nextDue: CalendarDate?
     /**
      * One cell per column of [`Report::columns`].
      */
@@ -2238,7 +2238,7 @@ public struct ControlResult: Equatable, Hashable {
          */deviations: UInt64, 
         /**
          * The earliest due date of a check not yet due.
-         */nextDue: Date? = nil, 
+         */nextDue: CalendarDate? = nil, 
         /**
          * One cell per column of [`Report::columns`].
          */grid: [GridCell], 
@@ -2284,7 +2284,7 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
                 coverage: FfiConverterTypeCoverage.read(from: &buf), 
                 population: FfiConverterUInt64.read(from: &buf), 
                 deviations: FfiConverterUInt64.read(from: &buf), 
-                nextDue: FfiConverterOptionTypeDate.read(from: &buf), 
+                nextDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 grid: FfiConverterSequenceTypeGridCell.read(from: &buf), 
                 records: FfiConverterSequenceUInt64.read(from: &buf)
         )
@@ -2300,7 +2300,7 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
         FfiConverterTypeCoverage.write(value.coverage, into: &buf)
         FfiConverterUInt64.write(value.population, into: &buf)
         FfiConverterUInt64.write(value.deviations, into: &buf)
-        FfiConverterOptionTypeDate.write(value.nextDue, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.nextDue, into: &buf)
         FfiConverterSequenceTypeGridCell.write(value.grid, into: &buf)
         FfiConverterSequenceUInt64.write(value.records, into: &buf)
     }
@@ -2721,7 +2721,7 @@ public struct DueItem: Equatable, Hashable {
     /**
      * When it is or was due.
      */
-    public var due: Date
+    public var due: CalendarDate
     /**
      * The control.
      */
@@ -2740,7 +2740,7 @@ public struct DueItem: Equatable, Hashable {
     public init(
         /**
          * When it is or was due.
-         */due: Date, 
+         */due: CalendarDate, 
         /**
          * The control.
          */control: ControlId, 
@@ -2772,7 +2772,7 @@ public struct FfiConverterTypeDueItem: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DueItem {
         return
             try DueItem(
-                due: FfiConverterTypeDate.read(from: &buf), 
+                due: FfiConverterTypeCalendarDate.read(from: &buf), 
                 control: FfiConverterTypeControlId.read(from: &buf), 
                 kind: FfiConverterTypeItemKind.read(from: &buf), 
                 item: FfiConverterString.read(from: &buf)
@@ -2780,7 +2780,7 @@ public struct FfiConverterTypeDueItem: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: DueItem, into buf: inout [UInt8]) {
-        FfiConverterTypeDate.write(value.due, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.due, into: &buf)
         FfiConverterTypeControlId.write(value.control, into: &buf)
         FfiConverterTypeItemKind.write(value.kind, into: &buf)
         FfiConverterString.write(value.item, into: &buf)
@@ -3094,7 +3094,7 @@ public struct IncidentResponsePlan: Equatable, Hashable {
     /**
      * When it was approved.
      */
-    public var approvedOn: Date?
+    public var approvedOn: CalendarDate?
     /**
      * The severity levels it defines (e.g. SEV1..SEV4).
      */
@@ -3130,7 +3130,7 @@ public struct IncidentResponsePlan: Equatable, Hashable {
          */approver: String? = nil, 
         /**
          * When it was approved.
-         */approvedOn: Date? = nil, 
+         */approvedOn: CalendarDate? = nil, 
         /**
          * The severity levels it defines (e.g. SEV1..SEV4).
          */severityLevels: [String] = [], 
@@ -3176,7 +3176,7 @@ public struct FfiConverterTypeIncidentResponsePlan: FfiConverterRustBuffer {
                 version: FfiConverterString.read(from: &buf), 
                 contentSha256: FfiConverterOptionTypeSha256Digest.read(from: &buf), 
                 approver: FfiConverterOptionString.read(from: &buf), 
-                approvedOn: FfiConverterOptionTypeDate.read(from: &buf), 
+                approvedOn: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 severityLevels: FfiConverterSequenceString.read(from: &buf), 
                 roles: FfiConverterSequenceString.read(from: &buf), 
                 hasProcedures: FfiConverterBool.read(from: &buf), 
@@ -3189,7 +3189,7 @@ public struct FfiConverterTypeIncidentResponsePlan: FfiConverterRustBuffer {
         FfiConverterString.write(value.version, into: &buf)
         FfiConverterOptionTypeSha256Digest.write(value.contentSha256, into: &buf)
         FfiConverterOptionString.write(value.approver, into: &buf)
-        FfiConverterOptionTypeDate.write(value.approvedOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.approvedOn, into: &buf)
         FfiConverterSequenceString.write(value.severityLevels, into: &buf)
         FfiConverterSequenceString.write(value.roles, into: &buf)
         FfiConverterBool.write(value.hasProcedures, into: &buf)
@@ -3435,7 +3435,7 @@ public struct NextDue: Equatable, Hashable {
     /**
      * The earliest due date of its pending checks.
      */
-    public var due: Date
+    public var due: CalendarDate
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3445,7 +3445,7 @@ public struct NextDue: Equatable, Hashable {
          */control: ControlId, 
         /**
          * The earliest due date of its pending checks.
-         */due: Date) {
+         */due: CalendarDate) {
         self.control = control
         self.due = due
     }
@@ -3467,13 +3467,13 @@ public struct FfiConverterTypeNextDue: FfiConverterRustBuffer {
         return
             try NextDue(
                 control: FfiConverterTypeControlId.read(from: &buf), 
-                due: FfiConverterTypeDate.read(from: &buf)
+                due: FfiConverterTypeCalendarDate.read(from: &buf)
         )
     }
 
     public static func write(_ value: NextDue, into buf: inout [UInt8]) {
         FfiConverterTypeControlId.write(value.control, into: &buf)
-        FfiConverterTypeDate.write(value.due, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.due, into: &buf)
     }
 }
 
@@ -3685,11 +3685,11 @@ public struct Person: Equatable, Hashable {
     /**
      * First day.
      */
-    public var startDate: Date
+    public var startDate: CalendarDate
     /**
      * Last day (absent while employed).
      */
-    public var endDate: Date?
+    public var endDate: CalendarDate?
     /**
      * Whether they have access to in-scope systems.
      */
@@ -3713,10 +3713,10 @@ public struct Person: Equatable, Hashable {
          */employmentType: EmploymentType, 
         /**
          * First day.
-         */startDate: Date, 
+         */startDate: CalendarDate, 
         /**
          * Last day (absent while employed).
-         */endDate: Date? = nil, 
+         */endDate: CalendarDate? = nil, 
         /**
          * Whether they have access to in-scope systems.
          */inScope: Bool) {
@@ -3749,8 +3749,8 @@ public struct FfiConverterTypePerson: FfiConverterRustBuffer {
                 name: FfiConverterString.read(from: &buf), 
                 aliases: FfiConverterSequenceString.read(from: &buf), 
                 employmentType: FfiConverterTypeEmploymentType.read(from: &buf), 
-                startDate: FfiConverterTypeDate.read(from: &buf), 
-                endDate: FfiConverterOptionTypeDate.read(from: &buf), 
+                startDate: FfiConverterTypeCalendarDate.read(from: &buf), 
+                endDate: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 inScope: FfiConverterBool.read(from: &buf)
         )
     }
@@ -3760,8 +3760,8 @@ public struct FfiConverterTypePerson: FfiConverterRustBuffer {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterSequenceString.write(value.aliases, into: &buf)
         FfiConverterTypeEmploymentType.write(value.employmentType, into: &buf)
-        FfiConverterTypeDate.write(value.startDate, into: &buf)
-        FfiConverterOptionTypeDate.write(value.endDate, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.startDate, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.endDate, into: &buf)
         FfiConverterBool.write(value.inScope, into: &buf)
     }
 }
@@ -3894,11 +3894,11 @@ public struct PolicyDocument: Equatable, Hashable {
     /**
      * When it was approved (absent: not approved).
      */
-    public var approvedOn: Date?
+    public var approvedOn: CalendarDate?
     /**
      * When it is next due for review.
      */
-    public var nextReviewOn: Date?
+    public var nextReviewOn: CalendarDate?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3917,10 +3917,10 @@ public struct PolicyDocument: Equatable, Hashable {
          */approver: String? = nil, 
         /**
          * When it was approved (absent: not approved).
-         */approvedOn: Date? = nil, 
+         */approvedOn: CalendarDate? = nil, 
         /**
          * When it is next due for review.
-         */nextReviewOn: Date? = nil) {
+         */nextReviewOn: CalendarDate? = nil) {
         self.name = name
         self.version = version
         self.contentSha256 = contentSha256
@@ -3949,8 +3949,8 @@ public struct FfiConverterTypePolicyDocument: FfiConverterRustBuffer {
                 version: FfiConverterString.read(from: &buf), 
                 contentSha256: FfiConverterTypeSha256Digest.read(from: &buf), 
                 approver: FfiConverterOptionString.read(from: &buf), 
-                approvedOn: FfiConverterOptionTypeDate.read(from: &buf), 
-                nextReviewOn: FfiConverterOptionTypeDate.read(from: &buf)
+                approvedOn: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                nextReviewOn: FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
     }
 
@@ -3959,8 +3959,8 @@ public struct FfiConverterTypePolicyDocument: FfiConverterRustBuffer {
         FfiConverterString.write(value.version, into: &buf)
         FfiConverterTypeSha256Digest.write(value.contentSha256, into: &buf)
         FfiConverterOptionString.write(value.approver, into: &buf)
-        FfiConverterOptionTypeDate.write(value.approvedOn, into: &buf)
-        FfiConverterOptionTypeDate.write(value.nextReviewOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.approvedOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.nextReviewOn, into: &buf)
     }
 }
 
@@ -4111,7 +4111,7 @@ public struct Report: Equatable, Hashable {
      * The date the evaluation speaks of: evidence observed later does not count, and
      * occurrences due later are "not yet due".
      */
-    public var asOf: Date
+    public var asOf: CalendarDate
     /**
      * Labels of the grid's columns: the period's quarters (`2026-Q1`), or the date of a
      * Type I report.
@@ -4153,7 +4153,7 @@ public struct Report: Equatable, Hashable {
         /**
          * The date the evaluation speaks of: evidence observed later does not count, and
          * occurrences due later are "not yet due".
-         */asOf: Date, 
+         */asOf: CalendarDate, 
         /**
          * Labels of the grid's columns: the period's quarters (`2026-Q1`), or the date of a
          * Type I report.
@@ -4206,7 +4206,7 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
         return
             try Report(
                 period: FfiConverterTypeAuditPeriod.read(from: &buf), 
-                asOf: FfiConverterTypeDate.read(from: &buf), 
+                asOf: FfiConverterTypeCalendarDate.read(from: &buf), 
                 columns: FfiConverterSequenceString.read(from: &buf), 
                 summary: FfiConverterTypeSummary.read(from: &buf), 
                 opinion: FfiConverterTypeOpinion.read(from: &buf), 
@@ -4219,7 +4219,7 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
 
     public static func write(_ value: Report, into buf: inout [UInt8]) {
         FfiConverterTypeAuditPeriod.write(value.period, into: &buf)
-        FfiConverterTypeDate.write(value.asOf, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.asOf, into: &buf)
         FfiConverterSequenceString.write(value.columns, into: &buf)
         FfiConverterTypeSummary.write(value.summary, into: &buf)
         FfiConverterTypeOpinion.write(value.opinion, into: &buf)
@@ -4505,7 +4505,7 @@ public struct RiskRegister: Equatable, Hashable {
     /**
      * When it was last reviewed.
      */
-    public var reviewedOn: Date?
+    public var reviewedOn: CalendarDate?
     /**
      * Who approved it.
      */
@@ -4513,7 +4513,7 @@ public struct RiskRegister: Equatable, Hashable {
     /**
      * When it was approved.
      */
-    public var approvedOn: Date?
+    public var approvedOn: CalendarDate?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4523,13 +4523,13 @@ public struct RiskRegister: Equatable, Hashable {
          */risks: [Risk], 
         /**
          * When it was last reviewed.
-         */reviewedOn: Date? = nil, 
+         */reviewedOn: CalendarDate? = nil, 
         /**
          * Who approved it.
          */approvedBy: String? = nil, 
         /**
          * When it was approved.
-         */approvedOn: Date? = nil) {
+         */approvedOn: CalendarDate? = nil) {
         self.risks = risks
         self.reviewedOn = reviewedOn
         self.approvedBy = approvedBy
@@ -4553,17 +4553,17 @@ public struct FfiConverterTypeRiskRegister: FfiConverterRustBuffer {
         return
             try RiskRegister(
                 risks: FfiConverterSequenceTypeRisk.read(from: &buf), 
-                reviewedOn: FfiConverterOptionTypeDate.read(from: &buf), 
+                reviewedOn: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 approvedBy: FfiConverterOptionString.read(from: &buf), 
-                approvedOn: FfiConverterOptionTypeDate.read(from: &buf)
+                approvedOn: FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
     }
 
     public static func write(_ value: RiskRegister, into buf: inout [UInt8]) {
         FfiConverterSequenceTypeRisk.write(value.risks, into: &buf)
-        FfiConverterOptionTypeDate.write(value.reviewedOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.reviewedOn, into: &buf)
         FfiConverterOptionString.write(value.approvedBy, into: &buf)
-        FfiConverterOptionTypeDate.write(value.approvedOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.approvedOn, into: &buf)
     }
 }
 
@@ -4760,15 +4760,15 @@ public struct SecurityReport: Equatable, Hashable {
     /**
      * When it was issued.
      */
-    public var issuedOn: Date
+    public var issuedOn: CalendarDate
     /**
      * For period reports (SOC 2 Type II), the last day of the period it covers.
      */
-    public var periodEnd: Date?
+    public var periodEnd: CalendarDate?
     /**
      * When a certificate expires.
      */
-    public var expiresOn: Date?
+    public var expiresOn: CalendarDate?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4778,13 +4778,13 @@ public struct SecurityReport: Equatable, Hashable {
          */kind: AssuranceKind, 
         /**
          * When it was issued.
-         */issuedOn: Date, 
+         */issuedOn: CalendarDate, 
         /**
          * For period reports (SOC 2 Type II), the last day of the period it covers.
-         */periodEnd: Date? = nil, 
+         */periodEnd: CalendarDate? = nil, 
         /**
          * When a certificate expires.
-         */expiresOn: Date? = nil) {
+         */expiresOn: CalendarDate? = nil) {
         self.kind = kind
         self.issuedOn = issuedOn
         self.periodEnd = periodEnd
@@ -4808,17 +4808,17 @@ public struct FfiConverterTypeSecurityReport: FfiConverterRustBuffer {
         return
             try SecurityReport(
                 kind: FfiConverterTypeAssuranceKind.read(from: &buf), 
-                issuedOn: FfiConverterTypeDate.read(from: &buf), 
-                periodEnd: FfiConverterOptionTypeDate.read(from: &buf), 
-                expiresOn: FfiConverterOptionTypeDate.read(from: &buf)
+                issuedOn: FfiConverterTypeCalendarDate.read(from: &buf), 
+                periodEnd: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                expiresOn: FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
     }
 
     public static func write(_ value: SecurityReport, into buf: inout [UInt8]) {
         FfiConverterTypeAssuranceKind.write(value.kind, into: &buf)
-        FfiConverterTypeDate.write(value.issuedOn, into: &buf)
-        FfiConverterOptionTypeDate.write(value.periodEnd, into: &buf)
-        FfiConverterOptionTypeDate.write(value.expiresOn, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.issuedOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.periodEnd, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.expiresOn, into: &buf)
     }
 }
 
@@ -4968,7 +4968,7 @@ public struct TabletopExercise: Equatable, Hashable {
     /**
      * When it took place.
      */
-    public var performedOn: Date
+    public var performedOn: CalendarDate
     /**
      * Who took part.
      */
@@ -4986,7 +4986,7 @@ public struct TabletopExercise: Equatable, Hashable {
          */scenario: String, 
         /**
          * When it took place.
-         */performedOn: Date, 
+         */performedOn: CalendarDate, 
         /**
          * Who took part.
          */participants: [String] = [], 
@@ -5016,7 +5016,7 @@ public struct FfiConverterTypeTabletopExercise: FfiConverterRustBuffer {
         return
             try TabletopExercise(
                 scenario: FfiConverterString.read(from: &buf), 
-                performedOn: FfiConverterTypeDate.read(from: &buf), 
+                performedOn: FfiConverterTypeCalendarDate.read(from: &buf), 
                 participants: FfiConverterSequenceString.read(from: &buf), 
                 findings: FfiConverterSequenceString.read(from: &buf)
         )
@@ -5024,7 +5024,7 @@ public struct FfiConverterTypeTabletopExercise: FfiConverterRustBuffer {
 
     public static func write(_ value: TabletopExercise, into buf: inout [UInt8]) {
         FfiConverterString.write(value.scenario, into: &buf)
-        FfiConverterTypeDate.write(value.performedOn, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.performedOn, into: &buf)
         FfiConverterSequenceString.write(value.participants, into: &buf)
         FfiConverterSequenceString.write(value.findings, into: &buf)
     }
@@ -5296,7 +5296,7 @@ public struct TrainingCompletion: Equatable, Hashable {
     /**
      * When it was due.
      */
-    public var dueOn: Date?
+    public var dueOn: CalendarDate?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5315,7 +5315,7 @@ public struct TrainingCompletion: Equatable, Hashable {
          */completedAt: Timestamp? = nil, 
         /**
          * When it was due.
-         */dueOn: Date? = nil) {
+         */dueOn: CalendarDate? = nil) {
         self.person = person
         self.course = course
         self.status = status
@@ -5343,7 +5343,7 @@ public struct FfiConverterTypeTrainingCompletion: FfiConverterRustBuffer {
                 course: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeTrainingStatus.read(from: &buf), 
                 completedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
-                dueOn: FfiConverterOptionTypeDate.read(from: &buf)
+                dueOn: FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
     }
 
@@ -5352,7 +5352,7 @@ public struct FfiConverterTypeTrainingCompletion: FfiConverterRustBuffer {
         FfiConverterString.write(value.course, into: &buf)
         FfiConverterTypeTrainingStatus.write(value.status, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.completedAt, into: &buf)
-        FfiConverterOptionTypeDate.write(value.dueOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.dueOn, into: &buf)
     }
 }
 
@@ -5468,11 +5468,11 @@ public struct VendorAssessment: Equatable, Hashable {
     /**
      * When the contract ends.
      */
-    public var contractEnd: Date?
+    public var contractEnd: CalendarDate?
     /**
      * When this review was done.
      */
-    public var reviewedOn: Date
+    public var reviewedOn: CalendarDate
     /**
      * Who did it.
      */
@@ -5498,10 +5498,10 @@ public struct VendorAssessment: Equatable, Hashable {
          */contractSecurityTerms: Bool? = nil, 
         /**
          * When the contract ends.
-         */contractEnd: Date? = nil, 
+         */contractEnd: CalendarDate? = nil, 
         /**
          * When this review was done.
-         */reviewedOn: Date, 
+         */reviewedOn: CalendarDate, 
         /**
          * Who did it.
          */reviewer: String? = nil) {
@@ -5536,8 +5536,8 @@ public struct FfiConverterTypeVendorAssessment: FfiConverterRustBuffer {
                 criticality: FfiConverterTypeVendorCriticality.read(from: &buf), 
                 securityReport: FfiConverterOptionTypeSecurityReport.read(from: &buf), 
                 contractSecurityTerms: FfiConverterOptionBool.read(from: &buf), 
-                contractEnd: FfiConverterOptionTypeDate.read(from: &buf), 
-                reviewedOn: FfiConverterTypeDate.read(from: &buf), 
+                contractEnd: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                reviewedOn: FfiConverterTypeCalendarDate.read(from: &buf), 
                 reviewer: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -5548,8 +5548,8 @@ public struct FfiConverterTypeVendorAssessment: FfiConverterRustBuffer {
         FfiConverterTypeVendorCriticality.write(value.criticality, into: &buf)
         FfiConverterOptionTypeSecurityReport.write(value.securityReport, into: &buf)
         FfiConverterOptionBool.write(value.contractSecurityTerms, into: &buf)
-        FfiConverterOptionTypeDate.write(value.contractEnd, into: &buf)
-        FfiConverterTypeDate.write(value.reviewedOn, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.contractEnd, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.reviewedOn, into: &buf)
         FfiConverterOptionString.write(value.reviewer, into: &buf)
     }
 }
@@ -9520,8 +9520,8 @@ fileprivate struct FfiConverterOptionTypeRiskTreatment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeDate: FfiConverterRustBuffer {
-    typealias SwiftType = Date?
+fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
+    typealias SwiftType = CalendarDate?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -9529,13 +9529,13 @@ fileprivate struct FfiConverterOptionTypeDate: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeDate.write(value, into: &buf)
+        FfiConverterTypeCalendarDate.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeDate.read(from: &buf)
+        case 1: return try FfiConverterTypeCalendarDate.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -10185,6 +10185,49 @@ public func FfiConverterTypeAuditPeriod_lower(_ value: AuditPeriod) -> RustBuffe
 
 
 /**
+ * A calendar date in exactly the form `YYYY-MM-DD`.
+ */
+public typealias CalendarDate = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarDate {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: CalendarDate, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> CalendarDate {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: CalendarDate) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lift(_ value: RustBuffer) throws -> CalendarDate {
+    return try FfiConverterTypeCalendarDate.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuffer {
+    return FfiConverterTypeCalendarDate.lower(value)
+}
+
+
+
+/**
  * A control id: 1 to 64 characters of `A-Z a-z 0-9 . _ -`, starting with a letter,
  * e.g. `AC-01`.
  */
@@ -10269,49 +10312,6 @@ public func FfiConverterTypeCriterion_lift(_ value: RustBuffer) throws -> Criter
 #endif
 public func FfiConverterTypeCriterion_lower(_ value: Criterion) -> RustBuffer {
     return FfiConverterTypeCriterion.lower(value)
-}
-
-
-
-/**
- * A calendar date in exactly the form `YYYY-MM-DD`.
- */
-public typealias Date = String
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDate: FfiConverter {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
-        return try FfiConverterString.read(from: &buf)
-    }
-
-    public static func write(_ value: Date, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
-    }
-
-    public static func lift(_ value: RustBuffer) throws -> Date {
-        return try FfiConverterString.lift(value)
-    }
-
-    public static func lower(_ value: Date) -> RustBuffer {
-        return FfiConverterString.lower(value)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDate_lift(_ value: RustBuffer) throws -> Date {
-    return try FfiConverterTypeDate.lift(value)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDate_lower(_ value: Date) -> RustBuffer {
-    return FfiConverterTypeDate.lower(value)
 }
 
 
@@ -10552,14 +10552,14 @@ public func builtinCatalog() -> Catalog  {
  * Fails only when an argument built in the foreign language is malformed (e.g. a period
  * that ends before it starts), with [`Soc2Error::Invalid`].
  */
-public func evaluate(catalog: Catalog, evidence: [EvidenceItem], period: AuditPeriod, asOf: Date)throws  -> Report  {
+public func evaluate(catalog: Catalog, evidence: [EvidenceItem], period: AuditPeriod, asOf: CalendarDate)throws  -> Report  {
     return try  FfiConverterTypeReport_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
         uniffiCallStatus in
     uniffi_soc2_ffi_fn_func_evaluate(
         FfiConverterTypeCatalog_lower(catalog),
         FfiConverterSequenceTypeEvidenceItem.lower(evidence),
         FfiConverterTypeAuditPeriod_lower(period),
-        FfiConverterTypeDate_lower(asOf),uniffiCallStatus
+        FfiConverterTypeCalendarDate_lower(asOf),uniffiCallStatus
     )
 })
 }
@@ -10682,7 +10682,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_builtin_catalog() != 12515) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_evaluate() != 25467) {
+    if (uniffi_soc2_ffi_checksum_func_evaluate() != 42705) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_file() != 64038) {
