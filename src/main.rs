@@ -3,12 +3,13 @@
 //! Exit codes: 0 success, 1 a negative result (invalid document, damage, exceptions
 //! found), 2 usage or input errors.
 
-use std::io::Read;
-use std::path::PathBuf;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use soc2_core::json::{from_json_str, to_canonical_vec};
+use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
+use soc2_core::ledger::{Checkpoint, Locker, fsck};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
 use soc2_core::{Catalog, EvidenceItem};
@@ -37,6 +38,54 @@ enum Command {
         /// Ids to resolve (e.g. `cc_6_1`, `a1.2`); all criteria when omitted.
         ids: Vec<String>,
     },
+    /// Creates an evidence locker in DIR.
+    Init {
+        /// The directory (created if missing; must not hold a locker already).
+        dir: PathBuf,
+        /// The locker's name, first line of its checkpoints, ideally globally unique
+        /// (e.g. `example.com/soc2/evidence`). Default: `soc2/` and DIR's name.
+        #[arg(long)]
+        origin: Option<String>,
+    },
+    /// Adds one evidence document (JSON) to the locker, with its attachments; prints
+    /// the new record's seq and leaf hash.
+    Add {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// The evidence document (`-` or omitted: standard input).
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// A file to store and list in the evidence's attachments (repeatable).
+        #[arg(long = "attach", value_name = "PATH")]
+        attach: Vec<PathBuf>,
+    },
+    /// Lists the locker's records.
+    Log {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// `text` for people; `json` for one canonical record per line.
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        format: LogFormat,
+    },
+    /// Checks the whole locker and lists every problem: exit 0 when sound, 1 on damage.
+    Fsck {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// A checkpoint taken earlier (the output of `soc2 checkpoint`) that the locker
+        /// must still contain: this also protects the newest records (repeatable).
+        #[arg(long = "checkpoint", value_name = "FILE")]
+        checkpoints: Vec<PathBuf>,
+    },
+    /// Prints the locker's checkpoint (origin, size, Merkle root): keep it outside the
+    /// locker to check later with `soc2 fsck --checkpoint`.
+    Checkpoint {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+    },
     /// Evaluates the controls against the evidence and writes the readiness report.
     ///
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
@@ -45,11 +94,15 @@ enum Command {
 }
 
 #[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("source").required(true))]
 struct EvaluateArgs {
-    /// Evidence as JSON Lines: one evidence document per line; a record's number is its
-    /// line index, counting from 0.
-    #[arg(long, value_name = "FILE.jsonl")]
-    evidence: PathBuf,
+    /// The evidence locker to evaluate (checked in full as it opens).
+    #[arg(long, value_name = "DIR", group = "source")]
+    locker: Option<PathBuf>,
+    /// Instead of a locker: evidence as JSON Lines, one evidence document per line; a
+    /// record's number is its line index, counting from 0.
+    #[arg(long, value_name = "FILE.jsonl", group = "source")]
+    evidence: Option<PathBuf>,
     /// The audit period: START..END (Type II) or a single DATE (Type I).
     #[arg(long, value_name = "START..END")]
     period: AuditPeriod,
@@ -83,6 +136,12 @@ enum DocKind {
     Period,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -95,6 +154,42 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Init { dir, origin } => report(init(&dir, origin)),
+        Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
+        Command::Log { locker, format } => report(log(&locker, format)),
+        Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
+        Command::Checkpoint { locker } => report(checkpoint(&locker)),
+    }
+}
+
+/// A failed command: its message and exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<soc2_core::Error> for Failure {
+    fn from(e: soc2_core::Error) -> Self {
+        // Damage to the locker is a negative result; everything else is input or usage.
+        let code = match &e {
+            soc2_core::Error::Ledger(l) if l.is_damage() => 1,
+            _ => 2,
+        };
+        Failure { code, message: e.to_string() }
+    }
+}
+
+fn input_error(message: String) -> Failure {
+    Failure { code: 2, message }
+}
+
+fn report(result: Result<ExitCode, Failure>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("soc2: {}", f.message);
+            ExitCode::from(f.code)
+        }
     }
 }
 
@@ -105,6 +200,177 @@ fn read_input(path: &PathBuf) -> Result<String, String> {
         Ok(s)
     } else {
         fs_err::read_to_string(path).map_err(|e| e.to_string())
+    }
+}
+
+fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
+    let origin = match origin {
+        Some(o) => o,
+        None => {
+            let name = std::path::absolute(dir)
+                .ok()
+                .and_then(|d| d.file_name().and_then(|n| n.to_str()).map(str::to_owned))
+                .unwrap_or_default();
+            format!("soc2/{name}")
+        }
+    };
+    let locker = Locker::init(dir, &origin)?;
+    println!("initialised locker {} (origin {})", dir.display(), locker.origin());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(dir: &Path, file: &PathBuf, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let text = read_input(file).map_err(input_error)?;
+    let mut evidence: Evidence = from_json_str(&text).map_err(|e| {
+        let source =
+            if file.as_os_str() == "-" { "<stdin>".to_owned() } else { file.display().to_string() };
+        input_error(e.in_source(source).to_string())
+    })?;
+    let mut locker = Locker::open(dir)?;
+    for path in attach {
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| input_error(format!("{}: no UTF-8 file name", path.display())))?;
+        let attachment = locker.add_attachment_file(path, media_type(path), file_name)?;
+        evidence.attachments.push(attachment);
+    }
+    let appended = locker.append(evidence)?;
+    println!("{} {}", appended.seq, hex_of(&appended.leaf_hash));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn log(dir: &Path, format: LogFormat) -> Result<ExitCode, Failure> {
+    let locker = Locker::open(dir)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let write_err = |e: std::io::Error| input_error(format!("<stdout>: {e}"));
+    for (record, leaf) in locker.records().zip(locker.leaf_hashes()) {
+        let record = record?;
+        match format {
+            LogFormat::Json => {
+                let line = to_canonical_string(&record)
+                    .map_err(|e| Failure::from(soc2_core::Error::from(e)))?;
+                writeln!(out, "{line}").map_err(write_err)?;
+            }
+            LogFormat::Text => {
+                let e = &record.evidence;
+                let controls = e.controls.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
+                writeln!(
+                    out,
+                    "{:>6}  {}  {:<24} observed {}  controls {}  attachments {}  leaf {}",
+                    record.seq,
+                    record.recorded_at,
+                    e.kind(),
+                    e.observed_at,
+                    if controls.is_empty() { "-" } else { &controls },
+                    e.attachments.len(),
+                    hex_of(leaf)
+                )
+                .map_err(write_err)?;
+            }
+        }
+    }
+    out.flush().map_err(write_err)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn checkpoint(dir: &Path) -> Result<ExitCode, Failure> {
+    let locker = Locker::open(dir)?;
+    print!("{}", locker.checkpoint().to_text());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
+    // Read the checkpoints first: a bad file is an input error, whatever the locker.
+    let checkpoints = checkpoints
+        .iter()
+        .map(|path| {
+            let text = fs_err::read(path).map_err(|e| input_error(e.to_string()))?;
+            Checkpoint::parse(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut report = fsck(dir)?;
+    if report.is_sound() && !checkpoints.is_empty() {
+        // Sound, so the locker opens; compare each checkpoint with its records.
+        let locker = Locker::open(dir)?;
+        for cp in &checkpoints {
+            match locker.verify_checkpoint(cp) {
+                Ok(()) => {}
+                Err(soc2_core::Error::Ledger(e)) => report.problems.push(e),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    for p in &report.problems {
+        println!("damage: {p}");
+    }
+    if let Some(t) = report.torn_tail {
+        println!(
+            "note: torn final line {} ({} bytes at offset {}): an append interrupted by a crash; \
+             ignored, and removed by the next append",
+            t.line, t.len, t.offset
+        );
+    }
+    for p in &report.leftover_temp_files {
+        println!("note: {}: left by an interrupted attachment; safe to delete", p.display());
+    }
+    if !report.unreferenced_blobs.is_empty() {
+        println!(
+            "note: {} stored blob(s) are referenced by no record",
+            report.unreferenced_blobs.len()
+        );
+    }
+    if report.is_sound() {
+        for cp in &checkpoints {
+            println!("ok: contains checkpoint {} of {} records", cp.origin, cp.size);
+        }
+        let cp = report.checkpoint.as_ref();
+        println!(
+            "ok: {} records, {} blobs checked, root {}",
+            report.lines,
+            report.blobs_checked,
+            cp.map(|c| hex_of(&c.root)).unwrap_or_default()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("damaged: {} problem(s) in {} records", report.problems.len(), report.lines);
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn hex_of(hash: &[u8; 32]) -> String {
+    soc2_core::model::Sha256Digest(*hash).to_hex()
+}
+
+/// The media type of an attachment, from its extension; unknown types are
+/// `application/octet-stream`.
+fn media_type(path: &Path) -> &'static str {
+    let ext =
+        path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    match ext.as_str() {
+        "csv" => "text/csv",
+        "txt" | "log" => "text/plain",
+        "md" => "text/markdown",
+        "html" | "htm" => "text/html",
+        "json" => "application/json",
+        "jsonl" | "ndjson" => "application/x-ndjson",
+        "xml" => "application/xml",
+        "yaml" | "yml" => "application/yaml",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "tar" => "application/x-tar",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "eml" => "message/rfc822",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ => "application/octet-stream",
     }
 }
 
@@ -179,7 +445,6 @@ fn read_jsonl(path: &PathBuf) -> Result<Vec<(u64, Evidence)>, String> {
 }
 
 fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
-    let evidence = read_jsonl(&args.evidence)?;
     let catalog = match &args.catalog {
         Some(path) => Catalog::builtin().extend_from_path(path).map_err(|e| e.to_string())?,
         None => Catalog::builtin(),
@@ -188,9 +453,20 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         Some(d) => d.0,
         None => Timestamp::now().date().min(args.period.end()),
     };
-    let items: Vec<EvidenceItem<'_>> =
-        evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
-    let report = soc2_core::evaluate(&catalog, &items, &args.period, as_of);
+    let report = match (&args.locker, &args.evidence) {
+        (Some(dir), _) => {
+            let locker = Locker::open(dir).map_err(|e| e.to_string())?;
+            soc2_core::evaluate_locker(&catalog, &locker, &args.period, as_of)
+                .map_err(|e| e.to_string())?
+        }
+        (None, Some(path)) => {
+            let evidence = read_jsonl(path)?;
+            let items: Vec<EvidenceItem<'_>> =
+                evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
+            soc2_core::evaluate(&catalog, &items, &args.period, as_of)
+        }
+        (None, None) => return Err("give --locker DIR or --evidence FILE.jsonl".into()),
+    };
     let format = match args.format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Json => Format::Json,

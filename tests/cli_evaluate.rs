@@ -116,3 +116,75 @@ fn input_errors_exit_2_naming_the_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_locker_evaluates_like_the_same_evidence_as_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = format!(
+        "{}/soc2-core/tests/scenarios/self_approved_change/evidence.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let docs: Vec<serde_json::Value> =
+        serde_json::from_str(&fs_err::read_to_string(&scenario).unwrap()).unwrap();
+    let locker = dir.path().join("locker");
+    let init = Command::new(env!("CARGO_BIN_EXE_soc2")).arg("init").arg(&locker).output().unwrap();
+    assert!(init.status.success());
+    let mut jsonl = String::new();
+    for doc in &docs {
+        let file = dir.path().join("doc.json");
+        fs_err::write(&file, doc.to_string()).unwrap();
+        let add = Command::new(env!("CARGO_BIN_EXE_soc2"))
+            .args(["add", "--locker"])
+            .arg(&locker)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+        jsonl.push_str(&doc.to_string());
+        jsonl.push('\n');
+    }
+    let lines = dir.path().join("evidence.jsonl");
+    fs_err::write(&lines, jsonl).unwrap();
+    let run = |source: &[&std::ffi::OsStr]| {
+        Command::new(env!("CARGO_BIN_EXE_soc2"))
+            .args(["evaluate", "--period", "2026-01-01..2026-06-30", "--as-of", "2026-06-30"])
+            .args(["--format", "json"])
+            .args(source)
+            .output()
+            .unwrap()
+    };
+    let from_locker = run(&["--locker".as_ref(), locker.as_os_str()]);
+    let from_lines = run(&["--evidence".as_ref(), lines.as_os_str()]);
+    assert_eq!(
+        from_locker.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&from_locker.stderr)
+    );
+    assert_eq!(from_lines.status.code(), Some(1));
+    assert_eq!(from_locker.stdout, from_lines.stdout);
+    let report: serde_json::Value = serde_json::from_slice(&from_locker.stdout).unwrap();
+    assert!(report.to_string().contains("CHG-01"));
+}
+
+#[test]
+fn evaluate_needs_exactly_one_evidence_source() {
+    let out = Command::new(env!("CARGO_BIN_EXE_soc2"))
+        .args(["evaluate", "--period", "2026-01-01..2026-06-30"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let both = Command::new(env!("CARGO_BIN_EXE_soc2"))
+        .args([
+            "evaluate",
+            "--period",
+            "2026-01-01..2026-06-30",
+            "--locker",
+            "a",
+            "--evidence",
+            "b",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+}

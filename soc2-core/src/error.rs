@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::json::JsonError;
+use crate::ledger::LedgerError;
 
 /// Everything that can go wrong in soc2-core.
 ///
@@ -28,6 +29,10 @@ pub enum Error {
     /// A catalog file cannot be parsed or breaks a catalog rule.
     #[error(transparent)]
     Catalog(#[from] crate::catalog::CatalogError),
+    /// The evidence locker is damaged, refused an operation, or could not be read or
+    /// written; the error names the record, blob or file.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
 
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]

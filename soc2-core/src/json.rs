@@ -4,7 +4,12 @@
 //! duplicate keys, floats, integers beyond ±(2^53 − 1) and strings not in Unicode NFC are
 //! rejected with the line, column and path of the offending value (serde_json alone would
 //! keep the last duplicate, and the canonicaliser would silently round large integers).
-//! Output is RFC 8785 (JCS) canonical bytes, produced by `serde_json_canonicalizer`.
+//! Output is RFC 8785 (JCS) canonical bytes, written by [`to_canonical_vec`] straight from
+//! the typed value while applying the same checks (the ledger canonicalises every record
+//! it reads, so this is on the hot path); tests check it against
+//! `serde_json_canonicalizer`.
+
+mod canonical;
 
 use std::fmt;
 
@@ -87,11 +92,50 @@ pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError
 /// Serialises `value` to its RFC 8785 canonical bytes, after checking that it contains no
 /// float, no integer beyond ±(2^53 − 1) and no string that is not NFC.
 pub fn to_canonical_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, JsonError> {
-    let v = serde_json::to_value(value)
-        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))?;
-    check_value(&v, &mut String::new())?;
-    serde_json_canonicalizer::to_vec(&v)
-        .map_err(|e| JsonError::without_position(".".into(), e.to_string()))
+    let mut out = Vec::with_capacity(256);
+    canonical::write(value, &mut out)
+        .map_err(|e| JsonError::without_position(display_path(&e.path()), e.reason))?;
+    Ok(out)
+}
+
+/// A JSON string as RFC 8785 writes it: only `"`, `\\` and control characters are
+/// escaped, the short forms where JSON has them, else `\u00xx` in lower-case hex.
+pub(crate) fn write_canonical_str(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    // Most strings need no escape: one scan the compiler vectorises, then one copy.
+    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0x00..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 /// Serialises `value` to canonical JSON text; see [`to_canonical_vec`].
@@ -185,7 +229,7 @@ fn check_value(v: &Value, path: &mut String) -> Result<(), JsonError> {
     Ok(())
 }
 
-fn is_nfc(s: &str) -> bool {
+pub(crate) fn is_nfc(s: &str) -> bool {
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => true,
         IsNormalized::No => false,
@@ -329,6 +373,47 @@ mod tests {
         let nfd = from_json_str::<Value>("{\"name\": \"Rene\u{301}\"}").unwrap_err();
         assert_eq!(nfd.path, "name");
         assert!(nfd.reason.contains("NFC"));
+    }
+
+    fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-(MAX_SAFE_INTEGER as i64)..=MAX_SAFE_INTEGER as i64).prop_map(Value::from),
+            // Control characters, quotes, backslashes, BMP and astral characters.
+            "[\\x00-\\x1f\"\\\\a-z\u{7f}\u{e9}\u{2028}\u{fffd}\u{1f600}\u{10000}]{0,8}"
+                .prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(
+                    "[a-z\u{e9}\u{ff61}\u{1f600}\u{10000}]{0,4}",
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_writer_matches_serde_json_canonicalizer(v in arb_json()) {
+            let ours = to_canonical_vec(&v).unwrap();
+            let theirs = serde_json_canonicalizer::to_vec(&v).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+        }
+    }
+
+    #[test]
+    fn canonical_writer_names_the_offending_path() {
+        let v = serde_json::json!({"a": [1, {"b": 1.5}]});
+        let err = to_canonical_vec(&v).unwrap_err();
+        assert_eq!(err.path, "a[1].b");
+        let v = serde_json::json!({"x": {"k": "Rene\u{301}"}});
+        assert_eq!(to_canonical_vec(&v).unwrap_err().path, "x.k");
     }
 
     #[test]

@@ -19,6 +19,10 @@
 //!   exceptions with remediation, the opinion risk and its rule, what is due and
 //!   overdue — as JSON, Markdown, self-contained HTML or terminal text.
 //! - [`demo`]: a deterministic sample company's evidence, with five deliberate gaps.
+//! - [`ledger`]: the evidence locker — [`ledger::Locker`] appends [`model::Record`]s to a
+//!   tamper-evident, crash-safe ledger on a plain directory, stores attachments by
+//!   content hash, and gives RFC 9162 Merkle roots, [`ledger::Checkpoint`]s, inclusion and
+//!   consistency proofs; [`ledger::fsck`] lists every problem it finds.
 //! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
 //!
 //! All fallible functions return [`Error`], whose variants name the file, line, field or
@@ -32,11 +36,12 @@ pub mod demo;
 pub mod error;
 pub mod evaluate;
 pub mod json;
+pub mod ledger;
 pub mod model;
 pub mod report;
 pub mod schema;
 
 pub use catalog::Catalog;
 pub use error::{Error, Result};
-pub use evaluate::{EvidenceItem, evaluate};
+pub use evaluate::{EvidenceItem, evaluate, evaluate_locker};
 pub use report::Report;

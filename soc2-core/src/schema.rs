@@ -18,6 +18,7 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("criterion", generate::<model::Criterion>()),
         ("evidence", generate::<model::Evidence>()),
         ("report", generate::<crate::report::Report>()),
+        ("record", generate::<model::Record>()),
     ]
 }
 

@@ -55,21 +55,6 @@ fn the_sample_company_is_deterministic() {
     assert_eq!(soc2_core::demo::sample_company(2026), soc2_core::demo::sample_company(2026));
 }
 
-#[test]
-#[ignore = "prints the sample report"]
-fn print_sample_report() {
-    let evidence = soc2_core::demo::sample_company(2026);
-    let items: Vec<EvidenceItem<'_>> =
-        evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
-    let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
-    let as_of = std::env::var("AS_OF").unwrap_or_else(|_| "2026-12-31".into());
-    let report = evaluate(&Catalog::builtin(), &items, &period, d(&as_of));
-    println!("{}", report.to_text());
-    for c in &report.controls {
-        println!("{} pop={} cov={:?}", c.control, c.population, c.coverage);
-    }
-}
-
 fn sample_report(as_of: &str) -> soc2_core::Report {
     let evidence = soc2_core::demo::sample_company(2026);
     let items: Vec<EvidenceItem<'_>> =

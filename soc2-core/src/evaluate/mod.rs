@@ -288,3 +288,17 @@ struct ItemState {
     failures: Vec<(usize, String)>,
     records: BTreeSet<u64>,
 }
+
+/// Evaluates every control of `catalog` against all the evidence in `locker`, naming
+/// records by their sequence numbers in the locker.
+pub fn evaluate_locker(
+    catalog: &Catalog,
+    locker: &crate::ledger::Locker,
+    period: &AuditPeriod,
+    as_of: NaiveDate,
+) -> crate::Result<Report> {
+    let records = locker.records().collect::<crate::Result<Vec<_>>>()?;
+    let items: Vec<EvidenceItem<'_>> =
+        records.iter().map(|r| EvidenceItem::new(r.seq, &r.evidence)).collect();
+    Ok(evaluate(catalog, &items, period, as_of))
+}

@@ -43,18 +43,29 @@ impl FromStr for Sha256Digest {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         // Upper-case hex would give a second spelling of the same digest.
         let err = || DigestError { input: s.to_owned() };
-        if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        let b = s.as_bytes();
+        if b.len() != 64 {
             return Err(err());
         }
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        };
         let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).map_err(|_| err())?;
+        for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+            *o = (nibble(pair[0]).ok_or_else(err)? << 4) | nibble(pair[1]).ok_or_else(err)?;
+        }
         Ok(Self(out))
     }
 }
 
 impl Serialize for Sha256Digest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_hex())
+        // On the stack: the ledger serialises a digest or more per record.
+        let mut buf = [0u8; 64];
+        hex::encode_to_slice(self.0, &mut buf).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(std::str::from_utf8(&buf).map_err(serde::ser::Error::custom)?)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The typed SOC 2 domain model: criteria, controls, evidence, audit periods and findings.
+//! The typed SOC 2 domain model: criteria, controls, evidence, audit periods, findings,
+//! and the ledger record that stores evidence in the locker.
 //!
 //! Every type here serialises to JSON that soc2 hashes, so the rules are strict and the
 //! same in every language: timestamps are UTC in exactly the form `2026-03-28T14:05:00Z`,
@@ -14,6 +15,7 @@ pub mod criterion;
 pub mod evidence;
 pub mod finding;
 pub mod period;
+pub mod record;
 pub mod time;
 
 pub use common::{MAX_SAFE_INTEGER, Sha256Digest};
@@ -24,4 +26,5 @@ pub use criterion::{Category, Criterion, CriterionError};
 pub use evidence::*;
 pub use finding::{AffectedItem, AuditFinding, FindingStatus, ItemKind};
 pub use period::{AuditPeriod, PeriodError, Quarter};
+pub use record::Record;
 pub use time::{Date, Timestamp};

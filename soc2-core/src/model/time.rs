@@ -59,7 +59,34 @@ impl From<DateTime<Utc>> for Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format(FORMAT))
+        use chrono::{Datelike, Timelike};
+        // chrono's `format` re-parses the format string on every call, which showed up
+        // in profiles of the ledger (every record has timestamps); print the fields.
+        let (d, t) = (self.0.date_naive(), self.0.time());
+        // chrono keeps a leap second as second 59 with a nanosecond overflow.
+        let leap = u32::from(t.nanosecond() >= 1_000_000_000);
+        if let Ok(year) = u32::try_from(d.year())
+            && year <= 9999
+        {
+            // Digits by hand: `write!` with padding is measurably slow here too.
+            let mut b = *b"0000-00-00T00:00:00Z";
+            let mut put = |at: usize, width: usize, mut v: u32| {
+                for i in (at..at + width).rev() {
+                    b[i] = b'0' + (v % 10) as u8;
+                    v /= 10;
+                }
+            };
+            put(0, 4, year);
+            put(5, 2, d.month());
+            put(8, 2, d.day());
+            put(11, 2, t.hour());
+            put(14, 2, t.minute());
+            put(17, 2, t.second() + leap);
+            // Only ASCII digits and separators were written.
+            f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
+        } else {
+            write!(f, "{}", self.0.format(FORMAT))
+        }
     }
 }
 
@@ -92,13 +119,23 @@ impl FromStr for Timestamp {
         if !shape_ok {
             return Err(err());
         }
-        let naive = NaiveDateTime::parse_from_str(s, FORMAT).map_err(|_| err())?;
+        // The shape is fixed, so read the fields directly: chrono's `parse_from_str`
+        // re-parses its format string on every call (hot when the ledger is read).
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+        let (h, mi, sec) = (num(11..13), num(14..16), num(17..19));
+        let date = NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10));
+        let utc = match (date, chrono::NaiveTime::from_hms_opt(h, mi, sec)) {
+            (Some(d), Some(t)) => d.and_time(t).and_utc(),
+            // A leap second (`:60`), or an invalid date or time: chrono decides.
+            _ => NaiveDateTime::parse_from_str(s, FORMAT).map_err(|_| err())?.and_utc(),
+        };
         // Exports use 0001-01-01T00:00:00Z and similar as "never"; no evidence predates
         // the Unix epoch, so such values must be mapped to an absent field, not kept.
-        if naive.and_utc().timestamp() < 0 {
+        if utc.timestamp() < 0 {
             return Err(err());
         }
-        Ok(Self(naive.and_utc()))
+        Ok(Self(utc))
     }
 }
 
@@ -225,6 +262,12 @@ mod tests {
     fn accepts_only_the_fixed_form() {
         let t: Timestamp = "2026-03-28T14:05:00Z".parse().unwrap();
         assert_eq!(t.to_string(), "2026-03-28T14:05:00Z");
+        let epoch: Timestamp = "1970-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(epoch.to_string(), "1970-01-01T00:00:00Z");
+        // Whatever chrono decides about leap seconds, what parses prints back the same.
+        if let Ok(leap) = "2016-12-31T23:59:60Z".parse::<Timestamp>() {
+            assert_eq!(leap.to_string(), "2016-12-31T23:59:60Z");
+        }
         for bad in [
             "2026-03-28T14:05:00+00:00",
             "2026-03-28T14:05:00.000Z",

@@ -1,0 +1,348 @@
+//! Everything that can go wrong with an evidence locker.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::json::JsonError;
+use crate::model::Sha256Digest;
+
+use super::checkpoint::CheckpointError;
+use super::merkle::ProofError;
+
+/// A problem with a locker: damage found while reading it, an append refused, a proof
+/// that cannot be given, or a file operation that failed.
+///
+/// Damage variants name the record (its `seq` and 1-based `line` in the ledger file) or
+/// the blob (its hex SHA-256), so that the message alone locates what was changed.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// Reading or writing a file of the locker failed.
+    #[error("{}", IoDisplay(.path, .source))]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The directory has no locker header: it is not a locker (or the header was deleted).
+    #[error("{path}: not an evidence locker (no header file)")]
+    NotALocker {
+        /// The header file that is missing.
+        path: PathBuf,
+    },
+
+    /// The locker has a header but no ledger file: all its records were removed.
+    #[error("{path}: the ledger is missing (all records removed)")]
+    MissingLedger {
+        /// The ledger file that should exist.
+        path: PathBuf,
+    },
+
+    /// `init` was asked to create a locker where one already exists.
+    #[error("{path}: a locker already exists here")]
+    AlreadyExists {
+        /// The existing header file.
+        path: PathBuf,
+    },
+
+    /// The header file exists but is not a valid header.
+    #[error("{path}: invalid locker header: {reason}")]
+    InvalidHeader {
+        /// The header file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The header names a format version this library does not read.
+    #[error(
+        "{path}: locker format version {version} is not supported (this library reads version {supported})"
+    )]
+    UnsupportedVersion {
+        /// The header file.
+        path: PathBuf,
+        /// The version it declares.
+        version: u64,
+        /// The version this library reads and writes.
+        supported: u64,
+    },
+
+    /// A locker origin name breaks the rules of the checkpoint format.
+    #[error("invalid origin {origin:?}: {reason}")]
+    InvalidOrigin {
+        /// The rejected name.
+        origin: String,
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
+
+    /// A ledger line is not a valid record (malformed JSON, a field that does not fit the
+    /// model, a value the strict parser rejects). `seq` is the one the line should carry.
+    #[error("record {seq} (line {line}): not a valid record: {error}")]
+    InvalidRecord {
+        /// The sequence number expected at this line.
+        seq: u64,
+        /// 1-based line in the ledger file.
+        line: u64,
+        /// What the parser rejected, with its path inside the record.
+        error: JsonError,
+    },
+
+    /// A ledger line parses, but is not byte-for-byte the canonical (RFC 8785) form of the
+    /// record it holds: it was edited (re-indented, keys reordered, escapes changed...).
+    #[error("record {seq} (line {line}): not in canonical form (the line was edited)")]
+    NotCanonical {
+        /// The record's sequence number.
+        seq: u64,
+        /// 1-based line in the ledger file.
+        line: u64,
+    },
+
+    /// A record does not carry the sequence number of its position: records were
+    /// removed, inserted or reordered before it.
+    #[error(
+        "line {line}: expected record {expected}, found record {found} (records removed, inserted or reordered)"
+    )]
+    SeqMismatch {
+        /// 1-based line in the ledger file.
+        line: u64,
+        /// The sequence number this position should hold.
+        expected: u64,
+        /// The sequence number the record carries.
+        found: u64,
+    },
+
+    /// A record's `prev` is not the leaf hash of the line before it: that earlier record
+    /// was altered (or this record's `prev` was).
+    #[error(
+        "record {prev_seq} (line {prev_line}) was altered (or the prev of record {seq}, \
+         line {line}): it hashes to {expected}, but record {seq} says prev {found}"
+    )]
+    ChainBroken {
+        /// The record whose `prev` does not match.
+        seq: u64,
+        /// Its 1-based line.
+        line: u64,
+        /// The sequence number of the record before it (the one probably altered).
+        prev_seq: u64,
+        /// The 1-based line of the record before it.
+        prev_line: u64,
+        /// The leaf hash of the line before, as stored now.
+        expected: Sha256Digest,
+        /// The `prev` the record carries.
+        found: Sha256Digest,
+    },
+
+    /// The first line's `prev` is not 64 zeros: records before it were removed, or it
+    /// was altered.
+    #[error("record {seq} (line {line}): first record, but its prev is {found}, not 64 zeros")]
+    BadGenesis {
+        /// The sequence number the first line carries.
+        seq: u64,
+        /// Its 1-based line (1).
+        line: u64,
+        /// The `prev` it carries.
+        found: Sha256Digest,
+    },
+
+    /// A record refers to an attachment whose blob is not in `blobs/`.
+    #[error("record {seq} (line {line}): attachment blob {sha256} is missing")]
+    MissingBlob {
+        /// The record's sequence number.
+        seq: u64,
+        /// Its 1-based line.
+        line: u64,
+        /// The missing blob's SHA-256.
+        sha256: Sha256Digest,
+    },
+
+    /// A record refers to a blob whose size on disk is not the size the record declares.
+    #[error(
+        "record {seq} (line {line}): blob {sha256} has {actual} bytes, the record says {declared}"
+    )]
+    BlobSizeMismatch {
+        /// The record's sequence number.
+        seq: u64,
+        /// Its 1-based line.
+        line: u64,
+        /// The blob's SHA-256.
+        sha256: Sha256Digest,
+        /// The size the record declares.
+        declared: u64,
+        /// The size of the file in `blobs/`.
+        actual: u64,
+    },
+
+    /// A blob's content no longer hashes to the name it is stored under.
+    #[error("blob {sha256} ({path}): content was altered, it now hashes to {actual}")]
+    BlobCorrupt {
+        /// The SHA-256 the blob is stored under.
+        sha256: Sha256Digest,
+        /// Its file.
+        path: PathBuf,
+        /// What its content hashes to now.
+        actual: Sha256Digest,
+    },
+
+    /// A file under `blobs/` that no blob can be: a wrong name or a wrong place.
+    #[error("{path}: unexpected file in the blob store")]
+    UnexpectedFile {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The ledger file is shorter than the records already read from it: records were
+    /// removed since the locker was opened.
+    #[error(
+        "{path}: the ledger shrank from {expected} to {actual} bytes since it was read (records removed)"
+    )]
+    LedgerShrank {
+        /// The ledger file.
+        path: PathBuf,
+        /// Its length when last read.
+        expected: u64,
+        /// Its length now.
+        actual: u64,
+    },
+
+    /// A record already read from the ledger no longer has the bytes it had.
+    #[error("record {seq} (line {line}): changed since it was read")]
+    RecordChanged {
+        /// The record's sequence number.
+        seq: u64,
+        /// Its 1-based line.
+        line: u64,
+    },
+
+    /// Reading an attachment's content from its source failed.
+    #[error("reading attachment {what}: {source}")]
+    AttachmentRead {
+        /// The attachment's source (its path or file name).
+        what: String,
+        /// The error the source returned.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An append was refused: the evidence refers to an attachment that is not stored.
+    #[error("attachment {sha256} is not stored in the locker; add it before the evidence")]
+    AttachmentNotStored {
+        /// The attachment's SHA-256.
+        sha256: Sha256Digest,
+    },
+
+    /// An append was refused: the evidence declares an attachment size that differs from
+    /// the stored blob.
+    #[error("attachment {sha256} is {stored} bytes in the locker, the evidence says {declared}")]
+    AttachmentSizeMismatch {
+        /// The attachment's SHA-256.
+        sha256: Sha256Digest,
+        /// The size the evidence declares.
+        declared: u64,
+        /// The size of the stored blob.
+        stored: u64,
+    },
+
+    /// A record was asked for by a sequence number the locker does not (yet) hold.
+    #[error("record {seq} does not exist (the locker holds {len} records)")]
+    NoSuchRecord {
+        /// The sequence number asked for.
+        seq: u64,
+        /// The number of records in the locker.
+        len: u64,
+    },
+
+    /// A Merkle proof could not be produced or does not verify.
+    #[error("merkle proof: {0}")]
+    Proof(#[from] ProofError),
+
+    /// A checkpoint's text is malformed.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+
+    /// A checkpoint does not describe this locker: another origin, more records than it
+    /// holds, or a root that its records do not produce (history was rewritten).
+    #[error("checkpoint ({origin}, size {size}) does not match this locker: {reason}")]
+    CheckpointMismatch {
+        /// The checkpoint's origin.
+        origin: String,
+        /// The checkpoint's tree size.
+        size: u64,
+        /// Why it does not match.
+        reason: String,
+    },
+}
+
+impl LedgerError {
+    /// Builds an [`LedgerError::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        LedgerError::Io { path: path.into(), source }
+    }
+
+    /// The sequence numbers of the records this error names as damaged or involved
+    /// (empty for errors that concern no record).
+    pub fn records(&self) -> Vec<u64> {
+        match self {
+            LedgerError::InvalidRecord { seq, .. }
+            | LedgerError::NotCanonical { seq, .. }
+            | LedgerError::BadGenesis { seq, .. }
+            | LedgerError::MissingBlob { seq, .. }
+            | LedgerError::BlobSizeMismatch { seq, .. }
+            | LedgerError::RecordChanged { seq, .. } => vec![*seq],
+            LedgerError::SeqMismatch { expected, found, .. } => vec![*expected, *found],
+            LedgerError::ChainBroken { seq, prev_seq, .. } => vec![*prev_seq, *seq],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether this error is damage to the locker (evidence changed, removed, reordered
+    /// or missing), as opposed to a refused request, bad input or a failed operation.
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            LedgerError::InvalidHeader { .. }
+                | LedgerError::MissingLedger { .. }
+                | LedgerError::InvalidRecord { .. }
+                | LedgerError::NotCanonical { .. }
+                | LedgerError::SeqMismatch { .. }
+                | LedgerError::ChainBroken { .. }
+                | LedgerError::BadGenesis { .. }
+                | LedgerError::MissingBlob { .. }
+                | LedgerError::BlobSizeMismatch { .. }
+                | LedgerError::BlobCorrupt { .. }
+                | LedgerError::UnexpectedFile { .. }
+                | LedgerError::LedgerShrank { .. }
+                | LedgerError::RecordChanged { .. }
+                | LedgerError::CheckpointMismatch { .. }
+        )
+    }
+
+    /// The blob this error names, if any.
+    pub fn blob(&self) -> Option<Sha256Digest> {
+        match self {
+            LedgerError::MissingBlob { sha256, .. }
+            | LedgerError::BlobSizeMismatch { sha256, .. }
+            | LedgerError::BlobCorrupt { sha256, .. }
+            | LedgerError::AttachmentNotStored { sha256 }
+            | LedgerError::AttachmentSizeMismatch { sha256, .. } => Some(*sha256),
+            _ => None,
+        }
+    }
+}
+
+/// fs_err's messages already name the path; std's do not. Print the path once either way.
+struct IoDisplay<'a>(&'a Path, &'a std::io::Error);
+
+impl fmt::Display for IoDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let msg = self.1.to_string();
+        if msg.contains(&*self.0.to_string_lossy()) {
+            f.write_str(&msg)
+        } else {
+            write!(f, "{}: {msg}", self.0.display())
+        }
+    }
+}
