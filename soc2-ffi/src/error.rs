@@ -2,6 +2,8 @@
 
 use soc2_core::catalog::CatalogError;
 use soc2_core::json::JsonError;
+use soc2_core::ledger::LedgerError;
+use soc2_core::model::Sha256Digest;
 
 /// Everything that can go wrong in a soc2 call, as the foreign language sees it: an
 /// exception (Kotlin, Python, Ruby) or a thrown error (Swift).
@@ -61,6 +63,30 @@ pub enum Soc2Error {
         detail: String,
     },
 
+    /// Evidence was changed, removed, reordered or is missing: the locker's ledger or an
+    /// attachment no longer matches what was recorded, or a checkpoint kept elsewhere
+    /// does not match the locker (its history was rewritten).
+    #[error("{detail}")]
+    Integrity {
+        /// The records named as damaged or involved, by sequence number.
+        records: Vec<u64>,
+        /// The attachment blob named, if any.
+        blob: Option<Sha256Digest>,
+        /// The whole description, naming the record (seq and line), blob or file.
+        detail: String,
+    },
+
+    /// The locker refused a request or cannot be used: not a locker, one already exists,
+    /// an invalid origin, an attachment not stored before the evidence naming it, a
+    /// record that does not exist, a malformed checkpoint...
+    #[error("{detail}")]
+    Locker {
+        /// The attachment blob named, if any.
+        blob: Option<Sha256Digest>,
+        /// The whole description.
+        detail: String,
+    },
+
     /// Reading or writing a file failed.
     #[error("{detail}")]
     Io {
@@ -103,6 +129,7 @@ impl From<soc2_core::Error> for Soc2Error {
                 Soc2Error::Invalid { field, reason, detail }
             }
             soc2_core::Error::Catalog(c) => catalog_error(c, detail),
+            soc2_core::Error::Ledger(l) => ledger_error(l, detail),
             soc2_core::Error::Io { path, source } => Soc2Error::Io {
                 path: path.display().to_string(),
                 reason: source.to_string(),
@@ -122,6 +149,24 @@ impl From<JsonError> for Soc2Error {
 impl From<CatalogError> for Soc2Error {
     fn from(e: CatalogError) -> Self {
         soc2_core::Error::Catalog(e).into()
+    }
+}
+
+impl From<LedgerError> for Soc2Error {
+    fn from(e: LedgerError) -> Self {
+        soc2_core::Error::Ledger(e).into()
+    }
+}
+
+fn ledger_error(e: LedgerError, detail: String) -> Soc2Error {
+    if e.is_damage() {
+        return Soc2Error::Integrity { records: e.records(), blob: e.blob(), detail };
+    }
+    match e {
+        LedgerError::Io { path, source } => {
+            Soc2Error::Io { path: path.display().to_string(), reason: source.to_string(), detail }
+        }
+        e => Soc2Error::Locker { blob: e.blob(), detail },
     }
 }
 
@@ -175,6 +220,21 @@ mod tests {
             Soc2Error::Catalog { ref source_name, ref field, .. }
                 if source_name == "c.toml" && field.as_deref() == Some("disable")
         ));
+
+        let damaged = LedgerError::ChainBroken {
+            seq: 3,
+            line: 4,
+            prev_seq: 2,
+            prev_line: 3,
+            expected: Sha256Digest([1; 32]),
+            found: Sha256Digest([2; 32]),
+        };
+        assert!(matches!(
+            Soc2Error::from(damaged),
+            Soc2Error::Integrity { ref records, .. } if records == &[2, 3]
+        ));
+        let refused = LedgerError::NoSuchRecord { seq: 9, len: 2 };
+        assert!(matches!(Soc2Error::from(refused), Soc2Error::Locker { blob: None, .. }));
 
         let io = soc2_core::Error::io("/nowhere", std::io::ErrorKind::NotFound.into());
         assert!(

@@ -12,6 +12,7 @@
 //! - [`documents`]: strict JSON parsing and canonical (RFC 8785) output;
 //! - [`criteria`]: the Trust Services Criteria;
 //! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
+//! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
 //! - [`Soc2Error`]: the one error type.
 //!
 //! The bindings are generated from the built library by the workspace's `uniffi-bindgen`
@@ -23,6 +24,7 @@ pub mod criteria;
 pub mod documents;
 mod error;
 pub mod evaluation;
+pub mod locker;
 pub mod model;
 pub mod types;
 

@@ -599,6 +599,561 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 }
 
 
+
+
+/**
+ * An open evidence locker.
+ *
+ * Opening verifies the whole ledger. The handle sees a snapshot: its own appends
+ * extend it, and [`Locker::refresh`] (which every append does first) reads what other
+ * handles or processes appended since. Safe to share between threads; calls on one
+ * handle take turns.
+ */
+public protocol LockerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stores `content` as an attachment (once per content) and returns the
+     * [`Attachment`] to put in the evidence. `media_type` must look like `type/subtype`;
+     * `file_name` is informational (never used as a path) and must not be empty.
+     */
+    func addAttachment(content: Data, mediaType: String, fileName: String) throws  -> Attachment
+    
+    /**
+     * Stores the file at `path` as an attachment, streaming it in constant memory; see
+     * [`Locker::add_attachment`].
+     */
+    func addAttachmentFile(path: String, mediaType: String, fileName: String) throws  -> Attachment
+    
+    /**
+     * Appends one record and syncs it to disk before returning. Refused if the evidence
+     * names an attachment not stored in the locker or declares another size.
+     */
+    func append(evidence: Evidence) throws  -> Appended
+    
+    /**
+     * Appends a record for each piece of evidence, in order, with one write and one
+     * sync: either all are appended or, on error, none.
+     */
+    func appendBatch(evidence: [Evidence]) throws  -> [Appended]
+    
+    /**
+     * A checkpoint of the locker as it is now.
+     */
+    func checkpoint()  -> Checkpoint
+    
+    /**
+     * The consistency proof from the tree of the first `old_size` records to the
+     * current tree, as hex (RFC 9162).
+     */
+    func consistencyProof(oldSize: UInt64) throws  -> [Sha256Digest]
+    
+    /**
+     * The locker's directory.
+     */
+    func dir()  -> String
+    
+    /**
+     * Evaluates every control of `catalog` against all the evidence in the locker over
+     * `period`, as of `as_of`, naming records by their sequence numbers.
+     */
+    func evaluate(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate) throws  -> Report
+    
+    /**
+     * The inclusion proof of record `seq` in the current tree: the sibling hashes, as
+     * hex, from the leaf up (RFC 9162).
+     */
+    func inclusionProof(seq: UInt64) throws  -> [Sha256Digest]
+    
+    /**
+     * Whether the locker holds no record.
+     */
+    func isEmpty()  -> Bool
+    
+    /**
+     * The number of records.
+     */
+    func len()  -> UInt64
+    
+    /**
+     * The locker's origin name.
+     */
+    func origin()  -> String
+    
+    /**
+     * Reads record `seq`.
+     */
+    func record(seq: UInt64) throws  -> Record
+    
+    /**
+     * Every record, in order.
+     */
+    func records() throws  -> [Record]
+    
+    /**
+     * The records whose evidence names `control`, in order.
+     */
+    func recordsForControl(control: ControlId) throws  -> [Record]
+    
+    /**
+     * The records whose evidence was observed in `[from, until)`, in order.
+     */
+    func recordsObservedBetween(from: Timestamp, until: Timestamp) throws  -> [Record]
+    
+    /**
+     * The records whose evidence is of `kind`, in order.
+     */
+    func recordsOfKind(kind: EvidenceKind) throws  -> [Record]
+    
+    /**
+     * Reads and verifies what other handles or processes appended since this one last
+     * read the ledger; returns how many records were added.
+     */
+    func refresh() throws  -> UInt64
+    
+    /**
+     * The RFC 9162 Merkle tree root over all records, as hex.
+     */
+    func root()  -> Sha256Digest
+    
+    /**
+     * The torn final line found at the last read, if any: an interrupted append, which
+     * is ignored and removed by the next append.
+     */
+    func tornTail()  -> TornTail?
+    
+    /**
+     * Checks that a checkpoint taken earlier (its `text`, kept elsewhere) describes a
+     * prefix of this locker: same origin, no more records than it holds, and the same
+     * root over that many. Fails with [`Soc2Error::Integrity`] when history was
+     * rewritten. This is what protects the newest records, which no later record
+     * commits to yet.
+     */
+    func verifyCheckpoint(checkpointText: String) throws 
+    
+}
+/**
+ * An open evidence locker.
+ *
+ * Opening verifies the whole ledger. The handle sees a snapshot: its own appends
+ * extend it, and [`Locker::refresh`] (which every append does first) reads what other
+ * handles or processes appended since. Safe to share between threads; calls on one
+ * handle take turns.
+ */
+open class Locker: LockerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_soc2_ffi_fn_clone_locker(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_soc2_ffi_fn_free_locker(handle, $0) }
+    }
+
+    
+    /**
+     * Creates a locker in `dir` (created if missing) named `origin`, which becomes the
+     * first line of its checkpoints: 1 to 255 printable ASCII characters without spaces
+     * or `+`, ideally globally unique (e.g. `example.com/soc2/evidence`). Fails if `dir`
+     * already holds a locker.
+     */
+public static func `init`(dir: String, origin: String)throws  -> Locker  {
+    return try  FfiConverterTypeLocker_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_constructor_locker_init(
+        FfiConverterString.lower(dir),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens the locker in `dir`, verifying every record: canonical form, sequence, hash
+     * chain, and that each attachment is stored with its declared size. Fails on the
+     * first problem with [`Soc2Error::Integrity`] (use [`fsck_locker`] to list them all).
+     */
+public static func `open`(dir: String)throws  -> Locker  {
+    return try  FfiConverterTypeLocker_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_constructor_locker_open(
+        FfiConverterString.lower(dir),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * Stores `content` as an attachment (once per content) and returns the
+     * [`Attachment`] to put in the evidence. `media_type` must look like `type/subtype`;
+     * `file_name` is informational (never used as a path) and must not be empty.
+     */
+open func addAttachment(content: Data, mediaType: String, fileName: String)throws  -> Attachment  {
+    return try  FfiConverterTypeAttachment_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_add_attachment(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(content),
+        FfiConverterString.lower(mediaType),
+        FfiConverterString.lower(fileName),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stores the file at `path` as an attachment, streaming it in constant memory; see
+     * [`Locker::add_attachment`].
+     */
+open func addAttachmentFile(path: String, mediaType: String, fileName: String)throws  -> Attachment  {
+    return try  FfiConverterTypeAttachment_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_add_attachment_file(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(mediaType),
+        FfiConverterString.lower(fileName),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Appends one record and syncs it to disk before returning. Refused if the evidence
+     * names an attachment not stored in the locker or declares another size.
+     */
+open func append(evidence: Evidence)throws  -> Appended  {
+    return try  FfiConverterTypeAppended_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_append(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEvidence_lower(evidence),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Appends a record for each piece of evidence, in order, with one write and one
+     * sync: either all are appended or, on error, none.
+     */
+open func appendBatch(evidence: [Evidence])throws  -> [Appended]  {
+    return try  FfiConverterSequenceTypeAppended.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_append_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeEvidence.lower(evidence),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A checkpoint of the locker as it is now.
+     */
+open func checkpoint() -> Checkpoint  {
+    return try!  FfiConverterTypeCheckpoint_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_checkpoint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The consistency proof from the tree of the first `old_size` records to the
+     * current tree, as hex (RFC 9162).
+     */
+open func consistencyProof(oldSize: UInt64)throws  -> [Sha256Digest]  {
+    return try  FfiConverterSequenceTypeSha256Digest.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_consistency_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(oldSize),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The locker's directory.
+     */
+open func dir() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_dir(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Evaluates every control of `catalog` against all the evidence in the locker over
+     * `period`, as of `as_of`, naming records by their sequence numbers.
+     */
+open func evaluate(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate)throws  -> Report  {
+    return try  FfiConverterTypeReport_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_evaluate(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The inclusion proof of record `seq` in the current tree: the sibling hashes, as
+     * hex, from the leaf up (RFC 9162).
+     */
+open func inclusionProof(seq: UInt64)throws  -> [Sha256Digest]  {
+    return try  FfiConverterSequenceTypeSha256Digest.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_inclusion_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(seq),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the locker holds no record.
+     */
+open func isEmpty() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_is_empty(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The number of records.
+     */
+open func len() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_len(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The locker's origin name.
+     */
+open func origin() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_origin(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads record `seq`.
+     */
+open func record(seq: UInt64)throws  -> Record  {
+    return try  FfiConverterTypeRecord_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_record(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(seq),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every record, in order.
+     */
+open func records()throws  -> [Record]  {
+    return try  FfiConverterSequenceTypeRecord.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_records(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The records whose evidence names `control`, in order.
+     */
+open func recordsForControl(control: ControlId)throws  -> [Record]  {
+    return try  FfiConverterSequenceTypeRecord.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_records_for_control(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeControlId_lower(control),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The records whose evidence was observed in `[from, until)`, in order.
+     */
+open func recordsObservedBetween(from: Timestamp, until: Timestamp)throws  -> [Record]  {
+    return try  FfiConverterSequenceTypeRecord.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_records_observed_between(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTimestamp_lower(from),
+        FfiConverterTypeTimestamp_lower(until),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The records whose evidence is of `kind`, in order.
+     */
+open func recordsOfKind(kind: EvidenceKind)throws  -> [Record]  {
+    return try  FfiConverterSequenceTypeRecord.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_records_of_kind(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeEvidenceKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads and verifies what other handles or processes appended since this one last
+     * read the ledger; returns how many records were added.
+     */
+open func refresh()throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_refresh(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The RFC 9162 Merkle tree root over all records, as hex.
+     */
+open func root() -> Sha256Digest  {
+    return try!  FfiConverterTypeSha256Digest_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_root(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The torn final line found at the last read, if any: an interrupted append, which
+     * is ignored and removed by the next append.
+     */
+open func tornTail() -> TornTail?  {
+    return try!  FfiConverterOptionTypeTornTail.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_torn_tail(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks that a checkpoint taken earlier (its `text`, kept elsewhere) describes a
+     * prefix of this locker: same origin, no more records than it holds, and the same
+     * root over that many. Fails with [`Soc2Error::Integrity`] when history was
+     * rewritten. This is what protects the newest records, which no later record
+     * commits to yet.
+     */
+open func verifyCheckpoint(checkpointText: String)throws   {try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_verify_checkpoint(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(checkpointText),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocker: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Locker
+
+    public static func lift(_ handle: UInt64) throws -> Locker {
+        return Locker(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Locker) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Locker {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Locker, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocker_lift(_ handle: UInt64) throws -> Locker {
+    return try FfiConverterTypeLocker.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocker_lower(_ value: Locker) -> UInt64 {
+    return FfiConverterTypeLocker.lower(value)
+}
+
+
+
+
 /**
  * A review of who has access to a system.
  */
@@ -1042,6 +1597,85 @@ public func FfiConverterTypeAlertRule_lift(_ buf: RustBuffer) throws -> AlertRul
 #endif
 public func FfiConverterTypeAlertRule_lower(_ value: AlertRule) -> RustBuffer {
     return FfiConverterTypeAlertRule.lower(value)
+}
+
+
+/**
+ * Where an append put a record.
+ */
+public struct Appended: Equatable, Hashable {
+    /**
+     * The new record's sequence number.
+     */
+    public var seq: UInt64
+    /**
+     * Its leaf hash, `SHA-256(0x00 || canonical bytes)` (RFC 9162), as hex.
+     */
+    public var leafHash: Sha256Digest
+    /**
+     * The `recorded_at` it was given.
+     */
+    public var recordedAt: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The new record's sequence number.
+         */seq: UInt64, 
+        /**
+         * Its leaf hash, `SHA-256(0x00 || canonical bytes)` (RFC 9162), as hex.
+         */leafHash: Sha256Digest, 
+        /**
+         * The `recorded_at` it was given.
+         */recordedAt: Timestamp) {
+        self.seq = seq
+        self.leafHash = leafHash
+        self.recordedAt = recordedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Appended: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppended: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Appended {
+        return
+            try Appended(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                leafHash: FfiConverterTypeSha256Digest.read(from: &buf), 
+                recordedAt: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Appended, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.leafHash, into: &buf)
+        FfiConverterTypeTimestamp.write(value.recordedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppended_lift(_ buf: RustBuffer) throws -> Appended {
+    return try FfiConverterTypeAppended.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppended_lower(_ value: Appended) -> RustBuffer {
+    return FfiConverterTypeAppended.lower(value)
 }
 
 
@@ -1980,6 +2614,99 @@ public func FfiConverterTypeChangeReview_lift(_ buf: RustBuffer) throws -> Chang
 #endif
 public func FfiConverterTypeChangeReview_lower(_ value: ChangeReview) -> RustBuffer {
     return FfiConverterTypeChangeReview.lower(value)
+}
+
+
+/**
+ * A checkpoint: the locker's origin, a number of records and the Merkle root over them.
+ * Keep its `text` somewhere else (a ticket, an e-mail to the auditor): later,
+ * [`Locker::verify_checkpoint`] proves the locker only grew since.
+ */
+public struct Checkpoint: Equatable, Hashable {
+    /**
+     * The locker's origin name.
+     */
+    public var origin: String
+    /**
+     * The number of records committed to.
+     */
+    public var size: UInt64
+    /**
+     * The RFC 9162 Merkle tree root of their leaf hashes, as hex.
+     */
+    public var root: Sha256Digest
+    /**
+     * The checkpoint as text (origin, size and base64 root on three lines), the form
+     * to keep and to pass to [`Locker::verify_checkpoint`].
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The locker's origin name.
+         */origin: String, 
+        /**
+         * The number of records committed to.
+         */size: UInt64, 
+        /**
+         * The RFC 9162 Merkle tree root of their leaf hashes, as hex.
+         */root: Sha256Digest, 
+        /**
+         * The checkpoint as text (origin, size and base64 root on three lines), the form
+         * to keep and to pass to [`Locker::verify_checkpoint`].
+         */text: String) {
+        self.origin = origin
+        self.size = size
+        self.root = root
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Checkpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCheckpoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Checkpoint {
+        return
+            try Checkpoint(
+                origin: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                root: FfiConverterTypeSha256Digest.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Checkpoint, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.root, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckpoint_lift(_ buf: RustBuffer) throws -> Checkpoint {
+    return try FfiConverterTypeCheckpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCheckpoint_lower(_ value: Checkpoint) -> RustBuffer {
+    return FfiConverterTypeCheckpoint.lower(value)
 }
 
 
@@ -2997,6 +3724,137 @@ public func FfiConverterTypeEvidenceItem_lower(_ value: EvidenceItem) -> RustBuf
 
 
 /**
+ * What [`fsck_locker`] found.
+ */
+public struct FsckReport: Equatable, Hashable {
+    /**
+     * Whether no damage was found (a torn tail, unreferenced blobs and leftover
+     * temporary files are not damage).
+     */
+    public var sound: Bool
+    /**
+     * Complete lines in the ledger (records, sound or not).
+     */
+    public var lines: UInt64
+    /**
+     * Every problem found, in ledger order, then blobs by hex. Empty when sound.
+     */
+    public var problems: [LockerProblem]
+    /**
+     * A torn final line (an interrupted append): reported, but not damage.
+     */
+    public var tornTail: TornTail?
+    /**
+     * Blobs re-hashed.
+     */
+    public var blobsChecked: UInt64
+    /**
+     * Stored blobs no record refers to (an attachment added but never recorded).
+     */
+    public var unreferencedBlobs: [Sha256Digest]
+    /**
+     * Files left in `tmp/` by an interrupted attachment.
+     */
+    public var leftoverTempFiles: [String]
+    /**
+     * The checkpoint of the ledger as read, when it is sound and its header readable.
+     */
+    public var checkpoint: Checkpoint?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether no damage was found (a torn tail, unreferenced blobs and leftover
+         * temporary files are not damage).
+         */sound: Bool, 
+        /**
+         * Complete lines in the ledger (records, sound or not).
+         */lines: UInt64, 
+        /**
+         * Every problem found, in ledger order, then blobs by hex. Empty when sound.
+         */problems: [LockerProblem], 
+        /**
+         * A torn final line (an interrupted append): reported, but not damage.
+         */tornTail: TornTail?, 
+        /**
+         * Blobs re-hashed.
+         */blobsChecked: UInt64, 
+        /**
+         * Stored blobs no record refers to (an attachment added but never recorded).
+         */unreferencedBlobs: [Sha256Digest], 
+        /**
+         * Files left in `tmp/` by an interrupted attachment.
+         */leftoverTempFiles: [String], 
+        /**
+         * The checkpoint of the ledger as read, when it is sound and its header readable.
+         */checkpoint: Checkpoint?) {
+        self.sound = sound
+        self.lines = lines
+        self.problems = problems
+        self.tornTail = tornTail
+        self.blobsChecked = blobsChecked
+        self.unreferencedBlobs = unreferencedBlobs
+        self.leftoverTempFiles = leftoverTempFiles
+        self.checkpoint = checkpoint
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FsckReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFsckReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FsckReport {
+        return
+            try FsckReport(
+                sound: FfiConverterBool.read(from: &buf), 
+                lines: FfiConverterUInt64.read(from: &buf), 
+                problems: FfiConverterSequenceTypeLockerProblem.read(from: &buf), 
+                tornTail: FfiConverterOptionTypeTornTail.read(from: &buf), 
+                blobsChecked: FfiConverterUInt64.read(from: &buf), 
+                unreferencedBlobs: FfiConverterSequenceTypeSha256Digest.read(from: &buf), 
+                leftoverTempFiles: FfiConverterSequenceString.read(from: &buf), 
+                checkpoint: FfiConverterOptionTypeCheckpoint.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FsckReport, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.sound, into: &buf)
+        FfiConverterUInt64.write(value.lines, into: &buf)
+        FfiConverterSequenceTypeLockerProblem.write(value.problems, into: &buf)
+        FfiConverterOptionTypeTornTail.write(value.tornTail, into: &buf)
+        FfiConverterUInt64.write(value.blobsChecked, into: &buf)
+        FfiConverterSequenceTypeSha256Digest.write(value.unreferencedBlobs, into: &buf)
+        FfiConverterSequenceString.write(value.leftoverTempFiles, into: &buf)
+        FfiConverterOptionTypeCheckpoint.write(value.checkpoint, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFsckReport_lift(_ buf: RustBuffer) throws -> FsckReport {
+    return try FfiConverterTypeFsckReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFsckReport_lower(_ value: FsckReport) -> RustBuffer {
+    return FfiConverterTypeFsckReport.lower(value)
+}
+
+
+/**
  * One cell of the grid.
  */
 public struct GridCell: Equatable, Hashable {
@@ -3211,6 +4069,97 @@ public func FfiConverterTypeIncidentResponsePlan_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeIncidentResponsePlan_lower(_ value: IncidentResponsePlan) -> RustBuffer {
     return FfiConverterTypeIncidentResponsePlan.lower(value)
+}
+
+
+/**
+ * One problem [`fsck_locker`] found.
+ */
+public struct LockerProblem: Equatable, Hashable {
+    /**
+     * The records it names as damaged or involved (by sequence number).
+     */
+    public var records: [UInt64]
+    /**
+     * The attachment blob it names, if any.
+     */
+    public var blob: Sha256Digest?
+    /**
+     * Whether it is damage (evidence changed, removed, reordered or missing), as opposed
+     * to a failed operation.
+     */
+    public var damage: Bool
+    /**
+     * The whole description, naming the record (seq and line), blob or file.
+     */
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The records it names as damaged or involved (by sequence number).
+         */records: [UInt64], 
+        /**
+         * The attachment blob it names, if any.
+         */blob: Sha256Digest?, 
+        /**
+         * Whether it is damage (evidence changed, removed, reordered or missing), as opposed
+         * to a failed operation.
+         */damage: Bool, 
+        /**
+         * The whole description, naming the record (seq and line), blob or file.
+         */detail: String) {
+        self.records = records
+        self.blob = blob
+        self.damage = damage
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LockerProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLockerProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LockerProblem {
+        return
+            try LockerProblem(
+                records: FfiConverterSequenceUInt64.read(from: &buf), 
+                blob: FfiConverterOptionTypeSha256Digest.read(from: &buf), 
+                damage: FfiConverterBool.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LockerProblem, into buf: inout [UInt8]) {
+        FfiConverterSequenceUInt64.write(value.records, into: &buf)
+        FfiConverterOptionTypeSha256Digest.write(value.blob, into: &buf)
+        FfiConverterBool.write(value.damage, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLockerProblem_lift(_ buf: RustBuffer) throws -> LockerProblem {
+    return try FfiConverterTypeLockerProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLockerProblem_lower(_ value: LockerProblem) -> RustBuffer {
+    return FfiConverterTypeLockerProblem.lower(value)
 }
 
 
@@ -4096,6 +5045,96 @@ public func FfiConverterTypeRankedException_lift(_ buf: RustBuffer) throws -> Ra
 #endif
 public func FfiConverterTypeRankedException_lower(_ value: RankedException) -> RustBuffer {
     return FfiConverterTypeRankedException.lower(value)
+}
+
+
+/**
+ * One entry of the locker's append-only ledger: a piece of evidence, its position and
+ * the leaf hash of the entry before it.
+ */
+public struct Record: Equatable, Hashable {
+    /**
+     * Position in the ledger, counting from 0.
+     */
+    public var seq: UInt64
+    /**
+     * Leaf hash of record `seq - 1` as lower-case hex; 64 zeros for record 0.
+     */
+    public var prev: Sha256Digest
+    /**
+     * When the locker recorded the evidence (not when it was observed or collected).
+     */
+    public var recordedAt: Timestamp
+    /**
+     * The evidence recorded.
+     */
+    public var evidence: Evidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Position in the ledger, counting from 0.
+         */seq: UInt64, 
+        /**
+         * Leaf hash of record `seq - 1` as lower-case hex; 64 zeros for record 0.
+         */prev: Sha256Digest, 
+        /**
+         * When the locker recorded the evidence (not when it was observed or collected).
+         */recordedAt: Timestamp, 
+        /**
+         * The evidence recorded.
+         */evidence: Evidence) {
+        self.seq = seq
+        self.prev = prev
+        self.recordedAt = recordedAt
+        self.evidence = evidence
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Record: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Record {
+        return
+            try Record(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                prev: FfiConverterTypeSha256Digest.read(from: &buf), 
+                recordedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                evidence: FfiConverterTypeEvidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Record, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.prev, into: &buf)
+        FfiConverterTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterTypeEvidence.write(value.evidence, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecord_lift(_ buf: RustBuffer) throws -> Record {
+    return try FfiConverterTypeRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecord_lower(_ value: Record) -> RustBuffer {
+    return FfiConverterTypeRecord.lower(value)
 }
 
 
@@ -5270,6 +6309,86 @@ public func FfiConverterTypeTimeToFix_lift(_ buf: RustBuffer) throws -> TimeToFi
 #endif
 public func FfiConverterTypeTimeToFix_lower(_ value: TimeToFix) -> RustBuffer {
     return FfiConverterTypeTimeToFix.lower(value)
+}
+
+
+/**
+ * Bytes after the ledger's last newline: an append that a crash interrupted. It is not
+ * a record; the next append cuts it away.
+ */
+public struct TornTail: Equatable, Hashable {
+    /**
+     * Where the torn line starts in the ledger file.
+     */
+    public var offset: UInt64
+    /**
+     * How many bytes it has.
+     */
+    public var len: UInt64
+    /**
+     * The 1-based line number it would have had.
+     */
+    public var line: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the torn line starts in the ledger file.
+         */offset: UInt64, 
+        /**
+         * How many bytes it has.
+         */len: UInt64, 
+        /**
+         * The 1-based line number it would have had.
+         */line: UInt64) {
+        self.offset = offset
+        self.len = len
+        self.line = line
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TornTail: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTornTail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TornTail {
+        return
+            try TornTail(
+                offset: FfiConverterUInt64.read(from: &buf), 
+                len: FfiConverterUInt64.read(from: &buf), 
+                line: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TornTail, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.offset, into: &buf)
+        FfiConverterUInt64.write(value.len, into: &buf)
+        FfiConverterUInt64.write(value.line, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTornTail_lift(_ buf: RustBuffer) throws -> TornTail {
+    return try FfiConverterTypeTornTail.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTornTail_lower(_ value: TornTail) -> RustBuffer {
+    return FfiConverterTypeTornTail.lower(value)
 }
 
 
@@ -8895,6 +10014,35 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
+     * Evidence was changed, removed, reordered or is missing: the locker's ledger or an
+     * attachment no longer matches what was recorded, or a checkpoint kept elsewhere
+     * does not match the locker (its history was rewritten).
+     */
+    case Integrity(
+        /**
+         * The records named as damaged or involved, by sequence number.
+         */records: [UInt64], 
+        /**
+         * The attachment blob named, if any.
+         */blob: Sha256Digest?, 
+        /**
+         * The whole description, naming the record (seq and line), blob or file.
+         */detail: String
+    )
+    /**
+     * The locker refused a request or cannot be used: not a locker, one already exists,
+     * an invalid origin, an attachment not stored before the evidence naming it, a
+     * record that does not exist, a malformed checkpoint...
+     */
+    case Locker(
+        /**
+         * The attachment blob named, if any.
+         */blob: Sha256Digest?, 
+        /**
+         * The whole description.
+         */detail: String
+    )
+    /**
      * Reading or writing a file failed.
      */
     case Io(
@@ -8977,12 +10125,21 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             control: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Io(
+        case 4: return .Integrity(
+            records: try FfiConverterSequenceUInt64.read(from: &buf), 
+            blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 5: return .Locker(
+            blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 6: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .Other(
+        case 7: return .Other(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -9024,15 +10181,28 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Io(path,reason,detail):
+        case let .Integrity(records,blob,detail):
             writeInt(&buf, Int32(4))
+            FfiConverterSequenceUInt64.write(records, into: &buf)
+            FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Locker(blob,detail):
+            writeInt(&buf, Int32(5))
+            FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Io(path,reason,detail):
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Other(detail):
-            writeInt(&buf, Int32(5))
+            writeInt(&buf, Int32(7))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -9424,6 +10594,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCheckpoint: FfiConverterRustBuffer {
+    typealias SwiftType = Checkpoint?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCheckpoint.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCheckpoint.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSecurityReport: FfiConverterRustBuffer {
     typealias SwiftType = SecurityReport?
 
@@ -9440,6 +10634,30 @@ fileprivate struct FfiConverterOptionTypeSecurityReport: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSecurityReport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTornTail: FfiConverterRustBuffer {
+    typealias SwiftType = TornTail?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTornTail.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTornTail.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9684,6 +10902,31 @@ fileprivate struct FfiConverterSequenceTypeAffectedItem: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAffectedItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAppended: FfiConverterRustBuffer {
+    typealias SwiftType = [Appended]
+
+    public static func write(_ value: [Appended], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAppended.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Appended] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Appended]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAppended.read(from: &buf))
         }
         return seq
     }
@@ -9942,6 +11185,31 @@ fileprivate struct FfiConverterSequenceTypeGridCell: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLockerProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [LockerProblem]
+
+    public static func write(_ value: [LockerProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLockerProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LockerProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LockerProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLockerProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNextDue: FfiConverterRustBuffer {
     typealias SwiftType = [NextDue]
 
@@ -10009,6 +11277,31 @@ fileprivate struct FfiConverterSequenceTypeRankedException: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRankedException.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [Record]
+
+    public static func write(_ value: [Record], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Record] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Record]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRecord.read(from: &buf))
         }
         return seq
     }
@@ -10134,6 +11427,31 @@ fileprivate struct FfiConverterSequenceTypeCriterion: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCriterion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSha256Digest: FfiConverterRustBuffer {
+    typealias SwiftType = [Sha256Digest]
+
+    public static func write(_ value: [Sha256Digest], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSha256Digest.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Sha256Digest] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Sha256Digest]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSha256Digest.read(from: &buf))
         }
         return seq
     }
@@ -10627,6 +11945,20 @@ public func sampleCompanyEvidence(year: Int32) -> [Evidence]  {
     )
 })
 }
+/**
+ * Checks the locker in `dir` completely, going on after a problem to list them all:
+ * the header, every record (canonical form, sequence, hash chain), every referenced
+ * blob's presence and size, and every stored blob's content. It repairs nothing, and
+ * fails only when the locker cannot be examined at all.
+ */
+public func fsckLocker(dir: String)throws  -> FsckReport  {
+    return try  FfiConverterTypeFsckReport_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_fsck_locker(
+        FfiConverterString.lower(dir),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -10698,6 +12030,78 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 62518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_add_attachment() != 39062) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_add_attachment_file() != 63299) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_append() != 55904) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_append_batch() != 62718) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_checkpoint() != 46653) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_consistency_proof() != 45859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_dir() != 58741) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_evaluate() != 4611) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_inclusion_proof() != 37060) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_is_empty() != 54179) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_len() != 52068) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_origin() != 52198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_record() != 42437) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_records() != 4269) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_records_for_control() != 33349) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_records_observed_between() != 57676) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_records_of_kind() != 6754) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_refresh() != 52202) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_root() != 17443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_torn_tail() != 12911) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint() != 35398) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_constructor_locker_init() != 16345) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_constructor_locker_open() != 30815) {
         return InitializationResult.apiChecksumMismatch
     }
 

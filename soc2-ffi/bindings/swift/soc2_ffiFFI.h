@@ -243,6 +243,131 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_LOCKER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_LOCKER
+uint64_t uniffi_soc2_ffi_fn_clone_locker(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_LOCKER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_LOCKER
+void uniffi_soc2_ffi_fn_free_locker(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_INIT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_INIT
+uint64_t uniffi_soc2_ffi_fn_constructor_locker_init(RustBuffer dir, RustBuffer origin, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_OPEN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_OPEN
+uint64_t uniffi_soc2_ffi_fn_constructor_locker_open(RustBuffer dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_ATTACHMENT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_ATTACHMENT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_add_attachment(uint64_t ptr, RustBuffer content, RustBuffer media_type, RustBuffer file_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_ATTACHMENT_FILE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_ATTACHMENT_FILE
+RustBuffer uniffi_soc2_ffi_fn_method_locker_add_attachment_file(uint64_t ptr, RustBuffer path, RustBuffer media_type, RustBuffer file_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND
+RustBuffer uniffi_soc2_ffi_fn_method_locker_append(uint64_t ptr, RustBuffer evidence, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND_BATCH
+RustBuffer uniffi_soc2_ffi_fn_method_locker_append_batch(uint64_t ptr, RustBuffer evidence, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECKPOINT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_checkpoint(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CONSISTENCY_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CONSISTENCY_PROOF
+RustBuffer uniffi_soc2_ffi_fn_method_locker_consistency_proof(uint64_t ptr, uint64_t old_size, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_DIR
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_DIR
+RustBuffer uniffi_soc2_ffi_fn_method_locker_dir(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_EVALUATE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_EVALUATE
+RustBuffer uniffi_soc2_ffi_fn_method_locker_evaluate(uint64_t ptr, RustBuffer catalog, RustBuffer period, RustBuffer as_of, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_INCLUSION_PROOF
+RustBuffer uniffi_soc2_ffi_fn_method_locker_inclusion_proof(uint64_t ptr, uint64_t seq, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_IS_EMPTY
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_IS_EMPTY
+int8_t uniffi_soc2_ffi_fn_method_locker_is_empty(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_LEN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_LEN
+uint64_t uniffi_soc2_ffi_fn_method_locker_len(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ORIGIN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ORIGIN
+RustBuffer uniffi_soc2_ffi_fn_method_locker_origin(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORD
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORD
+RustBuffer uniffi_soc2_ffi_fn_method_locker_record(uint64_t ptr, uint64_t seq, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS
+RustBuffer uniffi_soc2_ffi_fn_method_locker_records(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS_FOR_CONTROL
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS_FOR_CONTROL
+RustBuffer uniffi_soc2_ffi_fn_method_locker_records_for_control(uint64_t ptr, RustBuffer control, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS_OBSERVED_BETWEEN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS_OBSERVED_BETWEEN
+RustBuffer uniffi_soc2_ffi_fn_method_locker_records_observed_between(uint64_t ptr, RustBuffer from, RustBuffer until, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS_OF_KIND
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORDS_OF_KIND
+RustBuffer uniffi_soc2_ffi_fn_method_locker_records_of_kind(uint64_t ptr, RustBuffer kind, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_REFRESH
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_REFRESH
+uint64_t uniffi_soc2_ffi_fn_method_locker_refresh(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ROOT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ROOT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_root(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_TORN_TAIL
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_TORN_TAIL
+RustBuffer uniffi_soc2_ffi_fn_method_locker_torn_tail(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_VERIFY_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_VERIFY_CHECKPOINT
+void uniffi_soc2_ffi_fn_method_locker_verify_checkpoint(uint64_t ptr, RustBuffer checkpoint_text, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SOC2ERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SOC2ERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_soc2_ffi_fn_method_soc2error_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -343,6 +468,11 @@ RustBuffer uniffi_soc2_ffi_fn_func_render_report(RustBuffer report, RustBuffer f
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 RustBuffer uniffi_soc2_ffi_fn_func_sample_company_evidence(int32_t year, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER
+RustBuffer uniffi_soc2_ffi_fn_func_fsck_locker(RustBuffer dir, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_SOC2_FFI_RUSTBUFFER_ALLOC
@@ -716,6 +846,150 @@ uint16_t uniffi_soc2_ffi_checksum_func_render_report(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_EVIDENCE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_EVIDENCE
 uint16_t uniffi_soc2_ffi_checksum_func_sample_company_evidence(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
+uint16_t uniffi_soc2_ffi_checksum_func_fsck_locker(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_ATTACHMENT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_ATTACHMENT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_add_attachment(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_ATTACHMENT_FILE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_ATTACHMENT_FILE
+uint16_t uniffi_soc2_ffi_checksum_method_locker_add_attachment_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND
+uint16_t uniffi_soc2_ffi_checksum_method_locker_append(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND_BATCH
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND_BATCH
+uint16_t uniffi_soc2_ffi_checksum_method_locker_append_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CHECKPOINT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_checkpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CONSISTENCY_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CONSISTENCY_PROOF
+uint16_t uniffi_soc2_ffi_checksum_method_locker_consistency_proof(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_DIR
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_DIR
+uint16_t uniffi_soc2_ffi_checksum_method_locker_dir(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_EVALUATE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_EVALUATE
+uint16_t uniffi_soc2_ffi_checksum_method_locker_evaluate(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_INCLUSION_PROOF
+uint16_t uniffi_soc2_ffi_checksum_method_locker_inclusion_proof(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_IS_EMPTY
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_IS_EMPTY
+uint16_t uniffi_soc2_ffi_checksum_method_locker_is_empty(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_LEN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_LEN
+uint16_t uniffi_soc2_ffi_checksum_method_locker_len(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ORIGIN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ORIGIN
+uint16_t uniffi_soc2_ffi_checksum_method_locker_origin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORD
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORD
+uint16_t uniffi_soc2_ffi_checksum_method_locker_record(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS
+uint16_t uniffi_soc2_ffi_checksum_method_locker_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS_FOR_CONTROL
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS_FOR_CONTROL
+uint16_t uniffi_soc2_ffi_checksum_method_locker_records_for_control(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS_OBSERVED_BETWEEN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS_OBSERVED_BETWEEN
+uint16_t uniffi_soc2_ffi_checksum_method_locker_records_observed_between(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS_OF_KIND
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORDS_OF_KIND
+uint16_t uniffi_soc2_ffi_checksum_method_locker_records_of_kind(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_REFRESH
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_REFRESH
+uint16_t uniffi_soc2_ffi_checksum_method_locker_refresh(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ROOT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ROOT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_root(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_TORN_TAIL
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_TORN_TAIL
+uint16_t uniffi_soc2_ffi_checksum_method_locker_torn_tail(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_VERIFY_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_VERIFY_CHECKPOINT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_INIT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_INIT
+uint16_t uniffi_soc2_ffi_checksum_constructor_locker_init(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_OPEN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_OPEN
+uint16_t uniffi_soc2_ffi_checksum_constructor_locker_open(void
     
 );
 #endif

@@ -2,6 +2,9 @@
 # soc2-ffi/tests/foreign_languages.rs, which generates soc2_ffi.py next to the library.
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 
 import soc2_ffi as soc2
 from soc2_ffi import Soc2Error
@@ -111,9 +114,76 @@ def test_evaluation():
     assert reversed_period.field == "audit period", reversed_period
 
 
+def replace_in_file(path, old, new):
+    with open(path, "rb") as f:
+        data = f.read()
+    assert old in data, (path, old)
+    with open(path, "wb") as f:
+        f.write(data.replace(old, new, 1))
+
+
+def test_locker_scenario():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "locker")
+        locker = soc2.Locker.init(path, "example.com/soc2/python-test")
+        assert locker.is_empty() and locker.origin() == "example.com/soc2/python-test"
+
+        # Evidence with an attachment: the file is stored first, then the record naming it.
+        content = b"account,decision\nbob@example.com,revoke\n"
+        attachment = locker.add_attachment(content, "text/csv", "review.csv")
+        assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+        assert attachment.size == len(content)
+        evidence = soc2.Evidence(
+            controls=["AC-01"], observed_at="2026-03-28T14:05:00Z",
+            collected_at="2026-04-02T09:00:00Z",
+            collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
+            attachments=[attachment],
+            payload=soc2.Payload.NOTE(soc2.Note(title="Q1 access review export")))
+        first = locker.append(evidence)
+        assert first.seq == 0 and len(first.leaf_hash) == 64
+        appended = locker.append_batch(soc2.sample_company_evidence(2026))
+        assert appended[-1].seq == locker.len() - 1
+        assert locker.record(0).evidence == evidence
+        assert [r.seq for r in locker.records_for_control("AC-01")][0] == 0
+        not_stored = soc2.Attachment(sha256="0" * 64, size=1, media_type="text/plain", file_name="x")
+        refused = expect_error(Soc2Error.Locker, lambda: locker.append(soc2.Evidence(
+            observed_at="2026-03-28T14:05:00Z", collected_at="2026-04-02T09:00:00Z",
+            collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
+            attachments=[not_stored], payload=soc2.Payload.NOTE(soc2.Note(title="t")))))
+        assert refused.blob == "0" * 64, refused
+
+        # Evaluate the period from the locker's records.
+        report = locker.evaluate(soc2.builtin_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        gaps = sorted(e.finding.control for e in report.exceptions)
+        assert gaps == ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"], gaps
+
+        # A checkpoint kept elsewhere proves the locker only grows.
+        checkpoint = locker.checkpoint()
+        assert checkpoint.size == locker.len() and checkpoint.root == locker.root()
+        locker.verify_checkpoint(checkpoint.text)
+        assert soc2.fsck_locker(path).sound
+
+        # A tampered copy of the ledger is refused, naming the record.
+        ledger_copy = os.path.join(tmp, "ledger-copy")
+        shutil.copytree(path, ledger_copy)
+        replace_in_file(os.path.join(ledger_copy, "ledger.jsonl"), b"Q1 access review", b"Q2 access review")
+        damaged = expect_error(Soc2Error.Integrity, lambda: soc2.Locker.open(ledger_copy))
+        assert 0 in damaged.records, damaged
+
+        # A tampered attachment is found by fsck, naming the blob.
+        blob_copy = os.path.join(tmp, "blob-copy")
+        shutil.copytree(path, blob_copy)
+        digest = attachment.sha256
+        replace_in_file(os.path.join(blob_copy, "blobs", "sha256", digest[:2], digest), b"revoke", b"keep!!")
+        fsck = soc2.fsck_locker(blob_copy)
+        assert not fsck.sound
+        assert any(p.damage and p.blob == digest for p in fsck.problems), fsck.problems
+
+
 test_documents()
 test_records_built_here()
 test_errors()
 test_criteria()
 test_evaluation()
+test_locker_scenario()
 print("python: soc2 bindings ok")
