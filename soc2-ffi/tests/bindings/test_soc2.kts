@@ -129,9 +129,71 @@ fun testEvaluation() {
     check(reversed.field == "audit period") { reversed.toString() }
 }
 
+fun replaceInFile(file: java.io.File, old: String, new: String) {
+    val text = file.readText(Charsets.ISO_8859_1)
+    check(text.contains(old)) { "$file holds $old" }
+    file.writeText(text.replaceFirst(old, new), Charsets.ISO_8859_1)
+}
+
+fun testLockerScenario() {
+    val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-test").toFile()
+    try {
+        val dir = java.io.File(tmp, "locker")
+        val locker = Locker.init(dir.path, "example.com/soc2/kotlin-test")
+        check(locker.isEmpty()) { "new locker is empty" }
+
+        // Evidence with an attachment: the file is stored first, then the record naming it.
+        val content = "account,decision\nbob@example.com,revoke\n".toByteArray()
+        val attachment = locker.addAttachment(content, "text/csv", "review.csv")
+        check(attachment.sha256 == sha256Hex(content)) { "attachment digest" }
+        check(attachment.size == content.size.toULong()) { "attachment size" }
+        val evidence = Evidence(
+            controls = listOf("AC-01"), observedAt = "2026-03-28T14:05:00Z",
+            collectedAt = "2026-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
+            source = "okta", attachments = listOf(attachment),
+            payload = Payload.Note(Note(title = "Q1 access review export")),
+        )
+        val first = locker.append(evidence)
+        check(first.seq == 0UL && first.leafHash.length == 64) { "first append" }
+        val appended = locker.appendBatch(sampleCompanyEvidence(2026))
+        check(appended.last().seq == locker.len() - 1UL) { "batch append" }
+        check(locker.record(0UL).evidence == evidence) { "record 0 reads back" }
+
+        // Evaluate the period from the locker's records.
+        val report = locker.evaluate(builtinCatalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        val gaps = report.exceptions.map { it.finding.control }.sorted()
+        check(gaps == listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01")) { gaps.toString() }
+
+        // A checkpoint kept elsewhere proves the locker only grows.
+        val checkpoint = locker.checkpoint()
+        check(checkpoint.size == locker.len() && checkpoint.root == locker.root()) { "checkpoint" }
+        locker.verifyCheckpoint(checkpoint.text)
+        check(fsckLocker(dir.path).sound) { "fsck of the sound locker" }
+        locker.close()
+
+        // A tampered copy of the ledger is refused, naming the record.
+        val ledgerCopy = java.io.File(tmp, "ledger-copy")
+        dir.copyRecursively(ledgerCopy)
+        replaceInFile(java.io.File(ledgerCopy, "ledger.jsonl"), "Q1 access review", "Q2 access review")
+        val damaged = expectError<Soc2Exception.Integrity> { Locker.open(ledgerCopy.path) }
+        check(0UL in damaged.records) { damaged.toString() }
+
+        // A tampered attachment is found by fsck, naming the blob.
+        val blobCopy = java.io.File(tmp, "blob-copy")
+        dir.copyRecursively(blobCopy)
+        val digest = attachment.sha256
+        replaceInFile(java.io.File(blobCopy, "blobs/sha256/${digest.take(2)}/$digest"), "revoke", "keep!!")
+        val fsck = fsckLocker(blobCopy.path)
+        check(!fsck.sound && fsck.problems.any { it.damage && it.blob == digest }) { fsck.problems.toString() }
+    } finally {
+        tmp.deleteRecursively()
+    }
+}
+
 testDocuments()
 testRecordsBuiltHere()
 testErrors()
 testCriteria()
 testEvaluation()
+testLockerScenario()
 println("kotlin: soc2 bindings ok")

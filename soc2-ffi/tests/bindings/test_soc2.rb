@@ -4,6 +4,8 @@
 # soc2-ffi/tests/foreign_languages.rs, which generates soc2_ffi.rb next to the library.
 
 require 'digest'
+require 'fileutils'
+require 'tmpdir'
 require 'soc2_ffi'
 
 EVIDENCE_JSON = <<~JSON
@@ -118,9 +120,67 @@ def test_evaluation
   check(reversed.field == 'audit period', reversed.to_s)
 end
 
+def replace_in_file(path, old, new)
+  data = File.binread(path)
+  check(data.include?(old), "#{path} holds #{old}")
+  File.binwrite(path, data.sub(old, new))
+end
+
+def test_locker_scenario
+  Dir.mktmpdir do |tmp|
+    path = File.join(tmp, 'locker')
+    locker = Soc2Ffi::Locker.init(path, 'example.com/soc2/ruby-test')
+    check(locker.is_empty, 'new locker is empty')
+
+    # Evidence with an attachment: the file is stored first, then the record naming it.
+    content = "account,decision\nbob@example.com,revoke\n"
+    attachment = locker.add_attachment(content, 'text/csv', 'review.csv')
+    check(attachment.sha256 == Digest::SHA256.hexdigest(content), 'attachment digest')
+    check(attachment.size == content.bytesize, 'attachment size')
+    evidence = Soc2Ffi::Evidence.new(
+      controls: ['AC-01'], observed_at: '2026-03-28T14:05:00Z', collected_at: '2026-04-02T09:00:00Z',
+      collector: Soc2Ffi::Collector::PERSON.new(id: 'cto@example.com'), source: 'okta',
+      attachments: [attachment],
+      payload: Soc2Ffi::Payload::NOTE.new(Soc2Ffi::Note.new(title: 'Q1 access review export'))
+    )
+    first = locker.append(evidence)
+    check(first.seq.zero? && first.leaf_hash.length == 64, 'first append')
+    appended = locker.append_batch(Soc2Ffi.sample_company_evidence(2026))
+    check(appended.last.seq == locker.len - 1, 'batch append')
+    check(locker.record(0).evidence == evidence, 'record 0 reads back')
+
+    # Evaluate the period from the locker's records.
+    report = locker.evaluate(Soc2Ffi.builtin_catalog, '2026-01-01..2026-12-31', '2026-12-31')
+    gaps = report.exceptions.map { |e| e.finding.control }.sort
+    check(gaps == %w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01], gaps.inspect)
+
+    # A checkpoint kept elsewhere proves the locker only grows.
+    checkpoint = locker.checkpoint
+    check(checkpoint.size == locker.len && checkpoint.root == locker.root, 'checkpoint')
+    locker.verify_checkpoint(checkpoint.text)
+    check(Soc2Ffi.fsck_locker(path).sound, 'fsck of the sound locker')
+
+    # A tampered copy of the ledger is refused, naming the record.
+    ledger_copy = File.join(tmp, 'ledger-copy')
+    FileUtils.cp_r(path, ledger_copy)
+    replace_in_file(File.join(ledger_copy, 'ledger.jsonl'), 'Q1 access review', 'Q2 access review')
+    damaged = expect_error(Soc2Ffi::Soc2Error::Integrity) { Soc2Ffi::Locker.open(ledger_copy) }
+    check(damaged.records.include?(0), damaged.to_s)
+
+    # A tampered attachment is found by fsck, naming the blob.
+    blob_copy = File.join(tmp, 'blob-copy')
+    FileUtils.cp_r(path, blob_copy)
+    digest = attachment.sha256
+    replace_in_file(File.join(blob_copy, 'blobs', 'sha256', digest[0, 2], digest), 'revoke', 'keep!!')
+    fsck = Soc2Ffi.fsck_locker(blob_copy)
+    check(!fsck.sound && fsck.problems.any? { |p| p.damage && p.blob == digest }, fsck.problems.inspect)
+  end
+end
+
 test_documents
 test_records_built_here
 test_errors
 test_criteria
 test_evaluation
+test_locker_scenario
 puts 'ruby: soc2 bindings ok'
