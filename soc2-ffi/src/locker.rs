@@ -178,9 +178,10 @@ impl Locker {
     /// Creates a locker in `dir` (created if missing) named `origin`, which becomes the
     /// first line of its checkpoints: 1 to 255 printable ASCII characters without spaces
     /// or `+`, ideally globally unique (e.g. `example.com/soc2/evidence`). Fails if `dir`
-    /// already holds a locker.
+    /// already holds a locker. (soc2-core's `Locker::init`, named `create` here because
+    /// `init` is reserved in Swift.)
     #[uniffi::constructor]
-    pub fn init(dir: String, origin: String) -> Result<Arc<Self>, Soc2Error> {
+    pub fn create(dir: String, origin: String) -> Result<Arc<Self>, Soc2Error> {
         Ok(Self::new(ledger::Locker::init(&dir, &origin)?))
     }
 

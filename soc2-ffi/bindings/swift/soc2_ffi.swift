@@ -794,12 +794,13 @@ open class Locker: LockerProtocol, @unchecked Sendable {
      * Creates a locker in `dir` (created if missing) named `origin`, which becomes the
      * first line of its checkpoints: 1 to 255 printable ASCII characters without spaces
      * or `+`, ideally globally unique (e.g. `example.com/soc2/evidence`). Fails if `dir`
-     * already holds a locker.
+     * already holds a locker. (soc2-core's `Locker::init`, named `create` here because
+     * `init` is reserved in Swift.)
      */
-public static func `init`(dir: String, origin: String)throws  -> Locker  {
+public static func create(dir: String, origin: String)throws  -> Locker  {
     return try  FfiConverterTypeLocker_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
         uniffiCallStatus in
-    uniffi_soc2_ffi_fn_constructor_locker_init(
+    uniffi_soc2_ffi_fn_constructor_locker_create(
         FfiConverterString.lower(dir),
         FfiConverterString.lower(origin),uniffiCallStatus
     )
@@ -12098,7 +12099,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint() != 35398) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_constructor_locker_init() != 16345) {
+    if (uniffi_soc2_ffi_checksum_constructor_locker_create() != 13008) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_constructor_locker_open() != 30815) {

@@ -253,9 +253,9 @@ uint64_t uniffi_soc2_ffi_fn_clone_locker(uint64_t handle, RustCallStatus *_Nonnu
 void uniffi_soc2_ffi_fn_free_locker(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_INIT
-#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_INIT
-uint64_t uniffi_soc2_ffi_fn_constructor_locker_init(RustBuffer dir, RustBuffer origin, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_CREATE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_CREATE
+uint64_t uniffi_soc2_ffi_fn_constructor_locker_create(RustBuffer dir, RustBuffer origin, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_LOCKER_OPEN
@@ -981,9 +981,9 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_INIT
-#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_INIT
-uint16_t uniffi_soc2_ffi_checksum_constructor_locker_init(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_CREATE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_LOCKER_CREATE
+uint16_t uniffi_soc2_ffi_checksum_constructor_locker_create(void
     
 );
 #endif

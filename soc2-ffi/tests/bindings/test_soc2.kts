@@ -139,7 +139,7 @@ fun testLockerScenario() {
     val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-test").toFile()
     try {
         val dir = java.io.File(tmp, "locker")
-        val locker = Locker.init(dir.path, "example.com/soc2/kotlin-test")
+        val locker = Locker.create(dir.path, "example.com/soc2/kotlin-test")
         check(locker.isEmpty()) { "new locker is empty" }
 
         // Evidence with an attachment: the file is stored first, then the record naming it.

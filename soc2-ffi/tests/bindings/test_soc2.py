@@ -125,7 +125,7 @@ def replace_in_file(path, old, new):
 def test_locker_scenario():
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "locker")
-        locker = soc2.Locker.init(path, "example.com/soc2/python-test")
+        locker = soc2.Locker.create(path, "example.com/soc2/python-test")
         assert locker.is_empty() and locker.origin() == "example.com/soc2/python-test"
 
         # Evidence with an attachment: the file is stored first, then the record naming it.

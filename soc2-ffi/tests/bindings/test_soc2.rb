@@ -129,7 +129,7 @@ end
 def test_locker_scenario
   Dir.mktmpdir do |tmp|
     path = File.join(tmp, 'locker')
-    locker = Soc2Ffi::Locker.init(path, 'example.com/soc2/ruby-test')
+    locker = Soc2Ffi::Locker.create(path, 'example.com/soc2/ruby-test')
     check(locker.is_empty, 'new locker is empty')
 
     # Evidence with an attachment: the file is stored first, then the record naming it.
