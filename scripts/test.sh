@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of the project, installing what it needs first. This is the README's
-# test command and what CI runs. Needs only Rust, Python 3.11 and pip on a fresh Debian.
+# test command and what CI runs. Needs only Rust, Python 3.11 and pip on a fresh Debian
+# (run as root, or with sudo available, for the Debian packages the tests use).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The bundle tests run the auditor's stock-tool commands; with the tools installed they
+# must not be skipped.
+scripts/install-test-tools.sh
+export SOC2_REQUIRE_STOCK_TOOLS=1
 
 venv=.venv
 if [ ! -x "$venv/bin/python" ]; then

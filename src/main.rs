@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bundle_cmd;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, fsck};
@@ -86,6 +88,56 @@ enum Command {
         #[arg(long)]
         locker: PathBuf,
     },
+    /// Makes an OpenSSH Ed25519 signing key for bundles: writes KEYFILE (private, 0600,
+    /// passphrase-protected when SOC2_KEY_PASSPHRASE is set) and KEYFILE.pub.
+    Keygen {
+        /// The private key file to write (refuses to overwrite).
+        #[arg(short = 'o', long = "output", value_name = "KEYFILE")]
+        out: PathBuf,
+        /// The key's comment, which is also the principal bundles are signed as when it
+        /// is a valid one (default: soc2-signer).
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Exports the signed evidence bundle of an audit period: one zip the auditor checks
+    /// with stock tools (see VERIFY.md inside it).
+    Export {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// The audit period: YYYY-MM-DD..YYYY-MM-DD (Type II) or YYYY-MM-DD (Type I).
+        #[arg(long)]
+        period: String,
+        /// The OpenSSH Ed25519 private key to sign with (its passphrase, if any, from
+        /// SOC2_KEY_PASSPHRASE).
+        #[arg(long, value_name = "KEYFILE")]
+        key: PathBuf,
+        /// The bundle to write (replaced atomically).
+        #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
+        out: PathBuf,
+        /// The principal to sign as (default: the key's comment, or soc2-signer).
+        #[arg(long)]
+        principal: Option<String>,
+        /// Also disclose this earlier record the period relies on (repeatable).
+        #[arg(long = "include", value_name = "SEQ")]
+        include: Vec<u64>,
+    },
+    /// Verifies a bundle against the signers you trust: exit 0 verified, 1 rejected (with
+    /// the reason), 2 usage or input error.
+    Verify {
+        /// The bundle.
+        bundle: PathBuf,
+        /// The OpenSSH allowed_signers file holding the keys you trust (obtained out of
+        /// band: the copy inside the bundle proves nothing).
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: PathBuf,
+        /// The principal the signer must be trusted as.
+        #[arg(long, value_name = "PRINCIPAL")]
+        identity: Option<String>,
+        /// `text` for people; `json` for one object on standard output.
+        #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
+        format: bundle_cmd::VerifyFormat,
+    },
     /// Evaluates the controls against the evidence and writes the readiness report.
     ///
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
@@ -159,6 +211,20 @@ fn main() -> ExitCode {
         Command::Log { locker, format } => report(log(&locker, format)),
         Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
         Command::Checkpoint { locker } => report(checkpoint(&locker)),
+        Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
+        Command::Export { locker, period, key, out, principal, include } => {
+            report(bundle_cmd::export(&bundle_cmd::ExportArgs {
+                locker: &locker,
+                period: &period,
+                key: &key,
+                out: &out,
+                principal: principal.as_deref(),
+                include: &include,
+            }))
+        }
+        Command::Verify { bundle, allowed_signers, identity, format } => {
+            bundle_cmd::verify(&bundle, &allowed_signers, identity, format)
+        }
     }
 }
 

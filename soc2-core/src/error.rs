@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::bundle::BundleError;
 use crate::json::JsonError;
 use crate::ledger::LedgerError;
 
@@ -33,6 +34,11 @@ pub enum Error {
     /// written; the error names the record, blob or file.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+
+    /// An evidence bundle could not be made, or was rejected; the error names the member,
+    /// record or check.
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
 
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]

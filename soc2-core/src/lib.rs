@@ -23,14 +23,21 @@
 //!   tamper-evident, crash-safe ledger on a plain directory, stores attachments by
 //!   content hash, and gives RFC 9162 Merkle roots, [`ledger::Checkpoint`]s, inclusion and
 //!   consistency proofs; [`ledger::fsck`] lists every problem it finds.
+//! - [`bundle`]: what the auditor receives — [`bundle::export`] writes one signed,
+//!   deterministic zip per audit period (disclosed records, every leaf hash, the
+//!   checkpoint, attachments, `SHA256SUMS` and its OpenSSH signature), checkable with
+//!   stock tools; [`bundle::verify`] checks one against the signers the auditor trusts,
+//!   treating it as hostile, and [`bundle::InclusionProof`] proves a record is in its
+//!   checkpoint. The spec is `docs/bundle-format.md`.
 //! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
 //!
-//! All fallible functions return [`Error`], whose variants name the file, line, field or
-//! record at fault.
+//! All fallible functions return [`Error`], whose variants name the file, line, field,
+//! record or bundle member at fault.
 
 // Library code reports failures as typed errors; tests may unwrap.
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
+pub mod bundle;
 pub mod catalog;
 pub mod demo;
 pub mod error;

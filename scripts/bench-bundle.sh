@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Bundle export and verify against stock-tool baselines, in one run, on the same files.
+#
+#   scripts/bench-bundle.sh [WORK_DIR]
+#
+# Makes (once) a locker of TOTAL_MIB MiB in COUNT attachments (default 1024 MiB, 1000;
+# mixed sizes, about 11% compressible CSV, the rest incompressible media), then times,
+# RUNS times each (median reported), with the attachments in the page cache:
+#
+#   openssl      openssl dgst -sha256 over the attachment files
+#   pipeline     sha256sum over them > SHA256SUMS, zip -0 of them and SHA256SUMS,
+#                ssh-keygen -Y sign of SHA256SUMS (what one would script by hand)
+#   export       soc2 export of the period (all attachments), fsync included
+#   verify       soc2 verify of that bundle
+#
+# and prints a Markdown table: seconds, MB/s over the attachment bytes, ratio to openssl,
+# peak RSS. Needs openssl, sha256sum, zip, ssh-keygen and GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=${1:-${TMPDIR:-/tmp}/soc2-bench-bundle}
+total_mib=${TOTAL_MIB:-1024}
+count=${COUNT:-1000}
+runs=${RUNS:-3}
+target=${CARGO_TARGET_DIR:-target}
+
+for tool in openssl sha256sum zip ssh-keygen /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench-bundle: $tool is missing" >&2; exit 2; }
+done
+
+cargo build --release --locked -p soc2 --bin soc2 -p soc2-core --example bundle_bench_locker >&2
+soc2=$target/release/soc2
+
+mkdir -p "$work"
+locker=$work/locker-${total_mib}m-${count}
+if [ ! -f "$locker/locker.json" ]; then
+    "$target/release/examples/bundle_bench_locker" "$locker" "$total_mib" "$count" >&2
+fi
+if [ ! -f "$work/key" ]; then
+    "$soc2" keygen -o "$work/key" --comment bench@example.com >/dev/null
+fi
+sed 's/^/bench@example.com /; s/ bench@example.com$//' "$work/key.pub" > "$work/trusted"
+find "$locker/blobs" -type f | LC_ALL=C sort > "$work/files"
+bytes=$(xargs -a "$work/files" -d '\n' cat | wc -c)
+xargs -a "$work/files" -d '\n' cat > /dev/null # warm the page cache
+
+pipeline() {
+    local dir=$work/pipeline
+    rm -rf "$dir" && mkdir -p "$dir"
+    xargs -a "$work/files" -d '\n' sha256sum > "$dir/SHA256SUMS"
+    zip -q -0 "$dir/bundle.zip" -@ < "$work/files"
+    (cd "$dir" && zip -q -0 bundle.zip SHA256SUMS &&
+        ssh-keygen -q -Y sign -f "$work/key" -n soc2-evidence-bundle-v1 SHA256SUMS)
+}
+
+# time_it NAME COMMAND...: runs it $runs times; prints "NAME seconds peak_kib" (medians).
+time_it() {
+    local name=$1; shift
+    local times=() peaks=()
+    for _ in $(seq "$runs"); do
+        sync
+        /usr/bin/time -o "$work/time.out" -f '%e %M' "$@" >/dev/null 2>"$work/stderr" || {
+            echo "bench-bundle: $name failed:" >&2; cat "$work/stderr" >&2; exit 1
+        }
+        local out
+        out=$(tail -1 "$work/time.out")
+        times+=("${out% *}"); peaks+=("${out#* }")
+    done
+    local t p
+    t=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    p=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
+    echo "$name $t $p"
+}
+
+export -f pipeline
+export work
+{
+    time_it openssl xargs -a "$work/files" -d '\n' openssl dgst -sha256
+    time_it pipeline bash -c pipeline
+    time_it export "$soc2" export --locker "$locker" --period 2026-01-01..2026-12-31 \
+        --key "$work/key" -o "$work/bundle.zip"
+    time_it verify "$soc2" verify "$work/bundle.zip" --allowed-signers "$work/trusted"
+} > "$work/results"
+
+"$soc2" verify "$work/bundle.zip" --allowed-signers "$work/trusted" >/dev/null
+
+openssl_s=$(awk '$1 == "openssl" { print $2 }' "$work/results")
+pipeline_s=$(awk '$1 == "pipeline" { print $2 }' "$work/results")
+echo "machine: $(nproc) cores, $(uname -srm); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "data: $bytes bytes in $count attachments; $runs runs each, median time, highest peak RSS"
+echo
+echo "| what | seconds | MB/s | vs openssl | vs pipeline | peak RSS (MiB) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+while read -r name t peak; do
+    awk -v n="$name" -v t="$t" -v p="$peak" -v b="$bytes" -v o="$openssl_s" -v s="$pipeline_s" \
+        'BEGIN { printf "| %s | %.2f | %.0f | %.2f× | %.1f× | %.1f |\n", n, t, b / t / 1e6, o / t, s / t, p / 1024 }'
+done < "$work/results"

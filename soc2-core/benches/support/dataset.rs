@@ -1,0 +1,166 @@
+//! A reproducible evidence locker for the bundle benchmarks: `count` attachments of
+//! mixed, log-uniformly distributed sizes adding up to exactly `total_bytes`: a third of
+//! them (by count; about 11% of the bytes) compressible CSV text, the rest incompressible
+//! media (PDF, PNG, JPEG, zip), each referenced by one record observed in 2026.
+//!
+//! Shared by `benches/bundle.rs` and `examples/bundle_bench_locker.rs`.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use soc2_core::ledger::Locker;
+use soc2_core::model::{Collector, Evidence, Note, Payload, Timestamp};
+
+/// What [`build`] made.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stats {
+    /// Attachments.
+    pub(crate) files: usize,
+    /// Their total size.
+    pub(crate) bytes: u64,
+    /// How many of those bytes are compressible text.
+    pub(crate) text_bytes: u64,
+    /// The largest attachment.
+    pub(crate) largest: u64,
+}
+
+/// xorshift64*: fast, reproducible, good enough to defeat deflate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Incompressible bytes.
+struct Noise {
+    rng: Rng,
+    left: u64,
+}
+
+impl Read for Noise {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        for chunk in buf[..n].chunks_mut(8) {
+            let v = self.rng.next().to_le_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// CSV lines like an access-review export (compresses about 3:1 with deflate).
+struct Csv {
+    rng: Rng,
+    left: u64,
+    line: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for Csv {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let mut done = 0;
+        while done < n {
+            if self.pos == self.line.len() {
+                let r = self.rng.next();
+                let roles = ["admin", "developer", "viewer", "billing", "support"];
+                let decisions = ["keep", "keep", "keep", "revoke", "modify"];
+                self.line = format!(
+                    "user{:05}@example.com,{},{},2026-{:02}-{:02}T{:02}:{:02}:00Z,{:08x}\n",
+                    r % 20_000,
+                    roles[(r >> 20) as usize % roles.len()],
+                    decisions[(r >> 24) as usize % decisions.len()],
+                    1 + (r >> 28) % 12,
+                    1 + (r >> 32) % 28,
+                    (r >> 37) % 24,
+                    (r >> 42) % 60,
+                    (r >> 32) as u32,
+                )
+                .into_bytes();
+                self.pos = 0;
+            }
+            let k = (n - done).min(self.line.len() - self.pos);
+            buf[done..done + k].copy_from_slice(&self.line[self.pos..self.pos + k]);
+            self.pos += k;
+            done += k;
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+fn is_text(i: usize) -> bool {
+    i.is_multiple_of(3)
+}
+
+/// Creates the locker in `dir` (which must not hold one).
+pub(crate) fn build(
+    dir: &Path,
+    total_bytes: u64,
+    count: usize,
+) -> soc2_core::Result<(Locker, Stats)> {
+    let mut rng = Rng(0x5eed_b0d1_e5c0_ffee);
+    // Log-uniform weights over three decades, scaled to the total. Every third file is
+    // a CSV export, drawn a quarter as large: exports are small next to PDFs, images and
+    // archives, so text is about a ninth of the bytes.
+    let weights: Vec<f64> = (0..count)
+        .map(|i| {
+            let w = (rng.unit() * 1000f64.ln()).exp();
+            if is_text(i) { w / 4.0 } else { w }
+        })
+        .collect();
+    let sum: f64 = weights.iter().sum();
+    let mut sizes: Vec<u64> =
+        weights.iter().map(|w| (w / sum * total_bytes as f64) as u64).collect();
+    let assigned: u64 = sizes.iter().sum();
+    if let Some(first) = sizes.first_mut() {
+        *first += total_bytes - assigned;
+    }
+
+    let mut locker = Locker::init(dir, "bench.example/soc2/bundle")?;
+    let mut evidence = Vec::with_capacity(count);
+    let mut stats = Stats { files: count, bytes: total_bytes, text_bytes: 0, largest: 0 };
+    let media = ["application/pdf", "image/png", "image/jpeg", "application/zip"];
+    for (i, size) in sizes.into_iter().enumerate() {
+        let seed = rng.next() | 1;
+        let text = is_text(i);
+        let attachment = if text {
+            stats.text_bytes += size;
+            let mut csv = Csv { rng: Rng(seed), left: size, line: Vec::new(), pos: 0 };
+            locker.add_attachment(&mut csv, "text/csv", &format!("export-{i}.csv"))?
+        } else {
+            let mut noise = Noise { rng: Rng(seed), left: size };
+            locker.add_attachment(&mut noise, media[i % media.len()], &format!("file-{i}"))?
+        };
+        stats.largest = stats.largest.max(size);
+        let t = Timestamp::from_datetime(
+            "2026-01-01T09:00:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default()
+                + chrono::Duration::hours(8 * i as i64),
+        );
+        evidence.push(Evidence {
+            controls: Vec::new(),
+            observed_at: t,
+            collected_at: t,
+            collector: Collector::Tool { name: "soc2-bench".into(), version: "1".into() },
+            source: "bench".into(),
+            attachments: vec![attachment],
+            payload: Payload::Note(Note {
+                title: format!("evidence file {i}"),
+                body: String::new(),
+            }),
+        });
+    }
+    locker.append_batch(evidence)?;
+    Ok((locker, stats))
+}

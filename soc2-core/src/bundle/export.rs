@@ -1,0 +1,420 @@
+//! [`export`]: a locker, a period and a key in; one signed zip out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::json::{to_canonical_vec, to_pretty_string};
+use crate::ledger::merkle::leaf_hash;
+use crate::ledger::{Checkpoint, Hash, LedgerError, Locker};
+use crate::model::{AuditPeriod, Record, Sha256Digest, Timestamp};
+
+use super::archive::{BundleWriter, Compression, compression_for, validate_member_name};
+use super::error::BundleError;
+use super::manifest::{
+    DisclosedBlob, DisclosedRecord, Generator, Manifest, ManifestCheckpoint, ManifestSigner,
+    ReportEntry,
+};
+use super::pipeline::{BlobSource, with_blob_feed};
+use super::signing::Signer;
+use super::verify_md::{VerifyMdFacts, render};
+use super::{
+    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, FORMAT_NAME, FORMAT_VERSION, GENERATOR_NAME, LEAVES,
+    MANIFEST, RECORDS, REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, sums,
+};
+
+/// Which records a bundle discloses.
+///
+/// Evaluation decides which earlier records a period still relies on (a policy approved
+/// before it, a background check done at hire); the bundle only discloses what it is
+/// told to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum DisclosureSet {
+    /// The records whose evidence was observed on a day of the period (UTC).
+    #[default]
+    ObservedInPeriod,
+    /// Those, plus the given earlier records the period relies on.
+    ObservedInPeriodAnd(BTreeSet<u64>),
+    /// Exactly the given records.
+    Exactly(BTreeSet<u64>),
+}
+
+/// What to export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// The audit period the bundle is for.
+    pub period: AuditPeriod,
+    /// Which records to disclose.
+    pub disclose: DisclosureSet,
+    /// Files to place under `report/`: a name relative to `report/` (e.g.
+    /// `readiness.json`, `html/index.html`) and the content. Names must be valid member
+    /// names and unique.
+    pub report_files: Vec<(String, Vec<u8>)>,
+}
+
+impl ExportOptions {
+    /// Options that disclose the records observed in `period`, with no report files.
+    pub fn new(period: AuditPeriod) -> ExportOptions {
+        ExportOptions { period, disclose: DisclosureSet::default(), report_files: Vec::new() }
+    }
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// The bundle file.
+    pub path: PathBuf,
+    /// The checkpoint the bundle carries (the whole locker at export time).
+    pub checkpoint: Checkpoint,
+    /// The period exported.
+    pub period: AuditPeriod,
+    /// The principal it was signed as.
+    pub principal: String,
+    /// The signing key's fingerprint.
+    pub fingerprint: String,
+    /// The number of records disclosed.
+    pub records: u64,
+    /// The number of attachments included.
+    pub blobs: u64,
+    /// Their total size in bytes.
+    pub blob_bytes: u64,
+}
+
+/// Progress of an export, reported as attachments stream into the zip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExportProgress {
+    /// Attachment bytes written so far.
+    pub bytes_done: u64,
+    /// Attachment bytes to write in all.
+    pub bytes_total: u64,
+}
+
+/// Exports the bundle of `options.period` from `locker`, signed by `signer`, to `out`.
+///
+/// See [`export_with_progress`].
+pub fn export(
+    locker: &Locker,
+    options: &ExportOptions,
+    signer: &Signer,
+    out: &Path,
+) -> Result<ExportSummary> {
+    export_with_progress(locker, options, signer, out, &mut |_| {})
+}
+
+/// Exports a bundle, calling `progress` as attachments are written.
+///
+/// The bundle holds the disclosed records, every leaf hash of the locker, a checkpoint of
+/// the whole locker as `locker` sees it, the attachments of the disclosed records, the
+/// report files, `VERIFY.md`, `SHA256SUMS` and its signature (see `docs/bundle-format.md`).
+///
+/// - **Deterministic**: the same locker, options and key give a byte-identical file.
+/// - **Streaming**: attachments are streamed from the locker into the zip, hashed on a
+///   second thread on the way and checked against their content address; none is held
+///   in memory whole. Already-compressed media are stored, the rest is deflated; zip64
+///   is used past 4 GiB.
+/// - **Atomic**: the zip is written to a temporary file beside `out`, fsynced and
+///   renamed over `out`; on any error (including a corrupt blob in the locker,
+///   [`BundleError::LockerBlobCorrupt`]) nothing is left behind and `out` is untouched.
+pub fn export_with_progress(
+    locker: &Locker,
+    options: &ExportOptions,
+    signer: &Signer,
+    out: &Path,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> Result<ExportSummary> {
+    let checkpoint = locker.checkpoint();
+    let leaves = locker.leaf_hashes();
+    let records = disclosed_records(locker, options)?;
+
+    // records.jsonl, and the attachments the records reference (first media type wins).
+    let mut records_jsonl = Vec::new();
+    let mut disclosed = Vec::with_capacity(records.len());
+    let mut blobs: BTreeMap<Sha256Digest, (u64, String)> = BTreeMap::new();
+    for record in records.values() {
+        let bytes = to_canonical_vec(record)?;
+        let leaf = leaf_hash(&bytes);
+        let expected = usize::try_from(record.seq).ok().and_then(|i| leaves.get(i));
+        if expected != Some(&leaf) {
+            return Err(LedgerError::RecordChanged { seq: record.seq, line: record.seq + 1 }.into());
+        }
+        records_jsonl.extend_from_slice(&bytes);
+        records_jsonl.push(b'\n');
+        disclosed.push(DisclosedRecord { seq: record.seq, leaf_hash: Sha256Digest(leaf) });
+        for a in &record.evidence.attachments {
+            blobs.entry(a.sha256).or_insert_with(|| (a.size, a.media_type.clone()));
+        }
+    }
+
+    let report = report_members(&options.report_files)?;
+    let checkpoint_text = checkpoint.to_text();
+    let leaves_sha = leaves_digest(leaves);
+    let allowed_signers = signer.allowed_signers_line();
+    let generator = Generator {
+        name: GENERATOR_NAME.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+
+    let manifest = Manifest {
+        format: FORMAT_NAME.to_owned(),
+        format_version: FORMAT_VERSION,
+        origin: checkpoint.origin.clone(),
+        period: options.period,
+        generator: generator.clone(),
+        signer: ManifestSigner {
+            principal: signer.principal().to_owned(),
+            public_key: signer.public_key_openssh(),
+            fingerprint: signer.fingerprint(),
+        },
+        checkpoint: ManifestCheckpoint {
+            size: checkpoint.size,
+            root: Sha256Digest(checkpoint.root),
+        },
+        records: disclosed,
+        blobs: blobs
+            .iter()
+            .map(|(sha256, (size, _))| DisclosedBlob { sha256: *sha256, size: *size })
+            .collect(),
+        report: report
+            .iter()
+            .map(|(name, bytes)| ReportEntry {
+                name: name.clone(),
+                sha256: Sha256Digest(Sha256::digest(bytes).into()),
+                size: bytes.len() as u64,
+            })
+            .collect(),
+    };
+    let manifest_json = to_pretty_string(&manifest)?;
+    let verify_md = render(&VerifyMdFacts {
+        origin: &checkpoint.origin,
+        period: period_text(&options.period),
+        records: manifest.records.len(),
+        tree_size: checkpoint.size,
+        blobs: blobs.len(),
+        root_base64: STANDARD.encode(checkpoint.root),
+        principal: signer.principal(),
+        fingerprint: signer.fingerprint(),
+        allowed_signers_line: allowed_signers.clone(),
+        generator: format!("{} {}", generator.name, generator.version),
+    });
+
+    // Every member but the two signature files, by name; blobs are listed under their
+    // content address, which the streaming below checks.
+    let mut small: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    small.insert(ALLOWED_SIGNERS.to_owned(), allowed_signers.into_bytes());
+    small.insert(VERIFY_MD.to_owned(), verify_md.into_bytes());
+    small.insert(CHECKPOINT.to_owned(), checkpoint_text.into_bytes());
+    small.insert(MANIFEST.to_owned(), manifest_json.into_bytes());
+    small.insert(RECORDS.to_owned(), records_jsonl);
+    for (name, bytes) in report {
+        small.insert(name, bytes);
+    }
+    let mut listing: BTreeMap<String, Sha256Digest> = small
+        .iter()
+        .map(|(name, bytes)| (name.clone(), Sha256Digest(Sha256::digest(bytes).into())))
+        .collect();
+    listing.insert(LEAVES.to_owned(), leaves_sha);
+    for sha256 in blobs.keys() {
+        listing.insert(blob_member(sha256), *sha256);
+    }
+    let sums_text = sums::render(listing.iter().map(|(n, d)| (n.as_str(), d)));
+    let signature = signer.sign(sums_text.as_bytes())?;
+    small.insert(SUMS.to_owned(), sums_text.into_bytes());
+    small.insert(SUMS_SIG.to_owned(), signature.into_bytes());
+
+    // Write every member in name order. Blobs come from the hashing thread in the same
+    // (hex) order.
+    let sources: Vec<BlobSource> = blobs
+        .keys()
+        .map(|sha256| BlobSource { sha256: *sha256, path: locker.blob_path(sha256) })
+        .collect();
+    let bytes_total: u64 = blobs.values().map(|(size, _)| size).sum();
+    let mut names: Vec<String> = listing.keys().cloned().collect();
+    names.extend([SUMS.to_owned(), SUMS_SIG.to_owned()]);
+    names.sort();
+    let mut writer = BundleWriter::create(out).map_err(BundleError::from)?;
+    let mut bytes_done = 0u64;
+    with_blob_feed(&sources, |feed| -> Result<()> {
+        for name in &names {
+            if let Some(bytes) = small.get(name) {
+                writer.add_bytes(name, Compression::Deflated, bytes).map_err(BundleError::from)?;
+            } else if name == LEAVES {
+                let mut reader = LeavesReader::new(leaves);
+                writer
+                    .add_stream(name, leaves.len() as u64 * 65, Compression::Deflated, &mut reader)
+                    .map_err(BundleError::from)?;
+            } else {
+                let sha256: Sha256Digest = name
+                    .strip_prefix(BLOBS_PREFIX)
+                    .and_then(|hex| hex.parse().ok())
+                    .ok_or_else(|| BundleError::InvalidOption {
+                        option: name.clone(),
+                        reason: "not a member of the bundle".into(),
+                    })?;
+                let (size, media_type) = &blobs[&sha256];
+                let mut on_chunk = |n: u64| {
+                    bytes_done += n;
+                    progress(ExportProgress { bytes_done, bytes_total });
+                };
+                let mut reader = feed.next_reader(&mut on_chunk);
+                let written =
+                    writer.add_stream(name, *size, compression_for(media_type), &mut reader);
+                if let Some(e) = reader.take_error() {
+                    return Err(e.into());
+                }
+                written.map_err(BundleError::from)?;
+            }
+        }
+        Ok(())
+    })?;
+    writer.finish().map_err(BundleError::from)?;
+
+    Ok(ExportSummary {
+        path: out.to_path_buf(),
+        checkpoint,
+        period: options.period,
+        principal: signer.principal().to_owned(),
+        fingerprint: signer.fingerprint(),
+        records: manifest.records.len() as u64,
+        blobs: blobs.len() as u64,
+        blob_bytes: bytes_total,
+    })
+}
+
+/// The member name of a blob.
+pub(crate) fn blob_member(sha256: &Sha256Digest) -> String {
+    format!("{BLOBS_PREFIX}{}", sha256.to_hex())
+}
+
+/// `2026-01-01..2026-12-31 (Type II)` or `2026-06-30 (Type I)`.
+pub(crate) fn period_text(period: &AuditPeriod) -> String {
+    match period {
+        AuditPeriod::Type1 { .. } => format!("{period} (Type I)"),
+        AuditPeriod::Type2 { .. } => format!("{period} (Type II)"),
+    }
+}
+
+/// The records to disclose, by seq.
+fn disclosed_records(locker: &Locker, options: &ExportOptions) -> Result<BTreeMap<u64, Record>> {
+    let mut out = BTreeMap::new();
+    let extra = match &options.disclose {
+        DisclosureSet::ObservedInPeriod => None,
+        DisclosureSet::ObservedInPeriodAnd(extra) => Some(extra),
+        DisclosureSet::Exactly(exact) => {
+            for &seq in exact {
+                out.insert(seq, locker.record(seq)?);
+            }
+            return Ok(out);
+        }
+    };
+    // The days of the period in UTC: [start 00:00, the day after the end 00:00).
+    let from = Timestamp::start_of(options.period.start());
+    let end = options.period.end();
+    let until = Timestamp::start_of(end.succ_opt().unwrap_or(end));
+    for record in locker.records_observed_between(from, until)? {
+        out.insert(record.seq, record);
+    }
+    for &seq in extra.into_iter().flatten() {
+        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(seq) {
+            slot.insert(locker.record(seq)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The report files as members, sorted, names checked.
+fn report_members(files: &[(String, Vec<u8>)]) -> Result<BTreeMap<String, Vec<u8>>, BundleError> {
+    let mut out = BTreeMap::new();
+    for (name, bytes) in files {
+        let member = format!("{REPORT_PREFIX}{name}");
+        validate_member_name(&member).map_err(|e| BundleError::InvalidOption {
+            option: format!("report file {name:?}"),
+            reason: e.to_string(),
+        })?;
+        if out.insert(member, bytes.clone()).is_some() {
+            return Err(BundleError::InvalidOption {
+                option: format!("report file {name:?}"),
+                reason: "given twice".into(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Streams the `leaves` member: each leaf hash as 64 lower-case hex digits and `\n`.
+struct LeavesReader<'a> {
+    leaves: &'a [Hash],
+    next: usize,
+    line: [u8; 65],
+    pos: usize,
+}
+
+impl<'a> LeavesReader<'a> {
+    fn new(leaves: &'a [Hash]) -> Self {
+        LeavesReader { leaves, next: 0, line: [b'\n'; 65], pos: 65 }
+    }
+}
+
+impl Read for LeavesReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            if self.pos == 65 {
+                let Some(leaf) = self.leaves.get(self.next) else {
+                    break;
+                };
+                self.next += 1;
+                // Cannot fail: 32 bytes into 64 hex digits.
+                hex::encode_to_slice(leaf, &mut self.line[..64]).map_err(io::Error::other)?;
+                self.pos = 0;
+            }
+            let k = (out.len() - n).min(65 - self.pos);
+            out[n..n + k].copy_from_slice(&self.line[self.pos..self.pos + k]);
+            self.pos += k;
+            n += k;
+        }
+        Ok(n)
+    }
+}
+
+/// The SHA-256 of the `leaves` member, without materialising it.
+fn leaves_digest(leaves: &[Hash]) -> Sha256Digest {
+    let mut hasher = Sha256::new();
+    let mut line = [b'\n'; 65];
+    for leaf in leaves {
+        // Cannot fail: 32 bytes into 64 hex digits.
+        let _ = hex::encode_to_slice(leaf, &mut line[..64]);
+        hasher.update(line);
+    }
+    Sha256Digest(hasher.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaves_reader_matches_the_digest() {
+        let leaves: Vec<Hash> =
+            (0..1000u32).map(|i| Sha256::digest(i.to_le_bytes()).into()).collect();
+        let mut text = Vec::new();
+        // Odd buffer sizes split lines anywhere.
+        let mut r = LeavesReader::new(&leaves);
+        let mut buf = [0u8; 7];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            text.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(text.len(), 65 * leaves.len());
+        let expected: String = leaves.iter().map(|l| hex::encode(l) + "\n").collect();
+        assert_eq!(text, expected.as_bytes());
+        assert_eq!(leaves_digest(&leaves).0, <[u8; 32]>::from(Sha256::digest(&text)));
+    }
+}

@@ -1,0 +1,228 @@
+//! `soc2 keygen`, `soc2 export` and `soc2 verify`: signed evidence bundles.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use soc2_core::bundle::{
+    self, AllowedSigners, BundleError, DEFAULT_PRINCIPAL, DisclosureSet, ExportOptions,
+    PASSPHRASE_ENV, Signer, VerifyOptions,
+};
+use soc2_core::ledger::Locker;
+use soc2_core::model::AuditPeriod;
+
+use crate::{Failure, hex_of, input_error};
+
+/// How `verify` reports.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum VerifyFormat {
+    /// For people.
+    Text,
+    /// One JSON object on standard output.
+    Json,
+}
+
+/// The passphrase from `SOC2_KEY_PASSPHRASE`, if set and not empty.
+fn passphrase() -> Option<Vec<u8>> {
+    let value = std::env::var_os(PASSPHRASE_ENV)?;
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStringExt;
+        value.into_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes = value.to_string_lossy().into_owned().into_bytes();
+    (!bytes.is_empty()).then_some(bytes)
+}
+
+fn bundle_failure(e: BundleError) -> Failure {
+    Failure { code: if e.is_rejection() { 1 } else { 2 }, message: e.to_string() }
+}
+
+pub(crate) fn keygen(out: &Path, comment: Option<&str>) -> Result<ExitCode, Failure> {
+    let comment = comment.unwrap_or(DEFAULT_PRINCIPAL);
+    let pass = passphrase();
+    let signer = bundle::generate_key_files(out, comment, pass.as_deref())
+        .map_err(|e| Failure { code: 2, message: e.to_string() })?;
+    println!(
+        "wrote {} (private, {}) and {}.pub",
+        out.display(),
+        if pass.is_some() {
+            "passphrase-protected"
+        } else {
+            "not encrypted: set SOC2_KEY_PASSPHRASE to protect it"
+        },
+        out.display()
+    );
+    println!("fingerprint: {}", signer.fingerprint());
+    println!("principal:   {}", signer.principal());
+    println!("give the auditor this allowed_signers line, out of band:");
+    print!("{}", signer.allowed_signers_line());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) struct ExportArgs<'a> {
+    pub(crate) locker: &'a Path,
+    pub(crate) period: &'a str,
+    pub(crate) key: &'a Path,
+    pub(crate) out: &'a Path,
+    pub(crate) principal: Option<&'a str>,
+    pub(crate) include: &'a [u64],
+}
+
+pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
+    let period: AuditPeriod = args
+        .period
+        .parse()
+        .map_err(|e: soc2_core::model::PeriodError| input_error(e.to_string()))?;
+    let mut signer = Signer::load(args.key, passphrase().as_deref()).map_err(bundle_failure)?;
+    if let Some(p) = args.principal {
+        signer = signer.with_principal(p).map_err(bundle_failure)?;
+    }
+    let locker = Locker::open(args.locker)?;
+    let mut options = ExportOptions::new(period);
+    if !args.include.is_empty() {
+        options.disclose = DisclosureSet::ObservedInPeriodAnd(
+            args.include.iter().copied().collect::<BTreeSet<_>>(),
+        );
+    }
+
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} exporting {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let result = bundle::export_with_progress(&locker, &options, &signer, args.out, &mut |p| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = result.map_err(|e| match e {
+        // A corrupt blob is damage to the locker: a negative result, like fsck's.
+        soc2_core::Error::Bundle(b) => Failure {
+            code: if matches!(b, BundleError::LockerBlobCorrupt { .. }) { 1 } else { 2 },
+            message: b.to_string(),
+        },
+        other => Failure::from(other),
+    })?;
+    println!(
+        "wrote {}: {} records, {} attachments ({} bytes), period {}",
+        summary.path.display(),
+        summary.records,
+        summary.blobs,
+        summary.blob_bytes,
+        summary.period
+    );
+    println!(
+        "checkpoint: {} size {} root {}",
+        summary.checkpoint.origin,
+        summary.checkpoint.size,
+        hex_of(&summary.checkpoint.root)
+    );
+    println!("signed as {} with key {}", summary.principal, summary.fingerprint);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn verify(
+    bundle_path: &Path,
+    allowed_signers: &Path,
+    identity: Option<String>,
+    format: VerifyFormat,
+) -> ExitCode {
+    let trusted = match AllowedSigners::from_file(allowed_signers) {
+        Ok(t) => t,
+        Err(e) => return fail(format, &e, "input"),
+    };
+    let mut options = VerifyOptions::default();
+    options.identity = identity;
+    match bundle::verify_with(bundle_path, &trusted, &options) {
+        Ok(v) => {
+            match format {
+                VerifyFormat::Text => {
+                    println!("verified {}", bundle_path.display());
+                    println!("  origin:      {}", v.origin);
+                    println!("  period:      {}", v.period);
+                    println!(
+                        "  signed by:   {} (key {}, allowed signers line {})",
+                        v.principal, v.fingerprint, v.allowed_signers_line
+                    );
+                    println!(
+                        "  records:     {} disclosed of {} in the checkpoint",
+                        v.record_count(),
+                        v.checkpoint.size
+                    );
+                    println!("  attachments: {}", v.blobs.len());
+                    println!("  root:        {}", hex_of(&v.root()));
+                }
+                VerifyFormat::Json => {
+                    let out = serde_json::json!({
+                        "verified": true,
+                        "bundle": bundle_path.display().to_string(),
+                        "origin": v.origin,
+                        "period": v.period,
+                        "principal": v.principal,
+                        "fingerprint": v.fingerprint,
+                        "allowed_signers_line": v.allowed_signers_line,
+                        "generator": v.generator,
+                        "tree_size": v.checkpoint.size,
+                        "root": hex_of(&v.root()),
+                        "records": v.records,
+                        "blobs": v.blobs,
+                        "report": v.report,
+                    });
+                    println!("{out}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let what = if e.is_rejection() { "rejected" } else { "input" };
+            fail(format, &e, what)
+        }
+    }
+}
+
+/// Reports a failed verification; exit 1 for a rejected bundle, 2 for an input error.
+fn fail(format: VerifyFormat, e: &BundleError, what: &str) -> ExitCode {
+    let rejected = what == "rejected";
+    match format {
+        VerifyFormat::Text if rejected => println!("REJECTED: {e}"),
+        VerifyFormat::Text => eprintln!("soc2: {e}"),
+        VerifyFormat::Json => {
+            let out = serde_json::json!({
+                "verified": false,
+                "error": if rejected { "rejected" } else { "input" },
+                "check": check_name(e),
+                "reason": e.to_string(),
+            });
+            println!("{out}");
+        }
+    }
+    ExitCode::from(if rejected { 1 } else { 2 })
+}
+
+/// A stable name for the check that failed: the error variant, and for zip-level
+/// rejections `archive.` and the archive error's variant.
+fn check_name(e: &BundleError) -> String {
+    fn variant(debug: &str) -> &str {
+        debug.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or_default()
+    }
+    match e {
+        BundleError::Archive(inner) => format!("archive.{}", variant(&format!("{inner:?}"))),
+        other => variant(&format!("{other:?}")).to_owned(),
+    }
+}

@@ -1,0 +1,263 @@
+//! `soc2 keygen`, `soc2 export` and `soc2 verify` end to end, with their exit codes:
+//! 0 success / verified, 1 rejected (or a damaged locker), 2 usage or input error.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn soc2(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_soc2"));
+    cmd.args(args).env_remove("SOC2_KEY_PASSPHRASE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const EVIDENCE: &str = r#"{
+  "collected_at": "2026-04-02T09:00:00Z",
+  "collector": {"person": {"id": "alice@example.com"}},
+  "controls": ["AC-01"],
+  "observed_at": "2026-03-28T14:05:00Z",
+  "payload": {"note": {"title": "Q1 access review"}},
+  "source": "okta"
+}"#;
+
+/// A locker with one record and one attachment, in `dir`.
+fn locker(dir: &Path) -> std::path::PathBuf {
+    let locker = dir.join("locker");
+    let out = soc2(&["init", s(&locker), "--origin", "example.com/soc2/cli"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let evidence = dir.join("evidence.json");
+    fs_err::write(&evidence, EVIDENCE).unwrap();
+    let csv = dir.join("review.csv");
+    fs_err::write(&csv, "account,decision\nalice,keep\n").unwrap();
+    let out = soc2(&["add", "--locker", s(&locker), s(&evidence), "--attach", s(&csv)], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    locker
+}
+
+/// The allowed_signers line keygen prints, written to `path`.
+fn trust(keygen_stdout: &str, path: &Path) {
+    let line = keygen_stdout.lines().find(|l| l.contains("namespaces=")).unwrap();
+    fs_err::write(path, format!("{line}\n")).unwrap();
+}
+
+#[test]
+fn keygen_export_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let locker = locker(dir);
+    let key = dir.join("bundle-key");
+
+    let out = soc2(&["keygen", "-o", s(&key), "--comment", "ops@example.com"], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let keygen_out = stdout(&out);
+    assert!(
+        fs_err::read_to_string(&key).unwrap().starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
+    );
+    assert!(
+        fs_err::read_to_string(dir.join("bundle-key.pub")).unwrap().starts_with("ssh-ed25519 ")
+    );
+    // Never overwrites a key.
+    let again = soc2(&["keygen", "-o", s(&key)], &[]);
+    assert_eq!(code(&again), 2);
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+
+    let bundle = dir.join("acme-2026.zip");
+    let out = soc2(
+        &[
+            "export",
+            "--locker",
+            s(&locker),
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--key",
+            s(&key),
+            "-o",
+            s(&bundle),
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 records, 1 attachments"), "{}", stdout(&out));
+    // No progress bar when stderr is not a terminal.
+    assert_eq!(stderr(&out), "");
+
+    let trusted = dir.join("trusted_signers");
+    trust(&keygen_out, &trusted);
+    let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&trusted)], &[]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("signed by:   ops@example.com"), "{}", stdout(&out));
+
+    let out = soc2(
+        &[
+            "verify",
+            s(&bundle),
+            "--allowed-signers",
+            s(&trusted),
+            "--identity",
+            "ops@example.com",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["origin"], "example.com/soc2/cli");
+    assert_eq!(v["tree_size"], 1);
+    assert_eq!(v["records"].as_array().unwrap().len(), 1);
+
+    // Rejected: another identity, another key, a tampered bundle (exit 1, with reason).
+    let out = soc2(
+        &[
+            "verify",
+            s(&bundle),
+            "--allowed-signers",
+            s(&trusted),
+            "--identity",
+            "mallory@example.com",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["check"], "IdentityNotAllowed");
+
+    let other = dir.join("other-key");
+    let out = soc2(&["keygen", "-o", s(&other), "--comment", "ops@example.com"], &[]);
+    let wrong = dir.join("wrong_signers");
+    trust(&stdout(&out), &wrong);
+    let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&wrong)], &[]);
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).starts_with("REJECTED: "), "{}", stdout(&out));
+    assert!(stdout(&out).contains("not a trusted signer"));
+
+    let mut bytes = fs_err::read(&bundle).unwrap();
+    bytes.extend_from_slice(b"appended");
+    let tampered = dir.join("tampered.zip");
+    fs_err::write(&tampered, bytes).unwrap();
+    let out =
+        soc2(&["verify", s(&tampered), "--allowed-signers", s(&trusted), "--format", "json"], &[]);
+    assert_eq!(code(&out), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["check"], "archive.TrailingData");
+
+    // Input errors: no bundle, a malformed trust file, bad arguments (exit 2).
+    let out = soc2(&["verify", s(&dir.join("nope.zip")), "--allowed-signers", s(&trusted)], &[]);
+    assert_eq!(code(&out), 2);
+    fs_err::write(dir.join("bad_signers"), "ops@example.com\n").unwrap();
+    let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&dir.join("bad_signers"))], &[]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
+    let out = soc2(&["verify", s(&bundle)], &[]);
+    assert_eq!(code(&out), 2);
+    let out = soc2(
+        &[
+            "export",
+            "--locker",
+            s(&locker),
+            "--period",
+            "2026-12-31..2026-01-01",
+            "--key",
+            s(&key),
+            "-o",
+            s(&bundle),
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn passphrase_protected_key_from_the_environment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let locker = locker(dir);
+    let key = dir.join("locked-key");
+    let pass = [("SOC2_KEY_PASSPHRASE", "correct horse battery staple")];
+    let out = soc2(&["keygen", "-o", s(&key)], &pass);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("passphrase-protected"));
+    let bundle = dir.join("b.zip");
+    let export = |env: &[(&str, &str)]| {
+        soc2(
+            &[
+                "export",
+                "--locker",
+                s(&locker),
+                "--period",
+                "2026-03-28",
+                "--key",
+                s(&key),
+                "-o",
+                s(&bundle),
+            ],
+            env,
+        )
+    };
+    let out = export(&[]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("SOC2_KEY_PASSPHRASE"), "{}", stderr(&out));
+    let out = export(&[("SOC2_KEY_PASSPHRASE", "wrong")]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("wrong passphrase"), "{}", stderr(&out));
+    let out = export(&pass);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("signed as soc2-signer"), "{}", stdout(&out));
+}
+
+#[test]
+fn export_of_a_corrupt_locker_exits_1_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let locker = locker(dir);
+    let key = dir.join("k");
+    assert_eq!(code(&soc2(&["keygen", "-o", s(&key)], &[])), 0);
+    // Flip a byte of the one blob, keeping its size.
+    let blobs = locker.join("blobs").join("sha256");
+    let sub = fs_err::read_dir(&blobs).unwrap().next().unwrap().unwrap().path();
+    let blob = fs_err::read_dir(&sub).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = fs_err::read(&blob).unwrap();
+    bytes[0] ^= 1;
+    fs_err::write(&blob, bytes).unwrap();
+    let out_dir = dir.join("out");
+    fs_err::create_dir(&out_dir).unwrap();
+    let out = soc2(
+        &[
+            "export",
+            "--locker",
+            s(&locker),
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--key",
+            s(&key),
+            "-o",
+            s(&out_dir.join("b.zip")),
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("corrupt"), "{}", stderr(&out));
+    assert_eq!(fs_err::read_dir(&out_dir).unwrap().count(), 0);
+}
