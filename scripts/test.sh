@@ -35,8 +35,12 @@ command -v java >/dev/null 2>&1 || apt_packages+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 if [ ${#apt_packages[@]} -gt 0 ]; then
     echo "== installing ${apt_packages[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
         "${apt_packages[@]}" >/dev/null
 fi
 kotlinc_dir="$tools/node_modules/kotlin-compiler"

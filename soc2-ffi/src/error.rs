@@ -1,5 +1,7 @@
 //! The one error type of the bindings.
 
+use soc2_core::bundle::BundleError;
+use soc2_core::bundle::archive::ArchiveError;
 use soc2_core::catalog::CatalogError;
 use soc2_core::json::JsonError;
 use soc2_core::ledger::LedgerError;
@@ -64,14 +66,17 @@ pub enum Soc2Error {
     },
 
     /// Evidence was changed, removed, reordered or is missing: the locker's ledger or an
-    /// attachment no longer matches what was recorded, or a checkpoint kept elsewhere
-    /// does not match the locker (its history was rewritten).
+    /// attachment no longer matches what was recorded, a checkpoint kept elsewhere does
+    /// not match the locker (its history was rewritten), or a bundle is malformed or was
+    /// tampered with.
     #[error("{detail}")]
     Integrity {
         /// The records named as damaged or involved, by sequence number.
         records: Vec<u64>,
         /// The attachment blob named, if any.
         blob: Option<Sha256Digest>,
+        /// The bundle member named, if any (e.g. `records.jsonl`, `blobs/sha256/...`).
+        member: Option<String>,
         /// The whole description, naming the record (seq and line), blob or file.
         detail: String,
     },
@@ -83,6 +88,27 @@ pub enum Soc2Error {
     Locker {
         /// The attachment blob named, if any.
         blob: Option<Sha256Digest>,
+        /// The whole description.
+        detail: String,
+    },
+
+    /// A bundle's signature does not hold: malformed, for another namespace, by a key
+    /// the auditor does not trust (or not for the identity asked), or not matching.
+    #[error("{detail}")]
+    Signature {
+        /// The signing key's fingerprint (`SHA256:...`), when known.
+        fingerprint: Option<String>,
+        /// The whole description.
+        detail: String,
+    },
+
+    /// A signing key or the list of trusted signers cannot be used: not an OpenSSH
+    /// Ed25519 key, encrypted without a passphrase given, a wrong passphrase, a key file
+    /// that already exists, an invalid principal, a malformed `allowed_signers`...
+    #[error("{detail}")]
+    Key {
+        /// The key file or signers list involved, when there is one.
+        path: Option<String>,
         /// The whole description.
         detail: String,
     },
@@ -130,6 +156,7 @@ impl From<soc2_core::Error> for Soc2Error {
             }
             soc2_core::Error::Catalog(c) => catalog_error(c, detail),
             soc2_core::Error::Ledger(l) => ledger_error(l, detail),
+            soc2_core::Error::Bundle(b) => bundle_error(b, detail),
             soc2_core::Error::Io { path, source } => Soc2Error::Io {
                 path: path.display().to_string(),
                 reason: source.to_string(),
@@ -160,13 +187,77 @@ impl From<LedgerError> for Soc2Error {
 
 fn ledger_error(e: LedgerError, detail: String) -> Soc2Error {
     if e.is_damage() {
-        return Soc2Error::Integrity { records: e.records(), blob: e.blob(), detail };
+        return Soc2Error::Integrity { records: e.records(), blob: e.blob(), member: None, detail };
     }
     match e {
         LedgerError::Io { path, source } => {
             Soc2Error::Io { path: path.display().to_string(), reason: source.to_string(), detail }
         }
         e => Soc2Error::Locker { blob: e.blob(), detail },
+    }
+}
+
+impl From<BundleError> for Soc2Error {
+    fn from(e: BundleError) -> Self {
+        soc2_core::Error::Bundle(e).into()
+    }
+}
+
+fn bundle_error(e: BundleError, detail: String) -> Soc2Error {
+    let integrity = |records: Vec<u64>, blob: Option<Sha256Digest>, member: Option<String>| {
+        Soc2Error::Integrity { records, blob, member, detail: detail.clone() }
+    };
+    let key = |path: Option<String>| Soc2Error::Key { path, detail: detail.clone() };
+    let signature =
+        |fingerprint: Option<String>| Soc2Error::Signature { fingerprint, detail: detail.clone() };
+    match e {
+        BundleError::Io { path, source }
+        | BundleError::Archive(ArchiveError::Io { path, source }) => {
+            Soc2Error::Io { path: path.display().to_string(), reason: source.to_string(), detail }
+        }
+        BundleError::KeyFile { path, .. }
+        | BundleError::KeyEncrypted { path }
+        | BundleError::WrongPassphrase { path }
+        | BundleError::KeyExists { path } => key(Some(path.display().to_string())),
+        BundleError::AllowedSigners { file, .. } => key(Some(file)),
+        BundleError::UnsupportedKeyType { .. }
+        | BundleError::InvalidPrincipal { .. }
+        | BundleError::Crypto { .. } => key(None),
+        BundleError::InvalidOption { option, reason } => {
+            Soc2Error::Invalid { field: option, reason, detail }
+        }
+        BundleError::SignatureMalformed { .. } | BundleError::WrongNamespace { .. } => {
+            signature(None)
+        }
+        BundleError::UntrustedKey { fingerprint }
+        | BundleError::IdentityNotAllowed { fingerprint, .. }
+        | BundleError::SignerNotValid { fingerprint, .. }
+        | BundleError::BadSignature { fingerprint } => signature(Some(fingerprint)),
+        BundleError::Archive(
+            ArchiveError::CrcMismatch { name, .. }
+            | ArchiveError::CorruptDeflate { name, .. }
+            | ArchiveError::ContentTooLong { name, .. }
+            | ArchiveError::ContentTooShort { name, .. },
+        ) => integrity(Vec::new(), None, Some(name)),
+        BundleError::MissingMember { member }
+        | BundleError::UnexpectedMember { member }
+        | BundleError::MemberTooLarge { member, .. }
+        | BundleError::MemberNotListed { member }
+        | BundleError::ListedMemberMissing { member }
+        | BundleError::BlobNameMismatch { member, .. }
+        | BundleError::WrongHash { member, .. } => integrity(Vec::new(), None, Some(member)),
+        BundleError::RecordNotCanonical { seq, .. }
+        | BundleError::RecordOutOfPlace { seq, .. }
+        | BundleError::RecordLeafMismatch { seq, .. }
+        | BundleError::ChainMismatch { seq, .. } => integrity(vec![seq], None, None),
+        BundleError::BlobMissing { seq, sha256 }
+        | BundleError::BlobSizeMismatch { seq, sha256, .. } => {
+            integrity(vec![seq], Some(sha256), None)
+        }
+        BundleError::LockerBlobCorrupt { sha256, .. }
+        | BundleError::UnreferencedBlob { sha256 } => integrity(Vec::new(), Some(sha256), None),
+        e if e.is_rejection() => integrity(Vec::new(), None, None),
+        _ => Soc2Error::Other { detail },
     }
 }
 

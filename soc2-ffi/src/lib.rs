@@ -13,6 +13,8 @@
 //! - [`criteria`]: the Trust Services Criteria;
 //! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
 //! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
+//! - [`bundle`]: signed evidence bundles — `export_bundle`, `verify_bundle` and the
+//!   signing key ([`bundle::Signer`], whose constructor `generate_files` is keygen);
 //! - [`Soc2Error`]: the one error type.
 //!
 //! The bindings are generated from the built library by the workspace's `uniffi-bindgen`
@@ -20,6 +22,7 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod bundle;
 pub mod criteria;
 pub mod documents;
 mod error;

@@ -166,6 +166,11 @@ impl Locker {
     /// The locker. After a call panicked while holding it (a bug), its in-memory view
     /// cannot be trusted, so every later call on this handle fails (uniffi reports the
     /// panic as an internal error) and the locker must be opened again.
+    /// Runs `f` with the soc2-core locker, for the other modules of the bindings.
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut ledger::Locker) -> T) -> T {
+        f(&mut self.lock())
+    }
+
     fn lock(&self) -> MutexGuard<'_, ledger::Locker> {
         self.inner
             .lock()

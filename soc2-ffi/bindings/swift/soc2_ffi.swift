@@ -1155,6 +1155,227 @@ public func FfiConverterTypeLocker_lower(_ value: Locker) -> UInt64 {
 
 
 
+
+
+/**
+ * An Ed25519 signing key, held in memory by Rust: the private key never crosses into
+ * the foreign language, and nothing of it goes into a bundle.
+ */
+public protocol SignerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The `allowed_signers` line that trusts this key for bundles, to hand to the
+     * auditor out of band.
+     */
+    func allowedSignersLine()  -> String
+    
+    /**
+     * The key's SHA-256 fingerprint as OpenSSH prints it (`SHA256:...`).
+     */
+    func fingerprint()  -> String
+    
+    /**
+     * The principal this key signs as.
+     */
+    func principal()  -> String
+    
+    /**
+     * The public key in OpenSSH form without its comment (`ssh-ed25519 AAAA...`).
+     */
+    func publicKey()  -> String
+    
+}
+/**
+ * An Ed25519 signing key, held in memory by Rust: the private key never crosses into
+ * the foreign language, and nothing of it goes into a bundle.
+ */
+open class Signer: SignerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_soc2_ffi_fn_clone_signer(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_soc2_ffi_fn_free_signer(handle, $0) }
+    }
+
+    
+    /**
+     * Generates an Ed25519 key and writes it as `path` (the private key, OpenSSH format,
+     * mode 0600, encrypted with `passphrase` when given) and `path.pub`, like
+     * `ssh-keygen -t ed25519 -C comment`; refuses to overwrite either file. The key signs
+     * as `comment` when that is a valid principal (1 to 255 printable ASCII characters
+     * without spaces, quotes, backslashes, commas, `*`, `?` or `!`, not starting with
+     * `#`, e.g. `alice@example.com`), else as `soc2-signer`.
+     */
+public static func generateFiles(path: String, comment: String, passphrase: String?)throws  -> Signer  {
+    return try  FfiConverterTypeSigner_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_constructor_signer_generate_files(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(comment),
+        FfiConverterOptionString.lower(passphrase),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads an OpenSSH Ed25519 private key file (as `ssh-keygen -t ed25519` or
+     * [`Signer::generate_files`] write it), decrypting it with `passphrase` when it is
+     * passphrase-protected. It signs as `principal` when given (see
+     * [`Signer::generate_files`] for the rules), else as the key's comment when that is a
+     * valid principal, else as `soc2-signer`.
+     */
+public static func load(path: String, passphrase: String?, principal: String?)throws  -> Signer  {
+    return try  FfiConverterTypeSigner_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_constructor_signer_load(
+        FfiConverterString.lower(path),
+        FfiConverterOptionString.lower(passphrase),
+        FfiConverterOptionString.lower(principal),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The `allowed_signers` line that trusts this key for bundles, to hand to the
+     * auditor out of band.
+     */
+open func allowedSignersLine() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_signer_allowed_signers_line(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The key's SHA-256 fingerprint as OpenSSH prints it (`SHA256:...`).
+     */
+open func fingerprint() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_signer_fingerprint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The principal this key signs as.
+     */
+open func principal() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_signer_principal(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The public key in OpenSSH form without its comment (`ssh-ed25519 AAAA...`).
+     */
+open func publicKey() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_signer_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Signer
+
+    public static func lift(_ handle: UInt64) throws -> Signer {
+        return Signer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Signer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Signer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigner_lift(_ handle: UInt64) throws -> Signer {
+    return try FfiConverterTypeSigner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigner_lower(_ value: Signer) -> UInt64 {
+    return FfiConverterTypeSigner.lower(value)
+}
+
+
+
+
 /**
  * A review of who has access to a system.
  */
@@ -3443,6 +3664,144 @@ public func FfiConverterTypeDeviceInventory_lower(_ value: DeviceInventory) -> R
 
 
 /**
+ * An attachment included under `blobs/sha256/<hex>`.
+ */
+public struct DisclosedBlob: Equatable, Hashable {
+    /**
+     * Its SHA-256, also its member name.
+     */
+    public var sha256: Sha256Digest
+    /**
+     * Its size in bytes.
+     */
+    public var size: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its SHA-256, also its member name.
+         */sha256: Sha256Digest, 
+        /**
+         * Its size in bytes.
+         */size: UInt64) {
+        self.sha256 = sha256
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DisclosedBlob: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosedBlob: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DisclosedBlob {
+        return
+            try DisclosedBlob(
+                sha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DisclosedBlob, into buf: inout [UInt8]) {
+        FfiConverterTypeSha256Digest.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedBlob_lift(_ buf: RustBuffer) throws -> DisclosedBlob {
+    return try FfiConverterTypeDisclosedBlob.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedBlob_lower(_ value: DisclosedBlob) -> RustBuffer {
+    return FfiConverterTypeDisclosedBlob.lower(value)
+}
+
+
+/**
+ * A disclosed record: its sequence number in the locker and its leaf hash.
+ */
+public struct DisclosedRecord: Equatable, Hashable {
+    /**
+     * Its sequence number in the locker.
+     */
+    public var seq: UInt64
+    /**
+     * Its leaf hash, `SHA-256(0x00 || line)`.
+     */
+    public var leafHash: Sha256Digest
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its sequence number in the locker.
+         */seq: UInt64, 
+        /**
+         * Its leaf hash, `SHA-256(0x00 || line)`.
+         */leafHash: Sha256Digest) {
+        self.seq = seq
+        self.leafHash = leafHash
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DisclosedRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosedRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DisclosedRecord {
+        return
+            try DisclosedRecord(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                leafHash: FfiConverterTypeSha256Digest.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DisclosedRecord, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.leafHash, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedRecord_lift(_ buf: RustBuffer) throws -> DisclosedRecord {
+    return try FfiConverterTypeDisclosedRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedRecord_lower(_ value: DisclosedRecord) -> RustBuffer {
+    return FfiConverterTypeDisclosedRecord.lower(value)
+}
+
+
+/**
  * One item with a due date.
  */
 public struct DueItem: Equatable, Hashable {
@@ -3725,6 +4084,214 @@ public func FfiConverterTypeEvidenceItem_lower(_ value: EvidenceItem) -> RustBuf
 
 
 /**
+ * What to export.
+ */
+public struct ExportOptions: Equatable, Hashable {
+    /**
+     * The audit period the bundle is for.
+     */
+    public var period: AuditPeriod
+    /**
+     * Which records to disclose (absent: those observed in the period).
+     */
+    public var disclose: Disclosure?
+    /**
+     * Files to place under `report/`; names must be valid and unique.
+     */
+    public var reportFiles: [ReportFile]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The audit period the bundle is for.
+         */period: AuditPeriod, 
+        /**
+         * Which records to disclose (absent: those observed in the period).
+         */disclose: Disclosure? = nil, 
+        /**
+         * Files to place under `report/`; names must be valid and unique.
+         */reportFiles: [ReportFile] = []) {
+        self.period = period
+        self.disclose = disclose
+        self.reportFiles = reportFiles
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExportOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportOptions {
+        return
+            try ExportOptions(
+                period: FfiConverterTypeAuditPeriod.read(from: &buf), 
+                disclose: FfiConverterOptionTypeDisclosure.read(from: &buf), 
+                reportFiles: FfiConverterSequenceTypeReportFile.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExportOptions, into buf: inout [UInt8]) {
+        FfiConverterTypeAuditPeriod.write(value.period, into: &buf)
+        FfiConverterOptionTypeDisclosure.write(value.disclose, into: &buf)
+        FfiConverterSequenceTypeReportFile.write(value.reportFiles, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportOptions_lift(_ buf: RustBuffer) throws -> ExportOptions {
+    return try FfiConverterTypeExportOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportOptions_lower(_ value: ExportOptions) -> RustBuffer {
+    return FfiConverterTypeExportOptions.lower(value)
+}
+
+
+/**
+ * What an export wrote.
+ */
+public struct ExportSummary: Equatable, Hashable {
+    /**
+     * The bundle file.
+     */
+    public var path: String
+    /**
+     * The checkpoint the bundle carries (the whole locker at export time).
+     */
+    public var checkpoint: Checkpoint
+    /**
+     * The period exported.
+     */
+    public var period: AuditPeriod
+    /**
+     * The principal it was signed as.
+     */
+    public var principal: String
+    /**
+     * The signing key's fingerprint.
+     */
+    public var fingerprint: String
+    /**
+     * The number of records disclosed.
+     */
+    public var records: UInt64
+    /**
+     * The number of attachments included.
+     */
+    public var blobs: UInt64
+    /**
+     * Their total size in bytes.
+     */
+    public var blobBytes: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The bundle file.
+         */path: String, 
+        /**
+         * The checkpoint the bundle carries (the whole locker at export time).
+         */checkpoint: Checkpoint, 
+        /**
+         * The period exported.
+         */period: AuditPeriod, 
+        /**
+         * The principal it was signed as.
+         */principal: String, 
+        /**
+         * The signing key's fingerprint.
+         */fingerprint: String, 
+        /**
+         * The number of records disclosed.
+         */records: UInt64, 
+        /**
+         * The number of attachments included.
+         */blobs: UInt64, 
+        /**
+         * Their total size in bytes.
+         */blobBytes: UInt64) {
+        self.path = path
+        self.checkpoint = checkpoint
+        self.period = period
+        self.principal = principal
+        self.fingerprint = fingerprint
+        self.records = records
+        self.blobs = blobs
+        self.blobBytes = blobBytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExportSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportSummary {
+        return
+            try ExportSummary(
+                path: FfiConverterString.read(from: &buf), 
+                checkpoint: FfiConverterTypeCheckpoint.read(from: &buf), 
+                period: FfiConverterTypeAuditPeriod.read(from: &buf), 
+                principal: FfiConverterString.read(from: &buf), 
+                fingerprint: FfiConverterString.read(from: &buf), 
+                records: FfiConverterUInt64.read(from: &buf), 
+                blobs: FfiConverterUInt64.read(from: &buf), 
+                blobBytes: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExportSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterTypeCheckpoint.write(value.checkpoint, into: &buf)
+        FfiConverterTypeAuditPeriod.write(value.period, into: &buf)
+        FfiConverterString.write(value.principal, into: &buf)
+        FfiConverterString.write(value.fingerprint, into: &buf)
+        FfiConverterUInt64.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.blobs, into: &buf)
+        FfiConverterUInt64.write(value.blobBytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportSummary_lift(_ buf: RustBuffer) throws -> ExportSummary {
+    return try FfiConverterTypeExportSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportSummary_lower(_ value: ExportSummary) -> RustBuffer {
+    return FfiConverterTypeExportSummary.lower(value)
+}
+
+
+/**
  * What [`fsck_locker`] found.
  */
 public struct FsckReport: Equatable, Hashable {
@@ -3852,6 +4419,75 @@ public func FfiConverterTypeFsckReport_lift(_ buf: RustBuffer) throws -> FsckRep
 #endif
 public func FfiConverterTypeFsckReport_lower(_ value: FsckReport) -> RustBuffer {
     return FfiConverterTypeFsckReport.lower(value)
+}
+
+
+/**
+ * The program that wrote a bundle.
+ */
+public struct Generator: Equatable, Hashable {
+    /**
+     * Its name, e.g. `soc2`.
+     */
+    public var name: String
+    /**
+     * Its version.
+     */
+    public var version: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name, e.g. `soc2`.
+         */name: String, 
+        /**
+         * Its version.
+         */version: String) {
+        self.name = name
+        self.version = version
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Generator: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGenerator: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Generator {
+        return
+            try Generator(
+                name: FfiConverterString.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Generator, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGenerator_lift(_ buf: RustBuffer) throws -> Generator {
+    return try FfiConverterTypeGenerator.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGenerator_lower(_ value: Generator) -> RustBuffer {
+    return FfiConverterTypeGenerator.lower(value)
 }
 
 
@@ -5287,6 +5923,154 @@ public func FfiConverterTypeReport_lower(_ value: Report) -> RustBuffer {
 
 
 /**
+ * A file under `report/`.
+ */
+public struct ReportEntry: Equatable, Hashable {
+    /**
+     * Its member name, starting with `report/`.
+     */
+    public var name: String
+    /**
+     * Its SHA-256.
+     */
+    public var sha256: Sha256Digest
+    /**
+     * Its size in bytes.
+     */
+    public var size: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its member name, starting with `report/`.
+         */name: String, 
+        /**
+         * Its SHA-256.
+         */sha256: Sha256Digest, 
+        /**
+         * Its size in bytes.
+         */size: UInt64) {
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReportEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportEntry {
+        return
+            try ReportEntry(
+                name: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReportEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportEntry_lift(_ buf: RustBuffer) throws -> ReportEntry {
+    return try FfiConverterTypeReportEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportEntry_lower(_ value: ReportEntry) -> RustBuffer {
+    return FfiConverterTypeReportEntry.lower(value)
+}
+
+
+/**
+ * A file to place under `report/` in a bundle.
+ */
+public struct ReportFile: Equatable, Hashable {
+    /**
+     * Its name relative to `report/` (e.g. `readiness.json`, `html/index.html`).
+     */
+    public var name: String
+    /**
+     * Its content.
+     */
+    public var content: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name relative to `report/` (e.g. `readiness.json`, `html/index.html`).
+         */name: String, 
+        /**
+         * Its content.
+         */content: Data) {
+        self.name = name
+        self.content = content
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReportFile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportFile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportFile {
+        return
+            try ReportFile(
+                name: FfiConverterString.read(from: &buf), 
+                content: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReportFile, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterData.write(value.content, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportFile_lift(_ buf: RustBuffer) throws -> ReportFile {
+    return try FfiConverterTypeReportFile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportFile_lower(_ value: ReportFile) -> RustBuffer {
+    return FfiConverterTypeReportFile.lower(value)
+}
+
+
+/**
  * One account as judged in an access review.
  */
 public struct ReviewedAccount: Equatable, Hashable {
@@ -6687,6 +7471,155 @@ public func FfiConverterTypeVendorAssessment_lift(_ buf: RustBuffer) throws -> V
 #endif
 public func FfiConverterTypeVendorAssessment_lower(_ value: VendorAssessment) -> RustBuffer {
     return FfiConverterTypeVendorAssessment.lower(value)
+}
+
+
+/**
+ * What a successful [`verify_bundle`] proved.
+ */
+public struct VerifiedBundle: Equatable, Hashable {
+    /**
+     * The locker's origin name.
+     */
+    public var origin: String
+    /**
+     * The audit period the bundle was exported for.
+     */
+    public var period: AuditPeriod
+    /**
+     * The principal the signer is trusted as.
+     */
+    public var principal: String
+    /**
+     * The signing key's fingerprint (`SHA256:...`).
+     */
+    public var fingerprint: String
+    /**
+     * The line of the trusted `allowed_signers` that vouched for the key.
+     */
+    public var allowedSignersLine: UInt64
+    /**
+     * The program that wrote the bundle.
+     */
+    public var generator: Generator
+    /**
+     * The signed checkpoint: origin, locker size and Merkle root at export.
+     */
+    public var checkpoint: Checkpoint
+    /**
+     * The disclosed records, in order, each matched against its leaf.
+     */
+    public var records: [DisclosedRecord]
+    /**
+     * The attachments, each matched against its SHA-256.
+     */
+    public var blobs: [DisclosedBlob]
+    /**
+     * The files under `report/`.
+     */
+    public var report: [ReportEntry]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The locker's origin name.
+         */origin: String, 
+        /**
+         * The audit period the bundle was exported for.
+         */period: AuditPeriod, 
+        /**
+         * The principal the signer is trusted as.
+         */principal: String, 
+        /**
+         * The signing key's fingerprint (`SHA256:...`).
+         */fingerprint: String, 
+        /**
+         * The line of the trusted `allowed_signers` that vouched for the key.
+         */allowedSignersLine: UInt64, 
+        /**
+         * The program that wrote the bundle.
+         */generator: Generator, 
+        /**
+         * The signed checkpoint: origin, locker size and Merkle root at export.
+         */checkpoint: Checkpoint, 
+        /**
+         * The disclosed records, in order, each matched against its leaf.
+         */records: [DisclosedRecord], 
+        /**
+         * The attachments, each matched against its SHA-256.
+         */blobs: [DisclosedBlob], 
+        /**
+         * The files under `report/`.
+         */report: [ReportEntry]) {
+        self.origin = origin
+        self.period = period
+        self.principal = principal
+        self.fingerprint = fingerprint
+        self.allowedSignersLine = allowedSignersLine
+        self.generator = generator
+        self.checkpoint = checkpoint
+        self.records = records
+        self.blobs = blobs
+        self.report = report
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerifiedBundle: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifiedBundle: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedBundle {
+        return
+            try VerifiedBundle(
+                origin: FfiConverterString.read(from: &buf), 
+                period: FfiConverterTypeAuditPeriod.read(from: &buf), 
+                principal: FfiConverterString.read(from: &buf), 
+                fingerprint: FfiConverterString.read(from: &buf), 
+                allowedSignersLine: FfiConverterUInt64.read(from: &buf), 
+                generator: FfiConverterTypeGenerator.read(from: &buf), 
+                checkpoint: FfiConverterTypeCheckpoint.read(from: &buf), 
+                records: FfiConverterSequenceTypeDisclosedRecord.read(from: &buf), 
+                blobs: FfiConverterSequenceTypeDisclosedBlob.read(from: &buf), 
+                report: FfiConverterSequenceTypeReportEntry.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifiedBundle, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterTypeAuditPeriod.write(value.period, into: &buf)
+        FfiConverterString.write(value.principal, into: &buf)
+        FfiConverterString.write(value.fingerprint, into: &buf)
+        FfiConverterUInt64.write(value.allowedSignersLine, into: &buf)
+        FfiConverterTypeGenerator.write(value.generator, into: &buf)
+        FfiConverterTypeCheckpoint.write(value.checkpoint, into: &buf)
+        FfiConverterSequenceTypeDisclosedRecord.write(value.records, into: &buf)
+        FfiConverterSequenceTypeDisclosedBlob.write(value.blobs, into: &buf)
+        FfiConverterSequenceTypeReportEntry.write(value.report, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedBundle_lift(_ buf: RustBuffer) throws -> VerifiedBundle {
+    return try FfiConverterTypeVerifiedBundle.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedBundle_lower(_ value: VerifiedBundle) -> RustBuffer {
+    return FfiConverterTypeVerifiedBundle.lower(value)
 }
 
 
@@ -8097,6 +9030,104 @@ public func FfiConverterTypeControlTest_lift(_ buf: RustBuffer) throws -> Contro
 #endif
 public func FfiConverterTypeControlTest_lower(_ value: ControlTest) -> RustBuffer {
     return FfiConverterTypeControlTest.lower(value)
+}
+
+
+
+/**
+ * Which records a bundle discloses.
+ */
+
+public enum Disclosure: Equatable, Hashable {
+    
+    /**
+     * The records whose evidence was observed on a day of the period (UTC).
+     */
+    case observedInPeriod
+    /**
+     * Those, plus the given earlier records the period relies on (e.g. a report's
+     * `relied_on`).
+     */
+    case observedInPeriodAnd(
+        /**
+         * Sequence numbers of the earlier records.
+         */records: [UInt64]
+    )
+    /**
+     * Exactly the given records.
+     */
+    case exactly(
+        /**
+         * Sequence numbers of the records.
+         */records: [UInt64]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Disclosure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosure: FfiConverterRustBuffer {
+    typealias SwiftType = Disclosure
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Disclosure {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .observedInPeriod
+        
+        case 2: return .observedInPeriodAnd(records: try FfiConverterSequenceUInt64.read(from: &buf)
+        )
+        
+        case 3: return .exactly(records: try FfiConverterSequenceUInt64.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Disclosure, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .observedInPeriod:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .observedInPeriodAnd(records):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceUInt64.write(records, into: &buf)
+            
+        
+        case let .exactly(records):
+            writeInt(&buf, Int32(3))
+            FfiConverterSequenceUInt64.write(records, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosure_lift(_ buf: RustBuffer) throws -> Disclosure {
+    return try FfiConverterTypeDisclosure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosure_lower(_ value: Disclosure) -> RustBuffer {
+    return FfiConverterTypeDisclosure.lower(value)
 }
 
 
@@ -10016,8 +11047,9 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     )
     /**
      * Evidence was changed, removed, reordered or is missing: the locker's ledger or an
-     * attachment no longer matches what was recorded, or a checkpoint kept elsewhere
-     * does not match the locker (its history was rewritten).
+     * attachment no longer matches what was recorded, a checkpoint kept elsewhere does
+     * not match the locker (its history was rewritten), or a bundle is malformed or was
+     * tampered with.
      */
     case Integrity(
         /**
@@ -10026,6 +11058,9 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
         /**
          * The attachment blob named, if any.
          */blob: Sha256Digest?, 
+        /**
+         * The bundle member named, if any (e.g. `records.jsonl`, `blobs/sha256/...`).
+         */member: String?, 
         /**
          * The whole description, naming the record (seq and line), blob or file.
          */detail: String
@@ -10039,6 +11074,31 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
         /**
          * The attachment blob named, if any.
          */blob: Sha256Digest?, 
+        /**
+         * The whole description.
+         */detail: String
+    )
+    /**
+     * A bundle's signature does not hold: malformed, for another namespace, by a key
+     * the auditor does not trust (or not for the identity asked), or not matching.
+     */
+    case Signature(
+        /**
+         * The signing key's fingerprint (`SHA256:...`), when known.
+         */fingerprint: String?, 
+        /**
+         * The whole description.
+         */detail: String
+    )
+    /**
+     * A signing key or the list of trusted signers cannot be used: not an OpenSSH
+     * Ed25519 key, encrypted without a passphrase given, a wrong passphrase, a key file
+     * that already exists, an invalid principal, a malformed `allowed_signers`...
+     */
+    case Key(
+        /**
+         * The key file or signers list involved, when there is one.
+         */path: String?, 
         /**
          * The whole description.
          */detail: String
@@ -10129,18 +11189,27 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
         case 4: return .Integrity(
             records: try FfiConverterSequenceUInt64.read(from: &buf), 
             blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
+            member: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 5: return .Locker(
             blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 6: return .Io(
+        case 6: return .Signature(
+            fingerprint: try FfiConverterOptionString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Key(
+            path: try FfiConverterOptionString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 8: return .Io(
             path: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 7: return .Other(
+        case 9: return .Other(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -10182,10 +11251,11 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Integrity(records,blob,detail):
+        case let .Integrity(records,blob,member,detail):
             writeInt(&buf, Int32(4))
             FfiConverterSequenceUInt64.write(records, into: &buf)
             FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
+            FfiConverterOptionString.write(member, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
@@ -10195,15 +11265,27 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Io(path,reason,detail):
+        case let .Signature(fingerprint,detail):
             writeInt(&buf, Int32(6))
+            FfiConverterOptionString.write(fingerprint, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Key(path,detail):
+            writeInt(&buf, Int32(7))
+            FfiConverterOptionString.write(path, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Io(path,reason,detail):
+            writeInt(&buf, Int32(8))
             FfiConverterString.write(path, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
         case let .Other(detail):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -10691,6 +11773,30 @@ fileprivate struct FfiConverterOptionTypeAdjudication: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
+    typealias SwiftType = Disclosure?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDisclosure.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDisclosure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRiskLevel: FfiConverterRustBuffer {
     typealias SwiftType = RiskLevel?
 
@@ -11086,6 +12192,56 @@ fileprivate struct FfiConverterSequenceTypeDevice: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDisclosedBlob: FfiConverterRustBuffer {
+    typealias SwiftType = [DisclosedBlob]
+
+    public static func write(_ value: [DisclosedBlob], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosedBlob.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DisclosedBlob] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DisclosedBlob]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosedBlob.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDisclosedRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [DisclosedRecord]
+
+    public static func write(_ value: [DisclosedRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosedRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DisclosedRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DisclosedRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosedRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDueItem: FfiConverterRustBuffer {
     typealias SwiftType = [DueItem]
 
@@ -11303,6 +12459,56 @@ fileprivate struct FfiConverterSequenceTypeRecord: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReportEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [ReportEntry]
+
+    public static func write(_ value: [ReportEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReportEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReportEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReportEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReportEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReportFile: FfiConverterRustBuffer {
+    typealias SwiftType = [ReportFile]
+
+    public static func write(_ value: [ReportFile], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReportFile.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReportFile] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReportFile]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReportFile.read(from: &buf))
         }
         return seq
     }
@@ -11720,6 +12926,38 @@ public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> RustBuffer {
 }
 
 /**
+ * Writes the signed bundle of `options.period` from `locker` to `path`: the disclosed
+ * records, every leaf hash, the checkpoint, the attachments, the report files,
+ * `VERIFY.md` (how to check it with stock tools), `SHA256SUMS` and its signature.
+ */
+public func exportBundle(locker: Locker, options: ExportOptions, signer: Signer, path: String)throws  -> ExportSummary  {
+    return try  FfiConverterTypeExportSummary_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_export_bundle(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterTypeExportOptions_lower(options),
+        FfiConverterTypeSigner_lower(signer),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+/**
+ * Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
+ * `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
+ * signer to be trusted as `identity`. Every member, record, leaf, blob and the
+ * signature are checked before anything is returned.
+ */
+public func verifyBundle(path: String, allowedSigners: String, identity: String?)throws  -> VerifiedBundle  {
+    return try  FfiConverterTypeVerifiedBundle_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_verify_bundle(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(allowedSigners),
+        FfiConverterOptionString.lower(identity),uniffiCallStatus
+    )
+})
+}
+/**
  * Every AICPA 2017 Trust Services Criterion (61), in AICPA order.
  */
 public func criteria() -> [CriterionInfo]  {
@@ -11976,6 +13214,12 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_export_bundle() != 52271) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_verify_bundle() != 5443) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_criteria() != 24942) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12034,6 +13278,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_signer_fingerprint() != 30761) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_signer_principal() != 1825) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_signer_public_key() != 48827) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_add_attachment() != 39062) {
@@ -12097,6 +13353,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint() != 35398) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_constructor_signer_generate_files() != 52354) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_constructor_signer_load() != 53505) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_constructor_locker_create() != 13008) {

@@ -243,6 +243,46 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_SIGNER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_SIGNER
+uint64_t uniffi_soc2_ffi_fn_clone_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_SIGNER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_SIGNER
+void uniffi_soc2_ffi_fn_free_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_SIGNER_GENERATE_FILES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_SIGNER_GENERATE_FILES
+uint64_t uniffi_soc2_ffi_fn_constructor_signer_generate_files(RustBuffer path, RustBuffer comment, RustBuffer passphrase, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_SIGNER_LOAD
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CONSTRUCTOR_SIGNER_LOAD
+uint64_t uniffi_soc2_ffi_fn_constructor_signer_load(RustBuffer path, RustBuffer passphrase, RustBuffer principal, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_ALLOWED_SIGNERS_LINE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_ALLOWED_SIGNERS_LINE
+RustBuffer uniffi_soc2_ffi_fn_method_signer_allowed_signers_line(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_FINGERPRINT
+RustBuffer uniffi_soc2_ffi_fn_method_signer_fingerprint(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_PRINCIPAL
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_PRINCIPAL
+RustBuffer uniffi_soc2_ffi_fn_method_signer_principal(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SIGNER_PUBLIC_KEY
+RustBuffer uniffi_soc2_ffi_fn_method_signer_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_LOCKER
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_LOCKER
 uint64_t uniffi_soc2_ffi_fn_clone_locker(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -371,6 +411,16 @@ void uniffi_soc2_ffi_fn_method_locker_verify_checkpoint(uint64_t ptr, RustBuffer
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SOC2ERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SOC2ERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_soc2_ffi_fn_method_soc2error_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE
+RustBuffer uniffi_soc2_ffi_fn_func_export_bundle(uint64_t locker, RustBuffer options, uint64_t signer, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
+RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_CRITERIA
@@ -735,6 +785,18 @@ void ffi_soc2_ffi_rust_future_free_void(uint64_t handle
 void ffi_soc2_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE
+uint16_t uniffi_soc2_ffi_checksum_func_export_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
+uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_CRITERIA
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_CRITERIA
 uint16_t uniffi_soc2_ffi_checksum_func_criteria(void
@@ -852,6 +914,30 @@ uint16_t uniffi_soc2_ffi_checksum_func_sample_company_evidence(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
 uint16_t uniffi_soc2_ffi_checksum_func_fsck_locker(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_ALLOWED_SIGNERS_LINE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_ALLOWED_SIGNERS_LINE
+uint16_t uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_FINGERPRINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_FINGERPRINT
+uint16_t uniffi_soc2_ffi_checksum_method_signer_fingerprint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_PRINCIPAL
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_PRINCIPAL
+uint16_t uniffi_soc2_ffi_checksum_method_signer_principal(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_SIGNER_PUBLIC_KEY
+uint16_t uniffi_soc2_ffi_checksum_method_signer_public_key(void
     
 );
 #endif
@@ -978,6 +1064,18 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_torn_tail(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_VERIFY_CHECKPOINT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_VERIFY_CHECKPOINT
 uint16_t uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_SIGNER_GENERATE_FILES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_SIGNER_GENERATE_FILES
+uint16_t uniffi_soc2_ffi_checksum_constructor_signer_generate_files(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_SIGNER_LOAD
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_CONSTRUCTOR_SIGNER_LOAD
+uint16_t uniffi_soc2_ffi_checksum_constructor_signer_load(void
     
 );
 #endif

@@ -143,8 +143,8 @@ fun testLockerScenario() {
         check(locker.isEmpty()) { "new locker is empty" }
 
         // Evidence with an attachment: the file is stored first, then the record naming it.
-        val content = "account,decision\nbob@example.com,revoke\n".toByteArray()
-        val attachment = locker.addAttachment(content, "text/csv", "review.csv")
+        val content = "%PDF-1.4\n% Q1 access review: bob@example.com revoke\n%%EOF\n".toByteArray()
+        val attachment = locker.addAttachment(content, "application/pdf", "review.pdf")
         check(attachment.sha256 == sha256Hex(content)) { "attachment digest" }
         check(attachment.size == content.size.toULong()) { "attachment size" }
         val evidence = Evidence(
@@ -169,7 +169,38 @@ fun testLockerScenario() {
         check(checkpoint.size == locker.len() && checkpoint.root == locker.root()) { "checkpoint" }
         locker.verifyCheckpoint(checkpoint.text)
         check(fsckLocker(dir.path).sound) { "fsck of the sound locker" }
+
+        // Export a signed bundle for the period, and verify it as the auditor would.
+        val keyPath = java.io.File(tmp, "bundle-key").path
+        val signer = Signer.generateFiles(keyPath, "auditee@example.com", null)
+        check(signer.principal() == "auditee@example.com") { "principal" }
+        check(Signer.load(keyPath, null, null).fingerprint() == signer.fingerprint()) { "key reloads" }
+        val readiness = renderReport(report, ReportFormat.JSON).toByteArray()
+        val options = ExportOptions(
+            period = "2026-01-01..2026-12-31",
+            reportFiles = listOf(ReportFile(name = "readiness.json", content = readiness)),
+        )
+        val bundlePath = java.io.File(tmp, "acme-2026.zip")
+        val summary = exportBundle(locker, options, signer, bundlePath.path)
+        check(summary.blobs == 1UL && summary.checkpoint == locker.checkpoint()) { summary.toString() }
+        val trusted = signer.allowedSignersLine()
+        val verified = verifyBundle(bundlePath.path, trusted, null)
+        check(verified.origin == "example.com/soc2/kotlin-test") { "origin" }
+        check(verified.records.size.toULong() == summary.records && verified.records[0].seq == 0UL) { "records" }
+        check(verified.blobs[0].sha256 == attachment.sha256) { "blob" }
+        val stranger = Signer.generateFiles(java.io.File(tmp, "other-key").path, "mallory@example.com", null)
+        val untrusted = expectError<Soc2Exception.Signature> {
+            verifyBundle(bundlePath.path, stranger.allowedSignersLine(), null)
+        }
+        check(untrusted.fingerprint == signer.fingerprint()) { untrusted.toString() }
         locker.close()
+
+        // A tampered copy of the bundle is rejected, naming the member.
+        val tampered = java.io.File(tmp, "tampered.zip")
+        bundlePath.copyTo(tampered)
+        replaceInFile(tampered, "bob@example.com revoke", "bob@example.com keep!!")
+        val rejected = expectError<Soc2Exception.Integrity> { verifyBundle(tampered.path, trusted, null) }
+        check(rejected.member == "blobs/sha256/${attachment.sha256}") { rejected.toString() }
 
         // A tampered copy of the ledger is refused, naming the record.
         val ledgerCopy = java.io.File(tmp, "ledger-copy")

@@ -129,8 +129,8 @@ def test_locker_scenario():
         assert locker.is_empty() and locker.origin() == "example.com/soc2/python-test"
 
         # Evidence with an attachment: the file is stored first, then the record naming it.
-        content = b"account,decision\nbob@example.com,revoke\n"
-        attachment = locker.add_attachment(content, "text/csv", "review.csv")
+        content = b"%PDF-1.4\n% Q1 access review: bob@example.com revoke\n%%EOF\n"
+        attachment = locker.add_attachment(content, "application/pdf", "review.pdf")
         assert attachment.sha256 == hashlib.sha256(content).hexdigest()
         assert attachment.size == len(content)
         evidence = soc2.Evidence(
@@ -162,6 +162,36 @@ def test_locker_scenario():
         assert checkpoint.size == locker.len() and checkpoint.root == locker.root()
         locker.verify_checkpoint(checkpoint.text)
         assert soc2.fsck_locker(path).sound
+
+        # Export a signed bundle for the period, and verify it as the auditor would.
+        key_path = os.path.join(tmp, "bundle-key")
+        signer = soc2.Signer.generate_files(key_path, "auditee@example.com", None)
+        assert signer.principal() == "auditee@example.com"
+        assert soc2.Signer.load(key_path, None, None).fingerprint() == signer.fingerprint()
+        readiness = soc2.render_report(report, soc2.ReportFormat.JSON).encode()
+        options = soc2.ExportOptions(period="2026-01-01..2026-12-31",
+                                     report_files=[soc2.ReportFile(name="readiness.json", content=readiness)])
+        bundle_path = os.path.join(tmp, "acme-2026.zip")
+        summary = soc2.export_bundle(locker, options, signer, bundle_path)
+        assert summary.blobs == 1 and summary.checkpoint == locker.checkpoint(), summary
+        trusted = signer.allowed_signers_line()
+        verified = soc2.verify_bundle(bundle_path, trusted, None)
+        assert verified.origin == "example.com/soc2/python-test"
+        assert verified.principal == "auditee@example.com"
+        assert len(verified.records) == summary.records and verified.records[0].seq == 0
+        assert verified.blobs[0].sha256 == attachment.sha256
+        assert [r.name for r in verified.report] == ["report/readiness.json"]
+        stranger = soc2.Signer.generate_files(os.path.join(tmp, "other-key"), "mallory@example.com", None)
+        untrusted = expect_error(Soc2Error.Signature, lambda: soc2.verify_bundle(
+            bundle_path, stranger.allowed_signers_line(), None))
+        assert untrusted.fingerprint == signer.fingerprint(), untrusted
+
+        # A tampered copy of the bundle is rejected, naming the member.
+        tampered = os.path.join(tmp, "tampered.zip")
+        shutil.copyfile(bundle_path, tampered)
+        replace_in_file(tampered, b"bob@example.com revoke", b"bob@example.com keep!!")
+        rejected = expect_error(Soc2Error.Integrity, lambda: soc2.verify_bundle(tampered, trusted, None))
+        assert rejected.member == "blobs/sha256/" + attachment.sha256, rejected
 
         # A tampered copy of the ledger is refused, naming the record.
         ledger_copy = os.path.join(tmp, "ledger-copy")

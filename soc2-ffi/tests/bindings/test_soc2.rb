@@ -133,8 +133,8 @@ def test_locker_scenario
     check(locker.is_empty, 'new locker is empty')
 
     # Evidence with an attachment: the file is stored first, then the record naming it.
-    content = "account,decision\nbob@example.com,revoke\n"
-    attachment = locker.add_attachment(content, 'text/csv', 'review.csv')
+    content = "%PDF-1.4\n% Q1 access review: bob@example.com revoke\n%%EOF\n"
+    attachment = locker.add_attachment(content, 'application/pdf', 'review.pdf')
     check(attachment.sha256 == Digest::SHA256.hexdigest(content), 'attachment digest')
     check(attachment.size == content.bytesize, 'attachment size')
     evidence = Soc2Ffi::Evidence.new(
@@ -159,6 +159,37 @@ def test_locker_scenario
     check(checkpoint.size == locker.len && checkpoint.root == locker.root, 'checkpoint')
     locker.verify_checkpoint(checkpoint.text)
     check(Soc2Ffi.fsck_locker(path).sound, 'fsck of the sound locker')
+
+    # Export a signed bundle for the period, and verify it as the auditor would.
+    key_path = File.join(tmp, 'bundle-key')
+    signer = Soc2Ffi::Signer.generate_files(key_path, 'auditee@example.com', nil)
+    check(signer.principal == 'auditee@example.com', 'principal')
+    check(Soc2Ffi::Signer.load(key_path, nil, nil).fingerprint == signer.fingerprint, 'key reloads')
+    readiness = Soc2Ffi.render_report(report, Soc2Ffi::ReportFormat::JSON)
+    options = Soc2Ffi::ExportOptions.new(
+      period: '2026-01-01..2026-12-31',
+      report_files: [Soc2Ffi::ReportFile.new(name: 'readiness.json', content: readiness)]
+    )
+    bundle_path = File.join(tmp, 'acme-2026.zip')
+    summary = Soc2Ffi.export_bundle(locker, options, signer, bundle_path)
+    check(summary.blobs == 1 && summary.checkpoint == locker.checkpoint, 'export summary')
+    trusted = signer.allowed_signers_line
+    verified = Soc2Ffi.verify_bundle(bundle_path, trusted, nil)
+    check(verified.origin == 'example.com/soc2/ruby-test', 'origin')
+    check(verified.records.length == summary.records && verified.records[0].seq.zero?, 'records')
+    check(verified.blobs[0].sha256 == attachment.sha256, 'blob')
+    stranger = Soc2Ffi::Signer.generate_files(File.join(tmp, 'other-key'), 'mallory@example.com', nil)
+    untrusted = expect_error(Soc2Ffi::Soc2Error::Signature) do
+      Soc2Ffi.verify_bundle(bundle_path, stranger.allowed_signers_line, nil)
+    end
+    check(untrusted.fingerprint == signer.fingerprint, untrusted.to_s)
+
+    # A tampered copy of the bundle is rejected, naming the member.
+    tampered = File.join(tmp, 'tampered.zip')
+    FileUtils.cp(bundle_path, tampered)
+    replace_in_file(tampered, 'bob@example.com revoke', 'bob@example.com keep!!')
+    rejected = expect_error(Soc2Ffi::Soc2Error::Integrity) { Soc2Ffi.verify_bundle(tampered, trusted, nil) }
+    check(rejected.member == "blobs/sha256/#{attachment.sha256}", rejected.to_s)
 
     # A tampered copy of the ledger is refused, naming the record.
     ledger_copy = File.join(tmp, 'ledger-copy')
