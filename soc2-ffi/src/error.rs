@@ -327,6 +327,21 @@ mod tests {
         let refused = LedgerError::NoSuchRecord { seq: 9, len: 2 };
         assert!(matches!(Soc2Error::from(refused), Soc2Error::Locker { blob: None, .. }));
 
+        let tampered = BundleError::WrongHash {
+            member: "records.jsonl".into(),
+            listed: Sha256Digest([1; 32]),
+            actual: Sha256Digest([2; 32]),
+        };
+        assert!(matches!(
+            Soc2Error::from(tampered),
+            Soc2Error::Integrity { ref member, .. } if member.as_deref() == Some("records.jsonl")
+        ));
+        let forged = BundleError::BadSignature { fingerprint: "SHA256:abc".into() };
+        assert!(matches!(
+            Soc2Error::from(forged),
+            Soc2Error::Signature { ref fingerprint, .. } if fingerprint.as_deref() == Some("SHA256:abc")
+        ));
+
         let io = soc2_core::Error::io("/nowhere", std::io::ErrorKind::NotFound.into());
         assert!(
             matches!(Soc2Error::from(io), Soc2Error::Io { ref path, .. } if path == "/nowhere")
