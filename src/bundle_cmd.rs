@@ -1,6 +1,5 @@
 //! `soc2 keygen`, `soc2 export` and `soc2 verify`: signed evidence bundles.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -71,6 +70,8 @@ pub(crate) struct ExportArgs<'a> {
     pub(crate) out: &'a Path,
     pub(crate) principal: Option<&'a str>,
     pub(crate) include: &'a [u64],
+    pub(crate) catalog: Option<&'a Path>,
+    pub(crate) as_of: Option<chrono::NaiveDate>,
 }
 
 pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
@@ -83,11 +84,17 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
         signer = signer.with_principal(p).map_err(bundle_failure)?;
     }
     let locker = Locker::open(args.locker)?;
-    let mut options = ExportOptions::new(period);
-    if !args.include.is_empty() {
-        options.disclose = DisclosureSet::ObservedInPeriodAnd(
-            args.include.iter().copied().collect::<BTreeSet<_>>(),
-        );
+    // The evaluation decides which earlier records the period relies on, and its report
+    // travels in the bundle.
+    let catalog = match args.catalog {
+        Some(path) => soc2_core::Catalog::builtin().extend_from_path(path)?,
+        None => soc2_core::Catalog::builtin(),
+    };
+    let as_of = args.as_of.unwrap_or_else(|| crate::default_as_of(&period));
+    let report = soc2_core::evaluate_locker(&catalog, &locker, &period, as_of)?;
+    let mut options = ExportOptions::from_report(&report)?;
+    if let DisclosureSet::ObservedInPeriodAnd(seqs) = &mut options.disclose {
+        seqs.extend(args.include.iter().copied());
     }
 
     let bar = if std::io::stderr().is_terminal() {

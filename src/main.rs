@@ -118,9 +118,17 @@ enum Command {
         /// The principal to sign as (default: the key's comment, or soc2-signer).
         #[arg(long)]
         principal: Option<String>,
-        /// Also disclose this earlier record the period relies on (repeatable).
+        /// Also disclose this earlier record (repeatable). The evaluation already adds
+        /// every earlier record the period relies on.
         #[arg(long = "include", value_name = "SEQ")]
         include: Vec<u64>,
+        /// A company catalog file (TOML or JSON) for the evaluation whose report the
+        /// bundle carries.
+        #[arg(long, value_name = "FILE")]
+        catalog: Option<PathBuf>,
+        /// The date to evaluate as of [default: today, or the period's end if earlier].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
     },
     /// Verifies a bundle against the signers you trust: exit 0 verified, 1 rejected (with
     /// the reason), 2 usage or input error.
@@ -137,6 +145,18 @@ enum Command {
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
+    },
+    /// Runs the whole journey on a sample company: builds its evidence locker, evaluates
+    /// the year, writes the readiness report (HTML, Markdown, JSON), makes a signing key,
+    /// exports the signed bundle for the auditor and verifies it.
+    Demo {
+        /// Where to put everything (created if missing; must be empty or hold an earlier
+        /// demo's output, which is replaced).
+        #[arg(long, value_name = "DIR", default_value = "soc2-demo")]
+        out: PathBuf,
+        /// The year the sample company's evidence covers.
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
     },
     /// Evaluates the controls against the evidence and writes the readiness report.
     ///
@@ -206,13 +226,14 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
         Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
         Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
         Command::Checkpoint { locker } => report(checkpoint(&locker)),
         Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
-        Command::Export { locker, period, key, out, principal, include } => {
+        Command::Export { locker, period, key, out, principal, include, catalog, as_of } => {
             report(bundle_cmd::export(&bundle_cmd::ExportArgs {
                 locker: &locker,
                 period: &period,
@@ -220,6 +241,8 @@ fn main() -> ExitCode {
                 out: &out,
                 principal: principal.as_deref(),
                 include: &include,
+                catalog: catalog.as_deref(),
+                as_of: as_of.map(|d| d.0),
             }))
         }
         Command::Verify { bundle, allowed_signers, identity, format } => {
@@ -515,10 +538,7 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         Some(path) => Catalog::builtin().extend_from_path(path).map_err(|e| e.to_string())?,
         None => Catalog::builtin(),
     };
-    let as_of = match args.as_of {
-        Some(d) => d.0,
-        None => Timestamp::now().date().min(args.period.end()),
-    };
+    let as_of = args.as_of.map_or_else(|| default_as_of(&args.period), |d| d.0);
     let report = match (&args.locker, &args.evidence) {
         (Some(dir), _) => {
             let locker = Locker::open(dir).map_err(|e| e.to_string())?;
@@ -545,4 +565,70 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         None => print!("{rendered}"),
     }
     Ok(if report.has_exceptions() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn demo(out: &Path, year: i32) -> Result<ExitCode, Failure> {
+    eprintln!("Building the sample company's {year} evidence in {} ...", out.display());
+    let run = soc2_core::demo::run(out, year)?;
+    let r = &run.report;
+    let exceptions: Vec<String> = r
+        .exceptions
+        .iter()
+        .map(|e| format!("{}: {}", e.finding.control, e.finding.summary))
+        .collect();
+    println!("soc2 demo: the journey of Acme Cloud's {year} SOC 2 evidence");
+    println!(
+        "1. locker    {}: {} records, {} attachments (origin {})",
+        run.locker.display(),
+        run.records,
+        run.attachments,
+        soc2_core::demo::DEMO_ORIGIN
+    );
+    println!(
+        "2. evaluated {} as of {}: {} controls, {} exceptions, opinion risk: {}",
+        run.period,
+        run.as_of,
+        r.controls.len(),
+        r.exceptions.len(),
+        r.opinion.risk.label()
+    );
+    for (i, e) in exceptions.iter().enumerate() {
+        println!("              {}. {e}", i + 1);
+    }
+    for f in &run.report_files {
+        println!("3. report    {}", f.display());
+    }
+    for f in &run.key_files {
+        println!("4. key       {}", f.display());
+    }
+    println!(
+        "5. exported  {}: {} records, {} attachments, root {} (signed by {}, {})",
+        run.export.path.display(),
+        run.export.records,
+        run.export.blobs,
+        hex_of(&run.export.checkpoint.root),
+        run.export.principal,
+        run.export.fingerprint
+    );
+    println!(
+        "6. verified  {} against {}: {} records of {} in the locker, signer {}",
+        run.export.path.display(),
+        run.key_files[2].display(),
+        run.verified.record_count(),
+        run.verified.checkpoint.size,
+        run.verified.principal
+    );
+    println!(
+        "Next: open {} in a browser; an auditor checks the bundle with the steps in VERIFY.md inside it, \
+         or with: soc2 verify {} --allowed-signers {}",
+        run.report_files[0].display(),
+        run.export.path.display(),
+        run.key_files[2].display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Today, or the period's last day if that is earlier.
+fn default_as_of(period: &AuditPeriod) -> chrono::NaiveDate {
+    Timestamp::now().date().min(period.end())
 }

@@ -58,6 +58,23 @@ pub struct ExportOptions {
 }
 
 impl ExportOptions {
+    /// Options for the period of a readiness report: disclose the records observed in the
+    /// period and every earlier record the evaluation relied on, and carry the report
+    /// under `report/` as `readiness.html`, `readiness.json` and `readiness.md`.
+    pub fn from_report(report: &crate::Report) -> Result<ExportOptions> {
+        Ok(ExportOptions {
+            period: report.period,
+            disclose: DisclosureSet::ObservedInPeriodAnd(
+                report.relied_on.iter().copied().collect(),
+            ),
+            report_files: vec![
+                ("readiness.html".into(), report.to_html().into_bytes()),
+                ("readiness.json".into(), report.to_json()?.into_bytes()),
+                ("readiness.md".into(), report.to_markdown().into_bytes()),
+            ],
+        })
+    }
+
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
         ExportOptions { period, disclose: DisclosureSet::default(), report_files: Vec::new() }

@@ -17,6 +17,10 @@
 //! 4. laptop `LT-0012` has disk encryption off (DEV-01);
 //! 5. the critical vendor `postmark` was last reviewed the year before (VEN-01).
 
+mod run;
+
+pub use run::{DEMO_ORIGIN, DemoRun, run};
+
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::model::{
