@@ -14,6 +14,7 @@ use soc2_core::bundle::{
     VerifyOptions,
 };
 use soc2_core::model::{AuditPeriod, Sha256Digest};
+use soc2_core::report::Report;
 
 use crate::Soc2Error;
 use crate::locker::{Checkpoint, Locker};
@@ -179,6 +180,36 @@ impl From<ExportOptions> for bundle::ExportOptions {
             report_files: o.report_files.into_iter().map(|f| (f.name, f.content)).collect(),
         }
     }
+}
+
+impl From<bundle::ExportOptions> for ExportOptions {
+    fn from(o: bundle::ExportOptions) -> Self {
+        ExportOptions {
+            period: o.period,
+            disclose: Some(match o.disclose {
+                DisclosureSet::ObservedInPeriod => Disclosure::ObservedInPeriod,
+                DisclosureSet::ObservedInPeriodAnd(records) => {
+                    Disclosure::ObservedInPeriodAnd { records: records.into_iter().collect() }
+                }
+                DisclosureSet::Exactly(records) => {
+                    Disclosure::Exactly { records: records.into_iter().collect() }
+                }
+            }),
+            report_files: o
+                .report_files
+                .into_iter()
+                .map(|(name, content)| ReportFile { name, content })
+                .collect(),
+        }
+    }
+}
+
+/// Options for the period of a readiness report: disclose the records observed in the
+/// period and every earlier record the evaluation relied on, and carry the report under
+/// `report/` as `readiness.html`, `readiness.json` and `readiness.md`.
+#[uniffi::export]
+pub fn export_options_for_report(report: Report) -> Result<ExportOptions, Soc2Error> {
+    Ok(bundle::ExportOptions::from_report(&report)?.into())
 }
 
 /// What an export wrote.

@@ -12942,6 +12942,19 @@ public func exportBundle(locker: Locker, options: ExportOptions, signer: Signer,
 })
 }
 /**
+ * Options for the period of a readiness report: disclose the records observed in the
+ * period and every earlier record the evaluation relied on, and carry the report under
+ * `report/` as `readiness.html`, `readiness.json` and `readiness.md`.
+ */
+public func exportOptionsForReport(report: Report)throws  -> ExportOptions  {
+    return try  FfiConverterTypeExportOptions_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_export_options_for_report(
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
+    )
+})
+}
+/**
  * Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
  * `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
  * signer to be trusted as `identity`. Every member, record, leaf, blob and the
@@ -13215,6 +13228,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_export_bundle() != 52271) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_export_options_for_report() != 32592) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_verify_bundle() != 5443) {

@@ -418,6 +418,11 @@ RustBuffer uniffi_soc2_ffi_fn_method_soc2error_uniffi_trait_display(RustBuffer p
 RustBuffer uniffi_soc2_ffi_fn_func_export_bundle(uint64_t locker, RustBuffer options, uint64_t signer, RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_OPTIONS_FOR_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_OPTIONS_FOR_REPORT
+RustBuffer uniffi_soc2_ffi_fn_func_export_options_for_report(RustBuffer report, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustCallStatus *_Nonnull out_status
@@ -788,6 +793,12 @@ void ffi_soc2_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_No
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE
 uint16_t uniffi_soc2_ffi_checksum_func_export_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_OPTIONS_FOR_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_OPTIONS_FOR_REPORT
+uint16_t uniffi_soc2_ffi_checksum_func_export_options_for_report(void
     
 );
 #endif
