@@ -20,11 +20,43 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
+# Tools for soc2-ffi's foreign-language tests (soc2-ffi/tests/bindings/): Ruby with the ffi
+# gem, a JVM with JNA, and the Kotlin compiler; Python needs nothing beyond python3.
+# Debian's archive serves one version of each package, so those are not pinned (the
+# README lists the versions tested); the Kotlin compiler is pinned. Already installed
+# tools are left alone, so this step is quick after the first run.
+kotlin_version=2.4.20
+tools=.tools
+apt_packages=()
+command -v ruby >/dev/null 2>&1 || apt_packages+=(ruby)
+ruby -e 'require "ffi"' >/dev/null 2>&1 || apt_packages+=(ruby-ffi)
+[ -f /usr/share/java/jna.jar ] || apt_packages+=(libjna-java)
+command -v java >/dev/null 2>&1 || apt_packages+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+    echo "== installing ${apt_packages[*]}"
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${apt_packages[@]}" >/dev/null
+fi
+kotlinc_dir="$tools/node_modules/kotlin-compiler"
+if ! grep -qs "\"version\": \"$kotlin_version\"" "$kotlinc_dir/package.json"; then
+    echo "== installing kotlin-compiler@$kotlin_version"
+    npm install --prefix "$tools" --no-save --no-audit --no-fund --silent \
+        "kotlin-compiler@$kotlin_version"
+fi
+export PATH="$PWD/$kotlinc_dir/bin:$PATH"
+export CLASSPATH="/usr/share/java/jna.jar${CLASSPATH:+:$CLASSPATH}"
+
 echo "== cargo fmt"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test"
+echo "== cargo test (with soc2-ffi's Python, Ruby and Kotlin tests)"
 cargo test --workspace --locked
 echo "== python tests"
 "$venv/bin/python" -m pytest -q tests/python

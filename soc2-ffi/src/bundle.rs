@@ -1,0 +1,314 @@
+//! Signed evidence bundles: what the auditor receives (soc2-core's `bundle`).
+//!
+//! [`export_bundle`] writes one zip per audit period from a [`Locker`], signed with a
+//! [`Signer`]; [`verify_bundle`] checks a bundle against the signers the auditor trusts,
+//! and fails with [`Soc2Error::Integrity`] (naming the member, record or blob) when it
+//! was tampered with, or [`Soc2Error::Signature`] when it is not signed by a trusted key.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use soc2_core::bundle::{
+    self, AllowedSigners, DisclosedBlob, DisclosedRecord, DisclosureSet, Generator, ReportEntry,
+    VerifyOptions,
+};
+use soc2_core::model::{AuditPeriod, Sha256Digest};
+use soc2_core::report::Report;
+
+use crate::Soc2Error;
+use crate::locker::{Checkpoint, Locker};
+
+/// A disclosed record: its sequence number in the locker and its leaf hash.
+#[uniffi::remote(Record)]
+pub struct DisclosedRecord {
+    /// Its sequence number in the locker.
+    pub seq: u64,
+    /// Its leaf hash, `SHA-256(0x00 || line)`.
+    pub leaf_hash: Sha256Digest,
+}
+
+/// An attachment included under `blobs/sha256/<hex>`.
+#[uniffi::remote(Record)]
+pub struct DisclosedBlob {
+    /// Its SHA-256, also its member name.
+    pub sha256: Sha256Digest,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A file under `report/`.
+#[uniffi::remote(Record)]
+pub struct ReportEntry {
+    /// Its member name, starting with `report/`.
+    pub name: String,
+    /// Its SHA-256.
+    pub sha256: Sha256Digest,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// The program that wrote a bundle.
+#[uniffi::remote(Record)]
+pub struct Generator {
+    /// Its name, e.g. `soc2`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// An Ed25519 signing key, held in memory by Rust: the private key never crosses into
+/// the foreign language, and nothing of it goes into a bundle.
+#[derive(uniffi::Object)]
+pub struct Signer {
+    inner: bundle::Signer,
+}
+
+#[uniffi::export]
+impl Signer {
+    /// Reads an OpenSSH Ed25519 private key file (as `ssh-keygen -t ed25519` or
+    /// [`Signer::generate_files`] write it), decrypting it with `passphrase` when it is
+    /// passphrase-protected. It signs as `principal` when given (see
+    /// [`Signer::generate_files`] for the rules), else as the key's comment when that is a
+    /// valid principal, else as `soc2-signer`.
+    #[uniffi::constructor]
+    pub fn load(
+        path: String,
+        passphrase: Option<String>,
+        principal: Option<String>,
+    ) -> Result<Arc<Self>, Soc2Error> {
+        let passphrase = passphrase.as_deref().map(str::as_bytes);
+        let mut inner = bundle::Signer::load(Path::new(&path), passphrase)?;
+        if let Some(principal) = principal {
+            inner = inner.with_principal(&principal)?;
+        }
+        Ok(Arc::new(Signer { inner }))
+    }
+
+    /// Generates an Ed25519 key and writes it as `path` (the private key, OpenSSH format,
+    /// mode 0600, encrypted with `passphrase` when given) and `path.pub`, like
+    /// `ssh-keygen -t ed25519 -C comment`; refuses to overwrite either file. The key signs
+    /// as `comment` when that is a valid principal (1 to 255 printable ASCII characters
+    /// without spaces, quotes, backslashes, commas, `*`, `?` or `!`, not starting with
+    /// `#`, e.g. `alice@example.com`), else as `soc2-signer`.
+    #[uniffi::constructor]
+    pub fn generate_files(
+        path: String,
+        comment: String,
+        passphrase: Option<String>,
+    ) -> Result<Arc<Self>, Soc2Error> {
+        let passphrase = passphrase.as_deref().map(str::as_bytes);
+        let inner = bundle::generate_key_files(Path::new(&path), &comment, passphrase)?;
+        Ok(Arc::new(Signer { inner }))
+    }
+
+    /// The principal this key signs as.
+    pub fn principal(&self) -> String {
+        self.inner.principal().to_owned()
+    }
+
+    /// The public key in OpenSSH form without its comment (`ssh-ed25519 AAAA...`).
+    pub fn public_key(&self) -> String {
+        self.inner.public_key_openssh()
+    }
+
+    /// The key's SHA-256 fingerprint as OpenSSH prints it (`SHA256:...`).
+    pub fn fingerprint(&self) -> String {
+        self.inner.fingerprint()
+    }
+
+    /// The `allowed_signers` line that trusts this key for bundles, to hand to the
+    /// auditor out of band.
+    pub fn allowed_signers_line(&self) -> String {
+        self.inner.allowed_signers_line()
+    }
+}
+
+/// Which records a bundle discloses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Enum)]
+pub enum Disclosure {
+    /// The records whose evidence was observed on a day of the period (UTC).
+    #[default]
+    ObservedInPeriod,
+    /// Those, plus the given earlier records the period relies on (e.g. a report's
+    /// `relied_on`).
+    ObservedInPeriodAnd {
+        /// Sequence numbers of the earlier records.
+        records: Vec<u64>,
+    },
+    /// Exactly the given records.
+    Exactly {
+        /// Sequence numbers of the records.
+        records: Vec<u64>,
+    },
+}
+
+/// A file to place under `report/` in a bundle.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ReportFile {
+    /// Its name relative to `report/` (e.g. `readiness.json`, `html/index.html`).
+    pub name: String,
+    /// Its content.
+    pub content: Vec<u8>,
+}
+
+/// What to export.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ExportOptions {
+    /// The audit period the bundle is for.
+    pub period: AuditPeriod,
+    /// Which records to disclose (absent: those observed in the period).
+    #[uniffi(default)]
+    pub disclose: Option<Disclosure>,
+    /// Files to place under `report/`; names must be valid and unique.
+    #[uniffi(default)]
+    pub report_files: Vec<ReportFile>,
+}
+
+impl From<ExportOptions> for bundle::ExportOptions {
+    fn from(o: ExportOptions) -> Self {
+        let set = |records: Vec<u64>| records.into_iter().collect::<BTreeSet<u64>>();
+        bundle::ExportOptions {
+            period: o.period,
+            disclose: match o.disclose.unwrap_or_default() {
+                Disclosure::ObservedInPeriod => DisclosureSet::ObservedInPeriod,
+                Disclosure::ObservedInPeriodAnd { records } => {
+                    DisclosureSet::ObservedInPeriodAnd(set(records))
+                }
+                Disclosure::Exactly { records } => DisclosureSet::Exactly(set(records)),
+            },
+            report_files: o.report_files.into_iter().map(|f| (f.name, f.content)).collect(),
+        }
+    }
+}
+
+impl From<bundle::ExportOptions> for ExportOptions {
+    fn from(o: bundle::ExportOptions) -> Self {
+        ExportOptions {
+            period: o.period,
+            disclose: Some(match o.disclose {
+                DisclosureSet::ObservedInPeriod => Disclosure::ObservedInPeriod,
+                DisclosureSet::ObservedInPeriodAnd(records) => {
+                    Disclosure::ObservedInPeriodAnd { records: records.into_iter().collect() }
+                }
+                DisclosureSet::Exactly(records) => {
+                    Disclosure::Exactly { records: records.into_iter().collect() }
+                }
+            }),
+            report_files: o
+                .report_files
+                .into_iter()
+                .map(|(name, content)| ReportFile { name, content })
+                .collect(),
+        }
+    }
+}
+
+/// Options for the period of a readiness report: disclose the records observed in the
+/// period and every earlier record the evaluation relied on, and carry the report under
+/// `report/` as `readiness.html`, `readiness.json` and `readiness.md`.
+#[uniffi::export]
+pub fn export_options_for_report(report: Report) -> Result<ExportOptions, Soc2Error> {
+    Ok(bundle::ExportOptions::from_report(&report)?.into())
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct ExportSummary {
+    /// The bundle file.
+    pub path: String,
+    /// The checkpoint the bundle carries (the whole locker at export time).
+    pub checkpoint: Checkpoint,
+    /// The period exported.
+    pub period: AuditPeriod,
+    /// The principal it was signed as.
+    pub principal: String,
+    /// The signing key's fingerprint.
+    pub fingerprint: String,
+    /// The number of records disclosed.
+    pub records: u64,
+    /// The number of attachments included.
+    pub blobs: u64,
+    /// Their total size in bytes.
+    pub blob_bytes: u64,
+}
+
+/// What a successful [`verify_bundle`] proved.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct VerifiedBundle {
+    /// The locker's origin name.
+    pub origin: String,
+    /// The audit period the bundle was exported for.
+    pub period: AuditPeriod,
+    /// The principal the signer is trusted as.
+    pub principal: String,
+    /// The signing key's fingerprint (`SHA256:...`).
+    pub fingerprint: String,
+    /// The line of the trusted `allowed_signers` that vouched for the key.
+    pub allowed_signers_line: u64,
+    /// The program that wrote the bundle.
+    pub generator: Generator,
+    /// The signed checkpoint: origin, locker size and Merkle root at export.
+    pub checkpoint: Checkpoint,
+    /// The disclosed records, in order, each matched against its leaf.
+    pub records: Vec<DisclosedRecord>,
+    /// The attachments, each matched against its SHA-256.
+    pub blobs: Vec<DisclosedBlob>,
+    /// The files under `report/`.
+    pub report: Vec<ReportEntry>,
+}
+
+/// Writes the signed bundle of `options.period` from `locker` to `path`: the disclosed
+/// records, every leaf hash, the checkpoint, the attachments, the report files,
+/// `VERIFY.md` (how to check it with stock tools), `SHA256SUMS` and its signature.
+#[uniffi::export]
+pub fn export_bundle(
+    locker: Arc<Locker>,
+    options: ExportOptions,
+    signer: Arc<Signer>,
+    path: String,
+) -> Result<ExportSummary, Soc2Error> {
+    let s = locker.with(|l| bundle::export(l, &options.into(), &signer.inner, Path::new(&path)))?;
+    Ok(ExportSummary {
+        path: s.path.display().to_string(),
+        checkpoint: s.checkpoint.into(),
+        period: s.period,
+        principal: s.principal,
+        fingerprint: s.fingerprint,
+        records: s.records,
+        blobs: s.blobs,
+        blob_bytes: s.blob_bytes,
+    })
+}
+
+/// Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
+/// `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
+/// signer to be trusted as `identity`. Every member, record, leaf, blob and the
+/// signature are checked before anything is returned.
+#[uniffi::export]
+pub fn verify_bundle(
+    path: String,
+    allowed_signers: String,
+    identity: Option<String>,
+) -> Result<VerifiedBundle, Soc2Error> {
+    let trusted = AllowedSigners::parse(allowed_signers.as_bytes()).map_err(|source| {
+        soc2_core::bundle::BundleError::AllowedSigners { file: "allowed_signers".into(), source }
+    })?;
+    let options = match identity {
+        Some(identity) => VerifyOptions::with_identity(identity),
+        None => VerifyOptions::default(),
+    };
+    let v = bundle::verify_with(Path::new(&path), &trusted, &options)?;
+    Ok(VerifiedBundle {
+        origin: v.origin,
+        period: v.period,
+        principal: v.principal,
+        fingerprint: v.fingerprint,
+        allowed_signers_line: v.allowed_signers_line as u64,
+        generator: v.generator,
+        checkpoint: v.checkpoint.into(),
+        records: v.records,
+        blobs: v.blobs,
+        report: v.report,
+    })
+}

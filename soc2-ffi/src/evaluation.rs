@@ -1,0 +1,464 @@
+//! Evaluation: the control catalog, [`evaluate`] and the readiness report.
+//!
+//! As in [`crate::model`], the catalog and report types restate soc2-core's field for
+//! field (uniffi remote types); the functions forward to `soc2_core::catalog`,
+//! `soc2_core::evaluate` and `soc2_core::report`.
+
+use soc2_core::catalog::{Catalog, CatalogControl, CatalogFile, ControlTest, Scope, Thresholds};
+use soc2_core::model::{
+    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
+    ItemKind, PriorityClass, TimeToFix, VendorCriticality,
+};
+use soc2_core::report::{
+    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, Monitoring, NextDue,
+    Opinion, OpinionRisk, RankedException, Report, Summary,
+};
+
+use crate::Soc2Error;
+
+/// How a report is rendered (soc2-core's `report::Format`).
+type ReportFormat = soc2_core::report::Format;
+
+/// One evidence record to evaluate: its locker sequence number, which findings and
+/// `Report.relied_on` use to name it, and the evidence.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct EvidenceItem {
+    /// The locker's record number.
+    pub seq: u64,
+    /// The evidence.
+    pub evidence: Evidence,
+}
+
+/// The built-in catalog: controls for the ten areas where SOC 2 audits most often find
+/// exceptions, with default thresholds and an empty scope.
+#[uniffi::export]
+pub fn builtin_catalog() -> Catalog {
+    Catalog::builtin()
+}
+
+/// `catalog` with a company's catalog file applied (TOML text; `source_name` names it in
+/// errors): its scope, thresholds, disabled controls and own controls.
+#[uniffi::export]
+pub fn extend_catalog_with_toml(
+    catalog: Catalog,
+    text: String,
+    source_name: String,
+) -> Result<Catalog, Soc2Error> {
+    let file = CatalogFile::from_toml_str(&text, &source_name)?;
+    Ok(catalog.extend(file, &source_name)?)
+}
+
+/// `catalog` with a company's catalog file applied (JSON text); see
+/// [`extend_catalog_with_toml`].
+#[uniffi::export]
+pub fn extend_catalog_with_json(
+    catalog: Catalog,
+    text: String,
+    source_name: String,
+) -> Result<Catalog, Soc2Error> {
+    let file = CatalogFile::from_json_str(&text, &source_name)?;
+    Ok(catalog.extend(file, &source_name)?)
+}
+
+/// `catalog` with the catalog file at `path` applied (`.toml` or `.json`).
+#[uniffi::export]
+pub fn extend_catalog_with_file(catalog: Catalog, path: String) -> Result<Catalog, Soc2Error> {
+    Ok(catalog.extend_from_path(std::path::Path::new(&path))?)
+}
+
+/// Evaluates every control of `catalog` against `evidence` over `period`, as of `as_of`:
+/// evidence observed later does not count, and what falls due later is "not yet due".
+/// A pure function: the same inputs give the same report.
+///
+/// Fails only when an argument built in the foreign language is malformed (e.g. a period
+/// that ends before it starts), with [`Soc2Error::Invalid`].
+#[uniffi::export]
+pub fn evaluate(
+    catalog: Catalog,
+    evidence: Vec<EvidenceItem>,
+    period: AuditPeriod,
+    as_of: Date,
+) -> Result<Report, Soc2Error> {
+    let items: Vec<soc2_core::EvidenceItem<'_>> =
+        evidence.iter().map(|e| soc2_core::EvidenceItem::new(e.seq, &e.evidence)).collect();
+    Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
+}
+
+/// Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
+#[uniffi::export]
+pub fn render_report(report: Report, format: ReportFormat) -> Result<String, Soc2Error> {
+    Ok(report.render(format)?)
+}
+
+/// The evidence of soc2's deterministic sample company for `year`, oldest first: a
+/// realistic year of records with five deliberate gaps, for trying the API out.
+#[uniffi::export]
+pub fn sample_company_evidence(year: i32) -> Vec<Evidence> {
+    soc2_core::demo::sample_company(year)
+}
+
+/// The test an evaluation runs for a control.
+///
+/// Each built-in test looks at the evidence records themselves (every change, every
+/// device, every person), not at settings alone. See `evaluate` for the exact rule of
+/// each.
+#[uniffi::remote(Enum)]
+pub enum ControlTest {
+    /// An access review of every in-scope system in every quarter.
+    QuarterlyAccessReview,
+    /// Every active account in a system's user list appears in that quarter's review.
+    AccessReviewCompleteness,
+    /// Accounts a review decided to revoke are gone (or suspended) in the next user list.
+    RevokedAccessRemoved,
+    /// A leaver's accounts are no longer active in user lists observed more than
+    /// `leaver_access_removal_days` after their last day.
+    LeaverAccessRemoved,
+    /// Every required policy has a formally approved version in force from the start of
+    /// the period.
+    PoliciesApproved,
+    /// Every required policy was approved again within `max_policy_age_days` of its
+    /// previous approval, at every quarter end of the period.
+    PoliciesReviewed,
+    /// Every device of an in-scope person has full-disk encryption on.
+    DeviceEncryption,
+    /// Every device of an in-scope person locks within `max_screen_lock_minutes`.
+    DeviceScreenLock,
+    /// Every device of an in-scope person installs OS updates automatically.
+    DeviceAutoUpdates,
+    /// Every device of an in-scope person is enrolled in MDM.
+    DeviceMdmEnrollment,
+    /// Every change merged in the period was approved, before the merge and for its final
+    /// commit, by someone other than its author.
+    IndependentChangeApproval,
+    /// Every in-scope repository's protected branch requires an approving review, binds
+    /// administrators and refuses force pushes, in every quarter.
+    BranchProtection,
+    /// Every in-scope person's background check was completed in time.
+    BackgroundCheckTimely,
+    /// Every active person completed security training in each year of the period.
+    AnnualSecurityTraining,
+    /// Every person hired in the period completed training within
+    /// `training_days_after_hire` days of starting.
+    NewHireTraining,
+    /// Every in-scope system sends its logs to a central destination, in every quarter.
+    CentralLogging,
+    /// Enabled, routed alerts exist for failed logins, privilege escalation,
+    /// configuration changes and data-access anomalies, in every quarter.
+    SecurityAlerts,
+    /// Every critical vendor was reviewed in each year of the period.
+    VendorAnnualReview,
+    /// Every critical vendor's latest review holds a security report no older than
+    /// `max_vendor_report_age_days`.
+    VendorSecurityReport,
+    /// Every critical vendor's contract has security and breach-notification terms.
+    VendorSecurityTerms,
+    /// An incident-response plan with severity levels, roles, procedures, communications
+    /// and post-incident review, approved, in force in every quarter.
+    IncidentResponsePlan,
+    /// A tabletop exercise or simulated incident in each year of the period.
+    AnnualTabletop,
+    /// A risk register in every quarter whose every risk has likelihood, impact and
+    /// treatment.
+    RiskRegisterComplete,
+    /// The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
+    RiskRegisterReviewed,
+    /// For controls without a built-in test: at least one record of the control's
+    /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
+    /// controls, per year for annual ones, one on or before the period start for
+    /// point-in-time ones). A record counts when its `controls` list is empty or names
+    /// the control.
+    EvidencePresence,
+}
+
+/// Numbers the tests use. Every field has a value in the built-in catalog; a company
+/// file or a single control may override any of them.
+#[uniffi::remote(Record)]
+pub struct Thresholds {
+    /// Most minutes of inactivity before a device must lock its screen.
+    pub max_screen_lock_minutes: u32,
+    /// Days after a person's first day by which they must finish security training.
+    pub training_days_after_hire: u32,
+    /// Days after a person's first day by which their background check must be complete
+    /// (0: on or before the first day).
+    pub background_check_days_after_start: u32,
+    /// Days after a person's last day by which their accounts must be gone or suspended.
+    pub leaver_access_removal_days: u32,
+    /// Greatest age, in days at the time of the vendor review, of a vendor's security
+    /// report (SOC 2 report, certificate).
+    pub max_vendor_report_age_days: u32,
+    /// Greatest age, in days, of a policy's latest approval.
+    pub max_policy_age_days: u32,
+    /// Greatest age, in days, of the risk register's latest review.
+    pub max_risk_review_age_days: u32,
+    /// Days before a quarter or year begins in which a review, training, tabletop or
+    /// vendor review may still count for it.
+    pub review_grace_days_before: u32,
+    /// Days after a quarter or year ends in which a review, training, tabletop or vendor
+    /// review may still count for it (each record counts for one occurrence only).
+    pub review_grace_days_after: u32,
+    /// The lowest criticality at which a vendor is "critical" for the vendor controls.
+    pub critical_vendor_criticality: VendorCriticality,
+}
+
+/// What is in scope for the audit.
+#[uniffi::remote(Record)]
+pub struct Scope {
+    /// In-scope systems (as named in user lists, access reviews and logging evidence).
+    /// When empty, the systems named by user lists and access reviews observed up to the
+    /// end of the period are taken, which cannot notice a system with no evidence at all:
+    /// list them.
+    pub systems: Vec<String>,
+    /// In-scope repositories (`owner/name`). When empty, every repository with branch
+    /// protection evidence or a change merged in the period.
+    pub repositories: Vec<String>,
+    /// People in scope regardless of the roster's `in_scope` flag.
+    pub people_include: Vec<String>,
+    /// People out of scope regardless of the roster's `in_scope` flag.
+    pub people_exclude: Vec<String>,
+    /// Policies (by name, as in policy documents) that must exist and be approved.
+    pub required_policies: Vec<String>,
+}
+
+/// One control of the resolved catalog: the model control, the test that evaluates it
+/// and the thresholds in force for it.
+#[uniffi::remote(Record)]
+pub struct CatalogControl {
+    /// The control, as auditors see it.
+    pub control: Control,
+    /// How it is evaluated.
+    pub test: ControlTest,
+    /// The thresholds in force for this control (the catalog's, with the control's own
+    /// overrides applied).
+    pub thresholds: Thresholds,
+}
+
+/// A resolved catalog: the built-in catalog with a company's overrides applied.
+#[uniffi::remote(Record)]
+pub struct Catalog {
+    /// What is in scope.
+    pub scope: Scope,
+    /// Catalog-wide thresholds (each control holds its own effective copy).
+    pub thresholds: Thresholds,
+    /// The controls, in catalog order (built-in order, then added controls).
+    pub controls: Vec<CatalogControl>,
+}
+
+/// The result of evaluating a catalog against the evidence, for a period, as of a date.
+#[uniffi::remote(Record)]
+pub struct Report {
+    /// The audit period evaluated.
+    pub period: AuditPeriod,
+    /// The date the evaluation speaks of: evidence observed later does not count, and
+    /// occurrences due later are "not yet due".
+    pub as_of: Date,
+    /// Labels of the grid's columns: the period's quarters (`2026-Q1`), or the date of a
+    /// Type I report.
+    pub columns: Vec<String>,
+    /// Counts of controls by status.
+    pub summary: Summary,
+    /// How the exceptions weigh on the opinion.
+    pub opinion: Opinion,
+    /// One result per control, in catalog order.
+    pub controls: Vec<ControlResult>,
+    /// The exceptions, ranked: priority class, then severity, then control id.
+    pub exceptions: Vec<RankedException>,
+    /// What is overdue and what falls due next.
+    pub monitoring: Monitoring,
+    /// Sequence numbers of every evidence record the evaluation relies on: those observed
+    /// in the period up to `as_of`, and earlier ones still in force (a policy approved
+    /// before the period, a background check done at hire, the roster).
+    pub relied_on: Vec<u64>,
+}
+
+/// Counts of controls by status.
+#[uniffi::remote(Record)]
+pub struct Summary {
+    /// Controls evaluated.
+    pub controls: u64,
+    /// Operating without exception.
+    pub operating: u64,
+    /// In exception, with evidence.
+    pub exception: u64,
+    /// In exception for lack of any evidence.
+    pub no_evidence: u64,
+    /// Nothing due yet.
+    pub not_yet_due: u64,
+    /// Nothing to test (e.g. nobody left during the period).
+    pub not_applicable: u64,
+    /// Deviating items across all controls.
+    pub deviations: u64,
+}
+
+/// Where a control stands.
+#[uniffi::remote(Enum)]
+pub enum ControlStatus {
+    /// Every item due so far passed.
+    Operating,
+    /// Some items deviate.
+    Exception,
+    /// Something is due, and there is no evidence of the control's kinds at all.
+    NoEvidence,
+    /// Nothing is due yet as of the report date.
+    NotYetDue,
+    /// The population is empty: nothing to test.
+    NotApplicable,
+}
+
+/// How much of what was required is shown, in checks (an item in a slot: a system's
+/// quarterly review, a device in a quarter, a change, a person in a year, ...).
+#[uniffi::remote(Record)]
+pub struct Coverage {
+    /// Checks passed.
+    pub met: u64,
+    /// Checks due (passed or failed).
+    pub required: u64,
+    /// Checks not yet due.
+    pub not_yet_due: u64,
+}
+
+/// A cell of the controls × quarters grid.
+#[uniffi::remote(Enum)]
+pub enum CellStatus {
+    /// Everything due in the quarter passed.
+    Operating,
+    /// Something in the quarter failed.
+    Exception,
+    /// Only not-yet-due checks.
+    NotYetDue,
+    /// Nothing was required in the quarter.
+    NotRequired,
+}
+
+/// One cell of the grid.
+#[uniffi::remote(Record)]
+pub struct GridCell {
+    /// The cell's state.
+    pub status: CellStatus,
+    /// Checks passed in the quarter.
+    pub met: u64,
+    /// Checks due in the quarter.
+    pub required: u64,
+}
+
+/// The evaluation of one control.
+#[uniffi::remote(Record)]
+pub struct ControlResult {
+    /// The control.
+    pub control: ControlId,
+    /// Its title.
+    pub title: String,
+    /// Its area.
+    pub area: ControlArea,
+    /// The criteria it addresses.
+    pub criteria: Vec<Criterion>,
+    /// The test run.
+    pub test: ControlTest,
+    /// Where it stands.
+    pub status: ControlStatus,
+    /// Checks met of checks due.
+    pub coverage: Coverage,
+    /// Distinct items tested (people, devices, changes, system-quarters, ...).
+    pub population: u64,
+    /// Distinct items that deviated.
+    pub deviations: u64,
+    /// The earliest due date of a check not yet due.
+    #[uniffi(default)]
+    pub next_due: Option<Date>,
+    /// One cell per column of [`Report::columns`].
+    pub grid: Vec<GridCell>,
+    /// Evidence records this control's checks used.
+    pub records: Vec<u64>,
+}
+
+/// An exception with what it takes to fix it.
+#[uniffi::remote(Record)]
+pub struct RankedException {
+    /// 1 for the exception to fix first.
+    pub rank: u64,
+    /// When to fix it, relative to others.
+    pub priority: PriorityClass,
+    /// Typical effort.
+    pub time_to_fix: TimeToFix,
+    /// Steps to fix it.
+    pub remediation: Vec<String>,
+    /// Whether it is about logical or data access (weighs more in the opinion).
+    pub access_related: bool,
+    /// Whether the control had no evidence at all.
+    pub no_evidence: bool,
+    /// The finding as an auditor would record it.
+    pub finding: AuditFinding,
+}
+
+/// The estimated effect of the exceptions on the opinion.
+#[uniffi::remote(Enum)]
+pub enum OpinionRisk {
+    /// No exception.
+    Clean,
+    /// Weighted total 1-3: minor, common, usually acceptable.
+    Low,
+    /// Weighted total 4: one access exception or more than a few minor ones.
+    Elevated,
+    /// Weighted total 5 or more: systemic; the opinion may be qualified.
+    AtRisk,
+}
+
+/// The opinion assessment and the rule it follows.
+#[uniffi::remote(Record)]
+pub struct Opinion {
+    /// The estimated risk.
+    pub risk: OpinionRisk,
+    /// Controls in exception.
+    pub exceptions: u64,
+    /// Of which about logical or data access.
+    pub access_exceptions: u64,
+    /// The weighted total.
+    pub score: u64,
+    /// The rule, in words.
+    pub rule: String,
+}
+
+/// What is due and overdue as of the report date.
+#[uniffi::remote(Record)]
+pub struct Monitoring {
+    /// Each control's next due date (controls with nothing pending are left out).
+    pub next_due: Vec<NextDue>,
+    /// Checks that failed, with the date they were due, oldest first.
+    pub overdue: Vec<DueItem>,
+    /// Checks not yet due, soonest first.
+    pub upcoming: Vec<DueItem>,
+}
+
+/// A control's next due date.
+#[uniffi::remote(Record)]
+pub struct NextDue {
+    /// The control.
+    pub control: ControlId,
+    /// The earliest due date of its pending checks.
+    pub due: Date,
+}
+
+/// One item with a due date.
+#[uniffi::remote(Record)]
+pub struct DueItem {
+    /// When it is or was due.
+    pub due: Date,
+    /// The control.
+    pub control: ControlId,
+    /// What kind of item.
+    pub kind: ItemKind,
+    /// The item's id.
+    pub item: String,
+}
+
+/// A rendering of the report.
+#[uniffi::remote(Enum)]
+pub enum ReportFormat {
+    /// Plain text for the terminal.
+    Text,
+    /// Pretty JSON (`Report` with schema `schemas/report.schema.json` in the repository).
+    Json,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+}

@@ -1,0 +1,34 @@
+//! # soc2-ffi
+//!
+//! soc2-core for Kotlin (JVM and Android), Swift, Python and Ruby, through
+//! [uniffi](https://mozilla.github.io/uniffi-rs/). This crate is a thin layer: it
+//! declares soc2-core's types to uniffi and forwards each call to soc2-core, with no
+//! domain logic of its own.
+//!
+//! - [`model`]: the SOC 2 model (evidence and its payloads, controls, audit findings) as
+//!   records and enums;
+//! - [`types`]: timestamps, dates, digests, control ids, criteria and audit periods, which
+//!   cross the FFI as strings in the one form soc2 hashes;
+//! - [`documents`]: strict JSON parsing and canonical (RFC 8785) output;
+//! - [`criteria`]: the Trust Services Criteria;
+//! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
+//! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
+//! - [`bundle`]: signed evidence bundles — `export_bundle`, `verify_bundle` and the
+//!   signing key ([`bundle::Signer`], whose constructor `generate_files` is keygen);
+//! - [`Soc2Error`]: the one error type.
+//!
+//! The bindings are generated from the built library by the workspace's `uniffi-bindgen`
+//! (see the README); the generated Swift sources are committed under `bindings/swift/`.
+
+uniffi::setup_scaffolding!();
+
+pub mod bundle;
+pub mod criteria;
+pub mod documents;
+mod error;
+pub mod evaluation;
+pub mod locker;
+pub mod model;
+pub mod types;
+
+pub use error::Soc2Error;

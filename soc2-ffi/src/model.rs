@@ -1,0 +1,1075 @@
+//! The soc2-core model, exposed as uniffi records and enums.
+//!
+//! Each definition here restates a type of `soc2_core::model` field for field (uniffi's
+//! remote types), so that soc2-core itself stays free of FFI code. The compiler checks
+//! that every field and variant still matches; the doc comments become the foreign
+//! languages' documentation.
+//!
+//! Values built in a foreign language are checked when they cross into Rust: timestamps,
+//! dates, digests, control ids and criteria (see [`crate::types`]) are strings in the
+//! foreign language, and a malformed one makes the call fail with
+//! [`crate::Soc2Error::Invalid`].
+
+use soc2_core::model::{
+    AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AssuranceKind,
+    Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
+    BranchProtection, Cadence, Category, ChangeRecord, ChangeReview, Collector, Control,
+    ControlArea, ControlId, Criterion, Date, Device, DeviceInventory, EmploymentType, EventClass,
+    Evidence, EvidenceKind, FindingStatus, IncidentResponsePlan, ItemKind, LoggingConfiguration,
+    Note, Payload, Person, Platform, PolicyAcknowledgement, PolicyDocument, PriorityClass,
+    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
+    Roster, SecurityReport, Severity, Sha256Digest, TabletopExercise, TimeToFix, Timestamp,
+    TrainingCompletion, TrainingStatus, TriggerEvent, UserList, VendorAssessment,
+    VendorCriticality,
+};
+
+/// One piece of evidence, as recorded in the locker.
+///
+/// `observed_at` is when the fact held, `collected_at` when it was gathered: an access
+/// review performed on 2026-03-28 and uploaded in April is Q1 evidence. Evaluation goes
+/// by `observed_at` only.
+#[uniffi::remote(Record)]
+pub struct Evidence {
+    /// Controls this evidence supports (may be empty: evaluation also selects by kind).
+    #[uniffi(default)]
+    pub controls: Vec<ControlId>,
+    /// When the fact held.
+    pub observed_at: Timestamp,
+    /// When the evidence was gathered.
+    pub collected_at: Timestamp,
+    /// Who or what gathered it: the first link of the chain of custody.
+    pub collector: Collector,
+    /// The system the evidence describes or was exported from (`github`, `okta`, `aws`, ...).
+    pub source: String,
+    /// Files that back the evidence, stored by content hash.
+    #[uniffi(default)]
+    pub attachments: Vec<Attachment>,
+    /// The typed content.
+    pub payload: Payload,
+}
+
+/// Who or what gathered a piece of evidence.
+#[uniffi::remote(Enum)]
+pub enum Collector {
+    /// An automated collector.
+    Tool {
+        /// Tool name, e.g. `soc2-github-collector`.
+        name: String,
+        /// Tool version, e.g. `1.4.2`.
+        version: String,
+    },
+    /// A person who gathered or uploaded it by hand.
+    Person {
+        /// Person id (usually an e-mail address).
+        id: String,
+    },
+}
+
+/// A file backing a piece of evidence, stored in the locker under its SHA-256.
+#[uniffi::remote(Record)]
+pub struct Attachment {
+    /// SHA-256 of the content.
+    pub sha256: Sha256Digest,
+    /// Size in bytes.
+    pub size: u64,
+    /// IANA media type, e.g. `text/csv`.
+    pub media_type: String,
+    /// The file's original name (informational; never used as a path).
+    pub file_name: String,
+}
+
+/// The typed content of a piece of evidence, one variant per kind.
+#[uniffi::remote(Enum)]
+pub enum Payload {
+    /// A periodic review of who has access to a system.
+    AccessReview(AccessReview),
+    /// The accounts of a system at a point in time.
+    UserList(UserList),
+    /// A policy document and its approval.
+    PolicyDocument(PolicyDocument),
+    /// A person's acknowledgement of a policy.
+    PolicyAcknowledgement(PolicyAcknowledgement),
+    /// The devices an MDM knows, with their security settings.
+    DeviceInventory(DeviceInventory),
+    /// Branch protection settings of a repository branch.
+    BranchProtection(BranchProtection),
+    /// One merged (or closed) change, with its reviews.
+    ChangeRecord(ChangeRecord),
+    /// A background check of one person.
+    BackgroundCheck(BackgroundCheck),
+    /// One person's completion of a training course.
+    TrainingCompletion(TrainingCompletion),
+    /// Where a system's logs go and how long they are kept.
+    LoggingConfiguration(LoggingConfiguration),
+    /// An alert on a class of security events.
+    AlertRule(AlertRule),
+    /// A security assessment of one vendor.
+    VendorAssessment(VendorAssessment),
+    /// The incident-response plan.
+    IncidentResponsePlan(IncidentResponsePlan),
+    /// A tabletop exercise or simulated incident that tested the plan.
+    TabletopExercise(TabletopExercise),
+    /// The risk register, with its review and approval.
+    RiskRegister(RiskRegister),
+    /// The people of the company, with their employment dates.
+    Roster(Roster),
+    /// Any other file or note.
+    Note(Note),
+}
+
+/// The kind of a payload, without its content.
+#[uniffi::remote(Enum)]
+pub enum EvidenceKind {
+    /// A periodic review of who has access to a system.
+    AccessReview,
+    /// The accounts of a system at a point in time.
+    UserList,
+    /// A policy document and its approval.
+    PolicyDocument,
+    /// A person's acknowledgement of a policy.
+    PolicyAcknowledgement,
+    /// The devices an MDM knows, with their security settings.
+    DeviceInventory,
+    /// Branch protection settings of a repository branch.
+    BranchProtection,
+    /// One merged (or closed) change, with its reviews.
+    ChangeRecord,
+    /// A background check of one person.
+    BackgroundCheck,
+    /// One person's completion of a training course.
+    TrainingCompletion,
+    /// Where a system's logs go and how long they are kept.
+    LoggingConfiguration,
+    /// An alert on a class of security events.
+    AlertRule,
+    /// A security assessment of one vendor.
+    VendorAssessment,
+    /// The incident-response plan.
+    IncidentResponsePlan,
+    /// A tabletop exercise or simulated incident that tested the plan.
+    TabletopExercise,
+    /// The risk register, with its review and approval.
+    RiskRegister,
+    /// The people of the company, with their employment dates.
+    Roster,
+    /// Any other file or note.
+    Note,
+}
+
+/// A decision taken on one account during an access review.
+#[uniffi::remote(Enum)]
+pub enum ReviewDecision {
+    /// Access confirmed as appropriate.
+    Keep,
+    /// Access to be removed.
+    Revoke,
+    /// Access to be reduced or changed.
+    Modify,
+}
+
+/// One account as judged in an access review.
+#[uniffi::remote(Record)]
+pub struct ReviewedAccount {
+    /// The account's id in the system (login, user name, ARN, ...).
+    pub account: String,
+    /// The person it belongs to, if known.
+    #[uniffi(default)]
+    pub person: Option<String>,
+    /// The access as it was reviewed (roles, groups, permission sets).
+    #[uniffi(default)]
+    pub roles: Vec<String>,
+    /// The reviewer's decision.
+    pub decision: ReviewDecision,
+    /// When a revoke or modify was carried out (absent while still pending).
+    #[uniffi(default)]
+    pub actioned_at: Option<Timestamp>,
+    /// Why, in the reviewer's words.
+    #[uniffi(default)]
+    pub note: Option<String>,
+}
+
+/// A review of who has access to a system.
+#[uniffi::remote(Record)]
+pub struct AccessReview {
+    /// The system reviewed (`aws-prod`, `github`, `okta`, ...).
+    pub system: String,
+    /// Who performed the review.
+    pub reviewer: String,
+    /// Every account the review covered.
+    pub accounts: Vec<ReviewedAccount>,
+}
+
+/// Whether an account can be used.
+#[uniffi::remote(Enum)]
+pub enum AccountStatus {
+    /// Can sign in.
+    Active,
+    /// Exists, but cannot sign in (suspended, deprovisioned pending deletion).
+    Suspended,
+    /// Temporarily blocked (e.g. too many failed sign-ins) and unblocked without review:
+    /// still counts as access.
+    Locked,
+    /// Invited or staged; not yet used.
+    Provisioned,
+}
+
+/// One account in a system's user list.
+#[uniffi::remote(Record)]
+pub struct Account {
+    /// Account id in the system (login, user name, ARN, ...).
+    pub account: String,
+    /// The person it belongs to, if known (e-mail or roster id).
+    #[uniffi(default)]
+    pub person: Option<String>,
+    /// Whether it can be used.
+    pub status: AccountStatus,
+    /// Administrative or otherwise privileged access (absent: the export does not say, which
+    /// is not the same as "not privileged").
+    #[uniffi(default)]
+    pub privileged: Option<bool>,
+    /// Whether an active second factor is enrolled (absent if the export does not say).
+    /// Exports report enrolment, not enforcement; enforcement lives in sign-on policies.
+    #[uniffi(default)]
+    pub mfa: Option<bool>,
+    /// The enrolled second-factor methods (`totp`, `push`, `webauthn`, `sms`, ...), so that
+    /// weak factors can be told apart.
+    #[uniffi(default)]
+    pub mfa_methods: Vec<String>,
+    /// Whether a person can sign in with it interactively (password or SSO), as opposed to
+    /// key-only or service use (absent if unknown).
+    #[uniffi(default)]
+    pub interactive: Option<bool>,
+    /// Roles, groups or permission sets held.
+    #[uniffi(default)]
+    pub roles: Vec<String>,
+    /// When the account was created.
+    #[uniffi(default)]
+    pub created_at: Option<Timestamp>,
+    /// Last sign-in or credential use.
+    #[uniffi(default)]
+    pub last_used_at: Option<Timestamp>,
+    /// When the current status took effect (e.g. when it was suspended).
+    #[uniffi(default)]
+    pub status_changed_at: Option<Timestamp>,
+}
+
+/// The accounts of a system at `observed_at`.
+#[uniffi::remote(Record)]
+pub struct UserList {
+    /// The system listed.
+    pub system: String,
+    /// Every account.
+    pub accounts: Vec<Account>,
+}
+
+/// A security policy and its approval.
+#[uniffi::remote(Record)]
+pub struct PolicyDocument {
+    /// The policy's name, e.g. `Access Control Policy`.
+    pub name: String,
+    /// Its version label.
+    pub version: String,
+    /// SHA-256 of the approved text (usually also an attachment).
+    pub content_sha256: Sha256Digest,
+    /// Who approved it.
+    #[uniffi(default)]
+    pub approver: Option<String>,
+    /// When it was approved (absent: not approved).
+    #[uniffi(default)]
+    pub approved_on: Option<Date>,
+    /// When it is next due for review.
+    #[uniffi(default)]
+    pub next_review_on: Option<Date>,
+}
+
+/// A person's acknowledgement of a policy.
+#[uniffi::remote(Record)]
+pub struct PolicyAcknowledgement {
+    /// Who acknowledged.
+    pub person: String,
+    /// The policy's name.
+    pub policy: String,
+    /// The version acknowledged (absent when the source does not record it).
+    #[uniffi(default)]
+    pub policy_version: Option<String>,
+    /// When.
+    pub acknowledged_at: Timestamp,
+}
+
+/// Operating system family of a device.
+#[uniffi::remote(Enum)]
+pub enum Platform {
+    /// Apple macOS.
+    Macos,
+    /// Microsoft Windows.
+    Windows,
+    /// Linux distributions.
+    Linux,
+    /// Apple iOS and iPadOS.
+    Ios,
+    /// Android.
+    Android,
+    /// ChromeOS.
+    Chromeos,
+    /// Anything else.
+    Other,
+}
+
+/// One device with its security posture. Settings an export does not report are absent,
+/// and evaluation treats them as not shown (a deviation), never as compliant.
+#[uniffi::remote(Record)]
+pub struct Device {
+    /// The MDM's device id (or serial number).
+    pub device_id: String,
+    /// Serial number, if known.
+    #[uniffi(default)]
+    pub serial_number: Option<String>,
+    /// The person it is assigned to.
+    #[uniffi(default)]
+    pub owner: Option<String>,
+    /// OS family.
+    pub platform: Platform,
+    /// OS version string as reported.
+    #[uniffi(default)]
+    pub os_version: Option<String>,
+    /// Full-disk encryption on (FileVault, BitLocker, LUKS...).
+    #[uniffi(default)]
+    pub disk_encrypted: Option<bool>,
+    /// Minutes of inactivity before the screen locks.
+    #[uniffi(default)]
+    pub screen_lock_minutes: Option<u32>,
+    /// Automatic OS updates enabled.
+    #[uniffi(default)]
+    pub auto_updates: Option<bool>,
+    /// Whether a password is required after the screen locks or the device sleeps, when the
+    /// export reports that but not the timeout.
+    #[uniffi(default)]
+    pub screen_lock: Option<bool>,
+    /// Enrolled in MDM, so settings can be enforced and the device wiped (absent: the
+    /// source cannot tell, e.g. an osquery inventory).
+    #[uniffi(default)]
+    pub mdm_enrolled: Option<bool>,
+    /// Last time the device reported to the MDM.
+    #[uniffi(default)]
+    pub last_check_in: Option<Timestamp>,
+}
+
+/// The devices an MDM (or inventory) knows at `observed_at`.
+#[uniffi::remote(Record)]
+pub struct DeviceInventory {
+    /// The MDM or inventory product (`jamf`, `fleet`, `intune`, ...).
+    pub mdm: String,
+    /// Every device.
+    pub devices: Vec<Device>,
+}
+
+/// Branch protection settings (GitHub branch protection or rulesets, GitLab protected
+/// branches).
+#[uniffi::remote(Record)]
+pub struct BranchProtection {
+    /// Repository, `owner/name`.
+    pub repository: String,
+    /// Protected branch or pattern.
+    pub branch: String,
+    /// Whether any protection is in force (a 404 "Branch not protected" is `false`).
+    pub protected: bool,
+    /// Approving reviews required before merge (0: none; absent: the source does not say).
+    #[uniffi(default)]
+    pub required_approvals: Option<u32>,
+    /// Whether new commits dismiss earlier approvals.
+    #[uniffi(default)]
+    pub dismiss_stale_reviews: bool,
+    /// Whether code owners must approve.
+    #[uniffi(default)]
+    pub require_code_owner_review: bool,
+    /// Whether the most recent push must be approved by someone other than its pusher.
+    #[uniffi(default)]
+    pub require_last_push_approval: bool,
+    /// Whether the rules bind administrators too (absent: the source does not say).
+    #[uniffi(default)]
+    pub applies_to_admins: Option<bool>,
+    /// Users, teams, roles, apps or keys that may push or merge without the required review.
+    #[uniffi(default)]
+    pub bypass_actors: Vec<String>,
+    /// Whether force pushes are allowed.
+    #[uniffi(default)]
+    pub allow_force_pushes: bool,
+    /// Whether the branch can be deleted.
+    #[uniffi(default)]
+    pub allow_deletions: bool,
+    /// Status checks that must pass.
+    #[uniffi(default)]
+    pub required_status_checks: Vec<String>,
+}
+
+/// The state of one review of a change.
+#[uniffi::remote(Enum)]
+pub enum ReviewState {
+    /// Approved.
+    Approved,
+    /// Changes requested.
+    ChangesRequested,
+    /// Comment only.
+    Commented,
+    /// An approval later dismissed.
+    Dismissed,
+    /// Started, not submitted.
+    Pending,
+}
+
+/// One review of a change.
+#[uniffi::remote(Record)]
+pub struct ChangeReview {
+    /// Who reviewed.
+    pub reviewer: String,
+    /// The outcome.
+    pub state: ReviewState,
+    /// When it was submitted.
+    #[uniffi(default)]
+    pub submitted_at: Option<Timestamp>,
+    /// The commit the review applied to.
+    #[uniffi(default)]
+    pub commit: Option<String>,
+}
+
+/// One change (pull or merge request) with its reviews.
+#[uniffi::remote(Record)]
+pub struct ChangeRecord {
+    /// Repository, `owner/name`.
+    pub repository: String,
+    /// Pull or merge request number.
+    pub number: u64,
+    /// Its title.
+    #[uniffi(default)]
+    pub title: String,
+    /// Who opened the change.
+    pub author: String,
+    /// Everyone who authored or committed commits in it; an approval by any of them is not
+    /// independent.
+    #[uniffi(default)]
+    pub committers: Vec<String>,
+    /// The branch merged into.
+    #[uniffi(default)]
+    pub base_branch: Option<String>,
+    /// Who merged it (absent if not merged).
+    #[uniffi(default)]
+    pub merged_by: Option<String>,
+    /// When it was merged (absent if not merged).
+    #[uniffi(default)]
+    pub merged_at: Option<Timestamp>,
+    /// The commit at the head of the change when merged.
+    #[uniffi(default)]
+    pub head_commit: Option<String>,
+    /// The merge commit.
+    #[uniffi(default)]
+    pub merge_commit: Option<String>,
+    /// Every review submitted.
+    #[uniffi(default)]
+    pub reviews: Vec<ChangeReview>,
+}
+
+/// Outcome of a background check.
+#[uniffi::remote(Enum)]
+pub enum BackgroundCheckStatus {
+    /// Not finished.
+    Pending,
+    /// Finished with nothing to consider.
+    Clear,
+    /// Finished with findings that need adjudication.
+    Consider,
+    /// Paused by the provider (e.g. waiting for the candidate).
+    Suspended,
+    /// Disputed by the candidate.
+    Disputed,
+    /// Cancelled before completion.
+    Canceled,
+}
+
+/// The company's decision on a background check that found something.
+#[uniffi::remote(Enum)]
+pub enum Adjudication {
+    /// Reviewed and engaged (hired) anyway.
+    Engaged,
+    /// Pre-adverse-action notice sent.
+    PreAdverseAction,
+    /// Adverse action taken (not engaged).
+    PostAdverseAction,
+}
+
+/// A background check of one person.
+#[uniffi::remote(Record)]
+pub struct BackgroundCheck {
+    /// Who was checked.
+    pub person: String,
+    /// The provider (`checkr`, `goodhire`, ...).
+    pub provider: String,
+    /// The provider's report id.
+    #[uniffi(default)]
+    pub report_id: Option<String>,
+    /// Outcome.
+    pub status: BackgroundCheckStatus,
+    /// The company's decision on a check with findings (absent: not adjudicated).
+    #[uniffi(default)]
+    pub adjudication: Option<Adjudication>,
+    /// When the check was completed.
+    #[uniffi(default)]
+    pub completed_at: Option<Timestamp>,
+}
+
+/// Completion state of a training enrolment.
+#[uniffi::remote(Enum)]
+pub enum TrainingStatus {
+    /// Completed (and passed, where there is a test).
+    Completed,
+    /// Started, not finished.
+    InProgress,
+    /// Not started.
+    NotStarted,
+    /// Past its due date without completion.
+    PastDue,
+}
+
+/// One person's training enrolment or completion.
+#[uniffi::remote(Record)]
+pub struct TrainingCompletion {
+    /// Who.
+    pub person: String,
+    /// The course or module.
+    pub course: String,
+    /// The state of the enrolment.
+    pub status: TrainingStatus,
+    /// When it was completed.
+    #[uniffi(default)]
+    pub completed_at: Option<Timestamp>,
+    /// When it was due.
+    #[uniffi(default)]
+    pub due_on: Option<Date>,
+}
+
+/// Where one system's logs go.
+#[uniffi::remote(Record)]
+pub struct LoggingConfiguration {
+    /// The system whose logs these are.
+    pub system: String,
+    /// The central destination (SIEM, log archive), absent if logs stay local.
+    #[uniffi(default)]
+    pub destination: Option<String>,
+    /// Whether logging is on.
+    pub enabled: bool,
+    /// Days logs are kept.
+    #[uniffi(default)]
+    pub retention_days: Option<u32>,
+    /// Whether log files are integrity-protected (e.g. CloudTrail log file validation).
+    #[uniffi(default)]
+    pub integrity_validation: Option<bool>,
+    /// Whether it covers every region or zone of the system.
+    #[uniffi(default)]
+    pub all_regions: Option<bool>,
+    /// Whether management (control-plane) events such as sign-ins and configuration
+    /// changes are logged.
+    #[uniffi(default)]
+    pub management_events: Option<bool>,
+    /// Since when logging has been on without interruption.
+    #[uniffi(default)]
+    pub logging_since: Option<Timestamp>,
+}
+
+/// The class of security events an alert watches for.
+#[uniffi::remote(Enum)]
+pub enum EventClass {
+    /// Repeated failed sign-ins.
+    FailedLogins,
+    /// Privilege escalation (new admins, policy changes granting rights).
+    PrivilegeEscalation,
+    /// Security-relevant configuration changes.
+    ConfigurationChange,
+    /// Unusual access to data.
+    DataAccessAnomaly,
+    /// Anything else.
+    Other,
+}
+
+/// An alert on a class of security events.
+#[uniffi::remote(Record)]
+pub struct AlertRule {
+    /// The rule's name in its system.
+    pub name: String,
+    /// The system it watches.
+    #[uniffi(default)]
+    pub system: Option<String>,
+    /// What it watches for.
+    pub event_class: EventClass,
+    /// Whether it is switched on.
+    pub enabled: bool,
+    /// Who is notified (people, on-call rotations, channels, topics).
+    #[uniffi(default)]
+    pub notify: Vec<String>,
+    /// The rule's condition as written in its system (e.g. a metric filter pattern), so a
+    /// reader can check that `event_class` is right.
+    #[uniffi(default)]
+    pub condition: Option<String>,
+}
+
+/// How much a vendor matters to the service.
+#[uniffi::remote(Enum)]
+pub enum VendorCriticality {
+    /// No customer data, easily replaced.
+    Low,
+    /// Some data or some dependency.
+    Medium,
+    /// Customer data or a hard dependency.
+    High,
+    /// The service cannot run or keep its commitments without it.
+    Critical,
+}
+
+/// The kind of third-party assurance a vendor provided.
+#[uniffi::remote(Enum)]
+pub enum AssuranceKind {
+    /// SOC 2 Type II report.
+    Soc2Type2,
+    /// SOC 2 Type I report.
+    Soc2Type1,
+    /// ISO/IEC 27001 certificate.
+    Iso27001,
+    /// PCI DSS attestation.
+    PciDss,
+    /// A security questionnaire answered by the vendor.
+    Questionnaire,
+    /// Any other assurance.
+    Other,
+}
+
+/// A security report or certification a vendor provided.
+#[uniffi::remote(Record)]
+pub struct SecurityReport {
+    /// What kind.
+    pub kind: AssuranceKind,
+    /// When it was issued.
+    pub issued_on: Date,
+    /// For period reports (SOC 2 Type II), the last day of the period it covers.
+    #[uniffi(default)]
+    pub period_end: Option<Date>,
+    /// When a certificate expires.
+    #[uniffi(default)]
+    pub expires_on: Option<Date>,
+}
+
+/// A security assessment of one vendor.
+#[uniffi::remote(Record)]
+pub struct VendorAssessment {
+    /// The vendor.
+    pub vendor: String,
+    /// The kinds of data shared with it.
+    #[uniffi(default)]
+    pub data_shared: Vec<String>,
+    /// How much it matters.
+    pub criticality: VendorCriticality,
+    /// The assurance it provided, if any.
+    #[uniffi(default)]
+    pub security_report: Option<SecurityReport>,
+    /// Whether the contract has security and breach-notification terms (absent: not known).
+    #[uniffi(default)]
+    pub contract_security_terms: Option<bool>,
+    /// When the contract ends.
+    #[uniffi(default)]
+    pub contract_end: Option<Date>,
+    /// When this review was done.
+    pub reviewed_on: Date,
+    /// Who did it.
+    #[uniffi(default)]
+    pub reviewer: Option<String>,
+}
+
+/// The incident-response plan and what it covers.
+#[uniffi::remote(Record)]
+pub struct IncidentResponsePlan {
+    /// Version label.
+    pub version: String,
+    /// SHA-256 of the plan's text.
+    #[uniffi(default)]
+    pub content_sha256: Option<Sha256Digest>,
+    /// Who approved it.
+    #[uniffi(default)]
+    pub approver: Option<String>,
+    /// When it was approved.
+    #[uniffi(default)]
+    pub approved_on: Option<Date>,
+    /// The severity levels it defines (e.g. SEV1..SEV4).
+    #[uniffi(default)]
+    pub severity_levels: Vec<String>,
+    /// The response roles it defines (incident commander, communications lead, ...).
+    #[uniffi(default)]
+    pub roles: Vec<String>,
+    /// Whether it gives containment, eradication and recovery procedures.
+    pub has_procedures: bool,
+    /// Whether it gives internal and external communication steps or templates.
+    pub has_communications: bool,
+    /// Whether it requires a post-incident review.
+    pub has_post_incident_review: bool,
+}
+
+/// A tabletop exercise or simulated incident.
+#[uniffi::remote(Record)]
+pub struct TabletopExercise {
+    /// The scenario played.
+    pub scenario: String,
+    /// When it took place.
+    pub performed_on: Date,
+    /// Who took part.
+    #[uniffi(default)]
+    pub participants: Vec<String>,
+    /// What it found, and follow-up actions.
+    #[uniffi(default)]
+    pub findings: Vec<String>,
+}
+
+/// A five-point rating of likelihood or impact.
+#[uniffi::remote(Enum)]
+pub enum RiskLevel {
+    /// Very low.
+    VeryLow,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Very high.
+    VeryHigh,
+}
+
+/// How a risk is handled.
+#[uniffi::remote(Enum)]
+pub enum RiskTreatment {
+    /// Reduce it with controls.
+    Mitigate,
+    /// Live with it, by a recorded decision.
+    Accept,
+    /// Shift it (insurance, contract).
+    Transfer,
+    /// Stop the activity that causes it.
+    Avoid,
+}
+
+/// One entry of the risk register.
+#[uniffi::remote(Record)]
+pub struct Risk {
+    /// The register's id for it.
+    pub id: String,
+    /// The threat (data breach, unauthorised access, outage, ...).
+    pub threat: String,
+    /// How likely (absent: not assessed).
+    #[uniffi(default)]
+    pub likelihood: Option<RiskLevel>,
+    /// How bad (absent: not assessed).
+    #[uniffi(default)]
+    pub impact: Option<RiskLevel>,
+    /// Likelihood after treatment.
+    #[uniffi(default)]
+    pub residual_likelihood: Option<RiskLevel>,
+    /// Impact after treatment.
+    #[uniffi(default)]
+    pub residual_impact: Option<RiskLevel>,
+    /// How it is handled (absent: no decision).
+    #[uniffi(default)]
+    pub treatment: Option<RiskTreatment>,
+    /// The controls or actions that carry out the treatment.
+    #[uniffi(default)]
+    pub treatment_plan: String,
+    /// Who owns it.
+    #[uniffi(default)]
+    pub owner: Option<String>,
+}
+
+/// The risk register at `observed_at`.
+#[uniffi::remote(Record)]
+pub struct RiskRegister {
+    /// Every risk.
+    pub risks: Vec<Risk>,
+    /// When it was last reviewed.
+    #[uniffi(default)]
+    pub reviewed_on: Option<Date>,
+    /// Who approved it.
+    #[uniffi(default)]
+    pub approved_by: Option<String>,
+    /// When it was approved.
+    #[uniffi(default)]
+    pub approved_on: Option<Date>,
+}
+
+/// How a person works for the company.
+#[uniffi::remote(Enum)]
+pub enum EmploymentType {
+    /// Employee.
+    Employee,
+    /// Contractor.
+    Contractor,
+    /// Intern.
+    Intern,
+}
+
+/// One person on the roster.
+#[uniffi::remote(Record)]
+pub struct Person {
+    /// Stable id, usually the work e-mail address; accounts and devices refer to it.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The person's account ids in other systems (`andrew`, a GitHub login, ...), so that
+    /// accounts that carry no e-mail can be matched to the person.
+    #[uniffi(default)]
+    pub aliases: Vec<String>,
+    /// How they work for the company.
+    pub employment_type: EmploymentType,
+    /// First day.
+    pub start_date: Date,
+    /// Last day (absent while employed).
+    #[uniffi(default)]
+    pub end_date: Option<Date>,
+    /// Whether they have access to in-scope systems.
+    pub in_scope: bool,
+}
+
+/// The company's people at `observed_at`.
+#[uniffi::remote(Record)]
+pub struct Roster {
+    /// Everyone, including people who have left.
+    pub people: Vec<Person>,
+}
+
+/// A file or note that fits no other kind.
+#[uniffi::remote(Record)]
+pub struct Note {
+    /// A title.
+    pub title: String,
+    /// Free text.
+    #[uniffi(default)]
+    pub body: String,
+}
+
+/// The area of practice a control belongs to: the ten areas where SOC 2 audits most
+/// often find exceptions, and everything else.
+#[uniffi::remote(Enum)]
+pub enum ControlArea {
+    /// Periodic review of who has access to in-scope systems.
+    AccessReviews,
+    /// Written security policies, approved and kept current.
+    Policies,
+    /// Endpoint security enforced through mobile device management.
+    DeviceManagement,
+    /// Independent review and approval of code and infrastructure changes.
+    ChangeManagement,
+    /// Background checks of people with access to in-scope systems.
+    BackgroundChecks,
+    /// Security awareness training.
+    SecurityTraining,
+    /// Central logging and alerting on security events.
+    LoggingMonitoring,
+    /// Inventory and review of third parties that handle customer data.
+    VendorManagement,
+    /// A documented, tested incident-response plan.
+    IncidentResponse,
+    /// A risk register that is really analysed and kept current.
+    RiskAssessment,
+    /// Any other control.
+    Other,
+}
+
+/// An event that starts a deadline for an event-driven control.
+#[uniffi::remote(Enum)]
+pub enum TriggerEvent {
+    /// A person joins (their roster start date).
+    Hire,
+    /// A person leaves (their roster end date).
+    Termination,
+    /// A change is merged.
+    Change,
+    /// A vendor is engaged.
+    VendorOnboarding,
+    /// A security incident is declared.
+    Incident,
+}
+
+/// How often a control must operate.
+#[uniffi::remote(Enum)]
+pub enum Cadence {
+    /// All the time; every item in the population must comply whenever it is tested.
+    Continuous,
+    /// At least once in every calendar quarter.
+    Quarterly,
+    /// At least once in every twelve months.
+    Annual,
+    /// Within a number of days of an event (a hire, a termination, ...).
+    WithinDaysOf {
+        /// The event that starts the clock.
+        event: TriggerEvent,
+        /// Days allowed after the event (0 = by the day of the event).
+        days: u32,
+    },
+    /// Once, at a point in time (e.g. a policy in place).
+    PointInTime,
+}
+
+/// How bad it is when the control fails.
+#[uniffi::remote(Enum)]
+pub enum Severity {
+    /// Minor.
+    Low,
+    /// Noticeable; usually acceptable in isolation.
+    Medium,
+    /// Serious; an auditor will weigh it.
+    High,
+    /// Puts the opinion at risk on its own.
+    Critical,
+}
+
+/// When to tackle a failing control, from the remediation priority matrix.
+#[uniffi::remote(Enum)]
+pub enum PriorityClass {
+    /// High severity: fix before anything else.
+    FixFirst,
+    /// Fix once the fix-first items are under way.
+    FixSecond,
+    /// Slow to complete (e.g. third-party turnaround): begin early.
+    StartEarly,
+    /// Cheap and fast: close it now.
+    QuickWin,
+}
+
+/// A typical effort to fix a failing control, as a range of days.
+#[uniffi::remote(Record)]
+pub struct TimeToFix {
+    /// Fewest days it usually takes.
+    pub min_days: u32,
+    /// Most days it usually takes (not less than `min_days`).
+    pub max_days: u32,
+}
+
+/// A control: something the company does, repeatedly and provably, to meet one or more
+/// Trust Services Criteria.
+#[uniffi::remote(Record)]
+pub struct Control {
+    /// Stable identifier.
+    pub id: ControlId,
+    /// One-line name.
+    pub title: String,
+    /// The practice area.
+    pub area: ControlArea,
+    /// The criteria it addresses (at least one).
+    pub criteria: Vec<Criterion>,
+    /// How often it must operate.
+    pub cadence: Cadence,
+    /// Who answers for it (a role or a person).
+    pub owner: String,
+    /// How bad a failure is.
+    pub severity: Severity,
+    /// Typical effort to fix a failure.
+    pub time_to_fix: TimeToFix,
+    /// When to fix a failure, relative to others.
+    pub priority: PriorityClass,
+    /// The kinds of evidence that show it operating.
+    pub evidence_kinds: Vec<EvidenceKind>,
+    /// What the control requires, in a sentence or two.
+    #[uniffi(default)]
+    pub description: String,
+    /// Steps to take when it fails.
+    #[uniffi(default)]
+    pub remediation: Vec<String>,
+}
+
+/// What kind of thing an affected item is.
+#[uniffi::remote(Enum)]
+pub enum ItemKind {
+    /// A person on the roster.
+    Person,
+    /// An account in a system.
+    Account,
+    /// A device.
+    Device,
+    /// A change (pull or merge request).
+    Change,
+    /// A vendor.
+    Vendor,
+    /// An in-scope system.
+    System,
+    /// A policy.
+    Policy,
+    /// A risk in the register.
+    Risk,
+    /// An alert class or rule.
+    Alert,
+    /// A period of time in which a required occurrence is missing (e.g. a quarter).
+    Occurrence,
+    /// A document such as the incident-response plan or the risk register.
+    Document,
+}
+
+/// One item that failed a control test.
+#[uniffi::remote(Record)]
+pub struct AffectedItem {
+    /// What it is.
+    pub kind: ItemKind,
+    /// Its id (e-mail, account, device id, `owner/repo#123`, vendor name, `2026-Q3`...).
+    pub id: String,
+    /// What is wrong with it.
+    pub reason: String,
+    /// Locker sequence numbers of the evidence records that show it.
+    #[uniffi(default)]
+    pub records: Vec<u64>,
+}
+
+/// Where a finding stands.
+#[uniffi::remote(Enum)]
+pub enum FindingStatus {
+    /// Not yet dealt with.
+    Open,
+    /// Fixed (the fix does not make the control count for the time before it).
+    Remediated,
+    /// Management accepted the risk.
+    RiskAccepted,
+}
+
+/// An audit exception: a control that did not operate as described over the period.
+#[uniffi::remote(Record)]
+pub struct AuditFinding {
+    /// The control that failed.
+    pub control: ControlId,
+    /// The criteria the control addresses.
+    pub criteria: Vec<Criterion>,
+    /// The audit period.
+    pub period: AuditPeriod,
+    /// How serious.
+    pub severity: Severity,
+    /// What failed, in a sentence.
+    pub summary: String,
+    /// How many items were tested.
+    pub population: u64,
+    /// How many of them failed.
+    pub deviations: u64,
+    /// The items that failed.
+    pub affected: Vec<AffectedItem>,
+    /// Where it stands.
+    pub status: FindingStatus,
+    /// Management's response, if given.
+    #[uniffi(default)]
+    pub management_response: Option<String>,
+    /// When remediation is due.
+    #[uniffi(default)]
+    pub remediation_due: Option<Date>,
+}
+
+/// The five Trust Services categories.
+#[uniffi::remote(Enum)]
+pub enum Category {
+    /// Common criteria (CC), required in every SOC 2 examination.
+    Security,
+    /// Availability (A).
+    Availability,
+    /// Processing integrity (PI).
+    ProcessingIntegrity,
+    /// Confidentiality (C).
+    Confidentiality,
+    /// Privacy (P).
+    Privacy,
+}

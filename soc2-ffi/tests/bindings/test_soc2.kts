@@ -1,0 +1,230 @@
+// Kotlin (JVM) test of the soc2 bindings (uniffi, JNA). Run by
+// soc2-ffi/tests/foreign_languages.rs, which compiles the generated bindings to a jar
+// and runs this script with `kotlinc -script`.
+
+import uniffi.soc2_ffi.*
+
+// Load the library that the test runner built and copied beside the bindings' jar, not
+// whichever libsoc2_ffi.so comes first on the library path.
+val bindingsDir = java.io.File(Soc2Exception::class.java.protectionDomain.codeSource.location.toURI()).parentFile
+System.setProperty(
+    "uniffi.component.soc2_ffi.libraryOverride",
+    java.io.File(bindingsDir, System.mapLibraryName("soc2_ffi")).path,
+)
+
+val evidenceJson = """
+{
+  "controls": ["AC-01"],
+  "observed_at": "2026-03-28T14:05:00Z",
+  "collected_at": "2026-04-02T09:00:00Z",
+  "collector": {"person": {"id": "cto@example.com"}},
+  "source": "okta",
+  "attachments": [],
+  "payload": {"access_review": {"system": "okta", "reviewer": "cto@example.com", "accounts": [
+    {"account": "bob@example.com", "decision": "revoke", "actioned_at": "2026-03-29T10:00:00Z"}
+  ]}}
+}
+"""
+
+fun check(condition: Boolean, what: () -> String) {
+    if (!condition) throw AssertionError("check failed: " + what())
+}
+
+inline fun <reified E : Soc2Exception> expectError(call: () -> Unit): E {
+    try {
+        call()
+    } catch (e: Soc2Exception) {
+        if (e is E) return e
+        throw AssertionError("expected ${E::class.simpleName}, got $e")
+    }
+    throw AssertionError("expected ${E::class.simpleName}")
+}
+
+fun sha256Hex(data: ByteArray): String =
+    java.security.MessageDigest.getInstance("SHA-256").digest(data).joinToString("") { "%02x".format(it) }
+
+fun testDocuments() {
+    val evidence = evidenceFromJson(evidenceJson)
+    check(evidence.controls == listOf("AC-01")) { "controls" }
+    check(evidence.observedAt == "2026-03-28T14:05:00Z") { "observedAt" }
+    check(evidence.collector == Collector.Person(id = "cto@example.com")) { "collector" }
+    val review = (evidence.payload as Payload.AccessReview).v1
+    check(review.accounts[0].decision == ReviewDecision.REVOKE) { "decision" }
+    check(review.accounts[0].person == null) { "absent person" }
+
+    val canonical = evidenceToCanonicalJson(evidence)
+    check(canonical.startsWith("{\"attachments\":[],\"collected_at\":\"2026-04-02T09:00:00Z\"")) { canonical }
+    check(evidenceFromJson(canonical) == evidence) { "canonical round trip" }
+    check(sha256(canonical.toByteArray()) == sha256Hex(canonical.toByteArray())) { "sha256" }
+}
+
+fun testRecordsBuiltHere() {
+    val content = "account,decision\nbob@example.com,revoke\n".toByteArray()
+    val evidence = Evidence(
+        controls = listOf("AC-01"),
+        observedAt = "2026-03-28T14:05:00Z",
+        collectedAt = "2026-04-02T09:00:00Z",
+        collector = Collector.Tool(name = "okta-export", version = "1.0.0"),
+        source = "okta",
+        attachments = listOf(
+            Attachment(sha256 = sha256(content), size = content.size.toULong(),
+                mediaType = "text/csv", fileName = "review.csv")
+        ),
+        payload = Payload.Note(Note(title = "Q1 review export")),
+    )
+    val text = evidenceToPrettyJson(evidence)
+    check(text.endsWith("\n") && text.contains("\"note\"")) { "pretty json" }
+    check(evidenceFromJson(text) == evidence) { "pretty round trip" }
+}
+
+fun testErrors() {
+    val dup = expectError<Soc2Exception.Json> {
+        evidenceFromJson("{\n \"source\": \"a\",\n \"source\": \"b\"\n}")
+    }
+    check(dup.path == "source" && dup.line == 3UL) { dup.toString() }
+    check(dup.detail == "3:9: field `source`: duplicate key") { dup.detail }
+    check(dup.toString() == dup.detail) { "Display is the exception's text" }
+
+    val unknown = expectError<Soc2Exception.Json> {
+        evidenceFromJson(evidenceJson.replace("\"source\": \"okta\"", "\"source\": \"okta\", \"approved\": true"))
+    }
+    check(unknown.path == "approved" && unknown.reason.contains("unknown field")) { unknown.toString() }
+
+    val badTime = Evidence(
+        observedAt = "2026-03-28 14:05", collectedAt = "2026-04-02T09:00:00Z",
+        collector = Collector.Person(id = "cto@example.com"), source = "okta",
+        payload = Payload.Note(Note(title = "t")),
+    )
+    val invalid = expectError<Soc2Exception.Invalid> { evidenceToCanonicalJson(badTime) }
+    check(invalid.field == "timestamp" && invalid.reason.contains("2026-03-28 14:05")) { invalid.toString() }
+}
+
+fun testCriteria() {
+    val all = criteria()
+    check(all.size == 61) { "61 criteria" }
+    check(all[0].id == "CC1.1" && all[0].category == Category.SECURITY) { "first criterion" }
+    check(parseCriterion("cc_6_1").id == "CC6.1") { "prowler spelling" }
+    expectError<Soc2Exception.Invalid> { parseCriterion("CC99.1") }
+}
+
+fun testEvaluation() {
+    val catalog = builtinCatalog()
+    check(catalog.controls.any { it.control.id == "AC-01" }) { "built-in AC-01" }
+    val items = sampleCompanyEvidence(2026).mapIndexed { i, e -> EvidenceItem(seq = i.toULong(), evidence = e) }
+    val report = evaluate(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    val gaps = report.exceptions.map { it.finding.control }.sorted()
+    check(gaps == listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01")) { gaps.toString() }
+    check(report.opinion.risk == OpinionRisk.AT_RISK) { "opinion" }
+    check(renderReport(report, ReportFormat.MARKDOWN).contains("AC-01")) { "markdown" }
+
+    val company = extendCatalogWithToml(catalog, "disable = [\"AC-01\"]\n", "company.toml")
+    check(company.controls.none { it.control.id == "AC-01" }) { "disabled AC-01" }
+    val unknown = expectError<Soc2Exception.Catalog> {
+        extendCatalogWithToml(catalog, "disable = [\"NOPE-01\"]\n", "company.toml")
+    }
+    check(unknown.sourceName == "company.toml" && unknown.control == "NOPE-01") { unknown.toString() }
+    val reversed = expectError<Soc2Exception.Invalid> {
+        evaluate(catalog, items, "2026-12-31..2026-01-01", "2026-12-31")
+    }
+    check(reversed.field == "audit period") { reversed.toString() }
+}
+
+fun replaceInFile(file: java.io.File, old: String, new: String) {
+    val text = file.readText(Charsets.ISO_8859_1)
+    check(text.contains(old)) { "$file holds $old" }
+    file.writeText(text.replaceFirst(old, new), Charsets.ISO_8859_1)
+}
+
+fun testLockerScenario() {
+    val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-test").toFile()
+    try {
+        val dir = java.io.File(tmp, "locker")
+        val locker = Locker.create(dir.path, "example.com/soc2/kotlin-test")
+        check(locker.isEmpty()) { "new locker is empty" }
+
+        // Evidence with an attachment: the file is stored first, then the record naming it.
+        val content = "%PDF-1.4\n% Q1 access review: bob@example.com revoke\n%%EOF\n".toByteArray()
+        val attachment = locker.addAttachment(content, "application/pdf", "review.pdf")
+        check(attachment.sha256 == sha256Hex(content)) { "attachment digest" }
+        check(attachment.size == content.size.toULong()) { "attachment size" }
+        val evidence = Evidence(
+            controls = listOf("AC-01"), observedAt = "2026-03-28T14:05:00Z",
+            collectedAt = "2026-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
+            source = "okta", attachments = listOf(attachment),
+            payload = Payload.Note(Note(title = "Q1 access review export")),
+        )
+        val first = locker.append(evidence)
+        check(first.seq == 0UL && first.leafHash.length == 64) { "first append" }
+        val appended = locker.appendBatch(sampleCompanyEvidence(2026))
+        check(appended.last().seq == locker.len() - 1UL) { "batch append" }
+        check(locker.record(0UL).evidence == evidence) { "record 0 reads back" }
+
+        // Evaluate the period from the locker's records.
+        val report = locker.evaluate(builtinCatalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        val gaps = report.exceptions.map { it.finding.control }.sorted()
+        check(gaps == listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01")) { gaps.toString() }
+
+        // A checkpoint kept elsewhere proves the locker only grows.
+        val checkpoint = locker.checkpoint()
+        check(checkpoint.size == locker.len() && checkpoint.root == locker.root()) { "checkpoint" }
+        locker.verifyCheckpoint(checkpoint.text)
+        check(fsckLocker(dir.path).sound) { "fsck of the sound locker" }
+
+        // Export a signed bundle for the period, and verify it as the auditor would.
+        val keyPath = java.io.File(tmp, "bundle-key").path
+        val signer = Signer.generateFiles(keyPath, "auditee@example.com", null)
+        check(signer.principal() == "auditee@example.com") { "principal" }
+        check(Signer.load(keyPath, null, null).fingerprint() == signer.fingerprint()) { "key reloads" }
+        val readiness = renderReport(report, ReportFormat.JSON).toByteArray()
+        val options = ExportOptions(
+            period = "2026-01-01..2026-12-31",
+            reportFiles = listOf(ReportFile(name = "readiness.json", content = readiness)),
+        )
+        val bundlePath = java.io.File(tmp, "acme-2026.zip")
+        val summary = exportBundle(locker, options, signer, bundlePath.path)
+        check(summary.blobs == 1UL && summary.checkpoint == locker.checkpoint()) { summary.toString() }
+        val trusted = signer.allowedSignersLine()
+        val verified = verifyBundle(bundlePath.path, trusted, null)
+        check(verified.origin == "example.com/soc2/kotlin-test") { "origin" }
+        check(verified.records.size.toULong() == summary.records && verified.records[0].seq == 0UL) { "records" }
+        check(verified.blobs[0].sha256 == attachment.sha256) { "blob" }
+        val stranger = Signer.generateFiles(java.io.File(tmp, "other-key").path, "mallory@example.com", null)
+        val untrusted = expectError<Soc2Exception.Signature> {
+            verifyBundle(bundlePath.path, stranger.allowedSignersLine(), null)
+        }
+        check(untrusted.fingerprint == signer.fingerprint()) { untrusted.toString() }
+        locker.close()
+
+        // A tampered copy of the bundle is rejected, naming the member.
+        val tampered = java.io.File(tmp, "tampered.zip")
+        bundlePath.copyTo(tampered)
+        replaceInFile(tampered, "bob@example.com revoke", "bob@example.com keep!!")
+        val rejected = expectError<Soc2Exception.Integrity> { verifyBundle(tampered.path, trusted, null) }
+        check(rejected.member == "blobs/sha256/${attachment.sha256}") { rejected.toString() }
+
+        // A tampered copy of the ledger is refused, naming the record.
+        val ledgerCopy = java.io.File(tmp, "ledger-copy")
+        dir.copyRecursively(ledgerCopy)
+        replaceInFile(java.io.File(ledgerCopy, "ledger.jsonl"), "Q1 access review", "Q2 access review")
+        val damaged = expectError<Soc2Exception.Integrity> { Locker.open(ledgerCopy.path) }
+        check(0UL in damaged.records) { damaged.toString() }
+
+        // A tampered attachment is found by fsck, naming the blob.
+        val blobCopy = java.io.File(tmp, "blob-copy")
+        dir.copyRecursively(blobCopy)
+        val digest = attachment.sha256
+        replaceInFile(java.io.File(blobCopy, "blobs/sha256/${digest.take(2)}/$digest"), "revoke", "keep!!")
+        val fsck = fsckLocker(blobCopy.path)
+        check(!fsck.sound && fsck.problems.any { it.damage && it.blob == digest }) { fsck.problems.toString() }
+    } finally {
+        tmp.deleteRecursively()
+    }
+}
+
+testDocuments()
+testRecordsBuiltHere()
+testErrors()
+testCriteria()
+testEvaluation()
+testLockerScenario()
+println("kotlin: soc2 bindings ok")

@@ -1,0 +1,219 @@
+# Python test of the soc2 bindings (uniffi, stdlib ctypes). Run by
+# soc2-ffi/tests/foreign_languages.rs, which generates soc2_ffi.py next to the library.
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+
+import soc2_ffi as soc2
+from soc2_ffi import Soc2Error
+
+EVIDENCE_JSON = """{
+  "controls": ["AC-01"],
+  "observed_at": "2026-03-28T14:05:00Z",
+  "collected_at": "2026-04-02T09:00:00Z",
+  "collector": {"person": {"id": "cto@example.com"}},
+  "source": "okta",
+  "attachments": [],
+  "payload": {"access_review": {"system": "okta", "reviewer": "cto@example.com", "accounts": [
+    {"account": "bob@example.com", "decision": "revoke", "actioned_at": "2026-03-29T10:00:00Z"}
+  ]}}
+}"""
+
+
+def expect_error(variant, call):
+    try:
+        call()
+    except variant as e:
+        return e
+    raise AssertionError(f"expected {variant.__name__}")
+
+
+def test_documents():
+    evidence = soc2.evidence_from_json(EVIDENCE_JSON)
+    assert evidence.controls == ["AC-01"]
+    assert evidence.observed_at == "2026-03-28T14:05:00Z"
+    assert evidence.collector == soc2.Collector.PERSON(id="cto@example.com")
+    review = evidence.payload[0]
+    assert review.accounts[0].decision == soc2.ReviewDecision.REVOKE
+    assert review.accounts[0].actioned_at == "2026-03-29T10:00:00Z"
+    assert review.accounts[0].person is None
+
+    canonical = soc2.evidence_to_canonical_json(evidence)
+    assert canonical.startswith('{"attachments":[],"collected_at":"2026-04-02T09:00:00Z"'), canonical
+    assert soc2.evidence_from_json(canonical) == evidence
+    assert soc2.sha256(canonical.encode()) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_records_built_here():
+    content = b"account,decision\nbob@example.com,revoke\n"
+    evidence = soc2.Evidence(
+        controls=["AC-01"],
+        observed_at="2026-03-28T14:05:00Z",
+        collected_at="2026-04-02T09:00:00Z",
+        collector=soc2.Collector.TOOL(name="okta-export", version="1.0.0"),
+        source="okta",
+        attachments=[soc2.Attachment(sha256=soc2.sha256(content), size=len(content),
+                                     media_type="text/csv", file_name="review.csv")],
+        payload=soc2.Payload.NOTE(soc2.Note(title="Q1 review export")),
+    )
+    text = soc2.evidence_to_pretty_json(evidence)
+    assert text.endswith("\n") and '"note"' in text
+    assert soc2.evidence_from_json(text) == evidence
+
+
+def test_errors():
+    dup = expect_error(Soc2Error.Json, lambda: soc2.evidence_from_json('{\n "source": "a",\n "source": "b"\n}'))
+    assert (dup.path, dup.line) == ("source", 3), dup
+    assert "duplicate key" in dup.reason
+    assert dup.detail == "3:9: field `source`: duplicate key", dup.detail
+
+    unknown = expect_error(Soc2Error.Json, lambda: soc2.evidence_from_json(
+        EVIDENCE_JSON.replace('"source": "okta"', '"source": "okta", "approved": true')))
+    assert unknown.path == "approved" and "unknown field" in unknown.reason, unknown
+
+    bad_time = soc2.Evidence(
+        observed_at="2026-03-28 14:05", collected_at="2026-04-02T09:00:00Z",
+        collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
+        payload=soc2.Payload.NOTE(soc2.Note(title="t")))
+    invalid = expect_error(Soc2Error.Invalid, lambda: soc2.evidence_to_canonical_json(bad_time))
+    assert invalid.field == "timestamp" and "2026-03-28 14:05" in invalid.reason, invalid
+
+
+def test_criteria():
+    all_criteria = soc2.criteria()
+    assert len(all_criteria) == 61
+    assert all_criteria[0].id == "CC1.1" and all_criteria[0].category == soc2.Category.SECURITY
+    assert soc2.parse_criterion("cc_6_1").id == "CC6.1"
+    assert soc2.parse_criterion("a1.2").category == soc2.Category.AVAILABILITY
+    expect_error(Soc2Error.Invalid, lambda: soc2.parse_criterion("CC99.1"))
+
+
+def test_evaluation():
+    catalog = soc2.builtin_catalog()
+    assert any(c.control.id == "AC-01" for c in catalog.controls)
+    evidence = soc2.sample_company_evidence(2026)
+    items = [soc2.EvidenceItem(seq=i, evidence=e) for i, e in enumerate(evidence)]
+    report = soc2.evaluate(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    assert report.period == "2026-01-01..2026-12-31" and report.as_of == "2026-12-31"
+    gaps = sorted(e.finding.control for e in report.exceptions)
+    assert gaps == ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"], gaps
+    assert report.exceptions[0].rank == 1
+    assert report.opinion.risk == soc2.OpinionRisk.AT_RISK
+    assert "AC-01" in soc2.render_report(report, soc2.ReportFormat.MARKDOWN)
+    assert json.loads(soc2.render_report(report, soc2.ReportFormat.JSON))["as_of"] == "2026-12-31"
+
+    company = soc2.extend_catalog_with_toml(catalog, 'disable = ["AC-01"]\n', "company.toml")
+    assert not any(c.control.id == "AC-01" for c in company.controls)
+    unknown = expect_error(Soc2Error.Catalog, lambda: soc2.extend_catalog_with_toml(
+        catalog, 'disable = ["NOPE-01"]\n', "company.toml"))
+    assert unknown.source_name == "company.toml" and unknown.control == "NOPE-01", unknown
+    reversed_period = expect_error(Soc2Error.Invalid, lambda: soc2.evaluate(
+        catalog, items, "2026-12-31..2026-01-01", "2026-12-31"))
+    assert reversed_period.field == "audit period", reversed_period
+
+
+def replace_in_file(path, old, new):
+    with open(path, "rb") as f:
+        data = f.read()
+    assert old in data, (path, old)
+    with open(path, "wb") as f:
+        f.write(data.replace(old, new, 1))
+
+
+def test_locker_scenario():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "locker")
+        locker = soc2.Locker.create(path, "example.com/soc2/python-test")
+        assert locker.is_empty() and locker.origin() == "example.com/soc2/python-test"
+
+        # Evidence with an attachment: the file is stored first, then the record naming it.
+        content = b"%PDF-1.4\n% Q1 access review: bob@example.com revoke\n%%EOF\n"
+        attachment = locker.add_attachment(content, "application/pdf", "review.pdf")
+        assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+        assert attachment.size == len(content)
+        evidence = soc2.Evidence(
+            controls=["AC-01"], observed_at="2026-03-28T14:05:00Z",
+            collected_at="2026-04-02T09:00:00Z",
+            collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
+            attachments=[attachment],
+            payload=soc2.Payload.NOTE(soc2.Note(title="Q1 access review export")))
+        first = locker.append(evidence)
+        assert first.seq == 0 and len(first.leaf_hash) == 64
+        appended = locker.append_batch(soc2.sample_company_evidence(2026))
+        assert appended[-1].seq == locker.len() - 1
+        assert locker.record(0).evidence == evidence
+        assert [r.seq for r in locker.records_for_control("AC-01")][0] == 0
+        not_stored = soc2.Attachment(sha256="0" * 64, size=1, media_type="text/plain", file_name="x")
+        refused = expect_error(Soc2Error.Locker, lambda: locker.append(soc2.Evidence(
+            observed_at="2026-03-28T14:05:00Z", collected_at="2026-04-02T09:00:00Z",
+            collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
+            attachments=[not_stored], payload=soc2.Payload.NOTE(soc2.Note(title="t")))))
+        assert refused.blob == "0" * 64, refused
+
+        # Evaluate the period from the locker's records.
+        report = locker.evaluate(soc2.builtin_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        gaps = sorted(e.finding.control for e in report.exceptions)
+        assert gaps == ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"], gaps
+
+        # A checkpoint kept elsewhere proves the locker only grows.
+        checkpoint = locker.checkpoint()
+        assert checkpoint.size == locker.len() and checkpoint.root == locker.root()
+        locker.verify_checkpoint(checkpoint.text)
+        assert soc2.fsck_locker(path).sound
+
+        # Export a signed bundle for the period, and verify it as the auditor would.
+        key_path = os.path.join(tmp, "bundle-key")
+        signer = soc2.Signer.generate_files(key_path, "auditee@example.com", None)
+        assert signer.principal() == "auditee@example.com"
+        assert soc2.Signer.load(key_path, None, None).fingerprint() == signer.fingerprint()
+        options = soc2.export_options_for_report(report)
+        assert options.period == "2026-01-01..2026-12-31"
+        assert sorted(f.name for f in options.report_files) == ["readiness.html", "readiness.json", "readiness.md"]
+        bundle_path = os.path.join(tmp, "acme-2026.zip")
+        summary = soc2.export_bundle(locker, options, signer, bundle_path)
+        assert summary.blobs == 1 and summary.checkpoint == locker.checkpoint(), summary
+        trusted = signer.allowed_signers_line()
+        verified = soc2.verify_bundle(bundle_path, trusted, None)
+        assert verified.origin == "example.com/soc2/python-test"
+        assert verified.principal == "auditee@example.com"
+        assert len(verified.records) == summary.records and verified.records[0].seq == 0
+        assert verified.blobs[0].sha256 == attachment.sha256
+        assert "report/readiness.json" in [r.name for r in verified.report]
+        stranger = soc2.Signer.generate_files(os.path.join(tmp, "other-key"), "mallory@example.com", None)
+        untrusted = expect_error(Soc2Error.Signature, lambda: soc2.verify_bundle(
+            bundle_path, stranger.allowed_signers_line(), None))
+        assert untrusted.fingerprint == signer.fingerprint(), untrusted
+
+        # A tampered copy of the bundle is rejected, naming the member.
+        tampered = os.path.join(tmp, "tampered.zip")
+        shutil.copyfile(bundle_path, tampered)
+        replace_in_file(tampered, b"bob@example.com revoke", b"bob@example.com keep!!")
+        rejected = expect_error(Soc2Error.Integrity, lambda: soc2.verify_bundle(tampered, trusted, None))
+        assert rejected.member == "blobs/sha256/" + attachment.sha256, rejected
+
+        # A tampered copy of the ledger is refused, naming the record.
+        ledger_copy = os.path.join(tmp, "ledger-copy")
+        shutil.copytree(path, ledger_copy)
+        replace_in_file(os.path.join(ledger_copy, "ledger.jsonl"), b"Q1 access review", b"Q2 access review")
+        damaged = expect_error(Soc2Error.Integrity, lambda: soc2.Locker.open(ledger_copy))
+        assert 0 in damaged.records, damaged
+
+        # A tampered attachment is found by fsck, naming the blob.
+        blob_copy = os.path.join(tmp, "blob-copy")
+        shutil.copytree(path, blob_copy)
+        digest = attachment.sha256
+        replace_in_file(os.path.join(blob_copy, "blobs", "sha256", digest[:2], digest), b"revoke", b"keep!!")
+        fsck = soc2.fsck_locker(blob_copy)
+        assert not fsck.sound
+        assert any(p.damage and p.blob == digest for p in fsck.problems), fsck.problems
+
+
+test_documents()
+test_records_built_here()
+test_errors()
+test_criteria()
+test_evaluation()
+test_locker_scenario()
+print("python: soc2 bindings ok")
