@@ -17,7 +17,7 @@ use super::context::{
 use crate::catalog::{CatalogControl, ControlTest, Thresholds};
 use crate::model::{
     AccountStatus, BackgroundCheckStatus, Cadence, Device, EventClass, EvidenceKind as K, ItemKind,
-    ReviewDecision, ReviewState, TrainingStatus,
+    Payload, ReviewDecision, ReviewState, TrainingStatus,
 };
 
 /// Runs a control's test.
@@ -650,34 +650,19 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
     }
     let mut out = Vec::new();
     for repo in &repos {
-        for (i, slot) in ctx.columns.iter().enumerate() {
-            let to = slot.end.min(ctx.cutoff);
-            let recs: Vec<_> = if slot.start <= to {
-                typed!(ctx.index.between(K::BranchProtection, slot.start, to), BranchProtection)
-                    .filter(|(_, b)| &b.repository == repo)
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            if recs.is_empty() {
-                out.push(Check::new(
-                    ItemKind::System,
-                    repo,
-                    i,
-                    slot.end,
-                    ctx.missing(
-                        slot.end,
-                        format!("no branch protection settings observed in {}", slot.label),
-                    ),
-                    Vec::new(),
-                ));
-                continue;
-            }
-            let mut why = BTreeSet::new();
-            for (_, b) in &recs {
+        out.extend(quarterly_snapshots(
+            ctx,
+            repo,
+            K::BranchProtection,
+            "branch protection settings",
+            |p| match p {
+                Payload::BranchProtection(b) if &b.repository == repo => Some(b),
+                _ => None,
+            },
+            |_, b, why| {
                 if !b.protected {
                     why.insert(format!("{} is not protected", b.branch));
-                    continue;
+                    return;
                 }
                 match b.required_approvals {
                     Some(0) => {
@@ -710,21 +695,51 @@ fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
                 if b.allow_force_pushes {
                     why.insert(format!("force pushes are allowed on {}", b.branch));
                 }
-            }
-            let outcome = if why.is_empty() {
-                Outcome::Pass
-            } else {
-                Outcome::Fail(why.into_iter().collect::<Vec<_>>().join("; "))
-            };
-            out.push(Check::new(
-                ItemKind::System,
-                repo,
-                i,
-                to,
-                outcome,
-                recs.iter().map(|(r, _)| r.seq).collect(),
-            ));
+            },
+        ));
+    }
+    out
+}
+
+/// One check per quarter of `item` from the snapshots of `kind` observed in that quarter
+/// (clipped to the cutoff) that `select` keeps: "missing" when there is none, else failing
+/// with every reason `judge` records for any of them.
+fn quarterly_snapshots<'a, T: 'a>(
+    ctx: &Ctx<'a>,
+    item: &str,
+    kind: K,
+    what: &str,
+    select: impl Fn(&'a Payload) -> Option<&'a T>,
+    judge: impl Fn(&Rec<'a>, &T, &mut BTreeSet<String>),
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    for (i, slot) in ctx.columns.iter().enumerate() {
+        let to = slot.end.min(ctx.cutoff);
+        let recs: Vec<(Rec<'a>, &'a T)> = if slot.start <= to {
+            ctx.index
+                .between(kind, slot.start, to)
+                .iter()
+                .filter_map(|r| select(&r.ev.payload).map(|p| (*r, p)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if recs.is_empty() {
+            let missing = ctx.missing(slot.end, format!("no {what} observed in {}", slot.label));
+            out.push(Check::new(ItemKind::System, item, i, slot.end, missing, Vec::new()));
+            continue;
         }
+        let mut why = BTreeSet::new();
+        for (r, p) in &recs {
+            judge(r, p, &mut why);
+        }
+        let outcome = if why.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(why.into_iter().collect::<Vec<_>>().join("; "))
+        };
+        let seqs = recs.iter().map(|(r, _)| r.seq).collect();
+        out.push(Check::new(ItemKind::System, item, i, to, outcome, seqs));
     }
     out
 }
@@ -877,54 +892,23 @@ fn central_logging(ctx: &Ctx<'_>) -> Vec<Check> {
     }
     let mut out = Vec::new();
     for system in &ctx.systems {
-        for (i, slot) in ctx.columns.iter().enumerate() {
-            let to = slot.end.min(ctx.cutoff);
-            let recs: Vec<_> = if slot.start <= to {
-                typed!(
-                    ctx.index.between(K::LoggingConfiguration, slot.start, to),
-                    LoggingConfiguration
-                )
-                .filter(|(_, l)| &l.system == system)
-                .collect()
-            } else {
-                Vec::new()
-            };
-            if recs.is_empty() {
-                out.push(Check::new(
-                    ItemKind::System,
-                    system,
-                    i,
-                    slot.end,
-                    ctx.missing(
-                        slot.end,
-                        format!("no logging configuration observed in {}", slot.label),
-                    ),
-                    Vec::new(),
-                ));
-                continue;
-            }
-            let mut why = BTreeSet::new();
-            for (r, l) in &recs {
+        out.extend(quarterly_snapshots(
+            ctx,
+            system,
+            K::LoggingConfiguration,
+            "logging configuration",
+            |p| match p {
+                Payload::LoggingConfiguration(l) if &l.system == system => Some(l),
+                _ => None,
+            },
+            |r, l, why| {
                 if !l.enabled {
                     why.insert(format!("logging off on {}", r.date));
                 } else if l.destination.as_deref().is_none_or(|d| d.trim().is_empty()) {
                     why.insert(format!("logs not sent to a central destination on {}", r.date));
                 }
-            }
-            let outcome = if why.is_empty() {
-                Outcome::Pass
-            } else {
-                Outcome::Fail(why.into_iter().collect::<Vec<_>>().join("; "))
-            };
-            out.push(Check::new(
-                ItemKind::System,
-                system,
-                i,
-                to,
-                outcome,
-                recs.iter().map(|(r, _)| r.seq).collect(),
-            ));
-        }
+            },
+        ));
     }
     out
 }
