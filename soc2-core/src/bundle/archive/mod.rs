@@ -34,6 +34,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use reader::{Member, MemberReader, SafeArchive};
 pub use writer::BundleWriter;
+pub(crate) use writer::{MemberPreparer, PREPARE_MAX, PreparedMember};
 
 /// How a member's content is stored inside the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,6 +175,14 @@ pub enum ArchiveError {
     Zip {
         /// The archive being written.
         path: PathBuf,
+        /// The underlying error.
+        source: zip::result::ZipError,
+    },
+    /// Compressing a member ahead of time (off the writing thread) failed.
+    #[error("compressing member {name:?} failed: {source}")]
+    Compress {
+        /// The member being compressed.
+        name: String,
         /// The underlying error.
         source: zip::result::ZipError,
     },

@@ -1445,3 +1445,90 @@ fn writer_flushes_behind_large_output_and_round_trips() {
     let mut sink = CountingSink(0);
     assert_eq!(archive.read_to_sink("big.bin", &mut sink).expect("read"), SIZE);
 }
+
+/// CSV-like text that deflates, of any length.
+fn csv_text(len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 64);
+    let mut i = 0u64;
+    while out.len() < len {
+        i = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        out.extend_from_slice(format!("user{},{},keep\n", i >> 50, i >> 60).as_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn writer_prepared_members_are_byte_identical_to_streamed_ones() {
+    // Sizes around the compressor's 64 KiB feeding chunk, fed to the preparer in
+    // pieces that cut across it: the member must not depend on how it was added.
+    let texts: Vec<(String, Compression, Vec<u8>)> = [0usize, 1, 65_535, 65_536, 65_537, 300_001]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &len)| {
+            [
+                (format!("t{i}.csv"), Compression::Deflated, csv_text(len)),
+                (format!("t{i}.stored"), Compression::Stored, csv_text(len)),
+            ]
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let streamed = dir.path().join("streamed.zip");
+    let mut w = BundleWriter::create(&streamed).expect("create");
+    for (name, compression, data) in &texts {
+        w.add_bytes(name, *compression, data).expect("add");
+    }
+    w.finish().expect("finish");
+
+    let prepared = dir.path().join("prepared.zip");
+    let mut w = BundleWriter::create(&prepared).expect("create");
+    for (name, compression, data) in &texts {
+        let mut p = MemberPreparer::new(name, data.len() as u64, *compression).expect("new");
+        let mut rest = &data[..];
+        for step in [1usize, 7, 65_535, 100_000].iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, tail) = rest.split_at((*step).min(rest.len()));
+            p.write(piece).expect("write");
+            rest = tail;
+        }
+        w.add_prepared(p.finish().expect("finish member")).expect("add prepared");
+    }
+    w.finish().expect("finish");
+    let streamed = fs_err::read(&streamed).expect("read");
+    assert_eq!(fs_err::read(&prepared).expect("read"), streamed);
+    open_bytes(&streamed).expect("and the strict reader accepts it");
+}
+
+#[test]
+fn preparer_checks_the_declared_size() {
+    let mut p = MemberPreparer::new("a.csv", 3, Compression::Deflated).expect("new");
+    p.write(b"ab").expect("write");
+    assert_err!(p.write(b"cd"), ArchiveError::InputTooLong { declared: 3, .. });
+    let mut p = MemberPreparer::new("a.csv", 3, Compression::Deflated).expect("new");
+    p.write(b"ab").expect("write");
+    assert_err!(p.finish(), ArchiveError::InputTooShort { declared: 3, actual: 2, .. });
+    assert_err!(
+        MemberPreparer::new("../a", 1, Compression::Deflated),
+        ArchiveError::ParentTraversal { .. }
+    );
+}
+
+#[test]
+fn writer_keeps_name_rules_for_prepared_members() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.zip");
+    let mut w = BundleWriter::create(&path).expect("create");
+    let member = |name: &str| {
+        let mut p = MemberPreparer::new(name, 1, Compression::Deflated).expect("new");
+        p.write(b"x").expect("write");
+        p.finish().expect("finish")
+    };
+    w.add_prepared(member("b")).expect("add");
+    assert_err!(w.add_prepared(member("a")), ArchiveError::NotSorted { .. });
+    // The failure poisons the writer and leaves nothing behind.
+    assert_err!(w.add_bytes("c", Compression::Stored, b"c"), ArchiveError::WriterPoisoned { .. });
+    drop(w);
+    assert_eq!(fs_err::read_dir(dir.path()).expect("list").count(), 0);
+}

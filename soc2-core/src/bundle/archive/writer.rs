@@ -1,15 +1,15 @@
 //! Deterministic, atomic, streaming bundle writer.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use tempfile::NamedTempFile;
-use zip::write::SimpleFileOptions;
+use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use super::{ArchiveError, Compression, NameSet, validate_member_name};
@@ -57,7 +57,7 @@ pub struct BundleWriter {
     target: PathBuf,
     /// Owns the on-disk temporary file; dropping it deletes the file.
     temp: Option<NamedTempFile>,
-    zip: Option<ZipWriter<BufWriter<TempSink>>>,
+    zip: Option<ZipWriter<TempSink>>,
     /// Shared with the sink: once set, the sink swallows writes (see [`TempSink`]).
     discard: Arc<AtomicBool>,
     names: NameSet,
@@ -99,13 +99,11 @@ impl BundleWriter {
         // while `temp` stays with us for the final rename or for deletion.
         let handle = temp.as_file().try_clone().map_err(io_err)?;
         let discard = Arc::new(AtomicBool::new(false));
-        let flusher = Flusher::start(handle.try_clone().map_err(io_err)?);
-        let sink =
-            TempSink { file: handle, discard: Arc::clone(&discard), virtual_pos: None, flusher };
+        let sink = TempSink::new(handle, Arc::clone(&discard)).map_err(io_err)?;
         Ok(BundleWriter {
             target: target.to_path_buf(),
             temp: Some(temp),
-            zip: Some(ZipWriter::new(BufWriter::with_capacity(CHUNK, sink))),
+            zip: Some(ZipWriter::new(sink)),
             discard,
             names: NameSet::default(),
             previous: None,
@@ -177,33 +175,9 @@ impl BundleWriter {
         if self.zip.is_none() {
             return Err(self.poisoned());
         }
-        validate_member_name(name)?;
-        if let Some(previous) = &self.previous {
-            if name == previous {
-                return Err(ArchiveError::DuplicateName { name: name.into() });
-            }
-            if name < previous.as_str() {
-                return Err(ArchiveError::NotSorted {
-                    name: name.into(),
-                    previous: previous.clone(),
-                });
-            }
-        }
-        self.names.insert(name)?;
-        self.previous = Some(name.to_owned());
+        self.check_next_name(name)?;
 
-        let (method, level) = match compression {
-            Compression::Stored => (CompressionMethod::Stored, None),
-            Compression::Deflated => (CompressionMethod::Deflated, Some(DEFLATE_LEVEL)),
-        };
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .compression_level(level)
-            .last_modified_time(DateTime::default())
-            .unix_permissions(FILE_MODE)
-            // Fixed so that archives built on Windows are identical too.
-            .system(System::Unix)
-            .large_file(large);
+        let options = member_options(compression, large);
         let target = self.target.clone();
         let Some(zip) = self.zip.as_mut() else {
             return Err(self.poisoned());
@@ -237,13 +211,55 @@ impl BundleWriter {
         Ok(())
     }
 
+    /// Adds a member compressed ahead of time by a [`MemberPreparer`]; the
+    /// result is byte-identical to [`add_stream`](Self::add_stream) with the
+    /// same content.
+    pub(crate) fn add_prepared(&mut self, member: PreparedMember) -> Result<(), ArchiveError> {
+        let result = self.add_prepared_inner(member);
+        if result.is_err() {
+            self.poison();
+        }
+        result
+    }
+
+    fn add_prepared_inner(&mut self, member: PreparedMember) -> Result<(), ArchiveError> {
+        if self.zip.is_none() {
+            return Err(self.poisoned());
+        }
+        let name = member.name.as_str();
+        self.check_next_name(name)?;
+        let target = self.target.clone();
+        let Some(zip) = self.zip.as_mut() else {
+            return Err(self.poisoned());
+        };
+        zip.add_prepared_file(member.file).map_err(|source| zip_error(&target, source))
+    }
+
+    /// Checks that `name` may come next, and records it.
+    fn check_next_name(&mut self, name: &str) -> Result<(), ArchiveError> {
+        validate_member_name(name)?;
+        if let Some(previous) = &self.previous {
+            if name == previous {
+                return Err(ArchiveError::DuplicateName { name: name.into() });
+            }
+            if name < previous.as_str() {
+                return Err(ArchiveError::NotSorted {
+                    name: name.into(),
+                    previous: previous.clone(),
+                });
+            }
+        }
+        self.names.insert(name)?;
+        self.previous = Some(name.to_owned());
+        Ok(())
+    }
+
     fn finish_impl(&mut self) -> Result<(), ArchiveError> {
         let target = self.target.clone();
         let io_err = |source| ArchiveError::Io { path: target.clone(), source };
         let zip = self.zip.take().ok_or_else(|| self.poisoned())?;
-        let buffered = zip.finish().map_err(|source| zip_error(&target, source))?;
-        let mut sink = buffered.into_inner().map_err(|e| io_err(e.into_error()))?;
-        sink.flusher.stop().map_err(io_err)?;
+        let mut sink = zip.finish().map_err(|source| zip_error(&target, source))?;
+        sink.close().map_err(io_err)?;
         drop(sink);
         let temp = self.temp.take().ok_or_else(|| self.poisoned())?;
         // The temporary file is created 0600; a bundle is meant to be handed
@@ -281,6 +297,133 @@ impl Drop for BundleWriter {
     }
 }
 
+/// The options of every member: fixed time, mode and system, so output does
+/// not depend on where or when it is made.
+fn member_options(compression: Compression, large: bool) -> SimpleFileOptions {
+    let (method, level) = match compression {
+        Compression::Stored => (CompressionMethod::Stored, None),
+        Compression::Deflated => (CompressionMethod::Deflated, Some(DEFLATE_LEVEL)),
+    };
+    SimpleFileOptions::default()
+        .compression_method(method)
+        .compression_level(level)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(FILE_MODE)
+        // Fixed so that archives built on Windows are identical too.
+        .system(System::Unix)
+        .large_file(large)
+}
+
+/// Members up to this size may be compressed ahead of time, off the writing
+/// thread, by a [`MemberPreparer`] (which holds the compressed member in
+/// memory until it is added).
+pub(crate) const PREPARE_MAX: u64 = 8 << 20;
+
+/// Compresses one member on any thread, ready for [`BundleWriter::add_prepared`].
+///
+/// Content is handed to the compressor in the same [`CHUNK`]-sized pieces as
+/// [`BundleWriter::add_stream`] does, so the member's bytes are the same
+/// whichever way it is added.
+pub(crate) struct MemberPreparer {
+    name: String,
+    size: u64,
+    written: u64,
+    builder: ZipFileBuilder,
+    /// Content not yet handed to the compressor (less than one [`CHUNK`]).
+    partial: Vec<u8>,
+}
+
+/// A member compressed by a [`MemberPreparer`].
+pub(crate) struct PreparedMember {
+    name: String,
+    file: PreparedZipFile,
+}
+
+impl std::fmt::Debug for PreparedMember {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedMember").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl PreparedMember {
+    /// The member's name.
+    #[cfg(test)]
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl MemberPreparer {
+    /// Starts preparing member `name` of `size` bytes (at most [`PREPARE_MAX`]).
+    pub(crate) fn new(
+        name: &str,
+        size: u64,
+        compression: Compression,
+    ) -> Result<MemberPreparer, ArchiveError> {
+        validate_member_name(name)?;
+        let builder = ZipFileBuilder::new(name, member_options(compression, false))
+            .map_err(|source| ArchiveError::Compress { name: name.into(), source })?;
+        Ok(MemberPreparer {
+            name: name.to_owned(),
+            size,
+            written: 0,
+            builder,
+            partial: Vec::with_capacity(CHUNK),
+        })
+    }
+
+    /// Adds content.
+    pub(crate) fn write(&mut self, mut data: &[u8]) -> Result<(), ArchiveError> {
+        self.written += data.len() as u64;
+        if self.written > self.size {
+            return Err(ArchiveError::InputTooLong {
+                name: self.name.clone(),
+                declared: self.size,
+            });
+        }
+        let io = |name: &str, source| ArchiveError::Input { name: name.into(), source };
+        if !self.partial.is_empty() {
+            let k = data.len().min(CHUNK - self.partial.len());
+            self.partial.extend_from_slice(&data[..k]);
+            data = &data[k..];
+            if self.partial.len() < CHUNK {
+                return Ok(());
+            }
+            self.builder.write_all(&self.partial).map_err(|e| io(&self.name, e))?;
+            self.partial.clear();
+        }
+        let mut chunks = data.chunks_exact(CHUNK);
+        for chunk in &mut chunks {
+            self.builder.write_all(chunk).map_err(|e| io(&self.name, e))?;
+        }
+        self.partial.extend_from_slice(chunks.remainder());
+        Ok(())
+    }
+
+    /// Finishes the member; fails if less content came than declared.
+    pub(crate) fn finish(mut self) -> Result<PreparedMember, ArchiveError> {
+        if self.written < self.size {
+            return Err(ArchiveError::InputTooShort {
+                name: self.name,
+                declared: self.size,
+                actual: self.written,
+            });
+        }
+        if !self.partial.is_empty() {
+            let name = &self.name;
+            self.builder
+                .write_all(&self.partial)
+                .map_err(|source| ArchiveError::Input { name: name.clone(), source })?;
+        }
+        let name = self.name;
+        let file = self
+            .builder
+            .finish()
+            .map_err(|source| ArchiveError::Compress { name: name.clone(), source })?;
+        Ok(PreparedMember { name, file })
+    }
+}
+
 fn zip_error(path: &Path, source: zip::result::ZipError) -> ArchiveError {
     match source {
         zip::result::ZipError::Io(source) => ArchiveError::Io { path: path.to_path_buf(), source },
@@ -311,19 +454,183 @@ fn sync_dir(_dir: &Path) -> Result<(), ArchiveError> {
     Ok(())
 }
 
+/// Reads until `buf` is full or the reader is exhausted.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Size of the buffers the ZIP writer's output is gathered in before the output
+/// thread writes them.
+const OUT_CHUNK: usize = 1 << 20;
+/// Buffers in flight to the output thread (so at most this many MiB are held).
+const OUT_BUFFERS: usize = 4;
 /// Bytes written between two background `fdatasync`s.
 const FLUSH_EVERY: u64 = 32 << 20;
 
-/// Flush-behind: a helper thread that `fdatasync`s the temporary file every
-/// [`FLUSH_EVERY`] bytes, so the disk writes while the archive is still being
-/// produced and the final fsync in [`BundleWriter::finish`] has little left to
-/// do. The kernel reports a writeback error only once per open file, so an
-/// error the helper sees is kept and returned by [`Flusher::stop`].
+/// The ZIP writer's view of the temporary file.
+///
+/// Writes are gathered into [`OUT_CHUNK`]-byte buffers that an output thread
+/// writes to the file at their offsets, in order, so the system calls (copying
+/// into the page cache, block allocation) run beside the compression and
+/// CRC work instead of after it. The position and length the ZIP writer sees
+/// are tracked here; seeking back (to patch a local header) starts a new
+/// buffer at the new offset, and because the output thread writes buffers in
+/// the order they were handed over, later bytes win.
+///
+/// Once `discard` is set it stops handing anything over and only simulates
+/// the file, so that `ZipWriter`'s `Drop`, which always tries to finalise the
+/// archive, neither wastes I/O on a file about to be deleted nor fails and
+/// prints to stderr.
+struct TempSink {
+    output: Option<Output>,
+    discard: Arc<AtomicBool>,
+    /// The position the ZIP writer is at.
+    pos: u64,
+    /// The length of the file once everything handed over is written.
+    len: u64,
+    /// Bytes not handed over yet, and the offset they go to.
+    pending: Vec<u8>,
+    pending_at: u64,
+}
+
+/// The main thread's end of the output thread.
+struct Output {
+    tx: SyncSender<(u64, Vec<u8>)>,
+    free: Receiver<Vec<u8>>,
+    allocated: usize,
+    handle: JoinHandle<io::Result<()>>,
+}
+
+impl TempSink {
+    fn new(file: File, discard: Arc<AtomicBool>) -> io::Result<TempSink> {
+        let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(OUT_BUFFERS);
+        let (free_tx, free) = sync_channel::<Vec<u8>>(OUT_BUFFERS);
+        let handle = std::thread::Builder::new()
+            .name("bundle-write".into())
+            .spawn(move || write_behind(file, rx, free_tx))?;
+        Ok(TempSink {
+            output: Some(Output { tx, free, allocated: 1, handle }),
+            discard,
+            pos: 0,
+            len: 0,
+            pending: Vec::with_capacity(OUT_CHUNK),
+            pending_at: 0,
+        })
+    }
+
+    fn discarding(&self) -> bool {
+        self.discard.load(Ordering::SeqCst)
+    }
+
+    /// Hands the pending bytes to the output thread.
+    fn hand_over(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let Some(out) = self.output.as_mut() else {
+            return Err(stopped());
+        };
+        let next = match out.free.try_recv() {
+            Ok(buf) => Some(buf),
+            Err(_) if out.allocated < OUT_BUFFERS => {
+                out.allocated += 1;
+                Some(Vec::with_capacity(OUT_CHUNK))
+            }
+            Err(_) => out.free.recv().ok(),
+        };
+        let full = match next {
+            Some(next) => std::mem::replace(&mut self.pending, next),
+            None => return Err(self.stop_failed()),
+        };
+        let at = self.pending_at;
+        self.pending_at += full.len() as u64;
+        if let Some(out) = self.output.as_ref()
+            && out.tx.send((at, full)).is_err()
+        {
+            return Err(self.stop_failed());
+        }
+        Ok(())
+    }
+
+    /// The output thread stopped early: joins it and returns its error.
+    fn stop_failed(&mut self) -> io::Error {
+        match self.stop() {
+            Err(e) => e,
+            Ok(()) => stopped(),
+        }
+    }
+
+    /// Hands over what is pending, waits for the output thread to write it all
+    /// and returns the first error it met (including from its fdatasyncs).
+    fn close(&mut self) -> io::Result<()> {
+        self.hand_over()?;
+        self.stop()
+    }
+
+    fn stop(&mut self) -> io::Result<()> {
+        let Some(Output { tx, free, handle, .. }) = self.output.take() else {
+            return Ok(());
+        };
+        drop(tx);
+        drop(free);
+        handle.join().unwrap_or_else(|_| Err(io::Error::other("the bundle output thread panicked")))
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("the bundle output thread stopped")
+}
+
+impl Drop for TempSink {
+    fn drop(&mut self) {
+        // Only reached without `close` when the bundle is being discarded.
+        self.pending.clear();
+        let _ = self.stop();
+    }
+}
+
+/// The output thread: writes each buffer at its offset, in order, and asks
+/// the [`Flusher`] for an `fdatasync` every [`FLUSH_EVERY`] bytes.
+fn write_behind(
+    mut file: File,
+    rx: Receiver<(u64, Vec<u8>)>,
+    free: SyncSender<Vec<u8>>,
+) -> io::Result<()> {
+    let mut flusher = Flusher::start(file.try_clone()?);
+    let mut unflushed = 0u64;
+    for (at, mut buf) in rx {
+        file.seek(SeekFrom::Start(at))?;
+        file.write_all(&buf)?;
+        unflushed += buf.len() as u64;
+        if unflushed >= FLUSH_EVERY {
+            unflushed = 0;
+            flusher.request();
+        }
+        buf.clear();
+        // The main thread may have stopped taking buffers; then this one is dropped.
+        let _ = free.try_send(buf);
+    }
+    flusher.stop()
+}
+
+/// Flush-behind: a helper thread that `fdatasync`s the temporary file when
+/// asked, so the disk writes while the archive is still being produced and
+/// the final fsync in [`BundleWriter::finish`] has little left to do. The
+/// kernel reports a writeback error only once per open file, so an error the
+/// helper sees is kept and returned by [`Flusher::stop`].
 struct Flusher {
     tx: Option<SyncSender<()>>,
     handle: Option<JoinHandle<()>>,
     error: Arc<Mutex<Option<io::Error>>>,
-    unflushed: u64,
 }
 
 impl Flusher {
@@ -345,17 +652,13 @@ impl Flusher {
             })
             // Without the thread, the final fsync simply does all the work.
             .ok();
-        Flusher { tx: handle.as_ref().map(|_| tx), handle, error, unflushed: 0 }
+        Flusher { tx: handle.as_ref().map(|_| tx), handle, error }
     }
 
-    fn wrote(&mut self, n: u64) {
-        self.unflushed += n;
-        if self.unflushed >= FLUSH_EVERY {
-            self.unflushed = 0;
-            if let Some(tx) = &self.tx {
-                // Busy flushing: the next request will cover these bytes too.
-                let _ = tx.try_send(());
-            }
+    fn request(&mut self) {
+        if let Some(tx) = &self.tx {
+            // Busy flushing: the next request will cover these bytes too.
+            let _ = tx.try_send(());
         }
     }
 
@@ -378,78 +681,118 @@ impl Drop for Flusher {
     }
 }
 
-/// Reads until `buf` is full or the reader is exhausted.
-fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
-}
-
-/// The ZIP writer's view of the temporary file.
-///
-/// Once `discard` is set it stops touching the file and only simulates a file
-/// (tracking a virtual position and length), so that `ZipWriter`'s `Drop`,
-/// which always tries to finalise the archive, neither wastes I/O on a file
-/// about to be deleted nor fails and prints to stderr.
-struct TempSink {
-    file: File,
-    flusher: Flusher,
-    discard: Arc<AtomicBool>,
-    /// `(position, length)` of the simulated file once discarding.
-    virtual_pos: Option<(u64, u64)>,
-}
-
-impl TempSink {
-    fn virtual_state(&mut self) -> Option<&mut (u64, u64)> {
-        if self.virtual_pos.is_none() && self.discard.load(Ordering::SeqCst) {
-            // Start from the real state so positions the ZIP writer already
-            // recorded stay consistent (it subtracts them from later ones).
-            let pos = self.file.stream_position().unwrap_or(0);
-            let len = self.file.metadata().map(|m| m.len()).unwrap_or(0);
-            self.virtual_pos = Some((pos, len.max(pos)));
-        }
-        self.virtual_pos.as_mut()
-    }
-}
-
 impl Write for TempSink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if let Some((pos, len)) = self.virtual_state() {
-            *pos += buf.len() as u64;
-            *len = (*len).max(*pos);
+        if self.discarding() {
+            self.pos += buf.len() as u64;
+            self.len = self.len.max(self.pos);
             return Ok(buf.len());
         }
-        let n = self.file.write(buf)?;
-        self.flusher.wrote(n as u64);
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.pos != self.pending_at + self.pending.len() as u64 {
+            self.hand_over()?;
+            self.pending_at = self.pos;
+        }
+        let n = buf.len().min(OUT_CHUNK - self.pending.len());
+        self.pending.extend_from_slice(&buf[..n]);
+        self.pos += n as u64;
+        self.len = self.len.max(self.pos);
+        if self.pending.len() == OUT_CHUNK {
+            self.hand_over()?;
+        }
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.virtual_state().is_some() {
+        // Durability comes from `close` and the final fsync; handing over is enough.
+        if self.discarding() {
             return Ok(());
         }
-        self.file.flush()
+        self.hand_over()
     }
 }
 
 impl Seek for TempSink {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        if let Some((pos, len)) = self.virtual_state() {
-            let new = match to {
-                SeekFrom::Start(n) => Some(n),
-                SeekFrom::End(d) => len.checked_add_signed(d),
-                SeekFrom::Current(d) => pos.checked_add_signed(d),
-            };
-            *pos = new.ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
-            return Ok(*pos);
-        }
-        self.file.seek(to)
+        let new = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = new.ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+        Ok(self.pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sink_on(path: &Path) -> TempSink {
+        let file = fs_err::File::create(path).expect("create").into_parts().0;
+        TempSink::new(file, Arc::new(AtomicBool::new(false))).expect("sink")
+    }
+
+    #[test]
+    fn temp_sink_writes_patches_in_order() {
+        // A patch (seek back, write) of bytes already handed to the output thread must
+        // land after them, as in a plain file; so must one of bytes still pending.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        let mut sink = sink_on(&path);
+        let big: Vec<u8> = (0..OUT_CHUNK * 2 + 5).map(|i| (i % 251) as u8).collect();
+        let mut expected = big.clone();
+        sink.write_all(&big).expect("write");
+        sink.seek(SeekFrom::Start(3)).expect("seek");
+        sink.write_all(b"PATCH").expect("patch handed-over bytes");
+        expected[3..8].copy_from_slice(b"PATCH");
+        let end = sink.seek(SeekFrom::End(0)).expect("seek end");
+        assert_eq!(end, big.len() as u64);
+        sink.write_all(b"tail").expect("write");
+        expected.extend_from_slice(b"tail");
+        sink.seek(SeekFrom::Current(-2)).expect("seek back");
+        sink.write_all(b"IL").expect("patch pending bytes");
+        let n = expected.len();
+        expected[n - 2..].copy_from_slice(b"IL");
+        assert_eq!(sink.stream_position().expect("position"), n as u64);
+        sink.close().expect("close");
+        assert_eq!(fs_err::read(&path).expect("read"), expected);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temp_sink_reports_a_failed_write() {
+        // /dev/full fails every write with ENOSPC: the output thread's error must
+        // reach the writer, not vanish with the thread.
+        let file = fs_err::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("open /dev/full")
+            .into_parts()
+            .0;
+        let mut sink = TempSink::new(file, Arc::new(AtomicBool::new(false))).expect("sink");
+        let data = vec![1u8; OUT_CHUNK * (OUT_BUFFERS + 3)];
+        let written = sink.write_all(&data);
+        let closed = sink.close();
+        let err = written.err().or(closed.err()).expect("a failed write must be reported");
+        assert_eq!(err.raw_os_error(), Some(28), "ENOSPC, got {err}");
+    }
+
+    #[test]
+    fn temp_sink_discards_once_poisoned() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        let discard = Arc::new(AtomicBool::new(false));
+        let file = fs_err::File::create(&path).expect("create").into_parts().0;
+        let mut sink = TempSink::new(file, Arc::clone(&discard)).expect("sink");
+        sink.write_all(b"kept").expect("write");
+        sink.flush().expect("flush");
+        discard.store(true, Ordering::SeqCst);
+        sink.write_all(&vec![9u8; OUT_CHUNK * 3]).expect("swallowed");
+        assert_eq!(sink.seek(SeekFrom::End(0)).expect("seek"), 4 + 3 * OUT_CHUNK as u64);
+        drop(sink);
+        assert_eq!(fs_err::read(&path).expect("read"), b"kept");
     }
 }
