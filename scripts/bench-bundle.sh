@@ -5,7 +5,8 @@
 #
 # Makes (once) a locker of TOTAL_MIB MiB in COUNT attachments (default 1024 MiB, 1000;
 # mixed sizes, about 11% compressible CSV, the rest incompressible media), then times,
-# RUNS times each (median reported), with the attachments in the page cache:
+# RUNS rounds of one run each, interleaved (median reported), with the attachments in
+# the page cache and previous outputs removed before each run, outside the timing:
 #
 #   openssl      openssl dgst -sha256 over the attachment files
 #   pipeline     sha256sum over them > SHA256SUMS, zip -0 of them and SHA256SUMS,
@@ -46,41 +47,53 @@ xargs -a "$work/files" -d '\n' cat > /dev/null # warm the page cache
 
 pipeline() {
     local dir=$work/pipeline
-    rm -rf "$dir" && mkdir -p "$dir"
     xargs -a "$work/files" -d '\n' sha256sum > "$dir/SHA256SUMS"
     zip -q -0 "$dir/bundle.zip" -@ < "$work/files"
     (cd "$dir" && zip -q -0 bundle.zip SHA256SUMS &&
         ssh-keygen -q -Y sign -f "$work/key" -n soc2-evidence-bundle-v1 SHA256SUMS)
 }
 
-# time_it NAME COMMAND...: runs it $runs times; prints "NAME seconds peak_kib" (medians).
-time_it() {
+# Outputs are removed before each timed run, outside the timing: freeing the pages of
+# a previous 1 GiB output (in rename or unlink) is the file system's work, not the
+# tool's, and would otherwise land on whichever tool runs next.
+clean_outputs() {
+    rm -rf "$work/pipeline" "$work/bundle.zip" && mkdir -p "$work/pipeline"
+}
+
+# run_once NAME COMMAND...: times one run; appends "seconds peak_kib" to $work/NAME.runs.
+run_once() {
     local name=$1; shift
-    local times=() peaks=()
-    for _ in $(seq "$runs"); do
-        sync
-        /usr/bin/time -o "$work/time.out" -f '%e %M' "$@" >/dev/null 2>"$work/stderr" || {
-            echo "bench-bundle: $name failed:" >&2; cat "$work/stderr" >&2; exit 1
-        }
-        local out
-        out=$(tail -1 "$work/time.out")
-        times+=("${out% *}"); peaks+=("${out#* }")
-    done
+    sync
+    /usr/bin/time -o "$work/time.out" -f '%e %M' "$@" >/dev/null 2>"$work/stderr" || {
+        echo "bench-bundle: $name failed:" >&2; cat "$work/stderr" >&2; exit 1
+    }
+    tail -1 "$work/time.out" >> "$work/$name.runs"
+}
+
+# summary NAME: "NAME median_seconds highest_peak_kib".
+summary() {
     local t p
-    t=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-    p=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
-    echo "$name $t $p"
+    t=$(cut -d' ' -f1 "$work/$1.runs" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    p=$(cut -d' ' -f2 "$work/$1.runs" | sort -n | tail -1)
+    echo "$1 $t $p"
 }
 
 export -f pipeline
 export work
-{
-    time_it openssl xargs -a "$work/files" -d '\n' openssl dgst -sha256
-    time_it pipeline bash -c pipeline
-    time_it export "$soc2" export --locker "$locker" --period 2026-01-01..2026-12-31 \
+names=(openssl pipeline export verify)
+for name in "${names[@]}"; do : > "$work/$name.runs"; done
+# Interleaved, one run of each per round, so that a noisy moment on this shared
+# machine hits every tool alike instead of one tool's runs.
+for _ in $(seq "$runs"); do
+    run_once openssl xargs -a "$work/files" -d '\n' openssl dgst -sha256
+    clean_outputs
+    run_once pipeline bash -c pipeline
+    clean_outputs
+    run_once export "$soc2" export --locker "$locker" --period 2026-01-01..2026-12-31 \
         --key "$work/key" -o "$work/bundle.zip"
-    time_it verify "$soc2" verify "$work/bundle.zip" --allowed-signers "$work/trusted"
-} > "$work/results"
+    run_once verify "$soc2" verify "$work/bundle.zip" --allowed-signers "$work/trusted"
+done
+for name in "${names[@]}"; do summary "$name"; done > "$work/results"
 
 "$soc2" verify "$work/bundle.zip" --allowed-signers "$work/trusted" >/dev/null
 

@@ -20,7 +20,7 @@ use super::manifest::{
     DisclosedBlob, DisclosedRecord, Generator, Manifest, ManifestCheckpoint, ManifestSigner,
     ReportEntry,
 };
-use super::pipeline::{BlobSource, with_blob_feed};
+use super::pipeline::{BlobSource, LANE_BUDGET, NextBlob, with_blob_feed};
 use super::signing::Signer;
 use super::verify_md::{VerifyMdFacts, render};
 use super::{
@@ -130,10 +130,12 @@ pub fn export(
 /// report files, `VERIFY.md`, `SHA256SUMS` and its signature (see `docs/bundle-format.md`).
 ///
 /// - **Deterministic**: the same locker, options and key give a byte-identical file.
-/// - **Streaming**: attachments are streamed from the locker into the zip, hashed on a
-///   second thread on the way and checked against their content address; none is held
-///   in memory whole. Already-compressed media are stored, the rest is deflated; zip64
-///   is used past 4 GiB.
+/// - **Streaming**: attachments are streamed from the locker into the zip, hashed on
+///   two helper threads on the way and checked against their content address; only
+///   text attachments of up to 8 MiB are held whole, deflated by the helpers, and memory
+///   stays bounded (under 64 MiB for 1 GiB of attachments, `BENCHMARKS.md`) whatever
+///   their sizes. Already-compressed media are stored, the rest is deflated; zip64 is
+///   used past 4 GiB.
 /// - **Atomic**: the zip is written to a temporary file beside `out`, fsynced and
 ///   renamed over `out`; on any error (including a corrupt blob in the locker,
 ///   [`BundleError::LockerBlobCorrupt`]) nothing is left behind and `out` is untouched.
@@ -243,11 +245,17 @@ pub fn export_with_progress(
     small.insert(SUMS.to_owned(), sums_text.into_bytes());
     small.insert(SUMS_SIG.to_owned(), signature.into_bytes());
 
-    // Write every member in name order. Blobs come from the hashing thread in the same
+    // Write every member in name order. Blobs come from the helper threads in the same
     // (hex) order.
     let sources: Vec<BlobSource> = blobs
-        .keys()
-        .map(|sha256| BlobSource { sha256: *sha256, path: locker.blob_path(sha256) })
+        .iter()
+        .map(|(sha256, (size, media_type))| BlobSource {
+            sha256: *sha256,
+            path: locker.blob_path(sha256),
+            name: blob_member(sha256),
+            size: *size,
+            compression: compression_for(media_type),
+        })
         .collect();
     let bytes_total: u64 = blobs.values().map(|(size, _)| size).sum();
     let mut names: Vec<String> = listing.keys().cloned().collect();
@@ -255,7 +263,7 @@ pub fn export_with_progress(
     names.sort();
     let mut writer = BundleWriter::create(out).map_err(BundleError::from)?;
     let mut bytes_done = 0u64;
-    with_blob_feed(&sources, |feed| -> Result<()> {
+    with_blob_feed(&sources, LANE_BUDGET, |feed| -> Result<()> {
         for name in &names {
             if let Some(bytes) = small.get(name) {
                 writer.add_bytes(name, Compression::Deflated, bytes).map_err(BundleError::from)?;
@@ -277,13 +285,23 @@ pub fn export_with_progress(
                     bytes_done += n;
                     progress(ExportProgress { bytes_done, bytes_total });
                 };
-                let mut reader = feed.next_reader(&mut on_chunk);
-                let written =
-                    writer.add_stream(name, *size, compression_for(media_type), &mut reader);
-                if let Some(e) = reader.take_error() {
-                    return Err(e.into());
+                match feed.next_blob(&mut on_chunk)? {
+                    NextBlob::Prepared(member) => {
+                        writer.add_prepared(member).map_err(BundleError::from)?;
+                    }
+                    NextBlob::Stream(mut reader) => {
+                        let written = writer.add_stream(
+                            name,
+                            *size,
+                            compression_for(media_type),
+                            &mut reader,
+                        );
+                        if let Some(e) = reader.take_error() {
+                            return Err(e.into());
+                        }
+                        written.map_err(BundleError::from)?;
+                    }
                 }
-                written.map_err(BundleError::from)?;
             }
         }
         Ok(())

@@ -1,39 +1,75 @@
-//! The export pipeline: attachments are read and hashed (SHA-256) on helper threads
-//! while the calling thread does the zip work (CRC-32, deflate, file I/O), so that
-//! exporting costs about as much as hashing alone. Buffers are recycled, so memory stays
-//! at `POOL × CHUNK` per helper whatever the sizes involved.
+//! The export pipeline: attachments are read, hashed (SHA-256) and, when small and
+//! compressible, deflated on helper threads, while the calling thread only writes the
+//! zip (CRC-32 and copying of stored members, deflate of large text), so that exporting
+//! costs little more than hashing alone. Helpers claim blobs one at a time, so neither
+//! idles while the other has work, and may read ahead of the writer only as far as a
+//! fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded whatever the
+//! sizes involved.
 
 use std::io::{self, Read};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Condvar, Mutex};
 
 use sha2::{Digest, Sha256};
 
 use crate::model::Sha256Digest;
 
+use super::archive::{ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember};
 use super::error::BundleError;
 
-/// Size of each buffer handed between threads.
+/// Largest piece of content handed between threads.
 pub(crate) const CHUNK: usize = 1 << 20;
-/// Buffers in flight.
-const POOL: usize = 4;
+/// Bytes of content (pieces in flight, and prepared members) each helper may hold
+/// ahead of the writer: enough to read past a few large attachments while the writer
+/// is busy with the other helper's, and small enough that a whole export stays well
+/// under 64 MiB (see `BENCHMARKS.md` for how the size was chosen).
+pub(crate) const LANE_BUDGET: usize = 8 << 20;
+/// Items (of any size) in flight per helper; the budget is what bounds memory.
+const LANE_ITEMS: usize = 256;
 
-/// Recycles up to [`POOL`] buffers of [`CHUNK`] bytes.
-struct Pool {
-    free: Receiver<Vec<u8>>,
-    allocated: usize,
+/// A helper's allowance of bytes read ahead, returned as the writer consumes them.
+struct Budget {
+    /// Bytes left, and whether the consumer is gone.
+    state: Mutex<(usize, bool)>,
+    returned: Condvar,
+    limit: usize,
 }
 
-impl Pool {
-    fn take(&mut self) -> Option<Vec<u8>> {
-        if let Ok(buf) = self.free.try_recv() {
-            return Some(buf);
+impl Budget {
+    fn new(limit: usize) -> Budget {
+        Budget { state: Mutex::new((limit, false)), returned: Condvar::new(), limit }
+    }
+
+    /// Takes `n` bytes (at most the whole budget, so that one large item can always
+    /// go once the writer has caught up), waiting for the writer to return enough;
+    /// `None` if the consumer is gone. Returns what was taken.
+    fn take(&self, n: usize) -> Option<usize> {
+        let n = n.min(self.limit);
+        let mut state = self.state.lock().ok()?;
+        while state.0 < n && !state.1 {
+            state = self.returned.wait(state).ok()?;
         }
-        if self.allocated < POOL {
-            self.allocated += 1;
-            return Some(Vec::with_capacity(CHUNK));
+        if state.1 {
+            return None;
         }
-        self.free.recv().ok()
+        state.0 -= n;
+        Some(n)
+    }
+
+    fn give_back(&self, n: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 += n;
+            self.returned.notify_all();
+        }
+    }
+
+    /// The consumer is gone: wakes the helper so it can stop.
+    fn close(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.1 = true;
+            self.returned.notify_all();
+        }
     }
 }
 
@@ -45,135 +81,291 @@ pub(crate) struct BlobSource {
     pub(crate) sha256: Sha256Digest,
     /// Its file in the locker.
     pub(crate) path: PathBuf,
+    /// Its member name in the bundle.
+    pub(crate) name: String,
+    /// Its size as recorded in the locker.
+    pub(crate) size: u64,
+    /// How it is stored in the bundle.
+    pub(crate) compression: Compression,
+}
+
+impl BlobSource {
+    /// Whether its helper thread also compresses it: worth compressing, and small
+    /// enough to hold whole in memory.
+    fn prepared(&self) -> bool {
+        self.compression == Compression::Deflated && self.size <= PREPARE_MAX
+    }
 }
 
 enum Feed {
-    /// A buffer and how many of its bytes are content.
+    /// A piece of content, and the budget it holds.
     Data(Vec<u8>, usize),
     /// The file ended; its SHA-256 and size, or why it could not be read.
     End(Result<(Sha256Digest, u64), BundleError>),
+    /// The content's SHA-256, the whole member compressed (or why the content did not
+    /// fit its declared size), and the budget it holds.
+    Prepared(Sha256Digest, Result<PreparedMember, ArchiveError>, usize),
 }
 
-/// Helper threads reading and hashing blobs. Two, so that on a two-core machine hashing
-/// (the costliest step) can use both cores while the zip work is light (stored media),
-/// and the zip work still gets a core when it is heavy (deflate).
+/// Helper threads reading, hashing and compressing blobs. Two, so that on a two-core
+/// machine hashing and compressing (the costliest steps) can use both cores while the
+/// zip work on the calling thread is light.
 const PRODUCERS: usize = 2;
 
-/// Reads `blobs` on helper threads that hash them (blob `i` on thread `i % PRODUCERS`),
-/// and hands their content to `consume` in order, as one [`BlobReader`] per blob (see
-/// [`BlobFeed::next_reader`]).
+/// Which blob each helper works on next. Helpers claim blobs in order, one at a time,
+/// so that none sits idle while another has a queue; the claim order tells the
+/// consumer on which helper's lane each blob arrives.
+struct Claims {
+    next: Mutex<usize>,
+    /// The lane of each claimed blob, in blob order.
+    lanes: Sender<usize>,
+}
+
+impl Claims {
+    /// The next blob for `lane`, if any is left.
+    fn claim(&self, lane: usize, count: usize) -> Option<usize> {
+        let mut next = self.next.lock().ok()?;
+        if *next >= count {
+            return None;
+        }
+        // Sent under the lock, so the consumer learns the lanes in blob order.
+        self.lanes.send(lane).ok()?;
+        *next += 1;
+        Some(*next - 1)
+    }
+}
+
+/// Reads `blobs` on helper threads that hash them (and compress the [prepared]
+/// ones), and hands them to `consume` in order (see [`BlobFeed::next_blob`]).
+///
+/// [prepared]: BlobSource::prepared
+///
+/// Each helper may read up to `budget` bytes ahead of `consume` (see [`LANE_BUDGET`]).
 pub(crate) fn with_blob_feed<R>(
     blobs: &[BlobSource],
+    budget: usize,
     consume: impl FnOnce(&mut BlobFeed<'_>) -> R,
 ) -> R {
     std::thread::scope(|scope| {
+        let (lanes_tx, order) = channel();
+        // Shared by the producers only: once they have all stopped, the claim channel
+        // disconnects and the consumer cannot wait forever.
+        let claims = Arc::new(Claims { next: Mutex::new(0), lanes: lanes_tx });
         let mut lanes = Vec::with_capacity(PRODUCERS);
         for lane in 0..PRODUCERS {
-            let (data_tx, data_rx) = sync_channel::<Feed>(POOL);
-            let (free_tx, free_rx) = sync_channel::<Vec<u8>>(POOL);
-            let mine = blobs.iter().skip(lane).step_by(PRODUCERS);
-            scope.spawn(move || produce(mine, data_tx, free_rx));
-            lanes.push((data_rx, free_tx));
+            let (data_tx, data_rx) = sync_channel::<Feed>(LANE_ITEMS);
+            let budget = Arc::new(Budget::new(budget));
+            let claims = Arc::clone(&claims);
+            let helper_budget = Arc::clone(&budget);
+            scope.spawn(move || produce(lane, blobs, &claims, &helper_budget, data_tx));
+            lanes.push(Lane { rx: data_rx, budget });
         }
-        let mut feed = BlobFeed { blobs, next: 0, lanes };
-        // Dropping `feed` at the end (or on an early error) disconnects the channel, so
-        // the producer stops at its next send and the scope can join it.
+        drop(claims);
+        let mut feed = BlobFeed { blobs, next: 0, order, lanes };
+        // Dropping `feed` at the end (or on an early error) disconnects the channels, so
+        // the producers stop at their next send and the scope can join them.
         consume(&mut feed)
     })
 }
 
-fn produce<'a>(
-    blobs: impl Iterator<Item = &'a BlobSource>,
+fn produce(
+    lane: usize,
+    blobs: &[BlobSource],
+    claims: &Claims,
+    budget: &Budget,
     tx: SyncSender<Feed>,
-    free: Receiver<Vec<u8>>,
 ) {
-    let mut pool = Pool { free, allocated: 0 };
-    // The buffer that found a file's end, kept for the next file: every buffer taken
-    // from the pool is either sent or kept here, so the pool never runs dry.
-    let mut spare: Option<Vec<u8>> = None;
-    for blob in blobs {
-        let result = (|| -> Result<Option<(Sha256Digest, u64)>, BundleError> {
-            let io = |source| BundleError::Io { path: blob.path.clone(), source };
-            let mut file = fs_err::File::open(&blob.path).map_err(io)?;
-            let mut hasher = Sha256::new();
-            let mut size = 0u64;
-            loop {
-                let Some(mut buf) = spare.take().or_else(|| pool.take()) else {
-                    return Ok(None);
-                };
-                // Recycled buffers keep their length: no zeroing per chunk.
-                if buf.len() < CHUNK {
-                    buf.resize(CHUNK, 0);
-                }
-                let n = fill(&mut file, &mut buf).map_err(io)?;
-                if n == 0 {
-                    spare = Some(buf);
-                    return Ok(Some((Sha256Digest(hasher.finalize().into()), size)));
-                }
-                hasher.update(&buf[..n]);
-                size += n as u64;
-                if tx.send(Feed::Data(buf, n)).is_err() {
-                    // The consumer stopped.
-                    return Ok(None);
-                }
+    // What prepared blobs are read into; pieces sent on are allocated to size.
+    let mut scratch = Vec::new();
+    while let Some(i) = claims.claim(lane, blobs.len()) {
+        let blob = &blobs[i];
+        let item = if blob.prepared() {
+            // Deflate never grows content by more than a few bytes per 16 KiB block, so
+            // the declared size bounds the member's memory closely enough.
+            let Some(held) = budget.take(usize::try_from(blob.size).unwrap_or(usize::MAX)) else {
+                return;
+            };
+            match prepare(blob, &mut scratch) {
+                Ok((sha256, member)) => Feed::Prepared(sha256, member, held),
+                Err(e) => Feed::End(Err(e)),
             }
-        })();
-        let end = match result {
-            Ok(Some(done)) => Ok(done),
-            Ok(None) => return,
-            Err(e) => Err(e),
+        } else {
+            match stream(blob, budget, &tx) {
+                Ok(Some(end)) => Feed::End(Ok(end)),
+                Ok(None) => return,
+                Err(e) => Feed::End(Err(e)),
+            }
         };
-        let failed = end.is_err();
-        if tx.send(Feed::End(end)).is_err() || failed {
+        let failed = matches!(item, Feed::End(Err(_)));
+        if tx.send(item).is_err() || failed {
             return;
         }
     }
+}
+
+/// Sends `blob`'s content in pieces of at most [`CHUNK`] bytes, hashing it on the way;
+/// returns its SHA-256 and size, or `None` if the consumer is gone.
+fn stream(
+    blob: &BlobSource,
+    budget: &Budget,
+    tx: &SyncSender<Feed>,
+) -> Result<Option<(Sha256Digest, u64)>, BundleError> {
+    let io = |source| BundleError::Io { path: blob.path.clone(), source };
+    let file = fs_err::File::open(&blob.path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    loop {
+        // Sized to what is left of the declared size, so small files take little of the
+        // budget; past it, a small read finds the end (or that the file is longer).
+        let left = blob.size.saturating_sub(size);
+        let want = usize::try_from(left).unwrap_or(CHUNK).clamp(4096, CHUNK);
+        let Some(held) = budget.take(want) else {
+            return Ok(None);
+        };
+        let mut piece = Vec::with_capacity(want);
+        // `read_to_end` on the std file reads straight into the spare capacity: no
+        // zeroing. fs_err's wrapper does not forward it, hence `file()`.
+        Read::take(file.file(), want as u64).read_to_end(&mut piece).map_err(io)?;
+        if piece.is_empty() {
+            budget.give_back(held);
+            return Ok(Some((Sha256Digest(hasher.finalize().into()), size)));
+        }
+        hasher.update(&piece);
+        size += piece.len() as u64;
+        if tx.send(Feed::Data(piece, held)).is_err() {
+            return Ok(None);
+        }
+    }
+}
+
+/// Reads, hashes and compresses one blob, reading through `scratch`. The member is an
+/// error if the content is longer or shorter than declared.
+fn prepare(
+    blob: &BlobSource,
+    scratch: &mut Vec<u8>,
+) -> Result<(Sha256Digest, Result<PreparedMember, ArchiveError>), BundleError> {
+    let io = |source| BundleError::Io { path: blob.path.clone(), source };
+    let mut file = fs_err::File::open(&blob.path).map_err(io)?;
+    let mut hasher = Sha256::new();
+    let mut preparer = MemberPreparer::new(&blob.name, blob.size, blob.compression);
+    if scratch.len() < CHUNK {
+        scratch.resize(CHUNK, 0);
+    }
+    loop {
+        let n = fill(&mut file, scratch).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&scratch[..n]);
+        // On a size mismatch keep hashing: the digest tells whether the file changed.
+        if let Ok(p) = preparer.as_mut()
+            && let Err(e) = p.write(&scratch[..n])
+        {
+            preparer = Err(e);
+        }
+    }
+    Ok((Sha256Digest(hasher.finalize().into()), preparer.and_then(MemberPreparer::finish)))
+}
+
+/// A helper's lane: its blobs' content, and its budget.
+struct Lane {
+    rx: Receiver<Feed>,
+    budget: Arc<Budget>,
 }
 
 /// The consumer's end of [`with_blob_feed`].
 pub(crate) struct BlobFeed<'a> {
     blobs: &'a [BlobSource],
     next: usize,
-    /// Per producer: its blobs' content, and where its buffers go back.
-    lanes: Vec<(Receiver<Feed>, SyncSender<Vec<u8>>)>,
+    /// The lane of each blob, in order, as the producers claim them.
+    order: Receiver<usize>,
+    /// Per helper: its blobs' content, and its budget.
+    lanes: Vec<Lane>,
+}
+
+impl Drop for BlobFeed<'_> {
+    fn drop(&mut self) {
+        // Helpers waiting for budget must wake to see the consumer is gone.
+        for lane in &self.lanes {
+            lane.budget.close();
+        }
+    }
 }
 
 impl<'a> BlobFeed<'a> {
-    /// A reader over the next blob's content. It returns end-of-file only once the
-    /// whole blob was read and found to hash to its content address; otherwise its
-    /// last read fails, and [`BlobReader::take_error`] tells why.
-    pub(crate) fn next_reader<'f>(
+    /// The next blob: compressed already if it is [`BlobSource::prepared`], otherwise
+    /// a reader over its content. The reader returns end-of-file only once the whole
+    /// blob was read and found to hash to its content address; otherwise its last read
+    /// fails, and [`BlobReader::take_error`] tells why.
+    ///
+    /// Each call moves to the next blob, in the order of the `blobs` given to
+    /// [`with_blob_feed`]; it must not be called more often than there are blobs.
+    pub(crate) fn next_blob<'f>(
         &'f mut self,
         progress: &'f mut dyn FnMut(u64),
-    ) -> BlobReader<'f, 'a> {
-        let i = self.next;
+    ) -> Result<NextBlob<'f, 'a>, BundleError> {
+        let index = self.next;
         self.next += 1;
-        BlobReader {
-            feed: self,
-            index: i,
-            current: Vec::new(),
-            len: 0,
-            pos: 0,
-            ended: false,
-            error: None,
-            progress,
+        let blob = &self.blobs[index];
+        let stopped = || BundleError::Io {
+            path: blob.path.clone(),
+            source: io::Error::other("the export helper thread stopped"),
+        };
+        let lane = self.order.recv().map_err(|_| stopped())?;
+        if !blob.prepared() {
+            return Ok(NextBlob::Stream(BlobReader {
+                feed: self,
+                index,
+                lane,
+                current: Vec::new(),
+                held: 0,
+                pos: 0,
+                ended: false,
+                error: None,
+                progress,
+            }));
         }
-    }
-
-    fn recycle(&mut self, index: usize, buf: Vec<u8>) {
-        // The producer may have stopped; then the buffer is simply dropped.
-        let _ = self.lanes[index % self.lanes.len()].1.try_send(buf);
+        let item = self.lanes[lane].rx.recv();
+        if let Ok(Feed::Prepared(_, _, held) | Feed::Data(_, held)) = &item {
+            // Held only until here: the member is written next, and then dropped.
+            self.lanes[lane].budget.give_back(*held);
+        }
+        match item {
+            Ok(Feed::Prepared(actual, member, _)) => {
+                if actual != blob.sha256 {
+                    return Err(BundleError::LockerBlobCorrupt {
+                        sha256: blob.sha256,
+                        path: blob.path.clone(),
+                        actual,
+                    });
+                }
+                let member = member?;
+                progress(blob.size);
+                Ok(NextBlob::Prepared(member))
+            }
+            Ok(Feed::End(Err(e))) => Err(e),
+            Ok(Feed::Data(..) | Feed::End(Ok(_))) | Err(_) => Err(stopped()),
+        }
     }
 }
 
-/// One blob's content as it arrives from the hashing thread; see
-/// [`BlobFeed::next_reader`].
+/// What [`BlobFeed::next_blob`] gives.
+pub(crate) enum NextBlob<'f, 'a> {
+    /// The member, compressed and checked against its content address.
+    Prepared(PreparedMember),
+    /// A reader over the content.
+    Stream(BlobReader<'f, 'a>),
+}
+
+/// One blob's content as it arrives from its helper thread; see
+/// [`BlobFeed::next_blob`].
 pub(crate) struct BlobReader<'f, 'a> {
     feed: &'f mut BlobFeed<'a>,
     index: usize,
+    lane: usize,
+    /// The piece being read, and the budget it holds.
     current: Vec<u8>,
-    /// Content bytes in `current`.
-    len: usize,
+    held: usize,
     pos: usize,
     ended: bool,
     error: Option<BundleError>,
@@ -199,16 +391,15 @@ impl Read for BlobReader<'_, '_> {
             return Ok(0);
         }
         loop {
-            if self.pos < self.len {
-                let n = out.len().min(self.len - self.pos);
+            if self.pos < self.current.len() {
+                let n = out.len().min(self.current.len() - self.pos);
                 out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
                 self.pos += n;
-                if self.pos == self.len {
-                    let done = std::mem::take(&mut self.current);
-                    (self.progress)(self.len as u64);
-                    self.feed.recycle(self.index, done);
+                if self.pos == self.current.len() {
+                    (self.progress)(self.current.len() as u64);
+                    self.current = Vec::new();
                     self.pos = 0;
-                    self.len = 0;
+                    self.feed.lanes[self.lane].budget.give_back(self.held);
                 }
                 return Ok(n);
             }
@@ -216,11 +407,10 @@ impl Read for BlobReader<'_, '_> {
                 return Ok(0);
             }
             let blob = &self.feed.blobs[self.index];
-            let lane = self.index % self.feed.lanes.len();
-            match self.feed.lanes[lane].0.recv() {
-                Ok(Feed::Data(buf, n)) => {
-                    self.current = buf;
-                    self.len = n;
+            match self.feed.lanes[self.lane].rx.recv() {
+                Ok(Feed::Data(piece, held)) => {
+                    self.current = piece;
+                    self.held = held;
                     self.pos = 0;
                 }
                 Ok(Feed::End(Ok((actual, _)))) => {
@@ -236,10 +426,10 @@ impl Read for BlobReader<'_, '_> {
                     return Ok(0);
                 }
                 Ok(Feed::End(Err(e))) => return Err(self.fail(e)),
-                Err(_) => {
+                Ok(Feed::Prepared(..)) | Err(_) => {
                     let e = BundleError::Io {
                         path: blob.path.clone(),
-                        source: io::Error::other("the hashing thread stopped"),
+                        source: io::Error::other("the export helper thread stopped"),
                     };
                     return Err(self.fail(e));
                 }
@@ -266,70 +456,171 @@ pub(crate) fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> 
 mod tests {
     use super::*;
 
-    #[test]
-    fn blob_feed_never_runs_out_of_buffers() {
-        // Many more files than buffers, small and exactly one chunk long.
-        let dir = tempfile::tempdir().unwrap();
-        let mut blobs = Vec::new();
-        for i in 0..4 * POOL + 3 {
-            let len = if i % 2 == 0 { 10 } else { CHUNK };
-            let content = vec![i as u8; len];
-            let path = dir.path().join(format!("b{i}"));
-            fs_err::write(&path, &content).unwrap();
-            blobs.push(BlobSource { sha256: Sha256Digest(Sha256::digest(&content).into()), path });
-        }
-        let mut none = |_| {};
-        with_blob_feed(&blobs, |feed| {
+    /// Writes `contents` as blobs in a temporary directory: stored if `deflate` is
+    /// false, otherwise deflated (and so prepared, when small enough).
+    fn blobs_of(dir: &std::path::Path, contents: &[Vec<u8>], deflate: bool) -> Vec<BlobSource> {
+        contents
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let path = dir.join(format!("b{i}"));
+                fs_err::write(&path, c).unwrap();
+                BlobSource {
+                    sha256: Sha256Digest(Sha256::digest(c).into()),
+                    path,
+                    name: format!("blobs/b{i:04}"),
+                    size: c.len() as u64,
+                    compression: if deflate { Compression::Deflated } else { Compression::Stored },
+                }
+            })
+            .collect()
+    }
+
+    /// Reads every blob through the feed, in order: the streamed ones' content, and
+    /// for prepared ones their member name.
+    fn drain(blobs: &[BlobSource], budget: usize) -> Result<Vec<Vec<u8>>, BundleError> {
+        with_blob_feed(blobs, budget, |feed| {
+            let mut out = Vec::new();
             for _ in 0..blobs.len() {
-                let mut r = feed.next_reader(&mut none);
-                r.read_to_end(&mut Vec::new()).unwrap();
+                let mut none = |_| {};
+                match feed.next_blob(&mut none)? {
+                    NextBlob::Prepared(member) => out.push(member.name().as_bytes().to_vec()),
+                    NextBlob::Stream(mut reader) => {
+                        let mut got = Vec::new();
+                        let read = reader.read_to_end(&mut got);
+                        if let Some(e) = reader.take_error() {
+                            return Err(e);
+                        }
+                        read.unwrap();
+                        out.push(got);
+                    }
+                }
             }
-        });
+            Ok(out)
+        })
     }
 
     #[test]
-    fn blob_feed_streams_checks_and_reports() {
+    fn blob_feed_streams_in_order_within_a_tiny_budget() {
+        // Many more bytes than the budget, in files smaller, equal to and larger than
+        // a piece, and empty: helpers must neither deadlock nor reorder.
         let dir = tempfile::tempdir().unwrap();
-        let contents: [&[u8]; 3] = [b"first", &[1u8; CHUNK * 2 + 3], b""];
-        let mut blobs = Vec::new();
-        for (i, c) in contents.iter().enumerate() {
-            let path = dir.path().join(format!("b{i}"));
-            fs_err::write(&path, c).unwrap();
-            blobs.push(BlobSource { sha256: Sha256Digest(Sha256::digest(c).into()), path });
+        let contents: Vec<Vec<u8>> = (0..40usize)
+            .map(|i| match i % 5 {
+                0 => Vec::new(),
+                1 => vec![i as u8; 10],
+                2 => vec![i as u8; CHUNK],
+                3 => vec![i as u8; CHUNK * 2 + 3],
+                _ => (0..5000u32).flat_map(|k| (k ^ i as u32).to_le_bytes()).collect(),
+            })
+            .collect();
+        let blobs = blobs_of(dir.path(), &contents, false);
+        for budget in [1, 4096, CHUNK, 3 * CHUNK] {
+            assert_eq!(drain(&blobs, budget).unwrap(), contents, "budget {budget}");
         }
+    }
+
+    #[test]
+    fn blob_feed_reports_progress_for_every_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let contents = vec![b"first".to_vec(), vec![1u8; CHUNK * 2 + 3], Vec::new()];
+        let mut blobs = blobs_of(dir.path(), &contents, false);
+        let text_dir = dir.path().join("text");
+        fs_err::create_dir(&text_dir).unwrap();
+        let mut text = blobs_of(&text_dir, &[b"text".repeat(100)], true);
+        text[0].name = "blobs/text".into();
+        blobs.extend(text);
         let mut seen = 0u64;
-        let mut progress = |n: u64| seen += n;
-        with_blob_feed(&blobs, |feed| {
-            for c in contents {
-                let mut r = feed.next_reader(&mut progress);
-                let mut got = Vec::new();
-                r.read_to_end(&mut got).unwrap();
-                assert_eq!(got, c);
-                assert!(r.take_error().is_none());
+        with_blob_feed(&blobs, LANE_BUDGET, |feed| {
+            for _ in 0..blobs.len() {
+                let mut progress = |n: u64| seen += n;
+                match feed.next_blob(&mut progress).unwrap() {
+                    NextBlob::Prepared(_) => {}
+                    NextBlob::Stream(mut r) => {
+                        r.read_to_end(&mut Vec::new()).unwrap();
+                    }
+                }
             }
         });
-        assert_eq!(seen, contents.iter().map(|c| c.len() as u64).sum::<u64>());
+        assert_eq!(seen, blobs.iter().map(|b| b.size).sum::<u64>());
+    }
 
-        // A blob that does not hash to its address fails its last read, typed.
-        blobs[1].sha256 = Sha256Digest([0; 32]);
-        with_blob_feed(&blobs, |feed| {
-            let mut none = |_| {};
-            let mut r = feed.next_reader(&mut none);
-            r.read_to_end(&mut Vec::new()).unwrap();
-            drop(r);
-            let mut r = feed.next_reader(&mut none);
-            assert!(r.read_to_end(&mut Vec::new()).is_err());
-            assert!(matches!(r.take_error(), Some(BundleError::LockerBlobCorrupt { .. })));
-            // Stopping early must not hang the producer.
+    #[test]
+    fn blob_feed_prepares_small_deflated_blobs_and_streams_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = b"user,role\n".repeat(1000);
+        let mut blobs = blobs_of(dir.path(), std::slice::from_ref(&small), true);
+        let large_path = dir.path().join("large");
+        let large = vec![b'a'; PREPARE_MAX as usize + 1];
+        fs_err::write(&large_path, &large).unwrap();
+        blobs.push(BlobSource {
+            sha256: Sha256Digest(Sha256::digest(&large).into()),
+            path: large_path,
+            name: "blobs/large".into(),
+            size: large.len() as u64,
+            compression: Compression::Deflated,
         });
+        let got = drain(&blobs, LANE_BUDGET).unwrap();
+        assert_eq!(got[0], b"blobs/b0000", "the small one comes compressed, by name");
+        assert_eq!(got[1], large, "the large one is streamed");
+    }
 
-        // A missing file is reported as an I/O error naming it.
-        fs_err::remove_file(&blobs[0].path).unwrap();
-        with_blob_feed(&blobs, |feed| {
+    #[test]
+    fn blob_feed_rejects_a_blob_that_does_not_match_its_address() {
+        let dir = tempfile::tempdir().unwrap();
+        for deflate in [false, true] {
+            let mut blobs = blobs_of(dir.path(), &[b"a".to_vec(), b"changed".to_vec()], deflate);
+            blobs[1].sha256 = Sha256Digest([7; 32]);
+            let err = drain(&blobs, LANE_BUDGET).unwrap_err();
+            assert!(
+                matches!(&err, BundleError::LockerBlobCorrupt { sha256, .. } if sha256.0 == [7; 32]),
+                "deflate {deflate}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blob_feed_rejects_a_blob_whose_size_is_not_the_recorded_one() {
+        // Right content, wrong recorded size: the writer or preparer must notice.
+        let dir = tempfile::tempdir().unwrap();
+        let mut blobs = blobs_of(dir.path(), &[b"twelve bytes".to_vec()], true);
+        blobs[0].size = 5;
+        let err = drain(&blobs, LANE_BUDGET).unwrap_err();
+        assert!(matches!(err, BundleError::Archive(ArchiveError::InputTooLong { .. })), "{err:?}");
+        blobs[0].size = 20;
+        let err = drain(&blobs, LANE_BUDGET).unwrap_err();
+        assert!(matches!(err, BundleError::Archive(ArchiveError::InputTooShort { .. })), "{err:?}");
+    }
+
+    #[test]
+    fn blob_feed_names_a_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for deflate in [false, true] {
+            let blobs = blobs_of(dir.path(), &[b"x".to_vec(), b"y".to_vec()], deflate);
+            fs_err::remove_file(&blobs[1].path).unwrap();
+            let err = drain(&blobs, LANE_BUDGET).unwrap_err();
+            assert!(
+                matches!(&err, BundleError::Io { path, .. } if *path == blobs[1].path),
+                "deflate {deflate}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn blob_feed_stops_its_helpers_when_the_consumer_stops_early() {
+        // Helpers blocked on a full budget must wake and stop, or this never returns.
+        let dir = tempfile::tempdir().unwrap();
+        let contents: Vec<Vec<u8>> = (0..20).map(|i| vec![i as u8; CHUNK]).collect();
+        let blobs = blobs_of(dir.path(), &contents, false);
+        let first = with_blob_feed(&blobs, CHUNK, |feed| {
             let mut none = |_| {};
-            let mut r = feed.next_reader(&mut none);
-            assert!(r.read_to_end(&mut Vec::new()).is_err());
-            assert!(matches!(r.take_error(), Some(BundleError::Io { .. })));
+            let Ok(NextBlob::Stream(mut r)) = feed.next_blob(&mut none) else {
+                panic!("a stored blob streams");
+            };
+            let mut byte = [0u8; 1];
+            r.read_exact(&mut byte).unwrap();
+            byte[0]
         });
+        assert_eq!(first, 0);
     }
 }
