@@ -1,8 +1,11 @@
 //! `soc2 keygen`, `soc2 export` and `soc2 verify`: signed evidence bundles.
 
 use std::io::IsTerminal;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -22,6 +25,25 @@ pub(crate) enum VerifyFormat {
     Text,
     /// One JSON object on standard output.
     Json,
+}
+
+/// The exit status of a command stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells
+/// report it).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Makes Ctrl-C (and SIGTERM) set the returned flag instead of killing the process, so a
+/// long export can stop cleanly and remove its temporary file; a second one exits at
+/// once. Without a handler (one was set already), the default behaviour stays.
+fn stop_on_interrupt() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&flag);
+    let _ = ctrlc::set_handler(move || {
+        if seen.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        eprintln!("\ninterrupted: stopping the export (again to quit at once)");
+    });
+    flag
 }
 
 /// The passphrase from `SOC2_KEY_PASSPHRASE`, if set and not empty.
@@ -109,16 +131,29 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
     } else {
         None
     };
+    let interrupted = stop_on_interrupt();
     let result = bundle::export_with_progress(&locker, &options, &signer, args.out, &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.bytes_total);
             bar.set_position(p.bytes_done);
+        }
+        if interrupted.load(Ordering::SeqCst) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
     });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let summary = result.map_err(|e| match e {
+        soc2_core::Error::Bundle(BundleError::Cancelled) => Failure {
+            code: EXIT_INTERRUPTED,
+            message: format!(
+                "interrupted: nothing was written, {} is untouched",
+                args.out.display()
+            ),
+        },
         // A corrupt blob is damage to the locker: a negative result, like fsck's.
         soc2_core::Error::Bundle(b) => Failure {
             code: if matches!(b, BundleError::LockerBlobCorrupt { .. }) { 1 } else { 2 },

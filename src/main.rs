@@ -101,6 +101,10 @@ enum Command {
     },
     /// Exports the signed evidence bundle of an audit period: one zip the auditor checks
     /// with stock tools (see VERIFY.md inside it).
+    ///
+    /// The zip is written to a temporary file beside OUT and renamed over it at the end;
+    /// on any error, or on Ctrl-C (exit status 130), nothing is left behind and OUT is
+    /// untouched.
     Export {
         /// The locker's directory.
         #[arg(long)]

@@ -261,3 +261,62 @@ fn export_of_a_corrupt_locker_exits_1_and_writes_nothing() {
     assert!(stderr(&out).contains("corrupt"), "{}", stderr(&out));
     assert_eq!(fs_err::read_dir(&out_dir).unwrap().count(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn export_interrupted_by_ctrl_c_exits_130_and_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let locker = dir.join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker)], &[])), 0);
+    // One large incompressible attachment, so that the export is still streaming when
+    // the signal comes: it is sent once the temporary file holds its first MiB.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let big: Vec<u8> = (0..48 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let media = dir.join("badges.png");
+    fs_err::write(&media, &big).unwrap();
+    let evidence = dir.join("evidence.json");
+    fs_err::write(&evidence, EVIDENCE).unwrap();
+    let out = soc2(&["add", "--locker", s(&locker), s(&evidence), "--attach", s(&media)], &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let key = dir.join("k");
+    assert_eq!(code(&soc2(&["keygen", "-o", s(&key)], &[])), 0);
+    let out_dir = dir.join("out");
+    fs_err::create_dir(&out_dir).unwrap();
+    let target = out_dir.join("b.zip");
+    fs_err::write(&target, "the previous bundle").unwrap();
+
+    let child = Command::new(env!("CARGO_BIN_EXE_soc2"))
+        .args(["export", "--locker", s(&locker), "--period", "2026-01-01..2026-12-31"])
+        .args(["--key", s(&key), "-o", s(&target)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let partial_started = || {
+        fs_err::read_dir(&out_dir).unwrap().any(|e| {
+            let e = e.unwrap();
+            e.file_name().to_string_lossy().ends_with(".partial")
+                && e.metadata().is_ok_and(|m| m.len() >= 1 << 20)
+        })
+    };
+    while !partial_started() {
+        assert!(started.elapsed().as_secs() < 120, "the export never started writing");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 130, "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted: nothing was written"), "{}", stderr(&out));
+    assert_eq!(fs_err::read(&target).unwrap(), b"the previous bundle");
+    assert_eq!(fs_err::read_dir(&out_dir).unwrap().count(), 1, "no temporary file left");
+}

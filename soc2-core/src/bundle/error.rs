@@ -107,6 +107,10 @@ pub enum BundleError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The export was cancelled by its progress callback; nothing was written and the
+    /// target is untouched.
+    #[error("export cancelled: nothing was written")]
+    Cancelled,
     /// While exporting, a blob in the locker did not hash to its content address: the
     /// locker is damaged, and no bundle was written.
     #[error("locker blob {sha256} ({}) is corrupt: its content hashes to {actual}", path.display())]
@@ -418,6 +422,7 @@ impl BundleError {
                 | BundleError::InvalidPrincipal { .. }
                 | BundleError::InvalidOption { .. }
                 | BundleError::Crypto { .. }
+                | BundleError::Cancelled
         )
     }
 }

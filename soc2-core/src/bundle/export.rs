@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
@@ -120,10 +121,14 @@ pub fn export(
     signer: &Signer,
     out: &Path,
 ) -> Result<ExportSummary> {
-    export_with_progress(locker, options, signer, out, &mut |_| {})
+    export_with_progress(locker, options, signer, out, &mut |_| ControlFlow::Continue(()))
 }
 
-/// Exports a bundle, calling `progress` as attachments are written.
+/// Exports a bundle, calling `progress` as attachments are written: once before the
+/// first (with nothing done), then as each piece of an attachment (at most 1 MiB) or
+/// each small compressed attachment is written. Returning [`ControlFlow::Break`] cancels
+/// the export: it stops with [`BundleError::Cancelled`] and, as on any error, leaves
+/// nothing behind (a command line stops this way on Ctrl-C).
 ///
 /// The bundle holds the disclosed records, every leaf hash of the locker, a checkpoint of
 /// the whole locker as `locker` sees it, the attachments of the disclosed records, the
@@ -144,7 +149,7 @@ pub fn export_with_progress(
     options: &ExportOptions,
     signer: &Signer,
     out: &Path,
-    progress: &mut dyn FnMut(ExportProgress),
+    progress: &mut dyn FnMut(ExportProgress) -> ControlFlow<()>,
 ) -> Result<ExportSummary> {
     let checkpoint = locker.checkpoint();
     let leaves = locker.leaf_hashes();
@@ -261,6 +266,9 @@ pub fn export_with_progress(
     let mut names: Vec<String> = listing.keys().cloned().collect();
     names.extend([SUMS.to_owned(), SUMS_SIG.to_owned()]);
     names.sort();
+    if progress(ExportProgress { bytes_done: 0, bytes_total }).is_break() {
+        return Err(BundleError::Cancelled.into());
+    }
     let mut writer = BundleWriter::create(out).map_err(BundleError::from)?;
     let mut bytes_done = 0u64;
     with_blob_feed(&sources, LANE_BUDGET, |feed| -> Result<()> {
@@ -283,7 +291,7 @@ pub fn export_with_progress(
                 let (size, media_type) = &blobs[&sha256];
                 let mut on_chunk = |n: u64| {
                     bytes_done += n;
-                    progress(ExportProgress { bytes_done, bytes_total });
+                    progress(ExportProgress { bytes_done, bytes_total })
                 };
                 match feed.next_blob(&mut on_chunk)? {
                     NextBlob::Prepared(member) => {

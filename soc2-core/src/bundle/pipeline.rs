@@ -7,6 +7,7 @@
 //! sizes involved.
 
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Condvar, Mutex};
@@ -302,7 +303,7 @@ impl<'a> BlobFeed<'a> {
     /// [`with_blob_feed`]; it must not be called more often than there are blobs.
     pub(crate) fn next_blob<'f>(
         &'f mut self,
-        progress: &'f mut dyn FnMut(u64),
+        progress: &'f mut dyn FnMut(u64) -> ControlFlow<()>,
     ) -> Result<NextBlob<'f, 'a>, BundleError> {
         let index = self.next;
         self.next += 1;
@@ -340,7 +341,9 @@ impl<'a> BlobFeed<'a> {
                     });
                 }
                 let member = member?;
-                progress(blob.size);
+                if progress(blob.size).is_break() {
+                    return Err(BundleError::Cancelled);
+                }
                 Ok(NextBlob::Prepared(member))
             }
             Ok(Feed::End(Err(e))) => Err(e),
@@ -369,7 +372,7 @@ pub(crate) struct BlobReader<'f, 'a> {
     pos: usize,
     ended: bool,
     error: Option<BundleError>,
-    progress: &'f mut dyn FnMut(u64),
+    progress: &'f mut dyn FnMut(u64) -> ControlFlow<()>,
 }
 
 impl BlobReader<'_, '_> {
@@ -396,10 +399,14 @@ impl Read for BlobReader<'_, '_> {
                 out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
                 self.pos += n;
                 if self.pos == self.current.len() {
-                    (self.progress)(self.current.len() as u64);
+                    let flow = (self.progress)(self.current.len() as u64);
                     self.current = Vec::new();
                     self.pos = 0;
                     self.feed.lanes[self.lane].budget.give_back(self.held);
+                    if flow.is_break() {
+                        // The writer stops at this error; the bytes it got are discarded.
+                        return Err(self.fail(BundleError::Cancelled));
+                    }
                 }
                 return Ok(n);
             }
@@ -482,7 +489,7 @@ mod tests {
         with_blob_feed(blobs, budget, |feed| {
             let mut out = Vec::new();
             for _ in 0..blobs.len() {
-                let mut none = |_| {};
+                let mut none = |_| ControlFlow::Continue(());
                 match feed.next_blob(&mut none)? {
                     NextBlob::Prepared(member) => out.push(member.name().as_bytes().to_vec()),
                     NextBlob::Stream(mut reader) => {
@@ -533,7 +540,10 @@ mod tests {
         let mut seen = 0u64;
         with_blob_feed(&blobs, LANE_BUDGET, |feed| {
             for _ in 0..blobs.len() {
-                let mut progress = |n: u64| seen += n;
+                let mut progress = |n: u64| {
+                    seen += n;
+                    ControlFlow::Continue(())
+                };
                 match feed.next_blob(&mut progress).unwrap() {
                     NextBlob::Prepared(_) => {}
                     NextBlob::Stream(mut r) => {
@@ -613,7 +623,7 @@ mod tests {
         let contents: Vec<Vec<u8>> = (0..20).map(|i| vec![i as u8; CHUNK]).collect();
         let blobs = blobs_of(dir.path(), &contents, false);
         let first = with_blob_feed(&blobs, CHUNK, |feed| {
-            let mut none = |_| {};
+            let mut none = |_| ControlFlow::Continue(());
             let Ok(NextBlob::Stream(mut r)) = feed.next_blob(&mut none) else {
                 panic!("a stored blob streams");
             };

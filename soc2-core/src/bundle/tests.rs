@@ -4,6 +4,7 @@
 //! deeper check is the one that fails).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -480,12 +481,71 @@ fn progress_reaches_the_total() {
         &ExportOptions::new(period()),
         &f.signer,
         &f.path("p.zip"),
-        &mut |p| last = Some(p),
+        &mut |p| {
+            // Never backwards, never past the total.
+            if let Some(prev) = last {
+                let prev: ExportProgress = prev;
+                assert!(p.bytes_done >= prev.bytes_done && p.bytes_done <= p.bytes_total);
+            }
+            last = Some(p);
+            ControlFlow::Continue(())
+        },
     )
     .unwrap();
     let last = last.unwrap();
     assert_eq!(last.bytes_done, last.bytes_total);
     assert!(last.bytes_total > 40_000);
+}
+
+#[test]
+fn a_cancelled_export_leaves_nothing_behind() {
+    // Cancelled before the first attachment, after a piece of a streamed one, and after
+    // a small text one compressed by a helper: each time the old bundle stays as it was
+    // and no temporary file is left.
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path().join("locker"), ORIGIN).unwrap();
+    let big: Vec<u8> =
+        (0..3 << 20).map(|j: u32| (j.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let media = locker.add_attachment(&mut big.as_slice(), "image/png", "big.png").unwrap();
+    let text = locker.add_attachment(&mut &b"user,role\n".repeat(500)[..], "text/csv", "u.csv");
+    let evidence = vec![
+        note("2026-06-01T00:00:00Z", "media", vec![media]),
+        note("2026-06-02T00:00:00Z", "text", vec![text.unwrap()]),
+    ];
+    locker.append_batch(evidence).unwrap();
+    let signer = Signer::generate("x").unwrap();
+    let out_dir = dir.path().join("out");
+    fs_err::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("bundle.zip");
+    fs_err::write(&out, b"the previous bundle").unwrap();
+    for stop_after in [0usize, 1, 2, 3] {
+        let mut calls = 0usize;
+        let result = export_with_progress(
+            &locker,
+            &ExportOptions::new(period()),
+            &signer,
+            &out,
+            &mut |_| {
+                calls += 1;
+                if calls > stop_after { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            },
+        );
+        assert!(
+            matches!(result, Err(crate::Error::Bundle(BundleError::Cancelled))),
+            "stop after {stop_after}: {result:?}"
+        );
+        assert_eq!(calls, stop_after + 1, "stops at the first Break");
+        assert_eq!(fs_err::read(&out).unwrap(), b"the previous bundle");
+        assert_eq!(fs_err::read_dir(&out_dir).unwrap().count(), 1, "no temporary file left");
+    }
+    // Not cancelled, the same export goes through, with every call accounted for.
+    let mut calls = 0usize;
+    export_with_progress(&locker, &ExportOptions::new(period()), &signer, &out, &mut |_| {
+        calls += 1;
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert!(calls > 4, "one at the start, one per piece and per small member: {calls}");
 }
 
 // ---------------------------------------------------------------- inclusion proofs
