@@ -2,6 +2,7 @@
 //! `soc2/bundle.py`. Export and verification run with the interpreter detached.
 
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
@@ -140,8 +141,12 @@ type Summary = (PathBuf, Checkpoint, String, String, String, u64, u64, u64);
 /// and the report's renderings under `report/`. Otherwise `period` (an `AuditPeriod`
 /// object) with `disclose` `"observed"` (the records observed in the period, plus
 /// `records`) or `"exactly"` (exactly `records`), and `report_files` under `report/`.
+///
+/// `progress`, if given, is called with `(bytes_done, bytes_total)` as attachments are
+/// written. An exception it raises, or a pending signal (Ctrl-C: `KeyboardInterrupt`),
+/// cancels the export, which leaves nothing behind, and is raised here.
 #[pyfunction]
-#[pyo3(signature = (locker, period, report, signer, out, disclose, records, report_files))]
+#[pyo3(signature = (locker, period, report, signer, out, disclose, records, report_files, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn export_bundle(
     py: Python<'_>,
@@ -153,6 +158,7 @@ pub(crate) fn export_bundle(
     disclose: &str,
     records: Vec<u64>,
     report_files: Vec<(String, Vec<u8>)>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Summary> {
     let seqs: BTreeSet<u64> = records.into_iter().collect();
     let options = match (report, period) {
@@ -175,7 +181,30 @@ pub(crate) fn export_bundle(
         }
         (None, None) => return Err(crate::errors::invalid(py, "period", "no period given".into())),
     };
-    let s = py.detach(|| bundle::export(&locker.lock(), &options, &signer.0, &out)).py_err(py)?;
+    // Why the export was cancelled from Python, if it was.
+    let mut cancelled: Option<PyErr> = None;
+    let result = py.detach(|| {
+        bundle::export_with_progress(&locker.lock(), &options, &signer.0, &out, &mut |p| {
+            // Briefly takes the interpreter back: signals are only seen with it.
+            Python::attach(|py| {
+                let called = py.check_signals().and_then(|()| match &progress {
+                    Some(callback) => callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop),
+                    None => Ok(()),
+                });
+                match called {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
+                        cancelled = Some(e);
+                        ControlFlow::Break(())
+                    }
+                }
+            })
+        })
+    });
+    if let Some(e) = cancelled {
+        return Err(e);
+    }
+    let s = result.py_err(py)?;
     Ok((
         s.path,
         Checkpoint::from(s.checkpoint),

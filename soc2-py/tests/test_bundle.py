@@ -372,3 +372,80 @@ def test_export_and_verify_release_the_interpreter(
     finally:
         stop.set()
         t.join()
+
+
+# -- Progress and cancelling --------------------------------------------------------------
+
+
+def test_progress_counts_every_attachment_byte(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, _ = setup
+    big = tmp_path / "scan.png"  # stored, so streamed in pieces
+    big.write_bytes(os.urandom(3 << 20))
+    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    calls: List[Tuple[int, int]] = []
+    summary = export(
+        locker, signer, tmp_path / "p.zip", progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls[0] == (0, summary.blob_bytes)
+    assert calls[-1] == (summary.blob_bytes, summary.blob_bytes)
+    assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:])), calls
+    assert len(calls) > 4  # the 3 MiB image arrives in pieces of at most 1 MiB
+
+
+def test_an_exception_in_progress_cancels_the_export(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, _ = setup
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "b.zip"
+    out.write_bytes(b"the previous bundle")
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        raise Stop(f"stopped at {done} of {total}")
+
+    with pytest.raises(Stop, match="stopped at 0 of"):
+        export(locker, signer, out, progress=stop)
+    assert out.read_bytes() == b"the previous bundle"
+    assert [p.name for p in out_dir.iterdir()] == ["b.zip"], "no temporary file left"
+
+
+def test_ctrl_c_cancels_an_export_without_a_callback(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    """SIGINT during an export raises KeyboardInterrupt and leaves nothing behind."""
+    import signal
+
+    locker, signer, _ = setup
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(48 << 20))
+    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "b.zip"
+
+    def interrupt_once_writing() -> None:
+        # The export releases the interpreter, so this thread runs while it streams.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if any(
+                p.name.endswith(".partial") and p.stat().st_size >= 1 << 20
+                for p in out_dir.iterdir()
+            ):
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+            time.sleep(0.001)
+
+    watcher = threading.Thread(target=interrupt_once_writing)
+    watcher.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            export(locker, signer, out)
+    finally:
+        watcher.join()
+    assert list(out_dir.iterdir()) == []

@@ -1,7 +1,7 @@
 """Native part of the ``soc2`` package (PyO3 over soc2-core); import ``soc2`` instead."""
 
 import datetime
-from typing import Any, List, Optional, Sequence, Tuple, final, overload
+from typing import Any, Callable, List, Optional, Sequence, Tuple, final, overload
 
 
 __all__ = [
@@ -391,8 +391,10 @@ def export_bundle(
     disclose: str,
     records: List[int],
     report_files: List[Tuple[str, bytes]],
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> Tuple[str, Checkpoint, str, str, str, int, int, int]:
-    """Exports the signed bundle of a period from a locker."""
+    """Exports the signed bundle of a period from a locker; ``progress`` may cancel it by
+    raising."""
 
 def verify_bundle(path: str, trusted: TrustedSigners, identity: Optional[str] = None) -> VerifiedBundle:
     """Verifies a bundle against the trusted signers."""

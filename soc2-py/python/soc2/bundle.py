@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import field
-from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _soc2
 from ._model import Model, model
@@ -101,6 +101,7 @@ def export_bundle(
     include: Union[List[int], Tuple[int, ...]] = (),
     exactly: Optional[List[int]] = None,
     report_files: Optional[Mapping[str, Union[str, bytes]]] = None,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> ExportSummary:
     """Exports the signed bundle of an audit period from ``locker`` to ``out``.
 
@@ -117,6 +118,11 @@ def export_bundle(
     ``include`` adds records in both cases. Deterministic (the same locker, options and
     key give the same file) and atomic (on error nothing is left behind). Runs without
     holding the interpreter.
+
+    ``progress``, if given, is called as ``progress(bytes_done, bytes_total)`` as the
+    attachments are written (at least once, first with nothing done). An exception it
+    raises cancels the export and propagates; so does Ctrl-C (``KeyboardInterrupt``).
+    A cancelled export, like a failed one, leaves nothing behind and ``out`` untouched.
     """
     if report is not None:
         if not isinstance(report, Report):
@@ -149,7 +155,7 @@ def export_bundle(
     mode, seqs = ("exactly", list(exactly)) if exactly is not None else ("observed", list(include))
     (path, checkpoint, period_json, principal, fingerprint, records, blobs, blob_bytes) = (
         _soc2.export_bundle(
-            locker._native, period, report, signer, os.fspath(out), mode, seqs, files
+            locker._native, period, report, signer, os.fspath(out), mode, seqs, files, progress
         )
     )
     return ExportSummary(
