@@ -6,6 +6,7 @@
 //! was tampered with, or [`Soc2Error::Signature`] when it is not signed by a trusted key.
 
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -269,7 +270,11 @@ pub fn export_bundle(
     path: String,
 ) -> Result<ExportSummary, Soc2Error> {
     let s = locker.with(|l| bundle::export(l, &options.into(), &signer.inner, Path::new(&path)))?;
-    Ok(ExportSummary {
+    Ok(summary(s))
+}
+
+fn summary(s: bundle::ExportSummary) -> ExportSummary {
+    ExportSummary {
         path: s.path.display().to_string(),
         checkpoint: s.checkpoint.into(),
         period: s.period,
@@ -278,7 +283,46 @@ pub fn export_bundle(
         records: s.records,
         blobs: s.blobs,
         blob_bytes: s.blob_bytes,
-    })
+    }
+}
+
+/// Told how an export is going, and asked whether to go on. Implement it in the foreign
+/// language and pass it to [`export_bundle_with_progress`].
+#[uniffi::export(foreign)]
+pub trait ExportListener: Send + Sync {
+    /// `bytes_done` of the export's `bytes_total` attachment bytes are written: called
+    /// once before the first (with 0 done), then for each piece of an attachment (at
+    /// most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
+    /// fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
+    /// exporting thread while it holds the locker, so it must not use that locker.
+    fn on_progress(&self, bytes_done: u64, bytes_total: u64) -> bool;
+}
+
+/// [`export_bundle`], telling `listener` how it goes and letting it cancel the export.
+#[uniffi::export]
+pub fn export_bundle_with_progress(
+    locker: Arc<Locker>,
+    options: ExportOptions,
+    signer: Arc<Signer>,
+    path: String,
+    listener: Arc<dyn ExportListener>,
+) -> Result<ExportSummary, Soc2Error> {
+    let s = locker.with(|l| {
+        bundle::export_with_progress(
+            l,
+            &options.into(),
+            &signer.inner,
+            Path::new(&path),
+            &mut |p| {
+                if listener.on_progress(p.bytes_done, p.bytes_total) {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            },
+        )
+    })?;
+    Ok(summary(s))
 }
 
 /// Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH

@@ -124,6 +124,14 @@ pub enum Soc2Error {
         detail: String,
     },
 
+    /// An export was cancelled by its `ExportListener`; nothing was written and the
+    /// target is untouched.
+    #[error("{detail}")]
+    Cancelled {
+        /// The whole description.
+        detail: String,
+    },
+
     /// An error of a kind these bindings do not know yet (soc2-core is newer than them).
     #[error("{detail}")]
     Other {
@@ -254,6 +262,7 @@ fn bundle_error(e: BundleError, detail: String) -> Soc2Error {
         | BundleError::BlobSizeMismatch { seq, sha256, .. } => {
             integrity(vec![seq], Some(sha256), None)
         }
+        BundleError::Cancelled => Soc2Error::Cancelled { detail },
         BundleError::LockerBlobCorrupt { sha256, .. }
         | BundleError::UnreferencedBlob { sha256 } => integrity(Vec::new(), Some(sha256), None),
         e if e.is_rejection() => integrity(Vec::new(), None, None),
@@ -341,6 +350,9 @@ mod tests {
             Soc2Error::from(forged),
             Soc2Error::Signature { ref fingerprint, .. } if fingerprint.as_deref() == Some("SHA256:abc")
         ));
+
+        // Cancelling is not a verdict on anything: it must not read as tampering.
+        assert!(matches!(Soc2Error::from(BundleError::Cancelled), Soc2Error::Cancelled { .. }));
 
         let io = soc2_core::Error::io("/nowhere", std::io::ErrorKind::NotFound.into());
         assert!(

@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -597,6 +603,230 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
         writeBytes(&buf, value)
     }
 }
+
+
+
+
+/**
+ * Told how an export is going, and asked whether to go on. Implement it in the foreign
+ * language and pass it to [`export_bundle_with_progress`].
+ */
+public protocol ExportListener: AnyObject, Sendable {
+    
+    /**
+     * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
+     * once before the first (with 0 done), then for each piece of an attachment (at
+     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
+     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
+     * exporting thread while it holds the locker, so it must not use that locker.
+     */
+    func onProgress(bytesDone: UInt64, bytesTotal: UInt64)  -> Bool
+    
+}
+/**
+ * Told how an export is going, and asked whether to go on. Implement it in the foreign
+ * language and pass it to [`export_bundle_with_progress`].
+ */
+open class ExportListenerImpl: ExportListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_soc2_ffi_fn_clone_exportlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_soc2_ffi_fn_free_exportlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
+     * once before the first (with 0 done), then for each piece of an attachment (at
+     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
+     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
+     * exporting thread while it holds the locker, so it must not use that locker.
+     */
+open func onProgress(bytesDone: UInt64, bytesTotal: UInt64) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_exportlistener_on_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(bytesDone),
+        FfiConverterUInt64.lower(bytesTotal),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceExportListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceExportListener = UniffiVTableCallbackInterfaceExportListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeExportListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ExportListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeExportListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ExportListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            bytesDone: UInt64,
+            bytesTotal: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<Int8>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeExportListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onProgress(
+                     bytesDone: try FfiConverterUInt64.lift(bytesDone),
+                     bytesTotal: try FfiConverterUInt64.lift(bytesTotal)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterBool.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceExportListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceExportListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitExportListener() {
+    uniffi_soc2_ffi_fn_init_callback_vtable_exportlistener(UniffiCallbackInterfaceExportListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ExportListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ExportListener
+
+    public static func lift(_ handle: UInt64) throws -> ExportListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ExportListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ExportListener) -> UInt64 {
+         if let rustImpl = value as? ExportListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExportListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportListener_lift(_ handle: UInt64) throws -> ExportListener {
+    return try FfiConverterTypeExportListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportListener_lower(_ value: ExportListener) -> UInt64 {
+    return FfiConverterTypeExportListener.lower(value)
+}
+
+
 
 
 
@@ -11118,6 +11348,15 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
+     * An export was cancelled by its `ExportListener`; nothing was written and the
+     * target is untouched.
+     */
+    case Cancelled(
+        /**
+         * The whole description.
+         */detail: String
+    )
+    /**
      * An error of a kind these bindings do not know yet (soc2-core is newer than them).
      */
     case Other(
@@ -11209,7 +11448,10 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .Other(
+        case 9: return .Cancelled(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+        case 10: return .Other(
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -11284,8 +11526,13 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Other(detail):
+        case let .Cancelled(detail):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(detail, into: &buf)
+            
+        
+        case let .Other(detail):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -12942,6 +13189,21 @@ public func exportBundle(locker: Locker, options: ExportOptions, signer: Signer,
 })
 }
 /**
+ * [`export_bundle`], telling `listener` how it goes and letting it cancel the export.
+ */
+public func exportBundleWithProgress(locker: Locker, options: ExportOptions, signer: Signer, path: String, listener: ExportListener)throws  -> ExportSummary  {
+    return try  FfiConverterTypeExportSummary_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_export_bundle_with_progress(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterTypeExportOptions_lower(options),
+        FfiConverterTypeSigner_lower(signer),
+        FfiConverterString.lower(path),
+        FfiConverterTypeExportListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+/**
  * Options for the period of a readiness report: disclose the records observed in the
  * period and every earlier record the evaluation relied on, and carry the report under
  * `report/` as `readiness.html`, `readiness.json` and `readiness.md`.
@@ -13230,6 +13492,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_export_bundle() != 52271) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_export_bundle_with_progress() != 12532) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_export_options_for_report() != 32592) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13294,6 +13559,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 24323) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {
@@ -13384,6 +13652,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitExportListener()
     return InitializationResult.ok
 }()
 

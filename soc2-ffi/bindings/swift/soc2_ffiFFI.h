@@ -243,6 +243,42 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXPORT_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_EXPORT_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceExportListenerMethod0)(uint64_t, uint64_t, uint64_t, int8_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXPORT_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXPORT_LISTENER
+typedef struct UniffiVTableCallbackInterfaceExportListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceExportListenerMethod0 _Nonnull onProgress;
+} UniffiVTableCallbackInterfaceExportListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_EXPORTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_EXPORTLISTENER
+uint64_t uniffi_soc2_ffi_fn_clone_exportlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_EXPORTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_EXPORTLISTENER
+void uniffi_soc2_ffi_fn_free_exportlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_INIT_CALLBACK_VTABLE_EXPORTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_INIT_CALLBACK_VTABLE_EXPORTLISTENER
+void uniffi_soc2_ffi_fn_init_callback_vtable_exportlistener(const UniffiVTableCallbackInterfaceExportListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_EXPORTLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_EXPORTLISTENER_ON_PROGRESS
+int8_t uniffi_soc2_ffi_fn_method_exportlistener_on_progress(uint64_t ptr, uint64_t bytes_done, uint64_t bytes_total, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_SIGNER
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_SIGNER
 uint64_t uniffi_soc2_ffi_fn_clone_signer(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -416,6 +452,11 @@ RustBuffer uniffi_soc2_ffi_fn_method_soc2error_uniffi_trait_display(RustBuffer p
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE
 RustBuffer uniffi_soc2_ffi_fn_func_export_bundle(uint64_t locker, RustBuffer options, uint64_t signer, RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE_WITH_PROGRESS
+RustBuffer uniffi_soc2_ffi_fn_func_export_bundle_with_progress(uint64_t locker, RustBuffer options, uint64_t signer, RustBuffer path, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_OPTIONS_FOR_REPORT
@@ -796,6 +837,12 @@ uint16_t uniffi_soc2_ffi_checksum_func_export_bundle(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE_WITH_PROGRESS
+uint16_t uniffi_soc2_ffi_checksum_func_export_bundle_with_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_OPTIONS_FOR_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_OPTIONS_FOR_REPORT
 uint16_t uniffi_soc2_ffi_checksum_func_export_options_for_report(void
@@ -925,6 +972,12 @@ uint16_t uniffi_soc2_ffi_checksum_func_sample_company_evidence(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
 uint16_t uniffi_soc2_ffi_checksum_func_fsck_locker(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_EXPORTLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_EXPORTLISTENER_ON_PROGRESS
+uint16_t uniffi_soc2_ffi_checksum_method_exportlistener_on_progress(void
     
 );
 #endif

@@ -183,6 +183,30 @@ fun testLockerScenario() {
         val bundlePath = java.io.File(tmp, "acme-2026.zip")
         val summary = exportBundle(locker, options, signer, bundlePath.path)
         check(summary.blobs == 1UL && summary.checkpoint == locker.checkpoint()) { summary.toString() }
+
+        // A listener implemented here sees the progress, and can cancel the export.
+        class Listener(val goOnFor: Int) : ExportListener {
+            val calls = mutableListOf<Pair<ULong, ULong>>()
+            override fun onProgress(bytesDone: ULong, bytesTotal: ULong): Boolean {
+                calls.add(bytesDone to bytesTotal)
+                return calls.size <= goOnFor
+            }
+        }
+        val watched = Listener(1000)
+        val again = java.io.File(tmp, "again.zip")
+        exportBundleWithProgress(locker, options, signer, again.path, watched)
+        val total = summary.blobBytes
+        check(watched.calls.first() == (0UL to total) && watched.calls.last() == (total to total)) {
+            watched.calls.toString()
+        }
+        check(again.readBytes().contentEquals(bundlePath.readBytes())) { "same bundle with a listener" }
+        val stopper = Listener(0)
+        val cancelled = java.io.File(tmp, "cancelled.zip")
+        expectError<Soc2Exception.Cancelled> {
+            exportBundleWithProgress(locker, options, signer, cancelled.path, stopper)
+        }
+        check(stopper.calls.size == 1 && !cancelled.exists()) { "cancelled export left nothing" }
+        check(tmp.list()!!.none { it.endsWith(".partial") }) { "no temporary file" }
         val trusted = signer.allowedSignersLine()
         val verified = verifyBundle(bundlePath.path, trusted, null)
         check(verified.origin == "example.com/soc2/kotlin-test") { "origin" }

@@ -174,6 +174,30 @@ def test_locker_scenario():
         bundle_path = os.path.join(tmp, "acme-2026.zip")
         summary = soc2.export_bundle(locker, options, signer, bundle_path)
         assert summary.blobs == 1 and summary.checkpoint == locker.checkpoint(), summary
+
+        # A listener implemented here sees the progress, and can cancel the export.
+        class Listener(soc2.ExportListener):
+            def __init__(self, go_on_for):
+                self.calls = []
+                self.go_on_for = go_on_for
+
+            def on_progress(self, bytes_done, bytes_total):
+                self.calls.append((bytes_done, bytes_total))
+                return len(self.calls) <= self.go_on_for
+
+        watched = Listener(go_on_for=1000)
+        again = os.path.join(tmp, "again.zip")
+        soc2.export_bundle_with_progress(locker, options, signer, again, watched)
+        total = summary.blob_bytes
+        assert watched.calls[0] == (0, total) and watched.calls[-1] == (total, total), watched.calls
+        with open(again, "rb") as a, open(bundle_path, "rb") as b:
+            assert a.read() == b.read()
+        stopper = Listener(go_on_for=0)
+        cancelled = os.path.join(tmp, "cancelled.zip")
+        expect_error(Soc2Error.Cancelled, lambda: soc2.export_bundle_with_progress(
+            locker, options, signer, cancelled, stopper))
+        assert len(stopper.calls) == 1 and not os.path.exists(cancelled)
+        assert not [n for n in os.listdir(tmp) if n.endswith(".partial")]
         trusted = signer.allowed_signers_line()
         verified = soc2.verify_bundle(bundle_path, trusted, None)
         assert verified.origin == "example.com/soc2/python-test"

@@ -173,6 +173,34 @@ def test_locker_scenario
     bundle_path = File.join(tmp, 'acme-2026.zip')
     summary = Soc2Ffi.export_bundle(locker, options, signer, bundle_path)
     check(summary.blobs == 1 && summary.checkpoint == locker.checkpoint, 'export summary')
+
+    # A listener implemented here sees the progress, and can cancel the export.
+    listener = Class.new do
+      attr_reader :calls
+
+      def initialize(go_on_for)
+        @calls = []
+        @go_on_for = go_on_for
+      end
+
+      def on_progress(bytes_done, bytes_total)
+        @calls << [bytes_done, bytes_total]
+        @calls.length <= @go_on_for
+      end
+    end
+    watched = listener.new(1000)
+    again = File.join(tmp, 'again.zip')
+    Soc2Ffi.export_bundle_with_progress(locker, options, signer, again, watched)
+    total = summary.blob_bytes
+    check(watched.calls.first == [0, total] && watched.calls.last == [total, total], watched.calls.to_s)
+    check(File.binread(again) == File.binread(bundle_path), 'same bundle with a listener')
+    stopper = listener.new(0)
+    cancelled = File.join(tmp, 'cancelled.zip')
+    expect_error(Soc2Ffi::Soc2Error::Cancelled) do
+      Soc2Ffi.export_bundle_with_progress(locker, options, signer, cancelled, stopper)
+    end
+    check(stopper.calls.length == 1 && !File.exist?(cancelled), 'cancelled export left nothing')
+    check(Dir.children(tmp).none? { |n| n.end_with?('.partial') }, 'no temporary file')
     trusted = signer.allowed_signers_line
     verified = Soc2Ffi.verify_bundle(bundle_path, trusted, nil)
     check(verified.origin == 'example.com/soc2/ruby-test', 'origin')
