@@ -11,9 +11,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use soc2_core::bundle::{
-    self, AllowedSigners, DisclosedBlob, DisclosedRecord, DisclosureSet, Generator, ReportEntry,
-    VerifyOptions,
+    self, AllowedSigners, DisclosedBlob, DisclosedRecord, DisclosureSet, Generator, InclusionProof,
+    ReportEntry, VerifyOptions,
 };
+use soc2_core::json::{from_json_str, to_canonical_string};
+use soc2_core::ledger;
 use soc2_core::model::{AuditPeriod, Sha256Digest};
 use soc2_core::report::Report;
 
@@ -335,14 +337,7 @@ pub fn verify_bundle(
     allowed_signers: String,
     identity: Option<String>,
 ) -> Result<VerifiedBundle, Soc2Error> {
-    let trusted = AllowedSigners::parse(allowed_signers.as_bytes()).map_err(|source| {
-        soc2_core::bundle::BundleError::AllowedSigners { file: "allowed_signers".into(), source }
-    })?;
-    let options = match identity {
-        Some(identity) => VerifyOptions::with_identity(identity),
-        None => VerifyOptions::default(),
-    };
-    let v = bundle::verify_with(Path::new(&path), &trusted, &options)?;
+    let v = verified(&path, &allowed_signers, identity)?;
     Ok(VerifiedBundle {
         origin: v.origin,
         period: v.period,
@@ -355,4 +350,87 @@ pub fn verify_bundle(
         blobs: v.blobs,
         report: v.report,
     })
+}
+
+/// soc2-core's verification of the bundle at `path`.
+fn verified(
+    path: &str,
+    allowed_signers: &str,
+    identity: Option<String>,
+) -> Result<bundle::VerifiedBundle, Soc2Error> {
+    let trusted = AllowedSigners::parse(allowed_signers.as_bytes()).map_err(|source| {
+        soc2_core::bundle::BundleError::AllowedSigners { file: "allowed_signers".into(), source }
+    })?;
+    let options = match identity {
+        Some(identity) => VerifyOptions::with_identity(identity),
+        None => VerifyOptions::default(),
+    };
+    Ok(bundle::verify_with(Path::new(path), &trusted, &options)?)
+}
+
+/// Proof that one record is leaf `seq` of the Merkle tree (RFC 9162) of the checkpoint
+/// (`origin`, `tree_size`, `root`): hand it, with the record's line, to anyone who holds
+/// that checkpoint (from a verified bundle, or kept from `Locker.checkpoint`), so they
+/// can check that record without seeing any other.
+#[uniffi::remote(Record)]
+pub struct InclusionProof {
+    /// The locker's origin name.
+    pub origin: String,
+    /// The checkpoint's tree size.
+    pub tree_size: u64,
+    /// The checkpoint's root.
+    pub root: Sha256Digest,
+    /// The record's sequence number, which is its leaf index.
+    pub seq: u64,
+    /// The record's leaf hash, `SHA-256(0x00 || line)`.
+    pub leaf_hash: Sha256Digest,
+    /// The audit path, from the leaf's sibling up to the root's child.
+    pub path: Vec<Sha256Digest>,
+}
+
+/// The inclusion proof of record `seq` in the locker's current checkpoint.
+#[uniffi::export]
+pub fn inclusion_proof_from_locker(
+    locker: Arc<Locker>,
+    seq: u64,
+) -> Result<InclusionProof, Soc2Error> {
+    Ok(locker.with(|l| InclusionProof::from_locker(l, seq))?)
+}
+
+/// Verifies the bundle at `path` (as [`verify_bundle`] does), then proves that its
+/// disclosed record `seq` is in its signed checkpoint.
+#[uniffi::export]
+pub fn bundle_inclusion_proof(
+    path: String,
+    allowed_signers: String,
+    identity: Option<String>,
+    seq: u64,
+) -> Result<InclusionProof, Soc2Error> {
+    Ok(verified(&path, &allowed_signers, identity)?.inclusion_proof(seq)?)
+}
+
+/// Checks `proof` for `record_line` (the record's canonical line, from the locker or a
+/// bundle's `records.jsonl`, without its newline) against `trusted`, a checkpoint the
+/// caller trusts. Fails with `Soc2Error.Integrity` when it does not hold.
+#[uniffi::export]
+pub fn verify_inclusion_proof(
+    proof: InclusionProof,
+    record_line: Vec<u8>,
+    trusted: Checkpoint,
+) -> Result<(), Soc2Error> {
+    let trusted =
+        ledger::Checkpoint { origin: trusted.origin, size: trusted.size, root: trusted.root.0 };
+    Ok(proof.verify(&record_line, &trusted)?)
+}
+
+/// The proof as canonical JSON, to hand to someone else.
+#[uniffi::export]
+pub fn inclusion_proof_to_json(proof: InclusionProof) -> Result<String, Soc2Error> {
+    Ok(to_canonical_string(&proof)?)
+}
+
+/// A proof from its JSON.
+#[uniffi::export]
+pub fn inclusion_proof_from_json(json: String) -> Result<InclusionProof, Soc2Error> {
+    Ok(from_json_str(&json)?)
 }

@@ -4940,6 +4940,118 @@ public func FfiConverterTypeIncidentResponsePlan_lower(_ value: IncidentResponse
 
 
 /**
+ * Proof that one record is leaf `seq` of the Merkle tree (RFC 9162) of the checkpoint
+ * (`origin`, `tree_size`, `root`): hand it, with the record's line, to anyone who holds
+ * that checkpoint (from a verified bundle, or kept from `Locker.checkpoint`), so they
+ * can check that record without seeing any other.
+ */
+public struct InclusionProof: Equatable, Hashable {
+    /**
+     * The locker's origin name.
+     */
+    public var origin: String
+    /**
+     * The checkpoint's tree size.
+     */
+    public var treeSize: UInt64
+    /**
+     * The checkpoint's root.
+     */
+    public var root: Sha256Digest
+    /**
+     * The record's sequence number, which is its leaf index.
+     */
+    public var seq: UInt64
+    /**
+     * The record's leaf hash, `SHA-256(0x00 || line)`.
+     */
+    public var leafHash: Sha256Digest
+    /**
+     * The audit path, from the leaf's sibling up to the root's child.
+     */
+    public var path: [Sha256Digest]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The locker's origin name.
+         */origin: String, 
+        /**
+         * The checkpoint's tree size.
+         */treeSize: UInt64, 
+        /**
+         * The checkpoint's root.
+         */root: Sha256Digest, 
+        /**
+         * The record's sequence number, which is its leaf index.
+         */seq: UInt64, 
+        /**
+         * The record's leaf hash, `SHA-256(0x00 || line)`.
+         */leafHash: Sha256Digest, 
+        /**
+         * The audit path, from the leaf's sibling up to the root's child.
+         */path: [Sha256Digest]) {
+        self.origin = origin
+        self.treeSize = treeSize
+        self.root = root
+        self.seq = seq
+        self.leafHash = leafHash
+        self.path = path
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InclusionProof: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInclusionProof: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InclusionProof {
+        return
+            try InclusionProof(
+                origin: FfiConverterString.read(from: &buf), 
+                treeSize: FfiConverterUInt64.read(from: &buf), 
+                root: FfiConverterTypeSha256Digest.read(from: &buf), 
+                seq: FfiConverterUInt64.read(from: &buf), 
+                leafHash: FfiConverterTypeSha256Digest.read(from: &buf), 
+                path: FfiConverterSequenceTypeSha256Digest.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InclusionProof, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterUInt64.write(value.treeSize, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.root, into: &buf)
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.leafHash, into: &buf)
+        FfiConverterSequenceTypeSha256Digest.write(value.path, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInclusionProof_lift(_ buf: RustBuffer) throws -> InclusionProof {
+    return try FfiConverterTypeInclusionProof.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInclusionProof_lower(_ value: InclusionProof) -> RustBuffer {
+    return FfiConverterTypeInclusionProof.lower(value)
+}
+
+
+/**
  * One problem [`fsck_locker`] found.
  */
 public struct LockerProblem: Equatable, Hashable {
@@ -13173,6 +13285,21 @@ public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> RustBuffer {
 }
 
 /**
+ * Verifies the bundle at `path` (as [`verify_bundle`] does), then proves that its
+ * disclosed record `seq` is in its signed checkpoint.
+ */
+public func bundleInclusionProof(path: String, allowedSigners: String, identity: String?, seq: UInt64)throws  -> InclusionProof  {
+    return try  FfiConverterTypeInclusionProof_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_bundle_inclusion_proof(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(allowedSigners),
+        FfiConverterOptionString.lower(identity),
+        FfiConverterUInt64.lower(seq),uniffiCallStatus
+    )
+})
+}
+/**
  * Writes the signed bundle of `options.period` from `locker` to `path`: the disclosed
  * records, every leaf hash, the checkpoint, the attachments, the report files,
  * `VERIFY.md` (how to check it with stock tools), `SHA256SUMS` and its signature.
@@ -13217,6 +13344,40 @@ public func exportOptionsForReport(report: Report)throws  -> ExportOptions  {
 })
 }
 /**
+ * A proof from its JSON.
+ */
+public func inclusionProofFromJson(json: String)throws  -> InclusionProof  {
+    return try  FfiConverterTypeInclusionProof_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_inclusion_proof_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+/**
+ * The inclusion proof of record `seq` in the locker's current checkpoint.
+ */
+public func inclusionProofFromLocker(locker: Locker, seq: UInt64)throws  -> InclusionProof  {
+    return try  FfiConverterTypeInclusionProof_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_inclusion_proof_from_locker(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterUInt64.lower(seq),uniffiCallStatus
+    )
+})
+}
+/**
+ * The proof as canonical JSON, to hand to someone else.
+ */
+public func inclusionProofToJson(proof: InclusionProof)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_inclusion_proof_to_json(
+        FfiConverterTypeInclusionProof_lower(proof),uniffiCallStatus
+    )
+})
+}
+/**
  * Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
  * `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
  * signer to be trusted as `identity`. Every member, record, leaf, blob and the
@@ -13231,6 +13392,20 @@ public func verifyBundle(path: String, allowedSigners: String, identity: String?
         FfiConverterOptionString.lower(identity),uniffiCallStatus
     )
 })
+}
+/**
+ * Checks `proof` for `record_line` (the record's canonical line, from the locker or a
+ * bundle's `records.jsonl`, without its newline) against `trusted`, a checkpoint the
+ * caller trusts. Fails with `Soc2Error.Integrity` when it does not hold.
+ */
+public func verifyInclusionProof(proof: InclusionProof, recordLine: Data, trusted: Checkpoint)throws   {try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_verify_inclusion_proof(
+        FfiConverterTypeInclusionProof_lower(proof),
+        FfiConverterData.lower(recordLine),
+        FfiConverterTypeCheckpoint_lower(trusted),uniffiCallStatus
+    )
+}
 }
 /**
  * Every AICPA 2017 Trust Services Criterion (61), in AICPA order.
@@ -13489,6 +13664,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_bundle_inclusion_proof() != 35060) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_export_bundle() != 52271) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13498,7 +13676,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_export_options_for_report() != 32592) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_from_json() != 3839) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_from_locker() != 25760) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json() != 25977) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_verify_bundle() != 5443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 6781) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_criteria() != 24942) {

@@ -449,6 +449,11 @@ void uniffi_soc2_ffi_fn_method_locker_verify_checkpoint(uint64_t ptr, RustBuffer
 RustBuffer uniffi_soc2_ffi_fn_method_soc2error_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_BUNDLE_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_BUNDLE_INCLUSION_PROOF
+RustBuffer uniffi_soc2_ffi_fn_func_bundle_inclusion_proof(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, uint64_t seq, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXPORT_BUNDLE
 RustBuffer uniffi_soc2_ffi_fn_func_export_bundle(uint64_t locker, RustBuffer options, uint64_t signer, RustBuffer path, RustCallStatus *_Nonnull out_status
@@ -464,9 +469,29 @@ RustBuffer uniffi_soc2_ffi_fn_func_export_bundle_with_progress(uint64_t locker, 
 RustBuffer uniffi_soc2_ffi_fn_func_export_options_for_report(RustBuffer report, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_INCLUSION_PROOF_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_INCLUSION_PROOF_FROM_JSON
+RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_INCLUSION_PROOF_FROM_LOCKER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_INCLUSION_PROOF_FROM_LOCKER
+RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_from_locker(uint64_t locker, uint64_t seq, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_INCLUSION_PROOF_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_INCLUSION_PROOF_TO_JSON
+RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_to_json(RustBuffer proof, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_INCLUSION_PROOF
+void uniffi_soc2_ffi_fn_func_verify_inclusion_proof(RustBuffer proof, RustBuffer record_line, RustBuffer trusted, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_CRITERIA
@@ -831,6 +856,12 @@ void ffi_soc2_ffi_rust_future_free_void(uint64_t handle
 void ffi_soc2_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_BUNDLE_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_BUNDLE_INCLUSION_PROOF
+uint16_t uniffi_soc2_ffi_checksum_func_bundle_inclusion_proof(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_EXPORT_BUNDLE
 uint16_t uniffi_soc2_ffi_checksum_func_export_bundle(void
@@ -849,9 +880,33 @@ uint16_t uniffi_soc2_ffi_checksum_func_export_options_for_report(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_INCLUSION_PROOF_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_INCLUSION_PROOF_FROM_JSON
+uint16_t uniffi_soc2_ffi_checksum_func_inclusion_proof_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_INCLUSION_PROOF_FROM_LOCKER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_INCLUSION_PROOF_FROM_LOCKER
+uint16_t uniffi_soc2_ffi_checksum_func_inclusion_proof_from_locker(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_INCLUSION_PROOF_TO_JSON
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_INCLUSION_PROOF_TO_JSON
+uint16_t uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
 uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_INCLUSION_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_INCLUSION_PROOF
+uint16_t uniffi_soc2_ffi_checksum_func_verify_inclusion_proof(void
     
 );
 #endif

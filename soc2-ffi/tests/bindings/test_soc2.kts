@@ -212,6 +212,19 @@ fun testLockerScenario() {
         check(verified.origin == "example.com/soc2/kotlin-test") { "origin" }
         check(verified.records.size.toULong() == summary.records && verified.records[0].seq == 0UL) { "records" }
         check(verified.blobs[0].sha256 == attachment.sha256) { "blob" }
+
+        // An inclusion proof of a disclosed record, checked against the signed checkpoint
+        // with the record's line alone.
+        val proof = bundleInclusionProof(bundlePath.path, trusted, null, 0UL)
+        val line = java.io.File(dir, "ledger.jsonl").readText().split("\n")[0]
+        verifyInclusionProof(proof, line.toByteArray(), verified.checkpoint)
+        check(proof == inclusionProofFromLocker(locker, 0UL)) { "proof from the locker" }
+        check(inclusionProofFromJson(inclusionProofToJson(proof)) == proof) { "proof JSON" }
+        val forged = line.replace("\"observed_at\":\"2026", "\"observed_at\":\"2025")
+        check(forged != line) { "forged line differs" }
+        expectError<Soc2Exception.Integrity> {
+            verifyInclusionProof(proof, forged.toByteArray(), verified.checkpoint)
+        }
         val stranger = Signer.generateFiles(java.io.File(tmp, "other-key").path, "mallory@example.com", null)
         val untrusted = expectError<Soc2Exception.Signature> {
             verifyBundle(bundlePath.path, stranger.allowedSignersLine(), null)

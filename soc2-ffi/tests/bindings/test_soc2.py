@@ -205,6 +205,19 @@ def test_locker_scenario():
         assert len(verified.records) == summary.records and verified.records[0].seq == 0
         assert verified.blobs[0].sha256 == attachment.sha256
         assert "report/readiness.json" in [r.name for r in verified.report]
+
+        # An inclusion proof of a disclosed record, checked against the signed checkpoint
+        # with the record's line alone.
+        proof = soc2.bundle_inclusion_proof(bundle_path, trusted, None, 0)
+        with open(os.path.join(path, "ledger.jsonl"), "rb") as f:
+            line = f.read().split(b"\n")[0]
+        soc2.verify_inclusion_proof(proof, line, verified.checkpoint)
+        assert proof == soc2.inclusion_proof_from_locker(locker, 0)
+        assert soc2.inclusion_proof_from_json(soc2.inclusion_proof_to_json(proof)) == proof
+        forged = line.replace(b'"observed_at":"2026', b'"observed_at":"2025')
+        assert forged != line
+        expect_error(Soc2Error.Integrity, lambda: soc2.verify_inclusion_proof(
+            proof, forged, verified.checkpoint))
         stranger = soc2.Signer.generate_files(os.path.join(tmp, "other-key"), "mallory@example.com", None)
         untrusted = expect_error(Soc2Error.Signature, lambda: soc2.verify_bundle(
             bundle_path, stranger.allowed_signers_line(), None))

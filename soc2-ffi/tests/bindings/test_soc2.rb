@@ -206,6 +206,19 @@ def test_locker_scenario
     check(verified.origin == 'example.com/soc2/ruby-test', 'origin')
     check(verified.records.length == summary.records && verified.records[0].seq.zero?, 'records')
     check(verified.blobs[0].sha256 == attachment.sha256, 'blob')
+
+    # An inclusion proof of a disclosed record, checked against the signed checkpoint
+    # with the record's line alone.
+    proof = Soc2Ffi.bundle_inclusion_proof(bundle_path, trusted, nil, 0)
+    line = File.binread(File.join(path, 'ledger.jsonl')).split("\n").first
+    Soc2Ffi.verify_inclusion_proof(proof, line, verified.checkpoint)
+    check(proof == Soc2Ffi.inclusion_proof_from_locker(locker, 0), 'proof from the locker')
+    check(Soc2Ffi.inclusion_proof_from_json(Soc2Ffi.inclusion_proof_to_json(proof)) == proof, 'proof JSON')
+    forged = line.sub('"observed_at":"2026', '"observed_at":"2025')
+    check(forged != line, 'forged line differs')
+    expect_error(Soc2Ffi::Soc2Error::Integrity) do
+      Soc2Ffi.verify_inclusion_proof(proof, forged, verified.checkpoint)
+    end
     stranger = Soc2Ffi::Signer.generate_files(File.join(tmp, 'other-key'), 'mallory@example.com', nil)
     untrusted = expect_error(Soc2Ffi::Soc2Error::Signature) do
       Soc2Ffi.verify_bundle(bundle_path, stranger.allowed_signers_line, nil)
