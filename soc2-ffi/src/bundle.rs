@@ -4,6 +4,9 @@
 //! [`Signer`]; [`verify_bundle`] checks a bundle against the signers the auditor trusts,
 //! and fails with [`Soc2Error::Integrity`] (naming the member, record or blob) when it
 //! was tampered with, or [`Soc2Error::Signature`] when it is not signed by a trusted key.
+//! [`export_bundle_with_progress`] reports to an [`ExportListener`], which may cancel;
+//! [`bundle_inclusion_proof`] and [`verify_inclusion_proof`] prove one disclosed record
+//! to someone who holds only its line and the checkpoint.
 
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;

@@ -13,7 +13,9 @@
 //! - [`criteria`]: the Trust Services Criteria;
 //! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
 //! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
-//! - [`bundle`]: signed evidence bundles — `export_bundle`, `verify_bundle` and the
+//! - [`bundle`]: signed evidence bundles — `export_bundle` (and
+//!   `export_bundle_with_progress`, with an [`bundle::ExportListener`] implemented in the
+//!   foreign language that may cancel it), `verify_bundle`, inclusion proofs, and the
 //!   signing key ([`bundle::Signer`], whose constructor `generate_files` is keygen);
 //! - [`Soc2Error`]: the one error type.
 //!
