@@ -104,7 +104,8 @@ enum Command {
     ///
     /// The zip is written to a temporary file beside OUT and renamed over it at the end;
     /// on any error, or on Ctrl-C (exit status 130), nothing is left behind and OUT is
-    /// untouched.
+    /// untouched. The next export to the same directory removes what an export killed
+    /// outright left (`.bundle-*.partial`, once unused for a minute).
     Export {
         /// The locker's directory.
         #[arg(long)]

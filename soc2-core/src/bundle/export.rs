@@ -144,6 +144,8 @@ pub fn export(
 /// - **Atomic**: the zip is written to a temporary file beside `out`, fsynced and
 ///   renamed over `out`; on any error (including a corrupt blob in the locker,
 ///   [`BundleError::LockerBlobCorrupt`]) nothing is left behind and `out` is untouched.
+///   If the process is killed outright, the next export to the same directory removes
+///   the temporary file it left.
 pub fn export_with_progress(
     locker: &Locker,
     options: &ExportOptions,

@@ -1532,3 +1532,61 @@ fn writer_keeps_name_rules_for_prepared_members() {
     drop(w);
     assert_eq!(fs_err::read_dir(dir.path()).expect("list").count(), 0);
 }
+
+#[test]
+fn writer_removes_what_killed_exports_left_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let make = |name: &str, aged: bool| {
+        let path = dir.path().join(name);
+        fs_err::write(&path, b"partial zip").expect("write");
+        if aged {
+            let f = fs_err::OpenOptions::new().write(true).open(&path).expect("open");
+            f.file().set_modified(old).expect("set mtime");
+        }
+        path
+    };
+    let orphan = make(".bundle-killed.partial", true);
+    // Still being written by a live export: it holds the lock, however old the file.
+    let live = make(".bundle-live.partial", true);
+    let held = fs_err::OpenOptions::new().write(true).open(&live).expect("open");
+    held.file().lock().expect("lock");
+    // Just created by another export that has not taken its lock yet.
+    let fresh = make(".bundle-fresh.partial", false);
+    let unrelated = make("bundle-notes.partial", true);
+    let other = make(".bundle-keep.zip", true);
+
+    let target = dir.path().join("b.zip");
+    let mut w = BundleWriter::create(&target).expect("create");
+    w.add_bytes("a", Compression::Stored, b"a").expect("add");
+    w.finish().expect("finish");
+
+    assert!(!orphan.exists(), "the orphan is removed");
+    for kept in [&live, &fresh, &unrelated, &other] {
+        assert!(kept.exists(), "{} is kept", kept.display());
+    }
+    drop(held);
+}
+
+#[test]
+fn writer_never_removes_the_file_of_a_running_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut first = BundleWriter::create(&dir.path().join("first.zip")).expect("create");
+    first.add_bytes("a", Compression::Stored, b"a").expect("add");
+    // Make it look long-running: its file untouched for an hour.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in fs_err::read_dir(dir.path()).expect("list") {
+        let path = entry.expect("entry").path();
+        let f = fs_err::OpenOptions::new().write(true).open(&path).expect("open");
+        f.file().set_modified(old).expect("set mtime");
+    }
+    let second = BundleWriter::create(&dir.path().join("second.zip")).expect("create");
+    drop(second);
+    first.add_bytes("b", Compression::Stored, b"b").expect("add");
+    first.finish().expect("the first export still completes");
+    let names: Vec<_> = fs_err::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["first.zip"]);
+}

@@ -38,7 +38,10 @@ const CHUNK: usize = 64 * 1024;
 /// only renamed over the target by [`BundleWriter::finish`]. If the writer is
 /// dropped before that, or any call fails, the temporary file is removed and
 /// the target is left untouched; after a failure every further call returns
-/// [`ArchiveError::WriterPoisoned`].
+/// [`ArchiveError::WriterPoisoned`]. A process killed outright cannot remove its
+/// temporary file (`.bundle-XXXXXX.partial`); the next writer in that directory does,
+/// once the file is a minute old and no process holds its lock (each writer locks its
+/// own for as long as it lives).
 ///
 /// Identical sequences of calls produce byte-identical files: every member
 /// gets the timestamp 1980-01-01 00:00:00, Unix mode `0644`, no extra fields
@@ -91,10 +94,14 @@ impl BundleWriter {
         }
         let parent = parent_dir(target);
         let temp = tempfile::Builder::new()
-            .prefix(".bundle-")
-            .suffix(".partial")
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(parent)
             .map_err(|source| ArchiveError::Io { path: parent.to_path_buf(), source })?;
+        // Held while the file is ours, so that a later export can tell it from the
+        // leftover of an export that was killed (see `remove_orphans`).
+        temp.as_file().lock().map_err(io_err)?;
+        remove_orphans(parent, temp.path());
         // A second handle to the same open file: the ZIP writer owns this one,
         // while `temp` stays with us for the final rename or for deletion.
         let handle = temp.as_file().try_clone().map_err(io_err)?;
@@ -294,6 +301,46 @@ impl BundleWriter {
 impl Drop for BundleWriter {
     fn drop(&mut self) {
         self.poison();
+    }
+}
+
+/// Names of the temporary files bundles are written to: `.bundle-XXXXXX.partial`.
+const TEMP_PREFIX: &str = ".bundle-";
+const TEMP_SUFFIX: &str = ".partial";
+/// A temporary file untouched for this long, and not locked, is an orphan.
+const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the temporary files that killed exports left in `dir` (a process killed
+/// outright cannot remove its own). A file is an orphan when no process holds its lock
+/// (the lock goes with its last open handle, so with its process) and it has not been
+/// modified for [`ORPHAN_AGE`], which rules out one that another export has just
+/// created and not locked yet. Best effort: whatever cannot be checked is left alone.
+fn remove_orphans(dir: &Path, ours: &Path) {
+    let Ok(entries) = fs_err::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = entry.path();
+        if !name.starts_with(TEMP_PREFIX) || !name.ends_with(TEMP_SUFFIX) || path == ours {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= ORPHAN_AGE);
+        if !old {
+            continue;
+        }
+        let Ok(file) = fs_err::OpenOptions::new().write(true).open(&path) else {
+            continue;
+        };
+        if file.file().try_lock().is_ok() {
+            let _ = fs_err::remove_file(&path);
+        }
     }
 }
 
