@@ -45,6 +45,7 @@ pub mod evaluate;
 pub mod json;
 pub mod ledger;
 pub mod model;
+mod read_full;
 pub mod report;
 pub mod schema;
 

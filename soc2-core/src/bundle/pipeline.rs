@@ -15,6 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use sha2::{Digest, Sha256};
 
 use crate::model::Sha256Digest;
+use crate::read_full::read_full;
 
 use super::archive::{ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember};
 use super::error::BundleError;
@@ -253,7 +254,7 @@ fn prepare(
         scratch.resize(CHUNK, 0);
     }
     loop {
-        let n = fill(&mut file, scratch).map_err(io)?;
+        let n = read_full(&mut file, scratch).map_err(io)?;
         if n == 0 {
             break;
         }
@@ -443,20 +444,6 @@ impl Read for BlobReader<'_, '_> {
             }
         }
     }
-}
-
-/// Reads until `buf` is full or the input ends; returns the bytes read.
-pub(crate) fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match reader.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 use crate::model::Sha256Digest;
+use crate::read_full::read_full;
 
 use super::error::LedgerError;
 use super::{BLOBS_DIR, TMP_DIR};
@@ -134,9 +135,8 @@ fn copy_hashing(
         let mut size = 0u64;
         let read_result = (|| -> Result<(), LedgerError> {
             while let Ok(mut buf) = free_rx.recv() {
-                let n = fill(reader, &mut buf).map_err(|source| LedgerError::AttachmentRead {
-                    what: what.to_owned(),
-                    source,
+                let n = read_full(reader, &mut buf).map_err(|source| {
+                    LedgerError::AttachmentRead { what: what.to_owned(), source }
                 })?;
                 if n == 0 {
                     return Ok(());
@@ -161,20 +161,6 @@ fn copy_hashing(
         write_result?;
         Ok((Sha256Digest(hasher.finalize().into()), size))
     })
-}
-
-/// Reads until `buf` is full or the input ends; returns the bytes read.
-fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match reader.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// Creates a new, uniquely named file in `tmp_dir`.

@@ -13,6 +13,7 @@ use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use super::{ArchiveError, Compression, NameSet, validate_member_name};
+use crate::read_full::read_full;
 
 /// Fixed DEFLATE level: output must not depend on library defaults. Level 1:
 /// bundles are mostly already-compressed media, and the text in them (CSV,
@@ -196,7 +197,7 @@ impl BundleWriter {
         let mut limited = reader.take(size.saturating_add(1));
         let mut total: u64 = 0;
         loop {
-            let filled = fill(&mut limited, &mut self.buf)
+            let filled = read_full(&mut limited, &mut self.buf)
                 .map_err(|source| ArchiveError::Input { name: name.into(), source })?;
             if filled == 0 {
                 break;
@@ -499,20 +500,6 @@ fn sync_dir(dir: &Path) -> Result<(), ArchiveError> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> Result<(), ArchiveError> {
     Ok(())
-}
-
-/// Reads until `buf` is full or the reader is exhausted.
-fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 /// Size of the buffers the ZIP writer's output is gathered in before the output
