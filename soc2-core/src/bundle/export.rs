@@ -283,14 +283,7 @@ pub fn export_with_progress(
                     .add_stream(name, leaves.len() as u64 * 65, Compression::Deflated, &mut reader)
                     .map_err(BundleError::from)?;
             } else {
-                let sha256: Sha256Digest = name
-                    .strip_prefix(BLOBS_PREFIX)
-                    .and_then(|hex| hex.parse().ok())
-                    .ok_or_else(|| BundleError::InvalidOption {
-                        option: name.clone(),
-                        reason: "not a member of the bundle".into(),
-                    })?;
-                let (size, media_type) = &blobs[&sha256];
+                // Blob members come in the same (hex) order as `sources`, one per call.
                 let mut on_chunk = |n: u64| {
                     bytes_done += n;
                     progress(ExportProgress { bytes_done, bytes_total })
@@ -300,12 +293,10 @@ pub fn export_with_progress(
                         writer.add_prepared(member).map_err(BundleError::from)?;
                     }
                     NextBlob::Stream(mut reader) => {
-                        let written = writer.add_stream(
-                            name,
-                            *size,
-                            compression_for(media_type),
-                            &mut reader,
-                        );
+                        let source = reader.source();
+                        debug_assert_eq!(source.name, *name);
+                        let (size, compression) = (source.size, source.compression);
+                        let written = writer.add_stream(name, size, compression, &mut reader);
                         if let Some(e) = reader.take_error() {
                             return Err(e.into());
                         }

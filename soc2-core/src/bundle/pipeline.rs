@@ -102,8 +102,8 @@ impl BlobSource {
 enum Feed {
     /// A piece of content, and the budget it holds.
     Data(Vec<u8>, usize),
-    /// The file ended; its SHA-256 and size, or why it could not be read.
-    End(Result<(Sha256Digest, u64), BundleError>),
+    /// The file ended; its SHA-256, or why it could not be read.
+    End(Result<Sha256Digest, BundleError>),
     /// The content's SHA-256, the whole member compressed (or why the content did not
     /// fit its declared size), and the budget it holds.
     Prepared(Sha256Digest, Result<PreparedMember, ArchiveError>, usize),
@@ -206,12 +206,12 @@ fn produce(
 }
 
 /// Sends `blob`'s content in pieces of at most [`CHUNK`] bytes, hashing it on the way;
-/// returns its SHA-256 and size, or `None` if the consumer is gone.
+/// returns its SHA-256, or `None` if the consumer is gone.
 fn stream(
     blob: &BlobSource,
     budget: &Budget,
     tx: &SyncSender<Feed>,
-) -> Result<Option<(Sha256Digest, u64)>, BundleError> {
+) -> Result<Option<Sha256Digest>, BundleError> {
     let io = |source| BundleError::Io { path: blob.path.clone(), source };
     let file = fs_err::File::open(&blob.path).map_err(io)?;
     let mut hasher = Sha256::new();
@@ -230,7 +230,7 @@ fn stream(
         Read::take(file.file(), want as u64).read_to_end(&mut piece).map_err(io)?;
         if piece.is_empty() {
             budget.give_back(held);
-            return Ok(Some((Sha256Digest(hasher.finalize().into()), size)));
+            return Ok(Some(Sha256Digest(hasher.finalize().into())));
         }
         hasher.update(&piece);
         size += piece.len() as u64;
@@ -377,6 +377,11 @@ pub(crate) struct BlobReader<'f, 'a> {
 }
 
 impl BlobReader<'_, '_> {
+    /// The blob being read.
+    pub(crate) fn source(&self) -> &BlobSource {
+        &self.feed.blobs[self.index]
+    }
+
     /// The typed reason the last read failed, if it did.
     pub(crate) fn take_error(&mut self) -> Option<BundleError> {
         self.error.take()
@@ -421,7 +426,7 @@ impl Read for BlobReader<'_, '_> {
                     self.held = held;
                     self.pos = 0;
                 }
-                Ok(Feed::End(Ok((actual, _)))) => {
+                Ok(Feed::End(Ok(actual))) => {
                     if actual != blob.sha256 {
                         let e = BundleError::LockerBlobCorrupt {
                             sha256: blob.sha256,
