@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod bundle_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use soc2_core::error::Classify;
 use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, fsck, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
@@ -264,12 +265,16 @@ struct Failure {
 
 impl From<soc2_core::Error> for Failure {
     fn from(e: soc2_core::Error) -> Self {
-        // Damage to the locker is a negative result; everything else is input or usage.
-        let code = match &e {
-            soc2_core::Error::Ledger(l) if l.is_damage() => 1,
-            _ => 2,
-        };
-        Failure { code, message: e.to_string() }
+        Failure::classified(&e)
+    }
+}
+
+impl Failure {
+    /// The failure for any soc2-core error: the exit status its class maps to (1 for
+    /// damage or a rejected bundle, 130 for a cancellation, 2 for input or usage;
+    /// `docs/errors.md`), with its message.
+    fn classified(e: &dyn Classify) -> Self {
+        Failure { code: e.class().exit_code(), message: e.to_string() }
     }
 }
 

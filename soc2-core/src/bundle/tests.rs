@@ -1339,7 +1339,10 @@ fn rejects_bytes_before_the_archive() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.prefix = b"#!/bin/sh\nexit 0\n".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::PrependedData { .. }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::PrependedData { .. }, .. }
+    );
 }
 
 #[test]
@@ -1347,7 +1350,10 @@ fn rejects_bytes_after_the_end_record() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.trailing = b"trailer".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::TrailingData { len: 7 }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::TrailingData { len: 7 }, .. }
+    );
 }
 
 #[test]
@@ -1355,7 +1361,10 @@ fn rejects_archive_comment() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.comment = b"verified OK".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::ArchiveComment { len: 11 }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::ArchiveComment { len: 11 }, .. }
+    );
 }
 
 #[test]
@@ -1474,7 +1483,7 @@ fn rejects_total_over_the_size_limit() {
     let options = with_limits(Limits { max_total_size: 10_000, ..Limits::default() });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
-        BundleError::Archive(ArchiveError::TotalSizeTooLarge { .. })
+        BundleError::ArchiveRejected { source: ArchiveError::TotalSizeTooLarge { .. }, .. }
     );
 }
 
@@ -1484,7 +1493,7 @@ fn rejects_more_entries_than_the_limit() {
     let options = with_limits(Limits { max_entries: 5, ..Limits::default() });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
-        BundleError::Archive(ArchiveError::TooManyEntries { .. })
+        BundleError::ArchiveRejected { source: ArchiveError::TooManyEntries { .. }, .. }
     );
 }
 
@@ -1498,4 +1507,35 @@ fn verify_reports_unreadable_bundle_as_input_error() {
     raw.comment = b"x".to_vec();
     let err = f.check_raw(&raw).unwrap_err();
     assert!(err.is_rejection());
+}
+
+#[test]
+fn a_file_that_is_not_a_zip_is_named_and_classified() {
+    let f = Fixture::new();
+    let path = f.path("notes.txt");
+    fs_err::write(&path, b"just some text, not a bundle\n").unwrap();
+    let err = verify_with(&path, &f.trusted(), &VerifyOptions::default()).unwrap_err();
+    use crate::error::{Classify, ErrorClass, ErrorCode};
+    assert_eq!(err.code(), ErrorCode::ArchiveNotZip);
+    assert_eq!(err.class(), ErrorClass::Integrity);
+    assert_eq!(err.subject().path.as_deref(), Some(path.as_path()));
+    let message = err.to_string();
+    assert!(message.starts_with(&format!("{}: not a valid bundle: ", path.display())), "{message}");
+}
+
+#[test]
+fn a_tampered_member_names_its_member_record_and_code() {
+    use crate::error::{Classify, ErrorCode};
+    let err = BundleError::BlobSizeMismatch {
+        seq: 4,
+        sha256: Sha256Digest([0xab; 32]),
+        declared: 10,
+        actual: 11,
+    };
+    assert_eq!(err.code(), ErrorCode::BundleBlobSizeMismatch);
+    let s = err.subject();
+    assert_eq!(s.member.as_deref(), Some(&*format!("blobs/sha256/{}", "ab".repeat(32))));
+    assert_eq!((s.records, s.blob), (vec![4], Some(Sha256Digest([0xab; 32]))));
+    assert_eq!(err.code().as_str(), "bundle.blob_size_mismatch");
+    assert_eq!(err.class().exit_code(), 1);
 }

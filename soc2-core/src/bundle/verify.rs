@@ -11,13 +11,14 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use ssh_key::{Algorithm, HashAlg, PublicKey};
 
+use crate::error::Classify;
 use crate::json::{JsonError, from_json_slice, to_canonical_vec};
 use crate::ledger::merkle::{self, leaf_hash};
 use crate::ledger::{Checkpoint, Hash};
 use crate::model::{AuditPeriod, Record, Sha256Digest};
 
 use super::allowed_signers::{AllowedSigner, AllowedSigners};
-use super::archive::{Limits, SafeArchive};
+use super::archive::{ArchiveError, Limits, SafeArchive};
 use super::error::BundleError;
 use super::manifest::{DisclosedBlob, DisclosedRecord, Generator, Manifest, ReportEntry};
 use super::proof::InclusionProof;
@@ -156,7 +157,15 @@ pub fn verify_with(
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
     // 1. Structure and names.
-    let archive = SafeArchive::open(bundle, options.limits)?;
+    let archive = SafeArchive::open(bundle, options.limits).map_err(|e| {
+        // An error that names no member (not a zip at all, data outside the members...)
+        // is about the file as a whole: name it.
+        if matches!(e, ArchiveError::Io { .. }) || e.subject().member.is_some() {
+            BundleError::Archive(e)
+        } else {
+            BundleError::ArchiveRejected { path: bundle.to_owned(), source: e }
+        }
+    })?;
     let mut blob_sizes: BTreeMap<Sha256Digest, u64> = BTreeMap::new();
     let mut report_names: Vec<&str> = Vec::new();
     for m in archive.members() {
