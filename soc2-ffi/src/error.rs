@@ -287,7 +287,7 @@ mod tests {
     #[test]
     fn variants_agree_with_the_documented_table() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md");
-        let text = std::fs::read_to_string(path).unwrap();
+        let text = fs_err::read_to_string(path).unwrap();
         let mut documented = Vec::new();
         for row in text.lines().filter(|l| l.starts_with("| `")) {
             let cells: Vec<&str> = row.split('|').map(|c| c.trim().trim_matches('`')).collect();

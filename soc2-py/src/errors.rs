@@ -47,7 +47,7 @@ fn fill(
         }
         ErrorClass::Io => {
             kw.set_item("errno", io.and_then(os_errno))?;
-            kw.set_item("filename", s.path)
+            kw.set_item("filename", s.path.map(std::path::PathBuf::into_os_string))
         }
         ErrorClass::Integrity => {
             kw.set_item("member", s.location())?;
@@ -59,7 +59,7 @@ fn fill(
             kw.set_item("fingerprint", s.fingerprint)
         }
         ErrorClass::Key => {
-            kw.set_item("filename", s.path)?;
+            kw.set_item("filename", s.path.map(std::path::PathBuf::into_os_string))?;
             kw.set_item("line", s.line)
         }
         ErrorClass::Locker => {
