@@ -66,7 +66,7 @@ echo "== fuzz: a short run of each target (nightly, cargo-fuzz)"
 # A smoke run, seconds per target; the long run is in fuzz/README.md. Findings are
 # written to fuzz/artifacts/ and fail the run.
 cargo_fuzz_version=0.13.1
-fuzz_seconds="${SOC2_FUZZ_SECONDS:-20}"
+fuzz_seconds="${SOC2_FUZZ_SECONDS:-15}"
 if cargo +nightly --version >/dev/null 2>&1; then
     if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $cargo_fuzz_version"; then
         cargo install --quiet --locked cargo-fuzz --version "$cargo_fuzz_version"
