@@ -41,7 +41,8 @@ impl Classify for ArchiveError {
             | A::CentralDirectoryOutOfBounds { .. }
             | A::GapBeforeEndRecord { .. }
             | A::EntryCountMismatch { .. }
-            | A::Malformed { .. } => ErrorCode::ArchiveLayout,
+            | A::Malformed { .. }
+            | A::NonCanonicalField { .. } => ErrorCode::ArchiveLayout,
             A::MultiDisk { .. }
             | A::Encrypted { .. }
             | A::DataDescriptor { .. }
@@ -80,6 +81,7 @@ impl Classify for ArchiveError {
             }
             A::PathConflict { member, .. } => s.member = Some(member.clone()),
             A::HiddenData { after, .. } => s.member = after.clone(),
+            A::NonCanonicalField { name, .. } => s.member = name.clone(),
             A::Compress { name, .. }
             | A::DirectoryEntry { name }
             | A::ParentTraversal { name }
