@@ -4,15 +4,20 @@
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use pyo3::prelude::*;
 use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::model::{AuditPeriod, Sha256Digest};
+use soc2_core::progress;
 
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
 use crate::locker::{Checkpoint, Locker};
+
+/// How often long work checks for a signal (Ctrl-C) while it reports no progress.
+const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
 
 fn bundle_err(py: Python<'_>, e: bundle::BundleError) -> PyErr {
     core_error(py, &soc2_core::Error::from(e))
@@ -184,22 +189,33 @@ pub(crate) fn export_bundle(
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
     let result = py.detach(|| {
-        bundle::export_with_progress(&locker.lock(), &options, &signer.0, &out, &mut |p| {
-            // Briefly takes the interpreter back: signals are only seen with it.
-            Python::attach(|py| {
-                let called = py.check_signals().and_then(|()| match &progress {
-                    Some(callback) => callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop),
-                    None => Ok(()),
-                });
-                match called {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(e) => {
-                        cancelled = Some(e);
-                        ControlFlow::Break(())
+        // The export holds the locker throughout, so it runs on a helper thread that never
+        // touches Python; `progress` runs here, holding nothing: it may use the locker.
+        progress::relay(
+            SIGNAL_CHECK_EVERY,
+            |report| {
+                let locker = locker.lock_unattached();
+                bundle::export_with_progress(&locker, &options, &signer.0, &out, &mut |p| report(p))
+            },
+            &mut |p: Option<bundle::ExportProgress>| {
+                // Briefly takes the interpreter back: signals are only seen with it.
+                Python::attach(|py| {
+                    let called = py.check_signals().and_then(|()| match (&progress, p) {
+                        (Some(callback), Some(p)) => {
+                            callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop)
+                        }
+                        _ => Ok(()),
+                    });
+                    match called {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(e) => {
+                            cancelled = Some(e);
+                            ControlFlow::Break(())
+                        }
                     }
-                }
-            })
-        })
+                })
+            },
+        )
     });
     if let Some(e) = cancelled {
         return Err(e);
@@ -328,8 +344,7 @@ pub(crate) fn inclusion_proof_from_locker(
     locker: &Locker,
     seq: u64,
 ) -> PyResult<String> {
-    let proof =
-        py.detach(|| bundle::InclusionProof::from_locker(&locker.lock(), seq)).py_err(py)?;
+    let proof = locker.with(py, |l| bundle::InclusionProof::from_locker(l, seq)).py_err(py)?;
     serde_json::to_string(&proof).map_err(|e| crate::errors::invalid(py, "proof", e.to_string()))
 }
 
