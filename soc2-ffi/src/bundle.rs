@@ -328,7 +328,7 @@ pub fn export_bundle_with_progress(
                 bundle::export_with_progress(l, &options, &signer.inner, Path::new(&path), report)
             })
         },
-        &mut |p| match p {
+        &mut |p: Option<bundle::ExportProgress>| match p {
             Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => ControlFlow::Break(()),
             _ => ControlFlow::Continue(()),
         },
