@@ -48,7 +48,6 @@ pub mod json;
 pub mod ledger;
 pub mod model;
 pub mod progress;
-mod read_full;
 pub mod report;
 pub mod schema;
 
