@@ -14,7 +14,7 @@ use soc2_core::progress;
 
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
-use crate::locker::{Checkpoint, Locker};
+use crate::locker::{Checkpoint, Locker, TextOrBytes};
 
 /// How often long work checks for a signal (Ctrl-C) while it reports no progress.
 const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
@@ -48,6 +48,47 @@ impl Signer {
         })
         .map(Signer)
         .map_err(|e| bundle_err(py, e))
+    }
+
+    /// Reads an OpenSSH Ed25519 private key from its text (`str` or `bytes`, as a file
+    /// holds it), decrypting it with `passphrase`; `what` names it in errors.
+    #[staticmethod]
+    #[pyo3(signature = (key, passphrase = None, principal = None, what = "<private key>"))]
+    fn from_openssh(
+        py: Python<'_>,
+        key: TextOrBytes,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+        what: &str,
+    ) -> PyResult<Self> {
+        let what = std::path::Path::new(what);
+        py.detach(|| {
+            let signer = bundle::Signer::from_openssh(key.as_bytes(), what, passphrase.as_deref())?;
+            match principal {
+                Some(p) => signer.with_principal(p),
+                None => Ok(signer),
+            }
+        })
+        .map(Signer)
+        .map_err(|e| bundle_err(py, e))
+    }
+
+    /// Reads an OpenSSH Ed25519 private key from the environment variable `variable` (a CI
+    /// secret holding the key file's text), decrypting it with `passphrase`.
+    #[staticmethod]
+    #[pyo3(signature = (variable = "SOC2_SIGNING_KEY", passphrase = None, principal = None))]
+    fn from_env(
+        py: Python<'_>,
+        variable: &str,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+    ) -> PyResult<Self> {
+        let Some(key) = std::env::var_os(variable) else {
+            let reason = format!("the environment variable {variable} is not set");
+            return Err(crate::errors::invalid(py, "variable", reason));
+        };
+        let key = TextOrBytes::Bytes(key.into_encoded_bytes());
+        Self::from_openssh(py, key, passphrase, principal, &format!("${variable}"))
     }
 
     /// A new key in memory (not written anywhere); `comment` becomes the principal when it
@@ -122,10 +163,10 @@ impl TrustedSigners {
         AllowedSigners::from_file(&path).map(TrustedSigners).map_err(|e| bundle_err(py, e))
     }
 
-    /// Parses `allowed_signers` text.
+    /// Parses `allowed_signers` text (`str` or `bytes`).
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
-        AllowedSigners::parse(text).map(TrustedSigners).map_err(|e| {
+    fn parse(py: Python<'_>, text: TextOrBytes) -> PyResult<Self> {
+        AllowedSigners::parse(text.as_bytes()).map(TrustedSigners).map_err(|e| {
             bundle_err(py, bundle::BundleError::AllowedSigners { file: "<text>".into(), source: e })
         })
     }
@@ -294,6 +335,23 @@ impl VerifiedBundle {
     /// The report files, as JSON objects (`name`, `sha256`, `size`).
     fn report_json(&self, py: Python<'_>) -> PyResult<String> {
         to_canonical_string(&self.0.report).py_err(py)
+    }
+
+    /// Each disclosed record's line (canonical bytes, no newline), in order, with its seq.
+    fn record_lines<'py>(&self, py: Python<'py>) -> Vec<(u64, Bound<'py, pyo3::types::PyBytes>)> {
+        self.0
+            .record_lines()
+            .map(|(seq, line)| (seq, pyo3::types::PyBytes::new(py, line)))
+            .collect()
+    }
+
+    /// The line of disclosed record `seq`, or `None` if it is not disclosed.
+    fn record_line<'py>(
+        &self,
+        py: Python<'py>,
+        seq: u64,
+    ) -> Option<Bound<'py, pyo3::types::PyBytes>> {
+        self.0.record_line(seq).map(|line| pyo3::types::PyBytes::new(py, line))
     }
 
     /// The number of disclosed records.

@@ -37,6 +37,25 @@ fn parse_hashes(py: Python<'_>, texts: &[String], what: &str) -> PyResult<Vec<me
     texts.iter().map(|t| parse_hash(py, t, what)).collect()
 }
 
+/// Text a caller may give as `str` or as `bytes` (a file's content, read either way).
+#[derive(FromPyObject)]
+pub(crate) enum TextOrBytes {
+    /// A `str`, encoded as UTF-8.
+    Str(String),
+    /// `bytes` (or another object exporting a byte buffer), as they are.
+    Bytes(Vec<u8>),
+}
+
+impl TextOrBytes {
+    /// The bytes of the text.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            TextOrBytes::Str(s) => s.as_bytes(),
+            TextOrBytes::Bytes(b) => b,
+        }
+    }
+}
+
 /// The result of adding a record: its sequence number, leaf hash and `recorded_at`.
 #[pyclass(module = "soc2", frozen, eq, hash, get_all, from_py_object)]
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -181,13 +200,13 @@ impl Checkpoint {
         let root = parse_hash(py, root, "root")?;
         // Round-trip through the text form so that the origin is checked like a parsed one.
         let cp = ledger::Checkpoint { origin, size, root };
-        Self::parse(py, cp.to_text().as_bytes())
+        Self::parse(py, TextOrBytes::Str(cp.to_text()))
     }
 
-    /// Parses the text form (three lines, each ending in a newline).
+    /// Parses the text form (three lines, each ending in a newline), as `str` or `bytes`.
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
-        ledger::Checkpoint::parse(text)
+    fn parse(py: Python<'_>, text: TextOrBytes) -> PyResult<Self> {
+        ledger::Checkpoint::parse(text.as_bytes())
             .map(Checkpoint)
             .map_err(|e| core_error(py, &soc2_core::Error::from(LedgerError::from(e))))
     }
@@ -669,10 +688,11 @@ fn attachment_name(path: &std::path::Path, given: Option<&str>) -> soc2_core::Re
     })
 }
 
-/// The leaf hash (hex) of a record's canonical bytes: `SHA-256(0x00 ‖ data)`.
+/// The leaf hash (hex) of a record's canonical bytes (`str` as UTF-8):
+/// `SHA-256(0x00 ‖ data)`.
 #[pyfunction]
-pub(crate) fn leaf_hash(py: Python<'_>, data: &[u8]) -> String {
-    py.detach(|| hex(&merkle::leaf_hash(data)))
+pub(crate) fn leaf_hash(py: Python<'_>, data: TextOrBytes) -> String {
+    py.detach(|| hex(&merkle::leaf_hash(data.as_bytes())))
 }
 
 /// The Merkle tree root (hex) over leaf hashes (hex).
