@@ -9,7 +9,7 @@ JSON, Markdown, a self-contained HTML page or terminal text.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import List, Literal, Optional, Union
+from typing import Any, List, Literal, Optional, Union
 
 from . import _soc2
 from ._model import Model, model
