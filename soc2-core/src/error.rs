@@ -40,6 +40,10 @@ pub enum Error {
     #[error(transparent)]
     Bundle(#[from] BundleError),
 
+    /// An input file was refused: not a regular file, over its size cap, or not UTF-8.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -34,6 +34,11 @@ pub enum BundleError {
         source: std::io::Error,
     },
 
+    /// A file given as input (the bundle, an `allowed_signers` file, a key) was refused
+    /// before it was read: not a regular file, or over its size cap.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+
     // ----- keys and signers -----
     /// A signing key file is not an OpenSSH private key.
     #[error("{}: not an OpenSSH private key: {reason}", path.display())]
@@ -107,6 +112,17 @@ pub enum BundleError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The export's target path was refused before anything was written: it is not a
+    /// regular file (a device, a FIFO, a directory, a symbolic link), it lies inside the
+    /// locker being exported, or it is the signing key.
+    #[error("{}: refusing to write the bundle here: {reason}", path.display())]
+    OutputRefused {
+        /// The target path as given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// The export was cancelled by its progress callback; nothing was written and the
     /// target is untouched.
     #[error("export cancelled: nothing was written")]
@@ -412,6 +428,7 @@ impl BundleError {
         !matches!(
             self,
             BundleError::Io { .. }
+                | BundleError::Input(_)
                 | BundleError::Archive(ArchiveError::Io { .. })
                 | BundleError::AllowedSigners { .. }
                 | BundleError::KeyFile { .. }
@@ -423,6 +440,7 @@ impl BundleError {
                 | BundleError::InvalidOption { .. }
                 | BundleError::Crypto { .. }
                 | BundleError::Cancelled
+                | BundleError::OutputRefused { .. }
         )
     }
 }

@@ -155,6 +155,9 @@ pub fn verify_with(
     trusted: &AllowedSigners,
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
+    // 0. A regular file: a FIFO would block the open (or feed the reader without end),
+    // a device never ends. Checked on a handle opened without waiting for a writer.
+    drop(crate::input::open_regular(bundle)?);
     // 1. Structure and names.
     let archive = SafeArchive::open(bundle, options.limits)?;
     let mut blob_sizes: BTreeMap<Sha256Digest, u64> = BTreeMap::new();
