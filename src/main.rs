@@ -322,7 +322,7 @@ fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn add(dir: &Path, file: &PathBuf, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
+fn add(dir: &Path, file: &Path, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
     let bytes = read_document(file).map_err(input_error)?;
     let mut evidence: Evidence = from_json_slice(&bytes)
         .map_err(|e| input_error(e.in_source(source_name(file)).to_string()))?;
@@ -430,6 +430,13 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         for cp in &checkpoints {
             println!("ok: contains checkpoint {} of {} records", cp.origin, cp.size);
         }
+        let cp = report.checkpoint.as_ref();
+        println!(
+            "ok: {} records, {} blobs checked, root {}",
+            report.lines,
+            report.blobs_checked,
+            cp.map(|c| hex_of(&c.root)).unwrap_or_default()
+        );
         if checkpoints.is_empty() {
             // The chain is unkeyed: only a checkpoint kept elsewhere pins the newest records.
             println!(
@@ -439,13 +446,6 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
                  `soc2 checkpoint` outside the locker and pass it with --checkpoint"
             );
         }
-        let cp = report.checkpoint.as_ref();
-        println!(
-            "ok: {} records, {} blobs checked, root {}",
-            report.lines,
-            report.blobs_checked,
-            cp.map(|c| hex_of(&c.root)).unwrap_or_default()
-        );
         Ok(ExitCode::SUCCESS)
     } else {
         println!("damaged: {} problem(s) in {} records", report.problems.len(), report.lines);
@@ -512,9 +512,8 @@ fn criteria(ids: &[String]) -> ExitCode {
 /// is capped at [`input::MAX_EVIDENCE_LINES_SIZE`], each line at
 /// [`input::MAX_DOCUMENT_SIZE`].
 fn read_jsonl(path: &Path) -> Result<Vec<(u64, Evidence)>, String> {
-    let bytes =
-        input::read_path_or_stdin(path, "evidence file", input::MAX_EVIDENCE_LINES_SIZE)
-            .map_err(|e| e.to_string())?;
+    let bytes = input::read_path_or_stdin(path, "evidence file", input::MAX_EVIDENCE_LINES_SIZE)
+        .map_err(|e| e.to_string())?;
     let text = input::into_text(bytes, Path::new(&source_name(path))).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {

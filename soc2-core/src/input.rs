@@ -112,10 +112,10 @@ pub fn open_regular(path: &Path) -> Result<fs_err::File, InputError> {
         // returns at once. It changes nothing for a regular file's reads.
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let file = options
-        .open(path)
-        .map_err(|source| InputError::Io { path: path.to_path_buf(), source })?;
-    let meta = file.metadata().map_err(|source| InputError::Io { path: path.to_path_buf(), source })?;
+    let file =
+        options.open(path).map_err(|source| InputError::Io { path: path.to_path_buf(), source })?;
+    let meta =
+        file.metadata().map_err(|source| InputError::Io { path: path.to_path_buf(), source })?;
     if !meta.is_file() {
         return Err(InputError::NotRegularFile { path: path.to_path_buf(), kind: kind_of(&meta) });
     }
@@ -158,8 +158,7 @@ pub(crate) fn line_column(valid: &[u8]) -> (u64, u64) {
     let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     // Count characters, not bytes: continuation bytes do not start one.
-    let column =
-        valid[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64 + 1;
+    let column = valid[line_start..].iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64 + 1;
     (line, column)
 }
 
@@ -239,7 +238,10 @@ mod tests {
             matches!(&err, InputError::TooLarge { limit: 9, what: "test input", .. }),
             "{err:?}"
         );
-        assert_eq!(err.to_string(), format!("{}: test input larger than the limit of 9 bytes (9 bytes)", path.display()));
+        assert_eq!(
+            err.to_string(),
+            format!("{}: test input larger than the limit of 9 bytes (9 bytes)", path.display())
+        );
     }
 
     #[test]
@@ -249,7 +251,11 @@ mod tests {
         let f = fs_err::File::create(&path).unwrap();
         f.set_len(64 << 30).unwrap();
         let err = read_file(&path, "evidence document", MAX_DOCUMENT_SIZE).unwrap_err();
-        assert!(err.to_string().ends_with("evidence document larger than the limit of 16777216 bytes (16 MiB)"), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with("evidence document larger than the limit of 16777216 bytes (16 MiB)"),
+            "{err}"
+        );
     }
 
     #[cfg(unix)]

@@ -433,8 +433,14 @@ mod tests {
     #[test]
     fn numbers_are_described_as_written() {
         let cases = [
-            ("{\"n\": 18446744073709551616}", "integer 18446744073709551616 is outside ±(2^53 - 1)"),
-            ("{\"n\": -18446744073709551617}", "integer -18446744073709551617 is outside ±(2^53 - 1)"),
+            (
+                "{\"n\": 18446744073709551616}",
+                "integer 18446744073709551616 is outside ±(2^53 - 1)",
+            ),
+            (
+                "{\"n\": -18446744073709551617}",
+                "integer -18446744073709551617 is outside ±(2^53 - 1)",
+            ),
             ("{\"n\": 9007199254740992}", "integer 9007199254740992 is outside ±(2^53 - 1)"),
             ("{\"n\": -0}", "negative zero `-0` is not allowed: write 0"),
             ("{\"n\": [1,\n  -0 ]}", "negative zero `-0` is not allowed: write 0"),

@@ -106,7 +106,11 @@ pub struct ExportSummary {
 /// Refuses a target that the final rename must not replace: anything but a regular file
 /// (renaming over `/dev/full` or a symbolic link replaces the entry itself), a path
 /// inside the locker being exported (its ledger, header, blobs), or the signing key.
-pub(crate) fn check_output(out: &Path, locker_dir: &Path, key: Option<&Path>) -> Result<(), BundleError> {
+pub(crate) fn check_output(
+    out: &Path,
+    locker_dir: &Path,
+    key: Option<&Path>,
+) -> Result<(), BundleError> {
     let refuse = |reason: String| BundleError::OutputRefused { path: out.to_path_buf(), reason };
     if let Ok(meta) = fs_err::symlink_metadata(out) {
         let t = meta.file_type();
@@ -114,7 +118,11 @@ pub(crate) fn check_output(out: &Path, locker_dir: &Path, key: Option<&Path>) ->
             return Err(refuse("it is a symbolic link; give the path of a regular file".into()));
         }
         if !t.is_file() {
-            let what = if t.is_dir() { "a directory" } else { "not a regular file (a device, FIFO or socket)" };
+            let what = if t.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (a device, FIFO or socket)"
+            };
             return Err(refuse(format!("it is {what}")));
         }
     }
