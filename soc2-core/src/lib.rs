@@ -46,7 +46,6 @@ pub mod input;
 pub mod json;
 pub mod ledger;
 pub mod model;
-mod read_full;
 pub mod report;
 pub mod schema;
 
