@@ -192,6 +192,7 @@ pub(crate) fn verify(
     bundle_path: &Path,
     allowed_signers: &Path,
     identity: Option<String>,
+    origin: Option<String>,
     format: VerifyFormat,
 ) -> ExitCode {
     let trusted = match AllowedSigners::from_file(allowed_signers) {
@@ -200,6 +201,7 @@ pub(crate) fn verify(
     };
     let mut options = VerifyOptions::default();
     options.identity = identity;
+    options.origin = origin;
     match bundle::verify_with(bundle_path, &trusted, &options) {
         Ok(v) => {
             match format {

@@ -153,6 +153,10 @@ enum Command {
         /// The principal the signer must be trusted as.
         #[arg(long, value_name = "PRINCIPAL")]
         identity: Option<String>,
+        /// The locker origin you expect (obtained out of band, like the key): a bundle
+        /// of any other locker is rejected.
+        #[arg(long, value_name = "ORIGIN")]
+        origin: Option<String>,
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
@@ -257,8 +261,8 @@ fn main() -> ExitCode {
                 as_of: as_of.map(|d| d.0),
             }))
         }
-        Command::Verify { bundle, allowed_signers, identity, format } => {
-            bundle_cmd::verify(&bundle, &allowed_signers, identity, format)
+        Command::Verify { bundle, allowed_signers, identity, origin, format } => {
+            bundle_cmd::verify(&bundle, &allowed_signers, identity, origin, format)
         }
     }
 }

@@ -112,6 +112,16 @@ pub enum BundleError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The bundle is of another locker than the one the auditor expects
+    /// ([`super::VerifyOptions::origin`]).
+    #[error("the bundle is of the locker {found:?}, not the expected {expected:?}")]
+    OriginMismatch {
+        /// The origin the auditor expects.
+        expected: String,
+        /// The origin in the bundle's (signed) checkpoint.
+        found: String,
+    },
+
     /// The export's target path was refused before anything was written: it is not a
     /// regular file (a device, a FIFO, a directory, a symbolic link), it lies inside the
     /// locker being exported, or it is the signing key.

@@ -46,6 +46,10 @@ pub struct VerifyOptions {
     /// The principal the signer must be trusted as (`ssh-keygen -Y verify -I`). When
     /// `None`, any principal of a trusted line holding the signing key will do.
     pub identity: Option<String>,
+    /// The locker origin the auditor expects (told out of band, like the key). When
+    /// set, a bundle of any other locker is rejected, even if it is consistent and
+    /// signed by a trusted key.
+    pub origin: Option<String>,
     /// Limits on the zip (entry count, sizes, compression ratio).
     pub limits: Limits,
     /// The largest `manifest.json`, `records.jsonl`, `leaves`, `checkpoint` or
@@ -60,6 +64,7 @@ impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             identity: None,
+            origin: None,
             limits: Limits::default(),
             max_metadata_size: 1 << 30,
             now: None,
@@ -218,6 +223,14 @@ pub fn verify_with(
     // 4. The leaves against the checkpoint.
     let checkpoint =
         Checkpoint::parse(&content.checkpoint).map_err(BundleError::CheckpointInvalid)?;
+    if let Some(expected) = &options.origin
+        && checkpoint.origin != *expected
+    {
+        return Err(BundleError::OriginMismatch {
+            expected: expected.clone(),
+            found: checkpoint.origin.clone(),
+        });
+    }
     let leaves = content.leaves;
     if leaves.len() as u64 != checkpoint.size {
         return Err(BundleError::LeafCountMismatch {
