@@ -742,14 +742,11 @@ fn resigned_tampering_is_caught_by_the_stock_path_and_by_soc2_verify() {
     let record_line = |m: &Members, seq: u64| -> String {
         lines(&m.text(RECORDS))
             .into_iter()
-            .find(|l| {
-                l.starts_with(&format!("{{\"evidence\"")) && l.contains(&format!("\"seq\":{seq}}}"))
-            })
+            .find(|l| l.starts_with("{\"evidence\"") && l.contains(&format!("\"seq\":{seq}}}")))
             .unwrap()
     };
     let verify_expecting_origin = |path: &Path| {
-        let mut o = VerifyOptions::default();
-        o.origin = Some(ORIGIN.to_owned());
+        let o = VerifyOptions { origin: Some(ORIGIN.to_owned()), ..VerifyOptions::default() };
         verify_with(path, &f.trusted(), &o)
     };
     type Tamper = Box<dyn Fn(&mut Members)>;
