@@ -91,6 +91,7 @@ pub(crate) struct ExportArgs<'a> {
     pub(crate) period: &'a str,
     pub(crate) key: &'a Path,
     pub(crate) out: &'a Path,
+    pub(crate) force: bool,
     pub(crate) principal: Option<&'a str>,
     pub(crate) include: &'a [u64],
     pub(crate) catalog: Option<&'a Path>,
@@ -102,6 +103,14 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
         .period
         .parse()
         .map_err(|e: soc2_core::model::PeriodError| input_error(e.to_string()))?;
+    // Before any work: replacing an existing file must be asked for. (soc2-core refuses
+    // the targets no export may replace: devices, the locker's files, the key.)
+    if !args.force && fs_err::symlink_metadata(args.out).is_ok() {
+        return Err(input_error(format!(
+            "{}: already exists; pass --force to replace it",
+            args.out.display()
+        )));
+    }
     let mut signer = Signer::load(args.key, passphrase().as_deref()).map_err(bundle_failure)?;
     if let Some(p) = args.principal {
         signer = signer.with_principal(p).map_err(bundle_failure)?;
@@ -180,6 +189,7 @@ pub(crate) fn verify(
     bundle_path: &Path,
     allowed_signers: &Path,
     identity: Option<String>,
+    origin: Option<String>,
     format: VerifyFormat,
 ) -> ExitCode {
     let trusted = match AllowedSigners::from_file(allowed_signers) {
@@ -188,6 +198,7 @@ pub(crate) fn verify(
     };
     let mut options = VerifyOptions::default();
     options.identity = identity;
+    options.origin = origin;
     match bundle::verify_with(bundle_path, &trusted, &options) {
         Ok(v) => {
             match format {

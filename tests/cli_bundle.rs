@@ -330,7 +330,7 @@ fn export_interrupted_by_ctrl_c_exits_130_and_leaves_nothing_behind() {
 
     let child = Command::new(env!("CARGO_BIN_EXE_soc2"))
         .args(["export", "--locker", s(&locker), "--period", "2026-01-01..2026-12-31"])
-        .args(["--key", s(&key), "-o", s(&target)])
+        .args(["--key", s(&key), "-o", s(&target), "--force"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -52,6 +52,10 @@ pub enum Error {
     #[error(transparent)]
     Bundle(#[from] BundleError),
 
+    /// An input file was refused: not a regular file, over its size cap, or not UTF-8.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -81,6 +85,7 @@ impl Classify for Error {
             Error::Catalog(e) => e.code(),
             Error::Ledger(e) => e.code(),
             Error::Bundle(e) => e.code(),
+            Error::Input(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
         }
     }
@@ -96,6 +101,7 @@ impl Classify for Error {
             Error::Catalog(e) => e.subject(),
             Error::Ledger(e) => e.subject(),
             Error::Bundle(e) => e.subject(),
+            Error::Input(e) => e.subject(),
             Error::Io { path, source } => Subject {
                 path: Some(path.clone()),
                 reason: Some(source.to_string()),
@@ -109,6 +115,7 @@ impl Classify for Error {
             Error::Io { source, .. } => Some(source),
             Error::Ledger(e) => e.io_error(),
             Error::Bundle(e) => e.io_error(),
+            Error::Input(e) => e.io_error(),
             _ => None,
         }
     }

@@ -44,6 +44,7 @@ pub mod catalog;
 pub mod demo;
 pub mod error;
 pub mod evaluate;
+pub mod input;
 pub mod json;
 pub mod ledger;
 pub mod model;

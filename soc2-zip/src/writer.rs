@@ -289,6 +289,12 @@ impl BundleWriter {
     /// no-op that cannot fail or print anything.
     fn poison(&mut self) {
         self.discard.store(true, Ordering::SeqCst);
+        // A member cut short by a failed write (a full disk) is abandoned first:
+        // otherwise the ZIP writer's `Drop` finishes it, and its position check
+        // (a debug assertion in zip) fails on the rewound sink and panics.
+        if let Some(zip) = self.zip.as_mut() {
+            let _ = zip.abort_file();
+        }
         self.zip = None;
         self.temp = None;
     }

@@ -159,8 +159,11 @@ impl AllowedSigners {
 
     /// Reads and parses an `allowed_signers` file.
     pub fn from_file(path: &Path) -> Result<AllowedSigners, BundleError> {
-        let text = fs_err::read(path)
-            .map_err(|source| BundleError::Io { path: path.to_path_buf(), source })?;
+        let text = crate::input::read_file(
+            path,
+            "allowed_signers file",
+            crate::input::MAX_ALLOWED_SIGNERS_SIZE,
+        )?;
         AllowedSigners::parse(&text).map_err(|source| BundleError::AllowedSigners {
             file: path.display().to_string(),
             source,

@@ -46,6 +46,11 @@ pub enum BundleError {
         source: std::io::Error,
     },
 
+    /// A file given as input (the bundle, an `allowed_signers` file, a key) was refused
+    /// before it was read: not a regular file, or over its size cap.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+
     // ----- keys and signers -----
     /// A signing key file is not an OpenSSH private key.
     #[error("{}: not an OpenSSH private key: {reason}", path.display())]
@@ -119,6 +124,27 @@ pub enum BundleError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The bundle is of another locker than the one the auditor expects
+    /// ([`super::VerifyOptions::origin`]).
+    #[error("the bundle is of the locker {found:?}, not the expected {expected:?}")]
+    OriginMismatch {
+        /// The origin the auditor expects.
+        expected: String,
+        /// The origin in the bundle's (signed) checkpoint.
+        found: String,
+    },
+
+    /// The export's target path was refused before anything was written: it is not a
+    /// regular file (a device, a FIFO, a directory, a symbolic link), it lies inside the
+    /// locker being exported, or it is the signing key.
+    #[error("{}: refusing to write the bundle here: {reason}", path.display())]
+    OutputRefused {
+        /// The target path as given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// The export was cancelled by its progress callback; nothing was written and the
     /// target is untouched.
     #[error("export cancelled: nothing was written")]
@@ -443,6 +469,9 @@ impl Classify for BundleError {
             B::AllowedSigners { .. } => C::BundleAllowedSigners,
             B::InvalidOption { .. } => C::BundleInvalidOption,
             B::Cancelled => C::BundleCancelled,
+            B::OutputRefused { .. } => C::BundleOutputRefused,
+            B::OriginMismatch { .. } => C::BundleOriginMismatch,
+            B::Input(i) => i.code(),
             B::LockerBlobCorrupt { .. } => C::BundleLockerBlobCorrupt,
             B::MissingMember { .. } => C::BundleMissingMember,
             B::UnexpectedMember { .. } => C::BundleUnexpectedMember,
@@ -491,6 +520,9 @@ impl Classify for BundleError {
         }
         if let B::Proof(p) = self {
             return p.subject();
+        }
+        if let B::Input(i) = self {
+            return i.subject();
         }
         let mut s = Subject { reason: Some(self.to_string()), ..Subject::default() };
         let member = |name: &str| Some(name.to_owned());
@@ -587,6 +619,7 @@ impl Classify for BundleError {
     fn io_error(&self) -> Option<&std::io::Error> {
         match self {
             BundleError::Io { source, .. } => Some(source),
+            BundleError::Input(i) => i.io_error(),
             BundleError::Archive(a) | BundleError::ArchiveRejected { source: a, .. } => {
                 a.io_error()
             }

@@ -47,6 +47,10 @@ pub struct VerifyOptions {
     /// The principal the signer must be trusted as (`ssh-keygen -Y verify -I`). When
     /// `None`, any principal of a trusted line holding the signing key will do.
     pub identity: Option<String>,
+    /// The locker origin the auditor expects (told out of band, like the key). When
+    /// set, a bundle of any other locker is rejected, even if it is consistent and
+    /// signed by a trusted key.
+    pub origin: Option<String>,
     /// Limits on the zip (entry count, sizes, compression ratio).
     pub limits: Limits,
     /// The largest `manifest.json`, `records.jsonl`, `leaves`, `checkpoint` or
@@ -61,6 +65,7 @@ impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             identity: None,
+            origin: None,
             limits: Limits::default(),
             max_metadata_size: 1 << 30,
             now: None,
@@ -171,6 +176,9 @@ pub fn verify_with(
     trusted: &AllowedSigners,
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
+    // 0. A regular file: a FIFO would block the open (or feed the reader without end),
+    // a device never ends. Checked on a handle opened without waiting for a writer.
+    drop(crate::input::open_regular(bundle)?);
     // 1. Structure and names.
     let archive = SafeArchive::open(bundle, options.limits).map_err(|e| {
         // An error that names no member (not a zip at all, data outside the members...)
@@ -239,6 +247,14 @@ pub fn verify_with(
     // 4. The leaves against the checkpoint.
     let checkpoint =
         Checkpoint::parse(&content.checkpoint).map_err(BundleError::CheckpointInvalid)?;
+    if let Some(expected) = &options.origin
+        && checkpoint.origin != *expected
+    {
+        return Err(BundleError::OriginMismatch {
+            expected: expected.clone(),
+            found: checkpoint.origin.clone(),
+        });
+    }
     let leaves = content.leaves;
     if leaves.len() as u64 != checkpoint.size {
         return Err(BundleError::LeafCountMismatch {

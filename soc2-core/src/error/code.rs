@@ -212,6 +212,12 @@ error_codes! {
     Invalid = "value.invalid", Invalid, "A value breaks a rule of the model.";
     Io = "io", Io, "Reading or writing a file failed.";
 
+    // ----- input files -----
+    InputNotRegularFile = "input.not_regular_file", Io, "A file given as input is not a regular file (a FIFO, a device, a directory...).";
+    InputTooLarge = "input.too_large", Invalid, "A file given as input is larger than its documented size cap.";
+    InputNotUtf8 = "input.not_utf8", Invalid, "A text input is not UTF-8.";
+    InputIo = "input.io", Io, "Reading a file given as input failed.";
+
     // ----- catalog -----
     CatalogParse = "catalog.parse", Catalog, "A catalog file is not valid TOML or JSON, or a value does not fit its field.";
     CatalogMissingThreshold = "catalog.missing_threshold", Catalog, "A base catalog leaves a threshold unset.";
@@ -242,6 +248,9 @@ error_codes! {
     LedgerAttachmentRead = "ledger.attachment_read", Io, "Reading an attachment's content from its source failed.";
     LedgerAttachmentNotStored = "ledger.attachment_not_stored", Locker, "Evidence names an attachment that is not stored in the locker.";
     LedgerAttachmentSizeMismatch = "ledger.attachment_size_mismatch", Locker, "Evidence declares an attachment size other than the stored blob's.";
+    LedgerNotRegularFile = "ledger.not_regular_file", Integrity, "The ledger is not a regular file (a directory, a FIFO...).";
+    LedgerBlobNotRegularFile = "ledger.blob_not_regular_file", Integrity, "A blob's name holds a symbolic link or another non-regular file.";
+    LedgerRecordTooLarge = "ledger.record_too_large", Invalid, "A record is larger than the locker accepts.";
     LedgerNoSuchRecord = "ledger.no_such_record", Locker, "A record the locker does not hold was asked for.";
     LedgerCheckpointMalformed = "ledger.checkpoint_malformed", Invalid, "A checkpoint's text is malformed.";
     LedgerCheckpointMismatch = "ledger.checkpoint_mismatch", Integrity, "A checkpoint does not describe this locker (history was rewritten).";
@@ -267,6 +276,7 @@ error_codes! {
     BundleCrypto = "bundle.crypto", Key, "Creating or encoding a key or signature failed.";
     BundleAllowedSigners = "bundle.allowed_signers", Key, "An allowed_signers file is malformed.";
     BundleInvalidOption = "bundle.invalid_option", Invalid, "An export option is unusable.";
+    BundleOutputRefused = "bundle.output_refused", Invalid, "The export's target was refused: not a regular file, inside the locker, the signing key, or an existing file.";
     BundleCancelled = "bundle.cancelled", Cancelled, "The export was cancelled; nothing was written.";
     BundleLockerBlobCorrupt = "bundle.locker_blob_corrupt", Integrity, "While exporting, a locker blob did not hash to its name.";
 
@@ -301,6 +311,7 @@ error_codes! {
     BundleBlobSizeMismatch = "bundle.blob_size_mismatch", Integrity, "A blob's size is not the size its record declares.";
     BundleUnreferencedBlob = "bundle.unreferenced_blob", Integrity, "A blob that no disclosed record references.";
     BundleRecordNotDisclosed = "bundle.record_not_disclosed", Invalid, "A record the bundle does not disclose was asked for.";
+    BundleOriginMismatch = "bundle.origin_mismatch", Integrity, "The bundle's locker origin is not the one the auditor expects.";
     BundleInclusionProof = "bundle.inclusion_proof", Integrity, "An inclusion proof does not fit the checkpoint or does not verify.";
 
     // ----- bundle archive (the zip) -----

@@ -188,6 +188,27 @@ pub enum LedgerError {
         actual: Sha256Digest,
     },
 
+    /// The ledger file is not a regular file (a directory, a FIFO, a device...).
+    #[error("{path}: the ledger is not a regular file (it is {kind})")]
+    LedgerNotRegularFile {
+        /// The ledger's path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
+    /// A blob's name holds something other than a regular file: a symbolic link
+    /// (perhaps to a file outside the locker), a directory, a device...
+    #[error("blob {sha256} ({path}): not a regular file (it is {kind})")]
+    BlobNotRegularFile {
+        /// The SHA-256 the blob is stored under.
+        sha256: Sha256Digest,
+        /// Its path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
     /// A file under `blobs/` that no blob can be: a wrong name or a wrong place.
     #[error("{path}: unexpected file in the blob store")]
     UnexpectedFile {
@@ -245,6 +266,20 @@ pub enum LedgerError {
         declared: u64,
         /// The size of the stored blob.
         stored: u64,
+    },
+
+    /// An append was refused: the record's canonical form is larger than
+    /// [`crate::input::MAX_DOCUMENT_SIZE`]. Every record is read whenever the locker is
+    /// opened, so one oversized record would slow every later command.
+    #[error(
+        "evidence too large: its record is {size} bytes, the limit is {limit} bytes; store bulky \
+         data as an attachment instead"
+    )]
+    RecordTooLarge {
+        /// The size of the record's canonical form.
+        size: u64,
+        /// The limit.
+        limit: u64,
     },
 
     /// A record was asked for by a sequence number the locker does not (yet) hold.
@@ -312,6 +347,7 @@ impl LedgerError {
             LedgerError::MissingBlob { sha256, .. }
             | LedgerError::BlobSizeMismatch { sha256, .. }
             | LedgerError::BlobCorrupt { sha256, .. }
+            | LedgerError::BlobNotRegularFile { sha256, .. }
             | LedgerError::AttachmentNotStored { sha256 }
             | LedgerError::AttachmentSizeMismatch { sha256, .. } => Some(*sha256),
             _ => None,
@@ -359,6 +395,9 @@ impl Classify for LedgerError {
             LedgerError::AttachmentNotStored { .. } => C::LedgerAttachmentNotStored,
             LedgerError::AttachmentSizeMismatch { .. } => C::LedgerAttachmentSizeMismatch,
             LedgerError::NoSuchRecord { .. } => C::LedgerNoSuchRecord,
+            LedgerError::LedgerNotRegularFile { .. } => C::LedgerNotRegularFile,
+            LedgerError::BlobNotRegularFile { .. } => C::LedgerBlobNotRegularFile,
+            LedgerError::RecordTooLarge { .. } => C::LedgerRecordTooLarge,
             LedgerError::Proof(p) => p.code(),
             LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
             LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
@@ -384,7 +423,9 @@ impl Classify for LedgerError {
             | LedgerError::UnsupportedVersion { path, .. }
             | LedgerError::BlobCorrupt { path, .. }
             | LedgerError::UnexpectedFile { path }
-            | LedgerError::LedgerShrank { path, .. } => s.path = Some(path.clone()),
+            | LedgerError::LedgerShrank { path, .. }
+            | LedgerError::LedgerNotRegularFile { path, .. }
+            | LedgerError::BlobNotRegularFile { path, .. } => s.path = Some(path.clone()),
             LedgerError::InvalidOrigin { .. } => s.field = Some("origin".into()),
             LedgerError::InvalidRecord { line, error, .. } => {
                 s.line = *line;
