@@ -40,6 +40,10 @@ pub enum Error {
     #[error(transparent)]
     Bundle(#[from] BundleError),
 
+    /// An export could not be imported; the error names the file, row and field.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {

@@ -160,6 +160,7 @@ impl Demo {
             source: source.into(),
             attachments: Vec::new(),
             payload,
+            provenance: None,
         });
     }
 
@@ -260,6 +261,9 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                     roles: Vec::new(),
                     created_at: None,
                     last_used_at: None,
+                    root: false,
+                    mfa_enforced: None,
+                    credentials: Vec::new(),
                 })
                 .collect();
             let service = match system {
@@ -279,6 +283,9 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 roles: vec!["automation".into()],
                 created_at: None,
                 last_used_at: None,
+                root: false,
+                mfa_enforced: None,
+                credentials: Vec::new(),
             });
             let reviewed: Vec<ReviewedAccount> = accounts
                 .iter()
