@@ -206,3 +206,172 @@ fn imports_are_deterministic_and_recheck() {
     let err = try_run("no-such-source", &[("r.csv", csv)], None).unwrap_err();
     assert!(matches!(err, ImportError::UnknownSource { .. }));
 }
+
+// -- github-pulls -----------------------------------------------------------------------
+
+#[test]
+fn github_pulls_single_pull_with_reviews() {
+    let (Some(pull), Some(reviews)) = (
+        realdata("github_rest/openapi_examples/pull-request.json"),
+        realdata("github_rest/openapi_examples/pull-request-review-items.json"),
+    ) else {
+        return;
+    };
+    let i = run(
+        "github-pulls",
+        &[("pull.json", &pull), ("reviews.json", &reviews)],
+        Some("2026-03-28T12:00:00Z"),
+    );
+    assert_eq!(i.evidence.len(), 1);
+    // By hand from pull-request.json (merged_at set although `merged` is false: the
+    // example's quirk, flagged) and the review list (one APPROVED review by octocat on
+    // pull 12, whose URL names Hello-World/pulls/12, not 1347: ignored with a warning).
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({
+            "repository": "octocat/Hello-World",
+            "number": 1347,
+            "title": "Amazing new feature",
+            "author": "octocat",
+            "base_branch": "master",
+            "merged_by": "octocat",
+            "merged_at": "2011-01-26T19:01:12Z",
+            "head_commit": "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+            "merge_commit": "e5bd3914e2e596debea16f433f57875b5b90bcd6",
+            "reviews": []
+        })
+    );
+    assert_eq!(warning_count(&i, "merged_flag_disagrees"), 1);
+    assert_eq!(warning_count(&i, "reviews_without_pull"), 1);
+    assert_eq!(warning_count(&i, "no_reviews_given"), 1);
+    assert_eq!(i.evidence[0].observed_at.to_string(), "2011-01-26T19:01:12Z");
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}
+
+fn gh_capture(url: &str, link: Option<&str>, body: &str) -> Vec<u8> {
+    let link = link.map(|l| format!("Link: {l}\r\n")).unwrap_or_default();
+    let _ = url;
+    format!("HTTP/2.0 200 OK\r\nDate: Sat, 28 Mar 2026 12:00:00 GMT\r\n{link}\r\n{body}\n")
+        .into_bytes()
+}
+
+fn pr(n: u64, merged: Option<&str>, sha: &str) -> Value {
+    json!({
+        "number": n, "state": "closed", "title": format!("PR {n}"),
+        "user": {"login": "alice"},
+        "url": format!("https://api.github.com/repos/acme/app/pulls/{n}"),
+        "base": {"ref": "main", "repo": {"full_name": "acme/app"}},
+        "head": {"sha": format!("h{n}")},
+        "merged_at": merged, "merge_commit_sha": sha
+    })
+}
+
+#[test]
+fn github_pulls_pages_reviews_and_direct_pushes() {
+    let page1 = gh_capture(
+        "",
+        Some(
+            r#"<https://api.github.com/repositories/1/pulls?state=closed&page=2>; rel="next", <https://api.github.com/repositories/1/pulls?state=closed&page=2>; rel="last""#,
+        ),
+        &json!([pr(2, Some("2026-03-02T10:00:00.123Z"), "m2"), pr(3, None, "x3")]).to_string(),
+    );
+    let page2 = gh_capture(
+        "",
+        Some(
+            r#"<https://api.github.com/repositories/1/pulls?state=closed&page=1>; rel="prev", <https://api.github.com/repositories/1/pulls?state=closed&page=1>; rel="first""#,
+        ),
+        &json!([pr(1, Some("2026-03-01 09:00:00"), "m1")]).to_string(),
+    );
+    let reviews = json!([
+        {"id": 11, "user": {"login": "bob"}, "state": "APPROVED", "submitted_at": "2026-03-02T09:00:00Z",
+         "commit_id": "h2", "pull_request_url": "https://api.github.com/repos/acme/app/pulls/2"},
+        {"id": 10, "user": null, "state": "COMMENTED", "submitted_at": "2026-03-02T08:00:00Z",
+         "commit_id": "h2", "pull_request_url": "https://api.github.com/repos/acme/app/pulls/2"}
+    ])
+    .to_string();
+    let commit = |sha: &str, parent: Option<&str>, who: &str| {
+        json!({"sha": sha, "url": format!("https://api.github.com/repos/acme/app/commits/{sha}"),
+               "commit": {"message": format!("{sha} message\n\nbody"), "committer": {"date": "2026-03-03T10:00:00Z"},
+                          "author": {"email": format!("{who}@acme.test")}},
+               "author": {"login": who}, "committer": {"login": who},
+               "parents": parent.map_or(json!([]), |p| json!([{"sha": p}]))})
+    };
+    let commits = json!([
+        commit("d1", Some("m2"), "mallory"),
+        commit("m2", Some("m1"), "web-flow"),
+        commit("m1", None, "web-flow")
+    ])
+    .to_string();
+    let i = run(
+        "github-pulls",
+        &[
+            ("pulls-1.txt", &page1),
+            ("pulls-2.txt", &page2),
+            ("reviews-2.json", reviews.as_bytes()),
+            ("commits.json", commits.as_bytes()),
+        ],
+        None,
+    );
+    let p = &i.provenance;
+    // Pages 1..2 of the closed list are there; the branch commits are a bare body.
+    assert_eq!(p.completeness, Completeness::Unknown, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T12:00:00Z");
+    assert_eq!(p.fetched_at_source, FetchedAtSource::Capture);
+    let records: Vec<Value> = i.evidence.iter().map(|e| payload_json(&e.payload)).collect();
+    assert_eq!(records.len(), 3, "{records:#?}");
+    assert_eq!(records[0]["number"], 1);
+    assert_eq!(records[0]["merged_at"], "2026-03-01T09:00:00Z");
+    assert_eq!(records[1]["number"], 2);
+    assert_eq!(
+        records[1]["reviews"],
+        json!([{"reviewer": "bob", "state": "approved", "submitted_at": "2026-03-02T09:00:00Z", "commit": "h2"}])
+    );
+    assert_eq!(
+        records[2],
+        json!({"change_type": "direct_push", "repository": "acme/app", "title": "d1 message",
+               "author": "mallory", "committers": ["mallory"], "merged_by": "mallory",
+               "merged_at": "2026-03-03T10:00:00Z", "head_commit": "d1", "merge_commit": "d1",
+               "reviews": []})
+    );
+    // PR 3 was closed unmerged; the ghost review is skipped too.
+    let reasons: Vec<&str> = p.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(reasons.contains(&"acme/app#3: closed without merge"), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("deleted account")), "{reasons:?}");
+    assert_eq!(i.evidence[0].provenance.as_ref().unwrap().part.unwrap().count, 3);
+
+    // Page 2 missing: refused, naming the page.
+    let err = try_run("github-pulls", &[("pulls-1.txt", &page1)], None).unwrap_err();
+    assert!(err.to_string().contains("page 2 of 2"), "{err}");
+    // The default state=open list is a filtered population.
+    let open = format!(
+        "{{\"url\": \"https://api.github.com/repos/acme/app/pulls\", \"status\": 200, \"headers\": {{\"Date\": \"Sat, 28 Mar 2026 12:00:00 GMT\"}}, \"body\": {}}}",
+        json!([pr(4, None, "x")])
+    );
+    let i = run("github-pulls", &[("open.json", open.as_bytes())], None);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.evidence.is_empty());
+}
+
+#[test]
+fn github_pulls_hostile_inputs() {
+    let t = Some("2026-01-01T00:00:00Z");
+    let Some(bp) = realdata("github_rest/branch_protection_full.octokit.json") else { return };
+    let err = try_run("github-pulls", &[("bp.json", &bp)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let csv = b"user,arn\nalice,arn:aws:iam::1:user/alice\n";
+    let err = try_run("github-pulls", &[("r.csv", csv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let Some(pulls) = realdata("github_rest/openapi_examples/pull-request-simple-items.json")
+    else {
+        return;
+    };
+    let cut = &pulls[..pulls.len() / 2];
+    let err = try_run("github-pulls", &[("cut.json", cut)], t).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Malformed { .. }) && err.to_string().contains("truncated"),
+        "{err}"
+    );
+    let error_capture = b"HTTP/2.0 404 Not Found\r\nDate: Sat, 28 Mar 2026 12:00:00 GMT\r\n\r\n{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com\"}\n";
+    let err = try_run("github-pulls", &[("404.txt", error_capture)], t).unwrap_err();
+    assert!(matches!(err, ImportError::ErrorResponse { status: 404, .. }), "{err}");
+}

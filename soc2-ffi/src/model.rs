@@ -13,9 +13,9 @@
 use soc2_core::model::{
     AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AssuranceKind,
     Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
-    BranchProtection, Cadence, Category, ChangeRecord, ChangeReview, Collector, Completeness,
-    Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date, Device,
-    DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind, FetchedAtSource,
+    BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
+    Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
+    Device, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind, FetchedAtSource,
     FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan, ItemKind,
     LoggingConfiguration, Note, Payload, Person, Platform, PolicyAcknowledgement, PolicyDocument,
     PriorityClass, Provenance, ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel,
@@ -601,13 +601,26 @@ pub struct ChangeReview {
     pub commit: Option<String>,
 }
 
-/// One change (pull or merge request) with its reviews.
+/// How a change reached its branch.
+#[uniffi::remote(Enum)]
+pub enum ChangeKind {
+    /// Merged through a pull or merge request.
+    PullRequest,
+    /// Pushed straight to the branch, or merged by bypassing its rules.
+    DirectPush,
+}
+
+/// One change (pull or merge request, or a direct push) with its reviews.
 #[uniffi::remote(Record)]
 pub struct ChangeRecord {
+    /// How the change reached its branch.
+    #[uniffi(default)]
+    pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,
-    /// Pull or merge request number.
-    pub number: u64,
+    /// Pull or merge request number (absent for a direct push).
+    #[uniffi(default)]
+    pub number: Option<u64>,
     /// Its title.
     #[uniffi(default)]
     pub title: String,

@@ -25,8 +25,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::model::{
     AccessReview, Account, AccountStatus, AlertRule, AssuranceKind, BackgroundCheck,
-    BackgroundCheckStatus, BranchProtection, ChangeRecord, ChangeReview, Collector, Device,
-    DeviceInventory, EmploymentType, EventClass, Evidence, IncidentResponsePlan,
+    BackgroundCheckStatus, BranchProtection, ChangeKind, ChangeRecord, ChangeReview, Collector,
+    Device, DeviceInventory, EmploymentType, EventClass, Evidence, IncidentResponsePlan,
     LoggingConfiguration, Payload, Person, Platform, PolicyDocument, ReviewDecision, ReviewState,
     ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityReport,
     Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion, TrainingStatus, UserList,
@@ -458,9 +458,10 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 0,
                 "github",
                 Payload::ChangeRecord(ChangeRecord {
+                    change_type: ChangeKind::PullRequest,
                     committers: Vec::new(),
                     repository: repo.into(),
-                    number,
+                    number: Some(number),
                     title: format!("Change {number}"),
                     author: person_id(author).replace(&format!("@{DOMAIN}"), ""),
                     base_branch: Some("main".into()),

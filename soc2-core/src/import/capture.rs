@@ -11,8 +11,6 @@
 //!
 //! Anything else is a bare body.
 
-#![allow(dead_code)] // Some helpers serve only the sources that land next.
-
 use serde_json::Value;
 
 use super::error::ImportError;
@@ -111,10 +109,6 @@ pub(crate) enum Body {
 pub(crate) struct Page {
     /// The input file it came from.
     pub(crate) file: String,
-    /// The input's index among the import's inputs.
-    pub(crate) input: usize,
-    /// 1-based position of this response inside its file (several with `--paginate`).
-    pub(crate) response: usize,
     /// The capture metadata (absent for a bare body).
     pub(crate) capture: Option<Capture>,
     /// The body.
@@ -170,19 +164,14 @@ pub(crate) fn strip_bom(b: &[u8]) -> &[u8] {
 }
 
 /// Splits one input file into its responses.
-pub(crate) fn pages_of(
-    file: &str,
-    input: usize,
-    bytes: &[u8],
-    source: &str,
-) -> Result<Vec<Page>, ImportError> {
+pub(crate) fn pages_of(file: &str, bytes: &[u8], source: &str) -> Result<Vec<Page>, ImportError> {
     let trimmed = strip_bom(bytes);
     let start = trimmed.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(trimmed.len());
     let rest = &trimmed[start..];
     if rest.starts_with(b"HTTP/") {
-        return include_pages(file, input, rest);
+        return include_pages(file, rest);
     }
-    let page = |capture, body| Page { file: file.to_owned(), input, response: 1, capture, body };
+    let page = |capture, body| Page { file: file.to_owned(), capture, body };
     if rest.starts_with(b"{") {
         // Only an object can be an envelope; parse once and keep the value.
         let value = parse_json(file, source, rest)?;
@@ -263,7 +252,7 @@ fn placebo(v: &Value) -> Option<(Capture, Value)> {
 }
 
 /// `gh api --include` (and `curl -i`) output: one or more responses.
-fn include_pages(file: &str, input: usize, bytes: &[u8]) -> Result<Vec<Page>, ImportError> {
+fn include_pages(file: &str, bytes: &[u8]) -> Result<Vec<Page>, ImportError> {
     let mut pages = Vec::new();
     let mut rest = bytes;
     let mut line_no: u64 = 1;
@@ -309,8 +298,6 @@ fn include_pages(file: &str, input: usize, bytes: &[u8]) -> Result<Vec<Page>, Im
         line_no += body.iter().filter(|&&b| b == b'\n').count() as u64;
         pages.push(Page {
             file: file.to_owned(),
-            input,
-            response: pages.len() + 1,
             capture: Some(c),
             body: Body::Bytes(body.to_vec()),
         });
@@ -354,7 +341,7 @@ mod tests {
     #[test]
     fn gh_include_with_two_pages() {
         let text = b"HTTP/2.0 200 OK\r\nDate: Fri, 04 Dec 2026 10:00:00 GMT\r\nLink: <https://api.github.com/repositories/1/pulls?state=all&page=2>; rel=\"next\", <https://api.github.com/repositories/1/pulls?state=all&page=2>; rel=\"last\"\r\n\r\n[{\"a\":1}]\nHTTP/2.0 200 OK\r\nDate: Fri, 04 Dec 2026 10:00:01 GMT\r\n\r\n[]\n";
-        let pages = pages_of("p.txt", 0, text, "github-pulls").unwrap();
+        let pages = pages_of("p.txt", text, "github-pulls").unwrap();
         assert_eq!(pages.len(), 2);
         let c = pages[0].capture.as_ref().unwrap();
         assert_eq!(c.status, Some(200));
@@ -369,11 +356,11 @@ mod tests {
     #[test]
     fn envelope_and_bare() {
         let env = br#"{"method":"GET","url":"https://x.okta.com/api/v1/users?limit=200&search=status%20eq%20%22ACTIVE%22","status":200,"headers":{"Date":"Fri, 04 Dec 2026 10:00:00 GMT"},"body":[]}"#;
-        let p = pages_of("e.json", 0, env, "okta-users").unwrap();
+        let p = pages_of("e.json", env, "okta-users").unwrap();
         let c = p[0].capture.as_ref().unwrap();
         assert_eq!(c.endpoint().as_deref(), Some("https://x.okta.com/api/v1/users"));
         assert_eq!(c.query_param("search").as_deref(), Some("status eq \"ACTIVE\""));
-        let bare = pages_of("b.json", 0, b"{\"body\": 1}", "okta-users").unwrap();
+        let bare = pages_of("b.json", b"{\"body\": 1}", "okta-users").unwrap();
         assert!(bare[0].capture.is_none(), "an object with only `body` is not an envelope");
     }
 
@@ -383,4 +370,109 @@ mod tests {
         assert!(e.to_string().starts_with("t.json: row 2"), "{e}");
         assert!(e.to_string().contains("truncated"), "{e}");
     }
+}
+
+/// Checks that the captured pages of one listing are all there, from their `Link` headers
+/// (GitHub's numbered `page=`, or Okta's `self`/`next` cursor chain). Returns the
+/// completeness it can show and why.
+pub(crate) fn link_completeness(
+    pages: &[&Page],
+) -> Result<(crate::model::Completeness, String), ImportError> {
+    use crate::model::Completeness;
+    if pages.is_empty() {
+        return Ok((Completeness::Unknown, "no page given".into()));
+    }
+    if let Some(p) = pages.iter().find(|p| p.capture.is_none()) {
+        return Ok((
+            Completeness::Unknown,
+            format!("{} is a bare body: whether other pages exist is unknown", p.file),
+        ));
+    }
+    let mut numbered: Vec<(u64, &Page)> = Vec::new();
+    let mut last: Option<u64> = None;
+    let mut selves = Vec::new();
+    let mut nexts: Vec<(String, &Page)> = Vec::new();
+    let mut without_next = 0;
+    let mut cursor = false;
+    for p in pages {
+        let c = p.capture.as_ref().map(|c| (c.url.clone(), c.header("link").map(link_rels)));
+        let (url, rels) = c.unwrap_or((None, None));
+        let rels = rels.unwrap_or_default();
+        let get = |rel: &str| rels.iter().find(|(r, _)| r == rel).map(|(_, u)| u.clone());
+        let page_of = |u: &str| query_param(u, "page").and_then(|n| n.parse::<u64>().ok());
+        if let Some(s) = get("self") {
+            cursor = true;
+            selves.push(s);
+        }
+        match get("next") {
+            Some(n) => nexts.push((n, p)),
+            None => without_next += 1,
+        }
+        let own = url
+            .as_deref()
+            .and_then(page_of)
+            .or_else(|| get("next").as_deref().and_then(page_of).map(|n| n.saturating_sub(1)))
+            .or_else(|| get("prev").as_deref().and_then(page_of).map(|n| n + 1))
+            .or_else(|| rels.is_empty().then_some(1));
+        if let Some(l) = get("last").as_deref().and_then(page_of) {
+            last = last.max(Some(l));
+        }
+        if let Some(n) = own {
+            numbered.push((n, p));
+        }
+    }
+    if cursor {
+        for (next, p) in &nexts {
+            if !selves.contains(next) {
+                return Err(ImportError::MissingPages {
+                    reason: format!(
+                        "{} links to a next page that is not among the inputs: {next}",
+                        p.file
+                    ),
+                });
+            }
+        }
+        if without_next != 1 {
+            return Err(ImportError::MissingPages {
+                reason: format!(
+                    "{without_next} pages claim to be the last one; expected exactly one"
+                ),
+            });
+        }
+        return Ok((
+            Completeness::Complete,
+            format!("{} page(s), each next link present", pages.len()),
+        ));
+    }
+    if numbered.len() != pages.len() {
+        return Ok((
+            Completeness::Unknown,
+            "page numbers cannot be read from every capture".into(),
+        ));
+    }
+    numbered.sort_by_key(|(n, _)| *n);
+    for w in numbered.windows(2) {
+        if w[0].0 == w[1].0 {
+            return Err(ImportError::MissingPages {
+                reason: format!(
+                    "page {} is given twice ({} and {})",
+                    w[0].0, w[0].1.file, w[1].1.file
+                ),
+            });
+        }
+    }
+    let max = numbered.last().map_or(1, |(n, _)| *n);
+    let last = last.unwrap_or(max).max(max);
+    let have: Vec<u64> = numbered.iter().map(|(n, _)| *n).collect();
+    if let Some(missing) = (1..=last).find(|n| !have.contains(n)) {
+        return Err(ImportError::MissingPages {
+            reason: format!("page {missing} of {last} is not among the inputs (Link headers)"),
+        });
+    }
+    if without_next == 0 {
+        return Err(ImportError::MissingPages {
+            reason: format!("every page links to a next one; the pages after {last} are missing"),
+        });
+    }
+    Ok((Completeness::Complete, format!("pages 1..{last}, checked against the Link headers")))
 }

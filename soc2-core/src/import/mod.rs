@@ -17,6 +17,7 @@
 mod aws_credential_report;
 mod capture;
 mod error;
+mod github_pulls;
 mod toolkit;
 
 use crate::json::to_canonical_vec;
@@ -71,16 +72,28 @@ struct Entry {
     reads_errors: bool,
 }
 
-const ENTRIES: &[Entry] = &[Entry {
-    info: SourceInfo {
-        name: "aws-credential-report",
-        kind: EvidenceKind::UserList,
-        system: "aws",
-        input: "IAM credential report: the CSV, or GetCredentialReport JSON (Content base64 or decoded)",
+const ENTRIES: &[Entry] = &[
+    Entry {
+        info: SourceInfo {
+            name: "aws-credential-report",
+            kind: EvidenceKind::UserList,
+            system: "aws",
+            input: "IAM credential report: the CSV, or GetCredentialReport JSON (Content base64 or decoded)",
+        },
+        run: aws_credential_report::run,
+        reads_errors: true,
     },
-    run: aws_credential_report::run,
-    reads_errors: true,
-}];
+    Entry {
+        info: SourceInfo {
+            name: "github-pulls",
+            kind: EvidenceKind::ChangeRecord,
+            system: "github",
+            input: "REST pages of pulls (list or single), their reviews, optionally their commits and the branch's commits",
+        },
+        run: github_pulls::run,
+        reads_errors: false,
+    },
+];
 
 /// Every source, in the order `soc2 import --list` shows them.
 pub fn sources() -> Vec<SourceInfo> {
@@ -137,12 +150,12 @@ pub fn import(
     let mut capture_time: Option<Timestamp> = None;
     // Base names only: the provenance must not depend on where the files sat.
     let names: Vec<String> = inputs.iter().map(|i| attachment_name(i.file_name)).collect();
-    for (i, (input, name)) in inputs.iter().zip(&names).enumerate() {
+    for (input, name) in inputs.iter().zip(&names) {
         let size = input.bytes.len() as u64;
         if size > MAX_INPUT_BYTES {
             return Err(ImportError::TooLarge { file: name.clone(), size, limit: MAX_INPUT_BYTES });
         }
-        let file_pages = capture::pages_of(name, i, input.bytes, entry.info.name)?;
+        let file_pages = capture::pages_of(name, input.bytes, entry.info.name)?;
         let first = file_pages.first().and_then(|p| p.capture.as_ref());
         let latest =
             file_pages.iter().filter_map(|p| p.capture.as_ref().and_then(|c| c.date)).max();

@@ -529,14 +529,37 @@ pub struct ChangeReview {
     pub commit: Option<String>,
 }
 
-/// One change (pull or merge request) with its reviews.
+/// How a change reached its branch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Merged through a pull or merge request.
+    #[default]
+    PullRequest,
+    /// Pushed straight to the branch, without a pull request (or merged by bypassing the
+    /// branch's rules).
+    DirectPush,
+}
+
+impl ChangeKind {
+    fn is_pull_request(&self) -> bool {
+        *self == ChangeKind::PullRequest
+    }
+}
+
+/// One change (pull or merge request, or a direct push) with its reviews.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecord {
+    /// How the change reached its branch (absent: a pull request). Not `kind`, which
+    /// the bindings use for the payload's kind.
+    #[serde(default, skip_serializing_if = "ChangeKind::is_pull_request")]
+    pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,
-    /// Pull or merge request number.
-    pub number: u64,
+    /// Pull or merge request number (absent for a direct push).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u64>,
     /// Its title.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,

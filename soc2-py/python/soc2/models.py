@@ -49,6 +49,7 @@ __all__ = [
     "AlertRule",
     "AssuranceKind",
     "Attachment",
+    "ChangeKind",
     "Completeness",
     "Credential",
     "CredentialKind",
@@ -685,6 +686,10 @@ class ChangeReview(Model):
     commit: Optional[str] = None
 
 
+#: How a change reached its branch.
+ChangeKind = Union[Literal["pull_request"], Literal["direct_push"]]
+
+
 @model
 class ChangeRecord(PayloadModel):
     """One merged (or closed) change, pull or merge request, with its reviews."""
@@ -692,12 +697,14 @@ class ChangeRecord(PayloadModel):
     kind = "change_record"
     #: Repository, ``owner/name``.
     repository: str
-    #: Pull or merge request number.
-    number: int
     #: Its title.
     title: str = ""
     #: Who opened the change.
     author: str
+    #: How the change reached its branch: ``"pull_request"`` or ``"direct_push"``.
+    change_type: ChangeKind = "pull_request"
+    #: Pull or merge request number (``None`` for a direct push).
+    number: Optional[int] = None
     #: Everyone who authored or committed commits in it; an approval by any of them is not
     #: independent.
     committers: List[str] = field(default_factory=list)
