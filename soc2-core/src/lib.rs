@@ -46,7 +46,6 @@ pub mod import;
 pub mod json;
 pub mod ledger;
 pub mod model;
-mod read_full;
 pub mod report;
 pub mod schema;
 
