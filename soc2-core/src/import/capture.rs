@@ -334,44 +334,6 @@ pub(crate) fn link_rels(header: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gh_include_with_two_pages() {
-        let text = b"HTTP/2.0 200 OK\r\nDate: Fri, 04 Dec 2026 10:00:00 GMT\r\nLink: <https://api.github.com/repositories/1/pulls?state=all&page=2>; rel=\"next\", <https://api.github.com/repositories/1/pulls?state=all&page=2>; rel=\"last\"\r\n\r\n[{\"a\":1}]\nHTTP/2.0 200 OK\r\nDate: Fri, 04 Dec 2026 10:00:01 GMT\r\n\r\n[]\n";
-        let pages = pages_of("p.txt", text, "github-pulls").unwrap();
-        assert_eq!(pages.len(), 2);
-        let c = pages[0].capture.as_ref().unwrap();
-        assert_eq!(c.status, Some(200));
-        assert_eq!(c.date.unwrap().to_string(), "2026-12-04T10:00:00Z");
-        let rels = link_rels(c.header("link").unwrap());
-        assert_eq!(rels[0].0, "next");
-        assert_eq!(query_param(&rels[0].1, "page").as_deref(), Some("2"));
-        assert_eq!(pages[0].json("x").unwrap(), serde_json::json!([{"a": 1}]));
-        assert_eq!(pages[1].json("x").unwrap(), serde_json::json!([]));
-    }
-
-    #[test]
-    fn envelope_and_bare() {
-        let env = br#"{"method":"GET","url":"https://x.okta.com/api/v1/users?limit=200&search=status%20eq%20%22ACTIVE%22","status":200,"headers":{"Date":"Fri, 04 Dec 2026 10:00:00 GMT"},"body":[]}"#;
-        let p = pages_of("e.json", env, "okta-users").unwrap();
-        let c = p[0].capture.as_ref().unwrap();
-        assert_eq!(c.endpoint().as_deref(), Some("https://x.okta.com/api/v1/users"));
-        assert_eq!(c.query_param("search").as_deref(), Some("status eq \"ACTIVE\""));
-        let bare = pages_of("b.json", b"{\"body\": 1}", "okta-users").unwrap();
-        assert!(bare[0].capture.is_none(), "an object with only `body` is not an envelope");
-    }
-
-    #[test]
-    fn truncated_json_names_the_file_and_line() {
-        let e = parse_json("t.json", "okta-users", b"[{\"id\": \"a\",\n").unwrap_err();
-        assert!(e.to_string().starts_with("t.json: row 2"), "{e}");
-        assert!(e.to_string().contains("truncated"), "{e}");
-    }
-}
-
 /// Checks that the captured pages of one listing are all there, from their `Link` headers
 /// (GitHub's numbered `page=`, or Okta's `self`/`next` cursor chain). Returns the
 /// completeness it can show and why.
@@ -475,4 +437,42 @@ pub(crate) fn link_completeness(
         });
     }
     Ok((Completeness::Complete, format!("pages 1..{last}, checked against the Link headers")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gh_include_with_two_pages() {
+        let text = b"HTTP/2.0 200 OK\r\nDate: Fri, 04 Dec 2026 10:00:00 GMT\r\nLink: <https://api.github.com/repositories/1/pulls?state=all&page=2>; rel=\"next\", <https://api.github.com/repositories/1/pulls?state=all&page=2>; rel=\"last\"\r\n\r\n[{\"a\":1}]\nHTTP/2.0 200 OK\r\nDate: Fri, 04 Dec 2026 10:00:01 GMT\r\n\r\n[]\n";
+        let pages = pages_of("p.txt", text, "github-pulls").unwrap();
+        assert_eq!(pages.len(), 2);
+        let c = pages[0].capture.as_ref().unwrap();
+        assert_eq!(c.status, Some(200));
+        assert_eq!(c.date.unwrap().to_string(), "2026-12-04T10:00:00Z");
+        let rels = link_rels(c.header("link").unwrap());
+        assert_eq!(rels[0].0, "next");
+        assert_eq!(query_param(&rels[0].1, "page").as_deref(), Some("2"));
+        assert_eq!(pages[0].json("x").unwrap(), serde_json::json!([{"a": 1}]));
+        assert_eq!(pages[1].json("x").unwrap(), serde_json::json!([]));
+    }
+
+    #[test]
+    fn envelope_and_bare() {
+        let env = br#"{"method":"GET","url":"https://x.okta.com/api/v1/users?limit=200&search=status%20eq%20%22ACTIVE%22","status":200,"headers":{"Date":"Fri, 04 Dec 2026 10:00:00 GMT"},"body":[]}"#;
+        let p = pages_of("e.json", env, "okta-users").unwrap();
+        let c = p[0].capture.as_ref().unwrap();
+        assert_eq!(c.endpoint().as_deref(), Some("https://x.okta.com/api/v1/users"));
+        assert_eq!(c.query_param("search").as_deref(), Some("status eq \"ACTIVE\""));
+        let bare = pages_of("b.json", b"{\"body\": 1}", "okta-users").unwrap();
+        assert!(bare[0].capture.is_none(), "an object with only `body` is not an envelope");
+    }
+
+    #[test]
+    fn truncated_json_names_the_file_and_line() {
+        let e = parse_json("t.json", "okta-users", b"[{\"id\": \"a\",\n").unwrap_err();
+        assert!(e.to_string().starts_with("t.json: row 2"), "{e}");
+        assert!(e.to_string().contains("truncated"), "{e}");
+    }
 }
