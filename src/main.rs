@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bundle_cmd;
+mod import_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::error::Classify;
@@ -174,6 +175,13 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         year: i32,
     },
+    /// Imports a system's export (GitHub, AWS, Okta, MDM, ... files) as evidence with
+    /// provenance: the input files are stored with it, so that `--check` can re-derive it.
+    ///
+    /// `soc2 import --list` lists the sources; `soc2 import SOURCE FILE... --locker DIR`
+    /// imports; `soc2 import --check SEQ --locker DIR` re-derives record SEQ (exit 0
+    /// identical, 1 differs).
+    Import(import_cmd::ImportArgs),
     /// Evaluates the controls against the evidence and writes the readiness report.
     ///
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
@@ -242,6 +250,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Import(args) => report(import_cmd::run(&args)),
         Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
         Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),

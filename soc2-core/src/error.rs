@@ -55,6 +55,9 @@ pub enum Error {
     /// An input file was refused: not a regular file, over its size cap, or not UTF-8.
     #[error(transparent)]
     Input(#[from] crate::input::InputError),
+    /// An export could not be imported; the error names the file, row and field.
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
 
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
@@ -86,6 +89,7 @@ impl Classify for Error {
             Error::Ledger(e) => e.code(),
             Error::Bundle(e) => e.code(),
             Error::Input(e) => e.code(),
+            Error::Import(e) => e.code(),
             Error::Io { .. } => ErrorCode::Io,
         }
     }
@@ -102,6 +106,7 @@ impl Classify for Error {
             Error::Ledger(e) => e.subject(),
             Error::Bundle(e) => e.subject(),
             Error::Input(e) => e.subject(),
+            Error::Import(e) => e.subject(),
             Error::Io { path, source } => Subject {
                 path: Some(path.clone()),
                 reason: Some(source.to_string()),

@@ -52,6 +52,7 @@ fn note(observed: &str, title: &str, attachments: Vec<Attachment>) -> Evidence {
         source: "manual".into(),
         attachments,
         payload: Payload::Note(Note { title: title.into(), body: String::new() }),
+        provenance: None,
     }
 }
 

@@ -218,6 +218,17 @@ error_codes! {
     InputNotUtf8 = "input.not_utf8", Invalid, "A text input is not UTF-8.";
     InputIo = "input.io", Io, "Reading a file given as input failed.";
 
+    // ----- importers -----
+    ImportUnknownSource = "import.unknown_source", Invalid, "No importer has the source name given.";
+    ImportNoInput = "import.no_input", Invalid, "No input file was given to an import.";
+    ImportTooLarge = "import.too_large", Invalid, "An import input is larger than one import accepts.";
+    ImportMalformed = "import.malformed", Invalid, "An import input is not what the source's format allows (names file, row and field).";
+    ImportWrongSource = "import.wrong_source", Invalid, "An import input is an export of another kind than the source named.";
+    ImportErrorResponse = "import.error_response", Invalid, "A captured API response given to an import is an error, not a population.";
+    ImportMissingPages = "import.missing_pages", Invalid, "The pages given to an import are not the whole population (a page is missing or repeated).";
+    ImportNoFetchTime = "import.no_fetch_time", Invalid, "Nothing tells when the export was made; --fetched-at is needed.";
+    ImportNotReproducible = "import.not_reproducible", Locker, "A stored record cannot be re-derived from its inputs (e.g. it has no provenance).";
+
     // ----- catalog -----
     CatalogParse = "catalog.parse", Catalog, "A catalog file is not valid TOML or JSON, or a value does not fit its field.";
     CatalogMissingThreshold = "catalog.missing_threshold", Catalog, "A base catalog leaves a threshold unset.";
