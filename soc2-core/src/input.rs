@@ -223,6 +223,38 @@ fn io_message(path: &Path, e: &io::Error) -> String {
     if msg.contains(&*path.to_string_lossy()) { msg } else { format!("{}: {msg}", path.display()) }
 }
 
+impl crate::error::Classify for InputError {
+    fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode as C;
+        match self {
+            InputError::NotRegularFile { .. } => C::InputNotRegularFile,
+            InputError::TooLarge { .. } => C::InputTooLarge,
+            InputError::NotUtf8 { .. } => C::InputNotUtf8,
+            InputError::Io { .. } => C::InputIo,
+        }
+    }
+
+    fn subject(&self) -> crate::error::Subject {
+        let mut s = crate::error::Subject {
+            path: Some(self.path().to_path_buf()),
+            reason: Some(self.to_string()),
+            ..Default::default()
+        };
+        if let InputError::NotUtf8 { line, column, .. } = self {
+            s.line = *line;
+            s.column = *column;
+        }
+        s
+    }
+
+    fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            InputError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,37 +323,5 @@ mod tests {
             err.to_string(),
             "x.json: not UTF-8 text: invalid byte at offset 12 (line 2, column 10)"
         );
-    }
-}
-
-impl crate::error::Classify for InputError {
-    fn code(&self) -> crate::error::ErrorCode {
-        use crate::error::ErrorCode as C;
-        match self {
-            InputError::NotRegularFile { .. } => C::InputNotRegularFile,
-            InputError::TooLarge { .. } => C::InputTooLarge,
-            InputError::NotUtf8 { .. } => C::InputNotUtf8,
-            InputError::Io { .. } => C::InputIo,
-        }
-    }
-
-    fn subject(&self) -> crate::error::Subject {
-        let mut s = crate::error::Subject {
-            path: Some(self.path().to_path_buf()),
-            reason: Some(self.to_string()),
-            ..Default::default()
-        };
-        if let InputError::NotUtf8 { line, column, .. } = self {
-            s.line = *line;
-            s.column = *column;
-        }
-        s
-    }
-
-    fn io_error(&self) -> Option<&std::io::Error> {
-        match self {
-            InputError::Io { source, .. } => Some(source),
-            _ => None,
-        }
     }
 }
