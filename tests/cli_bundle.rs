@@ -184,9 +184,11 @@ fn keygen_export_verify() {
         &[],
     );
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!((v["error"].as_str(), v["check"].as_str()), (Some("input"), Some("archive.io")));
+    // The bundle is opened as a regular input file first (no FIFO, no device), so a
+    // missing one is an input error.
+    assert_eq!((v["error"].as_str(), v["check"].as_str()), (Some("input"), Some("input.io")));
     assert_eq!(code(&out), 2);
-    assert_eq!(code(&out), documented_exit("archive.io"));
+    assert_eq!(code(&out), documented_exit("input.io"));
     fs_err::write(dir.join("bad_signers"), "ops@example.com\n").unwrap();
     let out = soc2(
         &[
