@@ -614,7 +614,8 @@ pub enum ChangeKind {
 #[uniffi::remote(Record)]
 pub struct ChangeRecord {
     /// How the change reached its branch.
-    #[uniffi(default)]
+    // No `#[uniffi(default)]`: uniffi 0.32 cannot default an enum field in Swift, Kotlin
+    // or Ruby.
     pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,

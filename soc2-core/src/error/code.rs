@@ -215,7 +215,7 @@ error_codes! {
     // ----- input files -----
     InputNotRegularFile = "input.not_regular_file", Io, "A file given as input is not a regular file (a FIFO, a device, a directory...).";
     InputTooLarge = "input.too_large", Invalid, "A file given as input is larger than its documented size cap.";
-    InputNotUtf8 = "input.not_utf8", Invalid, "A text input is not UTF-8.";
+    InputNotUtf8 = "input.not_unicode", Invalid, "A text input is not UTF-8.";
     InputIo = "input.io", Io, "Reading a file given as input failed.";
 
     // ----- importers -----
