@@ -113,7 +113,7 @@ def test_io_error_filename_is_a_path(tmp_path: Path) -> None:
     with pytest.raises(soc2.Soc2IOError) as info:
         locker.add_attachment_file(missing, media_type="text/csv")
     assert info.value.errno == errno.ENOENT and info.value.filename == str(missing)
-    assert info.value.code == "ledger.io"
+    assert info.value.code == "input.io"  # attachments are opened as regular input files first
 
 
 def test_exporting_into_a_missing_directory(tmp_path: Path) -> None:
