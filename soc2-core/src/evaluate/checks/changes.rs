@@ -1,0 +1,177 @@
+//! Change management: independent approval and branch protection.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::super::context::{Check, Ctx, Outcome, Rec, typed};
+use super::quarterly_snapshots;
+use crate::model::{EvidenceKind as K, ItemKind, Payload, ReviewState};
+
+pub(super) fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
+    // The latest record of each change wins (a change may be recorded twice).
+    let mut latest: BTreeMap<(&str, u64), (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
+    for (r, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
+        latest.insert((c.repository.as_str(), c.number), (r, c));
+    }
+    if latest.is_empty() {
+        return vec![ctx.nothing_on_file(
+            "change records",
+            "no change record on file: merged changes cannot be shown reviewed",
+        )];
+    }
+    let repos = &ctx.scope.repositories;
+    let mut out = Vec::new();
+    for ((repo, number), (r, c)) in latest {
+        let Some(merged) = c.merged_at else { continue };
+        let day = merged.date();
+        if day < ctx.period.start() || day > ctx.cutoff {
+            continue;
+        }
+        if !repos.is_empty() && !repos.iter().any(|x| x == repo) {
+            continue;
+        }
+        let mut by_author = false;
+        let mut wrong_commit = false;
+        let mut after_merge = false;
+        let mut dismissed = false;
+        let mut ok = false;
+        for rv in &c.reviews {
+            match rv.state {
+                ReviewState::Approved => {}
+                ReviewState::Dismissed => {
+                    dismissed = true;
+                    continue;
+                }
+                _ => continue,
+            }
+            // Someone who wrote commits in the change is not independent of it either.
+            if rv.reviewer.eq_ignore_ascii_case(&c.author)
+                || c.committers.iter().any(|x| x.eq_ignore_ascii_case(&rv.reviewer))
+            {
+                by_author = true;
+                continue;
+            }
+            if let (Some(head), Some(commit)) = (&c.head_commit, &rv.commit)
+                && head != commit
+            {
+                wrong_commit = true;
+                continue;
+            }
+            if rv.submitted_at.is_some_and(|s| s > merged) {
+                after_merge = true;
+                continue;
+            }
+            ok = true;
+        }
+        let outcome = if ok {
+            Outcome::Pass
+        } else {
+            let mut why = Vec::new();
+            if by_author {
+                why.push(format!(
+                    "approved only by its author {} or one of its committers",
+                    c.author
+                ));
+            }
+            if wrong_commit {
+                why.push(
+                    "an approval by another person was for an earlier commit, not the merged head"
+                        .into(),
+                );
+            }
+            if after_merge {
+                why.push("an approval by another person came after the merge".into());
+            }
+            if dismissed {
+                why.push("an approval was dismissed".into());
+            }
+            if why.is_empty() {
+                why.push("merged without an approving review".into());
+            }
+            Outcome::Fail(format!("merged {}: {}", merged, why.join("; ")))
+        };
+        out.push(Check::new(
+            ItemKind::Change,
+            format!("{repo}#{number}"),
+            ctx.column_of(day),
+            day,
+            outcome,
+            vec![r.seq],
+        ));
+    }
+    out
+}
+
+pub(super) fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
+    let repos: Vec<String> = if ctx.scope.repositories.is_empty() {
+        let mut set = BTreeSet::new();
+        for (_, b) in typed!(ctx.index.upto(K::BranchProtection, ctx.cutoff), BranchProtection) {
+            set.insert(b.repository.clone());
+        }
+        for (_, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
+            if c.merged_at.is_some_and(|m| m.date() >= ctx.period.start() && m.date() <= ctx.cutoff)
+            {
+                set.insert(c.repository.clone());
+            }
+        }
+        set.into_iter().collect()
+    } else {
+        ctx.scope.repositories.clone()
+    };
+    if repos.is_empty() {
+        return vec![ctx.nothing_on_file(
+            "in-scope repositories",
+            "no in-scope repository is listed in the catalog scope or named by branch protection or change evidence",
+        )];
+    }
+    let mut out = Vec::new();
+    for repo in &repos {
+        out.extend(quarterly_snapshots(
+            ctx,
+            repo,
+            K::BranchProtection,
+            "branch protection settings",
+            |p| match p {
+                Payload::BranchProtection(b) if &b.repository == repo => Some(b),
+                _ => None,
+            },
+            |_, b, why| {
+                if !b.protected {
+                    why.insert(format!("{} is not protected", b.branch));
+                    return;
+                }
+                match b.required_approvals {
+                    Some(0) => {
+                        why.insert(format!("{} requires no approving review", b.branch));
+                    }
+                    None => {
+                        why.insert(format!("{}: required approvals not reported", b.branch));
+                    }
+                    Some(_) => {}
+                }
+                match b.applies_to_admins {
+                    Some(true) => {}
+                    Some(false) => {
+                        why.insert(format!("administrators can bypass the rules on {}", b.branch));
+                    }
+                    None => {
+                        why.insert(format!(
+                            "{}: whether admins are bound is not reported",
+                            b.branch
+                        ));
+                    }
+                }
+                if !b.bypass_actors.is_empty() {
+                    why.insert(format!(
+                        "{} can be bypassed by {}",
+                        b.branch,
+                        b.bypass_actors.join(", ")
+                    ));
+                }
+                if b.allow_force_pushes {
+                    why.insert(format!("force pushes are allowed on {}", b.branch));
+                }
+            },
+        ));
+    }
+    out
+}
