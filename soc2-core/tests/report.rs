@@ -51,7 +51,7 @@ fn a_type1_report_tests_the_stretch_before_its_date() {
     let items: Vec<EvidenceItem<'_>> =
         evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-06-30".parse().unwrap();
-    let report = evaluate(&Catalog::builtin(), &items, &period, d("2026-06-30"));
+    let report = evaluate(&soc2_core::demo::catalog(), &items, &period, d("2026-06-30"));
     assert_eq!(report.columns, ["2026-06-30"]);
     let ids: Vec<&str> = report.exceptions.iter().map(|e| e.finding.control.as_str()).collect();
     // On 30 June: the unencrypted laptop fails, and the person never trained has no

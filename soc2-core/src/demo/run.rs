@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::bundle::{self, AllowedSigners, ExportOptions, ExportSummary, VerifiedBundle};
 use crate::ledger::{Appended, Locker};
 use crate::model::{AuditPeriod, Payload};
-use crate::{Catalog, Error, Report, Result};
+use crate::{Error, Report, Result};
 
 /// The origin of every demo locker; a directory holding a locker of another origin is
 /// never touched by the demo.
@@ -80,7 +80,7 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| invalid_year(year))?;
     let period = AuditPeriod::type2(start, end)
         .map_err(|e| Error::Invalid { field: "period".into(), reason: e.to_string() })?;
-    let report = crate::evaluate_locker(&Catalog::builtin(), &locker, &period, end)?;
+    let report = crate::evaluate_locker(&super::catalog(), &locker, &period, end)?;
 
     let html = report.to_html();
     let markdown = report.to_markdown();

@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::ControlTest;
 use crate::json::JsonError;
 use crate::model::{
-    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, ItemKind, PriorityClass,
-    Severity, TimeToFix,
+    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind, ItemKind,
+    PriorityClass, Severity, TimeToFix, Timestamp,
 };
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
@@ -66,6 +66,31 @@ pub struct Report {
     /// in the period up to `as_of`, and earlier ones still in force (a policy approved
     /// before the period, a background check done at hire, the roster).
     pub relied_on: Vec<u64>,
+    /// What a reader must know about the inputs: evidence naming systems, repositories
+    /// or vendors the catalog does not declare, names spelt with another case, ...
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// Every record recorded more than the catalog's `max_recording_delay_days` after
+    /// it was observed (observed from a year before the period on), in record order.
+    #[serde(default)]
+    pub late_records: Vec<LateRecord>,
+}
+
+/// A record recorded in the locker long after it was observed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LateRecord {
+    /// The record.
+    pub seq: u64,
+    /// Its evidence kind.
+    pub kind: EvidenceKind,
+    /// When it says the fact was seen.
+    pub observed_at: Timestamp,
+    /// When the locker recorded it.
+    pub recorded_at: Timestamp,
+    /// Whether it still counts: its dates come from a system of record. A late record
+    /// that does not count proves nothing for the time it claims.
+    pub counted: bool,
 }
 
 /// Counts of controls by status.
@@ -189,6 +214,17 @@ pub struct ControlResult {
     pub grid: Vec<GridCell>,
     /// Evidence records this control's checks used.
     pub records: Vec<u64>,
+    /// Who answers for the control.
+    #[serde(default)]
+    pub owner: String,
+    /// How the control was tested, in words.
+    #[serde(default)]
+    pub procedure: String,
+    /// The day the first evidence of the control's kinds was recorded in the locker
+    /// (absent when no recording time is known): time before it is shown only by
+    /// system-of-record evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_recorded: Option<Date>,
 }
 
 /// An exception with what it takes to fix it.

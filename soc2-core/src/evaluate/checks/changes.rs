@@ -1,16 +1,22 @@
 //! Change management: independent approval and branch protection.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::super::context::{Check, Ctx, Outcome, Rec, typed};
+use super::super::context::{Check, Ctx, Outcome, Rec, same, typed};
 use super::quarterly_snapshots;
 use crate::model::{EvidenceKind as K, ItemKind, Payload, ReviewState};
 
 pub(super) fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
-    // The latest record of each change wins (a change may be recorded twice).
+    if ctx.repositories.is_empty() {
+        return vec![no_repositories(ctx)];
+    }
+    // The latest record of each change of a declared repository wins (a change may be
+    // recorded twice); the change is named with the repository as declared.
     let mut latest: BTreeMap<(&str, u64), (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
     for (r, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
-        latest.insert((c.repository.as_str(), c.number), (r, c));
+        if let Some(repo) = ctx.repositories.iter().find(|x| same(x, &c.repository)) {
+            latest.insert((repo.as_str(), c.number), (r, c));
+        }
     }
     if latest.is_empty() {
         return vec![ctx.nothing_on_file(
@@ -18,15 +24,11 @@ pub(super) fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
             "no change record on file: merged changes cannot be shown reviewed",
         )];
     }
-    let repos = &ctx.scope.repositories;
     let mut out = Vec::new();
     for ((repo, number), (r, c)) in latest {
         let Some(merged) = c.merged_at else { continue };
         let day = merged.date();
         if day < ctx.period.start() || day > ctx.cutoff {
-            continue;
-        }
-        if !repos.is_empty() && !repos.iter().any(|x| x == repo) {
             continue;
         }
         let mut by_author = false;
@@ -101,40 +103,31 @@ pub(super) fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     out
 }
 
+/// The check to return when the catalog declares no repository.
+fn no_repositories(ctx: &Ctx<'_>) -> Check {
+    ctx.nothing_on_file(
+        "in-scope repositories",
+        "no in-scope repository is declared in the catalog (scope.repositories): the repositories to test cannot be known from the evidence",
+    )
+}
+
 pub(super) fn branch_protection(ctx: &Ctx<'_>) -> Vec<Check> {
-    let repos: Vec<String> = if ctx.scope.repositories.is_empty() {
-        let mut set = BTreeSet::new();
-        for (_, b) in typed!(ctx.index.upto(K::BranchProtection, ctx.cutoff), BranchProtection) {
-            set.insert(b.repository.clone());
-        }
-        for (_, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
-            if c.merged_at.is_some_and(|m| m.date() >= ctx.period.start() && m.date() <= ctx.cutoff)
-            {
-                set.insert(c.repository.clone());
-            }
-        }
-        set.into_iter().collect()
-    } else {
-        ctx.scope.repositories.clone()
-    };
+    let repos = &ctx.repositories;
     if repos.is_empty() {
-        return vec![ctx.nothing_on_file(
-            "in-scope repositories",
-            "no in-scope repository is listed in the catalog scope or named by branch protection or change evidence",
-        )];
+        return vec![no_repositories(ctx)];
     }
     let mut out = Vec::new();
-    for repo in &repos {
+    for repo in repos {
         out.extend(quarterly_snapshots(
             ctx,
             repo,
             K::BranchProtection,
             "branch protection settings",
             |p| match p {
-                Payload::BranchProtection(b) if &b.repository == repo => Some(b),
+                Payload::BranchProtection(b) if same(&b.repository, repo) => Some(b),
                 _ => None,
             },
-            |_, b, why| {
+            |_, _, b, why| {
                 if !b.protected {
                     why.insert(format!("{} is not protected", b.branch));
                     return;

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::super::context::{Check, Ctx, Outcome, typed};
-use super::{annual_range, occurrences};
+use super::{annual_range, occurrences, with_late};
 use crate::catalog::Thresholds;
 use crate::model::{EvidenceKind as K, ItemKind};
 
@@ -64,15 +64,20 @@ pub(super) fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
 pub(super) fn annual_tabletop(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     let slots = ctx.annual_slots();
     let ranges: Vec<_> = slots.iter().map(|s| annual_range(s, t)).collect();
-    let dates: Vec<(NaiveDate, u64)> =
-        ctx.index.all(K::TabletopExercise).iter().map(|r| (r.date, r.seq)).collect();
-    occurrences(
+    // By the day it was performed, not the day the record was observed.
+    let mut dates: Vec<(NaiveDate, u64)> =
+        ctx.index.all(K::TabletopExercise).iter().map(|r| (r.event, r.seq)).collect();
+    dates.sort_unstable();
+    let late: Vec<(NaiveDate, u64)> =
+        ctx.index.late_excluded(K::TabletopExercise).iter().map(|r| (r.event, r.seq)).collect();
+    let checks = occurrences(
         ctx,
         &slots,
         &ranges,
         &dates,
         ItemKind::Occurrence,
         |s| format!("tabletop exercise {}", s.label),
-        |s| format!("no tabletop exercise or simulated incident observed in {}", s.label),
-    )
+        |s| format!("no tabletop exercise or simulated incident performed in {}", s.label),
+    );
+    with_late(ctx, checks, &ranges, &late)
 }

@@ -2,11 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use super::super::context::{Check, Ctx, Outcome, Rec, typed};
+use super::super::context::{Check, Ctx, Outcome, Rec, same, sub_days, typed};
+use crate::catalog::Thresholds;
 use super::quarterly_snapshots;
 use crate::model::{EventClass, EvidenceKind as K, ItemKind, Payload};
 
-pub(super) fn central_logging(ctx: &Ctx<'_>) -> Vec<Check> {
+/// Central logging: per declared system and quarter, every logging configuration
+/// observed in the quarter must be on, central, keep logs at least
+/// `min_log_retention_days`, and have been on since the quarter began: the days before
+/// `logging_since` are not covered.
+pub(super) fn central_logging(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     if ctx.systems.is_empty() {
         return vec![ctx.no_systems()];
     }
@@ -18,14 +23,36 @@ pub(super) fn central_logging(ctx: &Ctx<'_>) -> Vec<Check> {
             K::LoggingConfiguration,
             "logging configuration",
             |p| match p {
-                Payload::LoggingConfiguration(l) if &l.system == system => Some(l),
+                Payload::LoggingConfiguration(l) if same(&l.system, system) => Some(l),
                 _ => None,
             },
-            |r, l, why| {
+            |slot, r, l, why| {
                 if !l.enabled {
                     why.insert(format!("logging off on {}", r.date));
-                } else if l.destination.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                    return;
+                }
+                if l.destination.as_deref().is_none_or(|d| d.trim().is_empty()) {
                     why.insert(format!("logs not sent to a central destination on {}", r.date));
+                }
+                let min = t.min_log_retention_days;
+                match l.retention_days {
+                    Some(d) if d >= min => {}
+                    Some(d) => {
+                        why.insert(format!("logs kept {d} days (at least {min} required)"));
+                    }
+                    None => {
+                        why.insert(format!("log retention not reported on {}", r.date));
+                    }
+                }
+                if let Some(since) = l.logging_since
+                    && since.date() > slot.start
+                {
+                    why.insert(format!(
+                        "logging only since {}: {} to {} not covered",
+                        since.date(),
+                        slot.start,
+                        sub_days(since.date(), 1).min(slot.end)
+                    ));
                 }
             },
         ));

@@ -47,16 +47,16 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
     match cc.test {
         QuarterlyAccessReview => quarterly_access_review(ctx, t),
         AccessReviewCompleteness => access_review_completeness(ctx, t),
-        RevokedAccessRemoved => revoked_access_removed(ctx),
+        RevokedAccessRemoved => revoked_access_removed(ctx, t),
         LeaverAccessRemoved => leaver_access_removed(ctx, t),
         PoliciesApproved => policies_approved(ctx),
         PoliciesReviewed => policies_reviewed(ctx, t),
-        DeviceEncryption => devices(ctx, t, |d, _| match d.disk_encrypted {
+        DeviceEncryption => devices(ctx, t, false, |d, _| match d.disk_encrypted {
             Some(true) => None,
             Some(false) => Some("disk encryption off".into()),
             None => Some("disk encryption not reported".into()),
         }),
-        DeviceScreenLock => devices(ctx, t, |d, t| match d.screen_lock_minutes {
+        DeviceScreenLock => devices(ctx, t, false, |d, t| match d.screen_lock_minutes {
             Some(m) if m <= t.max_screen_lock_minutes => None,
             Some(m) => Some(format!(
                 "screen locks after {m} minutes (at most {} allowed)",
@@ -64,12 +64,12 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
             )),
             None => Some("screen lock not reported".into()),
         }),
-        DeviceAutoUpdates => devices(ctx, t, |d, _| match d.auto_updates {
+        DeviceAutoUpdates => devices(ctx, t, false, |d, _| match d.auto_updates {
             Some(true) => None,
             Some(false) => Some("automatic updates off".into()),
             None => Some("automatic updates not reported".into()),
         }),
-        DeviceMdmEnrollment => devices(ctx, t, |d, _| match d.mdm_enrolled {
+        DeviceMdmEnrollment => devices(ctx, t, true, |d, _| match d.mdm_enrolled {
             Some(true) => None,
             Some(false) => Some("not enrolled in MDM".to_owned()),
             None => Some("MDM enrolment not reported".to_owned()),
@@ -79,7 +79,7 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
         BackgroundCheckTimely => background_check_timely(ctx, t),
         AnnualSecurityTraining => annual_security_training(ctx, t),
         NewHireTraining => new_hire_training(ctx, t),
-        CentralLogging => central_logging(ctx),
+        CentralLogging => central_logging(ctx, t),
         SecurityAlerts => security_alerts(ctx),
         VendorAnnualReview => vendor_annual_review(ctx, t),
         VendorSecurityReport => vendor_latest_reviews(ctx, t, |a, t| match &a.security_report {
@@ -157,6 +157,30 @@ pub(super) fn occurrences(
         .collect()
 }
 
+/// Marks the occurrences [`occurrences`] found missing for which a late record that does
+/// not count lies in the slot's range: "recorded late", a deviation at once, naming the
+/// record. `checks` and `ranges` are in slot order; `late` holds (tested date, seq).
+pub(super) fn with_late(
+    ctx: &Ctx<'_>,
+    mut checks: Vec<Check>,
+    ranges: &[(NaiveDate, NaiveDate)],
+    late: &[(NaiveDate, u64)],
+) -> Vec<Check> {
+    if late.is_empty() {
+        return checks;
+    }
+    for (c, &(lo, hi)) in checks.iter_mut().zip(ranges) {
+        if matches!(c.outcome, Outcome::Pass) {
+            continue;
+        }
+        if let Some(&(_, seq)) = late.iter().find(|(d, _)| lo <= *d && *d <= hi) {
+            c.outcome = Outcome::Fail(ctx.index.late_reason_for(seq));
+            c.records = vec![seq];
+        }
+    }
+    checks
+}
+
 /// One check per quarter of `item` from the snapshots of `kind` observed in that quarter
 /// (clipped to the cutoff) that `select` keeps: "missing" when there is none, else failing
 /// with every reason `judge` records for any of them.
@@ -166,7 +190,7 @@ pub(super) fn quarterly_snapshots<'a, T: 'a>(
     kind: K,
     what: &str,
     select: impl Fn(&'a Payload) -> Option<&'a T>,
-    judge: impl Fn(&Rec<'a>, &T, &mut BTreeSet<String>),
+    judge: impl Fn(&Slot, &Rec<'a>, &T, &mut BTreeSet<String>),
 ) -> Vec<Check> {
     let mut out = Vec::new();
     for (i, slot) in ctx.columns.iter().enumerate() {
@@ -187,7 +211,7 @@ pub(super) fn quarterly_snapshots<'a, T: 'a>(
         }
         let mut why = BTreeSet::new();
         for (r, p) in &recs {
-            judge(r, p, &mut why);
+            judge(slot, r, p, &mut why);
         }
         let outcome = if why.is_empty() {
             Outcome::Pass

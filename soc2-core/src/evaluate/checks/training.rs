@@ -5,32 +5,43 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::super::context::{
-    Check, Ctx, Outcome, add_days, days_between, sub_days, sub_months, typed,
+    Check, Ctx, Outcome, add_days, days_between, same, sub_days, sub_months, typed,
 };
 use super::annual_range;
 use crate::catalog::Thresholds;
 use crate::model::{EvidenceKind as K, ItemKind, TrainingStatus};
 
-/// Completed trainings by person: (date, seq), oldest first.
-pub(super) fn trainings<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<(NaiveDate, u64)>> {
-    let mut by_person: BTreeMap<&str, Vec<(NaiveDate, u64)>> = BTreeMap::new();
+/// Completed accepted security-awareness courses by person id: (completion date, seq),
+/// oldest first. The date is the course's own `completed_at`, not when the record was
+/// observed; courses the catalog does not accept (`scope.training_courses`) do not count.
+pub(super) fn trainings(ctx: &Ctx<'_>) -> BTreeMap<String, Vec<(NaiveDate, u64)>> {
+    let accepted = &ctx.scope.training_courses;
+    let mut by_person: BTreeMap<String, Vec<(NaiveDate, u64)>> = BTreeMap::new();
     for (r, tr) in typed!(ctx.index.all(K::TrainingCompletion), TrainingCompletion) {
-        if tr.status == TrainingStatus::Completed {
-            by_person.entry(tr.person.as_str()).or_default().push((r.date, r.seq));
+        if tr.status != TrainingStatus::Completed
+            || (!accepted.is_empty() && !accepted.iter().any(|c| same(c, &tr.course)))
+        {
+            continue;
         }
+        let key = ctx.member(&tr.person).map_or_else(|| tr.person.clone(), |m| m.person.id.clone());
+        by_person.entry(key).or_default().push((r.event, r.seq));
+    }
+    for v in by_person.values_mut() {
+        v.sort_unstable();
     }
     by_person
 }
 
 pub(super) fn annual_security_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
-    let Some((roster_rec, roster)) = ctx.roster else {
+    if !ctx.has_roster() {
         return vec![ctx.no_roster()];
-    };
+    }
     let done = trainings(ctx);
     let mut out = Vec::new();
     for slot in ctx.annual_slots() {
         let (lo, hi) = annual_range(&slot, t);
-        for p in &roster.people {
+        for m in &ctx.members {
+            let p = &m.person;
             // Required of everyone still working at the year's end, once past their new-hire
             // allowance (new hires are the new-hire control's until then); people who left
             // during the year are not required to finish it.
@@ -48,8 +59,9 @@ pub(super) fn annual_security_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Che
                     Vec::new(),
                 ),
             };
-            records.push(roster_rec.seq);
+            records.extend(&m.records);
             records.sort_unstable();
+            records.dedup();
             out.push(Check::new(ItemKind::Person, &p.id, col, hi, outcome, records));
         }
     }
@@ -57,13 +69,14 @@ pub(super) fn annual_security_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Che
 }
 
 pub(super) fn new_hire_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
-    let Some((roster_rec, roster)) = ctx.roster else {
+    if !ctx.has_roster() {
         return vec![ctx.no_roster()];
-    };
+    }
     let done = trainings(ctx);
     let n = t.training_days_after_hire;
     let mut out = Vec::new();
-    for p in &roster.people {
+    for m in &ctx.members {
+        let p = &m.person;
         let start = p.start_date.0;
         if start < ctx.period.start() || start > ctx.cutoff {
             continue;
@@ -77,7 +90,7 @@ pub(super) fn new_hire_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
         let first = done
             .get(p.id.as_str())
             .and_then(|v| v.iter().find(|(d, _)| *d >= earliest && *d <= ctx.cutoff).copied());
-        let mut records = vec![roster_rec.seq];
+        let mut records = m.records.clone();
         let outcome = match first {
             Some((d, seq)) => {
                 records.push(seq);
@@ -96,6 +109,7 @@ pub(super) fn new_hire_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
             ),
         };
         records.sort_unstable();
+        records.dedup();
         out.push(Check::new(
             ItemKind::Person,
             &p.id,

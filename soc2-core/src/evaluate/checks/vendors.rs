@@ -1,39 +1,37 @@
 //! Vendor management.
 
-use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::super::context::{Check, Ctx, Outcome, Rec, typed};
+use super::super::context::{Check, Ctx, Outcome, Rec, same, typed};
 use super::{annual_range, occurrences};
 use crate::catalog::Thresholds;
 use crate::model::{EvidenceKind as K, ItemKind};
 
-/// Critical vendors and their assessments observed by the cutoff, oldest first.
+/// The critical vendors the catalog declares, each with its assessments (any case of
+/// its name), oldest first.
 pub(super) fn critical_vendors<'a>(
-    ctx: &Ctx<'a>,
-    t: &Thresholds,
-) -> BTreeMap<&'a str, Vec<(Rec<'a>, &'a crate::model::VendorAssessment)>> {
-    let mut all: BTreeMap<&str, Vec<_>> = BTreeMap::new();
-    for (r, a) in typed!(ctx.index.all(K::VendorAssessment), VendorAssessment) {
-        all.entry(a.vendor.as_str()).or_default().push((r, a));
-    }
-    // Criticality is what the latest assessment by the cutoff says.
-    all.retain(|_, v| {
-        v.iter()
-            .rfind(|(r, _)| r.date <= ctx.cutoff)
-            .is_some_and(|(_, a)| a.criticality >= t.critical_vendor_criticality)
-    });
-    all
+    ctx: &'a Ctx<'a>,
+) -> Vec<(&'a str, Vec<(Rec<'a>, &'a crate::model::VendorAssessment)>)> {
+    let assessments: Vec<_> =
+        typed!(ctx.index.all(K::VendorAssessment), VendorAssessment).collect();
+    ctx.vendors
+        .iter()
+        .map(|v| {
+            let mut list: Vec<_> =
+                assessments.iter().filter(|(_, a)| same(&a.vendor, v)).copied().collect();
+            list.sort_by_key(|(r, _)| (r.event, r.seq));
+            (v.as_str(), list)
+        })
+        .collect()
 }
 
-/// The check to return when there is no vendor assessment at all: without an inventory
-/// of reviewed vendors, none can be shown critical or reviewed.
+/// The check to return when the catalog declares no critical vendor.
 pub(super) fn no_vendors(ctx: &Ctx<'_>) -> Option<Check> {
-    ctx.index.upto(K::VendorAssessment, ctx.cutoff).is_empty().then(|| {
+    ctx.vendors.is_empty().then(|| {
         ctx.nothing_on_file(
-            "vendor inventory",
-            "no vendor assessment on file: vendors cannot be shown managed",
+            "critical vendors",
+            "no critical vendor is declared in the catalog (scope.critical_vendors): vendors cannot be shown managed",
         )
     })
 }
@@ -45,8 +43,8 @@ pub(super) fn vendor_annual_review(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> 
     let slots = ctx.annual_slots();
     let ranges: Vec<_> = slots.iter().map(|s| annual_range(s, t)).collect();
     let mut out = Vec::new();
-    for (vendor, list) in critical_vendors(ctx, t) {
-        let dates: Vec<(NaiveDate, u64)> = list.iter().map(|(r, _)| (r.date, r.seq)).collect();
+    for (vendor, list) in critical_vendors(ctx) {
+        let dates: Vec<(NaiveDate, u64)> = list.iter().map(|(r, _)| (r.event, r.seq)).collect();
         out.extend(occurrences(
             ctx,
             &slots,
@@ -71,10 +69,13 @@ pub(super) fn vendor_latest_reviews(
         return vec![c];
     }
     let mut out = Vec::new();
-    for (vendor, list) in critical_vendors(ctx, t) {
+    for (vendor, list) in critical_vendors(ctx) {
         let upto: Vec<_> = list.iter().filter(|(r, _)| r.date <= ctx.cutoff).collect();
+        if upto.is_empty() {
+            continue; // never reviewed: the annual review control's exception
+        }
         let mut chosen: Vec<_> =
-            upto.iter().filter(|(r, _)| r.date >= ctx.period.start()).collect();
+            upto.iter().filter(|(r, _)| r.event >= ctx.period.start()).collect();
         if chosen.is_empty() {
             chosen.extend(upto.last());
         }
@@ -83,7 +84,7 @@ pub(super) fn vendor_latest_reviews(
         let mut last_date = ctx.period.start();
         for (r, a) in chosen {
             records.push(r.seq);
-            last_date = r.date;
+            last_date = r.event;
             if let Some(reason) = fails(a, t) {
                 why.push(reason);
             }
