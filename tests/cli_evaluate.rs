@@ -25,11 +25,15 @@ fn the_sample_company_has_exceptions_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("evidence.jsonl");
     write_jsonl(&jsonl, &soc2_core::demo::sample_company(2026));
+    let catalog = dir.path().join("catalog.toml");
+    fs_err::write(&catalog, soc2_core::demo::CATALOG_TOML).unwrap();
     let out_file = dir.path().join("report.json");
     let status = soc2()
         .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
         .arg("--evidence")
         .arg(&jsonl)
+        .arg("--catalog")
+        .arg(&catalog)
         .args(["--format", "json", "-o"])
         .arg(&out_file)
         .status()

@@ -32,6 +32,7 @@ fn html_and_markdown_escape_evidence_text() {
     let ev = hostile_change();
     let mut catalog = Catalog::builtin();
     catalog.retain(|c| c.control.id.as_str() == "CHG-01");
+    catalog.scope.repositories = vec!["acme/<b>api</b>|x".into()];
     let period: AuditPeriod = "2026-01-01..2026-03-31".parse().unwrap();
     let report = evaluate(&catalog, &[EvidenceItem::new(0, &ev)], &period, d("2026-03-31"));
     assert_eq!(report.exceptions.len(), 1);

@@ -167,3 +167,10 @@ pub(crate) fn render_report(
 pub(crate) fn sample_company(py: Python<'_>, year: i32) -> PyResult<String> {
     py.detach(|| to_canonical_string(&soc2_core::demo::sample_company(year))).py_err(py)
 }
+
+/// The sample company's catalog file (TOML): its in-scope systems, repositories and
+/// critical vendors.
+#[pyfunction]
+pub(crate) fn sample_company_catalog_toml() -> &'static str {
+    soc2_core::demo::CATALOG_TOML
+}

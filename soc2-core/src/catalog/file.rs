@@ -56,9 +56,6 @@ pub struct ScopeFile {
     /// Critical vendors (see [`Scope::critical_vendors`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub critical_vendors: Option<Vec<String>>,
-    /// System owners, `system = person` (see [`Scope::system_owners`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system_owners: Option<std::collections::BTreeMap<String, String>>,
     /// People who need no managed device (see [`Scope::device_exempt`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_exempt: Option<Vec<String>>,
@@ -83,9 +80,6 @@ impl ScopeFile {
         }
         if let Some(v) = self.critical_vendors {
             scope.critical_vendors = v;
-        }
-        if let Some(v) = self.system_owners {
-            scope.system_owners = v;
         }
         if let Some(v) = self.device_exempt {
             scope.device_exempt = v;

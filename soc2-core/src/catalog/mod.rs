@@ -35,6 +35,47 @@ pub use file::{CatalogFile, ControlDef, PeopleScope, ScopeFile, ThresholdsFile};
 /// The built-in catalog's text, as shipped.
 pub const BUILTIN_TOML: &str = include_str!("../../catalog/builtin.toml");
 
+/// A commented starter catalog for a company, as `soc2 init` writes it beside a new
+/// locker: the scope to declare, and every threshold with its built-in value.
+pub const STARTER_TOML: &str = r#"# Your company's soc2 catalog: what is in scope, and where you differ from the built-in
+# controls. Pass it to `soc2 evaluate --catalog catalog.toml`. Every part is optional; the
+# report discloses every difference from the built-in catalog.
+
+[scope]
+# The systems whose access is reviewed and whose logs are collected, named as your user
+# lists, access reviews and logging evidence name them (case does not matter). Only
+# declared systems are tested; evidence naming another system is a warning in the report.
+systems = []            # e.g. ["aws-prod", "github", "okta"]
+# The repositories whose changes must be independently approved (`owner/name`).
+repositories = []       # e.g. ["acme/api", "acme/web"]
+# The vendors whose failure or breach would hurt your service or your customers' data.
+critical_vendors = []   # e.g. ["aws", "okta"]
+# People who need no managed device (e.g. contractors on a virtual desktop).
+# device_exempt = ["contractor@example.com"]
+# Security-awareness courses that count as training (empty: any completed course).
+# training_courses = ["Security Awareness 2026"]
+# People in or out of scope whatever the roster's in_scope flag says.
+# people = { include = [], exclude = [] }
+
+# [thresholds]
+# max_screen_lock_minutes = 15
+# training_days_after_hire = 30
+# background_check_days_after_start = 0
+# leaver_access_removal_days = 3
+# max_vendor_report_age_days = 365
+# max_policy_age_days = 365
+# max_risk_review_age_days = 365
+# review_grace_days_before = 0
+# review_grace_days_after = 0
+# critical_vendor_criticality = "high"
+# min_log_retention_days = 365
+# max_recording_delay_days = 30
+# tolerable_deviation_percent = 5
+
+# Built-in controls to switch off (disclosed in the report):
+# disable = ["DEV-03"]
+"#;
+
 /// The source name used in errors about the built-in catalog.
 const BUILTIN_NAME: &str = "builtin.toml";
 
@@ -180,31 +221,81 @@ impl ControlTest {
     pub fn procedure(self) -> &'static str {
         use ControlTest::*;
         match self {
-            QuarterlyAccessReview => "For each declared in-scope system and each quarter, look for an access review whose observed date falls in the quarter (with the catalog's grace days).",
-            AccessReviewCompleteness => "For each quarter's access review, take the system's latest user list observed in the quarter before the review and check that every account not suspended in it received a decision.",
-            RevokedAccessRemoved => "For each account a review decided to revoke, check the first later user list of the system: the account must be gone or suspended; decisions of the period's last quarter are due by the end of the period plus the grace days.",
-            LeaverAccessRemoved => "For each person who left (an end_date, or dropped from a roster snapshot), check every user list of a declared system observed after the leaving date plus the allowed days: no account of theirs (by id, e-mail or alias) may be active, and a suspension must have taken effect (status_changed_at) within the allowed days.",
-            PoliciesApproved => "For each required policy, look for a version with an approver and an approval date on or before the start of the period.",
-            PoliciesReviewed => "For each required policy and quarter, check that an approval no older than the allowed age was in force on every day since its first approval.",
-            DeviceEncryption => "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for full-disk encryption.",
-            DeviceScreenLock => "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for a screen lock within the allowed minutes.",
-            DeviceAutoUpdates => "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for automatic updates.",
-            DeviceMdmEnrollment => "For each quarter, reconcile the device inventories with the roster both ways: every device is MDM-enrolled and owned by someone on the roster, and every in-scope person working on the inventory date (not exempted in the catalog) has a device.",
-            IndependentChangeApproval => "For every change merged in the period into a declared repository, look for an approval submitted before the merge, for the merged head commit, by someone who neither opened nor committed to it.",
-            BranchProtection => "For each declared repository and quarter, check every branch protection snapshot observed in the quarter: protected, at least one approval required, administrators bound, no bypass actors, no force pushes.",
-            BackgroundCheckTimely => "For every in-scope person of the period's population, look for a clear or adjudicated background check completed (by its completed_at date) by their start date plus the allowed days.",
-            AnnualSecurityTraining => "For every person working at the end of each year of the period (past their new-hire allowance), look for a completed accepted security-awareness course dated in the year.",
-            NewHireTraining => "For every person who started in the period, look for a completed accepted security-awareness course dated within the allowed days of their start.",
-            CentralLogging => "For each declared system and quarter, check the logging configurations observed in the quarter: enabled, sent to a central destination, kept at least the minimum retention, and on since the quarter began (logging_since).",
-            SecurityAlerts => "For each quarter, look for enabled alert rules that notify someone for failed logins, privilege escalation, configuration changes and data-access anomalies.",
-            VendorAnnualReview => "For each declared critical vendor and each year of the period, look for a vendor assessment whose review date (reviewed_on) falls in the year.",
-            VendorSecurityReport => "For each declared critical vendor, check its reviews in the period (or its latest before): a security report no older than the allowed age at the review.",
-            VendorSecurityTerms => "For each declared critical vendor, check its reviews in the period (or its latest before): the contract has security and breach-notification terms.",
-            IncidentResponsePlan => "For each quarter, take the latest incident-response plan in force and check it defines severities, roles, procedures, communications and post-incident review, with a dated approval.",
-            AnnualTabletop => "For each year of the period, look for a tabletop exercise or simulated incident performed (performed_on) in the year.",
-            RiskRegisterComplete => "For each quarter, take the latest risk register in force and check every risk has a likelihood, an impact and a treatment.",
-            RiskRegisterReviewed => "For each quarter, check that a review of the risk register no older than the allowed age was in force on every day.",
-            EvidencePresence => "Look for at least one record of the control's evidence kinds per cadence occurrence.",
+            QuarterlyAccessReview => {
+                "For each declared in-scope system and each quarter, look for an access review whose observed date falls in the quarter (with the catalog's grace days)."
+            }
+            AccessReviewCompleteness => {
+                "For each quarter's access review, take the system's latest user list observed in the quarter before the review and check that every account not suspended in it received a decision."
+            }
+            RevokedAccessRemoved => {
+                "For each account a review decided to revoke, check the first later user list of the system: the account must be gone or suspended; decisions of the period's last quarter are due by the end of the period plus the grace days."
+            }
+            LeaverAccessRemoved => {
+                "For each person who left (an end_date, or dropped from a roster snapshot), check every user list of a declared system observed after the leaving date plus the allowed days: no account of theirs (by id, e-mail or alias) may be active, and a suspension must have taken effect (status_changed_at) within the allowed days."
+            }
+            PoliciesApproved => {
+                "For each required policy, look for a version with an approver and an approval date on or before the start of the period."
+            }
+            PoliciesReviewed => {
+                "For each required policy and quarter, check that an approval no older than the allowed age was in force on every day since its first approval."
+            }
+            DeviceEncryption => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for full-disk encryption."
+            }
+            DeviceScreenLock => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for a screen lock within the allowed minutes."
+            }
+            DeviceAutoUpdates => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for automatic updates."
+            }
+            DeviceMdmEnrollment => {
+                "For each quarter, reconcile the device inventories with the roster both ways: every device is MDM-enrolled and owned by someone on the roster, and every in-scope person working on the inventory date (not exempted in the catalog) has a device."
+            }
+            IndependentChangeApproval => {
+                "For every change merged in the period into a declared repository, look for an approval submitted before the merge, for the merged head commit, by someone who neither opened nor committed to it."
+            }
+            BranchProtection => {
+                "For each declared repository and quarter, check every branch protection snapshot observed in the quarter: protected, at least one approval required, administrators bound, no bypass actors, no force pushes."
+            }
+            BackgroundCheckTimely => {
+                "For every in-scope person of the period's population, look for a clear or adjudicated background check completed (by its completed_at date) by their start date plus the allowed days."
+            }
+            AnnualSecurityTraining => {
+                "For every person working at the end of each year of the period (past their new-hire allowance), look for a completed accepted security-awareness course dated in the year."
+            }
+            NewHireTraining => {
+                "For every person who started in the period, look for a completed accepted security-awareness course dated within the allowed days of their start."
+            }
+            CentralLogging => {
+                "For each declared system and quarter, check the logging configurations observed in the quarter: enabled, sent to a central destination, kept at least the minimum retention, and on since the quarter began (logging_since)."
+            }
+            SecurityAlerts => {
+                "For each quarter, look for enabled alert rules that notify someone for failed logins, privilege escalation, configuration changes and data-access anomalies."
+            }
+            VendorAnnualReview => {
+                "For each declared critical vendor and each year of the period, look for a vendor assessment whose review date (reviewed_on) falls in the year."
+            }
+            VendorSecurityReport => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before): a security report no older than the allowed age at the review."
+            }
+            VendorSecurityTerms => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before): the contract has security and breach-notification terms."
+            }
+            IncidentResponsePlan => {
+                "For each quarter, take the latest incident-response plan in force and check it defines severities, roles, procedures, communications and post-incident review, with a dated approval."
+            }
+            AnnualTabletop => {
+                "For each year of the period, look for a tabletop exercise or simulated incident performed (performed_on) in the year."
+            }
+            RiskRegisterComplete => {
+                "For each quarter, take the latest risk register in force and check every risk has a likelihood, an impact and a treatment."
+            }
+            RiskRegisterReviewed => {
+                "For each quarter, check that a review of the risk register no older than the allowed age was in force on every day."
+            }
+            EvidencePresence => {
+                "Look for at least one record of the control's evidence kinds per cadence occurrence."
+            }
         }
     }
 
@@ -336,10 +427,6 @@ pub struct Scope {
     /// Critical vendors, compared case-insensitively, declared like [`Scope::systems`].
     #[serde(default)]
     pub critical_vendors: Vec<String>,
-    /// Owners of in-scope systems (`system = person`), who must perform its access review
-    /// (absent: any reviewer other than the account holder).
-    #[serde(default)]
-    pub system_owners: std::collections::BTreeMap<String, String>,
     /// People who need no managed device (e.g. contractors on their own virtual desktops).
     #[serde(default)]
     pub device_exempt: Vec<String>,
@@ -506,6 +593,13 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
 mod tests {
     use super::*;
     use crate::model::ControlArea;
+
+    #[test]
+    fn the_starter_catalog_applies_and_changes_nothing_but_the_empty_scope() {
+        let file = CatalogFile::from_toml_str(STARTER_TOML, "starter").unwrap();
+        let c = Catalog::builtin().extend(file, "starter").unwrap();
+        assert_eq!(c, Catalog::builtin());
+    }
 
     #[test]
     fn builtin_catalog_parses_and_covers_every_area() {

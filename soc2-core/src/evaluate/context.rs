@@ -9,8 +9,7 @@ use super::EvidenceItem;
 use crate::catalog::Scope;
 use crate::model::VendorCriticality;
 use crate::model::{
-    AuditPeriod, Collector, Evidence, EvidenceKind, ItemKind, Payload, Person, Quarter,
-    Timestamp,
+    AuditPeriod, Collector, Evidence, EvidenceKind, ItemKind, Payload, Person, Quarter, Timestamp,
 };
 
 /// One evidence record as the tests see it.
@@ -137,7 +136,11 @@ impl<'a> Index<'a> {
     /// Indexes the records observed on or before `limit`; later ones cannot count.
     /// Records recorded more than `max_delay_days` after they were observed are late;
     /// late records whose dates do not come from a system of record are set aside.
-    pub(super) fn new(evidence: &[EvidenceItem<'a>], limit: NaiveDate, max_delay_days: u32) -> Self {
+    pub(super) fn new(
+        evidence: &[EvidenceItem<'a>],
+        limit: NaiveDate,
+        max_delay_days: u32,
+    ) -> Self {
         let mut by_kind: BTreeMap<EvidenceKind, Vec<Rec<'a>>> = BTreeMap::new();
         let mut late_excluded: BTreeMap<EvidenceKind, Vec<Rec<'a>>> = BTreeMap::new();
         let mut late = Vec::new();
@@ -161,7 +164,8 @@ impl<'a> Index<'a> {
                 event: item.evidence.payload.event_date().unwrap_or(date),
                 ev: item.evidence,
             };
-            let is_late = recorded.is_some_and(|t| days_between(date, t.date()) > i64::from(max_delay_days));
+            let is_late =
+                recorded.is_some_and(|t| days_between(date, t.date()) > i64::from(max_delay_days));
             if let (true, Some(recorded_at)) = (is_late, recorded) {
                 let counted = system_of_record(item.evidence);
                 late.push(LateRec { seq: item.seq, kind, observed_at: at, recorded_at, counted });
@@ -335,11 +339,9 @@ impl<'a> Ctx<'a> {
     fn name_warnings(&self, critical: VendorCriticality) -> Vec<String> {
         let mut seen: BTreeMap<(&'static str, String), BTreeSet<u64>> = BTreeMap::new();
         let upto = |k| self.index.upto(k, self.cutoff);
-        for k in [
-            EvidenceKind::UserList,
-            EvidenceKind::AccessReview,
-            EvidenceKind::LoggingConfiguration,
-        ] {
+        for k in
+            [EvidenceKind::UserList, EvidenceKind::AccessReview, EvidenceKind::LoggingConfiguration]
+        {
             for r in upto(k) {
                 let name = match &r.ev.payload {
                     Payload::UserList(u) => &u.system,
@@ -377,9 +379,13 @@ impl<'a> Ctx<'a> {
         }
         // Vendors an assessment rates critical that the catalog does not declare.
         let mut rated: BTreeMap<String, (u64, String)> = BTreeMap::new();
-        for (r, a) in typed!(self.index.upto(EvidenceKind::VendorAssessment, self.cutoff), VendorAssessment) {
+        for (r, a) in
+            typed!(self.index.upto(EvidenceKind::VendorAssessment, self.cutoff), VendorAssessment)
+        {
             if a.criticality >= critical {
-                rated.entry(a.vendor.trim().to_ascii_lowercase()).or_insert((r.seq, a.vendor.clone()));
+                rated
+                    .entry(a.vendor.trim().to_ascii_lowercase())
+                    .or_insert((r.seq, a.vendor.clone()));
             } else {
                 rated.remove(&a.vendor.trim().to_ascii_lowercase());
             }
@@ -505,7 +511,11 @@ fn year_label(s: NaiveDate, e: NaiveDate) -> String {
 
 /// The population of people: everyone in the roster snapshots observed in
 /// `start..=cutoff` and in the last snapshot before `start`.
-fn population(index: &Index<'_>, start: NaiveDate, cutoff: NaiveDate) -> (Vec<Member>, BTreeMap<String, usize>) {
+fn population(
+    index: &Index<'_>,
+    start: NaiveDate,
+    cutoff: NaiveDate,
+) -> (Vec<Member>, BTreeMap<String, usize>) {
     let rosters: Vec<_> = typed!(index.upto(EvidenceKind::Roster, cutoff), Roster).collect();
     let first = rosters.iter().rposition(|(r, _)| r.date < start).unwrap_or(0);
     let snapshots = &rosters[first..];

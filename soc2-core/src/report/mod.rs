@@ -456,17 +456,54 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     }
 }
 
+/// Record numbers as ranges: `#0-#4 #7 #9-#10` (the numbers must be sorted).
 pub(crate) fn records_label(records: &[u64]) -> String {
     if records.is_empty() {
-        "none".into()
-    } else {
-        records.iter().map(|r| format!("#{r}")).collect::<Vec<_>>().join(" ")
+        return "none".into();
     }
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < records.len() {
+        let mut j = i;
+        while j + 1 < records.len() && records[j + 1] == records[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            format!("#{}", records[i])
+        } else {
+            format!("#{}-#{}", records[i], records[j])
+        });
+        i = j + 1;
+    }
+    parts.join(" ")
+}
+
+/// One line about a late record.
+pub(crate) fn late_label(l: &LateRecord) -> String {
+    format!(
+        "#{} {}: observed {}, recorded {} ({})",
+        l.seq,
+        l.kind,
+        l.observed_at.date(),
+        l.recorded_at.date(),
+        if l.counted {
+            "dates from a system of record: counted"
+        } else {
+            "recorded by hand: proves nothing for the time it claims"
+        }
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_shown_as_ranges() {
+        assert_eq!(records_label(&[]), "none");
+        assert_eq!(records_label(&[3]), "#3");
+        assert_eq!(records_label(&[0, 1, 2, 3, 4, 7, 9, 10]), "#0-#4 #7 #9-#10");
+    }
 
     #[test]
     fn opinion_rule_boundaries() {

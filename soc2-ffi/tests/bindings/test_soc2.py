@@ -91,7 +91,7 @@ def test_criteria():
 
 
 def test_evaluation():
-    catalog = soc2.builtin_catalog()
+    catalog = soc2.sample_company_catalog()
     assert any(c.control.id == "AC-01" for c in catalog.controls)
     evidence = soc2.sample_company_evidence(2026)
     items = [soc2.EvidenceItem(seq=i, evidence=e) for i, e in enumerate(evidence)]
@@ -153,7 +153,7 @@ def test_locker_scenario():
         assert refused.blob == "0" * 64, refused
 
         # Evaluate the period from the locker's records.
-        report = locker.evaluate(soc2.builtin_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        report = locker.evaluate(soc2.sample_company_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
         gaps = sorted(e.finding.control for e in report.exceptions)
         assert gaps == ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"], gaps
 

@@ -97,7 +97,7 @@ def test_criteria
 end
 
 def test_evaluation
-  catalog = Soc2Ffi.builtin_catalog
+  catalog = Soc2Ffi.sample_company_catalog
   check(catalog.controls.any? { |c| c.control.id == 'AC-01' }, 'built-in AC-01')
   items = Soc2Ffi.sample_company_evidence(2026).each_with_index.map do |e, i|
     Soc2Ffi::EvidenceItem.new(seq: i, evidence: e)
@@ -150,7 +150,7 @@ def test_locker_scenario
     check(locker.record(0).evidence == evidence, 'record 0 reads back')
 
     # Evaluate the period from the locker's records.
-    report = locker.evaluate(Soc2Ffi.builtin_catalog, '2026-01-01..2026-12-31', '2026-12-31')
+    report = locker.evaluate(Soc2Ffi.sample_company_catalog, '2026-01-01..2026-12-31', '2026-12-31')
     gaps = report.exceptions.map { |e| e.finding.control }.sort
     check(gaps == %w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01], gaps.inspect)
 

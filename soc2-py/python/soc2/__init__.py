@@ -105,6 +105,7 @@ from .report import (
     Coverage,
     DueItem,
     GridCell,
+    LateRecord,
     Monitoring,
     NextDue,
     Opinion,
@@ -146,6 +147,7 @@ from ._evaluate import (
 )
 from .demo import (
     sample_company,
+    sample_company_catalog,
 )
 
 __all__ = [
@@ -192,6 +194,7 @@ __all__ = [
     "FindingStatus",
     "FsckReport",
     "GridCell",
+    "LateRecord",
     "IncidentResponsePlan",
     "InclusionProof",
     "IntegrityError",
@@ -268,6 +271,7 @@ __all__ = [
     "models",
     "report",
     "sample_company",
+    "sample_company_catalog",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",

@@ -36,6 +36,7 @@ __all__ = [
     "quarter_info",
     "render_report",
     "sample_company",
+    "sample_company_catalog_toml",
     "sha256_hex",
     "to_json",
     "verify_bundle",
@@ -147,6 +148,10 @@ def render_report(report: Any, format: str) -> str:
 
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
+
+def sample_company_catalog_toml() -> str:
+    """The sample company's catalog file (TOML): its in-scope systems, repositories and
+    critical vendors."""
 
 def evaluate_locker(catalog: Catalog, locker: Locker, period: Any, as_of: str) -> str:
     """Evaluates the catalog against every record of a locker; returns the report's JSON."""

@@ -127,8 +127,7 @@ pub(super) fn revoked_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check
             // The first list of the system after the review (or after the revocation was
             // carried out, when that is recorded).
             let after = acc.actioned_at.map_or(r.at, |a| a.max(r.at));
-            let next =
-                lists.iter().find(|(l, u)| same(&u.system, &review.system) && l.at > after);
+            let next = lists.iter().find(|(l, u)| same(&u.system, &review.system) && l.at > after);
             // Due by the end of the next quarter; a decision of the period's last quarter
             // by the end of the period plus the grace days, never left pending forever.
             let due = quarter_end(add_days(quarter_end(r.date), 1))
@@ -281,9 +280,7 @@ pub(super) fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
             let due = quarter_end(deadline).min(ctx.period.end());
             ctx.missing(
                 due,
-                format!(
-                    "{left}; no user list observed after {deadline} shows the access removed"
-                ),
+                format!("{left}; no user list observed after {deadline} shows the access removed"),
             )
         };
         out.push(Check::new(ItemKind::Person, &p.id, col, deadline, outcome, records));

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::super::context::{Check, Ctx, Outcome, Rec, active_between, add_days, days_between, typed};
+use super::super::context::{
+    Check, Ctx, Outcome, Rec, active_between, add_days, days_between, typed,
+};
 use crate::catalog::Thresholds;
 use crate::model::{Adjudication, BackgroundCheckStatus, EvidenceKind as K, ItemKind};
 

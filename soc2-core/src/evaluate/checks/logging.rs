@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use super::super::context::{Check, Ctx, Outcome, Rec, same, sub_days, typed};
-use crate::catalog::Thresholds;
 use super::quarterly_snapshots;
+use crate::catalog::Thresholds;
 use crate::model::{EventClass, EvidenceKind as K, ItemKind, Payload};
 
 /// Central logging: per declared system and quarter, every logging configuration

@@ -1,6 +1,5 @@
 //! Vendor management.
 
-
 use chrono::NaiveDate;
 
 use super::super::context::{Check, Ctx, Outcome, Rec, same, typed};
