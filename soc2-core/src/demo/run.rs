@@ -15,6 +15,7 @@ pub const DEMO_ORIGIN: &str = "example.com/soc2/demo";
 
 /// The files a demo run writes under its output directory.
 const OUTPUTS: &[&str] = &[
+    "catalog.toml",
     "report.html",
     "report.md",
     "report.json",
@@ -78,6 +79,9 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
 
     let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| invalid_year(year))?;
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| invalid_year(year))?;
+    // The company's catalog, beside its locker as `soc2 init` puts a starter one.
+    let catalog_path = dir.join("catalog.toml");
+    fs_err::write(&catalog_path, super::CATALOG_TOML).map_err(|e| Error::io(&catalog_path, e))?;
     let period = AuditPeriod::type2(start, end)
         .map_err(|e| Error::Invalid { field: "period".into(), reason: e.to_string() })?;
     let report = crate::evaluate_locker(&super::catalog(), &locker, &period, end)?;
