@@ -1,7 +1,9 @@
-//! Evidence bundle container: a deterministic ZIP writer and a strict ZIP reader.
+//! A deterministic ZIP writer and a strict ZIP reader, made for soc2's evidence
+//! bundles but with no SOC 2 knowledge (`soc2-core` re-exports it as
+//! `soc2_core::bundle::archive`).
 //!
 //! A bundle is an ordinary ZIP file so that an auditor can open it with any
-//! tool, but the two halves of this module deliberately accept far less than
+//! tool, but the two halves of this crate deliberately accept far less than
 //! the ZIP format allows:
 //!
 //! * [`BundleWriter`] produces byte-identical output for identical input
@@ -19,11 +21,12 @@
 //! NFC, without `.`/`..`/empty components, backslashes, control characters or
 //! drive letters, and unique even when compared case-insensitively.
 
+pub mod io;
 mod reader;
 mod writer;
 
-#[cfg(test)]
-pub(crate) mod test_support;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 #[cfg(test)]
 mod tests;
 
@@ -34,7 +37,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use reader::{Member, MemberReader, SafeArchive};
 pub use writer::BundleWriter;
-pub(crate) use writer::{MemberPreparer, PREPARE_MAX, PreparedMember};
+pub use writer::{MemberPreparer, PREPARE_MAX, PreparedMember};
 
 /// How a member's content is stored inside the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -283,7 +286,8 @@ pub enum ArchiveError {
     },
 
     // ----- writer -----
-    /// Members must be added in strictly increasing byte-wise name order.
+    /// Members must be added (and, when reading, be listed) in strictly increasing
+    /// byte-wise name order.
     #[error("member {name:?} was added after {previous:?}; names must be added in sorted order")]
     NotSorted {
         /// The name being added.
@@ -475,6 +479,22 @@ pub enum ArchiveError {
         name: String,
         /// The field that differs.
         field: &'static str,
+    },
+    /// A metadata field holds a value the writer never emits. Nothing signs these
+    /// fields, so any value but the writer's one would be a second spelling of the same
+    /// archive (and some, like a "version needed" of 99 or a setuid mode, change what
+    /// other tools do with it).
+    #[error("{}{field} is {found:#x} but {expected:#x} is the only value written",
+        name.as_ref().map(|n| format!("member {n:?}: ")).unwrap_or_default())]
+    NonCanonicalField {
+        /// The member whose header holds the field; `None` for the end records.
+        name: Option<String>,
+        /// The field.
+        field: &'static str,
+        /// The value found.
+        found: u64,
+        /// The value the writer emits there.
+        expected: u64,
     },
     /// A member is a symbolic link (Unix mode or Windows reparse-point attribute).
     #[error("member {name:?} is a symbolic link")]
