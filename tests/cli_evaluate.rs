@@ -68,7 +68,7 @@ fn a_clean_company_exits_0() {
     let catalog = dir.path().join("acme.toml");
     fs_err::write(
         &catalog,
-        "[scope]\nsystems = [\"okta\"]\nrequired_policies = [\"Access Control Policy\", \"Information Security Policy\"]\n",
+        "[scope]\nsystems = [\"okta\"]\nrepositories = [\"acme/api\"]\ncritical_vendors = [\"aws\"]\nrequired_policies = [\"Access Control Policy\", \"Information Security Policy\"]\n",
     )
     .unwrap();
     let out = soc2()
@@ -166,8 +166,20 @@ fn a_locker_evaluates_like_the_same_evidence_as_json_lines() {
         String::from_utf8_lossy(&from_locker.stderr)
     );
     assert_eq!(from_lines.status.code(), Some(1));
-    assert_eq!(from_locker.stdout, from_lines.stdout);
-    let report: serde_json::Value = serde_json::from_slice(&from_locker.stdout).unwrap();
+    // The locker knows when each record was recorded; JSON Lines do not. That is the only
+    // difference: the locker's report lists the late records (all of them here, recorded
+    // now for 2026's first half, and counted: a tool collected them) and each control's
+    // first recording.
+    let mut report: serde_json::Value = serde_json::from_slice(&from_locker.stdout).unwrap();
+    let late = report.as_object_mut().unwrap().remove("late_records").unwrap();
+    assert_eq!(late.as_array().unwrap().len(), docs.len());
+    assert!(late.as_array().unwrap().iter().all(|l| l["counted"] == true));
+    for c in report["controls"].as_array_mut().unwrap() {
+        assert!(c.as_object_mut().unwrap().remove("first_recorded").is_some());
+    }
+    let mut lines_report: serde_json::Value = serde_json::from_slice(&from_lines.stdout).unwrap();
+    assert_eq!(lines_report.as_object_mut().unwrap().remove("late_records").unwrap(), serde_json::json!([]));
+    assert_eq!(report, lines_report);
     assert!(report.to_string().contains("CHG-01"));
 }
 
