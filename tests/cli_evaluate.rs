@@ -178,7 +178,10 @@ fn a_locker_evaluates_like_the_same_evidence_as_json_lines() {
         assert!(c.as_object_mut().unwrap().remove("first_recorded").is_some());
     }
     let mut lines_report: serde_json::Value = serde_json::from_slice(&from_lines.stdout).unwrap();
-    assert_eq!(lines_report.as_object_mut().unwrap().remove("late_records").unwrap(), serde_json::json!([]));
+    assert_eq!(
+        lines_report.as_object_mut().unwrap().remove("late_records").unwrap(),
+        serde_json::json!([])
+    );
     assert_eq!(report, lines_report);
     assert!(report.to_string().contains("CHG-01"));
 }
