@@ -337,6 +337,27 @@ fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
     };
     let locker = Locker::init(dir, &origin)?;
     println!("initialised locker {} (origin {})", dir.display(), locker.origin());
+    // A commented starter catalog beside the locker, never over an existing file.
+    let parent = std::path::absolute(dir)
+        .ok()
+        .and_then(|d| d.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let catalog = parent.join("catalog.toml");
+    match fs_err::OpenOptions::new().write(true).create_new(true).open(&catalog) {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(soc2_core::catalog::STARTER_TOML.as_bytes())
+                .map_err(|e| soc2_core::Error::io(&catalog, e))?;
+            println!(
+                "wrote {}: declare your systems, repositories and critical vendors there",
+                catalog.display()
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            println!("kept the existing {}", catalog.display());
+        }
+        Err(e) => return Err(soc2_core::Error::io(&catalog, e).into()),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -353,7 +374,14 @@ fn add(dir: &Path, file: &Path, attach: &[PathBuf]) -> Result<ExitCode, Failure>
         let attachment = locker.add_attachment_file(path, media_type_for(path), file_name)?;
         evidence.attachments.push(attachment);
     }
-    let appended = locker.append(evidence)?;
+    let appended = locker.append(evidence).map_err(|e| {
+        let mut f = Failure::from(e);
+        if f.code == 2 {
+            // Name the document the rejected field is in.
+            f.message = format!("{}: {}", source_name(file), f.message);
+        }
+        f
+    })?;
     println!("{} {}", appended.seq, hex_of(&appended.leaf_hash));
     Ok(ExitCode::SUCCESS)
 }

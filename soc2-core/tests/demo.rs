@@ -2,7 +2,7 @@
 
 use soc2_core::model::{AuditPeriod, ItemKind};
 use soc2_core::report::ControlStatus;
-use soc2_core::{Catalog, EvidenceItem, evaluate};
+use soc2_core::{EvidenceItem, evaluate};
 
 fn d(s: &str) -> chrono::NaiveDate {
     soc2_core::model::time::parse_date(s).unwrap()
@@ -14,7 +14,7 @@ fn evaluating_the_sample_year_finds_exactly_the_five_gaps() {
     let items: Vec<EvidenceItem<'_>> =
         evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
-    let report = evaluate(&Catalog::builtin(), &items, &period, d("2026-12-31"));
+    let report = evaluate(&soc2_core::demo::catalog(), &items, &period, d("2026-12-31"));
 
     let mut found: Vec<(String, Vec<(ItemKind, String)>)> = report
         .exceptions
@@ -60,7 +60,7 @@ fn sample_report(as_of: &str) -> soc2_core::Report {
     let items: Vec<EvidenceItem<'_>> =
         evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
-    evaluate(&Catalog::builtin(), &items, &period, d(as_of))
+    evaluate(&soc2_core::demo::catalog(), &items, &period, d(as_of))
 }
 
 #[test]

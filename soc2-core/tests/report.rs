@@ -32,6 +32,7 @@ fn html_and_markdown_escape_evidence_text() {
     let ev = hostile_change();
     let mut catalog = Catalog::builtin();
     catalog.retain(|c| c.control.id.as_str() == "CHG-01");
+    catalog.scope.repositories = vec!["acme/<b>api</b>|x".into()];
     let period: AuditPeriod = "2026-01-01..2026-03-31".parse().unwrap();
     let report = evaluate(&catalog, &[EvidenceItem::new(0, &ev)], &period, d("2026-03-31"));
     assert_eq!(report.exceptions.len(), 1);
@@ -51,7 +52,7 @@ fn a_type1_report_tests_the_stretch_before_its_date() {
     let items: Vec<EvidenceItem<'_>> =
         evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-06-30".parse().unwrap();
-    let report = evaluate(&Catalog::builtin(), &items, &period, d("2026-06-30"));
+    let report = evaluate(&soc2_core::demo::catalog(), &items, &period, d("2026-06-30"));
     assert_eq!(report.columns, ["2026-06-30"]);
     let ids: Vec<&str> = report.exceptions.iter().map(|e| e.finding.control.as_str()).collect();
     // On 30 June: the unencrypted laptop fails, and the person never trained has no

@@ -3,11 +3,14 @@
 //! Each folder holds:
 //! - `evidence.json`: the evidence documents, in locker order (record `seq` = index);
 //! - `scenario.toml`: `description`, `period`, `as_of`, optionally `controls` (only these
-//!   are evaluated; all when absent) and a `[catalog]` table with catalog overrides in
-//!   the company-file format;
+//!   are evaluated; all when absent), a `[catalog]` table with catalog overrides in
+//!   the company-file format, and a `[recorded_at]` table giving, by record number, when
+//!   the locker recorded a record (records not listed have no known recording time);
 //! - `expected.json`, written by hand: every exception (`control`, `population`,
 //!   `deviations`, `affected` items by kind and id, and their evidence `records` where
-//!   given), and optionally `statuses`, `next_due` per control and `relied_on`.
+//!   given), and optionally `statuses`, `next_due` per control, `relied_on`, the report's
+//!   `late_records` (record numbers) and `warnings` (each expected warning as a piece of
+//!   its text, in order).
 //!
 //! Run one scenario with `SCENARIO=name cargo test -p soc2-core --test scenarios`.
 
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use soc2_core::catalog::CatalogFile;
 use soc2_core::json::from_json_str;
-use soc2_core::model::{AuditPeriod, Evidence, ItemKind};
+use soc2_core::model::{AuditPeriod, Evidence, ItemKind, Timestamp};
 use soc2_core::report::Format;
 use soc2_core::{Catalog, EvidenceItem, Report, evaluate};
 
@@ -31,6 +34,8 @@ struct Scenario {
     controls: Vec<String>,
     #[serde(default)]
     catalog: Option<toml::Table>,
+    #[serde(default)]
+    recorded_at: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +48,10 @@ struct Expected {
     next_due: BTreeMap<String, String>,
     #[serde(default)]
     relied_on: Option<Vec<u64>>,
+    #[serde(default)]
+    late_records: Option<Vec<u64>>,
+    #[serde(default)]
+    warnings: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Debug, PartialEq)]
@@ -70,6 +79,7 @@ fn scenarios_dir() -> PathBuf {
 struct Loaded {
     catalog: Catalog,
     evidence: Vec<Evidence>,
+    recorded_at: BTreeMap<u64, Timestamp>,
     period: AuditPeriod,
     as_of: chrono::NaiveDate,
     expected: Expected,
@@ -100,9 +110,19 @@ fn load(dir: &Path) -> Loaded {
     let expected: Expected =
         serde_json::from_str(&fs_err::read_to_string(dir.join("expected.json")).unwrap())
             .unwrap_or_else(|e| panic!("{name}/expected.json: {e}"));
+    let recorded_at = scenario
+        .recorded_at
+        .iter()
+        .map(|(k, v)| {
+            let seq: u64 = k.parse().unwrap_or_else(|e| panic!("{name}: recorded_at {k}: {e}"));
+            assert!((seq as usize) < evidence.len(), "{name}: recorded_at {k}: no such record");
+            (seq, v.parse().unwrap_or_else(|e| panic!("{name}: recorded_at {k}: {e}")))
+        })
+        .collect();
     Loaded {
         catalog,
         evidence,
+        recorded_at,
         period: scenario.period.parse().unwrap_or_else(|e| panic!("{name}: {e}")),
         as_of: soc2_core::model::time::parse_date(&scenario.as_of)
             .unwrap_or_else(|| panic!("{name}: bad as_of")),
@@ -111,8 +131,15 @@ fn load(dir: &Path) -> Loaded {
 }
 
 fn run(l: &Loaded, reversed: bool) -> Report {
-    let mut items: Vec<EvidenceItem<'_>> =
-        l.evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
+    let mut items: Vec<EvidenceItem<'_>> = l
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match l.recorded_at.get(&(i as u64)) {
+            Some(t) => EvidenceItem::recorded(i as u64, e, *t),
+            None => EvidenceItem::new(i as u64, e),
+        })
+        .collect();
     if reversed {
         items.reverse();
     }
@@ -188,6 +215,18 @@ fn check(report: &Report, expected: &Expected) -> Vec<String> {
         && &report.relied_on != relied
     {
         problems.push(format!("relied_on {:?}, expected {relied:?}", report.relied_on));
+    }
+    if let Some(late) = &expected.late_records {
+        let got: Vec<u64> = report.late_records.iter().map(|l| l.seq).collect();
+        if &got != late {
+            problems.push(format!("late_records {got:?}, expected {late:?}"));
+        }
+    }
+    if let Some(warnings) = &expected.warnings
+        && (warnings.len() != report.warnings.len()
+            || warnings.iter().zip(&report.warnings).any(|(w, g)| !g.contains(w.as_str())))
+    {
+        problems.push(format!("warnings {:?}, expected {warnings:?}", report.warnings));
     }
     problems
 }

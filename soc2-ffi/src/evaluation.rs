@@ -7,11 +7,11 @@
 use soc2_core::catalog::{Catalog, CatalogControl, CatalogFile, ControlTest, Scope, Thresholds};
 use soc2_core::model::{
     AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
-    ItemKind, PriorityClass, TimeToFix, VendorCriticality,
+    EvidenceKind, ItemKind, PriorityClass, TimeToFix, Timestamp, VendorCriticality,
 };
 use soc2_core::report::{
-    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, Monitoring, NextDue,
-    Opinion, OpinionRisk, RankedException, Report, Summary,
+    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
+    NextDue, Opinion, OpinionRisk, RankedException, Report, Summary,
 };
 
 use crate::Soc2Error;
@@ -27,6 +27,10 @@ pub struct EvidenceItem {
     pub seq: u64,
     /// The evidence.
     pub evidence: Evidence,
+    /// When the locker recorded it (absent: unknown, so it can be shown neither late nor
+    /// on time).
+    #[uniffi(default)]
+    pub recorded_at: Option<Timestamp>,
 }
 
 /// The built-in catalog: controls for the ten areas where SOC 2 audits most often find
@@ -79,8 +83,14 @@ pub fn evaluate(
     period: AuditPeriod,
     as_of: Date,
 ) -> Result<Report, Soc2Error> {
-    let items: Vec<soc2_core::EvidenceItem<'_>> =
-        evidence.iter().map(|e| soc2_core::EvidenceItem::new(e.seq, &e.evidence)).collect();
+    let items: Vec<soc2_core::EvidenceItem<'_>> = evidence
+        .iter()
+        .map(|e| soc2_core::EvidenceItem {
+            seq: e.seq,
+            evidence: &e.evidence,
+            recorded_at: e.recorded_at,
+        })
+        .collect();
     Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
 }
 
@@ -95,6 +105,13 @@ pub fn render_report(report: Report, format: ReportFormat) -> Result<String, Soc
 #[uniffi::export]
 pub fn sample_company_evidence(year: i32) -> Vec<Evidence> {
     soc2_core::demo::sample_company(year)
+}
+
+/// The catalog of soc2's sample company: the built-in one with its in-scope systems,
+/// repositories and critical vendors declared.
+#[uniffi::export]
+pub fn sample_company_catalog() -> Catalog {
+    soc2_core::demo::catalog()
 }
 
 /// The test an evaluation runs for a control.
@@ -196,21 +213,33 @@ pub struct Thresholds {
     /// Days after a quarter or year ends in which a review, training, tabletop or vendor
     /// review may still count for it (each record counts for one occurrence only).
     pub review_grace_days_after: u32,
-    /// The lowest criticality at which a vendor is "critical" for the vendor controls.
+    /// The lowest criticality at which a vendor assessment rates a vendor critical; an
+    /// assessment rating a vendor critical that the catalog does not declare critical is
+    /// reported as a warning.
     pub critical_vendor_criticality: VendorCriticality,
+    /// Fewest days of log retention central logging must keep.
+    pub min_log_retention_days: u32,
+    /// Most days between a record's `observed_at` and its recording in the locker; later
+    /// records are late.
+    pub max_recording_delay_days: u32,
+    /// The tolerable deviation rate, in percent of a control's population.
+    pub tolerable_deviation_percent: u32,
 }
 
 /// What is in scope for the audit.
 #[uniffi::remote(Record)]
 pub struct Scope {
-    /// In-scope systems (as named in user lists, access reviews and logging evidence).
-    /// When empty, the systems named by user lists and access reviews observed up to the
-    /// end of the period are taken, which cannot notice a system with no evidence at all:
-    /// list them.
+    /// In-scope systems (as named in user lists, access reviews and logging evidence),
+    /// compared case-insensitively. Only declared systems are tested.
     pub systems: Vec<String>,
-    /// In-scope repositories (`owner/name`). When empty, every repository with branch
-    /// protection evidence or a change merged in the period.
+    /// In-scope repositories (`owner/name`), declared like `systems`.
     pub repositories: Vec<String>,
+    /// Critical vendors, declared like `systems`.
+    pub critical_vendors: Vec<String>,
+    /// People who need no managed device.
+    pub device_exempt: Vec<String>,
+    /// Courses accepted as security-awareness training (empty: any).
+    pub training_courses: Vec<String>,
     /// People in scope regardless of the roster's `in_scope` flag.
     pub people_include: Vec<String>,
     /// People out of scope regardless of the roster's `in_scope` flag.
@@ -268,6 +297,10 @@ pub struct Report {
     /// in the period up to `as_of`, and earlier ones still in force (a policy approved
     /// before the period, a background check done at hire, the roster).
     pub relied_on: Vec<u64>,
+    /// What a reader must know about the inputs (undeclared names, case mismatches, ...).
+    pub warnings: Vec<String>,
+    /// Every record recorded more than `max_recording_delay_days` after it was observed.
+    pub late_records: Vec<LateRecord>,
 }
 
 /// Counts of controls by status.
@@ -368,6 +401,28 @@ pub struct ControlResult {
     pub grid: Vec<GridCell>,
     /// Evidence records this control's checks used.
     pub records: Vec<u64>,
+    /// Who answers for the control.
+    pub owner: String,
+    /// How the control was tested, in words.
+    pub procedure: String,
+    /// The day the first evidence of the control's kinds was recorded in the locker.
+    #[uniffi(default)]
+    pub first_recorded: Option<Date>,
+}
+
+/// A record recorded in the locker long after it was observed.
+#[uniffi::remote(Record)]
+pub struct LateRecord {
+    /// The record.
+    pub seq: u64,
+    /// Its evidence kind.
+    pub kind: EvidenceKind,
+    /// When it says the fact was seen.
+    pub observed_at: Timestamp,
+    /// When the locker recorded it.
+    pub recorded_at: Timestamp,
+    /// Whether it still counts (its dates come from a system of record).
+    pub counted: bool,
 }
 
 /// An exception with what it takes to fix it.

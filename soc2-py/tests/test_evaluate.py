@@ -8,7 +8,7 @@ import json
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -33,7 +33,10 @@ def scenario_dirs() -> List[Path]:
     return dirs
 
 
-def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.AuditPeriod, date]:
+def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[Tuple[Any, ...]], soc2.AuditPeriod, date]:
+    """The scenario's catalog, its evidence as ``(seq, Evidence)`` pairs, or triples with
+    the time the scenario says the record was recorded (``[recorded_at]``), its period and
+    its as-of date."""
     scenario = tomllib.loads((d / "scenario.toml").read_text())
     catalog = soc2.Catalog.builtin()
     if "catalog" in scenario:
@@ -43,10 +46,18 @@ def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.Audi
             assert catalog.get(id) is not None, id
         catalog = catalog.retain(lambda c: c.control.id in scenario["controls"])
     raw = json.loads((d / "evidence.json").read_text())
-    evidence = [soc2.Evidence.from_dict(e) for e in raw]
+    recorded = {int(k): v for k, v in scenario.get("recorded_at", {}).items()}
+    items: List[Tuple[Any, ...]] = []
+    for seq, e in enumerate(raw):
+        ev = soc2.Evidence.from_dict(e)
+        if seq in recorded:
+            at = datetime.fromisoformat(recorded[seq].replace("Z", "+00:00"))
+            items.append((seq, ev, at))
+        else:
+            items.append((seq, ev))
     return (
         catalog,
-        evidence,
+        items,
         soc2.AuditPeriod.parse(scenario["period"]),
         date.fromisoformat(scenario["as_of"]),
     )
@@ -55,9 +66,9 @@ def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.Audi
 @pytest.mark.parametrize("d", scenario_dirs(), ids=lambda d: d.name)
 def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
     """soc2-core/tests/scenarios.rs, through the Python API."""
-    catalog, evidence, period, as_of = load_scenario(d)
+    catalog, items, period, as_of = load_scenario(d)
     expected: Dict[str, Any] = json.loads((d / "expected.json").read_text())
-    report = soc2.evaluate(catalog, enumerate(evidence), period, as_of)
+    report = soc2.evaluate(catalog, items, period, as_of)
 
     got = sorted(report.exceptions, key=lambda e: e.finding.control)
     want = sorted(expected["exceptions"], key=lambda e: e["control"])
@@ -76,16 +87,23 @@ def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
         assert c.next_due == date.fromisoformat(due)
     if "relied_on" in expected:
         assert report.relied_on == expected["relied_on"]
+    if "late_records" in expected:
+        assert [r.seq for r in report.late_records] == expected["late_records"]
+    if "warnings" in expected:
+        assert len(report.warnings) == len(expected["warnings"]), report.warnings
+        for got_warning, want_warning in zip(report.warnings, expected["warnings"]):
+            assert want_warning in got_warning
 
     # The same inputs give the same report, whatever the order of the evidence.
-    again = soc2.evaluate(catalog, reversed(list(enumerate(evidence))), period, as_of)
+    again = soc2.evaluate(catalog, reversed(items), period, as_of)
     assert again.to_json() == report.to_json()
 
 
 def test_the_sample_company_has_its_five_gaps() -> None:
     evidence = soc2.sample_company(2026)
     assert evidence == soc2.sample_company(2026)
-    report = soc2.evaluate(soc2.Catalog.builtin(), enumerate(evidence), YEAR, date(2026, 12, 31))
+    catalog = soc2.sample_company_catalog()
+    report = soc2.evaluate(catalog, enumerate(evidence), YEAR, date(2026, 12, 31))
     assert sorted(e.finding.control for e in report.exceptions) == [
         "AC-01",
         "CHG-01",
@@ -341,8 +359,15 @@ def test_a_locker_evaluates_like_its_records_and_like_the_command_line(
     catalog = soc2.Catalog.builtin()
     as_of = date(2026, 12, 31)
     from_locker = soc2.evaluate(catalog, locker, YEAR, as_of)
-    assert from_locker == soc2.evaluate(catalog, list(locker.records()), YEAR, as_of)
-    assert from_locker == soc2.evaluate(catalog, enumerate(soc2.sample_company(2026)), YEAR, as_of)
+    records = list(locker.records())
+    assert from_locker == soc2.evaluate(catalog, records, YEAR, as_of)
+    triples = [(r.seq, r.evidence, r.recorded_at) for r in records]
+    assert from_locker == soc2.evaluate(catalog, triples, YEAR, as_of)
+    # Recorded today, the year's evidence is mostly late: typed in (no importer
+    # provenance), it proves nothing for the quarters it claims, so the report differs
+    # from one that does not know when the evidence was recorded.
+    assert from_locker.late_records and not any(r.counted for r in from_locker.late_records)
+    assert from_locker != soc2.evaluate(catalog, enumerate(soc2.sample_company(2026)), YEAR, as_of)
     out = soc2_cli(
         "evaluate", "--locker", tmp_path / "l", "--period", "2026-01-01..2026-12-31",
         "--as-of", "2026-12-31", "--format", "json",

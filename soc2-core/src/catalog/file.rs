@@ -53,6 +53,15 @@ pub struct ScopeFile {
     /// In-scope repositories, `owner/name` (see [`Scope::repositories`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
+    /// Critical vendors (see [`Scope::critical_vendors`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical_vendors: Option<Vec<String>>,
+    /// People who need no managed device (see [`Scope::device_exempt`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_exempt: Option<Vec<String>>,
+    /// Accepted security-awareness courses (see [`Scope::training_courses`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_courses: Option<Vec<String>>,
     /// People in or out of scope regardless of the roster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<PeopleScope>,
@@ -68,6 +77,15 @@ impl ScopeFile {
         }
         if let Some(v) = self.repositories {
             scope.repositories = v;
+        }
+        if let Some(v) = self.critical_vendors {
+            scope.critical_vendors = v;
+        }
+        if let Some(v) = self.device_exempt {
+            scope.device_exempt = v;
+        }
+        if let Some(v) = self.training_courses {
+            scope.training_courses = v;
         }
         if let Some(p) = self.people {
             scope.people_include = p.include;
@@ -129,6 +147,12 @@ thresholds_file! {
     review_grace_days_after: u32,
     /// See [`Thresholds::critical_vendor_criticality`].
     critical_vendor_criticality: VendorCriticality,
+    /// See [`Thresholds::min_log_retention_days`].
+    min_log_retention_days: u32,
+    /// See [`Thresholds::max_recording_delay_days`].
+    max_recording_delay_days: u32,
+    /// See [`Thresholds::tolerable_deviation_percent`].
+    tolerable_deviation_percent: u32,
 }
 
 /// One control as written in a catalog file.

@@ -35,6 +35,47 @@ pub use file::{CatalogFile, ControlDef, PeopleScope, ScopeFile, ThresholdsFile};
 /// The built-in catalog's text, as shipped.
 pub const BUILTIN_TOML: &str = include_str!("../../catalog/builtin.toml");
 
+/// A commented starter catalog for a company, as `soc2 init` writes it beside a new
+/// locker: the scope to declare, and every threshold with its built-in value.
+pub const STARTER_TOML: &str = r#"# Your company's soc2 catalog: what is in scope, and where you differ from the built-in
+# controls. Pass it to `soc2 evaluate --catalog catalog.toml`. Every part is optional; the
+# report discloses every difference from the built-in catalog.
+
+[scope]
+# The systems whose access is reviewed and whose logs are collected, named as your user
+# lists, access reviews and logging evidence name them (case does not matter). Only
+# declared systems are tested; evidence naming another system is a warning in the report.
+systems = []            # e.g. ["aws-prod", "github", "okta"]
+# The repositories whose changes must be independently approved (`owner/name`).
+repositories = []       # e.g. ["acme/api", "acme/web"]
+# The vendors whose failure or breach would hurt your service or your customers' data.
+critical_vendors = []   # e.g. ["aws", "okta"]
+# People who need no managed device (e.g. contractors on a virtual desktop).
+# device_exempt = ["contractor@example.com"]
+# Security-awareness courses that count as training (empty: any completed course).
+# training_courses = ["Security Awareness 2026"]
+# People in or out of scope whatever the roster's in_scope flag says.
+# people = { include = [], exclude = [] }
+
+# [thresholds]
+# max_screen_lock_minutes = 15
+# training_days_after_hire = 30
+# background_check_days_after_start = 0
+# leaver_access_removal_days = 3
+# max_vendor_report_age_days = 365
+# max_policy_age_days = 365
+# max_risk_review_age_days = 365
+# review_grace_days_before = 0
+# review_grace_days_after = 0
+# critical_vendor_criticality = "high"
+# min_log_retention_days = 365
+# max_recording_delay_days = 30
+# tolerable_deviation_percent = 5
+
+# Built-in controls to switch off (disclosed in the report):
+# disable = ["DEV-03"]
+"#;
+
 /// The source name used in errors about the built-in catalog.
 const BUILTIN_NAME: &str = "builtin.toml";
 
@@ -176,6 +217,88 @@ impl ControlTest {
         }
     }
 
+    /// The test procedure, in words, as the report prints it under each control.
+    pub fn procedure(self) -> &'static str {
+        use ControlTest::*;
+        match self {
+            QuarterlyAccessReview => {
+                "For each declared in-scope system and each quarter, look for an access review whose observed date falls in the quarter (with the catalog's grace days)."
+            }
+            AccessReviewCompleteness => {
+                "For each quarter's access review, take the system's latest user list observed in the quarter before the review and check that every account not suspended in it received a decision."
+            }
+            RevokedAccessRemoved => {
+                "For each account a review decided to revoke, check the first later user list of the system: the account must be gone or suspended; decisions of the period's last quarter are due by the end of the period plus the grace days."
+            }
+            LeaverAccessRemoved => {
+                "For each person who left (an end_date, or dropped from a roster snapshot), check every user list of a declared system observed after the leaving date plus the allowed days: no account of theirs (by id, e-mail or alias) may be active, and a suspension must have taken effect (status_changed_at) within the allowed days."
+            }
+            PoliciesApproved => {
+                "For each required policy, look for a version with an approver and an approval date on or before the start of the period."
+            }
+            PoliciesReviewed => {
+                "For each required policy and quarter, check that an approval no older than the allowed age was in force on every day since its first approval."
+            }
+            DeviceEncryption => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for full-disk encryption."
+            }
+            DeviceScreenLock => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for a screen lock within the allowed minutes."
+            }
+            DeviceAutoUpdates => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for automatic updates."
+            }
+            DeviceMdmEnrollment => {
+                "For each quarter, reconcile the device inventories with the roster both ways: every device is MDM-enrolled and owned by someone on the roster, and every in-scope person working on the inventory date (not exempted in the catalog) has a device."
+            }
+            IndependentChangeApproval => {
+                "For every change merged in the period into a declared repository, look for an approval submitted before the merge, for the merged head commit, by someone who neither opened nor committed to it."
+            }
+            BranchProtection => {
+                "For each declared repository and quarter, check every branch protection snapshot observed in the quarter: protected, at least one approval required, administrators bound, no bypass actors, no force pushes."
+            }
+            BackgroundCheckTimely => {
+                "For every in-scope person of the period's population, look for a clear or adjudicated background check completed (by its completed_at date) by their start date plus the allowed days."
+            }
+            AnnualSecurityTraining => {
+                "For every person working at the end of each year of the period (past their new-hire allowance), look for a completed accepted security-awareness course dated in the year."
+            }
+            NewHireTraining => {
+                "For every person who started in the period, look for a completed accepted security-awareness course dated within the allowed days of their start."
+            }
+            CentralLogging => {
+                "For each declared system and quarter, check the logging configurations observed in the quarter: enabled, sent to a central destination, kept at least the minimum retention, and on since the quarter began (logging_since)."
+            }
+            SecurityAlerts => {
+                "For each quarter, look for enabled alert rules that notify someone for failed logins, privilege escalation, configuration changes and data-access anomalies."
+            }
+            VendorAnnualReview => {
+                "For each declared critical vendor and each year of the period, look for a vendor assessment whose review date (reviewed_on) falls in the year."
+            }
+            VendorSecurityReport => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before): a security report no older than the allowed age at the review."
+            }
+            VendorSecurityTerms => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before): the contract has security and breach-notification terms."
+            }
+            IncidentResponsePlan => {
+                "For each quarter, take the latest incident-response plan in force and check it defines severities, roles, procedures, communications and post-incident review, with a dated approval."
+            }
+            AnnualTabletop => {
+                "For each year of the period, look for a tabletop exercise or simulated incident performed (performed_on) in the year."
+            }
+            RiskRegisterComplete => {
+                "For each quarter, take the latest risk register in force and check every risk has a likelihood, an impact and a treatment."
+            }
+            RiskRegisterReviewed => {
+                "For each quarter, check that a review of the risk register no older than the allowed age was in force on every day."
+            }
+            EvidencePresence => {
+                "Look for at least one record of the control's evidence kinds per cadence occurrence."
+            }
+        }
+    }
+
     /// The evidence kinds the test reads.
     pub fn evidence_kinds(self) -> &'static [EvidenceKind] {
         use ControlTest::*;
@@ -275,22 +398,42 @@ pub struct Thresholds {
     /// Days after a quarter or year ends in which a review, training, tabletop or vendor
     /// review may still count for it (each record counts for one occurrence only).
     pub review_grace_days_after: u32,
-    /// The lowest criticality at which a vendor is "critical" for the vendor controls.
+    /// The lowest criticality at which a vendor assessment rates a vendor critical; an
+    /// assessment rating a vendor critical that the catalog does not declare critical is
+    /// reported as a warning.
     pub critical_vendor_criticality: VendorCriticality,
+    /// Fewest days of log retention central logging must keep.
+    pub min_log_retention_days: u32,
+    /// Most days between a record's `observed_at` and its recording in the locker; later
+    /// records are *late* (see the evaluation's late-evidence rule).
+    pub max_recording_delay_days: u32,
+    /// The tolerable deviation rate, in percent of a control's population: above it the
+    /// control fails pervasively (a qualification risk on its own).
+    pub tolerable_deviation_percent: u32,
 }
 
 /// What is in scope for the audit.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
-    /// In-scope systems (as named in user lists, access reviews and logging evidence).
-    /// When empty, the systems named by user lists and access reviews observed up to the
-    /// end of the period are taken, which cannot notice a system with no evidence at all:
-    /// list them.
+    /// In-scope systems (as named in user lists, access reviews and logging evidence),
+    /// compared case-insensitively. Only declared systems are tested: evidence naming
+    /// another system is reported as a warning, and with none declared the system
+    /// controls fail for want of a population.
     pub systems: Vec<String>,
-    /// In-scope repositories (`owner/name`). When empty, every repository with branch
-    /// protection evidence or a change merged in the period.
+    /// In-scope repositories (`owner/name`), compared case-insensitively, declared like
+    /// [`Scope::systems`].
     pub repositories: Vec<String>,
+    /// Critical vendors, compared case-insensitively, declared like [`Scope::systems`].
+    #[serde(default)]
+    pub critical_vendors: Vec<String>,
+    /// People who need no managed device (e.g. contractors on their own virtual desktops).
+    #[serde(default)]
+    pub device_exempt: Vec<String>,
+    /// Courses accepted as security-awareness training (compared case-insensitively);
+    /// empty: any completed course counts.
+    #[serde(default)]
+    pub training_courses: Vec<String>,
     /// People in scope regardless of the roster's `in_scope` flag.
     pub people_include: Vec<String>,
     /// People out of scope regardless of the roster's `in_scope` flag.
@@ -439,7 +582,10 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
         max_risk_review_age_days,
         review_grace_days_before,
         review_grace_days_after,
-        critical_vendor_criticality
+        critical_vendor_criticality,
+        min_log_retention_days,
+        max_recording_delay_days,
+        tolerable_deviation_percent
     )
 }
 
@@ -447,6 +593,13 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
 mod tests {
     use super::*;
     use crate::model::ControlArea;
+
+    #[test]
+    fn the_starter_catalog_applies_and_changes_nothing_but_the_empty_scope() {
+        let file = CatalogFile::from_toml_str(STARTER_TOML, "starter").unwrap();
+        let c = Catalog::builtin().extend(file, "starter").unwrap();
+        assert_eq!(c, Catalog::builtin());
+    }
 
     #[test]
     fn builtin_catalog_parses_and_covers_every_area() {

@@ -21,6 +21,25 @@ mod run;
 
 pub use run::{DEMO_ORIGIN, DemoRun, run};
 
+/// The sample company's catalog file: the built-in controls, with its in-scope systems,
+/// repositories and critical vendors declared.
+pub const CATALOG_TOML: &str = r#"# Acme Cloud's catalog: what is in scope for its SOC 2 examination.
+[scope]
+systems = ["aws-prod", "github", "okta"]
+repositories = ["acme/api", "acme/web"]
+critical_vendors = ["aws", "datadog", "github", "okta", "postmark"]
+"#;
+
+/// The sample company's catalog: the built-in one with [`CATALOG_TOML`] applied.
+pub fn catalog() -> crate::Catalog {
+    // The text is a constant of this crate and a test evaluates it: failure is a bug here.
+    #[allow(clippy::expect_used)]
+    let file = crate::catalog::CatalogFile::from_toml_str(CATALOG_TOML, "demo catalog")
+        .expect("the demo catalog parses");
+    #[allow(clippy::expect_used)]
+    crate::Catalog::builtin().extend(file, "demo catalog").expect("the demo catalog applies")
+}
+
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::model::{

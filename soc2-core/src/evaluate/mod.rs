@@ -33,12 +33,13 @@ use chrono::NaiveDate;
 use crate::catalog::{Catalog, CatalogControl};
 use crate::model::{
     AffectedItem, AuditFinding, AuditPeriod, Date, Evidence, EvidenceKind, FindingStatus, ItemKind,
+    Timestamp,
 };
 use crate::report::{
-    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, Monitoring, NextDue,
-    Opinion, RankedException, Report, Summary, is_access_related,
+    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
+    NextDue, Opinion, RankedException, Report, Summary, is_access_related,
 };
-use context::{Check, Ctx, Index, Outcome, add_days};
+use context::{Check, Ctx, Index, Outcome, add_days, sub_days};
 
 /// One evidence record to evaluate: its locker sequence number and the evidence.
 ///
@@ -49,12 +50,20 @@ pub struct EvidenceItem<'a> {
     pub seq: u64,
     /// The evidence.
     pub evidence: &'a Evidence,
+    /// When the locker recorded it; absent for evidence that was never in a locker
+    /// (which can then not be shown late, nor on time).
+    pub recorded_at: Option<Timestamp>,
 }
 
 impl<'a> EvidenceItem<'a> {
-    /// Pairs a record number with its evidence.
+    /// Pairs a record number with its evidence (recording time unknown).
     pub fn new(seq: u64, evidence: &'a Evidence) -> Self {
-        EvidenceItem { seq, evidence }
+        EvidenceItem { seq, evidence, recorded_at: None }
+    }
+
+    /// Pairs a record number with its evidence and the time the locker recorded it.
+    pub fn recorded(seq: u64, evidence: &'a Evidence, recorded_at: Timestamp) -> Self {
+        EvidenceItem { seq, evidence, recorded_at: Some(recorded_at) }
     }
 }
 
@@ -68,7 +77,14 @@ pub fn evaluate(
     let grace_after =
         catalog.controls.iter().map(|c| c.thresholds.review_grace_days_after).max().unwrap_or(0);
     let limit = add_days(period.end(), grace_after).min(as_of);
-    let ctx = Ctx::new(*period, as_of, Index::new(evidence, limit), &catalog.scope);
+    let index = Index::new(evidence, limit, catalog.thresholds.max_recording_delay_days);
+    let ctx = Ctx::new(
+        *period,
+        as_of,
+        index,
+        &catalog.scope,
+        catalog.thresholds.critical_vendor_criticality,
+    );
 
     let mut relied: BTreeSet<u64> = evidence
         .iter()
@@ -147,6 +163,20 @@ pub fn evaluate(
         exceptions: findings,
         monitoring: Monitoring { next_due, overdue, upcoming },
         relied_on: relied.into_iter().collect(),
+        warnings: ctx.warnings.clone(),
+        late_records: ctx
+            .index
+            .late
+            .iter()
+            .filter(|l| l.observed_at.date() >= sub_days(period.start(), 366))
+            .map(|l| LateRecord {
+                seq: l.seq,
+                kind: l.kind,
+                observed_at: l.observed_at,
+                recorded_at: l.recorded_at,
+                counted: l.counted,
+            })
+            .collect(),
     }
 }
 
@@ -237,7 +267,17 @@ fn summarise(
     };
 
     let c = &cc.control;
+    let first_recorded = c
+        .evidence_kinds
+        .iter()
+        .filter(|k| **k != EvidenceKind::Roster || c.evidence_kinds.len() == 1)
+        .filter_map(|k| ctx.index.first_recorded.get(k))
+        .min()
+        .map(|t| Date(t.date()));
     let result = ControlResult {
+        owner: c.owner.clone(),
+        procedure: cc.test.procedure().to_owned(),
+        first_recorded,
         control: c.id.clone(),
         title: c.title.clone(),
         area: c.area,
@@ -299,6 +339,6 @@ pub fn evaluate_locker(
 ) -> crate::Result<Report> {
     let records = locker.records().collect::<crate::Result<Vec<_>>>()?;
     let items: Vec<EvidenceItem<'_>> =
-        records.iter().map(|r| EvidenceItem::new(r.seq, &r.evidence)).collect();
+        records.iter().map(|r| EvidenceItem::recorded(r.seq, &r.evidence, r.recorded_at)).collect();
     Ok(evaluate(catalog, &items, period, as_of))
 }

@@ -360,7 +360,12 @@ impl Locker {
 
     /// Appends one record and fsyncs it before returning.
     pub fn append(&mut self, evidence: Evidence) -> Result<Appended> {
-        let mut appended = self.append_batch(vec![evidence])?;
+        let mut appended = self.append_batch(vec![evidence]).map_err(|e| match e {
+            Error::Ledger(LedgerError::FutureDated { field, reason, .. }) => {
+                LedgerError::FutureDated { index: None, field, reason }.into()
+            }
+            e => e,
+        })?;
         appended.pop().ok_or_else(|| Error::Invalid {
             field: "append".into(),
             reason: "no record was appended".into(),
@@ -382,23 +387,57 @@ impl Locker {
             }
         }
         let guard = LockGuard::take(&self.lock, true)?;
+        let now = Timestamp::now();
+        let result = self.append_locked(evidence.into_iter().map(|e| (e, now)).collect());
+        drop(guard);
+        result
+    }
+
+    /// Appends records as [`Locker::append_batch`] does, each with the `recorded_at` given
+    /// instead of the clock's: for the sample company, whose year of evidence is recorded
+    /// as it would have been collected. Not public: a locker records the time it is told
+    /// of a fact, and nothing else may set it.
+    pub(crate) fn append_batch_recorded(
+        &mut self,
+        evidence: Vec<(Evidence, Timestamp)>,
+    ) -> Result<Vec<Appended>> {
+        if evidence.is_empty() {
+            return Ok(Vec::new());
+        }
+        for (e, _) in &evidence {
+            for a in &e.attachments {
+                self.check_attachment(a)?;
+            }
+        }
+        let guard = LockGuard::take(&self.lock, true)?;
         let result = self.append_locked(evidence);
         drop(guard);
         result
     }
 
-    fn append_locked(&mut self, evidence: Vec<Evidence>) -> Result<Vec<Appended>> {
+    fn append_locked(&mut self, evidence: Vec<(Evidence, Timestamp)>) -> Result<Vec<Appended>> {
         self.refresh_locked(true)?;
         // Under the exclusive lock: what killed adds left in tmp/ (best effort).
         blobs::remove_orphaned_parts(&self.dir);
-        let recorded_at = Timestamp::now();
         let start = self.verified_len;
         let mut seq = self.len();
         let mut prev = self.leaves.last().copied().unwrap_or([0; 32]);
+        // Nothing may claim to have happened after it is recorded (the seed's rule that
+        // evidence made up after the fact does not count starts here).
+        for (index, (e, recorded_at)) in evidence.iter().enumerate() {
+            if let Err(f) = e.check_not_future(*recorded_at) {
+                return Err(LedgerError::FutureDated {
+                    index: Some(index),
+                    field: f.field,
+                    reason: f.reason,
+                }
+                .into());
+            }
+        }
         let mut buf = Vec::with_capacity(evidence.len() * 512);
         let mut new_entries = Vec::with_capacity(evidence.len());
         let mut appended = Vec::with_capacity(evidence.len());
-        for evidence in evidence {
+        for (evidence, recorded_at) in evidence {
             let record = Record { seq, prev: Sha256Digest(prev), recorded_at, evidence };
             let bytes = to_canonical_vec(&record)?;
             if bytes.len() as u64 > crate::input::MAX_DOCUMENT_SIZE {

@@ -12,6 +12,7 @@
 pub mod common;
 pub mod control;
 pub mod criterion;
+pub mod dates;
 pub mod evidence;
 pub mod finding;
 pub mod period;
@@ -24,6 +25,7 @@ pub use control::{
     Cadence, Control, ControlArea, ControlId, PriorityClass, Severity, TimeToFix, TriggerEvent,
 };
 pub use criterion::{Category, Criterion, CriterionError};
+pub use dates::{EventTime, FutureDated, RECORDING_CLOCK_SKEW};
 pub use evidence::*;
 pub use finding::{AffectedItem, AuditFinding, FindingStatus, ItemKind};
 pub use period::{AuditPeriod, PeriodError, Quarter};

@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::{
-    CellStatus, ControlStatus, OpinionRisk, Report, kind_label, priority_label, records_label,
-    severity_label,
+    CellStatus, ControlStatus, OpinionRisk, Report, kind_label, late_label, priority_label,
+    records_label, severity_label,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -126,6 +126,13 @@ pub(super) fn render(r: &Report) -> String {
         "<p>{} controls: {} operating, {} in exception, {} without evidence, {} not yet due, {} not applicable.</p>",
         m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
     );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "<div class=\"warnings\"><strong>Warnings</strong><ul>");
+        for w in &r.warnings {
+            let _ = writeln!(s, "<li>{}</li>", esc(w));
+        }
+        let _ = writeln!(s, "</ul></div>");
+    }
 
     let _ = writeln!(s, "<h2>Controls by quarter</h2>");
     let _ = write!(
@@ -165,6 +172,22 @@ pub(super) fn render(r: &Report) -> String {
         s,
         "<p class=\"legend\"><span>✓ operating</span><span>✗ exception</span><span>… not yet due</span><span>– nothing required</span></p>"
     );
+
+    let _ = writeln!(
+        s,
+        "<h2>How each control is tested</h2>\n<table><thead><tr><th>Control</th><th>Owner</th><th>First recorded</th><th>Test procedure</th></tr></thead><tbody>"
+    );
+    for c in &r.controls {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"small\">{}</td></tr>",
+            esc(c.control.as_str()),
+            esc(&c.owner),
+            c.first_recorded.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+            esc(&c.procedure)
+        );
+    }
+    let _ = writeln!(s, "</tbody></table>");
 
     let _ = writeln!(s, "<h2>Exceptions, in the order to fix them</h2>");
     if r.exceptions.is_empty() {
@@ -230,6 +253,35 @@ pub(super) fn render(r: &Report) -> String {
             let _ = writeln!(s, "<tr><td>{}</td><td>{}</td></tr>", esc(n.control.as_str()), n.due);
         }
         let _ = writeln!(s, "</tbody></table>");
+    }
+    for (title, list) in
+        [("Overdue", &r.monitoring.overdue), ("Coming due", &r.monitoring.upcoming)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "<h3>{title}</h3>\n<table><thead><tr><th>Due</th><th>Control</th><th>Kind</th><th>Item</th></tr></thead><tbody>"
+        );
+        for d in list {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                d.due,
+                esc(d.control.as_str()),
+                kind_label(d.kind),
+                esc(&d.item)
+            );
+        }
+        let _ = writeln!(s, "</tbody></table>");
+    }
+    if !r.late_records.is_empty() {
+        let _ = writeln!(s, "<h2>Late records</h2><ul class=\"small\">");
+        for l in &r.late_records {
+            let _ = writeln!(s, "<li>{}</li>", esc(&late_label(l)));
+        }
+        let _ = writeln!(s, "</ul>");
     }
     let _ = writeln!(
         s,

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
+use super::{
+    CellStatus, Report, kind_label, late_label, priority_label, records_label, severity_label,
+};
 
 /// Escapes text for a Markdown table cell or paragraph: evidence-derived text must not
 /// turn into markup, links or extra columns.
@@ -50,6 +52,13 @@ pub(super) fn render(r: &Report) -> String {
         "{} controls: {} operating, {} in exception, {} without evidence, {} not yet due, {} not applicable.\n",
         m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
     );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "**Warnings**\n");
+        for w in &r.warnings {
+            let _ = writeln!(s, "- {}", md(w));
+        }
+        s.push('\n');
+    }
 
     let _ = writeln!(s, "## Controls\n");
     let _ = write!(s, "| Control | Title | Status | Coverage |");
@@ -78,6 +87,18 @@ pub(super) fn render(r: &Report) -> String {
         s.push('\n');
     }
     let _ = writeln!(s, "\n✓ operating · ✗ exception · … not yet due · – nothing required\n");
+    let _ = writeln!(s, "| Control | Owner | First recorded | Test procedure |\n|---|---|---|---|");
+    for c in &r.controls {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            md(c.control.as_str()),
+            md(&c.owner),
+            c.first_recorded.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+            md(&c.procedure)
+        );
+    }
+    s.push('\n');
 
     let _ = writeln!(s, "## Exceptions, in the order to fix them\n");
     if r.exceptions.is_empty() {
@@ -129,6 +150,32 @@ pub(super) fn render(r: &Report) -> String {
         r.monitoring.overdue.len(),
         r.monitoring.upcoming.len()
     );
+    for (title, list) in
+        [("Overdue", &r.monitoring.overdue), ("Coming due", &r.monitoring.upcoming)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "{title}:\n\n| Due | Control | Kind | Item |\n|---|---|---|---|");
+        for d in list {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                d.due,
+                md(d.control.as_str()),
+                kind_label(d.kind),
+                md(&d.item)
+            );
+        }
+        s.push('\n');
+    }
+    if !r.late_records.is_empty() {
+        let _ = writeln!(s, "## Late records\n");
+        for l in &r.late_records {
+            let _ = writeln!(s, "- {}", md(&late_label(l)));
+        }
+        s.push('\n');
+    }
     let _ = writeln!(
         s,
         "## Evidence relied on\n\n{} record(s): {}\n",

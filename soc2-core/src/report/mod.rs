@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::ControlTest;
 use crate::json::JsonError;
 use crate::model::{
-    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, ItemKind, PriorityClass,
-    Severity, TimeToFix,
+    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind, ItemKind,
+    PriorityClass, Severity, TimeToFix, Timestamp,
 };
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
@@ -66,6 +66,31 @@ pub struct Report {
     /// in the period up to `as_of`, and earlier ones still in force (a policy approved
     /// before the period, a background check done at hire, the roster).
     pub relied_on: Vec<u64>,
+    /// What a reader must know about the inputs: evidence naming systems, repositories
+    /// or vendors the catalog does not declare, names spelt with another case, ...
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// Every record recorded more than the catalog's `max_recording_delay_days` after
+    /// it was observed (observed from a year before the period on), in record order.
+    #[serde(default)]
+    pub late_records: Vec<LateRecord>,
+}
+
+/// A record recorded in the locker long after it was observed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LateRecord {
+    /// The record.
+    pub seq: u64,
+    /// Its evidence kind.
+    pub kind: EvidenceKind,
+    /// When it says the fact was seen.
+    pub observed_at: Timestamp,
+    /// When the locker recorded it.
+    pub recorded_at: Timestamp,
+    /// Whether it still counts: its dates come from a system of record. A late record
+    /// that does not count proves nothing for the time it claims.
+    pub counted: bool,
 }
 
 /// Counts of controls by status.
@@ -189,6 +214,17 @@ pub struct ControlResult {
     pub grid: Vec<GridCell>,
     /// Evidence records this control's checks used.
     pub records: Vec<u64>,
+    /// Who answers for the control.
+    #[serde(default)]
+    pub owner: String,
+    /// How the control was tested, in words.
+    #[serde(default)]
+    pub procedure: String,
+    /// The day the first evidence of the control's kinds was recorded in the locker
+    /// (absent when no recording time is known): time before it is shown only by
+    /// system-of-record evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_recorded: Option<Date>,
 }
 
 /// An exception with what it takes to fix it.
@@ -420,17 +456,54 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
     }
 }
 
+/// Record numbers as ranges: `#0-#4 #7 #9-#10` (the numbers must be sorted).
 pub(crate) fn records_label(records: &[u64]) -> String {
     if records.is_empty() {
-        "none".into()
-    } else {
-        records.iter().map(|r| format!("#{r}")).collect::<Vec<_>>().join(" ")
+        return "none".into();
     }
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < records.len() {
+        let mut j = i;
+        while j + 1 < records.len() && records[j + 1] == records[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            format!("#{}", records[i])
+        } else {
+            format!("#{}-#{}", records[i], records[j])
+        });
+        i = j + 1;
+    }
+    parts.join(" ")
+}
+
+/// One line about a late record.
+pub(crate) fn late_label(l: &LateRecord) -> String {
+    format!(
+        "#{} {}: observed {}, recorded {} ({})",
+        l.seq,
+        l.kind,
+        l.observed_at.date(),
+        l.recorded_at.date(),
+        if l.counted {
+            "dates from a system of record: counted"
+        } else {
+            "recorded by hand: proves nothing for the time it claims"
+        }
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_shown_as_ranges() {
+        assert_eq!(records_label(&[]), "none");
+        assert_eq!(records_label(&[3]), "#3");
+        assert_eq!(records_label(&[0, 1, 2, 3, 4, 7, 9, 10]), "#0-#4 #7 #9-#10");
+    }
 
     #[test]
     fn opinion_rule_boundaries() {

@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
+use super::{
+    CellStatus, Report, kind_label, late_label, priority_label, records_label, severity_label,
+};
 
 /// Affected items listed per exception before the rest are summarised; the JSON,
 /// Markdown and HTML renderings list them all.
@@ -39,6 +41,9 @@ pub(super) fn render(r: &Report) -> String {
         "Controls: {} ({} operating, {} exception, {} no evidence, {} not yet due, {} not applicable)",
         m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
     );
+    for w in &r.warnings {
+        let _ = writeln!(s, "Warning: {w}");
+    }
     s.push('\n');
 
     let width = r.columns.iter().map(String::len).max().unwrap_or(2).max(2);
@@ -83,6 +88,9 @@ pub(super) fn render(r: &Report) -> String {
             f.population,
             f.deviations
         );
+        if let Some(c) = r.controls.iter().find(|c| c.control == f.control) {
+            let _ = writeln!(s, "     Owner {}; tested: {}", c.owner, c.procedure);
+        }
         for a in f.affected.iter().take(MAX_ITEMS) {
             let _ = writeln!(
                 s,
@@ -131,11 +139,18 @@ pub(super) fn render(r: &Report) -> String {
     if r.monitoring.upcoming.len() > MAX_DUE {
         let _ = writeln!(s, "    ... and {} more", r.monitoring.upcoming.len() - MAX_DUE);
     }
+    if !r.late_records.is_empty() {
+        let _ = writeln!(s, "\nLate records: {}", r.late_records.len());
+        for l in &r.late_records {
+            let _ = writeln!(s, "  {}", late_label(l));
+        }
+    }
     let _ = writeln!(
         s,
-        "\nEvidence relied on: {} record{}",
+        "\nEvidence relied on: {} record{}: {}",
         r.relied_on.len(),
-        if r.relied_on.len() == 1 { "" } else { "s" }
+        if r.relied_on.len() == 1 { "" } else { "s" },
+        records_label(&r.relied_on)
     );
     s
 }

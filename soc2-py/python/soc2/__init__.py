@@ -116,6 +116,7 @@ from .report import (
     Coverage,
     DueItem,
     GridCell,
+    LateRecord,
     Monitoring,
     NextDue,
     Opinion,
@@ -160,6 +161,7 @@ from ._evaluate import (
 )
 from .demo import (
     sample_company,
+    sample_company_catalog,
 )
 
 __all__ = [
@@ -219,6 +221,7 @@ __all__ = [
     "FindingStatus",
     "FsckReport",
     "GridCell",
+    "LateRecord",
     "IncidentResponsePlan",
     "InclusionProof",
     "IntegrityError",
@@ -297,6 +300,7 @@ __all__ = [
     "models",
     "report",
     "sample_company",
+    "sample_company_catalog",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",

@@ -42,6 +42,7 @@ __all__ = [
     "quarter_info",
     "render_report",
     "sample_company",
+    "sample_company_catalog_toml",
     "sha256_hex",
     "to_json",
     "validate",
@@ -161,13 +162,17 @@ class Catalog:
 
 def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> str:
     """Evaluates the catalog over a period as of a date; evidence is a list of ``(seq,
-    Evidence)`` pairs; returns the report's canonical JSON."""
+    Evidence, recorded_at or None)`` triples; returns the report's canonical JSON."""
 
 def render_report(report: Any, format: str) -> str:
     """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
 
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
+
+def sample_company_catalog_toml() -> str:
+    """The sample company's catalog file (TOML): its in-scope systems, repositories and
+    critical vendors."""
 
 def evaluate_locker(catalog: Catalog, locker: Locker, period: Any, as_of: str) -> str:
     """Evaluates the catalog against every record of a locker; returns the report's JSON."""

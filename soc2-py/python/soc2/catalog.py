@@ -16,6 +16,7 @@ applies every rule; the classes here only read the result.
 from __future__ import annotations
 
 import json
+from dataclasses import field
 import os
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Union
 
@@ -82,19 +83,32 @@ class Thresholds(Model):
     review_grace_days_before: int
     #: Days after a quarter or year ends in which an occurrence may still count for it.
     review_grace_days_after: int
-    #: The lowest criticality at which a vendor is "critical" for the vendor controls.
+    #: The lowest criticality at which an assessment rates a vendor critical (an undeclared
+    #: vendor so rated is reported as a warning).
     critical_vendor_criticality: VendorCriticality
+    #: Fewest days of log retention central logging must keep.
+    min_log_retention_days: int
+    #: Most days between a record's ``observed_at`` and its recording; later ones are late.
+    max_recording_delay_days: int
+    #: The tolerable deviation rate, in percent of a control's population.
+    tolerable_deviation_percent: int
 
 
 @model
 class Scope(Model):
     """What is in scope for the audit."""
 
-    #: In-scope systems (as named in user lists, access reviews and logging evidence); when
-    #: empty, the systems named by the user lists and access reviews are taken.
+    #: In-scope systems (as named in user lists, access reviews and logging evidence),
+    #: compared case-insensitively; only declared systems are tested.
     systems: List[str]
-    #: In-scope repositories (``owner/name``); when empty, every repository with evidence.
+    #: In-scope repositories (``owner/name``), declared like ``systems``.
     repositories: List[str]
+    #: Critical vendors, declared like ``systems``.
+    critical_vendors: List[str] = field(default_factory=list)
+    #: People who need no managed device.
+    device_exempt: List[str] = field(default_factory=list)
+    #: Courses accepted as security-awareness training (empty: any).
+    training_courses: List[str] = field(default_factory=list)
     #: People in scope regardless of the roster's ``in_scope`` flag.
     people_include: List[str]
     #: People out of scope regardless of the roster's ``in_scope`` flag.

@@ -9,6 +9,7 @@ JSON, Markdown, a self-contained HTML page or terminal text.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import field
 from typing import Any, List, Literal, Optional, Union
 
 from . import _soc2
@@ -18,6 +19,7 @@ from .models import (
     AuditFinding,
     AuditPeriod,
     ControlArea,
+    EvidenceKind,
     ItemKind,
     PriorityClass,
     TimeToFix,
@@ -30,6 +32,7 @@ __all__ = [
     "Coverage",
     "DueItem",
     "GridCell",
+    "LateRecord",
     "Monitoring",
     "NextDue",
     "Opinion",
@@ -160,6 +163,28 @@ class ControlResult(Model):
     grid: List[GridCell]
     #: Evidence records this control's checks used.
     records: List[int]
+    #: Who answers for the control.
+    owner: str = ""
+    #: How the control was tested, in words.
+    procedure: str = ""
+    #: The day the first evidence of the control's kinds was recorded in the locker.
+    first_recorded: Optional[_dt.date] = None
+
+
+@model
+class LateRecord(Model):
+    """A record recorded in the locker long after it was observed."""
+
+    #: The record.
+    seq: int
+    #: Its evidence kind.
+    kind: EvidenceKind
+    #: When it says the fact was seen.
+    observed_at: _dt.datetime
+    #: When the locker recorded it.
+    recorded_at: _dt.datetime
+    #: Whether it still counts (its dates come from a system of record).
+    counted: bool
 
 
 @model
@@ -241,6 +266,10 @@ class Report(Model):
     monitoring: Monitoring
     #: Sequence numbers of every evidence record the evaluation relies on.
     relied_on: List[int]
+    #: What a reader must know about the inputs (undeclared names, case mismatches, ...).
+    warnings: List[str] = field(default_factory=list)
+    #: Every record recorded more than ``max_recording_delay_days`` after it was observed.
+    late_records: List[LateRecord] = field(default_factory=list)
 
     @property
     def has_exceptions(self) -> bool:
