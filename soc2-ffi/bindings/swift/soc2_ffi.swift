@@ -3454,6 +3454,18 @@ public struct ControlResult: Equatable, Hashable {
      * Evidence records this control's checks used.
      */
     public var records: [UInt64]
+    /**
+     * Who answers for the control.
+     */
+    public var owner: String
+    /**
+     * How the control was tested, in words.
+     */
+    public var procedure: String
+    /**
+     * The day the first evidence of the control's kinds was recorded in the locker.
+     */
+    public var firstRecorded: CalendarDate?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3493,7 +3505,16 @@ public struct ControlResult: Equatable, Hashable {
          */grid: [GridCell], 
         /**
          * Evidence records this control's checks used.
-         */records: [UInt64]) {
+         */records: [UInt64], 
+        /**
+         * Who answers for the control.
+         */owner: String, 
+        /**
+         * How the control was tested, in words.
+         */procedure: String, 
+        /**
+         * The day the first evidence of the control's kinds was recorded in the locker.
+         */firstRecorded: CalendarDate? = nil) {
         self.control = control
         self.title = title
         self.area = area
@@ -3506,6 +3527,9 @@ public struct ControlResult: Equatable, Hashable {
         self.nextDue = nextDue
         self.grid = grid
         self.records = records
+        self.owner = owner
+        self.procedure = procedure
+        self.firstRecorded = firstRecorded
     }
 
     
@@ -3535,7 +3559,10 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
                 deviations: FfiConverterUInt64.read(from: &buf), 
                 nextDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 grid: FfiConverterSequenceTypeGridCell.read(from: &buf), 
-                records: FfiConverterSequenceUInt64.read(from: &buf)
+                records: FfiConverterSequenceUInt64.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                procedure: FfiConverterString.read(from: &buf), 
+                firstRecorded: FfiConverterOptionTypeCalendarDate.read(from: &buf)
         )
     }
 
@@ -3552,6 +3579,9 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
         FfiConverterOptionTypeCalendarDate.write(value.nextDue, into: &buf)
         FfiConverterSequenceTypeGridCell.write(value.grid, into: &buf)
         FfiConverterSequenceUInt64.write(value.records, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterString.write(value.procedure, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.firstRecorded, into: &buf)
     }
 }
 
@@ -4447,6 +4477,11 @@ public struct EvidenceItem: Equatable, Hashable {
      * The evidence.
      */
     public var evidence: Evidence
+    /**
+     * When the locker recorded it (absent: unknown, so it can be shown neither late nor
+     * on time).
+     */
+    public var recordedAt: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4456,9 +4491,14 @@ public struct EvidenceItem: Equatable, Hashable {
          */seq: UInt64, 
         /**
          * The evidence.
-         */evidence: Evidence) {
+         */evidence: Evidence, 
+        /**
+         * When the locker recorded it (absent: unknown, so it can be shown neither late nor
+         * on time).
+         */recordedAt: Timestamp? = nil) {
         self.seq = seq
         self.evidence = evidence
+        self.recordedAt = recordedAt
     }
 
     
@@ -4478,13 +4518,15 @@ public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
         return
             try EvidenceItem(
                 seq: FfiConverterUInt64.read(from: &buf), 
-                evidence: FfiConverterTypeEvidence.read(from: &buf)
+                evidence: FfiConverterTypeEvidence.read(from: &buf), 
+                recordedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: EvidenceItem, into buf: inout [UInt8]) {
         FfiConverterUInt64.write(value.seq, into: &buf)
         FfiConverterTypeEvidence.write(value.evidence, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.recordedAt, into: &buf)
     }
 }
 
@@ -5546,6 +5588,105 @@ public func FfiConverterTypeInclusionProof_lift(_ buf: RustBuffer) throws -> Inc
 #endif
 public func FfiConverterTypeInclusionProof_lower(_ value: InclusionProof) -> RustBuffer {
     return FfiConverterTypeInclusionProof.lower(value)
+}
+
+
+/**
+ * A record recorded in the locker long after it was observed.
+ */
+public struct LateRecord: Equatable, Hashable {
+    /**
+     * The record.
+     */
+    public var seq: UInt64
+    /**
+     * Its evidence kind.
+     */
+    public var kind: EvidenceKind
+    /**
+     * When it says the fact was seen.
+     */
+    public var observedAt: Timestamp
+    /**
+     * When the locker recorded it.
+     */
+    public var recordedAt: Timestamp
+    /**
+     * Whether it still counts (its dates come from a system of record).
+     */
+    public var counted: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record.
+         */seq: UInt64, 
+        /**
+         * Its evidence kind.
+         */kind: EvidenceKind, 
+        /**
+         * When it says the fact was seen.
+         */observedAt: Timestamp, 
+        /**
+         * When the locker recorded it.
+         */recordedAt: Timestamp, 
+        /**
+         * Whether it still counts (its dates come from a system of record).
+         */counted: Bool) {
+        self.seq = seq
+        self.kind = kind
+        self.observedAt = observedAt
+        self.recordedAt = recordedAt
+        self.counted = counted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LateRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLateRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LateRecord {
+        return
+            try LateRecord(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                kind: FfiConverterTypeEvidenceKind.read(from: &buf), 
+                observedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                recordedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                counted: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LateRecord, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeEvidenceKind.write(value.kind, into: &buf)
+        FfiConverterTypeTimestamp.write(value.observedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterBool.write(value.counted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLateRecord_lift(_ buf: RustBuffer) throws -> LateRecord {
+    return try FfiConverterTypeLateRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLateRecord_lower(_ value: LateRecord) -> RustBuffer {
+    return FfiConverterTypeLateRecord.lower(value)
 }
 
 
@@ -6838,6 +6979,14 @@ public struct Report: Equatable, Hashable {
      * before the period, a background check done at hire, the roster).
      */
     public var reliedOn: [UInt64]
+    /**
+     * What a reader must know about the inputs (undeclared names, case mismatches, ...).
+     */
+    public var warnings: [String]
+    /**
+     * Every record recorded more than `max_recording_delay_days` after it was observed.
+     */
+    public var lateRecords: [LateRecord]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6872,7 +7021,13 @@ public struct Report: Equatable, Hashable {
          * Sequence numbers of every evidence record the evaluation relies on: those observed
          * in the period up to `as_of`, and earlier ones still in force (a policy approved
          * before the period, a background check done at hire, the roster).
-         */reliedOn: [UInt64]) {
+         */reliedOn: [UInt64], 
+        /**
+         * What a reader must know about the inputs (undeclared names, case mismatches, ...).
+         */warnings: [String], 
+        /**
+         * Every record recorded more than `max_recording_delay_days` after it was observed.
+         */lateRecords: [LateRecord]) {
         self.period = period
         self.asOf = asOf
         self.columns = columns
@@ -6882,6 +7037,8 @@ public struct Report: Equatable, Hashable {
         self.exceptions = exceptions
         self.monitoring = monitoring
         self.reliedOn = reliedOn
+        self.warnings = warnings
+        self.lateRecords = lateRecords
     }
 
     
@@ -6908,7 +7065,9 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
                 controls: FfiConverterSequenceTypeControlResult.read(from: &buf), 
                 exceptions: FfiConverterSequenceTypeRankedException.read(from: &buf), 
                 monitoring: FfiConverterTypeMonitoring.read(from: &buf), 
-                reliedOn: FfiConverterSequenceUInt64.read(from: &buf)
+                reliedOn: FfiConverterSequenceUInt64.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf), 
+                lateRecords: FfiConverterSequenceTypeLateRecord.read(from: &buf)
         )
     }
 
@@ -6922,6 +7081,8 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeRankedException.write(value.exceptions, into: &buf)
         FfiConverterTypeMonitoring.write(value.monitoring, into: &buf)
         FfiConverterSequenceUInt64.write(value.reliedOn, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+        FfiConverterSequenceTypeLateRecord.write(value.lateRecords, into: &buf)
     }
 }
 
@@ -7490,17 +7651,26 @@ public func FfiConverterTypeRoster_lower(_ value: Roster) -> RustBuffer {
  */
 public struct Scope: Equatable, Hashable {
     /**
-     * In-scope systems (as named in user lists, access reviews and logging evidence).
-     * When empty, the systems named by user lists and access reviews observed up to the
-     * end of the period are taken, which cannot notice a system with no evidence at all:
-     * list them.
+     * In-scope systems (as named in user lists, access reviews and logging evidence),
+     * compared case-insensitively. Only declared systems are tested.
      */
     public var systems: [String]
     /**
-     * In-scope repositories (`owner/name`). When empty, every repository with branch
-     * protection evidence or a change merged in the period.
+     * In-scope repositories (`owner/name`), declared like `systems`.
      */
     public var repositories: [String]
+    /**
+     * Critical vendors, declared like `systems`.
+     */
+    public var criticalVendors: [String]
+    /**
+     * People who need no managed device.
+     */
+    public var deviceExempt: [String]
+    /**
+     * Courses accepted as security-awareness training (empty: any).
+     */
+    public var trainingCourses: [String]
     /**
      * People in scope regardless of the roster's `in_scope` flag.
      */
@@ -7518,15 +7688,21 @@ public struct Scope: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * In-scope systems (as named in user lists, access reviews and logging evidence).
-         * When empty, the systems named by user lists and access reviews observed up to the
-         * end of the period are taken, which cannot notice a system with no evidence at all:
-         * list them.
+         * In-scope systems (as named in user lists, access reviews and logging evidence),
+         * compared case-insensitively. Only declared systems are tested.
          */systems: [String], 
         /**
-         * In-scope repositories (`owner/name`). When empty, every repository with branch
-         * protection evidence or a change merged in the period.
+         * In-scope repositories (`owner/name`), declared like `systems`.
          */repositories: [String], 
+        /**
+         * Critical vendors, declared like `systems`.
+         */criticalVendors: [String], 
+        /**
+         * People who need no managed device.
+         */deviceExempt: [String], 
+        /**
+         * Courses accepted as security-awareness training (empty: any).
+         */trainingCourses: [String], 
         /**
          * People in scope regardless of the roster's `in_scope` flag.
          */peopleInclude: [String], 
@@ -7538,6 +7714,9 @@ public struct Scope: Equatable, Hashable {
          */requiredPolicies: [String]) {
         self.systems = systems
         self.repositories = repositories
+        self.criticalVendors = criticalVendors
+        self.deviceExempt = deviceExempt
+        self.trainingCourses = trainingCourses
         self.peopleInclude = peopleInclude
         self.peopleExclude = peopleExclude
         self.requiredPolicies = requiredPolicies
@@ -7561,6 +7740,9 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
             try Scope(
                 systems: FfiConverterSequenceString.read(from: &buf), 
                 repositories: FfiConverterSequenceString.read(from: &buf), 
+                criticalVendors: FfiConverterSequenceString.read(from: &buf), 
+                deviceExempt: FfiConverterSequenceString.read(from: &buf), 
+                trainingCourses: FfiConverterSequenceString.read(from: &buf), 
                 peopleInclude: FfiConverterSequenceString.read(from: &buf), 
                 peopleExclude: FfiConverterSequenceString.read(from: &buf), 
                 requiredPolicies: FfiConverterSequenceString.read(from: &buf)
@@ -7570,6 +7752,9 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
     public static func write(_ value: Scope, into buf: inout [UInt8]) {
         FfiConverterSequenceString.write(value.systems, into: &buf)
         FfiConverterSequenceString.write(value.repositories, into: &buf)
+        FfiConverterSequenceString.write(value.criticalVendors, into: &buf)
+        FfiConverterSequenceString.write(value.deviceExempt, into: &buf)
+        FfiConverterSequenceString.write(value.trainingCourses, into: &buf)
         FfiConverterSequenceString.write(value.peopleInclude, into: &buf)
         FfiConverterSequenceString.write(value.peopleExclude, into: &buf)
         FfiConverterSequenceString.write(value.requiredPolicies, into: &buf)
@@ -8014,9 +8199,24 @@ public struct Thresholds: Equatable, Hashable {
      */
     public var reviewGraceDaysAfter: UInt32
     /**
-     * The lowest criticality at which a vendor is "critical" for the vendor controls.
+     * The lowest criticality at which a vendor assessment rates a vendor critical; an
+     * assessment rating a vendor critical that the catalog does not declare critical is
+     * reported as a warning.
      */
     public var criticalVendorCriticality: VendorCriticality
+    /**
+     * Fewest days of log retention central logging must keep.
+     */
+    public var minLogRetentionDays: UInt32
+    /**
+     * Most days between a record's `observed_at` and its recording in the locker; later
+     * records are late.
+     */
+    public var maxRecordingDelayDays: UInt32
+    /**
+     * The tolerable deviation rate, in percent of a control's population.
+     */
+    public var tolerableDeviationPercent: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8053,8 +8253,20 @@ public struct Thresholds: Equatable, Hashable {
          * review may still count for it (each record counts for one occurrence only).
          */reviewGraceDaysAfter: UInt32, 
         /**
-         * The lowest criticality at which a vendor is "critical" for the vendor controls.
-         */criticalVendorCriticality: VendorCriticality) {
+         * The lowest criticality at which a vendor assessment rates a vendor critical; an
+         * assessment rating a vendor critical that the catalog does not declare critical is
+         * reported as a warning.
+         */criticalVendorCriticality: VendorCriticality, 
+        /**
+         * Fewest days of log retention central logging must keep.
+         */minLogRetentionDays: UInt32, 
+        /**
+         * Most days between a record's `observed_at` and its recording in the locker; later
+         * records are late.
+         */maxRecordingDelayDays: UInt32, 
+        /**
+         * The tolerable deviation rate, in percent of a control's population.
+         */tolerableDeviationPercent: UInt32) {
         self.maxScreenLockMinutes = maxScreenLockMinutes
         self.trainingDaysAfterHire = trainingDaysAfterHire
         self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
@@ -8065,6 +8277,9 @@ public struct Thresholds: Equatable, Hashable {
         self.reviewGraceDaysBefore = reviewGraceDaysBefore
         self.reviewGraceDaysAfter = reviewGraceDaysAfter
         self.criticalVendorCriticality = criticalVendorCriticality
+        self.minLogRetentionDays = minLogRetentionDays
+        self.maxRecordingDelayDays = maxRecordingDelayDays
+        self.tolerableDeviationPercent = tolerableDeviationPercent
     }
 
     
@@ -8092,7 +8307,10 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
                 maxRiskReviewAgeDays: FfiConverterUInt32.read(from: &buf), 
                 reviewGraceDaysBefore: FfiConverterUInt32.read(from: &buf), 
                 reviewGraceDaysAfter: FfiConverterUInt32.read(from: &buf), 
-                criticalVendorCriticality: FfiConverterTypeVendorCriticality.read(from: &buf)
+                criticalVendorCriticality: FfiConverterTypeVendorCriticality.read(from: &buf), 
+                minLogRetentionDays: FfiConverterUInt32.read(from: &buf), 
+                maxRecordingDelayDays: FfiConverterUInt32.read(from: &buf), 
+                tolerableDeviationPercent: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -8107,6 +8325,9 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.reviewGraceDaysBefore, into: &buf)
         FfiConverterUInt32.write(value.reviewGraceDaysAfter, into: &buf)
         FfiConverterTypeVendorCriticality.write(value.criticalVendorCriticality, into: &buf)
+        FfiConverterUInt32.write(value.minLogRetentionDays, into: &buf)
+        FfiConverterUInt32.write(value.maxRecordingDelayDays, into: &buf)
+        FfiConverterUInt32.write(value.tolerableDeviationPercent, into: &buf)
     }
 }
 
@@ -14035,6 +14256,31 @@ fileprivate struct FfiConverterSequenceTypeImportWarning: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLateRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [LateRecord]
+
+    public static func write(_ value: [LateRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLateRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LateRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LateRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLateRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeLockerProblem: FfiConverterRustBuffer {
     typealias SwiftType = [LockerProblem]
 
@@ -14982,6 +15228,17 @@ public func renderReport(report: Report, format: ReportFormat)throws  -> String 
 })
 }
 /**
+ * The catalog of soc2's sample company: the built-in one with its in-scope systems,
+ * repositories and critical vendors declared.
+ */
+public func sampleCompanyCatalog() -> Catalog  {
+    return try!  FfiConverterTypeCatalog_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_sample_company_catalog(uniffiCallStatus
+    )
+})
+}
+/**
  * The evidence of soc2's deterministic sample company for `year`, oldest first: a
  * realistic year of records with five deliberate gaps, for trying the API out.
  */
@@ -15102,6 +15359,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_sample_company_catalog() != 12837) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 62518) {

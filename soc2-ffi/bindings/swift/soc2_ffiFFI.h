@@ -586,6 +586,12 @@ RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_toml(RustBuffer catalog, 
 RustBuffer uniffi_soc2_ffi_fn_func_render_report(RustBuffer report, RustBuffer format, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_CATALOG
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_CATALOG
+RustBuffer uniffi_soc2_ffi_fn_func_sample_company_catalog(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 RustBuffer uniffi_soc2_ffi_fn_func_sample_company_evidence(int32_t year, RustCallStatus *_Nonnull out_status
@@ -1015,6 +1021,12 @@ uint16_t uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
 uint16_t uniffi_soc2_ffi_checksum_func_render_report(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_CATALOG
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_CATALOG
+uint16_t uniffi_soc2_ffi_checksum_func_sample_company_catalog(void
     
 );
 #endif
