@@ -262,7 +262,6 @@ error_codes! {
     LedgerNotRegularFile = "ledger.not_regular_file", Integrity, "The ledger is not a regular file (a directory, a FIFO...).";
     LedgerBlobNotRegularFile = "ledger.blob_not_regular_file", Integrity, "A blob's name holds a symbolic link or another non-regular file.";
     LedgerRecordTooLarge = "ledger.record_too_large", Invalid, "A record is larger than the locker accepts.";
-    LedgerFutureDated = "ledger.future_dated", Invalid, "Evidence claims a time after it is recorded (observed_at or an event date in the future).";
     LedgerNoSuchRecord = "ledger.no_such_record", Locker, "A record the locker does not hold was asked for.";
     LedgerCheckpointMalformed = "ledger.checkpoint_malformed", Invalid, "A checkpoint's text is malformed.";
     LedgerCheckpointMismatch = "ledger.checkpoint_mismatch", Integrity, "A checkpoint does not describe this locker (history was rewritten).";

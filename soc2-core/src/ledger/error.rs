@@ -282,20 +282,6 @@ pub enum LedgerError {
         limit: u64,
     },
 
-    /// Evidence claims something happened after the time it is being recorded (beyond the
-    /// allowed clock skew): `observed_at` or an event date in its payload lies in the
-    /// future. Nothing of the batch is recorded.
-    #[error("{}{field}: {reason}", .index.map(|i| format!("evidence {i} of the batch: ")).unwrap_or_default())]
-    FutureDated {
-        /// The evidence's 0-based position in the batch being added (none when one piece
-        /// of evidence was added).
-        index: Option<usize>,
-        /// The field's path in the evidence document (`observed_at`, `payload....`).
-        field: String,
-        /// What is wrong, with the time of recording.
-        reason: String,
-    },
-
     /// A record was asked for by a sequence number the locker does not (yet) hold.
     #[error("record {seq} does not exist (the locker holds {len} records)")]
     NoSuchRecord {
@@ -412,7 +398,6 @@ impl Classify for LedgerError {
             LedgerError::LedgerNotRegularFile { .. } => C::LedgerNotRegularFile,
             LedgerError::BlobNotRegularFile { .. } => C::LedgerBlobNotRegularFile,
             LedgerError::RecordTooLarge { .. } => C::LedgerRecordTooLarge,
-            LedgerError::FutureDated { .. } => C::LedgerFutureDated,
             LedgerError::Proof(p) => p.code(),
             LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
             LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
@@ -461,10 +446,6 @@ impl Classify for LedgerError {
             LedgerError::AttachmentNotStored { .. }
             | LedgerError::AttachmentSizeMismatch { .. } => s.field = Some("attachments".into()),
             LedgerError::NoSuchRecord { seq, .. } => s.records = vec![*seq],
-            LedgerError::FutureDated { field, reason, .. } => {
-                s.field = Some(field.clone());
-                s.reason = Some(reason.clone());
-            }
             LedgerError::Proof(p) => s = p.subject(),
             LedgerError::Checkpoint(_) => s.field = Some("checkpoint".into()),
             _ => {}

@@ -360,12 +360,7 @@ impl Locker {
 
     /// Appends one record and fsyncs it before returning.
     pub fn append(&mut self, evidence: Evidence) -> Result<Appended> {
-        let mut appended = self.append_batch(vec![evidence]).map_err(|e| match e {
-            Error::Ledger(LedgerError::FutureDated { field, reason, .. }) => {
-                LedgerError::FutureDated { index: None, field, reason }.into()
-            }
-            e => e,
-        })?;
+        let mut appended = self.append_batch(vec![evidence])?;
         appended.pop().ok_or_else(|| Error::Invalid {
             field: "append".into(),
             reason: "no record was appended".into(),
@@ -422,18 +417,6 @@ impl Locker {
         let start = self.verified_len;
         let mut seq = self.len();
         let mut prev = self.leaves.last().copied().unwrap_or([0; 32]);
-        // Nothing may claim to have happened after it is recorded (the seed's rule that
-        // evidence made up after the fact does not count starts here).
-        for (index, (e, recorded_at)) in evidence.iter().enumerate() {
-            if let Err(f) = e.check_not_future(*recorded_at) {
-                return Err(LedgerError::FutureDated {
-                    index: Some(index),
-                    field: f.field,
-                    reason: f.reason,
-                }
-                .into());
-            }
-        }
         let mut buf = Vec::with_capacity(evidence.len() * 512);
         let mut new_entries = Vec::with_capacity(evidence.len());
         let mut appended = Vec::with_capacity(evidence.len());
