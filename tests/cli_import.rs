@@ -110,3 +110,36 @@ fn check_refuses_a_record_without_provenance() {
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("no provenance"), "{}", out(&o));
 }
+
+#[test]
+fn import_branch_protection_makes_one_record_per_branch_and_checks_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixtures =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/soc2-core/tests/import/github-branch-protection");
+    let ruleset = format!("{fixtures}/ruleset-42.txt");
+    let rules = format!("{fixtures}/rules-main.json");
+    let not_protected = format!("{fixtures}/legacy-404.json");
+    let list = soc2(&["import", "--list"]);
+    assert!(out(&list).contains("github-branch-protection"), "{}", out(&list));
+    let o = soc2(&[
+        "import",
+        "github-branch-protection",
+        &ruleset,
+        &rules,
+        &not_protected,
+        "--locker",
+        locker,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["records"].as_array().unwrap().len(), 3, "{v}");
+    for seq in ["0", "1", "2"] {
+        let o = soc2(&["import", "--check", seq, "--locker", locker]);
+        assert!(out(&o).starts_with("identical"), "{seq}: {}", out(&o));
+    }
+}

@@ -17,6 +17,7 @@
 mod aws_credential_report;
 mod capture;
 mod error;
+mod github_branch_protection;
 mod github_pulls;
 mod toolkit;
 
@@ -92,6 +93,16 @@ const ENTRIES: &[Entry] = &[
         },
         run: github_pulls::run,
         reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "github-branch-protection",
+            kind: EvidenceKind::BranchProtection,
+            system: "github",
+            input: "branch protection responses (incl. 404 \"Branch not protected\"), rulesets, rules of a branch",
+        },
+        run: github_branch_protection::run,
+        reads_errors: true,
     },
 ];
 

@@ -1,0 +1,268 @@
+//! Importers of branch protection (GitHub, GitLab), training (KnowBe4), background checks
+//! (Checkr) and registers (CSV with a column mapping): the vendor samples in
+//! `../shared/realdata/` (skipped when absent) and the hand-made fixtures in
+//! `tests/import/`, each compared with hand-written expected evidence, plus hostile inputs.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use soc2_core::import::{self, ImportError, Input, Options};
+use soc2_core::model::{Completeness, FetchedAtSource, Payload, Timestamp};
+
+fn realdata(rel: &str) -> Option<Vec<u8>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
+    if !root.is_dir() {
+        eprintln!("skipped: ../shared/realdata is absent");
+        return None;
+    }
+    Some(fs_err::read(root.join(rel)).unwrap())
+}
+
+fn fixture(rel: &str) -> Vec<u8> {
+    fs_err::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(rel)).unwrap()
+}
+
+fn expected(name: &str) -> Value {
+    serde_json::from_slice(&fixture(name)).unwrap()
+}
+
+fn run(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) -> import::Import {
+    try_run(source, files, fetched_at).unwrap()
+}
+
+fn try_run(
+    source: &str,
+    files: &[(&str, &[u8])],
+    fetched_at: Option<&str>,
+) -> Result<import::Import, ImportError> {
+    let inputs: Vec<Input<'_>> =
+        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
+    let options =
+        Options { system: None, fetched_at: fetched_at.map(|t| t.parse::<Timestamp>().unwrap()) };
+    import::import(source, &inputs, &options)
+}
+
+fn payload_json(p: &Payload) -> Value {
+    let v = serde_json::to_value(p).unwrap();
+    v.as_object().unwrap().values().next().unwrap().clone()
+}
+
+fn payloads(i: &import::Import) -> Vec<Value> {
+    i.evidence.iter().map(|e| payload_json(&e.payload)).collect()
+}
+
+fn warning_count(i: &import::Import, code: &str) -> u64 {
+    i.provenance.warnings.iter().find(|w| w.code == code).map_or(0, |w| w.count)
+}
+
+/// Imports twice and rechecks every record: same bytes, same evidence.
+fn assert_deterministic(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) {
+    let a = run(source, files, fetched_at);
+    let b = run(source, files, fetched_at);
+    assert_eq!(a, b);
+    let inputs: Vec<Input<'_>> =
+        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
+    for e in &a.evidence {
+        let r = import::recheck(e, &inputs).unwrap();
+        assert!(r.identical, "{source}: recheck differs");
+    }
+}
+
+// -- github-branch-protection -----------------------------------------------------------
+
+const GBP: &str = "github-branch-protection";
+
+#[test]
+fn github_branch_protection_octokit_recordings() {
+    let (Some(full), Some(minimal)) = (
+        realdata("github_rest/branch_protection_full.octokit.json"),
+        realdata("github_rest/branch_protection_minimal.octokit.json"),
+    ) else {
+        return;
+    };
+    // Bare bodies carry no time.
+    assert_eq!(try_run(GBP, &[("full.json", &full)], None).unwrap_err(), ImportError::NoFetchTime);
+    let i = run(GBP, &[("full.json", &full)], Some("2017-10-10T16:00:00Z"));
+    assert_eq!(payloads(&i), vec![expected("github-branch-protection.octokit_full.json")]);
+    assert_eq!(i.provenance.fetched_at_source, FetchedAtSource::Argument);
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (1, 1));
+    assert_eq!(i.provenance.completeness, Completeness::Complete);
+    let i = run(GBP, &[("minimal.json", &minimal)], Some("2017-10-10T16:00:00Z"));
+    assert_eq!(payloads(&i), vec![expected("github-branch-protection.octokit_minimal.json")]);
+    // Every setting is present in the minimal response: nothing normalised.
+    assert!(i.provenance.warnings.is_empty(), "{:?}", i.provenance.warnings);
+    assert_deterministic(GBP, &[("full.json", &full)], Some("2017-10-10T16:00:00Z"));
+}
+
+#[test]
+fn github_branch_protection_not_protected_404() {
+    let Some(body) = realdata("github_rest/branch_protection_404_not_protected.octokit.json")
+    else {
+        return;
+    };
+    // The bare body names no branch: refused with what to do.
+    let err = try_run(GBP, &[("404.json", &body)], Some("2017-10-10T16:00:00Z")).unwrap_err();
+    let ImportError::Malformed { file, field, reason, .. } = &err else { panic!("{err}") };
+    assert_eq!((file.as_str(), field.as_deref()), ("404.json", Some("url")));
+    assert!(reason.contains("envelope"), "{err}");
+    // Captured (as the recording shows it: 404, Date), it is evidence of no protection.
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    let envelope = json!({
+        "method": "GET",
+        "url": "https://api.github.com/repos/octokit-fixture-org/branch-protection/branches/main/protection",
+        "status": 404,
+        "headers": {"date": "Tue, 10 Oct 2017 16:00:00 GMT"},
+        "body": body,
+    });
+    let bytes = serde_json::to_vec(&envelope).unwrap();
+    let i = run(GBP, &[("404.json", &bytes)], None);
+    assert_eq!(
+        payloads(&i),
+        vec![json!({
+            "repository": "octokit-fixture-org/branch-protection",
+            "branch": "main",
+            "protected": false,
+            "required_approvals": 0,
+            "dismiss_stale_reviews": false,
+            "require_code_owner_review": false,
+            "require_last_push_approval": false,
+            "allow_force_pushes": true,
+            "allow_deletions": true,
+        })]
+    );
+    assert_eq!(i.provenance.fetched_at.to_string(), "2017-10-10T16:00:00Z");
+    assert_eq!(i.provenance.fetched_at_source, FetchedAtSource::Capture);
+    assert_eq!(i.provenance.inputs[0].status, Some(404));
+}
+
+#[test]
+fn github_branch_protection_openapi_examples() {
+    let (Some(classic), Some(ruleset), Some(rules)) = (
+        realdata("github_rest/openapi_examples/branch-protection.json"),
+        realdata("github_rest/openapi_examples/repository-ruleset.json"),
+        realdata("github_rest/openapi_examples/repository-rule-items.json"),
+    ) else {
+        return;
+    };
+    let t = Some("2026-12-04T10:00:00Z");
+    let i = run(GBP, &[("bp.json", &classic)], t);
+    assert_eq!(payloads(&i), vec![expected("github-branch-protection.openapi_example.json")]);
+    // Ruleset 42 of monalisa/my-repo: main and master, one commit-email rule, team 234 may
+    // always bypass; no admin role among the bypass actors.
+    let i = run(GBP, &[("rs.json", &ruleset)], t);
+    let one = |branch: &str| {
+        json!({
+            "repository": "monalisa/my-repo",
+            "branch": branch,
+            "protected": true,
+            "required_approvals": 0,
+            "dismiss_stale_reviews": false,
+            "require_code_owner_review": false,
+            "require_last_push_approval": false,
+            "applies_to_admins": true,
+            "bypass_actors": ["Team:234"],
+            "allow_force_pushes": true,
+            "allow_deletions": true,
+        })
+    };
+    assert_eq!(payloads(&i), vec![one("main"), one("master")]);
+    assert_eq!(warning_count(&i, "rule_not_modelled"), 2, "one rule, two branches");
+    assert_eq!(warning_count(&i, "ruleset_excludes_ignored"), 1);
+    // The rules of a branch, bare: the branch is unknown.
+    let err = try_run(GBP, &[("rules.json", &rules)], t).unwrap_err();
+    assert!(matches!(&err, ImportError::Malformed { file, .. } if file == "rules.json"), "{err}");
+}
+
+#[test]
+fn github_branch_protection_rulesets_rules_and_404_combined() {
+    let ruleset = fixture("github-branch-protection/ruleset-42.txt");
+    let rules = fixture("github-branch-protection/rules-main.json");
+    let not_protected = fixture("github-branch-protection/legacy-404.json");
+    let files: &[(&str, &[u8])] =
+        &[("ruleset-42.txt", &ruleset), ("rules-main.json", &rules), ("404.json", &not_protected)];
+    let i = run(GBP, files, None);
+    let api = |branch: &str| {
+        json!({
+            "repository": "acme/api",
+            "branch": branch,
+            "protected": true,
+            "required_approvals": 2,
+            "dismiss_stale_reviews": true,
+            "require_code_owner_review": true,
+            "require_last_push_approval": false,
+            "applies_to_admins": false,
+            "bypass_actors": ["Integration:1234 (pull_request)", "RepositoryRole:5"],
+            "allow_force_pushes": false,
+            "allow_deletions": false,
+            "required_status_checks": ["ci/lint", "ci/test"],
+        })
+    };
+    let mut main = api("main");
+    // The rules of main (from rules/branches/main) show no status check rule, but the
+    // ruleset object does; the layers combine.
+    main["required_status_checks"] = json!(["ci/lint", "ci/test"]);
+    assert_eq!(
+        payloads(&i),
+        vec![
+            main,
+            api("~DEFAULT_BRANCH"),
+            json!({
+                "repository": "acme/web",
+                "branch": "release/v2",
+                "protected": false,
+                "required_approvals": 0,
+                "dismiss_stale_reviews": false,
+                "require_code_owner_review": false,
+                "require_last_push_approval": false,
+                "allow_force_pushes": true,
+                "allow_deletions": true,
+            }),
+        ]
+    );
+    let p = &i.provenance;
+    assert_eq!(p.fetched_at.to_string(), "2026-12-04T10:00:02Z");
+    assert_eq!((p.rows_read, p.rows_kept), (6, 6));
+    // Ruleset 7 (an organization ruleset) was not given: its bypass actors are unknown.
+    assert_eq!(warning_count(&i, "bypass_actors_unknown"), 1);
+    assert_eq!(warning_count(&i, "rule_not_modelled"), 1);
+    assert_eq!(i.evidence.len(), 3);
+    assert_eq!(p.completeness, Completeness::Complete);
+    assert_deterministic(GBP, files, None);
+}
+
+#[test]
+fn github_branch_protection_hostile_inputs() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let truncated = fixture("github-branch-protection/truncated.json");
+    let err = try_run(GBP, &[("t.json", &truncated)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, reason, .. } if file == "t.json" && reason.contains("truncated")),
+        "{err}"
+    );
+    // A pull request list is not branch protection.
+    let pulls = br#"[{"number": 1, "head": {}, "base": {}}]"#;
+    let err = try_run(GBP, &[("pulls.json", pulls)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // A ruleset listing (no rules) is refused with what to fetch instead.
+    let listing = br#"[{"id": 42, "name": "x", "enforcement": "active", "source": "o/r"}]"#;
+    let err = try_run(GBP, &[("list.json", listing)], t).unwrap_err();
+    assert!(err.to_string().contains("rulesets/{id}"), "{err}");
+    // Another error than "Branch not protected" is an error, not an unprotected branch.
+    let forbidden = br#"{"url": "https://api.github.com/repos/o/r/branches/main/protection", "status": 403,
+        "body": {"message": "Upgrade to GitHub Pro or make this repository public to enable this feature.", "documentation_url": "x"}}"#;
+    let err = try_run(GBP, &[("403.json", forbidden)], t).unwrap_err();
+    assert!(matches!(err, ImportError::ErrorResponse { status: 403, .. }), "{err}");
+    let not_found =
+        br#"{"url": "https://api.github.com/repos/o/r/branches/nope/protection", "status": 404,
+        "body": {"message": "Branch not found", "documentation_url": "x"}}"#;
+    let err = try_run(GBP, &[("404.json", not_found)], t).unwrap_err();
+    assert!(matches!(err, ImportError::ErrorResponse { status: 404, .. }), "{err}");
+    // An evaluate-mode ruleset is read but protects nothing.
+    let evaluate = br#"{"id": 9, "name": "trial", "target": "branch", "source_type": "Repository", "source": "o/r",
+        "enforcement": "evaluate", "conditions": {"ref_name": {"include": ["refs/heads/main"]}},
+        "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": 1}}]}"#;
+    let i = run(GBP, &[("eval.json", evaluate)], t);
+    assert_eq!(payloads(&i)[0]["protected"], json!(false));
+    assert_eq!(payloads(&i)[0]["branch"], json!("main"));
+    assert_eq!(warning_count(&i, "ruleset_not_enforced"), 1);
+}
