@@ -112,6 +112,43 @@ fn check_refuses_a_record_without_provenance() {
 }
 
 #[test]
+fn okta_users_import_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixture =
+        |n: &str| format!("{}/soc2-core/tests/import/okta/{n}", env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<String> = [
+        "users-1.http",
+        "users-2.http",
+        "factors-00u1.json",
+        "factors-00u2.json",
+        "factors-00u3.json",
+    ]
+    .iter()
+    .map(|n| fixture(n))
+    .collect();
+    let list = soc2(&["import", "--list"]);
+    assert!(out(&list).contains("okta-users"), "{}", out(&list));
+    let mut args = vec!["import", "okta-users"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--locker", locker, "--format", "json"]);
+    let o = soc2(&args);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["provenance"]["completeness"], "complete");
+    assert_eq!(v["provenance"]["fetched_at"], "2026-03-28T15:00:03Z");
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).starts_with("identical"), "{}", out(&o));
+    // Page 2 left out: refused, nothing recorded.
+    let o = soc2(&["import", "okta-users", &files[0], "--locker", locker]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("incomplete population"), "{}", out(&o));
+}
+
+#[test]
 fn import_branch_protection_makes_one_record_per_branch_and_checks_each() {
     let dir = tempfile::tempdir().unwrap();
     let locker = dir.path().join("l");

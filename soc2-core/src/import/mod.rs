@@ -19,6 +19,7 @@ mod capture;
 mod error;
 mod github_branch_protection;
 mod github_pulls;
+mod okta_users;
 mod toolkit;
 
 use crate::json::to_canonical_vec;
@@ -92,6 +93,16 @@ const ENTRIES: &[Entry] = &[
             input: "REST pages of pulls (list or single), their reviews, optionally their commits and the branch's commits",
         },
         run: github_pulls::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "okta-users",
+            kind: EvidenceKind::UserList,
+            system: "okta",
+            input: "Okta /api/v1/users pages (Link-header cursor), optionally /api/v1/users/{id}/factors per user",
+        },
+        run: okta_users::run,
         reads_errors: false,
     },
     Entry {
