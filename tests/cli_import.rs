@@ -130,7 +130,11 @@ fn okta_users_import_and_check() {
     .map(|n| fixture(n))
     .collect();
     let list = soc2(&["import", "--list"]);
-    assert!(out(&list).contains("okta-users"), "{}", out(&list));
+    assert!(
+        out(&list).contains("okta-users") && out(&list).contains("google-users"),
+        "{}",
+        out(&list)
+    );
     let mut args = vec!["import", "okta-users"];
     args.extend(files.iter().map(String::as_str));
     args.extend(["--locker", locker, "--format", "json"]);

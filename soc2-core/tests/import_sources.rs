@@ -507,3 +507,88 @@ fn okta_users_hostile_inputs() {
     assert_eq!(i.provenance.completeness, Completeness::Filtered);
     assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("search="));
 }
+
+// -- google-users -----------------------------------------------------------------------
+
+#[test]
+fn google_users_pages() {
+    let p1 = fixture("google/users-1.json");
+    let p2 = fixture("google/users-2.json");
+    let i = run("google-users", &[("users-1.json", &p1), ("users-2.json", &p2)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("google/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T16:00:01Z");
+    assert_eq!((p.rows_read, p.rows_kept), (4, 4));
+    // new@ never signed in (the epoch); gone@'s .123 fraction.
+    assert_eq!(warning_count(&i, "epoch_as_never"), 1);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    assert_eq!(p.inputs[1].query.as_deref().map(|q| q.contains("pageToken=tok2")), Some(true));
+    // Page order does not matter for completeness.
+    let i = run("google-users", &[("users-2.json", &p2), ("users-1.json", &p1)], None);
+    assert_eq!(i.provenance.completeness, Completeness::Complete);
+    let inputs = [
+        Input { file_name: "users-2.json", bytes: &p2 },
+        Input { file_name: "users-1.json", bytes: &p1 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn google_users_bare_bodies_filters_and_deleted() {
+    let t = Some("2026-03-28T16:00:00Z");
+    let bare = br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test","isEnrolledIn2Sv":true,"suspended":false}]}"#;
+    let i = run("google-users", &[("u.json", bare)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    // query= marks the population filtered; showDeleted lists deleted users, skipped.
+    let q = br#"{"url":"https://admin.googleapis.com/admin/directory/v1/users?customer=my_customer&query=isSuspended%3Dfalse&showDeleted=true","status":200,
+      "body":{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"},{"primaryEmail":"d@acme.test","deletionTime":"2026-01-01T00:00:00.000Z"}]}}"#;
+    let i = run("google-users", &[("q.json", q)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(
+        i.provenance.completeness_reason.as_deref().unwrap().contains("query=isSuspended=false")
+    );
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (2, 1));
+    assert!(i.provenance.skipped[0].reason.contains("deleted"));
+    // An empty last page has no `users` at all.
+    let empty = br#"{"kind":"admin#directory#users","etag":"x"}"#;
+    let i = run("google-users", &[("e.json", empty)], t);
+    let Payload::UserList(list) = &i.evidence[0].payload else { panic!() };
+    assert!(list.accounts.is_empty());
+}
+
+#[test]
+fn google_users_hostile_inputs() {
+    let p1 = fixture("google/users-1.json");
+    let p2 = fixture("google/users-2.json");
+    let t = Some("2026-03-28T16:00:00Z");
+    // The last page missing: page 1 has a nextPageToken nobody answers.
+    let err = try_run("google-users", &[("users-1.json", &p1)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // The first page missing.
+    let err = try_run("google-users", &[("users-2.json", &p2)], None).unwrap_err();
+    assert!(err.to_string().contains("first page"), "{err}");
+    // Bare bodies: a page with a nextPageToken and no page after it.
+    let bare = br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"}],"nextPageToken":"t"}"#;
+    let err = try_run("google-users", &[("b.json", bare)], t).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // Truncated.
+    let cut = &p2[..p2.len() / 2];
+    let err = try_run("google-users", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    // Wrong sources: an Okta page, a Google error, a Graph page.
+    let okta = br#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}}]"#;
+    let err = try_run("google-users", &[("okta.json", okta)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let gerr = br#"{"error":{"code":403,"message":"Not Authorized to access this resource/api","errors":[]}}"#;
+    let err = try_run("google-users", &[("403.json", gerr)], t).unwrap_err();
+    assert!(err.to_string().contains("Not Authorized"), "{err}");
+    let graph = br#"{"@odata.context":"x","value":[]}"#;
+    let err = try_run("google-users", &[("g.json", graph)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // A user without a primary e-mail is named.
+    let bad =
+        br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"},{"id":"2"}]}"#;
+    let err = try_run("google-users", &[("bad.json", bad)], t).unwrap_err();
+    assert!(err.to_string().contains("bad.json: row 2, field `primaryEmail`"), "{err}");
+}

@@ -19,6 +19,7 @@ mod capture;
 mod error;
 mod github_branch_protection;
 mod github_pulls;
+mod google_users;
 mod okta_users;
 mod toolkit;
 
@@ -103,6 +104,16 @@ const ENTRIES: &[Entry] = &[
             input: "Okta /api/v1/users pages (Link-header cursor), optionally /api/v1/users/{id}/factors per user",
         },
         run: okta_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "google-users",
+            kind: EvidenceKind::UserList,
+            system: "google",
+            input: "Google Workspace Admin SDK Directory users.list pages (nextPageToken)",
+        },
+        run: google_users::run,
         reads_errors: false,
     },
     Entry {
