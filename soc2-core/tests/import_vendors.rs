@@ -266,3 +266,139 @@ fn github_branch_protection_hostile_inputs() {
     assert_eq!(payloads(&i)[0]["branch"], json!("main"));
     assert_eq!(warning_count(&i, "ruleset_not_enforced"), 1);
 }
+
+// -- gitlab-protected-branches ----------------------------------------------------------
+
+const GLPB: &str = "gitlab-protected-branches";
+
+/// A bare body wrapped as the soc2 envelope of `GET url`.
+fn envelope(url: &str, date: &str, body: &[u8]) -> Vec<u8> {
+    let body: Value = serde_json::from_slice(body).unwrap();
+    serde_json::to_vec(&json!({
+        "method": "GET", "url": url, "status": 200, "headers": {"Date": date}, "body": body,
+    }))
+    .unwrap()
+}
+
+#[test]
+fn gitlab_protected_branches_docs_examples() {
+    let (Some(free), Some(premium)) = (
+        realdata("gitlab/gitlab_docs_list_protected_branches_free.json"),
+        realdata("gitlab/gitlab_docs_list_protected_branches_premium.json"),
+    ) else {
+        return;
+    };
+    // The bare list does not name its project.
+    let err = try_run(GLPB, &[("free.json", &free)], Some("2026-12-04T10:00:00Z")).unwrap_err();
+    assert!(err.to_string().contains("does not name its project"), "{err}");
+    let url = "https://gitlab.example.com/api/v4/projects/5/protected_branches";
+    let date = "Fri, 04 Dec 2026 10:00:00 GMT";
+    let i = run(GLPB, &[("free.json", &envelope(url, date, &free))], None);
+    let branch = |name: &str, actors: Value| {
+        json!({
+            "repository": "5",
+            "branch": name,
+            "protected": true,
+            "dismiss_stale_reviews": false,
+            "require_code_owner_review": false,
+            "require_last_push_approval": false,
+            "bypass_actors": actors,
+            "allow_force_pushes": false,
+            "allow_deletions": false,
+        })
+    };
+    assert_eq!(
+        payloads(&i),
+        vec![
+            branch("main", json!(["push:deploy_key:1", "push:role:maintainer"])),
+            branch("release/*", json!(["push:role:maintainer"])),
+        ]
+    );
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (2, 2));
+    // An envelope without Link or x-page headers: nothing says whether more pages exist.
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    let i = run(GLPB, &[("premium.json", &envelope(url, date, &premium))], None);
+    assert_eq!(
+        payloads(&i),
+        vec![branch("main", json!(["push:deploy_key:1", "push:role:maintainer"]))]
+    );
+    assert_eq!(warning_count(&i, "inherited_from_group"), 1);
+}
+
+#[test]
+fn gitlab_protected_branches_two_captured_pages() {
+    let p1 = fixture("gitlab/page-1.txt");
+    let p2 = fixture("gitlab/page-2.txt");
+    let files: &[(&str, &[u8])] = &[("page-1.txt", &p1), ("page-2.txt", &p2)];
+    let i = run(GLPB, files, None);
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-12-04T11:00:01Z");
+    assert_eq!((p.rows_read, p.rows_kept), (3, 3));
+    assert_eq!(
+        payloads(&i),
+        vec![
+            json!({
+                "repository": "acme/api", "branch": "main", "protected": true,
+                "dismiss_stale_reviews": false, "require_code_owner_review": true,
+                "require_last_push_approval": false,
+                "allow_force_pushes": false, "allow_deletions": false,
+            }),
+            json!({
+                "repository": "acme/api", "branch": "release/*", "protected": true,
+                "dismiss_stale_reviews": false, "require_code_owner_review": false,
+                "require_last_push_approval": false,
+                "bypass_actors": ["push:role:developer", "push:user:42"],
+                "allow_force_pushes": true, "allow_deletions": false,
+            }),
+            json!({
+                "repository": "acme/api", "branch": "stable", "protected": true,
+                "dismiss_stale_reviews": false, "require_code_owner_review": false,
+                "require_last_push_approval": false,
+                "bypass_actors": ["push:role:maintainer"],
+                "allow_force_pushes": false, "allow_deletions": false,
+            }),
+        ]
+    );
+    // "TRUE" as a string is read and counted.
+    assert_eq!(warning_count(&i, "boolean_as_string"), 1);
+    assert_deterministic(GLPB, files, None);
+    // Page 2 left out: refused.
+    let err = try_run(GLPB, &[("page-1.txt", &p1)], None).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::MissingPages { reason } if reason.contains("page 2 of 2")),
+        "{err}"
+    );
+    // The same page twice: refused.
+    let err =
+        try_run(GLPB, &[("a.txt", &p1), ("b.txt", &p1), ("page-2.txt", &p2)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+}
+
+#[test]
+fn gitlab_protected_branches_hostile_inputs() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let url = "https://gitlab.example.com/api/v4/projects/5/protected_branches";
+    let date = "Fri, 04 Dec 2026 10:00:00 GMT";
+    // GitHub branch protection is not GitLab's.
+    let gh = envelope(url, date, br#"{"url": "https://api.github.com/repos/o/r/branches/main/protection", "enforce_admins": {"enabled": true}}"#);
+    let err = try_run(GLPB, &[("gh.json", &gh)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // Truncated.
+    let p1 = fixture("gitlab/page-1.txt");
+    let cut = &p1[..p1.len() - 40];
+    let err = try_run(GLPB, &[("cut.txt", cut)], t).unwrap_err();
+    assert!(matches!(&err, ImportError::Malformed { file, .. } if file == "cut.txt"), "{err}");
+    // A branch without its push access levels.
+    let bad = envelope(url, date, br#"[{"name": "main", "merge_access_levels": []}]"#);
+    let err = try_run(GLPB, &[("bad.json", &bad)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 1, field: Some(f), .. } if f == "push_access_levels"),
+        "{err}"
+    );
+    // An empty list: the project protects no branch.
+    let empty = envelope(url, date, b"[]");
+    let i = run(GLPB, &[("empty.json", &empty)], None);
+    assert_eq!(payloads(&i)[0]["protected"], json!(false));
+    assert_eq!(payloads(&i)[0]["branch"], json!("*"));
+}

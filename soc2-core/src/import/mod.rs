@@ -19,6 +19,7 @@ mod capture;
 mod error;
 mod github_branch_protection;
 mod github_pulls;
+mod gitlab_protected_branches;
 mod google_users;
 mod okta_users;
 mod toolkit;
@@ -125,6 +126,16 @@ const ENTRIES: &[Entry] = &[
         },
         run: github_branch_protection::run,
         reads_errors: true,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "gitlab-protected-branches",
+            kind: EvidenceKind::BranchProtection,
+            system: "gitlab",
+            input: "GitLab /projects/:id/protected_branches pages (captured: the URL or Link header names the project)",
+        },
+        run: gitlab_protected_branches::run,
+        reads_errors: false,
     },
 ];
 
