@@ -402,3 +402,117 @@ fn gitlab_protected_branches_hostile_inputs() {
     assert_eq!(payloads(&i)[0]["protected"], json!(false));
     assert_eq!(payloads(&i)[0]["branch"], json!("*"));
 }
+
+// -- knowbe4-training -------------------------------------------------------------------
+
+const KB4: &str = "knowbe4-training";
+
+fn skipped(i: &import::Import) -> Vec<(String, u64, String)> {
+    i.provenance.skipped.iter().map(|s| (s.file.clone(), s.row, s.reason.clone())).collect()
+}
+
+#[test]
+fn knowbe4_training_xsoar_examples() {
+    let (Some(enrollment), Some(campaign)) = (
+        realdata("training_knowbe4/xsoar_readme_training_enrollment_example.json"),
+        realdata("training_knowbe4/xsoar_readme_training_campaign_example.json"),
+    ) else {
+        return;
+    };
+    let i = run(KB4, &[("enrollment.json", &enrollment)], Some("2019-04-03T00:00:00Z"));
+    assert_eq!(
+        payloads(&i),
+        vec![json!({
+            "person": "s_thomas@kb4-demo.com",
+            "course": "Acceptable Use Policy",
+            "status": "completed",
+            "completed_at": "2019-04-02T15:02:38Z",
+        })]
+    );
+    assert_eq!(i.evidence[0].observed_at.to_string(), "2019-04-02T15:02:38Z");
+    // One enrollment (GET /v1/training/enrollments/{id}) is not the whole list.
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert_eq!(warning_count(&i, "uploaded_policy"), 1);
+    // `.000Z` holds no fraction to drop.
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 0);
+    // A campaign is not its enrollments.
+    let err =
+        try_run(KB4, &[("campaign.json", &campaign)], Some("2019-04-03T00:00:00Z")).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+}
+
+#[test]
+fn knowbe4_training_pages_keep_only_completions() {
+    let p1 = fixture("knowbe4/enrollments-1.json");
+    let p2 = fixture("knowbe4/enrollments-2.json");
+    let files: &[(&str, &[u8])] = &[("e1.json", &p1), ("e2.json", &p2)];
+    let i = run(KB4, files, None);
+    assert_eq!(
+        payloads(&i),
+        vec![
+            json!({"person": "alice@acme.com", "course": "2026 Security Awareness Training",
+                   "status": "completed", "completed_at": "2026-03-01T10:00:00Z"}),
+            json!({"person": "dave@acme.com", "course": "2026 Security Awareness Training",
+                   "status": "completed", "completed_at": "2026-03-02T09:30:00Z"}),
+        ]
+    );
+    let p = &i.provenance;
+    assert_eq!((p.rows_read, p.rows_kept), (5, 2));
+    assert_eq!(
+        skipped(&i),
+        vec![
+            ("e1.json".into(), 2, "bob@acme.com: In Progress, not completed".into()),
+            ("e1.json".into(), 3, "carol@acme.com: Past Due, not completed".into()),
+            ("e2.json".into(), 2, "erin@acme.com: Not Started, not completed".into()),
+        ]
+    );
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-12-04T12:00:01Z");
+    assert_eq!(warning_count(&i, "whitespace_trimmed"), 1);
+    assert_eq!(warning_count(&i, "timestamp_without_zone"), 1);
+    assert_deterministic(KB4, files, None);
+    // Page 2 missing: page 1 is full (3 of per_page=3).
+    let err = try_run(KB4, &[("e1.json", &p1)], None).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::MissingPages { reason } if reason.contains("full")),
+        "{err}"
+    );
+    // Page 1 missing.
+    let err = try_run(KB4, &[("e2.json", &p2)], None).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::MissingPages { reason } if reason.contains("page 1")),
+        "{err}"
+    );
+}
+
+#[test]
+fn knowbe4_training_hostile_inputs() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let p1 = fixture("knowbe4/enrollments-1.json");
+    let err = try_run(KB4, &[("cut.json", &p1[..p1.len() / 2])], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, reason, .. } if file == "cut.json" && reason.contains("truncated")),
+        "{err}"
+    );
+    // A phishing test result list is not training enrollments.
+    let pst =
+        br#"[{"recipient_id": 1, "pst_id": 2, "user": {"email": "a@b.c"}, "clicked_at": null}]"#;
+    let err = try_run(KB4, &[("pst.json", pst)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // A completion date that is not a date names the row and field.
+    let bad = br#"[{"enrollment_id": 1, "module_name": "m", "user": {"email": "a@b.c"}, "status": "Passed", "completion_date": "soon"}]"#;
+    let err = try_run(KB4, &[("bad.json", bad)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 1, field: Some(f), .. } if f == "completion_date"),
+        "{err}"
+    );
+    // Passed without a date, by a deleted user, and an undocumented status: not kept.
+    let odd = br#"[{"enrollment_id": 1, "module_name": "m", "user": {"email": "a@b.c"}, "status": "Passed", "completion_date": null},
+                   {"enrollment_id": 2, "module_name": "m", "user": {"email": null}, "status": "Passed", "completion_date": "2026-01-01T00:00:00Z"},
+                   {"enrollment_id": 3, "module_name": "m", "user": {"email": "c@b.c"}, "status": "Failed"}]"#;
+    let i = run(KB4, &[("odd.json", odd)], t);
+    assert!(i.evidence.is_empty());
+    assert_eq!(i.provenance.skipped.len(), 3);
+    assert_eq!(warning_count(&i, "unknown_status"), 1);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}

@@ -21,6 +21,7 @@ mod github_branch_protection;
 mod github_pulls;
 mod gitlab_protected_branches;
 mod google_users;
+mod knowbe4_training;
 mod okta_users;
 mod toolkit;
 
@@ -135,6 +136,16 @@ const ENTRIES: &[Entry] = &[
             input: "GitLab /projects/:id/protected_branches pages (captured: the URL or Link header names the project)",
         },
         run: gitlab_protected_branches::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "knowbe4-training",
+            kind: EvidenceKind::TrainingCompletion,
+            system: "knowbe4",
+            input: "KnowBe4 Reporting API /v1/training/enrollments pages (completed enrollments become completions)",
+        },
+        run: knowbe4_training::run,
         reads_errors: false,
     },
 ];
