@@ -516,3 +516,135 @@ fn knowbe4_training_hostile_inputs() {
     assert_eq!(warning_count(&i, "unknown_status"), 1);
     assert_eq!(i.provenance.completeness, Completeness::Unknown);
 }
+
+// -- checkr-reports ---------------------------------------------------------------------
+
+const CHECKR: &str = "checkr-reports";
+
+#[test]
+fn checkr_reports_documented_report_and_other_objects() {
+    let Some(report) =
+        realdata("background_checkr/lyal_checkr_test_fixtures/AbstractEntity__jsonReport.json")
+    else {
+        return;
+    };
+    let i = run(CHECKR, &[("report.json", &report)], Some("2014-01-19T00:00:00Z"));
+    // The older status model: `status: clear`, adjudicated `engaged`.
+    assert_eq!(
+        payloads(&i),
+        vec![json!({
+            "person": "e44aa283528e6fde7d542194",
+            "provider": "checkr",
+            "report_id": "4722c07dd9a10c3985ae432a",
+            "status": "clear",
+            "adjudication": "engaged",
+            "completed_at": "2014-01-18T12:35:30Z",
+        })]
+    );
+    assert_eq!(i.evidence[0].observed_at.to_string(), "2014-01-18T12:35:30Z");
+    // No candidate given: the candidate id names the person, counted.
+    assert_eq!(warning_count(&i, "candidate_email_unknown"), 1);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    // Adverse items, documents, geos, programs: not reports.
+    for other in [
+        "AbstractEntity__jsonAdverseItem.json",
+        "AbstractEntity__jsonGeo.json",
+        "AbstractEntity__jsonProgram.json",
+        "Document__jsonString.json",
+        "Listable__jsonString.json",
+    ] {
+        let bytes =
+            realdata(&format!("background_checkr/lyal_checkr_test_fixtures/{other}")).unwrap();
+        let err = try_run(CHECKR, &[(other, &bytes)], Some("2014-01-19T00:00:00Z")).unwrap_err();
+        assert!(matches!(err, ImportError::WrongSource { .. }), "{other}: {err}");
+    }
+}
+
+#[test]
+fn checkr_reports_with_candidates() {
+    let candidates = fixture("checkr/candidates.json");
+    let reports = fixture("checkr/reports.json");
+    let files: &[(&str, &[u8])] = &[("reports.json", &reports), ("candidates.json", &candidates)];
+    let i = run(CHECKR, files, None);
+    assert_eq!(
+        payloads(&i),
+        vec![
+            json!({"person": "alice@acme.com", "provider": "checkr", "report_id": "r0000000000000000000001",
+                   "status": "clear", "completed_at": "2026-01-07T16:20:00Z"}),
+            json!({"person": "bob@acme.com", "provider": "checkr", "report_id": "r0000000000000000000002",
+                   "status": "consider", "adjudication": "engaged", "completed_at": "2026-01-09T11:00:00Z"}),
+            json!({"person": "carol@acme.com", "provider": "checkr", "report_id": "r0000000000000000000003",
+                   "status": "pending"}),
+        ]
+    );
+    let p = &i.provenance;
+    assert_eq!((p.rows_read, p.rows_kept), (3, 3));
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-12-04T13:00:01Z");
+    // Dan has no report at all: counted for whoever reads the provenance.
+    assert_eq!(warning_count(&i, "candidate_without_report"), 1);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    // The pending report is observed at the export, the others when they completed.
+    assert_eq!(i.evidence[2].observed_at.to_string(), "2026-12-04T13:00:01Z");
+    assert_deterministic(CHECKR, files, None);
+}
+
+#[test]
+fn checkr_reports_hostile_inputs() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let reports = fixture("checkr/reports.json");
+    // Count says 3, the page holds 2: a page is missing.
+    let mut v: Value = serde_json::from_slice(&reports).unwrap();
+    v["body"]["data"].as_array_mut().unwrap().pop();
+    let short = serde_json::to_vec(&v).unwrap();
+    let err = try_run(CHECKR, &[("short.json", &short)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::MissingPages { reason } if reason.contains("2 reports of the 3")),
+        "{err}"
+    );
+    // Candidates alone are not background checks.
+    let candidates = fixture("checkr/candidates.json");
+    let err = try_run(CHECKR, &[("c.json", &candidates)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // An unknown status names the row and field.
+    let bad = br#"{"id": "r1", "object": "report", "status": "exploded", "candidate_id": "c1"}"#;
+    let err = try_run(CHECKR, &[("bad.json", bad)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 1, field: Some(f), .. } if f == "status"),
+        "{err}"
+    );
+    // Truncated.
+    let err = try_run(CHECKR, &[("cut.json", &reports[..200])], t).unwrap_err();
+    assert!(matches!(&err, ImportError::Malformed { file, .. } if file == "cut.json"), "{err}");
+    // A KnowBe4 enrollment is not a Checkr report.
+    let kb4 = fixture("knowbe4/enrollments-1.json");
+    let err = try_run(CHECKR, &[("kb4.json", &kb4)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // The same report twice.
+    let one = br#"{"id": "r1", "object": "report", "status": "clear", "candidate_id": "c1"}"#;
+    let err = try_run(CHECKR, &[("a.json", one), ("b.json", one)], t).unwrap_err();
+    assert!(err.to_string().contains("given twice"), "{err}");
+}
+
+#[test]
+fn checkr_single_reports_of_a_complete_candidate_list_are_complete() {
+    let candidates = fixture("checkr/candidates.json");
+    let list: Value = serde_json::from_slice(&fixture("checkr/reports.json")).unwrap();
+    let singles: Vec<Vec<u8>> = list["body"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::to_vec(r).unwrap())
+        .collect();
+    let t = Some("2026-12-04T13:00:00Z");
+    let mut files: Vec<(&str, &[u8])> = vec![("candidates.json", &candidates)];
+    files.extend(singles.iter().map(|b| ("report.json", b.as_slice())));
+    let i = run(CHECKR, &files, t);
+    assert_eq!(i.evidence.len(), 3);
+    assert_eq!(i.provenance.completeness, Completeness::Complete);
+    // One report left out: only what was given.
+    let i = run(CHECKR, &files[..3], t);
+    assert_eq!(i.evidence.len(), 2);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert_eq!(warning_count(&i, "candidate_reports_not_given"), 1);
+}

@@ -16,6 +16,7 @@
 
 mod aws_credential_report;
 mod capture;
+mod checkr_reports;
 mod error;
 mod github_branch_protection;
 mod github_pulls;
@@ -146,6 +147,16 @@ const ENTRIES: &[Entry] = &[
             input: "KnowBe4 Reporting API /v1/training/enrollments pages (completed enrollments become completions)",
         },
         run: knowbe4_training::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "checkr-reports",
+            kind: EvidenceKind::BackgroundCheck,
+            system: "checkr",
+            input: "Checkr reports (objects or lists) and candidates (for their e-mail)",
+        },
+        run: checkr_reports::run,
         reads_errors: false,
     },
 ];
