@@ -184,3 +184,44 @@ fn import_branch_protection_makes_one_record_per_branch_and_checks_each() {
         assert!(out(&o).starts_with("identical"), "{seq}: {}", out(&o));
     }
 }
+
+#[test]
+fn import_roster_csv_with_its_mapping_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/soc2-core/tests/import/registers");
+    let mapping = format!("{fixtures}/roster.toml");
+    let csv = format!("{fixtures}/roster.csv");
+    let o = soc2(&[
+        "import",
+        "roster-csv",
+        &mapping,
+        &csv,
+        "--locker",
+        locker,
+        "--fetched-at",
+        "2026-12-04T10:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["provenance"]["rows_kept"], 4, "{v}");
+    assert_eq!(v["provenance"]["inputs"][0]["file_name"], "roster.toml");
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert!(out(&o).starts_with("identical"), "{}", out(&o));
+    // The CSV without its mapping: an input error naming what is missing.
+    let o = soc2(&[
+        "import",
+        "roster-csv",
+        &csv,
+        "--locker",
+        locker,
+        "--fetched-at",
+        "2026-12-04T10:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("no column mapping"), "{}", out(&o));
+}

@@ -648,3 +648,159 @@ fn checkr_single_reports_of_a_complete_candidate_list_are_complete() {
     assert_eq!(i.provenance.completeness, Completeness::Filtered);
     assert_eq!(warning_count(&i, "candidate_reports_not_given"), 1);
 }
+
+// -- roster-csv, vendors-csv, risks-csv -------------------------------------------------
+
+#[test]
+fn risks_csv_ciso_assistant_sample() {
+    let Some(csv) = realdata("grc_registers/ciso-assistant_RA_sample.csv") else { return };
+    let mapping = fixture("registers/ciso-assistant-risks.toml");
+    let files: &[(&str, &[u8])] = &[("risks.toml", &mapping), ("RA_sample.csv", &csv)];
+    let t = Some("2026-12-04T10:00:00Z");
+    let i = run("risks-csv", files, t);
+    assert_eq!(
+        payloads(&i),
+        vec![json!({"risks": [
+            {"id": "R.1", "threat": "Ransomware", "likelihood": "high", "impact": "medium",
+             "residual_likelihood": "very_high", "residual_impact": "very_high",
+             "treatment_plan": "Risk management policy,Organization overview document,Main policy,Competency matrix"},
+            {"id": "R.2", "threat": "Unavailability", "likelihood": "very_high", "impact": "medium",
+             "residual_likelihood": "low", "residual_impact": "high", "treatment": "mitigate",
+             "treatment_plan": "Management review plan document,Main policy,ISMS Scope document,Responsibility matrix"},
+            {"id": "R.3", "threat": "Insider threats", "likelihood": "high", "impact": "high",
+             "treatment": "accept"},
+        ]})]
+    );
+    let p = &i.provenance;
+    assert_eq!((p.rows_read, p.rows_kept), (3, 3));
+    assert_eq!(p.completeness, Completeness::Unknown);
+    // R.1's treatment "open" and R.3's two "--" residual ratings read as absent.
+    assert_eq!(warning_count(&i, "value_mapped_to_absent"), 3);
+    assert_eq!(warning_count(&i, "risk_without_treatment"), 1);
+    assert_eq!(i.evidence[0].attachments.len(), 2, "the mapping is stored with the CSV");
+    assert_deterministic("risks-csv", files, t);
+    // Without the mapping's delimiter the header is one column: not this register.
+    let comma = String::from_utf8(mapping.clone()).unwrap().replace("delimiter = \";\"\n", "");
+    let err = try_run("risks-csv", &[("m.toml", comma.as_bytes()), ("RA_sample.csv", &csv)], t)
+        .unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+}
+
+#[test]
+fn vendors_csv_ciso_assistant_solutions() {
+    let Some(csv) = realdata("grc_registers/derived_third_parties_Solutions.csv") else { return };
+    let mapping = fixture("registers/ciso-assistant-solutions.toml");
+    let files: &[(&str, &[u8])] = &[("Solutions.csv", &csv), ("vendors.toml", &mapping)];
+    let t = Some("2026-12-04T10:00:00Z");
+    let i = run("vendors-csv", files, t);
+    let v = |name: &str, c: &str| json!({"vendor": name, "data_shared": [], "criticality": c, "reviewed_on": "2024-06-30"});
+    assert_eq!(
+        payloads(&i),
+        vec![
+            v("Cloud Storage Service", "high"),
+            v("Email Service", "critical"),
+            v("Internal CRM", "high"),
+        ]
+    );
+    assert_eq!(warning_count(&i, "default_used"), 3);
+    assert_eq!(i.evidence[0].observed_at.to_string(), "2024-06-30T00:00:00Z");
+    assert_deterministic("vendors-csv", files, t);
+    // The criticality scale is the mapping's: without [values.criticality], "3" is refused
+    // with the row and the column.
+    let unmapped = String::from_utf8(mapping).unwrap().replace("\"3\" = \"high\"\n", "");
+    let err =
+        try_run("vendors-csv", &[("Solutions.csv", &csv), ("m.toml", unmapped.as_bytes())], t)
+            .unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 2, field: Some(f), .. } if f == "criticality"),
+        "{err}"
+    );
+}
+
+#[test]
+fn roster_csv_hr_export() {
+    let csv = fixture("registers/roster.csv");
+    let mapping = fixture("registers/roster.toml");
+    let files: &[(&str, &[u8])] = &[("roster.toml", &mapping), ("people.csv", &csv)];
+    let t = Some("2026-12-04T10:00:00Z");
+    assert_eq!(try_run("roster-csv", files, None).unwrap_err(), ImportError::NoFetchTime);
+    let i = run("roster-csv", files, t);
+    assert_eq!(
+        payloads(&i),
+        vec![json!({"people": [
+            {"id": "alice@acme.com", "name": "Alice Archer", "aliases": ["alice", "aarcher-gh"],
+             "employment_type": "employee", "start_date": "2024-03-15", "in_scope": true},
+            {"id": "bob@acme.com", "name": "Bob Baker", "aliases": ["bbaker"],
+             "employment_type": "contractor", "start_date": "2025-01-02", "end_date": "2025-06-30",
+             "in_scope": true},
+            {"id": "carol@acme.com", "name": "Carol Cho", "employment_type": "intern",
+             "start_date": "2025-06-01", "in_scope": false},
+            {"id": "dave@acme.com", "name": "Dave Diaz", "employment_type": "employee",
+             "start_date": "2023-11-20", "in_scope": false},
+        ]})]
+    );
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (4, 4));
+    assert_eq!(warning_count(&i, "boolean_spelling"), 3, "Yes, TRUE, no");
+    assert_eq!(warning_count(&i, "sentinel:N/A"), 1);
+    assert_eq!(warning_count(&i, "whitespace_trimmed"), 1);
+    assert_deterministic("roster-csv", files, t);
+}
+
+#[test]
+fn csv_registers_hostile_inputs() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let csv = fixture("registers/roster.csv");
+    let mapping = fixture("registers/roster.toml");
+    let text = String::from_utf8(csv.clone()).unwrap();
+    // No mapping.
+    let err = try_run("roster-csv", &[("people.csv", &csv)], t).unwrap_err();
+    assert!(err.to_string().contains("no column mapping"), "{err}");
+    // A mapping for another source.
+    let risks = fixture("registers/ciso-assistant-risks.toml");
+    let err = try_run("roster-csv", &[("r.toml", &risks), ("people.csv", &csv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // Another export entirely (an AWS credential report) under the roster mapping.
+    let aws = b"user,arn,user_creation_time,password_enabled\n<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported\n";
+    let err = try_run("roster-csv", &[("m.toml", &mapping), ("report.csv", aws)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // A truncated last row.
+    let cut = &text[..text.len() - 12];
+    let err =
+        try_run("roster-csv", &[("m.toml", &mapping), ("cut.csv", cut.as_bytes())], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, row: 5, reason, .. } if file == "cut.csv" && reason.contains("truncated")),
+        "{err}"
+    );
+    // A date in another format than the mapping's names its row and column.
+    let eu = text.replace("03/15/2024", "15/03/2024");
+    let err =
+        try_run("roster-csv", &[("m.toml", &mapping), ("eu.csv", eu.as_bytes())], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 2, field: Some(f), .. } if f == "Hire Date"),
+        "{err}"
+    );
+    // A required field left unmapped.
+    let m = String::from_utf8(mapping.clone())
+        .unwrap()
+        .replace("in_scope = \"Has Production Access\"\n", "");
+    let err =
+        try_run("roster-csv", &[("m.toml", m.as_bytes()), ("people.csv", &csv)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, field: Some(f), .. } if file == "m.toml" && f == "columns.in_scope"),
+        "{err}"
+    );
+    // A mapped column missing from the header.
+    let renamed = text.replace("Hire Date", "Start");
+    let err = try_run("roster-csv", &[("m.toml", &mapping), ("r.csv", renamed.as_bytes())], t)
+        .unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 1, field: Some(f), .. } if f == "Hire Date"),
+        "{err}"
+    );
+    // An unknown field in the mapping.
+    let typo =
+        String::from_utf8(mapping).unwrap().replace("[columns]\n", "[columns]\nemial = \"x\"\n");
+    let err =
+        try_run("roster-csv", &[("m.toml", typo.as_bytes()), ("people.csv", &csv)], t).unwrap_err();
+    assert!(err.to_string().contains("emial"), "{err}");
+}

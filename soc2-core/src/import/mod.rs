@@ -17,6 +17,7 @@
 mod aws_credential_report;
 mod capture;
 mod checkr_reports;
+mod csv_mapping;
 mod error;
 mod github_branch_protection;
 mod github_pulls;
@@ -24,7 +25,10 @@ mod gitlab_protected_branches;
 mod google_users;
 mod knowbe4_training;
 mod okta_users;
+mod risks_csv;
+mod roster_csv;
 mod toolkit;
+mod vendors_csv;
 
 use crate::json::to_canonical_vec;
 use crate::model::{
@@ -157,6 +161,36 @@ const ENTRIES: &[Entry] = &[
             input: "Checkr reports (objects or lists) and candidates (for their e-mail)",
         },
         run: checkr_reports::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "roster-csv",
+            kind: EvidenceKind::Roster,
+            system: "hris",
+            input: "an HR system's CSV export of people, with a TOML column mapping",
+        },
+        run: roster_csv::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "vendors-csv",
+            kind: EvidenceKind::VendorAssessment,
+            system: "grc",
+            input: "a vendor list CSV (GRC tool, spreadsheet), with a TOML column mapping",
+        },
+        run: vendors_csv::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "risks-csv",
+            kind: EvidenceKind::RiskRegister,
+            system: "grc",
+            input: "a risk register CSV (GRC tool, spreadsheet), with a TOML column mapping",
+        },
+        run: risks_csv::run,
         reads_errors: false,
     },
 ];
