@@ -804,3 +804,57 @@ fn csv_registers_hostile_inputs() {
         try_run("roster-csv", &[("m.toml", typo.as_bytes()), ("people.csv", &csv)], t).unwrap_err();
     assert!(err.to_string().contains("emial"), "{err}");
 }
+
+#[test]
+fn each_fixture_given_to_another_source_is_refused() {
+    // Every JSON fixture of one source, given to each other JSON source: the wrong source,
+    // never an empty population.
+    let fixtures: &[(&str, &str)] = &[
+        (GBP, "github-branch-protection/ruleset-42.txt"),
+        (GBP, "github-branch-protection/legacy-404.json"),
+        (GLPB, "gitlab/page-1.txt"),
+        (KB4, "knowbe4/enrollments-1.json"),
+        (CHECKR, "checkr/reports.json"),
+        (CHECKR, "checkr/candidates.json"),
+    ];
+    let t = Some("2026-12-04T10:00:00Z");
+    for (own, file) in fixtures {
+        let bytes = fixture(file);
+        for source in [GBP, GLPB, KB4, CHECKR] {
+            if source == *own {
+                continue;
+            }
+            match try_run(source, &[(file, &bytes)], t) {
+                Err(ImportError::WrongSource { .. }) => {}
+                // A 404 is an error response to every source but the one that reads it.
+                Err(ImportError::ErrorResponse { status: 404, .. }) if file.contains("404") => {}
+                other => panic!("{file} as {source}: {other:?}"),
+            }
+        }
+        // The CSV sources want their mapping first.
+        for source in ["roster-csv", "vendors-csv", "risks-csv"] {
+            let err = try_run(source, &[(file, &bytes)], t).unwrap_err();
+            let refused = err.to_string().contains("no column mapping")
+                || matches!(err, ImportError::ErrorResponse { status: 404, .. });
+            assert!(refused, "{file} as {source}: {err}");
+        }
+    }
+}
+
+#[test]
+fn roster_csv_pages_and_duplicates() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let csv = fixture("registers/roster.csv");
+    let mapping = fixture("registers/roster.toml");
+    // A second file (page) that lists Alice again, in another case, and Erin.
+    let more = b"Employee #,Work Email,Display Name,Employment Status,Hire Date,Termination Date,Other Logins,Has Production Access\n\
+9,ALICE@acme.com,Alice Archer,Full-Time,03/15/2024,,,yes\n\
+5,erin@acme.com,Erin Eze,Full-Time,02/01/2026,,,true\n";
+    let files: &[(&str, &[u8])] = &[("m.toml", &mapping), ("a.csv", &csv), ("b.csv", more)];
+    let i = run("roster-csv", files, t);
+    let Payload::Roster(r) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(r.people.len(), 6);
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (6, 6));
+    let dup = i.provenance.warnings.iter().find(|w| w.code == "duplicate_account").unwrap();
+    assert_eq!((dup.file.as_str(), dup.row, dup.count), ("b.csv", 2, 1));
+}

@@ -5,7 +5,7 @@ use super::Item;
 use super::capture::Page;
 use super::csv_mapping::{Field, read};
 use super::error::ImportError;
-use super::toolkit::{Ctx, report_duplicates};
+use super::toolkit::{At, Ctx};
 use crate::model::{Completeness, EmploymentType, Payload, Person, Roster};
 
 const SOURCE: &str = "roster-csv";
@@ -83,10 +83,17 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
             "the roster has a header but nobody on it",
         ));
     }
-    // Duplicates are reported per file (the first file's name when several).
-    let first = ids.first().map(|i| i.1.clone()).unwrap_or_default();
-    let dup: Vec<(u64, &str)> = ids.iter().map(|(l, _, id)| (*l, id.as_str())).collect();
-    report_duplicates(ctx, &first, &dup);
+    // The same person twice (ids compared case-insensitively, across all the files).
+    let mut seen = std::collections::BTreeSet::new();
+    for (line, file, id) in &ids {
+        if !seen.insert(id.as_str()) {
+            ctx.warn(
+                "duplicate_account",
+                "a person is listed more than once (both kept)",
+                At { file, row: *line, field: "id" },
+            );
+        }
+    }
     ctx.completeness(
         Completeness::Unknown,
         Some("a CSV export carries no total: whether everyone is present is unknown".into()),
