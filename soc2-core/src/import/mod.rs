@@ -16,9 +16,19 @@
 
 mod aws_credential_report;
 mod capture;
+mod checkr_reports;
+mod csv_mapping;
 mod error;
+mod github_branch_protection;
 mod github_pulls;
+mod gitlab_protected_branches;
+mod google_users;
+mod knowbe4_training;
+mod okta_users;
+mod risks_csv;
+mod roster_csv;
 mod toolkit;
+mod vendors_csv;
 
 use crate::json::to_canonical_vec;
 use crate::model::{
@@ -91,6 +101,96 @@ const ENTRIES: &[Entry] = &[
             input: "REST pages of pulls (list or single), their reviews, optionally their commits and the branch's commits",
         },
         run: github_pulls::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "okta-users",
+            kind: EvidenceKind::UserList,
+            system: "okta",
+            input: "Okta /api/v1/users pages (Link-header cursor), optionally /api/v1/users/{id}/factors per user",
+        },
+        run: okta_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "google-users",
+            kind: EvidenceKind::UserList,
+            system: "google",
+            input: "Google Workspace Admin SDK Directory users.list pages (nextPageToken)",
+        },
+        run: google_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "github-branch-protection",
+            kind: EvidenceKind::BranchProtection,
+            system: "github",
+            input: "branch protection responses (incl. 404 \"Branch not protected\"), rulesets, rules of a branch",
+        },
+        run: github_branch_protection::run,
+        reads_errors: true,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "gitlab-protected-branches",
+            kind: EvidenceKind::BranchProtection,
+            system: "gitlab",
+            input: "GitLab /projects/:id/protected_branches pages (captured: the URL or Link header names the project)",
+        },
+        run: gitlab_protected_branches::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "knowbe4-training",
+            kind: EvidenceKind::TrainingCompletion,
+            system: "knowbe4",
+            input: "KnowBe4 Reporting API /v1/training/enrollments pages (completed enrollments become completions)",
+        },
+        run: knowbe4_training::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "checkr-reports",
+            kind: EvidenceKind::BackgroundCheck,
+            system: "checkr",
+            input: "Checkr reports (objects or lists) and candidates (for their e-mail)",
+        },
+        run: checkr_reports::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "roster-csv",
+            kind: EvidenceKind::Roster,
+            system: "hris",
+            input: "an HR system's CSV export of people, with a TOML column mapping",
+        },
+        run: roster_csv::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "vendors-csv",
+            kind: EvidenceKind::VendorAssessment,
+            system: "grc",
+            input: "a vendor list CSV (GRC tool, spreadsheet), with a TOML column mapping",
+        },
+        run: vendors_csv::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "risks-csv",
+            kind: EvidenceKind::RiskRegister,
+            system: "grc",
+            input: "a risk register CSV (GRC tool, spreadsheet), with a TOML column mapping",
+        },
+        run: risks_csv::run,
         reads_errors: false,
     },
 ];
