@@ -26,12 +26,21 @@ import soc2
 def main(argv: Optional[List[str]] = None) -> soc2.VerifiedBundle:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--locker", type=Path, default=Path("evidence"))
-    ap.add_argument("--period", type=soc2.AuditPeriod.parse, default="2026-01-01..2026-03-31")
+    ap.add_argument(
+        "--period",
+        type=soc2.AuditPeriod.parse,
+        default=None,
+        help="START..END (default: the current calendar quarter)",
+    )
     ap.add_argument("--key", type=Path, default=Path("bundle-key"))
     ap.add_argument("--signer", default="compliance@acme.example")
     ap.add_argument("--out", type=Path, default=Path("acme-evidence.zip"))
     args = ap.parse_args(argv)
-    period: soc2.AuditPeriod = args.period
+    if args.period is None:
+        quarter = soc2.Quarter.containing(date.today())
+        period = soc2.AuditPeriod(start=quarter.first_day(), end=quarter.last_day())
+    else:
+        period = args.period
 
     # -- The company -------------------------------------------------------------------
     locker = soc2.Locker.open(args.locker)

@@ -19,7 +19,7 @@ PERIOD = soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
 @pytest.fixture(scope="module")
 def report() -> soc2.Report:
     evidence = soc2.sample_company(2026)
-    return soc2.evaluate(soc2.Catalog.builtin(), enumerate(evidence), PERIOD, date(2026, 12, 31))
+    return soc2.evaluate(soc2.sample_company_catalog(), enumerate(evidence), PERIOD, date(2026, 12, 31))
 
 
 @pytest.fixture()

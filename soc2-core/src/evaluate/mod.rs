@@ -255,7 +255,12 @@ fn summarise(
         .evidence_kinds
         .iter()
         .filter(|k| **k != EvidenceKind::Roster || cc.control.evidence_kinds.len() == 1)
-        .any(|k| !ctx.index.upto(*k, ctx.cutoff.max(ctx.period.start())).is_empty());
+        .any(|k| {
+            // Evidence recorded late still exists: its occurrence is an exception
+            // ("recorded late"), not an absence of evidence.
+            !ctx.index.upto(*k, ctx.cutoff.max(ctx.period.start())).is_empty()
+                || !ctx.index.late_excluded(*k).is_empty()
+        });
     let status = if deviations > 0 {
         if has_evidence { ControlStatus::Exception } else { ControlStatus::NoEvidence }
     } else if coverage.required > 0 {
