@@ -268,3 +268,21 @@ fn check_name(e: &BundleError) -> String {
         other => variant(&format!("{other:?}")).to_owned(),
     }
 }
+
+pub(crate) fn sign_checkpoint(dir: &Path, key: &Path) -> Result<ExitCode, Failure> {
+    let signer = Signer::load(key, passphrase().as_deref())
+        .map_err(|e| Failure { code: 2, message: e.to_string() })?;
+    let locker = Locker::open(dir)?;
+    let signed = bundle::sign_checkpoint(&locker, &signer)?;
+    let note_key = signer.note_signer(locker.origin()).map_err(bundle_failure)?.verifier();
+    eprintln!(
+        "signed checkpoint of {} records in {}/{}/{}.note (+ .note.sig); note verifier key {}",
+        signed.checkpoint.size,
+        dir.display(),
+        soc2_core::ledger::CHECKPOINTS_DIR,
+        soc2_core::ledger::SignedCheckpoint::stem(signed.checkpoint.size),
+        note_key
+    );
+    print!("{}", String::from_utf8_lossy(&signed.note));
+    Ok(ExitCode::SUCCESS)
+}

@@ -83,10 +83,18 @@ enum Command {
     },
     /// Prints the locker's checkpoint (origin, size, Merkle root): keep it outside the
     /// locker to check later with `soc2 fsck --checkpoint`.
+    ///
+    /// With --sign KEYFILE, signs it instead: a C2SP signed note under the locker's
+    /// origin (Ed25519) and an SSHSIG over the note (namespace soc2-checkpoint-v1), both
+    /// kept for good in the locker's checkpoints/ directory; prints the note.
     Checkpoint {
         /// The locker's directory.
         #[arg(long)]
         locker: PathBuf,
+        /// The OpenSSH Ed25519 private key to sign with, the bundle key of `soc2 keygen`
+        /// (its passphrase, if any, from SOC2_KEY_PASSPHRASE).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
     },
     /// Makes an OpenSSH Ed25519 signing key for bundles: writes KEYFILE (private, 0600,
     /// passphrase-protected when SOC2_KEY_PASSPHRASE is set) and KEYFILE.pub.
@@ -236,7 +244,10 @@ fn main() -> ExitCode {
         Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
         Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
-        Command::Checkpoint { locker } => report(checkpoint(&locker)),
+        Command::Checkpoint { locker, sign } => match sign {
+            None => report(checkpoint(&locker)),
+            Some(key) => report(bundle_cmd::sign_checkpoint(&locker, &key)),
+        },
         Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
         Command::Export { locker, period, key, out, principal, include, catalog, as_of } => {
             report(bundle_cmd::export(&bundle_cmd::ExportArgs {
@@ -416,6 +427,9 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         );
     }
     if report.is_sound() {
+        for cp in &report.signed_checkpoints {
+            println!("ok: extends signed checkpoint {} of {} records", cp.origin, cp.size);
+        }
         for cp in &checkpoints {
             println!("ok: contains checkpoint {} of {} records", cp.origin, cp.size);
         }

@@ -46,6 +46,7 @@
 
 pub mod allowed_signers;
 pub mod archive;
+mod checkpoints;
 mod error;
 mod export;
 mod manifest;
@@ -60,6 +61,7 @@ mod verify_md;
 mod tests;
 
 pub use allowed_signers::{AllowedSigner, AllowedSigners, AllowedSignersError};
+pub use checkpoints::sign_checkpoint;
 pub use error::BundleError;
 pub use export::{
     DisclosureSet, ExportOptions, ExportProgress, ExportSummary, export, export_with_progress,

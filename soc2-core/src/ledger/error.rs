@@ -274,6 +274,26 @@ pub enum LedgerError {
         /// Why it does not match.
         reason: String,
     },
+
+    /// A signed checkpoint in `checkpoints/` is malformed, its signatures disagree, or
+    /// the locker's records contradict it (history rewritten after it was signed).
+    #[error("{path}: signed checkpoint: {reason}")]
+    SignedCheckpoint {
+        /// Its file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A signed checkpoint (or its timestamp) cannot be stored: one already exists for
+    /// this size with other content, or it does not describe this locker.
+    #[error("{path}: {reason}")]
+    CheckpointRefused {
+        /// The file that would have been written.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl LedgerError {
@@ -317,6 +337,7 @@ impl LedgerError {
                 | LedgerError::LedgerShrank { .. }
                 | LedgerError::RecordChanged { .. }
                 | LedgerError::CheckpointMismatch { .. }
+                | LedgerError::SignedCheckpoint { .. }
         )
     }
 
