@@ -94,6 +94,7 @@ pub(crate) struct ExportArgs<'a> {
     pub(crate) include: &'a [u64],
     pub(crate) catalog: Option<&'a Path>,
     pub(crate) as_of: Option<chrono::NaiveDate>,
+    pub(crate) previous: Option<&'a Path>,
 }
 
 pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
@@ -117,6 +118,13 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
     let mut options = ExportOptions::from_report(&report)?;
     if let DisclosureSet::ObservedInPeriodAnd(seqs) = &mut options.disclose {
         seqs.extend(args.include.iter().copied());
+    }
+    if let Some(previous) = args.previous {
+        options.previous =
+            Some(bundle::read_checkpoint(previous).map_err(|e| Failure {
+                code: 2,
+                message: format!("{}: {e}", previous.display()),
+            })?);
     }
 
     let bar = if std::io::stderr().is_terminal() {
@@ -183,6 +191,7 @@ pub(crate) fn verify(
     bundle_path: &Path,
     allowed_signers: &Path,
     identity: Option<String>,
+    previous: Option<&Path>,
     format: VerifyFormat,
 ) -> ExitCode {
     let trusted = match AllowedSigners::from_file(allowed_signers) {
@@ -191,7 +200,11 @@ pub(crate) fn verify(
     };
     let mut options = VerifyOptions::default();
     options.identity = identity;
-    match bundle::verify_with(bundle_path, &trusted, &options) {
+    let verified = match previous {
+        Some(previous) => bundle::verify_with_previous(bundle_path, previous, &trusted, &options),
+        None => bundle::verify_with(bundle_path, &trusted, &options),
+    };
+    match verified {
         Ok(v) => {
             match format {
                 VerifyFormat::Text => {
@@ -209,6 +222,24 @@ pub(crate) fn verify(
                     );
                     println!("  attachments: {}", v.blobs.len());
                     println!("  root:        {}", hex_of(&v.root()));
+                    for cp in &v.signed_checkpoints {
+                        println!(
+                            "  extends:     signed checkpoint of {} records",
+                            cp.checkpoint.size
+                        );
+                    }
+                    if let Some(p) = &v.previous {
+                        println!(
+                            "  extends:     previous checkpoint of {} records (proof carried)",
+                            p.size
+                        );
+                    }
+                    if let Some(path) = previous {
+                        println!(
+                            "  previous:    {} (extended: nothing rewritten or removed)",
+                            path.display()
+                        );
+                    }
                 }
                 VerifyFormat::Json => {
                     let out = serde_json::json!({
@@ -225,6 +256,9 @@ pub(crate) fn verify(
                         "records": v.records,
                         "blobs": v.blobs,
                         "report": v.report,
+                        "signed_checkpoints": v.signed_checkpoints.iter().map(|c| c.checkpoint.size).collect::<Vec<_>>(),
+                        "previous_checkpoint": v.previous.as_ref().map(|p| p.size),
+                        "previous_bundle": previous.map(|p| p.display().to_string()),
                     });
                     println!("{out}");
                 }

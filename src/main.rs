@@ -142,6 +142,10 @@ enum Command {
         /// The date to evaluate as of [default: today, or the period's end if earlier].
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<Date>,
+        /// The previous bundle of this locker: the new one carries an RFC 9162
+        /// consistency proof from its checkpoint (refused if the locker does not extend it).
+        #[arg(long, value_name = "PREVIOUS.zip")]
+        previous: Option<PathBuf>,
     },
     /// Verifies a bundle against the signers you trust: exit 0 verified, 1 rejected (with
     /// the reason), 2 usage or input error.
@@ -155,6 +159,11 @@ enum Command {
         /// The principal the signer must be trusted as.
         #[arg(long, value_name = "PRINCIPAL")]
         identity: Option<String>,
+        /// The previous bundle of the same locker (verified too): rejected unless this one
+        /// extends it, naming the first record that differs when history was rewritten,
+        /// records removed or the locker forked.
+        #[arg(long, value_name = "PREVIOUS.zip")]
+        previous: Option<PathBuf>,
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
@@ -249,20 +258,29 @@ fn main() -> ExitCode {
             Some(key) => report(bundle_cmd::sign_checkpoint(&locker, &key)),
         },
         Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
-        Command::Export { locker, period, key, out, principal, include, catalog, as_of } => {
-            report(bundle_cmd::export(&bundle_cmd::ExportArgs {
-                locker: &locker,
-                period: &period,
-                key: &key,
-                out: &out,
-                principal: principal.as_deref(),
-                include: &include,
-                catalog: catalog.as_deref(),
-                as_of: as_of.map(|d| d.0),
-            }))
-        }
-        Command::Verify { bundle, allowed_signers, identity, format } => {
-            bundle_cmd::verify(&bundle, &allowed_signers, identity, format)
+        Command::Export {
+            locker,
+            period,
+            key,
+            out,
+            principal,
+            include,
+            catalog,
+            as_of,
+            previous,
+        } => report(bundle_cmd::export(&bundle_cmd::ExportArgs {
+            locker: &locker,
+            period: &period,
+            key: &key,
+            out: &out,
+            principal: principal.as_deref(),
+            include: &include,
+            catalog: catalog.as_deref(),
+            as_of: as_of.map(|d| d.0),
+            previous: previous.as_deref(),
+        })),
+        Command::Verify { bundle, allowed_signers, identity, previous, format } => {
+            bundle_cmd::verify(&bundle, &allowed_signers, identity, previous.as_deref(), format)
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Trusted time and continuity end to end: signed checkpoints (`soc2 checkpoint --sign`,
-//! checked by `ssh-keygen -Y verify` and `soc2 fsck`).
+//! checked by `ssh-keygen -Y verify` and `soc2 fsck`), and quarterly bundles chained
+//! with `--previous`, checked by `soc2 verify` and the bundle's own `verify.py`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -142,4 +143,163 @@ fn signed_checkpoints_verify_with_ssh_keygen_and_fsck_names_the_one_a_rewrite_co
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("00000000000000000002.note: signed checkpoint"), "{text}");
+}
+
+fn export(locker: &Path, key: &Path, period: &str, out: &Path, previous: Option<&Path>) -> Output {
+    let mut args = vec![
+        "export",
+        "--locker",
+        s(locker),
+        "--period",
+        period,
+        "--key",
+        s(key),
+        "-o",
+        s(out),
+        "--as-of",
+        "2026-07-01",
+    ];
+    if let Some(p) = previous {
+        args.extend(["--previous", s(p)]);
+    }
+    soc2(&args)
+}
+
+fn verify(bundle: &Path, trusted: &Path, previous: &Path) -> Output {
+    soc2(&["verify", s(bundle), "--allowed-signers", s(trusted), "--previous", s(previous)])
+}
+
+/// Runs the bundle's own verify.py (extracted from it with Python's zipfile module) on
+/// `bundle` against `previous`.
+fn verify_py(bundle: &Path, previous: &Path, work: &Path) -> Output {
+    let dir = work.join(format!("x-{}", bundle.file_name().unwrap().to_str().unwrap()));
+    let out =
+        Command::new("python3").args(["-m", "zipfile", "-e", s(bundle), s(&dir)]).output().unwrap();
+    assert!(out.status.success());
+    Command::new("python3")
+        .arg(dir.join("verify.py"))
+        .arg(&dir)
+        .args(["--previous", s(previous)])
+        .output()
+        .unwrap()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs_err::create_dir_all(to).unwrap();
+    for e in fs_err::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            fs_err::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+fn rejected(o: &Output, needle: &str) {
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains(needle), "expected {needle:?} in: {text}");
+}
+
+#[test]
+fn quarterly_bundles_chain_and_rewritten_forked_or_shortened_history_is_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (key, trusted) = key(dir);
+    let locker = init(dir, "locker");
+    add(&locker, "2026-01-10", "q1 access review");
+    add(&locker, "2026-02-10", "q1 training");
+    // A copy of the locker taken here diverges from record 2 on: a fork.
+    copy_dir(&locker, &dir.join("fork"));
+    add(&locker, "2026-03-10", "q1 vendor review");
+    ok(soc2(&["checkpoint", "--locker", s(&locker), "--sign", s(&key)]));
+    let q1 = dir.join("q1.zip");
+    ok(export(&locker, &key, "2026-01-01..2026-03-31", &q1, None));
+
+    add(&locker, "2026-04-10", "q2 access review");
+    add(&locker, "2026-05-10", "q2 incident drill");
+    ok(soc2(&["checkpoint", "--locker", s(&locker), "--sign", s(&key)]));
+    let q2 = dir.join("q2.zip");
+    ok(export(&locker, &key, "2026-04-01..2026-06-30", &q2, Some(&q1)));
+
+    let out = ok(verify(&q2, &trusted, &q1));
+    assert!(out.contains("extends:     signed checkpoint of 3 records"), "{out}");
+    assert!(out.contains("extends:     signed checkpoint of 5 records"), "{out}");
+    assert!(out.contains("extends:     previous checkpoint of 3 records (proof carried)"), "{out}");
+    let py = verify_py(&q2, &q1, dir);
+    let py_out = String::from_utf8_lossy(&py.stdout);
+    assert!(py.status.success(), "{py_out}{}", String::from_utf8_lossy(&py.stderr));
+    assert!(py_out.contains("consistency: OK"), "{py_out}");
+    assert!(py_out.contains("previous bundle: OK"), "{py_out}");
+    assert!(py_out.contains("signed checkpoints: OK, the bundle extends all 2"), "{py_out}");
+
+    // Rewritten: a copy of the locker whose record 1 says something else, its hash
+    // chain recomputed so that the ledger is sound on its own, its signed checkpoints
+    // (which would betray it) deleted.
+    let rewritten = dir.join("rewritten");
+    copy_dir(&locker, &rewritten);
+    fs_err::remove_dir_all(rewritten.join("checkpoints")).unwrap();
+    rewrite_record(&rewritten.join("ledger.jsonl"), 1);
+    ok(soc2(&["fsck", "--locker", s(&rewritten)]));
+    // The exporter refuses to chain it to Q1 ...
+    let refused =
+        export(&rewritten, &key, "2026-04-01..2026-06-30", &dir.join("no.zip"), Some(&q1));
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("does not extend"));
+    // ... and without the chain, verification against Q1 names the record.
+    let q2_rewritten = dir.join("q2-rewritten.zip");
+    ok(export(&rewritten, &key, "2026-04-01..2026-06-30", &q2_rewritten, None));
+    rejected(&verify(&q2_rewritten, &trusted, &q1), "record 1 differs");
+    rejected(&verify_py(&q2_rewritten, &q1, dir), "record 1 differs");
+
+    // Forked: the copy taken at 2 records goes its own way.
+    let fork = dir.join("fork");
+    add(&fork, "2026-03-11", "q1 vendor review (fork)");
+    add(&fork, "2026-04-10", "q2 access review");
+    let q2_fork = dir.join("q2-fork.zip");
+    ok(export(&fork, &key, "2026-04-01..2026-06-30", &q2_fork, None));
+    rejected(&verify(&q2_fork, &trusted, &q1), "record 2 differs");
+    rejected(&verify_py(&q2_fork, &q1, dir), "record 2 differs");
+
+    // Removed: a locker holding only the first two records.
+    let short = dir.join("short");
+    copy_dir(&locker, &short);
+    // Keep only the ledger's first two lines (and no signed checkpoints).
+    let ledger = fs_err::read_to_string(short.join("ledger.jsonl")).unwrap();
+    let two: String = ledger.lines().take(2).map(|l| format!("{l}\n")).collect();
+    fs_err::write(short.join("ledger.jsonl"), two).unwrap();
+    fs_err::remove_dir_all(short.join("checkpoints")).unwrap();
+    let q2_short = dir.join("q2-short.zip");
+    ok(export(&short, &key, "2026-01-01..2026-06-30", &q2_short, None));
+    rejected(&verify(&q2_short, &trusted, &q1), "removed");
+    rejected(&verify_py(&q2_short, &q1, dir), "removed");
+}
+
+/// Rewrites record `seq` of a ledger (its note's title) and recomputes the hash chain of
+/// every record after it, with Python's json (sorted keys, compact: RFC 8785 for these
+/// ASCII documents) and hashlib.
+fn rewrite_record(ledger: &Path, seq: usize) {
+    let script = r#"
+import hashlib, json, sys
+path, target = sys.argv[1], int(sys.argv[2])
+lines = open(path, "rb").read().split(b"\n")[:-1]
+prev = None
+out = []
+for i, line in enumerate(lines):
+    rec = json.loads(line)
+    if i == target:
+        rec["evidence"]["payload"]["note"]["title"] += " (rewritten)"
+    if prev is not None:
+        rec["prev"] = prev
+    line = json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    prev = hashlib.sha256(b"\x00" + line).hexdigest()
+    out.append(line)
+open(path, "wb").write(b"".join(l + b"\n" for l in out))
+"#;
+    let out =
+        Command::new("python3").args(["-c", script, s(ledger), &seq.to_string()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -177,7 +177,7 @@ pub(crate) fn export_bundle(
                 _ if seqs.is_empty() => DisclosureSet::ObservedInPeriod,
                 _ => DisclosureSet::ObservedInPeriodAnd(seqs),
             };
-            ExportOptions { period, disclose, report_files }
+            ExportOptions { period, disclose, report_files, previous: None }
         }
         (None, None) => return Err(crate::errors::invalid(py, "period", "no period given".into())),
     };

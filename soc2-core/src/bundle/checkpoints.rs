@@ -1,9 +1,14 @@
 //! Signing a locker's checkpoint with the bundle key, and the signed checkpoints a bundle
 //! carries.
 
-use crate::error::Result;
-use crate::ledger::{Locker, SignedCheckpoint};
+use std::path::Path;
 
+use crate::error::Result;
+use crate::ledger::{Checkpoint, Locker, SignedCheckpoint};
+
+use super::CHECKPOINT;
+use super::archive::{Limits, SafeArchive};
+use super::error::BundleError;
 use super::signing::Signer;
 
 /// Signs the locker's current checkpoint with `signer` (a C2SP signed note under the
@@ -13,4 +18,20 @@ pub fn sign_checkpoint(locker: &Locker, signer: &Signer) -> Result<SignedCheckpo
     let checkpoint = locker.checkpoint();
     let (note, sig) = signer.sign_checkpoint(&checkpoint)?;
     locker.store_signed_checkpoint(note.into_bytes(), sig.into_bytes())
+}
+
+/// Reads the checkpoint a bundle commits to (its `checkpoint` member) without verifying
+/// the bundle: for `export --previous`, which then proves the locker extends it.
+pub fn read_checkpoint(bundle: &Path) -> Result<Checkpoint, BundleError> {
+    let archive = SafeArchive::open(bundle, Limits::default())?;
+    let size = archive
+        .member(CHECKPOINT)
+        .ok_or_else(|| BundleError::MissingMember { member: CHECKPOINT.to_owned() })?
+        .size();
+    if size > 4096 {
+        return Err(BundleError::MemberTooLarge { member: CHECKPOINT.into(), size, limit: 4096 });
+    }
+    let mut text = Vec::new();
+    archive.read_to_sink(CHECKPOINT, &mut text)?;
+    Checkpoint::parse(&text).map_err(BundleError::CheckpointInvalid)
 }

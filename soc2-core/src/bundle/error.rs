@@ -34,6 +34,43 @@ pub enum BundleError {
         source: std::io::Error,
     },
 
+    // ----- signed checkpoints and chaining -----
+    /// A signed checkpoint the bundle carries (`checkpoints/...`) is malformed, not signed
+    /// by the bundle's trusted key, or not a prefix of the bundle's tree.
+    #[error("{member:?}: signed checkpoint rejected: {reason}")]
+    SignedCheckpointInvalid {
+        /// The member (the `.note` or its `.note.sig`).
+        member: String,
+        /// Why.
+        reason: String,
+    },
+    /// The bundle does not extend the previous bundle: history was rewritten, records
+    /// removed, or the locker forked. Names the first differing record when it can.
+    #[error("does not extend the previous bundle: {reason}")]
+    NotAnExtension {
+        /// The first record whose leaf differs from the previous bundle's, if known.
+        first_differing: Option<u64>,
+        /// What differs.
+        reason: String,
+    },
+    /// The previous bundle given to check against did not verify itself.
+    #[error("previous bundle {}: {reason}", path.display())]
+    PreviousBundle {
+        /// The previous bundle.
+        path: PathBuf,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The consistency proof the bundle carries from an earlier checkpoint
+    /// (`previous/...`) is malformed or does not verify.
+    #[error("{member:?}: {reason}")]
+    PreviousInvalid {
+        /// The member.
+        member: String,
+        /// Why.
+        reason: String,
+    },
+
     // ----- keys and signers -----
     /// A signing key file is not an OpenSSH private key.
     #[error("{}: not an OpenSSH private key: {reason}", path.display())]

@@ -136,9 +136,14 @@ impl Signer {
     }
 
     /// The `allowed_signers` line that trusts this key for bundles:
-    /// `<principal> namespaces="soc2-evidence-bundle-v1" ssh-ed25519 AAAA...`.
+    /// `<principal> namespaces="soc2-evidence-bundle-v1,soc2-checkpoint-v1" ssh-ed25519 AAAA...`
+    /// (bundles and the signed checkpoints they carry).
     pub fn allowed_signers_line(&self) -> String {
-        format!("{} namespaces=\"{NAMESPACE}\" {}\n", self.principal, self.public_key_openssh())
+        format!(
+            "{} namespaces=\"{NAMESPACE},{CHECKPOINT_NAMESPACE}\" {}\n",
+            self.principal,
+            self.public_key_openssh()
+        )
     }
 
     /// Signs `message` for the bundle namespace; returns the armored SSHSIG text

@@ -252,6 +252,7 @@ fn export_then_verify_round_trips() {
     let names: Vec<&str> = m.0.keys().map(String::as_str).collect();
     let mut expected =
         vec![SUMS, SUMS_SIG, VERIFY_MD, ALLOWED_SIGNERS, CHECKPOINT, LEAVES, MANIFEST, RECORDS];
+    expected.push(super::VERIFY_PY);
     let blobs = m.blob_names();
     expected.extend(blobs.iter().map(String::as_str));
     expected.sort_unstable();
@@ -265,7 +266,7 @@ fn export_then_verify_round_trips() {
     assert_eq!(m.text(CHECKPOINT), f.locker.checkpoint().to_text());
     assert_eq!(m.get(LEAVES).len(), 5 * 65);
     assert!(m.text(ALLOWED_SIGNERS).starts_with(
-        "auditor-contact@example.com namespaces=\"soc2-evidence-bundle-v1\" ssh-ed25519 "
+        "auditor-contact@example.com namespaces=\"soc2-evidence-bundle-v1,soc2-checkpoint-v1\" ssh-ed25519 "
     ));
     // The private key is nowhere in the bundle, in any encoding.
     let key = f.signer.private_key();
@@ -657,6 +658,8 @@ fn auditor_verifies_with_stock_tools() {
         return;
     }
     let f = Fixture::new();
+    // A signed checkpoint travels in the bundle: step 6 checks it with ssh-keygen.
+    super::sign_checkpoint(&f.locker, &f.signer).unwrap();
     let mut options = ExportOptions::new(period());
     options.report_files = vec![("readiness.json".into(), b"{}\n".to_vec())];
     let bundle = f.path("stock.zip");
@@ -666,7 +669,11 @@ fn auditor_verifies_with_stock_tools() {
 
     let m = Members::read(&bundle);
     let blocks = sh_blocks(&m.text(VERIFY_MD));
-    assert_eq!(blocks.len(), 5, "extract, signature, sums, member list, records");
+    assert_eq!(
+        blocks.len(),
+        7,
+        "extract, signature, sums, member list, records, signed checkpoints, verify.py"
+    );
     assert!(blocks[1].starts_with(
         "ssh-keygen -Y verify -f \"$TRUSTED\" -I auditor-contact@example.com -n soc2-evidence-bundle-v1 -s SHA256SUMS.sig < SHA256SUMS"
     ));
@@ -684,6 +691,12 @@ fn auditor_verifies_with_stock_tools() {
     assert!(stdout.contains("records.jsonl: OK"), "{stdout}");
     assert!(stdout.contains("member list: OK"), "{stdout}");
     assert!(stdout.contains("records: OK, 3 records match the root of 5 leaves"), "{stdout}");
+    assert!(
+        said.contains("Good \"soc2-checkpoint-v1\" signature for auditor-contact@example.com"),
+        "{said}"
+    );
+    assert!(stdout.contains("signed checkpoints: OK, the bundle extends all 1"), "{stdout}");
+    assert!(stdout.contains("verify.py: all checks passed"), "{stdout}");
 
     // The same commands reject a tampered bundle at the step that covers it.
     type Mutation = fn(&mut Members);

@@ -16,6 +16,10 @@ pub(crate) struct VerifyMdFacts<'a> {
     pub(crate) fingerprint: String,
     pub(crate) allowed_signers_line: String,
     pub(crate) generator: String,
+    /// How many signed checkpoints the bundle carries.
+    pub(crate) signed_checkpoints: usize,
+    /// The previous checkpoint's size, when the bundle carries a consistency proof.
+    pub(crate) previous_size: Option<u64>,
 }
 
 const TEMPLATE: &str = r#"# Verifying this evidence bundle
@@ -164,7 +168,7 @@ attachment a record references is present (step 3 checked its content against it
 SHA-256, which is also its name). Records outside the period stay undisclosed: only their
 leaf hashes are in `leaves`.
 
-## What this does not prove
+@CHAIN@## What this does not prove
 
 - That the evidence is accurate: the bundle proves integrity and origin, not truth.
 - When it was signed: SSH signatures carry no time. To show the locker was not rewritten
@@ -187,4 +191,69 @@ pub(crate) fn render(f: &VerifyMdFacts<'_>) -> String {
         .replace("@FINGERPRINT@", &f.fingerprint)
         .replace("@ALLOWED_SIGNERS_LINE@", &f.allowed_signers_line)
         .replace("@GENERATOR@", &f.generator)
+        .replace("@CHAIN@", &chain_steps(f))
+}
+
+/// Steps 6 and 7: the signed checkpoints, and `verify.py` (with the previous bundle).
+fn chain_steps(f: &VerifyMdFacts<'_>) -> String {
+    let mut out = String::new();
+    if f.signed_checkpoints > 0 {
+        out.push_str(&format!(
+            r#"## 6. Check the signed checkpoints
+
+The bundle carries the {n} checkpoint(s) the company signed as the locker grew
+(`checkpoints/<size>.note`: C2SP signed notes under the key name `{origin}`), each with
+an SSH signature by the same key:
+
+```sh
+for note in checkpoints/*.note; do
+  ssh-keygen -Y verify -f "$TRUSTED" -I {principal} -n soc2-checkpoint-v1 -s "$note.sig" < "$note"
+done
+```
+
+Proves: the key you trust signed each checkpoint (the namespace `soc2-checkpoint-v1` is
+used for nothing else). Step 7 checks that this bundle's records extend every one of them.
+
+"#,
+            n = f.signed_checkpoints,
+            origin = f.origin,
+            principal = f.principal,
+        ));
+    }
+    out.push_str(
+        r#"## 7. Check inclusion and consistency with `verify.py`
+
+`verify.py` is one readable file of Python 3 standard library code (RFC 9162 Merkle
+trees only; it checks no signature, steps 2 and 6 do):
+
+```sh
+python3 verify.py .
+```
+
+Proves: the leaves give the checkpoint's root; every disclosed record is in that tree (an
+RFC 9162 inclusion proof, built and verified); the bundle's tree extends each signed
+checkpoint"#,
+    );
+    match f.previous_size {
+        Some(m) => out.push_str(&format!(
+            r#"; and the consistency proof in `previous/` shows it extends the
+checkpoint of {m} records of the previous bundle. With that previous bundle at hand
+(verified the same way), check that this one extends it, naming the first record that
+differs if history was rewritten, records removed, or the locker forked:
+
+```text
+python3 verify.py . --previous /path/to/previous-bundle.zip
+```
+
+"#
+        )),
+        None => out.push_str(
+            r#". To tie it to an earlier bundle of the same locker, run
+`python3 verify.py . --previous /path/to/previous-bundle.zip`: it names the first record
+that differs if history was rewritten, records removed, or the locker forked.
+
+"#,
+        ),
+    }
+    out
 }

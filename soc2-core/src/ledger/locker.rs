@@ -349,33 +349,6 @@ impl Locker {
         Ok(signed)
     }
 
-    /// Stores an RFC 3161 time-stamp response (DER) over the signed checkpoint of
-    /// `size` records, beside it as `<size>.tsr`. The caller checks the response first;
-    /// an existing one is never replaced.
-    pub fn store_timestamp(&self, size: u64, response: &[u8]) -> Result<PathBuf> {
-        let note_path = signed::note_path(&self.dir, size);
-        if !note_path.exists() {
-            return Err(LedgerError::CheckpointRefused {
-                path: note_path,
-                reason: "no signed checkpoint of this size to timestamp".into(),
-            }
-            .into());
-        }
-        let path =
-            self.dir.join(CHECKPOINTS_DIR).join(format!("{}.tsr", SignedCheckpoint::stem(size)));
-        let _guard = LockGuard::take(&self.lock, true)?;
-        if path.exists() {
-            return Err(LedgerError::CheckpointRefused {
-                path,
-                reason: "this checkpoint is already timestamped (append-only)".into(),
-            }
-            .into());
-        }
-        signed::write_new(&path, response)?;
-        blobs::sync_dir(&self.dir.join(CHECKPOINTS_DIR))?;
-        Ok(path)
-    }
-
     /// Every signed checkpoint in `checkpoints/`, in size order; fails on the first
     /// damaged one (use [`super::fsck`] to list them all).
     pub fn signed_checkpoints(&self) -> Result<Vec<SignedCheckpoint>> {

@@ -10,8 +10,8 @@
 //!   [`CHECKPOINT_NAMESPACE`], made with the same key, so that
 //!   `ssh-keygen -Y verify -n soc2-checkpoint-v1 -s <size>.note.sig < <size>.note`
 //!   checks it with stock tools;
-//! - `<size>.tsr`, when timestamped: an RFC 3161 time-stamp response over the `.note`
-//!   file.
+//! - `<size>.tsr` (reserved; soc2 does not write it yet): an RFC 3161 time-stamp
+//!   response over the `.note` file.
 //!
 //! A signed checkpoint is never removed or rewritten. [`super::fsck`] checks each one:
 //! its two signatures agree on one key, and the locker's records still produce its root
