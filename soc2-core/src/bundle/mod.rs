@@ -51,7 +51,8 @@
 //! ```
 
 pub mod allowed_signers;
-pub mod archive;
+/// The strict zip reader and deterministic writer (the `soc2-zip` crate).
+pub use soc2_zip as archive;
 mod checkpoints;
 mod error;
 mod export;
