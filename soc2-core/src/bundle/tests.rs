@@ -1524,3 +1524,54 @@ fn verify_reports_unreadable_bundle_as_input_error() {
     let err = f.check_raw(&raw).unwrap_err();
     assert!(err.is_rejection());
 }
+
+#[test]
+fn carried_signed_checkpoints_must_be_signed_by_the_trusted_key_and_extended() {
+    let f = Fixture::new();
+    let signed = super::sign_checkpoint(&f.locker, &f.signer).unwrap();
+    let bundle = f.path("signed.zip");
+    export(&f.locker, &ExportOptions::new(period()), &f.signer, &bundle).unwrap();
+    let trusted = AllowedSigners::parse(f.signer.allowed_signers_line().as_bytes()).unwrap();
+    let v = verify(&bundle, &trusted).unwrap();
+    assert_eq!(v.signed_checkpoints.len(), 1);
+    assert_eq!(v.signed_checkpoints[0].checkpoint.size, 5);
+
+    let note = "checkpoints/00000000000000000005.note";
+    let reject = |mutate: &dyn Fn(&mut Members), want: &str| {
+        let mut m = Members::read(&bundle);
+        mutate(&mut m);
+        m.resign(&f.signer);
+        let path = f.path("mutated.zip");
+        let _ = fs_err::remove_file(&path);
+        m.write(&path);
+        match verify(&path, &trusted) {
+            Err(e @ BundleError::SignedCheckpointInvalid { .. }) => {
+                assert!(e.to_string().contains(want), "{e}")
+            }
+            other => panic!("expected SignedCheckpointInvalid ({want}), got {other:?}"),
+        }
+    };
+    // Signed by another key, well-formed and self-consistent.
+    let other = Signer::generate("mallory@example.com").unwrap();
+    let (n, s) = other.sign_checkpoint(&signed.checkpoint).unwrap();
+    reject(
+        &|m| {
+            m.set(note, n.clone());
+            m.set(&format!("{note}.sig"), s.clone());
+        },
+        "not signed by the bundle's trusted key",
+    );
+    // A checkpoint the bundle's tree does not extend (another root), properly signed.
+    let mut forged = signed.checkpoint.clone();
+    forged.root[0] ^= 1;
+    let (n, s) = f.signer.sign_checkpoint(&forged).unwrap();
+    reject(
+        &|m| {
+            m.set(note, n.clone());
+            m.set(&format!("{note}.sig"), s.clone());
+        },
+        "history rewritten",
+    );
+    // A note without its SSH signature.
+    reject(&|m| drop(m.0.remove(&format!("{note}.sig"))), ".note.sig is missing");
+}
