@@ -286,7 +286,8 @@ pub enum ArchiveError {
     },
 
     // ----- writer -----
-    /// Members must be added in strictly increasing byte-wise name order.
+    /// Members must be added (and, when reading, be listed) in strictly increasing
+    /// byte-wise name order.
     #[error("member {name:?} was added after {previous:?}; names must be added in sorted order")]
     NotSorted {
         /// The name being added.
@@ -478,6 +479,22 @@ pub enum ArchiveError {
         name: String,
         /// The field that differs.
         field: &'static str,
+    },
+    /// A metadata field holds a value the writer never emits. Nothing signs these
+    /// fields, so any value but the writer's one would be a second spelling of the same
+    /// archive (and some, like a "version needed" of 99 or a setuid mode, change what
+    /// other tools do with it).
+    #[error("{}{field} is {found:#x} but {expected:#x} is the only value written",
+        name.as_ref().map(|n| format!("member {n:?}: ")).unwrap_or_default())]
+    NonCanonicalField {
+        /// The member whose header holds the field; `None` for the end records.
+        name: Option<String>,
+        /// The field.
+        field: &'static str,
+        /// The value found.
+        found: u64,
+        /// The value the writer emits there.
+        expected: u64,
     },
     /// A member is a symbolic link (Unix mode or Windows reparse-point attribute).
     #[error("member {name:?} is a symbolic link")]

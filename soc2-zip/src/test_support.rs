@@ -50,8 +50,10 @@ pub struct RawEntry {
 
 impl RawEntry {
     fn new(name: &[u8], method: u16, content: &[u8], data: Vec<u8>) -> Self {
+        // What the writer emits: version 1.0 stored, 2.0 deflated (see the reader).
+        let version_needed = if method == 0 { 10 } else { 20 };
         let header = RawHeader {
-            version_needed: 20,
+            version_needed,
             flags: if name.is_ascii() { 0 } else { 1 << 11 },
             method,
             time: 0,
@@ -65,7 +67,7 @@ impl RawEntry {
         RawEntry {
             local: header.clone(),
             central: header,
-            made_by: (3 << 8) | 20,
+            made_by: (3 << 8) | version_needed,
             disk_start: 0,
             external: 0o100_644 << 16,
             comment: Vec::new(),

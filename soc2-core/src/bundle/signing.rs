@@ -190,9 +190,28 @@ impl Signer {
     }
 }
 
-/// Parses an armored SSHSIG signature.
+/// Parses an armored SSHSIG signature, which must be exactly what [`Signer::sign`]
+/// writes: the PEM armor with `\n` line endings and a final newline. The PEM parser
+/// also takes CRLF, other line lengths and a missing newline, but `ssh-keygen -Y verify`
+/// does not take all of them, and the auditor's stock path must never reject a bundle
+/// that `soc2 verify` accepts.
 pub(crate) fn parse_signature(text: &[u8]) -> Result<SshSig, BundleError> {
-    SshSig::from_pem(text).map_err(|e| BundleError::SignatureMalformed { reason: e.to_string() })
+    let sig = SshSig::from_pem(text)
+        .map_err(|e| BundleError::SignatureMalformed { reason: e.to_string() })?;
+    let mut canonical = sig
+        .to_pem(LineEnding::LF)
+        .map_err(|e| BundleError::SignatureMalformed { reason: e.to_string() })?;
+    if !canonical.ends_with('\n') {
+        canonical.push('\n');
+    }
+    if canonical.as_bytes() != text {
+        return Err(BundleError::SignatureMalformed {
+            reason: "not the canonical armor soc2 writes (fixed line width, LF line endings, \
+                     a final newline)"
+                .into(),
+        });
+    }
+    Ok(sig)
 }
 
 /// A public key in OpenSSH form without its comment.

@@ -875,6 +875,34 @@ fn rejects_malformed_signature() {
     assert_err!(f.check(&m, false), BundleError::SignatureMalformed { .. });
 }
 
+#[test]
+fn rejects_signature_armor_the_stock_path_rejects() {
+    // Hole 7: `ssh-keygen -Y verify` fails on these; so must `soc2 verify`.
+    let f = Fixture::new();
+    let m = f.members();
+    let armor = m.text(SUMS_SIG);
+    let variants = [
+        ("CRLF line endings", armor.replace('\n', "\r\n")),
+        ("no final newline", armor.trim_end().to_owned()),
+        ("a trailing blank line", format!("{armor}\n")),
+        ("one long base64 line", {
+            let lines: Vec<&str> = armor.lines().collect();
+            let body: String = lines[1..lines.len() - 1].concat();
+            format!("{}\n{body}\n{}\n", lines[0], lines[lines.len() - 1])
+        }),
+    ];
+    for (what, text) in variants {
+        let mut m = m.clone();
+        m.set(SUMS_SIG, text);
+        let result = f.check(&m, false);
+        assert!(
+            matches!(result, Err(BundleError::SignatureMalformed { .. })),
+            "{what}: {:?}",
+            result.map(|_| ())
+        );
+    }
+}
+
 // ---------------------------------------------------------------- SHA256SUMS
 
 #[test]
@@ -1203,6 +1231,84 @@ fn rejects_invalid_or_unsupported_manifest() {
 // ---------------------------------------------------------------- hostile zips
 
 /// Appends a hostile entry to a valid bundle's raw archive.
+/// Byte ranges (offset, length, field) of the metadata fields of every local header
+/// and central directory entry of a bundle: the fields no signature covers.
+fn unsigned_zip_fields(bytes: &[u8]) -> Vec<(usize, usize, String)> {
+    let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize;
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let eocd = bytes.len() - 22;
+    assert_eq!(u32_at(eocd), 0x0605_4b50, "a bundle without a comment ends with the end record");
+    let (count, mut at) = (u16_at(eocd + 10), u32_at(eocd + 16));
+    let mut fields = Vec::new();
+    for _ in 0..count {
+        assert_eq!(u32_at(at), 0x0201_4b50);
+        let name = String::from_utf8_lossy(&bytes[at + 46..at + 46 + u16_at(at + 28)]).into_owned();
+        let local = u32_at(at + 42);
+        for (offset, len, field) in [
+            (at + 4, 2, "central version made by"),
+            (at + 6, 2, "central version needed"),
+            (at + 8, 2, "central flags"),
+            (at + 12, 2, "central time"),
+            (at + 14, 2, "central date"),
+            (at + 34, 2, "central disk number"),
+            (at + 36, 2, "central internal attributes"),
+            (at + 38, 4, "central external attributes"),
+            (local + 4, 2, "local version needed"),
+            (local + 6, 2, "local flags"),
+            (local + 10, 2, "local time"),
+            (local + 12, 2, "local date"),
+        ] {
+            fields.push((offset, len, format!("{name}: {field}")));
+        }
+        at += 46 + u16_at(at + 28) + u16_at(at + 30) + u16_at(at + 32);
+    }
+    fields
+}
+
+#[test]
+fn every_bit_flip_in_unsigned_zip_metadata_fails_verification() {
+    // Hole 7: none of these fields is signed, so any value but the writer's would make
+    // a second spelling of the bundle (and setuid or unreadable modes, a "version needed"
+    // the stock unzip refuses, ...). Every single-bit flip must fail.
+    let f = Fixture::new();
+    let path = f.export_to("flips.zip");
+    let bytes = fs_err::read(&path).unwrap();
+    let fields = unsigned_zip_fields(&bytes);
+    assert!(fields.len() >= 12 * 8, "{} fields", fields.len());
+    let flipped = f.path("flipped.zip");
+    let mut accepted = Vec::new();
+    let mut tried = 0;
+    for (offset, len, field) in &fields {
+        for bit in 0..len * 8 {
+            let mut mutated = bytes.clone();
+            mutated[offset + bit / 8] ^= 1 << (bit % 8);
+            fs_err::write(&flipped, &mutated).unwrap();
+            tried += 1;
+            if f.verify(&flipped).is_ok() {
+                accepted.push(format!("{field} bit {bit}"));
+            }
+        }
+    }
+    assert!(accepted.is_empty(), "{} of {tried} flips verified: {accepted:?}", accepted.len());
+}
+
+#[test]
+fn rejects_version_needed_the_stock_unzip_refuses() {
+    // `unzip` skips a member needing "PK compat. v9.9"; the reader must not accept it.
+    let f = Fixture::new();
+    let mut raw = f.raw();
+    raw.entries[0] = raw.entries[0].clone().both(|h| h.version_needed = 99);
+    raw.entries[0].made_by = (3 << 8) | 99;
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::Archive(ArchiveError::NonCanonicalField {
+            field: "version needed to extract",
+            found: 99,
+            ..
+        })
+    );
+}
+
 fn with_entry(f: &Fixture, entry: RawEntry) -> RawArchive {
     let mut raw = f.raw();
     raw.entries.push(entry);
