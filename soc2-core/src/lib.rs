@@ -30,6 +30,8 @@
 //!   treating it as hostile, and [`bundle::InclusionProof`] proves a record is in its
 //!   checkpoint. The spec is `docs/bundle-format.md`.
 //! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
+//! - [`progress`]: [`progress::relay`] runs long work on a helper thread and calls a
+//!   (foreign) progress callback on the caller's thread, never under a lock of ours.
 //!
 //! All fallible functions return [`Error`], whose variants name the file, line, field,
 //! record or bundle member at fault.
@@ -45,6 +47,7 @@ pub mod evaluate;
 pub mod json;
 pub mod ledger;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod schema;
 

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use soc2_core::bundle::{
     self, AllowedSigners, DisclosedBlob, DisclosedRecord, DisclosureSet, Generator, InclusionProof,
@@ -20,6 +21,7 @@ use soc2_core::bundle::{
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::ledger;
 use soc2_core::model::{AuditPeriod, Sha256Digest};
+use soc2_core::progress;
 use soc2_core::report::Report;
 
 use crate::Soc2Error;
@@ -299,8 +301,10 @@ pub trait ExportListener: Send + Sync {
     /// `bytes_done` of the export's `bytes_total` attachment bytes are written: called
     /// once before the first (with 0 done), then for each piece of an attachment (at
     /// most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-    /// fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
-    /// exporting thread while it holds the locker, so it must not use that locker.
+    /// fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+    /// that called [`export_bundle_with_progress`], while the export goes on in a helper
+    /// thread: it may read the locker (its size, root and checkpoint answer at once; calls
+    /// that need the whole locker wait for the export to end).
     fn on_progress(&self, bytes_done: u64, bytes_total: u64) -> bool;
 }
 
@@ -313,21 +317,23 @@ pub fn export_bundle_with_progress(
     path: String,
     listener: Arc<dyn ExportListener>,
 ) -> Result<ExportSummary, Soc2Error> {
-    let s = locker.with(|l| {
-        bundle::export_with_progress(
-            l,
-            &options.into(),
-            &signer.inner,
-            Path::new(&path),
-            &mut |p| {
-                if listener.on_progress(p.bytes_done, p.bytes_total) {
-                    ControlFlow::Continue(())
-                } else {
-                    ControlFlow::Break(())
-                }
-            },
-        )
-    })?;
+    let options = options.into();
+    // The export holds the locker throughout, so it runs on a helper thread, and the
+    // listener is called here, holding nothing: it may use the locker (or wait for
+    // another foreign thread that does) without deadlocking the export.
+    let s = progress::relay(
+        // The listener has nothing to do between reports.
+        Duration::from_secs(60),
+        |report| {
+            locker.with(|l| {
+                bundle::export_with_progress(l, &options, &signer.inner, Path::new(&path), report)
+            })
+        },
+        &mut |p: Option<bundle::ExportProgress>| match p {
+            Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        },
+    )?;
     Ok(summary(s))
 }
 

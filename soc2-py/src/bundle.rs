@@ -4,15 +4,20 @@
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use pyo3::prelude::*;
 use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::model::{AuditPeriod, Sha256Digest};
+use soc2_core::progress;
 
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
-use crate::locker::{Checkpoint, Locker};
+use crate::locker::{Checkpoint, Locker, TextOrBytes};
+
+/// How often long work checks for a signal (Ctrl-C) while it reports no progress.
+const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
 
 fn bundle_err(py: Python<'_>, e: bundle::BundleError) -> PyErr {
     core_error(py, &soc2_core::Error::from(e))
@@ -43,6 +48,47 @@ impl Signer {
         })
         .map(Signer)
         .map_err(|e| bundle_err(py, e))
+    }
+
+    /// Reads an OpenSSH Ed25519 private key from its text (`str` or `bytes`, as a file
+    /// holds it), decrypting it with `passphrase`; `what` names it in errors.
+    #[staticmethod]
+    #[pyo3(signature = (key, passphrase = None, principal = None, what = "<private key>"))]
+    fn from_openssh(
+        py: Python<'_>,
+        key: TextOrBytes,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+        what: &str,
+    ) -> PyResult<Self> {
+        let what = std::path::Path::new(what);
+        py.detach(|| {
+            let signer = bundle::Signer::from_openssh(key.as_bytes(), what, passphrase.as_deref())?;
+            match principal {
+                Some(p) => signer.with_principal(p),
+                None => Ok(signer),
+            }
+        })
+        .map(Signer)
+        .map_err(|e| bundle_err(py, e))
+    }
+
+    /// Reads an OpenSSH Ed25519 private key from the environment variable `variable` (a CI
+    /// secret holding the key file's text), decrypting it with `passphrase`.
+    #[staticmethod]
+    #[pyo3(signature = (variable = "SOC2_SIGNING_KEY", passphrase = None, principal = None))]
+    fn from_env(
+        py: Python<'_>,
+        variable: &str,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+    ) -> PyResult<Self> {
+        let Some(key) = std::env::var_os(variable) else {
+            let reason = format!("the environment variable {variable} is not set");
+            return Err(crate::errors::invalid(py, "variable", reason));
+        };
+        let key = TextOrBytes::Bytes(key.into_encoded_bytes());
+        Self::from_openssh(py, key, passphrase, principal, &format!("${variable}"))
     }
 
     /// A new key in memory (not written anywhere); `comment` becomes the principal when it
@@ -117,10 +163,10 @@ impl TrustedSigners {
         AllowedSigners::from_file(&path).map(TrustedSigners).map_err(|e| bundle_err(py, e))
     }
 
-    /// Parses `allowed_signers` text.
+    /// Parses `allowed_signers` text (`str` or `bytes`).
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
-        AllowedSigners::parse(text).map(TrustedSigners).map_err(|e| {
+    fn parse(py: Python<'_>, text: TextOrBytes) -> PyResult<Self> {
+        AllowedSigners::parse(text.as_bytes()).map(TrustedSigners).map_err(|e| {
             bundle_err(py, bundle::BundleError::AllowedSigners { file: "<text>".into(), source: e })
         })
     }
@@ -184,22 +230,33 @@ pub(crate) fn export_bundle(
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
     let result = py.detach(|| {
-        bundle::export_with_progress(&locker.lock(), &options, &signer.0, &out, &mut |p| {
-            // Briefly takes the interpreter back: signals are only seen with it.
-            Python::attach(|py| {
-                let called = py.check_signals().and_then(|()| match &progress {
-                    Some(callback) => callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop),
-                    None => Ok(()),
-                });
-                match called {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(e) => {
-                        cancelled = Some(e);
-                        ControlFlow::Break(())
+        // The export holds the locker throughout, so it runs on a helper thread that never
+        // touches Python; `progress` runs here, holding nothing: it may use the locker.
+        progress::relay(
+            SIGNAL_CHECK_EVERY,
+            |report| {
+                let locker = locker.lock_unattached();
+                bundle::export_with_progress(&locker, &options, &signer.0, &out, &mut |p| report(p))
+            },
+            &mut |p: Option<bundle::ExportProgress>| {
+                // Briefly takes the interpreter back: signals are only seen with it.
+                Python::attach(|py| {
+                    let called = py.check_signals().and_then(|()| match (&progress, p) {
+                        (Some(callback), Some(p)) => {
+                            callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop)
+                        }
+                        _ => Ok(()),
+                    });
+                    match called {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(e) => {
+                            cancelled = Some(e);
+                            ControlFlow::Break(())
+                        }
                     }
-                }
-            })
-        })
+                })
+            },
+        )
     });
     if let Some(e) = cancelled {
         return Err(e);
@@ -280,6 +337,23 @@ impl VerifiedBundle {
         to_canonical_string(&self.0.report).py_err(py)
     }
 
+    /// Each disclosed record's line (canonical bytes, no newline), in order, with its seq.
+    fn record_lines<'py>(&self, py: Python<'py>) -> Vec<(u64, Bound<'py, pyo3::types::PyBytes>)> {
+        self.0
+            .record_lines()
+            .map(|(seq, line)| (seq, pyo3::types::PyBytes::new(py, line)))
+            .collect()
+    }
+
+    /// The line of disclosed record `seq`, or `None` if it is not disclosed.
+    fn record_line<'py>(
+        &self,
+        py: Python<'py>,
+        seq: u64,
+    ) -> Option<Bound<'py, pyo3::types::PyBytes>> {
+        self.0.record_line(seq).map(|line| pyo3::types::PyBytes::new(py, line))
+    }
+
     /// The number of disclosed records.
     fn record_count(&self) -> u64 {
         self.0.record_count()
@@ -328,8 +402,7 @@ pub(crate) fn inclusion_proof_from_locker(
     locker: &Locker,
     seq: u64,
 ) -> PyResult<String> {
-    let proof =
-        py.detach(|| bundle::InclusionProof::from_locker(&locker.lock(), seq)).py_err(py)?;
+    let proof = locker.with(py, |l| bundle::InclusionProof::from_locker(l, seq)).py_err(py)?;
     serde_json::to_string(&proof).map_err(|e| crate::errors::invalid(py, "proof", e.to_string()))
 }
 

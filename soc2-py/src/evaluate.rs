@@ -143,8 +143,12 @@ pub(crate) fn evaluate_locker(
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
     let result = py.detach(|| -> soc2_core::Result<String> {
-        let report =
-            soc2_core::evaluate_locker(&catalog.0, &locker.lock(), &period, as_of.naive())?;
+        let report = soc2_core::evaluate_locker(
+            &catalog.0,
+            &locker.lock_unattached(),
+            &period,
+            as_of.naive(),
+        )?;
         Ok(to_canonical_string(&report)?)
     });
     result.py_err(py)

@@ -22,6 +22,8 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::to_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::canonical_sha256, m)?)?;
+    m.add_function(wrap_pyfunction!(model::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(model::is_model_type, m)?)?;
     m.add_function(wrap_pyfunction!(model::display, m)?)?;
     m.add_function(wrap_pyfunction!(model::parse_period, m)?)?;
     m.add_function(wrap_pyfunction!(model::period_quarters, m)?)?;

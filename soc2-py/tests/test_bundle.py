@@ -66,8 +66,8 @@ def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_pat
     assert verified.record_count() == summary.records == len(verified.records)
     assert verified.leaves() == locker.leaf_hashes()
     assert verified.principal == signer.principal and verified.allowed_signers_line == 1
-    assert [r["name"] for r in verified.report] == ["report/readiness.html"]
-    assert verified.blobs[0]["size"] == len("login,status\nbob@acme.example,active\n")
+    assert [r.name for r in verified.report] == ["report/readiness.html"]
+    assert verified.blobs[0].size == len("login,status\nbob@acme.example,active\n")
     seqs = [seq for seq, _ in verified.records]
     assert all(locker.record(s).evidence.observed_at.year == 2026 for s in seqs)
     assert soc2.verify_bundle(out, soc2.TrustedSigners.parse(trusted.read_bytes())).root == verified.root
@@ -289,7 +289,7 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     verified = soc2.verify_bundle(out, trusted)
     assert verified.origin == "example.com/cli" and verified.principal == "cli@example.com"
     assert verified.record_count() == 1
-    assert [r["name"] for r in verified.report] == [
+    assert [r.name for r in verified.report] == [
         "report/readiness.html",
         "report/readiness.json",
         "report/readiness.md",
@@ -410,7 +410,7 @@ def test_an_exception_in_progress_cancels_the_export(
         raise Stop(f"stopped at {done} of {total}")
 
     with pytest.raises(Stop, match="stopped at 0 of"):
-        export(locker, signer, out, progress=stop)
+        export(locker, signer, out, progress=stop, overwrite=True)
     assert out.read_bytes() == b"the previous bundle"
     assert [p.name for p in out_dir.iterdir()] == ["b.zip"], "no temporary file left"
 

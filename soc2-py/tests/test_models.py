@@ -9,7 +9,7 @@ import json
 import pickle
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Type
+from typing import Any, Callable, Dict, List, Tuple, Type
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
@@ -116,55 +116,77 @@ def test_invalid_documents_are_rejected_naming_the_field(name: str) -> None:
     assert isinstance(err, soc2.Soc2Error) and isinstance(err, ValueError)
 
 
-def test_invalid_values_built_in_python_are_rejected_when_serialised() -> None:
-    cases = [
-        (evidence(controls=["1-bad id"]), "controls[0]"),
-        (evidence(source="Rene\u0301"), "source"),  # NFD, not NFC
+def test_invalid_values_built_in_python_are_rejected_when_made() -> None:
+    """As pydantic users expect: the constructor raises, naming the field with
+    soc2-core's message, instead of the locker much later."""
+    cases: List[Tuple[Callable[[], object], str, str]] = [
+        (lambda: evidence(controls=["1-bad id"]), "controls[0]", "invalid control id"),
+        (lambda: evidence(controls="AC-01"), "controls", "expected a sequence"),
+        (lambda: evidence(source=5), "source", "expected a string"),
+        (lambda: evidence(source="Rene\u0301"), "source", "NFC"),  # NFD, not NFC
         (
-            evidence(payload=soc2.ChangeRecord(repository="a/b", number=2**53, author="x")),
-            "payload.change_record.number",
+            lambda: soc2.ChangeRecord(repository="a/b", number=2**53, author="x"),
+            "number",
+            "",
         ),
         (
-            evidence(payload=soc2.ChangeRecord(repository="a/b", number=1.5, author="x")),  # type: ignore[arg-type]
-            "payload.change_record.number",
+            lambda: soc2.ChangeRecord(repository="a/b", number=1.5, author="x"),  # type: ignore[arg-type]
+            "number",
+            "",
+        ),
+        (lambda: soc2.ChangeRecord(repository="a/b", number=-1, author="x"), "number", ""),
+        (
+            lambda: soc2.ReviewedAccount(account="a", decision="approve"),  # type: ignore[arg-type]
+            "decision",
+            "unknown variant `approve`",
         ),
         (
-            evidence(payload=soc2.ChangeRecord(repository="a/b", number=-1, author="x")),
-            "payload.change_record.number",
+            lambda: soc2.Attachment(sha256="ABC", size=1, media_type="text/csv", file_name="a"),
+            "sha256",
+            "",
         ),
-        (
-            evidence(
-                payload=soc2.AccessReview(
-                    system="s",
-                    reviewer="r",
-                    accounts=[soc2.ReviewedAccount(account="a", decision="maybe")],  # type: ignore[arg-type]
-                )
-            ),
-            "payload.access_review.accounts[0].decision",
-        ),
-        (
-            evidence(
-                attachments=[
-                    soc2.Attachment(sha256="ABC", size=1, media_type="text/csv", file_name="a")
-                ]
-            ),
-            "attachments[0].sha256",
-        ),
+        (lambda: soc2.Quarter(year=2026, quarter=0), "", "a quarter is numbered 1 to 4"),
+        (lambda: soc2.Quarter(year=2026, quarter=5), "", "no quarter 5 in 2026"),
     ]
-    for value, path in cases:
+    for make, path, message in cases:
         with pytest.raises(soc2.ValidationError) as info:
-            value.to_json()
+            make()
+        assert (info.value.path or "").endswith(path), (path, str(info.value))
+        assert message in str(info.value), str(info.value)
+
+
+def test_the_constructor_and_the_locker_give_the_same_message() -> None:
+    with pytest.raises(soc2.ValidationError) as made:
+        soc2.ReviewedAccount(account="a", decision="approve")  # type: ignore[arg-type]
+    account = soc2.ReviewedAccount(account="a", decision="keep")
+    account.decision = "approve"  # type: ignore[assignment]
+    with pytest.raises(soc2.ValidationError) as serialised:
+        account.to_json()
+    assert made.value.reason == serialised.value.reason
+    assert made.value.path == serialised.value.path == "decision"
+
+
+def test_values_assigned_after_construction_are_rejected_when_serialised() -> None:
+    review = soc2.AccessReview(
+        system="s", reviewer="r", accounts=[soc2.ReviewedAccount(account="a", decision="keep")]
+    )
+    review.accounts[0].decision = "maybe"  # type: ignore[assignment]
+    with pytest.raises(soc2.ValidationError, match="unknown variant `maybe`"):
+        evidence(payload=review)  # checked when made, nested objects included
+    cases = [(review, "accounts[0].decision")]
+    for item, path in cases:
+        with pytest.raises(soc2.ValidationError) as info:
+            item.to_json()
         assert info.value.path == path, str(info.value)
         with pytest.raises(soc2.ValidationError):
-            value.to_dict()
+            item.to_dict()
         with pytest.raises(soc2.ValidationError):
-            value.canonical_sha256()
+            item.canonical_sha256()
 
 
 def test_values_json_cannot_hold_are_a_validation_error() -> None:
-    bad = evidence(source=object())
     with pytest.raises(soc2.ValidationError, match="type object cannot be written as JSON") as info:
-        bad.to_json()
+        evidence(source=object())
     assert info.value.path == "source"
     with pytest.raises(soc2.ValidationError, match="expected a string"):
         evidence(source=3).to_json()
@@ -619,7 +641,7 @@ def test_python_enumerations_match_the_schemas() -> None:
 def test_schema_rejects_what_python_serialisation_rejects() -> None:
     # The Python layer never produces a document the schema refuses: a bad value fails in
     # soc2-core before any JSON is returned.
-    bad = evidence(controls=["1-bad id"]).__dict__
-    assert bad["controls"] == ["1-bad id"]
+    with pytest.raises(soc2.ValidationError, match="invalid control id"):
+        evidence(controls=["1-bad id"])
     with pytest.raises(jsonschema.ValidationError):
         validator("evidence").validate({**evidence().to_dict(), "controls": ["1-bad id"]})

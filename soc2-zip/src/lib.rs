@@ -28,6 +28,8 @@ mod writer;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 #[cfg(test)]
+mod testdata;
+#[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;

@@ -35,6 +35,7 @@ pub struct RawEntry {
     pub central: RawHeader,
     pub made_by: u16,
     pub disk_start: u16,
+    pub internal: u16,
     pub external: u32,
     pub comment: Vec<u8>,
     pub data: Vec<u8>,
@@ -69,6 +70,7 @@ impl RawEntry {
             central: header,
             made_by: (3 << 8) | version_needed,
             disk_start: 0,
+            internal: 0,
             external: 0o100_644 << 16,
             comment: Vec::new(),
             data,
@@ -225,7 +227,7 @@ impl RawArchive {
             put16(&mut out, h.extra.len() as u16);
             put16(&mut out, e.comment.len() as u16);
             put16(&mut out, e.disk_start);
-            put16(&mut out, 0);
+            put16(&mut out, e.internal);
             put32(&mut out, e.external);
             put32(&mut out, e.offset_override.unwrap_or(offset));
             out.extend_from_slice(&h.name);

@@ -247,6 +247,17 @@ fn export_then_verify_round_trips() {
     assert_eq!(v.leaves(), f.locker.leaf_hashes());
     assert_eq!(v.blobs.len(), 2);
     assert_eq!(v.generator.name, "soc2");
+    // Each disclosed record's line is the locker's canonical bytes, and proves itself
+    // against the signed checkpoint with nothing but the verified bundle.
+    let lines: Vec<(u64, Vec<u8>)> = v.record_lines().map(|(s, l)| (s, l.to_vec())).collect();
+    assert_eq!(lines.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2, 3]);
+    for (seq, line) in &lines {
+        let bytes = crate::json::to_canonical_vec(&f.locker.record(*seq).unwrap()).unwrap();
+        assert_eq!(line, &bytes);
+        assert_eq!(v.record_line(*seq), Some(bytes.as_slice()));
+        v.inclusion_proof(*seq).unwrap().verify(line, &v.checkpoint).unwrap();
+    }
+    assert_eq!(v.record_line(0), None, "record 0 is not disclosed");
 
     let m = Members::read(&out);
     let names: Vec<&str> = m.0.keys().map(String::as_str).collect();

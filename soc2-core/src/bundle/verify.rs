@@ -106,6 +106,8 @@ pub struct VerifiedBundle {
     /// The checkpoint the bundle proves it extends (`previous/`), if it carries one.
     pub previous: Option<Checkpoint>,
     leaves: Vec<Hash>,
+    /// `records.jsonl` as verified: one line per disclosed record, in order.
+    records_jsonl: Vec<u8>,
 }
 
 impl VerifiedBundle {
@@ -122,6 +124,19 @@ impl VerifiedBundle {
     /// Every leaf hash of the locker up to the checkpoint.
     pub fn leaves(&self) -> &[Hash] {
         &self.leaves
+    }
+
+    /// Each disclosed record's line (its canonical bytes, without the newline), in order,
+    /// with its seq: what its leaf hash is computed over, and what
+    /// [`InclusionProof::verify`] takes with a proof from [`Self::inclusion_proof`].
+    pub fn record_lines(&self) -> impl Iterator<Item = (u64, &[u8])> + '_ {
+        self.records.iter().map(|r| r.seq).zip(self.records_jsonl.split(|&b| b == b'\n'))
+    }
+
+    /// The line of disclosed record `seq` (see [`Self::record_lines`]).
+    pub fn record_line(&self, seq: u64) -> Option<&[u8]> {
+        let index = self.records.binary_search_by_key(&seq, |r| r.seq).ok()?;
+        self.records_jsonl.split(|&b| b == b'\n').nth(index)
     }
 
     /// Proves that disclosed record `seq` is in the bundle's (signed) checkpoint; check
@@ -340,6 +355,7 @@ pub fn verify_with(
         signed_checkpoints,
         previous,
         leaves,
+        records_jsonl: content.records,
     })
 }
 

@@ -402,9 +402,7 @@ impl Locker {
         media_type: &str,
         file_name: &str,
     ) -> Result<Attachment> {
-        let path = path.as_ref();
-        let mut file = fs_err::File::open(path).map_err(|e| LedgerError::io(path, e))?;
-        self.add_attachment(&mut file, media_type, file_name)
+        self.attachment_store().add_attachment_file(path, media_type, file_name)
     }
 
     /// Stores what `reader` yields as an attachment (once per content) and returns the
@@ -418,22 +416,17 @@ impl Locker {
         media_type: &str,
         file_name: &str,
     ) -> Result<Attachment> {
-        check_media_type(media_type)?;
-        if file_name.is_empty() {
-            return Err(Error::Invalid { field: "file_name".into(), reason: "is empty".into() });
-        }
-        let (sha256, size) = blobs::store(&self.dir, reader, file_name)?;
-        Ok(Attachment {
-            sha256,
-            size,
-            media_type: media_type.to_owned(),
-            file_name: file_name.to_owned(),
-        })
+        self.attachment_store().add_attachment(reader, media_type, file_name)
     }
 
     /// The file a stored blob lives in (whether or not it is stored).
     pub fn blob_path(&self, sha256: &Sha256Digest) -> PathBuf {
         blob_path(&self.dir, sha256)
+    }
+
+    /// A handle on this locker's attachment store, usable without the locker.
+    pub fn attachment_store(&self) -> AttachmentStore {
+        AttachmentStore { dir: self.dir.clone() }
     }
 
     /// Appends one record and fsyncs it before returning.
@@ -709,6 +702,62 @@ fn open_lock(dir: &Path) -> Result<fs_err::File, LedgerError> {
         .truncate(false)
         .open(&path)
         .map_err(|e| LedgerError::io(&path, e))
+}
+
+/// A locker's attachment store: each content stored once under its SHA-256 in `blobs/`.
+///
+/// Storing an attachment touches neither the ledger nor the locker's in-memory view, so
+/// this handle (a cheap clone of the locker's directory) stores attachments without
+/// holding the [`Locker`]: bindings use it to stream from a foreign file object without
+/// locking out the locker's other users while foreign code runs. A blob becomes
+/// referenced, and checked, only when a record naming it is appended.
+#[derive(Clone, Debug)]
+pub struct AttachmentStore {
+    dir: PathBuf,
+}
+
+impl AttachmentStore {
+    /// The locker directory the store belongs to.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// See [`Locker::add_attachment_file`].
+    pub fn add_attachment_file(
+        &self,
+        path: impl AsRef<Path>,
+        media_type: &str,
+        file_name: &str,
+    ) -> Result<Attachment> {
+        let path = path.as_ref();
+        let mut file = fs_err::File::open(path).map_err(|e| LedgerError::io(path, e))?;
+        self.add_attachment(&mut file, media_type, file_name)
+    }
+
+    /// See [`Locker::add_attachment`].
+    pub fn add_attachment(
+        &self,
+        reader: &mut dyn Read,
+        media_type: &str,
+        file_name: &str,
+    ) -> Result<Attachment> {
+        check_media_type(media_type)?;
+        if file_name.is_empty() {
+            return Err(Error::Invalid { field: "file_name".into(), reason: "is empty".into() });
+        }
+        let (sha256, size) = blobs::store(&self.dir, reader, file_name)?;
+        Ok(Attachment {
+            sha256,
+            size,
+            media_type: media_type.to_owned(),
+            file_name: file_name.to_owned(),
+        })
+    }
+
+    /// The file a stored blob lives in (whether or not it is stored).
+    pub fn blob_path(&self, sha256: &Sha256Digest) -> PathBuf {
+        blob_path(&self.dir, sha256)
+    }
 }
 
 /// `type/subtype` with the characters RFC 6838 allows in names, lower-case.

@@ -16,7 +16,7 @@ Every public name is importable from ``soc2`` directly.
 
 from __future__ import annotations
 
-from . import bundle, catalog, demo, errors, locker, models, report
+from . import bundle, catalog, demo, errors, frames, locker, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -130,6 +130,9 @@ from .locker import (
     verify_inclusion,
 )
 from .bundle import (
+    BundleBlob,
+    BundleRecord,
+    BundleReportFile,
     ExportSummary,
     InclusionProof,
     Signer,
@@ -164,6 +167,9 @@ __all__ = [
     "BackgroundCheck",
     "BackgroundCheckStatus",
     "BranchProtection",
+    "BundleBlob",
+    "BundleRecord",
+    "BundleReportFile",
     "Cadence",
     "Catalog",
     "CatalogControl",
@@ -258,6 +264,7 @@ __all__ = [
     "errors",
     "evaluate",
     "export_bundle",
+    "frames",
     "fsck",
     "keygen",
     "leaf_hash",

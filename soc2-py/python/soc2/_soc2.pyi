@@ -1,7 +1,10 @@
 """Native part of the ``soc2`` package (PyO3 over soc2-core); import ``soc2`` instead."""
 
 import datetime
-from typing import Any, Callable, List, Optional, Sequence, Tuple, final, overload
+import os
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union, final, overload
+
+_Path = Union[str, os.PathLike[str]]
 
 
 __all__ = [
@@ -14,6 +17,7 @@ __all__ = [
     "canonical_json",
     "canonical_sha256",
     "display",
+    "is_model_type",
     "FsckReport",
     "Locker",
     "Signer",
@@ -38,6 +42,7 @@ __all__ = [
     "sample_company",
     "sha256_hex",
     "to_json",
+    "validate",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
@@ -56,6 +61,13 @@ def to_json(type_name: str, value: Any, pretty: bool = False) -> str:
 
 def canonical_sha256(type_name: str, value: Any) -> str:
     """SHA-256 (hex) of the canonical form of a model object as ``type_name``."""
+
+def validate(type_name: str, value: Any) -> None:
+    """Checks a model object as the Rust type ``type_name`` with every rule of the model;
+    raises ``ValidationError`` with soc2-core's message."""
+
+def is_model_type(type_name: str) -> bool:
+    """Whether ``type_name`` names a Rust model type of this module."""
 
 def display(type_name: str, value: Any) -> str:
     """The text form (Rust ``Display``) of a model object."""
@@ -205,8 +217,9 @@ class Checkpoint:
 
     def __new__(cls, origin: str, size: int, root: str) -> Checkpoint: ...
     @staticmethod
-    def parse(text: bytes) -> Checkpoint:
-        """Parses the text form (three lines, each ending in a newline)."""
+    def parse(text: Union[str, bytes]) -> Checkpoint:
+        """Parses the text form (three lines, each ending in a newline), as ``str`` or
+        ``bytes``."""
     @property
     def origin(self) -> str:
         """The locker's origin name."""
@@ -294,8 +307,8 @@ class Locker:
 def fsck(path: str) -> FsckReport:
     """Checks the locker in ``path`` completely and lists every problem."""
 
-def leaf_hash(data: bytes) -> str:
-    """The RFC 9162 leaf hash (hex) of ``data``."""
+def leaf_hash(data: Union[str, bytes]) -> str:
+    """The RFC 9162 leaf hash (hex) of ``data`` (a ``str`` as UTF-8)."""
 
 def merkle_root(leaves: List[str]) -> str:
     """The RFC 9162 Merkle tree root (hex) over leaf hashes (hex)."""
@@ -318,11 +331,28 @@ class Signer:
 
     @staticmethod
     def load(
-        path: str, passphrase: Optional[bytes] = None, principal: Optional[str] = None
+        path: _Path, passphrase: Optional[bytes] = None, principal: Optional[str] = None
     ) -> Signer:
         """Reads an OpenSSH Ed25519 private key file (decrypting it with ``passphrase``);
         it signs as ``principal`` when given, else as the key's comment (when a valid
         principal) or ``soc2-signer``."""
+    @staticmethod
+    def from_openssh(
+        key: Union[str, bytes],
+        passphrase: Optional[bytes] = None,
+        principal: Optional[str] = None,
+        what: str = "<private key>",
+    ) -> Signer:
+        """Reads an OpenSSH Ed25519 private key from its text, as a key file holds it
+        (``str`` or ``bytes``); ``what`` names it in errors."""
+    @staticmethod
+    def from_env(
+        variable: str = "SOC2_SIGNING_KEY",
+        passphrase: Optional[bytes] = None,
+        principal: Optional[str] = None,
+    ) -> Signer:
+        """Reads an OpenSSH Ed25519 private key from an environment variable holding the
+        key file's text (a CI secret)."""
     @staticmethod
     def generate(comment: str = "soc2-signer") -> Signer:
         """A new key in memory (not written anywhere)."""
@@ -345,11 +375,11 @@ class TrustedSigners:
     """The keys an auditor trusts, in OpenSSH ``allowed_signers`` format."""
 
     @staticmethod
-    def from_file(path: str) -> TrustedSigners:
+    def from_file(path: _Path) -> TrustedSigners:
         """Reads an ``allowed_signers`` file."""
     @staticmethod
-    def parse(text: bytes) -> TrustedSigners:
-        """Parses ``allowed_signers`` text."""
+    def parse(text: Union[str, bytes]) -> TrustedSigners:
+        """Parses ``allowed_signers`` text (``str`` or ``bytes``)."""
     def __len__(self) -> int: ...
 
 @final
@@ -373,13 +403,15 @@ class VerifiedBundle:
     def records(self) -> List[Tuple[int, str]]: ...
     def blobs_json(self) -> str: ...
     def report_json(self) -> str: ...
+    def record_lines(self) -> List[Tuple[int, bytes]]: ...
+    def record_line(self, seq: int) -> Optional[bytes]: ...
     def record_count(self) -> int: ...
     @property
     def root(self) -> str: ...
     def leaves(self) -> List[str]: ...
     def inclusion_proof(self, seq: int) -> str: ...
 
-def keygen(path: str, comment: str = "soc2-signer", passphrase: Optional[bytes] = None) -> Signer:
+def keygen(path: _Path, comment: str = "soc2-signer", passphrase: Optional[bytes] = None) -> Signer:
     """Writes a new Ed25519 key to ``path`` and ``path.pub``."""
 
 def export_bundle(

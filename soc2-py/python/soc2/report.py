@@ -9,7 +9,7 @@ JSON, Markdown, a self-contained HTML page or terminal text.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import List, Literal, Optional, Union
+from typing import Any, List, Literal, Optional, Union
 
 from . import _soc2
 from ._model import Model, model
@@ -244,8 +244,30 @@ class Report(Model):
 
     @property
     def has_exceptions(self) -> bool:
-        """Whether any control is in exception (or has no evidence)."""
+        """Whether any control is in exception (or has no evidence). A property, like
+        ``FsckReport.is_sound``: ``if report.has_exceptions:``, without parentheses."""
         return bool(self.exceptions)
+
+    def to_arrow(self) -> Any:
+        """One row per control as a ``pyarrow.Table`` (columns in :mod:`soc2.frames`).
+        Needs ``pip install "soc2[arrow]"``."""
+        from . import frames
+
+        return frames.to_arrow(frames.report_columns(self))
+
+    def to_pandas(self) -> Any:
+        """One row per control as a ``pandas.DataFrame``. Needs
+        ``pip install "soc2[pandas]"``."""
+        from . import frames
+
+        return frames.to_pandas(frames.report_columns(self))
+
+    def to_polars(self) -> Any:
+        """One row per control as a ``polars.DataFrame``. Needs
+        ``pip install "soc2[polars]"``."""
+        from . import frames
+
+        return frames.to_polars(frames.report_columns(self))
 
     def render(self, format: ReportFormat) -> str:
         """The report as ``text``, ``json`` (pretty), ``markdown`` (``md``) or ``html``,
