@@ -52,6 +52,12 @@ fi
 export PATH="$PWD/$kotlinc_dir/bin:$PATH"
 export CLASSPATH="/usr/share/java/jna.jar${CLASSPATH:+:$CLASSPATH}"
 
+# The fuzz targets are a workspace of their own with their own lock file: check it is
+# current before the long steps, so that a stale lock fails in seconds, not after the tests.
+cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null || {
+    echo "fuzz/Cargo.lock is stale: run \`cargo metadata --manifest-path fuzz/Cargo.toml\` and commit it" >&2
+    exit 1
+}
 echo "== cargo fmt"
 cargo fmt --all --check
 cargo fmt --manifest-path fuzz/Cargo.toml --all --check

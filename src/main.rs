@@ -3,14 +3,17 @@
 //! Exit codes: 0 success, 1 a negative result (invalid document, damage, exceptions
 //! found), 2 usage or input errors.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bundle_cmd;
+mod import_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
+use soc2_core::error::Classify;
+use soc2_core::input;
+use soc2_core::json::{from_json_slice, from_json_str, to_canonical_string, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, fsck, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
@@ -125,9 +128,14 @@ enum Command {
         /// SOC2_KEY_PASSPHRASE).
         #[arg(long, value_name = "KEYFILE")]
         key: PathBuf,
-        /// The bundle to write (replaced atomically).
+        /// The bundle to write. Refused if it exists (unless --force), is not a regular
+        /// file, lies inside the locker or is the signing key.
         #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
         out: PathBuf,
+        /// Replace OUT.zip if it exists (atomically: it stays whole until the new bundle
+        /// is complete).
+        #[arg(long)]
+        force: bool,
         /// The principal to sign as (default: the key's comment, or soc2-signer).
         #[arg(long)]
         principal: Option<String>,
@@ -164,6 +172,10 @@ enum Command {
         /// records removed or the locker forked.
         #[arg(long, value_name = "PREVIOUS.zip")]
         previous: Option<PathBuf>,
+        /// The locker origin you expect (obtained out of band, like the key): a bundle
+        /// of any other locker is rejected.
+        #[arg(long, value_name = "ORIGIN")]
+        origin: Option<String>,
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
@@ -180,6 +192,13 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         year: i32,
     },
+    /// Imports a system's export (GitHub, AWS, Okta, MDM, ... files) as evidence with
+    /// provenance: the input files are stored with it, so that `--check` can re-derive it.
+    ///
+    /// `soc2 import --list` lists the sources; `soc2 import SOURCE FILE... --locker DIR`
+    /// imports; `soc2 import --check SEQ --locker DIR` re-derives record SEQ (exit 0
+    /// identical, 1 differs).
+    Import(import_cmd::ImportArgs),
     /// Evaluates the controls against the evidence and writes the readiness report.
     ///
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
@@ -248,6 +267,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Import(args) => report(import_cmd::run(&args)),
         Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
         Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
@@ -263,6 +283,7 @@ fn main() -> ExitCode {
             period,
             key,
             out,
+            force,
             principal,
             include,
             catalog,
@@ -273,14 +294,22 @@ fn main() -> ExitCode {
             period: &period,
             key: &key,
             out: &out,
+            force,
             principal: principal.as_deref(),
             include: &include,
             catalog: catalog.as_deref(),
             as_of: as_of.map(|d| d.0),
             previous: previous.as_deref(),
         })),
-        Command::Verify { bundle, allowed_signers, identity, previous, format } => {
-            bundle_cmd::verify(&bundle, &allowed_signers, identity, previous.as_deref(), format)
+        Command::Verify { bundle, allowed_signers, identity, origin, previous, format } => {
+            bundle_cmd::verify(
+                &bundle,
+                &allowed_signers,
+                identity,
+                origin,
+                previous.as_deref(),
+                format,
+            )
         }
     }
 }
@@ -293,12 +322,16 @@ struct Failure {
 
 impl From<soc2_core::Error> for Failure {
     fn from(e: soc2_core::Error) -> Self {
-        // Damage to the locker is a negative result; everything else is input or usage.
-        let code = match &e {
-            soc2_core::Error::Ledger(l) if l.is_damage() => 1,
-            _ => 2,
-        };
-        Failure { code, message: e.to_string() }
+        Failure::classified(&e)
+    }
+}
+
+impl Failure {
+    /// The failure for any soc2-core error: the exit status its class maps to (1 for
+    /// damage or a rejected bundle, 130 for a cancellation, 2 for input or usage;
+    /// `docs/errors.md`), with its message.
+    fn classified(e: &dyn Classify) -> Self {
+        Failure { code: e.class().exit_code(), message: e.to_string() }
     }
 }
 
@@ -316,14 +349,16 @@ fn report(result: Result<ExitCode, Failure>) -> ExitCode {
     }
 }
 
-fn read_input(path: &PathBuf) -> Result<String, String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("<stdin>: {e}"))?;
-        Ok(s)
-    } else {
-        fs_err::read_to_string(path).map_err(|e| e.to_string())
-    }
+/// Reads a document named on the command line (`-`: standard input), capped at
+/// [`input::MAX_DOCUMENT_SIZE`]: regular files only, so a FIFO or a device cannot
+/// block or fill memory.
+fn read_document(path: &Path) -> Result<Vec<u8>, String> {
+    input::read_path_or_stdin(path, "document", input::MAX_DOCUMENT_SIZE).map_err(|e| e.to_string())
+}
+
+/// The name a document's errors are reported under.
+fn source_name(path: &Path) -> String {
+    if path.as_os_str() == "-" { input::STDIN_NAME.to_owned() } else { path.display().to_string() }
 }
 
 fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
@@ -342,13 +377,10 @@ fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn add(dir: &Path, file: &PathBuf, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
-    let text = read_input(file).map_err(input_error)?;
-    let mut evidence: Evidence = from_json_str(&text).map_err(|e| {
-        let source =
-            if file.as_os_str() == "-" { "<stdin>".to_owned() } else { file.display().to_string() };
-        input_error(e.in_source(source).to_string())
-    })?;
+fn add(dir: &Path, file: &Path, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let bytes = read_document(file).map_err(input_error)?;
+    let mut evidence: Evidence = from_json_slice(&bytes)
+        .map_err(|e| input_error(e.in_source(source_name(file)).to_string()))?;
     let mut locker = Locker::open(dir)?;
     for path in attach {
         let file_name = path
@@ -409,7 +441,8 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
     let checkpoints = checkpoints
         .iter()
         .map(|path| {
-            let text = fs_err::read(path).map_err(|e| input_error(e.to_string()))?;
+            let text = input::read_file(path, "checkpoint file", input::MAX_CHECKPOINT_SIZE)
+                .map_err(|e| input_error(e.to_string()))?;
             Checkpoint::parse(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -436,7 +469,11 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         );
     }
     for p in &report.leftover_temp_files {
-        println!("note: {}: left by an interrupted attachment; safe to delete", p.display());
+        println!(
+            "note: {}: left by an interrupted attachment; the next add removes it once \
+             unused for a minute",
+            p.display()
+        );
     }
     if !report.unreferenced_blobs.is_empty() {
         println!(
@@ -458,6 +495,15 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
             report.blobs_checked,
             cp.map(|c| hex_of(&c.root)).unwrap_or_default()
         );
+        if checkpoints.is_empty() {
+            // The chain is unkeyed: only a checkpoint kept elsewhere pins the newest records.
+            println!(
+                "note: no --checkpoint given: the newest record is vouched for by nothing \
+                 outside the locker; it could have been changed or removed (or the history \
+                 rewritten and re-chained) without a trace. Keep the output of \
+                 `soc2 checkpoint` outside the locker and pass it with --checkpoint"
+            );
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         println!("damaged: {} problem(s) in {} records", report.problems.len(), report.lines);
@@ -469,12 +515,12 @@ fn hex_of(hash: &[u8; 32]) -> String {
     soc2_core::model::Sha256Digest(*hash).to_hex()
 }
 
-fn canonical_digest(kind: DocKind, text: &str) -> Result<String, soc2_core::json::JsonError> {
+fn canonical_digest(kind: DocKind, text: &[u8]) -> Result<String, soc2_core::json::JsonError> {
     let bytes = match kind {
-        DocKind::Evidence => to_canonical_vec(&from_json_str::<Evidence>(text)?)?,
-        DocKind::Control => to_canonical_vec(&from_json_str::<Control>(text)?)?,
-        DocKind::Finding => to_canonical_vec(&from_json_str::<AuditFinding>(text)?)?,
-        DocKind::Period => to_canonical_vec(&from_json_str::<AuditPeriod>(text)?)?,
+        DocKind::Evidence => to_canonical_vec(&from_json_slice::<Evidence>(text)?)?,
+        DocKind::Control => to_canonical_vec(&from_json_slice::<Control>(text)?)?,
+        DocKind::Finding => to_canonical_vec(&from_json_slice::<AuditFinding>(text)?)?,
+        DocKind::Period => to_canonical_vec(&from_json_slice::<AuditPeriod>(text)?)?,
     };
     Ok(soc2_core::model::Sha256Digest::of(&bytes).to_hex())
 }
@@ -482,7 +528,7 @@ fn canonical_digest(kind: DocKind, text: &str) -> Result<String, soc2_core::json
 fn validate(kind: DocKind, files: &[PathBuf]) -> ExitCode {
     let mut invalid = false;
     for path in files {
-        let text = match read_input(path) {
+        let text = match read_document(path) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("soc2: {e}");
@@ -493,7 +539,7 @@ fn validate(kind: DocKind, files: &[PathBuf]) -> ExitCode {
             Ok(hex) => println!("ok  {hex}  {}", path.display()),
             Err(e) => {
                 invalid = true;
-                println!("bad {}", e.in_source(path.display().to_string()));
+                println!("bad {}", e.in_source(source_name(path)));
             }
         }
     }
@@ -520,16 +566,28 @@ fn criteria(ids: &[String]) -> ExitCode {
     if bad { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// Reads evidence as JSON Lines; blank lines are skipped but still numbered.
-fn read_jsonl(path: &PathBuf) -> Result<Vec<(u64, Evidence)>, String> {
-    let text = read_input(path)?;
+/// Reads evidence as JSON Lines; blank lines are skipped but still numbered. The file
+/// is capped at [`input::MAX_EVIDENCE_LINES_SIZE`], each line at
+/// [`input::MAX_DOCUMENT_SIZE`].
+fn read_jsonl(path: &Path) -> Result<Vec<(u64, Evidence)>, String> {
+    let bytes = input::read_path_or_stdin(path, "evidence file", input::MAX_EVIDENCE_LINES_SIZE)
+        .map_err(|e| e.to_string())?;
+    let text = input::into_text(bytes, Path::new(&source_name(path))).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
+        if line.len() as u64 > input::MAX_DOCUMENT_SIZE {
+            return Err(format!(
+                "{}:{}: evidence document larger than the limit of {} bytes",
+                source_name(path),
+                i + 1,
+                input::MAX_DOCUMENT_SIZE
+            ));
+        }
         let ev: Evidence = from_json_str(line).map_err(|e| {
-            let mut e = e.in_source(path.display().to_string());
+            let mut e = e.in_source(source_name(path));
             // Each line is its own document: report the file's line, not the document's.
             e.line = i + 1;
             e.to_string()

@@ -25,6 +25,18 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
 
+/// The exit status `docs/errors.md` documents for an error code.
+fn documented_exit(code: &str) -> i32 {
+    let table =
+        fs_err::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(&format!("| `{code}` |")))
+        .unwrap_or_else(|| panic!("{code} is not documented"));
+    row.split('|').nth(5).unwrap().trim().parse().unwrap()
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -142,7 +154,8 @@ fn keygen_export_verify() {
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["verified"], false);
-    assert_eq!(v["check"], "IdentityNotAllowed");
+    assert_eq!(v["check"], "bundle.identity_not_allowed");
+    assert_eq!(code(&out), documented_exit("bundle.identity_not_allowed"));
 
     let other = dir.join("other-key");
     let out = soc2(&["keygen", "-o", s(&other), "--comment", "ops@example.com"], &[]);
@@ -161,12 +174,36 @@ fn keygen_export_verify() {
         soc2(&["verify", s(&tampered), "--allowed-signers", s(&trusted), "--format", "json"], &[]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["check"], "archive.TrailingData");
+    assert_eq!(v["check"], "archive.layout");
+    assert_eq!(code(&out), documented_exit("archive.layout"));
+    assert!(v["reason"].as_str().unwrap().contains("follow the end of the archive"), "{v}");
 
     // Input errors: no bundle, a malformed trust file, bad arguments (exit 2).
-    let out = soc2(&["verify", s(&dir.join("nope.zip")), "--allowed-signers", s(&trusted)], &[]);
+    let out = soc2(
+        &["verify", s(&dir.join("nope.zip")), "--allowed-signers", s(&trusted), "--format", "json"],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // The bundle is opened as a regular input file first (no FIFO, no device), so a
+    // missing one is an input error.
+    assert_eq!((v["error"].as_str(), v["check"].as_str()), (Some("input"), Some("input.io")));
     assert_eq!(code(&out), 2);
+    assert_eq!(code(&out), documented_exit("input.io"));
     fs_err::write(dir.join("bad_signers"), "ops@example.com\n").unwrap();
+    let out = soc2(
+        &[
+            "verify",
+            s(&bundle),
+            "--allowed-signers",
+            s(&dir.join("bad_signers")),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["check"], "bundle.allowed_signers");
+    assert_eq!(code(&out), documented_exit("bundle.allowed_signers"));
     let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&dir.join("bad_signers"))], &[]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
@@ -295,7 +332,7 @@ fn export_interrupted_by_ctrl_c_exits_130_and_leaves_nothing_behind() {
 
     let child = Command::new(env!("CARGO_BIN_EXE_soc2"))
         .args(["export", "--locker", s(&locker), "--period", "2026-01-01..2026-12-31"])
-        .args(["--key", s(&key), "-o", s(&target)])
+        .args(["--key", s(&key), "-o", s(&target), "--force"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -27,6 +27,7 @@ fn small_evidence(i: usize) -> Evidence {
             title: format!("note {i}"),
             body: "a small piece of evidence for the benchmark".into(),
         }),
+        provenance: None,
     }
 }
 

@@ -13,14 +13,15 @@
 use soc2_core::model::{
     AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AssuranceKind,
     Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
-    BranchProtection, Cadence, Category, ChangeRecord, ChangeReview, Collector, Control,
-    ControlArea, ControlId, Criterion, Date, Device, DeviceInventory, EmploymentType, EventClass,
-    Evidence, EvidenceKind, FindingStatus, IncidentResponsePlan, ItemKind, LoggingConfiguration,
-    Note, Payload, Person, Platform, PolicyAcknowledgement, PolicyDocument, PriorityClass,
-    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
-    Roster, SecurityReport, Severity, Sha256Digest, TabletopExercise, TimeToFix, Timestamp,
-    TrainingCompletion, TrainingStatus, TriggerEvent, UserList, VendorAssessment,
-    VendorCriticality,
+    BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
+    Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
+    Device, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind, FetchedAtSource,
+    FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan, ItemKind,
+    LoggingConfiguration, Note, Payload, Person, Platform, PolicyAcknowledgement, PolicyDocument,
+    PriorityClass, Provenance, ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel,
+    RiskRegister, RiskTreatment, Roster, SecurityReport, Severity, Sha256Digest, SkippedRow,
+    TabletopExercise, TimeToFix, Timestamp, TrainingCompletion, TrainingStatus, TriggerEvent,
+    UserList, VendorAssessment, VendorCriticality,
 };
 
 /// One piece of evidence, as recorded in the locker.
@@ -46,6 +47,132 @@ pub struct Evidence {
     pub attachments: Vec<Attachment>,
     /// The typed content.
     pub payload: Payload,
+    /// How an importer derived this evidence from a system's export (absent for evidence
+    /// written by hand).
+    #[uniffi(default)]
+    pub provenance: Option<Provenance>,
+}
+
+/// How imported evidence was derived from the files a system exported.
+#[uniffi::remote(Record)]
+pub struct Provenance {
+    /// The importer (the `SOURCE` of `soc2 import`).
+    pub importer: String,
+    /// The importer's version.
+    pub importer_version: String,
+    /// Every input file, in the order given.
+    pub inputs: Vec<ImportInput>,
+    /// When the system produced the export.
+    pub fetched_at: Timestamp,
+    /// Where `fetched_at` came from.
+    pub fetched_at_source: FetchedAtSource,
+    /// The system name given at import, when it replaced the importer's default.
+    #[uniffi(default)]
+    pub system: Option<String>,
+    /// Whether the inputs hold the whole population.
+    pub completeness: Completeness,
+    /// Why the population is filtered or unknown.
+    #[uniffi(default)]
+    pub completeness_reason: Option<String>,
+    /// Rows read from the inputs.
+    pub rows_read: u64,
+    /// Rows that became part of the evidence.
+    pub rows_kept: u64,
+    /// Every row read but not kept, with the reason.
+    #[uniffi(default)]
+    pub skipped: Vec<SkippedRow>,
+    /// Oddities normalised on the way, counted.
+    #[uniffi(default)]
+    pub warnings: Vec<ImportWarning>,
+    /// Which of an import's several records this is.
+    #[uniffi(default)]
+    pub part: Option<ImportPart>,
+}
+
+/// One input file of an import.
+#[uniffi::remote(Record)]
+pub struct ImportInput {
+    /// The file's name as given.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: Sha256Digest,
+    /// Size in bytes.
+    pub size: u64,
+    /// The request's method, for a capture.
+    #[uniffi(default)]
+    pub method: Option<String>,
+    /// The endpoint requested, for a capture.
+    #[uniffi(default)]
+    pub endpoint: Option<String>,
+    /// The request's query string.
+    #[uniffi(default)]
+    pub query: Option<String>,
+    /// The HTTP status, for a capture.
+    #[uniffi(default)]
+    pub status: Option<u16>,
+    /// The response's `Date`, for a capture.
+    #[uniffi(default)]
+    pub fetched_at: Option<Timestamp>,
+}
+
+/// Where an import's `fetched_at` came from.
+#[uniffi::remote(Enum)]
+pub enum FetchedAtSource {
+    /// A captured response's `Date` header.
+    Capture,
+    /// A generation time inside the export.
+    Export,
+    /// Given by the person importing.
+    Argument,
+}
+
+/// Whether an import holds the whole population.
+#[uniffi::remote(Enum)]
+pub enum Completeness {
+    /// Shown complete by the export.
+    Complete,
+    /// A filter was applied.
+    Filtered,
+    /// Nothing tells.
+    Unknown,
+}
+
+/// A row that was read but not kept.
+#[uniffi::remote(Record)]
+pub struct SkippedRow {
+    /// The input file.
+    pub file: String,
+    /// The 1-based row or index.
+    pub row: u64,
+    /// Why it was not kept.
+    pub reason: String,
+}
+
+/// An oddity normalised during an import, counted.
+#[uniffi::remote(Record)]
+pub struct ImportWarning {
+    /// A stable code.
+    pub code: String,
+    /// What was done.
+    pub message: String,
+    /// How many times it occurred.
+    pub count: u64,
+    /// The first file where it occurred.
+    pub file: String,
+    /// The first row where it occurred.
+    pub row: u64,
+    /// The field, when tied to one.
+    #[uniffi(default)]
+    pub field: Option<String>,
+}
+
+/// Which of the records of one import this is.
+#[uniffi::remote(Record)]
+pub struct ImportPart {
+    /// 0-based index.
+    pub index: u64,
+    /// How many records the import made.
+    pub count: u64,
 }
 
 /// Who or what gathered a piece of evidence.
@@ -251,6 +378,48 @@ pub struct Account {
     /// When the current status took effect (e.g. when it was suspended).
     #[uniffi(default)]
     pub status_changed_at: Option<Timestamp>,
+    /// The system's root or break-glass account.
+    #[uniffi(default)]
+    pub root: bool,
+    /// Whether the system requires a second factor at every sign-in of this account.
+    #[uniffi(default)]
+    pub mfa_enforced: Option<bool>,
+    /// Credentials other than the password (access keys, signing certificates).
+    #[uniffi(default)]
+    pub credentials: Vec<Credential>,
+}
+
+/// What kind of credential.
+#[uniffi::remote(Enum)]
+pub enum CredentialKind {
+    /// A long-lived API access key.
+    AccessKey,
+    /// An X.509 signing certificate.
+    Certificate,
+    /// An SSH key.
+    SshKey,
+    /// A personal access token.
+    Token,
+}
+
+/// A credential of an account other than its password.
+#[uniffi::remote(Record)]
+pub struct Credential {
+    /// What kind.
+    pub kind: CredentialKind,
+    /// Its id, or its slot in the export.
+    pub id: String,
+    /// Whether it can be used.
+    pub active: bool,
+    /// When it was created.
+    #[uniffi(default)]
+    pub created_at: Option<Timestamp>,
+    /// When it was last rotated.
+    #[uniffi(default)]
+    pub last_rotated_at: Option<Timestamp>,
+    /// When it was last used.
+    #[uniffi(default)]
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// The accounts of a system at `observed_at`.
@@ -432,13 +601,27 @@ pub struct ChangeReview {
     pub commit: Option<String>,
 }
 
-/// One change (pull or merge request) with its reviews.
+/// How a change reached its branch.
+#[uniffi::remote(Enum)]
+pub enum ChangeKind {
+    /// Merged through a pull or merge request.
+    PullRequest,
+    /// Pushed straight to the branch, or merged by bypassing its rules.
+    DirectPush,
+}
+
+/// One change (pull or merge request, or a direct push) with its reviews.
 #[uniffi::remote(Record)]
 pub struct ChangeRecord {
+    /// How the change reached its branch.
+    // No `#[uniffi(default)]`: uniffi 0.32 cannot default an enum field in Swift, Kotlin
+    // or Ruby.
+    pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,
-    /// Pull or merge request number.
-    pub number: u64,
+    /// Pull or merge request number (absent for a direct push).
+    #[uniffi(default)]
+    pub number: Option<u64>,
     /// Its title.
     #[uniffi(default)]
     pub title: String,

@@ -19,6 +19,8 @@ use pyo3::prelude::*;
 #[pymodule]
 #[pyo3(name = "_soc2")]
 fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::exception_for_code, m)?)?;
     m.add_function(wrap_pyfunction!(model::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::to_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::canonical_sha256, m)?)?;

@@ -255,13 +255,19 @@ def test_a_python_bundle_verifies_with_the_cli_and_the_stock_tools(
             inside = False
         elif inside:
             current.append(line)
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     work = tmp_path / "auditor"
     work.mkdir()
     run = subprocess.run(
         ["bash", "-c", "set -euo pipefail\n" + "".join(blocks)],
         cwd=work,
-        env={**os.environ, "BUNDLE": str(out), "TRUSTED": str(trusted), "LC_ALL": "C.UTF-8"},
+        env={
+            **os.environ,
+            "BUNDLE": str(out),
+            "TRUSTED": str(trusted),
+            "ORIGIN": "example.com/soc2/acme",
+            "LC_ALL": "C.UTF-8",
+        },
         capture_output=True,
         text=True,
     )

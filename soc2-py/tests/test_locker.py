@@ -124,14 +124,15 @@ def test_attachments_are_stored_once_and_checked_on_add(tmp_path: Path) -> None:
     wrong_size.attachments.append(
         soc2.Attachment(sha256=a.sha256, size=a.size + 1, media_type="text/csv", file_name="x")
     )
-    with pytest.raises(soc2.ValidationError, match="bytes in the locker"):
+    with pytest.raises(soc2.LockerError, match="bytes in the locker") as refused:
         locker.add(wrong_size)
+    assert refused.value.blob == a.sha256 and refused.value.code == "ledger.attachment_size_mismatch"
     missing = note("missing")
     absent = soc2._soc2.sha256_hex(b"never stored")
     missing.attachments.append(
         soc2.Attachment(sha256=absent, size=1, media_type="text/csv", file_name="x")
     )
-    with pytest.raises(soc2.ValidationError, match=f"attachment {absent} is not stored"):
+    with pytest.raises(soc2.LockerError, match=f"attachment {absent} is not stored"):
         locker.add_batch([note("fine"), missing])
     # Refused batches leave nothing behind.
     assert len(locker) == 1 and len(soc2.Locker.open(tmp_path / "l")) == 1

@@ -170,6 +170,7 @@ def everything_at_once(directory: Path) -> None:
                         period=PERIOD,
                         signer=signer,
                         progress=lambda d, t: read_everything(locker),
+                        overwrite=True,  # each thread exports to its own file, repeatedly
                     )
                 elif step == 2:
                     locker.add_attachment(SlowFile(locker, 256 << 10), "text/plain", "x.txt")

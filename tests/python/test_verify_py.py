@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = ROOT / "soc2-core" / "testdata" / "merkle" / "transparency_dev_merkle_vectors.json"
+VECTORS = ROOT / "soc2-core" / "testdata" / "merkle"
 
 
 def load() -> ModuleType:
@@ -29,7 +29,19 @@ def load() -> ModuleType:
 
 
 v = load()
-data: dict[str, Any] = json.loads(VECTORS.read_text())
+
+
+def table(name: str) -> list[dict[str, Any]]:
+    """Every case of one table, one file each, in source order (see testdata/merkle/README.md)."""
+    cases = [json.loads(p.read_text()) for p in sorted((VECTORS / name).glob("*.json"))]
+    assert cases, f"no vectors in {VECTORS / name}"
+    return cases
+
+
+data: dict[str, Any] = json.loads((VECTORS / "constants.json").read_text())
+data["inclusion_proofs"] = table("inclusion_proofs")
+data["consistency_proofs"] = table("consistency_proofs")
+data["consistency_node_ids"] = table("consistency_node_ids")
 leaves = [v.leaf_hash(bytes.fromhex(x)) for x in data["leaf_inputs"]]
 roots = [bytes.fromhex(x) for x in data["root_hashes"]]
 

@@ -159,6 +159,7 @@ pub(crate) fn build(
                 title: format!("evidence file {i}"),
                 body: String::new(),
             }),
+            provenance: None,
         });
     }
     locker.append_batch(evidence)?;

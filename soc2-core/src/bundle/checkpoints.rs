@@ -23,6 +23,8 @@ pub fn sign_checkpoint(locker: &Locker, signer: &Signer) -> Result<SignedCheckpo
 /// Reads the checkpoint a bundle commits to (its `checkpoint` member) without verifying
 /// the bundle: for `export --previous`, which then proves the locker extends it.
 pub fn read_checkpoint(bundle: &Path) -> Result<Checkpoint, BundleError> {
+    // A regular file only, as for verification: a FIFO or a device could block or never end.
+    drop(crate::input::open_regular(bundle)?);
     let archive = SafeArchive::open(bundle, Limits::default())?;
     let size = archive
         .member(CHECKPOINT)

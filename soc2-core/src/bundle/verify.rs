@@ -11,6 +11,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use ssh_key::{Algorithm, HashAlg, PublicKey};
 
+use crate::error::Classify;
 use crate::json::{JsonError, from_json_slice, to_canonical_vec};
 use crate::ledger::merkle::{self, leaf_hash};
 use crate::ledger::signed::MAX_TOKEN_SIZE;
@@ -18,7 +19,7 @@ use crate::ledger::{Checkpoint, Hash, SignedCheckpoint};
 use crate::model::{AuditPeriod, Record, Sha256Digest};
 
 use super::allowed_signers::{AllowedSigner, AllowedSigners};
-use super::archive::{Limits, SafeArchive};
+use super::archive::{ArchiveError, Limits, SafeArchive};
 use super::error::BundleError;
 use super::manifest::{DisclosedBlob, DisclosedRecord, Generator, Manifest, ReportEntry};
 use super::proof::InclusionProof;
@@ -48,6 +49,10 @@ pub struct VerifyOptions {
     /// The principal the signer must be trusted as (`ssh-keygen -Y verify -I`). When
     /// `None`, any principal of a trusted line holding the signing key will do.
     pub identity: Option<String>,
+    /// The locker origin the auditor expects (told out of band, like the key). When
+    /// set, a bundle of any other locker is rejected, even if it is consistent and
+    /// signed by a trusted key.
+    pub origin: Option<String>,
     /// Limits on the zip (entry count, sizes, compression ratio).
     pub limits: Limits,
     /// The largest `manifest.json`, `records.jsonl`, `leaves`, `checkpoint` or
@@ -62,6 +67,7 @@ impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             identity: None,
+            origin: None,
             limits: Limits::default(),
             max_metadata_size: 1 << 30,
             now: None,
@@ -177,8 +183,19 @@ pub fn verify_with(
     trusted: &AllowedSigners,
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
+    // 0. A regular file: a FIFO would block the open (or feed the reader without end),
+    // a device never ends. Checked on a handle opened without waiting for a writer.
+    drop(crate::input::open_regular(bundle)?);
     // 1. Structure and names.
-    let archive = SafeArchive::open(bundle, options.limits)?;
+    let archive = SafeArchive::open(bundle, options.limits).map_err(|e| {
+        // An error that names no member (not a zip at all, data outside the members...)
+        // is about the file as a whole: name it.
+        if matches!(e, ArchiveError::Io { .. }) || e.subject().member.is_some() {
+            BundleError::Archive(e)
+        } else {
+            BundleError::ArchiveRejected { path: bundle.to_owned(), source: e }
+        }
+    })?;
     let mut blob_sizes: BTreeMap<Sha256Digest, u64> = BTreeMap::new();
     let mut report_names: Vec<&str> = Vec::new();
     for m in archive.members() {
@@ -239,6 +256,14 @@ pub fn verify_with(
     // 4. The leaves against the checkpoint.
     let checkpoint =
         Checkpoint::parse(&content.checkpoint).map_err(BundleError::CheckpointInvalid)?;
+    if let Some(expected) = &options.origin
+        && checkpoint.origin != *expected
+    {
+        return Err(BundleError::OriginMismatch {
+            expected: expected.clone(),
+            found: checkpoint.origin.clone(),
+        });
+    }
     let leaves = content.leaves;
     if leaves.len() as u64 != checkpoint.size {
         return Err(BundleError::LeafCountMismatch {
@@ -536,7 +561,7 @@ pub fn verify_with_previous(
 ) -> Result<VerifiedBundle, BundleError> {
     let old = verify_with(previous, trusted, options).map_err(|e| BundleError::PreviousBundle {
         path: previous.to_path_buf(),
-        reason: e.to_string(),
+        source: Box::new(e),
     })?;
     let new = verify_with(bundle, trusted, options)?;
     check_extends(&new, &old)?;

@@ -315,7 +315,8 @@ impl CatalogFile {
             Some("json") => CatalogFile::from_json_str,
             _ => return Err(CatalogError::UnknownFormat { path: name }.into()),
         };
-        let text = fs_err::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+        let bytes = crate::input::read_file(path, "catalog file", crate::input::MAX_CATALOG_SIZE)?;
+        let text = crate::input::into_text(bytes, path)?;
         Ok(parse(&text, &name)?)
     }
 }

@@ -25,8 +25,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::model::{
     AccessReview, Account, AccountStatus, AlertRule, AssuranceKind, BackgroundCheck,
-    BackgroundCheckStatus, BranchProtection, ChangeRecord, ChangeReview, Collector, Device,
-    DeviceInventory, EmploymentType, EventClass, Evidence, IncidentResponsePlan,
+    BackgroundCheckStatus, BranchProtection, ChangeKind, ChangeRecord, ChangeReview, Collector,
+    Device, DeviceInventory, EmploymentType, EventClass, Evidence, IncidentResponsePlan,
     LoggingConfiguration, Payload, Person, Platform, PolicyDocument, ReviewDecision, ReviewState,
     ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityReport,
     Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion, TrainingStatus, UserList,
@@ -160,6 +160,7 @@ impl Demo {
             source: source.into(),
             attachments: Vec::new(),
             payload,
+            provenance: None,
         });
     }
 
@@ -260,6 +261,9 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                     roles: Vec::new(),
                     created_at: None,
                     last_used_at: None,
+                    root: false,
+                    mfa_enforced: None,
+                    credentials: Vec::new(),
                 })
                 .collect();
             let service = match system {
@@ -279,6 +283,9 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 roles: vec!["automation".into()],
                 created_at: None,
                 last_used_at: None,
+                root: false,
+                mfa_enforced: None,
+                credentials: Vec::new(),
             });
             let reviewed: Vec<ReviewedAccount> = accounts
                 .iter()
@@ -451,9 +458,10 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 0,
                 "github",
                 Payload::ChangeRecord(ChangeRecord {
+                    change_type: ChangeKind::PullRequest,
                     committers: Vec::new(),
                     repository: repo.into(),
-                    number,
+                    number: Some(number),
                     title: format!("Change {number}"),
                     author: person_id(author).replace(&format!("@{DOMAIN}"), ""),
                     base_branch: Some("main".into()),

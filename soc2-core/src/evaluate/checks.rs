@@ -533,9 +533,12 @@ fn devices(
 
 fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     // The latest record of each change wins (a change may be recorded twice).
-    let mut latest: BTreeMap<(&str, u64), (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
+    // A direct push has no number: its commit identifies it.
+    type Key<'a> = (&'a str, Option<u64>, Option<&'a str>);
+    let mut latest: BTreeMap<Key<'_>, (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
     for (r, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
-        latest.insert((c.repository.as_str(), c.number), (r, c));
+        let commit = if c.number.is_none() { c.merge_commit.as_deref() } else { None };
+        latest.insert((c.repository.as_str(), c.number, commit), (r, c));
     }
     if latest.is_empty() {
         return vec![ctx.nothing_on_file(
@@ -545,7 +548,7 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     }
     let repos = &ctx.scope.repositories;
     let mut out = Vec::new();
-    for ((repo, number), (r, c)) in latest {
+    for ((repo, number, commit), (r, c)) in latest {
         let Some(merged) = c.merged_at else { continue };
         let day = merged.date();
         if day < ctx.period.start() || day > ctx.cutoff {
@@ -616,7 +619,13 @@ fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
         };
         out.push(Check::new(
             ItemKind::Change,
-            format!("{repo}#{number}"),
+            match (number, commit) {
+                (Some(n), _) => format!("{repo}#{n}"),
+                (None, Some(sha)) => {
+                    format!("{repo}@{}", sha.chars().take(12).collect::<String>())
+                }
+                (None, None) => format!("{repo} (direct push)"),
+            },
             ctx.column_of(day),
             day,
             outcome,

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::error::{Classify, ErrorClass};
 use crate::json::JsonError;
 use crate::model::Sha256Digest;
 
@@ -187,6 +188,27 @@ pub enum LedgerError {
         actual: Sha256Digest,
     },
 
+    /// The ledger file is not a regular file (a directory, a FIFO, a device...).
+    #[error("{path}: the ledger is not a regular file (it is {kind})")]
+    LedgerNotRegularFile {
+        /// The ledger's path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
+    /// A blob's name holds something other than a regular file: a symbolic link
+    /// (perhaps to a file outside the locker), a directory, a device...
+    #[error("blob {sha256} ({path}): not a regular file (it is {kind})")]
+    BlobNotRegularFile {
+        /// The SHA-256 the blob is stored under.
+        sha256: Sha256Digest,
+        /// Its path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
     /// A file under `blobs/` that no blob can be: a wrong name or a wrong place.
     #[error("{path}: unexpected file in the blob store")]
     UnexpectedFile {
@@ -244,6 +266,20 @@ pub enum LedgerError {
         declared: u64,
         /// The size of the stored blob.
         stored: u64,
+    },
+
+    /// An append was refused: the record's canonical form is larger than
+    /// [`crate::input::MAX_DOCUMENT_SIZE`]. Every record is read whenever the locker is
+    /// opened, so one oversized record would slow every later command.
+    #[error(
+        "evidence too large: its record is {size} bytes, the limit is {limit} bytes; store bulky \
+         data as an attachment instead"
+    )]
+    RecordTooLarge {
+        /// The size of the record's canonical form.
+        size: u64,
+        /// The limit.
+        limit: u64,
     },
 
     /// A record was asked for by a sequence number the locker does not (yet) hold.
@@ -319,26 +355,10 @@ impl LedgerError {
     }
 
     /// Whether this error is damage to the locker (evidence changed, removed, reordered
-    /// or missing), as opposed to a refused request, bad input or a failed operation.
+    /// or missing), as opposed to a refused request, bad input or a failed operation:
+    /// its class is [`ErrorClass::Integrity`].
     pub fn is_damage(&self) -> bool {
-        matches!(
-            self,
-            LedgerError::InvalidHeader { .. }
-                | LedgerError::MissingLedger { .. }
-                | LedgerError::InvalidRecord { .. }
-                | LedgerError::NotCanonical { .. }
-                | LedgerError::SeqMismatch { .. }
-                | LedgerError::ChainBroken { .. }
-                | LedgerError::BadGenesis { .. }
-                | LedgerError::MissingBlob { .. }
-                | LedgerError::BlobSizeMismatch { .. }
-                | LedgerError::BlobCorrupt { .. }
-                | LedgerError::UnexpectedFile { .. }
-                | LedgerError::LedgerShrank { .. }
-                | LedgerError::RecordChanged { .. }
-                | LedgerError::CheckpointMismatch { .. }
-                | LedgerError::SignedCheckpoint { .. }
-        )
+        self.class() == ErrorClass::Integrity
     }
 
     /// The blob this error names, if any.
@@ -347,6 +367,7 @@ impl LedgerError {
             LedgerError::MissingBlob { sha256, .. }
             | LedgerError::BlobSizeMismatch { sha256, .. }
             | LedgerError::BlobCorrupt { sha256, .. }
+            | LedgerError::BlobNotRegularFile { sha256, .. }
             | LedgerError::AttachmentNotStored { sha256 }
             | LedgerError::AttachmentSizeMismatch { sha256, .. } => Some(*sha256),
             _ => None,
@@ -364,6 +385,104 @@ impl fmt::Display for IoDisplay<'_> {
             f.write_str(&msg)
         } else {
             write!(f, "{}: {msg}", self.0.display())
+        }
+    }
+}
+
+impl Classify for LedgerError {
+    fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode as C;
+        match self {
+            LedgerError::Io { .. } => C::LedgerIo,
+            LedgerError::NotALocker { .. } => C::LedgerNotALocker,
+            LedgerError::MissingLedger { .. } => C::LedgerMissingLedger,
+            LedgerError::AlreadyExists { .. } => C::LedgerAlreadyExists,
+            LedgerError::InvalidHeader { .. } => C::LedgerInvalidHeader,
+            LedgerError::UnsupportedVersion { .. } => C::LedgerUnsupportedVersion,
+            LedgerError::InvalidOrigin { .. } => C::LedgerInvalidOrigin,
+            LedgerError::InvalidRecord { .. } => C::LedgerInvalidRecord,
+            LedgerError::NotCanonical { .. } => C::LedgerNotCanonical,
+            LedgerError::SeqMismatch { .. } => C::LedgerSeqMismatch,
+            LedgerError::ChainBroken { .. } => C::LedgerChainBroken,
+            LedgerError::BadGenesis { .. } => C::LedgerBadGenesis,
+            LedgerError::MissingBlob { .. } => C::LedgerMissingBlob,
+            LedgerError::BlobSizeMismatch { .. } => C::LedgerBlobSizeMismatch,
+            LedgerError::BlobCorrupt { .. } => C::LedgerBlobCorrupt,
+            LedgerError::UnexpectedFile { .. } => C::LedgerUnexpectedFile,
+            LedgerError::LedgerShrank { .. } => C::LedgerShrank,
+            LedgerError::RecordChanged { .. } => C::LedgerRecordChanged,
+            LedgerError::AttachmentRead { .. } => C::LedgerAttachmentRead,
+            LedgerError::AttachmentNotStored { .. } => C::LedgerAttachmentNotStored,
+            LedgerError::AttachmentSizeMismatch { .. } => C::LedgerAttachmentSizeMismatch,
+            LedgerError::NoSuchRecord { .. } => C::LedgerNoSuchRecord,
+            LedgerError::LedgerNotRegularFile { .. } => C::LedgerNotRegularFile,
+            LedgerError::BlobNotRegularFile { .. } => C::LedgerBlobNotRegularFile,
+            LedgerError::RecordTooLarge { .. } => C::LedgerRecordTooLarge,
+            LedgerError::Proof(p) => p.code(),
+            LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
+            LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
+            LedgerError::SignedCheckpoint { .. } => C::LedgerSignedCheckpointInvalid,
+            LedgerError::CheckpointRefused { .. } => C::LedgerCheckpointRefused,
+        }
+    }
+
+    fn subject(&self) -> crate::error::Subject {
+        let mut s = crate::error::Subject {
+            records: self.records(),
+            blob: self.blob(),
+            reason: Some(self.to_string()),
+            ..Default::default()
+        };
+        match self {
+            LedgerError::Io { path, source } => {
+                s.path = Some(path.clone());
+                s.reason = Some(source.to_string());
+            }
+            LedgerError::NotALocker { path }
+            | LedgerError::MissingLedger { path }
+            | LedgerError::AlreadyExists { path }
+            | LedgerError::InvalidHeader { path, .. }
+            | LedgerError::UnsupportedVersion { path, .. }
+            | LedgerError::BlobCorrupt { path, .. }
+            | LedgerError::UnexpectedFile { path }
+            | LedgerError::LedgerShrank { path, .. }
+            | LedgerError::LedgerNotRegularFile { path, .. }
+            | LedgerError::BlobNotRegularFile { path, .. }
+            | LedgerError::SignedCheckpoint { path, .. }
+            | LedgerError::CheckpointRefused { path, .. } => s.path = Some(path.clone()),
+            LedgerError::InvalidOrigin { .. } => s.field = Some("origin".into()),
+            LedgerError::InvalidRecord { line, error, .. } => {
+                s.line = *line;
+                s.field = Some(error.path.clone());
+            }
+            LedgerError::NotCanonical { line, .. }
+            | LedgerError::SeqMismatch { line, .. }
+            | LedgerError::ChainBroken { line, .. }
+            | LedgerError::BadGenesis { line, .. }
+            | LedgerError::MissingBlob { line, .. }
+            | LedgerError::BlobSizeMismatch { line, .. }
+            | LedgerError::RecordChanged { line, .. } => s.line = *line,
+            // The attachment's name is not a path: it goes in `source`.
+            LedgerError::AttachmentRead { what, source } => {
+                s.source = Some(what.clone());
+                s.reason = Some(source.to_string());
+            }
+            LedgerError::AttachmentNotStored { .. }
+            | LedgerError::AttachmentSizeMismatch { .. } => s.field = Some("attachments".into()),
+            LedgerError::NoSuchRecord { seq, .. } => s.records = vec![*seq],
+            LedgerError::Proof(p) => s = p.subject(),
+            LedgerError::Checkpoint(_) => s.field = Some("checkpoint".into()),
+            _ => {}
+        }
+        s
+    }
+
+    fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            LedgerError::Io { source, .. } | LedgerError::AttachmentRead { source, .. } => {
+                Some(source)
+            }
+            _ => None,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::checkpoint::Checkpoint;
 use super::error::LedgerError;
 use super::locker::TornTail;
 use super::merkle::{Hash, TreeBuilder};
-use super::scan::{Chain, Header, Line, Lines};
+use super::scan::{Chain, Header, Line, Lines, open_ledger};
 use super::signed;
 use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 
@@ -69,13 +69,13 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     };
 
     let ledger_path = dir.join(LEDGER_FILE);
-    let ledger = match fs_err::File::open(&ledger_path) {
+    let ledger = match open_ledger(&ledger_path, false) {
         Ok(f) => Some(f),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            problems.push(LedgerError::MissingLedger { path: ledger_path.clone() });
+        Err(e) if e.is_damage() => {
+            problems.push(e);
             None
         }
-        Err(e) => return Err(LedgerError::io(&ledger_path, e).into()),
+        Err(e) => return Err(e.into()),
     };
     let lock_path = dir.join(LOCK_FILE);
     // Shared lock: no append is in flight while the ledger is read. Without a lock file
@@ -129,8 +129,11 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     // Referenced blobs: present, with the declared size.
     for (sha256, uses) in &referenced {
         let path = blob_path(dir, sha256);
-        let actual = match fs_err::metadata(&path) {
-            Ok(m) => Some(m.len()),
+        // Not following a symbolic link: a link in a blob's place (to a file outside the
+        // locker, perhaps) is damage, reported once by the pass over stored blobs below.
+        let actual = match fs_err::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => Some(m.len()),
+            Ok(_) => continue,
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(LedgerError::io(&path, e).into()),
         };
@@ -162,19 +165,26 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     let root = dir.join(BLOBS_DIR).join("sha256");
     for fan in read_dir_sorted(&root)? {
         let fan_name = file_name(&fan);
-        if !fan.is_dir() || fan_name.len() != 2 {
+        let fan_is_dir = fs_err::symlink_metadata(&fan).is_ok_and(|m| m.is_dir());
+        if !fan_is_dir || fan_name.len() != 2 {
             problems.push(LedgerError::UnexpectedFile { path: fan });
             continue;
         }
         for path in read_dir_sorted(&fan)? {
             let name = file_name(&path);
             let sha256 = match name.parse::<Sha256Digest>() {
-                Ok(d) if name.starts_with(&fan_name) && path.is_file() => d,
+                Ok(d) if name.starts_with(&fan_name) => d,
                 _ => {
                     problems.push(LedgerError::UnexpectedFile { path });
                     continue;
                 }
             };
+            let meta = fs_err::symlink_metadata(&path).map_err(|e| LedgerError::io(&path, e))?;
+            if !meta.is_file() {
+                let kind = crate::input::kind_of(&meta);
+                problems.push(LedgerError::BlobNotRegularFile { sha256, path, kind });
+                continue;
+            }
             let (actual, _) = hash_file(&path)?;
             blobs_checked += 1;
             if actual != sha256 {

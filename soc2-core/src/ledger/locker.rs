@@ -1,7 +1,7 @@
 //! [`Locker`]: opening, appending to and querying an evidence locker.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ use super::blobs::{self, blob_path, stored_size};
 use super::checkpoint::{Checkpoint, check_origin};
 use super::error::LedgerError;
 use super::merkle::{self, Hash, TreeBuilder, leaf_hash};
-use super::scan::{Chain, Header, Line, Lines, read_exact_at};
+use super::scan::{Chain, Header, Line, Lines, open_ledger, read_exact_at};
 use super::signed::{self, CHECKPOINTS_DIR, SignedCheckpoint};
 use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 
@@ -170,13 +170,7 @@ impl Locker {
         let header = Header::read(&dir.join(HEADER_FILE))?;
         let lock = open_lock(&dir)?;
         let ledger_path = dir.join(LEDGER_FILE);
-        let ledger = match fs_err::OpenOptions::new().read(true).append(true).open(&ledger_path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(LedgerError::MissingLedger { path: ledger_path }.into());
-            }
-            Err(e) => return Err(LedgerError::io(&ledger_path, e).into()),
-        };
+        let ledger = open_ledger(&ledger_path, true)?;
         let mut locker = Locker {
             dir,
             origin: header.origin,
@@ -460,6 +454,8 @@ impl Locker {
 
     fn append_locked(&mut self, evidence: Vec<Evidence>) -> Result<Vec<Appended>> {
         self.refresh_locked(true)?;
+        // Under the exclusive lock: what killed adds left in tmp/ (best effort).
+        blobs::remove_orphaned_parts(&self.dir);
         let recorded_at = Timestamp::now();
         let start = self.verified_len;
         let mut seq = self.len();
@@ -470,6 +466,13 @@ impl Locker {
         for evidence in evidence {
             let record = Record { seq, prev: Sha256Digest(prev), recorded_at, evidence };
             let bytes = to_canonical_vec(&record)?;
+            if bytes.len() as u64 > crate::input::MAX_DOCUMENT_SIZE {
+                return Err(LedgerError::RecordTooLarge {
+                    size: bytes.len() as u64,
+                    limit: crate::input::MAX_DOCUMENT_SIZE,
+                }
+                .into());
+            }
             let leaf = leaf_hash(&bytes);
             let offset = start + buf.len() as u64;
             buf.extend_from_slice(&bytes);
@@ -730,7 +733,9 @@ impl AttachmentStore {
         file_name: &str,
     ) -> Result<Attachment> {
         let path = path.as_ref();
-        let mut file = fs_err::File::open(path).map_err(|e| LedgerError::io(path, e))?;
+        // Regular files only, checked on the open handle: a device never ends and a FIFO
+        // may block forever (or feed the store without limit).
+        let mut file = crate::input::open_regular(path)?;
         self.add_attachment(&mut file, media_type, file_name)
     }
 

@@ -194,16 +194,17 @@ pub(crate) fn read_all(
     Ok((found, problems))
 }
 
-/// Reads a regular file of at most `limit` bytes.
+/// Reads a regular file of at most `limit` bytes, as every input file is read
+/// ([`crate::input`]: checked on the open handle, never waiting on a FIFO). Anything else
+/// in `checkpoints/` is damage to the locker, named by its path.
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LedgerError> {
-    let meta = fs_err::metadata(path).map_err(|e| LedgerError::io(path, e))?;
-    if !meta.is_file() || meta.len() > limit {
-        return Err(LedgerError::SignedCheckpoint {
-            path: path.to_path_buf(),
-            reason: format!("not a regular file of at most {limit} bytes"),
-        });
-    }
-    fs_err::read(path).map_err(|e| LedgerError::io(path, e))
+    use crate::input::InputError;
+    crate::input::read_file(path, "signed checkpoint file", limit).map_err(|e| match e {
+        InputError::Io { path, source } => LedgerError::io(&path, source),
+        other => {
+            LedgerError::SignedCheckpoint { path: path.to_path_buf(), reason: other.to_string() }
+        }
+    })
 }
 
 /// Writes `bytes` to a new file `path` (never replacing one) and fsyncs it.

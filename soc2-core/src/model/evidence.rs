@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::Sha256Digest;
 use super::control::ControlId;
+use super::provenance::Provenance;
 use super::time::{Date, Timestamp};
 
 /// One piece of evidence, as recorded in the locker.
@@ -32,6 +33,10 @@ pub struct Evidence {
     pub attachments: Vec<Attachment>,
     /// The typed content.
     pub payload: Payload,
+    /// How an importer derived this evidence from a system's export (absent for evidence
+    /// written by hand). See `soc2 import --check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 impl Evidence {
@@ -265,6 +270,75 @@ pub struct Account {
     /// When the current status took effect (e.g. when it was suspended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_changed_at: Option<Timestamp>,
+    /// The system's root or break-glass account (the AWS account root user), which no
+    /// policy can restrict.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub root: bool,
+    /// Whether the system requires a second factor at every sign-in of this account (an
+    /// organisation-wide setting or a sign-on policy), as opposed to merely having one
+    /// enrolled (absent: the export does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_enforced: Option<bool>,
+    /// Credentials other than the password (access keys, signing certificates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<Credential>,
+}
+
+/// What kind of credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// A long-lived API access key (e.g. an AWS access key).
+    AccessKey,
+    /// An X.509 signing certificate.
+    Certificate,
+    /// An SSH key.
+    SshKey,
+    /// A personal access token.
+    Token,
+}
+
+/// A credential of an account other than its password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    /// What kind.
+    pub kind: CredentialKind,
+    /// Its id, or its slot in the export (`access_key_1`).
+    pub id: String,
+    /// Whether it can be used.
+    pub active: bool,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it was last rotated (created or replaced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_rotated_at: Option<Timestamp>,
+    /// When it was last used (absent: never, or the export does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<Timestamp>,
+}
+
+impl Account {
+    /// An account with only its id and status; everything else absent.
+    pub fn new(account: impl Into<String>, status: AccountStatus) -> Self {
+        Account {
+            account: account.into(),
+            person: None,
+            status,
+            privileged: None,
+            mfa: None,
+            mfa_methods: Vec::new(),
+            interactive: None,
+            roles: Vec::new(),
+            created_at: None,
+            last_used_at: None,
+            status_changed_at: None,
+            root: false,
+            mfa_enforced: None,
+            credentials: Vec::new(),
+        }
+    }
 }
 
 /// The accounts of a system at `observed_at`.
@@ -455,14 +529,37 @@ pub struct ChangeReview {
     pub commit: Option<String>,
 }
 
-/// One change (pull or merge request) with its reviews.
+/// How a change reached its branch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Merged through a pull or merge request.
+    #[default]
+    PullRequest,
+    /// Pushed straight to the branch, without a pull request (or merged by bypassing the
+    /// branch's rules).
+    DirectPush,
+}
+
+impl ChangeKind {
+    fn is_pull_request(&self) -> bool {
+        *self == ChangeKind::PullRequest
+    }
+}
+
+/// One change (pull or merge request, or a direct push) with its reviews.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecord {
+    /// How the change reached its branch (absent: a pull request). Not `kind`, which
+    /// the bindings use for the payload's kind.
+    #[serde(default, skip_serializing_if = "ChangeKind::is_pull_request")]
+    pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,
-    /// Pull or merge request number.
-    pub number: u64,
+    /// Pull or merge request number (absent for a direct push).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u64>,
     /// Its title.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,

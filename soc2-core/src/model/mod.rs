@@ -15,6 +15,7 @@ pub mod criterion;
 pub mod evidence;
 pub mod finding;
 pub mod period;
+pub mod provenance;
 pub mod record;
 pub mod time;
 
@@ -26,5 +27,8 @@ pub use criterion::{Category, Criterion, CriterionError};
 pub use evidence::*;
 pub use finding::{AffectedItem, AuditFinding, FindingStatus, ItemKind};
 pub use period::{AuditPeriod, PeriodError, Quarter};
+pub use provenance::{
+    Completeness, FetchedAtSource, ImportInput, ImportPart, ImportWarning, Provenance, SkippedRow,
+};
 pub use record::Record;
 pub use time::{Date, Timestamp};

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -617,8 +633,10 @@ public protocol ExportListener: AnyObject, Sendable {
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
      * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
-     * exporting thread while it holds the locker, so it must not use that locker.
+     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+     * that called [`export_bundle_with_progress`], while the export goes on in a helper
+     * thread: it may read the locker (its size, root and checkpoint answer at once; calls
+     * that need the whole locker wait for the export to end).
      */
     func onProgress(bytesDone: UInt64, bytesTotal: UInt64)  -> Bool
     
@@ -684,8 +702,10 @@ open class ExportListenerImpl: ExportListener, @unchecked Sendable {
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
      * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
-     * exporting thread while it holds the locker, so it must not use that locker.
+     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+     * that called [`export_bundle_with_progress`], while the export goes on in a helper
+     * thread: it may read the locker (its size, root and checkpoint answer at once; calls
+     * that need the whole locker wait for the export to end).
      */
 open func onProgress(bytesDone: UInt64, bytesTotal: UInt64) -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
@@ -838,6 +858,11 @@ public func FfiConverterTypeExportListener_lower(_ value: ExportListener) -> UIn
  * extend it, and [`Locker::refresh`] (which every append does first) reads what other
  * handles or processes appended since. Safe to share between threads; calls on one
  * handle take turns.
+ *
+ * Waits are short where they can be: the directory, origin and attachment store never
+ * change and need no lock, the size, root and torn tail are copied after each change,
+ * and a foreign [`ExportListener`](crate::bundle::ExportListener) is never called while
+ * the locker is held, so it may use the locker.
  */
 public protocol LockerProtocol: AnyObject, Sendable {
     
@@ -968,6 +993,11 @@ public protocol LockerProtocol: AnyObject, Sendable {
  * extend it, and [`Locker::refresh`] (which every append does first) reads what other
  * handles or processes appended since. Safe to share between threads; calls on one
  * handle take turns.
+ *
+ * Waits are short where they can be: the directory, origin and attachment store never
+ * change and need no lock, the size, root and torn tail are copied after each change,
+ * and a foreign [`ExportListener`](crate::bundle::ExportListener) is never called while
+ * the locker is held, so it may use the locker.
  */
 open class Locker: LockerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1737,6 +1767,18 @@ public struct Account: Equatable, Hashable {
      * When the current status took effect (e.g. when it was suspended).
      */
     public var statusChangedAt: Timestamp?
+    /**
+     * The system's root or break-glass account.
+     */
+    public var root: Bool
+    /**
+     * Whether the system requires a second factor at every sign-in of this account.
+     */
+    public var mfaEnforced: Bool?
+    /**
+     * Credentials other than the password (access keys, signing certificates).
+     */
+    public var credentials: [Credential]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1777,7 +1819,16 @@ public struct Account: Equatable, Hashable {
          */lastUsedAt: Timestamp? = nil, 
         /**
          * When the current status took effect (e.g. when it was suspended).
-         */statusChangedAt: Timestamp? = nil) {
+         */statusChangedAt: Timestamp? = nil, 
+        /**
+         * The system's root or break-glass account.
+         */root: Bool = false, 
+        /**
+         * Whether the system requires a second factor at every sign-in of this account.
+         */mfaEnforced: Bool? = nil, 
+        /**
+         * Credentials other than the password (access keys, signing certificates).
+         */credentials: [Credential] = []) {
         self.account = account
         self.person = person
         self.status = status
@@ -1789,6 +1840,9 @@ public struct Account: Equatable, Hashable {
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.statusChangedAt = statusChangedAt
+        self.root = root
+        self.mfaEnforced = mfaEnforced
+        self.credentials = credentials
     }
 
     
@@ -1817,7 +1871,10 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
                 roles: FfiConverterSequenceString.read(from: &buf), 
                 createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 lastUsedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
-                statusChangedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                statusChangedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                root: FfiConverterBool.read(from: &buf), 
+                mfaEnforced: FfiConverterOptionBool.read(from: &buf), 
+                credentials: FfiConverterSequenceTypeCredential.read(from: &buf)
         )
     }
 
@@ -1833,6 +1890,9 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
         FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.lastUsedAt, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.statusChangedAt, into: &buf)
+        FfiConverterBool.write(value.root, into: &buf)
+        FfiConverterOptionBool.write(value.mfaEnforced, into: &buf)
+        FfiConverterSequenceTypeCredential.write(value.credentials, into: &buf)
     }
 }
 
@@ -2820,17 +2880,21 @@ public func FfiConverterTypeCatalogControl_lower(_ value: CatalogControl) -> Rus
 
 
 /**
- * One change (pull or merge request) with its reviews.
+ * One change (pull or merge request, or a direct push) with its reviews.
  */
 public struct ChangeRecord: Equatable, Hashable {
+    /**
+     * How the change reached its branch.
+     */
+    public var changeType: ChangeKind
     /**
      * Repository, `owner/name`.
      */
     public var repository: String
     /**
-     * Pull or merge request number.
+     * Pull or merge request number (absent for a direct push).
      */
-    public var number: UInt64
+    public var number: UInt64?
     /**
      * Its title.
      */
@@ -2873,11 +2937,14 @@ public struct ChangeRecord: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * How the change reached its branch.
+         */changeType: ChangeKind, 
+        /**
          * Repository, `owner/name`.
          */repository: String, 
         /**
-         * Pull or merge request number.
-         */number: UInt64, 
+         * Pull or merge request number (absent for a direct push).
+         */number: UInt64? = nil, 
         /**
          * Its title.
          */title: String = "", 
@@ -2906,6 +2973,7 @@ public struct ChangeRecord: Equatable, Hashable {
         /**
          * Every review submitted.
          */reviews: [ChangeReview] = []) {
+        self.changeType = changeType
         self.repository = repository
         self.number = number
         self.title = title
@@ -2935,8 +3003,9 @@ public struct FfiConverterTypeChangeRecord: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeRecord {
         return
             try ChangeRecord(
+                changeType: FfiConverterTypeChangeKind.read(from: &buf), 
                 repository: FfiConverterString.read(from: &buf), 
-                number: FfiConverterUInt64.read(from: &buf), 
+                number: FfiConverterOptionUInt64.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
                 author: FfiConverterString.read(from: &buf), 
                 committers: FfiConverterSequenceString.read(from: &buf), 
@@ -2950,8 +3019,9 @@ public struct FfiConverterTypeChangeRecord: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ChangeRecord, into buf: inout [UInt8]) {
+        FfiConverterTypeChangeKind.write(value.changeType, into: &buf)
         FfiConverterString.write(value.repository, into: &buf)
-        FfiConverterUInt64.write(value.number, into: &buf)
+        FfiConverterOptionUInt64.write(value.number, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterString.write(value.author, into: &buf)
         FfiConverterSequenceString.write(value.committers, into: &buf)
@@ -3582,6 +3652,115 @@ public func FfiConverterTypeCoverage_lower(_ value: Coverage) -> RustBuffer {
 
 
 /**
+ * A credential of an account other than its password.
+ */
+public struct Credential: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: CredentialKind
+    /**
+     * Its id, or its slot in the export.
+     */
+    public var id: String
+    /**
+     * Whether it can be used.
+     */
+    public var active: Bool
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp?
+    /**
+     * When it was last rotated.
+     */
+    public var lastRotatedAt: Timestamp?
+    /**
+     * When it was last used.
+     */
+    public var lastUsedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: CredentialKind, 
+        /**
+         * Its id, or its slot in the export.
+         */id: String, 
+        /**
+         * Whether it can be used.
+         */active: Bool, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp? = nil, 
+        /**
+         * When it was last rotated.
+         */lastRotatedAt: Timestamp? = nil, 
+        /**
+         * When it was last used.
+         */lastUsedAt: Timestamp? = nil) {
+        self.kind = kind
+        self.id = id
+        self.active = active
+        self.createdAt = createdAt
+        self.lastRotatedAt = lastRotatedAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Credential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Credential {
+        return
+            try Credential(
+                kind: FfiConverterTypeCredentialKind.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                active: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                lastRotatedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                lastUsedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Credential, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterBool.write(value.active, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.lastRotatedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.lastUsedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredential_lift(_ buf: RustBuffer) throws -> Credential {
+    return try FfiConverterTypeCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredential_lower(_ value: Credential) -> RustBuffer {
+    return FfiConverterTypeCredential.lower(value)
+}
+
+
+/**
  * One Trust Services Criterion with its category and title.
  */
 public struct CriterionInfo: Equatable, Hashable {
@@ -4156,6 +4335,11 @@ public struct Evidence: Equatable, Hashable {
      * The typed content.
      */
     public var payload: Payload
+    /**
+     * How an importer derived this evidence from a system's export (absent for evidence
+     * written by hand).
+     */
+    public var provenance: Provenance?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4180,7 +4364,11 @@ public struct Evidence: Equatable, Hashable {
          */attachments: [Attachment] = [], 
         /**
          * The typed content.
-         */payload: Payload) {
+         */payload: Payload, 
+        /**
+         * How an importer derived this evidence from a system's export (absent for evidence
+         * written by hand).
+         */provenance: Provenance? = nil) {
         self.controls = controls
         self.observedAt = observedAt
         self.collectedAt = collectedAt
@@ -4188,6 +4376,7 @@ public struct Evidence: Equatable, Hashable {
         self.source = source
         self.attachments = attachments
         self.payload = payload
+        self.provenance = provenance
     }
 
     
@@ -4212,7 +4401,8 @@ public struct FfiConverterTypeEvidence: FfiConverterRustBuffer {
                 collector: FfiConverterTypeCollector.read(from: &buf), 
                 source: FfiConverterString.read(from: &buf), 
                 attachments: FfiConverterSequenceTypeAttachment.read(from: &buf), 
-                payload: FfiConverterTypePayload.read(from: &buf)
+                payload: FfiConverterTypePayload.read(from: &buf), 
+                provenance: FfiConverterOptionTypeProvenance.read(from: &buf)
         )
     }
 
@@ -4224,6 +4414,7 @@ public struct FfiConverterTypeEvidence: FfiConverterRustBuffer {
         FfiConverterString.write(value.source, into: &buf)
         FfiConverterSequenceTypeAttachment.write(value.attachments, into: &buf)
         FfiConverterTypePayload.write(value.payload, into: &buf)
+        FfiConverterOptionTypeProvenance.write(value.provenance, into: &buf)
     }
 }
 
@@ -4797,6 +4988,313 @@ public func FfiConverterTypeGridCell_lift(_ buf: RustBuffer) throws -> GridCell 
 #endif
 public func FfiConverterTypeGridCell_lower(_ value: GridCell) -> RustBuffer {
     return FfiConverterTypeGridCell.lower(value)
+}
+
+
+/**
+ * One input file of an import.
+ */
+public struct ImportInput: Equatable, Hashable {
+    /**
+     * The file's name as given.
+     */
+    public var fileName: String
+    /**
+     * SHA-256 of the file's bytes.
+     */
+    public var sha256: Sha256Digest
+    /**
+     * Size in bytes.
+     */
+    public var size: UInt64
+    /**
+     * The request's method, for a capture.
+     */
+    public var method: String?
+    /**
+     * The endpoint requested, for a capture.
+     */
+    public var endpoint: String?
+    /**
+     * The request's query string.
+     */
+    public var query: String?
+    /**
+     * The HTTP status, for a capture.
+     */
+    public var status: UInt16?
+    /**
+     * The response's `Date`, for a capture.
+     */
+    public var fetchedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file's name as given.
+         */fileName: String, 
+        /**
+         * SHA-256 of the file's bytes.
+         */sha256: Sha256Digest, 
+        /**
+         * Size in bytes.
+         */size: UInt64, 
+        /**
+         * The request's method, for a capture.
+         */method: String? = nil, 
+        /**
+         * The endpoint requested, for a capture.
+         */endpoint: String? = nil, 
+        /**
+         * The request's query string.
+         */query: String? = nil, 
+        /**
+         * The HTTP status, for a capture.
+         */status: UInt16? = nil, 
+        /**
+         * The response's `Date`, for a capture.
+         */fetchedAt: Timestamp? = nil) {
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.size = size
+        self.method = method
+        self.endpoint = endpoint
+        self.query = query
+        self.status = status
+        self.fetchedAt = fetchedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportInput {
+        return
+            try ImportInput(
+                fileName: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                method: FfiConverterOptionString.read(from: &buf), 
+                endpoint: FfiConverterOptionString.read(from: &buf), 
+                query: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionUInt16.read(from: &buf), 
+                fetchedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fileName, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.method, into: &buf)
+        FfiConverterOptionString.write(value.endpoint, into: &buf)
+        FfiConverterOptionString.write(value.query, into: &buf)
+        FfiConverterOptionUInt16.write(value.status, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.fetchedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportInput_lift(_ buf: RustBuffer) throws -> ImportInput {
+    return try FfiConverterTypeImportInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportInput_lower(_ value: ImportInput) -> RustBuffer {
+    return FfiConverterTypeImportInput.lower(value)
+}
+
+
+/**
+ * Which of the records of one import this is.
+ */
+public struct ImportPart: Equatable, Hashable {
+    /**
+     * 0-based index.
+     */
+    public var index: UInt64
+    /**
+     * How many records the import made.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 0-based index.
+         */index: UInt64, 
+        /**
+         * How many records the import made.
+         */count: UInt64) {
+        self.index = index
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportPart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportPart: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportPart {
+        return
+            try ImportPart(
+                index: FfiConverterUInt64.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportPart, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportPart_lift(_ buf: RustBuffer) throws -> ImportPart {
+    return try FfiConverterTypeImportPart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportPart_lower(_ value: ImportPart) -> RustBuffer {
+    return FfiConverterTypeImportPart.lower(value)
+}
+
+
+/**
+ * An oddity normalised during an import, counted.
+ */
+public struct ImportWarning: Equatable, Hashable {
+    /**
+     * A stable code.
+     */
+    public var code: String
+    /**
+     * What was done.
+     */
+    public var message: String
+    /**
+     * How many times it occurred.
+     */
+    public var count: UInt64
+    /**
+     * The first file where it occurred.
+     */
+    public var file: String
+    /**
+     * The first row where it occurred.
+     */
+    public var row: UInt64
+    /**
+     * The field, when tied to one.
+     */
+    public var field: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A stable code.
+         */code: String, 
+        /**
+         * What was done.
+         */message: String, 
+        /**
+         * How many times it occurred.
+         */count: UInt64, 
+        /**
+         * The first file where it occurred.
+         */file: String, 
+        /**
+         * The first row where it occurred.
+         */row: UInt64, 
+        /**
+         * The field, when tied to one.
+         */field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.count = count
+        self.file = file
+        self.row = row
+        self.field = field
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportWarning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportWarning: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportWarning {
+        return
+            try ImportWarning(
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf), 
+                row: FfiConverterUInt64.read(from: &buf), 
+                field: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportWarning, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterUInt64.write(value.row, into: &buf)
+        FfiConverterOptionString.write(value.field, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportWarning_lift(_ buf: RustBuffer) throws -> ImportWarning {
+    return try FfiConverterTypeImportWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportWarning_lower(_ value: ImportWarning) -> RustBuffer {
+    return FfiConverterTypeImportWarning.lower(value)
 }
 
 
@@ -5909,6 +6407,185 @@ public func FfiConverterTypePolicyDocument_lower(_ value: PolicyDocument) -> Rus
 
 
 /**
+ * How imported evidence was derived from the files a system exported.
+ */
+public struct Provenance: Equatable, Hashable {
+    /**
+     * The importer (the `SOURCE` of `soc2 import`).
+     */
+    public var importer: String
+    /**
+     * The importer's version.
+     */
+    public var importerVersion: String
+    /**
+     * Every input file, in the order given.
+     */
+    public var inputs: [ImportInput]
+    /**
+     * When the system produced the export.
+     */
+    public var fetchedAt: Timestamp
+    /**
+     * Where `fetched_at` came from.
+     */
+    public var fetchedAtSource: FetchedAtSource
+    /**
+     * The system name given at import, when it replaced the importer's default.
+     */
+    public var system: String?
+    /**
+     * Whether the inputs hold the whole population.
+     */
+    public var completeness: Completeness
+    /**
+     * Why the population is filtered or unknown.
+     */
+    public var completenessReason: String?
+    /**
+     * Rows read from the inputs.
+     */
+    public var rowsRead: UInt64
+    /**
+     * Rows that became part of the evidence.
+     */
+    public var rowsKept: UInt64
+    /**
+     * Every row read but not kept, with the reason.
+     */
+    public var skipped: [SkippedRow]
+    /**
+     * Oddities normalised on the way, counted.
+     */
+    public var warnings: [ImportWarning]
+    /**
+     * Which of an import's several records this is.
+     */
+    public var part: ImportPart?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The importer (the `SOURCE` of `soc2 import`).
+         */importer: String, 
+        /**
+         * The importer's version.
+         */importerVersion: String, 
+        /**
+         * Every input file, in the order given.
+         */inputs: [ImportInput], 
+        /**
+         * When the system produced the export.
+         */fetchedAt: Timestamp, 
+        /**
+         * Where `fetched_at` came from.
+         */fetchedAtSource: FetchedAtSource, 
+        /**
+         * The system name given at import, when it replaced the importer's default.
+         */system: String? = nil, 
+        /**
+         * Whether the inputs hold the whole population.
+         */completeness: Completeness, 
+        /**
+         * Why the population is filtered or unknown.
+         */completenessReason: String? = nil, 
+        /**
+         * Rows read from the inputs.
+         */rowsRead: UInt64, 
+        /**
+         * Rows that became part of the evidence.
+         */rowsKept: UInt64, 
+        /**
+         * Every row read but not kept, with the reason.
+         */skipped: [SkippedRow] = [], 
+        /**
+         * Oddities normalised on the way, counted.
+         */warnings: [ImportWarning] = [], 
+        /**
+         * Which of an import's several records this is.
+         */part: ImportPart? = nil) {
+        self.importer = importer
+        self.importerVersion = importerVersion
+        self.inputs = inputs
+        self.fetchedAt = fetchedAt
+        self.fetchedAtSource = fetchedAtSource
+        self.system = system
+        self.completeness = completeness
+        self.completenessReason = completenessReason
+        self.rowsRead = rowsRead
+        self.rowsKept = rowsKept
+        self.skipped = skipped
+        self.warnings = warnings
+        self.part = part
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Provenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Provenance {
+        return
+            try Provenance(
+                importer: FfiConverterString.read(from: &buf), 
+                importerVersion: FfiConverterString.read(from: &buf), 
+                inputs: FfiConverterSequenceTypeImportInput.read(from: &buf), 
+                fetchedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                fetchedAtSource: FfiConverterTypeFetchedAtSource.read(from: &buf), 
+                system: FfiConverterOptionString.read(from: &buf), 
+                completeness: FfiConverterTypeCompleteness.read(from: &buf), 
+                completenessReason: FfiConverterOptionString.read(from: &buf), 
+                rowsRead: FfiConverterUInt64.read(from: &buf), 
+                rowsKept: FfiConverterUInt64.read(from: &buf), 
+                skipped: FfiConverterSequenceTypeSkippedRow.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeImportWarning.read(from: &buf), 
+                part: FfiConverterOptionTypeImportPart.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Provenance, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.importer, into: &buf)
+        FfiConverterString.write(value.importerVersion, into: &buf)
+        FfiConverterSequenceTypeImportInput.write(value.inputs, into: &buf)
+        FfiConverterTypeTimestamp.write(value.fetchedAt, into: &buf)
+        FfiConverterTypeFetchedAtSource.write(value.fetchedAtSource, into: &buf)
+        FfiConverterOptionString.write(value.system, into: &buf)
+        FfiConverterTypeCompleteness.write(value.completeness, into: &buf)
+        FfiConverterOptionString.write(value.completenessReason, into: &buf)
+        FfiConverterUInt64.write(value.rowsRead, into: &buf)
+        FfiConverterUInt64.write(value.rowsKept, into: &buf)
+        FfiConverterSequenceTypeSkippedRow.write(value.skipped, into: &buf)
+        FfiConverterSequenceTypeImportWarning.write(value.warnings, into: &buf)
+        FfiConverterOptionTypeImportPart.write(value.part, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lift(_ buf: RustBuffer) throws -> Provenance {
+    return try FfiConverterTypeProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lower(_ value: Provenance) -> RustBuffer {
+    return FfiConverterTypeProvenance.lower(value)
+}
+
+
+/**
  * An exception with what it takes to fix it.
  */
 public struct RankedException: Equatable, Hashable {
@@ -7001,6 +7678,85 @@ public func FfiConverterTypeSecurityReport_lift(_ buf: RustBuffer) throws -> Sec
 #endif
 public func FfiConverterTypeSecurityReport_lower(_ value: SecurityReport) -> RustBuffer {
     return FfiConverterTypeSecurityReport.lower(value)
+}
+
+
+/**
+ * A row that was read but not kept.
+ */
+public struct SkippedRow: Equatable, Hashable {
+    /**
+     * The input file.
+     */
+    public var file: String
+    /**
+     * The 1-based row or index.
+     */
+    public var row: UInt64
+    /**
+     * Why it was not kept.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The input file.
+         */file: String, 
+        /**
+         * The 1-based row or index.
+         */row: UInt64, 
+        /**
+         * Why it was not kept.
+         */reason: String) {
+        self.file = file
+        self.row = row
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SkippedRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSkippedRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SkippedRow {
+        return
+            try SkippedRow(
+                file: FfiConverterString.read(from: &buf), 
+                row: FfiConverterUInt64.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SkippedRow, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterUInt64.write(value.row, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSkippedRow_lift(_ buf: RustBuffer) throws -> SkippedRow {
+    return try FfiConverterTypeSkippedRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSkippedRow_lower(_ value: SkippedRow) -> RustBuffer {
+    return FfiConverterTypeSkippedRow.lower(value)
 }
 
 
@@ -8692,6 +9448,81 @@ public func FfiConverterTypeCellStatus_lower(_ value: CellStatus) -> RustBuffer 
 
 
 /**
+ * How a change reached its branch.
+ */
+
+public enum ChangeKind: Equatable, Hashable {
+    
+    /**
+     * Merged through a pull or merge request.
+     */
+    case pullRequest
+    /**
+     * Pushed straight to the branch, or merged by bypassing its rules.
+     */
+    case directPush
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChangeKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangeKind: FfiConverterRustBuffer {
+    typealias SwiftType = ChangeKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pullRequest
+        
+        case 2: return .directPush
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChangeKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pullRequest:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .directPush:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeKind_lift(_ buf: RustBuffer) throws -> ChangeKind {
+    return try FfiConverterTypeChangeKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeKind_lower(_ value: ChangeKind) -> RustBuffer {
+    return FfiConverterTypeChangeKind.lower(value)
+}
+
+
+
+/**
  * Who or what gathered a piece of evidence.
  */
 
@@ -8778,6 +9609,91 @@ public func FfiConverterTypeCollector_lift(_ buf: RustBuffer) throws -> Collecto
 #endif
 public func FfiConverterTypeCollector_lower(_ value: Collector) -> RustBuffer {
     return FfiConverterTypeCollector.lower(value)
+}
+
+
+
+/**
+ * Whether an import holds the whole population.
+ */
+
+public enum Completeness: Equatable, Hashable {
+    
+    /**
+     * Shown complete by the export.
+     */
+    case complete
+    /**
+     * A filter was applied.
+     */
+    case filtered
+    /**
+     * Nothing tells.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Completeness: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCompleteness: FfiConverterRustBuffer {
+    typealias SwiftType = Completeness
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Completeness {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .complete
+        
+        case 2: return .filtered
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Completeness, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .complete:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .filtered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompleteness_lift(_ buf: RustBuffer) throws -> Completeness {
+    return try FfiConverterTypeCompleteness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompleteness_lower(_ value: Completeness) -> RustBuffer {
+    return FfiConverterTypeCompleteness.lower(value)
 }
 
 
@@ -9377,6 +10293,101 @@ public func FfiConverterTypeControlTest_lower(_ value: ControlTest) -> RustBuffe
 
 
 /**
+ * What kind of credential.
+ */
+
+public enum CredentialKind: Equatable, Hashable {
+    
+    /**
+     * A long-lived API access key.
+     */
+    case accessKey
+    /**
+     * An X.509 signing certificate.
+     */
+    case certificate
+    /**
+     * An SSH key.
+     */
+    case sshKey
+    /**
+     * A personal access token.
+     */
+    case token
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialKind: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .accessKey
+        
+        case 2: return .certificate
+        
+        case 3: return .sshKey
+        
+        case 4: return .token
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .accessKey:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .certificate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sshKey:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .token:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKind_lift(_ buf: RustBuffer) throws -> CredentialKind {
+    return try FfiConverterTypeCredentialKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> RustBuffer {
+    return FfiConverterTypeCredentialKind.lower(value)
+}
+
+
+
+/**
  * Which records a bundle discloses.
  */
 
@@ -9885,6 +10896,91 @@ public func FfiConverterTypeEvidenceKind_lift(_ buf: RustBuffer) throws -> Evide
 #endif
 public func FfiConverterTypeEvidenceKind_lower(_ value: EvidenceKind) -> RustBuffer {
     return FfiConverterTypeEvidenceKind.lower(value)
+}
+
+
+
+/**
+ * Where an import's `fetched_at` came from.
+ */
+
+public enum FetchedAtSource: Equatable, Hashable {
+    
+    /**
+     * A captured response's `Date` header.
+     */
+    case capture
+    /**
+     * A generation time inside the export.
+     */
+    case export
+    /**
+     * Given by the person importing.
+     */
+    case argument
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FetchedAtSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFetchedAtSource: FfiConverterRustBuffer {
+    typealias SwiftType = FetchedAtSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FetchedAtSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .capture
+        
+        case 2: return .export
+        
+        case 3: return .argument
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FetchedAtSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .capture:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .export:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .argument:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedAtSource_lift(_ buf: RustBuffer) throws -> FetchedAtSource {
+    return try FfiConverterTypeFetchedAtSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedAtSource_lower(_ value: FetchedAtSource) -> RustBuffer {
+    return FfiConverterTypeFetchedAtSource.lower(value)
 }
 
 
@@ -11314,9 +12410,9 @@ public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
  * Everything that can go wrong in a soc2 call, as the foreign language sees it: an
  * exception (Kotlin, Python, Ruby) or a thrown error (Swift).
  *
- * Each variant carries the structured facts of soc2-core's error (file, line, field,
- * path...) and `detail`, soc2-core's full description, which is also what the error
- * prints as.
+ * Each variant carries `code`, soc2-core's stable error code (`ledger.chain_broken`;
+ * the table is `docs/errors.md`), the facts that say where the error is, and `detail`,
+ * soc2-core's full description, which is also what the error prints as.
  */
 public 
 enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -11328,6 +12424,9 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * missing field, duplicate key, float, integer out of range, text not in NFC...).
      */
     case Json(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The file or other source the document came from, when known.
          */sourceName: String?, 
@@ -11349,10 +12448,14 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
-     * A value breaks a rule of the model: a malformed timestamp, date, digest, control
-     * id, criterion or audit period, or a period that ends before it starts.
+     * A value breaks a rule of the model or of the call: a malformed timestamp, date,
+     * digest, control id, criterion or audit period, an invalid locker origin or signer
+     * principal, an unusable export option, a malformed checkpoint or proof.
      */
     case Invalid(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The field, argument or kind of value at fault.
          */field: String, 
@@ -11368,6 +12471,9 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * unknown control, a missing threshold, a control without criteria...).
      */
     case Catalog(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The catalog file (or other source) read.
          */sourceName: String, 
@@ -11390,10 +12496,13 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * Evidence was changed, removed, reordered or is missing: the locker's ledger or an
      * attachment no longer matches what was recorded, a checkpoint kept elsewhere does
-     * not match the locker (its history was rewritten), or a bundle is malformed or was
-     * tampered with.
+     * not match the locker (its history was rewritten), a proof does not lead to the
+     * trusted root, or a bundle is malformed or was tampered with.
      */
     case Integrity(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The records named as damaged or involved, by sequence number.
          */records: [UInt64], 
@@ -11401,7 +12510,8 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The attachment blob named, if any.
          */blob: Sha256Digest?, 
         /**
-         * The bundle member named, if any (e.g. `records.jsonl`, `blobs/sha256/...`).
+         * The bundle member (e.g. `records.jsonl`, `blobs/sha256/...`) or locker file
+         * named, if any.
          */member: String?, 
         /**
          * The whole description, naming the record (seq and line), blob or file.
@@ -11409,10 +12519,16 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     )
     /**
      * The locker refused a request or cannot be used: not a locker, one already exists,
-     * an invalid origin, an attachment not stored before the evidence naming it, a
-     * record that does not exist, a malformed checkpoint...
+     * an attachment not stored before the evidence naming it, a record that does not
+     * exist...
      */
     case Locker(
+        /**
+         * The stable error code.
+         */code: String, 
+        /**
+         * The records asked for, if any.
+         */records: [UInt64], 
         /**
          * The attachment blob named, if any.
          */blob: Sha256Digest?, 
@@ -11426,8 +12542,14 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Signature(
         /**
+         * The stable error code.
+         */code: String, 
+        /**
          * The signing key's fingerprint (`SHA256:...`), when known.
          */fingerprint: String?, 
+        /**
+         * The bundle member refused (`SHA256SUMS.sig`), when known.
+         */member: String?, 
         /**
          * The whole description.
          */detail: String
@@ -11435,12 +12557,18 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * A signing key or the list of trusted signers cannot be used: not an OpenSSH
      * Ed25519 key, encrypted without a passphrase given, a wrong passphrase, a key file
-     * that already exists, an invalid principal, a malformed `allowed_signers`...
+     * that already exists, a malformed `allowed_signers`...
      */
     case Key(
         /**
+         * The stable error code.
+         */code: String, 
+        /**
          * The key file or signers list involved, when there is one.
          */path: String?, 
+        /**
+         * The 1-based line of a malformed `allowed_signers` (0 otherwise).
+         */line: UInt64, 
         /**
          * The whole description.
          */detail: String
@@ -11450,8 +12578,11 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Io(
         /**
-         * The file or directory involved.
-         */path: String, 
+         * The stable error code.
+         */code: String, 
+        /**
+         * The file or directory involved (none for an attachment read from a stream).
+         */path: String?, 
         /**
          * The operating system's error.
          */reason: String, 
@@ -11465,13 +12596,19 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Cancelled(
         /**
+         * The stable error code.
+         */code: String, 
+        /**
          * The whole description.
          */detail: String
     )
     /**
-     * An error of a kind these bindings do not know yet (soc2-core is newer than them).
+     * An error of a class these bindings do not know yet (soc2-core is newer than them).
      */
     case Other(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * soc2-core's description.
          */detail: String
@@ -11517,6 +12654,7 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
 
         
         case 1: return .Json(
+            code: try FfiConverterString.read(from: &buf), 
             sourceName: try FfiConverterOptionString.read(from: &buf), 
             line: try FfiConverterUInt64.read(from: &buf), 
             column: try FfiConverterUInt64.read(from: &buf), 
@@ -11525,11 +12663,13 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf)
             )
         case 2: return .Invalid(
+            code: try FfiConverterString.read(from: &buf), 
             field: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 3: return .Catalog(
+            code: try FfiConverterString.read(from: &buf), 
             sourceName: try FfiConverterString.read(from: &buf), 
             line: try FfiConverterUInt64.read(from: &buf), 
             column: try FfiConverterUInt64.read(from: &buf), 
@@ -11538,32 +12678,42 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf)
             )
         case 4: return .Integrity(
+            code: try FfiConverterString.read(from: &buf), 
             records: try FfiConverterSequenceUInt64.read(from: &buf), 
             blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
             member: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 5: return .Locker(
+            code: try FfiConverterString.read(from: &buf), 
+            records: try FfiConverterSequenceUInt64.read(from: &buf), 
             blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 6: return .Signature(
+            code: try FfiConverterString.read(from: &buf), 
             fingerprint: try FfiConverterOptionString.read(from: &buf), 
+            member: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 7: return .Key(
+            code: try FfiConverterString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
+            line: try FfiConverterUInt64.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 8: return .Io(
-            path: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterString.read(from: &buf), 
+            path: try FfiConverterOptionString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 9: return .Cancelled(
+            code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 10: return .Other(
+            code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -11578,8 +12728,9 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
 
         
         
-        case let .Json(sourceName,line,column,path,reason,detail):
+        case let .Json(code,sourceName,line,column,path,reason,detail):
             writeInt(&buf, Int32(1))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterOptionString.write(sourceName, into: &buf)
             FfiConverterUInt64.write(line, into: &buf)
             FfiConverterUInt64.write(column, into: &buf)
@@ -11588,15 +12739,17 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Invalid(field,reason,detail):
+        case let .Invalid(code,field,reason,detail):
             writeInt(&buf, Int32(2))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Catalog(sourceName,line,column,field,control,detail):
+        case let .Catalog(code,sourceName,line,column,field,control,detail):
             writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(sourceName, into: &buf)
             FfiConverterUInt64.write(line, into: &buf)
             FfiConverterUInt64.write(column, into: &buf)
@@ -11605,46 +12758,56 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Integrity(records,blob,member,detail):
+        case let .Integrity(code,records,blob,member,detail):
             writeInt(&buf, Int32(4))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterSequenceUInt64.write(records, into: &buf)
             FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
             FfiConverterOptionString.write(member, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Locker(blob,detail):
+        case let .Locker(code,records,blob,detail):
             writeInt(&buf, Int32(5))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterSequenceUInt64.write(records, into: &buf)
             FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Signature(fingerprint,detail):
+        case let .Signature(code,fingerprint,member,detail):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterOptionString.write(fingerprint, into: &buf)
+            FfiConverterOptionString.write(member, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Key(path,detail):
+        case let .Key(code,path,line,detail):
             writeInt(&buf, Int32(7))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
+            FfiConverterUInt64.write(line, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Io(path,reason,detail):
+        case let .Io(code,path,reason,detail):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(path, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Cancelled(detail):
+        case let .Cancelled(code,detail):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Other(detail):
+        case let .Other(code,detail):
             writeInt(&buf, Int32(10))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -11964,6 +13127,30 @@ public func FfiConverterTypeVendorCriticality_lower(_ value: VendorCriticality) 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
     typealias SwiftType = UInt32?
 
@@ -11980,6 +13167,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12052,6 +13263,54 @@ fileprivate struct FfiConverterOptionTypeCheckpoint: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCheckpoint.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeImportPart: FfiConverterRustBuffer {
+    typealias SwiftType = ImportPart?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportPart.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportPart.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProvenance: FfiConverterRustBuffer {
+    typealias SwiftType = Provenance?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProvenance.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProvenance.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12501,6 +13760,31 @@ fileprivate struct FfiConverterSequenceTypeControlResult: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [Credential]
+
+    public static func write(_ value: [Credential], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCredential.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Credential] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Credential]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCriterionInfo: FfiConverterRustBuffer {
     typealias SwiftType = [CriterionInfo]
 
@@ -12693,6 +13977,56 @@ fileprivate struct FfiConverterSequenceTypeGridCell: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeGridCell.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportInput: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportInput]
+
+    public static func write(_ value: [ImportInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportWarning]
+
+    public static func write(_ value: [ImportWarning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportWarning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportWarning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportWarning.read(from: &buf))
         }
         return seq
     }
@@ -12918,6 +14252,31 @@ fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRisk.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSkippedRow: FfiConverterRustBuffer {
+    typealias SwiftType = [SkippedRow]
+
+    public static func write(_ value: [SkippedRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSkippedRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SkippedRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SkippedRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSkippedRow.read(from: &buf))
         }
         return seq
     }
@@ -13751,7 +15110,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 24323) {
+    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 3863) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {

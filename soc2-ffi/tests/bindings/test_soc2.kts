@@ -83,6 +83,7 @@ fun testErrors() {
     }
     check(dup.path == "source" && dup.line == 3UL) { dup.toString() }
     check(dup.detail == "3:9: field `source`: duplicate key") { dup.detail }
+    check(dup.code == "json.invalid") { dup.code }
     check(dup.toString() == dup.detail) { "Display is the exception's text" }
 
     val unknown = expectError<Soc2Exception.Json> {
@@ -230,6 +231,7 @@ fun testLockerScenario() {
             verifyBundle(bundlePath.path, stranger.allowedSignersLine(), null)
         }
         check(untrusted.fingerprint == signer.fingerprint()) { untrusted.toString() }
+        check(untrusted.code == "bundle.untrusted_key") { untrusted.code }
         locker.close()
 
         // A tampered copy of the bundle is rejected, naming the member.

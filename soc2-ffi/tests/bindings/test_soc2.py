@@ -68,6 +68,7 @@ def test_errors():
     assert (dup.path, dup.line) == ("source", 3), dup
     assert "duplicate key" in dup.reason
     assert dup.detail == "3:9: field `source`: duplicate key", dup.detail
+    assert dup.code == "json.invalid", dup.code
 
     unknown = expect_error(Soc2Error.Json, lambda: soc2.evidence_from_json(
         EVIDENCE_JSON.replace('"source": "okta"', '"source": "okta", "approved": true')))
@@ -151,6 +152,7 @@ def test_locker_scenario():
             collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
             attachments=[not_stored], payload=soc2.Payload.NOTE(soc2.Note(title="t")))))
         assert refused.blob == "0" * 64, refused
+        assert refused.code == "ledger.attachment_not_stored", refused.code
 
         # Evaluate the period from the locker's records.
         report = locker.evaluate(soc2.builtin_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
@@ -222,6 +224,7 @@ def test_locker_scenario():
         untrusted = expect_error(Soc2Error.Signature, lambda: soc2.verify_bundle(
             bundle_path, stranger.allowed_signers_line(), None))
         assert untrusted.fingerprint == signer.fingerprint(), untrusted
+        assert (untrusted.code, untrusted.member) == ("bundle.untrusted_key", "SHA256SUMS.sig")
 
         # A tampered copy of the bundle is rejected, naming the member.
         tampered = os.path.join(tmp, "tampered.zip")

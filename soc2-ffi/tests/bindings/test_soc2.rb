@@ -73,6 +73,7 @@ def test_errors
   end
   check(dup.path == 'source' && dup.line == 3, dup.to_s)
   check(dup.detail == '3:9: field `source`: duplicate key', dup.detail)
+  check(dup.code == 'json.invalid', dup.code)
 
   unknown = expect_error(Soc2Ffi::Soc2Error::Json) do
     Soc2Ffi.evidence_from_json(EVIDENCE_JSON.sub('"source": "okta"', '"source": "okta", "approved": true'))
@@ -224,6 +225,7 @@ def test_locker_scenario
       Soc2Ffi.verify_bundle(bundle_path, stranger.allowed_signers_line, nil)
     end
     check(untrusted.fingerprint == signer.fingerprint, untrusted.to_s)
+    check(untrusted.code == 'bundle.untrusted_key', untrusted.code)
 
     # A tampered copy of the bundle is rejected, naming the member.
     tampered = File.join(tmp, 'tampered.zip')

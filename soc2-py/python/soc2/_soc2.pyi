@@ -17,6 +17,8 @@ __all__ = [
     "canonical_json",
     "canonical_sha256",
     "display",
+    "error_codes",
+    "exception_for_code",
     "is_model_type",
     "FsckReport",
     "Locker",
@@ -71,6 +73,13 @@ def is_model_type(type_name: str) -> bool:
 
 def display(type_name: str, value: Any) -> str:
     """The text form (Rust ``Display``) of a model object."""
+
+def error_codes() -> List[str]:
+    """Every error code soc2-core reports, in the documented order (``docs/errors.md``)."""
+
+def exception_for_code(code: str) -> Optional[str]:
+    """The name of the :mod:`soc2.errors` class raised for error ``code`` (``None`` for an
+    unknown code)."""
 
 def parse_period(text: str) -> str:
     """Parses ``YYYY-MM-DD..YYYY-MM-DD`` or ``YYYY-MM-DD``; returns the period's JSON."""

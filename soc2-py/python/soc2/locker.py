@@ -389,7 +389,8 @@ class Locker:
         added to the record's attachments after those the evidence already lists; the
         ``evidence`` object itself is not changed. Raises
         :class:`~soc2.ValidationError` naming the field if the evidence breaks a rule of
-        the model, or refers to an attachment not stored in the locker.
+        the model, and :class:`~soc2.LockerError` (with ``blob``) if it refers to an
+        attachment not stored in the locker, or with another size.
         """
         paths = [os.fspath(p) for p in attachments]
         return self._native.add(_check_evidence(evidence, "evidence"), paths)

@@ -49,6 +49,16 @@ __all__ = [
     "AlertRule",
     "AssuranceKind",
     "Attachment",
+    "ChangeKind",
+    "Completeness",
+    "Credential",
+    "CredentialKind",
+    "FetchedAtSource",
+    "ImportInput",
+    "ImportPart",
+    "ImportWarning",
+    "Provenance",
+    "SkippedRow",
     "AuditFinding",
     "AuditPeriod",
     "BackgroundCheck",
@@ -336,6 +346,108 @@ class Attachment(Model):
     file_name: str
 
 
+#: Where an import's ``fetched_at`` came from.
+FetchedAtSource = Union[Literal["capture"], Literal["export"], Literal["argument"]]
+
+#: Whether an import holds the whole population.
+Completeness = Union[Literal["complete"], Literal["filtered"], Literal["unknown"]]
+
+
+@model
+class ImportInput(Model):
+    """One input file of an import: its hash and size, and the request when it is a capture."""
+
+    #: The file's name as given (informational; never used as a path).
+    file_name: str
+    #: SHA-256 of the file's bytes (the attachment that stores it).
+    sha256: str
+    #: Size in bytes.
+    size: int
+    #: The request's method, when the file is a capture.
+    method: Optional[str] = None
+    #: The endpoint requested (URL without its query), when the file is a capture.
+    endpoint: Optional[str] = None
+    #: The request's query string, when there was one.
+    query: Optional[str] = None
+    #: The HTTP status of the response, when the file is a capture.
+    status: Optional[int] = None
+    #: When the response was produced (its ``Date`` header), when the file is a capture.
+    fetched_at: Optional[_dt.datetime] = None
+
+
+@model
+class SkippedRow(Model):
+    """A row that an import read but did not keep."""
+
+    #: The input file (its name as given).
+    file: str
+    #: The 1-based row (CSV or NDJSON line, or index in a JSON list).
+    row: int
+    #: Why it was not kept.
+    reason: str
+
+
+@model
+class ImportWarning(Model):
+    """An oddity normalised during an import, counted, with where it first occurred."""
+
+    #: A stable code, e.g. ``timestamp_without_zone``.
+    code: str
+    #: What was done, in words.
+    message: str
+    #: How many times it occurred.
+    count: int
+    #: The first file where it occurred.
+    file: str
+    #: The first row where it occurred (0 when not tied to a row).
+    row: int
+    #: The field, when it is tied to one.
+    field: Optional[str] = None
+
+
+@model
+class ImportPart(Model):
+    """Which of the records of one import this is."""
+
+    #: 0-based index among the import's records.
+    index: int
+    #: How many records the import made.
+    count: int
+
+
+@model
+class Provenance(Model):
+    """How imported evidence was derived from the files a system exported, so that an
+    auditor can re-derive it byte for byte (``soc2 import --check``)."""
+
+    #: The importer (the ``SOURCE`` of ``soc2 import``).
+    importer: str
+    #: The importer's version.
+    importer_version: str
+    #: Every input file, in the order given.
+    inputs: List[ImportInput]
+    #: When the system produced the export.
+    fetched_at: _dt.datetime
+    #: Where ``fetched_at`` came from.
+    fetched_at_source: FetchedAtSource
+    #: Whether the inputs hold the whole population.
+    completeness: Completeness
+    #: Rows read from the inputs.
+    rows_read: int
+    #: Rows that became part of the evidence.
+    rows_kept: int
+    #: The system name given at import, when it replaced the importer's default.
+    system: Optional[str] = None
+    #: Why the population is filtered or unknown.
+    completeness_reason: Optional[str] = None
+    #: Every row read but not kept, with the reason.
+    skipped: List[SkippedRow] = field(default_factory=list)
+    #: Oddities normalised on the way, counted.
+    warnings: List[ImportWarning] = field(default_factory=list)
+    #: Which of an import's several records this is.
+    part: Optional[ImportPart] = None
+
+
 class PayloadModel(Model):
     """Base class of the evidence payload classes; ``kind`` is the payload's kind."""
 
@@ -381,6 +493,30 @@ class AccessReview(PayloadModel):
     accounts: List[ReviewedAccount]
 
 
+#: What kind of credential.
+CredentialKind = Union[
+    Literal["access_key"], Literal["certificate"], Literal["ssh_key"], Literal["token"]
+]
+
+
+@model
+class Credential(Model):
+    """A credential of an account other than its password."""
+
+    #: What kind.
+    kind: CredentialKind
+    #: Its id, or its slot in the export (``access_key_1``).
+    id: str
+    #: Whether it can be used.
+    active: bool
+    #: When it was created.
+    created_at: Optional[_dt.datetime] = None
+    #: When it was last rotated (created or replaced).
+    last_rotated_at: Optional[_dt.datetime] = None
+    #: When it was last used.
+    last_used_at: Optional[_dt.datetime] = None
+
+
 @model
 class Account(Model):
     """One account in a system's user list."""
@@ -409,6 +545,13 @@ class Account(Model):
     last_used_at: Optional[_dt.datetime] = None
     #: When the current status took effect (e.g. when it was suspended).
     status_changed_at: Optional[_dt.datetime] = None
+    #: The system's root or break-glass account (the AWS account root user).
+    root: bool = False
+    #: Whether the system requires a second factor at every sign-in of this account
+    #: (``None``: the export does not say).
+    mfa_enforced: Optional[bool] = None
+    #: Credentials other than the password (access keys, signing certificates).
+    credentials: List[Credential] = field(default_factory=list)
 
 
 @model
@@ -543,6 +686,10 @@ class ChangeReview(Model):
     commit: Optional[str] = None
 
 
+#: How a change reached its branch.
+ChangeKind = Union[Literal["pull_request"], Literal["direct_push"]]
+
+
 @model
 class ChangeRecord(PayloadModel):
     """One merged (or closed) change, pull or merge request, with its reviews."""
@@ -550,12 +697,14 @@ class ChangeRecord(PayloadModel):
     kind = "change_record"
     #: Repository, ``owner/name``.
     repository: str
-    #: Pull or merge request number.
-    number: int
     #: Its title.
     title: str = ""
     #: Who opened the change.
     author: str
+    #: How the change reached its branch: ``"pull_request"`` or ``"direct_push"``.
+    change_type: ChangeKind = "pull_request"
+    #: Pull or merge request number (``None`` for a direct push).
+    number: Optional[int] = None
     #: Everyone who authored or committed commits in it; an approval by any of them is not
     #: independent.
     committers: List[str] = field(default_factory=list)
@@ -859,6 +1008,9 @@ class Evidence(Model):
     attachments: List[Attachment] = field(default_factory=list)
     #: The typed content.
     payload: Payload
+    #: How an importer derived it from a system's export (``None`` for evidence written
+    #: by hand).
+    provenance: Optional[Provenance] = None
 
     @property
     def kind(self) -> EvidenceKind:

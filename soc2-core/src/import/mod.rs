@@ -1,0 +1,316 @@
+//! Importers: the files that systems export (`gh api`, `aws`, `okta`, admin consoles)
+//! become typed evidence with [`Provenance`].
+//!
+//! One module per source. Each is a pure, deterministic function of the input bytes and
+//! the [`Options`]: the same inputs give byte-identical evidence, which is what
+//! [`recheck`] (and `soc2 import --check`) relies on to let an auditor re-derive a record
+//! from the input files stored with it.
+//!
+//! Several files given to one import are pages of one population. A file may be a bare
+//! response body or a capture of the request and response (see [`capture`](self) and
+//! `docs/importers.md`): from a capture the endpoint, query, status and `Date` are taken,
+//! page links are checked for gaps, and filters mark the population as filtered.
+//!
+//! Messy values are normalised by one shared toolkit and every normalisation is counted
+//! in the provenance's warnings; rows that are not kept are listed with their reason.
+
+mod aws_credential_report;
+mod capture;
+mod error;
+mod github_pulls;
+mod toolkit;
+
+use crate::json::to_canonical_vec;
+use crate::model::{
+    Attachment, Collector, Evidence, EvidenceKind, FetchedAtSource, ImportInput, ImportPart,
+    Payload, Provenance, Sha256Digest, Timestamp,
+};
+
+pub use error::ImportError;
+
+use capture::Page;
+use toolkit::Ctx;
+
+/// The largest input file one import reads (256 MiB).
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The collector named in imported evidence.
+pub const COLLECTOR_NAME: &str = "soc2 import";
+
+/// What an importer reads and makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// The name given to `soc2 import`.
+    pub name: &'static str,
+    /// The kind of evidence it makes.
+    pub kind: EvidenceKind,
+    /// The system named in its evidence unless `--system` says otherwise.
+    pub system: &'static str,
+    /// What it reads, in a few words.
+    pub input: &'static str,
+}
+
+/// An item an importer made: its payload, and when the fact it records happened when
+/// that is not the export time (a merge, a completed training).
+pub(crate) struct Item {
+    pub payload: Payload,
+    pub observed_at: Option<Timestamp>,
+}
+
+impl Item {
+    pub(crate) fn at_export(payload: Payload) -> Self {
+        Item { payload, observed_at: None }
+    }
+}
+
+type RunFn = fn(&mut Ctx, &[Page], &str) -> Result<Vec<Item>, ImportError>;
+
+struct Entry {
+    info: SourceInfo,
+    run: RunFn,
+    /// Whether the source reads error responses itself (e.g. a 404 "not protected").
+    reads_errors: bool,
+}
+
+const ENTRIES: &[Entry] = &[
+    Entry {
+        info: SourceInfo {
+            name: "aws-credential-report",
+            kind: EvidenceKind::UserList,
+            system: "aws",
+            input: "IAM credential report: the CSV, or GetCredentialReport JSON (Content base64 or decoded)",
+        },
+        run: aws_credential_report::run,
+        reads_errors: true,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "github-pulls",
+            kind: EvidenceKind::ChangeRecord,
+            system: "github",
+            input: "REST pages of pulls (list or single), their reviews, optionally their commits and the branch's commits",
+        },
+        run: github_pulls::run,
+        reads_errors: false,
+    },
+];
+
+/// Every source, in the order `soc2 import --list` shows them.
+pub fn sources() -> Vec<SourceInfo> {
+    ENTRIES.iter().map(|e| e.info).collect()
+}
+
+/// One input file of an import.
+#[derive(Clone, Copy, Debug)]
+pub struct Input<'a> {
+    /// Its name (informational; recorded in the provenance and the attachment).
+    pub file_name: &'a str,
+    /// Its bytes.
+    pub bytes: &'a [u8],
+}
+
+/// Choices made at import time, recorded in the provenance so that the import can be
+/// re-derived.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The system to name in the evidence instead of the source's default.
+    pub system: Option<String>,
+    /// When the export was made, if the inputs do not say (or to override them).
+    pub fetched_at: Option<Timestamp>,
+}
+
+/// The result of an import: the evidence to record, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// The source that made it.
+    pub source: SourceInfo,
+    /// One or more evidence documents, each with the same provenance (but its `part`).
+    pub evidence: Vec<Evidence>,
+    /// The provenance shared by all of them (without `part`).
+    pub provenance: Provenance,
+    /// The input files as attachments, in order (each record lists them all).
+    pub attachments: Vec<Attachment>,
+}
+
+/// Runs the importer `source` over `inputs`.
+pub fn import(
+    source: &str,
+    inputs: &[Input<'_>],
+    options: &Options,
+) -> Result<Import, ImportError> {
+    let entry = ENTRIES
+        .iter()
+        .find(|e| e.info.name == source)
+        .ok_or_else(|| ImportError::UnknownSource { name: source.to_owned() })?;
+    if inputs.is_empty() {
+        return Err(ImportError::NoInput);
+    }
+    let mut pages = Vec::new();
+    let mut records = Vec::with_capacity(inputs.len());
+    let mut capture_time: Option<Timestamp> = None;
+    // Base names only: the provenance must not depend on where the files sat.
+    let names: Vec<String> = inputs.iter().map(|i| attachment_name(i.file_name)).collect();
+    for (input, name) in inputs.iter().zip(&names) {
+        let size = input.bytes.len() as u64;
+        if size > MAX_INPUT_BYTES {
+            return Err(ImportError::TooLarge { file: name.clone(), size, limit: MAX_INPUT_BYTES });
+        }
+        let file_pages = capture::pages_of(name, input.bytes, entry.info.name)?;
+        let first = file_pages.first().and_then(|p| p.capture.as_ref());
+        let latest =
+            file_pages.iter().filter_map(|p| p.capture.as_ref().and_then(|c| c.date)).max();
+        capture_time = capture_time.max(latest);
+        if !entry.reads_errors {
+            for p in &file_pages {
+                check_status(p)?;
+            }
+        }
+        records.push(ImportInput {
+            file_name: name.clone(),
+            sha256: Sha256Digest::of(input.bytes),
+            size,
+            method: first.and_then(|c| c.method.clone()),
+            endpoint: first.and_then(|c| c.endpoint()),
+            query: first.and_then(|c| c.query()),
+            status: first.and_then(|c| c.status),
+            fetched_at: latest,
+        });
+        pages.extend(file_pages);
+    }
+    let system = options.system.clone().unwrap_or_else(|| entry.info.system.to_owned());
+    let mut ctx = Ctx::new(entry.info.name, options.fetched_at.or(capture_time));
+    let items = (entry.run)(&mut ctx, &pages, &system)?;
+    let (fetched_at, fetched_at_source) = match (options.fetched_at, capture_time, ctx.export_time)
+    {
+        (Some(t), _, _) => (t, FetchedAtSource::Argument),
+        (None, Some(t), _) => (t, FetchedAtSource::Capture),
+        (None, None, Some(t)) => (t, FetchedAtSource::Export),
+        (None, None, None) => return Err(ImportError::NoFetchTime),
+    };
+    let (completeness, completeness_reason) = ctx.take_completeness();
+    let provenance = Provenance {
+        importer: entry.info.name.to_owned(),
+        importer_version: env!("CARGO_PKG_VERSION").to_owned(),
+        inputs: records,
+        fetched_at,
+        fetched_at_source,
+        system: options.system.clone(),
+        completeness,
+        completeness_reason,
+        rows_read: ctx.rows_read,
+        rows_kept: ctx.rows_kept,
+        skipped: std::mem::take(&mut ctx.skipped),
+        warnings: ctx.take_warnings(),
+        part: None,
+    };
+    let attachments: Vec<Attachment> = inputs
+        .iter()
+        .zip(&provenance.inputs)
+        .map(|(input, rec)| Attachment {
+            sha256: rec.sha256,
+            size: rec.size,
+            media_type: media_type_of(input.bytes).to_owned(),
+            file_name: rec.file_name.clone(),
+        })
+        .collect();
+    let count = items.len() as u64;
+    let evidence = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut p = provenance.clone();
+            if count > 1 {
+                p.part = Some(ImportPart { index: i as u64, count });
+            }
+            Evidence {
+                controls: Vec::new(),
+                observed_at: item.observed_at.unwrap_or(fetched_at),
+                collected_at: fetched_at,
+                collector: Collector::Tool {
+                    name: COLLECTOR_NAME.to_owned(),
+                    version: env!("CARGO_PKG_VERSION").to_owned(),
+                },
+                source: system.clone(),
+                attachments: attachments.clone(),
+                payload: item.payload,
+                provenance: Some(p),
+            }
+        })
+        .collect();
+    Ok(Import { source: entry.info, evidence, provenance, attachments })
+}
+
+/// The outcome of re-deriving a stored record from its input files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recheck {
+    /// Whether the re-derived evidence is byte for byte the stored one.
+    pub identical: bool,
+    /// The evidence as re-derived now.
+    pub rederived: Evidence,
+}
+
+/// Re-derives `stored` (imported evidence) from its input files, given in the order of
+/// its provenance's inputs, with the options recorded in the provenance.
+pub fn recheck(stored: &Evidence, inputs: &[Input<'_>]) -> Result<Recheck, ImportError> {
+    let p = stored.provenance.as_ref().ok_or_else(|| ImportError::NotReproducible {
+        reason: "the evidence has no provenance: it was not made by an importer".into(),
+    })?;
+    let options = Options {
+        system: p.system.clone(),
+        fetched_at: (p.fetched_at_source == FetchedAtSource::Argument).then_some(p.fetched_at),
+    };
+    let mut import = import(&p.importer, inputs, &options)?;
+    let index = p.part.map_or(0, |part| part.index) as usize;
+    if index >= import.evidence.len() {
+        return Err(ImportError::NotReproducible {
+            reason: format!(
+                "the inputs now give {} record(s), the stored one is number {}",
+                import.evidence.len(),
+                index + 1
+            ),
+        });
+    }
+    let rederived = import.evidence.swap_remove(index);
+    let same = match (to_canonical_vec(stored), to_canonical_vec(&rederived)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    Ok(Recheck { identical: same, rederived })
+}
+
+/// Refuses a captured error response.
+fn check_status(p: &Page) -> Result<(), ImportError> {
+    if let Some(status) = p.capture.as_ref().and_then(|c| c.status)
+        && status >= 400
+    {
+        let reason = p
+            .json("")
+            .ok()
+            .and_then(|v| {
+                v.get("message")
+                    .or_else(|| v.pointer("/Error/Message"))
+                    .or_else(|| v.pointer("/Error/Code"))
+                    .or_else(|| v.get("errorSummary"))
+                    .and_then(|m| m.as_str().map(str::to_owned))
+            })
+            .unwrap_or_else(|| "no message".into());
+        return Err(ImportError::ErrorResponse { file: p.file.clone(), status, reason });
+    }
+    Ok(())
+}
+
+fn media_type_of(bytes: &[u8]) -> &'static str {
+    let b = capture::strip_bom(bytes);
+    match b.iter().find(|c| !c.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => "application/json",
+        _ if b.starts_with(b"HTTP/") => "message/http",
+        _ if std::str::from_utf8(b).is_ok() => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The attachment's file name: the base name, never a path.
+fn attachment_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    if base.is_empty() { "input".to_owned() } else { base.to_owned() }
+}

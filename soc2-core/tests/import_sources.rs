@@ -1,0 +1,377 @@
+//! Importers against the vendor samples in `../shared/realdata/` (skipped when absent),
+//! each compared with hand-written expected evidence, plus hostile inputs.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+use soc2_core::import::{self, ImportError, Input, Options};
+use soc2_core::model::{Completeness, FetchedAtSource, Payload, Timestamp};
+
+fn realdata(rel: &str) -> Option<Vec<u8>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
+    if !root.is_dir() {
+        eprintln!("skipped: ../shared/realdata is absent");
+        return None;
+    }
+    Some(fs_err::read(root.join(rel)).unwrap())
+}
+
+fn expected(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(name);
+    serde_json::from_str(&fs_err::read_to_string(path).unwrap()).unwrap()
+}
+
+fn run(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) -> import::Import {
+    try_run(source, files, fetched_at).unwrap()
+}
+
+fn try_run(
+    source: &str,
+    files: &[(&str, &[u8])],
+    fetched_at: Option<&str>,
+) -> Result<import::Import, ImportError> {
+    let inputs: Vec<Input<'_>> =
+        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
+    let options =
+        Options { system: None, fetched_at: fetched_at.map(|t| t.parse::<Timestamp>().unwrap()) };
+    import::import(source, &inputs, &options)
+}
+
+fn payload_json(p: &Payload) -> Value {
+    let v = serde_json::to_value(p).unwrap();
+    v.as_object().unwrap().values().next().unwrap().clone()
+}
+
+fn warning_count(i: &import::Import, code: &str) -> u64 {
+    i.provenance.warnings.iter().find(|w| w.code == code).map_or(0, |w| w.count)
+}
+
+// -- aws-credential-report --------------------------------------------------------------
+
+#[test]
+fn aws_credential_report_json_with_decoded_content() {
+    let Some(bytes) =
+        realdata("aws_iam_credential_report/cloudmapper_demo_iam-get-credential-report.json")
+    else {
+        return;
+    };
+    let i = run("aws-credential-report", &[("report.json", &bytes)], None);
+    assert_eq!(i.evidence.len(), 1);
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        expected("aws-credential-report.cloudmapper_demo.json")
+    );
+    let p = &i.provenance;
+    // GeneratedTime inside the response is the export's time.
+    assert_eq!(p.fetched_at.to_string(), "2019-05-07T15:40:22Z");
+    assert_eq!(p.fetched_at_source, FetchedAtSource::Export);
+    assert_eq!(p.completeness, Completeness::Complete);
+    assert_eq!((p.rows_read, p.rows_kept), (3, 3));
+    assert_eq!(warning_count(&i, "content_decoded"), 1);
+    assert_eq!(p.inputs[0].size, bytes.len() as u64);
+    assert_eq!(i.evidence[0].attachments[0].sha256, p.inputs[0].sha256);
+    assert_eq!(i.evidence[0].observed_at.to_string(), "2019-05-07T15:40:22Z");
+}
+
+#[test]
+fn aws_credential_report_csv_equals_the_json_form() {
+    let (Some(csv), Some(_)) = (
+        realdata("aws_iam_credential_report/cloudmapper_demo.csv"),
+        realdata("aws_iam_credential_report/cloudmapper_demo.csv"),
+    ) else {
+        return;
+    };
+    // The bare CSV carries no time: it must be given.
+    let err = try_run("aws-credential-report", &[("r.csv", &csv)], None).unwrap_err();
+    assert_eq!(err, ImportError::NoFetchTime);
+    let i = run("aws-credential-report", &[("r.csv", &csv)], Some("2019-05-07T15:40:22Z"));
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        expected("aws-credential-report.cloudmapper_demo.json")
+    );
+    assert_eq!(i.provenance.fetched_at_source, FetchedAtSource::Argument);
+    // The file has no final newline, and 13 N/A and one not_supported: each counted.
+    assert_eq!(warning_count(&i, "sentinel:N/A"), 13);
+    assert_eq!(warning_count(&i, "sentinel:not_supported"), 1);
+}
+
+#[test]
+fn aws_credential_report_custodian_sample() {
+    let Some(bytes) = realdata("aws_iam_credential_report/custodian_account.csv") else { return };
+    let i = run("aws-credential-report", &[("account.csv", &bytes)], Some("2017-02-23T00:40:00Z"));
+    let Payload::UserList(list) = &i.evidence[0].payload else { panic!() };
+    // 21 rows, read by hand: the root user, 20 IAM users (christopher twice).
+    assert_eq!(list.accounts.len(), 21);
+    assert_eq!(warning_count(&i, "duplicate_account"), 1);
+    let dup = i.provenance.warnings.iter().find(|w| w.code == "duplicate_account").unwrap();
+    assert_eq!(dup.row, 10);
+    let root = &list.accounts[0];
+    assert!(root.root && root.mfa == Some(true) && root.credentials.is_empty());
+    // Users with an active key, by hand from the file: 14 rows have access_key_1_active
+    // or access_key_2_active true.
+    let with_keys = list.accounts.iter().filter(|a| a.credentials.iter().any(|c| c.active)).count();
+    assert_eq!(with_keys, 14);
+    let kit = list.accounts.iter().find(|a| a.account == "kit").unwrap();
+    assert_eq!(kit.credentials.len(), 2);
+    assert_eq!(kit.mfa, Some(false));
+    // `no_information` (password never used) is absent, not a date.
+    assert_eq!(warning_count(&i, "sentinel:no_information"), 2);
+}
+
+#[test]
+fn aws_credential_report_error_responses_are_refused() {
+    let Some(bytes) =
+        realdata("aws_iam_credential_report/custodian_error_ReportNotPresent_410.json")
+    else {
+        return;
+    };
+    let err = try_run("aws-credential-report", &[("e.json", &bytes)], None).unwrap_err();
+    assert!(matches!(err, ImportError::ErrorResponse { status: 410, .. }), "{err}");
+    assert!(err.to_string().contains("generate-credential-report"), "{err}");
+}
+
+#[test]
+fn aws_credential_report_base64_content() {
+    use base64::Engine;
+    let csv = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,not_supported,false,true,2020-01-02T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
+    let body = json!({
+        "Content": base64::engine::general_purpose::STANDARD.encode(csv),
+        "ReportFormat": "text/csv",
+        "GeneratedTime": "2026-03-28T15:00:00.344000+00:00"
+    });
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let i = run("aws-credential-report", &[("r.json", &bytes)], None);
+    let Payload::UserList(list) = &i.evidence[0].payload else { panic!() };
+    let root = &list.accounts[0];
+    assert!(root.root && root.mfa == Some(false));
+    assert_eq!(root.credentials[0].last_rotated_at.unwrap().to_string(), "2020-01-02T00:00:00Z");
+    assert_eq!(i.provenance.fetched_at.to_string(), "2026-03-28T15:00:00Z");
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+}
+
+#[test]
+fn aws_credential_report_hostile_inputs() {
+    let good = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\nalice,arn:aws:iam::1:user/alice,2020-01-01T00:00:00+00:00,true,N/A,N/A,N/A,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n";
+    let t = Some("2026-01-01T00:00:00Z");
+    // Truncated mid-row: the row is named, nothing is imported.
+    let cut = &good.as_bytes()[..good.len() - 40];
+    let err = try_run("aws-credential-report", &[("cut.csv", cut)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, row: 2, .. } if file == "cut.csv"),
+        "{err}"
+    );
+    // Another export given to this source: a clear error, not an empty user list.
+    let okta = br#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}}]"#;
+    let err = try_run("aws-credential-report", &[("users.json", okta)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let other_csv = b"email,name\na@example.com,A\n";
+    let err = try_run("aws-credential-report", &[("roster.csv", other_csv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let err = try_run("aws-credential-report", &[("empty.csv", b"")], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // A header and no user at all is not a credential report.
+    let header_only = good.lines().next().unwrap();
+    let err =
+        try_run("aws-credential-report", &[("h.csv", header_only.as_bytes())], t).unwrap_err();
+    assert!(matches!(err, ImportError::Malformed { .. }), "{err}");
+    // A value that is not a boolean is reported with its row and field.
+    let bad = good.replace(",true,false,N/A", ",maybe,false,N/A");
+    let err = try_run("aws-credential-report", &[("b.csv", bad.as_bytes())], t).unwrap_err();
+    assert!(err.to_string().contains("row 2, field `mfa_active`"), "{err}");
+    // Two reports are not pages of one population.
+    let err = try_run(
+        "aws-credential-report",
+        &[("a.csv", good.as_bytes()), ("b.csv", good.as_bytes())],
+        t,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("one file"), "{err}");
+}
+
+#[test]
+fn imports_are_deterministic_and_recheck() {
+    let csv = b"user,arn,user_creation_time,password_enabled,mfa_active\nalice,arn:aws:iam::1:user/alice,2020-01-01 00:00:00,TRUE,FALSE";
+    let a = run("aws-credential-report", &[("r.csv", csv)], Some("2026-01-01T00:00:00Z"));
+    let b = run("aws-credential-report", &[("r.csv", csv)], Some("2026-01-01T00:00:00Z"));
+    let bytes = |i: &import::Import| soc2_core::json::to_canonical_vec(&i.evidence).unwrap();
+    assert_eq!(bytes(&a), bytes(&b));
+    assert!(warning_count(&a, "boolean_spelling") >= 2);
+    assert_eq!(warning_count(&a, "space_for_t"), 1);
+    let input = [Input { file_name: "r.csv", bytes: csv }];
+    let check = import::recheck(&a.evidence[0], &input).unwrap();
+    assert!(check.identical);
+    let changed = b"user,arn,user_creation_time,password_enabled,mfa_active\nalice,arn:aws:iam::1:user/alice,2020-01-01 00:00:00,TRUE,TRUE";
+    let input = [Input { file_name: "r.csv", bytes: changed }];
+    assert!(!import::recheck(&a.evidence[0], &input).unwrap().identical);
+    let err = try_run("no-such-source", &[("r.csv", csv)], None).unwrap_err();
+    assert!(matches!(err, ImportError::UnknownSource { .. }));
+}
+
+// -- github-pulls -----------------------------------------------------------------------
+
+#[test]
+fn github_pulls_single_pull_with_reviews() {
+    let (Some(pull), Some(reviews)) = (
+        realdata("github_rest/openapi_examples/pull-request.json"),
+        realdata("github_rest/openapi_examples/pull-request-review-items.json"),
+    ) else {
+        return;
+    };
+    let i = run(
+        "github-pulls",
+        &[("pull.json", &pull), ("reviews.json", &reviews)],
+        Some("2026-03-28T12:00:00Z"),
+    );
+    assert_eq!(i.evidence.len(), 1);
+    // By hand from pull-request.json (merged_at set although `merged` is false: the
+    // example's quirk, flagged) and the review list (one APPROVED review by octocat on
+    // pull 12, whose URL names Hello-World/pulls/12, not 1347: ignored with a warning).
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({
+            "repository": "octocat/Hello-World",
+            "number": 1347,
+            "title": "Amazing new feature",
+            "author": "octocat",
+            "base_branch": "master",
+            "merged_by": "octocat",
+            "merged_at": "2011-01-26T19:01:12Z",
+            "head_commit": "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+            "merge_commit": "e5bd3914e2e596debea16f433f57875b5b90bcd6",
+            "reviews": []
+        })
+    );
+    assert_eq!(warning_count(&i, "merged_flag_disagrees"), 1);
+    assert_eq!(warning_count(&i, "reviews_without_pull"), 1);
+    assert_eq!(warning_count(&i, "no_reviews_given"), 1);
+    assert_eq!(i.evidence[0].observed_at.to_string(), "2011-01-26T19:01:12Z");
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}
+
+fn gh_capture(url: &str, link: Option<&str>, body: &str) -> Vec<u8> {
+    let link = link.map(|l| format!("Link: {l}\r\n")).unwrap_or_default();
+    let _ = url;
+    format!("HTTP/2.0 200 OK\r\nDate: Sat, 28 Mar 2026 12:00:00 GMT\r\n{link}\r\n{body}\n")
+        .into_bytes()
+}
+
+fn pr(n: u64, merged: Option<&str>, sha: &str) -> Value {
+    json!({
+        "number": n, "state": "closed", "title": format!("PR {n}"),
+        "user": {"login": "alice"},
+        "url": format!("https://api.github.com/repos/acme/app/pulls/{n}"),
+        "base": {"ref": "main", "repo": {"full_name": "acme/app"}},
+        "head": {"sha": format!("h{n}")},
+        "merged_at": merged, "merge_commit_sha": sha
+    })
+}
+
+#[test]
+fn github_pulls_pages_reviews_and_direct_pushes() {
+    let page1 = gh_capture(
+        "",
+        Some(
+            r#"<https://api.github.com/repositories/1/pulls?state=closed&page=2>; rel="next", <https://api.github.com/repositories/1/pulls?state=closed&page=2>; rel="last""#,
+        ),
+        &json!([pr(2, Some("2026-03-02T10:00:00.123Z"), "m2"), pr(3, None, "x3")]).to_string(),
+    );
+    let page2 = gh_capture(
+        "",
+        Some(
+            r#"<https://api.github.com/repositories/1/pulls?state=closed&page=1>; rel="prev", <https://api.github.com/repositories/1/pulls?state=closed&page=1>; rel="first""#,
+        ),
+        &json!([pr(1, Some("2026-03-01 09:00:00"), "m1")]).to_string(),
+    );
+    let reviews = json!([
+        {"id": 11, "user": {"login": "bob"}, "state": "APPROVED", "submitted_at": "2026-03-02T09:00:00Z",
+         "commit_id": "h2", "pull_request_url": "https://api.github.com/repos/acme/app/pulls/2"},
+        {"id": 10, "user": null, "state": "COMMENTED", "submitted_at": "2026-03-02T08:00:00Z",
+         "commit_id": "h2", "pull_request_url": "https://api.github.com/repos/acme/app/pulls/2"}
+    ])
+    .to_string();
+    let commit = |sha: &str, parent: Option<&str>, who: &str| {
+        json!({"sha": sha, "url": format!("https://api.github.com/repos/acme/app/commits/{sha}"),
+               "commit": {"message": format!("{sha} message\n\nbody"), "committer": {"date": "2026-03-03T10:00:00Z"},
+                          "author": {"email": format!("{who}@acme.test")}},
+               "author": {"login": who}, "committer": {"login": who},
+               "parents": parent.map_or(json!([]), |p| json!([{"sha": p}]))})
+    };
+    let commits = json!([
+        commit("d1", Some("m2"), "mallory"),
+        commit("m2", Some("m1"), "web-flow"),
+        commit("m1", None, "web-flow")
+    ])
+    .to_string();
+    let i = run(
+        "github-pulls",
+        &[
+            ("pulls-1.txt", &page1),
+            ("pulls-2.txt", &page2),
+            ("reviews-2.json", reviews.as_bytes()),
+            ("commits.json", commits.as_bytes()),
+        ],
+        None,
+    );
+    let p = &i.provenance;
+    // Pages 1..2 of the closed list are there; the branch commits are a bare body.
+    assert_eq!(p.completeness, Completeness::Unknown, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T12:00:00Z");
+    assert_eq!(p.fetched_at_source, FetchedAtSource::Capture);
+    let records: Vec<Value> = i.evidence.iter().map(|e| payload_json(&e.payload)).collect();
+    assert_eq!(records.len(), 3, "{records:#?}");
+    assert_eq!(records[0]["number"], 1);
+    assert_eq!(records[0]["merged_at"], "2026-03-01T09:00:00Z");
+    assert_eq!(records[1]["number"], 2);
+    assert_eq!(
+        records[1]["reviews"],
+        json!([{"reviewer": "bob", "state": "approved", "submitted_at": "2026-03-02T09:00:00Z", "commit": "h2"}])
+    );
+    assert_eq!(
+        records[2],
+        json!({"change_type": "direct_push", "repository": "acme/app", "title": "d1 message",
+               "author": "mallory", "committers": ["mallory"], "merged_by": "mallory",
+               "merged_at": "2026-03-03T10:00:00Z", "head_commit": "d1", "merge_commit": "d1",
+               "reviews": []})
+    );
+    // PR 3 was closed unmerged; the ghost review is skipped too.
+    let reasons: Vec<&str> = p.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert!(reasons.contains(&"acme/app#3: closed without merge"), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("deleted account")), "{reasons:?}");
+    assert_eq!(i.evidence[0].provenance.as_ref().unwrap().part.unwrap().count, 3);
+
+    // Page 2 missing: refused, naming the page.
+    let err = try_run("github-pulls", &[("pulls-1.txt", &page1)], None).unwrap_err();
+    assert!(err.to_string().contains("page 2 of 2"), "{err}");
+    // The default state=open list is a filtered population.
+    let open = format!(
+        "{{\"url\": \"https://api.github.com/repos/acme/app/pulls\", \"status\": 200, \"headers\": {{\"Date\": \"Sat, 28 Mar 2026 12:00:00 GMT\"}}, \"body\": {}}}",
+        json!([pr(4, None, "x")])
+    );
+    let i = run("github-pulls", &[("open.json", open.as_bytes())], None);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.evidence.is_empty());
+}
+
+#[test]
+fn github_pulls_hostile_inputs() {
+    let t = Some("2026-01-01T00:00:00Z");
+    let Some(bp) = realdata("github_rest/branch_protection_full.octokit.json") else { return };
+    let err = try_run("github-pulls", &[("bp.json", &bp)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let csv = b"user,arn\nalice,arn:aws:iam::1:user/alice\n";
+    let err = try_run("github-pulls", &[("r.csv", csv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let Some(pulls) = realdata("github_rest/openapi_examples/pull-request-simple-items.json")
+    else {
+        return;
+    };
+    let cut = &pulls[..pulls.len() / 2];
+    let err = try_run("github-pulls", &[("cut.json", cut)], t).unwrap_err();
+    assert!(
+        matches!(err, ImportError::Malformed { .. }) && err.to_string().contains("truncated"),
+        "{err}"
+    );
+    let error_capture = b"HTTP/2.0 404 Not Found\r\nDate: Sat, 28 Mar 2026 12:00:00 GMT\r\n\r\n{\"message\":\"Not Found\",\"documentation_url\":\"https://docs.github.com\"}\n";
+    let err = try_run("github-pulls", &[("404.txt", error_capture)], t).unwrap_err();
+    assert!(matches!(err, ImportError::ErrorResponse { status: 404, .. }), "{err}");
+}

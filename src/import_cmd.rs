@@ -1,0 +1,276 @@
+//! `soc2 import`: a system's export becomes evidence with provenance, and `--check`
+//! re-derives a stored record from its input files.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use soc2_core::import::{self, Input, MAX_INPUT_BYTES, Options};
+use soc2_core::json::to_canonical_string;
+use soc2_core::ledger::Locker;
+use soc2_core::model::{Provenance, Timestamp};
+
+use crate::{Failure, hex_of, input_error};
+
+/// How `import` reports.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ImportFormat {
+    /// For people.
+    Text,
+    /// One JSON object on standard output.
+    Json,
+}
+
+/// The arguments of `soc2 import`.
+#[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("mode").required(true).args(["list", "check", "source"]))]
+pub(crate) struct ImportArgs {
+    /// Lists the sources and what each reads.
+    #[arg(long)]
+    list: bool,
+    /// Re-derives record SEQ from the input files stored with it: exit 0 when the result
+    /// is byte for byte the stored evidence, 1 when it differs.
+    #[arg(long, value_name = "SEQ", requires = "locker", conflicts_with_all = ["list", "source"])]
+    check: Option<u64>,
+    /// The source (see --list), e.g. `aws-credential-report`.
+    #[arg(value_name = "SOURCE", conflicts_with = "list", requires = "files")]
+    source: Option<String>,
+    /// The exported files: pages of one population (bare bodies or captures).
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The evidence locker to record into (not needed with --dry-run or --list).
+    #[arg(long, value_name = "DIR")]
+    locker: Option<PathBuf>,
+    /// The system to name in the evidence instead of the source's default.
+    #[arg(long, value_name = "NAME")]
+    system: Option<String>,
+    /// When the export was made (UTC, 2026-03-28T14:05:00Z), if the files do not say.
+    #[arg(long, value_name = "TIMESTAMP")]
+    fetched_at: Option<Timestamp>,
+    /// Reads and checks everything but records nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// `text` for people; `json` for one object on standard output.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    format: ImportFormat,
+}
+
+pub(crate) fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
+    if args.list {
+        return list(args.format);
+    }
+    if let Some(seq) = args.check {
+        let locker =
+            args.locker.as_deref().ok_or_else(|| input_error("--check needs --locker".into()))?;
+        return check(locker, seq, args.format);
+    }
+    let source = args.source.as_deref().unwrap_or_default();
+    let files = read_files(&args.files)?;
+    let inputs: Vec<Input<'_>> =
+        files.iter().map(|(path, bytes)| Input { file_name: file_name(path), bytes }).collect();
+    let options = Options { system: args.system.clone(), fetched_at: args.fetched_at };
+    let result = import::import(source, &inputs, &options).map_err(core_failure)?;
+    let mut appended = Vec::new();
+    if !args.dry_run {
+        let dir = args
+            .locker
+            .as_deref()
+            .ok_or_else(|| input_error("give --locker DIR (or --dry-run)".into()))?;
+        let mut locker = Locker::open(dir)?;
+        for ((path, _), expected) in files.iter().zip(&result.attachments) {
+            let stored =
+                locker.add_attachment_file(path, &expected.media_type, &expected.file_name)?;
+            if stored.sha256 != expected.sha256 {
+                return Err(input_error(format!(
+                    "{}: the file changed while it was imported; import it again",
+                    path.display()
+                )));
+            }
+        }
+        if result.evidence.is_empty() {
+            return Err(input_error(format!(
+                "{source}: the inputs hold no item to record (rows read {})",
+                result.provenance.rows_read
+            )));
+        }
+        appended = locker.append_batch(result.evidence.clone())?;
+    }
+    match args.format {
+        ImportFormat::Text => print_summary(&result, &appended, args.dry_run),
+        ImportFormat::Json => {
+            let records: Vec<serde_json::Value> = appended
+                .iter()
+                .map(|a| serde_json::json!({"seq": a.seq, "leaf_hash": hex_of(&a.leaf_hash)}))
+                .collect();
+            let evidence = serde_json::to_value(&result.evidence)
+                .map_err(|e| input_error(format!("cannot write the result: {e}")))?;
+            let out = serde_json::json!({
+                "source": result.source.name,
+                "dry_run": args.dry_run,
+                "records": records,
+                "provenance": serde_json::to_value(&result.provenance).unwrap_or_default(),
+                "evidence": if args.dry_run { evidence } else { serde_json::Value::Null },
+            });
+            println!("{out}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn core_failure(e: soc2_core::ImportError) -> Failure {
+    input_error(e.to_string())
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("input")
+}
+
+/// Reads each input: regular files only, each within the size limit.
+fn read_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
+    paths
+        .iter()
+        .map(|path| {
+            let meta = fs_err::metadata(path).map_err(|e| input_error(e.to_string()))?;
+            if !meta.is_file() {
+                return Err(input_error(format!("{}: not a regular file", path.display())));
+            }
+            if meta.len() > MAX_INPUT_BYTES {
+                return Err(input_error(format!(
+                    "{}: {} bytes is more than the {MAX_INPUT_BYTES} bytes one input may have",
+                    path.display(),
+                    meta.len()
+                )));
+            }
+            let file = fs_err::File::open(path).map_err(|e| input_error(e.to_string()))?;
+            let mut bytes = Vec::with_capacity(meta.len() as usize);
+            // Bounded even if the file grows while it is read.
+            file.take(MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
+            if bytes.len() as u64 > MAX_INPUT_BYTES {
+                return Err(input_error(format!("{}: grew past the size limit", path.display())));
+            }
+            Ok((path.clone(), bytes))
+        })
+        .collect()
+}
+
+fn list(format: ImportFormat) -> Result<ExitCode, Failure> {
+    let sources = import::sources();
+    match format {
+        ImportFormat::Text => {
+            for s in &sources {
+                println!("{:<28} {:<20} {:<8} {}", s.name, s.kind, s.system, s.input);
+            }
+        }
+        ImportFormat::Json => {
+            let list: Vec<serde_json::Value> = sources
+                .iter()
+                .map(|s| {
+                    serde_json::json!({"name": s.name, "kind": s.kind.as_str(), "system": s.system, "input": s.input})
+                })
+                .collect();
+            println!("{}", serde_json::Value::Array(list));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(result: &import::Import, appended: &[soc2_core::ledger::Appended], dry_run: bool) {
+    let p: &Provenance = &result.provenance;
+    let what = format!("{} {} record(s)", result.evidence.len(), result.source.kind);
+    match (dry_run, appended.first(), appended.last()) {
+        (true, _, _) => println!("dry run: {what} (nothing recorded)"),
+        (false, Some(first), Some(last)) if first.seq != last.seq => {
+            println!("recorded {what}: seq {}..{}", first.seq, last.seq)
+        }
+        (false, Some(first), _) => {
+            println!("recorded {what}: seq {} leaf {}", first.seq, hex_of(&first.leaf_hash))
+        }
+        _ => println!("recorded nothing"),
+    }
+    println!(
+        "population: {:?}{}; rows read {}, kept {}, skipped {}",
+        p.completeness,
+        p.completeness_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+        p.rows_read,
+        p.rows_kept,
+        p.skipped.len()
+    );
+    println!("fetched at {} (from {:?})", p.fetched_at, p.fetched_at_source);
+    for input in &p.inputs {
+        println!(
+            "input {}  {} bytes  sha256 {}{}",
+            input.file_name,
+            input.size,
+            input.sha256,
+            input.endpoint.as_deref().map(|e| format!("  {e}")).unwrap_or_default()
+        );
+    }
+    for s in &p.skipped {
+        println!("skipped {}:{}: {}", s.file, s.row, s.reason);
+    }
+    for w in &p.warnings {
+        let field = w.field.as_deref().map(|f| format!(" field {f}")).unwrap_or_default();
+        println!(
+            "warning {} x{}: {} (first: {} row {}{field})",
+            w.code, w.count, w.message, w.file, w.row
+        );
+    }
+}
+
+fn check(dir: &Path, seq: u64, format: ImportFormat) -> Result<ExitCode, Failure> {
+    let locker = Locker::open(dir)?;
+    let record = locker.record(seq)?;
+    let p = record.evidence.provenance.as_ref().ok_or_else(|| {
+        input_error(format!("record {seq} has no provenance: it was not imported"))
+    })?;
+    let mut blobs = Vec::with_capacity(p.inputs.len());
+    for input in &p.inputs {
+        let path = locker.blob_path(&input.sha256);
+        let bytes = fs_err::read(&path).map_err(|e| Failure {
+            code: 1,
+            message: format!("input {} is not stored: {e}", input.file_name),
+        })?;
+        if soc2_core::model::Sha256Digest::of(&bytes) != input.sha256 {
+            return Err(Failure {
+                code: 1,
+                message: format!("stored input {} does not match its SHA-256", input.file_name),
+            });
+        }
+        blobs.push(bytes);
+    }
+    let inputs: Vec<Input<'_>> = p
+        .inputs
+        .iter()
+        .zip(&blobs)
+        .map(|(i, b)| Input { file_name: &i.file_name, bytes: b })
+        .collect();
+    let outcome = import::recheck(&record.evidence, &inputs)
+        .map_err(|e| Failure { code: 1, message: format!("record {seq}: {e}") })?;
+    match format {
+        ImportFormat::Text => {
+            if outcome.identical {
+                println!(
+                    "identical: record {seq} re-derived by {} {} from {} stored input(s)",
+                    p.importer,
+                    p.importer_version,
+                    p.inputs.len()
+                );
+            } else {
+                println!("differs: record {seq} as re-derived now:");
+                let text = to_canonical_string(&outcome.rederived)
+                    .map_err(|e| input_error(e.to_string()))?;
+                println!("{text}");
+            }
+        }
+        ImportFormat::Json => {
+            println!(
+                "{}",
+                serde_json::json!({"seq": seq, "identical": outcome.identical, "importer": p.importer})
+            );
+        }
+    }
+    Ok(if outcome.identical { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,112 @@
+//! `soc2 import`: --list, an import into a locker, --dry-run, errors, and --check.
+
+use std::process::{Command, Output};
+
+fn soc2(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_soc2")).args(args).output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+}
+
+const REPORT: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n\
+<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n\
+alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true,2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n";
+
+#[test]
+fn import_records_with_provenance_and_check_rederives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("locker");
+    let locker = locker.to_str().unwrap();
+    let report = dir.path().join("credential-report.csv");
+    fs_err::write(&report, REPORT).unwrap();
+    let report = report.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+
+    let list = soc2(&["import", "--list"]);
+    assert!(list.status.success());
+    assert!(out(&list).contains("aws-credential-report") && out(&list).contains("github-pulls"));
+
+    // No time in a bare CSV: refused until --fetched-at is given.
+    let o = soc2(&["import", "aws-credential-report", report, "--locker", locker]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("--fetched-at"), "{}", out(&o));
+
+    let o = soc2(&[
+        "import",
+        "aws-credential-report",
+        report,
+        "--locker",
+        locker,
+        "--fetched-at",
+        "2026-01-07T00:00:00Z",
+        "--dry-run",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).contains("dry run"), "{}", out(&o));
+    let log = soc2(&["log", "--locker", locker]);
+    assert_eq!(out(&log).trim(), "", "a dry run records nothing");
+
+    let o = soc2(&[
+        "import",
+        "aws-credential-report",
+        report,
+        "--locker",
+        locker,
+        "--fetched-at",
+        "2026-01-07T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["records"][0]["seq"], 0);
+    assert_eq!(v["provenance"]["completeness"], "complete");
+    assert_eq!(v["provenance"]["rows_read"], 2);
+    assert_eq!(v["provenance"]["inputs"][0]["file_name"], "credential-report.csv");
+
+    let records = soc2(&["log", "--locker", locker, "--format", "json"]);
+    let record: serde_json::Value = serde_json::from_slice(&records.stdout).unwrap();
+    let ev = &record["evidence"];
+    assert_eq!(ev["observed_at"], "2026-01-07T00:00:00Z");
+    assert_eq!(ev["attachments"][0]["file_name"], "credential-report.csv");
+    assert_eq!(ev["payload"]["user_list"]["accounts"][0]["root"], true);
+
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).starts_with("identical"), "{}", out(&o));
+
+    // A wrong source is an input error, and nothing is recorded.
+    let o = soc2(&[
+        "import",
+        "github-pulls",
+        report,
+        "--locker",
+        locker,
+        "--fetched-at",
+        "2026-01-07T00:00:00Z",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("not a github-pulls export"), "{}", out(&o));
+    let o = soc2(&["import", "--check", "1", "--locker", locker]);
+    assert_ne!(o.status.code(), Some(0));
+}
+
+#[test]
+fn check_refuses_a_record_without_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let note = dir.path().join("note.json");
+    fs_err::write(
+        &note,
+        r#"{"observed_at":"2026-01-01T00:00:00Z","collected_at":"2026-01-01T00:00:00Z","collector":{"person":{"id":"a@b.c"}},"source":"manual","payload":{"note":{"title":"t"}}}"#,
+    )
+    .unwrap();
+    assert!(soc2(&["add", "--locker", locker, note.to_str().unwrap()]).status.success());
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("no provenance"), "{}", out(&o));
+}
