@@ -276,6 +276,32 @@ fn quarterly_bundles_chain_and_rewritten_forked_or_shortened_history_is_rejected
     ok(export(&short, &key, "2026-01-01..2026-06-30", &q2_short, None));
     rejected(&verify(&q2_short, &trusted, &q1), "removed");
     rejected(&verify_py(&q2_short, &q1, dir), "removed");
+
+    // The error codes a script sees (docs/errors.md): a rewrite is a rejection naming
+    // its record; a previous bundle that is not there is bad input (exit 2), not a verdict.
+    let json = |bundle: &Path, previous: &Path| {
+        let o = soc2(&[
+            "verify",
+            s(bundle),
+            "--allowed-signers",
+            s(&trusted),
+            "--previous",
+            s(previous),
+            "--format",
+            "json",
+        ]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (o.status.code(), v["check"].as_str().unwrap_or_default().to_owned())
+    };
+    assert_eq!(json(&q2_rewritten, &q1), (Some(1), "bundle.not_an_extension".to_owned()));
+    assert_eq!(json(&q2, &dir.join("missing.zip")), (Some(2), "input.io".to_owned()));
+    // A previous bundle that is itself tampered with is a rejection of its own.
+    let bad_q1 = dir.join("bad-q1.zip");
+    let mut bytes = fs_err::read(&q1).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0xff;
+    fs_err::write(&bad_q1, bytes).unwrap();
+    assert_eq!(json(&q2, &bad_q1).0, Some(1));
 }
 
 /// Rewrites record `seq` of a ledger (its note's title) and recomputes the hash chain of
