@@ -152,6 +152,7 @@ from .bundle import (
     export_bundle,
     keygen,
     load_signer,
+    sign_checkpoint,
     verify_bundle,
 )
 from ._evaluate import (
@@ -297,6 +298,7 @@ __all__ = [
     "models",
     "report",
     "sample_company",
+    "sign_checkpoint",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
