@@ -110,3 +110,77 @@ fn check_refuses_a_record_without_provenance() {
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("no provenance"), "{}", out(&o));
 }
+
+#[test]
+fn okta_users_import_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixture =
+        |n: &str| format!("{}/soc2-core/tests/import/okta/{n}", env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<String> = [
+        "users-1.http",
+        "users-2.http",
+        "factors-00u1.json",
+        "factors-00u2.json",
+        "factors-00u3.json",
+    ]
+    .iter()
+    .map(|n| fixture(n))
+    .collect();
+    let list = soc2(&["import", "--list"]);
+    assert!(
+        out(&list).contains("okta-users") && out(&list).contains("google-users"),
+        "{}",
+        out(&list)
+    );
+    let mut args = vec!["import", "okta-users"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--locker", locker, "--format", "json"]);
+    let o = soc2(&args);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["provenance"]["completeness"], "complete");
+    assert_eq!(v["provenance"]["fetched_at"], "2026-03-28T15:00:03Z");
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).starts_with("identical"), "{}", out(&o));
+    // Page 2 left out: refused, nothing recorded.
+    let o = soc2(&["import", "okta-users", &files[0], "--locker", locker]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("incomplete population"), "{}", out(&o));
+}
+
+#[test]
+fn import_branch_protection_makes_one_record_per_branch_and_checks_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixtures =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/soc2-core/tests/import/github-branch-protection");
+    let ruleset = format!("{fixtures}/ruleset-42.txt");
+    let rules = format!("{fixtures}/rules-main.json");
+    let not_protected = format!("{fixtures}/legacy-404.json");
+    let list = soc2(&["import", "--list"]);
+    assert!(out(&list).contains("github-branch-protection"), "{}", out(&list));
+    let o = soc2(&[
+        "import",
+        "github-branch-protection",
+        &ruleset,
+        &rules,
+        &not_protected,
+        "--locker",
+        locker,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", out(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["records"].as_array().unwrap().len(), 3, "{v}");
+    for seq in ["0", "1", "2"] {
+        let o = soc2(&["import", "--check", seq, "--locker", locker]);
+        assert!(out(&o).starts_with("identical"), "{seq}: {}", out(&o));
+    }
+}

@@ -375,3 +375,220 @@ fn github_pulls_hostile_inputs() {
     let err = try_run("github-pulls", &[("404.txt", error_capture)], t).unwrap_err();
     assert!(matches!(err, ImportError::ErrorResponse { status: 404, .. }), "{err}");
 }
+
+// -- okta-users -------------------------------------------------------------------------
+
+/// A committed fixture under `tests/import/`.
+fn fixture(rel: &str) -> Vec<u8> {
+    fs_err::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(rel)).unwrap()
+}
+
+#[test]
+fn okta_users_openapi_examples() {
+    let (Some(list), Some(filtered), Some(factors)) = (
+        realdata("okta/openapi_examples/ListUsersResponse.json"),
+        realdata("okta/openapi_examples/ListUsersFilterResponse.json"),
+        realdata("okta/openapi_examples/ListFactorsResults.json"),
+    ) else {
+        return;
+    };
+    let i = run("okta-users", &[("users.json", &list)], Some("2022-05-06T00:00:00Z"));
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("okta-users.ListUsersResponse.json"));
+    // A bare body: nothing tells whether other pages exist.
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (1, 1));
+    // The filter example: one LOCKED_OUT user, never signed in. Its factors example
+    // belongs to another user (00u15s1KDETTQMQYABRL): ignored with a warning, so this
+    // user's MFA stays unknown.
+    let i = run(
+        "okta-users",
+        &[("users.json", &filtered), ("factors.json", &factors)],
+        Some("2022-05-06T00:00:00Z"),
+    );
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"system": "okta", "accounts": [
+            {"account": "johnrichards@example.com", "person": "johnrichards@example.com",
+             "status": "locked", "interactive": true, "created_at": "2020-10-22T15:15:30Z",
+             "status_changed_at": "2020-10-22T16:09:13Z"}
+        ]})
+    );
+    assert_eq!(warning_count(&i, "factors_without_user"), 1);
+    assert_eq!(warning_count(&i, "factors_not_given"), 1);
+    // The PENDING_ACTIVATION TOTP factor of the example does not count.
+    assert_eq!(warning_count(&i, "factor_not_active"), 1);
+}
+
+#[test]
+fn okta_users_pages_and_factors() {
+    let files: Vec<(&str, Vec<u8>)> = [
+        "users-1.http",
+        "users-2.http",
+        "factors-00u1.json",
+        "factors-00u2.json",
+        "factors-00u3.json",
+    ]
+    .iter()
+    .map(|n| (*n, fixture(&format!("okta/{n}"))))
+    .collect();
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let i = run("okta-users", &refs, None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("okta/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    // The latest Date header of all captures.
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T15:00:03Z");
+    assert_eq!(p.fetched_at_source, FetchedAtSource::Capture);
+    assert_eq!((p.rows_read, p.rows_kept), (4, 4));
+    // lastLogin 15:00:00.344Z (lastUpdated is not read).
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1, "{:?}", p.warnings);
+    assert_eq!(warning_count(&i, "sentinel:N/A"), 1);
+    assert_eq!(warning_count(&i, "factor_not_active"), 1);
+    assert_eq!(warning_count(&i, "factors_not_given"), 1);
+    assert_eq!(
+        p.inputs[2].endpoint.as_deref(),
+        Some("https://acme.okta.com/api/v1/users/00u1/factors")
+    );
+    // Same bytes, same evidence; and the record re-derives from its inputs.
+    let again = run("okta-users", &refs, None);
+    assert_eq!(
+        soc2_core::json::to_canonical_vec(&i.evidence).unwrap(),
+        soc2_core::json::to_canonical_vec(&again.evidence).unwrap()
+    );
+    let inputs: Vec<Input<'_>> =
+        refs.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn okta_users_hostile_inputs() {
+    let p1 = fixture("okta/users-1.http");
+    let p2 = fixture("okta/users-2.http");
+    // The last page missing: the first page's next link is not among the inputs.
+    let err = try_run("okta-users", &[("users-1.http", &p1)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    assert!(err.to_string().contains("after=00u2"), "{err}");
+    // The first page missing: the chain has no head.
+    let err = try_run("okta-users", &[("users-2.http", &p2)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    assert!(err.to_string().contains("first page"), "{err}");
+    // Truncated: named, nothing imported.
+    let cut = &p2[..p2.len() - 30];
+    let err = try_run("okta-users", &[("cut.http", cut)], None).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, .. } if file == "cut.http")
+            && err.to_string().contains("truncated"),
+        "{err}"
+    );
+    // Other exports given to this source.
+    let t = Some("2026-03-28T00:00:00Z");
+    let csv = b"user,arn\nalice,arn:aws:iam::1:user/alice\n";
+    let err = try_run("okta-users", &[("r.csv", csv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let gh = br#"[{"number": 1, "head": {}, "base": {}, "state": "open"}]"#;
+    let err = try_run("okta-users", &[("pulls.json", gh)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let okta_error = br#"{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorLink":"E0000011","errorId":"oae1","errorCauses":[]}"#;
+    let err = try_run("okta-users", &[("e.json", okta_error)], t).unwrap_err();
+    assert!(err.to_string().contains("Invalid token provided"), "{err}");
+    // A captured error response.
+    let e401 = b"HTTP/1.1 401 Unauthorized\r\nDate: Sat, 28 Mar 2026 15:00:01 GMT\r\n\r\n{\"errorCode\":\"E0000011\",\"errorSummary\":\"Invalid token provided\"}\n";
+    let err = try_run("okta-users", &[("401.http", e401)], None).unwrap_err();
+    assert!(matches!(err, ImportError::ErrorResponse { status: 401, .. }), "{err}");
+    // An unknown status is named with its row and field.
+    let odd = br#"[{"id":"00u9","status":"ZOMBIE","profile":{"login":"z@acme.test"}}]"#;
+    let err = try_run("okta-users", &[("odd.json", odd)], t).unwrap_err();
+    assert!(err.to_string().contains("odd.json: row 1, field `status`"), "{err}");
+    // A search= query: a filtered population.
+    let filtered = br#"{"url": "https://acme.okta.com/api/v1/users?search=status%20eq%20%22ACTIVE%22", "status": 200,
+        "headers": {"Date": "Sat, 28 Mar 2026 15:00:01 GMT", "Link": "<https://acme.okta.com/api/v1/users?search=status%20eq%20%22ACTIVE%22>; rel=\"self\""},
+        "body": [{"id":"00u1","status":"ACTIVE","profile":{"login":"a@acme.test"}}]}"#;
+    let i = run("okta-users", &[("f.json", filtered)], None);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("search="));
+}
+
+// -- google-users -----------------------------------------------------------------------
+
+#[test]
+fn google_users_pages() {
+    let p1 = fixture("google/users-1.json");
+    let p2 = fixture("google/users-2.json");
+    let i = run("google-users", &[("users-1.json", &p1), ("users-2.json", &p2)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("google/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T16:00:01Z");
+    assert_eq!((p.rows_read, p.rows_kept), (4, 4));
+    // new@ never signed in (the epoch); gone@'s .123 fraction.
+    assert_eq!(warning_count(&i, "epoch_as_never"), 1);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    assert_eq!(p.inputs[1].query.as_deref().map(|q| q.contains("pageToken=tok2")), Some(true));
+    // Page order does not matter for completeness.
+    let i = run("google-users", &[("users-2.json", &p2), ("users-1.json", &p1)], None);
+    assert_eq!(i.provenance.completeness, Completeness::Complete);
+    let inputs = [
+        Input { file_name: "users-2.json", bytes: &p2 },
+        Input { file_name: "users-1.json", bytes: &p1 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn google_users_bare_bodies_filters_and_deleted() {
+    let t = Some("2026-03-28T16:00:00Z");
+    let bare = br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test","isEnrolledIn2Sv":true,"suspended":false}]}"#;
+    let i = run("google-users", &[("u.json", bare)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    // query= marks the population filtered; showDeleted lists deleted users, skipped.
+    let q = br#"{"url":"https://admin.googleapis.com/admin/directory/v1/users?customer=my_customer&query=isSuspended%3Dfalse&showDeleted=true","status":200,
+      "body":{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"},{"primaryEmail":"d@acme.test","deletionTime":"2026-01-01T00:00:00.000Z"}]}}"#;
+    let i = run("google-users", &[("q.json", q)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(
+        i.provenance.completeness_reason.as_deref().unwrap().contains("query=isSuspended=false")
+    );
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (2, 1));
+    assert!(i.provenance.skipped[0].reason.contains("deleted"));
+    // An empty last page has no `users` at all.
+    let empty = br#"{"kind":"admin#directory#users","etag":"x"}"#;
+    let i = run("google-users", &[("e.json", empty)], t);
+    let Payload::UserList(list) = &i.evidence[0].payload else { panic!() };
+    assert!(list.accounts.is_empty());
+}
+
+#[test]
+fn google_users_hostile_inputs() {
+    let p1 = fixture("google/users-1.json");
+    let p2 = fixture("google/users-2.json");
+    let t = Some("2026-03-28T16:00:00Z");
+    // The last page missing: page 1 has a nextPageToken nobody answers.
+    let err = try_run("google-users", &[("users-1.json", &p1)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // The first page missing.
+    let err = try_run("google-users", &[("users-2.json", &p2)], None).unwrap_err();
+    assert!(err.to_string().contains("first page"), "{err}");
+    // Bare bodies: a page with a nextPageToken and no page after it.
+    let bare = br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"}],"nextPageToken":"t"}"#;
+    let err = try_run("google-users", &[("b.json", bare)], t).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // Truncated.
+    let cut = &p2[..p2.len() / 2];
+    let err = try_run("google-users", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    // Wrong sources: an Okta page, a Google error, a Graph page.
+    let okta = br#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}}]"#;
+    let err = try_run("google-users", &[("okta.json", okta)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let gerr = br#"{"error":{"code":403,"message":"Not Authorized to access this resource/api","errors":[]}}"#;
+    let err = try_run("google-users", &[("403.json", gerr)], t).unwrap_err();
+    assert!(err.to_string().contains("Not Authorized"), "{err}");
+    let graph = br#"{"@odata.context":"x","value":[]}"#;
+    let err = try_run("google-users", &[("g.json", graph)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // A user without a primary e-mail is named.
+    let bad =
+        br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"},{"id":"2"}]}"#;
+    let err = try_run("google-users", &[("bad.json", bad)], t).unwrap_err();
+    assert!(err.to_string().contains("bad.json: row 2, field `primaryEmail`"), "{err}");
+}

@@ -40,6 +40,18 @@ impl Capture {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
+    /// Every `Link` header's relations, in order (Okta sends `self` and `next` as two
+    /// separate `Link` headers; GitHub sends one). `None` when there is no `Link` header.
+    pub(crate) fn links(&self) -> Option<Vec<(String, String)>> {
+        let mut all = Vec::new();
+        let mut any = false;
+        for (_, v) in self.headers.iter().filter(|(n, _)| n == "link") {
+            any = true;
+            all.extend(link_rels(v));
+        }
+        any.then_some(all)
+    }
+
     /// The URL's path (without scheme, host and query), when there is a URL.
     pub(crate) fn endpoint(&self) -> Option<String> {
         let url = self.url.as_deref()?;
@@ -71,7 +83,7 @@ pub(crate) fn query_param(url: &str, name: &str) -> Option<String> {
     })
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -357,7 +369,7 @@ pub(crate) fn link_completeness(
     let mut without_next = 0;
     let mut cursor = false;
     for p in pages {
-        let c = p.capture.as_ref().map(|c| (c.url.clone(), c.header("link").map(link_rels)));
+        let c = p.capture.as_ref().map(|c| (c.url.clone(), c.links()));
         let (url, rels) = c.unwrap_or((None, None));
         let rels = rels.unwrap_or_default();
         let get = |rel: &str| rels.iter().find(|(r, _)| r == rel).map(|(_, u)| u.clone());

@@ -16,8 +16,14 @@
 
 mod aws_credential_report;
 mod capture;
+mod checkr_reports;
 mod error;
+mod github_branch_protection;
 mod github_pulls;
+mod gitlab_protected_branches;
+mod google_users;
+mod knowbe4_training;
+mod okta_users;
 mod toolkit;
 
 use crate::json::to_canonical_vec;
@@ -91,6 +97,66 @@ const ENTRIES: &[Entry] = &[
             input: "REST pages of pulls (list or single), their reviews, optionally their commits and the branch's commits",
         },
         run: github_pulls::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "okta-users",
+            kind: EvidenceKind::UserList,
+            system: "okta",
+            input: "Okta /api/v1/users pages (Link-header cursor), optionally /api/v1/users/{id}/factors per user",
+        },
+        run: okta_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "google-users",
+            kind: EvidenceKind::UserList,
+            system: "google",
+            input: "Google Workspace Admin SDK Directory users.list pages (nextPageToken)",
+        },
+        run: google_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "github-branch-protection",
+            kind: EvidenceKind::BranchProtection,
+            system: "github",
+            input: "branch protection responses (incl. 404 \"Branch not protected\"), rulesets, rules of a branch",
+        },
+        run: github_branch_protection::run,
+        reads_errors: true,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "gitlab-protected-branches",
+            kind: EvidenceKind::BranchProtection,
+            system: "gitlab",
+            input: "GitLab /projects/:id/protected_branches pages (captured: the URL or Link header names the project)",
+        },
+        run: gitlab_protected_branches::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "knowbe4-training",
+            kind: EvidenceKind::TrainingCompletion,
+            system: "knowbe4",
+            input: "KnowBe4 Reporting API /v1/training/enrollments pages (completed enrollments become completions)",
+        },
+        run: knowbe4_training::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "checkr-reports",
+            kind: EvidenceKind::BackgroundCheck,
+            system: "checkr",
+            input: "Checkr reports (objects or lists) and candidates (for their e-mail)",
+        },
+        run: checkr_reports::run,
         reads_errors: false,
     },
 ];
