@@ -96,6 +96,7 @@ pub(crate) struct ExportArgs<'a> {
     pub(crate) include: &'a [u64],
     pub(crate) catalog: Option<&'a Path>,
     pub(crate) as_of: Option<chrono::NaiveDate>,
+    pub(crate) previous: Option<&'a Path>,
 }
 
 pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
@@ -127,6 +128,13 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
     let mut options = ExportOptions::from_report(&report)?;
     if let DisclosureSet::ObservedInPeriodAnd(seqs) = &mut options.disclose {
         seqs.extend(args.include.iter().copied());
+    }
+    if let Some(previous) = args.previous {
+        options.previous = Some(bundle::read_checkpoint(previous).map_err(|e| Failure {
+            // An unreadable or malformed previous bundle is bad input to this export.
+            code: 2,
+            message: format!("previous bundle {}: {e}", previous.display()),
+        })?);
     }
 
     let bar = if std::io::stderr().is_terminal() {
@@ -190,6 +198,7 @@ pub(crate) fn verify(
     allowed_signers: &Path,
     identity: Option<String>,
     origin: Option<String>,
+    previous: Option<&Path>,
     format: VerifyFormat,
 ) -> ExitCode {
     let trusted = match AllowedSigners::from_file(allowed_signers) {
@@ -199,7 +208,11 @@ pub(crate) fn verify(
     let mut options = VerifyOptions::default();
     options.identity = identity;
     options.origin = origin;
-    match bundle::verify_with(bundle_path, &trusted, &options) {
+    let verified = match previous {
+        Some(previous) => bundle::verify_with_previous(bundle_path, previous, &trusted, &options),
+        None => bundle::verify_with(bundle_path, &trusted, &options),
+    };
+    match verified {
         Ok(v) => {
             match format {
                 VerifyFormat::Text => {
@@ -217,6 +230,24 @@ pub(crate) fn verify(
                     );
                     println!("  attachments: {}", v.blobs.len());
                     println!("  root:        {}", hex_of(&v.root()));
+                    for cp in &v.signed_checkpoints {
+                        println!(
+                            "  extends:     signed checkpoint of {} records",
+                            cp.checkpoint.size
+                        );
+                    }
+                    if let Some(p) = &v.previous {
+                        println!(
+                            "  extends:     previous checkpoint of {} records (proof carried)",
+                            p.size
+                        );
+                    }
+                    if let Some(path) = previous {
+                        println!(
+                            "  previous:    {} (extended: nothing rewritten or removed)",
+                            path.display()
+                        );
+                    }
                 }
                 VerifyFormat::Json => {
                     let out = serde_json::json!({
@@ -233,6 +264,9 @@ pub(crate) fn verify(
                         "records": v.records,
                         "blobs": v.blobs,
                         "report": v.report,
+                        "signed_checkpoints": v.signed_checkpoints.iter().map(|c| c.checkpoint.size).collect::<Vec<_>>(),
+                        "previous_checkpoint": v.previous.as_ref().map(|p| p.size),
+                        "previous_bundle": previous.map(|p| p.display().to_string()),
                     });
                     println!("{out}");
                 }
@@ -261,4 +295,21 @@ fn fail(format: VerifyFormat, e: &BundleError) -> ExitCode {
         }
     }
     ExitCode::from(e.class().exit_code())
+}
+
+pub(crate) fn sign_checkpoint(dir: &Path, key: &Path) -> Result<ExitCode, Failure> {
+    let signer = Signer::load(key, passphrase().as_deref()).map_err(bundle_failure)?;
+    let locker = Locker::open(dir)?;
+    let signed = bundle::sign_checkpoint(&locker, &signer)?;
+    let note_key = signer.note_signer(locker.origin()).map_err(bundle_failure)?.verifier();
+    eprintln!(
+        "signed checkpoint of {} records in {}/{}/{}.note (+ .note.sig); note verifier key {}",
+        signed.checkpoint.size,
+        dir.display(),
+        soc2_core::ledger::CHECKPOINTS_DIR,
+        soc2_core::ledger::SignedCheckpoint::stem(signed.checkpoint.size),
+        note_key
+    );
+    print!("{}", String::from_utf8_lossy(&signed.note));
+    Ok(ExitCode::SUCCESS)
 }

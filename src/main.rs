@@ -86,10 +86,18 @@ enum Command {
     },
     /// Prints the locker's checkpoint (origin, size, Merkle root): keep it outside the
     /// locker to check later with `soc2 fsck --checkpoint`.
+    ///
+    /// With --sign KEYFILE, signs it instead: a C2SP signed note under the locker's
+    /// origin (Ed25519) and an SSHSIG over the note (namespace soc2-checkpoint-v1), both
+    /// kept for good in the locker's checkpoints/ directory; prints the note.
     Checkpoint {
         /// The locker's directory.
         #[arg(long)]
         locker: PathBuf,
+        /// The OpenSSH Ed25519 private key to sign with, the bundle key of `soc2 keygen`
+        /// (its passphrase, if any, from SOC2_KEY_PASSPHRASE).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
     },
     /// Makes an OpenSSH Ed25519 signing key for bundles: writes KEYFILE (private, 0600,
     /// passphrase-protected when SOC2_KEY_PASSPHRASE is set) and KEYFILE.pub.
@@ -142,6 +150,10 @@ enum Command {
         /// The date to evaluate as of [default: today, or the period's end if earlier].
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<Date>,
+        /// The previous bundle of this locker: the new one carries an RFC 9162
+        /// consistency proof from its checkpoint (refused if the locker does not extend it).
+        #[arg(long, value_name = "PREVIOUS.zip")]
+        previous: Option<PathBuf>,
     },
     /// Verifies a bundle against the signers you trust: exit 0 verified, 1 rejected (with
     /// the reason), 2 usage or input error.
@@ -155,6 +167,11 @@ enum Command {
         /// The principal the signer must be trusted as.
         #[arg(long, value_name = "PRINCIPAL")]
         identity: Option<String>,
+        /// The previous bundle of the same locker (verified too): rejected unless this one
+        /// extends it, naming the first record that differs when history was rewritten,
+        /// records removed or the locker forked.
+        #[arg(long, value_name = "PREVIOUS.zip")]
+        previous: Option<PathBuf>,
         /// The locker origin you expect (obtained out of band, like the key): a bundle
         /// of any other locker is rejected.
         #[arg(long, value_name = "ORIGIN")]
@@ -256,23 +273,43 @@ fn main() -> ExitCode {
         Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
         Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
-        Command::Checkpoint { locker } => report(checkpoint(&locker)),
+        Command::Checkpoint { locker, sign } => match sign {
+            None => report(checkpoint(&locker)),
+            Some(key) => report(bundle_cmd::sign_checkpoint(&locker, &key)),
+        },
         Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
-        Command::Export { locker, period, key, out, force, principal, include, catalog, as_of } => {
-            report(bundle_cmd::export(&bundle_cmd::ExportArgs {
-                locker: &locker,
-                period: &period,
-                key: &key,
-                out: &out,
-                force,
-                principal: principal.as_deref(),
-                include: &include,
-                catalog: catalog.as_deref(),
-                as_of: as_of.map(|d| d.0),
-            }))
-        }
-        Command::Verify { bundle, allowed_signers, identity, origin, format } => {
-            bundle_cmd::verify(&bundle, &allowed_signers, identity, origin, format)
+        Command::Export {
+            locker,
+            period,
+            key,
+            out,
+            force,
+            principal,
+            include,
+            catalog,
+            as_of,
+            previous,
+        } => report(bundle_cmd::export(&bundle_cmd::ExportArgs {
+            locker: &locker,
+            period: &period,
+            key: &key,
+            out: &out,
+            force,
+            principal: principal.as_deref(),
+            include: &include,
+            catalog: catalog.as_deref(),
+            as_of: as_of.map(|d| d.0),
+            previous: previous.as_deref(),
+        })),
+        Command::Verify { bundle, allowed_signers, identity, origin, previous, format } => {
+            bundle_cmd::verify(
+                &bundle,
+                &allowed_signers,
+                identity,
+                origin,
+                previous.as_deref(),
+                format,
+            )
         }
     }
 }
@@ -473,6 +510,9 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         );
     }
     if report.is_sound() {
+        for cp in &report.signed_checkpoints {
+            println!("ok: extends signed checkpoint {} of {} records", cp.origin, cp.size);
+        }
         for cp in &checkpoints {
             println!("ok: contains checkpoint {} of {} records", cp.origin, cp.size);
         }

@@ -186,6 +186,7 @@ impl From<ExportOptions> for bundle::ExportOptions {
                 Disclosure::Exactly { records } => DisclosureSet::Exactly(set(records)),
             },
             report_files: o.report_files.into_iter().map(|f| (f.name, f.content)).collect(),
+            previous: None,
         }
     }
 }

@@ -223,7 +223,7 @@ pub(crate) fn export_bundle(
                 _ if seqs.is_empty() => DisclosureSet::ObservedInPeriod,
                 _ => DisclosureSet::ObservedInPeriodAnd(seqs),
             };
-            ExportOptions { period, disclose, report_files }
+            ExportOptions { period, disclose, report_files, previous: None }
         }
         (None, None) => return Err(crate::errors::invalid(py, "period", "no period given".into())),
     };
@@ -379,20 +379,38 @@ impl VerifiedBundle {
 }
 
 /// Verifies the bundle at `path` against the trusted signers (and `identity`, the
-/// principal the signer must be trusted as, when given).
+/// principal the signer must be trusted as, when given); with `previous` (an earlier
+/// bundle of the same locker) verifies it too, and that this bundle extends it.
 #[pyfunction]
-#[pyo3(signature = (path, trusted, identity = None))]
+#[pyo3(signature = (path, trusted, identity = None, previous = None))]
 pub(crate) fn verify_bundle(
     py: Python<'_>,
     path: PathBuf,
     trusted: &TrustedSigners,
     identity: Option<String>,
+    previous: Option<PathBuf>,
 ) -> PyResult<VerifiedBundle> {
     let mut options = VerifyOptions::default();
     options.identity = identity;
-    py.detach(|| bundle::verify_with(&path, &trusted.0, &options))
-        .map(VerifiedBundle)
-        .map_err(|e| bundle_err(py, e))
+    py.detach(|| match &previous {
+        Some(previous) => bundle::verify_with_previous(&path, previous, &trusted.0, &options),
+        None => bundle::verify_with(&path, &trusted.0, &options),
+    })
+    .map(VerifiedBundle)
+    .map_err(|e| bundle_err(py, e))
+}
+
+/// Signs the locker's current checkpoint with `signer` (a C2SP signed note and an
+/// SSHSIG) and keeps it in the locker's `checkpoints/`; returns the signed note.
+#[pyfunction]
+pub(crate) fn sign_checkpoint(
+    py: Python<'_>,
+    locker: &Locker,
+    signer: &Signer,
+) -> PyResult<String> {
+    // `with` waits for the locker with the interpreter detached (see GUIDE.md).
+    let signed = locker.with(py, |l| bundle::sign_checkpoint(l, &signer.0)).py_err(py)?;
+    Ok(String::from_utf8_lossy(&signed.note).into_owned())
 }
 
 /// The inclusion proof (JSON) of record `seq` in the locker's current checkpoint.

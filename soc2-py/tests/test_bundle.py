@@ -255,7 +255,8 @@ def test_a_python_bundle_verifies_with_the_cli_and_the_stock_tools(
             inside = False
         elif inside:
             current.append(line)
-    assert len(blocks) == 6
+    # The six stock steps, then verify.py (no signed checkpoints here, so no step for them).
+    assert len(blocks) == 7
     work = tmp_path / "auditor"
     work.mkdir()
     run = subprocess.run(
@@ -274,6 +275,7 @@ def test_a_python_bundle_verifies_with_the_cli_and_the_stock_tools(
     said = run.stdout + run.stderr
     assert run.returncode == 0, said
     assert 'Good "soc2-evidence-bundle-v1" signature for auditor-contact@example.com' in said
+    assert "verify.py: all checks passed" in run.stdout, said
 
 
 def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> None:
@@ -456,3 +458,36 @@ def test_ctrl_c_cancels_an_export_without_a_callback(
     finally:
         watcher.join()
     assert list(out_dir.iterdir()) == []
+
+
+def test_signed_checkpoints_and_bundles_chained_to_the_previous(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, trusted = setup
+    note = soc2.sign_checkpoint(locker, signer)
+    size = locker.checkpoint().size
+    assert note.startswith(f"example.com/soc2/acme\n{size}\n")
+    assert "\n\n\u2014 example.com/soc2/acme " in note
+    assert (tmp_path / "locker" / "checkpoints" / f"{size:020}.note").read_text() == note
+    assert soc2.sign_checkpoint(locker, signer) == note  # append-only: the same note
+    q1 = tmp_path / "q1.zip"
+    export(locker, signer, q1)
+
+    locker.add(soc2.sample_company(2026)[0])
+    soc2.sign_checkpoint(locker, signer)
+    q2 = tmp_path / "q2.zip"
+    export(locker, signer, q2)
+    verified = soc2.verify_bundle(q2, trusted, previous=q1)
+    assert verified.checkpoint.size == size + 1
+    # Q1 does not extend Q2: a record of Q2 is missing from it.
+    with pytest.raises(soc2.IntegrityError, match="removed") as e:
+        soc2.verify_bundle(q1, trusted, previous=q2)
+    assert e.value.records == [size]
+    assert e.value.code == "bundle.not_an_extension"
+    # A previous bundle that is not there is an I/O error about that file, not a verdict.
+    with pytest.raises(soc2.Soc2IOError) as io:
+        soc2.verify_bundle(q2, trusted, previous=tmp_path / "missing.zip")
+    assert io.value.code == "input.io"
+    assert io.value.filename == str(tmp_path / "missing.zip")
+    # The signed checkpoints travel in the bundle and fsck checks the locker's.
+    assert soc2.fsck(tmp_path / "locker").is_sound

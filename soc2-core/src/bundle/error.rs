@@ -51,6 +51,45 @@ pub enum BundleError {
     #[error(transparent)]
     Input(#[from] crate::input::InputError),
 
+    // ----- signed checkpoints and chaining -----
+    /// A signed checkpoint the bundle carries (`checkpoints/...`) is malformed, not signed
+    /// by the bundle's trusted key, or not a prefix of the bundle's tree.
+    #[error("{member:?}: signed checkpoint rejected: {reason}")]
+    SignedCheckpointInvalid {
+        /// The member (the `.note` or its `.note.sig`).
+        member: String,
+        /// Why.
+        reason: String,
+    },
+    /// The bundle does not extend the previous bundle: history was rewritten, records
+    /// removed, or the locker forked. Names the first differing record when it can.
+    #[error("does not extend the previous bundle: {reason}")]
+    NotAnExtension {
+        /// The first record whose leaf differs from the previous bundle's, if known.
+        first_differing: Option<u64>,
+        /// What differs.
+        reason: String,
+    },
+    /// The previous bundle given to check against could not be read or did not verify
+    /// itself. Its code is the inner error's when that is not a verdict (an unreadable
+    /// file stays an I/O error); a rejected previous bundle is `bundle.previous_rejected`.
+    #[error("previous bundle {}: {source}", path.display())]
+    PreviousBundle {
+        /// The previous bundle.
+        path: PathBuf,
+        /// Why it was refused.
+        source: Box<BundleError>,
+    },
+    /// The consistency proof the bundle carries from an earlier checkpoint
+    /// (`previous/...`) is malformed or does not verify.
+    #[error("{member:?}: {reason}")]
+    PreviousInvalid {
+        /// The member.
+        member: String,
+        /// Why.
+        reason: String,
+    },
+
     // ----- keys and signers -----
     /// A signing key file is not an OpenSSH private key.
     #[error("{}: not an OpenSSH private key: {reason}", path.display())]
@@ -505,6 +544,11 @@ impl Classify for BundleError {
             B::RecordNotDisclosed { .. } => C::BundleRecordNotDisclosed,
             B::InclusionProof { .. } => C::BundleInclusionProof,
             B::Proof(p) => p.code(),
+            B::SignedCheckpointInvalid { .. } => C::BundleSignedCheckpointInvalid,
+            B::NotAnExtension { .. } => C::BundleNotAnExtension,
+            B::PreviousBundle { source, .. } if source.is_rejection() => C::BundlePreviousRejected,
+            B::PreviousBundle { source, .. } => source.code(),
+            B::PreviousInvalid { .. } => C::BundlePreviousInvalid,
         }
     }
 
@@ -523,6 +567,13 @@ impl Classify for BundleError {
         }
         if let B::Input(i) = self {
             return i.subject();
+        }
+        if let B::PreviousBundle { path, source } = self {
+            // Where in the previous bundle, and which file it is.
+            let mut s = source.subject();
+            s.path = Some(path.clone());
+            s.reason = Some(self.to_string());
+            return s;
         }
         let mut s = Subject { reason: Some(self.to_string()), ..Subject::default() };
         let member = |name: &str| Some(name.to_owned());
@@ -611,6 +662,12 @@ impl Classify for BundleError {
                 s.records = vec![*seq];
             }
             B::InclusionProof { seq, .. } => s.records = vec![*seq],
+            B::SignedCheckpointInvalid { member: m, .. } | B::PreviousInvalid { member: m, .. } => {
+                s.member = Some(m.clone());
+            }
+            B::NotAnExtension { first_differing, .. } => {
+                s.records = first_differing.iter().copied().collect();
+            }
             _ => {}
         }
         s
@@ -620,6 +677,7 @@ impl Classify for BundleError {
         match self {
             BundleError::Io { source, .. } => Some(source),
             BundleError::Input(i) => i.io_error(),
+            BundleError::PreviousBundle { source, .. } => source.io_error(),
             BundleError::Archive(a) | BundleError::ArchiveRejected { source: a, .. } => {
                 a.io_error()
             }

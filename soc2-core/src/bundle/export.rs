@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::json::{to_canonical_vec, to_pretty_string};
-use crate::ledger::merkle::leaf_hash;
-use crate::ledger::{Checkpoint, Hash, LedgerError, Locker};
+use crate::ledger::merkle::{self, leaf_hash};
+use crate::ledger::{Checkpoint, Hash, LedgerError, Locker, SignedCheckpoint};
 use crate::model::{AuditPeriod, Record, Sha256Digest, Timestamp};
 
 use super::archive::{BundleWriter, Compression, compression_for, validate_member_name};
@@ -25,8 +25,9 @@ use super::pipeline::{BlobSource, LANE_BUDGET, NextBlob, with_blob_feed};
 use super::signing::Signer;
 use super::verify_md::{VerifyMdFacts, render};
 use super::{
-    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, FORMAT_NAME, FORMAT_VERSION, GENERATOR_NAME, LEAVES,
-    MANIFEST, RECORDS, REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, sums,
+    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, CHECKPOINTS_PREFIX, FORMAT_NAME, FORMAT_VERSION,
+    GENERATOR_NAME, LEAVES, MANIFEST, PREVIOUS_CHECKPOINT, PREVIOUS_CONSISTENCY, RECORDS,
+    REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, VERIFY_PY, VERIFY_PY_TEXT, sums,
 };
 
 /// Which records a bundle discloses.
@@ -56,6 +57,10 @@ pub struct ExportOptions {
     /// `readiness.json`, `html/index.html`) and the content. Names must be valid member
     /// names and unique.
     pub report_files: Vec<(String, Vec<u8>)>,
+    /// The checkpoint of the previous bundle of this locker ([`super::read_checkpoint`]):
+    /// the bundle then carries an RFC 9162 consistency proof from it, and the export
+    /// fails if the locker does not extend it.
+    pub previous: Option<Checkpoint>,
 }
 
 impl ExportOptions {
@@ -73,12 +78,18 @@ impl ExportOptions {
                 ("readiness.json".into(), report.to_json()?.into_bytes()),
                 ("readiness.md".into(), report.to_markdown().into_bytes()),
             ],
+            previous: None,
         })
     }
 
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
-        ExportOptions { period, disclose: DisclosureSet::default(), report_files: Vec::new() }
+        ExportOptions {
+            period,
+            disclose: DisclosureSet::default(),
+            report_files: Vec::new(),
+            previous: None,
+        }
     }
 }
 
@@ -229,6 +240,7 @@ pub fn export_with_progress(
     }
 
     let report = report_members(&options.report_files)?;
+    let chain = chain_members(locker, &checkpoint, options.previous.as_ref())?;
     let checkpoint_text = checkpoint.to_text();
     let leaves_sha = leaves_digest(leaves);
     let allowed_signers = signer.allowed_signers_line();
@@ -278,6 +290,8 @@ pub fn export_with_progress(
         fingerprint: signer.fingerprint(),
         allowed_signers_line: allowed_signers.clone(),
         generator: format!("{} {}", generator.name, generator.version),
+        signed_checkpoints: chain.iter().filter(|(n, _)| n.ends_with(".note")).count(),
+        previous_size: options.previous.as_ref().map(|p| p.size),
     });
 
     // Every member but the two signature files, by name; blobs are listed under their
@@ -288,9 +302,10 @@ pub fn export_with_progress(
     small.insert(CHECKPOINT.to_owned(), checkpoint_text.into_bytes());
     small.insert(MANIFEST.to_owned(), manifest_json.into_bytes());
     small.insert(RECORDS.to_owned(), records_jsonl);
-    for (name, bytes) in report {
+    for (name, bytes) in report.into_iter().chain(chain) {
         small.insert(name, bytes);
     }
+    small.insert(VERIFY_PY.to_owned(), VERIFY_PY_TEXT.as_bytes().to_vec());
     let mut listing: BTreeMap<String, Sha256Digest> = small
         .iter()
         .map(|(name, bytes)| (name.clone(), Sha256Digest(Sha256::digest(bytes).into())))
@@ -371,6 +386,41 @@ pub fn export_with_progress(
         blobs: blobs.len() as u64,
         blob_bytes: bytes_total,
     })
+}
+
+/// The signed checkpoints of the locker (each checked to be a prefix of it) and, with a
+/// previous checkpoint, the consistency proof from it.
+fn chain_members(
+    locker: &Locker,
+    checkpoint: &Checkpoint,
+    previous: Option<&Checkpoint>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for signed in locker.signed_checkpoints()? {
+        locker.verify_checkpoint(&signed.checkpoint)?;
+        let stem =
+            format!("{CHECKPOINTS_PREFIX}{}", SignedCheckpoint::stem(signed.checkpoint.size));
+        out.push((format!("{stem}.note"), signed.note));
+        // Time-stamp responses stay in the locker until soc2 checks them (RFC 3161 is
+        // not implemented yet): a bundle carries nothing its verifier does not check.
+        out.push((format!("{stem}.note.sig"), signed.sshsig));
+    }
+    if let Some(previous) = previous {
+        locker.verify_checkpoint(previous).map_err(|e| BundleError::NotAnExtension {
+            first_differing: None,
+            reason: format!("the locker does not extend the previous bundle's checkpoint: {e}"),
+        })?;
+        let proof = merkle::consistency_proof(locker.leaf_hashes(), previous.size, checkpoint.size)
+            .map_err(BundleError::from)?;
+        let mut text = String::with_capacity(proof.len() * 65);
+        for h in proof {
+            text.push_str(&hex::encode(h));
+            text.push('\n');
+        }
+        out.push((PREVIOUS_CHECKPOINT.to_owned(), previous.to_text().into_bytes()));
+        out.push((PREVIOUS_CONSISTENCY.to_owned(), text.into_bytes()));
+    }
+    Ok(out)
 }
 
 /// The member name of a blob.

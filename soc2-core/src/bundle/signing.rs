@@ -9,6 +9,8 @@ use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use super::NAMESPACE;
 use super::error::BundleError;
+use crate::ledger::note::NoteSigner;
+use crate::ledger::{CHECKPOINT_NAMESPACE, Checkpoint};
 
 /// The principal used when none is given and the key's comment is not a valid principal.
 pub const DEFAULT_PRINCIPAL: &str = "soc2-signer";
@@ -143,20 +145,52 @@ impl Signer {
     }
 
     /// The `allowed_signers` line that trusts this key for bundles:
-    /// `<principal> namespaces="soc2-evidence-bundle-v1" ssh-ed25519 AAAA...`.
+    /// `<principal> namespaces="soc2-evidence-bundle-v1,soc2-checkpoint-v1" ssh-ed25519 AAAA...`
+    /// (bundles and the signed checkpoints they carry).
     pub fn allowed_signers_line(&self) -> String {
-        format!("{} namespaces=\"{NAMESPACE}\" {}\n", self.principal, self.public_key_openssh())
+        format!(
+            "{} namespaces=\"{NAMESPACE},{CHECKPOINT_NAMESPACE}\" {}\n",
+            self.principal,
+            self.public_key_openssh()
+        )
     }
 
     /// Signs `message` for the bundle namespace; returns the armored SSHSIG text
     /// (`-----BEGIN SSH SIGNATURE-----`). Ed25519 is deterministic, so the same key
     /// and message always give the same signature.
     pub fn sign(&self, message: &[u8]) -> Result<String, BundleError> {
-        let crypto = |e: ssh_key::Error| BundleError::Crypto {
-            what: "signing SHA256SUMS",
-            reason: e.to_string(),
-        };
-        let sig = self.key.sign(NAMESPACE, HashAlg::Sha512, message).map_err(crypto)?;
+        self.sign_for(NAMESPACE, message, "signing SHA256SUMS")
+    }
+
+    /// The C2SP note signer of this key under the key name `name` (a locker's origin).
+    pub fn note_signer(&self, name: &str) -> Result<NoteSigner, BundleError> {
+        let crypto = |reason: String| BundleError::Crypto { what: "a note signer", reason };
+        let pair = self.key.key_data().ed25519().ok_or_else(|| crypto("not Ed25519".into()))?;
+        NoteSigner::new(name, &pair.private.to_bytes()).map_err(|e| crypto(e.to_string()))
+    }
+
+    /// Signs `checkpoint` as a C2SP signed note under its origin, and the note as an
+    /// SSHSIG for [`CHECKPOINT_NAMESPACE`]; returns both (see [`crate::ledger::signed`]).
+    pub fn sign_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+    ) -> Result<(String, String), BundleError> {
+        let note =
+            self.note_signer(&checkpoint.origin)?.sign(&checkpoint.to_text()).map_err(|e| {
+                BundleError::Crypto { what: "signing the checkpoint note", reason: e.to_string() }
+            })?;
+        let sig = self.sign_for(CHECKPOINT_NAMESPACE, note.as_bytes(), "signing the checkpoint")?;
+        Ok((note, sig))
+    }
+
+    fn sign_for(
+        &self,
+        namespace: &str,
+        message: &[u8],
+        what: &'static str,
+    ) -> Result<String, BundleError> {
+        let crypto = |e: ssh_key::Error| BundleError::Crypto { what, reason: e.to_string() };
+        let sig = self.key.sign(namespace, HashAlg::Sha512, message).map_err(crypto)?;
         let mut pem = sig.to_pem(LineEnding::LF).map_err(crypto)?;
         if !pem.ends_with('\n') {
             pem.push('\n');

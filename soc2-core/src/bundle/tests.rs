@@ -264,6 +264,7 @@ fn export_then_verify_round_trips() {
     let names: Vec<&str> = m.0.keys().map(String::as_str).collect();
     let mut expected =
         vec![SUMS, SUMS_SIG, VERIFY_MD, ALLOWED_SIGNERS, CHECKPOINT, LEAVES, MANIFEST, RECORDS];
+    expected.push(super::VERIFY_PY);
     let blobs = m.blob_names();
     expected.extend(blobs.iter().map(String::as_str));
     expected.sort_unstable();
@@ -277,7 +278,7 @@ fn export_then_verify_round_trips() {
     assert_eq!(m.text(CHECKPOINT), f.locker.checkpoint().to_text());
     assert_eq!(m.get(LEAVES).len(), 5 * 65);
     assert!(m.text(ALLOWED_SIGNERS).starts_with(
-        "auditor-contact@example.com namespaces=\"soc2-evidence-bundle-v1\" ssh-ed25519 "
+        "auditor-contact@example.com namespaces=\"soc2-evidence-bundle-v1,soc2-checkpoint-v1\" ssh-ed25519 "
     ));
     // The private key is nowhere in the bundle, in any encoding.
     let key = f.signer.private_key();
@@ -670,6 +671,8 @@ fn auditor_verifies_with_stock_tools() {
         return;
     }
     let f = Fixture::new();
+    // A signed checkpoint travels in the bundle: step 6 checks it with ssh-keygen.
+    super::sign_checkpoint(&f.locker, &f.signer).unwrap();
     let mut options = ExportOptions::new(period());
     options.report_files = vec![("readiness.json".into(), b"{}\n".to_vec())];
     let bundle = f.path("stock.zip");
@@ -679,7 +682,11 @@ fn auditor_verifies_with_stock_tools() {
 
     let m = Members::read(&bundle);
     let blocks = sh_blocks(&m.text(VERIFY_MD));
-    assert_eq!(blocks.len(), 6, "extract, signature, sums, attachments, member list, records");
+    assert_eq!(
+        blocks.len(),
+        8,
+        "extract, signature, sums, attachments, member list, records, signed checkpoints, verify.py"
+    );
     assert!(blocks[1].starts_with(
         "ssh-keygen -Y verify -f \"$TRUSTED\" -I auditor-contact@example.com -n soc2-evidence-bundle-v1 -s SHA256SUMS.sig < SHA256SUMS"
     ));
@@ -699,6 +706,12 @@ fn auditor_verifies_with_stock_tools() {
     assert!(stdout.contains("records: OK, 3 records match the root of 5 leaves"), "{stdout}");
     assert!(stdout.contains("attachments: OK"), "{stdout}");
     assert!(stdout.contains("manifest: OK"), "{stdout}");
+    assert!(
+        said.contains("Good \"soc2-checkpoint-v1\" signature for auditor-contact@example.com"),
+        "{said}"
+    );
+    assert!(stdout.contains("signed checkpoints: OK, the bundle extends all 1"), "{stdout}");
+    assert!(stdout.contains("verify.py: all checks passed"), "{stdout}");
 
     // The same commands reject a tampered bundle at the step that covers it.
     type Mutation = fn(&mut Members);
@@ -1571,7 +1584,8 @@ fn rejects_local_name_differing_from_central() {
 #[test]
 fn rejects_overlapping_entries() {
     let f = Fixture::new();
-    let mut twin = RawEntry::stored("report/twin", b"x");
+    // Named to sort last (after `verify.py`): entries are written in name order.
+    let mut twin = RawEntry::stored("zz/twin", b"x");
     twin.in_local = false;
     twin.offset_override = Some(0);
     assert_err!(
@@ -1775,6 +1789,57 @@ fn verify_reports_unreadable_bundle_as_input_error() {
     raw.comment = b"x".to_vec();
     let err = f.check_raw(&raw).unwrap_err();
     assert!(err.is_rejection());
+}
+
+#[test]
+fn carried_signed_checkpoints_must_be_signed_by_the_trusted_key_and_extended() {
+    let f = Fixture::new();
+    let signed = super::sign_checkpoint(&f.locker, &f.signer).unwrap();
+    let bundle = f.path("signed.zip");
+    export(&f.locker, &ExportOptions::new(period()), &f.signer, &bundle).unwrap();
+    let trusted = AllowedSigners::parse(f.signer.allowed_signers_line().as_bytes()).unwrap();
+    let v = verify(&bundle, &trusted).unwrap();
+    assert_eq!(v.signed_checkpoints.len(), 1);
+    assert_eq!(v.signed_checkpoints[0].checkpoint.size, 5);
+
+    let note = "checkpoints/00000000000000000005.note";
+    let reject = |mutate: &dyn Fn(&mut Members), want: &str| {
+        let mut m = Members::read(&bundle);
+        mutate(&mut m);
+        m.resign(&f.signer);
+        let path = f.path("mutated.zip");
+        let _ = fs_err::remove_file(&path);
+        m.write(&path);
+        match verify(&path, &trusted) {
+            Err(e @ BundleError::SignedCheckpointInvalid { .. }) => {
+                assert!(e.to_string().contains(want), "{e}")
+            }
+            other => panic!("expected SignedCheckpointInvalid ({want}), got {other:?}"),
+        }
+    };
+    // Signed by another key, well-formed and self-consistent.
+    let other = Signer::generate("mallory@example.com").unwrap();
+    let (n, s) = other.sign_checkpoint(&signed.checkpoint).unwrap();
+    reject(
+        &|m| {
+            m.set(note, n.clone());
+            m.set(&format!("{note}.sig"), s.clone());
+        },
+        "not signed by the bundle's trusted key",
+    );
+    // A checkpoint the bundle's tree does not extend (another root), properly signed.
+    let mut forged = signed.checkpoint.clone();
+    forged.root[0] ^= 1;
+    let (n, s) = f.signer.sign_checkpoint(&forged).unwrap();
+    reject(
+        &|m| {
+            m.set(note, n.clone());
+            m.set(&format!("{note}.sig"), s.clone());
+        },
+        "history rewritten",
+    );
+    // A note without its SSH signature.
+    reject(&|m| drop(m.0.remove(&format!("{note}.sig"))), ".note.sig is missing");
 }
 
 #[test]

@@ -14,7 +14,8 @@ use ssh_key::{Algorithm, HashAlg, PublicKey};
 use crate::error::Classify;
 use crate::json::{JsonError, from_json_slice, to_canonical_vec};
 use crate::ledger::merkle::{self, leaf_hash};
-use crate::ledger::{Checkpoint, Hash};
+use crate::ledger::signed::MAX_TOKEN_SIZE;
+use crate::ledger::{Checkpoint, Hash, SignedCheckpoint};
 use crate::model::{AuditPeriod, Record, Sha256Digest};
 
 use super::allowed_signers::{AllowedSigner, AllowedSigners};
@@ -24,8 +25,9 @@ use super::manifest::{DisclosedBlob, DisclosedRecord, Generator, Manifest, Repor
 use super::proof::InclusionProof;
 use super::signing::{parse_signature, public_key_openssh};
 use super::{
-    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, FORMAT_NAME, FORMAT_VERSION, LEAVES, MANIFEST,
-    NAMESPACE, RECORDS, REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, sums,
+    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, CHECKPOINTS_PREFIX, FORMAT_NAME, FORMAT_VERSION,
+    LEAVES, MANIFEST, NAMESPACE, PREVIOUS_CHECKPOINT, PREVIOUS_CONSISTENCY, RECORDS, REPORT_PREFIX,
+    SUMS, SUMS_SIG, VERIFY_MD, VERIFY_PY, sums,
 };
 
 /// The members every bundle has.
@@ -104,6 +106,11 @@ pub struct VerifiedBundle {
     pub blobs: Vec<DisclosedBlob>,
     /// The files under `report/`.
     pub report: Vec<ReportEntry>,
+    /// The signed checkpoints the bundle carries (`checkpoints/`), in size order: each
+    /// signed by the trusted key and a prefix of the bundle's tree.
+    pub signed_checkpoints: Vec<SignedCheckpoint>,
+    /// The checkpoint the bundle proves it extends (`previous/`), if it carries one.
+    pub previous: Option<Checkpoint>,
     leaves: Vec<Hash>,
     /// `records.jsonl` as verified: one line per disclosed record, in order.
     records_jsonl: Vec<u8>,
@@ -203,6 +210,8 @@ pub fn verify_with(
             blob_sizes.insert(sha256, m.size());
         } else if name.starts_with(REPORT_PREFIX) {
             report_names.push(name);
+        } else if is_chain_member(name) {
+            check_size(&archive, name, MAX_TOKEN_SIZE)?;
         } else {
             return Err(BundleError::UnexpectedMember { member: name.to_owned() });
         }
@@ -343,6 +352,13 @@ pub fn verify_with(
         ));
     }
 
+    // 7. The signed checkpoints: the trusted key signed each, and this tree extends it.
+    let signed_checkpoints =
+        check_signed_checkpoints(&content.chain, &signer.key, &checkpoint, &leaves)?;
+
+    // 8. The consistency proof from a previous checkpoint, if carried.
+    let previous = check_previous_proof(&content.chain, &checkpoint)?;
+
     let principal = match &options.identity {
         Some(identity) => identity.clone(),
         None if signer.matches_principal(&manifest.signer.principal) => {
@@ -361,9 +377,195 @@ pub fn verify_with(
         records,
         blobs,
         report,
+        signed_checkpoints,
+        previous,
         leaves,
         records_jsonl: content.records,
     })
+}
+
+/// Whether `name` is a member of the chain of checkpoints (`checkpoints/`, `previous/`)
+/// or `verify.py`.
+fn is_chain_member(name: &str) -> bool {
+    name == VERIFY_PY
+        || name == PREVIOUS_CHECKPOINT
+        || name == PREVIOUS_CONSISTENCY
+        || name.strip_prefix(CHECKPOINTS_PREFIX).is_some_and(|rest| {
+            let stem = rest.strip_suffix(".note").or_else(|| rest.strip_suffix(".note.sig"));
+            stem.is_some_and(|s| s.len() == 20 && s.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+fn chain_member<'c>(chain: &'c [(String, Vec<u8>)], name: &str) -> Option<&'c [u8]> {
+    chain.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
+}
+
+/// Checks every `checkpoints/<size>.note` with its `.note.sig`: both
+/// signatures by `key` (the trusted key that signed the bundle), the origin the bundle's,
+/// and the bundle's tree an extension of it (RFC 9162 consistency proof).
+fn check_signed_checkpoints(
+    chain: &[(String, Vec<u8>)],
+    key: &PublicKey,
+    checkpoint: &Checkpoint,
+    leaves: &[Hash],
+) -> Result<Vec<SignedCheckpoint>, BundleError> {
+    let mut names: Vec<&str> = chain
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.starts_with(CHECKPOINTS_PREFIX))
+        .collect();
+    names.sort_unstable();
+    let mut out = Vec::new();
+    for name in &names {
+        let bad = |member: &str, reason: String| BundleError::SignedCheckpointInvalid {
+            member: member.to_owned(),
+            reason,
+        };
+        let Some(stem) = name.strip_suffix(".note") else {
+            let stem = name.strip_suffix(".note.sig");
+            if stem.is_none_or(|s| !names.contains(&format!("{s}.note").as_str())) {
+                return Err(bad(name, "its .note is missing".into()));
+            }
+            continue;
+        };
+        let sig_name = format!("{stem}.note.sig");
+        let note = chain_member(chain, name).unwrap_or_default().to_vec();
+        let sig = chain_member(chain, &sig_name)
+            .ok_or_else(|| bad(name, format!("{sig_name} is missing")))?
+            .to_vec();
+        let (signed, _) = SignedCheckpoint::parse(note, sig, None).map_err(|r| bad(name, r))?;
+        signed
+            .verify(key)
+            .map_err(|r| bad(name, format!("not signed by the bundle's trusted key: {r}")))?;
+        let cp = &signed.checkpoint;
+        if SignedCheckpoint::stem(cp.size) != stem[CHECKPOINTS_PREFIX.len()..] {
+            return Err(bad(name, format!("it holds a checkpoint of {} records", cp.size)));
+        }
+        if cp.origin != checkpoint.origin {
+            return Err(bad(
+                name,
+                format!("its origin is {:?}, the bundle's {:?}", cp.origin, checkpoint.origin),
+            ));
+        }
+        crate::ledger::signed::consistency_from(cp, leaves).map_err(|r| bad(name, r))?;
+        out.push(signed);
+    }
+    Ok(out)
+}
+
+/// Checks `previous/checkpoint` and `previous/consistency`, both or neither: the proof
+/// shows the bundle's tree extends that checkpoint.
+fn check_previous_proof(
+    chain: &[(String, Vec<u8>)],
+    checkpoint: &Checkpoint,
+) -> Result<Option<Checkpoint>, BundleError> {
+    let text = chain_member(chain, PREVIOUS_CHECKPOINT);
+    let proof_text = chain_member(chain, PREVIOUS_CONSISTENCY);
+    let bad = |member: &str, reason: String| BundleError::PreviousInvalid {
+        member: member.to_owned(),
+        reason,
+    };
+    let (text, proof_text) = match (text, proof_text) {
+        (None, None) => return Ok(None),
+        (Some(t), Some(p)) => (t, p),
+        (Some(_), None) => return Err(bad(PREVIOUS_CONSISTENCY, "missing".into())),
+        (None, Some(_)) => return Err(bad(PREVIOUS_CHECKPOINT, "missing".into())),
+    };
+    let previous = Checkpoint::parse(text).map_err(|e| bad(PREVIOUS_CHECKPOINT, e.to_string()))?;
+    let mut parser = LeavesParser::default();
+    parser.write_all(proof_text).map_err(|e| bad(PREVIOUS_CONSISTENCY, e.to_string()))?;
+    let proof = parser.finish().map_err(|e| bad(PREVIOUS_CONSISTENCY, e.to_string()))?;
+    if previous.origin != checkpoint.origin {
+        return Err(bad(
+            PREVIOUS_CHECKPOINT,
+            format!("its origin is {:?}, the bundle's {:?}", previous.origin, checkpoint.origin),
+        ));
+    }
+    merkle::verify_consistency(
+        previous.size,
+        checkpoint.size,
+        &previous.root,
+        &checkpoint.root,
+        &proof,
+    )
+    .map_err(|e| bad(PREVIOUS_CONSISTENCY, format!("the proof does not verify: {e}")))?;
+    Ok(Some(previous))
+}
+
+/// Checks that `current` extends `previous`, two bundles verified on their own: same
+/// origin, every record the previous one committed to unchanged (naming the first that
+/// differs), none removed, the RFC 9162 consistency proof from the previous checkpoint
+/// verifying, and, when `current` carries a proof from a previous checkpoint, that this
+/// is the previous bundle's.
+pub fn check_extends(
+    current: &VerifiedBundle,
+    previous: &VerifiedBundle,
+) -> Result<(), BundleError> {
+    let fail = |first_differing, reason| BundleError::NotAnExtension { first_differing, reason };
+    let (old, new) = (&previous.checkpoint, &current.checkpoint);
+    if old.origin != new.origin {
+        return Err(fail(
+            None,
+            format!(
+                "the previous bundle is of locker {:?}, this one of {:?}",
+                old.origin, new.origin
+            ),
+        ));
+    }
+    if let Some(i) = previous.leaves.iter().zip(&current.leaves).position(|(a, b)| a != b) {
+        return Err(fail(
+            Some(i as u64),
+            format!(
+                "record {i} differs from the previous bundle's (leaf {} there, {} here): \
+                 history rewritten, or a forked locker",
+                hex::encode(previous.leaves[i]),
+                hex::encode(current.leaves[i])
+            ),
+        ));
+    }
+    if old.size > new.size {
+        return Err(fail(
+            Some(new.size),
+            format!(
+                "the previous bundle committed to {} records, this one holds {}: records {}.. removed",
+                old.size, new.size, new.size
+            ),
+        ));
+    }
+    if let Some(p) = &current.previous
+        && p != old
+    {
+        return Err(fail(
+            None,
+            format!(
+                "its consistency proof is from a checkpoint of {} records (root {}), not the previous bundle's ({} records, root {})",
+                p.size,
+                hex::encode(p.root),
+                old.size,
+                hex::encode(old.root)
+            ),
+        ));
+    }
+    let proof = merkle::consistency_proof(&current.leaves, old.size, new.size)?;
+    merkle::verify_consistency(old.size, new.size, &old.root, &new.root, &proof)
+        .map_err(|e| fail(None, format!("the consistency proof does not verify: {e}")))
+}
+
+/// Verifies `bundle` and `previous` (an earlier bundle of the same locker) against the
+/// `trusted` signers, then that `bundle` extends `previous` ([`check_extends`]).
+pub fn verify_with_previous(
+    bundle: &Path,
+    previous: &Path,
+    trusted: &AllowedSigners,
+    options: &VerifyOptions,
+) -> Result<VerifiedBundle, BundleError> {
+    let old = verify_with(previous, trusted, options).map_err(|e| BundleError::PreviousBundle {
+        path: previous.to_path_buf(),
+        source: Box::new(e),
+    })?;
+    let new = verify_with(bundle, trusted, options)?;
+    check_extends(&new, &old)?;
+    Ok(new)
 }
 
 /// Reads a member that verification holds in memory, refusing one over `limit` bytes.
@@ -456,6 +658,8 @@ struct Content {
     records: Vec<u8>,
     checkpoint: Vec<u8>,
     leaves: Vec<Hash>,
+    /// The members of `checkpoints/` and `previous/`, by name.
+    chain: Vec<(String, Vec<u8>)>,
 }
 
 /// Threads that read and hash members: each takes the next member, so members of any
@@ -515,6 +719,7 @@ fn hash_members(
         merged.records.extend(content.records);
         merged.checkpoint.extend(content.checkpoint);
         merged.leaves.extend(content.leaves);
+        merged.chain.extend(content.chain);
     }
     match first {
         Some((_, e)) => Err(e),
@@ -537,6 +742,14 @@ fn hash_member(
             RECORDS => Keep::Bytes(&mut content.records),
             CHECKPOINT => Keep::Bytes(&mut content.checkpoint),
             LEAVES => Keep::Leaves(LeavesParser::default()),
+            _ if is_chain_member(name) && name != VERIFY_PY => {
+                content.chain.push((name.to_owned(), Vec::new()));
+                // Just pushed, so there is a last element.
+                match content.chain.last_mut() {
+                    Some((_, bytes)) => Keep::Bytes(bytes),
+                    None => Keep::Nothing,
+                }
+            }
             _ => Keep::Nothing,
         },
     };

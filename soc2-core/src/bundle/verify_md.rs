@@ -16,6 +16,10 @@ pub(crate) struct VerifyMdFacts<'a> {
     pub(crate) fingerprint: String,
     pub(crate) allowed_signers_line: String,
     pub(crate) generator: String,
+    /// How many signed checkpoints the bundle carries.
+    pub(crate) signed_checkpoints: usize,
+    /// The previous checkpoint's size, when the bundle carries a consistency proof.
+    pub(crate) previous_size: Option<u64>,
 }
 
 const TEMPLATE: &str = r#"# Verifying this evidence bundle
@@ -37,7 +41,7 @@ they were recorded, and who vouches for them.
 
 Everything below uses stock tools only: OpenSSH `ssh-keygen` (8.2 or later), GNU
 coreutils, Info-ZIP `unzip`, `bash`, `diff`, `awk`, and Python 3 with its standard library
-for step 6. Nothing made by soc2 needs to be installed or trusted. Each step prints `OK`
+for steps 6 and later. Nothing made by soc2 needs to be installed or trusted. Each step prints `OK`
 or `FAILED`; run them all, in order, and stop at the first failure.
 
 ## 0. Obtain the signer's public key out of band
@@ -123,7 +127,7 @@ nothing but the bundle's own members.
 
 ```sh
 TRUSTED="$TRUSTED" ORIGIN="${ORIGIN:?set ORIGIN as step 0 says}" python3 - <<'PY'
-import base64, hashlib, json, os, sys
+import base64, hashlib, json, os, re, sys
 
 def fail(msg):
     sys.exit("FAILED: " + msg)
@@ -222,9 +226,18 @@ report.sort(key=lambda r: r["name"].encode("utf-8"))
 if manifest["report"] != report:
     fail("manifest.json's report files are not the files under report/")
 expected = {"VERIFY.md", "allowed_signers", "checkpoint", "leaves", "manifest.json", "records.jsonl"}
-expected |= {"blobs/sha256/" + h for h in blobs} | {r["name"] for r in report}
+expected |= {"blobs/sha256/" + h for h in blobs} | {r["name"] for r in report} | {"verify.py"}
 with open("SHA256SUMS", "rb") as f:
     listed = {line[66:].decode("utf-8") for line in f.read().splitlines()}
+# Signed checkpoints (each note with its SSH signature) and the proof from a previous
+# bundle (both files or neither): the steps after this one check them.
+notes = {n for n in listed if re.fullmatch(r"checkpoints/[0-9]{20}\.note", n)}
+sigs = {n for n in listed if re.fullmatch(r"checkpoints/[0-9]{20}\.note\.sig", n)}
+if {n + ".sig" for n in notes} != sigs:
+    fail("a signed checkpoint lacks its .note or its .note.sig: %s" % sorted(sigs ^ {n + ".sig" for n in notes}))
+expected |= notes | sigs
+if listed & {"previous/checkpoint", "previous/consistency"}:
+    expected |= {"previous/checkpoint", "previous/consistency"}
 if listed != expected:
     fail("SHA256SUMS lists members that are not the bundle's: %s" % sorted(listed ^ expected))
 with open(os.environ["TRUSTED"]) as f:
@@ -246,11 +259,11 @@ origin and (one of your trusted) signing key that the bundle holds, and `SHA256S
 lists nothing else. Records outside the period stay undisclosed: only their leaf hashes
 are in `leaves`.
 
-## What needs `soc2 verify`
+@CHAIN@## What needs `soc2 verify`
 
 The steps above check every commitment in the bundle. What they cannot check with stock
-tools, `soc2 verify BUNDLE --allowed-signers TRUSTED` (or the bundle's own verifier,
-when it carries one) does, and it rejects such a bundle:
+tools, `soc2 verify BUNDLE --allowed-signers TRUSTED` does (`verify.py` checks only
+Merkle trees), and it rejects such a bundle:
 
 - **The zip itself.** `unzip` is lenient: it accepts archives whose central directory
   and local headers disagree, that hide data between members, or hold duplicate names,
@@ -267,10 +280,9 @@ when it carries one) does, and it rejects such a bundle:
 ## What this does not prove
 
 - That the evidence is accurate: the bundle proves integrity and origin, not truth.
-- When it was signed: SSH signatures carry no time. To show the locker was not rewritten
-  between two audits, compare this `checkpoint` with one you kept from an earlier bundle
-  (same origin, no fewer records): the leaves of the earlier size must give the earlier
-  root.
+- When it was signed: SSH signatures and signed checkpoints carry no time anyone but
+  the company vouches for. `verify.py --previous` (or `soc2 verify --previous`) shows the
+  locker was not rewritten between two bundles you received, not when either was made.
 - That the key is the company's: only step 0 establishes that.
 "#;
 
@@ -287,4 +299,72 @@ pub(crate) fn render(f: &VerifyMdFacts<'_>) -> String {
         .replace("@FINGERPRINT@", &f.fingerprint)
         .replace("@ALLOWED_SIGNERS_LINE@", &f.allowed_signers_line)
         .replace("@GENERATOR@", &f.generator)
+        .replace("@CHAIN@", &chain_steps(f))
+}
+
+/// Steps 7 and 8 (after the stock path's 0 to 6): the signed checkpoints, when the bundle
+/// carries any, and `verify.py` (with the previous bundle).
+fn chain_steps(f: &VerifyMdFacts<'_>) -> String {
+    let mut out = String::new();
+    if f.signed_checkpoints > 0 {
+        out.push_str(&format!(
+            r#"## 7. Check the signed checkpoints
+
+The bundle carries the {n} checkpoint(s) the company signed as the locker grew
+(`checkpoints/<size>.note`: C2SP signed notes under the key name `{origin}`), each with
+an SSH signature by the same key:
+
+```sh
+for note in checkpoints/*.note; do
+  ssh-keygen -Y verify -f "$TRUSTED" -I {principal} -n soc2-checkpoint-v1 -s "$note.sig" < "$note"
+done
+```
+
+Proves: the key you trust signed each checkpoint (the namespace `soc2-checkpoint-v1` is
+used for nothing else). Step 8 checks that this bundle's records extend every one of them.
+
+"#,
+            n = f.signed_checkpoints,
+            origin = f.origin,
+            principal = f.principal,
+        ));
+    }
+    let (step, signatures) =
+        if f.signed_checkpoints > 0 { (8, "steps 2 and 7 do") } else { (7, "step 2 does") };
+    out.push_str(&format!(
+        r#"## {step}. Check inclusion and consistency with `verify.py`
+
+`verify.py` is one readable file of Python 3 standard library code (RFC 9162 Merkle
+trees only; it checks no signature, {signatures}):
+
+```sh
+python3 verify.py .
+```
+
+Proves: the leaves give the checkpoint's root; every disclosed record is in that tree (an
+RFC 9162 inclusion proof, built and verified); the bundle's tree extends each signed
+checkpoint"#,
+    ));
+    match f.previous_size {
+        Some(m) => out.push_str(&format!(
+            r#"; and the consistency proof in `previous/` shows it extends the
+checkpoint of {m} records of the previous bundle. With that previous bundle at hand
+(verified the same way), check that this one extends it, naming the first record that
+differs if history was rewritten, records removed, or the locker forked:
+
+```text
+python3 verify.py . --previous /path/to/previous-bundle.zip
+```
+
+"#
+        )),
+        None => out.push_str(
+            r#". To tie it to an earlier bundle of the same locker, run
+`python3 verify.py . --previous /path/to/previous-bundle.zip`: it names the first record
+that differs if history was rewritten, records removed, or the locker forked.
+
+"#,
+        ),
+    }
+    out
 }

@@ -265,6 +265,8 @@ error_codes! {
     LedgerNoSuchRecord = "ledger.no_such_record", Locker, "A record the locker does not hold was asked for.";
     LedgerCheckpointMalformed = "ledger.checkpoint_malformed", Invalid, "A checkpoint's text is malformed.";
     LedgerCheckpointMismatch = "ledger.checkpoint_mismatch", Integrity, "A checkpoint does not describe this locker (history was rewritten).";
+    LedgerSignedCheckpointInvalid = "ledger.signed_checkpoint_invalid", Integrity, "A signed checkpoint in checkpoints/ is malformed, its signatures disagree, or the locker contradicts it (history rewritten after it was signed).";
+    LedgerCheckpointRefused = "ledger.checkpoint_refused", Locker, "A signed checkpoint cannot be stored: not validly signed, or another one is stored for its size (append-only).";
 
     // ----- Merkle proofs -----
     ProofEmptyTree = "proof.empty_tree", Invalid, "A proof was asked for in an empty tree.";
@@ -324,6 +326,12 @@ error_codes! {
     BundleRecordNotDisclosed = "bundle.record_not_disclosed", Invalid, "A record the bundle does not disclose was asked for.";
     BundleOriginMismatch = "bundle.origin_mismatch", Integrity, "The bundle's locker origin is not the one the auditor expects.";
     BundleInclusionProof = "bundle.inclusion_proof", Integrity, "An inclusion proof does not fit the checkpoint or does not verify.";
+
+    // ----- bundle: signed checkpoints and chaining -----
+    BundleSignedCheckpointInvalid = "bundle.signed_checkpoint_invalid", Integrity, "A signed checkpoint the bundle carries is malformed, not signed by the trusted key, or not extended by the bundle's tree.";
+    BundlePreviousInvalid = "bundle.previous_invalid", Integrity, "The consistency proof from the previous checkpoint (previous/) is malformed or does not verify.";
+    BundleNotAnExtension = "bundle.not_an_extension", Integrity, "The bundle does not extend the previous bundle: history rewritten, records removed or the locker forked.";
+    BundlePreviousRejected = "bundle.previous_rejected", Integrity, "The previous bundle given to check against did not verify.";
 
     // ----- bundle archive (the zip) -----
     ArchiveIo = "archive.io", Io, "Reading or writing the bundle file failed.";

@@ -310,6 +310,26 @@ pub enum LedgerError {
         /// Why it does not match.
         reason: String,
     },
+
+    /// A signed checkpoint in `checkpoints/` is malformed, its signatures disagree, or
+    /// the locker's records contradict it (history rewritten after it was signed).
+    #[error("{path}: signed checkpoint: {reason}")]
+    SignedCheckpoint {
+        /// Its file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A signed checkpoint (or its timestamp) cannot be stored: one already exists for
+    /// this size with other content, or it does not describe this locker.
+    #[error("{path}: {reason}")]
+    CheckpointRefused {
+        /// The file that would have been written.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl LedgerError {
@@ -401,6 +421,8 @@ impl Classify for LedgerError {
             LedgerError::Proof(p) => p.code(),
             LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
             LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
+            LedgerError::SignedCheckpoint { .. } => C::LedgerSignedCheckpointInvalid,
+            LedgerError::CheckpointRefused { .. } => C::LedgerCheckpointRefused,
         }
     }
 
@@ -425,7 +447,9 @@ impl Classify for LedgerError {
             | LedgerError::UnexpectedFile { path }
             | LedgerError::LedgerShrank { path, .. }
             | LedgerError::LedgerNotRegularFile { path, .. }
-            | LedgerError::BlobNotRegularFile { path, .. } => s.path = Some(path.clone()),
+            | LedgerError::BlobNotRegularFile { path, .. }
+            | LedgerError::SignedCheckpoint { path, .. }
+            | LedgerError::CheckpointRefused { path, .. } => s.path = Some(path.clone()),
             LedgerError::InvalidOrigin { .. } => s.field = Some("origin".into()),
             LedgerError::InvalidRecord { line, error, .. } => {
                 s.line = *line;

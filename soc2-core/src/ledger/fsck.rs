@@ -12,8 +12,9 @@ use super::blobs::{blob_path, hash_file};
 use super::checkpoint::Checkpoint;
 use super::error::LedgerError;
 use super::locker::TornTail;
-use super::merkle::TreeBuilder;
+use super::merkle::{Hash, TreeBuilder};
 use super::scan::{Chain, Header, Line, Lines, open_ledger};
+use super::signed;
 use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 
 /// What [`fsck`] found.
@@ -35,6 +36,9 @@ pub struct FsckReport {
     pub leftover_temp_files: Vec<PathBuf>,
     /// The checkpoint of the ledger as read, when it is sound and its header readable.
     pub checkpoint: Option<Checkpoint>,
+    /// The signed checkpoints in `checkpoints/` that the records were checked to extend
+    /// (an RFC 9162 consistency proof from each to the current tree), in size order.
+    pub signed_checkpoints: Vec<Checkpoint>,
 }
 
 impl FsckReport {
@@ -81,6 +85,7 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
         l.lock_shared().map_err(|e| LedgerError::io(&lock_path, e))?;
     }
     let mut tree = TreeBuilder::new();
+    let mut leaves: Vec<Hash> = Vec::new();
     let mut torn_tail = None;
     let mut line_count = 0;
     // Referenced blobs: hex -> (declared size, record naming it, its line) per use.
@@ -93,6 +98,9 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
             match line {
                 Line::Complete(bytes, _) => {
                     line_count += 1;
+                    // Signed checkpoints are checked against the lines as they are,
+                    // sound or not: a rewritten record must contradict them.
+                    leaves.push(super::merkle::leaf_hash(bytes));
                     let line_no = chain.next_line;
                     if let Some((record, leaf)) = chain.step(bytes, &mut problems) {
                         tree.push(leaf);
@@ -188,6 +196,28 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     let unreferenced_blobs = stored.into_iter().filter(|d| !referenced.contains_key(d)).collect();
     let leftover_temp_files = read_dir_sorted(&dir.join(TMP_DIR))?;
 
+    // Every signed checkpoint: well-formed, its two signatures by one key, and (when
+    // the records are sound) extended by the current tree.
+    let (signed, signed_problems) = signed::read_all(dir)?;
+    problems.extend(signed_problems);
+    let mut signed_checkpoints = Vec::new();
+    for cp in signed {
+        let path = signed::note_path(dir, cp.checkpoint.size);
+        let bad = |reason: String| LedgerError::SignedCheckpoint { path: path.clone(), reason };
+        if origin.as_ref().is_some_and(|o| *o != cp.checkpoint.origin) {
+            problems.push(bad(format!(
+                "its origin {:?} is not the locker's {:?}",
+                cp.checkpoint.origin,
+                origin.as_deref().unwrap_or_default()
+            )));
+        } else {
+            match signed::consistency_from(&cp.checkpoint, &leaves) {
+                Ok(()) => signed_checkpoints.push(cp.checkpoint),
+                Err(reason) => problems.push(bad(reason)),
+            }
+        }
+    }
+
     let checkpoint = match (&origin, problems.is_empty()) {
         (Some(origin), true) => {
             Some(Checkpoint { origin: origin.clone(), size: tree.size(), root: tree.root() })
@@ -202,6 +232,7 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
         unreferenced_blobs,
         leftover_temp_files,
         checkpoint,
+        signed_checkpoints,
     })
 }
 

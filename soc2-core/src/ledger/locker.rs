@@ -15,6 +15,7 @@ use super::checkpoint::{Checkpoint, check_origin};
 use super::error::LedgerError;
 use super::merkle::{self, Hash, TreeBuilder, leaf_hash};
 use super::scan::{Chain, Header, Line, Lines, open_ledger, read_exact_at};
+use super::signed::{self, CHECKPOINTS_DIR, SignedCheckpoint};
 use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 
 /// An open evidence locker.
@@ -291,6 +292,70 @@ impl Locker {
             .into());
         }
         Ok(())
+    }
+
+    /// Stores a checkpoint signed by the locker's owner in `checkpoints/` (see
+    /// [`super::signed`]): `note` is the C2SP signed note, `sshsig` the SSHSIG over it.
+    ///
+    /// Refused unless both signatures verify with one key and the checkpoint describes a
+    /// prefix of this locker. Append-only: storing the same checkpoint again is a no-op
+    /// that returns the stored one; another note for the same size is refused.
+    pub fn store_signed_checkpoint(
+        &self,
+        note: Vec<u8>,
+        sshsig: Vec<u8>,
+    ) -> Result<SignedCheckpoint> {
+        let (signed, _) = SignedCheckpoint::parse(note, sshsig, None).map_err(|reason| {
+            LedgerError::CheckpointRefused { path: self.dir.join(CHECKPOINTS_DIR), reason }
+        })?;
+        self.verify_checkpoint(&signed.checkpoint)?;
+        let note_path = signed::note_path(&self.dir, signed.checkpoint.size);
+        let sig_path = with_suffix(&note_path, ".sig");
+        let cp_dir = self.dir.join(CHECKPOINTS_DIR);
+        fs_err::create_dir_all(&cp_dir).map_err(|e| LedgerError::io(&cp_dir, e))?;
+        let _guard = LockGuard::take(&self.lock, true)?;
+        if let Ok(existing) = fs_err::read(&note_path) {
+            if existing != signed.note {
+                return Err(LedgerError::CheckpointRefused {
+                    path: note_path,
+                    reason: "a different note is already stored for this size (append-only)".into(),
+                }
+                .into());
+            }
+            if !sig_path.exists() {
+                signed::write_new(&sig_path, &signed.sshsig)?;
+            }
+            let stored = self.signed_checkpoints()?;
+            return stored.into_iter().find(|s| s.checkpoint == signed.checkpoint).ok_or_else(
+                || {
+                    LedgerError::CheckpointRefused {
+                        path: note_path,
+                        reason: "the stored checkpoint is damaged: run soc2 fsck".into(),
+                    }
+                    .into()
+                },
+            );
+        }
+        // The signature first: a note is only ever seen with its signature beside it.
+        signed::write_new(&sig_path, &signed.sshsig)?;
+        signed::write_new(&note_path, &signed.note)?;
+        blobs::sync_dir(&cp_dir)?;
+        Ok(signed)
+    }
+
+    /// Every signed checkpoint in `checkpoints/`, in size order; fails on the first
+    /// damaged one (use [`super::fsck`] to list them all).
+    pub fn signed_checkpoints(&self) -> Result<Vec<SignedCheckpoint>> {
+        let (found, mut problems) = signed::read_all(&self.dir)?;
+        if !problems.is_empty() {
+            return Err(problems.swap_remove(0).into());
+        }
+        Ok(found)
+    }
+
+    /// The newest signed checkpoint, if any.
+    pub fn latest_signed_checkpoint(&self) -> Result<Option<SignedCheckpoint>> {
+        Ok(self.signed_checkpoints()?.pop())
     }
 
     /// Reads record `seq`.
@@ -644,6 +709,13 @@ fn entry(e: &Evidence, offset: u64, len: u64) -> Entry {
         kind: e.kind(),
         controls: e.controls.clone().into_boxed_slice(),
     }
+}
+
+/// `path` with `suffix` appended to its file name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 fn open_lock(dir: &Path) -> Result<fs_err::File, LedgerError> {

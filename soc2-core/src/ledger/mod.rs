@@ -8,7 +8,8 @@
 //!   RFC 8785 canonical bytes, each record carrying the leaf hash of the one before;
 //! - `blobs/sha256/<first two hex>/<hex>`: attachments, stored once per content;
 //! - `lock`: the file writers lock (and readers share) to serialise appends;
-//! - `tmp/`: attachments being written.
+//! - `tmp/`: attachments being written;
+//! - `checkpoints/`: every checkpoint signed so far, append-only ([`signed`]).
 //!
 //! The records are the leaves of an RFC 9162 Merkle tree ([`merkle`]); a
 //! [`Checkpoint`] commits to its size and root, and [`Locker::inclusion_proof`] /
@@ -50,7 +51,9 @@ mod fsck;
 mod locker;
 mod media;
 pub mod merkle;
+pub mod note;
 mod scan;
+pub mod signed;
 
 pub use crate::model::Record;
 pub use checkpoint::{Checkpoint, CheckpointError};
@@ -59,6 +62,7 @@ pub use fsck::{FsckReport, fsck};
 pub use locker::{Appended, AttachmentStore, Locker, Records, TornTail};
 pub use media::media_type_for;
 pub use merkle::Hash;
+pub use signed::{CHECKPOINT_NAMESPACE, CHECKPOINTS_DIR, SignedCheckpoint};
 
 /// The locker format version this library reads and writes.
 pub const FORMAT_VERSION: u64 = 1;

@@ -153,6 +153,7 @@ from .bundle import (
     export_bundle,
     keygen,
     load_signer,
+    sign_checkpoint,
     verify_bundle,
 )
 from ._evaluate import (
@@ -301,6 +302,7 @@ __all__ = [
     "report",
     "sample_company",
     "sample_company_catalog",
+    "sign_checkpoint",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",

@@ -44,6 +44,7 @@ __all__ = [
     "sample_company",
     "sample_company_catalog_toml",
     "sha256_hex",
+    "sign_checkpoint",
     "to_json",
     "validate",
     "verify_bundle",
@@ -442,8 +443,16 @@ def export_bundle(
     """Exports the signed bundle of a period from a locker; ``progress`` may cancel it by
     raising."""
 
-def verify_bundle(path: str, trusted: TrustedSigners, identity: Optional[str] = None) -> VerifiedBundle:
-    """Verifies a bundle against the trusted signers."""
+def verify_bundle(
+    path: str,
+    trusted: TrustedSigners,
+    identity: Optional[str] = None,
+    previous: Optional[str] = None,
+) -> VerifiedBundle:
+    """Verifies a bundle against the trusted signers (and that it extends ``previous``)."""
+
+def sign_checkpoint(locker: Locker, signer: Signer) -> str:
+    """Signs the locker's checkpoint into its checkpoints/; returns the signed note."""
 
 def inclusion_proof_from_locker(locker: Locker, seq: int) -> str:
     """The inclusion proof (JSON) of a record in the locker's current checkpoint."""

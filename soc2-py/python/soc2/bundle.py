@@ -46,6 +46,7 @@ __all__ = [
     "export_bundle",
     "keygen",
     "load_signer",
+    "sign_checkpoint",
     "verify_bundle",
 ]
 
@@ -376,6 +377,7 @@ def verify_bundle(
     allowed_signers: Union[str, bytes, None] = None,
     allowed_signers_file: Optional[StrPath] = None,
     identity: Optional[str] = None,
+    previous: Optional[StrPath] = None,
 ) -> VerifiedBundle:
     """Verifies the bundle at ``path`` against the signers the auditor trusts, given as
     exactly one of:
@@ -388,9 +390,12 @@ def verify_bundle(
       name: say which with one of the keywords above.
 
     The trusted keys must be obtained out of band: the copy inside the bundle proves
-    nothing. With ``identity``, the signer must be trusted as that principal. Every
-    hostile archive construct, changed member, record, leaf or signature is refused.
-    Runs without holding the interpreter.
+    nothing. With ``identity``, the signer must be trusted as that principal. With
+    ``previous`` (the path of an earlier bundle of the same locker, verified the same
+    way), this bundle must also extend it: an :class:`~soc2.IntegrityError` names the
+    first record that differs when history was rewritten, records removed or the locker
+    forked. Every hostile archive construct, changed member, record, leaf or signature
+    is refused. Runs without holding the interpreter.
 
     Raises :class:`~soc2.SignatureError` for a signature or key that is not trusted, and
     :class:`~soc2.IntegrityError` naming the member and records for anything else that
@@ -428,4 +433,15 @@ def verify_bundle(
     else:
         assert allowed_signers_file is not None
         signers = TrustedSigners.from_file(os.fspath(allowed_signers_file))
-    return VerifiedBundle(_soc2.verify_bundle(os.fspath(path), signers, identity))
+    prev = None if previous is None else os.fspath(previous)
+    return VerifiedBundle(_soc2.verify_bundle(os.fspath(path), signers, identity, prev))
+
+
+def sign_checkpoint(locker: Locker, signer: Signer) -> str:
+    """Signs the locker's current checkpoint with ``signer`` (the bundle key): a C2SP
+    signed note under the locker's origin and an SSHSIG over it (namespace
+    ``soc2-checkpoint-v1``), kept for good in the locker's ``checkpoints/``, which
+    :func:`~soc2.fsck` checks and bundles carry. Returns the signed note's text. Signing
+    the same checkpoint again returns the stored note.
+    """
+    return _soc2.sign_checkpoint(locker._native, signer)
