@@ -592,3 +592,272 @@ fn google_users_hostile_inputs() {
     let err = try_run("google-users", &[("bad.json", bad)], t).unwrap_err();
     assert!(err.to_string().contains("bad.json: row 2, field `primaryEmail`"), "{err}");
 }
+
+// -- intune-devices ---------------------------------------------------------------------
+
+#[test]
+fn intune_devices_graph_samples() {
+    let (Some(all), Some(one)) = (
+        realdata("mdm_intune/tfm365_get_managed_devices_all.json"),
+        realdata("mdm_intune/tfm365_get_managed_device_by_id.json"),
+    ) else {
+        return;
+    };
+    let i = run("intune-devices", &[("devices.json", &all)], Some("2024-10-18T10:00:00Z"));
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        expected("intune-devices.tfm365_get_managed_devices_all.json")
+    );
+    // 3 devices, as @odata.count says; but a bare body does not show a $filter.
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("@odata.count"));
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (3, 3));
+    let i = run("intune-devices", &[("one.json", &one)], Some("2024-10-18T10:00:00Z"));
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(inv.devices.len(), 1);
+    assert_eq!(inv.devices[0].device_id, "00000000-0000-0000-0000-000000000001");
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}
+
+#[test]
+fn intune_devices_pages() {
+    let p1 = fixture("intune/devices-1.json");
+    let p2 = fixture("intune/devices-2.json");
+    let i = run("intune-devices", &[("devices-1.json", &p1), ("devices-2.json", &p2)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("intune/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T17:00:01Z");
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    assert_eq!(warning_count(&i, "compliance_in_config_manager"), 1);
+    let inputs = [
+        Input { file_name: "devices-1.json", bytes: &p1 },
+        Input { file_name: "devices-2.json", bytes: &p2 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn intune_devices_hostile_inputs() {
+    let p1 = fixture("intune/devices-1.json");
+    let p2 = fixture("intune/devices-2.json");
+    let t = Some("2026-03-28T17:00:00Z");
+    // The second page missing: page 1's next link is unanswered.
+    let err = try_run("intune-devices", &[("devices-1.json", &p1)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // The first page missing: 1 device where @odata.count says 3.
+    let err = try_run("intune-devices", &[("devices-2.json", &p2)], None).unwrap_err();
+    assert!(err.to_string().contains("@odata.count says 3"), "{err}");
+    // The same page twice.
+    let err = try_run("intune-devices", &[("a.json", &p2), ("b.json", &p1), ("c.json", &p2)], None)
+        .unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // A $filter: filtered.
+    let filtered = br#"{"url": "https://graph.microsoft.com/v1.0/deviceManagement/managedDevices?$filter=operatingSystem%20eq%20%27Windows%27", "status": 200,
+        "body": {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices", "value": [
+          {"id": "w1", "operatingSystem": "Windows", "complianceState": "compliant", "isEncrypted": "TRUE"}]}}"#;
+    let i = run("intune-devices", &[("f.json", filtered)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("operatingSystem eq"));
+    assert_eq!(warning_count(&i, "boolean_as_string"), 1);
+    // Truncated.
+    let cut = &p1[..p1.len() - 50];
+    let err = try_run("intune-devices", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    // Wrong sources: a Graph users page, a Graph error, an Okta page.
+    let users = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": [{"id": "1", "userPrincipalName": "a@b"}]}"#;
+    let err = try_run("intune-devices", &[("users.json", users)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let gerr = br#"{"error": {"code": "Forbidden", "message": "Application is not authorized to perform this operation."}}"#;
+    let err = try_run("intune-devices", &[("403.json", gerr)], t).unwrap_err();
+    assert!(err.to_string().contains("not authorized"), "{err}");
+    let okta = br#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}}]"#;
+    let err = try_run("intune-devices", &[("okta.json", okta)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // An unknown compliance state is named.
+    let odd =
+        br#"{"value": [{"id": "x", "operatingSystem": "Windows", "complianceState": "sortOf"}]}"#;
+    let err = try_run("intune-devices", &[("odd.json", odd)], t).unwrap_err();
+    assert!(err.to_string().contains("odd.json: row 1, field `complianceState`"), "{err}");
+}
+
+// -- jamf-computers ---------------------------------------------------------------------
+
+#[test]
+fn jamf_computers_schema_example() {
+    let Some(bytes) = realdata("mdm_jamf/jamf_schema_examples_computers-inventory.json") else {
+        return;
+    };
+    let t = Some("2018-11-01T00:00:00Z");
+    // totalCount 3 with one result: two pages are missing, and that is what it says.
+    let err = try_run("jamf-computers", &[("inventory.json", &bytes)], t).unwrap_err();
+    assert!(
+        err.to_string().contains("totalCount says 3 computers, the pages given hold 1"),
+        "{err}"
+    );
+    // The one computer, as computers-inventory-detail/{id} returns it.
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    let one = serde_json::to_vec(&v["results"][0]).unwrap();
+    let i = run("jamf-computers", &[("computer-1.json", &one)], t);
+    // By hand: userAndLocation.email (username and realname are swapped in the example),
+    // ALL_ENCRYPTED; its partition state VALID is outside Jamf's enum (counted, ignored).
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "jamf", "devices": [
+            {"device_id": "1", "serial_number": "C02ZC2QYLVDL", "owner": "email@com.pl",
+             "platform": "macos", "os_version": "10.9.5", "disk_encrypted": true,
+             "mdm_enrolled": true, "last_check_in": "2018-10-31T18:04:13Z",
+             "firewall_enabled": true}
+        ]})
+    );
+    assert_eq!(warning_count(&i, "partition_state_unknown"), 1);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    // The FileVault recovery-key listing is another endpoint.
+    let Some(fv) = realdata("mdm_jamf/jamf_schema_examples_computers-inventory_filevault.json")
+    else {
+        return;
+    };
+    let err = try_run("jamf-computers", &[("fv.json", &fv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+}
+
+#[test]
+fn jamf_computers_pages() {
+    let p0 = fixture("jamf/computers-0.json");
+    let p1 = fixture("jamf/computers-1.json");
+    let i = run("jamf-computers", &[("computers-0.json", &p0), ("computers-1.json", &p1)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("jamf/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T18:00:01Z");
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    assert_eq!(warning_count(&i, "filevault_not_applicable"), 1);
+    assert_eq!(warning_count(&i, "filevault_states_disagree"), 0);
+    let inputs = [
+        Input { file_name: "computers-0.json", bytes: &p0 },
+        Input { file_name: "computers-1.json", bytes: &p1 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn jamf_computers_hostile_inputs() {
+    let p0 = fixture("jamf/computers-0.json");
+    let p1 = fixture("jamf/computers-1.json");
+    let t = Some("2026-03-28T18:00:00Z");
+    // A page missing, or given twice.
+    let err = try_run("jamf-computers", &[("computers-0.json", &p0)], None).unwrap_err();
+    assert!(err.to_string().contains("a page is missing"), "{err}");
+    let err = try_run("jamf-computers", &[("a.json", &p1), ("b.json", &p1), ("c.json", &p1)], None)
+        .unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // Without section=, Jamf returns GENERAL only: settings absent, each section counted.
+    let general_only = br#"{"totalCount": 1, "results": [{"id": "9", "udid": "Z", "general": {"platform": "Mac", "lastContactTime": "2026-03-01T00:00:00Z", "remoteManagement": {"managed": true}, "mdmCapable": {"capable": true}}, "hardware": null, "operatingSystem": null, "security": null, "diskEncryption": null, "userAndLocation": null}]}"#;
+    let i = run("jamf-computers", &[("g.json", general_only)], t);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(inv.devices[0].disk_encrypted, None);
+    assert_eq!(warning_count(&i, "section_absent:operatingSystem"), 1);
+    assert_eq!(warning_count(&i, "section_absent:diskEncryption"), 1);
+    // A filter: filtered.
+    let filtered = br#"{"url": "https://acme.jamfcloud.com/api/v1/computers-inventory?section=GENERAL&filter=general.platform%3D%3D%22Mac%22", "status": 200,
+       "body": {"totalCount": 0, "results": []}}"#;
+    let i = run("jamf-computers", &[("f.json", filtered)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    // Truncated; wrong sources; a Jamf error; an unknown FileVault status.
+    let cut = &p0[..p0.len() - 20];
+    let err = try_run("jamf-computers", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let graph = br#"{"@odata.context": "x", "value": []}"#;
+    let err = try_run("jamf-computers", &[("g.json", graph)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let jerr = br#"{"httpStatus": 401, "errors": [{"code": "INVALID_TOKEN", "description": "Unauthorized"}]}"#;
+    let err = try_run("jamf-computers", &[("401.json", jerr)], t).unwrap_err();
+    assert!(err.to_string().contains("httpStatus 401"), "{err}");
+    let odd = br#"{"totalCount": 1, "results": [{"id": "5", "general": {"platform": "Mac"}, "operatingSystem": {"fileVault2Status": "MOSTLY"}}]}"#;
+    let err = try_run("jamf-computers", &[("odd.json", odd)], t).unwrap_err();
+    assert!(
+        err.to_string().contains("odd.json: row 1, field `operatingSystem.fileVault2Status`"),
+        "{err}"
+    );
+}
+
+// -- fleet-hosts ------------------------------------------------------------------------
+
+#[test]
+fn fleet_hosts_fleetctl_sample() {
+    let Some(bytes) = realdata("mdm_fleet/fleetctl_expectedHostDetailResponseJson.json") else {
+        return;
+    };
+    let i = run("fleet-hosts", &[("host.json", &bytes)], Some("2026-03-28T19:00:00Z"));
+    // By hand: id 0; every posture field a zero value: platform "", serial "", os "",
+    // seen_time 0001-01-01, MDM status null. Policies query1 passes and query2 fails.
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "fleet", "devices": [
+            {"device_id": "0", "platform": "other", "compliance": "noncompliant"}
+        ]})
+    );
+    assert_eq!(warning_count(&i, "platform_unreported"), 1);
+    assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}
+
+#[test]
+fn fleet_hosts_pages() {
+    let p0 = fixture("fleet/hosts-0.json");
+    let p1 = fixture("fleet/hosts-1.json");
+    let i = run("fleet-hosts", &[("hosts-0.json", &p0), ("hosts-1.json", &p1)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("fleet/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T19:00:01Z");
+    assert_eq!(warning_count(&i, "mdm_pending"), 1);
+    assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    let inputs = [
+        Input { file_name: "hosts-0.json", bytes: &p0 },
+        Input { file_name: "hosts-1.json", bytes: &p1 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn fleet_hosts_hostile_inputs() {
+    let p0 = fixture("fleet/hosts-0.json");
+    let p1 = fixture("fleet/hosts-1.json");
+    let t = Some("2026-03-28T19:00:00Z");
+    // The last page missing (page 0 says there is more), the first page missing.
+    let err = try_run("fleet-hosts", &[("hosts-0.json", &p0)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    let err = try_run("fleet-hosts", &[("hosts-1.json", &p1)], None).unwrap_err();
+    assert!(err.to_string().contains("page=0 is not among the inputs"), "{err}");
+    // A team_id: filtered. Without meta, a last page shorter than per_page is the last.
+    let team = br#"{"url": "https://fleet.acme.test/api/v1/fleet/hosts?team_id=2&page=0&per_page=50", "status": 200,
+        "body": {"hosts": [{"id": 7, "platform": "darwin", "mdm": {"enrollment_status": "On (manual)"}}]}}"#;
+    let i = run("fleet-hosts", &[("t.json", team)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    let all =
+        br#"{"url": "https://fleet.acme.test/api/v1/fleet/hosts?page=0&per_page=50", "status": 200,
+        "body": {"hosts": [{"id": 7, "platform": "darwin"}]}}"#;
+    let i = run("fleet-hosts", &[("a.json", all)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Complete);
+    // A bare page: unknown.
+    let bare = br#"{"hosts": [{"id": 7, "platform": "darwin"}]}"#;
+    let i = run("fleet-hosts", &[("b.json", bare)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    // Truncated; wrong sources; a Fleet error; an unknown MDM status.
+    let cut = &p0[..p0.len() - 40];
+    let err = try_run("fleet-hosts", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let jamf = br#"{"totalCount": 0, "results": []}"#;
+    let err = try_run("fleet-hosts", &[("j.json", jamf)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let ferr = br#"{"message": "Authentication required", "errors": [{"name": "base", "reason": "Authentication required"}]}"#;
+    let err = try_run("fleet-hosts", &[("401.json", ferr)], t).unwrap_err();
+    assert!(err.to_string().contains("Authentication required"), "{err}");
+    let odd =
+        br#"{"hosts": [{"id": 1, "platform": "darwin", "mdm": {"enrollment_status": "Maybe"}}]}"#;
+    let err = try_run("fleet-hosts", &[("odd.json", odd)], t).unwrap_err();
+    assert!(err.to_string().contains("odd.json: row 1, field `mdm.enrollment_status`"), "{err}");
+}

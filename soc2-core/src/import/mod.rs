@@ -17,8 +17,11 @@
 mod aws_credential_report;
 mod capture;
 mod error;
+mod fleet_hosts;
 mod github_pulls;
 mod google_users;
+mod intune_devices;
+mod jamf_computers;
 mod okta_users;
 mod toolkit;
 
@@ -113,6 +116,36 @@ const ENTRIES: &[Entry] = &[
             input: "Google Workspace Admin SDK Directory users.list pages (nextPageToken)",
         },
         run: google_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "intune-devices",
+            kind: EvidenceKind::DeviceInventory,
+            system: "intune",
+            input: "Microsoft Graph deviceManagement/managedDevices pages (@odata.nextLink, @odata.count)",
+        },
+        run: intune_devices::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "jamf-computers",
+            kind: EvidenceKind::DeviceInventory,
+            system: "jamf",
+            input: "Jamf Pro API /api/v1/computers-inventory pages (totalCount, results, section=...)",
+        },
+        run: jamf_computers::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "fleet-hosts",
+            kind: EvidenceKind::DeviceInventory,
+            system: "fleet",
+            input: "Fleet REST /api/v1/fleet/hosts pages (page, per_page), or one host",
+        },
+        run: fleet_hosts::run,
         reads_errors: false,
     },
 ];

@@ -1,0 +1,304 @@
+//! `jamf-computers`: Jamf Pro API `GET /api/v1/computers-inventory` pages become one
+//! device inventory.
+//!
+//! Each page is `{"totalCount": N, "results": [ComputerInventory...]}`, paged with `page`
+//! (from 0) and `page-size`; one `GET /api/v1/computers-inventory-detail/{id}` object is
+//! accepted too. Jamf returns only the GENERAL section unless `section=` asks for more: a
+//! device whose HARDWARE, OPERATING_SYSTEM, SECURITY, DISK_ENCRYPTION or USER_AND_LOCATION
+//! section is absent has those settings absent, and each is counted. The devices read must
+//! number `totalCount`; an RSQL `filter=` marks the population filtered.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::Item;
+use super::capture::{Page, query_param};
+use super::error::ImportError;
+use super::toolkit::{At, Ctx};
+use crate::model::{Completeness, Device, DeviceInventory, Payload, Platform};
+
+const SOURCE: &str = "jamf-computers";
+
+struct ListPage<'a> {
+    page: &'a Page,
+    total: u64,
+    rows: u64,
+}
+
+pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
+    let mut devices = Vec::new();
+    let mut lists: Vec<ListPage<'_>> = Vec::new();
+    let mut single = false;
+    let mut seen = BTreeSet::new();
+    for page in pages {
+        let body = page.json(SOURCE)?;
+        let file = page.file.as_str();
+        let Some(obj) = body.as_object() else {
+            return Err(ImportError::wrong(file, SOURCE, "not a Jamf Pro API response object"));
+        };
+        let items: Vec<&Value> = match (obj.get("results"), obj.get("totalCount")) {
+            (Some(Value::Array(a)), Some(t)) => {
+                let total = t.as_u64().ok_or_else(|| {
+                    ImportError::malformed(file, 0, Some("totalCount"), "expected a count")
+                })?;
+                if a.first().is_some_and(|r| r.get("computerId").is_some()) {
+                    return Err(ImportError::wrong(
+                        file,
+                        SOURCE,
+                        "a computers-inventory/filevault page (recovery keys), not the inventory",
+                    ));
+                }
+                lists.push(ListPage { page, total, rows: a.len() as u64 });
+                a.iter().collect()
+            }
+            (Some(_), Some(_)) => {
+                return Err(ImportError::malformed(file, 0, Some("results"), "expected a list"));
+            }
+            _ if obj.contains_key("id") && obj.contains_key("general") => {
+                single = true;
+                vec![&body]
+            }
+            _ if obj.contains_key("httpStatus") && obj.contains_key("errors") => {
+                return Err(ImportError::wrong(
+                    file,
+                    SOURCE,
+                    format!("a Jamf Pro API error (httpStatus {})", obj["httpStatus"]),
+                ));
+            }
+            _ => {
+                return Err(ImportError::wrong(
+                    file,
+                    SOURCE,
+                    "no `totalCount` and `results` (not a computers-inventory page)",
+                ));
+            }
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let row = i as u64 + 1;
+            ctx.rows_read += 1;
+            let d = read_computer(ctx, item, file, row)?;
+            if !seen.insert(d.device_id.clone()) {
+                ctx.warn(
+                    "duplicate_device",
+                    "a device is listed more than once in the population (both kept)",
+                    At { file, row, field: "id" },
+                );
+            }
+            ctx.rows_kept += 1;
+            devices.push(d);
+        }
+    }
+    completeness(ctx, &lists, single)?;
+    Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
+        mdm: system.to_owned(),
+        devices,
+    }))])
+}
+
+/// A section of one computer, or `None` (counted) when the response does not have it.
+fn section<'v>(ctx: &mut Ctx, c: &'v Value, name: &'static str, at: At<'_>) -> Option<&'v Value> {
+    match c.get(name) {
+        Some(v) if v.is_object() => Some(v),
+        _ => {
+            ctx.warn(
+                &format!("section_absent:{name}"),
+                "a section was not in the response (request it with section=): its settings \
+                 are absent",
+                At { field: name, ..at },
+            );
+            None
+        }
+    }
+}
+
+fn read_computer(ctx: &mut Ctx, c: &Value, file: &str, row: u64) -> Result<Device, ImportError> {
+    let at = |field: &'static str| At { file, row, field };
+    let bad = |field: &str, why: String| ImportError::malformed(file, row, Some(field), why);
+    let Some(id) = ctx.json_text(c.get("id"), at("id")) else {
+        return Err(bad("id", "a computer without an id".into()));
+    };
+    let general = section(ctx, c, "general", at("general"));
+    let platform = match general.and_then(|g| g.get("platform")).and_then(Value::as_str) {
+        Some(p) if p.eq_ignore_ascii_case("mac") || p.eq_ignore_ascii_case("macos") => {
+            Platform::Macos
+        }
+        Some(p) if p.eq_ignore_ascii_case("windows") => Platform::Windows,
+        Some(_) => {
+            ctx.warn(
+                "platform_other",
+                "a platform soc2 does not know is `other`",
+                at("general.platform"),
+            );
+            Platform::Other
+        }
+        None => {
+            // Jamf Pro's computers are Macs (its mobile devices are another API).
+            ctx.warn(
+                "platform_absent_macos",
+                "general.platform is absent: a Jamf Pro computer is read as a Mac",
+                at("general.platform"),
+            );
+            Platform::Macos
+        }
+    };
+    let mut d = Device::new(id, platform);
+    if let Some(g) = general {
+        d.last_check_in =
+            ctx.json_timestamp(g.get("lastContactTime"), at("general.lastContactTime"))?;
+        let managed = ctx.json_bool(
+            g.pointer("/remoteManagement/managed"),
+            at("general.remoteManagement.managed"),
+        )?;
+        let capable =
+            ctx.json_bool(g.pointer("/mdmCapable/capable"), at("general.mdmCapable.capable"))?;
+        // Managed by the Jamf binary and holding an MDM profile: settings can be enforced
+        // and the Mac wiped.
+        d.mdm_enrolled = match (managed, capable) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        };
+    }
+    if let Some(h) = section(ctx, c, "hardware", at("hardware")) {
+        d.serial_number = ctx.json_text(h.get("serialNumber"), at("hardware.serialNumber"));
+    }
+    if let Some(u) = section(ctx, c, "userAndLocation", at("userAndLocation")) {
+        // `email`, not `username`/`realname`, which Jamf fills inconsistently.
+        d.owner = ctx.json_text(u.get("email"), at("userAndLocation.email"));
+    }
+    let os = section(ctx, c, "operatingSystem", at("operatingSystem"));
+    let mut encrypted = None;
+    if let Some(os) = os {
+        d.os_version = ctx.json_text(os.get("version"), at("operatingSystem.version"));
+        let status =
+            ctx.json_text(os.get("fileVault2Status"), at("operatingSystem.fileVault2Status"));
+        encrypted = match status.as_deref() {
+            None => None,
+            Some("ALL_ENCRYPTED" | "BOOT_ENCRYPTED") => Some(true),
+            Some("NOT_ENCRYPTED" | "SOME_ENCRYPTED") => Some(false),
+            Some("NOT_APPLICABLE") => {
+                ctx.warn(
+                    "filevault_not_applicable",
+                    "fileVault2Status NOT_APPLICABLE: encryption is absent",
+                    at("operatingSystem.fileVault2Status"),
+                );
+                None
+            }
+            Some(other) => {
+                return Err(bad(
+                    "operatingSystem.fileVault2Status",
+                    format!("unknown FileVault status {other:?}"),
+                ));
+            }
+        };
+    }
+    if let Some(de) = section(ctx, c, "diskEncryption", at("diskEncryption")) {
+        let field = "diskEncryption.bootPartitionEncryptionDetails.partitionFileVault2State";
+        let state = ctx.json_text(
+            de.pointer("/bootPartitionEncryptionDetails/partitionFileVault2State"),
+            at(field),
+        );
+        let boot = match state.as_deref() {
+            None | Some("UNKNOWN" | "INELIGIBLE") => Ok(None),
+            Some("ENCRYPTED") => Ok(Some(true)),
+            // Not (yet, or any longer) fully encrypted.
+            Some(
+                "UNENCRYPTED" | "DECRYPTED" | "DECRYPTING" | "ENCRYPTING" | "RESTART_NEEDED"
+                | "OPTIMIZING" | "DECRYPTING_PAUSED" | "ENCRYPTING_PAUSED",
+            ) => Ok(Some(false)),
+            Some(other) => Err(other.to_owned()),
+        };
+        match (encrypted, boot) {
+            (None, Ok(b)) => encrypted = b,
+            (None, Err(other)) => {
+                return Err(bad(field, format!("unknown partition FileVault state {other:?}")));
+            }
+            (Some(_), Err(_)) => ctx.warn(
+                "partition_state_unknown",
+                "a boot partition FileVault state outside Jamf's enum was ignored \
+                 (fileVault2Status decides)",
+                at(field),
+            ),
+            (Some(a), Ok(Some(b))) if a != b => ctx.warn(
+                "filevault_states_disagree",
+                "fileVault2Status and the boot partition state disagree (fileVault2Status kept)",
+                at(field),
+            ),
+            _ => {}
+        }
+    }
+    d.disk_encrypted = encrypted;
+    if let Some(s) = section(ctx, c, "security", at("security")) {
+        d.firewall_enabled =
+            ctx.json_bool(s.get("firewallEnabled"), at("security.firewallEnabled"))?;
+    }
+    Ok(d)
+}
+
+fn completeness(ctx: &mut Ctx, lists: &[ListPage<'_>], single: bool) -> Result<(), ImportError> {
+    if single {
+        ctx.completeness(
+            Completeness::Unknown,
+            Some("a single computer (computers-inventory-detail/{id}) is not a listing".into()),
+        );
+    }
+    if lists.is_empty() {
+        return Ok(());
+    }
+    let totals: BTreeSet<u64> = lists.iter().map(|l| l.total).collect();
+    if totals.len() > 1 {
+        return Err(ImportError::MissingPages {
+            reason: format!(
+                "the pages disagree on totalCount ({totals:?}): not one listing, or the \
+                 inventory changed while it was paged"
+            ),
+        });
+    }
+    let total = lists[0].total;
+    let rows: u64 = lists.iter().map(|l| l.rows).sum();
+    if rows != total {
+        return Err(ImportError::MissingPages {
+            reason: format!(
+                "totalCount says {total} computers, the pages given hold {rows}{}",
+                if rows < total { ": a page is missing" } else { ": a page is given twice" }
+            ),
+        });
+    }
+    let urls: Vec<Option<&str>> =
+        lists.iter().map(|l| l.page.capture.as_ref().and_then(|c| c.url.as_deref())).collect();
+    for (l, url) in lists.iter().zip(&urls) {
+        if let Some(f) = url.and_then(|u| query_param(u, "filter")).filter(|f| !f.is_empty()) {
+            ctx.completeness(
+                Completeness::Filtered,
+                Some(format!("{}: the inventory was fetched with filter={f}", l.page.file)),
+            );
+        }
+    }
+    if urls.iter().all(Option::is_some) {
+        let numbers: Vec<u64> = urls
+            .iter()
+            .flatten()
+            .map(|u| query_param(u, "page").and_then(|p| p.parse().ok()).unwrap_or(0))
+            .collect();
+        let distinct: BTreeSet<u64> = numbers.iter().copied().collect();
+        if distinct.len() != numbers.len() {
+            return Err(ImportError::MissingPages {
+                reason: "a page is given twice (the same page=)".into(),
+            });
+        }
+        ctx.completeness(
+            Completeness::Complete,
+            Some(format!("{total} computers in {} page(s), as totalCount says", lists.len())),
+        );
+    } else {
+        ctx.completeness(
+            Completeness::Unknown,
+            Some(format!(
+                "the pages hold {total} computers, as totalCount says, but the request URL is \
+                 not captured, so a filter= cannot be ruled out"
+            )),
+        );
+    }
+    Ok(())
+}
