@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use soc2_core::import::{self, ImportError, Input, Options};
-use soc2_core::model::{Completeness, FetchedAtSource, Payload, Timestamp};
+use soc2_core::model::{Completeness, DeviceCompliance, FetchedAtSource, Payload, Timestamp};
 
 fn realdata(rel: &str) -> Option<Vec<u8>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
@@ -680,6 +680,16 @@ fn intune_devices_hostile_inputs() {
         br#"{"value": [{"id": "x", "operatingSystem": "Windows", "complianceState": "sortOf"}]}"#;
     let err = try_run("intune-devices", &[("odd.json", odd)], t).unwrap_err();
     assert!(err.to_string().contains("odd.json: row 1, field `complianceState`"), "{err}");
+    // A bare `value` list without a context whose items are not devices (Graph users).
+    let users = br#"{"value": [{"id": "1", "userPrincipalName": "a@b", "accountEnabled": true}]}"#;
+    let err = try_run("intune-devices", &[("users.json", users)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // One user's devices (GET /users/{id}/managedDevices): a subset, filtered.
+    let one_user = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('u1')/managedDevices", "@odata.count": 1,
+        "value": [{"id": "d9", "operatingSystem": "macOS", "complianceState": "compliant"}]}"#;
+    let i = run("intune-devices", &[("u.json", one_user)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("users('u1')"));
 }
 
 // -- jamf-computers ---------------------------------------------------------------------
@@ -775,6 +785,10 @@ fn jamf_computers_hostile_inputs() {
     let err = try_run("jamf-computers", &[("401.json", jerr)], t).unwrap_err();
     assert!(err.to_string().contains("httpStatus 401"), "{err}");
     let odd = br#"{"totalCount": 1, "results": [{"id": "5", "general": {"platform": "Mac"}, "operatingSystem": {"fileVault2Status": "MOSTLY"}}]}"#;
+    // Jamf's mobile devices listing has totalCount and results too, without sections.
+    let mobile = br#"{"totalCount": 1, "results": [{"id": "1", "name": "iPad", "serialNumber": "DMP1", "udid": "U", "type": "ios", "wifiMacAddress": "x"}]}"#;
+    let err = try_run("jamf-computers", &[("m.json", mobile)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
     let err = try_run("jamf-computers", &[("odd.json", odd)], t).unwrap_err();
     assert!(
         err.to_string().contains("odd.json: row 1, field `operatingSystem.fileVault2Status`"),
@@ -800,6 +814,8 @@ fn fleet_hosts_fleetctl_sample() {
     );
     assert_eq!(warning_count(&i, "platform_unreported"), 1);
     assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    // fleetctl's test data spells the responses passes/fails (Fleet writes pass/fail).
+    assert_eq!(warning_count(&i, "policy_response_spelling"), 2);
     assert_eq!(i.provenance.completeness, Completeness::Unknown);
 }
 
@@ -856,6 +872,20 @@ fn fleet_hosts_hostile_inputs() {
     let ferr = br#"{"message": "Authentication required", "errors": [{"name": "base", "reason": "Authentication required"}]}"#;
     let err = try_run("fleet-hosts", &[("401.json", ferr)], t).unwrap_err();
     assert!(err.to_string().contains("Authentication required"), "{err}");
+    // Policies as Fleet's REST API writes them (pass, fail, "" not yet run).
+    let policies = br#"{"hosts": [
+        {"id": 1, "platform": "darwin", "policies": [{"id": 1, "response": "pass"}, {"id": 2, "response": "fail"}]},
+        {"id": 2, "platform": "windows", "policies": [{"id": 1, "response": "pass"}]},
+        {"id": 3, "platform": "ubuntu", "policies": [{"id": 1, "response": "pass"}, {"id": 2, "response": ""}]}]}"#;
+    let i = run("fleet-hosts", &[("p.json", policies)], t);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    let states: Vec<_> = inv.devices.iter().map(|d| d.compliance).collect();
+    assert_eq!(
+        states,
+        [Some(DeviceCompliance::Noncompliant), Some(DeviceCompliance::Compliant), None]
+    );
+    assert_eq!(warning_count(&i, "policy_not_run"), 1);
+    assert_eq!(warning_count(&i, "policy_response_spelling"), 0);
     let odd =
         br#"{"hosts": [{"id": 1, "platform": "darwin", "mdm": {"enrollment_status": "Maybe"}}]}"#;
     let err = try_run("fleet-hosts", &[("odd.json", odd)], t).unwrap_err();

@@ -215,22 +215,46 @@ fn read_host(ctx: &mut Ctx, h: &Value, file: &str, row: u64) -> Result<Device, I
         }
         d.owner = emails.first().map(|e| (*e).to_owned());
     }
-    // Fleet policies are its compliance checks. The host's own list (host detail) decides;
-    // the listing's failing count can only show a failure (0 failing may mean no policy).
+    // Fleet policies are its compliance checks. The host's own list (host detail, or the
+    // listing with populate_policies=true) decides; the listing's failing count can only
+    // show a failure (0 failing may mean no policy, or disable_failing_policies=true).
     d.compliance = match h.get("policies") {
         Some(Value::Array(ps)) if !ps.is_empty() => {
-            let responses: Vec<&str> = ps
-                .iter()
-                .map(|p| p.get("response").and_then(Value::as_str).unwrap_or(""))
-                .collect();
-            if responses.contains(&"fails") {
+            let (mut fails, mut passes, mut not_run) = (0, 0, 0);
+            for p in ps {
+                match p.get("response").and_then(Value::as_str).unwrap_or("") {
+                    "pass" => passes += 1,
+                    "fail" => fails += 1,
+                    // fleetctl's own test data spells them so.
+                    r @ ("passes" | "fails") => {
+                        ctx.warn(
+                            "policy_response_spelling",
+                            "a policy response `passes`/`fails` was read as `pass`/`fail`",
+                            at("policies.response"),
+                        );
+                        if r == "passes" { passes += 1 } else { fails += 1 }
+                    }
+                    "" => not_run += 1,
+                    other => {
+                        return Err(ImportError::malformed(
+                            file,
+                            row,
+                            Some("policies.response"),
+                            format!(
+                                "unknown policy response {other:?} (Fleet writes pass, fail or \"\")"
+                            ),
+                        ));
+                    }
+                }
+            }
+            if fails > 0 {
                 Some(DeviceCompliance::Noncompliant)
-            } else if responses.iter().all(|r| *r == "passes") {
+            } else if not_run == 0 && passes > 0 {
                 Some(DeviceCompliance::Compliant)
             } else {
                 ctx.warn(
                     "policy_not_run",
-                    "a policy has no response yet: compliance is absent",
+                    "a policy has no response yet and none fails: compliance is absent",
                     at("policies"),
                 );
                 None

@@ -20,6 +20,18 @@ use crate::model::{Completeness, Device, DeviceCompliance, DeviceInventory, Payl
 
 const SOURCE: &str = "intune-devices";
 
+/// Properties every managedDevice has (one of them at least, even under a `$select`).
+const DEVICE_KEYS: &[&str] = &[
+    "operatingSystem",
+    "deviceName",
+    "complianceState",
+    "managementAgent",
+    "managedDeviceOwnerType",
+    "azureADDeviceId",
+    "serialNumber",
+    "lastSyncDateTime",
+];
+
 struct ListPage<'a> {
     page: &'a Page,
     next: Option<String>,
@@ -47,6 +59,33 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 file,
                 SOURCE,
                 format!("a Graph response of another resource ({context})"),
+            ));
+        }
+        // `#deviceManagement/managedDevices` (with a `$select` list or `/$entity`) is the
+        // tenant's devices; `users('..')/managedDevices` or `detectedApps('..')/managedDevices`
+        // are the devices of one user or one app.
+        let subset = context
+            .split_once("$metadata#")
+            .map(|(_, c)| c)
+            .filter(|c| !c.starts_with("deviceManagement/managedDevices"));
+        if let Some(c) = subset {
+            ctx.completeness(
+                Completeness::Filtered,
+                Some(format!(
+                    "{file}: the managed devices of one resource ({c}), not the tenant's"
+                )),
+            );
+        }
+        if context.is_empty()
+            && let Some(Value::Array(a)) = obj.get("value")
+            && let Some(first) = a.first()
+            && !DEVICE_KEYS.iter().any(|k| first.get(*k).is_some())
+        {
+            return Err(ImportError::wrong(
+                file,
+                SOURCE,
+                "a `value` list whose items have none of a managed device's properties \
+                 (operatingSystem, deviceName, complianceState, managementAgent, ...)",
             ));
         }
         let items: Vec<&Value> = match obj.get("value") {

@@ -20,6 +20,35 @@ use crate::model::{Completeness, Device, DeviceInventory, Payload, Platform};
 
 const SOURCE: &str = "jamf-computers";
 
+/// The sections of a ComputerInventory (Jamf Pro API); each result has at least one
+/// (GENERAL unless `section=` asked for others).
+const SECTIONS: &[&str] = &[
+    "general",
+    "hardware",
+    "operatingSystem",
+    "userAndLocation",
+    "security",
+    "diskEncryption",
+    "purchasing",
+    "applications",
+    "storage",
+    "configurationProfiles",
+    "printers",
+    "services",
+    "localUserAccounts",
+    "certificates",
+    "attachments",
+    "plugins",
+    "packageReceipts",
+    "fonts",
+    "licensedSoftware",
+    "ibeacons",
+    "softwareUpdates",
+    "extensionAttributes",
+    "contentCaching",
+    "groupMemberships",
+];
+
 struct ListPage<'a> {
     page: &'a Page,
     total: u64,
@@ -47,6 +76,20 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                         file,
                         SOURCE,
                         "a computers-inventory/filevault page (recovery keys), not the inventory",
+                    ));
+                }
+                if let Some(r) = a.iter().find(|r| !SECTIONS.iter().any(|k| r.get(*k).is_some())) {
+                    let keys: Vec<&str> = r
+                        .as_object()
+                        .map(|o| o.keys().take(6).map(String::as_str).collect())
+                        .unwrap_or_default();
+                    return Err(ImportError::wrong(
+                        file,
+                        SOURCE,
+                        format!(
+                            "a result without any computer inventory section (it has {keys:?}): \
+                             mobile devices or another Jamf listing"
+                        ),
                     ));
                 }
                 lists.push(ListPage { page, total, rows: a.len() as u64 });
