@@ -891,3 +891,100 @@ fn fleet_hosts_hostile_inputs() {
     let err = try_run("fleet-hosts", &[("odd.json", odd)], t).unwrap_err();
     assert!(err.to_string().contains("odd.json: row 1, field `mdm.enrollment_status`"), "{err}");
 }
+
+// -- fleet-hosts: osquery result logs ---------------------------------------------------
+
+#[test]
+fn fleet_hosts_osquery_results_log() {
+    let log = fixture("osquery/osqueryd.results.log");
+    let i = run("fleet-hosts", &[("osqueryd.results.log", &log)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("osquery/expected.json"));
+    let p = &i.provenance;
+    // The newest result's unixTime is the time the log shows.
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T16:00:00Z");
+    assert_eq!(p.fetched_at_source, FetchedAtSource::Export);
+    assert_eq!(p.completeness, Completeness::Unknown);
+    assert!(p.completeness_reason.as_deref().unwrap().contains("hosts that reported"));
+    assert_eq!((p.rows_read, p.rows_kept), (10, 10));
+    assert_eq!(warning_count(&i, "osquery_query_not_read"), 1);
+    assert_eq!(warning_count(&i, "epoch_seconds"), 10);
+    assert_eq!(warning_count(&i, "removed_row_not_seen"), 0);
+    let inputs = [Input { file_name: "osqueryd.results.log", bytes: &log }];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+    // A line cut short names its line; a Fleet page among results is refused.
+    let cut = &log[..log.len() - 30];
+    let err = try_run("fleet-hosts", &[("cut.log", cut)], None).unwrap_err();
+    assert!(err.to_string().contains("cut.log: row 10"), "{err}");
+    let page = fixture("fleet/hosts-1.json");
+    let err = try_run("fleet-hosts", &[("page.json", &page), ("r.log", &log)], None).unwrap_err();
+    assert!(err.to_string().contains("import them separately"), "{err}");
+    // An alf global_state outside 0..2 names its field.
+    let odd = br#"{"name":"alf","hostIdentifier":"h","unixTime":1774710000,"action":"snapshot","snapshot":[{"global_state":"7"}]}"#;
+    let err = try_run("fleet-hosts", &[("odd.log", odd)], None).unwrap_err();
+    assert!(err.to_string().contains("odd.log: row 1, field `global_state`"), "{err}");
+}
+
+#[test]
+fn fleet_hosts_osquery_docs_examples() {
+    let files = [
+        "osquery/osquery_docs_examples/logging_md_03_event_format.json",
+        "osquery/osquery_docs_examples/logging_md_04_event_format.json",
+        "osquery/osquery_docs_examples/logging_md_05_snapshot_format.json",
+        "osquery/osquery_docs_examples/logging_md_06_batch_format.json",
+    ];
+    let mut bytes = Vec::new();
+    for f in files {
+        let Some(b) = realdata(f) else { return };
+        bytes.push(b);
+    }
+    let names = ["03.json", "04.json", "05.json", "06.json"];
+    let inputs: Vec<(&str, &[u8])> =
+        names.iter().zip(&bytes).map(|(n, b)| (*n, b.as_slice())).collect();
+    let i = run("fleet-hosts", &inputs, None);
+    // By hand: every example is the host hostname.local (03, 04 and 06 name it with the
+    // older `hostname` field), querying processes only: no posture table, so the device has
+    // only its id, platform other, and the newest unixTime (1462228052, the snapshot's).
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "fleet", "devices": [
+            {"device_id": "hostname.local", "platform": "other", "last_check_in": "2016-05-02T22:27:32Z"}
+        ]})
+    );
+    let p = &i.provenance;
+    assert_eq!((p.rows_read, p.rows_kept), (4, 4));
+    assert_eq!(warning_count(&i, "host_from_hostname"), 3);
+    // 04 and 06 remove pid 97650, which no earlier line added.
+    assert_eq!(warning_count(&i, "removed_row_not_seen"), 2);
+    // The queries processes and process_snapshot.
+    assert_eq!(warning_count(&i, "osquery_query_not_read"), 2);
+    assert_eq!(warning_count(&i, "platform_unreported"), 1);
+    // The schedule configuration examples are not results.
+    let Some(config) = realdata("osquery/osquery_docs_examples/logging_md_02_snapshot_logs.json")
+    else {
+        return;
+    };
+    let err = try_run("fleet-hosts", &[("osquery.conf", &config)], None).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+}
+
+#[test]
+fn fleet_hosts_fleetctl_get_hosts_list() {
+    // `fleetctl get hosts --json` writes one pretty-printed object per host, one after another.
+    let list = b"{\n\t\"kind\": \"host\",\n\t\"apiVersion\": \"v1\",\n\t\"spec\": {\"id\": 1, \"platform\": \"darwin\", \"hardware_serial\": \"S1\", \"seen_time\": \"2026-03-28T10:00:00Z\"}\n}\n{\n\t\"kind\": \"host\",\n\t\"apiVersion\": \"v1\",\n\t\"spec\": {\"id\": 2, \"platform\": \"windows\", \"hardware_serial\": \"\", \"seen_time\": \"2026-03-27T10:00:00Z\"}\n}\n";
+    let i = run("fleet-hosts", &[("hosts.json", list)], Some("2026-03-28T19:00:00Z"));
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "fleet", "devices": [
+            {"device_id": "1", "serial_number": "S1", "platform": "macos", "last_check_in": "2026-03-28T10:00:00Z"},
+            {"device_id": "2", "platform": "windows", "last_check_in": "2026-03-27T10:00:00Z"}
+        ]})
+    );
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("fleetctl"));
+    // The second object cut short: its line is named.
+    let err = try_run("fleet-hosts", &[("cut.json", &list[..list.len() - 4])], None).unwrap_err();
+    assert!(err.to_string().contains("cut.json: row"), "{err}");
+    // Other sources still refuse several documents in one file as invalid JSON.
+    let err = try_run("jamf-computers", &[("hosts.json", list)], None).unwrap_err();
+    assert!(matches!(err, ImportError::Malformed { .. }), "{err}");
+}

@@ -8,14 +8,20 @@
 //! last page must be shown to be the last (`has_next_results: false`, or fewer hosts than
 //! `per_page`). Any host filter in the query (`query`, `status`, `team_id`, `label_id`,
 //! `policy_id`, `mdm_enrollment_status`, ...) marks the population filtered.
+//!
+//! `fleetctl get hosts --json` (one `{"kind": "host", "spec": ...}` object per host, one
+//! after another) is read as a list of unknown completeness. osquery result logs (see
+//! `fleet_osquery`) are the other input: hosts as osquery reports them, never mixed with
+//! Fleet API hosts in one import.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use super::Item;
-use super::capture::{Page, query_param};
+use super::capture::{Page, documents, query_param};
 use super::error::ImportError;
+use super::fleet_osquery as osquery;
 use super::toolkit::{At, Ctx};
 use crate::model::{Completeness, Device, DeviceCompliance, DeviceInventory, Payload, Platform};
 
@@ -63,71 +69,119 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
     let mut devices = Vec::new();
     let mut lists: Vec<ListPage<'_>> = Vec::new();
     let mut single = false;
+    let mut fleetctl_list = false;
     let mut seen = BTreeSet::new();
+    let mut logs = osquery::Logs::default();
     for page in pages {
-        let body = page.json(SOURCE)?;
         let file = page.file.as_str();
-        let Some(obj) = body.as_object() else {
-            return Err(ImportError::wrong(file, SOURCE, "not a Fleet API response object"));
-        };
-        let hosts: Vec<&Value> = if let Some(h) = obj.get("hosts") {
-            let Value::Array(a) = h else {
-                return Err(ImportError::malformed(file, 0, Some("hosts"), "expected a list"));
+        let docs = documents(page, SOURCE)?;
+        let several = docs.len() > 1;
+        for (line, body) in docs {
+            let Some(obj) = body.as_object() else {
+                return Err(ImportError::wrong(file, SOURCE, "not a Fleet API response object"));
             };
-            let has_next = match body.pointer("/meta/has_next_results") {
-                None | Some(Value::Null) => None,
-                Some(Value::Bool(b)) => Some(*b),
-                Some(_) => {
+            if osquery::is_result(obj) {
+                logs.read(ctx, obj, file, line)?;
+                continue;
+            }
+            let hosts: Vec<&Value> = if let Some(h) = obj.get("hosts") {
+                let Value::Array(a) = h else {
+                    return Err(ImportError::malformed(file, 0, Some("hosts"), "expected a list"));
+                };
+                if several {
                     return Err(ImportError::malformed(
                         file,
-                        0,
-                        Some("meta.has_next_results"),
-                        "expected a boolean",
+                        line,
+                        None,
+                        "a hosts page among other documents: give each page as its own file",
                     ));
                 }
+                let has_next = match body.pointer("/meta/has_next_results") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Bool(b)) => Some(*b),
+                    Some(_) => {
+                        return Err(ImportError::malformed(
+                            file,
+                            0,
+                            Some("meta.has_next_results"),
+                            "expected a boolean",
+                        ));
+                    }
+                };
+                lists.push(ListPage { page, rows: a.len() as u64, has_next });
+                a.iter().collect()
+            } else if let Some(h) = obj.get("host").filter(|h| h.is_object()) {
+                single = true;
+                vec![h]
+            } else if obj.get("kind").and_then(Value::as_str) == Some("host")
+                && let Some(h) = obj.get("spec").filter(|h| h.is_object())
+            {
+                // `fleetctl get host NAME --json`, or one of `fleetctl get hosts --json`.
+                single = true;
+                fleetctl_list |= several;
+                vec![h]
+            } else if let Some(m) = obj.get("message").and_then(Value::as_str) {
+                return Err(ImportError::wrong(file, SOURCE, format!("a Fleet API error: {m}")));
+            } else {
+                return Err(ImportError::wrong(
+                    file,
+                    SOURCE,
+                    "no `hosts` list, `host`, `spec` or osquery result (not a Fleet hosts \
+                     response or an osquery result log)",
+                ));
             };
-            lists.push(ListPage { page, rows: a.len() as u64, has_next });
-            a.iter().collect()
-        } else if let Some(h) = obj.get("host").filter(|h| h.is_object()) {
-            single = true;
-            vec![h]
-        } else if obj.get("kind").and_then(Value::as_str) == Some("host")
-            && let Some(h) = obj.get("spec").filter(|h| h.is_object())
-        {
-            single = true;
-            vec![h]
-        } else if let Some(m) = obj.get("message").and_then(Value::as_str) {
-            return Err(ImportError::wrong(file, SOURCE, format!("a Fleet API error: {m}")));
-        } else {
-            return Err(ImportError::wrong(
-                file,
-                SOURCE,
-                "no `hosts` list, `host` or `spec` (not a Fleet hosts response)",
-            ));
-        };
-        for (i, h) in hosts.into_iter().enumerate() {
-            let row = i as u64 + 1;
-            ctx.rows_read += 1;
-            let d = read_host(ctx, h, file, row)?;
-            if !seen.insert(d.device_id.clone()) {
-                ctx.warn(
-                    "duplicate_device",
-                    "a device is listed more than once in the population (both kept)",
-                    At { file, row, field: "id" },
-                );
+            for (i, h) in hosts.into_iter().enumerate() {
+                // A page's hosts by their place in the list; fleetctl's by their line.
+                let row = if several { line } else { i as u64 + 1 };
+                ctx.rows_read += 1;
+                let d = read_host(ctx, h, file, row)?;
+                if !seen.insert(d.device_id.clone()) {
+                    ctx.warn(
+                        "duplicate_device",
+                        "a device is listed more than once in the population (both kept)",
+                        At { file, row, field: "id" },
+                    );
+                }
+                ctx.rows_kept += 1;
+                devices.push(d);
             }
-            ctx.rows_kept += 1;
-            devices.push(d);
         }
     }
-    completeness(ctx, &lists, single)?;
+    if logs.any() {
+        if !devices.is_empty() {
+            return Err(ImportError::wrong(
+                &pages[0].file,
+                SOURCE,
+                "osquery result logs and Fleet API hosts are different populations (hostIdentifier \
+                 vs Fleet host id): import them separately",
+            ));
+        }
+        devices = logs.devices(ctx)?;
+        ctx.completeness(
+            Completeness::Unknown,
+            Some(
+                "osquery result logs show the hosts that reported in the period logged, not \
+                 every enrolled host"
+                    .into(),
+            ),
+        );
+    } else if fleetctl_list {
+        ctx.completeness(
+            Completeness::Unknown,
+            Some(
+                "`fleetctl get hosts --json` output does not show whether it is every host".into(),
+            ),
+        );
+    } else {
+        completeness(ctx, &lists, single)?;
+    }
     Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
         mdm: system.to_owned(),
         devices,
     }))])
 }
 
-fn platform(ctx: &mut Ctx, h: &Value, at: At<'_>) -> Platform {
+pub(super) fn platform(ctx: &mut Ctx, h: &Value, at: At<'_>) -> Platform {
     let p = h.get("platform").and_then(Value::as_str).unwrap_or("").trim();
     let like = h.get("platform_like").and_then(Value::as_str).unwrap_or("");
     match p {

@@ -18,6 +18,7 @@ mod aws_credential_report;
 mod capture;
 mod error;
 mod fleet_hosts;
+mod fleet_osquery;
 mod github_pulls;
 mod google_users;
 mod intune_devices;
@@ -143,7 +144,7 @@ const ENTRIES: &[Entry] = &[
             name: "fleet-hosts",
             kind: EvidenceKind::DeviceInventory,
             system: "fleet",
-            input: "Fleet REST /api/v1/fleet/hosts pages (page, per_page), or one host",
+            input: "Fleet REST /api/v1/fleet/hosts pages (page, per_page), one host, fleetctl get hosts --json, or osquery result logs",
         },
         run: fleet_hosts::run,
         reads_errors: false,
