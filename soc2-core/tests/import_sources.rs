@@ -988,3 +988,48 @@ fn fleet_hosts_fleetctl_get_hosts_list() {
     let err = try_run("jamf-computers", &[("hosts.json", list)], None).unwrap_err();
     assert!(matches!(err, ImportError::Malformed { .. }), "{err}");
 }
+
+#[test]
+fn jamf_computers_classic_api_list() {
+    let basic = fixture("jamf/classic-basic.json");
+    let i = run("jamf-computers", &[("classic-basic.json", &basic)], None);
+    // By hand: ids, serials and report dates as listed; `managed: false` is not enrolled,
+    // `managed: true` does not show the MDM profile (absent); no platform: read as Macs.
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "jamf", "devices": [
+            {"device_id": "1", "serial_number": "C02AAA", "platform": "macos",
+             "last_check_in": "2026-03-27T10:00:00Z"},
+            {"device_id": "2", "serial_number": "C02BBB", "platform": "macos",
+             "mdm_enrolled": false, "last_check_in": "2025-12-01T08:00:00Z"},
+            {"device_id": "3", "platform": "macos"}
+        ]})
+    );
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T18:30:00Z");
+    assert_eq!(warning_count(&i, "platform_absent_macos"), 3);
+    assert_eq!(warning_count(&i, "classic_mdm_profile_unknown"), 2);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    let inputs = [Input { file_name: "classic-basic.json", bytes: &basic }];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+    let t = Some("2026-03-28T18:30:00Z");
+    // A bare body: a /match/ search cannot be ruled out. A /match/ capture: filtered.
+    let bare = br#"{"computers": [{"id": 7, "name": "x"}]}"#;
+    let i = run("jamf-computers", &[("bare.json", bare)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert_eq!(warning_count(&i, "classic_without_subset"), 1);
+    let matched = br#"{"url": "https://acme.jamfcloud.com/JSSResource/computers/match/alice*", "status": 200, "body": {"computers": [{"id": 1, "name": "alice-mbp"}]}}"#;
+    let i = run("jamf-computers", &[("m.json", matched)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    // Classic lists are not paged; mixed with Pro pages they are refused.
+    let err = try_run("jamf-computers", &[("a.json", bare), ("b.json", bare)], t).unwrap_err();
+    assert!(err.to_string().contains("not pages of one listing"), "{err}");
+    let pro = fixture("jamf/computers-1.json");
+    let err = try_run("jamf-computers", &[("p.json", &pro), ("b.json", bare)], t).unwrap_err();
+    assert!(err.to_string().contains("import them separately"), "{err}");
+    // A Classic computer record is named, not read as an empty population.
+    let record = br#"{"computer": {"general": {"id": 1, "name": "alice-mbp"}}}"#;
+    let err = try_run("jamf-computers", &[("r.json", record)], t).unwrap_err();
+    assert!(err.to_string().contains("Classic API computer record"), "{err}");
+}

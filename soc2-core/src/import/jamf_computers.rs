@@ -7,6 +7,10 @@
 //! device whose HARDWARE, OPERATING_SYSTEM, SECURITY, DISK_ENCRYPTION or USER_AND_LOCATION
 //! section is absent has those settings absent, and each is counted. The devices read must
 //! number `totalCount`; an RSQL `filter=` marks the population filtered.
+//!
+//! The Classic API's `GET /JSSResource/computers/subset/basic` (or the bare
+//! `/JSSResource/computers`) list, `{"computers": [...]}`, is read too: one response with
+//! every computer, and fewer facts (serial, `managed`, the last inventory report).
 
 use std::collections::BTreeSet;
 
@@ -59,6 +63,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
     let mut devices = Vec::new();
     let mut lists: Vec<ListPage<'_>> = Vec::new();
     let mut single = false;
+    let mut classic: Vec<&Page> = Vec::new();
     let mut seen = BTreeSet::new();
     for page in pages {
         let body = page.json(SOURCE)?;
@@ -66,6 +71,36 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
         let Some(obj) = body.as_object() else {
             return Err(ImportError::wrong(file, SOURCE, "not a Jamf Pro API response object"));
         };
+        if let Some(list) = obj.get("computers") {
+            // The Classic API: `GET /JSSResource/computers[/subset/basic]`, one response.
+            let Value::Array(a) = list else {
+                return Err(ImportError::malformed(file, 0, Some("computers"), "expected a list"));
+            };
+            classic.push(page);
+            for (i, item) in a.iter().enumerate() {
+                let row = i as u64 + 1;
+                ctx.rows_read += 1;
+                let d = read_classic(ctx, item, file, row)?;
+                if !seen.insert(d.device_id.clone()) {
+                    ctx.warn(
+                        "duplicate_device",
+                        "a device is listed more than once in the population (both kept)",
+                        At { file, row, field: "id" },
+                    );
+                }
+                ctx.rows_kept += 1;
+                devices.push(d);
+            }
+            continue;
+        }
+        if obj.get("computer").is_some_and(Value::is_object) {
+            return Err(ImportError::wrong(
+                file,
+                SOURCE,
+                "a Classic API computer record (JSSResource/computers/id/N) is not read: use the \
+                 Jamf Pro API computers-inventory, or the Classic computers/subset/basic list",
+            ));
+        }
         let items: Vec<&Value> = match (obj.get("results"), obj.get("totalCount")) {
             (Some(Value::Array(a)), Some(t)) => {
                 let total = t.as_u64().ok_or_else(|| {
@@ -132,11 +167,101 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
             devices.push(d);
         }
     }
-    completeness(ctx, &lists, single)?;
+    if !classic.is_empty() {
+        classic_completeness(ctx, &classic, !lists.is_empty() || single)?;
+    } else {
+        completeness(ctx, &lists, single)?;
+    }
     Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
         mdm: system.to_owned(),
         devices,
     }))])
+}
+
+/// One computer of the Classic API's list: `id` and `name` only, or with `subset/basic`
+/// also `managed`, `serial_number`, `report_date_utc` (and `username`, `udid`, `model`,
+/// ...).
+fn read_classic(ctx: &mut Ctx, c: &Value, file: &str, row: u64) -> Result<Device, ImportError> {
+    let at = |field: &'static str| At { file, row, field };
+    let Some(id) = ctx.json_text(c.get("id"), at("id")) else {
+        return Err(ImportError::malformed(file, row, Some("id"), "a computer without an id"));
+    };
+    // The Classic API has no platform: Jamf Pro's computers are Macs.
+    ctx.warn(
+        "platform_absent_macos",
+        "the Classic API lists no platform: a Jamf Pro computer is read as a Mac",
+        at("platform"),
+    );
+    let mut d = Device::new(id, Platform::Macos);
+    if c.get("managed").is_none() && c.get("serial_number").is_none() {
+        ctx.warn(
+            "classic_without_subset",
+            "the Classic computers list without subset/basic has only id and name: every \
+             setting is absent",
+            at("managed"),
+        );
+    }
+    d.serial_number = ctx.json_text(c.get("serial_number"), at("serial_number"));
+    d.last_check_in = ctx.json_timestamp(c.get("report_date_utc"), at("report_date_utc"))?;
+    // `managed` is management by the Jamf binary; whether the Mac also holds the MDM
+    // profile is not in the list.
+    d.mdm_enrolled = match ctx.json_bool(c.get("managed"), at("managed"))? {
+        Some(false) => Some(false),
+        Some(true) => {
+            ctx.warn(
+                "classic_mdm_profile_unknown",
+                "managed, but the Classic list does not show the MDM profile: enrolment absent",
+                at("managed"),
+            );
+            None
+        }
+        None => None,
+    };
+    Ok(d)
+}
+
+fn classic_completeness(ctx: &mut Ctx, pages: &[&Page], mixed: bool) -> Result<(), ImportError> {
+    if mixed {
+        return Err(ImportError::MissingPages {
+            reason: "a Classic API computers list and Jamf Pro API pages are not one listing: \
+                     import them separately"
+                .into(),
+        });
+    }
+    if pages.len() > 1 {
+        return Err(ImportError::MissingPages {
+            reason: format!(
+                "{} Classic API computers lists: the Classic API returns every computer in one \
+                 response, so several files are not pages of one listing",
+                pages.len()
+            ),
+        });
+    }
+    let page = pages[0];
+    let (c, why) = match page.capture.as_ref().and_then(|c| c.endpoint()) {
+        None => (
+            Completeness::Unknown,
+            format!("{}: no captured URL, so a /match/ search cannot be ruled out", page.file),
+        ),
+        Some(e) if e.contains("/match/") => {
+            (Completeness::Filtered, format!("{}: a /match/ search ({e})", page.file))
+        }
+        Some(e)
+            if e.ends_with("/JSSResource/computers")
+                || e.ends_with("/JSSResource/computers/subset/basic") =>
+        {
+            (
+                Completeness::Complete,
+                "the Classic API lists every computer in one response (not paged)".to_owned(),
+            )
+        }
+        Some(e) => (
+            Completeness::Unknown,
+            format!("{}: an endpoint soc2 does not know to list every computer ({e})", page.file),
+        ),
+    };
+    ctx.completeness(c, Some(why));
+    Ok(())
 }
 
 /// A section of one computer, or `None` (counted) when the response does not have it.

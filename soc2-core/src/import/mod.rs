@@ -134,7 +134,7 @@ const ENTRIES: &[Entry] = &[
             name: "jamf-computers",
             kind: EvidenceKind::DeviceInventory,
             system: "jamf",
-            input: "Jamf Pro API /api/v1/computers-inventory pages (totalCount, results, section=...)",
+            input: "Jamf Pro API /api/v1/computers-inventory pages (totalCount, results, section=...), or the Classic API computers list",
         },
         run: jamf_computers::run,
         reads_errors: false,
