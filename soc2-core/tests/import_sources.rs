@@ -984,9 +984,9 @@ fn fleet_hosts_fleetctl_get_hosts_list() {
     // The second object cut short: its line is named.
     let err = try_run("fleet-hosts", &[("cut.json", &list[..list.len() - 4])], None).unwrap_err();
     assert!(err.to_string().contains("cut.json: row"), "{err}");
-    // Other sources still refuse several documents in one file as invalid JSON.
+    // Other sources refuse several documents in one file as the wrong source.
     let err = try_run("jamf-computers", &[("hosts.json", list)], None).unwrap_err();
-    assert!(matches!(err, ImportError::Malformed { .. }), "{err}");
+    assert!(err.to_string().contains("several JSON documents"), "{err}");
 }
 
 #[test]
@@ -1032,4 +1032,35 @@ fn jamf_computers_classic_api_list() {
     let record = br#"{"computer": {"general": {"id": 1, "name": "alice-mbp"}}}"#;
     let err = try_run("jamf-computers", &[("r.json", record)], t).unwrap_err();
     assert!(err.to_string().contains("Classic API computer record"), "{err}");
+}
+
+#[test]
+fn device_sources_refuse_every_other_sources_files() {
+    let t = Some("2026-03-28T19:00:00Z");
+    let csv = b"user,arn,user_creation_time,password_enabled,mfa_active\nalice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true,true\n";
+    let others: Vec<(&str, Vec<u8>)> = vec![
+        ("okta users-1.http", fixture("okta/users-1.http")),
+        ("okta factors-00u1.json", fixture("okta/factors-00u1.json")),
+        ("google users-1.json", fixture("google/users-1.json")),
+        ("credential-report.csv", csv.to_vec()),
+        ("intune devices-1.json", fixture("intune/devices-1.json")),
+        ("jamf computers-0.json", fixture("jamf/computers-0.json")),
+        ("jamf classic-basic.json", fixture("jamf/classic-basic.json")),
+        ("fleet hosts-0.json", fixture("fleet/hosts-0.json")),
+        ("osqueryd.results.log", fixture("osquery/osqueryd.results.log")),
+    ];
+    for source in ["intune-devices", "jamf-computers", "fleet-hosts"] {
+        for (name, bytes) in &others {
+            let own = match source {
+                "intune-devices" => name.starts_with("intune"),
+                "jamf-computers" => name.starts_with("jamf"),
+                _ => name.starts_with("fleet") || name.starts_with("osquery"),
+            };
+            if own {
+                continue;
+            }
+            let err = try_run(source, &[("f", bytes)], t).unwrap_err();
+            assert!(matches!(err, ImportError::WrongSource { .. }), "{source} on {name}: {err}");
+        }
+    }
 }

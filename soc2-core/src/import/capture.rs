@@ -161,6 +161,17 @@ pub(crate) fn parse_json(file: &str, source: &str, bytes: &[u8]) -> Result<Value
         return Err(ImportError::wrong(file, source, "expected a JSON response, found no JSON"));
     }
     serde_json::from_slice(text).map_err(|e| {
+        if !e.is_eof() && first_document_is_whole(text) {
+            return ImportError::wrong(
+                file,
+                source,
+                format!(
+                    "several JSON documents one after another (JSON lines; the second begins \
+                     on line {}), not one response",
+                    e.line()
+                ),
+            );
+        }
         let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
         ImportError::malformed(
             file,
