@@ -858,6 +858,12 @@ fn fleet_hosts_hostile_inputs() {
         "body": {"hosts": [{"id": 7, "platform": "darwin"}]}}"#;
     let i = run("fleet-hosts", &[("a.json", all)], t);
     assert_eq!(i.provenance.completeness, Completeness::Complete);
+    // Keyset paging (after=): the pages cannot be checked for gaps.
+    let after = br#"{"url": "https://fleet.acme.test/api/v1/fleet/hosts?order_key=id&after=7&per_page=50", "status": 200,
+        "body": {"hosts": [{"id": 8, "platform": "darwin"}]}}"#;
+    let i = run("fleet-hosts", &[("after.json", after)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("after="));
     // A bare page: unknown.
     let bare = br#"{"hosts": [{"id": 7, "platform": "darwin"}]}"#;
     let i = run("fleet-hosts", &[("b.json", bare)], t);

@@ -373,6 +373,20 @@ fn completeness(ctx: &mut Ctx, lists: &[ListPage<'_>], single: bool) -> Result<(
         );
         return Ok(());
     }
+    if let Some((l, _)) = lists
+        .iter()
+        .zip(&urls)
+        .find(|(_, u)| u.and_then(|u| query_param(u, "after")).is_some_and(|a| !a.is_empty()))
+    {
+        ctx.completeness(
+            Completeness::Unknown,
+            Some(format!(
+                "{}: paged with after= (keyset) rather than page=: gaps cannot be checked",
+                l.page.file
+            )),
+        );
+        return Ok(());
+    }
     let number = |u: &str| query_param(u, "page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
     let mut numbered: Vec<(u64, &ListPage<'_>)> =
         lists.iter().zip(&urls).map(|(l, u)| (number(u.unwrap_or("")), l)).collect();
