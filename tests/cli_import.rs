@@ -225,3 +225,62 @@ fn import_roster_csv_with_its_mapping_and_check() {
     assert_eq!(o.status.code(), Some(2), "{}", out(&o));
     assert!(out(&o).contains("no column mapping"), "{}", out(&o));
 }
+
+#[test]
+fn device_sources_import_check_and_refuse_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("l");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixture = |n: &str| format!("{}/soc2-core/tests/import/{n}", env!("CARGO_MANIFEST_DIR"));
+    let list = out(&soc2(&["import", "--list"]));
+    for s in ["intune-devices", "jamf-computers", "fleet-hosts"] {
+        assert!(list.contains(s), "{list}");
+    }
+    // (source, pages, fetch time from the last page's Date header)
+    let sources = [
+        (
+            "intune-devices",
+            ["intune/devices-1.json", "intune/devices-2.json"],
+            "2026-03-28T17:00:01Z",
+        ),
+        (
+            "jamf-computers",
+            ["jamf/computers-0.json", "jamf/computers-1.json"],
+            "2026-03-28T18:00:01Z",
+        ),
+        ("fleet-hosts", ["fleet/hosts-0.json", "fleet/hosts-1.json"], "2026-03-28T19:00:01Z"),
+    ];
+    for (seq, (source, pages, fetched)) in sources.iter().enumerate() {
+        let files: Vec<String> = pages.iter().map(|p| fixture(p)).collect();
+        let mut args = vec!["import", source];
+        args.extend(files.iter().map(String::as_str));
+        args.extend(["--locker", locker, "--format", "json"]);
+        let o = soc2(&args);
+        assert!(o.status.success(), "{source}: {}", out(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["records"][0]["seq"], seq, "{source}");
+        assert_eq!(v["provenance"]["completeness"], "complete", "{source}");
+        assert_eq!(v["provenance"]["fetched_at"], *fetched, "{source}");
+        assert_eq!(v["provenance"]["rows_kept"], 3, "{source}");
+        let o = soc2(&["import", "--check", &seq.to_string(), "--locker", locker]);
+        assert!(out(&o).starts_with("identical"), "{source}: {}", out(&o));
+    }
+    // Each source refuses the others' pages, and nothing is recorded.
+    for (source, _, _) in &sources {
+        for (other, pages, _) in &sources {
+            if source == other {
+                continue;
+            }
+            let o = soc2(&["import", source, &fixture(pages[0]), "--locker", locker]);
+            assert_eq!(o.status.code(), Some(2), "{source} on {other}: {}", out(&o));
+            assert!(
+                out(&o).contains(&format!("not a {source} export")),
+                "{source} on {other}: {}",
+                out(&o)
+            );
+        }
+    }
+    let o = soc2(&["import", "--check", "3", "--locker", locker]);
+    assert_ne!(o.status.code(), Some(0), "only three records were made");
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use soc2_core::import::{self, ImportError, Input, Options};
-use soc2_core::model::{Completeness, FetchedAtSource, Payload, Timestamp};
+use soc2_core::model::{Completeness, DeviceCompliance, FetchedAtSource, Payload, Timestamp};
 
 fn realdata(rel: &str) -> Option<Vec<u8>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
@@ -591,4 +591,482 @@ fn google_users_hostile_inputs() {
         br#"{"kind":"admin#directory#users","users":[{"primaryEmail":"a@acme.test"},{"id":"2"}]}"#;
     let err = try_run("google-users", &[("bad.json", bad)], t).unwrap_err();
     assert!(err.to_string().contains("bad.json: row 2, field `primaryEmail`"), "{err}");
+}
+
+// -- intune-devices ---------------------------------------------------------------------
+
+#[test]
+fn intune_devices_graph_samples() {
+    let (Some(all), Some(one)) = (
+        realdata("mdm_intune/tfm365_get_managed_devices_all.json"),
+        realdata("mdm_intune/tfm365_get_managed_device_by_id.json"),
+    ) else {
+        return;
+    };
+    let i = run("intune-devices", &[("devices.json", &all)], Some("2024-10-18T10:00:00Z"));
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        expected("intune-devices.tfm365_get_managed_devices_all.json")
+    );
+    // 3 devices, as @odata.count says; but a bare body does not show a $filter.
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("@odata.count"));
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (3, 3));
+    let i = run("intune-devices", &[("one.json", &one)], Some("2024-10-18T10:00:00Z"));
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(inv.devices.len(), 1);
+    assert_eq!(inv.devices[0].device_id, "00000000-0000-0000-0000-000000000001");
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}
+
+#[test]
+fn intune_devices_pages() {
+    let p1 = fixture("intune/devices-1.json");
+    let p2 = fixture("intune/devices-2.json");
+    let i = run("intune-devices", &[("devices-1.json", &p1), ("devices-2.json", &p2)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("intune/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T17:00:01Z");
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    assert_eq!(warning_count(&i, "compliance_in_config_manager"), 1);
+    let inputs = [
+        Input { file_name: "devices-1.json", bytes: &p1 },
+        Input { file_name: "devices-2.json", bytes: &p2 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn intune_devices_hostile_inputs() {
+    let p1 = fixture("intune/devices-1.json");
+    let p2 = fixture("intune/devices-2.json");
+    let t = Some("2026-03-28T17:00:00Z");
+    // The second page missing: page 1's next link is unanswered.
+    let err = try_run("intune-devices", &[("devices-1.json", &p1)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // The first page missing: 1 device where @odata.count says 3.
+    let err = try_run("intune-devices", &[("devices-2.json", &p2)], None).unwrap_err();
+    assert!(err.to_string().contains("@odata.count says 3"), "{err}");
+    // The same page twice.
+    let err = try_run("intune-devices", &[("a.json", &p2), ("b.json", &p1), ("c.json", &p2)], None)
+        .unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // A $filter: filtered.
+    let filtered = br#"{"url": "https://graph.microsoft.com/v1.0/deviceManagement/managedDevices?$filter=operatingSystem%20eq%20%27Windows%27", "status": 200,
+        "body": {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices", "value": [
+          {"id": "w1", "operatingSystem": "Windows", "complianceState": "compliant", "isEncrypted": "TRUE"}]}}"#;
+    let i = run("intune-devices", &[("f.json", filtered)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("operatingSystem eq"));
+    assert_eq!(warning_count(&i, "boolean_as_string"), 1);
+    // Truncated.
+    let cut = &p1[..p1.len() - 50];
+    let err = try_run("intune-devices", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    // Wrong sources: a Graph users page, a Graph error, an Okta page.
+    let users = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users", "value": [{"id": "1", "userPrincipalName": "a@b"}]}"#;
+    let err = try_run("intune-devices", &[("users.json", users)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let gerr = br#"{"error": {"code": "Forbidden", "message": "Application is not authorized to perform this operation."}}"#;
+    let err = try_run("intune-devices", &[("403.json", gerr)], t).unwrap_err();
+    assert!(err.to_string().contains("not authorized"), "{err}");
+    let okta = br#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}}]"#;
+    let err = try_run("intune-devices", &[("okta.json", okta)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // An unknown compliance state is named.
+    let odd =
+        br#"{"value": [{"id": "x", "operatingSystem": "Windows", "complianceState": "sortOf"}]}"#;
+    let err = try_run("intune-devices", &[("odd.json", odd)], t).unwrap_err();
+    assert!(err.to_string().contains("odd.json: row 1, field `complianceState`"), "{err}");
+    // A bare `value` list without a context whose items are not devices (Graph users).
+    let users = br#"{"value": [{"id": "1", "userPrincipalName": "a@b", "accountEnabled": true}]}"#;
+    let err = try_run("intune-devices", &[("users.json", users)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    // One user's devices (GET /users/{id}/managedDevices): a subset, filtered.
+    let one_user = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('u1')/managedDevices", "@odata.count": 1,
+        "value": [{"id": "d9", "operatingSystem": "macOS", "complianceState": "compliant"}]}"#;
+    let i = run("intune-devices", &[("u.json", one_user)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("users('u1')"));
+}
+
+// -- jamf-computers ---------------------------------------------------------------------
+
+#[test]
+fn jamf_computers_schema_example() {
+    let Some(bytes) = realdata("mdm_jamf/jamf_schema_examples_computers-inventory.json") else {
+        return;
+    };
+    let t = Some("2018-11-01T00:00:00Z");
+    // totalCount 3 with one result: two pages are missing, and that is what it says.
+    let err = try_run("jamf-computers", &[("inventory.json", &bytes)], t).unwrap_err();
+    assert!(
+        err.to_string().contains("totalCount says 3 computers, the pages given hold 1"),
+        "{err}"
+    );
+    // The one computer, as computers-inventory-detail/{id} returns it.
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    let one = serde_json::to_vec(&v["results"][0]).unwrap();
+    let i = run("jamf-computers", &[("computer-1.json", &one)], t);
+    // By hand: userAndLocation.email (username and realname are swapped in the example),
+    // ALL_ENCRYPTED; its partition state VALID is outside Jamf's enum (counted, ignored).
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "jamf", "devices": [
+            {"device_id": "1", "serial_number": "C02ZC2QYLVDL", "owner": "email@com.pl",
+             "platform": "macos", "os_version": "10.9.5", "disk_encrypted": true,
+             "mdm_enrolled": true, "last_check_in": "2018-10-31T18:04:13Z",
+             "firewall_enabled": true}
+        ]})
+    );
+    assert_eq!(warning_count(&i, "partition_state_unknown"), 1);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    // The FileVault recovery-key listing is another endpoint.
+    let Some(fv) = realdata("mdm_jamf/jamf_schema_examples_computers-inventory_filevault.json")
+    else {
+        return;
+    };
+    let err = try_run("jamf-computers", &[("fv.json", &fv)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+}
+
+#[test]
+fn jamf_computers_pages() {
+    let p0 = fixture("jamf/computers-0.json");
+    let p1 = fixture("jamf/computers-1.json");
+    let i = run("jamf-computers", &[("computers-0.json", &p0), ("computers-1.json", &p1)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("jamf/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T18:00:01Z");
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    assert_eq!(warning_count(&i, "filevault_not_applicable"), 1);
+    assert_eq!(warning_count(&i, "filevault_states_disagree"), 0);
+    let inputs = [
+        Input { file_name: "computers-0.json", bytes: &p0 },
+        Input { file_name: "computers-1.json", bytes: &p1 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn jamf_computers_hostile_inputs() {
+    let p0 = fixture("jamf/computers-0.json");
+    let p1 = fixture("jamf/computers-1.json");
+    let t = Some("2026-03-28T18:00:00Z");
+    // A page missing, or given twice.
+    let err = try_run("jamf-computers", &[("computers-0.json", &p0)], None).unwrap_err();
+    assert!(err.to_string().contains("a page is missing"), "{err}");
+    let err = try_run("jamf-computers", &[("a.json", &p1), ("b.json", &p1), ("c.json", &p1)], None)
+        .unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    // Without section=, Jamf returns GENERAL only: settings absent, each section counted.
+    let general_only = br#"{"totalCount": 1, "results": [{"id": "9", "udid": "Z", "general": {"platform": "Mac", "lastContactTime": "2026-03-01T00:00:00Z", "remoteManagement": {"managed": true}, "mdmCapable": {"capable": true}}, "hardware": null, "operatingSystem": null, "security": null, "diskEncryption": null, "userAndLocation": null}]}"#;
+    let i = run("jamf-computers", &[("g.json", general_only)], t);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(inv.devices[0].disk_encrypted, None);
+    assert_eq!(warning_count(&i, "section_absent:operatingSystem"), 1);
+    assert_eq!(warning_count(&i, "section_absent:diskEncryption"), 1);
+    // A filter: filtered.
+    let filtered = br#"{"url": "https://acme.jamfcloud.com/api/v1/computers-inventory?section=GENERAL&filter=general.platform%3D%3D%22Mac%22", "status": 200,
+       "body": {"totalCount": 0, "results": []}}"#;
+    let i = run("jamf-computers", &[("f.json", filtered)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    // Truncated; wrong sources; a Jamf error; an unknown FileVault status.
+    let cut = &p0[..p0.len() - 20];
+    let err = try_run("jamf-computers", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let graph = br#"{"@odata.context": "x", "value": []}"#;
+    let err = try_run("jamf-computers", &[("g.json", graph)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let jerr = br#"{"httpStatus": 401, "errors": [{"code": "INVALID_TOKEN", "description": "Unauthorized"}]}"#;
+    let err = try_run("jamf-computers", &[("401.json", jerr)], t).unwrap_err();
+    assert!(err.to_string().contains("httpStatus 401"), "{err}");
+    let odd = br#"{"totalCount": 1, "results": [{"id": "5", "general": {"platform": "Mac"}, "operatingSystem": {"fileVault2Status": "MOSTLY"}}]}"#;
+    // Jamf's mobile devices listing has totalCount and results too, without sections.
+    let mobile = br#"{"totalCount": 1, "results": [{"id": "1", "name": "iPad", "serialNumber": "DMP1", "udid": "U", "type": "ios", "wifiMacAddress": "x"}]}"#;
+    let err = try_run("jamf-computers", &[("m.json", mobile)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let err = try_run("jamf-computers", &[("odd.json", odd)], t).unwrap_err();
+    assert!(
+        err.to_string().contains("odd.json: row 1, field `operatingSystem.fileVault2Status`"),
+        "{err}"
+    );
+}
+
+// -- fleet-hosts ------------------------------------------------------------------------
+
+#[test]
+fn fleet_hosts_fleetctl_sample() {
+    let Some(bytes) = realdata("mdm_fleet/fleetctl_expectedHostDetailResponseJson.json") else {
+        return;
+    };
+    let i = run("fleet-hosts", &[("host.json", &bytes)], Some("2026-03-28T19:00:00Z"));
+    // By hand: id 0; every posture field a zero value: platform "", serial "", os "",
+    // seen_time 0001-01-01, MDM status null. Policies query1 passes and query2 fails.
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "fleet", "devices": [
+            {"device_id": "0", "platform": "other", "compliance": "noncompliant"}
+        ]})
+    );
+    assert_eq!(warning_count(&i, "platform_unreported"), 1);
+    assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    // fleetctl's test data spells the responses passes/fails (Fleet writes pass/fail).
+    assert_eq!(warning_count(&i, "policy_response_spelling"), 2);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+}
+
+#[test]
+fn fleet_hosts_pages() {
+    let p0 = fixture("fleet/hosts-0.json");
+    let p1 = fixture("fleet/hosts-1.json");
+    let i = run("fleet-hosts", &[("hosts-0.json", &p0), ("hosts-1.json", &p1)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("fleet/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T19:00:01Z");
+    assert_eq!(warning_count(&i, "mdm_pending"), 1);
+    assert_eq!(warning_count(&i, "before_1970_as_absent"), 1);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    let inputs = [
+        Input { file_name: "hosts-0.json", bytes: &p0 },
+        Input { file_name: "hosts-1.json", bytes: &p1 },
+    ];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+}
+
+#[test]
+fn fleet_hosts_hostile_inputs() {
+    let p0 = fixture("fleet/hosts-0.json");
+    let p1 = fixture("fleet/hosts-1.json");
+    let t = Some("2026-03-28T19:00:00Z");
+    // The last page missing (page 0 says there is more), the first page missing.
+    let err = try_run("fleet-hosts", &[("hosts-0.json", &p0)], None).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    let err = try_run("fleet-hosts", &[("hosts-1.json", &p1)], None).unwrap_err();
+    assert!(err.to_string().contains("page=0 is not among the inputs"), "{err}");
+    // A team_id: filtered. Without meta, a last page shorter than per_page is the last.
+    let team = br#"{"url": "https://fleet.acme.test/api/v1/fleet/hosts?team_id=2&page=0&per_page=50", "status": 200,
+        "body": {"hosts": [{"id": 7, "platform": "darwin", "mdm": {"enrollment_status": "On (manual)"}}]}}"#;
+    let i = run("fleet-hosts", &[("t.json", team)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    let all =
+        br#"{"url": "https://fleet.acme.test/api/v1/fleet/hosts?page=0&per_page=50", "status": 200,
+        "body": {"hosts": [{"id": 7, "platform": "darwin"}]}}"#;
+    let i = run("fleet-hosts", &[("a.json", all)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Complete);
+    // Keyset paging (after=): the pages cannot be checked for gaps.
+    let after = br#"{"url": "https://fleet.acme.test/api/v1/fleet/hosts?order_key=id&after=7&per_page=50", "status": 200,
+        "body": {"hosts": [{"id": 8, "platform": "darwin"}]}}"#;
+    let i = run("fleet-hosts", &[("after.json", after)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("after="));
+    // A bare page: unknown.
+    let bare = br#"{"hosts": [{"id": 7, "platform": "darwin"}]}"#;
+    let i = run("fleet-hosts", &[("b.json", bare)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    // Truncated; wrong sources; a Fleet error; an unknown MDM status.
+    let cut = &p0[..p0.len() - 40];
+    let err = try_run("fleet-hosts", &[("cut.json", cut)], t).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    let jamf = br#"{"totalCount": 0, "results": []}"#;
+    let err = try_run("fleet-hosts", &[("j.json", jamf)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let ferr = br#"{"message": "Authentication required", "errors": [{"name": "base", "reason": "Authentication required"}]}"#;
+    let err = try_run("fleet-hosts", &[("401.json", ferr)], t).unwrap_err();
+    assert!(err.to_string().contains("Authentication required"), "{err}");
+    // Policies as Fleet's REST API writes them (pass, fail, "" not yet run).
+    let policies = br#"{"hosts": [
+        {"id": 1, "platform": "darwin", "policies": [{"id": 1, "response": "pass"}, {"id": 2, "response": "fail"}]},
+        {"id": 2, "platform": "windows", "policies": [{"id": 1, "response": "pass"}]},
+        {"id": 3, "platform": "ubuntu", "policies": [{"id": 1, "response": "pass"}, {"id": 2, "response": ""}]}]}"#;
+    let i = run("fleet-hosts", &[("p.json", policies)], t);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    let states: Vec<_> = inv.devices.iter().map(|d| d.compliance).collect();
+    assert_eq!(
+        states,
+        [Some(DeviceCompliance::Noncompliant), Some(DeviceCompliance::Compliant), None]
+    );
+    assert_eq!(warning_count(&i, "policy_not_run"), 1);
+    assert_eq!(warning_count(&i, "policy_response_spelling"), 0);
+    let odd =
+        br#"{"hosts": [{"id": 1, "platform": "darwin", "mdm": {"enrollment_status": "Maybe"}}]}"#;
+    let err = try_run("fleet-hosts", &[("odd.json", odd)], t).unwrap_err();
+    assert!(err.to_string().contains("odd.json: row 1, field `mdm.enrollment_status`"), "{err}");
+}
+
+// -- fleet-hosts: osquery result logs ---------------------------------------------------
+
+#[test]
+fn fleet_hosts_osquery_results_log() {
+    let log = fixture("osquery/osqueryd.results.log");
+    let i = run("fleet-hosts", &[("osqueryd.results.log", &log)], None);
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("osquery/expected.json"));
+    let p = &i.provenance;
+    // The newest result's unixTime is the time the log shows.
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T16:00:00Z");
+    assert_eq!(p.fetched_at_source, FetchedAtSource::Export);
+    assert_eq!(p.completeness, Completeness::Unknown);
+    assert!(p.completeness_reason.as_deref().unwrap().contains("hosts that reported"));
+    assert_eq!((p.rows_read, p.rows_kept), (10, 10));
+    assert_eq!(warning_count(&i, "osquery_query_not_read"), 1);
+    assert_eq!(warning_count(&i, "epoch_seconds"), 10);
+    assert_eq!(warning_count(&i, "removed_row_not_seen"), 0);
+    let inputs = [Input { file_name: "osqueryd.results.log", bytes: &log }];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+    // A line cut short names its line; a Fleet page among results is refused.
+    let cut = &log[..log.len() - 30];
+    let err = try_run("fleet-hosts", &[("cut.log", cut)], None).unwrap_err();
+    assert!(err.to_string().contains("cut.log: row 10"), "{err}");
+    let page = fixture("fleet/hosts-1.json");
+    let err = try_run("fleet-hosts", &[("page.json", &page), ("r.log", &log)], None).unwrap_err();
+    assert!(err.to_string().contains("import them separately"), "{err}");
+    // An alf global_state outside 0..2 names its field.
+    let odd = br#"{"name":"alf","hostIdentifier":"h","unixTime":1774710000,"action":"snapshot","snapshot":[{"global_state":"7"}]}"#;
+    let err = try_run("fleet-hosts", &[("odd.log", odd)], None).unwrap_err();
+    assert!(err.to_string().contains("odd.log: row 1, field `global_state`"), "{err}");
+}
+
+#[test]
+fn fleet_hosts_osquery_docs_examples() {
+    let files = [
+        "osquery/osquery_docs_examples/logging_md_03_event_format.json",
+        "osquery/osquery_docs_examples/logging_md_04_event_format.json",
+        "osquery/osquery_docs_examples/logging_md_05_snapshot_format.json",
+        "osquery/osquery_docs_examples/logging_md_06_batch_format.json",
+    ];
+    let mut bytes = Vec::new();
+    for f in files {
+        let Some(b) = realdata(f) else { return };
+        bytes.push(b);
+    }
+    let names = ["03.json", "04.json", "05.json", "06.json"];
+    let inputs: Vec<(&str, &[u8])> =
+        names.iter().zip(&bytes).map(|(n, b)| (*n, b.as_slice())).collect();
+    let i = run("fleet-hosts", &inputs, None);
+    // By hand: every example is the host hostname.local (03, 04 and 06 name it with the
+    // older `hostname` field), querying processes only: no posture table, so the device has
+    // only its id, platform other, and the newest unixTime (1462228052, the snapshot's).
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "fleet", "devices": [
+            {"device_id": "hostname.local", "platform": "other", "last_check_in": "2016-05-02T22:27:32Z"}
+        ]})
+    );
+    let p = &i.provenance;
+    assert_eq!((p.rows_read, p.rows_kept), (4, 4));
+    assert_eq!(warning_count(&i, "host_from_hostname"), 3);
+    // 04 and 06 remove pid 97650, which no earlier line added.
+    assert_eq!(warning_count(&i, "removed_row_not_seen"), 2);
+    // The queries processes and process_snapshot.
+    assert_eq!(warning_count(&i, "osquery_query_not_read"), 2);
+    assert_eq!(warning_count(&i, "platform_unreported"), 1);
+    // The schedule configuration examples are not results.
+    let Some(config) = realdata("osquery/osquery_docs_examples/logging_md_02_snapshot_logs.json")
+    else {
+        return;
+    };
+    let err = try_run("fleet-hosts", &[("osquery.conf", &config)], None).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+}
+
+#[test]
+fn fleet_hosts_fleetctl_get_hosts_list() {
+    // `fleetctl get hosts --json` writes one pretty-printed object per host, one after another.
+    let list = b"{\n\t\"kind\": \"host\",\n\t\"apiVersion\": \"v1\",\n\t\"spec\": {\"id\": 1, \"platform\": \"darwin\", \"hardware_serial\": \"S1\", \"seen_time\": \"2026-03-28T10:00:00Z\"}\n}\n{\n\t\"kind\": \"host\",\n\t\"apiVersion\": \"v1\",\n\t\"spec\": {\"id\": 2, \"platform\": \"windows\", \"hardware_serial\": \"\", \"seen_time\": \"2026-03-27T10:00:00Z\"}\n}\n";
+    let i = run("fleet-hosts", &[("hosts.json", list)], Some("2026-03-28T19:00:00Z"));
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "fleet", "devices": [
+            {"device_id": "1", "serial_number": "S1", "platform": "macos", "last_check_in": "2026-03-28T10:00:00Z"},
+            {"device_id": "2", "platform": "windows", "last_check_in": "2026-03-27T10:00:00Z"}
+        ]})
+    );
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("fleetctl"));
+    // The second object cut short: its line is named.
+    let err = try_run("fleet-hosts", &[("cut.json", &list[..list.len() - 4])], None).unwrap_err();
+    assert!(err.to_string().contains("cut.json: row"), "{err}");
+    // Other sources refuse several documents in one file as the wrong source.
+    let err = try_run("jamf-computers", &[("hosts.json", list)], None).unwrap_err();
+    assert!(err.to_string().contains("several JSON documents"), "{err}");
+}
+
+#[test]
+fn jamf_computers_classic_api_list() {
+    let basic = fixture("jamf/classic-basic.json");
+    let i = run("jamf-computers", &[("classic-basic.json", &basic)], None);
+    // By hand: ids, serials and report dates as listed; `managed: false` is not enrolled,
+    // `managed: true` does not show the MDM profile (absent); no platform: read as Macs.
+    assert_eq!(
+        payload_json(&i.evidence[0].payload),
+        json!({"mdm": "jamf", "devices": [
+            {"device_id": "1", "serial_number": "C02AAA", "platform": "macos",
+             "last_check_in": "2026-03-27T10:00:00Z"},
+            {"device_id": "2", "serial_number": "C02BBB", "platform": "macos",
+             "mdm_enrolled": false, "last_check_in": "2025-12-01T08:00:00Z"},
+            {"device_id": "3", "platform": "macos"}
+        ]})
+    );
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T18:30:00Z");
+    assert_eq!(warning_count(&i, "platform_absent_macos"), 3);
+    assert_eq!(warning_count(&i, "classic_mdm_profile_unknown"), 2);
+    assert_eq!(warning_count(&i, "sub_second_dropped"), 1);
+    let inputs = [Input { file_name: "classic-basic.json", bytes: &basic }];
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+    let t = Some("2026-03-28T18:30:00Z");
+    // A bare body: a /match/ search cannot be ruled out. A /match/ capture: filtered.
+    let bare = br#"{"computers": [{"id": 7, "name": "x"}]}"#;
+    let i = run("jamf-computers", &[("bare.json", bare)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert_eq!(warning_count(&i, "classic_without_subset"), 1);
+    let matched = br#"{"url": "https://acme.jamfcloud.com/JSSResource/computers/match/alice*", "status": 200, "body": {"computers": [{"id": 1, "name": "alice-mbp"}]}}"#;
+    let i = run("jamf-computers", &[("m.json", matched)], t);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    // Classic lists are not paged; mixed with Pro pages they are refused.
+    let err = try_run("jamf-computers", &[("a.json", bare), ("b.json", bare)], t).unwrap_err();
+    assert!(err.to_string().contains("not pages of one listing"), "{err}");
+    let pro = fixture("jamf/computers-1.json");
+    let err = try_run("jamf-computers", &[("p.json", &pro), ("b.json", bare)], t).unwrap_err();
+    assert!(err.to_string().contains("import them separately"), "{err}");
+    // A Classic computer record is named, not read as an empty population.
+    let record = br#"{"computer": {"general": {"id": 1, "name": "alice-mbp"}}}"#;
+    let err = try_run("jamf-computers", &[("r.json", record)], t).unwrap_err();
+    assert!(err.to_string().contains("Classic API computer record"), "{err}");
+}
+
+#[test]
+fn device_sources_refuse_every_other_sources_files() {
+    let t = Some("2026-03-28T19:00:00Z");
+    let csv = b"user,arn,user_creation_time,password_enabled,mfa_active\nalice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true,true\n";
+    let others: Vec<(&str, Vec<u8>)> = vec![
+        ("okta users-1.http", fixture("okta/users-1.http")),
+        ("okta factors-00u1.json", fixture("okta/factors-00u1.json")),
+        ("google users-1.json", fixture("google/users-1.json")),
+        ("credential-report.csv", csv.to_vec()),
+        ("intune devices-1.json", fixture("intune/devices-1.json")),
+        ("jamf computers-0.json", fixture("jamf/computers-0.json")),
+        ("jamf classic-basic.json", fixture("jamf/classic-basic.json")),
+        ("fleet hosts-0.json", fixture("fleet/hosts-0.json")),
+        ("osqueryd.results.log", fixture("osquery/osqueryd.results.log")),
+    ];
+    for source in ["intune-devices", "jamf-computers", "fleet-hosts"] {
+        for (name, bytes) in &others {
+            let own = match source {
+                "intune-devices" => name.starts_with("intune"),
+                "jamf-computers" => name.starts_with("jamf"),
+                _ => name.starts_with("fleet") || name.starts_with("osquery"),
+            };
+            if own {
+                continue;
+            }
+            let err = try_run(source, &[("f", bytes)], t).unwrap_err();
+            assert!(matches!(err, ImportError::WrongSource { .. }), "{source} on {name}: {err}");
+        }
+    }
 }

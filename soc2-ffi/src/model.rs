@@ -15,13 +15,13 @@ use soc2_core::model::{
     Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
     BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
     Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
-    Device, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind, FetchedAtSource,
-    FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan, ItemKind,
-    LoggingConfiguration, Note, Payload, Person, Platform, PolicyAcknowledgement, PolicyDocument,
-    PriorityClass, Provenance, ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel,
-    RiskRegister, RiskTreatment, Roster, SecurityReport, Severity, Sha256Digest, SkippedRow,
-    TabletopExercise, TimeToFix, Timestamp, TrainingCompletion, TrainingStatus, TriggerEvent,
-    UserList, VendorAssessment, VendorCriticality,
+    Device, DeviceCompliance, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind,
+    FetchedAtSource, FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan,
+    ItemKind, LoggingConfiguration, Note, Payload, Person, Platform, PolicyAcknowledgement,
+    PolicyDocument, PriorityClass, Provenance, ReviewDecision, ReviewState, ReviewedAccount, Risk,
+    RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityReport, Severity, Sha256Digest,
+    SkippedRow, TabletopExercise, TimeToFix, Timestamp, TrainingCompletion, TrainingStatus,
+    TriggerEvent, UserList, VendorAssessment, VendorCriticality,
 };
 
 /// One piece of evidence, as recorded in the locker.
@@ -521,6 +521,26 @@ pub struct Device {
     /// Last time the device reported to the MDM.
     #[uniffi(default)]
     pub last_check_in: Option<Timestamp>,
+    /// The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+    /// absent when the MDM does not evaluate compliance or has not yet.
+    #[uniffi(default)]
+    pub compliance: Option<DeviceCompliance>,
+    /// Whether the host firewall is on (absent: the export does not report it).
+    #[uniffi(default)]
+    pub firewall_enabled: Option<bool>,
+}
+
+/// A device's state against the MDM's compliance policies, as the MDM evaluated it.
+#[uniffi::remote(Enum)]
+pub enum DeviceCompliance {
+    /// Meets every assigned compliance policy.
+    Compliant,
+    /// Fails a compliance policy (Intune blocks it from corporate resources).
+    Noncompliant,
+    /// Fails a compliance policy but keeps access until its grace period ends.
+    InGracePeriod,
+    /// The evaluation failed (conflicting policies, or an error): not shown compliant.
+    Error,
 }
 
 /// The devices an MDM (or inventory) knows at `observed_at`.

@@ -610,6 +610,7 @@ def test_python_enumerations_match_the_schemas() -> None:
         (schema, "ReviewDecision", soc2.ReviewDecision),
         (schema, "AccountStatus", soc2.AccountStatus),
         (schema, "Platform", soc2.Platform),
+        (schema, "DeviceCompliance", soc2.DeviceCompliance),
         (schema, "ReviewState", soc2.ReviewState),
         (schema, "BackgroundCheckStatus", soc2.BackgroundCheckStatus),
         (schema, "Adjudication", soc2.Adjudication),

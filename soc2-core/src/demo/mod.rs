@@ -372,6 +372,8 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 auto_updates: Some(true),
                 mdm_enrolled: Some(true),
                 last_check_in: Some(at(date, 6, 0)),
+                compliance: None,
+                firewall_enabled: None,
             })
             .collect();
         demo.push(

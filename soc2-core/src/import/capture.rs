@@ -161,6 +161,17 @@ pub(crate) fn parse_json(file: &str, source: &str, bytes: &[u8]) -> Result<Value
         return Err(ImportError::wrong(file, source, "expected a JSON response, found no JSON"));
     }
     serde_json::from_slice(text).map_err(|e| {
+        if !e.is_eof() && first_document_is_whole(text) {
+            return ImportError::wrong(
+                file,
+                source,
+                format!(
+                    "several JSON documents one after another (JSON lines; the second begins \
+                     on line {}), not one response",
+                    e.line()
+                ),
+            );
+        }
         let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
         ImportError::malformed(
             file,
@@ -169,6 +180,50 @@ pub(crate) fn parse_json(file: &str, source: &str, bytes: &[u8]) -> Result<Value
             format!("{what} at column {}: {e}", e.column()),
         )
     })
+}
+
+/// Whether the bytes begin with one whole JSON document (followed by something else).
+fn first_document_is_whole(b: &[u8]) -> bool {
+    let mut docs = serde_json::Deserializer::from_slice(b).into_iter::<serde::de::IgnoredAny>();
+    matches!(docs.next(), Some(Ok(_)))
+}
+
+/// The JSON documents of a page: its one parsed body, or every document of a body that
+/// holds several one after another (JSON lines, or pretty-printed objects in a row), each
+/// with its 1-based line. A syntax error names the file and line.
+pub(crate) fn documents(page: &Page, source: &str) -> Result<Vec<(u64, Value)>, ImportError> {
+    let bytes = match &page.body {
+        Body::Json(v) => return Ok(vec![(1, v.clone())]),
+        Body::Bytes(b) => strip_bom(b),
+    };
+    if !matches!(bytes.iter().find(|c| !c.is_ascii_whitespace()), Some(b'{' | b'[')) {
+        return Err(ImportError::wrong(&page.file, source, "expected JSON, found no JSON"));
+    }
+    let mut out = Vec::new();
+    let mut docs = serde_json::Deserializer::from_slice(bytes).into_iter::<Value>();
+    let mut line = 1u64;
+    let mut counted = 0usize;
+    loop {
+        // The line a document starts on: newlines before its first byte.
+        let start = docs.byte_offset();
+        let skip = bytes[start..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+        line += bytes[counted..start + skip].iter().filter(|&&c| c == b'\n').count() as u64;
+        counted = start + skip;
+        match docs.next() {
+            None => break,
+            Some(Ok(v)) => out.push((line, v)),
+            Some(Err(e)) => {
+                let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+                return Err(ImportError::malformed(
+                    &page.file,
+                    e.line() as u64,
+                    None,
+                    format!("{what} at column {}: {e}", e.column()),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn strip_bom(b: &[u8]) -> &[u8] {
@@ -186,7 +241,16 @@ pub(crate) fn pages_of(file: &str, bytes: &[u8], source: &str) -> Result<Vec<Pag
     let page = |capture, body| Page { file: file.to_owned(), capture, body };
     if rest.starts_with(b"{") {
         // Only an object can be an envelope; parse once and keep the value.
-        let value = parse_json(file, source, rest)?;
+        let value = match parse_json(file, source, rest) {
+            Ok(v) => v,
+            // Several JSON documents one after another (JSON lines, `fleetctl --json`):
+            // the bytes are the body, for a source that reads documents one by one
+            // (the others refuse it as invalid JSON when they parse it).
+            Err(_) if first_document_is_whole(rest) => {
+                return Ok(vec![page(None, Body::Bytes(bytes.to_vec()))]);
+            }
+            Err(e) => return Err(e),
+        };
         if let Some((capture, body)) = envelope(file, &value)? {
             return Ok(vec![page(Some(capture), Body::Json(body))]);
         }

@@ -19,10 +19,14 @@ mod capture;
 mod checkr_reports;
 mod csv_mapping;
 mod error;
+mod fleet_hosts;
+mod fleet_osquery;
 mod github_branch_protection;
 mod github_pulls;
 mod gitlab_protected_branches;
 mod google_users;
+mod intune_devices;
+mod jamf_computers;
 mod knowbe4_training;
 mod okta_users;
 mod risks_csv;
@@ -121,6 +125,36 @@ const ENTRIES: &[Entry] = &[
             input: "Google Workspace Admin SDK Directory users.list pages (nextPageToken)",
         },
         run: google_users::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "intune-devices",
+            kind: EvidenceKind::DeviceInventory,
+            system: "intune",
+            input: "Microsoft Graph deviceManagement/managedDevices pages (@odata.nextLink, @odata.count)",
+        },
+        run: intune_devices::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "jamf-computers",
+            kind: EvidenceKind::DeviceInventory,
+            system: "jamf",
+            input: "Jamf Pro API /api/v1/computers-inventory pages (totalCount, results, section=...), or the Classic API computers list",
+        },
+        run: jamf_computers::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "fleet-hosts",
+            kind: EvidenceKind::DeviceInventory,
+            system: "fleet",
+            input: "Fleet REST /api/v1/fleet/hosts pages (page, per_page), one host, fleetctl get hosts --json, or osquery result logs",
+        },
+        run: fleet_hosts::run,
         reads_errors: false,
     },
     Entry {

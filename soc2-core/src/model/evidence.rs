@@ -445,6 +445,48 @@ pub struct Device {
     /// Last time the device reported to the MDM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check_in: Option<Timestamp>,
+    /// The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+    /// absent when the MDM does not evaluate compliance or has not yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<DeviceCompliance>,
+    /// Whether the host firewall is on (absent: the export does not report it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_enabled: Option<bool>,
+}
+
+impl Device {
+    /// A device with only its id and platform; every setting absent (not shown).
+    pub fn new(device_id: impl Into<String>, platform: Platform) -> Self {
+        Device {
+            device_id: device_id.into(),
+            serial_number: None,
+            owner: None,
+            platform,
+            os_version: None,
+            disk_encrypted: None,
+            screen_lock_minutes: None,
+            auto_updates: None,
+            screen_lock: None,
+            mdm_enrolled: None,
+            last_check_in: None,
+            compliance: None,
+            firewall_enabled: None,
+        }
+    }
+}
+
+/// A device's state against the MDM's compliance policies, as the MDM evaluated it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceCompliance {
+    /// Meets every assigned compliance policy.
+    Compliant,
+    /// Fails a compliance policy (Intune blocks it from corporate resources).
+    Noncompliant,
+    /// Fails a compliance policy but keeps access until its grace period ends.
+    InGracePeriod,
+    /// The evaluation failed (conflicting policies, or an error): not shown compliant.
+    Error,
 }
 
 /// The devices an MDM (or inventory) knows at `observed_at`.

@@ -3920,6 +3920,15 @@ public struct Device: Equatable, Hashable {
      * Last time the device reported to the MDM.
      */
     public var lastCheckIn: Timestamp?
+    /**
+     * The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+     * absent when the MDM does not evaluate compliance or has not yet.
+     */
+    public var compliance: DeviceCompliance?
+    /**
+     * Whether the host firewall is on (absent: the export does not report it).
+     */
+    public var firewallEnabled: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3958,7 +3967,14 @@ public struct Device: Equatable, Hashable {
          */mdmEnrolled: Bool? = nil, 
         /**
          * Last time the device reported to the MDM.
-         */lastCheckIn: Timestamp? = nil) {
+         */lastCheckIn: Timestamp? = nil, 
+        /**
+         * The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+         * absent when the MDM does not evaluate compliance or has not yet.
+         */compliance: DeviceCompliance? = nil, 
+        /**
+         * Whether the host firewall is on (absent: the export does not report it).
+         */firewallEnabled: Bool? = nil) {
         self.deviceId = deviceId
         self.serialNumber = serialNumber
         self.owner = owner
@@ -3970,6 +3986,8 @@ public struct Device: Equatable, Hashable {
         self.screenLock = screenLock
         self.mdmEnrolled = mdmEnrolled
         self.lastCheckIn = lastCheckIn
+        self.compliance = compliance
+        self.firewallEnabled = firewallEnabled
     }
 
     
@@ -3998,7 +4016,9 @@ public struct FfiConverterTypeDevice: FfiConverterRustBuffer {
                 autoUpdates: FfiConverterOptionBool.read(from: &buf), 
                 screenLock: FfiConverterOptionBool.read(from: &buf), 
                 mdmEnrolled: FfiConverterOptionBool.read(from: &buf), 
-                lastCheckIn: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                lastCheckIn: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                compliance: FfiConverterOptionTypeDeviceCompliance.read(from: &buf), 
+                firewallEnabled: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -4014,6 +4034,8 @@ public struct FfiConverterTypeDevice: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.screenLock, into: &buf)
         FfiConverterOptionBool.write(value.mdmEnrolled, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.lastCheckIn, into: &buf)
+        FfiConverterOptionTypeDeviceCompliance.write(value.compliance, into: &buf)
+        FfiConverterOptionBool.write(value.firewallEnabled, into: &buf)
     }
 }
 
@@ -10609,6 +10631,101 @@ public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> Rus
 
 
 /**
+ * A device's state against the MDM's compliance policies, as the MDM evaluated it.
+ */
+
+public enum DeviceCompliance: Equatable, Hashable {
+    
+    /**
+     * Meets every assigned compliance policy.
+     */
+    case compliant
+    /**
+     * Fails a compliance policy (Intune blocks it from corporate resources).
+     */
+    case noncompliant
+    /**
+     * Fails a compliance policy but keeps access until its grace period ends.
+     */
+    case inGracePeriod
+    /**
+     * The evaluation failed (conflicting policies, or an error): not shown compliant.
+     */
+    case error
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeviceCompliance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceCompliance: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceCompliance
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceCompliance {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .compliant
+        
+        case 2: return .noncompliant
+        
+        case 3: return .inGracePeriod
+        
+        case 4: return .error
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeviceCompliance, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .compliant:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .noncompliant:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inGracePeriod:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .error:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceCompliance_lift(_ buf: RustBuffer) throws -> DeviceCompliance {
+    return try FfiConverterTypeDeviceCompliance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceCompliance_lower(_ value: DeviceCompliance) -> RustBuffer {
+    return FfiConverterTypeDeviceCompliance.lower(value)
+}
+
+
+
+/**
  * Which records a bundle discloses.
  */
 
@@ -13604,6 +13721,30 @@ fileprivate struct FfiConverterOptionTypeAdjudication: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAdjudication.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDeviceCompliance: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceCompliance?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeviceCompliance.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeviceCompliance.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -71,6 +71,7 @@ __all__ = [
     "Control",
     "ControlArea",
     "Device",
+    "DeviceCompliance",
     "DeviceInventory",
     "EVIDENCE_KINDS",
     "EmploymentType",
@@ -162,6 +163,13 @@ Platform = Union[
     Literal["android"],
     Literal["chromeos"],
     Literal["other"],
+]
+#: A device's state against the MDM's compliance policies, as the MDM evaluated it.
+DeviceCompliance = Union[
+    Literal["compliant"],
+    Literal["noncompliant"],
+    Literal["in_grace_period"],
+    Literal["error"],
 ]
 #: The state of one review of a change.
 ReviewState = Union[
@@ -628,6 +636,11 @@ class Device(Model):
     mdm_enrolled: Optional[bool] = None
     #: Last time the device reported to the MDM.
     last_check_in: Optional[_dt.datetime] = None
+    #: The MDM's own verdict against its compliance policies (Intune's ``complianceState``);
+    #: None when the MDM does not evaluate compliance or has not yet.
+    compliance: Optional[DeviceCompliance] = None
+    #: Whether the host firewall is on (None: the export does not report it).
+    firewall_enabled: Optional[bool] = None
 
 
 @model
