@@ -14,6 +14,7 @@
 //! Messy values are normalised by one shared toolkit and every normalisation is counted
 //! in the provenance's warnings; rows that are not kept are listed with their reason.
 
+mod aws_cloudtrail_trails;
 mod aws_credential_report;
 mod capture;
 mod checkr_reports;
@@ -191,6 +192,16 @@ const ENTRIES: &[Entry] = &[
             input: "a risk register CSV (GRC tool, spreadsheet), with a TOML column mapping",
         },
         run: risks_csv::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "aws-cloudtrail-trails",
+            kind: EvidenceKind::LoggingConfiguration,
+            system: "aws",
+            input: "aws cloudtrail describe-trails, get-trail-status per trail, optionally get-event-selectors",
+        },
+        run: aws_cloudtrail_trails::run,
         reads_errors: false,
     },
 ];
