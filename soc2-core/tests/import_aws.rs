@@ -1,4 +1,4 @@
-//! AWS configuration importers (CloudTrail trails): the vendor samples in
+//! AWS configuration importers (CloudTrail trails, CloudWatch alarms): the vendor samples in
 //! `../shared/realdata/` (skipped when absent) and the hand-made fixtures in
 //! `tests/import/cloudtrail` and `tests/import/cloudwatch`, each compared with hand-written
 //! expected evidence, plus hostile inputs.
@@ -405,4 +405,332 @@ fn cloudtrail_hostile_inputs() {
     let get = br#"{"Trail": {"Name": "a", "TrailARN": "arn:a", "S3BucketName": "b", "IsMultiRegionTrail": true}}"#;
     let i = run(CT, &[("get-trail.json", get), ("status.a.json", s)], t);
     assert_eq!(i.provenance.completeness, Completeness::Filtered);
+}
+
+// -- aws-cloudwatch-alarms --------------------------------------------------------------
+
+const CW: &str = "aws-cloudwatch-alarms";
+
+#[test]
+fn cloudwatch_alarm_pages_and_metric_filters() {
+    let (a1, a2, f) = (
+        fixture("cloudwatch/alarms-1.json"),
+        fixture("cloudwatch/alarms-2.json"),
+        fixture("cloudwatch/filters.json"),
+    );
+    let files: &[(&str, &[u8])] =
+        &[("alarms-1.json", &a1), ("alarms-2.json", &a2), ("filters.json", &f)];
+    let t = Some("2026-12-04T10:00:00Z");
+    // The CLI's output carries no time.
+    assert_eq!(try_run(CW, files, None).unwrap_err(), ImportError::NoFetchTime);
+    let i = run(CW, files, t);
+    assert_eq!(payloads(&i), expected("cloudwatch/expected.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Unknown);
+    assert!(p.completeness_reason.as_deref().unwrap().contains("--state-value"), "{p:?}");
+    assert_eq!((p.rows_read, p.rows_kept), (7, 7));
+    let mut w = warnings(&i);
+    w.sort();
+    let mut want: Vec<(String, u64)> = [
+        // cis-unauthorized-api-calls is firing.
+        ("alarm_firing", 1),
+        // cis-iam-policy-changes and root-usage.
+        ("alarm_insufficient_data", 2),
+        // cis-cloudtrail-changes.
+        ("alarm_actions_disabled", 1),
+        // cis-iam-policy-changes (its composite notifies instead).
+        ("alarm_without_actions", 1),
+        // root-usage watches CISBenchmark/RootAccountUsage, which no filter publishes.
+        ("alarm_metric_without_filter", 1),
+        // NoMFAConsoleSignin feeds no alarm.
+        ("filter_without_alarm", 1),
+    ]
+    .into_iter()
+    .map(|(c, n)| (c.to_owned(), n))
+    .collect();
+    want.sort();
+    assert_eq!(w, want);
+    let orphan = i.provenance.warnings.iter().find(|w| w.code == "filter_without_alarm").unwrap();
+    assert_eq!((orphan.file.as_str(), orphan.row), ("filters.json", 4));
+    assert_deterministic(CW, files, t);
+    // Without the filters, alarms on log metrics are shown by their metric, class other.
+    let i = run(CW, &[("alarms-1.json", &a1), ("alarms-2.json", &a2)], t);
+    let p = payloads(&i);
+    assert_eq!(
+        p[0]["condition"],
+        json!("CISBenchmark ConsoleAuthFailures Sum GreaterThanOrEqualToThreshold 3.0")
+    );
+    assert_eq!(p[0]["event_class"], json!("other"));
+    assert_eq!(warning_count(&i, "alarm_metric_without_filter"), 0);
+}
+
+#[test]
+fn cloudwatch_next_token_in_the_last_page_is_an_incomplete_population() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let a1 = fixture("cloudwatch/alarms-1.json");
+    // Page 1 only: it names a next page that is not given.
+    let err = try_run(CW, &[("alarms-1.json", &a1)], t).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    assert!(err.to_string().contains("alarms-1.json") && err.to_string().contains("NextToken"));
+    // Two last pages: two listings.
+    let a2 = fixture("cloudwatch/alarms-2.json");
+    let err = try_run(CW, &[("a.json", &a2), ("b.json", &a2)], t).unwrap_err();
+    assert!(err.to_string().contains("2 describe-alarms pages have no NextToken"), "{err}");
+    // The same page twice.
+    let err = try_run(CW, &[("a.json", &a1), ("b.json", &a1), ("c.json", &a2)], t).unwrap_err();
+    assert!(err.to_string().contains("given twice"), "{err}");
+    // Metric filters cut short too.
+    let f = br#"{"metricFilters": [], "nextToken": "abc"}"#;
+    let err = try_run(CW, &[("a.json", &a2), ("f.json", f)], t).unwrap_err();
+    assert!(err.to_string().contains("describe-metric-filters"), "{err}");
+    // Metric filters alone are not the population.
+    let err = try_run(CW, &[("f.json", br#"{"metricFilters": []}"#)], t).unwrap_err();
+    assert!(err.to_string().contains("describe-alarms"), "{err}");
+}
+
+fn query_capture(url: &str, body: &str) -> Vec<u8> {
+    format!(
+        r#"{{"method": "GET", "url": "{url}", "status": 200, "headers": {{"Date": "Fri, 04 Dec 2026 10:00:00 GMT"}}, "body": {body}}}"#
+    )
+    .into_bytes()
+}
+
+#[test]
+fn cloudwatch_captured_query_requests_show_pages_and_filters() {
+    let base = "https://monitoring.us-east-1.amazonaws.com/?Action=DescribeAlarms&Version=2010-08-01&AlarmTypes.member.1=MetricAlarm&AlarmTypes.member.2=CompositeAlarm";
+    let alarm = |n: &str| {
+        format!(
+            r#"{{"AlarmName": "{n}", "ActionsEnabled": true, "AlarmActions": ["arn:aws:sns:us-east-1:1:t"], "StateValue": "OK", "Namespace": "AWS/EC2", "MetricName": "CPUUtilization", "Statistic": "Average", "ComparisonOperator": "GreaterThanThreshold", "Threshold": 90}}"#
+        )
+    };
+    let p1 = query_capture(
+        base,
+        &format!(
+            r#"{{"MetricAlarms": [{}], "CompositeAlarms": [], "NextToken": "t2"}}"#,
+            alarm("a")
+        ),
+    );
+    let p2 = query_capture(
+        &format!("{base}&NextToken=t2"),
+        &format!(r#"{{"MetricAlarms": [{}], "CompositeAlarms": []}}"#, alarm("b")),
+    );
+    let i = run(CW, &[("p1.json", &p1), ("p2.json", &p2)], None);
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{p:?}");
+    assert_eq!(p.fetched_at.to_string(), "2026-12-04T10:00:00Z");
+    assert_eq!(
+        payloads(&i)[1]["condition"],
+        json!("AWS/EC2 CPUUtilization Average GreaterThanThreshold 90")
+    );
+    // A page after p1 that is not p2.
+    let p3 = query_capture(
+        &format!("{base}&NextToken=t3"),
+        &format!(r#"{{"MetricAlarms": [{}]}}"#, alarm("c")),
+    );
+    let err = try_run(CW, &[("p1.json", &p1), ("p3.json", &p3)], None).unwrap_err();
+    assert!(err.to_string().contains("p1.json") && err.to_string().contains("t2"), "{err}");
+    // A state filter, and metric alarms only.
+    let f = query_capture(
+        "https://monitoring.us-east-1.amazonaws.com/?Action=DescribeAlarms&StateValue=ALARM",
+        r#"{"MetricAlarms": []}"#,
+    );
+    let err = try_run(CW, &[("f.json", &f)], None).map(|i| i.evidence.len());
+    assert_eq!(err.unwrap(), 0);
+    let i = run(CW, &[("f.json", &f)], None);
+    assert_eq!(i.provenance.completeness, Completeness::Filtered);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("StateValue=ALARM"));
+    assert_eq!(warning_count(&i, "no_alarm"), 1);
+}
+
+#[test]
+fn cloudwatch_awscli_example() {
+    let Some(bytes) = realdata("aws_cloudwatch/awscli_describe-alarms_output.json") else { return };
+    let t = Some("2014-04-10T00:00:00Z");
+    let i = run(CW, &[("describe-alarms.json", &bytes)], t);
+    assert_eq!(
+        payloads(&i),
+        json!([{
+            "name": "myalarm",
+            "system": "aws",
+            "event_class": "other",
+            "enabled": true,
+            "notify": ["arn:aws:sns:us-east-1:123456789012:myHighCpuAlarm"],
+            "condition": "AWS/EC2 CPUUtilization Average GreaterThanThreshold 70.0",
+            "state": "ok"
+        }])
+    );
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.warnings.is_empty(), "{:?}", warnings(&i));
+    assert_deterministic(CW, &[("describe-alarms.json", &bytes)], t);
+}
+
+#[test]
+fn cloudwatch_custodian_recordings() {
+    let (Some(alarms), Some(filters), Some(composite), Some(deleted)) = (
+        realdata(
+            "aws_cloudwatch/custodian_log_metric_filter_alarm_monitoring.DescribeAlarms_1.json",
+        ),
+        realdata(
+            "aws_cloudwatch/custodian_log_metric_filter_alarm_logs.DescribeMetricFilters_1.json",
+        ),
+        realdata("aws_cloudwatch/custodian_composite_alarm_monitoring.DescribeAlarms_1.json"),
+        realdata("aws_cloudwatch/custodian_alarm_delete_monitoring.DescribeAlarms_1.json"),
+    ) else {
+        return;
+    };
+    let t = Some("2021-05-19T04:00:00Z");
+    // TestAlarm watches TestNamespace/TestCount, which two filters named EventCount (in two
+    // log groups) publish with the same blank pattern (every log event); EventCount2
+    // publishes TestCount2, which nothing watches.
+    let files: &[(&str, &[u8])] = &[("alarms.json", &alarms), ("filters.json", &filters)];
+    let i = run(CW, files, t);
+    assert_eq!(
+        payloads(&i),
+        json!([{
+            "name": "TestAlarm",
+            "system": "aws",
+            "event_class": "other",
+            "enabled": true,
+            "notify": [],
+            "condition": " ",
+            "state": "insufficient_data"
+        }])
+    );
+    assert_eq!(warning_count(&i, "alarm_without_actions"), 1);
+    assert_eq!(warning_count(&i, "alarm_insufficient_data"), 1);
+    let orphan = i.provenance.warnings.iter().find(|w| w.code == "filter_without_alarm").unwrap();
+    assert_eq!((orphan.count, orphan.row), (1, 1));
+    assert_deterministic(CW, files, t);
+
+    // A composite alarm whose child is not among the inputs: class other.
+    let i = run(CW, &[("composite.json", &composite)], Some("2022-11-01T00:00:00Z"));
+    assert_eq!(
+        payloads(&i),
+        json!([{
+            "name": "c7n-composite-alarm",
+            "system": "aws",
+            "event_class": "other",
+            "enabled": true,
+            "notify": ["arn:aws:sns:us-east-1:644160558196:c7n-pratyush"],
+            "condition": "ALARM(\"c7n-test-alarm-tags-filter\")",
+            "state": "ok"
+        }])
+    );
+
+    // A recording with a Date header dates the import.
+    let i = run(CW, &[("deleted.json", &deleted)], None);
+    assert_eq!(i.provenance.fetched_at.to_string(), "2017-02-19T18:36:51Z");
+    assert_eq!(i.provenance.fetched_at_source, FetchedAtSource::Capture);
+    assert_eq!(
+        payloads(&i),
+        json!([{
+            "name": "c7n-test-alarm-delete",
+            "system": "aws",
+            "event_class": "other",
+            "enabled": true,
+            "notify": [],
+            "condition": "AWS/EC2 CPUUtilization Average GreaterThanThreshold 10.0",
+            "state": "insufficient_data"
+        }])
+    );
+}
+
+#[test]
+fn cloudwatch_custodian_no_mfa_filter_with_a_hand_written_alarm() {
+    let Some(filters) = realdata(
+        "aws_cloudwatch/custodian_cloudtrail_success_log_metric_filter_logs.DescribeMetricFilters_1.json",
+    ) else {
+        return;
+    };
+    let t = Some("2022-11-23T00:00:00Z");
+    let err = try_run(CW, &[("filters.json", &filters)], t).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+    let alarms = br#"{"MetricAlarms": [{"AlarmName": "no-mfa-console-signin", "ActionsEnabled": "TRUE",
+        "AlarmActions": ["arn:aws:sns:us-east-1:1:security"], "StateValue": "OK",
+        "Namespace": "ImportantMetrics", "MetricName": "no_mfa_console_signin_metric_1",
+        "Statistic": "Sum", "ComparisonOperator": "GreaterThanOrEqualToThreshold", "Threshold": 1.0}]}"#;
+    let i = run(CW, &[("alarms.json", alarms), ("filters.json", &filters)], t);
+    // Sign-ins without MFA are none of the four classes.
+    assert_eq!(
+        payloads(&i),
+        json!([{
+            "name": "no-mfa-console-signin",
+            "system": "aws",
+            "event_class": "other",
+            "enabled": true,
+            "notify": ["arn:aws:sns:us-east-1:1:security"],
+            "condition": "{ ($.eventName = ConsoleLogin) && ($.additionalEventData.MFAUsed != Yes) }",
+            "state": "ok"
+        }])
+    );
+    assert_eq!(warning_count(&i, "boolean_as_string"), 1);
+    assert_eq!(warning_count(&i, "boolean_spelling"), 1);
+    assert_eq!(warning_count(&i, "filter_without_alarm"), 0);
+}
+
+#[test]
+fn cloudwatch_other_files_are_the_wrong_source() {
+    let t = Some("2026-12-04T10:00:00Z");
+    for rel in [
+        "aws_cloudwatch/lambda-go_cloudwatch-alarm-sns-payload-single-metric.json",
+        "aws_cloudwatch/lambda-go_cloudwatch-alarm-sns-payload-multiple-metrics.json",
+        "aws_cloudtrail/awscli_describe-trails_output.json",
+        "aws_cloudtrail/awscli_get-trail-status_output.json",
+        "aws_cloudtrail/awscli_lookup-events_output.json",
+        "aws_iam_credential_report/cloudmapper_demo_iam-get-credential-report.json",
+    ] {
+        let Some(bytes) = realdata(rel) else { return };
+        let err = try_run(CW, &[("f.json", &bytes)], t).unwrap_err();
+        assert!(matches!(err, ImportError::WrongSource { .. }), "{rel}: {err}");
+    }
+    // Each AWS fixture, given to the other AWS source.
+    for rel in ["cloudwatch/alarms-2.json", "cloudwatch/filters.json"] {
+        let err = try_run(CT, &[("f.json", &fixture(rel))], t).unwrap_err();
+        assert!(matches!(err, ImportError::WrongSource { .. }), "{rel}: {err}");
+    }
+    for rel in [
+        "cloudtrail/describe-trails.json",
+        "cloudtrail/status.org-trail.json",
+        "cloudtrail/selectors.org-trail.json",
+    ] {
+        let err = try_run(CW, &[("f.json", &fixture(rel))], t).unwrap_err();
+        assert!(matches!(err, ImportError::WrongSource { .. }), "{rel}: {err}");
+        let err = try_run("aws-credential-report", &[("f.json", &fixture(rel))], t).unwrap_err();
+        assert!(matches!(err, ImportError::WrongSource { .. }), "{rel}: {err}");
+    }
+}
+
+#[test]
+fn cloudwatch_hostile_inputs() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let a2 = fixture("cloudwatch/alarms-2.json");
+    let err = try_run(CW, &[("a.json", &a2[..300])], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { file, .. } if file == "a.json")
+            && err.to_string().contains("truncated"),
+        "{err}"
+    );
+    let bad = br#"{"MetricAlarms": [{"AlarmName": "x", "ActionsEnabled": true, "StateValue": "BROKEN"}]}"#;
+    let err = try_run(CW, &[("a.json", bad)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 1, field: Some(f), .. } if f == "StateValue"),
+        "{err}"
+    );
+    let nameless = br#"{"MetricAlarms": [{"ActionsEnabled": true}]}"#;
+    let err = try_run(CW, &[("a.json", nameless)], t).unwrap_err();
+    assert!(err.to_string().contains("without a name"), "{err}");
+    let not_list = br#"{"MetricAlarms": {"AlarmName": "x"}}"#;
+    let err = try_run(CW, &[("a.json", not_list)], t).unwrap_err();
+    assert!(matches!(err, ImportError::Malformed { .. }), "{err}");
+    // No ActionsEnabled: read as not enabled, counted.
+    let absent = br#"{"MetricAlarms": [{"AlarmName": "x", "AlarmActions": ["arn:t"]}]}"#;
+    let i = run(CW, &[("a.json", absent)], t);
+    assert_eq!(payloads(&i)[0]["enabled"], json!(false));
+    assert_eq!(warning_count(&i, "actions_enabled_absent"), 1);
+    // The same alarm twice (by ARN) in one listing: kept once.
+    let twice = br#"{"MetricAlarms": [{"AlarmName": "x", "AlarmArn": "arn:x", "ActionsEnabled": true}, {"AlarmName": "x", "AlarmArn": "arn:x", "ActionsEnabled": true}]}"#;
+    let i = run(CW, &[("a.json", twice)], t);
+    assert_eq!(i.evidence.len(), 1);
+    assert_eq!(i.provenance.skipped.len(), 1);
+    assert_eq!(i.provenance.skipped[0].row, 2);
 }

@@ -15,6 +15,7 @@
 //! in the provenance's warnings; rows that are not kept are listed with their reason.
 
 mod aws_cloudtrail_trails;
+mod aws_cloudwatch_alarms;
 mod aws_credential_report;
 mod capture;
 mod checkr_reports;
@@ -202,6 +203,16 @@ const ENTRIES: &[Entry] = &[
             input: "aws cloudtrail describe-trails, get-trail-status per trail, optionally get-event-selectors",
         },
         run: aws_cloudtrail_trails::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "aws-cloudwatch-alarms",
+            kind: EvidenceKind::AlertRule,
+            system: "aws",
+            input: "aws cloudwatch describe-alarms pages (NextToken), optionally aws logs describe-metric-filters",
+        },
+        run: aws_cloudwatch_alarms::run,
         reads_errors: false,
     },
 ];
