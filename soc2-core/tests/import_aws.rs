@@ -727,6 +727,18 @@ fn cloudwatch_hostile_inputs() {
     let i = run(CW, &[("a.json", absent)], t);
     assert_eq!(payloads(&i)[0]["enabled"], json!(false));
     assert_eq!(warning_count(&i, "actions_enabled_absent"), 1);
+    // Stopping an instance or scaling tells nobody.
+    let acting = br#"{"MetricAlarms": [
+        {"AlarmName": "x", "ActionsEnabled": true, "AlarmActions": ["arn:aws:automate:us-east-1:ec2:stop", "arn:aws:sns:us-east-1:1:t"]},
+        {"AlarmName": "y", "ActionsEnabled": true, "AlarmActions": ["arn:aws:autoscaling:us-east-1:1:scalingPolicy:p"]}]}"#;
+    let i = run(CW, &[("a.json", acting)], t);
+    let p = payloads(&i);
+    assert_eq!(
+        (p[0]["notify"].clone(), p[1]["notify"].clone()),
+        (json!(["arn:aws:sns:us-east-1:1:t"]), json!([]))
+    );
+    assert_eq!(warning_count(&i, "action_notifies_nobody"), 2);
+    assert_eq!(warning_count(&i, "alarm_without_actions"), 0);
     // The same alarm twice (by ARN) in one listing: kept once.
     let twice = br#"{"MetricAlarms": [{"AlarmName": "x", "AlarmArn": "arn:x", "ActionsEnabled": true}, {"AlarmName": "x", "AlarmArn": "arn:x", "ActionsEnabled": true}]}"#;
     let i = run(CW, &[("a.json", twice)], t);

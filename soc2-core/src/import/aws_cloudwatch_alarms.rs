@@ -409,12 +409,23 @@ fn conclude(
             );
         }
         let mut notify = Vec::new();
+        let mut acts = false;
         for n in list(file, v, "AlarmActions")? {
-            if let Some(s) = ctx.json_text(Some(&n), at("AlarmActions")) {
-                notify.push(s);
+            let Some(s) = ctx.json_text(Some(&n), at("AlarmActions")) else { continue };
+            acts = true;
+            if ACTING_ONLY.iter().any(|p| s.starts_with(p)) {
+                // Scaling, or stopping/rebooting/recovering an instance: nobody is told.
+                ctx.warn(
+                    "action_notifies_nobody",
+                    "an alarm action that acts on resources (Auto Scaling, EC2) was not read \
+                     as a notification",
+                    at("AlarmActions"),
+                );
+                continue;
             }
+            notify.push(s);
         }
-        if notify.is_empty() {
+        if !acts {
             ctx.warn(
                 "alarm_without_actions",
                 "an alarm has no AlarmActions: it notifies nobody",
@@ -582,6 +593,10 @@ fn alarm_rule_names(rule: &str) -> Vec<String> {
     }
     out
 }
+
+/// Alarm actions that act on resources rather than tell anyone (Auto Scaling policies,
+/// EC2 stop/terminate/reboot/recover, the older SWF form of those).
+const ACTING_ONLY: [&str; 3] = ["arn:aws:autoscaling:", "arn:aws:automate:", "arn:aws:swf:"];
 
 /// IAM changes that grant or widen rights (CIS "IAM policy changes").
 const PRIVILEGE_EVENTS: &[&str] = &[
