@@ -746,3 +746,28 @@ fn cloudwatch_hostile_inputs() {
     assert_eq!(i.provenance.skipped.len(), 1);
     assert_eq!(i.provenance.skipped[0].row, 2);
 }
+
+#[test]
+fn aws_fixtures_given_to_the_other_sources_are_refused() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let others: Vec<&str> = import::sources()
+        .iter()
+        .map(|s| s.name)
+        .filter(|n| ![CT, CW].contains(n) && !n.ends_with("-csv"))
+        .collect();
+    for rel in [
+        "cloudtrail/describe-trails.json",
+        "cloudtrail/status.org-trail.json",
+        "cloudtrail/selectors.data-trail.json",
+        "cloudwatch/alarms-2.json",
+        "cloudwatch/filters.json",
+    ] {
+        let bytes = fixture(rel);
+        for source in &others {
+            match try_run(source, &[("f.json", &bytes)], t) {
+                Err(ImportError::WrongSource { .. }) => {}
+                other => panic!("{rel} as {source}: {other:?}"),
+            }
+        }
+    }
+}
