@@ -401,6 +401,22 @@ fn cloudtrail_hostile_inputs() {
     assert_eq!(payloads(&i)[0]["management_events"], json!(true));
     assert_eq!(payloads(&i)[0]["data_events"], json!(false));
     assert_eq!(warning_count(&i, "management_events_partial"), 1);
+    // A status that names its trail (added by a tool) is matched by that name.
+    let i = run(
+        CT,
+        &[
+            ("d.json", two),
+            ("s1.json", br#"{"Name": "main-eu", "IsLogging": false}"#),
+            ("s2.json", br#"{"TrailARN": "arn:main", "IsLogging": true}"#),
+        ],
+        t,
+    );
+    let p = payloads(&i);
+    assert_eq!((p[0]["enabled"].clone(), p[1]["enabled"].clone()), (json!(true), json!(false)));
+    let err =
+        try_run(CT, &[("d.json", two), ("s.json", br#"{"Name": "gone", "IsLogging": true}"#)], t)
+            .unwrap_err();
+    assert!(err.to_string().contains("gone"), "{err}");
     // get-trail: one named trail, a filtered population.
     let get = br#"{"Trail": {"Name": "a", "TrailARN": "arn:a", "S3BucketName": "b", "IsMultiRegionTrail": true}}"#;
     let i = run(CT, &[("get-trail.json", get), ("status.a.json", s)], t);

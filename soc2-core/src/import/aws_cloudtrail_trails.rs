@@ -262,8 +262,20 @@ fn attach_status(
     file: String,
     body: Value,
 ) -> Result<(), ImportError> {
-    let i = match_by_file_name(trails, &file, "get-trail-status", 1)?;
-    if !name_occurs(&file, &trails[i].name) {
+    // AWS sends no name; a capture or tool that adds `TrailARN` or `Name` is read by it.
+    let named = ["TrailARN", "Name"].iter().find_map(|k| body.get(*k).and_then(Value::as_str));
+    let i = match named {
+        Some(n) => trails.iter().position(|t| t.id == n || t.name == n).ok_or_else(|| {
+            ImportError::malformed(
+                &file,
+                0,
+                Some("Name"),
+                format!("the status of {n}, a trail describe-trails does not list"),
+            )
+        })?,
+        None => match_by_file_name(trails, &file, "get-trail-status", 1)?,
+    };
+    if named.is_none() && !name_occurs(&file, &trails[i].name) {
         ctx.warn(
             "status_by_elimination",
             "a get-trail-status file that does not name a trail was read as the only trail's",
