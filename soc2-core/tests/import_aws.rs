@@ -787,3 +787,40 @@ fn aws_fixtures_given_to_the_other_sources_are_refused() {
         }
     }
 }
+
+#[test]
+fn cloudwatch_log_alarms_and_metric_math_alarms() {
+    let t = Some("2026-12-04T10:00:00Z");
+    let alarms = br#"{"MetricAlarms": [{"AlarmName": "math", "ActionsEnabled": true, "AlarmActions": ["arn:aws:sns:us-east-1:1:t"],
+        "StateValue": "OK", "ComparisonOperator": "GreaterThanThreshold", "Threshold": 0.0,
+        "Metrics": [{"Id": "m1", "MetricStat": {"Metric": {"Namespace": "CISBenchmark", "MetricName": "ConsoleAuthFailures"}, "Period": 300, "Stat": "Sum"}, "ReturnData": false},
+                    {"Id": "e1", "Expression": "m1 * 2", "ReturnData": true}]}],
+        "CompositeAlarms": [],
+        "LogAlarms": [{"AlarmName": "trail-stopped", "ActionsEnabled": true, "AlarmActions": ["arn:aws:sns:us-east-1:1:t"], "StateValue": "OK",
+            "ScheduledQueryConfiguration": {"QueryString": "fields @timestamp | filter eventName in [\"StopLogging\", \"DeleteTrail\"]", "LogGroupIdentifiers": ["aws-cloudtrail-logs"]}}]}"#;
+    let filters = fixture("cloudwatch/filters.json");
+    let i = run(CW, &[("alarms.json", alarms), ("filters.json", &filters)], t);
+    let p = payloads(&i);
+    // The metric-math alarm reads the ConsoleAuthFailures metric: that filter's pattern.
+    assert_eq!(p[0]["event_class"], json!("failed_logins"));
+    assert_eq!(
+        p[0]["condition"],
+        json!("{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }")
+    );
+    // A log alarm: its query, classified by the event names in it.
+    assert_eq!(p[1]["name"], json!("trail-stopped"));
+    assert_eq!(p[1]["event_class"], json!("configuration_change"));
+    assert_eq!(
+        p[1]["condition"],
+        json!("fields @timestamp | filter eventName in [\"StopLogging\", \"DeleteTrail\"]")
+    );
+    assert_eq!((i.provenance.rows_read, i.provenance.rows_kept), (2, 2));
+    // Four filters feed no alarm here.
+    assert_eq!(warning_count(&i, "filter_without_alarm"), 4);
+    // Without filters the math alarm shows its metrics and expression.
+    let i = run(CW, &[("alarms.json", alarms)], t);
+    assert_eq!(
+        payloads(&i)[0]["condition"],
+        json!("CISBenchmark ConsoleAuthFailures, m1 * 2 GreaterThanThreshold 0.0")
+    );
+}
