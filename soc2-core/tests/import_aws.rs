@@ -84,6 +84,8 @@ fn cloudtrail_fixtures() -> Vec<(&'static str, Vec<u8>)> {
         "describe-trails.json",
         "status.data-trail.json",
         "selectors.org-trail.json",
+        "lifecycle.acme-cloudtrail.json",
+        "lifecycle.acme-data-events.json",
     ]
     .into_iter()
     .map(|n| (n, fixture(&format!("cloudtrail/{n}"))))
@@ -103,7 +105,7 @@ fn cloudtrail_trails_statuses_and_selectors() {
     assert_eq!(p.completeness, Completeness::Unknown);
     assert!(p.completeness_reason.as_deref().unwrap().contains("--trail-name-list"));
     assert_eq!((p.rows_read, p.rows_kept), (3, 3));
-    assert_eq!(p.inputs.len(), 6);
+    assert_eq!(p.inputs.len(), 8);
     assert_eq!(
         p.inputs[3].endpoint.as_deref(),
         Some("https://cloudtrail.us-east-1.amazonaws.com/")
@@ -120,7 +122,9 @@ fn cloudtrail_trails_statuses_and_selectors() {
         ("global_service_events_excluded", 1),
         ("trail_not_logging", 1),
         ("event_selectors_default", 1),
-        // data-trail: S3 delivery failing, last delivery 2025-11-01, no management events.
+        // data-trail: S3 delivery failing, last delivery 2025-11-01, no management events;
+        // its bucket's only rule moves files to infrequent access, none expires them.
+        ("retention_unlimited", 1),
         ("delivery_error", 1),
         ("delivery_stale", 1),
         ("trail_without_management_events", 1),
@@ -401,6 +405,56 @@ fn cloudtrail_hostile_inputs() {
     assert_eq!(payloads(&i)[0]["management_events"], json!(true));
     assert_eq!(payloads(&i)[0]["data_events"], json!(false));
     assert_eq!(warning_count(&i, "management_events_partial"), 1);
+    // Lifecycle rules: the shortest expiration covering the trail's files; a file that
+    // names no bucket, with two buckets, is refused.
+    let lc = br#"{"Rules": [
+        {"ID": "a", "Status": "Enabled", "Prefix": "AWSLogs/", "Expiration": {"Days": 400}},
+        {"ID": "b", "Status": "Enabled", "Filter": {"Prefix": "AWSLogs/111/CloudTrail/"}, "Expiration": {"Days": 365}},
+        {"ID": "c", "Status": "Enabled", "Filter": {"Prefix": "AWSLogs/111/CloudTrail/eu-west-1/"}, "Expiration": {"Days": 1}},
+        {"ID": "d", "Status": "Enabled", "Filter": {"ObjectSizeGreaterThan": 1}, "Expiration": {"Days": 2}}]}"#;
+    let acct = br#"{"trailList": [{"Name": "a", "TrailARN": "arn:aws:cloudtrail:us-east-1:111:trail/a", "S3BucketName": "logs-111"}]}"#;
+    let i = run(CT, &[("d.json", acct), ("status.a.json", s), ("lifecycle.json", lc)], t);
+    assert_eq!(payloads(&i)[0]["retention_days"], json!(365));
+    assert_eq!(warning_count(&i, "lifecycle_by_elimination"), 1);
+    let err = try_run(
+        CT,
+        &[
+            ("d.json", two),
+            ("status.main.json", on),
+            ("status.main-eu.json", off),
+            ("lifecycle.json", lc),
+        ],
+        t,
+    );
+    // Both trails write to bucket `b`: one bucket, so the file is its.
+    assert!(err.is_ok(), "{err:?}");
+    let twob = br#"{"trailList": [
+        {"Name": "main", "TrailARN": "arn:main", "S3BucketName": "b1"},
+        {"Name": "main-eu", "TrailARN": "arn:main-eu", "S3BucketName": "b2"}]}"#;
+    let err = try_run(
+        CT,
+        &[
+            ("d.json", twob),
+            ("status.main.json", on),
+            ("status.main-eu.json", off),
+            ("lifecycle.json", lc),
+        ],
+        t,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("b1, b2"), "{err}");
+    let i = run(
+        CT,
+        &[
+            ("d.json", twob),
+            ("status.main.json", on),
+            ("status.main-eu.json", off),
+            ("lifecycle.b2.json", lc),
+        ],
+        t,
+    );
+    assert_eq!(payloads(&i)[1]["retention_days"], json!(400));
+    assert_eq!(payloads(&i)[0].get("retention_days"), None);
     // A status that names its trail (added by a tool) is matched by that name.
     let i = run(
         CT,
@@ -708,6 +762,7 @@ fn cloudwatch_other_files_are_the_wrong_source() {
         "cloudtrail/describe-trails.json",
         "cloudtrail/status.org-trail.json",
         "cloudtrail/selectors.org-trail.json",
+        "cloudtrail/lifecycle.acme-cloudtrail.json",
     ] {
         let err = try_run(CW, &[("f.json", &fixture(rel))], t).unwrap_err();
         assert!(matches!(err, ImportError::WrongSource { .. }), "{rel}: {err}");
@@ -775,6 +830,7 @@ fn aws_fixtures_given_to_the_other_sources_are_refused() {
         "cloudtrail/describe-trails.json",
         "cloudtrail/status.org-trail.json",
         "cloudtrail/selectors.data-trail.json",
+        "cloudtrail/lifecycle.acme-cloudtrail.json",
         "cloudwatch/alarms-2.json",
         "cloudwatch/filters.json",
     ] {

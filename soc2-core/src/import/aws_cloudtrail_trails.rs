@@ -10,14 +10,18 @@
 //!   is matched to the trail whose `Name` its file name contains (e.g.
 //!   `status.Trail1.json`); with a single trail and a single status, they belong together;
 //! - optionally `aws cloudtrail get-event-selectors --trail-name X` (`TrailARN`,
-//!   `EventSelectors` or `AdvancedEventSelectors`), matched by its `TrailARN`.
+//!   `EventSelectors` or `AdvancedEventSelectors`), matched by its `TrailARN`;
+//! - optionally `aws s3api get-bucket-lifecycle-configuration --bucket B` of a trail's
+//!   bucket (`Rules`), matched by the bucket name in its file name, for the retention.
 //!
 //! Concluded per trail: logging on (`IsLogging`) and since when (`StartLoggingTime`), all
 //! regions (`IsMultiRegionTrail`), log file validation, the S3 destination, management and
-//! data events. What an auditor must look at is counted as a warning naming the trail's
+//! data events, and the days log files are kept (the bucket's lifecycle expiration). What an auditor must look at is counted as a warning naming the trail's
 //! file and row: a trail not logging, single-region, without log file validation, without
 //! (write) management events, with a failing delivery; and the account as a whole when no
 //! trail is logging management events of every region.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -47,12 +51,15 @@ enum Shape {
     Trails(Vec<Value>, bool),
     Status,
     Selectors,
+    /// `aws s3api get-bucket-lifecycle-configuration` of a trail's bucket.
+    Lifecycle,
 }
 
 pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
     let mut trails: Vec<Trail> = Vec::new();
     let mut statuses: Vec<(String, Value)> = Vec::new();
     let mut selectors: Vec<(String, Value)> = Vec::new();
+    let mut lifecycles: Vec<(String, Value)> = Vec::new();
     let mut listings = 0;
     let mut single: Option<String> = None;
     for page in pages {
@@ -72,6 +79,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
             }
             Shape::Status => statuses.push((file.to_owned(), body)),
             Shape::Selectors => selectors.push((file.to_owned(), body)),
+            Shape::Lifecycle => lifecycles.push((file.to_owned(), body)),
         }
     }
     if listings == 0 {
@@ -87,6 +95,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
     for (file, body) in statuses {
         attach_status(ctx, &mut trails, file, body)?;
     }
+    let lifecycles = attach_lifecycles(ctx, &trails, lifecycles)?;
     let missing: Vec<&str> =
         trails.iter().filter(|t| t.status.is_none()).map(|t| t.name.as_str()).collect();
     if !missing.is_empty() {
@@ -115,7 +124,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
     let mut items = Vec::new();
     let mut covered = false;
     for t in &trails {
-        let l = conclude(ctx, system, t)?;
+        let l = conclude(ctx, system, t, &lifecycles)?;
         covered |= l.enabled && l.all_regions == Some(true) && l.management_events == Some(true);
         ctx.rows_kept += 1;
         items.push(Item::at_export(Payload::LoggingConfiguration(l)));
@@ -175,6 +184,9 @@ fn shape(file: &str, body: &Value) -> Result<Shape, ImportError> {
     }
     if obj.contains_key("EventSelectors") || obj.contains_key("AdvancedEventSelectors") {
         return Ok(Shape::Selectors);
+    }
+    if obj.get("Rules").is_some_and(Value::is_array) {
+        return Ok(Shape::Lifecycle);
     }
     let what = if obj.contains_key("Trails") {
         "a list-trails output (names only): give describe-trails instead"
@@ -367,12 +379,21 @@ fn aws_time(
     ctx.json_timestamp(v, at)
 }
 
-fn conclude(ctx: &mut Ctx, system: &str, t: &Trail) -> Result<LoggingConfiguration, ImportError> {
+fn conclude(
+    ctx: &mut Ctx,
+    system: &str,
+    t: &Trail,
+    lifecycles: &BTreeMap<String, (String, Value)>,
+) -> Result<LoggingConfiguration, ImportError> {
     let (file, row) = (t.file.as_str(), t.row);
     let at = |field: &'static str| At { file, row, field };
     let v = &t.value;
     let bucket = ctx.json_text(v.get("S3BucketName"), at("S3BucketName"));
     let prefix = ctx.json_text(v.get("S3KeyPrefix"), at("S3KeyPrefix"));
+    let retention = match bucket.as_deref().and_then(|b| lifecycles.get(b)) {
+        Some((lfile, rules)) => retention(ctx, t, prefix.as_deref(), lfile, rules)?,
+        None => None,
+    };
     let destination = match (bucket, prefix) {
         (Some(b), Some(p)) => Some(format!("s3://{b}/{}", p.trim_matches('/'))),
         (Some(b), None) => Some(format!("s3://{b}")),
@@ -446,7 +467,7 @@ fn conclude(ctx: &mut Ctx, system: &str, t: &Trail) -> Result<LoggingConfigurati
         system: system.to_owned(),
         destination,
         enabled,
-        retention_days: None,
+        retention_days: retention,
         integrity_validation: validation,
         all_regions,
         management_events: management,
@@ -613,4 +634,131 @@ fn selectors(
         );
     }
     Ok((Some(write), Some(data)))
+}
+
+/// Lifecycle configurations by bucket: matched by the bucket name in the file name (the
+/// response does not name its bucket), or, with one bucket among the trails, to it.
+fn attach_lifecycles(
+    ctx: &mut Ctx,
+    trails: &[Trail],
+    lifecycles: Vec<(String, Value)>,
+) -> Result<BTreeMap<String, (String, Value)>, ImportError> {
+    let buckets: Vec<String> = trails
+        .iter()
+        .filter_map(|t| t.value.get("S3BucketName").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut out: BTreeMap<String, (String, Value)> = BTreeMap::new();
+    for (file, body) in lifecycles {
+        let mut found: Vec<&String> = buckets.iter().filter(|b| name_occurs(&file, b)).collect();
+        let longest = found.iter().map(|b| b.len()).max().unwrap_or(0);
+        found.retain(|b| b.len() == longest);
+        let bucket = match found.as_slice() {
+            [b] => (*b).clone(),
+            [] if buckets.len() == 1 => {
+                ctx.warn(
+                    "lifecycle_by_elimination",
+                    "a lifecycle configuration whose file name names no bucket was read as the \
+                     only trail bucket's",
+                    At { file: &file, row: 0, field: "" },
+                );
+                buckets[0].clone()
+            }
+            _ => {
+                return Err(ImportError::malformed(
+                    &file,
+                    0,
+                    None,
+                    format!(
+                        "a bucket lifecycle configuration does not name its bucket and the file \
+                         name names none or several of the trails' buckets ({}): name the file \
+                         after its bucket, e.g. lifecycle.BUCKET.json",
+                        buckets.join(", ")
+                    ),
+                ));
+            }
+        };
+        if let Some((other, _)) = out.get(&bucket) {
+            return Err(ImportError::malformed(
+                &file,
+                0,
+                None,
+                format!(
+                    "a second lifecycle configuration for bucket {bucket} (the first is {other})"
+                ),
+            ));
+        }
+        out.insert(bucket, (file, body));
+    }
+    Ok(out)
+}
+
+/// Days the trail's log files are kept: the shortest `Expiration.Days` of the enabled
+/// lifecycle rules that cover every log file of the trail (no filter, or a prefix of
+/// `[PREFIX/]AWSLogs/`, or of `[PREFIX/]AWSLogs/ACCOUNT/CloudTrail/`). None covering: the files
+/// are kept until deleted (counted; the days stay absent).
+fn retention(
+    ctx: &mut Ctx,
+    t: &Trail,
+    prefix: Option<&str>,
+    file: &str,
+    body: &Value,
+) -> Result<Option<u32>, ImportError> {
+    let account = t.id.split(':').nth(4).filter(|a| !a.is_empty());
+    let base = match prefix {
+        Some(p) => format!("{}/AWSLogs/", p.trim_matches('/')),
+        None => "AWSLogs/".to_owned(),
+    };
+    let logs = account.map(|a| format!("{base}{a}/CloudTrail/"));
+    let rules = body.get("Rules").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut days: Option<u32> = None;
+    for (i, r) in rules.iter().enumerate() {
+        let row = i as u64 + 1;
+        let at = |field: &'static str| At { file, row, field };
+        if ctx.json_text(r.get("Status"), at("Status")).as_deref() != Some("Enabled") {
+            continue;
+        }
+        // The rule's scope: a prefix only (tags and sizes select some objects, not all).
+        let filter = r.get("Filter");
+        let scoped = filter.and_then(|f| {
+            let f = f.get("And").unwrap_or(f);
+            let other = f.as_object().is_some_and(|o| o.keys().any(|k| k != "Prefix"))
+                || filter.is_some_and(|g| g.get("Tag").is_some());
+            (!other).then(|| f.get("Prefix").and_then(Value::as_str).unwrap_or("").to_owned())
+        });
+        let rule_prefix = match (filter, scoped) {
+            (None, _) => r.get("Prefix").and_then(Value::as_str).unwrap_or("").to_owned(),
+            (Some(_), Some(p)) => p,
+            (Some(_), None) => continue,
+        };
+        let covers = base.starts_with(&rule_prefix)
+            || logs.as_deref().is_some_and(|l| l.starts_with(&rule_prefix));
+        if !covers {
+            continue;
+        }
+        let Some(exp) = r.get("Expiration") else { continue };
+        match exp.get("Days").and_then(Value::as_u64) {
+            Some(d) => {
+                let d = u32::try_from(d).unwrap_or(u32::MAX);
+                days = Some(days.map_or(d, |x| x.min(d)));
+            }
+            None if exp.get("Date").is_some() => ctx.warn(
+                "lifecycle_expiration_date",
+                "a lifecycle rule expires log files on a fixed date (not read as a retention)",
+                at("Expiration"),
+            ),
+            None => {}
+        }
+    }
+    if days.is_none() {
+        ctx.warn(
+            "retention_unlimited",
+            "no lifecycle rule expires the trail's log files: they are kept until deleted \
+             (retention_days stays absent)",
+            At { file, row: 0, field: "Rules" },
+        );
+    }
+    Ok(days)
 }

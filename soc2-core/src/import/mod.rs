@@ -200,7 +200,7 @@ const ENTRIES: &[Entry] = &[
             name: "aws-cloudtrail-trails",
             kind: EvidenceKind::LoggingConfiguration,
             system: "aws",
-            input: "aws cloudtrail describe-trails, get-trail-status per trail, optionally get-event-selectors",
+            input: "aws cloudtrail describe-trails, get-trail-status per trail, optionally get-event-selectors and the buckets' lifecycle",
         },
         run: aws_cloudtrail_trails::run,
         reads_errors: false,
