@@ -11,8 +11,8 @@
 //! [`crate::Soc2Error::Invalid`].
 
 use soc2_core::model::{
-    AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AssuranceKind,
-    Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
+    AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AlertState,
+    AssuranceKind, Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
     BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
     Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
     Device, DeviceCompliance, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind,
@@ -775,6 +775,14 @@ pub struct LoggingConfiguration {
     /// Since when logging has been on without interruption.
     #[uniffi(default)]
     pub logging_since: Option<Timestamp>,
+    /// Which configuration this is when a system has several (e.g. a CloudTrail trail's
+    /// ARN); absent when the system has one.
+    #[uniffi(default)]
+    pub name: Option<String>,
+    /// Whether data (object-level) events such as S3 object reads and writes or Lambda
+    /// invocations are logged as well.
+    #[uniffi(default)]
+    pub data_events: Option<bool>,
 }
 
 /// The class of security events an alert watches for.
@@ -811,6 +819,21 @@ pub struct AlertRule {
     /// reader can check that `event_class` is right.
     #[uniffi(default)]
     pub condition: Option<String>,
+    /// The rule's state when it was observed, where its system reports one.
+    #[uniffi(default)]
+    pub state: Option<AlertState>,
+}
+
+/// The state of an alert rule when it was observed.
+#[uniffi::remote(Enum)]
+pub enum AlertState {
+    /// Its condition is not met (CloudWatch `OK`).
+    Ok,
+    /// Its condition is met: it is firing (CloudWatch `ALARM`).
+    Alarm,
+    /// It lacks the data to decide, e.g. the metric it watches is not published
+    /// (CloudWatch `INSUFFICIENT_DATA`).
+    InsufficientData,
 }
 
 /// How much a vendor matters to the service.

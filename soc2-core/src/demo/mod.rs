@@ -417,6 +417,8 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                     all_regions: Some(true),
                     management_events: Some(true),
                     logging_since: None,
+                    name: None,
+                    data_events: None,
                     system: system.into(),
                     destination: Some("datadog".into()),
                     enabled: true,
@@ -437,6 +439,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 "datadog",
                 Payload::AlertRule(AlertRule {
                     condition: None,
+                    state: None,
                     name: name.into(),
                     system: Some("datadog".into()),
                     event_class: class,

@@ -14,6 +14,8 @@
 //! Messy values are normalised by one shared toolkit and every normalisation is counted
 //! in the provenance's warnings; rows that are not kept are listed with their reason.
 
+mod aws_cloudtrail_trails;
+mod aws_cloudwatch_alarms;
 mod aws_credential_report;
 mod capture;
 mod checkr_reports;
@@ -225,6 +227,26 @@ const ENTRIES: &[Entry] = &[
             input: "a risk register CSV (GRC tool, spreadsheet), with a TOML column mapping",
         },
         run: risks_csv::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "aws-cloudtrail-trails",
+            kind: EvidenceKind::LoggingConfiguration,
+            system: "aws",
+            input: "aws cloudtrail describe-trails, get-trail-status per trail, optionally get-event-selectors and the buckets' lifecycle",
+        },
+        run: aws_cloudtrail_trails::run,
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "aws-cloudwatch-alarms",
+            kind: EvidenceKind::AlertRule,
+            system: "aws",
+            input: "aws cloudwatch describe-alarms pages (NextToken), optionally aws logs describe-metric-filters",
+        },
+        run: aws_cloudwatch_alarms::run,
         reads_errors: false,
     },
 ];

@@ -311,6 +311,20 @@ pub(crate) fn parse_lenient(s: &str) -> Option<Lenient> {
         };
         return done(dt, notes);
     }
+    // Epoch seconds with a fraction, as the AWS CLI v1 writes timestamps (`1446834998.695`).
+    if let Some((secs, frac)) = s.split_once('.')
+        && matches!(secs.len(), 9 | 10)
+        && secs.bytes().all(|b| b.is_ascii_digit())
+        && !frac.is_empty()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        notes.push(("epoch_seconds", "epoch seconds were converted"));
+        let dt = DateTime::from_timestamp(secs.parse().ok()?, 0)?;
+        if frac.bytes().any(|b| b != b'0') {
+            notes.push(("sub_second_dropped", "fractions of a second were dropped"));
+        }
+        return Some(Lenient { value: Some(Timestamp::from_datetime(dt)), notes });
+    }
     if s.len() == 10 {
         let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
         notes.push(("date_only", "a date without a time was read as midnight UTC"));
@@ -378,6 +392,10 @@ mod tests {
         assert_eq!(ts("2026-03-28 15:00:00 UTC"), "2026-03-28T15:00:00Z");
         assert_eq!(ts("1774710000000"), "2026-03-28T15:00:00Z");
         assert_eq!(ts("1774710000"), "2026-03-28T15:00:00Z");
+        assert_eq!(ts("1446834998.695"), "2015-11-06T18:36:38Z");
+        let n = parse_lenient("1446834998.695").unwrap().notes;
+        assert!(n.iter().any(|(c, _)| *c == "sub_second_dropped"));
+        assert!(parse_lenient("1446834998.").is_none());
         assert_eq!(ts("2026-03-28"), "2026-03-28T00:00:00Z");
         assert_eq!(ts("Fri, 04 Dec 2026 10:00:00 GMT"), "2026-12-04T10:00:00Z");
         assert_eq!(parse_lenient("0001-01-01T00:00:00Z").unwrap().value, None);

@@ -741,6 +741,14 @@ pub struct LoggingConfiguration {
     /// Since when logging has been on without interruption.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logging_since: Option<Timestamp>,
+    /// Which configuration this is when a system has several (e.g. a CloudTrail trail's
+    /// ARN); absent when the system has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether data (object-level) events such as S3 object reads and writes or Lambda
+    /// invocations are logged as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_events: Option<bool>,
 }
 
 /// The class of security events an alert watches for.
@@ -781,6 +789,22 @@ pub struct AlertRule {
     /// reader can check that `event_class` is right.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The rule's state when it was observed, where its system reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AlertState>,
+}
+
+/// The state of an alert rule when it was observed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    /// Its condition is not met (CloudWatch `OK`).
+    Ok,
+    /// Its condition is met: it is firing (CloudWatch `ALARM`).
+    Alarm,
+    /// It lacks the data to decide, e.g. the metric it watches is not published
+    /// (CloudWatch `INSUFFICIENT_DATA`).
+    InsufficientData,
 }
 
 /// How much a vendor matters to the service.

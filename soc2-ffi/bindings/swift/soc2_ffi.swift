@@ -2030,6 +2030,10 @@ public struct AlertRule: Equatable, Hashable {
      * reader can check that `event_class` is right.
      */
     public var condition: String?
+    /**
+     * The rule's state when it was observed, where its system reports one.
+     */
+    public var state: AlertState?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2052,13 +2056,17 @@ public struct AlertRule: Equatable, Hashable {
         /**
          * The rule's condition as written in its system (e.g. a metric filter pattern), so a
          * reader can check that `event_class` is right.
-         */condition: String? = nil) {
+         */condition: String? = nil, 
+        /**
+         * The rule's state when it was observed, where its system reports one.
+         */state: AlertState? = nil) {
         self.name = name
         self.system = system
         self.eventClass = eventClass
         self.enabled = enabled
         self.notify = notify
         self.condition = condition
+        self.state = state
     }
 
     
@@ -2082,7 +2090,8 @@ public struct FfiConverterTypeAlertRule: FfiConverterRustBuffer {
                 eventClass: FfiConverterTypeEventClass.read(from: &buf), 
                 enabled: FfiConverterBool.read(from: &buf), 
                 notify: FfiConverterSequenceString.read(from: &buf), 
-                condition: FfiConverterOptionString.read(from: &buf)
+                condition: FfiConverterOptionString.read(from: &buf), 
+                state: FfiConverterOptionTypeAlertState.read(from: &buf)
         )
     }
 
@@ -2093,6 +2102,7 @@ public struct FfiConverterTypeAlertRule: FfiConverterRustBuffer {
         FfiConverterBool.write(value.enabled, into: &buf)
         FfiConverterSequenceString.write(value.notify, into: &buf)
         FfiConverterOptionString.write(value.condition, into: &buf)
+        FfiConverterOptionTypeAlertState.write(value.state, into: &buf)
     }
 }
 
@@ -5840,6 +5850,16 @@ public struct LoggingConfiguration: Equatable, Hashable {
      * Since when logging has been on without interruption.
      */
     public var loggingSince: Timestamp?
+    /**
+     * Which configuration this is when a system has several (e.g. a CloudTrail trail's
+     * ARN); absent when the system has one.
+     */
+    public var name: String?
+    /**
+     * Whether data (object-level) events such as S3 object reads and writes or Lambda
+     * invocations are logged as well.
+     */
+    public var dataEvents: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5868,7 +5888,15 @@ public struct LoggingConfiguration: Equatable, Hashable {
          */managementEvents: Bool? = nil, 
         /**
          * Since when logging has been on without interruption.
-         */loggingSince: Timestamp? = nil) {
+         */loggingSince: Timestamp? = nil, 
+        /**
+         * Which configuration this is when a system has several (e.g. a CloudTrail trail's
+         * ARN); absent when the system has one.
+         */name: String? = nil, 
+        /**
+         * Whether data (object-level) events such as S3 object reads and writes or Lambda
+         * invocations are logged as well.
+         */dataEvents: Bool? = nil) {
         self.system = system
         self.destination = destination
         self.enabled = enabled
@@ -5877,6 +5905,8 @@ public struct LoggingConfiguration: Equatable, Hashable {
         self.allRegions = allRegions
         self.managementEvents = managementEvents
         self.loggingSince = loggingSince
+        self.name = name
+        self.dataEvents = dataEvents
     }
 
     
@@ -5902,7 +5932,9 @@ public struct FfiConverterTypeLoggingConfiguration: FfiConverterRustBuffer {
                 integrityValidation: FfiConverterOptionBool.read(from: &buf), 
                 allRegions: FfiConverterOptionBool.read(from: &buf), 
                 managementEvents: FfiConverterOptionBool.read(from: &buf), 
-                loggingSince: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                loggingSince: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                dataEvents: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -5915,6 +5947,8 @@ public struct FfiConverterTypeLoggingConfiguration: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.allRegions, into: &buf)
         FfiConverterOptionBool.write(value.managementEvents, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.loggingSince, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionBool.write(value.dataEvents, into: &buf)
     }
 }
 
@@ -9141,6 +9175,92 @@ public func FfiConverterTypeAdjudication_lift(_ buf: RustBuffer) throws -> Adjud
 #endif
 public func FfiConverterTypeAdjudication_lower(_ value: Adjudication) -> RustBuffer {
     return FfiConverterTypeAdjudication.lower(value)
+}
+
+
+
+/**
+ * The state of an alert rule when it was observed.
+ */
+
+public enum AlertState: Equatable, Hashable {
+    
+    /**
+     * Its condition is not met (CloudWatch `OK`).
+     */
+    case ok
+    /**
+     * Its condition is met: it is firing (CloudWatch `ALARM`).
+     */
+    case alarm
+    /**
+     * It lacks the data to decide, e.g. the metric it watches is not published
+     * (CloudWatch `INSUFFICIENT_DATA`).
+     */
+    case insufficientData
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AlertState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlertState: FfiConverterRustBuffer {
+    typealias SwiftType = AlertState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlertState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ok
+        
+        case 2: return .alarm
+        
+        case 3: return .insufficientData
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AlertState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ok:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .alarm:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .insufficientData:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertState_lift(_ buf: RustBuffer) throws -> AlertState {
+    return try FfiConverterTypeAlertState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertState_lower(_ value: AlertState) -> RustBuffer {
+    return FfiConverterTypeAlertState.lower(value)
 }
 
 
@@ -13721,6 +13841,30 @@ fileprivate struct FfiConverterOptionTypeAdjudication: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAdjudication.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAlertState: FfiConverterRustBuffer {
+    typealias SwiftType = AlertState?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAlertState.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAlertState.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

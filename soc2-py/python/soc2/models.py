@@ -47,6 +47,7 @@ __all__ = [
     "AccountStatus",
     "AffectedItem",
     "AlertRule",
+    "AlertState",
     "AssuranceKind",
     "Attachment",
     "ChangeKind",
@@ -208,6 +209,12 @@ EventClass = Union[
     Literal["configuration_change"],
     Literal["data_access_anomaly"],
     Literal["other"],
+]
+#: The state of an alert rule when it was observed.
+AlertState = Union[
+    Literal["ok"],
+    Literal["alarm"],
+    Literal["insufficient_data"],
 ]
 #: How much a vendor matters to the service.
 VendorCriticality = Union[
@@ -793,6 +800,12 @@ class LoggingConfiguration(PayloadModel):
     management_events: Optional[bool] = None
     #: Since when logging has been on without interruption.
     logging_since: Optional[_dt.datetime] = None
+    #: Which configuration this is when a system has several (e.g. a CloudTrail trail's
+    #: ARN); None when the system has one.
+    name: Optional[str] = None
+    #: Whether data (object-level) events such as S3 object reads and writes or Lambda
+    #: invocations are logged as well.
+    data_events: Optional[bool] = None
 
 
 @model
@@ -813,6 +826,8 @@ class AlertRule(PayloadModel):
     #: The rule's condition as written in its system (e.g. a metric filter pattern), so a
     #: reader can check that ``event_class`` is right.
     condition: Optional[str] = None
+    #: The rule's state when it was observed, where its system reports one.
+    state: Optional[AlertState] = None
 
 
 @model
