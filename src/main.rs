@@ -210,6 +210,11 @@ enum Command {
         /// of any other locker is rejected.
         #[arg(long, value_name = "ORIGIN")]
         origin: Option<String>,
+        /// The CA (PEM) of the Time-Stamp Authority, obtained from it out of band: every
+        /// time-stamp token the bundle carries must chain to it. Without it, tokens are
+        /// checked (imprint, signature, time-stamping certificate) but not who issued them.
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
@@ -348,13 +353,18 @@ fn main() -> ExitCode {
             as_of: as_of.map(|d| d.0),
             previous: previous.as_deref(),
         })),
-        Command::Verify { bundle, allowed_signers, identity, origin, previous, format } => {
+        Command::Verify { bundle, allowed_signers, identity, origin, previous, tsa_ca, format } => {
+            let tsa_trust = match tsa_ca.as_deref().map(read_tsa_ca).transpose() {
+                Ok(t) => t,
+                Err(e) => return report(Err(e)),
+            };
             bundle_cmd::verify(
                 &bundle,
                 &allowed_signers,
                 identity,
                 origin,
                 previous.as_deref(),
+                tsa_trust,
                 format,
             )
         }
@@ -520,18 +530,7 @@ fn checkpoint(dir: &Path) -> Result<ExitCode, Failure> {
 }
 
 fn check(dir: &Path, checkpoints: &[PathBuf], tsa_ca: Option<&Path>) -> Result<ExitCode, Failure> {
-    let trust = match tsa_ca {
-        Some(path) => {
-            let pem =
-                input::read_file(path, "TSA CA file", soc2_core::ledger::timestamp::MAX_CA_SIZE)
-                    .map_err(|e| input_error(e.to_string()))?;
-            Some(
-                TsaTrust::from_pem(&pem)
-                    .map_err(|e| input_error(format!("{}: {e}", path.display())))?,
-            )
-        }
-        None => None,
-    };
+    let trust = tsa_ca.map(read_tsa_ca).transpose()?;
     // Read the checkpoints first: a bad file is an input error, whatever the locker.
     let checkpoints = checkpoints
         .iter()
@@ -612,6 +611,13 @@ fn check(dir: &Path, checkpoints: &[PathBuf], tsa_ca: Option<&Path>) -> Result<E
         println!("damaged: {} problem(s) in {} records", report.problems.len(), report.lines);
         Ok(ExitCode::from(1))
     }
+}
+
+/// Reads `--tsa-ca FILE`: PEM certificates of the TSA's CA.
+fn read_tsa_ca(path: &Path) -> Result<TsaTrust, Failure> {
+    let pem = input::read_file(path, "TSA CA file", soc2_core::ledger::timestamp::MAX_CA_SIZE)
+        .map_err(|e| input_error(e.to_string()))?;
+    TsaTrust::from_pem(&pem).map_err(|e| input_error(format!("{}: {e}", path.display())))
 }
 
 fn hex_of(hash: &[u8; 32]) -> String {

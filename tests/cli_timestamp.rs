@@ -439,3 +439,96 @@ fn timestamps_over_http_from_openssl_behind_a_local_responder() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("TSA http://127.0.0.1"));
     assert!(!cp(&locker, 2, "tsr").exists());
 }
+
+#[test]
+fn bundles_carry_tokens_that_soc2_verify_and_openssl_check() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_tsa(dir, "good");
+    make_tsa(dir, "other");
+    let (locker, key) = setup(dir);
+    let l = s(&locker);
+    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
+    let q = dir.join("q.tsq");
+    ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
+    let r = dir.join("r.tsr");
+    reply(dir, "good", &q, &r);
+    let ca = dir.join("good-ca.crt");
+    ok(soc2(&[
+        "timestamp",
+        "--locker",
+        l,
+        "--response",
+        s(&r),
+        "--request",
+        s(&q),
+        "--tsa-ca",
+        s(&ca),
+    ]));
+    // A record after the timestamp: in the bundle, but not covered by the token.
+    add(&locker, "2026-02-10", "q1 training");
+
+    let public = fs_err::read_to_string(dir.join("key.pub")).unwrap();
+    let public = public.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let trusted = dir.join("trusted");
+    fs_err::write(&trusted, format!("ops@example.com {public}\n")).unwrap();
+    let bundle = dir.join("q1.zip");
+    ok(soc2(&[
+        "export",
+        "--locker",
+        l,
+        "--period",
+        "2026-01-01..2026-03-31",
+        "--key",
+        s(&key),
+        "-o",
+        s(&bundle),
+        "--as-of",
+        "2026-07-01",
+    ]));
+    let verify = |ca: Option<&Path>| {
+        let mut args = vec!["verify", s(&bundle), "--allowed-signers", s(&trusted)];
+        if let Some(ca) = ca {
+            args.extend(["--tsa-ca", s(ca)]);
+        }
+        soc2(&args)
+    };
+    let out = ok(verify(Some(&ca)));
+    assert!(out.contains("timestamp:   checkpoint of 1 records existed by "), "{out}");
+    assert!(out.contains("(CN=good TSA)"), "{out}");
+    let out = ok(verify(None));
+    assert!(out.contains("issuer not checked: no --tsa-ca"), "{out}");
+    let o = verify(Some(&dir.join("other-ca.crt")));
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("REJECTED: checkpoints/00000000000000000001.tsr: "), "{text}");
+
+    // VERIFY.md's openssl step, run as written from the extracted bundle.
+    let x = dir.join("x");
+    fs_err::create_dir(&x).unwrap();
+    let unzip =
+        Command::new("python3").args(["-m", "zipfile", "-e", s(&bundle), s(&x)]).status().unwrap();
+    assert!(unzip.success());
+    let md = fs_err::read_to_string(x.join("VERIFY.md")).unwrap();
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("openssl ts -verify -digest "))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(line.contains("-in checkpoints/00000000000000000001.tsr"), "{line}");
+    let run = |ca: &Path| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(line)
+            .current_dir(&x)
+            .env("TSA_CA", ca)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(run(&ca));
+    assert!(!run(&dir.join("other-ca.crt")));
+}

@@ -339,6 +339,7 @@ error_codes! {
     BundleInclusionProof = "bundle.inclusion_proof", Integrity, "An inclusion proof does not fit the checkpoint or does not verify.";
 
     // ----- bundle: signed checkpoints and chaining -----
+    BundleTimestampInvalid = "bundle.timestamp_invalid", Integrity, "A time-stamp token the bundle carries does not verify over its checkpoint note (or does not chain to the TSA CA given).";
     BundleSignedCheckpointInvalid = "bundle.signed_checkpoint_invalid", Integrity, "A signed checkpoint the bundle carries is malformed, not signed by the trusted key, or not extended by the bundle's tree.";
     BundlePreviousInvalid = "bundle.previous_invalid", Integrity, "The consistency proof from the previous checkpoint (previous/) is malformed or does not verify.";
     BundleNotAnExtension = "bundle.not_an_extension", Integrity, "The bundle does not extend the previous bundle: history rewritten, records removed or the locker forked.";

@@ -230,7 +230,7 @@ impl TimestampRequest {
 }
 
 /// The certificates a caller trusts as time-stamping CAs (`--tsa-ca`, PEM).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TsaTrust {
     certs: Vec<Certificate>,
 }
