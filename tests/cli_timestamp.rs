@@ -531,4 +531,30 @@ fn bundles_carry_tokens_that_soc2_verify_and_openssl_check() {
     };
     assert!(run(&ca));
     assert!(!run(&dir.join("other-ca.crt")));
+
+    // A token of checkpoint 1 put beside checkpoint 2 by hand: fsck names it, and no
+    // bundle carries it.
+    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
+    fs_err::copy(cp(&locker, 1, "tsr"), cp(&locker, 2, "tsr")).unwrap();
+    let o = soc2(&["fsck", "--locker", l, "--tsa-ca", s(&ca)]);
+    assert_eq!(o.status.code(), Some(1));
+    let f = String::from_utf8_lossy(&o.stdout);
+    assert!(f.contains("00000000000000000002.tsr: time-stamp token: its message imprint"), "{f}");
+    assert!(f.contains("a token for another checkpoint"), "{f}");
+    let o = soc2(&[
+        "export",
+        "--locker",
+        l,
+        "--period",
+        "2026-01-01..2026-03-31",
+        "--key",
+        s(&key),
+        "-o",
+        s(&dir.join("q1b.zip")),
+        "--as-of",
+        "2026-07-01",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a token for another checkpoint"));
+    assert!(!dir.join("q1b.zip").exists());
 }
