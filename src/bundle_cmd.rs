@@ -199,6 +199,7 @@ pub(crate) fn verify(
     identity: Option<String>,
     origin: Option<String>,
     previous: Option<&Path>,
+    tsa_trust: Option<soc2_core::ledger::TsaTrust>,
     format: VerifyFormat,
 ) -> ExitCode {
     let trusted = match AllowedSigners::from_file(allowed_signers) {
@@ -208,6 +209,7 @@ pub(crate) fn verify(
     let mut options = VerifyOptions::default();
     options.identity = identity;
     options.origin = origin;
+    options.tsa_trust = tsa_trust;
     let verified = match previous {
         Some(previous) => bundle::verify_with_previous(bundle_path, previous, &trusted, &options),
         None => bundle::verify_with(bundle_path, &trusted, &options),
@@ -234,6 +236,14 @@ pub(crate) fn verify(
                         println!(
                             "  extends:     signed checkpoint of {} records",
                             cp.checkpoint.size
+                        );
+                    }
+                    for (size, t) in &v.timestamps {
+                        println!(
+                            "  timestamp:   checkpoint of {size} records existed by {} ({}{})",
+                            t.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                            t.tsa,
+                            if t.chain_checked { "" } else { "; issuer not checked: no --tsa-ca" }
                         );
                     }
                     if let Some(p) = &v.previous {
@@ -266,6 +276,13 @@ pub(crate) fn verify(
                         "report": v.report,
                         "signed_checkpoints": v.signed_checkpoints.iter().map(|c| c.checkpoint.size).collect::<Vec<_>>(),
                         "previous_checkpoint": v.previous.as_ref().map(|p| p.size),
+                        "timestamps": v.timestamps.iter().map(|(size, t)| serde_json::json!({
+                            "checkpoint_size": size,
+                            "time": t.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                            "tsa": t.tsa,
+                            "serial": t.serial,
+                            "issuer_checked": t.chain_checked,
+                        })).collect::<Vec<_>>(),
                         "previous_bundle": previous.map(|p| p.display().to_string()),
                     });
                     println!("{out}");

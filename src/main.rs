@@ -9,12 +9,13 @@ use std::process::ExitCode;
 
 mod bundle_cmd;
 mod import_cmd;
+mod timestamp_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::error::Classify;
 use soc2_core::input;
 use soc2_core::json::{from_json_slice, from_json_str, to_canonical_string, to_canonical_vec};
-use soc2_core::ledger::{Checkpoint, Locker, fsck, media_type_for};
+use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
 use soc2_core::{Catalog, EvidenceItem};
@@ -83,6 +84,39 @@ enum Command {
         /// must still contain: this also protects the newest records (repeatable).
         #[arg(long = "checkpoint", value_name = "FILE")]
         checkpoints: Vec<PathBuf>,
+        /// The CA (PEM) the TSA's certificate must chain to: with it, every stored
+        /// time-stamp token is checked to come from that TSA; without it, tokens are
+        /// checked (imprint, signature, time-stamping certificate) but not who issued them.
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
+    },
+    /// Timestamps the newest signed checkpoint with an RFC 3161 Time-Stamp Authority:
+    /// sends a query over the SHA-256 of its note (HTTP POST,
+    /// application/timestamp-query), checks the reply (status, imprint, nonce, CMS
+    /// signature, signer certificate with the timeStamping purpose chaining to
+    /// --tsa-ca) and keeps it as checkpoints/<size>.tsr (append-only).
+    ///
+    /// Air-gapped: --request-out FILE writes the query and stops; --response REPLY
+    /// --request FILE then takes the TSA's reply to that query.
+    Timestamp {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// The TSA's URL (http://...).
+        #[arg(long, value_name = "URL", required_unless_present_any = ["request_out", "response"], conflicts_with_all = ["request_out", "response"])]
+        tsa: Option<String>,
+        /// The CA certificate(s) (PEM) the TSA's certificate must chain to.
+        #[arg(long, value_name = "FILE", required_unless_present = "request_out")]
+        tsa_ca: Option<PathBuf>,
+        /// Writes the query to FILE instead of sending it.
+        #[arg(long, value_name = "FILE", conflicts_with = "response")]
+        request_out: Option<PathBuf>,
+        /// The TSA's DER reply to the query in --request.
+        #[arg(long, value_name = "FILE", requires = "request")]
+        response: Option<PathBuf>,
+        /// The query (written by --request-out) that --response answers.
+        #[arg(long, value_name = "FILE", requires = "response")]
+        request: Option<PathBuf>,
     },
     /// Prints the locker's checkpoint (origin, size, Merkle root): keep it outside the
     /// locker to check later with `soc2 fsck --checkpoint`.
@@ -176,6 +210,11 @@ enum Command {
         /// of any other locker is rejected.
         #[arg(long, value_name = "ORIGIN")]
         origin: Option<String>,
+        /// The CA (PEM) of the Time-Stamp Authority, obtained from it out of band: every
+        /// time-stamp token the bundle carries must chain to it. Without it, tokens are
+        /// checked (imprint, signature, time-stamping certificate) but not who issued them.
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
@@ -272,7 +311,20 @@ fn main() -> ExitCode {
         Command::Init { dir, origin } => report(init(&dir, origin)),
         Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
-        Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
+        Command::Fsck { locker, checkpoints, tsa_ca } => {
+            report(check(&locker, &checkpoints, tsa_ca.as_deref()))
+        }
+        Command::Timestamp { locker, tsa, tsa_ca, request_out, response, request } => {
+            let source = match (tsa, request_out, response, request) {
+                (Some(url), _, _, _) => timestamp_cmd::Source::Tsa(url),
+                (_, Some(out), _, _) => timestamp_cmd::Source::RequestOut(out),
+                (_, _, Some(response), Some(request)) => {
+                    timestamp_cmd::Source::Response { response, request }
+                }
+                _ => unreachable!("clap requires --tsa, --request-out or --response"),
+            };
+            report(timestamp_cmd::run(&locker, source, tsa_ca.as_deref()))
+        }
         Command::Checkpoint { locker, sign } => match sign {
             None => report(checkpoint(&locker)),
             Some(key) => report(bundle_cmd::sign_checkpoint(&locker, &key)),
@@ -301,13 +353,18 @@ fn main() -> ExitCode {
             as_of: as_of.map(|d| d.0),
             previous: previous.as_deref(),
         })),
-        Command::Verify { bundle, allowed_signers, identity, origin, previous, format } => {
+        Command::Verify { bundle, allowed_signers, identity, origin, previous, tsa_ca, format } => {
+            let tsa_trust = match tsa_ca.as_deref().map(read_tsa_ca).transpose() {
+                Ok(t) => t,
+                Err(e) => return report(Err(e)),
+            };
             bundle_cmd::verify(
                 &bundle,
                 &allowed_signers,
                 identity,
                 origin,
                 previous.as_deref(),
+                tsa_trust,
                 format,
             )
         }
@@ -332,6 +389,14 @@ impl Failure {
     /// `docs/errors.md`), with its message.
     fn classified(e: &dyn Classify) -> Self {
         Failure { code: e.class().exit_code(), message: e.to_string() }
+    }
+}
+
+impl Failure {
+    /// The same failure, its message prefixed (with the file it concerns).
+    fn prefixed(mut self, prefix: &str) -> Self {
+        self.message.insert_str(0, prefix);
+        self
     }
 }
 
@@ -464,7 +529,8 @@ fn checkpoint(dir: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
+fn check(dir: &Path, checkpoints: &[PathBuf], tsa_ca: Option<&Path>) -> Result<ExitCode, Failure> {
+    let trust = tsa_ca.map(read_tsa_ca).transpose()?;
     // Read the checkpoints first: a bad file is an input error, whatever the locker.
     let checkpoints = checkpoints
         .iter()
@@ -474,7 +540,7 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
             Checkpoint::parse(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut report = fsck(dir)?;
+    let mut report = fsck_with(dir, trust.as_ref())?;
     if report.is_sound() && !checkpoints.is_empty() {
         // Sound, so the locker opens; compare each checkpoint with its records.
         let locker = Locker::open(dir)?;
@@ -513,6 +579,14 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         for cp in &report.signed_checkpoints {
             println!("ok: extends signed checkpoint {} of {} records", cp.origin, cp.size);
         }
+        for (size, t) in &report.timestamps {
+            println!(
+                "ok: checkpoint of {size} records timestamped {} by {}{}",
+                t.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                t.tsa,
+                if t.chain_checked { "" } else { " (issuer not checked: no --tsa-ca given)" }
+            );
+        }
         for cp in &checkpoints {
             println!("ok: contains checkpoint {} of {} records", cp.origin, cp.size);
         }
@@ -537,6 +611,13 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         println!("damaged: {} problem(s) in {} records", report.problems.len(), report.lines);
         Ok(ExitCode::from(1))
     }
+}
+
+/// Reads `--tsa-ca FILE`: PEM certificates of the TSA's CA.
+fn read_tsa_ca(path: &Path) -> Result<TsaTrust, Failure> {
+    let pem = input::read_file(path, "TSA CA file", soc2_core::ledger::timestamp::MAX_CA_SIZE)
+        .map_err(|e| input_error(e.to_string()))?;
+    TsaTrust::from_pem(&pem).map_err(|e| input_error(format!("{}: {e}", path.display())))
 }
 
 fn hex_of(hash: &[u8; 32]) -> String {

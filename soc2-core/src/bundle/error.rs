@@ -61,6 +61,14 @@ pub enum BundleError {
         /// Why.
         reason: String,
     },
+    /// A time-stamp token the bundle carries (`checkpoints/<size>.tsr`) does not verify.
+    #[error("{member}: {error}")]
+    TimestampInvalid {
+        /// The `.tsr` member.
+        member: String,
+        /// Why.
+        error: crate::ledger::TimestampError,
+    },
     /// The bundle does not extend the previous bundle: history was rewritten, records
     /// removed, or the locker forked. Names the first differing record when it can.
     #[error("does not extend the previous bundle: {reason}")]
@@ -545,6 +553,7 @@ impl Classify for BundleError {
             B::InclusionProof { .. } => C::BundleInclusionProof,
             B::Proof(p) => p.code(),
             B::SignedCheckpointInvalid { .. } => C::BundleSignedCheckpointInvalid,
+            B::TimestampInvalid { .. } => C::BundleTimestampInvalid,
             B::NotAnExtension { .. } => C::BundleNotAnExtension,
             B::PreviousBundle { source, .. } if source.is_rejection() => C::BundlePreviousRejected,
             B::PreviousBundle { source, .. } => source.code(),
@@ -662,7 +671,9 @@ impl Classify for BundleError {
                 s.records = vec![*seq];
             }
             B::InclusionProof { seq, .. } => s.records = vec![*seq],
-            B::SignedCheckpointInvalid { member: m, .. } | B::PreviousInvalid { member: m, .. } => {
+            B::SignedCheckpointInvalid { member: m, .. }
+            | B::PreviousInvalid { member: m, .. }
+            | B::TimestampInvalid { member: m, .. } => {
                 s.member = Some(m.clone());
             }
             B::NotAnExtension { first_differing, .. } => {

@@ -291,6 +291,15 @@ pub fn export_with_progress(
         allowed_signers_line: allowed_signers.clone(),
         generator: format!("{} {}", generator.name, generator.version),
         signed_checkpoints: chain.iter().filter(|(n, _)| n.ends_with(".note")).count(),
+        timestamps: chain
+            .iter()
+            .filter(|(n, _)| n.ends_with(".tsr"))
+            .filter_map(|(n, _)| {
+                let note = format!("{}.note", n.strip_suffix(".tsr")?);
+                let bytes = &chain.iter().find(|(m, _)| *m == note)?.1;
+                Some((n.clone(), hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))))
+            })
+            .collect(),
         previous_size: options.previous.as_ref().map(|p| p.size),
     });
 
@@ -400,9 +409,15 @@ fn chain_members(
         locker.verify_checkpoint(&signed.checkpoint)?;
         let stem =
             format!("{CHECKPOINTS_PREFIX}{}", SignedCheckpoint::stem(signed.checkpoint.size));
-        out.push((format!("{stem}.note"), signed.note));
-        // Time-stamp responses stay in the locker until soc2 checks them (RFC 3161 is
-        // not implemented yet): a bundle carries nothing its verifier does not check.
+        out.push((format!("{stem}.note"), signed.note.clone()));
+        // A time-stamp token only if it still verifies over its note: a bundle carries
+        // nothing its verifier would refuse.
+        if let Some(result) = signed.verify_timestamp(None) {
+            let member = format!("{stem}.tsr");
+            result
+                .map_err(|error| BundleError::TimestampInvalid { member: member.clone(), error })?;
+            out.push((member, signed.timestamp.unwrap_or_default()));
+        }
         out.push((format!("{stem}.note.sig"), signed.sshsig));
     }
     if let Some(previous) = previous {

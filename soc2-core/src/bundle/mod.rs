@@ -17,6 +17,7 @@
 //! | `SHA256SUMS.sig` | OpenSSH SSHSIG (Ed25519) signature of `SHA256SUMS`, namespace [`NAMESPACE`] |
 //! | `allowed_signers` | a convenience copy of the signer's key in OpenSSH format (proves nothing) |
 //! | `checkpoints/<size>.note`, `.note.sig` | the locker's signed checkpoints ([`crate::ledger::signed`]) up to the bundle's size |
+//! | `checkpoints/<size>.tsr` | the RFC 3161 time-stamp response over that `.note`, when the locker has one ([`crate::ledger::timestamp`]) |
 //! | `previous/checkpoint`, `previous/consistency` | with [`ExportOptions::previous`]: the previous bundle's checkpoint and the RFC 9162 consistency proof from it |
 //! | `verify.py` | the auditor's stand-alone Merkle checker, Python 3 standard library only |
 //!
@@ -114,7 +115,7 @@ pub const SUMS_SIG: &str = "SHA256SUMS.sig";
 /// Member: the convenience copy of the signer's key.
 pub const ALLOWED_SIGNERS: &str = "allowed_signers";
 /// Prefix of the signed checkpoints the bundle carries (`checkpoints/<size>.note`,
-/// `.note.sig`, as in the locker).
+/// `.note.sig` and `.tsr`, as in the locker).
 pub const CHECKPOINTS_PREFIX: &str = "checkpoints/";
 /// Member: the previous bundle's checkpoint, when exported with a previous bundle.
 pub const PREVIOUS_CHECKPOINT: &str = "previous/checkpoint";

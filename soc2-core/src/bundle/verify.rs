@@ -15,7 +15,7 @@ use crate::error::Classify;
 use crate::json::{JsonError, from_json_slice, to_canonical_vec};
 use crate::ledger::merkle::{self, leaf_hash};
 use crate::ledger::signed::MAX_TOKEN_SIZE;
-use crate::ledger::{Checkpoint, Hash, SignedCheckpoint};
+use crate::ledger::{Checkpoint, Hash, SignedCheckpoint, TsaTrust, VerifiedTimestamp};
 use crate::model::{AuditPeriod, Record, Sha256Digest};
 
 use super::allowed_signers::{AllowedSigner, AllowedSigners};
@@ -61,6 +61,10 @@ pub struct VerifyOptions {
     /// The time `valid-after` / `valid-before` options are checked against; now when
     /// `None`.
     pub now: Option<DateTime<Utc>>,
+    /// The CA(s) the signer of every carried time-stamp token must chain to (the TSA's
+    /// CA, obtained out of band). Without it, tokens are checked (imprint, signature,
+    /// time-stamping certificate) but not who issued them.
+    pub tsa_trust: Option<TsaTrust>,
 }
 
 impl Default for VerifyOptions {
@@ -71,6 +75,7 @@ impl Default for VerifyOptions {
             limits: Limits::default(),
             max_metadata_size: 1 << 30,
             now: None,
+            tsa_trust: None,
         }
     }
 }
@@ -109,6 +114,9 @@ pub struct VerifiedBundle {
     /// The signed checkpoints the bundle carries (`checkpoints/`), in size order: each
     /// signed by the trusted key and a prefix of the bundle's tree.
     pub signed_checkpoints: Vec<SignedCheckpoint>,
+    /// The time-stamp tokens carried beside them (`checkpoints/<size>.tsr`), each
+    /// verified over its checkpoint's note, with that checkpoint's size.
+    pub timestamps: Vec<(u64, VerifiedTimestamp)>,
     /// The checkpoint the bundle proves it extends (`previous/`), if it carries one.
     pub previous: Option<Checkpoint>,
     leaves: Vec<Hash>,
@@ -353,8 +361,13 @@ pub fn verify_with(
     }
 
     // 7. The signed checkpoints: the trusted key signed each, and this tree extends it.
-    let signed_checkpoints =
-        check_signed_checkpoints(&content.chain, &signer.key, &checkpoint, &leaves)?;
+    let (signed_checkpoints, timestamps) = check_signed_checkpoints(
+        &content.chain,
+        &signer.key,
+        &checkpoint,
+        &leaves,
+        options.tsa_trust.as_ref(),
+    )?;
 
     // 8. The consistency proof from a previous checkpoint, if carried.
     let previous = check_previous_proof(&content.chain, &checkpoint)?;
@@ -378,6 +391,7 @@ pub fn verify_with(
         blobs,
         report,
         signed_checkpoints,
+        timestamps,
         previous,
         leaves,
         records_jsonl: content.records,
@@ -391,7 +405,10 @@ fn is_chain_member(name: &str) -> bool {
         || name == PREVIOUS_CHECKPOINT
         || name == PREVIOUS_CONSISTENCY
         || name.strip_prefix(CHECKPOINTS_PREFIX).is_some_and(|rest| {
-            let stem = rest.strip_suffix(".note").or_else(|| rest.strip_suffix(".note.sig"));
+            let stem = rest
+                .strip_suffix(".note")
+                .or_else(|| rest.strip_suffix(".note.sig"))
+                .or_else(|| rest.strip_suffix(".tsr"));
             stem.is_some_and(|s| s.len() == 20 && s.bytes().all(|b| b.is_ascii_digit()))
         })
 }
@@ -399,6 +416,9 @@ fn is_chain_member(name: &str) -> bool {
 fn chain_member<'c>(chain: &'c [(String, Vec<u8>)], name: &str) -> Option<&'c [u8]> {
     chain.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
 }
+
+/// Verified time-stamp tokens, with the size of their checkpoint.
+type Timestamps = Vec<(u64, VerifiedTimestamp)>;
 
 /// Checks every `checkpoints/<size>.note` with its `.note.sig`: both
 /// signatures by `key` (the trusted key that signed the bundle), the origin the bundle's,
@@ -408,7 +428,8 @@ fn check_signed_checkpoints(
     key: &PublicKey,
     checkpoint: &Checkpoint,
     leaves: &[Hash],
-) -> Result<Vec<SignedCheckpoint>, BundleError> {
+    tsa_trust: Option<&TsaTrust>,
+) -> Result<(Vec<SignedCheckpoint>, Timestamps), BundleError> {
     let mut names: Vec<&str> = chain
         .iter()
         .map(|(n, _)| n.as_str())
@@ -416,13 +437,14 @@ fn check_signed_checkpoints(
         .collect();
     names.sort_unstable();
     let mut out = Vec::new();
+    let mut timestamps = Vec::new();
     for name in &names {
         let bad = |member: &str, reason: String| BundleError::SignedCheckpointInvalid {
             member: member.to_owned(),
             reason,
         };
         let Some(stem) = name.strip_suffix(".note") else {
-            let stem = name.strip_suffix(".note.sig");
+            let stem = name.strip_suffix(".note.sig").or_else(|| name.strip_suffix(".tsr"));
             if stem.is_none_or(|s| !names.contains(&format!("{s}.note").as_str())) {
                 return Err(bad(name, "its .note is missing".into()));
             }
@@ -433,7 +455,9 @@ fn check_signed_checkpoints(
         let sig = chain_member(chain, &sig_name)
             .ok_or_else(|| bad(name, format!("{sig_name} is missing")))?
             .to_vec();
-        let (signed, _) = SignedCheckpoint::parse(note, sig, None).map_err(|r| bad(name, r))?;
+        let tsr_name = format!("{stem}.tsr");
+        let tsr = chain_member(chain, &tsr_name).map(<[u8]>::to_vec);
+        let (signed, _) = SignedCheckpoint::parse(note, sig, tsr).map_err(|r| bad(name, r))?;
         signed
             .verify(key)
             .map_err(|r| bad(name, format!("not signed by the bundle's trusted key: {r}")))?;
@@ -448,9 +472,16 @@ fn check_signed_checkpoints(
             ));
         }
         crate::ledger::signed::consistency_from(cp, leaves).map_err(|r| bad(name, r))?;
+        match signed.verify_timestamp(tsa_trust) {
+            None => {}
+            Some(Ok(t)) => timestamps.push((cp.size, t)),
+            Some(Err(error)) => {
+                return Err(BundleError::TimestampInvalid { member: tsr_name, error });
+            }
+        }
         out.push(signed);
     }
-    Ok(out)
+    Ok((out, timestamps))
 }
 
 /// Checks `previous/checkpoint` and `previous/consistency`, both or neither: the proof

@@ -18,6 +18,8 @@ pub(crate) struct VerifyMdFacts<'a> {
     pub(crate) generator: String,
     /// How many signed checkpoints the bundle carries.
     pub(crate) signed_checkpoints: usize,
+    /// The time-stamp tokens carried (member name, SHA-256 of its note in hex).
+    pub(crate) timestamps: Vec<(String, String)>,
     /// The previous checkpoint's size, when the bundle carries a consistency proof.
     pub(crate) previous_size: Option<u64>,
 }
@@ -328,6 +330,36 @@ used for nothing else). Step 8 checks that this bundle's records extend every on
             origin = f.origin,
             principal = f.principal,
         ));
+        if !f.timestamps.is_empty() {
+            let mut cmds = String::new();
+            for (member, digest) in &f.timestamps {
+                cmds.push_str(&format!(
+                    "openssl ts -verify -digest {digest} -in {member} -CAfile \"$TSA_CA\"\n"
+                ));
+            }
+            out.push_str(&format!(
+                r#"### 7a. Check the RFC 3161 timestamps of the checkpoints
+
+{n} checkpoint(s) carry a time-stamp token (`checkpoints/<size>.tsr`, an RFC 3161
+response) from a Time-Stamp Authority. Obtain the TSA's CA certificate from the TSA
+itself (not from the company, not from this bundle), set `TSA_CA=/absolute/path/to/tsa-ca.pem`,
+and check each token over the SHA-256 of its `.note` (step 7 checked the notes' signatures;
+`sha256sum checkpoints/*.note` shows the digests below):
+
+```text
+{cmds}```
+
+Proves: the TSA, whose certificate chains to the CA you trust and is for time-stamping,
+saw the checkpoint note (hence the tree of that size and root) no later than the time the
+token states (`openssl ts -reply -in checkpoints/<size>.tsr -text` prints it). Records
+within that checkpoint existed by then, whatever their own `recorded_at` says; later
+records rest on the company's clock. It does not prove when the evidence was observed,
+nor that the TSA's clock was right beyond its stated accuracy.
+
+"#,
+                n = f.timestamps.len(),
+            ));
+        }
     }
     let (step, signatures) =
         if f.signed_checkpoints > 0 { (8, "steps 2 and 7 do") } else { (7, "step 2 does") };

@@ -267,6 +267,17 @@ error_codes! {
     LedgerCheckpointMismatch = "ledger.checkpoint_mismatch", Integrity, "A checkpoint does not describe this locker (history was rewritten).";
     LedgerSignedCheckpointInvalid = "ledger.signed_checkpoint_invalid", Integrity, "A signed checkpoint in checkpoints/ is malformed, its signatures disagree, or the locker contradicts it (history rewritten after it was signed).";
     LedgerCheckpointRefused = "ledger.checkpoint_refused", Locker, "A signed checkpoint cannot be stored: not validly signed, or another one is stored for its size (append-only).";
+    LedgerTimestampTooLarge = "ledger.timestamp_too_large", Invalid, "A time-stamp response, request or TSA CA file is larger than accepted.";
+    LedgerTimestampMalformed = "ledger.timestamp_malformed", Integrity, "A time-stamp response or request is not the DER structure RFC 3161 defines.";
+    LedgerTimestampNotGranted = "ledger.timestamp_not_granted", Integrity, "The time-stamp authority did not grant the request.";
+    LedgerTimestampImprintMismatch = "ledger.timestamp_imprint_mismatch", Integrity, "A time-stamp token covers something other than the checkpoint note (another checkpoint).";
+    LedgerTimestampNonceMismatch = "ledger.timestamp_nonce_mismatch", Integrity, "A time-stamp token's nonce is not the request's (a stale reply).";
+    LedgerTimestampBadSignature = "ledger.timestamp_bad_signature", Signature, "A time-stamp token's CMS signature does not verify (the token was altered).";
+    LedgerTimestampUnsupportedAlgorithm = "ledger.timestamp_unsupported_algorithm", Signature, "A time-stamp token uses an algorithm soc2 does not verify.";
+    LedgerTimestampNotTsa = "ledger.timestamp_not_tsa", Signature, "A time-stamp token's signer lacks the critical id-kp-timeStamping extended key usage.";
+    LedgerTimestampUntrusted = "ledger.timestamp_untrusted", Signature, "A time-stamp token's signer does not chain to the trusted TSA CA, or a certificate is not valid at the token's time.";
+    LedgerTimestampCaInvalid = "ledger.timestamp_ca_invalid", Key, "The TSA CA file holds no readable certificate.";
+    LedgerTimestampRefused = "ledger.timestamp_refused", Locker, "A time-stamp token cannot be stored: no signed checkpoint, the request is for another one, or another token is stored for it (append-only).";
 
     // ----- Merkle proofs -----
     ProofEmptyTree = "proof.empty_tree", Invalid, "A proof was asked for in an empty tree.";
@@ -328,6 +339,7 @@ error_codes! {
     BundleInclusionProof = "bundle.inclusion_proof", Integrity, "An inclusion proof does not fit the checkpoint or does not verify.";
 
     // ----- bundle: signed checkpoints and chaining -----
+    BundleTimestampInvalid = "bundle.timestamp_invalid", Integrity, "A time-stamp token the bundle carries does not verify over its checkpoint note (or does not chain to the TSA CA given).";
     BundleSignedCheckpointInvalid = "bundle.signed_checkpoint_invalid", Integrity, "A signed checkpoint the bundle carries is malformed, not signed by the trusted key, or not extended by the bundle's tree.";
     BundlePreviousInvalid = "bundle.previous_invalid", Integrity, "The consistency proof from the previous checkpoint (previous/) is malformed or does not verify.";
     BundleNotAnExtension = "bundle.not_an_extension", Integrity, "The bundle does not extend the previous bundle: history rewritten, records removed or the locker forked.";

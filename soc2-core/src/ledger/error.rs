@@ -9,6 +9,7 @@ use crate::model::Sha256Digest;
 
 use super::checkpoint::CheckpointError;
 use super::merkle::ProofError;
+use super::timestamp::TimestampError;
 
 /// A problem with a locker: damage found while reading it, an append refused, a proof
 /// that cannot be given, or a file operation that failed.
@@ -330,6 +331,28 @@ pub enum LedgerError {
         /// Why.
         reason: String,
     },
+    /// A time-stamp response, request or TSA CA file was refused.
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
+
+    /// A stored time-stamp token (`checkpoints/<size>.tsr`) does not verify.
+    #[error("{path}: {error}")]
+    StoredTimestamp {
+        /// Its file.
+        path: PathBuf,
+        /// What is wrong.
+        error: TimestampError,
+    },
+
+    /// A time-stamp token cannot be stored: no signed checkpoint to timestamp, the
+    /// request was for another checkpoint, or another token is stored (append-only).
+    #[error("{path}: {reason}")]
+    TimestampRefused {
+        /// The file that would have been written (or the checkpoints directory).
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl LedgerError {
@@ -423,6 +446,10 @@ impl Classify for LedgerError {
             LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
             LedgerError::SignedCheckpoint { .. } => C::LedgerSignedCheckpointInvalid,
             LedgerError::CheckpointRefused { .. } => C::LedgerCheckpointRefused,
+            LedgerError::Timestamp(e) | LedgerError::StoredTimestamp { error: e, .. } => {
+                timestamp_code(e)
+            }
+            LedgerError::TimestampRefused { .. } => C::LedgerTimestampRefused,
         }
     }
 
@@ -449,7 +476,9 @@ impl Classify for LedgerError {
             | LedgerError::LedgerNotRegularFile { path, .. }
             | LedgerError::BlobNotRegularFile { path, .. }
             | LedgerError::SignedCheckpoint { path, .. }
-            | LedgerError::CheckpointRefused { path, .. } => s.path = Some(path.clone()),
+            | LedgerError::CheckpointRefused { path, .. }
+            | LedgerError::StoredTimestamp { path, .. }
+            | LedgerError::TimestampRefused { path, .. } => s.path = Some(path.clone()),
             LedgerError::InvalidOrigin { .. } => s.field = Some("origin".into()),
             LedgerError::InvalidRecord { line, error, .. } => {
                 s.line = *line;
@@ -484,5 +513,21 @@ impl Classify for LedgerError {
             }
             _ => None,
         }
+    }
+}
+
+fn timestamp_code(e: &TimestampError) -> crate::error::ErrorCode {
+    use crate::error::ErrorCode as C;
+    match e {
+        TimestampError::TooLarge { .. } => C::LedgerTimestampTooLarge,
+        TimestampError::Malformed { .. } => C::LedgerTimestampMalformed,
+        TimestampError::NotGranted { .. } => C::LedgerTimestampNotGranted,
+        TimestampError::ImprintMismatch { .. } => C::LedgerTimestampImprintMismatch,
+        TimestampError::NonceMismatch { .. } => C::LedgerTimestampNonceMismatch,
+        TimestampError::BadSignature { .. } => C::LedgerTimestampBadSignature,
+        TimestampError::UnsupportedAlgorithm { .. } => C::LedgerTimestampUnsupportedAlgorithm,
+        TimestampError::NotTimestampingCert { .. } => C::LedgerTimestampNotTsa,
+        TimestampError::Untrusted { .. } => C::LedgerTimestampUntrusted,
+        TimestampError::CaInvalid { .. } => C::LedgerTimestampCaInvalid,
     }
 }

@@ -39,6 +39,10 @@ pub struct FsckReport {
     /// The signed checkpoints in `checkpoints/` that the records were checked to extend
     /// (an RFC 9162 consistency proof from each to the current tree), in size order.
     pub signed_checkpoints: Vec<Checkpoint>,
+    /// The time-stamp tokens in `checkpoints/` that verified (over their checkpoint's
+    /// note, signed by a time-stamping certificate, chained to the TSA CA when one was
+    /// given to [`fsck_with`]), with the size of their checkpoint, in size order.
+    pub timestamps: Vec<(u64, super::VerifiedTimestamp)>,
 }
 
 impl FsckReport {
@@ -57,6 +61,13 @@ impl FsckReport {
 /// Returns an error only when the locker cannot be examined at all (no header file, the
 /// ledger unreadable).
 pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
+    fsck_with(dir, None)
+}
+
+/// [`fsck`], chaining the signer of every stored time-stamp token to `tsa_trust` (the
+/// TSA's CA); without it, tokens are checked (imprint, signature, time-stamping
+/// certificate) but not who issued their certificate.
+pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> Result<FsckReport> {
     let dir = dir.as_ref();
     let mut problems = Vec::new();
     let origin = match Header::read(&dir.join(HEADER_FILE)) {
@@ -201,7 +212,16 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     let (signed, signed_problems) = signed::read_all(dir)?;
     problems.extend(signed_problems);
     let mut signed_checkpoints = Vec::new();
+    let mut timestamps = Vec::new();
     for cp in signed {
+        match cp.verify_timestamp(tsa_trust) {
+            None => {}
+            Some(Ok(v)) => timestamps.push((cp.checkpoint.size, v)),
+            Some(Err(error)) => problems.push(LedgerError::StoredTimestamp {
+                path: signed::note_path(dir, cp.checkpoint.size).with_extension("tsr"),
+                error,
+            }),
+        }
         let path = signed::note_path(dir, cp.checkpoint.size);
         let bad = |reason: String| LedgerError::SignedCheckpoint { path: path.clone(), reason };
         if origin.as_ref().is_some_and(|o| *o != cp.checkpoint.origin) {
@@ -233,6 +253,7 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
         leftover_temp_files,
         checkpoint,
         signed_checkpoints,
+        timestamps,
     })
 }
 

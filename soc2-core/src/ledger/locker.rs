@@ -343,6 +343,68 @@ impl Locker {
         Ok(signed)
     }
 
+    /// Timestamps the newest signed checkpoint with an RFC 3161 reply (see
+    /// [`super::timestamp`]): `request` is the query that was sent (its imprint must be
+    /// the SHA-256 of that checkpoint's note), `response` the TSA's DER reply, checked
+    /// against the request's nonce and the CAs of `trust`, then stored as
+    /// `checkpoints/<size>.tsr`. Append-only: the same reply again is a no-op; another
+    /// reply for a checkpoint already timestamped is refused.
+    pub fn store_timestamp(
+        &self,
+        request: &super::TimestampRequest,
+        response: Vec<u8>,
+        trust: &super::TsaTrust,
+    ) -> Result<(SignedCheckpoint, super::VerifiedTimestamp)> {
+        let cp_dir = self.dir.join(CHECKPOINTS_DIR);
+        let latest =
+            self.latest_signed_checkpoint()?.ok_or_else(|| LedgerError::TimestampRefused {
+                path: cp_dir.clone(),
+                reason: "no signed checkpoint to timestamp: run soc2 checkpoint --sign first"
+                    .into(),
+            })?;
+        let note_path = signed::note_path(&self.dir, latest.checkpoint.size);
+        let digest = latest.note_digest();
+        if request.digest != digest {
+            return Err(LedgerError::TimestampRefused {
+                path: note_path,
+                reason: format!(
+                    "the request is for {}, not for the newest signed checkpoint (SHA-256 {})",
+                    hex::encode(request.digest),
+                    hex::encode(digest)
+                ),
+            }
+            .into());
+        }
+        let verified = super::timestamp::verify_response(
+            &response,
+            &digest,
+            Some(&request.nonce),
+            Some(trust),
+        )
+        .map_err(LedgerError::from)?;
+        let tsr_path = with_suffix(&note_path.with_extension(""), ".tsr");
+        let _guard = LockGuard::take(&self.lock, true)?;
+        match fs_err::read(&tsr_path) {
+            Ok(existing) if existing == response => {}
+            Ok(_) => {
+                return Err(LedgerError::TimestampRefused {
+                    path: tsr_path,
+                    reason: "another time-stamp token is already stored for this checkpoint \
+                             (append-only)"
+                        .into(),
+                }
+                .into());
+            }
+            Err(_) => {
+                signed::write_new(&tsr_path, &response)?;
+                blobs::sync_dir(&cp_dir)?;
+            }
+        }
+        let mut latest = latest;
+        latest.timestamp = Some(response);
+        Ok((latest, verified))
+    }
+
     /// Every signed checkpoint in `checkpoints/`, in size order; fails on the first
     /// damaged one (use [`super::fsck`] to list them all).
     pub fn signed_checkpoints(&self) -> Result<Vec<SignedCheckpoint>> {

@@ -54,15 +54,17 @@ pub mod merkle;
 pub mod note;
 mod scan;
 pub mod signed;
+pub mod timestamp;
 
 pub use crate::model::Record;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use error::LedgerError;
-pub use fsck::{FsckReport, fsck};
+pub use fsck::{FsckReport, fsck, fsck_with};
 pub use locker::{Appended, AttachmentStore, Locker, Records, TornTail};
 pub use media::media_type_for;
 pub use merkle::Hash;
 pub use signed::{CHECKPOINT_NAMESPACE, CHECKPOINTS_DIR, SignedCheckpoint};
+pub use timestamp::{TimestampError, TimestampRequest, TsaTrust, VerifiedTimestamp};
 
 /// The locker format version this library reads and writes.
 pub const FORMAT_VERSION: u64 = 1;

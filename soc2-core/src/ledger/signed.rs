@@ -10,8 +10,9 @@
 //!   [`CHECKPOINT_NAMESPACE`], made with the same key, so that
 //!   `ssh-keygen -Y verify -n soc2-checkpoint-v1 -s <size>.note.sig < <size>.note`
 //!   checks it with stock tools;
-//! - `<size>.tsr` (reserved; soc2 does not write it yet): an RFC 3161 time-stamp
-//!   response over the `.note` file.
+//! - `<size>.tsr`, once `soc2 timestamp` has run: an RFC 3161 time-stamp response
+//!   (DER) whose message imprint is the SHA-256 of the `.note` file
+//!   ([`super::timestamp`]).
 //!
 //! A signed checkpoint is never removed or rewritten. [`super::fsck`] checks each one:
 //! its two signatures agree on one key, and the locker's records still produce its root
@@ -91,6 +92,22 @@ impl SignedCheckpoint {
         let sig = SshSig::from_pem(&self.sshsig).map_err(|e| format!("SSHSIG: {e}"))?;
         key.verify(CHECKPOINT_NAMESPACE, &self.note, &sig)
             .map_err(|e| format!("SSHSIG over the note does not verify: {e}"))
+    }
+
+    /// The SHA-256 of the note file: the message imprint of its RFC 3161 timestamp.
+    pub fn note_digest(&self) -> Hash {
+        use sha2::Digest;
+        sha2::Sha256::digest(&self.note).into()
+    }
+
+    /// Verifies the stored timestamp, if any, over this note (without a nonce: the
+    /// request is not kept), chaining the signer to `trust` when given.
+    pub fn verify_timestamp(
+        &self,
+        trust: Option<&super::TsaTrust>,
+    ) -> Option<Result<super::VerifiedTimestamp, super::TimestampError>> {
+        let tsr = self.timestamp.as_ref()?;
+        Some(super::timestamp::verify_response(tsr, &self.note_digest(), None, trust))
     }
 
     /// The file name stem of a checkpoint of `size` records (20 digits).
