@@ -142,8 +142,18 @@ pub enum ControlTest {
     DeviceScreenLock,
     /// Every device of an in-scope person installs OS updates automatically.
     DeviceAutoUpdates,
-    /// Every device of an in-scope person is enrolled in MDM.
+    /// Every device of an in-scope person is enrolled in MDM, and none fails the MDM's
+    /// own compliance evaluation.
     DeviceMdmEnrollment,
+    /// Every device of an in-scope person has its host firewall on.
+    DeviceFirewall,
+    /// Every interactive account of an in-scope system (the root account always) has a
+    /// second factor enrolled.
+    MfaEnabled,
+    /// Every active access key of an in-scope system was rotated within
+    /// `max_access_key_age_days` and used within `max_access_key_unused_days`; a root
+    /// account holds none.
+    AccessKeysRotated,
     /// Every change merged in the period was approved, before the merge and for its final
     /// commit, by someone other than its author.
     IndependentChangeApproval,
@@ -224,6 +234,11 @@ pub struct Thresholds {
     pub max_recording_delay_days: u32,
     /// The tolerable deviation rate, in percent of a control's population.
     pub tolerable_deviation_percent: u32,
+    /// Most days since an active access key was created or last rotated.
+    pub max_access_key_age_days: u32,
+    /// Most days an active access key may go unused (a key never used counts from its
+    /// creation).
+    pub max_access_key_unused_days: u32,
 }
 
 /// What is in scope for the audit.

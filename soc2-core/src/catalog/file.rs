@@ -153,6 +153,10 @@ thresholds_file! {
     max_recording_delay_days: u32,
     /// See [`Thresholds::tolerable_deviation_percent`].
     tolerable_deviation_percent: u32,
+    /// See [`Thresholds::max_access_key_age_days`].
+    max_access_key_age_days: u32,
+    /// See [`Thresholds::max_access_key_unused_days`].
+    max_access_key_unused_days: u32,
 }
 
 /// One control as written in a catalog file.

@@ -71,6 +71,8 @@ critical_vendors = []   # e.g. ["aws", "okta"]
 # min_log_retention_days = 365
 # max_recording_delay_days = 30
 # tolerable_deviation_percent = 5
+# max_access_key_age_days = 90
+# max_access_key_unused_days = 90
 
 # Built-in controls to switch off (disclosed in the report):
 # disable = ["DEV-03"]
@@ -110,8 +112,18 @@ pub enum ControlTest {
     DeviceScreenLock,
     /// Every device of an in-scope person installs OS updates automatically.
     DeviceAutoUpdates,
-    /// Every device of an in-scope person is enrolled in MDM.
+    /// Every device of an in-scope person is enrolled in MDM, and none fails the MDM's
+    /// own compliance evaluation.
     DeviceMdmEnrollment,
+    /// Every device of an in-scope person has its host firewall on.
+    DeviceFirewall,
+    /// Every interactive account of an in-scope system (the root account always) has a
+    /// second factor enrolled.
+    MfaEnabled,
+    /// Every active access key of an in-scope system was rotated within
+    /// `max_access_key_age_days` and used within `max_access_key_unused_days`; a root
+    /// account holds none.
+    AccessKeysRotated,
     /// Every change merged in the period was approved, before the merge and for its final
     /// commit, by someone other than its author.
     IndependentChangeApproval,
@@ -168,6 +180,9 @@ impl ControlTest {
         ControlTest::DeviceScreenLock,
         ControlTest::DeviceAutoUpdates,
         ControlTest::DeviceMdmEnrollment,
+        ControlTest::DeviceFirewall,
+        ControlTest::MfaEnabled,
+        ControlTest::AccessKeysRotated,
         ControlTest::IndependentChangeApproval,
         ControlTest::BranchProtection,
         ControlTest::BackgroundCheckTimely,
@@ -199,6 +214,9 @@ impl ControlTest {
             DeviceScreenLock => "device_screen_lock",
             DeviceAutoUpdates => "device_auto_updates",
             DeviceMdmEnrollment => "device_mdm_enrollment",
+            DeviceFirewall => "device_firewall",
+            MfaEnabled => "mfa_enabled",
+            AccessKeysRotated => "access_keys_rotated",
             IndependentChangeApproval => "independent_change_approval",
             BranchProtection => "branch_protection",
             BackgroundCheckTimely => "background_check_timely",
@@ -249,7 +267,16 @@ impl ControlTest {
                 "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for automatic updates."
             }
             DeviceMdmEnrollment => {
-                "For each quarter, reconcile the device inventories with the roster both ways: every device is MDM-enrolled and owned by someone on the roster, and every in-scope person working on the inventory date (not exempted in the catalog) has a device."
+                "For each quarter, reconcile the device inventories with the roster both ways: every device is MDM-enrolled, not judged noncompliant by the MDM, and owned by someone on the roster, and every in-scope person working on the inventory date (not exempted in the catalog) has a device."
+            }
+            DeviceFirewall => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for a host firewall that is on."
+            }
+            MfaEnabled => {
+                "For each declared system and quarter, take every user list observed in the quarter and check every usable interactive account (the root account always; key-only accounts exempt) for an enrolled second factor."
+            }
+            AccessKeysRotated => {
+                "For each declared system and quarter, take every user list observed in the quarter and check every active access key: rotated within the allowed days and used within the allowed days of the list's date; a root account must hold no active access key."
             }
             IndependentChangeApproval => {
                 "For every change merged in the period into a declared repository, look for an approval submitted before the merge, for the merged head commit, by someone who neither opened nor committed to it."
@@ -309,9 +336,9 @@ impl ControlTest {
             RevokedAccessRemoved => &[K::AccessReview, K::UserList],
             LeaverAccessRemoved => &[K::Roster, K::UserList],
             PoliciesApproved | PoliciesReviewed => &[K::PolicyDocument],
-            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment => {
-                &[K::DeviceInventory, K::Roster]
-            }
+            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
+            | DeviceFirewall => &[K::DeviceInventory, K::Roster],
+            MfaEnabled | AccessKeysRotated => &[K::UserList],
             IndependentChangeApproval => &[K::ChangeRecord],
             BranchProtection => &[K::BranchProtection],
             BackgroundCheckTimely => &[K::BackgroundCheck, K::Roster],
@@ -346,8 +373,10 @@ impl ControlTest {
             | AnnualTabletop
             | RiskRegisterReviewed => Cadence::Annual,
             DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
-            | BranchProtection | CentralLogging | SecurityAlerts | IncidentResponsePlan
-            | RiskRegisterComplete => Cadence::Continuous,
+            | DeviceFirewall | MfaEnabled | AccessKeysRotated | BranchProtection
+            | CentralLogging | SecurityAlerts | IncidentResponsePlan | RiskRegisterComplete => {
+                Cadence::Continuous
+            }
             IndependentChangeApproval => {
                 Cadence::WithinDaysOf { event: TriggerEvent::Change, days: 0 }
             }
@@ -410,6 +439,11 @@ pub struct Thresholds {
     /// The tolerable deviation rate, in percent of a control's population: above it the
     /// control fails pervasively (a qualification risk on its own).
     pub tolerable_deviation_percent: u32,
+    /// Most days since an active access key was created or last rotated.
+    pub max_access_key_age_days: u32,
+    /// Most days an active access key may go unused (a key never used counts from its
+    /// creation).
+    pub max_access_key_unused_days: u32,
 }
 
 /// What is in scope for the audit.
@@ -585,7 +619,9 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
         critical_vendor_criticality,
         min_log_retention_days,
         max_recording_delay_days,
-        tolerable_deviation_percent
+        tolerable_deviation_percent,
+        max_access_key_age_days,
+        max_access_key_unused_days
     )
 }
 

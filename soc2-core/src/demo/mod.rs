@@ -45,11 +45,11 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::model::{
     AccessReview, Account, AccountStatus, AlertRule, AssuranceKind, BackgroundCheck,
     BackgroundCheckStatus, BranchProtection, ChangeKind, ChangeRecord, ChangeReview, Collector,
-    Device, DeviceInventory, EmploymentType, EventClass, Evidence, IncidentResponsePlan,
-    LoggingConfiguration, Payload, Person, Platform, PolicyDocument, ReviewDecision, ReviewState,
-    ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityReport,
-    Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion, TrainingStatus, UserList,
-    VendorAssessment, VendorCriticality,
+    Credential, CredentialKind, Device, DeviceInventory, EmploymentType, EventClass, Evidence,
+    IncidentResponsePlan, LoggingConfiguration, Payload, Person, Platform, PolicyDocument,
+    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
+    Roster, SecurityReport, Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion,
+    TrainingStatus, UserList, VendorAssessment, VendorCriticality,
 };
 
 /// The company's e-mail domain.
@@ -304,7 +304,19 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 last_used_at: None,
                 root: false,
                 mfa_enforced: None,
-                credentials: Vec::new(),
+                // The deploy user's access key is rotated every quarter and used daily.
+                credentials: if system == "aws-prod" {
+                    vec![Credential {
+                        kind: CredentialKind::AccessKey,
+                        id: "access_key_1".into(),
+                        active: true,
+                        created_at: Some(at(date - Duration::days(30), 8, 0)),
+                        last_rotated_at: None,
+                        last_used_at: Some(at(date - Duration::days(1), 23, 0)),
+                    }]
+                } else {
+                    Vec::new()
+                },
             });
             let reviewed: Vec<ReviewedAccount> = accounts
                 .iter()
@@ -373,7 +385,7 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 mdm_enrolled: Some(true),
                 last_check_in: Some(at(date, 6, 0)),
                 compliance: None,
-                firewall_enabled: None,
+                firewall_enabled: Some(true),
             })
             .collect();
         demo.push(

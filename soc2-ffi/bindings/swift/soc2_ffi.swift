@@ -8273,6 +8273,15 @@ public struct Thresholds: Equatable, Hashable {
      * The tolerable deviation rate, in percent of a control's population.
      */
     public var tolerableDeviationPercent: UInt32
+    /**
+     * Most days since an active access key was created or last rotated.
+     */
+    public var maxAccessKeyAgeDays: UInt32
+    /**
+     * Most days an active access key may go unused (a key never used counts from its
+     * creation).
+     */
+    public var maxAccessKeyUnusedDays: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8322,7 +8331,14 @@ public struct Thresholds: Equatable, Hashable {
          */maxRecordingDelayDays: UInt32, 
         /**
          * The tolerable deviation rate, in percent of a control's population.
-         */tolerableDeviationPercent: UInt32) {
+         */tolerableDeviationPercent: UInt32, 
+        /**
+         * Most days since an active access key was created or last rotated.
+         */maxAccessKeyAgeDays: UInt32, 
+        /**
+         * Most days an active access key may go unused (a key never used counts from its
+         * creation).
+         */maxAccessKeyUnusedDays: UInt32) {
         self.maxScreenLockMinutes = maxScreenLockMinutes
         self.trainingDaysAfterHire = trainingDaysAfterHire
         self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
@@ -8336,6 +8352,8 @@ public struct Thresholds: Equatable, Hashable {
         self.minLogRetentionDays = minLogRetentionDays
         self.maxRecordingDelayDays = maxRecordingDelayDays
         self.tolerableDeviationPercent = tolerableDeviationPercent
+        self.maxAccessKeyAgeDays = maxAccessKeyAgeDays
+        self.maxAccessKeyUnusedDays = maxAccessKeyUnusedDays
     }
 
     
@@ -8366,7 +8384,9 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
                 criticalVendorCriticality: FfiConverterTypeVendorCriticality.read(from: &buf), 
                 minLogRetentionDays: FfiConverterUInt32.read(from: &buf), 
                 maxRecordingDelayDays: FfiConverterUInt32.read(from: &buf), 
-                tolerableDeviationPercent: FfiConverterUInt32.read(from: &buf)
+                tolerableDeviationPercent: FfiConverterUInt32.read(from: &buf), 
+                maxAccessKeyAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxAccessKeyUnusedDays: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -8384,6 +8404,8 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.minLogRetentionDays, into: &buf)
         FfiConverterUInt32.write(value.maxRecordingDelayDays, into: &buf)
         FfiConverterUInt32.write(value.tolerableDeviationPercent, into: &buf)
+        FfiConverterUInt32.write(value.maxAccessKeyAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxAccessKeyUnusedDays, into: &buf)
     }
 }
 
@@ -10382,9 +10404,25 @@ public enum ControlTest: Equatable, Hashable {
      */
     case deviceAutoUpdates
     /**
-     * Every device of an in-scope person is enrolled in MDM.
+     * Every device of an in-scope person is enrolled in MDM, and none fails the MDM's
+     * own compliance evaluation.
      */
     case deviceMdmEnrollment
+    /**
+     * Every device of an in-scope person has its host firewall on.
+     */
+    case deviceFirewall
+    /**
+     * Every interactive account of an in-scope system (the root account always) has a
+     * second factor enrolled.
+     */
+    case mfaEnabled
+    /**
+     * Every active access key of an in-scope system was rotated within
+     * `max_access_key_age_days` and used within `max_access_key_unused_days`; a root
+     * account holds none.
+     */
+    case accessKeysRotated
     /**
      * Every change merged in the period was approved, before the merge and for its final
      * commit, by someone other than its author.
@@ -10497,35 +10535,41 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
         
         case 10: return .deviceMdmEnrollment
         
-        case 11: return .independentChangeApproval
+        case 11: return .deviceFirewall
         
-        case 12: return .branchProtection
+        case 12: return .mfaEnabled
         
-        case 13: return .backgroundCheckTimely
+        case 13: return .accessKeysRotated
         
-        case 14: return .annualSecurityTraining
+        case 14: return .independentChangeApproval
         
-        case 15: return .newHireTraining
+        case 15: return .branchProtection
         
-        case 16: return .centralLogging
+        case 16: return .backgroundCheckTimely
         
-        case 17: return .securityAlerts
+        case 17: return .annualSecurityTraining
         
-        case 18: return .vendorAnnualReview
+        case 18: return .newHireTraining
         
-        case 19: return .vendorSecurityReport
+        case 19: return .centralLogging
         
-        case 20: return .vendorSecurityTerms
+        case 20: return .securityAlerts
         
-        case 21: return .incidentResponsePlan
+        case 21: return .vendorAnnualReview
         
-        case 22: return .annualTabletop
+        case 22: return .vendorSecurityReport
         
-        case 23: return .riskRegisterComplete
+        case 23: return .vendorSecurityTerms
         
-        case 24: return .riskRegisterReviewed
+        case 24: return .incidentResponsePlan
         
-        case 25: return .evidencePresence
+        case 25: return .annualTabletop
+        
+        case 26: return .riskRegisterComplete
+        
+        case 27: return .riskRegisterReviewed
+        
+        case 28: return .evidencePresence
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -10575,64 +10619,76 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
         
         
-        case .independentChangeApproval:
+        case .deviceFirewall:
             writeInt(&buf, Int32(11))
         
         
-        case .branchProtection:
+        case .mfaEnabled:
             writeInt(&buf, Int32(12))
         
         
-        case .backgroundCheckTimely:
+        case .accessKeysRotated:
             writeInt(&buf, Int32(13))
         
         
-        case .annualSecurityTraining:
+        case .independentChangeApproval:
             writeInt(&buf, Int32(14))
         
         
-        case .newHireTraining:
+        case .branchProtection:
             writeInt(&buf, Int32(15))
         
         
-        case .centralLogging:
+        case .backgroundCheckTimely:
             writeInt(&buf, Int32(16))
         
         
-        case .securityAlerts:
+        case .annualSecurityTraining:
             writeInt(&buf, Int32(17))
         
         
-        case .vendorAnnualReview:
+        case .newHireTraining:
             writeInt(&buf, Int32(18))
         
         
-        case .vendorSecurityReport:
+        case .centralLogging:
             writeInt(&buf, Int32(19))
         
         
-        case .vendorSecurityTerms:
+        case .securityAlerts:
             writeInt(&buf, Int32(20))
         
         
-        case .incidentResponsePlan:
+        case .vendorAnnualReview:
             writeInt(&buf, Int32(21))
         
         
-        case .annualTabletop:
+        case .vendorSecurityReport:
             writeInt(&buf, Int32(22))
         
         
-        case .riskRegisterComplete:
+        case .vendorSecurityTerms:
             writeInt(&buf, Int32(23))
         
         
-        case .riskRegisterReviewed:
+        case .incidentResponsePlan:
             writeInt(&buf, Int32(24))
         
         
-        case .evidencePresence:
+        case .annualTabletop:
             writeInt(&buf, Int32(25))
+        
+        
+        case .riskRegisterComplete:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .riskRegisterReviewed:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .evidencePresence:
+            writeInt(&buf, Int32(28))
         
         }
     }

@@ -41,6 +41,9 @@ ControlTest = Union[
     Literal["device_screen_lock"],
     Literal["device_auto_updates"],
     Literal["device_mdm_enrollment"],
+    Literal["device_firewall"],
+    Literal["mfa_enabled"],
+    Literal["access_keys_rotated"],
     Literal["independent_change_approval"],
     Literal["branch_protection"],
     Literal["background_check_timely"],
@@ -92,6 +95,10 @@ class Thresholds(Model):
     max_recording_delay_days: int
     #: The tolerable deviation rate, in percent of a control's population.
     tolerable_deviation_percent: int
+    #: Most days since an active access key was created or last rotated.
+    max_access_key_age_days: int
+    #: Most days an active access key may go unused (a key never used counts from its creation).
+    max_access_key_unused_days: int
 
 
 @model

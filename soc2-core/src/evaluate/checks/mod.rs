@@ -14,11 +14,12 @@ use super::context::{
     Check, Ctx, Outcome, Rec, Slot, add_days, days_between, match_slots, sub_days, sub_months,
 };
 use crate::catalog::{CatalogControl, ControlTest, Thresholds};
-use crate::model::{EvidenceKind as K, ItemKind, Payload};
+use crate::model::{DeviceCompliance, EvidenceKind as K, ItemKind, Payload};
 
 mod access;
 mod background;
 mod changes;
+mod credentials;
 mod devices;
 mod incident;
 mod logging;
@@ -31,6 +32,7 @@ mod vendors;
 use access::*;
 use background::*;
 use changes::*;
+use credentials::*;
 use devices::*;
 use incident::*;
 use logging::*;
@@ -69,11 +71,35 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
             Some(false) => Some("automatic updates off".into()),
             None => Some("automatic updates not reported".into()),
         }),
-        DeviceMdmEnrollment => devices(ctx, t, true, |d, _| match d.mdm_enrolled {
-            Some(true) => None,
-            Some(false) => Some("not enrolled in MDM".to_owned()),
-            None => Some("MDM enrolment not reported".to_owned()),
+        DeviceMdmEnrollment => devices(ctx, t, true, |d, _| {
+            let enrolled = match d.mdm_enrolled {
+                Some(true) => None,
+                Some(false) => Some("not enrolled in MDM"),
+                None => Some("MDM enrolment not reported"),
+            };
+            // The MDM's own verdict, where it evaluates compliance; an MDM that does not
+            // (Jamf, Fleet) leaves it absent, and the settings are tested one by one by
+            // the other device controls.
+            let compliance = match d.compliance {
+                None | Some(DeviceCompliance::Compliant) => None,
+                Some(DeviceCompliance::Noncompliant) => {
+                    Some("noncompliant with the MDM's policies")
+                }
+                Some(DeviceCompliance::InGracePeriod) => {
+                    Some("noncompliant with the MDM's policies (in its grace period)")
+                }
+                Some(DeviceCompliance::Error) => Some("the MDM's compliance evaluation failed"),
+            };
+            let why: Vec<&str> = enrolled.into_iter().chain(compliance).collect();
+            (!why.is_empty()).then(|| why.join("; "))
         }),
+        DeviceFirewall => devices(ctx, t, false, |d, _| match d.firewall_enabled {
+            Some(true) => None,
+            Some(false) => Some("host firewall off".into()),
+            None => Some("host firewall not reported".into()),
+        }),
+        MfaEnabled => mfa_enabled(ctx),
+        AccessKeysRotated => access_keys_rotated(ctx, t),
         IndependentChangeApproval => independent_change_approval(ctx),
         BranchProtection => branch_protection(ctx),
         BackgroundCheckTimely => background_check_timely(ctx, t),
