@@ -191,7 +191,15 @@ mod tests {
             move |report| {
                 // Silent until the caller has been ticked three times.
                 rx.recv().expect("the caller's signal");
-                report(())
+                // The caller's Break takes effect when its callback returns, a moment after
+                // the signal: report until the work sees it (bounded, so a broken relay fails).
+                for _ in 0..5000 {
+                    if report(()).is_break() {
+                        return ControlFlow::Break(());
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                ControlFlow::Continue(())
             },
             &mut |p| {
                 assert!(p.is_none(), "only ticks before the report");
