@@ -10,7 +10,10 @@
 //!   `deviations`, `affected` items by kind and id, and their evidence `records` where
 //!   given), and optionally `statuses`, `next_due` per control, `relied_on`, the report's
 //!   `late_records` (record numbers) and `warnings` (each expected warning as a piece of
-//!   its text, in order).
+//!   its text, in order), the `opinion` (`risk`, and the controls judged `pervasive` and
+//!   `minor`), and `catalog_differences` (each difference from the built-in catalog as a
+//!   piece of its description, in order; controls left out by the scenario's own
+//!   `controls` list are not expected there).
 //!
 //! Run one scenario with `SCENARIO=name cargo test -p soc2-core --test scenarios`.
 
@@ -52,6 +55,18 @@ struct Expected {
     late_records: Option<Vec<u64>>,
     #[serde(default)]
     warnings: Option<Vec<String>>,
+    #[serde(default)]
+    opinion: Option<ExpectedOpinion>,
+    #[serde(default)]
+    catalog_differences: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedOpinion {
+    risk: String,
+    pervasive: Vec<String>,
+    minor: Vec<String>,
 }
 
 #[derive(Deserialize, Debug, PartialEq)]
@@ -83,6 +98,8 @@ struct Loaded {
     period: AuditPeriod,
     as_of: chrono::NaiveDate,
     expected: Expected,
+    /// Controls the scenario's `controls` list left out.
+    left_out: Vec<String>,
 }
 
 fn load(dir: &Path) -> Loaded {
@@ -98,7 +115,14 @@ fn load(dir: &Path) -> Loaded {
             .unwrap_or_else(|e| panic!("{e}"));
         catalog = catalog.extend(file, &name).unwrap_or_else(|e| panic!("{e}"));
     }
+    let mut left_out = Vec::new();
     if !scenario.controls.is_empty() {
+        left_out = catalog
+            .controls
+            .iter()
+            .map(|c| c.control.id.to_string())
+            .filter(|id| !scenario.controls.contains(id))
+            .collect();
         for id in &scenario.controls {
             assert!(catalog.get(id).is_some(), "{name}: no control {id}");
         }
@@ -127,6 +151,7 @@ fn load(dir: &Path) -> Loaded {
         as_of: soc2_core::model::time::parse_date(&scenario.as_of)
             .unwrap_or_else(|| panic!("{name}: bad as_of")),
         expected,
+        left_out,
     }
 }
 
@@ -147,7 +172,7 @@ fn run(l: &Loaded, reversed: bool) -> Report {
 }
 
 /// Compares a report with the expectations; returns the differences.
-fn check(report: &Report, expected: &Expected) -> Vec<String> {
+fn check(report: &Report, expected: &Expected, left_out: &[String]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut actual: Vec<&soc2_core::report::RankedException> = report.exceptions.iter().collect();
     actual.sort_by(|a, b| a.finding.control.cmp(&b.finding.control));
@@ -228,6 +253,46 @@ fn check(report: &Report, expected: &Expected) -> Vec<String> {
     {
         problems.push(format!("warnings {:?}, expected {warnings:?}", report.warnings));
     }
+    if let Some(o) = &expected.opinion {
+        use soc2_core::report::DeviationNature;
+        let risk = serde_json::to_value(report.opinion.risk).unwrap();
+        let of = |n: DeviationNature| -> Vec<String> {
+            let mut v: Vec<String> = report
+                .opinion
+                .basis
+                .iter()
+                .filter(|b| b.nature == n)
+                .map(|b| b.control.to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        let got = ExpectedOpinion {
+            risk: risk.as_str().unwrap_or_default().to_owned(),
+            pervasive: of(DeviationNature::Pervasive),
+            minor: of(DeviationNature::Isolated),
+        };
+        if &got != o {
+            problems.push(format!("opinion {got:?}, expected {o:?}"));
+        }
+    }
+    if let Some(diffs) = &expected.catalog_differences {
+        use soc2_core::report::DifferenceKind;
+        let got: Vec<&str> = report
+            .catalog
+            .differences
+            .iter()
+            .filter(|d| {
+                !(d.kind == DifferenceKind::ControlDisabled
+                    && d.control.as_ref().is_some_and(|c| left_out.iter().any(|l| l == c.as_str())))
+            })
+            .map(|d| d.description.as_str())
+            .collect();
+        if got.len() != diffs.len() || diffs.iter().zip(&got).any(|(w, g)| !g.contains(w.as_str()))
+        {
+            problems.push(format!("catalog differences {got:?}, expected {diffs:?}"));
+        }
+    }
     problems
 }
 
@@ -251,7 +316,7 @@ fn every_scenario_gives_its_expected_exceptions() {
         ran += 1;
         let l = load(dir);
         let report = run(&l, false);
-        for p in check(&report, &l.expected) {
+        for p in check(&report, &l.expected, &l.left_out) {
             failures.push(format!("{name}: {p}"));
         }
         // Same inputs, byte-identical output, whatever the order of the slice.

@@ -7,11 +7,12 @@
 use soc2_core::catalog::{Catalog, CatalogControl, CatalogFile, ControlTest, Scope, Thresholds};
 use soc2_core::model::{
     AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
-    EvidenceKind, ItemKind, PriorityClass, TimeToFix, Timestamp, VendorCriticality,
+    EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp, VendorCriticality,
 };
 use soc2_core::report::{
-    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
-    NextDue, Opinion, OpinionRisk, RankedException, Report, Summary,
+    CatalogDifference, CatalogDisclosure, CellStatus, ControlResult, ControlStatus, Coverage,
+    DeviationNature, DifferenceKind, DueItem, GridCell, LateRecord, Monitoring, NextDue, Opinion,
+    OpinionBasis, OpinionRisk, RankedException, Report, Summary, ThresholdDirection,
 };
 
 use crate::Soc2Error;
@@ -316,6 +317,64 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Every record recorded more than `max_recording_delay_days` after it was observed.
     pub late_records: Vec<LateRecord>,
+    /// The catalog evaluated against: its SHA-256 and every difference from the
+    /// built-in catalog (shown at the top of every rendering).
+    pub catalog: CatalogDisclosure,
+}
+
+/// The catalog a report was evaluated against.
+#[uniffi::remote(Record)]
+pub struct CatalogDisclosure {
+    /// SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+    pub sha256: Sha256Digest,
+    /// SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+    pub builtin_sha256: Sha256Digest,
+    /// Every difference from the built-in catalog: controls switched off, replaced or
+    /// added, thresholds changed (catalog-wide, then per control), scope settings.
+    pub differences: Vec<CatalogDifference>,
+}
+
+/// What kind of difference from the built-in catalog.
+#[uniffi::remote(Enum)]
+pub enum DifferenceKind {
+    /// A built-in control is not evaluated.
+    ControlDisabled,
+    /// A built-in control is replaced by the company's own definition.
+    ControlReplaced,
+    /// A control the built-in catalog does not have.
+    ControlAdded,
+    /// A threshold differs from the built-in value.
+    ThresholdChanged,
+    /// A scope setting differs from the built-in one.
+    ScopeChanged,
+}
+
+/// Which way a threshold moved.
+#[uniffi::remote(Enum)]
+pub enum ThresholdDirection {
+    /// The test accepts more than the built-in catalog does.
+    Loosened,
+    /// The test accepts less than the built-in catalog does.
+    Tightened,
+}
+
+/// One difference from the built-in catalog.
+#[uniffi::remote(Record)]
+pub struct CatalogDifference {
+    /// What kind.
+    pub kind: DifferenceKind,
+    /// The control concerned; absent for catalog-wide thresholds and scope settings.
+    pub control: Option<ControlId>,
+    /// The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
+    pub setting: Option<String>,
+    /// The built-in value, for thresholds and scope settings.
+    pub builtin: Option<String>,
+    /// The effective value, for thresholds and scope settings.
+    pub effective: Option<String>,
+    /// For thresholds: loosened or tightened.
+    pub direction: Option<ThresholdDirection>,
+    /// The difference in words, as the reports print it.
+    pub description: String,
 }
 
 /// Counts of controls by status.
@@ -451,7 +510,8 @@ pub struct RankedException {
     pub time_to_fix: TimeToFix,
     /// Steps to fix it.
     pub remediation: Vec<String>,
-    /// Whether it is about logical or data access (weighs more in the opinion).
+    /// Whether it is about logical or data access (shown for readers; the opinion
+    /// follows deviation rates, not areas).
     pub access_related: bool,
     /// Whether the control had no evidence at all.
     pub no_evidence: bool,
@@ -464,25 +524,55 @@ pub struct RankedException {
 pub enum OpinionRisk {
     /// No exception.
     Clean,
-    /// Weighted total 1-3: minor, common, usually acceptable.
+    /// 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
     Low,
-    /// Weighted total 4: one access exception or more than a few minor ones.
+    /// 4 minor exceptions and no pervasive failure: more than the usual few.
     Elevated,
-    /// Weighted total 5 or more: systemic; the opinion may be qualified.
+    /// A pervasive failure, or 5 or more minor exceptions: the opinion may be qualified.
     AtRisk,
 }
 
-/// The opinion assessment and the rule it follows.
+/// Whether a control's deviations are pervasive or isolated.
+#[uniffi::remote(Enum)]
+pub enum DeviationNature {
+    /// The control fails pervasively: a qualification risk on its own.
+    Pervasive,
+    /// Isolated deviations: a minor exception, counted by the count rule.
+    Isolated,
+}
+
+/// The figures the opinion used for one control in exception.
+#[uniffi::remote(Record)]
+pub struct OpinionBasis {
+    /// The control.
+    pub control: ControlId,
+    /// Distinct items that deviated.
+    pub deviations: u64,
+    /// Distinct items tested.
+    pub population: u64,
+    /// Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+    pub rate_permille: u64,
+    /// The control's tolerable deviation rate, in percent.
+    pub tolerable_percent: u32,
+    /// Pervasive or isolated.
+    pub nature: DeviationNature,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The opinion assessment, the figures it used and the rule it follows.
 #[uniffi::remote(Record)]
 pub struct Opinion {
     /// The estimated risk.
     pub risk: OpinionRisk,
     /// Controls in exception.
     pub exceptions: u64,
-    /// Of which about logical or data access.
-    pub access_exceptions: u64,
-    /// The weighted total.
-    pub score: u64,
+    /// Of which fail pervasively (each a qualification risk on its own).
+    pub pervasive: u64,
+    /// Of which are minor exceptions (isolated deviations), counted by the count rule.
+    pub minor: u64,
+    /// The figures per control in exception, in the order of the ranked exceptions.
+    pub basis: Vec<OpinionBasis>,
     /// The rule, in words.
     pub rule: String,
 }

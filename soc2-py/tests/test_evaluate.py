@@ -114,6 +114,19 @@ def test_the_sample_company_has_its_five_gaps() -> None:
     assert [e.rank for e in report.exceptions] == [1, 2, 3, 4, 5]
     assert report.has_exceptions
     assert report.summary.exception == 5 and report.opinion.risk == "at_risk"
+    # Five isolated gaps: at risk by the count rule, none pervasive.
+    assert (report.opinion.pervasive, report.opinion.minor) == (0, 5)
+    assert {b.nature for b in report.opinion.basis} == {"isolated"}
+    assert all(b.deviations == 1 for b in report.opinion.basis)
+    # The sample company's catalog declares its scope: disclosed, with the hash.
+    disclosure = report.catalog
+    assert len(disclosure.sha256) == 64 and disclosure.sha256 != disclosure.builtin_sha256
+    assert [d.setting for d in disclosure.differences] == [
+        "systems",
+        "repositories",
+        "critical_vendors",
+    ]
+    assert all(d.kind == "scope_changed" for d in disclosure.differences)
     assert report.columns == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     ac01 = next(e for e in report.exceptions if e.finding.control == "AC-01").finding
     assert any("okta" in a.id and "Q3" in a.id for a in ac01.affected)

@@ -631,6 +631,9 @@ def test_python_enumerations_match_the_schemas() -> None:
         (report, "ControlStatus", soc2.ControlStatus),
         (report, "CellStatus", soc2.CellStatus),
         (report, "OpinionRisk", soc2.OpinionRisk),
+        (report, "DeviationNature", soc2.DeviationNature),
+        (report, "DifferenceKind", soc2.DifferenceKind),
+        (report, "ThresholdDirection", soc2.ThresholdDirection),
         (report, "ControlTest", soc2.ControlTest),
     ]
     for s, name, alias in pairs:

@@ -18,6 +18,7 @@
 //! the presence of evidence of its `evidence_kinds` once per cadence (see
 //! [`ControlTest::EvidencePresence`]).
 
+mod disclosure;
 mod error;
 mod file;
 
@@ -29,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality};
 
+pub use disclosure::{CatalogDifference, CatalogDisclosure, DifferenceKind, ThresholdDirection};
 pub use error::CatalogError;
 pub use file::{CatalogFile, ControlDef, PeopleScope, ScopeFile, ThresholdsFile};
 

@@ -32,12 +32,12 @@ use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, CatalogControl};
 use crate::model::{
-    AffectedItem, AuditFinding, AuditPeriod, Date, Evidence, EvidenceKind, FindingStatus, ItemKind,
-    Timestamp,
+    AffectedItem, AuditFinding, AuditPeriod, Cadence, Date, Evidence, EvidenceKind, FindingStatus,
+    ItemKind, Timestamp,
 };
 use crate::report::{
     CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
-    NextDue, Opinion, RankedException, Report, Summary, is_access_related,
+    NextDue, Opinion, OpinionBasis, RankedException, Report, Summary, is_access_related,
 };
 use context::{Check, Ctx, Index, Outcome, add_days, sub_days};
 
@@ -99,9 +99,13 @@ pub fn evaluate(
     let mut findings = Vec::new();
     let mut overdue = Vec::new();
     let mut upcoming = Vec::new();
+    let mut basis = BTreeMap::new();
     for cc in &catalog.controls {
         let checks = checks::run(&ctx, cc);
-        let (result, finding) = summarise(&ctx, cc, &checks);
+        let (result, finding, judged) = summarise(&ctx, cc, &checks);
+        if let Some(b) = judged {
+            basis.insert(cc.control.id.clone(), b);
+        }
         relied.extend(result.records.iter().copied());
         for c in &checks {
             let item = DueItem {
@@ -137,8 +141,8 @@ pub fn evaluate(
     upcoming.sort();
     upcoming.dedup();
 
-    let access = findings.iter().filter(|f| f.access_related).count() as u64;
-    let opinion = Opinion::assess(access, findings.len() as u64 - access);
+    let opinion =
+        Opinion::assess(findings.iter().filter_map(|f| basis.remove(&f.finding.control)).collect());
     let count = |s: ControlStatus| controls.iter().filter(|c| c.status == s).count() as u64;
     let summary = Summary {
         controls: controls.len() as u64,
@@ -177,15 +181,17 @@ pub fn evaluate(
                 counted: l.counted,
             })
             .collect(),
+        catalog: catalog.disclosure(),
     }
 }
 
-/// Turns a control's checks into its result and, if any failed, its ranked finding.
+/// Turns a control's checks into its result and, if any failed, its ranked finding and
+/// the figures the opinion judges it by.
 fn summarise(
     ctx: &Ctx<'_>,
     cc: &CatalogControl,
     checks: &[Check],
-) -> (ControlResult, Option<RankedException>) {
+) -> (ControlResult, Option<RankedException>, Option<OpinionBasis>) {
     let mut grid =
         vec![GridCell { status: CellStatus::NotRequired, met: 0, required: 0 }; ctx.columns.len()];
     let mut coverage = Coverage { met: 0, required: 0, not_yet_due: 0 };
@@ -193,8 +199,22 @@ fn summarise(
     let mut items: BTreeMap<(ItemKind, &str), ItemState> = BTreeMap::new();
     let mut records = BTreeSet::new();
     let mut next_due: Option<NaiveDate> = None;
+    // Per occurrence of a periodic control (its checks share a due date): checks due,
+    // checks passed, whether a failing one rests on some record, and its column.
+    let mut slots: BTreeMap<NaiveDate, Slot> = BTreeMap::new();
     for c in checks {
         records.extend(c.records.iter().copied());
+        if !matches!(c.outcome, Outcome::NotYetDue) {
+            let slot = slots.entry(c.due).or_insert(Slot { col: c.col, ..Slot::default() });
+            slot.required += 1;
+            match c.outcome {
+                Outcome::Pass => slot.met += 1,
+                _ => {
+                    slot.col = c.col;
+                    slot.failed_on_record |= !c.records.is_empty();
+                }
+            }
+        }
         let cell = &mut grid[c.col.min(ctx.columns.len().saturating_sub(1))];
         let state = items.entry((c.kind, c.id.as_str())).or_default();
         match &c.outcome {
@@ -279,6 +299,18 @@ fn summarise(
         .filter_map(|k| ctx.index.first_recorded.get(k))
         .min()
         .map(|t| Date(t.date()));
+    // Quarters (or years) of a periodic control due with nothing shown: checks due,
+    // none passed, and no failing check resting on any record.
+    let periodic =
+        matches!(cc.control.cadence, Cadence::Quarterly | Cadence::Annual | Cadence::Continuous);
+    let empty_slots: Vec<String> = slots
+        .iter()
+        .filter(|(_, s)| periodic && s.required > 0 && s.met == 0 && !s.failed_on_record)
+        .map(|(due, s)| match cc.control.cadence {
+            Cadence::Annual => format!("the year due by {due}"),
+            _ => ctx.columns.get(s.col).map_or_else(|| due.to_string(), |c| c.label.clone()),
+        })
+        .collect();
     let result = ControlResult {
         owner: c.owner.clone(),
         procedure: cc.test.procedure().to_owned(),
@@ -324,7 +356,25 @@ fn summarise(
             },
         }
     });
-    (result, finding)
+    let judged = finding.as_ref().map(|f| {
+        OpinionBasis::judge(
+            c.id.clone(),
+            deviations,
+            population,
+            cc.thresholds.tolerable_deviation_percent,
+            f.no_evidence,
+            &empty_slots,
+        )
+    });
+    (result, finding, judged)
+}
+
+#[derive(Default)]
+struct Slot {
+    col: usize,
+    required: u64,
+    met: u64,
+    failed_on_record: bool,
 }
 
 #[derive(Default)]

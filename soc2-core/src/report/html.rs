@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::{
-    CellStatus, ControlStatus, OpinionRisk, Report, kind_label, late_label, priority_label,
-    records_label, severity_label,
+    CellStatus, ControlStatus, OpinionRisk, Report, kind_label, late_label, permille_label,
+    priority_label, records_label, severity_label,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -39,6 +39,7 @@ h3 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
 .opinion.low { border-color: #6b7c1a; }
 .opinion.elevated { border-color: #a35b00; }
 .opinion.at_risk { border-color: var(--bad-ink); }
+.catalog { border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem; margin: .6rem 0; }
 .rule { font-size: .9rem; color: #4a5260; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
@@ -109,17 +110,57 @@ pub(super) fn render(r: &Report) -> String {
         esc(&r.period.to_string()),
         r.as_of
     );
+    let k = &r.catalog;
+    if k.differences.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p class=\"catalog\">Catalog: built-in, unchanged (SHA-256 <code>{}</code>).</p>",
+            k.sha256
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "<div class=\"catalog\"><strong>Catalog: {} difference(s) from the built-in catalog</strong> (SHA-256 <code>{}</code>; built-in <code>{}</code>)<ul>",
+            k.differences.len(),
+            k.sha256,
+            k.builtin_sha256
+        );
+        for d in &k.differences {
+            let _ = writeln!(s, "<li>{}</li>", esc(&d.description));
+        }
+        let _ = writeln!(s, "</ul></div>");
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
-        "<div class=\"opinion {}\"><strong>Opinion risk: {}</strong> — {} exception(s), {} about access, weighted score {}.<p class=\"rule\">{}</p></div>",
+        "<div class=\"opinion {}\"><strong>Opinion risk: {}</strong> — {} exception(s): {} pervasive, {} minor.",
         risk_class(o.risk),
         esc(o.risk.label()),
         o.exceptions,
-        o.access_exceptions,
-        o.score,
-        esc(&o.rule)
+        o.pervasive,
+        o.minor
     );
+    if !o.basis.is_empty() {
+        let _ = writeln!(
+            s,
+            "<table><thead><tr><th>Control</th><th>Deviations</th><th>Population</th><th>Rate</th><th>Tolerable</th><th>Nature</th><th>Why</th></tr></thead><tbody>"
+        );
+        for b in &o.basis {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{}</td><td>{}</td></tr>",
+                esc(b.control.as_str()),
+                b.deviations,
+                b.population,
+                esc(&permille_label(b.rate_permille)),
+                b.tolerable_percent,
+                b.nature.label(),
+                esc(&b.reason)
+            );
+        }
+        let _ = writeln!(s, "</tbody></table>");
+    }
+    let _ = writeln!(s, "<p class=\"rule\">{}</p></div>", esc(&o.rule));
     let m = &r.summary;
     let _ = writeln!(
         s,

@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::{
-    CellStatus, Report, kind_label, late_label, priority_label, records_label, severity_label,
+    CellStatus, Report, kind_label, late_label, permille_label, priority_label, records_label,
+    severity_label,
 };
 
 /// Escapes text for a Markdown table cell or paragraph: evidence-derived text must not
@@ -36,15 +37,51 @@ pub(super) fn render(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# SOC 2 readiness report\n");
     let _ = writeln!(s, "Period **{}**, as of **{}**.\n", r.period, r.as_of);
+    let k = &r.catalog;
+    if k.differences.is_empty() {
+        let _ = writeln!(s, "**Catalog:** built-in, unchanged (SHA-256 `{}`).\n", k.sha256);
+    } else {
+        let _ = writeln!(
+            s,
+            "**Catalog: {} difference(s) from the built-in catalog** (SHA-256 `{}`; built-in `{}`):\n",
+            k.differences.len(),
+            k.sha256,
+            k.builtin_sha256
+        );
+        for d in &k.differences {
+            let _ = writeln!(s, "- {}", md(&d.description));
+        }
+        s.push('\n');
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
-        "**Opinion risk: {}** — {} exception(s), {} about access, weighted score {}.\n",
+        "**Opinion risk: {}** — {} exception(s): {} pervasive, {} minor.\n",
         o.risk.label(),
         o.exceptions,
-        o.access_exceptions,
-        o.score
+        o.pervasive,
+        o.minor
     );
+    if !o.basis.is_empty() {
+        let _ = writeln!(
+            s,
+            "| Control | Deviations | Population | Rate | Tolerable | Nature | Why |\n|---|---:|---:|---:|---:|---|---|"
+        );
+        for b in &o.basis {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} % | {} | {} |",
+                md(b.control.as_str()),
+                b.deviations,
+                b.population,
+                permille_label(b.rate_permille),
+                b.tolerable_percent,
+                b.nature.label(),
+                md(&b.reason)
+            );
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "> {}\n", md(&o.rule));
     let m = &r.summary;
     let _ = writeln!(

@@ -4,19 +4,26 @@
 //! # Opinion risk
 //!
 //! The report estimates how the exceptions would weigh on an auditor's opinion. The rule
-//! ([`OPINION_RULE`], applied by [`Opinion::assess`]):
+//! ([`OPINION_RULE`], applied by [`Opinion::assess`]) looks at each control in exception,
+//! at its deviation rate and at the nature of its failure:
 //!
-//! - every control in exception (including "no evidence") counts once, however many items
-//!   deviate in it;
-//! - an exception about logical or data access — a control addressing any CC6.x
-//!   criterion, or in the access-review area — weighs **4**; any other exception weighs
-//!   **1**. An access exception therefore outweighs three documentation exceptions,
-//!   which is how auditors and report readers see them;
-//! - the weights are added up: **0** is *clean*; **1–3** is *low* (a few minor
-//!   exceptions are common and usually acceptable); **4** is *elevated* — more than the
-//!   usual handful, or one access exception: not yet systemic, but one more exception
-//!   tips it; **5 or more** is *at risk*: systemic, and the opinion risks being
-//!   qualified.
+//! - a control fails **pervasively** when it has no evidence at all, when a whole quarter
+//!   (or year, for annual controls) was due with nothing shown (no check passed and no
+//!   failing check rests on any record), or when it has two deviations or more and its
+//!   deviation rate (deviations ÷ population) is above its `tolerable_deviation_percent`
+//!   (catalog threshold, default 5). A pervasive failure puts the opinion *at risk of
+//!   qualification* on its own;
+//! - otherwise its deviations are **isolated**: a *minor exception*. A single deviation
+//!   is isolated unless it empties a whole quarter: one deviation in a population too
+//!   small for the tolerable rate to allow any is evaluated as an exception, not
+//!   extrapolated;
+//! - minor exceptions are counted, each control once: **0** is *clean*; **1–3** is
+//!   *low* (a few minor exceptions are common and usually acceptable); **4** is
+//!   *elevated* (more than the usual few: not yet systemic, one more tips it); **5 or
+//!   more** is *at risk* (systemic issues; the opinion may be qualified).
+//!
+//! The report carries, per control in exception, the figures used: deviations,
+//! population, rate, the tolerable rate, pervasive or isolated and why ([`OpinionBasis`]).
 
 mod html;
 mod markdown;
@@ -26,6 +33,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::ControlTest;
+pub use crate::catalog::{
+    CatalogDifference, CatalogDisclosure, DifferenceKind, ThresholdDirection,
+};
 use crate::json::JsonError;
 use crate::model::{
     AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind, ItemKind,
@@ -33,12 +43,12 @@ use crate::model::{
 };
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
-pub const OPINION_RULE: &str = "Each control in exception counts once. An exception about logical or data access (a CC6.x criterion or the access-review area) weighs 4, any other weighs 1. Total 0: clean. 1-3: low (a few minor exceptions are common and usually acceptable). 4: elevated (one access exception, or more than the usual few: not yet systemic, one more tips it). 5 or more: at risk (systemic; the opinion may be qualified).";
+pub const OPINION_RULE: &str = "Each control in exception is judged on its deviation rate and the nature of its failure. It fails pervasively when it has no evidence at all, when a whole quarter (or year) was due with nothing shown, or when it has two deviations or more and its deviation rate is above its tolerable rate (catalog threshold tolerable_deviation_percent, default 5 %): a pervasive failure is a qualification risk on its own (at risk). Otherwise its deviations are isolated, a minor exception, and minor exceptions are counted: 0 clean; 1-3 low (a few minor exceptions are common and usually acceptable); 4 elevated (more than the usual few: not yet systemic, one more tips it); 5 or more at risk (systemic issues; the opinion may be qualified).";
 
-/// Weight of an exception about logical or data access.
-pub const ACCESS_WEIGHT: u64 = 4;
-/// Weight of any other exception.
-pub const OTHER_WEIGHT: u64 = 1;
+/// Minor exceptions up to which the opinion risk is low.
+pub const MAX_LOW_MINOR: u64 = 3;
+/// Minor exceptions from which the opinion is at risk (systemic).
+pub const SYSTEMIC_MINOR: u64 = 5;
 
 /// The result of evaluating a catalog against the evidence, for a period, as of a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -74,6 +84,9 @@ pub struct Report {
     /// it was observed (observed from a year before the period on), in record order.
     #[serde(default)]
     pub late_records: Vec<LateRecord>,
+    /// The catalog evaluated against: its SHA-256 and every difference from the
+    /// built-in catalog (shown at the top of every rendering).
+    pub catalog: CatalogDisclosure,
 }
 
 /// A record recorded in the locker long after it was observed.
@@ -239,7 +252,8 @@ pub struct RankedException {
     pub time_to_fix: TimeToFix,
     /// Steps to fix it.
     pub remediation: Vec<String>,
-    /// Whether it is about logical or data access (weighs more in the opinion).
+    /// Whether it is about logical or data access (shown for readers; the opinion
+    /// follows deviation rates, not areas).
     pub access_related: bool,
     /// Whether the control had no evidence at all.
     pub no_evidence: bool,
@@ -255,11 +269,11 @@ pub struct RankedException {
 pub enum OpinionRisk {
     /// No exception.
     Clean,
-    /// Weighted total 1-3: minor, common, usually acceptable.
+    /// 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
     Low,
-    /// Weighted total 4: one access exception or more than a few minor ones.
+    /// 4 minor exceptions and no pervasive failure: more than the usual few.
     Elevated,
-    /// Weighted total 5 or more: systemic; the opinion may be qualified.
+    /// A pervasive failure, or 5 or more minor exceptions: the opinion may be qualified.
     AtRisk,
 }
 
@@ -275,7 +289,103 @@ impl OpinionRisk {
     }
 }
 
-/// The opinion assessment and the rule it follows.
+/// Whether a control's deviations are pervasive or isolated.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviationNature {
+    /// The control fails pervasively: a qualification risk on its own.
+    Pervasive,
+    /// Isolated deviations: a minor exception, counted by the count rule.
+    Isolated,
+}
+
+impl DeviationNature {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviationNature::Pervasive => "pervasive",
+            DeviationNature::Isolated => "isolated",
+        }
+    }
+}
+
+/// The figures the opinion used for one control in exception.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionBasis {
+    /// The control.
+    pub control: ControlId,
+    /// Distinct items that deviated.
+    pub deviations: u64,
+    /// Distinct items tested.
+    pub population: u64,
+    /// Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+    pub rate_permille: u64,
+    /// The control's tolerable deviation rate, in percent.
+    pub tolerable_percent: u32,
+    /// Pervasive or isolated.
+    pub nature: DeviationNature,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl OpinionBasis {
+    /// Judges a control in exception. `empty_slots` are the quarters (or years) that were
+    /// due with nothing shown; `no_evidence` says the control has no evidence at all.
+    pub fn judge(
+        control: ControlId,
+        deviations: u64,
+        population: u64,
+        tolerable_percent: u32,
+        no_evidence: bool,
+        empty_slots: &[String],
+    ) -> OpinionBasis {
+        let rate_permille = if population == 0 {
+            1000
+        } else {
+            (deviations * 2000 + population) / (2 * population)
+        };
+        let above = deviations.saturating_mul(100) > u64::from(tolerable_percent) * population;
+        let (nature, reason) = if no_evidence {
+            (DeviationNature::Pervasive, "no evidence of the control at all".to_owned())
+        } else if !empty_slots.is_empty() {
+            (
+                DeviationNature::Pervasive,
+                format!("a whole quarter or year with nothing shown: {}", empty_slots.join(", ")),
+            )
+        } else if deviations >= 2 && above {
+            (
+                DeviationNature::Pervasive,
+                "two or more deviations, at a rate above the tolerable rate".to_owned(),
+            )
+        } else if deviations < 2 {
+            (
+                DeviationNature::Isolated,
+                "a single deviation, and no quarter or year without evidence".to_owned(),
+            )
+        } else {
+            (DeviationNature::Isolated, "a rate within the tolerable rate".to_owned())
+        };
+        OpinionBasis {
+            control,
+            deviations,
+            population,
+            rate_permille,
+            tolerable_percent,
+            nature,
+            reason,
+        }
+    }
+}
+
+/// A rate in tenths of a percent as `2.5 %`.
+pub(crate) fn permille_label(p: u64) -> String {
+    format!("{}.{} %", p / 10, p % 10)
+}
+
+/// The opinion assessment, the figures it used and the rule it follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Opinion {
@@ -283,35 +393,44 @@ pub struct Opinion {
     pub risk: OpinionRisk,
     /// Controls in exception.
     pub exceptions: u64,
-    /// Of which about logical or data access.
-    pub access_exceptions: u64,
-    /// The weighted total.
-    pub score: u64,
+    /// Of which fail pervasively (each a qualification risk on its own).
+    pub pervasive: u64,
+    /// Of which are minor exceptions (isolated deviations), counted by the count rule.
+    pub minor: u64,
+    /// The figures per control in exception, in the order of the ranked exceptions.
+    pub basis: Vec<OpinionBasis>,
     /// The rule, in words.
     pub rule: String,
 }
 
 impl Opinion {
-    /// Applies [`OPINION_RULE`] to a count of access-related and other exceptions.
-    pub fn assess(access_exceptions: u64, other_exceptions: u64) -> Opinion {
-        let score = access_exceptions * ACCESS_WEIGHT + other_exceptions * OTHER_WEIGHT;
-        let risk = match score {
-            0 => OpinionRisk::Clean,
-            1..=3 => OpinionRisk::Low,
-            4 => OpinionRisk::Elevated,
-            _ => OpinionRisk::AtRisk,
+    /// Applies [`OPINION_RULE`] to the judged controls in exception.
+    pub fn assess(basis: Vec<OpinionBasis>) -> Opinion {
+        let pervasive =
+            basis.iter().filter(|b| b.nature == DeviationNature::Pervasive).count() as u64;
+        let minor = basis.len() as u64 - pervasive;
+        let risk = if pervasive > 0 || minor >= SYSTEMIC_MINOR {
+            OpinionRisk::AtRisk
+        } else if minor == 0 {
+            OpinionRisk::Clean
+        } else if minor <= MAX_LOW_MINOR {
+            OpinionRisk::Low
+        } else {
+            OpinionRisk::Elevated
         };
         Opinion {
             risk,
-            exceptions: access_exceptions + other_exceptions,
-            access_exceptions,
-            score,
+            exceptions: basis.len() as u64,
+            pervasive,
+            minor,
+            basis,
             rule: OPINION_RULE.to_owned(),
         }
     }
 }
 
-/// Whether a control is about logical or data access, for the opinion's weighting.
+/// Whether a control is about logical or data access (shown with each exception; it no
+/// longer weighs in the opinion, which follows deviation rates).
 pub fn is_access_related(area: ControlArea, criteria: &[Criterion]) -> bool {
     area == ControlArea::AccessReviews || criteria.iter().any(|c| c.id().starts_with("CC6."))
 }
@@ -505,21 +624,50 @@ mod tests {
         assert_eq!(records_label(&[0, 1, 2, 3, 4, 7, 9, 10]), "#0-#4 #7 #9-#10");
     }
 
+    fn judged(id: &str, deviations: u64, population: u64, empty: &[&str]) -> OpinionBasis {
+        let empty: Vec<String> = empty.iter().map(|s| (*s).to_owned()).collect();
+        OpinionBasis::judge(id.parse().unwrap(), deviations, population, 5, false, &empty)
+    }
+
+    #[test]
+    fn pervasive_or_isolated_follows_rate_and_empty_periods() {
+        use DeviationNature::*;
+        // 40 of 40 changes: far above 5 %.
+        assert_eq!(judged("CHG-01", 40, 40, &[]).nature, Pervasive);
+        // 2 of 40 is exactly 5 %: not above the tolerable rate.
+        assert_eq!(judged("CHG-01", 2, 40, &[]).nature, Isolated);
+        assert_eq!(judged("CHG-01", 3, 40, &[]).nature, Pervasive);
+        // A single deviation is isolated, however small the population...
+        assert_eq!(judged("DEV-02", 1, 3, &[]).nature, Isolated);
+        // ...unless it leaves a whole quarter with nothing shown.
+        assert_eq!(judged("AC-01", 1, 4, &["2026-Q3"]).nature, Pervasive);
+        // No evidence at all.
+        let b = OpinionBasis::judge("IR-02".parse().unwrap(), 1, 1, 5, true, &[]);
+        assert_eq!(b.nature, Pervasive);
+        // Rates in tenths of a percent, rounded half up.
+        assert_eq!(judged("X-1", 1, 3, &[]).rate_permille, 333);
+        assert_eq!(judged("X-1", 2, 3, &[]).rate_permille, 667);
+        assert_eq!(judged("X-1", 1, 40, &[]).rate_permille, 25);
+        assert_eq!(permille_label(25), "2.5 %");
+        assert_eq!(judged("X-1", 0, 0, &[]).rate_permille, 1000);
+    }
+
     #[test]
     fn opinion_rule_boundaries() {
-        let risk = |a, o| Opinion::assess(a, o).risk;
-        assert_eq!(risk(0, 0), OpinionRisk::Clean);
-        assert_eq!(risk(0, 1), OpinionRisk::Low);
-        assert_eq!(risk(0, 3), OpinionRisk::Low);
-        assert_eq!(risk(0, 4), OpinionRisk::Elevated);
-        assert_eq!(risk(0, 5), OpinionRisk::AtRisk);
-        // One access exception outweighs three documentation ones.
-        assert_eq!(risk(1, 0), OpinionRisk::Elevated);
-        assert!(risk(1, 0) > risk(0, 3));
-        assert_eq!(risk(1, 1), OpinionRisk::AtRisk);
-        assert_eq!(risk(2, 0), OpinionRisk::AtRisk);
-        let o = Opinion::assess(1, 2);
-        assert_eq!((o.exceptions, o.access_exceptions, o.score), (3, 1, 6));
+        let minor = |n: usize| (0..n).map(|i| judged(&format!("X-{i}"), 1, 10, &[])).collect();
+        let risk = |n: usize| Opinion::assess(minor(n)).risk;
+        assert_eq!(risk(0), OpinionRisk::Clean);
+        assert_eq!(risk(1), OpinionRisk::Low);
+        assert_eq!(risk(3), OpinionRisk::Low);
+        assert_eq!(risk(4), OpinionRisk::Elevated);
+        assert_eq!(risk(5), OpinionRisk::AtRisk);
+        // One pervasive failure is at risk on its own.
+        let o = Opinion::assess(vec![judged("CHG-01", 40, 40, &[])]);
+        assert_eq!((o.risk, o.exceptions, o.pervasive, o.minor), (OpinionRisk::AtRisk, 1, 1, 0));
+        let mut b: Vec<OpinionBasis> = minor(2);
+        b.push(judged("AC-01", 1, 4, &["2026-Q3"]));
+        let o = Opinion::assess(b);
+        assert_eq!((o.risk, o.exceptions, o.pervasive, o.minor), (OpinionRisk::AtRisk, 3, 1, 2));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::{
-    CellStatus, Report, kind_label, late_label, priority_label, records_label, severity_label,
+    CellStatus, Report, kind_label, late_label, permille_label, priority_label, records_label,
+    severity_label,
 };
 
 /// Affected items listed per exception before the rest are summarised; the JSON,
@@ -24,16 +25,45 @@ pub(super) fn cell(status: CellStatus) -> &'static str {
 pub(super) fn render(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "SOC 2 readiness: period {}, as of {}", r.period, r.as_of);
+    let k = &r.catalog;
+    if k.differences.is_empty() {
+        let _ = writeln!(s, "Catalog: built-in, unchanged (sha256 {})", k.sha256);
+    } else {
+        let _ = writeln!(
+            s,
+            "Catalog: {} difference{} from the built-in catalog (sha256 {}; built-in {})",
+            k.differences.len(),
+            if k.differences.len() == 1 { "" } else { "s" },
+            k.sha256,
+            k.builtin_sha256
+        );
+        for d in &k.differences {
+            let _ = writeln!(s, "  - {}", d.description);
+        }
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
-        "Opinion risk: {} ({} exception{}, {} about access; weighted score {})",
+        "Opinion risk: {} ({} exception{}: {} pervasive, {} minor)",
         o.risk.label(),
         o.exceptions,
         if o.exceptions == 1 { "" } else { "s" },
-        o.access_exceptions,
-        o.score
+        o.pervasive,
+        o.minor
     );
+    for b in &o.basis {
+        let _ = writeln!(
+            s,
+            "  {:<8} {}: {} of {} ({}; tolerable {} %): {}",
+            b.control.as_str(),
+            b.nature.label(),
+            b.deviations,
+            b.population,
+            permille_label(b.rate_permille),
+            b.tolerable_percent,
+            b.reason
+        );
+    }
     let _ = writeln!(s, "  Rule: {}", o.rule);
     let m = &r.summary;
     let _ = writeln!(

@@ -2890,6 +2890,206 @@ public func FfiConverterTypeCatalogControl_lower(_ value: CatalogControl) -> Rus
 
 
 /**
+ * One difference from the built-in catalog.
+ */
+public struct CatalogDifference: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: DifferenceKind
+    /**
+     * The control concerned; absent for catalog-wide thresholds and scope settings.
+     */
+    public var control: ControlId?
+    /**
+     * The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
+     */
+    public var setting: String?
+    /**
+     * The built-in value, for thresholds and scope settings.
+     */
+    public var builtin: String?
+    /**
+     * The effective value, for thresholds and scope settings.
+     */
+    public var effective: String?
+    /**
+     * For thresholds: loosened or tightened.
+     */
+    public var direction: ThresholdDirection?
+    /**
+     * The difference in words, as the reports print it.
+     */
+    public var description: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: DifferenceKind, 
+        /**
+         * The control concerned; absent for catalog-wide thresholds and scope settings.
+         */control: ControlId?, 
+        /**
+         * The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
+         */setting: String?, 
+        /**
+         * The built-in value, for thresholds and scope settings.
+         */builtin: String?, 
+        /**
+         * The effective value, for thresholds and scope settings.
+         */effective: String?, 
+        /**
+         * For thresholds: loosened or tightened.
+         */direction: ThresholdDirection?, 
+        /**
+         * The difference in words, as the reports print it.
+         */description: String) {
+        self.kind = kind
+        self.control = control
+        self.setting = setting
+        self.builtin = builtin
+        self.effective = effective
+        self.direction = direction
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogDifference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogDifference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogDifference {
+        return
+            try CatalogDifference(
+                kind: FfiConverterTypeDifferenceKind.read(from: &buf), 
+                control: FfiConverterOptionTypeControlId.read(from: &buf), 
+                setting: FfiConverterOptionString.read(from: &buf), 
+                builtin: FfiConverterOptionString.read(from: &buf), 
+                effective: FfiConverterOptionString.read(from: &buf), 
+                direction: FfiConverterOptionTypeThresholdDirection.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogDifference, into buf: inout [UInt8]) {
+        FfiConverterTypeDifferenceKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeControlId.write(value.control, into: &buf)
+        FfiConverterOptionString.write(value.setting, into: &buf)
+        FfiConverterOptionString.write(value.builtin, into: &buf)
+        FfiConverterOptionString.write(value.effective, into: &buf)
+        FfiConverterOptionTypeThresholdDirection.write(value.direction, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDifference_lift(_ buf: RustBuffer) throws -> CatalogDifference {
+    return try FfiConverterTypeCatalogDifference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDifference_lower(_ value: CatalogDifference) -> RustBuffer {
+    return FfiConverterTypeCatalogDifference.lower(value)
+}
+
+
+/**
+ * The catalog a report was evaluated against.
+ */
+public struct CatalogDisclosure: Equatable, Hashable {
+    /**
+     * SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+     */
+    public var sha256: Sha256Digest
+    /**
+     * SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+     */
+    public var builtinSha256: Sha256Digest
+    /**
+     * Every difference from the built-in catalog: controls switched off, replaced or
+     * added, thresholds changed (catalog-wide, then per control), scope settings.
+     */
+    public var differences: [CatalogDifference]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+         */sha256: Sha256Digest, 
+        /**
+         * SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+         */builtinSha256: Sha256Digest, 
+        /**
+         * Every difference from the built-in catalog: controls switched off, replaced or
+         * added, thresholds changed (catalog-wide, then per control), scope settings.
+         */differences: [CatalogDifference]) {
+        self.sha256 = sha256
+        self.builtinSha256 = builtinSha256
+        self.differences = differences
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogDisclosure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogDisclosure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogDisclosure {
+        return
+            try CatalogDisclosure(
+                sha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                builtinSha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                differences: FfiConverterSequenceTypeCatalogDifference.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogDisclosure, into buf: inout [UInt8]) {
+        FfiConverterTypeSha256Digest.write(value.sha256, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.builtinSha256, into: &buf)
+        FfiConverterSequenceTypeCatalogDifference.write(value.differences, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDisclosure_lift(_ buf: RustBuffer) throws -> CatalogDisclosure {
+    return try FfiConverterTypeCatalogDisclosure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDisclosure_lower(_ value: CatalogDisclosure) -> RustBuffer {
+    return FfiConverterTypeCatalogDisclosure.lower(value)
+}
+
+
+/**
  * One change (pull or merge request, or a direct push) with its reviews.
  */
 public struct ChangeRecord: Equatable, Hashable {
@@ -6186,7 +6386,7 @@ public func FfiConverterTypeNote_lower(_ value: Note) -> RustBuffer {
 
 
 /**
- * The opinion assessment and the rule it follows.
+ * The opinion assessment, the figures it used and the rule it follows.
  */
 public struct Opinion: Equatable, Hashable {
     /**
@@ -6198,13 +6398,17 @@ public struct Opinion: Equatable, Hashable {
      */
     public var exceptions: UInt64
     /**
-     * Of which about logical or data access.
+     * Of which fail pervasively (each a qualification risk on its own).
      */
-    public var accessExceptions: UInt64
+    public var pervasive: UInt64
     /**
-     * The weighted total.
+     * Of which are minor exceptions (isolated deviations), counted by the count rule.
      */
-    public var score: UInt64
+    public var minor: UInt64
+    /**
+     * The figures per control in exception, in the order of the ranked exceptions.
+     */
+    public var basis: [OpinionBasis]
     /**
      * The rule, in words.
      */
@@ -6220,18 +6424,22 @@ public struct Opinion: Equatable, Hashable {
          * Controls in exception.
          */exceptions: UInt64, 
         /**
-         * Of which about logical or data access.
-         */accessExceptions: UInt64, 
+         * Of which fail pervasively (each a qualification risk on its own).
+         */pervasive: UInt64, 
         /**
-         * The weighted total.
-         */score: UInt64, 
+         * Of which are minor exceptions (isolated deviations), counted by the count rule.
+         */minor: UInt64, 
+        /**
+         * The figures per control in exception, in the order of the ranked exceptions.
+         */basis: [OpinionBasis], 
         /**
          * The rule, in words.
          */rule: String) {
         self.risk = risk
         self.exceptions = exceptions
-        self.accessExceptions = accessExceptions
-        self.score = score
+        self.pervasive = pervasive
+        self.minor = minor
+        self.basis = basis
         self.rule = rule
     }
 
@@ -6253,8 +6461,9 @@ public struct FfiConverterTypeOpinion: FfiConverterRustBuffer {
             try Opinion(
                 risk: FfiConverterTypeOpinionRisk.read(from: &buf), 
                 exceptions: FfiConverterUInt64.read(from: &buf), 
-                accessExceptions: FfiConverterUInt64.read(from: &buf), 
-                score: FfiConverterUInt64.read(from: &buf), 
+                pervasive: FfiConverterUInt64.read(from: &buf), 
+                minor: FfiConverterUInt64.read(from: &buf), 
+                basis: FfiConverterSequenceTypeOpinionBasis.read(from: &buf), 
                 rule: FfiConverterString.read(from: &buf)
         )
     }
@@ -6262,8 +6471,9 @@ public struct FfiConverterTypeOpinion: FfiConverterRustBuffer {
     public static func write(_ value: Opinion, into buf: inout [UInt8]) {
         FfiConverterTypeOpinionRisk.write(value.risk, into: &buf)
         FfiConverterUInt64.write(value.exceptions, into: &buf)
-        FfiConverterUInt64.write(value.accessExceptions, into: &buf)
-        FfiConverterUInt64.write(value.score, into: &buf)
+        FfiConverterUInt64.write(value.pervasive, into: &buf)
+        FfiConverterUInt64.write(value.minor, into: &buf)
+        FfiConverterSequenceTypeOpinionBasis.write(value.basis, into: &buf)
         FfiConverterString.write(value.rule, into: &buf)
     }
 }
@@ -6281,6 +6491,125 @@ public func FfiConverterTypeOpinion_lift(_ buf: RustBuffer) throws -> Opinion {
 #endif
 public func FfiConverterTypeOpinion_lower(_ value: Opinion) -> RustBuffer {
     return FfiConverterTypeOpinion.lower(value)
+}
+
+
+/**
+ * The figures the opinion used for one control in exception.
+ */
+public struct OpinionBasis: Equatable, Hashable {
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * Distinct items that deviated.
+     */
+    public var deviations: UInt64
+    /**
+     * Distinct items tested.
+     */
+    public var population: UInt64
+    /**
+     * Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+     */
+    public var ratePermille: UInt64
+    /**
+     * The control's tolerable deviation rate, in percent.
+     */
+    public var tolerablePercent: UInt32
+    /**
+     * Pervasive or isolated.
+     */
+    public var nature: DeviationNature
+    /**
+     * Why, in words.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * Distinct items that deviated.
+         */deviations: UInt64, 
+        /**
+         * Distinct items tested.
+         */population: UInt64, 
+        /**
+         * Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+         */ratePermille: UInt64, 
+        /**
+         * The control's tolerable deviation rate, in percent.
+         */tolerablePercent: UInt32, 
+        /**
+         * Pervasive or isolated.
+         */nature: DeviationNature, 
+        /**
+         * Why, in words.
+         */reason: String) {
+        self.control = control
+        self.deviations = deviations
+        self.population = population
+        self.ratePermille = ratePermille
+        self.tolerablePercent = tolerablePercent
+        self.nature = nature
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpinionBasis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpinionBasis: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpinionBasis {
+        return
+            try OpinionBasis(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                deviations: FfiConverterUInt64.read(from: &buf), 
+                population: FfiConverterUInt64.read(from: &buf), 
+                ratePermille: FfiConverterUInt64.read(from: &buf), 
+                tolerablePercent: FfiConverterUInt32.read(from: &buf), 
+                nature: FfiConverterTypeDeviationNature.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpinionBasis, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterUInt64.write(value.deviations, into: &buf)
+        FfiConverterUInt64.write(value.population, into: &buf)
+        FfiConverterUInt64.write(value.ratePermille, into: &buf)
+        FfiConverterUInt32.write(value.tolerablePercent, into: &buf)
+        FfiConverterTypeDeviationNature.write(value.nature, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionBasis_lift(_ buf: RustBuffer) throws -> OpinionBasis {
+    return try FfiConverterTypeOpinionBasis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionBasis_lower(_ value: OpinionBasis) -> RustBuffer {
+    return FfiConverterTypeOpinionBasis.lower(value)
 }
 
 
@@ -6803,7 +7132,8 @@ public struct RankedException: Equatable, Hashable {
      */
     public var remediation: [String]
     /**
-     * Whether it is about logical or data access (weighs more in the opinion).
+     * Whether it is about logical or data access (shown for readers; the opinion
+     * follows deviation rates, not areas).
      */
     public var accessRelated: Bool
     /**
@@ -6831,7 +7161,8 @@ public struct RankedException: Equatable, Hashable {
          * Steps to fix it.
          */remediation: [String], 
         /**
-         * Whether it is about logical or data access (weighs more in the opinion).
+         * Whether it is about logical or data access (shown for readers; the opinion
+         * follows deviation rates, not areas).
          */accessRelated: Bool, 
         /**
          * Whether the control had no evidence at all.
@@ -7043,6 +7374,11 @@ public struct Report: Equatable, Hashable {
      * Every record recorded more than `max_recording_delay_days` after it was observed.
      */
     public var lateRecords: [LateRecord]
+    /**
+     * The catalog evaluated against: its SHA-256 and every difference from the
+     * built-in catalog (shown at the top of every rendering).
+     */
+    public var catalog: CatalogDisclosure
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7083,7 +7419,11 @@ public struct Report: Equatable, Hashable {
          */warnings: [String], 
         /**
          * Every record recorded more than `max_recording_delay_days` after it was observed.
-         */lateRecords: [LateRecord]) {
+         */lateRecords: [LateRecord], 
+        /**
+         * The catalog evaluated against: its SHA-256 and every difference from the
+         * built-in catalog (shown at the top of every rendering).
+         */catalog: CatalogDisclosure) {
         self.period = period
         self.asOf = asOf
         self.columns = columns
@@ -7095,6 +7435,7 @@ public struct Report: Equatable, Hashable {
         self.reliedOn = reliedOn
         self.warnings = warnings
         self.lateRecords = lateRecords
+        self.catalog = catalog
     }
 
     
@@ -7123,7 +7464,8 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
                 monitoring: FfiConverterTypeMonitoring.read(from: &buf), 
                 reliedOn: FfiConverterSequenceUInt64.read(from: &buf), 
                 warnings: FfiConverterSequenceString.read(from: &buf), 
-                lateRecords: FfiConverterSequenceTypeLateRecord.read(from: &buf)
+                lateRecords: FfiConverterSequenceTypeLateRecord.read(from: &buf), 
+                catalog: FfiConverterTypeCatalogDisclosure.read(from: &buf)
         )
     }
 
@@ -7139,6 +7481,7 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
         FfiConverterSequenceUInt64.write(value.reliedOn, into: &buf)
         FfiConverterSequenceString.write(value.warnings, into: &buf)
         FfiConverterSequenceTypeLateRecord.write(value.lateRecords, into: &buf)
+        FfiConverterTypeCatalogDisclosure.write(value.catalog, into: &buf)
     }
 }
 
@@ -10807,6 +11150,81 @@ public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> Rus
 
 
 /**
+ * Whether a control's deviations are pervasive or isolated.
+ */
+
+public enum DeviationNature: Equatable, Hashable {
+    
+    /**
+     * The control fails pervasively: a qualification risk on its own.
+     */
+    case pervasive
+    /**
+     * Isolated deviations: a minor exception, counted by the count rule.
+     */
+    case isolated
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeviationNature: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviationNature: FfiConverterRustBuffer {
+    typealias SwiftType = DeviationNature
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviationNature {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pervasive
+        
+        case 2: return .isolated
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeviationNature, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pervasive:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .isolated:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviationNature_lift(_ buf: RustBuffer) throws -> DeviationNature {
+    return try FfiConverterTypeDeviationNature.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviationNature_lower(_ value: DeviationNature) -> RustBuffer {
+    return FfiConverterTypeDeviationNature.lower(value)
+}
+
+
+
+/**
  * A device's state against the MDM's compliance policies, as the MDM evaluated it.
  */
 
@@ -10897,6 +11315,111 @@ public func FfiConverterTypeDeviceCompliance_lift(_ buf: RustBuffer) throws -> D
 #endif
 public func FfiConverterTypeDeviceCompliance_lower(_ value: DeviceCompliance) -> RustBuffer {
     return FfiConverterTypeDeviceCompliance.lower(value)
+}
+
+
+
+/**
+ * What kind of difference from the built-in catalog.
+ */
+
+public enum DifferenceKind: Equatable, Hashable {
+    
+    /**
+     * A built-in control is not evaluated.
+     */
+    case controlDisabled
+    /**
+     * A built-in control is replaced by the company's own definition.
+     */
+    case controlReplaced
+    /**
+     * A control the built-in catalog does not have.
+     */
+    case controlAdded
+    /**
+     * A threshold differs from the built-in value.
+     */
+    case thresholdChanged
+    /**
+     * A scope setting differs from the built-in one.
+     */
+    case scopeChanged
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DifferenceKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDifferenceKind: FfiConverterRustBuffer {
+    typealias SwiftType = DifferenceKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DifferenceKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .controlDisabled
+        
+        case 2: return .controlReplaced
+        
+        case 3: return .controlAdded
+        
+        case 4: return .thresholdChanged
+        
+        case 5: return .scopeChanged
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DifferenceKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .controlDisabled:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .controlReplaced:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .controlAdded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .thresholdChanged:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .scopeChanged:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDifferenceKind_lift(_ buf: RustBuffer) throws -> DifferenceKind {
+    return try FfiConverterTypeDifferenceKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDifferenceKind_lower(_ value: DifferenceKind) -> RustBuffer {
+    return FfiConverterTypeDifferenceKind.lower(value)
 }
 
 
@@ -11760,15 +12283,15 @@ public enum OpinionRisk: Equatable, Hashable {
      */
     case clean
     /**
-     * Weighted total 1-3: minor, common, usually acceptable.
+     * 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
      */
     case low
     /**
-     * Weighted total 4: one access exception or more than a few minor ones.
+     * 4 minor exceptions and no pervasive failure: more than the usual few.
      */
     case elevated
     /**
-     * Weighted total 5 or more: systemic; the opinion may be qualified.
+     * A pervasive failure, or 5 or more minor exceptions: the opinion may be qualified.
      */
     case atRisk
 
@@ -13345,6 +13868,81 @@ public func FfiConverterTypeSoc2Error_lower(_ value: Soc2Error) -> RustBuffer {
 
 
 /**
+ * Which way a threshold moved.
+ */
+
+public enum ThresholdDirection: Equatable, Hashable {
+    
+    /**
+     * The test accepts more than the built-in catalog does.
+     */
+    case loosened
+    /**
+     * The test accepts less than the built-in catalog does.
+     */
+    case tightened
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ThresholdDirection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThresholdDirection: FfiConverterRustBuffer {
+    typealias SwiftType = ThresholdDirection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ThresholdDirection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .loosened
+        
+        case 2: return .tightened
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ThresholdDirection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .loosened:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tightened:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThresholdDirection_lift(_ buf: RustBuffer) throws -> ThresholdDirection {
+    return try FfiConverterTypeThresholdDirection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThresholdDirection_lower(_ value: ThresholdDirection) -> RustBuffer {
+    return FfiConverterTypeThresholdDirection.lower(value)
+}
+
+
+
+/**
  * Completion state of a training enrolment.
  */
 
@@ -14025,6 +14623,30 @@ fileprivate struct FfiConverterOptionTypeRiskTreatment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeThresholdDirection: FfiConverterRustBuffer {
+    typealias SwiftType = ThresholdDirection?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeThresholdDirection.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeThresholdDirection.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
     typealias SwiftType = CalendarDate?
 
@@ -14041,6 +14663,30 @@ fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCalendarDate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeControlId: FfiConverterRustBuffer {
+    typealias SwiftType = ControlId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeControlId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeControlId.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -14264,6 +14910,31 @@ fileprivate struct FfiConverterSequenceTypeCatalogControl: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCatalogControl.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCatalogDifference: FfiConverterRustBuffer {
+    typealias SwiftType = [CatalogDifference]
+
+    public static func write(_ value: [CatalogDifference], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCatalogDifference.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CatalogDifference] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CatalogDifference]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCatalogDifference.read(from: &buf))
         }
         return seq
     }
@@ -14664,6 +15335,31 @@ fileprivate struct FfiConverterSequenceTypeNextDue: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNextDue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOpinionBasis: FfiConverterRustBuffer {
+    typealias SwiftType = [OpinionBasis]
+
+    public static func write(_ value: [OpinionBasis], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpinionBasis.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpinionBasis] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpinionBasis]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpinionBasis.read(from: &buf))
         }
         return seq
     }

@@ -65,6 +65,25 @@ OpinionRisk = Union[
     Literal["elevated"],
     Literal["at_risk"],
 ]
+#: Whether a control's deviations are pervasive (a qualification risk on its own) or
+#: isolated (a minor exception, counted by the count rule).
+DeviationNature = Union[
+    Literal["pervasive"],
+    Literal["isolated"],
+]
+#: What kind of difference from the built-in catalog.
+DifferenceKind = Union[
+    Literal["control_disabled"],
+    Literal["control_replaced"],
+    Literal["control_added"],
+    Literal["threshold_changed"],
+    Literal["scope_changed"],
+]
+#: Which way a threshold moved from the built-in value.
+ThresholdDirection = Union[
+    Literal["loosened"],
+    Literal["tightened"],
+]
 #: A rendering of the report.
 ReportFormat = Union[
     Literal["text"],
@@ -96,19 +115,74 @@ class Summary(Model):
 
 
 @model
+class OpinionBasis(Model):
+    """The figures the opinion used for one control in exception."""
+
+    #: The control.
+    control: str
+    #: Distinct items that deviated.
+    deviations: int
+    #: Distinct items tested.
+    population: int
+    #: Deviations / population, in tenths of a percent, rounded half up (1000 = 100 %).
+    rate_permille: int
+    #: The control's tolerable deviation rate, in percent.
+    tolerable_percent: int
+    #: Pervasive or isolated.
+    nature: DeviationNature
+    #: Why, in words.
+    reason: str
+
+
+@model
 class Opinion(Model):
-    """The estimated effect of the exceptions on the opinion, and the rule it follows."""
+    """The estimated effect of the exceptions on the opinion, the figures it used and the
+    rule it follows."""
 
     #: The estimated risk.
     risk: OpinionRisk
     #: Controls in exception.
     exceptions: int
-    #: Of which about logical or data access.
-    access_exceptions: int
-    #: The weighted total.
-    score: int
+    #: Of which fail pervasively (each a qualification risk on its own).
+    pervasive: int
+    #: Of which are minor exceptions (isolated deviations), counted by the count rule.
+    minor: int
+    #: The figures per control in exception, in the order of the ranked exceptions.
+    basis: List[OpinionBasis]
     #: The rule, in words.
     rule: str
+
+
+@model
+class CatalogDifference(Model):
+    """One difference of the effective catalog from the built-in one."""
+
+    #: What kind.
+    kind: DifferenceKind
+    #: The difference in words, as the reports print it.
+    description: str
+    #: The control concerned; absent for catalog-wide thresholds and scope settings.
+    control: Optional[str] = None
+    #: The threshold or scope setting concerned (e.g. ``max_screen_lock_minutes``).
+    setting: Optional[str] = None
+    #: The built-in value, for thresholds and scope settings.
+    builtin: Optional[str] = None
+    #: The effective value, for thresholds and scope settings.
+    effective: Optional[str] = None
+    #: For thresholds: loosened or tightened.
+    direction: Optional[ThresholdDirection] = None
+
+
+@model
+class CatalogDisclosure(Model):
+    """The catalog a report was evaluated against."""
+
+    #: SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes, hex.
+    sha256: str
+    #: SHA-256 of the built-in catalog's canonical JSON bytes, hex.
+    builtin_sha256: str
+    #: Every difference from the built-in catalog.
+    differences: List[CatalogDifference]
 
 
 @model
@@ -199,7 +273,8 @@ class RankedException(Model):
     time_to_fix: TimeToFix
     #: Steps to fix it.
     remediation: List[str]
-    #: Whether it is about logical or data access (weighs more in the opinion).
+    #: Whether it is about logical or data access (shown for readers; the opinion follows
+    #: deviation rates, not areas).
     access_related: bool
     #: Whether the control had no evidence at all.
     no_evidence: bool
@@ -266,6 +341,9 @@ class Report(Model):
     monitoring: Monitoring
     #: Sequence numbers of every evidence record the evaluation relies on.
     relied_on: List[int]
+    #: The catalog evaluated against: its SHA-256 and every difference from the built-in
+    #: catalog.
+    catalog: CatalogDisclosure
     #: What a reader must know about the inputs (undeclared names, case mismatches, ...).
     warnings: List[str] = field(default_factory=list)
     #: Every record recorded more than ``max_recording_delay_days`` after it was observed.
