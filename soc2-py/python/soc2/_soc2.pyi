@@ -33,6 +33,8 @@ __all__ = [
     "inclusion_proof_from_locker",
     "keygen",
     "fsck",
+    "import_files",
+    "list_import_sources",
     "leaf_hash",
     "media_type",
     "merkle_root",
