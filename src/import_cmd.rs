@@ -1,12 +1,11 @@
 //! `soc2 import`: a system's export becomes evidence with provenance, and `--check`
 //! re-derives a stored record from its input files.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use soc2_core::import::{self, Input, MAX_INPUT_BYTES, Options};
+use soc2_core::import::{self, Options};
 use soc2_core::json::to_canonical_string;
 use soc2_core::ledger::Locker;
 use soc2_core::model::{Provenance, Timestamp};
@@ -66,11 +65,8 @@ pub(crate) fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
         return check(locker, seq, args.format);
     }
     let source = args.source.as_deref().unwrap_or_default();
-    let files = read_files(&args.files)?;
-    let inputs: Vec<Input<'_>> =
-        files.iter().map(|(path, bytes)| Input { file_name: file_name(path), bytes }).collect();
     let options = Options { system: args.system.clone(), fetched_at: args.fetched_at };
-    let result = import::import(source, &inputs, &options).map_err(core_failure)?;
+    let imported = import::import_files(source, &args.files, &options).map_err(import_failure)?;
     let mut appended = Vec::new();
     if !args.dry_run {
         let dir = args
@@ -78,26 +74,11 @@ pub(crate) fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
             .as_deref()
             .ok_or_else(|| input_error("give --locker DIR (or --dry-run)".into()))?;
         let mut locker = Locker::open(dir)?;
-        for ((path, _), expected) in files.iter().zip(&result.attachments) {
-            let stored =
-                locker.add_attachment_file(path, &expected.media_type, &expected.file_name)?;
-            if stored.sha256 != expected.sha256 {
-                return Err(input_error(format!(
-                    "{}: the file changed while it was imported; import it again",
-                    path.display()
-                )));
-            }
-        }
-        if result.evidence.is_empty() {
-            return Err(input_error(format!(
-                "{source}: the inputs hold no item to record (rows read {})",
-                result.provenance.rows_read
-            )));
-        }
-        appended = locker.append_batch(result.evidence.clone())?;
+        appended = import::record_import(&mut locker, &imported)?;
     }
+    let result = &imported.import;
     match args.format {
-        ImportFormat::Text => print_summary(&result, &appended, args.dry_run),
+        ImportFormat::Text => print_summary(result, &appended, args.dry_run),
         ImportFormat::Json => {
             let records: Vec<serde_json::Value> = appended
                 .iter()
@@ -118,42 +99,12 @@ pub(crate) fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn core_failure(e: soc2_core::ImportError) -> Failure {
-    input_error(e.to_string())
-}
-
-fn file_name(path: &Path) -> &str {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or("input")
-}
-
-/// Reads each input: regular files only, each within the size limit.
-fn read_files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
-    paths
-        .iter()
-        .map(|path| {
-            let meta = fs_err::metadata(path).map_err(|e| input_error(e.to_string()))?;
-            if !meta.is_file() {
-                return Err(input_error(format!("{}: not a regular file", path.display())));
-            }
-            if meta.len() > MAX_INPUT_BYTES {
-                return Err(input_error(format!(
-                    "{}: {} bytes is more than the {MAX_INPUT_BYTES} bytes one input may have",
-                    path.display(),
-                    meta.len()
-                )));
-            }
-            let file = fs_err::File::open(path).map_err(|e| input_error(e.to_string()))?;
-            let mut bytes = Vec::with_capacity(meta.len() as usize);
-            // Bounded even if the file grows while it is read.
-            file.take(MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| input_error(format!("{}: {e}", path.display())))?;
-            if bytes.len() as u64 > MAX_INPUT_BYTES {
-                return Err(input_error(format!("{}: grew past the size limit", path.display())));
-            }
-            Ok((path.clone(), bytes))
-        })
-        .collect()
+/// An import error is the user's input (exit 2), whatever its class says.
+fn import_failure(e: soc2_core::Error) -> Failure {
+    match e {
+        soc2_core::Error::Import(e) => input_error(e.to_string()),
+        e => Failure::from(e),
+    }
 }
 
 fn list(format: ImportFormat) -> Result<ExitCode, Failure> {
@@ -222,41 +173,27 @@ fn print_summary(result: &import::Import, appended: &[soc2_core::ledger::Appende
 
 fn check(dir: &Path, seq: u64, format: ImportFormat) -> Result<ExitCode, Failure> {
     let locker = Locker::open(dir)?;
-    let record = locker.record(seq)?;
-    let p = record.evidence.provenance.as_ref().ok_or_else(|| {
-        input_error(format!("record {seq} has no provenance: it was not imported"))
-    })?;
-    let mut blobs = Vec::with_capacity(p.inputs.len());
-    for input in &p.inputs {
-        let path = locker.blob_path(&input.sha256);
-        let bytes = fs_err::read(&path).map_err(|e| Failure {
-            code: 1,
-            message: format!("input {} is not stored: {e}", input.file_name),
-        })?;
-        if soc2_core::model::Sha256Digest::of(&bytes) != input.sha256 {
-            return Err(Failure {
-                code: 1,
-                message: format!("stored input {} does not match its SHA-256", input.file_name),
-            });
+    let checked = match import::check_record(&locker, seq) {
+        Ok(c) => c,
+        // Not imported: the wrong record was named.
+        Err(soc2_core::Error::Import(e @ soc2_core::ImportError::NotReproducible { .. }))
+            if locker.record(seq).is_ok_and(|r| r.evidence.provenance.is_none()) =>
+        {
+            return Err(input_error(e.to_string()));
         }
-        blobs.push(bytes);
-    }
-    let inputs: Vec<Input<'_>> = p
-        .inputs
-        .iter()
-        .zip(&blobs)
-        .map(|(i, b)| Input { file_name: &i.file_name, bytes: b })
-        .collect();
-    let outcome = import::recheck(&record.evidence, &inputs)
-        .map_err(|e| Failure { code: 1, message: format!("record {seq}: {e}") })?;
+        // The stored inputs no longer give evidence: the record does not re-derive.
+        Err(soc2_core::Error::Import(e)) => {
+            return Err(Failure { code: 1, message: format!("record {seq}: {e}") });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let outcome = &checked.recheck;
     match format {
         ImportFormat::Text => {
             if outcome.identical {
                 println!(
                     "identical: record {seq} re-derived by {} {} from {} stored input(s)",
-                    p.importer,
-                    p.importer_version,
-                    p.inputs.len()
+                    checked.importer, checked.importer_version, checked.inputs
                 );
             } else {
                 println!("differs: record {seq} as re-derived now:");
@@ -268,7 +205,7 @@ fn check(dir: &Path, seq: u64, format: ImportFormat) -> Result<ExitCode, Failure
         ImportFormat::Json => {
             println!(
                 "{}",
-                serde_json::json!({"seq": seq, "identical": outcome.identical, "importer": p.importer})
+                serde_json::json!({"seq": seq, "identical": outcome.identical, "importer": checked.importer})
             );
         }
     }

@@ -12,6 +12,8 @@
 //! - [`documents`]: strict JSON parsing and canonical (RFC 8785) output;
 //! - [`criteria`]: the Trust Services Criteria;
 //! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
+//! - [`import`]: the importers (`import_files`, `list_import_sources`, and the
+//!   locker's `add_import` and `check_import`);
 //! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
 //! - [`bundle`]: signed evidence bundles — `export_bundle` (and
 //!   `export_bundle_with_progress`, with an [`bundle::ExportListener`] implemented in the
@@ -33,6 +35,7 @@ pub mod criteria;
 pub mod documents;
 mod error;
 pub mod evaluation;
+pub mod import;
 pub mod locker;
 pub mod model;
 pub mod types;

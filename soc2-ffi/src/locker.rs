@@ -303,6 +303,33 @@ impl Locker {
         Ok(self.with(|l| l.append_batch(evidence))?.into_iter().map(Appended::from).collect())
     }
 
+    /// Imports the files at `paths` with the importer `source` and records the result, as
+    /// `soc2 import --locker` does: the files are stored as attachments (listed by every
+    /// record), then the evidence is appended in one batch.
+    #[uniffi::method(default(system = None, fetched_at = None))]
+    pub fn add_import(
+        &self,
+        source: String,
+        paths: Vec<String>,
+        system: Option<String>,
+        fetched_at: Option<Timestamp>,
+    ) -> Result<crate::import::ImportResult, Soc2Error> {
+        let options = soc2_core::import::Options { system, fetched_at };
+        // Reading and storing the inputs need no locker; only the append waits for it.
+        let imported = soc2_core::import::import_files(&source, &paths, &options)?;
+        soc2_core::import::store_inputs(&self.store, &imported)?;
+        let appended = self.with(|l| soc2_core::import::append_import(l, &imported.import))?;
+        Ok(crate::import::result_of(imported, appended.into_iter().map(Appended::from).collect()))
+    }
+
+    /// Re-derives record `seq` from the input files stored with it, as `soc2 import
+    /// --check` does: `identical` when the result is byte for byte the stored evidence.
+    pub fn check_import(&self, seq: u64) -> Result<crate::import::ImportCheck, Soc2Error> {
+        let record = self.lock().record(seq)?;
+        let checked = soc2_core::import::check_evidence(&self.store, seq, &record.evidence)?;
+        Ok(crate::import::check_of(checked))
+    }
+
     /// Reads record `seq`.
     pub fn record(&self, seq: u64) -> Result<Record, Soc2Error> {
         Ok(self.lock().record(seq)?)

@@ -10,6 +10,7 @@ mod bundle;
 mod depy;
 mod errors;
 mod evaluate;
+mod import;
 mod locker;
 mod model;
 
@@ -40,6 +41,8 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate::sample_company, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company_catalog_toml, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate_locker, m)?)?;
+    m.add_function(wrap_pyfunction!(import::import_files, m)?)?;
+    m.add_function(wrap_pyfunction!(import::list_import_sources, m)?)?;
     m.add_class::<locker::Locker>()?;
     m.add_class::<locker::Appended>()?;
     m.add_class::<locker::AppendedList>()?;

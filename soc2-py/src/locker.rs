@@ -640,6 +640,44 @@ impl Locker {
         result.map(Appended::from).map_err(|e| locate(py, e, std::slice::from_ref(evidence), false))
     }
 
+    /// Imports the files at `paths` with the importer `source` and records the result, as
+    /// `soc2 import --locker` does: the files are stored as attachments, then the evidence
+    /// is appended in one batch. Returns what was appended and the import as JSON.
+    #[pyo3(signature = (source, paths, system = None, fetched_at = None))]
+    fn add_import(
+        &self,
+        py: Python<'_>,
+        source: &str,
+        paths: Vec<PathBuf>,
+        system: Option<String>,
+        fetched_at: Option<&str>,
+    ) -> PyResult<(AppendedList, String)> {
+        let options = crate::import::options(py, system, fetched_at)?;
+        // Reading and storing the inputs need no locker; only the append waits for it.
+        let imported = py
+            .detach(|| {
+                let imported = soc2_core::import::import_files(source, &paths, &options)?;
+                soc2_core::import::store_inputs(&self.store, &imported)?;
+                Ok::<_, soc2_core::Error>(imported)
+            })
+            .py_err(py)?;
+        let appended =
+            self.with(py, |l| soc2_core::import::append_import(l, &imported.import)).py_err(py)?;
+        let json = py.detach(|| crate::import::import_json(&imported)).py_err(py)?;
+        Ok((AppendedList(appended), json))
+    }
+
+    /// Re-derives record `seq` from the input files stored with it, as `soc2 import
+    /// --check` does: `(identical, importer, importer_version, inputs, rederived JSON)`.
+    fn check_import(&self, py: Python<'_>, seq: u64) -> PyResult<crate::import::CheckTuple> {
+        let record = self.with(py, |l| l.record(seq)).py_err(py)?;
+        py.detach(|| {
+            soc2_core::import::check_evidence(&self.store, seq, &record.evidence)
+                .and_then(crate::import::check_tuple)
+        })
+        .py_err(py)
+    }
+
     /// Appends a list of evidence objects, in order, with one write and one fsync; atomic:
     /// all or nothing. Error paths start with the position of the evidence at fault.
     fn add_batch(&self, py: Python<'_>, evidence: &Bound<'_, PyList>) -> PyResult<AppendedList> {

@@ -21,6 +21,7 @@ mod capture;
 mod checkr_reports;
 mod csv_mapping;
 mod error;
+mod files;
 mod fleet_hosts;
 mod fleet_osquery;
 mod github_branch_protection;
@@ -43,6 +44,10 @@ use crate::model::{
 };
 
 pub use error::ImportError;
+pub use files::{
+    FileImport, InputFile, RecordCheck, append_import, check_evidence, check_record, import_files,
+    read_input_files, record_import, store_inputs,
+};
 
 use capture::Page;
 use toolkit::Ctx;

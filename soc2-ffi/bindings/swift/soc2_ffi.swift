@@ -880,6 +880,13 @@ public protocol LockerProtocol: AnyObject, Sendable {
     func addAttachmentFile(path: String, mediaType: String, fileName: String) throws  -> Attachment
     
     /**
+     * Imports the files at `paths` with the importer `source` and records the result, as
+     * `soc2 import --locker` does: the files are stored as attachments (listed by every
+     * record), then the evidence is appended in one batch.
+     */
+    func addImport(source: String, paths: [String], system: String?, fetchedAt: Timestamp?) throws  -> ImportResult
+    
+    /**
      * Appends one record and syncs it to disk before returning. Refused if the evidence
      * names an attachment not stored in the locker or declares another size.
      */
@@ -890,6 +897,12 @@ public protocol LockerProtocol: AnyObject, Sendable {
      * sync: either all are appended or, on error, none.
      */
     func appendBatch(evidence: [Evidence]) throws  -> [Appended]
+    
+    /**
+     * Re-derives record `seq` from the input files stored with it, as `soc2 import
+     * --check` does: `identical` when the result is byte for byte the stored evidence.
+     */
+    func checkImport(seq: UInt64) throws  -> ImportCheck
     
     /**
      * A checkpoint of the locker as it is now.
@@ -1117,6 +1130,24 @@ open func addAttachmentFile(path: String, mediaType: String, fileName: String)th
 }
     
     /**
+     * Imports the files at `paths` with the importer `source` and records the result, as
+     * `soc2 import --locker` does: the files are stored as attachments (listed by every
+     * record), then the evidence is appended in one batch.
+     */
+open func addImport(source: String, paths: [String], system: String? = nil, fetchedAt: Timestamp? = nil)throws  -> ImportResult  {
+    return try  FfiConverterTypeImportResult_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_add_import(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(source),
+        FfiConverterSequenceString.lower(paths),
+        FfiConverterOptionString.lower(system),
+        FfiConverterOptionTypeTimestamp.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Appends one record and syncs it to disk before returning. Refused if the evidence
      * names an attachment not stored in the locker or declares another size.
      */
@@ -1140,6 +1171,20 @@ open func appendBatch(evidence: [Evidence])throws  -> [Appended]  {
     uniffi_soc2_ffi_fn_method_locker_append_batch(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeEvidence.lower(evidence),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Re-derives record `seq` from the input files stored with it, as `soc2 import
+     * --check` does: `identical` when the result is byte for byte the stored evidence.
+     */
+open func checkImport(seq: UInt64)throws  -> ImportCheck  {
+    return try  FfiConverterTypeImportCheck_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_check_import(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(seq),uniffiCallStatus
     )
 })
 }
@@ -5266,6 +5311,115 @@ public func FfiConverterTypeGridCell_lower(_ value: GridCell) -> RustBuffer {
 
 
 /**
+ * The outcome of `Locker.check_import`.
+ */
+public struct ImportCheck: Equatable, Hashable {
+    /**
+     * The record checked.
+     */
+    public var seq: UInt64
+    /**
+     * Whether the re-derived evidence is byte for byte the stored one.
+     */
+    public var identical: Bool
+    /**
+     * The importer named in its provenance.
+     */
+    public var importer: String
+    /**
+     * Its version, as recorded.
+     */
+    public var importerVersion: String
+    /**
+     * How many stored inputs it was re-derived from.
+     */
+    public var inputs: UInt64
+    /**
+     * The evidence as re-derived now.
+     */
+    public var rederived: Evidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record checked.
+         */seq: UInt64, 
+        /**
+         * Whether the re-derived evidence is byte for byte the stored one.
+         */identical: Bool, 
+        /**
+         * The importer named in its provenance.
+         */importer: String, 
+        /**
+         * Its version, as recorded.
+         */importerVersion: String, 
+        /**
+         * How many stored inputs it was re-derived from.
+         */inputs: UInt64, 
+        /**
+         * The evidence as re-derived now.
+         */rederived: Evidence) {
+        self.seq = seq
+        self.identical = identical
+        self.importer = importer
+        self.importerVersion = importerVersion
+        self.inputs = inputs
+        self.rederived = rederived
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportCheck {
+        return
+            try ImportCheck(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                identical: FfiConverterBool.read(from: &buf), 
+                importer: FfiConverterString.read(from: &buf), 
+                importerVersion: FfiConverterString.read(from: &buf), 
+                inputs: FfiConverterUInt64.read(from: &buf), 
+                rederived: FfiConverterTypeEvidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportCheck, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterBool.write(value.identical, into: &buf)
+        FfiConverterString.write(value.importer, into: &buf)
+        FfiConverterString.write(value.importerVersion, into: &buf)
+        FfiConverterUInt64.write(value.inputs, into: &buf)
+        FfiConverterTypeEvidence.write(value.rederived, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportCheck_lift(_ buf: RustBuffer) throws -> ImportCheck {
+    return try FfiConverterTypeImportCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportCheck_lower(_ value: ImportCheck) -> RustBuffer {
+    return FfiConverterTypeImportCheck.lower(value)
+}
+
+
+/**
  * One input file of an import.
  */
 public struct ImportInput: Equatable, Hashable {
@@ -5460,6 +5614,336 @@ public func FfiConverterTypeImportPart_lift(_ buf: RustBuffer) throws -> ImportP
 #endif
 public func FfiConverterTypeImportPart_lower(_ value: ImportPart) -> RustBuffer {
     return FfiConverterTypeImportPart.lower(value)
+}
+
+
+/**
+ * What an import made.
+ */
+public struct ImportResult: Equatable, Hashable {
+    /**
+     * The importer that made it.
+     */
+    public var source: ImportSource
+    /**
+     * The evidence, in order (one or more documents, each with the same provenance).
+     */
+    public var evidence: [Evidence]
+    /**
+     * The provenance shared by all of it (without its `part`): inputs, skipped rows with
+     * their reasons, warnings.
+     */
+    public var provenance: Provenance
+    /**
+     * The summary of the population.
+     */
+    public var summary: ImportSummary
+    /**
+     * The input files as attachments, in order.
+     */
+    public var attachments: [Attachment]
+    /**
+     * The records appended (empty unless recorded by `Locker.add_import`).
+     */
+    public var appended: [Appended]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The importer that made it.
+         */source: ImportSource, 
+        /**
+         * The evidence, in order (one or more documents, each with the same provenance).
+         */evidence: [Evidence], 
+        /**
+         * The provenance shared by all of it (without its `part`): inputs, skipped rows with
+         * their reasons, warnings.
+         */provenance: Provenance, 
+        /**
+         * The summary of the population.
+         */summary: ImportSummary, 
+        /**
+         * The input files as attachments, in order.
+         */attachments: [Attachment], 
+        /**
+         * The records appended (empty unless recorded by `Locker.add_import`).
+         */appended: [Appended]) {
+        self.source = source
+        self.evidence = evidence
+        self.provenance = provenance
+        self.summary = summary
+        self.attachments = attachments
+        self.appended = appended
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportResult {
+        return
+            try ImportResult(
+                source: FfiConverterTypeImportSource.read(from: &buf), 
+                evidence: FfiConverterSequenceTypeEvidence.read(from: &buf), 
+                provenance: FfiConverterTypeProvenance.read(from: &buf), 
+                summary: FfiConverterTypeImportSummary.read(from: &buf), 
+                attachments: FfiConverterSequenceTypeAttachment.read(from: &buf), 
+                appended: FfiConverterSequenceTypeAppended.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportResult, into buf: inout [UInt8]) {
+        FfiConverterTypeImportSource.write(value.source, into: &buf)
+        FfiConverterSequenceTypeEvidence.write(value.evidence, into: &buf)
+        FfiConverterTypeProvenance.write(value.provenance, into: &buf)
+        FfiConverterTypeImportSummary.write(value.summary, into: &buf)
+        FfiConverterSequenceTypeAttachment.write(value.attachments, into: &buf)
+        FfiConverterSequenceTypeAppended.write(value.appended, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportResult_lift(_ buf: RustBuffer) throws -> ImportResult {
+    return try FfiConverterTypeImportResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportResult_lower(_ value: ImportResult) -> RustBuffer {
+    return FfiConverterTypeImportResult.lower(value)
+}
+
+
+/**
+ * An importer: the `SOURCE` of `soc2 import`.
+ */
+public struct ImportSource: Equatable, Hashable {
+    /**
+     * Its name, e.g. `okta-users`.
+     */
+    public var name: String
+    /**
+     * The kind of evidence it makes.
+     */
+    public var kind: EvidenceKind
+    /**
+     * The system named in its evidence unless `system` says otherwise.
+     */
+    public var system: String
+    /**
+     * What it reads, in a few words.
+     */
+    public var input: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name, e.g. `okta-users`.
+         */name: String, 
+        /**
+         * The kind of evidence it makes.
+         */kind: EvidenceKind, 
+        /**
+         * The system named in its evidence unless `system` says otherwise.
+         */system: String, 
+        /**
+         * What it reads, in a few words.
+         */input: String) {
+        self.name = name
+        self.kind = kind
+        self.system = system
+        self.input = input
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportSource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportSource {
+        return
+            try ImportSource(
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeEvidenceKind.read(from: &buf), 
+                system: FfiConverterString.read(from: &buf), 
+                input: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportSource, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeEvidenceKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterString.write(value.input, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSource_lift(_ buf: RustBuffer) throws -> ImportSource {
+    return try FfiConverterTypeImportSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSource_lower(_ value: ImportSource) -> RustBuffer {
+    return FfiConverterTypeImportSource.lower(value)
+}
+
+
+/**
+ * The summary of an import: the population read, how complete it is, what was skipped
+ * and normalised (the provenance's facts, for a quick look).
+ */
+public struct ImportSummary: Equatable, Hashable {
+    /**
+     * Whether the inputs hold the whole population.
+     */
+    public var completeness: Completeness
+    /**
+     * Why the population is filtered or unknown.
+     */
+    public var completenessReason: String?
+    /**
+     * Rows read from the inputs.
+     */
+    public var rowsRead: UInt64
+    /**
+     * Rows that became part of the evidence.
+     */
+    public var rowsKept: UInt64
+    /**
+     * Rows read but not kept.
+     */
+    public var rowsSkipped: UInt64
+    /**
+     * Oddities normalised on the way (distinct kinds; each is counted in the provenance).
+     */
+    public var warnings: UInt64
+    /**
+     * When the system produced the export.
+     */
+    public var fetchedAt: Timestamp
+    /**
+     * Where `fetched_at` came from.
+     */
+    public var fetchedAtSource: FetchedAtSource
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the inputs hold the whole population.
+         */completeness: Completeness, 
+        /**
+         * Why the population is filtered or unknown.
+         */completenessReason: String?, 
+        /**
+         * Rows read from the inputs.
+         */rowsRead: UInt64, 
+        /**
+         * Rows that became part of the evidence.
+         */rowsKept: UInt64, 
+        /**
+         * Rows read but not kept.
+         */rowsSkipped: UInt64, 
+        /**
+         * Oddities normalised on the way (distinct kinds; each is counted in the provenance).
+         */warnings: UInt64, 
+        /**
+         * When the system produced the export.
+         */fetchedAt: Timestamp, 
+        /**
+         * Where `fetched_at` came from.
+         */fetchedAtSource: FetchedAtSource) {
+        self.completeness = completeness
+        self.completenessReason = completenessReason
+        self.rowsRead = rowsRead
+        self.rowsKept = rowsKept
+        self.rowsSkipped = rowsSkipped
+        self.warnings = warnings
+        self.fetchedAt = fetchedAt
+        self.fetchedAtSource = fetchedAtSource
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportSummary {
+        return
+            try ImportSummary(
+                completeness: FfiConverterTypeCompleteness.read(from: &buf), 
+                completenessReason: FfiConverterOptionString.read(from: &buf), 
+                rowsRead: FfiConverterUInt64.read(from: &buf), 
+                rowsKept: FfiConverterUInt64.read(from: &buf), 
+                rowsSkipped: FfiConverterUInt64.read(from: &buf), 
+                warnings: FfiConverterUInt64.read(from: &buf), 
+                fetchedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                fetchedAtSource: FfiConverterTypeFetchedAtSource.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportSummary, into buf: inout [UInt8]) {
+        FfiConverterTypeCompleteness.write(value.completeness, into: &buf)
+        FfiConverterOptionString.write(value.completenessReason, into: &buf)
+        FfiConverterUInt64.write(value.rowsRead, into: &buf)
+        FfiConverterUInt64.write(value.rowsKept, into: &buf)
+        FfiConverterUInt64.write(value.rowsSkipped, into: &buf)
+        FfiConverterUInt64.write(value.warnings, into: &buf)
+        FfiConverterTypeTimestamp.write(value.fetchedAt, into: &buf)
+        FfiConverterTypeFetchedAtSource.write(value.fetchedAtSource, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSummary_lift(_ buf: RustBuffer) throws -> ImportSummary {
+    return try FfiConverterTypeImportSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSummary_lower(_ value: ImportSummary) -> RustBuffer {
+    return FfiConverterTypeImportSummary.lower(value)
 }
 
 
@@ -15243,6 +15727,31 @@ fileprivate struct FfiConverterSequenceTypeImportInput: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImportSource: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportSource]
+
+    public static func write(_ value: [ImportSource], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportSource.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportSource] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportSource]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportSource.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImportWarning: FfiConverterRustBuffer {
     typealias SwiftType = [ImportWarning]
 
@@ -16288,6 +16797,33 @@ public func sampleCompanyEvidence(year: Int32) -> [Evidence]  {
 })
 }
 /**
+ * Runs the importer `source` over the files at `paths` (pages of one population, bare
+ * bodies or captures) and returns the evidence and its summary; records nothing
+ * (`soc2 import --dry-run`). `system` names the system instead of the source's default;
+ * `fetched_at` says when the export was made when the files do not.
+ */
+public func importFiles(source: String, paths: [String], system: String? = nil, fetchedAt: Timestamp? = nil)throws  -> ImportResult  {
+    return try  FfiConverterTypeImportResult_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_import_files(
+        FfiConverterString.lower(source),
+        FfiConverterSequenceString.lower(paths),
+        FfiConverterOptionString.lower(system),
+        FfiConverterOptionTypeTimestamp.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every importer, in the order `soc2 import --list` shows them.
+ */
+public func listImportSources() -> [ImportSource]  {
+    return try!  FfiConverterSequenceTypeImportSource.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_list_import_sources(uniffiCallStatus
+    )
+})
+}
+/**
  * Checks the locker in `dir` completely, going on after a problem to list them all:
  * the header, every record (canonical form, sequence, hash chain), every referenced
  * blob's presence and size, and every stored blob's content. It repairs nothing, and
@@ -16404,6 +16940,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 62518) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_import_files() != 7209) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_list_import_sources() != 56746) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -16428,10 +16970,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_add_attachment_file() != 63299) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_method_locker_add_import() != 43121) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_method_locker_append() != 55904) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_append_batch() != 62718) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_check_import() != 61197) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_checkpoint() != 46653) {

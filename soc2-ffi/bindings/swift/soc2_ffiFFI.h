@@ -349,6 +349,11 @@ RustBuffer uniffi_soc2_ffi_fn_method_locker_add_attachment(uint64_t ptr, RustBuf
 RustBuffer uniffi_soc2_ffi_fn_method_locker_add_attachment_file(uint64_t ptr, RustBuffer path, RustBuffer media_type, RustBuffer file_name, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_IMPORT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_add_import(uint64_t ptr, RustBuffer source, RustBuffer paths, RustBuffer system, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND
 RustBuffer uniffi_soc2_ffi_fn_method_locker_append(uint64_t ptr, RustBuffer evidence, RustCallStatus *_Nonnull out_status
@@ -357,6 +362,11 @@ RustBuffer uniffi_soc2_ffi_fn_method_locker_append(uint64_t ptr, RustBuffer evid
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND_BATCH
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND_BATCH
 RustBuffer uniffi_soc2_ffi_fn_method_locker_append_batch(uint64_t ptr, RustBuffer evidence, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECK_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECK_IMPORT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_check_import(uint64_t ptr, uint64_t seq, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECKPOINT
@@ -595,6 +605,17 @@ RustBuffer uniffi_soc2_ffi_fn_func_sample_company_catalog(RustCallStatus *_Nonnu
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 RustBuffer uniffi_soc2_ffi_fn_func_sample_company_evidence(int32_t year, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_IMPORT_FILES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_IMPORT_FILES
+RustBuffer uniffi_soc2_ffi_fn_func_import_files(RustBuffer source, RustBuffer paths, RustBuffer system, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_LIST_IMPORT_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_LIST_IMPORT_SOURCES
+RustBuffer uniffi_soc2_ffi_fn_func_list_import_sources(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER
@@ -1036,6 +1057,18 @@ uint16_t uniffi_soc2_ffi_checksum_func_sample_company_evidence(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_IMPORT_FILES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_IMPORT_FILES
+uint16_t uniffi_soc2_ffi_checksum_func_import_files(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_LIST_IMPORT_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_LIST_IMPORT_SOURCES
+uint16_t uniffi_soc2_ffi_checksum_func_list_import_sources(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER
 uint16_t uniffi_soc2_ffi_checksum_func_fsck_locker(void
@@ -1084,6 +1117,12 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_add_attachment_file(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_IMPORT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_add_import(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND
 uint16_t uniffi_soc2_ffi_checksum_method_locker_append(void
@@ -1093,6 +1132,12 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_append(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND_BATCH
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND_BATCH
 uint16_t uniffi_soc2_ffi_checksum_method_locker_append_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CHECK_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CHECK_IMPORT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_check_import(void
     
 );
 #endif

@@ -265,10 +265,61 @@ fun testLockerScenario() {
     }
 }
 
+// An IAM credential report of two users, written by hand: the root user (MFA off, an
+// active access key) and alice (MFA on, no active key).
+val credentialReport =
+    "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active," +
+    "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n" +
+    "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported," +
+    "2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n" +
+    "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true," +
+    "2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+
+fun testImport() {
+    val names = listImportSources().map { it.name }
+    check("aws-credential-report" in names && "okta-users" in names) { names.toString() }
+    val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-import").toFile()
+    try {
+        val report = java.io.File(tmp, "credential-report.csv")
+        report.writeText(credentialReport)
+        // A bare CSV does not say when it was made.
+        expectError<Soc2Exception.Invalid> { importFiles("aws-credential-report", listOf(report.path)) }
+        expectError<Soc2Exception.Invalid> { importFiles("github-pulls", listOf(report.path)) }
+
+        val at = "2026-01-07T00:00:00Z"
+        val result = importFiles("aws-credential-report", listOf(report.path), fetchedAt = at)
+        val s = result.summary
+        check(s.completeness == Completeness.COMPLETE) { s.toString() }
+        check(s.rowsRead == 2UL && s.rowsKept == 2UL && s.rowsSkipped == 0UL) { s.toString() }
+        check(s.fetchedAt == at && s.fetchedAtSource == FetchedAtSource.ARGUMENT) { s.toString() }
+        check(result.evidence.size == 1 && result.appended.isEmpty()) { "one document, not recorded" }
+        val accounts = (result.evidence[0].payload as Payload.UserList).v1.accounts
+        check(accounts.size == 2 && accounts[0].root && !accounts[1].root) { accounts.toString() }
+        check(accounts[1].account == "alice" && accounts[1].mfa == true) { accounts[1].toString() }
+
+        val dir = java.io.File(tmp, "locker")
+        val locker = Locker.create(dir.path, "example.com/soc2/kotlin-import")
+        val recorded = locker.addImport("aws-credential-report", listOf(report.path), fetchedAt = at)
+        check(recorded.appended.map { it.seq } == listOf(0UL)) { recorded.appended.toString() }
+        val attachment = locker.record(0UL).evidence.attachments[0]
+        check(attachment.fileName == "credential-report.csv") { attachment.toString() }
+        check(attachment.sha256 == sha256Hex(credentialReport.toByteArray())) { "stored input digest" }
+        val stored = java.io.File(dir, "blobs/sha256/${attachment.sha256.take(2)}/${attachment.sha256}").readText()
+        check(stored == credentialReport) { "stored input" }
+        val checked = locker.checkImport(0UL)
+        check(checked.identical && checked.importer == "aws-credential-report" && checked.inputs == 1UL) {
+            checked.toString()
+        }
+    } finally {
+        tmp.deleteRecursively()
+    }
+}
+
 testDocuments()
 testRecordsBuiltHere()
 testErrors()
 testCriteria()
 testEvaluation()
 testLockerScenario()
+testImport()
 println("kotlin: soc2 bindings ok")

@@ -254,10 +254,60 @@ def test_locker_scenario():
         assert any(p.damage and p.blob == digest for p in fsck.problems), fsck.problems
 
 
+# An IAM credential report of two users, written by hand: the root user (MFA off, an
+# active access key) and alice (MFA on, no active key).
+CREDENTIAL_REPORT = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,"
+    "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n"
+    "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,"
+    "2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n"
+    "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true,"
+    "2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+)
+
+
+def test_import():
+    names = [s.name for s in soc2.list_import_sources()]
+    assert "aws-credential-report" in names and "okta-users" in names, names
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "credential-report.csv")
+        with open(report, "w") as f:
+            f.write(CREDENTIAL_REPORT)
+        # A bare CSV does not say when it was made.
+        expect_error(Soc2Error.Invalid, lambda: soc2.import_files("aws-credential-report", [report]))
+        expect_error(Soc2Error.Invalid, lambda: soc2.import_files("github-pulls", [report]))
+
+        at = "2026-01-07T00:00:00Z"
+        result = soc2.import_files("aws-credential-report", [report], fetched_at=at)
+        s = result.summary
+        assert s.completeness == soc2.Completeness.COMPLETE, s
+        assert (s.rows_read, s.rows_kept, s.rows_skipped) == (2, 2, 0), s
+        assert s.fetched_at == at and s.fetched_at_source == soc2.FetchedAtSource.ARGUMENT
+        assert len(result.evidence) == 1 and result.appended == []
+        accounts = result.evidence[0].payload.user_list.accounts
+        assert len(accounts) == 2
+        assert accounts[0].root and not accounts[1].root
+        assert accounts[1].account == "alice" and accounts[1].mfa
+
+        path = os.path.join(tmp, "locker")
+        locker = soc2.Locker.create(path, "example.com/soc2/python-import")
+        recorded = locker.add_import("aws-credential-report", [report], fetched_at=at)
+        assert [a.seq for a in recorded.appended] == [0]
+        attachment = locker.record(0).evidence.attachments[0]
+        assert attachment.file_name == "credential-report.csv"
+        assert attachment.sha256 == hashlib.sha256(CREDENTIAL_REPORT.encode()).hexdigest()
+        digest = attachment.sha256
+        with open(os.path.join(path, "blobs", "sha256", digest[:2], digest), "rb") as f:
+            assert f.read() == CREDENTIAL_REPORT.encode()
+        check = locker.check_import(0)
+        assert check.identical and check.importer == "aws-credential-report" and check.inputs == 1
+
+
 test_documents()
 test_records_built_here()
 test_errors()
 test_criteria()
 test_evaluation()
 test_locker_scenario()
+test_import()
 print("python: soc2 bindings ok")

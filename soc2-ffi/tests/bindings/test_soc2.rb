@@ -255,10 +255,57 @@ def test_locker_scenario
   end
 end
 
+# An IAM credential report of two users, written by hand: the root user (MFA off, an
+# active access key) and alice (MFA on, no active key).
+CREDENTIAL_REPORT =
+  "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active," \
+  "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n" \
+  "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported," \
+  "2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n" \
+  "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true," \
+  "2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+
+def test_import
+  names = Soc2Ffi.list_import_sources.map(&:name)
+  check(names.include?('aws-credential-report') && names.include?('okta-users'), names.inspect)
+  Dir.mktmpdir do |tmp|
+    report = File.join(tmp, 'credential-report.csv')
+    File.write(report, CREDENTIAL_REPORT)
+    # A bare CSV does not say when it was made.
+    expect_error(Soc2Ffi::Soc2Error::Invalid) { Soc2Ffi.import_files('aws-credential-report', [report]) }
+    expect_error(Soc2Ffi::Soc2Error::Invalid) { Soc2Ffi.import_files('github-pulls', [report]) }
+
+    at = '2026-01-07T00:00:00Z'
+    result = Soc2Ffi.import_files('aws-credential-report', [report], fetched_at: at)
+    s = result.summary
+    check(s.completeness == Soc2Ffi::Completeness::COMPLETE, s.inspect)
+    check([s.rows_read, s.rows_kept, s.rows_skipped] == [2, 2, 0], s.inspect)
+    check(s.fetched_at == at && s.fetched_at_source == Soc2Ffi::FetchedAtSource::ARGUMENT, s.inspect)
+    check(result.evidence.length == 1 && result.appended.empty?, 'one document, not recorded')
+    check(result.evidence[0].payload.user_list?, 'a user list')
+    accounts = result.evidence[0].payload[0].accounts
+    check(accounts.length == 2 && accounts[0].root && !accounts[1].root, accounts.inspect)
+    check(accounts[1].account == 'alice' && accounts[1].mfa, accounts[1].inspect)
+
+    path = File.join(tmp, 'locker')
+    locker = Soc2Ffi::Locker.create(path, 'example.com/soc2/ruby-import')
+    recorded = locker.add_import('aws-credential-report', [report], fetched_at: at)
+    check(recorded.appended.map(&:seq) == [0], recorded.appended.inspect)
+    attachment = locker.record(0).evidence.attachments[0]
+    check(attachment.file_name == 'credential-report.csv', attachment.inspect)
+    check(attachment.sha256 == Digest::SHA256.hexdigest(CREDENTIAL_REPORT), 'stored input digest')
+    stored = File.binread(File.join(path, 'blobs', 'sha256', attachment.sha256[0, 2], attachment.sha256))
+    check(stored == CREDENTIAL_REPORT, 'stored input')
+    checked = locker.check_import(0)
+    check(checked.identical && checked.importer == 'aws-credential-report' && checked.inputs == 1, checked.inspect)
+  end
+end
+
 test_documents
 test_records_built_here
 test_errors
 test_criteria
 test_evaluation
 test_locker_scenario
+test_import
 puts 'ruby: soc2 bindings ok'

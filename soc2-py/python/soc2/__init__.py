@@ -9,6 +9,7 @@ soc2-core; this package converts Python values to and from it.
 - :mod:`soc2.catalog` and :func:`evaluate`: the control catalog and the evaluation of the
   evidence over an audit period, giving a :class:`~soc2.report.Report`;
 - :mod:`soc2.errors`: one hierarchy of exceptions rooted at :class:`Soc2Error`;
+- :mod:`soc2.importers`: the importers (:func:`import_files`, :meth:`Locker.add_import`);
 - :mod:`soc2.demo`: a sample company's evidence.
 
 Every public name is importable from ``soc2`` directly.
@@ -16,7 +17,7 @@ Every public name is importable from ``soc2`` directly.
 
 from __future__ import annotations
 
-from . import bundle, catalog, demo, errors, frames, locker, models, report
+from . import bundle, catalog, demo, errors, frames, importers, locker, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -149,6 +150,13 @@ from .locker import (
     verify_consistency,
     verify_inclusion,
 )
+from .importers import (
+    ImportCheck,
+    ImportResult,
+    ImportSource,
+    import_files,
+    list_import_sources,
+)
 from .bundle import (
     BundleBlob,
     BundleRecord,
@@ -190,7 +198,10 @@ __all__ = [
     "Credential",
     "CredentialKind",
     "FetchedAtSource",
+    "ImportCheck",
     "ImportInput",
+    "ImportResult",
+    "ImportSource",
     "ImportPart",
     "ImportWarning",
     "Provenance",
@@ -307,6 +318,9 @@ __all__ = [
     "evaluate",
     "export_bundle",
     "frames",
+    "import_files",
+    "importers",
+    "list_import_sources",
     "fsck",
     "keygen",
     "leaf_hash",

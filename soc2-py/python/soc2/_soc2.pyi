@@ -33,6 +33,8 @@ __all__ = [
     "inclusion_proof_from_locker",
     "keygen",
     "fsck",
+    "import_files",
+    "list_import_sources",
     "leaf_hash",
     "media_type",
     "merkle_root",
@@ -318,6 +320,25 @@ class Locker:
     def blob_path(self, sha256: str) -> str: ...
     def add(self, evidence: Any, attachments: List[str]) -> Appended: ...
     def add_batch(self, evidence: List[Any]) -> AppendedList: ...
+    def add_import(
+        self,
+        source: str,
+        paths: List[str],
+        system: Optional[str] = None,
+        fetched_at: Optional[str] = None,
+    ) -> Tuple[AppendedList, str]: ...
+    def check_import(self, seq: int) -> Tuple[bool, str, str, int, str]: ...
+
+def import_files(
+    source: str,
+    paths: List[str],
+    system: Optional[str] = None,
+    fetched_at: Optional[str] = None,
+) -> str:
+    """Runs the importer ``source`` over the files at ``paths``; returns the result as JSON."""
+
+def list_import_sources() -> List[Tuple[str, str, str, str]]:
+    """Every source: ``(name, evidence kind, default system, what it reads)``."""
 
 def fsck(path: str) -> FsckReport:
     """Checks the locker in ``path`` completely and lists every problem."""

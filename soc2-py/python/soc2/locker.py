@@ -48,6 +48,7 @@ from ._model import Model, dump_datetime, model, to_utc
 from ._soc2 import Appended, AppendedList, Checkpoint, FsckReport, TornTail
 from .catalog import StrPath
 from .errors import ValidationError
+from .importers import ImportCheck, ImportResult, _check, _fetched_at, _paths, _result
 from .models import Attachment, Evidence, EvidenceKind
 
 __all__ = [
@@ -404,6 +405,36 @@ class Locker:
         # soc2-core names an item that is not evidence by its position too ("[3]").
         batch = evidence if isinstance(evidence, list) else list(evidence)
         return self._native.add_batch(batch)
+
+    def add_import(
+        self,
+        source: str,
+        paths: Union[StrPath, Iterable[StrPath]],
+        *,
+        system: Optional[str] = None,
+        fetched_at: Optional[_dt.datetime] = None,
+    ) -> ImportResult:
+        """Imports the files at ``paths`` with the importer ``source`` and records the
+        result, as ``soc2 import SOURCE FILE... --locker DIR`` does: the files are stored
+        as attachments (listed by every record), then the evidence is appended, one record
+        per document, in one batch; the result's ``appended`` says where. Arguments and
+        errors as :func:`soc2.import_files`; an import that holds no item is refused
+        (:class:`~soc2.ValidationError`).
+        """
+        appended, text = self._native.add_import(
+            source, _paths(paths), system, _fetched_at(fetched_at)
+        )
+        return _result(text, appended)
+
+    def check_import(self, seq: int) -> ImportCheck:
+        """Re-derives record ``seq`` from the input files stored with it, as ``soc2 import
+        --check`` does; the result is true when the re-derived evidence is byte for byte the
+        stored one. Raises :class:`~soc2.LockerError` (``import.not_reproducible``) for a
+        record that was not imported, :class:`~soc2.IntegrityError` if a stored input is
+        missing or altered."""
+        if seq < 0:
+            raise IndexError(f"no record {seq}: sequence numbers start at 0")
+        return _check(seq, self._native.check_import(seq))
 
     def __repr__(self) -> str:
         return f"<Locker {str(self.path)!r} origin={self.origin!r} records={len(self)}>"

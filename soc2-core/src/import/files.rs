@@ -1,0 +1,176 @@
+//! Imports from files on disk into a locker, and re-checks of stored imports: what
+//! `soc2 import` does, shared with the Python and uniffi bindings so that each does it
+//! the same way.
+
+use std::path::{Path, PathBuf};
+
+use crate::ledger::{Appended, AttachmentStore, LedgerError, Locker};
+use crate::model::{Evidence, Sha256Digest};
+
+use super::{Import, ImportError, Input, MAX_INPUT_BYTES, Options, Recheck, import, recheck};
+
+/// An input file read whole from disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    /// The path as given.
+    pub path: PathBuf,
+    /// Its bytes, as imported (and stored).
+    pub bytes: Vec<u8>,
+}
+
+impl InputFile {
+    /// The file as an importer input, named by its base name.
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            file_name: self.path.file_name().and_then(|n| n.to_str()).unwrap_or("input"),
+            bytes: &self.bytes,
+        }
+    }
+}
+
+/// An import made from files: the result, and the files as read (to be stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileImport {
+    /// The evidence, its provenance and attachments.
+    pub import: Import,
+    /// The files, in order, as read (the attachments' content).
+    pub files: Vec<InputFile>,
+}
+
+/// Reads `paths` (regular files only, each at most [`MAX_INPUT_BYTES`]).
+pub fn read_input_files<P: AsRef<Path>>(paths: &[P]) -> crate::Result<Vec<InputFile>> {
+    paths
+        .iter()
+        .map(|p| {
+            let path = p.as_ref();
+            let bytes = crate::input::read_file(path, "import input", MAX_INPUT_BYTES)?;
+            Ok(InputFile { path: path.to_path_buf(), bytes })
+        })
+        .collect()
+}
+
+/// Reads the files at `paths` and runs the importer `source` over them (`soc2 import
+/// --dry-run`): nothing is recorded.
+pub fn import_files<P: AsRef<Path>>(
+    source: &str,
+    paths: &[P],
+    options: &Options,
+) -> crate::Result<FileImport> {
+    if paths.is_empty() {
+        return Err(ImportError::NoInput.into());
+    }
+    let files = read_input_files(paths)?;
+    let inputs: Vec<Input<'_>> = files.iter().map(InputFile::input).collect();
+    let import = import(source, &inputs, options)?;
+    Ok(FileImport { import, files })
+}
+
+/// Stores the input files of `import` as attachments (the ones its evidence lists).
+/// Needs only the attachment store, not the locker.
+pub fn store_inputs(store: &AttachmentStore, import: &FileImport) -> crate::Result<()> {
+    for (file, expected) in import.files.iter().zip(&import.import.attachments) {
+        let stored = store.add_attachment(
+            &mut file.bytes.as_slice(),
+            &expected.media_type,
+            &expected.file_name,
+        )?;
+        if stored.sha256 != expected.sha256 || stored.size != expected.size {
+            return Err(crate::Error::Invalid {
+                field: "inputs".into(),
+                reason: format!(
+                    "{}: stored content differs from the imported",
+                    file.path.display()
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Appends the evidence of `import` (whose inputs [`store_inputs`] stored) as one batch.
+/// Refuses an import that holds no item.
+pub fn append_import(locker: &mut Locker, import: &Import) -> crate::Result<Vec<Appended>> {
+    if import.evidence.is_empty() {
+        return Err(crate::Error::Invalid {
+            field: "inputs".into(),
+            reason: format!(
+                "{}: the inputs hold no item to record (rows read {})",
+                import.source.name, import.provenance.rows_read
+            ),
+        });
+    }
+    locker.append_batch(import.evidence.clone())
+}
+
+/// Records an import into `locker` (`soc2 import --locker`): stores the input files as
+/// attachments, then appends the evidence, one record per item, in one batch.
+pub fn record_import(locker: &mut Locker, import: &FileImport) -> crate::Result<Vec<Appended>> {
+    store_inputs(&locker.attachment_store(), import)?;
+    append_import(locker, &import.import)
+}
+
+/// The outcome of [`check_record`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordCheck {
+    /// The record checked.
+    pub seq: u64,
+    /// The importer named in its provenance.
+    pub importer: String,
+    /// Its version, as recorded.
+    pub importer_version: String,
+    /// How many stored inputs it was re-derived from.
+    pub inputs: usize,
+    /// Whether the re-derived evidence is byte for byte the stored one, and what it is.
+    pub recheck: Recheck,
+}
+
+/// Re-derives record `seq` of `locker` from the input files stored with it (`soc2 import
+/// --check`).
+pub fn check_record(locker: &Locker, seq: u64) -> crate::Result<RecordCheck> {
+    let record = locker.record(seq)?;
+    check_evidence(&locker.attachment_store(), seq, &record.evidence)
+}
+
+/// [`check_record`] for evidence already read (record `seq`), with the store holding its
+/// inputs.
+pub fn check_evidence(
+    store: &AttachmentStore,
+    seq: u64,
+    evidence: &Evidence,
+) -> crate::Result<RecordCheck> {
+    let p = evidence.provenance.as_ref().ok_or_else(|| ImportError::NotReproducible {
+        reason: format!("record {seq} has no provenance: it was not imported"),
+    })?;
+    let mut blobs = Vec::with_capacity(p.inputs.len());
+    for input in &p.inputs {
+        let path = store.blob_path(&input.sha256);
+        let bytes = match fs_err::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(
+                    LedgerError::MissingBlob { seq, line: seq + 1, sha256: input.sha256 }.into()
+                );
+            }
+            Err(e) => return Err(crate::Error::io(path, e)),
+        };
+        let actual = Sha256Digest::of(&bytes);
+        if actual != input.sha256 {
+            return Err(LedgerError::BlobCorrupt { sha256: input.sha256, path, actual }.into());
+        }
+        blobs.push(bytes);
+    }
+    let inputs: Vec<Input<'_>> = p
+        .inputs
+        .iter()
+        .zip(&blobs)
+        .map(|(i, b)| Input { file_name: &i.file_name, bytes: b })
+        .collect();
+    let recheck = recheck(evidence, &inputs)?;
+    Ok(RecordCheck {
+        seq,
+        importer: p.importer.clone(),
+        importer_version: p.importer_version.clone(),
+        inputs: p.inputs.len(),
+        recheck,
+    })
+}
