@@ -318,6 +318,8 @@ pub fn export_bundle_with_progress(
     listener: Arc<dyn ExportListener>,
 ) -> Result<ExportSummary, Soc2Error> {
     let options = options.into();
+    let target_existed = Path::new(&path).exists();
+    let mut asked_to_stop = false;
     // The export holds the locker throughout, so it runs on a helper thread, and the
     // listener is called here, holding nothing: it may use the locker (or wait for
     // another foreign thread that does) without deadlocking the export.
@@ -330,10 +332,20 @@ pub fn export_bundle_with_progress(
             })
         },
         &mut |p: Option<bundle::ExportProgress>| match p {
-            Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => ControlFlow::Break(()),
+            Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => {
+                asked_to_stop = true;
+                ControlFlow::Break(())
+            }
             _ => ControlFlow::Continue(()),
         },
     )?;
+    // The listener's answer reaches the export when the listener returns: a small export
+    // can finish first. The caller asked to stop, so it gets what it asked for: the new
+    // bundle is removed (a target that existed before was replaced as asked, and stays;
+    // so does a bundle that cannot be removed, reported as made).
+    if asked_to_stop && !target_existed && fs_err::remove_file(&path).is_ok() {
+        return Err(soc2_core::Error::from(bundle::BundleError::Cancelled).into());
+    }
     Ok(summary(s))
 }
 

@@ -284,7 +284,8 @@ def test_import():
         assert (s.rows_read, s.rows_kept, s.rows_skipped) == (2, 2, 0), s
         assert s.fetched_at == at and s.fetched_at_source == soc2.FetchedAtSource.ARGUMENT
         assert len(result.evidence) == 1 and result.appended == []
-        accounts = result.evidence[0].payload.user_list.accounts
+        assert result.evidence[0].payload.is_user_list()
+        accounts = result.evidence[0].payload[0].accounts
         assert len(accounts) == 2
         assert accounts[0].root and not accounts[1].root
         assert accounts[1].account == "alice" and accounts[1].mfa

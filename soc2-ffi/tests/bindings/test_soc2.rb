@@ -276,7 +276,7 @@ def test_import
     expect_error(Soc2Ffi::Soc2Error::Invalid) { Soc2Ffi.import_files('github-pulls', [report]) }
 
     at = '2026-01-07T00:00:00Z'
-    result = Soc2Ffi.import_files('aws-credential-report', [report], fetched_at: at)
+    result = Soc2Ffi.import_files('aws-credential-report', [report], nil, at)
     s = result.summary
     check(s.completeness == Soc2Ffi::Completeness::COMPLETE, s.inspect)
     check([s.rows_read, s.rows_kept, s.rows_skipped] == [2, 2, 0], s.inspect)
@@ -289,7 +289,7 @@ def test_import
 
     path = File.join(tmp, 'locker')
     locker = Soc2Ffi::Locker.create(path, 'example.com/soc2/ruby-import')
-    recorded = locker.add_import('aws-credential-report', [report], fetched_at: at)
+    recorded = locker.add_import('aws-credential-report', [report], nil, at)
     check(recorded.appended.map(&:seq) == [0], recorded.appended.inspect)
     attachment = locker.record(0).evidence.attachments[0]
     check(attachment.file_name == 'credential-report.csv', attachment.inspect)
