@@ -229,6 +229,7 @@ pub(crate) fn export_bundle(
     };
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
+    let target_existed = out.exists();
     let result = py.detach(|| {
         // The export holds the locker throughout, so it runs on a helper thread that never
         // touches Python; `progress` runs here, holding nothing: it may use the locker.
@@ -259,6 +260,12 @@ pub(crate) fn export_bundle(
         )
     });
     if let Some(e) = cancelled {
+        // The request reaches the export when the callback returns: a small export can
+        // finish first. The caller asked to stop, so the new bundle is removed (a target
+        // that existed before was replaced as asked, and stays).
+        if result.is_ok() && !target_existed {
+            let _ = fs_err::remove_file(&out);
+        }
         return Err(e);
     }
     let s = result.py_err(py)?;
