@@ -455,6 +455,22 @@ def test_ctrl_c_cancels_an_export_without_a_callback(
                 return
             time.sleep(0)
 
+    # A shell that starts a job in the background makes it ignore SIGINT, and Python then
+    # never installs its handler: install it for this test, as an interactive run has it.
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        _interrupt_an_export(locker, signer, out, out_dir, interrupt_once_writing)
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+
+
+def _interrupt_an_export(
+    locker: soc2.Locker,
+    signer: soc2.Signer,
+    out: Path,
+    out_dir: Path,
+    interrupt_once_writing: Any,
+) -> None:
     # On a loaded machine the watcher may not be scheduled before the export is done, or
     # its signal may land just after: that attempt proves nothing and is retried. An
     # interrupt that lands during the export must cancel it and leave nothing behind.
