@@ -118,19 +118,22 @@ fn the_catalog_and_its_differences_are_disclosed_at_the_top() {
     assert_eq!(k.builtin_sha256, soc2_core::Catalog::builtin().sha256().unwrap());
     // The sample company only declares its scope.
     let settings: Vec<&str> = k.differences.iter().filter_map(|d| d.setting.as_deref()).collect();
-    assert_eq!(settings, ["systems", "repositories", "critical_vendors"]);
+    assert_eq!(
+        settings,
+        ["systems", "repositories", "critical_vendors", "training_courses", "system_owners"]
+    );
     assert_eq!(k.differences[0].description, "scope systems: (none) → aws-prod, github, okta");
     let text = report.to_text();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[1].starts_with("Catalog: 3 differences from the built-in catalog (sha256 "));
+    assert!(lines[1].starts_with("Catalog: 5 differences from the built-in catalog (sha256 "));
     assert!(lines[1].contains(&k.sha256.to_string()));
     assert_eq!(lines[2], "  - scope systems: (none) → aws-prod, github, okta");
-    assert!(lines[5].starts_with(
+    assert!(lines[7].starts_with(
         "Opinion risk: at risk of qualification (5 exceptions: 0 pervasive, 5 minor)"
     ));
     let md = report.to_markdown();
-    assert!(md.find("**Catalog: 3 difference(s)").unwrap() < md.find("**Opinion risk").unwrap());
+    assert!(md.find("**Catalog: 5 difference(s)").unwrap() < md.find("**Opinion risk").unwrap());
     let html = report.to_html();
-    assert!(html.find("Catalog: 3 difference(s)").unwrap() < html.find("Opinion risk").unwrap());
+    assert!(html.find("Catalog: 5 difference(s)").unwrap() < html.find("Opinion risk").unwrap());
     assert!(html.contains(&k.sha256.to_string()));
 }

@@ -4,7 +4,9 @@
 //! field (uniffi remote types); the functions forward to `soc2_core::catalog`,
 //! `soc2_core::evaluate` and `soc2_core::report`.
 
-use soc2_core::catalog::{Catalog, CatalogControl, CatalogFile, ControlTest, Scope, Thresholds};
+use soc2_core::catalog::{
+    Catalog, CatalogControl, CatalogFile, ControlTest, Scope, SystemOwner, Thresholds,
+};
 use soc2_core::model::{
     AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
     EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp, VendorCriticality,
@@ -181,7 +183,8 @@ pub enum ControlTest {
     /// Every critical vendor's contract has security and breach-notification terms.
     VendorSecurityTerms,
     /// An incident-response plan with severity levels, roles, procedures, communications
-    /// and post-incident review, approved, in force in every quarter.
+    /// and post-incident review, approved, in force in every quarter, and re-approved
+    /// within `max_policy_age_days` of its previous approval.
     IncidentResponsePlan,
     /// A tabletop exercise or simulated incident in each year of the period.
     AnnualTabletop,
@@ -190,6 +193,16 @@ pub enum ControlTest {
     RiskRegisterComplete,
     /// The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
     RiskRegisterReviewed,
+    /// Every in-scope person acknowledged the policies to acknowledge within
+    /// `acknowledgement_days_after_hire` days of starting, and again before each
+    /// acknowledgement is `max_acknowledgement_age_days` old.
+    PolicyAcknowledgement,
+    /// No access review decides on the reviewer's own account, and each review is done by
+    /// the system's owner where the catalog declares one.
+    AccessReviewIndependence,
+    /// Every critical vendor's SOC 2 report was reviewed for its exceptions and its
+    /// complementary user entity controls (CUECs).
+    VendorReportReview,
     /// For controls without a built-in test: at least one record of the control's
     /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
     /// controls, per year for annual ones, one on or before the period start for
@@ -240,6 +253,12 @@ pub struct Thresholds {
     /// Most days an active access key may go unused (a key never used counts from its
     /// creation).
     pub max_access_key_unused_days: u32,
+    /// Days after a person's first day by which they must acknowledge the policies to
+    /// acknowledge (an acknowledgement before the first day counts).
+    pub acknowledgement_days_after_hire: u32,
+    /// Greatest age, in days, of a person's latest acknowledgement of a policy: they
+    /// acknowledge it again before then (365: every twelve months).
+    pub max_acknowledgement_age_days: u32,
 }
 
 /// What is in scope for the audit.
@@ -262,6 +281,23 @@ pub struct Scope {
     pub people_exclude: Vec<String>,
     /// Policies (by name, as in policy documents) that must exist and be approved.
     pub required_policies: Vec<String>,
+    /// Policies (by name, as in policy acknowledgements) every in-scope person must
+    /// acknowledge at hire and every year, compared case-insensitively.
+    #[uniffi(default)]
+    pub acknowledged_policies: Vec<String>,
+    /// The declared owner of a system, who must perform its access reviews; a system
+    /// without one is reviewed by anyone independent of the accounts decided on.
+    #[uniffi(default)]
+    pub system_owners: Vec<SystemOwner>,
+}
+
+/// The owner of one in-scope system.
+#[uniffi::remote(Record)]
+pub struct SystemOwner {
+    /// The system, as named in `Scope::systems` (case is not significant).
+    pub system: String,
+    /// Who owns it: a roster id, e-mail or alias (case is not significant).
+    pub owner: String,
 }
 
 /// One control of the resolved catalog: the model control, the test that evaluates it

@@ -714,6 +714,12 @@ pub struct BackgroundCheck {
     /// The company's decision on a check with findings (absent: not adjudicated).
     #[uniffi(default)]
     pub adjudication: Option<Adjudication>,
+    /// When the decision on a "consider" result was taken (absent: not recorded).
+    #[uniffi(default)]
+    pub adjudicated_on: Option<Date>,
+    /// Who took the decision on a "consider" result (absent: not recorded).
+    #[uniffi(default)]
+    pub adjudicated_by: Option<String>,
     /// When the check was completed.
     #[uniffi(default)]
     pub completed_at: Option<Timestamp>,
@@ -905,6 +911,15 @@ pub struct VendorAssessment {
     /// Who did it.
     #[uniffi(default)]
     pub reviewer: Option<String>,
+    /// Whether the review read the exceptions (deviations, qualified opinion) the
+    /// security report discloses and judged their effect on the company (absent: not
+    /// recorded).
+    #[uniffi(default)]
+    pub exceptions_reviewed: Option<bool>,
+    /// Whether the review went through the report's complementary user entity controls
+    /// (CUECs) and mapped each to a control the company operates (absent: not recorded).
+    #[uniffi(default)]
+    pub cuecs_reviewed: Option<bool>,
 }
 
 /// The incident-response plan and what it covers.

@@ -125,6 +125,8 @@ def test_the_sample_company_has_its_five_gaps() -> None:
         "systems",
         "repositories",
         "critical_vendors",
+        "training_courses",
+        "system_owners",
     ]
     assert all(d.kind == "scope_changed" for d in disclosure.differences)
     assert report.columns == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]

@@ -103,6 +103,10 @@ fn thresholds_list(t: &Thresholds) -> Vec<(&'static str, u64, String, bool)> {
         n("min_log_retention_days", t.min_log_retention_days, false),
         n("max_recording_delay_days", t.max_recording_delay_days, true),
         n("tolerable_deviation_percent", t.tolerable_deviation_percent, true),
+        n("max_access_key_age_days", t.max_access_key_age_days, true),
+        n("max_access_key_unused_days", t.max_access_key_unused_days, true),
+        n("acknowledgement_days_after_hire", t.acknowledgement_days_after_hire, true),
+        n("max_acknowledgement_age_days", t.max_acknowledgement_age_days, true),
     ]
 }
 
@@ -143,16 +147,21 @@ fn threshold_changes(
         .collect()
 }
 
-fn scope_list(s: &Scope) -> Vec<(&'static str, &[String])> {
+fn scope_list(s: &Scope) -> Vec<(&'static str, Vec<String>)> {
     vec![
-        ("systems", &s.systems),
-        ("repositories", &s.repositories),
-        ("critical_vendors", &s.critical_vendors),
-        ("device_exempt", &s.device_exempt),
-        ("training_courses", &s.training_courses),
-        ("people_include", &s.people_include),
-        ("people_exclude", &s.people_exclude),
-        ("required_policies", &s.required_policies),
+        ("systems", s.systems.clone()),
+        ("repositories", s.repositories.clone()),
+        ("critical_vendors", s.critical_vendors.clone()),
+        ("device_exempt", s.device_exempt.clone()),
+        ("training_courses", s.training_courses.clone()),
+        ("people_include", s.people_include.clone()),
+        ("people_exclude", s.people_exclude.clone()),
+        ("required_policies", s.required_policies.clone()),
+        ("acknowledged_policies", s.acknowledged_policies.clone()),
+        (
+            "system_owners",
+            s.system_owners.iter().map(|o| format!("{}: {}", o.system, o.owner)).collect(),
+        ),
     ]
 }
 
@@ -250,9 +259,9 @@ impl Catalog {
                     kind: DifferenceKind::ScopeChanged,
                     control: None,
                     setting: Some(name.to_owned()),
-                    builtin: Some(list_label(b)),
-                    effective: Some(list_label(e)),
-                    description: format!("scope {name}: {} → {}", list_label(b), list_label(e)),
+                    builtin: Some(list_label(&b)),
+                    effective: Some(list_label(&e)),
+                    description: format!("scope {name}: {} → {}", list_label(&b), list_label(&e)),
                     direction: None,
                 });
             }

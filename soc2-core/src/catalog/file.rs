@@ -6,7 +6,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogControl, CatalogError, ControlTest, Scope, Thresholds};
+use super::{CatalogControl, CatalogError, ControlTest, Scope, SystemOwner, Thresholds};
 use crate::model::{
     Cadence, Control, ControlArea, ControlId, Criterion, EvidenceKind, PriorityClass, Severity,
     TimeToFix, VendorCriticality,
@@ -68,6 +68,12 @@ pub struct ScopeFile {
     /// Policies that must exist and be approved, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_policies: Option<Vec<String>>,
+    /// Policies every in-scope person acknowledges (see [`Scope::acknowledged_policies`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_policies: Option<Vec<String>>,
+    /// The owners of systems (see [`Scope::system_owners`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_owners: Option<Vec<SystemOwner>>,
 }
 
 impl ScopeFile {
@@ -93,6 +99,12 @@ impl ScopeFile {
         }
         if let Some(v) = self.required_policies {
             scope.required_policies = v;
+        }
+        if let Some(v) = self.acknowledged_policies {
+            scope.acknowledged_policies = v;
+        }
+        if let Some(v) = self.system_owners {
+            scope.system_owners = v;
         }
     }
 }
@@ -157,6 +169,10 @@ thresholds_file! {
     max_access_key_age_days: u32,
     /// See [`Thresholds::max_access_key_unused_days`].
     max_access_key_unused_days: u32,
+    /// See [`Thresholds::acknowledgement_days_after_hire`].
+    acknowledgement_days_after_hire: u32,
+    /// See [`Thresholds::max_acknowledgement_age_days`].
+    max_acknowledgement_age_days: u32,
 }
 
 /// One control as written in a catalog file.

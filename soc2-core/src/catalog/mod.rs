@@ -56,6 +56,11 @@ critical_vendors = []   # e.g. ["aws", "okta"]
 # device_exempt = ["contractor@example.com"]
 # Security-awareness courses that count as training (empty: any completed course).
 # training_courses = ["Security Awareness 2026"]
+# Policies every in-scope person acknowledges at hire and every year (by name, as in the
+# policy_acknowledgement evidence).
+# acknowledged_policies = ["Information Security Policy", "Acceptable Use Policy"]
+# The owner of each system, who must perform its access reviews (by roster id or alias).
+# system_owners = [{ system = "okta", owner = "it-lead@example.com" }]
 # People in or out of scope whatever the roster's in_scope flag says.
 # people = { include = [], exclude = [] }
 
@@ -75,6 +80,8 @@ critical_vendors = []   # e.g. ["aws", "okta"]
 # tolerable_deviation_percent = 5
 # max_access_key_age_days = 90
 # max_access_key_unused_days = 90
+# acknowledgement_days_after_hire = 30
+# max_acknowledgement_age_days = 365
 
 # Built-in controls to switch off (disclosed in the report):
 # disable = ["DEV-03"]
@@ -152,7 +159,8 @@ pub enum ControlTest {
     /// Every critical vendor's contract has security and breach-notification terms.
     VendorSecurityTerms,
     /// An incident-response plan with severity levels, roles, procedures, communications
-    /// and post-incident review, approved, in force in every quarter.
+    /// and post-incident review, approved, in force in every quarter, and re-approved
+    /// within `max_policy_age_days` of its previous approval.
     IncidentResponsePlan,
     /// A tabletop exercise or simulated incident in each year of the period.
     AnnualTabletop,
@@ -161,6 +169,16 @@ pub enum ControlTest {
     RiskRegisterComplete,
     /// The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
     RiskRegisterReviewed,
+    /// Every in-scope person acknowledged the policies to acknowledge within
+    /// `acknowledgement_days_after_hire` days of starting, and again before each
+    /// acknowledgement is `max_acknowledgement_age_days` old.
+    PolicyAcknowledgement,
+    /// No access review decides on the reviewer's own account, and each review is done by
+    /// the system's owner where the catalog declares one.
+    AccessReviewIndependence,
+    /// Every critical vendor's SOC 2 report was reviewed for its exceptions and its
+    /// complementary user entity controls (CUECs).
+    VendorReportReview,
     /// For controls without a built-in test: at least one record of the control's
     /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
     /// controls, per year for annual ones, one on or before the period start for
@@ -199,6 +217,9 @@ impl ControlTest {
         ControlTest::AnnualTabletop,
         ControlTest::RiskRegisterComplete,
         ControlTest::RiskRegisterReviewed,
+        ControlTest::PolicyAcknowledgement,
+        ControlTest::AccessReviewIndependence,
+        ControlTest::VendorReportReview,
         ControlTest::EvidencePresence,
     ];
 
@@ -233,6 +254,9 @@ impl ControlTest {
             AnnualTabletop => "annual_tabletop",
             RiskRegisterComplete => "risk_register_complete",
             RiskRegisterReviewed => "risk_register_reviewed",
+            PolicyAcknowledgement => "policy_acknowledgement",
+            AccessReviewIndependence => "access_review_independence",
+            VendorReportReview => "vendor_report_review",
             EvidencePresence => "evidence_presence",
         }
     }
@@ -248,7 +272,7 @@ impl ControlTest {
                 "For each quarter's access review, take the system's latest user list observed in the quarter before the review and check that every account not suspended in it received a decision."
             }
             RevokedAccessRemoved => {
-                "For each account a review decided to revoke, check the first later user list of the system: the account must be gone or suspended; decisions of the period's last quarter are due by the end of the period plus the grace days."
+                "For each account a review decided to revoke, check the first later user list of the system: the account must be gone or suspended. Reviews done in the grace days after the period count as the last quarter's; decisions of the period's last quarter are due by the end of the period plus the grace days, so that evaluated later an account not shown removed by then deviates."
             }
             LeaverAccessRemoved => {
                 "For each person who left (an end_date, or dropped from a roster snapshot), check every user list of a declared system observed after the leaving date plus the allowed days: no account of theirs (by id, e-mail or alias) may be active, and a suspension must have taken effect (status_changed_at) within the allowed days."
@@ -311,7 +335,7 @@ impl ControlTest {
                 "For each declared critical vendor, check its reviews in the period (or its latest before): the contract has security and breach-notification terms."
             }
             IncidentResponsePlan => {
-                "For each quarter, take the latest incident-response plan in force and check it defines severities, roles, procedures, communications and post-incident review, with a dated approval."
+                "For each quarter, take the latest incident-response plan in force and check it defines severities, roles, procedures, communications and post-incident review, with a dated approval, and that a plan approval no older than the allowed age was in force on every day of the quarter."
             }
             AnnualTabletop => {
                 "For each year of the period, look for a tabletop exercise or simulated incident performed (performed_on) in the year."
@@ -321,6 +345,15 @@ impl ControlTest {
             }
             RiskRegisterReviewed => {
                 "For each quarter, check that a review of the risk register no older than the allowed age was in force on every day."
+            }
+            PolicyAcknowledgement => {
+                "For every in-scope person of the period's population and every policy to acknowledge, look for an acknowledgement (by its acknowledged_at date) within the allowed days of their start date, and check that from then on an acknowledgement no older than the allowed age was in force on every day they worked in the period."
+            }
+            AccessReviewIndependence => {
+                "For every access review of a declared system observed in the period, check that the reviewer decided on no account of their own (by account, owner, e-mail or alias) and, where the catalog declares the system's owner, that the reviewer is that owner."
+            }
+            VendorReportReview => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before) that hold a SOC 2 report: the review records that the report's exceptions and its complementary user entity controls were reviewed."
             }
             EvidencePresence => {
                 "Look for at least one record of the control's evidence kinds per cadence occurrence."
@@ -353,6 +386,9 @@ impl ControlTest {
             IncidentResponsePlan => &[K::IncidentResponsePlan],
             AnnualTabletop => &[K::TabletopExercise],
             RiskRegisterComplete | RiskRegisterReviewed => &[K::RiskRegister],
+            PolicyAcknowledgement => &[K::PolicyAcknowledgement, K::Roster],
+            AccessReviewIndependence => &[K::AccessReview],
+            VendorReportReview => &[K::VendorAssessment],
             EvidencePresence => &[],
         }
     }
@@ -390,7 +426,12 @@ impl ControlTest {
                 event: TriggerEvent::Hire,
                 days: t.training_days_after_hire,
             },
-            VendorSecurityReport | VendorSecurityTerms => Cadence::Annual,
+            VendorSecurityReport | VendorSecurityTerms | VendorReportReview => Cadence::Annual,
+            AccessReviewIndependence => Cadence::Quarterly,
+            PolicyAcknowledgement => Cadence::WithinDaysOf {
+                event: TriggerEvent::Hire,
+                days: t.acknowledgement_days_after_hire,
+            },
             EvidencePresence => return None,
         })
     }
@@ -446,6 +487,12 @@ pub struct Thresholds {
     /// Most days an active access key may go unused (a key never used counts from its
     /// creation).
     pub max_access_key_unused_days: u32,
+    /// Days after a person's first day by which they must acknowledge the policies to
+    /// acknowledge (an acknowledgement before the first day counts).
+    pub acknowledgement_days_after_hire: u32,
+    /// Greatest age, in days, of a person's latest acknowledgement of a policy: they
+    /// acknowledge it again before then (365: every twelve months).
+    pub max_acknowledgement_age_days: u32,
 }
 
 /// What is in scope for the audit.
@@ -476,6 +523,24 @@ pub struct Scope {
     pub people_exclude: Vec<String>,
     /// Policies (by name, as in policy documents) that must exist and be approved.
     pub required_policies: Vec<String>,
+    /// Policies (by name, as in policy acknowledgements) every in-scope person must
+    /// acknowledge at hire and every year, compared case-insensitively.
+    #[serde(default)]
+    pub acknowledged_policies: Vec<String>,
+    /// The declared owner of a system, who must perform its access reviews; a system
+    /// without one is reviewed by anyone independent of the accounts decided on.
+    #[serde(default)]
+    pub system_owners: Vec<SystemOwner>,
+}
+
+/// The owner of one in-scope system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemOwner {
+    /// The system, as named in [`Scope::systems`] (case is not significant).
+    pub system: String,
+    /// Who owns it: a roster id, e-mail or alias (case is not significant).
+    pub owner: String,
 }
 
 impl Scope {
@@ -623,7 +688,9 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
         max_recording_delay_days,
         tolerable_deviation_percent,
         max_access_key_age_days,
-        max_access_key_unused_days
+        max_access_key_unused_days,
+        acknowledgement_days_after_hire,
+        max_acknowledgement_age_days
     )
 }
 

@@ -28,6 +28,12 @@ pub const CATALOG_TOML: &str = r#"# Acme Cloud's catalog: what is in scope for i
 systems = ["aws-prod", "github", "okta"]
 repositories = ["acme/api", "acme/web"]
 critical_vendors = ["aws", "datadog", "github", "okta", "postmark"]
+training_courses = ["Security Awareness"]
+system_owners = [
+  { system = "aws-prod", owner = "hugo.lefebvre@acme.example" },
+  { system = "github", owner = "hugo.lefebvre@acme.example" },
+  { system = "okta", owner = "hugo.lefebvre@acme.example" },
+]
 "#;
 
 /// The sample company's catalog: the built-in one with [`CATALOG_TOML`] applied.
@@ -43,13 +49,13 @@ pub fn catalog() -> crate::Catalog {
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::model::{
-    AccessReview, Account, AccountStatus, AlertRule, AssuranceKind, BackgroundCheck,
+    AccessReview, Account, AccountStatus, Adjudication, AlertRule, AssuranceKind, BackgroundCheck,
     BackgroundCheckStatus, BranchProtection, ChangeKind, ChangeRecord, ChangeReview, Collector,
     Credential, CredentialKind, Device, DeviceInventory, EmploymentType, EventClass, Evidence,
-    IncidentResponsePlan, LoggingConfiguration, Payload, Person, Platform, PolicyDocument,
-    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
-    Roster, SecurityReport, Sha256Digest, TabletopExercise, Timestamp, TrainingCompletion,
-    TrainingStatus, UserList, VendorAssessment, VendorCriticality,
+    IncidentResponsePlan, LoggingConfiguration, Payload, Person, Platform, PolicyAcknowledgement,
+    PolicyDocument, ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister,
+    RiskTreatment, Roster, SecurityReport, Sha256Digest, TabletopExercise, Timestamp,
+    TrainingCompletion, TrainingStatus, UserList, VendorAssessment, VendorCriticality,
 };
 
 /// The company's e-mail domain.
@@ -125,6 +131,10 @@ const HIRES: &[(u32, u32)] = &[(2, 2), (4, 13), (5, 18), (7, 6), (9, 14), (10, 5
 const UNTRAINED: usize = 13;
 /// The person whose laptop is not encrypted (gap 4).
 const UNENCRYPTED: usize = 12;
+/// The owner of every in-scope system, who performs its access reviews.
+const SYSTEM_OWNER: usize = 7;
+/// The person whose background check came back "consider" and was adjudicated.
+const ADJUDICATED: usize = 20;
 /// The number of the self-approved pull request (gap 2).
 const SELF_APPROVED: u64 = 1042;
 
@@ -345,18 +355,34 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             if system == "okta" && q == 2 {
                 continue;
             }
-            // Q1 reviews were uploaded weeks later; they still count for Q1.
+            // Q1 reviews were uploaded weeks later; they still count for Q1. The owner
+            // (Hugo) reviews every account but his own, which the CEO reviews.
             let late = if q == 0 { 24 } else { 1 };
+            let (own, reviewed): (Vec<_>, Vec<_>) = reviewed
+                .into_iter()
+                .partition(|a| a.person.as_deref() == Some(person_id(SYSTEM_OWNER).as_str()));
             demo.push(
                 at(date, 14, 30),
                 late,
                 system,
                 Payload::AccessReview(AccessReview {
                     system: system.into(),
-                    reviewer: person_id(7),
+                    reviewer: person_id(SYSTEM_OWNER),
                     accounts: reviewed,
                 }),
             );
+            if !own.is_empty() {
+                demo.push(
+                    at(date, 15, 0),
+                    late,
+                    system,
+                    Payload::AccessReview(AccessReview {
+                        system: system.into(),
+                        reviewer: person_id(0),
+                        accounts: own,
+                    }),
+                );
+            }
         }
     }
 
@@ -551,11 +577,19 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
             1,
             "checkr",
             Payload::BackgroundCheck(BackgroundCheck {
-                adjudication: None,
+                // One "consider" result, reviewed and engaged by the CEO two days later
+                // (still before the first day).
+                adjudication: (i == ADJUDICATED).then_some(Adjudication::Engaged),
+                adjudicated_on: (i == ADJUDICATED).then(|| (done + Duration::days(2)).into()),
+                adjudicated_by: (i == ADJUDICATED).then(|| person_id(0)),
                 person: person_id(i),
                 provider: "checkr".into(),
                 report_id: Some(format!("rpt_{:08x}", i * 104_729)),
-                status: BackgroundCheckStatus::Clear,
+                status: if i == ADJUDICATED {
+                    BackgroundCheckStatus::Consider
+                } else {
+                    BackgroundCheckStatus::Clear
+                },
                 completed_at: Some(at(done, 13, 0)),
             }),
         );
@@ -625,30 +659,73 @@ pub fn sample_company(year: i32) -> Vec<Evidence> {
                 contract_security_terms: Some(true),
                 reviewed_on: reviewed.into(),
                 reviewer: Some(person_id(2)),
+                exceptions_reviewed: Some(true),
+                cuecs_reviewed: Some(true),
             }),
         );
     }
 
-    // Incident response: the plan approved last year, a tabletop in June.
-    let plan_on = ymd(year - 1, 9, 1);
-    demo.push(
-        at(plan_on, 12, 0),
-        1,
-        "drive",
-        Payload::IncidentResponsePlan(IncidentResponsePlan {
-            version: "2.0".into(),
-            content_sha256: Some(Sha256Digest::of(b"Acme incident response plan 2.0")),
-            approver: Some(person_id(0)),
-            approved_on: Some(plan_on.into()),
-            severity_levels: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
-            roles: ["incident commander", "communications lead", "scribe"]
-                .map(String::from)
-                .to_vec(),
-            has_procedures: true,
-            has_communications: true,
-            has_post_incident_review: true,
-        }),
-    );
+    // Acknowledgements of the Information Security and Acceptable Use policies: by the
+    // people hired during the year within days of starting, and by everyone in the
+    // yearly campaigns of last December and this November.
+    for i in (0..PEOPLE.len()).filter(|i| in_scope(*i)) {
+        let start = start_date(year, i);
+        let mut days = Vec::new();
+        if i >= FIRST_HIRE {
+            days.push(start + Duration::days(1 + i as i64 % 3));
+        } else {
+            days.push(ymd(year - 1, 12, 1 + (i as u32 % 10)));
+        }
+        let campaign = demo.d(11, 16 + (i as u32 % 10));
+        if end_date(year, i).is_none_or(|e| e >= campaign) {
+            days.push(campaign);
+        }
+        for day in days {
+            for (k, policy) in
+                ["Information Security Policy", "Acceptable Use Policy"].iter().enumerate()
+            {
+                demo.push(
+                    at(day, 10, 5 * k as i64),
+                    0,
+                    "bamboohr",
+                    Payload::PolicyAcknowledgement(PolicyAcknowledgement {
+                        person: person_id(i),
+                        policy: (*policy).into(),
+                        policy_version: Some(
+                            if day.year() < year || day < demo.d(11, 10) { "3.0" } else { "3.1" }
+                                .into(),
+                        ),
+                        acknowledged_at: at(day, 10, 5 * k as i64),
+                    }),
+                );
+            }
+        }
+    }
+
+    // Incident response: the plan approved last year and re-approved in August, a
+    // tabletop in June.
+    for (plan_on, version) in [(ymd(year - 1, 9, 1), "2.0"), (demo.d(8, 20), "2.1")] {
+        demo.push(
+            at(plan_on, 12, 0),
+            1,
+            "drive",
+            Payload::IncidentResponsePlan(IncidentResponsePlan {
+                version: version.into(),
+                content_sha256: Some(Sha256Digest::of(
+                    format!("Acme incident response plan {version}").as_bytes(),
+                )),
+                approver: Some(person_id(0)),
+                approved_on: Some(plan_on.into()),
+                severity_levels: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+                roles: ["incident commander", "communications lead", "scribe"]
+                    .map(String::from)
+                    .to_vec(),
+                has_procedures: true,
+                has_communications: true,
+                has_post_incident_review: true,
+            }),
+        );
+    }
     let tabletop = demo.d(6, 12);
     demo.push(
         at(tabletop, 14, 0),

@@ -24,6 +24,8 @@ const FIELDS: &[Field] = &[
     Field { name: "contract_end", required: false },
     Field { name: "reviewed_on", required: true },
     Field { name: "reviewer", required: false },
+    Field { name: "exceptions_reviewed", required: false },
+    Field { name: "cuecs_reviewed", required: false },
 ];
 
 const CRITICALITY: &[(&str, VendorCriticality)] = &[
@@ -107,6 +109,8 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
             contract_end: row.date(ctx, "contract_end")?,
             reviewed_on,
             reviewer: row.text(ctx, "reviewer"),
+            exceptions_reviewed: row.boolean(ctx, "exceptions_reviewed")?,
+            cuecs_reviewed: row.boolean(ctx, "cuecs_reviewed")?,
         };
         ctx.rows_kept += 1;
         items.push(Item {

@@ -677,6 +677,12 @@ pub struct BackgroundCheck {
     /// The company's decision on a check with findings (absent: not adjudicated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjudication: Option<Adjudication>,
+    /// When the decision on a "consider" result was taken (absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicated_on: Option<Date>,
+    /// Who took the decision on a "consider" result (absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicated_by: Option<String>,
     /// When the check was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
@@ -882,6 +888,15 @@ pub struct VendorAssessment {
     /// Who did it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
+    /// Whether the review read the exceptions (deviations, qualified opinion) the
+    /// security report discloses and judged their effect on the company (absent: not
+    /// recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exceptions_reviewed: Option<bool>,
+    /// Whether the review went through the report's complementary user entity controls
+    /// (CUECs) and mapped each to a control the company operates (absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuecs_reviewed: Option<bool>,
 }
 
 /// The incident-response plan and what it covers.

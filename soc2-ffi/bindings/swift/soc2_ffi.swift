@@ -2519,6 +2519,14 @@ public struct BackgroundCheck: Equatable, Hashable {
      */
     public var adjudication: Adjudication?
     /**
+     * When the decision on a "consider" result was taken (absent: not recorded).
+     */
+    public var adjudicatedOn: CalendarDate?
+    /**
+     * Who took the decision on a "consider" result (absent: not recorded).
+     */
+    public var adjudicatedBy: String?
+    /**
      * When the check was completed.
      */
     public var completedAt: Timestamp?
@@ -2542,6 +2550,12 @@ public struct BackgroundCheck: Equatable, Hashable {
          * The company's decision on a check with findings (absent: not adjudicated).
          */adjudication: Adjudication? = nil, 
         /**
+         * When the decision on a "consider" result was taken (absent: not recorded).
+         */adjudicatedOn: CalendarDate? = nil, 
+        /**
+         * Who took the decision on a "consider" result (absent: not recorded).
+         */adjudicatedBy: String? = nil, 
+        /**
          * When the check was completed.
          */completedAt: Timestamp? = nil) {
         self.person = person
@@ -2549,6 +2563,8 @@ public struct BackgroundCheck: Equatable, Hashable {
         self.reportId = reportId
         self.status = status
         self.adjudication = adjudication
+        self.adjudicatedOn = adjudicatedOn
+        self.adjudicatedBy = adjudicatedBy
         self.completedAt = completedAt
     }
 
@@ -2573,6 +2589,8 @@ public struct FfiConverterTypeBackgroundCheck: FfiConverterRustBuffer {
                 reportId: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterTypeBackgroundCheckStatus.read(from: &buf), 
                 adjudication: FfiConverterOptionTypeAdjudication.read(from: &buf), 
+                adjudicatedOn: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                adjudicatedBy: FfiConverterOptionString.read(from: &buf), 
                 completedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
@@ -2583,6 +2601,8 @@ public struct FfiConverterTypeBackgroundCheck: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.reportId, into: &buf)
         FfiConverterTypeBackgroundCheckStatus.write(value.status, into: &buf)
         FfiConverterOptionTypeAdjudication.write(value.adjudication, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.adjudicatedOn, into: &buf)
+        FfiConverterOptionString.write(value.adjudicatedBy, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.completedAt, into: &buf)
     }
 }
@@ -8566,6 +8586,16 @@ public struct Scope: Equatable, Hashable {
      * Policies (by name, as in policy documents) that must exist and be approved.
      */
     public var requiredPolicies: [String]
+    /**
+     * Policies (by name, as in policy acknowledgements) every in-scope person must
+     * acknowledge at hire and every year, compared case-insensitively.
+     */
+    public var acknowledgedPolicies: [String]
+    /**
+     * The declared owner of a system, who must perform its access reviews; a system
+     * without one is reviewed by anyone independent of the accounts decided on.
+     */
+    public var systemOwners: [SystemOwner]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8594,7 +8624,15 @@ public struct Scope: Equatable, Hashable {
          */peopleExclude: [String], 
         /**
          * Policies (by name, as in policy documents) that must exist and be approved.
-         */requiredPolicies: [String]) {
+         */requiredPolicies: [String], 
+        /**
+         * Policies (by name, as in policy acknowledgements) every in-scope person must
+         * acknowledge at hire and every year, compared case-insensitively.
+         */acknowledgedPolicies: [String] = [], 
+        /**
+         * The declared owner of a system, who must perform its access reviews; a system
+         * without one is reviewed by anyone independent of the accounts decided on.
+         */systemOwners: [SystemOwner] = []) {
         self.systems = systems
         self.repositories = repositories
         self.criticalVendors = criticalVendors
@@ -8603,6 +8641,8 @@ public struct Scope: Equatable, Hashable {
         self.peopleInclude = peopleInclude
         self.peopleExclude = peopleExclude
         self.requiredPolicies = requiredPolicies
+        self.acknowledgedPolicies = acknowledgedPolicies
+        self.systemOwners = systemOwners
     }
 
     
@@ -8628,7 +8668,9 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
                 trainingCourses: FfiConverterSequenceString.read(from: &buf), 
                 peopleInclude: FfiConverterSequenceString.read(from: &buf), 
                 peopleExclude: FfiConverterSequenceString.read(from: &buf), 
-                requiredPolicies: FfiConverterSequenceString.read(from: &buf)
+                requiredPolicies: FfiConverterSequenceString.read(from: &buf), 
+                acknowledgedPolicies: FfiConverterSequenceString.read(from: &buf), 
+                systemOwners: FfiConverterSequenceTypeSystemOwner.read(from: &buf)
         )
     }
 
@@ -8641,6 +8683,8 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.peopleInclude, into: &buf)
         FfiConverterSequenceString.write(value.peopleExclude, into: &buf)
         FfiConverterSequenceString.write(value.requiredPolicies, into: &buf)
+        FfiConverterSequenceString.write(value.acknowledgedPolicies, into: &buf)
+        FfiConverterSequenceTypeSystemOwner.write(value.systemOwners, into: &buf)
     }
 }
 
@@ -8948,6 +8992,75 @@ public func FfiConverterTypeSummary_lower(_ value: Summary) -> RustBuffer {
 
 
 /**
+ * The owner of one in-scope system.
+ */
+public struct SystemOwner: Equatable, Hashable {
+    /**
+     * The system, as named in `Scope::systems` (case is not significant).
+     */
+    public var system: String
+    /**
+     * Who owns it: a roster id, e-mail or alias (case is not significant).
+     */
+    public var owner: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The system, as named in `Scope::systems` (case is not significant).
+         */system: String, 
+        /**
+         * Who owns it: a roster id, e-mail or alias (case is not significant).
+         */owner: String) {
+        self.system = system
+        self.owner = owner
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SystemOwner: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSystemOwner: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SystemOwner {
+        return
+            try SystemOwner(
+                system: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SystemOwner, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemOwner_lift(_ buf: RustBuffer) throws -> SystemOwner {
+    return try FfiConverterTypeSystemOwner.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemOwner_lower(_ value: SystemOwner) -> RustBuffer {
+    return FfiConverterTypeSystemOwner.lower(value)
+}
+
+
+/**
  * A tabletop exercise or simulated incident.
  */
 public struct TabletopExercise: Equatable, Hashable {
@@ -9109,6 +9222,16 @@ public struct Thresholds: Equatable, Hashable {
      * creation).
      */
     public var maxAccessKeyUnusedDays: UInt32
+    /**
+     * Days after a person's first day by which they must acknowledge the policies to
+     * acknowledge (an acknowledgement before the first day counts).
+     */
+    public var acknowledgementDaysAfterHire: UInt32
+    /**
+     * Greatest age, in days, of a person's latest acknowledgement of a policy: they
+     * acknowledge it again before then (365: every twelve months).
+     */
+    public var maxAcknowledgementAgeDays: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9165,7 +9288,15 @@ public struct Thresholds: Equatable, Hashable {
         /**
          * Most days an active access key may go unused (a key never used counts from its
          * creation).
-         */maxAccessKeyUnusedDays: UInt32) {
+         */maxAccessKeyUnusedDays: UInt32, 
+        /**
+         * Days after a person's first day by which they must acknowledge the policies to
+         * acknowledge (an acknowledgement before the first day counts).
+         */acknowledgementDaysAfterHire: UInt32, 
+        /**
+         * Greatest age, in days, of a person's latest acknowledgement of a policy: they
+         * acknowledge it again before then (365: every twelve months).
+         */maxAcknowledgementAgeDays: UInt32) {
         self.maxScreenLockMinutes = maxScreenLockMinutes
         self.trainingDaysAfterHire = trainingDaysAfterHire
         self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
@@ -9181,6 +9312,8 @@ public struct Thresholds: Equatable, Hashable {
         self.tolerableDeviationPercent = tolerableDeviationPercent
         self.maxAccessKeyAgeDays = maxAccessKeyAgeDays
         self.maxAccessKeyUnusedDays = maxAccessKeyUnusedDays
+        self.acknowledgementDaysAfterHire = acknowledgementDaysAfterHire
+        self.maxAcknowledgementAgeDays = maxAcknowledgementAgeDays
     }
 
     
@@ -9213,7 +9346,9 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
                 maxRecordingDelayDays: FfiConverterUInt32.read(from: &buf), 
                 tolerableDeviationPercent: FfiConverterUInt32.read(from: &buf), 
                 maxAccessKeyAgeDays: FfiConverterUInt32.read(from: &buf), 
-                maxAccessKeyUnusedDays: FfiConverterUInt32.read(from: &buf)
+                maxAccessKeyUnusedDays: FfiConverterUInt32.read(from: &buf), 
+                acknowledgementDaysAfterHire: FfiConverterUInt32.read(from: &buf), 
+                maxAcknowledgementAgeDays: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -9233,6 +9368,8 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.tolerableDeviationPercent, into: &buf)
         FfiConverterUInt32.write(value.maxAccessKeyAgeDays, into: &buf)
         FfiConverterUInt32.write(value.maxAccessKeyUnusedDays, into: &buf)
+        FfiConverterUInt32.write(value.acknowledgementDaysAfterHire, into: &buf)
+        FfiConverterUInt32.write(value.maxAcknowledgementAgeDays, into: &buf)
     }
 }
 
@@ -9605,6 +9742,17 @@ public struct VendorAssessment: Equatable, Hashable {
      * Who did it.
      */
     public var reviewer: String?
+    /**
+     * Whether the review read the exceptions (deviations, qualified opinion) the
+     * security report discloses and judged their effect on the company (absent: not
+     * recorded).
+     */
+    public var exceptionsReviewed: Bool?
+    /**
+     * Whether the review went through the report's complementary user entity controls
+     * (CUECs) and mapped each to a control the company operates (absent: not recorded).
+     */
+    public var cuecsReviewed: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9632,7 +9780,16 @@ public struct VendorAssessment: Equatable, Hashable {
          */reviewedOn: CalendarDate, 
         /**
          * Who did it.
-         */reviewer: String? = nil) {
+         */reviewer: String? = nil, 
+        /**
+         * Whether the review read the exceptions (deviations, qualified opinion) the
+         * security report discloses and judged their effect on the company (absent: not
+         * recorded).
+         */exceptionsReviewed: Bool? = nil, 
+        /**
+         * Whether the review went through the report's complementary user entity controls
+         * (CUECs) and mapped each to a control the company operates (absent: not recorded).
+         */cuecsReviewed: Bool? = nil) {
         self.vendor = vendor
         self.dataShared = dataShared
         self.criticality = criticality
@@ -9641,6 +9798,8 @@ public struct VendorAssessment: Equatable, Hashable {
         self.contractEnd = contractEnd
         self.reviewedOn = reviewedOn
         self.reviewer = reviewer
+        self.exceptionsReviewed = exceptionsReviewed
+        self.cuecsReviewed = cuecsReviewed
     }
 
     
@@ -9666,7 +9825,9 @@ public struct FfiConverterTypeVendorAssessment: FfiConverterRustBuffer {
                 contractSecurityTerms: FfiConverterOptionBool.read(from: &buf), 
                 contractEnd: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 reviewedOn: FfiConverterTypeCalendarDate.read(from: &buf), 
-                reviewer: FfiConverterOptionString.read(from: &buf)
+                reviewer: FfiConverterOptionString.read(from: &buf), 
+                exceptionsReviewed: FfiConverterOptionBool.read(from: &buf), 
+                cuecsReviewed: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -9679,6 +9840,8 @@ public struct FfiConverterTypeVendorAssessment: FfiConverterRustBuffer {
         FfiConverterOptionTypeCalendarDate.write(value.contractEnd, into: &buf)
         FfiConverterTypeCalendarDate.write(value.reviewedOn, into: &buf)
         FfiConverterOptionString.write(value.reviewer, into: &buf)
+        FfiConverterOptionBool.write(value.exceptionsReviewed, into: &buf)
+        FfiConverterOptionBool.write(value.cuecsReviewed, into: &buf)
     }
 }
 
@@ -11297,7 +11460,8 @@ public enum ControlTest: Equatable, Hashable {
     case vendorSecurityTerms
     /**
      * An incident-response plan with severity levels, roles, procedures, communications
-     * and post-incident review, approved, in force in every quarter.
+     * and post-incident review, approved, in force in every quarter, and re-approved
+     * within `max_policy_age_days` of its previous approval.
      */
     case incidentResponsePlan
     /**
@@ -11313,6 +11477,22 @@ public enum ControlTest: Equatable, Hashable {
      * The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
      */
     case riskRegisterReviewed
+    /**
+     * Every in-scope person acknowledged the policies to acknowledge within
+     * `acknowledgement_days_after_hire` days of starting, and again before each
+     * acknowledgement is `max_acknowledgement_age_days` old.
+     */
+    case policyAcknowledgement
+    /**
+     * No access review decides on the reviewer's own account, and each review is done by
+     * the system's owner where the catalog declares one.
+     */
+    case accessReviewIndependence
+    /**
+     * Every critical vendor's SOC 2 report was reviewed for its exceptions and its
+     * complementary user entity controls (CUECs).
+     */
+    case vendorReportReview
     /**
      * For controls without a built-in test: at least one record of the control's
      * `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
@@ -11396,7 +11576,13 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
         
         case 27: return .riskRegisterReviewed
         
-        case 28: return .evidencePresence
+        case 28: return .policyAcknowledgement
+        
+        case 29: return .accessReviewIndependence
+        
+        case 30: return .vendorReportReview
+        
+        case 31: return .evidencePresence
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -11514,8 +11700,20 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
             writeInt(&buf, Int32(27))
         
         
-        case .evidencePresence:
+        case .policyAcknowledgement:
             writeInt(&buf, Int32(28))
+        
+        
+        case .accessReviewIndependence:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .vendorReportReview:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .evidencePresence:
+            writeInt(&buf, Int32(31))
         
         }
     }
@@ -16069,6 +16267,31 @@ fileprivate struct FfiConverterSequenceTypeSkippedRow: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSkippedRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSystemOwner: FfiConverterRustBuffer {
+    typealias SwiftType = [SystemOwner]
+
+    public static func write(_ value: [SystemOwner], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSystemOwner.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SystemOwner] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SystemOwner]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSystemOwner.read(from: &buf))
         }
         return seq
     }

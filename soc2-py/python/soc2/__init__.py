@@ -110,6 +110,7 @@ from .catalog import (
     ControlTest,
     Scope,
     StrPath,
+    SystemOwner,
     Thresholds,
 )
 from .report import (
@@ -294,6 +295,7 @@ __all__ = [
     "Soc2IOError",
     "StrPath",
     "Summary",
+    "SystemOwner",
     "TabletopExercise",
     "ThresholdDirection",
     "Thresholds",

@@ -24,7 +24,15 @@ from . import _soc2
 from ._model import Model, model
 from .models import Control, VendorCriticality
 
-__all__ = ["Catalog", "CatalogControl", "ControlTest", "Scope", "StrPath", "Thresholds"]
+__all__ = [
+    "Catalog",
+    "CatalogControl",
+    "ControlTest",
+    "Scope",
+    "StrPath",
+    "SystemOwner",
+    "Thresholds",
+]
 
 #: A file system path, as ``str`` or ``os.PathLike``.
 StrPath = Union[str, "os.PathLike[str]"]
@@ -58,6 +66,9 @@ ControlTest = Union[
     Literal["annual_tabletop"],
     Literal["risk_register_complete"],
     Literal["risk_register_reviewed"],
+    Literal["policy_acknowledgement"],
+    Literal["access_review_independence"],
+    Literal["vendor_report_review"],
     Literal["evidence_presence"],
 ]
 
@@ -99,6 +110,21 @@ class Thresholds(Model):
     max_access_key_age_days: int
     #: Most days an active access key may go unused (a key never used counts from its creation).
     max_access_key_unused_days: int
+    #: Days after a person's first day by which they must acknowledge the policies to
+    #: acknowledge (an acknowledgement before the first day counts).
+    acknowledgement_days_after_hire: int
+    #: Greatest age, in days, of a person's latest acknowledgement of a policy.
+    max_acknowledgement_age_days: int
+
+
+@model
+class SystemOwner(Model):
+    """The owner of one in-scope system, who performs its access reviews."""
+
+    #: The system, as named in ``Scope.systems`` (case is not significant).
+    system: str
+    #: Who owns it: a roster id, e-mail or alias (case is not significant).
+    owner: str
 
 
 @model
@@ -122,6 +148,10 @@ class Scope(Model):
     people_exclude: List[str]
     #: Policies (by name) that must exist and be approved.
     required_policies: List[str]
+    #: Policies (by name) every in-scope person acknowledges at hire and every year.
+    acknowledged_policies: List[str] = field(default_factory=list)
+    #: The declared owner of each system, who must perform its access reviews.
+    system_owners: List[SystemOwner] = field(default_factory=list)
 
 
 @model

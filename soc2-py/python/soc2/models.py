@@ -757,6 +757,10 @@ class BackgroundCheck(PayloadModel):
     status: BackgroundCheckStatus
     #: The company's decision on a check with findings (None: not adjudicated).
     adjudication: Optional[Adjudication] = None
+    #: When the decision on a "consider" result was taken (None: not recorded).
+    adjudicated_on: Optional[_dt.date] = None
+    #: Who took the decision on a "consider" result (None: not recorded).
+    adjudicated_by: Optional[str] = None
     #: When the check was completed.
     completed_at: Optional[_dt.datetime] = None
 
@@ -865,6 +869,12 @@ class VendorAssessment(PayloadModel):
     reviewed_on: _dt.date
     #: Who did it.
     reviewer: Optional[str] = None
+    #: Whether the review read the exceptions the security report discloses and judged
+    #: their effect on the company (None: not recorded).
+    exceptions_reviewed: Optional[bool] = None
+    #: Whether the review went through the report's complementary user entity controls
+    #: (CUECs) and mapped each to a company control (None: not recorded).
+    cuecs_reviewed: Optional[bool] = None
 
 
 @model

@@ -116,8 +116,12 @@ pub(super) fn revoked_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check
     let mut out = Vec::new();
     // Lists observed within the grace days after the period still show a removal.
     let lists: Vec<_> = typed!(ctx.index.all(K::UserList), UserList).collect();
-    let reviews = ctx.index.between(K::AccessReview, ctx.period.start(), ctx.cutoff);
-    for (r, review) in typed!(reviews, AccessReview) {
+    // Reviews done in the grace days after the period count for its last quarter, so
+    // their revocations are due too (by the period's end plus the grace days).
+    for (r, review) in typed!(reviews_of_period(ctx, t), AccessReview) {
+        if r.date < ctx.period.start() {
+            continue;
+        }
         for acc in &review.accounts {
             if acc.decision != ReviewDecision::Revoke {
                 continue;
@@ -284,6 +288,100 @@ pub(super) fn leaver_access_removed(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
             )
         };
         out.push(Check::new(ItemKind::Person, &p.id, col, deadline, outcome, records));
+    }
+    out
+}
+
+/// Access reviews of the declared systems observed in the period (with the grace days
+/// around it, as the quarterly review counts them, up to `as_of`).
+fn reviews_of_period<'a>(ctx: &'a Ctx<'a>, t: &Thresholds) -> &'a [super::super::context::Rec<'a>] {
+    let to = add_days(ctx.period.end(), t.review_grace_days_after).min(ctx.as_of);
+    ctx.index.between(K::AccessReview, sub_days(ctx.period.start(), t.review_grace_days_before), to)
+}
+
+/// Reviewer independence: in every access review of a declared system, the reviewer
+/// keeps or modifies no account of their own (matched by account name, its person, the
+/// reviewer's id, e-mail or aliases), and, where the catalog declares the system's owner,
+/// the reviewer is that owner (or, for a review of the owner's own accounts only,
+/// someone else).
+pub(super) fn access_review_independence(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
+    if ctx.systems.is_empty() {
+        return vec![ctx.no_systems()];
+    }
+    let mut out = Vec::new();
+    for (r, a) in typed!(reviews_of_period(ctx, t), AccessReview) {
+        let Some(system) = ctx.systems.iter().find(|s| same(s, &a.system)) else {
+            continue; // undeclared: a warning in the report
+        };
+        let reviewer = ctx.member(&a.reviewer).map(|m| m.person.id.as_str());
+        // Whether a name (account, e-mail, alias) is the reviewer's.
+        let is_reviewer = |name: &str| {
+            same(name, &a.reviewer)
+                || reviewer.is_some_and(|id| ctx.member(name).is_some_and(|m| m.person.id == id))
+        };
+        let mut why = Vec::new();
+        let own: Vec<&str> = a
+            .accounts
+            .iter()
+            .filter(|x| x.decision != ReviewDecision::Revoke)
+            .filter(|x| {
+                [x.person.as_deref(), Some(x.account.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .any(is_reviewer)
+            })
+            .map(|x| x.account.as_str())
+            .collect();
+        if !own.is_empty() {
+            why.push(format!(
+                "the reviewer {} decided on their own account: {}",
+                a.reviewer,
+                own.join(", ")
+            ));
+        }
+        let owners: Vec<&str> = ctx
+            .scope
+            .system_owners
+            .iter()
+            .filter(|o| same(&o.system, system))
+            .map(|o| o.owner.as_str())
+            .collect();
+        if !owners.is_empty() && !owners.iter().any(|o| is_reviewer(o)) {
+            // Someone other than the owner may decide only on the owner's own accounts
+            // (which the owner may not decide on).
+            let owner_ids: Vec<&str> =
+                owners.iter().filter_map(|o| ctx.member(o).map(|m| m.person.id.as_str())).collect();
+            let is_owners = |name: &str| {
+                owners.iter().any(|o| same(o, name))
+                    || ctx.member(name).is_some_and(|m| owner_ids.contains(&m.person.id.as_str()))
+            };
+            let others = a
+                .accounts
+                .iter()
+                .filter(|x| {
+                    ![x.person.as_deref(), Some(x.account.as_str())]
+                        .into_iter()
+                        .flatten()
+                        .any(is_owners)
+                })
+                .count();
+            if others > 0 {
+                why.push(format!(
+                    "reviewed by {}, not by the system's owner {} ({others} account(s) not the owner's)",
+                    a.reviewer,
+                    owners.join(" or ")
+                ));
+            }
+        }
+        let outcome = if why.is_empty() { Outcome::Pass } else { Outcome::Fail(why.join("; ")) };
+        out.push(Check::new(
+            ItemKind::Occurrence,
+            format!("{system} review of {}", r.date),
+            ctx.column_of(r.date),
+            r.date,
+            outcome,
+            vec![r.seq],
+        ));
     }
     out
 }

@@ -2,12 +2,15 @@
 
 use chrono::NaiveDate;
 
-use super::super::context::{Check, Ctx, Outcome, typed};
-use super::{annual_range, occurrences, with_late};
+use super::super::context::{Check, Ctx, Outcome, currency_gaps, typed};
+use super::{annual_range, describe_gaps, occurrences, with_late};
 use crate::catalog::Thresholds;
 use crate::model::{EvidenceKind as K, ItemKind};
 
-pub(super) fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
+/// The plan in force in each quarter is complete and approved, and a plan approval no
+/// older than `max_policy_age_days` was in force on every day of the quarter since the
+/// first approval (the plan is re-approved every year).
+pub(super) fn incident_response_plan(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     let mut out = Vec::new();
     let id = "incident-response plan";
     for (i, slot) in ctx.columns.iter().enumerate() {
@@ -51,12 +54,32 @@ pub(super) fn incident_response_plan(ctx: &Ctx<'_>) -> Vec<Check> {
         if plan.approver.is_none() || plan.approved_on.is_none() {
             gaps.push("a dated approval");
         }
-        let outcome = if gaps.is_empty() {
-            Outcome::Pass
-        } else {
-            Outcome::Fail(format!("plan version {} lacks {}", plan.version, gaps.join(", ")))
-        };
-        out.push(Check::new(ItemKind::Document, id, i, to, outcome, vec![r.seq]));
+        let mut why = Vec::new();
+        if !gaps.is_empty() {
+            why.push(format!("plan version {} lacks {}", plan.version, gaps.join(", ")));
+        }
+        // Re-approval: every approval of any version observed by the quarter's end.
+        let approvals: Vec<(NaiveDate, u64)> =
+            typed!(ctx.index.upto(K::IncidentResponsePlan, to), IncidentResponsePlan)
+                .filter(|(_, p)| p.approver.is_some())
+                .filter_map(|(r, p)| p.approved_on.map(|d| (d.0, r.seq)))
+                .collect();
+        let mut records = vec![r.seq];
+        if let Some(first) = approvals.iter().map(|(d, _)| *d).min() {
+            let from = slot.start.max(first);
+            if from <= to {
+                let dates: Vec<NaiveDate> = approvals.iter().map(|(d, _)| *d).collect();
+                let stale = currency_gaps(&dates, t.max_policy_age_days, from, to);
+                if !stale.is_empty() {
+                    why.push(describe_gaps(&stale, t.max_policy_age_days));
+                    records.extend(approvals.iter().filter(|(d, _)| *d <= to).map(|(_, s)| *s));
+                    records.sort_unstable();
+                    records.dedup();
+                }
+            }
+        }
+        let outcome = if why.is_empty() { Outcome::Pass } else { Outcome::Fail(why.join("; ")) };
+        out.push(Check::new(ItemKind::Document, id, i, to, outcome, records));
     }
     out
 }

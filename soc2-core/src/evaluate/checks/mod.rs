@@ -17,6 +17,7 @@ use crate::catalog::{CatalogControl, ControlTest, Thresholds};
 use crate::model::{DeviceCompliance, EvidenceKind as K, ItemKind, Payload};
 
 mod access;
+mod acknowledgements;
 mod background;
 mod changes;
 mod credentials;
@@ -30,6 +31,7 @@ mod training;
 mod vendors;
 
 use access::*;
+use acknowledgements::*;
 use background::*;
 use changes::*;
 use credentials::*;
@@ -129,10 +131,13 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
                 None => Some("contract security terms not recorded".to_owned()),
             })
         }
-        IncidentResponsePlan => incident_response_plan(ctx),
+        IncidentResponsePlan => incident_response_plan(ctx, t),
         AnnualTabletop => annual_tabletop(ctx, t),
         RiskRegisterComplete => risk_register_complete(ctx),
         RiskRegisterReviewed => risk_register_reviewed(ctx, t),
+        PolicyAcknowledgement => policy_acknowledgement(ctx, t),
+        AccessReviewIndependence => access_review_independence(ctx, t),
+        VendorReportReview => vendor_report_review(ctx),
         EvidencePresence => evidence_presence(ctx, cc),
     }
 }
