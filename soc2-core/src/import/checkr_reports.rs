@@ -359,8 +359,8 @@ fn read_report(
         report_id: Some(id.to_owned()),
         status,
         adjudication,
-        // The report says what was decided, not when or by whom: the company records
-        // that itself (see docs/evaluation.md, BGC-01).
+        // Only the decision is read from the report, not when or by whom it was taken:
+        // the company records that itself (see docs/evaluation.md, BGC-01).
         adjudicated_on: None,
         adjudicated_by: None,
         completed_at,
