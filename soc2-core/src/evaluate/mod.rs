@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, CatalogControl};
+use crate::catalog::{Catalog, CatalogControl, ControlTest};
 use crate::model::{
     AffectedItem, AuditFinding, AuditPeriod, Cadence, Date, Evidence, EvidenceKind, FindingStatus,
     ItemKind, Timestamp,
@@ -78,13 +78,18 @@ pub fn evaluate(
         catalog.controls.iter().map(|c| c.thresholds.review_grace_days_after).max().unwrap_or(0);
     let limit = add_days(period.end(), grace_after).min(as_of);
     let index = Index::new(evidence, limit, catalog.thresholds.max_recording_delay_days);
-    let ctx = Ctx::new(
+    let mut ctx = Ctx::new(
         *period,
         as_of,
         index,
         &catalog.scope,
         catalog.thresholds.critical_vendor_criticality,
     );
+    if catalog.controls.iter().any(|c| {
+        matches!(c.test, ControlTest::AnnualSecurityTraining | ControlTest::NewHireTraining)
+    }) {
+        ctx.warnings.extend(checks::any_course_warning(&ctx));
+    }
 
     let mut relied: BTreeSet<u64> = evidence
         .iter()

@@ -42,6 +42,8 @@ use policies::*;
 use presence::*;
 use risk::*;
 use training::*;
+
+pub(super) use training::any_course_warning;
 use vendors::*;
 
 /// Runs a control's test.

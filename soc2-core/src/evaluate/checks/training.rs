@@ -32,6 +32,28 @@ pub(super) fn trainings(ctx: &Ctx<'_>) -> BTreeMap<String, Vec<(NaiveDate, u64)>
     by_person
 }
 
+/// The warning to give when training is tested but the catalog names no accepted course:
+/// every completed course then counts, whatever its subject.
+pub(in super::super) fn any_course_warning(ctx: &Ctx<'_>) -> Option<String> {
+    if !ctx.scope.training_courses.is_empty() {
+        return None;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (_, tr) in typed!(ctx.index.upto(K::TrainingCompletion, ctx.cutoff), TrainingCompletion) {
+        if !seen.iter().any(|c| same(c, &tr.course)) {
+            seen.push(tr.course.trim());
+        }
+    }
+    if seen.is_empty() {
+        return None;
+    }
+    seen.sort_unstable();
+    Some(format!(
+        "the catalog names no accepted security-awareness course (scope.training_courses): every completed course counts as security training; courses seen: {}",
+        seen.join(", ")
+    ))
+}
+
 pub(super) fn annual_security_training(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check> {
     if !ctx.has_roster() {
         return vec![ctx.no_roster()];
