@@ -21,7 +21,6 @@ use soc2_core::bundle::{
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::ledger;
 use soc2_core::model::{AuditPeriod, Sha256Digest};
-use soc2_core::progress;
 use soc2_core::report::Report;
 
 use crate::Soc2Error;
@@ -300,8 +299,10 @@ fn summary(s: bundle::ExportSummary) -> ExportSummary {
 pub trait ExportListener: Send + Sync {
     /// `bytes_done` of the export's `bytes_total` attachment bytes are written: called
     /// once before the first (with 0 done), then for each piece of an attachment (at
-    /// most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-    /// fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+    /// most 1 MiB) or small compressed attachment, and a last time when everything is
+    /// written, before the bundle is put in place. Return `false` to cancel, even then:
+    /// the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+    /// the target untouched. Called on the thread
     /// that called [`export_bundle_with_progress`], while the export goes on in a helper
     /// thread: it may read the locker (its size, root and checkpoint answer at once; calls
     /// that need the whole locker wait for the export to end).
@@ -318,34 +319,23 @@ pub fn export_bundle_with_progress(
     listener: Arc<dyn ExportListener>,
 ) -> Result<ExportSummary, Soc2Error> {
     let options = options.into();
-    let target_existed = Path::new(&path).exists();
-    let mut asked_to_stop = false;
     // The export holds the locker throughout, so it runs on a helper thread, and the
     // listener is called here, holding nothing: it may use the locker (or wait for
-    // another foreign thread that does) without deadlocking the export.
-    let s = progress::relay(
+    // another foreign thread that does) without deadlocking the export. The bundle is
+    // put in place only once the listener has answered every report.
+    let s = bundle::export_relayed(
         // The listener has nothing to do between reports.
         Duration::from_secs(60),
         |report| {
             locker.with(|l| {
-                bundle::export_with_progress(l, &options, &signer.inner, Path::new(&path), report)
+                bundle::prepare_export(l, &options, &signer.inner, Path::new(&path), report)
             })
         },
         &mut |p: Option<bundle::ExportProgress>| match p {
-            Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => {
-                asked_to_stop = true;
-                ControlFlow::Break(())
-            }
+            Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => ControlFlow::Break(()),
             _ => ControlFlow::Continue(()),
         },
     )?;
-    // The listener's answer reaches the export when the listener returns: a small export
-    // can finish first. The caller asked to stop, so it gets what it asked for: the new
-    // bundle is removed (a target that existed before was replaced as asked, and stays;
-    // so does a bundle that cannot be removed, reported as made).
-    if asked_to_stop && !target_existed && fs_err::remove_file(&path).is_ok() {
-        return Err(soc2_core::Error::from(bundle::BundleError::Cancelled).into());
-    }
     Ok(summary(s))
 }
 

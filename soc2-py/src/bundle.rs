@@ -10,7 +10,6 @@ use pyo3::prelude::*;
 use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::model::{AuditPeriod, Sha256Digest};
-use soc2_core::progress;
 
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
@@ -229,15 +228,15 @@ pub(crate) fn export_bundle(
     };
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
-    let target_existed = out.exists();
     let result = py.detach(|| {
         // The export holds the locker throughout, so it runs on a helper thread that never
-        // touches Python; `progress` runs here, holding nothing: it may use the locker.
-        progress::relay(
+        // touches Python; `progress` runs here, holding nothing: it may use the locker. The
+        // bundle is put in place only once `progress` has answered every report.
+        bundle::export_relayed(
             SIGNAL_CHECK_EVERY,
             |report| {
                 let locker = locker.lock_unattached();
-                bundle::export_with_progress(&locker, &options, &signer.0, &out, &mut |p| report(p))
+                bundle::prepare_export(&locker, &options, &signer.0, &out, &mut |p| report(p))
             },
             &mut |p: Option<bundle::ExportProgress>| {
                 // Briefly takes the interpreter back: signals are only seen with it.
@@ -260,12 +259,7 @@ pub(crate) fn export_bundle(
         )
     });
     if let Some(e) = cancelled {
-        // The request reaches the export when the callback returns: a small export can
-        // finish first. The caller asked to stop, so the new bundle is removed (a target
-        // that existed before was replaced as asked, and stays).
-        if result.is_ok() && !target_existed {
-            let _ = fs_err::remove_file(&out);
-        }
+        // Nothing was written, and the target is untouched.
         return Err(e);
     }
     let s = result.py_err(py)?;

@@ -632,8 +632,10 @@ public protocol ExportListener: AnyObject, Sendable {
     /**
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
-     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+     * most 1 MiB) or small compressed attachment, and a last time when everything is
+     * written, before the bundle is put in place. Return `false` to cancel, even then:
+     * the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+     * the target untouched. Called on the thread
      * that called [`export_bundle_with_progress`], while the export goes on in a helper
      * thread: it may read the locker (its size, root and checkpoint answer at once; calls
      * that need the whole locker wait for the export to end).
@@ -701,8 +703,10 @@ open class ExportListenerImpl: ExportListener, @unchecked Sendable {
     /**
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
-     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+     * most 1 MiB) or small compressed attachment, and a last time when everything is
+     * written, before the bundle is put in place. Return `false` to cancel, even then:
+     * the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+     * the target untouched. Called on the thread
      * that called [`export_bundle_with_progress`], while the export goes on in a helper
      * thread: it may read the locker (its size, root and checkpoint answer at once; calls
      * that need the whole locker wait for the export to end).
@@ -16949,7 +16953,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 3863) {
+    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 63050) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {

@@ -148,9 +148,11 @@ def export_bundle(
     holding the interpreter.
 
     ``progress``, if given, is called as ``progress(bytes_done, bytes_total)`` as the
-    attachments are written (at least once, first with nothing done). An exception it
-    raises cancels the export and propagates; so does Ctrl-C (``KeyboardInterrupt``).
-    A cancelled export, like a failed one, leaves nothing behind and ``out`` untouched.
+    attachments are written (first with nothing done, and a last time when everything
+    is written, before the bundle is put in place). An exception it raises cancels the
+    export and propagates, even from that last call; so does Ctrl-C
+    (``KeyboardInterrupt``). A cancelled export, like a failed one, leaves nothing
+    behind and ``out`` untouched.
 
     An existing ``out`` is refused (:class:`~soc2.Soc2IOError`, ``errno.EEXIST``), as
     :func:`keygen` refuses to overwrite a key, unless ``overwrite=True``: then it is
