@@ -9,40 +9,9 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn soc2(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_soc2"))
-        .args(args)
-        .env_remove("SOC2_KEY_PASSPHRASE")
-        .output()
-        .unwrap()
-}
+mod common;
 
-fn ok(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-/// Asserts exit status 1 and returns stderr.
-fn refused(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stderr).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::*;
 
 /// Whether `openssl` is present; when it is not, the test is skipped unless
 /// `SOC2_REQUIRE_STOCK_TOOLS` is set.
