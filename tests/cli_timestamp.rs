@@ -527,3 +527,77 @@ fn bundles_carry_tokens_that_soc2_verify_and_openssl_check() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("a token for another checkpoint"));
     assert!(!dir.join("q1b.zip").exists());
 }
+
+#[test]
+fn evaluation_says_which_recording_times_a_token_proves() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_tsa(dir, "good");
+    let (locker, key) = setup(dir);
+    let l = s(&locker);
+    let evaluate = |format: &str| {
+        let out = soc2(&[
+            "evaluate",
+            "--locker",
+            l,
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            format,
+        ]);
+        // Exit 1: the lone note leaves every control without evidence.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = |text: String| -> serde_json::Value { serde_json::from_str(&text).unwrap() };
+
+    // No token: every time rests on the company's clock, and the report says so.
+    let r = json(evaluate("json"));
+    assert_eq!(r["recording_time"]["records"], 1);
+    assert_eq!(r["recording_time"]["proven"], 0);
+    assert!(r["recording_time"]["statement"].as_str().unwrap().contains("company's own clock"));
+    assert!(evaluate("text").contains("Recording times: No RFC 3161 timestamp covers any record"));
+
+    // A token over checkpoint 1, then a second record that no token covers.
+    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
+    let q = dir.join("q.tsq");
+    ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
+    let r1 = dir.join("r.tsr");
+    reply(dir, "good", &q, &r1);
+    ok(soc2(&[
+        "timestamp",
+        "--locker",
+        l,
+        "--response",
+        s(&r1),
+        "--request",
+        s(&q),
+        "--tsa-ca",
+        s(&dir.join("good-ca.crt")),
+    ]));
+    add(&locker, "2026-02-10", "q1 training");
+
+    let r = json(evaluate("json"));
+    let t = &r["recording_time"];
+    assert_eq!((t["records"].as_u64(), t["proven"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(t["timestamps"].as_array().unwrap().len(), 1);
+    assert_eq!(t["timestamps"][0]["checkpoint_size"], 1);
+    assert!(t["timestamps"][0]["tsa"].as_str().unwrap().contains("good"), "{t}");
+    // The token was made just now, by the TSA's clock.
+    let made: chrono::DateTime<chrono::Utc> =
+        t["timestamps"][0]["gen_time"].as_str().unwrap().parse().unwrap();
+    assert!((chrono::Utc::now() - made).num_minutes().abs() < 10, "{made}");
+    assert!(t["statement"].as_str().unwrap().starts_with("1 of 2 records are proven"), "{t}");
+    let text = evaluate("text");
+    assert!(text.contains("records #0-#0 existed by"), "{text}");
+    assert!(evaluate("md").contains("| Proven by |"));
+}

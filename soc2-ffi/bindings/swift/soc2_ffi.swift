@@ -3725,6 +3725,11 @@ public struct ControlResult: Equatable, Hashable {
      * The day the first evidence of the control's kinds was recorded in the locker.
      */
     public var firstRecorded: CalendarDate?
+    /**
+     * When every record the control relies on is covered by an RFC 3161 timestamp: the
+     * latest of their proven-by times.
+     */
+    public var provenBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3773,7 +3778,11 @@ public struct ControlResult: Equatable, Hashable {
          */procedure: String, 
         /**
          * The day the first evidence of the control's kinds was recorded in the locker.
-         */firstRecorded: CalendarDate? = nil) {
+         */firstRecorded: CalendarDate? = nil, 
+        /**
+         * When every record the control relies on is covered by an RFC 3161 timestamp: the
+         * latest of their proven-by times.
+         */provenBy: Timestamp? = nil) {
         self.control = control
         self.title = title
         self.area = area
@@ -3789,6 +3798,7 @@ public struct ControlResult: Equatable, Hashable {
         self.owner = owner
         self.procedure = procedure
         self.firstRecorded = firstRecorded
+        self.provenBy = provenBy
     }
 
     
@@ -3821,7 +3831,8 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
                 records: FfiConverterSequenceUInt64.read(from: &buf), 
                 owner: FfiConverterString.read(from: &buf), 
                 procedure: FfiConverterString.read(from: &buf), 
-                firstRecorded: FfiConverterOptionTypeCalendarDate.read(from: &buf)
+                firstRecorded: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                provenBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -3841,6 +3852,7 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
         FfiConverterString.write(value.owner, into: &buf)
         FfiConverterString.write(value.procedure, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.firstRecorded, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.provenBy, into: &buf)
     }
 }
 
@@ -4763,6 +4775,10 @@ public struct EvidenceItem: Equatable, Hashable {
      * on time).
      */
     public var recordedAt: Timestamp?
+    /**
+     * When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+     */
+    public var provenBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4776,10 +4792,14 @@ public struct EvidenceItem: Equatable, Hashable {
         /**
          * When the locker recorded it (absent: unknown, so it can be shown neither late nor
          * on time).
-         */recordedAt: Timestamp? = nil) {
+         */recordedAt: Timestamp? = nil, 
+        /**
+         * When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+         */provenBy: Timestamp? = nil) {
         self.seq = seq
         self.evidence = evidence
         self.recordedAt = recordedAt
+        self.provenBy = provenBy
     }
 
     
@@ -4800,7 +4820,8 @@ public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
             try EvidenceItem(
                 seq: FfiConverterUInt64.read(from: &buf), 
                 evidence: FfiConverterTypeEvidence.read(from: &buf), 
-                recordedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                recordedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                provenBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -4808,6 +4829,7 @@ public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.seq, into: &buf)
         FfiConverterTypeEvidence.write(value.evidence, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.provenBy, into: &buf)
     }
 }
 
@@ -7811,6 +7833,95 @@ public func FfiConverterTypeRecord_lower(_ value: Record) -> RustBuffer {
 
 
 /**
+ * What the recording times of the evidence rest on.
+ */
+public struct RecordingTime: Equatable, Hashable {
+    /**
+     * The timestamps used, by checkpoint size.
+     */
+    public var timestamps: [TimeProof]
+    /**
+     * Records evaluated that have a recording time.
+     */
+    public var records: UInt64
+    /**
+     * Of those, the records a timestamp covers.
+     */
+    public var proven: UInt64
+    /**
+     * The same in one sentence, as every rendering prints it.
+     */
+    public var statement: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The timestamps used, by checkpoint size.
+         */timestamps: [TimeProof], 
+        /**
+         * Records evaluated that have a recording time.
+         */records: UInt64, 
+        /**
+         * Of those, the records a timestamp covers.
+         */proven: UInt64, 
+        /**
+         * The same in one sentence, as every rendering prints it.
+         */statement: String) {
+        self.timestamps = timestamps
+        self.records = records
+        self.proven = proven
+        self.statement = statement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecordingTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordingTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordingTime {
+        return
+            try RecordingTime(
+                timestamps: FfiConverterSequenceTypeTimeProof.read(from: &buf), 
+                records: FfiConverterUInt64.read(from: &buf), 
+                proven: FfiConverterUInt64.read(from: &buf), 
+                statement: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecordingTime, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTimeProof.write(value.timestamps, into: &buf)
+        FfiConverterUInt64.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.proven, into: &buf)
+        FfiConverterString.write(value.statement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordingTime_lift(_ buf: RustBuffer) throws -> RecordingTime {
+    return try FfiConverterTypeRecordingTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordingTime_lower(_ value: RecordingTime) -> RustBuffer {
+    return FfiConverterTypeRecordingTime.lower(value)
+}
+
+
+/**
  * The result of evaluating a catalog against the evidence, for a period, as of a date.
  */
 public struct Report: Equatable, Hashable {
@@ -7867,6 +7978,10 @@ public struct Report: Equatable, Hashable {
      * built-in catalog (shown at the top of every rendering).
      */
     public var catalog: CatalogDisclosure
+    /**
+     * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+     */
+    public var recordingTime: RecordingTime
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7911,7 +8026,10 @@ public struct Report: Equatable, Hashable {
         /**
          * The catalog evaluated against: its SHA-256 and every difference from the
          * built-in catalog (shown at the top of every rendering).
-         */catalog: CatalogDisclosure) {
+         */catalog: CatalogDisclosure, 
+        /**
+         * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+         */recordingTime: RecordingTime) {
         self.period = period
         self.asOf = asOf
         self.columns = columns
@@ -7924,6 +8042,7 @@ public struct Report: Equatable, Hashable {
         self.warnings = warnings
         self.lateRecords = lateRecords
         self.catalog = catalog
+        self.recordingTime = recordingTime
     }
 
     
@@ -7953,7 +8072,8 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
                 reliedOn: FfiConverterSequenceUInt64.read(from: &buf), 
                 warnings: FfiConverterSequenceString.read(from: &buf), 
                 lateRecords: FfiConverterSequenceTypeLateRecord.read(from: &buf), 
-                catalog: FfiConverterTypeCatalogDisclosure.read(from: &buf)
+                catalog: FfiConverterTypeCatalogDisclosure.read(from: &buf), 
+                recordingTime: FfiConverterTypeRecordingTime.read(from: &buf)
         )
     }
 
@@ -7970,6 +8090,7 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.warnings, into: &buf)
         FfiConverterSequenceTypeLateRecord.write(value.lateRecords, into: &buf)
         FfiConverterTypeCatalogDisclosure.write(value.catalog, into: &buf)
+        FfiConverterTypeRecordingTime.write(value.recordingTime, into: &buf)
     }
 }
 
@@ -9253,6 +9374,85 @@ public func FfiConverterTypeThresholds_lift(_ buf: RustBuffer) throws -> Thresho
 #endif
 public func FfiConverterTypeThresholds_lower(_ value: Thresholds) -> RustBuffer {
     return FfiConverterTypeThresholds.lower(value)
+}
+
+
+/**
+ * An RFC 3161 timestamp over a signed checkpoint.
+ */
+public struct TimeProof: Equatable, Hashable {
+    /**
+     * The checkpoint's tree size: records `0..checkpoint_size` are covered.
+     */
+    public var checkpointSize: UInt64
+    /**
+     * The token's time (`genTime`): the covered records existed by then.
+     */
+    public var genTime: Timestamp
+    /**
+     * The TSA, as its certificate names it.
+     */
+    public var tsa: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The checkpoint's tree size: records `0..checkpoint_size` are covered.
+         */checkpointSize: UInt64, 
+        /**
+         * The token's time (`genTime`): the covered records existed by then.
+         */genTime: Timestamp, 
+        /**
+         * The TSA, as its certificate names it.
+         */tsa: String) {
+        self.checkpointSize = checkpointSize
+        self.genTime = genTime
+        self.tsa = tsa
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeProof: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeProof: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeProof {
+        return
+            try TimeProof(
+                checkpointSize: FfiConverterUInt64.read(from: &buf), 
+                genTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                tsa: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeProof, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checkpointSize, into: &buf)
+        FfiConverterTypeTimestamp.write(value.genTime, into: &buf)
+        FfiConverterString.write(value.tsa, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeProof_lift(_ buf: RustBuffer) throws -> TimeProof {
+    return try FfiConverterTypeTimeProof.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeProof_lower(_ value: TimeProof) -> RustBuffer {
+    return FfiConverterTypeTimeProof.lower(value)
 }
 
 
@@ -16073,6 +16273,31 @@ fileprivate struct FfiConverterSequenceTypeSkippedRow: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSkippedRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTimeProof: FfiConverterRustBuffer {
+    typealias SwiftType = [TimeProof]
+
+    public static func write(_ value: [TimeProof], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimeProof.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimeProof] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimeProof]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimeProof.read(from: &buf))
         }
         return seq
     }

@@ -165,7 +165,8 @@ class Catalog:
 
 def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> str:
     """Evaluates the catalog over a period as of a date; evidence is a list of ``(seq,
-    Evidence, recorded_at or None)`` triples; returns the report's canonical JSON."""
+    Evidence, recorded_at or None, proven_by or None)`` tuples; returns the report's
+    canonical JSON."""
 
 def render_report(report: Any, format: str) -> str:
     """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
