@@ -601,3 +601,124 @@ fn evaluation_says_which_recording_times_a_token_proves() {
     assert!(text.contains("records #0-#0 existed by"), "{text}");
     assert!(evaluate("md").contains("| Proven by |"));
 }
+
+/// The whole quarterly flow with tokens: Q1 recorded, signed, timestamped and exported;
+/// Q2 recorded, signed, timestamped and exported with `--previous`; the auditor checks Q2
+/// against Q1 with `soc2 verify` (tokens against the TSA's CA) and the bundle's own
+/// `verify.py`, and the evaluation rests on the tokens. (Rewritten and forked history is
+/// refused in `cli_time.rs`; a token for another checkpoint above.)
+#[test]
+fn quarterly_flow_with_tokens_chains_and_each_quarter_is_proven() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_tsa(dir, "good");
+    let ca = dir.join("good-ca.crt");
+    let (locker, key) = setup(dir);
+    let l = s(&locker);
+    let stamp = |name: &str| {
+        ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
+        let q = dir.join(format!("{name}.tsq"));
+        ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
+        let r = dir.join(format!("{name}.tsr"));
+        reply(dir, "good", &q, &r);
+        ok(soc2(&[
+            "timestamp",
+            "--locker",
+            l,
+            "--response",
+            s(&r),
+            "--request",
+            s(&q),
+            "--tsa-ca",
+            s(&ca),
+        ]));
+    };
+    let export = |period: &str, out: &Path, previous: Option<&Path>| {
+        let mut args = vec![
+            "export",
+            "--locker",
+            l,
+            "--period",
+            period,
+            "--key",
+            s(&key),
+            "-o",
+            s(out),
+            "--as-of",
+            "2026-07-01",
+        ];
+        if let Some(p) = previous {
+            args.extend(["--previous", s(p)]);
+        }
+        ok(soc2(&args));
+    };
+    add(&locker, "2026-02-10", "q1 training");
+    stamp("q1");
+    let q1 = dir.join("q1.zip");
+    export("2026-01-01..2026-03-31", &q1, None);
+
+    add(&locker, "2026-04-10", "q2 access review");
+    add(&locker, "2026-05-10", "q2 incident drill");
+    stamp("q2");
+    let q2 = dir.join("q2.zip");
+    export("2026-04-01..2026-06-30", &q2, Some(&q1));
+
+    let public = fs_err::read_to_string(dir.join("key.pub")).unwrap();
+    let public = public.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let trusted = dir.join("trusted");
+    fs_err::write(&trusted, format!("ops@example.com {public}\n")).unwrap();
+    let out = ok(soc2(&[
+        "verify",
+        s(&q2),
+        "--allowed-signers",
+        s(&trusted),
+        "--previous",
+        s(&q1),
+        "--tsa-ca",
+        s(&ca),
+    ]));
+    assert!(out.contains("timestamp:   checkpoint of 2 records existed by "), "{out}");
+    assert!(out.contains("timestamp:   checkpoint of 4 records existed by "), "{out}");
+    assert!(out.contains("extends:     previous checkpoint of 2 records (proof carried)"), "{out}");
+
+    // verify.py (standard library only) checks the Merkle side of the same chain.
+    let x = dir.join("x");
+    let unzip =
+        Command::new("python3").args(["-m", "zipfile", "-e", s(&q2), s(&x)]).output().unwrap();
+    assert!(unzip.status.success());
+    let py = Command::new("python3")
+        .arg(x.join("verify.py"))
+        .arg(&x)
+        .args(["--previous", s(&q1)])
+        .output()
+        .unwrap();
+    let py_out = String::from_utf8_lossy(&py.stdout);
+    assert!(py.status.success(), "{py_out}{}", String::from_utf8_lossy(&py.stderr));
+    assert!(py_out.contains("consistency: OK"), "{py_out}");
+
+    // Both tokens stand behind the evaluation: every record is proven.
+    let report = soc2(&[
+        "evaluate",
+        "--locker",
+        l,
+        "--period",
+        "2026-01-01..2026-06-30",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let t = &v["recording_time"];
+    assert_eq!((t["records"].as_u64(), t["proven"].as_u64()), (Some(4), Some(4)), "{t}");
+    let sizes: Vec<u64> = t["timestamps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["checkpoint_size"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [2, 4]);
+}

@@ -9526,6 +9526,105 @@ public func FfiConverterTypeTimeToFix_lower(_ value: TimeToFix) -> RustBuffer {
 
 
 /**
+ * An RFC 3161 time-stamp token stored beside a signed checkpoint.
+ */
+public struct TimestampInfo: Equatable, Hashable {
+    /**
+     * The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+     */
+    public var checkpointSize: UInt64
+    /**
+     * The token's time (`genTime`), by the TSA's clock.
+     */
+    public var genTime: Timestamp
+    /**
+     * The TSA, as its certificate names it.
+     */
+    public var tsa: String
+    /**
+     * The token's serial number, hex.
+     */
+    public var serial: String
+    /**
+     * The TSA policy it was issued under (an OID).
+     */
+    public var policy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+         */checkpointSize: UInt64, 
+        /**
+         * The token's time (`genTime`), by the TSA's clock.
+         */genTime: Timestamp, 
+        /**
+         * The TSA, as its certificate names it.
+         */tsa: String, 
+        /**
+         * The token's serial number, hex.
+         */serial: String, 
+        /**
+         * The TSA policy it was issued under (an OID).
+         */policy: String) {
+        self.checkpointSize = checkpointSize
+        self.genTime = genTime
+        self.tsa = tsa
+        self.serial = serial
+        self.policy = policy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampInfo {
+        return
+            try TimestampInfo(
+                checkpointSize: FfiConverterUInt64.read(from: &buf), 
+                genTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                tsa: FfiConverterString.read(from: &buf), 
+                serial: FfiConverterString.read(from: &buf), 
+                policy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampInfo, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checkpointSize, into: &buf)
+        FfiConverterTypeTimestamp.write(value.genTime, into: &buf)
+        FfiConverterString.write(value.tsa, into: &buf)
+        FfiConverterString.write(value.serial, into: &buf)
+        FfiConverterString.write(value.policy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampInfo_lift(_ buf: RustBuffer) throws -> TimestampInfo {
+    return try FfiConverterTypeTimestampInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampInfo_lower(_ value: TimestampInfo) -> RustBuffer {
+    return FfiConverterTypeTimestampInfo.lower(value)
+}
+
+
+/**
  * Bytes after the ledger's last newline: an append that a crash interrupted. It is not
  * a record; the next append cuts it away.
  */
@@ -16758,6 +16857,66 @@ public func inclusionProofToJson(proof: InclusionProof)throws  -> String  {
 })
 }
 /**
+ * Signs the locker's current checkpoint with `signer` (a C2SP signed note under the
+ * locker's origin and an SSHSIG over it, namespace `soc2-checkpoint-v1`) and keeps it
+ * for good in the locker's `checkpoints/`; returns the signed note's text. Signing the
+ * same checkpoint again returns the stored note.
+ */
+public func signCheckpoint(locker: Locker, signer: Signer)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_sign_checkpoint(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterTypeSigner_lower(signer),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks the TSA's DER `response` to the DER `request` (status, imprint, nonce, CMS
+ * signature, the signer's timeStamping purpose and its chain to the CA certificates in
+ * `tsa_ca_pem`) and stores it beside the newest signed checkpoint
+ * (`checkpoints/<size>.tsr`, append-only).
+ */
+public func storeTimestamp(locker: Locker, request: Data, response: Data, tsaCaPem: String)throws  -> TimestampInfo  {
+    return try  FfiConverterTypeTimestampInfo_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_store_timestamp(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterData.lower(request),
+        FfiConverterData.lower(response),
+        FfiConverterString.lower(tsaCaPem),uniffiCallStatus
+    )
+})
+}
+/**
+ * An RFC 3161 time-stamp query (DER, `application/timestamp-query`, with a fresh
+ * nonce) over the locker's newest signed checkpoint ([`sign_checkpoint`] first): send
+ * it to the TSA by any means, then give the reply and this query to [`store_timestamp`].
+ */
+public func timestampRequest(locker: Locker)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_timestamp_request(
+        FfiConverterTypeLocker_lower(locker),uniffiCallStatus
+    )
+})
+}
+/**
+ * Timestamps the locker's newest signed checkpoint with the TSA at `url` (HTTP POST,
+ * 30 s timeout; plain `http://`, as the reply is signed), checks the reply as
+ * [`store_timestamp`] does and stores it.
+ */
+public func timestampWithTsa(locker: Locker, url: String, tsaCaPem: String)throws  -> TimestampInfo  {
+    return try  FfiConverterTypeTimestampInfo_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_timestamp_with_tsa(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterString.lower(url),
+        FfiConverterString.lower(tsaCaPem),uniffiCallStatus
+    )
+})
+}
+/**
  * Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
  * `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
  * signer to be trusted as `identity`. Every member, record, leaf, blob and the
@@ -16770,6 +16929,26 @@ public func verifyBundle(path: String, allowedSigners: String, identity: String?
         FfiConverterString.lower(path),
         FfiConverterString.lower(allowedSigners),
         FfiConverterOptionString.lower(identity),uniffiCallStatus
+    )
+})
+}
+/**
+ * [`verify_bundle`], and with `previous` (the path of an earlier bundle of the same
+ * locker) also verifies that one and that this bundle extends it (an RFC 9162
+ * consistency proof: `Soc2Error::Integrity` names the first record that differs when
+ * history was rewritten, removed or forked); with `tsa_ca_pem` (the PEM text of the CA
+ * certificates trusted for the time-stamp authority), every RFC 3161 token the bundle
+ * carries must chain to them.
+ */
+public func verifyBundleChained(path: String, allowedSigners: String, identity: String?, previous: String?, tsaCaPem: String?)throws  -> VerifiedBundle  {
+    return try  FfiConverterTypeVerifiedBundle_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_verify_bundle_chained(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(allowedSigners),
+        FfiConverterOptionString.lower(identity),
+        FfiConverterOptionString.lower(previous),
+        FfiConverterOptionString.lower(tsaCaPem),uniffiCallStatus
     )
 })
 }
@@ -17103,7 +17282,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json() != 25977) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_sign_checkpoint() != 17383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_store_timestamp() != 61684) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_timestamp_request() != 54837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_timestamp_with_tsa() != 1573) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_verify_bundle() != 5443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_verify_bundle_chained() != 25069) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 6781) {

@@ -171,7 +171,11 @@ from .bundle import (
     export_bundle,
     keygen,
     load_signer,
+    TimestampInfo,
     sign_checkpoint,
+    store_timestamp,
+    timestamp,
+    timestamp_request,
     verify_bundle,
 )
 from ._evaluate import (
@@ -336,7 +340,11 @@ __all__ = [
     "report",
     "sample_company",
     "sample_company_catalog",
+    "TimestampInfo",
     "sign_checkpoint",
+    "store_timestamp",
+    "timestamp",
+    "timestamp_request",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
