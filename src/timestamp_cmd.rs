@@ -1,18 +1,13 @@
 //! `soc2 timestamp`: an RFC 3161 timestamp over the newest signed checkpoint.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use soc2_core::input;
 use soc2_core::ledger::timestamp::{MAX_CA_SIZE, MAX_RESPONSE_SIZE};
 use soc2_core::ledger::{LedgerError, Locker, TimestampRequest, TsaTrust};
 
 use super::{Failure, input_error};
-
-/// How long the TSA may take to answer.
-const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the reply comes from.
 pub(crate) enum Source {
@@ -79,7 +74,8 @@ pub(crate) fn run(dir: &Path, source: Source, tsa_ca: Option<&Path>) -> Result<E
         Source::Tsa(url) => {
             let trust = trust()?;
             let request = TimestampRequest::new(&latest.note);
-            let response = post(&url, &request.der)?;
+            let response = soc2_core::ledger::timestamp::exchange(&url, &request.der)
+                .map_err(|e| Failure::from(soc2_core::Error::from(LedgerError::from(e))))?;
             (request, (response, trust))
         }
     };
@@ -105,29 +101,4 @@ fn store(
         soc2_core::ledger::SignedCheckpoint::stem(cp.checkpoint.size)
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// POSTs the query to the TSA (RFC 3161 §3.4) and reads at most
-/// [`MAX_RESPONSE_SIZE`] bytes of its `application/timestamp-reply`.
-fn post(url: &str, query: &[u8]) -> Result<Vec<u8>, Failure> {
-    let fail = |m: String| Failure { code: 2, message: format!("TSA {url}: {m}") };
-    let agent = ureq::AgentBuilder::new().timeout(HTTP_TIMEOUT).redirects(0).build();
-    let resp = agent
-        .post(url)
-        .set("Content-Type", "application/timestamp-query")
-        .send_bytes(query)
-        .map_err(|e| fail(e.to_string()))?;
-    let ct = resp.content_type().to_owned();
-    if ct != "application/timestamp-reply" {
-        return Err(fail(format!("the reply is {ct:?}, not application/timestamp-reply")));
-    }
-    let mut body = Vec::new();
-    resp.into_reader()
-        .take(MAX_RESPONSE_SIZE + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| fail(format!("reading the reply: {e}")))?;
-    if body.len() as u64 > MAX_RESPONSE_SIZE {
-        return Err(fail(format!("the reply is larger than {MAX_RESPONSE_SIZE} bytes")));
-    }
-    Ok(body)
 }

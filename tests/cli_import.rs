@@ -1,14 +1,8 @@
 //! `soc2 import`: --list, an import into a locker, --dry-run, errors, and --check.
 
-use std::process::{Command, Output};
+mod common;
 
-fn soc2(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_soc2")).args(args).output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-}
+use common::*;
 
 const REPORT: &str = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n\
 <root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n\

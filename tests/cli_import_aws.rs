@@ -1,15 +1,9 @@
 //! `soc2 import` of the AWS configuration sources: CloudTrail trails and CloudWatch alarms
 //! into a locker, each record re-derived by `--check`, and the refusals.
 
-use std::process::{Command, Output};
+mod common;
 
-fn soc2(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_soc2")).args(args).output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-}
+use common::*;
 
 fn fixture(rel: &str) -> String {
     format!("{}/soc2-core/tests/import/{rel}", env!("CARGO_MANIFEST_DIR"))

@@ -5,28 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn soc2(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_soc2"))
-        .args(args)
-        .env_remove("SOC2_KEY_PASSPHRASE")
-        .output()
-        .unwrap()
-}
+mod common;
 
-fn ok(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::*;
 
 fn have(tool: &str) -> bool {
     Command::new(tool).arg("-h").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()

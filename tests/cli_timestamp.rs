@@ -9,40 +9,9 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn soc2(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_soc2"))
-        .args(args)
-        .env_remove("SOC2_KEY_PASSPHRASE")
-        .output()
-        .unwrap()
-}
+mod common;
 
-fn ok(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-/// Asserts exit status 1 and returns stderr.
-fn refused(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "stdout: {}\nstderr: {}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stderr).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::*;
 
 /// Whether `openssl` is present; when it is not, the test is skipped unless
 /// `SOC2_REQUIRE_STOCK_TOOLS` is set.
@@ -557,4 +526,199 @@ fn bundles_carry_tokens_that_soc2_verify_and_openssl_check() {
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("a token for another checkpoint"));
     assert!(!dir.join("q1b.zip").exists());
+}
+
+#[test]
+fn evaluation_says_which_recording_times_a_token_proves() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_tsa(dir, "good");
+    let (locker, key) = setup(dir);
+    let l = s(&locker);
+    let evaluate = |format: &str| {
+        let out = soc2(&[
+            "evaluate",
+            "--locker",
+            l,
+            "--period",
+            "2026-01-01..2026-12-31",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            format,
+        ]);
+        // Exit 1: the lone note leaves every control without evidence.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = |text: String| -> serde_json::Value { serde_json::from_str(&text).unwrap() };
+
+    // No token: every time rests on the company's clock, and the report says so.
+    let r = json(evaluate("json"));
+    assert_eq!(r["recording_time"]["records"], 1);
+    assert_eq!(r["recording_time"]["proven"], 0);
+    assert!(r["recording_time"]["statement"].as_str().unwrap().contains("company's own clock"));
+    assert!(evaluate("text").contains("Recording times: No RFC 3161 timestamp covers any record"));
+
+    // A token over checkpoint 1, then a second record that no token covers.
+    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
+    let q = dir.join("q.tsq");
+    ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
+    let r1 = dir.join("r.tsr");
+    reply(dir, "good", &q, &r1);
+    ok(soc2(&[
+        "timestamp",
+        "--locker",
+        l,
+        "--response",
+        s(&r1),
+        "--request",
+        s(&q),
+        "--tsa-ca",
+        s(&dir.join("good-ca.crt")),
+    ]));
+    add(&locker, "2026-02-10", "q1 training");
+
+    let r = json(evaluate("json"));
+    let t = &r["recording_time"];
+    assert_eq!((t["records"].as_u64(), t["proven"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(t["timestamps"].as_array().unwrap().len(), 1);
+    assert_eq!(t["timestamps"][0]["checkpoint_size"], 1);
+    assert!(t["timestamps"][0]["tsa"].as_str().unwrap().contains("good"), "{t}");
+    // The token was made just now, by the TSA's clock.
+    let made: chrono::DateTime<chrono::Utc> =
+        t["timestamps"][0]["gen_time"].as_str().unwrap().parse().unwrap();
+    assert!((chrono::Utc::now() - made).num_minutes().abs() < 10, "{made}");
+    assert!(t["statement"].as_str().unwrap().starts_with("1 of 2 records are proven"), "{t}");
+    let text = evaluate("text");
+    assert!(text.contains("records #0-#0 existed by"), "{text}");
+    assert!(evaluate("md").contains("| Proven by |"));
+}
+
+/// The whole quarterly flow with tokens: Q1 recorded, signed, timestamped and exported;
+/// Q2 recorded, signed, timestamped and exported with `--previous`; the auditor checks Q2
+/// against Q1 with `soc2 verify` (tokens against the TSA's CA) and the bundle's own
+/// `verify.py`, and the evaluation rests on the tokens. (Rewritten and forked history is
+/// refused in `cli_time.rs`; a token for another checkpoint above.)
+#[test]
+fn quarterly_flow_with_tokens_chains_and_each_quarter_is_proven() {
+    if !have_openssl() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    make_tsa(dir, "good");
+    let ca = dir.join("good-ca.crt");
+    let (locker, key) = setup(dir);
+    let l = s(&locker);
+    let stamp = |name: &str| {
+        ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
+        let q = dir.join(format!("{name}.tsq"));
+        ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
+        let r = dir.join(format!("{name}.tsr"));
+        reply(dir, "good", &q, &r);
+        ok(soc2(&[
+            "timestamp",
+            "--locker",
+            l,
+            "--response",
+            s(&r),
+            "--request",
+            s(&q),
+            "--tsa-ca",
+            s(&ca),
+        ]));
+    };
+    let export = |period: &str, out: &Path, previous: Option<&Path>| {
+        let mut args = vec![
+            "export",
+            "--locker",
+            l,
+            "--period",
+            period,
+            "--key",
+            s(&key),
+            "-o",
+            s(out),
+            "--as-of",
+            "2026-07-01",
+        ];
+        if let Some(p) = previous {
+            args.extend(["--previous", s(p)]);
+        }
+        ok(soc2(&args));
+    };
+    add(&locker, "2026-02-10", "q1 training");
+    stamp("q1");
+    let q1 = dir.join("q1.zip");
+    export("2026-01-01..2026-03-31", &q1, None);
+
+    add(&locker, "2026-04-10", "q2 access review");
+    add(&locker, "2026-05-10", "q2 incident drill");
+    stamp("q2");
+    let q2 = dir.join("q2.zip");
+    export("2026-04-01..2026-06-30", &q2, Some(&q1));
+
+    let public = fs_err::read_to_string(dir.join("key.pub")).unwrap();
+    let public = public.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let trusted = dir.join("trusted");
+    fs_err::write(&trusted, format!("ops@example.com {public}\n")).unwrap();
+    let out = ok(soc2(&[
+        "verify",
+        s(&q2),
+        "--allowed-signers",
+        s(&trusted),
+        "--previous",
+        s(&q1),
+        "--tsa-ca",
+        s(&ca),
+    ]));
+    assert!(out.contains("timestamp:   checkpoint of 2 records existed by "), "{out}");
+    assert!(out.contains("timestamp:   checkpoint of 4 records existed by "), "{out}");
+    assert!(out.contains("extends:     previous checkpoint of 2 records (proof carried)"), "{out}");
+
+    // verify.py (standard library only) checks the Merkle side of the same chain.
+    let x = dir.join("x");
+    let unzip =
+        Command::new("python3").args(["-m", "zipfile", "-e", s(&q2), s(&x)]).output().unwrap();
+    assert!(unzip.status.success());
+    let py = Command::new("python3")
+        .arg(x.join("verify.py"))
+        .arg(&x)
+        .args(["--previous", s(&q1)])
+        .output()
+        .unwrap();
+    let py_out = String::from_utf8_lossy(&py.stdout);
+    assert!(py.status.success(), "{py_out}{}", String::from_utf8_lossy(&py.stderr));
+    assert!(py_out.contains("consistency: OK"), "{py_out}");
+
+    // Both tokens stand behind the evaluation: every record is proven.
+    let report = soc2(&[
+        "evaluate",
+        "--locker",
+        l,
+        "--period",
+        "2026-01-01..2026-06-30",
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let t = &v["recording_time"];
+    assert_eq!((t["records"].as_u64(), t["proven"].as_u64()), (Some(4), Some(4)), "{t}");
+    let sizes: Vec<u64> = t["timestamps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["checkpoint_size"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes, [2, 4]);
 }

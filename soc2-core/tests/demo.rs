@@ -128,7 +128,9 @@ fn the_catalog_and_its_differences_are_disclosed_at_the_top() {
     assert!(lines[1].starts_with("Catalog: 5 differences from the built-in catalog (sha256 "));
     assert!(lines[1].contains(&k.sha256.to_string()));
     assert_eq!(lines[2], "  - scope systems: (none) → aws-prod, github, okta");
-    assert!(lines[7].starts_with(
+    // Then what the recording times rest on, then the opinion.
+    assert!(lines[7].starts_with("Recording times: "), "{}", lines[7]);
+    assert!(lines[8].starts_with(
         "Opinion risk: at risk of qualification (5 exceptions: 0 pervasive, 5 minor)"
     ));
     let md = report.to_markdown();

@@ -3,74 +3,13 @@
 //! `tests/import/cloudtrail` and `tests/import/cloudwatch`, each compared with hand-written
 //! expected evidence, plus hostile inputs.
 
-use std::path::PathBuf;
+use serde_json::json;
+use soc2_core::import::{self, ImportError};
+use soc2_core::model::{Completeness, FetchedAtSource};
 
-use serde_json::{Value, json};
-use soc2_core::import::{self, ImportError, Input, Options};
-use soc2_core::model::{Completeness, FetchedAtSource, Payload, Timestamp};
+mod importing;
 
-fn realdata(rel: &str) -> Option<Vec<u8>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
-    if !root.is_dir() {
-        eprintln!("skipped: ../shared/realdata is absent");
-        return None;
-    }
-    Some(fs_err::read(root.join(rel)).unwrap())
-}
-
-fn fixture(rel: &str) -> Vec<u8> {
-    fs_err::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(rel)).unwrap()
-}
-
-fn expected(name: &str) -> Value {
-    serde_json::from_slice(&fixture(name)).unwrap()
-}
-
-fn run(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) -> import::Import {
-    try_run(source, files, fetched_at).unwrap()
-}
-
-fn try_run(
-    source: &str,
-    files: &[(&str, &[u8])],
-    fetched_at: Option<&str>,
-) -> Result<import::Import, ImportError> {
-    let inputs: Vec<Input<'_>> =
-        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
-    let options =
-        Options { system: None, fetched_at: fetched_at.map(|t| t.parse::<Timestamp>().unwrap()) };
-    import::import(source, &inputs, &options)
-}
-
-fn payload_json(p: &Payload) -> Value {
-    let v = serde_json::to_value(p).unwrap();
-    v.as_object().unwrap().values().next().unwrap().clone()
-}
-
-fn payloads(i: &import::Import) -> Value {
-    Value::Array(i.evidence.iter().map(|e| payload_json(&e.payload)).collect())
-}
-
-fn warning_count(i: &import::Import, code: &str) -> u64 {
-    i.provenance.warnings.iter().find(|w| w.code == code).map_or(0, |w| w.count)
-}
-
-fn warnings(i: &import::Import) -> Vec<(String, u64)> {
-    i.provenance.warnings.iter().map(|w| (w.code.clone(), w.count)).collect()
-}
-
-/// Imports twice and rechecks every record: same bytes, same evidence.
-fn assert_deterministic(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) {
-    let a = run(source, files, fetched_at);
-    let b = run(source, files, fetched_at);
-    assert_eq!(a, b);
-    let inputs: Vec<Input<'_>> =
-        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
-    for e in &a.evidence {
-        let r = import::recheck(e, &inputs).unwrap();
-        assert!(r.identical, "{source}: recheck differs");
-    }
-}
+use importing::*;
 
 // -- aws-cloudtrail-trails --------------------------------------------------------------
 
@@ -98,7 +37,7 @@ fn cloudtrail_trails_statuses_and_selectors() {
     let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let i = run(CT, &files, None);
     // One record per trail, in describe-trails' order, whatever the order of the files.
-    assert_eq!(payloads(&i), expected("cloudtrail/expected.json"));
+    assert_eq!(payloads_array(&i), expected("cloudtrail/expected.json"));
     let p = &i.provenance;
     assert_eq!(p.fetched_at.to_string(), "2026-12-04T10:00:00Z");
     assert_eq!(p.fetched_at_source, FetchedAtSource::Capture);
@@ -188,7 +127,7 @@ fn cloudtrail_awscli_examples() {
     ];
     let i = run(CT, files, t);
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([
             {
                 "system": "aws",
@@ -239,7 +178,7 @@ fn cloudtrail_custodian_recordings() {
     ];
     let i = run(CT, files, None);
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "system": "aws",
             "destination": "s3://custodian-skunk-trails",
@@ -288,7 +227,7 @@ fn cloudtrail_custodian_data_event_selectors() {
     let i = run(CT, files, None);
     // IncludeManagementEvents false, an S3 object data resource.
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "system": "aws",
             "destination": "s3://c7n-data-events",
@@ -355,7 +294,7 @@ fn cloudtrail_hostile_inputs() {
     );
     // No trail at all: logging is off, recorded as such.
     let i = run(CT, &[("d.json", br#"{"trailList": []}"#)], t);
-    assert_eq!(payloads(&i), json!([{"system": "aws", "enabled": false}]));
+    assert_eq!(payloads_array(&i), json!([{"system": "aws", "enabled": false}]));
     assert_eq!(warning_count(&i, "no_trail"), 1);
     assert_eq!(i.provenance.rows_read, 0);
     // A boolean that is not one.
@@ -378,7 +317,7 @@ fn cloudtrail_hostile_inputs() {
     let on = br#"{"IsLogging": true}"#;
     let off = br#"{"IsLogging": false}"#;
     let i = run(CT, &[("d.json", two), ("status.main-eu.json", off), ("status_main.json", on)], t);
-    let p = payloads(&i);
+    let p = payloads_array(&i);
     assert_eq!((p[0]["enabled"].clone(), p[1]["enabled"].clone()), (json!(true), json!(false)));
     let err = try_run(
         CT,
@@ -396,14 +335,14 @@ fn cloudtrail_hostile_inputs() {
     // Read-only management events do not log configuration changes.
     let sel = br#"{"TrailARN": "arn:a", "EventSelectors": [{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": true, "DataResources": []}]}"#;
     let i = run(CT, &[("d.json", one), ("status.a.json", s), ("sel.json", sel)], t);
-    assert_eq!(payloads(&i)[0]["management_events"], json!(false));
+    assert_eq!(payloads_array(&i)[0]["management_events"], json!(false));
     assert_eq!(warning_count(&i, "management_events_read_only"), 1);
     // Write-only advanced selectors: management events, counted as partial.
     let adv = br#"{"TrailARN": "arn:a", "AdvancedEventSelectors": [{"FieldSelectors": [
         {"Field": "eventCategory", "Equals": ["Management"]}, {"Field": "readOnly", "Equals": ["false"]}]}]}"#;
     let i = run(CT, &[("d.json", one), ("status.a.json", s), ("sel.json", adv)], t);
-    assert_eq!(payloads(&i)[0]["management_events"], json!(true));
-    assert_eq!(payloads(&i)[0]["data_events"], json!(false));
+    assert_eq!(payloads_array(&i)[0]["management_events"], json!(true));
+    assert_eq!(payloads_array(&i)[0]["data_events"], json!(false));
     assert_eq!(warning_count(&i, "management_events_partial"), 1);
     // Lifecycle rules: the shortest expiration covering the trail's files; a file that
     // names no bucket, with two buckets, is refused.
@@ -414,7 +353,7 @@ fn cloudtrail_hostile_inputs() {
         {"ID": "d", "Status": "Enabled", "Filter": {"ObjectSizeGreaterThan": 1}, "Expiration": {"Days": 2}}]}"#;
     let acct = br#"{"trailList": [{"Name": "a", "TrailARN": "arn:aws:cloudtrail:us-east-1:111:trail/a", "S3BucketName": "logs-111"}]}"#;
     let i = run(CT, &[("d.json", acct), ("status.a.json", s), ("lifecycle.json", lc)], t);
-    assert_eq!(payloads(&i)[0]["retention_days"], json!(365));
+    assert_eq!(payloads_array(&i)[0]["retention_days"], json!(365));
     assert_eq!(warning_count(&i, "lifecycle_by_elimination"), 1);
     let err = try_run(
         CT,
@@ -453,8 +392,8 @@ fn cloudtrail_hostile_inputs() {
         ],
         t,
     );
-    assert_eq!(payloads(&i)[1]["retention_days"], json!(400));
-    assert_eq!(payloads(&i)[0].get("retention_days"), None);
+    assert_eq!(payloads_array(&i)[1]["retention_days"], json!(400));
+    assert_eq!(payloads_array(&i)[0].get("retention_days"), None);
     // A status that names its trail (added by a tool) is matched by that name.
     let i = run(
         CT,
@@ -465,7 +404,7 @@ fn cloudtrail_hostile_inputs() {
         ],
         t,
     );
-    let p = payloads(&i);
+    let p = payloads_array(&i);
     assert_eq!((p[0]["enabled"].clone(), p[1]["enabled"].clone()), (json!(true), json!(false)));
     let err =
         try_run(CT, &[("d.json", two), ("s.json", br#"{"Name": "gone", "IsLogging": true}"#)], t)
@@ -494,7 +433,7 @@ fn cloudwatch_alarm_pages_and_metric_filters() {
     // The CLI's output carries no time.
     assert_eq!(try_run(CW, files, None).unwrap_err(), ImportError::NoFetchTime);
     let i = run(CW, files, t);
-    assert_eq!(payloads(&i), expected("cloudwatch/expected.json"));
+    assert_eq!(payloads_array(&i), expected("cloudwatch/expected.json"));
     let p = &i.provenance;
     assert_eq!(p.completeness, Completeness::Unknown);
     assert!(p.completeness_reason.as_deref().unwrap().contains("--state-value"), "{p:?}");
@@ -525,7 +464,7 @@ fn cloudwatch_alarm_pages_and_metric_filters() {
     assert_deterministic(CW, files, t);
     // Without the filters, alarms on log metrics are shown by their metric, class other.
     let i = run(CW, &[("alarms-1.json", &a1), ("alarms-2.json", &a2)], t);
-    let p = payloads(&i);
+    let p = payloads_array(&i);
     assert_eq!(
         p[0]["condition"],
         json!("CISBenchmark ConsoleAuthFailures Sum GreaterThanOrEqualToThreshold 3.0")
@@ -589,7 +528,7 @@ fn cloudwatch_captured_query_requests_show_pages_and_filters() {
     assert_eq!(p.completeness, Completeness::Complete, "{p:?}");
     assert_eq!(p.fetched_at.to_string(), "2026-12-04T10:00:00Z");
     assert_eq!(
-        payloads(&i)[1]["condition"],
+        payloads_array(&i)[1]["condition"],
         json!("AWS/EC2 CPUUtilization Average GreaterThanThreshold 90")
     );
     // A page after p1 that is not p2.
@@ -618,7 +557,7 @@ fn cloudwatch_awscli_example() {
     let t = Some("2014-04-10T00:00:00Z");
     let i = run(CW, &[("describe-alarms.json", &bytes)], t);
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "name": "myalarm",
             "system": "aws",
@@ -655,7 +594,7 @@ fn cloudwatch_custodian_recordings() {
     let files: &[(&str, &[u8])] = &[("alarms.json", &alarms), ("filters.json", &filters)];
     let i = run(CW, files, t);
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "name": "TestAlarm",
             "system": "aws",
@@ -675,7 +614,7 @@ fn cloudwatch_custodian_recordings() {
     // A composite alarm whose child is not among the inputs: class other.
     let i = run(CW, &[("composite.json", &composite)], Some("2022-11-01T00:00:00Z"));
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "name": "c7n-composite-alarm",
             "system": "aws",
@@ -692,7 +631,7 @@ fn cloudwatch_custodian_recordings() {
     assert_eq!(i.provenance.fetched_at.to_string(), "2017-02-19T18:36:51Z");
     assert_eq!(i.provenance.fetched_at_source, FetchedAtSource::Capture);
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "name": "c7n-test-alarm-delete",
             "system": "aws",
@@ -722,7 +661,7 @@ fn cloudwatch_custodian_no_mfa_filter_with_a_hand_written_alarm() {
     let i = run(CW, &[("alarms.json", alarms), ("filters.json", &filters)], t);
     // Sign-ins without MFA are none of the four classes.
     assert_eq!(
-        payloads(&i),
+        payloads_array(&i),
         json!([{
             "name": "no-mfa-console-signin",
             "system": "aws",
@@ -796,14 +735,14 @@ fn cloudwatch_hostile_inputs() {
     // No ActionsEnabled: read as not enabled, counted.
     let absent = br#"{"MetricAlarms": [{"AlarmName": "x", "AlarmActions": ["arn:t"]}]}"#;
     let i = run(CW, &[("a.json", absent)], t);
-    assert_eq!(payloads(&i)[0]["enabled"], json!(false));
+    assert_eq!(payloads_array(&i)[0]["enabled"], json!(false));
     assert_eq!(warning_count(&i, "actions_enabled_absent"), 1);
     // Stopping an instance or scaling tells nobody.
     let acting = br#"{"MetricAlarms": [
         {"AlarmName": "x", "ActionsEnabled": true, "AlarmActions": ["arn:aws:automate:us-east-1:ec2:stop", "arn:aws:sns:us-east-1:1:t"]},
         {"AlarmName": "y", "ActionsEnabled": true, "AlarmActions": ["arn:aws:autoscaling:us-east-1:1:scalingPolicy:p"]}]}"#;
     let i = run(CW, &[("a.json", acting)], t);
-    let p = payloads(&i);
+    let p = payloads_array(&i);
     assert_eq!(
         (p[0]["notify"].clone(), p[1]["notify"].clone()),
         (json!(["arn:aws:sns:us-east-1:1:t"]), json!([]))
@@ -856,7 +795,7 @@ fn cloudwatch_log_alarms_and_metric_math_alarms() {
             "ScheduledQueryConfiguration": {"QueryString": "fields @timestamp | filter eventName in [\"StopLogging\", \"DeleteTrail\"]", "LogGroupIdentifiers": ["aws-cloudtrail-logs"]}}]}"#;
     let filters = fixture("cloudwatch/filters.json");
     let i = run(CW, &[("alarms.json", alarms), ("filters.json", &filters)], t);
-    let p = payloads(&i);
+    let p = payloads_array(&i);
     // The metric-math alarm reads the ConsoleAuthFailures metric: that filter's pattern.
     assert_eq!(p[0]["event_class"], json!("failed_logins"));
     assert_eq!(
@@ -876,7 +815,7 @@ fn cloudwatch_log_alarms_and_metric_math_alarms() {
     // Without filters the math alarm shows its metrics and expression.
     let i = run(CW, &[("alarms.json", alarms)], t);
     assert_eq!(
-        payloads(&i)[0]["condition"],
+        payloads_array(&i)[0]["condition"],
         json!("CISBenchmark ConsoleAuthFailures, m1 * 2 GreaterThanThreshold 0.0")
     );
 }

@@ -1,50 +1,14 @@
 //! Importers against the vendor samples in `../shared/realdata/` (skipped when absent),
 //! each compared with hand-written expected evidence, plus hostile inputs.
 
+use serde_json::{Value, json};
+use soc2_core::import::{self, ImportError, Input};
+use soc2_core::model::{Completeness, DeviceCompliance, FetchedAtSource, Payload};
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
-use soc2_core::import::{self, ImportError, Input, Options};
-use soc2_core::model::{Completeness, DeviceCompliance, FetchedAtSource, Payload, Timestamp};
+mod importing;
 
-fn realdata(rel: &str) -> Option<Vec<u8>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
-    if !root.is_dir() {
-        eprintln!("skipped: ../shared/realdata is absent");
-        return None;
-    }
-    Some(fs_err::read(root.join(rel)).unwrap())
-}
-
-fn expected(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(name);
-    serde_json::from_str(&fs_err::read_to_string(path).unwrap()).unwrap()
-}
-
-fn run(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) -> import::Import {
-    try_run(source, files, fetched_at).unwrap()
-}
-
-fn try_run(
-    source: &str,
-    files: &[(&str, &[u8])],
-    fetched_at: Option<&str>,
-) -> Result<import::Import, ImportError> {
-    let inputs: Vec<Input<'_>> =
-        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
-    let options =
-        Options { system: None, fetched_at: fetched_at.map(|t| t.parse::<Timestamp>().unwrap()) };
-    import::import(source, &inputs, &options)
-}
-
-fn payload_json(p: &Payload) -> Value {
-    let v = serde_json::to_value(p).unwrap();
-    v.as_object().unwrap().values().next().unwrap().clone()
-}
-
-fn warning_count(i: &import::Import, code: &str) -> u64 {
-    i.provenance.warnings.iter().find(|w| w.code == code).map_or(0, |w| w.count)
-}
+use importing::*;
 
 // -- aws-credential-report --------------------------------------------------------------
 

@@ -3,70 +3,13 @@
 //! `../shared/realdata/` (skipped when absent) and the hand-made fixtures in
 //! `tests/import/`, each compared with hand-written expected evidence, plus hostile inputs.
 
-use std::path::PathBuf;
-
 use serde_json::{Value, json};
-use soc2_core::import::{self, ImportError, Input, Options};
-use soc2_core::model::{Completeness, FetchedAtSource, Payload, Timestamp};
+use soc2_core::import::{self, ImportError};
+use soc2_core::model::{Completeness, FetchedAtSource, Payload};
 
-fn realdata(rel: &str) -> Option<Vec<u8>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realdata");
-    if !root.is_dir() {
-        eprintln!("skipped: ../shared/realdata is absent");
-        return None;
-    }
-    Some(fs_err::read(root.join(rel)).unwrap())
-}
+mod importing;
 
-fn fixture(rel: &str) -> Vec<u8> {
-    fs_err::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/import").join(rel)).unwrap()
-}
-
-fn expected(name: &str) -> Value {
-    serde_json::from_slice(&fixture(name)).unwrap()
-}
-
-fn run(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) -> import::Import {
-    try_run(source, files, fetched_at).unwrap()
-}
-
-fn try_run(
-    source: &str,
-    files: &[(&str, &[u8])],
-    fetched_at: Option<&str>,
-) -> Result<import::Import, ImportError> {
-    let inputs: Vec<Input<'_>> =
-        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
-    let options =
-        Options { system: None, fetched_at: fetched_at.map(|t| t.parse::<Timestamp>().unwrap()) };
-    import::import(source, &inputs, &options)
-}
-
-fn payload_json(p: &Payload) -> Value {
-    let v = serde_json::to_value(p).unwrap();
-    v.as_object().unwrap().values().next().unwrap().clone()
-}
-
-fn payloads(i: &import::Import) -> Vec<Value> {
-    i.evidence.iter().map(|e| payload_json(&e.payload)).collect()
-}
-
-fn warning_count(i: &import::Import, code: &str) -> u64 {
-    i.provenance.warnings.iter().find(|w| w.code == code).map_or(0, |w| w.count)
-}
-
-/// Imports twice and rechecks every record: same bytes, same evidence.
-fn assert_deterministic(source: &str, files: &[(&str, &[u8])], fetched_at: Option<&str>) {
-    let a = run(source, files, fetched_at);
-    let b = run(source, files, fetched_at);
-    assert_eq!(a, b);
-    let inputs: Vec<Input<'_>> =
-        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
-    for e in &a.evidence {
-        let r = import::recheck(e, &inputs).unwrap();
-        assert!(r.identical, "{source}: recheck differs");
-    }
-}
+use importing::*;
 
 // -- github-branch-protection -----------------------------------------------------------
 

@@ -5,7 +5,9 @@
 //! - `scenario.toml`: `description`, `period`, `as_of`, optionally `controls` (only these
 //!   are evaluated; all when absent), a `[catalog]` table with catalog overrides in
 //!   the company-file format, and a `[recorded_at]` table giving, by record number, when
-//!   the locker recorded a record (records not listed have no known recording time);
+//!   the locker recorded a record (records not listed have no known recording time), and
+//!   a `[proven_by]` table giving, by record number, the time an RFC 3161 timestamp
+//!   proves the record existed by;
 //! - `expected.json`, written by hand: every exception (`control`, `population`,
 //!   `deviations`, `affected` items by kind and id, and their evidence `records` where
 //!   given), and optionally `statuses`, `next_due` per control, `relied_on`, the report's
@@ -13,7 +15,9 @@
 //!   its text, in order), the `opinion` (`risk`, and the controls judged `pervasive` and
 //!   `minor`), and `catalog_differences` (each difference from the built-in catalog as a
 //!   piece of its description, in order; controls left out by the scenario's own
-//!   `controls` list are not expected there).
+//!   `controls` list are not expected there), `recording_time` (how many records have a
+//!   recording time and how many of them a timestamp covers) and `proven_by` per control
+//!   (a timestamp, or `company clock`, or `no evidence`).
 //!
 //! Run one scenario with `SCENARIO=name cargo test -p soc2-core --test scenarios`.
 
@@ -39,6 +43,8 @@ struct Scenario {
     catalog: Option<toml::Table>,
     #[serde(default)]
     recorded_at: BTreeMap<String, String>,
+    #[serde(default)]
+    proven_by: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -59,6 +65,17 @@ struct Expected {
     opinion: Option<ExpectedOpinion>,
     #[serde(default)]
     catalog_differences: Option<Vec<String>>,
+    #[serde(default)]
+    recording_time: Option<ExpectedRecordingTime>,
+    #[serde(default)]
+    proven_by: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedRecordingTime {
+    records: u64,
+    proven: u64,
 }
 
 #[derive(Deserialize, Debug, PartialEq)]
@@ -95,6 +112,7 @@ struct Loaded {
     catalog: Catalog,
     evidence: Vec<Evidence>,
     recorded_at: BTreeMap<u64, Timestamp>,
+    proven_by: BTreeMap<u64, Timestamp>,
     period: AuditPeriod,
     as_of: chrono::NaiveDate,
     expected: Expected,
@@ -134,19 +152,23 @@ fn load(dir: &Path) -> Loaded {
     let expected: Expected =
         serde_json::from_str(&fs_err::read_to_string(dir.join("expected.json")).unwrap())
             .unwrap_or_else(|e| panic!("{name}/expected.json: {e}"));
-    let recorded_at = scenario
-        .recorded_at
-        .iter()
-        .map(|(k, v)| {
-            let seq: u64 = k.parse().unwrap_or_else(|e| panic!("{name}: recorded_at {k}: {e}"));
-            assert!((seq as usize) < evidence.len(), "{name}: recorded_at {k}: no such record");
-            (seq, v.parse().unwrap_or_else(|e| panic!("{name}: recorded_at {k}: {e}")))
-        })
-        .collect();
+    let times = |table: &BTreeMap<String, String>, what: &str| -> BTreeMap<u64, Timestamp> {
+        table
+            .iter()
+            .map(|(k, v)| {
+                let seq: u64 = k.parse().unwrap_or_else(|e| panic!("{name}: {what} {k}: {e}"));
+                assert!((seq as usize) < evidence.len(), "{name}: {what} {k}: no such record");
+                (seq, v.parse().unwrap_or_else(|e| panic!("{name}: {what} {k}: {e}")))
+            })
+            .collect()
+    };
+    let recorded_at = times(&scenario.recorded_at, "recorded_at");
+    let proven_by = times(&scenario.proven_by, "proven_by");
     Loaded {
         catalog,
         evidence,
         recorded_at,
+        proven_by,
         period: scenario.period.parse().unwrap_or_else(|e| panic!("{name}: {e}")),
         as_of: soc2_core::model::time::parse_date(&scenario.as_of)
             .unwrap_or_else(|| panic!("{name}: bad as_of")),
@@ -160,9 +182,15 @@ fn run(l: &Loaded, reversed: bool) -> Report {
         .evidence
         .iter()
         .enumerate()
-        .map(|(i, e)| match l.recorded_at.get(&(i as u64)) {
-            Some(t) => EvidenceItem::recorded(i as u64, e, *t),
-            None => EvidenceItem::new(i as u64, e),
+        .map(|(i, e)| {
+            let item = match l.recorded_at.get(&(i as u64)) {
+                Some(t) => EvidenceItem::recorded(i as u64, e, *t),
+                None => EvidenceItem::new(i as u64, e),
+            };
+            match l.proven_by.get(&(i as u64)) {
+                Some(t) => item.proven_by(*t),
+                None => item,
+            }
         })
         .collect();
     if reversed {
@@ -291,6 +319,27 @@ fn check(report: &Report, expected: &Expected, left_out: &[String]) -> Vec<Strin
         if got.len() != diffs.len() || diffs.iter().zip(&got).any(|(w, g)| !g.contains(w.as_str()))
         {
             problems.push(format!("catalog differences {got:?}, expected {diffs:?}"));
+        }
+    }
+    if let Some(t) = &expected.recording_time {
+        let got = (report.recording_time.records, report.recording_time.proven);
+        if got != (t.records, t.proven) {
+            problems.push(format!("recording time {got:?}, expected {t:?}"));
+        }
+    }
+    for (control, want) in &expected.proven_by {
+        match report.controls.iter().find(|c| c.control.as_str() == control) {
+            None => problems.push(format!("{control}: not in the report")),
+            Some(c) => {
+                let got = match (c.proven_by, c.records.is_empty()) {
+                    (Some(t), _) => t.to_string(),
+                    (None, true) => "no evidence".to_owned(),
+                    (None, false) => "company clock".to_owned(),
+                };
+                if &got != want {
+                    problems.push(format!("{control}: proven by {got}, expected {want}"));
+                }
+            }
         }
     }
     problems

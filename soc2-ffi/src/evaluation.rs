@@ -14,7 +14,8 @@ use soc2_core::model::{
 use soc2_core::report::{
     CatalogDifference, CatalogDisclosure, CellStatus, ControlResult, ControlStatus, Coverage,
     DeviationNature, DifferenceKind, DueItem, GridCell, LateRecord, Monitoring, NextDue, Opinion,
-    OpinionBasis, OpinionRisk, RankedException, Report, Summary, ThresholdDirection,
+    OpinionBasis, OpinionRisk, RankedException, RecordingTime, Report, Summary, ThresholdDirection,
+    TimeProof,
 };
 
 use crate::Soc2Error;
@@ -34,6 +35,9 @@ pub struct EvidenceItem {
     /// on time).
     #[uniffi(default)]
     pub recorded_at: Option<Timestamp>,
+    /// When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+    #[uniffi(default)]
+    pub proven_by: Option<Timestamp>,
 }
 
 /// The built-in catalog: controls for the ten areas where SOC 2 audits most often find
@@ -92,6 +96,7 @@ pub fn evaluate(
             seq: e.seq,
             evidence: &e.evidence,
             recorded_at: e.recorded_at,
+            proven_by: e.proven_by,
         })
         .collect();
     Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
@@ -356,6 +361,32 @@ pub struct Report {
     /// The catalog evaluated against: its SHA-256 and every difference from the
     /// built-in catalog (shown at the top of every rendering).
     pub catalog: CatalogDisclosure,
+    /// What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+    pub recording_time: RecordingTime,
+}
+
+/// What the recording times of the evidence rest on.
+#[uniffi::remote(Record)]
+pub struct RecordingTime {
+    /// The timestamps used, by checkpoint size.
+    pub timestamps: Vec<TimeProof>,
+    /// Records evaluated that have a recording time.
+    pub records: u64,
+    /// Of those, the records a timestamp covers.
+    pub proven: u64,
+    /// The same in one sentence, as every rendering prints it.
+    pub statement: String,
+}
+
+/// An RFC 3161 timestamp over a signed checkpoint.
+#[uniffi::remote(Record)]
+pub struct TimeProof {
+    /// The checkpoint's tree size: records `0..checkpoint_size` are covered.
+    pub checkpoint_size: u64,
+    /// The token's time (`genTime`): the covered records existed by then.
+    pub gen_time: Timestamp,
+    /// The TSA, as its certificate names it.
+    pub tsa: String,
 }
 
 /// The catalog a report was evaluated against.
@@ -518,6 +549,10 @@ pub struct ControlResult {
     /// The day the first evidence of the control's kinds was recorded in the locker.
     #[uniffi(default)]
     pub first_recorded: Option<Date>,
+    /// When every record the control relies on is covered by an RFC 3161 timestamp: the
+    /// latest of their proven-by times.
+    #[uniffi(default)]
+    pub proven_by: Option<Timestamp>,
 }
 
 /// A record recorded in the locker long after it was observed.

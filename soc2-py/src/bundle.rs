@@ -10,7 +10,6 @@ use pyo3::prelude::*;
 use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::model::{AuditPeriod, Sha256Digest};
-use soc2_core::progress;
 
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
@@ -229,15 +228,15 @@ pub(crate) fn export_bundle(
     };
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
-    let target_existed = out.exists();
     let result = py.detach(|| {
         // The export holds the locker throughout, so it runs on a helper thread that never
-        // touches Python; `progress` runs here, holding nothing: it may use the locker.
-        progress::relay(
+        // touches Python; `progress` runs here, holding nothing: it may use the locker. The
+        // bundle is put in place only once `progress` has answered every report.
+        bundle::export_relayed(
             SIGNAL_CHECK_EVERY,
             |report| {
                 let locker = locker.lock_unattached();
-                bundle::export_with_progress(&locker, &options, &signer.0, &out, &mut |p| report(p))
+                bundle::prepare_export(&locker, &options, &signer.0, &out, &mut |p| report(p))
             },
             &mut |p: Option<bundle::ExportProgress>| {
                 // Briefly takes the interpreter back: signals are only seen with it.
@@ -260,12 +259,7 @@ pub(crate) fn export_bundle(
         )
     });
     if let Some(e) = cancelled {
-        // The request reaches the export when the callback returns: a small export can
-        // finish first. The caller asked to stop, so the new bundle is removed (a target
-        // that existed before was replaced as asked, and stays).
-        if result.is_ok() && !target_existed {
-            let _ = fs_err::remove_file(&out);
-        }
+        // Nothing was written, and the target is untouched.
         return Err(e);
     }
     let s = result.py_err(py)?;
@@ -387,18 +381,21 @@ impl VerifiedBundle {
 
 /// Verifies the bundle at `path` against the trusted signers (and `identity`, the
 /// principal the signer must be trusted as, when given); with `previous` (an earlier
-/// bundle of the same locker) verifies it too, and that this bundle extends it.
+/// bundle of the same locker) verifies it too, and that this bundle extends it; with
+/// `tsa_ca` (PEM), checks every time-stamp token the bundle carries against those CAs.
 #[pyfunction]
-#[pyo3(signature = (path, trusted, identity = None, previous = None))]
+#[pyo3(signature = (path, trusted, identity = None, previous = None, tsa_ca = None))]
 pub(crate) fn verify_bundle(
     py: Python<'_>,
     path: PathBuf,
     trusted: &TrustedSigners,
     identity: Option<String>,
     previous: Option<PathBuf>,
+    tsa_ca: Option<Vec<u8>>,
 ) -> PyResult<VerifiedBundle> {
     let mut options = VerifyOptions::default();
     options.identity = identity;
+    options.tsa_trust = tsa_ca.map(|pem| tsa_trust(py, &pem)).transpose()?;
     py.detach(|| match &previous {
         Some(previous) => bundle::verify_with_previous(&path, previous, &trusted.0, &options),
         None => bundle::verify_with(&path, &trusted.0, &options),
@@ -418,6 +415,68 @@ pub(crate) fn sign_checkpoint(
     // `with` waits for the locker with the interpreter detached (see GUIDE.md).
     let signed = locker.with(py, |l| bundle::sign_checkpoint(l, &signer.0)).py_err(py)?;
     Ok(String::from_utf8_lossy(&signed.note).into_owned())
+}
+
+/// What a stored time-stamp token says: `(checkpoint_size, gen_time, tsa, serial,
+/// policy)`, `gen_time` as an RFC 3339 UTC timestamp.
+type TimestampInfo = (u64, String, String, String, String);
+
+fn timestamp_info(
+    (cp, v): (soc2_core::ledger::SignedCheckpoint, soc2_core::ledger::VerifiedTimestamp),
+) -> TimestampInfo {
+    (
+        cp.checkpoint.size,
+        soc2_core::model::Timestamp::from(v.gen_time).to_string(),
+        v.tsa,
+        v.serial,
+        v.policy,
+    )
+}
+
+fn tsa_trust(py: Python<'_>, pem: &[u8]) -> PyResult<soc2_core::ledger::TsaTrust> {
+    soc2_core::ledger::TsaTrust::from_pem(pem)
+        .map_err(|e| soc2_core::Error::from(soc2_core::ledger::LedgerError::from(e)))
+        .py_err(py)
+}
+
+/// An RFC 3161 time-stamp query (DER) over the locker's newest signed checkpoint.
+#[pyfunction]
+pub(crate) fn timestamp_request(py: Python<'_>, locker: &Locker) -> PyResult<Vec<u8>> {
+    locker.with(py, |l| l.timestamp_request().map(|r| r.der)).py_err(py)
+}
+
+/// Checks the TSA's DER `response` to the DER `request` (made by `timestamp_request`)
+/// against the CA certificates in `tsa_ca` (PEM) and stores it beside the newest signed
+/// checkpoint.
+#[pyfunction]
+pub(crate) fn store_timestamp(
+    py: Python<'_>,
+    locker: &Locker,
+    request: Vec<u8>,
+    response: Vec<u8>,
+    tsa_ca: Vec<u8>,
+) -> PyResult<TimestampInfo> {
+    let trust = tsa_trust(py, &tsa_ca)?;
+    let request = soc2_core::ledger::TimestampRequest::parse(&request)
+        .map_err(|e| soc2_core::Error::from(soc2_core::ledger::LedgerError::from(e)))
+        .py_err(py)?;
+    locker
+        .with(py, |l| l.store_timestamp(&request, response, &trust))
+        .map(timestamp_info)
+        .py_err(py)
+}
+
+/// Timestamps the locker's newest signed checkpoint with the TSA at `url` (HTTP POST),
+/// checks the reply against `tsa_ca` (PEM) and stores it.
+#[pyfunction]
+pub(crate) fn timestamp(
+    py: Python<'_>,
+    locker: &Locker,
+    url: String,
+    tsa_ca: Vec<u8>,
+) -> PyResult<TimestampInfo> {
+    let trust = tsa_trust(py, &tsa_ca)?;
+    locker.with(py, |l| l.timestamp_with_tsa(&url, &trust)).map(timestamp_info).py_err(py)
 }
 
 /// The inclusion proof (JSON) of record `seq` in the locker's current checkpoint.

@@ -95,7 +95,7 @@ impl Catalog {
 }
 
 /// Evaluates every control of `catalog` over a period as of a date (`YYYY-MM-DD`), against
-/// evidence given as a list of `(seq, Evidence, recorded_at or None)` triples; returns the report as canonical
+/// evidence given as a list of `(seq, Evidence, recorded_at or None, proven_by or None)` tuples; returns the report as canonical
 /// JSON. The evaluation runs without holding the interpreter.
 #[pyfunction]
 pub(crate) fn evaluate(
@@ -109,11 +109,12 @@ pub(crate) fn evaluate(
     let as_of: Date = as_of
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
-    let evidence: Vec<(u64, Evidence, Option<Timestamp>)> = from_py_items(evidence).py_err(py)?;
+    let evidence: Vec<(u64, Evidence, Option<Timestamp>, Option<Timestamp>)> =
+        from_py_items(evidence).py_err(py)?;
     let result = py.detach(|| {
         // The rules JSON input would have been held to (NFC, the integer range) are
         // checked by writing the canonical form, as adding to a locker does.
-        for (i, (_, e, _)) in evidence.iter().enumerate() {
+        for (i, (_, e, _, _)) in evidence.iter().enumerate() {
             soc2_core::json::to_canonical_vec(e).map_err(|err| {
                 let mut err = at_index(i, err);
                 err.path = err.path.replacen(&format!("[{i}]"), &format!("[{i}][1]"), 1);
@@ -122,9 +123,15 @@ pub(crate) fn evaluate(
         }
         let items: Vec<EvidenceItem<'_>> = evidence
             .iter()
-            .map(|(seq, e, at)| match at {
-                Some(at) => EvidenceItem::recorded(*seq, e, *at),
-                None => EvidenceItem::new(*seq, e),
+            .map(|(seq, e, at, proven)| {
+                let item = match at {
+                    Some(at) => EvidenceItem::recorded(*seq, e, *at),
+                    None => EvidenceItem::new(*seq, e),
+                };
+                match proven {
+                    Some(t) => item.proven_by(*t),
+                    None => item,
+                }
             })
             .collect();
         let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());

@@ -423,6 +423,31 @@ def test_an_exception_in_progress_cancels_the_export(
     assert [p.name for p in out_dir.iterdir()] == ["b.zip"], "no temporary file left"
 
 
+def test_an_exception_at_the_last_progress_call_still_cancels(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    """The last call comes when everything is written; raising then still cancels."""
+    locker, signer, _ = setup
+    note = tmp_path / "note.txt"
+    note.write_bytes(b"reviewed\n" * 100)
+    locker.add(soc2.sample_company(2026)[-1], attachments=[note])
+    out = tmp_path / "b.zip"
+    out.write_bytes(b"the previous bundle")
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_end(done: int, total: int) -> None:
+        if total and done == total:
+            time.sleep(0.2)  # the export has long finished writing
+            raise Stop("stopped at the end")
+
+    with pytest.raises(Stop, match="stopped at the end"):
+        export(locker, signer, out, progress=stop_at_the_end, overwrite=True)
+    assert out.read_bytes() == b"the previous bundle"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
 def test_ctrl_c_cancels_an_export_without_a_callback(
     setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
 ) -> None:

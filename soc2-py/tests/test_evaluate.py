@@ -35,8 +35,9 @@ def scenario_dirs() -> List[Path]:
 
 def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[Tuple[Any, ...]], soc2.AuditPeriod, date]:
     """The scenario's catalog, its evidence as ``(seq, Evidence)`` pairs, or triples with
-    the time the scenario says the record was recorded (``[recorded_at]``), its period and
-    its as-of date."""
+    the time the scenario says the record was recorded (``[recorded_at]``), or 4-tuples
+    adding the time a timestamp proves it existed by (``[proven_by]``), its period and its
+    as-of date."""
     scenario = tomllib.loads((d / "scenario.toml").read_text())
     catalog = soc2.Catalog.builtin()
     if "catalog" in scenario:
@@ -47,12 +48,19 @@ def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[Tuple[Any, ...]], soc2.Au
         catalog = catalog.retain(lambda c: c.control.id in scenario["controls"])
     raw = json.loads((d / "evidence.json").read_text())
     recorded = {int(k): v for k, v in scenario.get("recorded_at", {}).items()}
+    proven = {int(k): v for k, v in scenario.get("proven_by", {}).items()}
+
+    def when(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
     items: List[Tuple[Any, ...]] = []
     for seq, e in enumerate(raw):
         ev = soc2.Evidence.from_dict(e)
-        if seq in recorded:
-            at = datetime.fromisoformat(recorded[seq].replace("Z", "+00:00"))
-            items.append((seq, ev, at))
+        if seq in proven:
+            at = when(recorded[seq]) if seq in recorded else None
+            items.append((seq, ev, at, when(proven[seq])))
+        elif seq in recorded:
+            items.append((seq, ev, when(recorded[seq])))
         else:
             items.append((seq, ev))
     return (
@@ -89,6 +97,16 @@ def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
         assert report.relied_on == expected["relied_on"]
     if "late_records" in expected:
         assert [r.seq for r in report.late_records] == expected["late_records"]
+    if "recording_time" in expected:
+        t = report.recording_time
+        assert {"records": t.records, "proven": t.proven} == expected["recording_time"]
+    for control, want in expected.get("proven_by", {}).items():
+        c = next(c for c in report.controls if c.control == control)
+        if c.proven_by is not None:
+            got_time = c.proven_by.isoformat().replace("+00:00", "Z")
+        else:
+            got_time = "no evidence" if not c.records else "company clock"
+        assert got_time == want, control
     if "warnings" in expected:
         assert len(report.warnings) == len(expected["warnings"]), report.warnings
         for got_warning, want_warning in zip(report.warnings, expected["warnings"]):

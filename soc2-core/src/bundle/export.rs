@@ -215,6 +215,70 @@ pub fn export_with_progress(
     out: &Path,
     progress: &mut dyn FnMut(ExportProgress) -> ControlFlow<()>,
 ) -> Result<ExportSummary> {
+    prepare_export(locker, options, signer, out, progress)?.commit()
+}
+
+/// An export written in full to its temporary file, not yet in place: [`commit`] puts
+/// it at its target; dropping it removes the temporary file and leaves the target
+/// untouched. It needs the locker no more.
+///
+/// [`commit`]: PreparedExport::commit
+#[derive(Debug)]
+#[must_use = "dropping a prepared export discards it"]
+pub struct PreparedExport {
+    writer: BundleWriter,
+    summary: ExportSummary,
+}
+
+impl PreparedExport {
+    /// Finishes the zip (its central directory), flushes it to disk and renames it over
+    /// the target.
+    pub fn commit(self) -> Result<ExportSummary> {
+        self.writer.finish().map_err(BundleError::from)?;
+        Ok(self.summary)
+    }
+}
+
+/// Runs an export on a helper thread and reports its progress to `on_progress` on this
+/// one (see [`crate::progress::relay`]: the bindings use it so that a callback into
+/// foreign code never runs while the locker is held).
+///
+/// `prepare` gets the reporting function to hand to [`prepare_export`] (taking the
+/// locker however the caller shares it). The bundle is committed here, only after
+/// `on_progress` has answered every report, the last of which comes when everything is
+/// written: a stop that `on_progress` asks for at any point, even as a small export is
+/// finishing, cancels the export ([`BundleError::Cancelled`]), leaves nothing behind
+/// and leaves the target untouched.
+pub fn export_relayed(
+    tick: std::time::Duration,
+    prepare: impl FnOnce(&mut dyn FnMut(ExportProgress) -> ControlFlow<()>) -> Result<PreparedExport>
+    + Send,
+    on_progress: &mut dyn FnMut(Option<ExportProgress>) -> ControlFlow<()>,
+) -> Result<ExportSummary> {
+    let mut stopped = false;
+    let prepared = crate::progress::relay(tick, prepare, &mut |p| {
+        let flow = on_progress(p);
+        stopped |= flow.is_break();
+        flow
+    });
+    if stopped {
+        // Dropping what was prepared removes its temporary file.
+        drop(prepared);
+        return Err(BundleError::Cancelled.into());
+    }
+    prepared?.commit()
+}
+
+/// Writes the bundle [`export_with_progress`] would write to a temporary file beside
+/// `out`, reporting progress as it goes, the last time when everything is written (a
+/// [`ControlFlow::Break`] then still cancels), and returns it ready to be committed.
+pub fn prepare_export(
+    locker: &Locker,
+    options: &ExportOptions,
+    signer: &Signer,
+    out: &Path,
+    progress: &mut dyn FnMut(ExportProgress) -> ControlFlow<()>,
+) -> Result<PreparedExport> {
     check_output(out, locker.dir(), signer.key_path())?;
     let checkpoint = locker.checkpoint();
     let leaves = locker.leaf_hashes();
@@ -383,17 +447,22 @@ pub fn export_with_progress(
         }
         Ok(())
     })?;
-    writer.finish().map_err(BundleError::from)?;
-
-    Ok(ExportSummary {
-        path: out.to_path_buf(),
-        checkpoint,
-        period: options.period,
-        principal: signer.principal().to_owned(),
-        fingerprint: signer.fingerprint(),
-        records: manifest.records.len() as u64,
-        blobs: blobs.len() as u64,
-        blob_bytes: bytes_total,
+    // The last word before the bundle is put in place.
+    if progress(ExportProgress { bytes_done, bytes_total }).is_break() {
+        return Err(BundleError::Cancelled.into());
+    }
+    Ok(PreparedExport {
+        writer,
+        summary: ExportSummary {
+            path: out.to_path_buf(),
+            checkpoint,
+            period: options.period,
+            principal: signer.principal().to_owned(),
+            fingerprint: signer.fingerprint(),
+            records: manifest.records.len() as u64,
+            blobs: blobs.len() as u64,
+            blob_bytes: bytes_total,
+        },
     })
 }
 

@@ -561,6 +561,64 @@ fn a_cancelled_export_leaves_nothing_behind() {
     assert!(calls > 4, "one at the start, one per piece and per small member: {calls}");
 }
 
+#[test]
+fn a_relayed_export_stopped_as_it_finishes_leaves_the_target_untouched() {
+    // The stop arrives only after the work has written everything (the caller answers
+    // the last report late): the bundle must still not be put in place.
+    let f = Fixture::new();
+    let out = f.path("relayed.zip");
+    for existed in [false, true] {
+        if existed {
+            fs_err::write(&out, b"the previous bundle").unwrap();
+        }
+        let mut reports = 0;
+        let result = export_relayed(
+            std::time::Duration::from_millis(5),
+            |report| {
+                prepare_export(&f.locker, &ExportOptions::new(period()), &f.signer, &out, report)
+            },
+            &mut |p| match p {
+                Some(p) if p.bytes_done == p.bytes_total => {
+                    reports += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    ControlFlow::Break(())
+                }
+                Some(_) => {
+                    reports += 1;
+                    ControlFlow::Continue(())
+                }
+                None => ControlFlow::Continue(()),
+            },
+        );
+        assert!(
+            matches!(result, Err(crate::Error::Bundle(BundleError::Cancelled))),
+            "existed {existed}: {result:?}"
+        );
+        assert!(reports >= 2, "the first report and the last");
+        if existed {
+            assert_eq!(fs_err::read(&out).unwrap(), b"the previous bundle");
+        } else {
+            assert!(!out.exists(), "no bundle");
+        }
+        let names: Vec<_> = fs_err::read_dir(f.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(names.is_empty(), "no temporary file left: {names:?}");
+    }
+    // Answered with Continue throughout, the relayed export is the plain one.
+    let summary = export_relayed(
+        std::time::Duration::from_millis(5),
+        |report| prepare_export(&f.locker, &ExportOptions::new(period()), &f.signer, &out, report),
+        &mut |_| ControlFlow::Continue(()),
+    )
+    .unwrap();
+    assert_eq!(summary.path, out);
+    assert_eq!(fs_err::read(&out).unwrap(), fs_err::read(f.export_to("plain.zip")).unwrap());
+    f.verify(&out).unwrap();
+}
+
 // ---------------------------------------------------------------- inclusion proofs
 
 #[test]

@@ -277,6 +277,7 @@ error_codes! {
     LedgerTimestampNotTsa = "ledger.timestamp_not_tsa", Signature, "A time-stamp token's signer lacks the critical id-kp-timeStamping extended key usage.";
     LedgerTimestampUntrusted = "ledger.timestamp_untrusted", Signature, "A time-stamp token's signer does not chain to the trusted TSA CA, or a certificate is not valid at the token's time.";
     LedgerTimestampCaInvalid = "ledger.timestamp_ca_invalid", Key, "The TSA CA file holds no readable certificate.";
+    LedgerTimestampTsaUnreachable = "ledger.timestamp_tsa_unreachable", Io, "The time-stamp authority could not be reached over HTTP, or did not answer with a time-stamp reply.";
     LedgerTimestampRefused = "ledger.timestamp_refused", Locker, "A time-stamp token cannot be stored: no signed checkpoint, the request is for another one, or another token is stored for it (append-only).";
 
     // ----- Merkle proofs -----

@@ -28,11 +28,16 @@ pub(super) struct Rec<'a> {
 
 /// The time a record is known to have been recorded in the locker, if it is known.
 ///
-/// Today this is the locker's `recorded_at`; where a timestamp proves a later bound
-/// (an RFC 3161 token over a checkpoint), that is the time to return. Every rule about
-/// late evidence goes through this one function.
+/// The locker's `recorded_at` is the company's clock; an RFC 3161 token over a
+/// checkpoint that includes the record proves it existed by the token's time, whatever
+/// that clock said. The earlier of the two is the time the record is known to have
+/// been recorded by (a clock running ahead cannot make a record late that a token
+/// shows on time). Every rule about late evidence goes through this one function.
 pub(super) fn known_recorded_at(item: &EvidenceItem<'_>) -> Option<Timestamp> {
-    item.recorded_at
+    match (item.recorded_at, item.proven_by) {
+        (Some(r), Some(p)) => Some(r.min(p)),
+        (r, p) => r.or(p),
+    }
 }
 
 /// Whether a record's dates come from a system of record rather than from a person, so

@@ -37,7 +37,8 @@ use crate::model::{
 };
 use crate::report::{
     CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
-    NextDue, Opinion, OpinionBasis, RankedException, Report, Summary, is_access_related,
+    NextDue, Opinion, OpinionBasis, RankedException, RecordingTime, Report, Summary,
+    is_access_related,
 };
 use context::{Check, Ctx, Index, Outcome, add_days, sub_days};
 
@@ -53,17 +54,26 @@ pub struct EvidenceItem<'a> {
     /// When the locker recorded it; absent for evidence that was never in a locker
     /// (which can then not be shown late, nor on time).
     pub recorded_at: Option<Timestamp>,
+    /// When an RFC 3161 timestamp proves the record existed by (the earliest token over
+    /// a checkpoint that includes it); absent when none covers it.
+    pub proven_by: Option<Timestamp>,
 }
 
 impl<'a> EvidenceItem<'a> {
     /// Pairs a record number with its evidence (recording time unknown).
     pub fn new(seq: u64, evidence: &'a Evidence) -> Self {
-        EvidenceItem { seq, evidence, recorded_at: None }
+        EvidenceItem { seq, evidence, recorded_at: None, proven_by: None }
     }
 
     /// Pairs a record number with its evidence and the time the locker recorded it.
     pub fn recorded(seq: u64, evidence: &'a Evidence, recorded_at: Timestamp) -> Self {
-        EvidenceItem { seq, evidence, recorded_at: Some(recorded_at) }
+        EvidenceItem { seq, evidence, recorded_at: Some(recorded_at), proven_by: None }
+    }
+
+    /// The same item, proven by an RFC 3161 timestamp to have existed by `proven_by`.
+    #[must_use]
+    pub fn proven_by(self, proven_by: Timestamp) -> Self {
+        EvidenceItem { proven_by: Some(proven_by), ..self }
     }
 }
 
@@ -158,6 +168,26 @@ pub fn evaluate(
         not_applicable: count(ControlStatus::NotApplicable),
         deviations: controls.iter().map(|c| c.deviations).sum(),
     };
+    // What the recording times rest on, and per control the time all its evidence is
+    // proven to have existed by.
+    let proven: BTreeMap<u64, Option<Timestamp>> =
+        evidence.iter().filter(|i| i.recorded_at.is_some()).map(|i| (i.seq, i.proven_by)).collect();
+    for c in &mut controls {
+        c.proven_by = c
+            .records
+            .iter()
+            .map(|seq| proven.get(seq).copied().flatten())
+            .collect::<Option<Vec<Timestamp>>>()
+            .and_then(|times| times.into_iter().max());
+    }
+    let records_timed = proven.len() as u64;
+    let records_proven = proven.values().filter(|p| p.is_some()).count() as u64;
+    let recording_time = RecordingTime {
+        timestamps: Vec::new(),
+        records: records_timed,
+        proven: records_proven,
+        statement: RecordingTime::statement_for(records_timed, records_proven),
+    };
     let next_due = controls
         .iter()
         .filter_map(|c| c.next_due.map(|due| NextDue { control: c.control.clone(), due }))
@@ -187,6 +217,7 @@ pub fn evaluate(
             })
             .collect(),
         catalog: catalog.disclosure(),
+        recording_time,
     }
 }
 
@@ -320,6 +351,7 @@ fn summarise(
         owner: c.owner.clone(),
         procedure: cc.test.procedure().to_owned(),
         first_recorded,
+        proven_by: None,
         control: c.id.clone(),
         title: c.title.clone(),
         area: c.area,
@@ -398,7 +430,52 @@ pub fn evaluate_locker(
     as_of: NaiveDate,
 ) -> crate::Result<Report> {
     let records = locker.records().collect::<crate::Result<Vec<_>>>()?;
-    let items: Vec<EvidenceItem<'_>> =
-        records.iter().map(|r| EvidenceItem::recorded(r.seq, &r.evidence, r.recorded_at)).collect();
-    Ok(evaluate(catalog, &items, period, as_of))
+    let (timestamps, problems) = locker_timestamps(locker)?;
+    let items: Vec<EvidenceItem<'_>> = records
+        .iter()
+        .map(|r| {
+            let item = EvidenceItem::recorded(r.seq, &r.evidence, r.recorded_at);
+            // The earliest token over a checkpoint that includes the record.
+            match timestamps.iter().filter(|t| t.checkpoint_size > r.seq).map(|t| t.gen_time).min()
+            {
+                Some(t) => item.proven_by(t),
+                None => item,
+            }
+        })
+        .collect();
+    let mut report = evaluate(catalog, &items, period, as_of);
+    report.recording_time.timestamps = timestamps;
+    report.warnings.extend(problems);
+    Ok(report)
+}
+
+/// The RFC 3161 timestamps of the locker's signed checkpoints whose token verifies over
+/// its note (signature, imprint) and whose checkpoint is a prefix of the locker; and a
+/// warning for each token left out.
+fn locker_timestamps(
+    locker: &crate::ledger::Locker,
+) -> crate::Result<(Vec<crate::report::TimeProof>, Vec<String>)> {
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    for signed in locker.signed_checkpoints()? {
+        let size = signed.checkpoint.size;
+        match signed.verify_timestamp(None) {
+            None => {}
+            Some(Err(e)) => problems.push(format!(
+                "the timestamp of signed checkpoint {size} does not verify ({e}): not used"
+            )),
+            Some(Ok(v)) => match locker.verify_checkpoint(&signed.checkpoint) {
+                Err(e) => problems.push(format!(
+                    "signed checkpoint {size} does not match the locker ({e}): its timestamp is not used"
+                )),
+                Ok(()) => proofs.push(crate::report::TimeProof {
+                    checkpoint_size: size,
+                    gen_time: Timestamp::from(v.gen_time),
+                    tsa: v.tsa,
+                }),
+            },
+        }
+    }
+    proofs.sort_by_key(|p| p.checkpoint_size);
+    Ok((proofs, problems))
 }

@@ -529,5 +529,6 @@ fn timestamp_code(e: &TimestampError) -> crate::error::ErrorCode {
         TimestampError::NotTimestampingCert { .. } => C::LedgerTimestampNotTsa,
         TimestampError::Untrusted { .. } => C::LedgerTimestampUntrusted,
         TimestampError::CaInvalid { .. } => C::LedgerTimestampCaInvalid,
+        TimestampError::TsaUnreachable { .. } => C::LedgerTimestampTsaUnreachable,
     }
 }

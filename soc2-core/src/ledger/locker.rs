@@ -343,6 +343,32 @@ impl Locker {
         Ok(signed)
     }
 
+    /// A time-stamp query (RFC 3161 TimeStampReq, with a fresh nonce) over the newest
+    /// signed checkpoint's note, to send to a TSA; [`Locker::store_timestamp`] takes the
+    /// reply with this request.
+    pub fn timestamp_request(&self) -> Result<super::TimestampRequest> {
+        let latest =
+            self.latest_signed_checkpoint()?.ok_or_else(|| LedgerError::TimestampRefused {
+                path: self.dir.join(CHECKPOINTS_DIR),
+                reason: "no signed checkpoint to timestamp: run soc2 checkpoint --sign first"
+                    .into(),
+            })?;
+        Ok(super::TimestampRequest::new(&latest.note))
+    }
+
+    /// Timestamps the newest signed checkpoint with the TSA at `url` (HTTP POST, see
+    /// [`super::timestamp::exchange`]), checks the reply against `trust` and stores it:
+    /// [`Locker::timestamp_request`], the exchange, then [`Locker::store_timestamp`].
+    pub fn timestamp_with_tsa(
+        &self,
+        url: &str,
+        trust: &super::TsaTrust,
+    ) -> Result<(SignedCheckpoint, super::VerifiedTimestamp)> {
+        let request = self.timestamp_request()?;
+        let response = super::timestamp::exchange(url, &request.der).map_err(LedgerError::from)?;
+        self.store_timestamp(&request, response, trust)
+    }
+
     /// Timestamps the newest signed checkpoint with an RFC 3161 reply (see
     /// [`super::timestamp`]): `request` is the query that was sent (its imprint must be
     /// the SHA-256 of that checkpoint's note), `response` the TSA's DER reply, checked

@@ -160,6 +160,14 @@ pub enum TimestampError {
         /// What is wrong.
         reason: String,
     },
+    /// The TSA could not be reached over HTTP, or did not answer with a time-stamp reply.
+    #[error("TSA {url}: {reason}")]
+    TsaUnreachable {
+        /// The TSA's URL.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl TimestampError {
@@ -170,6 +178,38 @@ impl TimestampError {
     fn sig(reason: impl Into<String>) -> Self {
         TimestampError::BadSignature { reason: reason.into() }
     }
+}
+
+/// How long a TSA may take to answer over HTTP.
+pub const HTTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Sends a DER time-stamp query to the TSA at `url` (RFC 3161 §3.4: HTTP POST,
+/// `application/timestamp-query`, no redirects, [`HTTP_TIMEOUT`]) and returns its
+/// `application/timestamp-reply`, read up to [`MAX_RESPONSE_SIZE`] bytes. Plain
+/// `http://` only: a TSA's reply is signed, so the transport need not be trusted. The
+/// reply is not checked here ([`verify_response`] does that).
+pub fn exchange(url: &str, query: &[u8]) -> Result<Vec<u8>, TimestampError> {
+    use std::io::Read;
+    let fail = |reason: String| TimestampError::TsaUnreachable { url: url.to_owned(), reason };
+    let agent = ureq::AgentBuilder::new().timeout(HTTP_TIMEOUT).redirects(0).build();
+    let resp = agent
+        .post(url)
+        .set("Content-Type", "application/timestamp-query")
+        .send_bytes(query)
+        .map_err(|e| fail(e.to_string()))?;
+    let ct = resp.content_type().to_owned();
+    if ct != "application/timestamp-reply" {
+        return Err(fail(format!("the reply is {ct:?}, not application/timestamp-reply")));
+    }
+    let mut body = Vec::new();
+    resp.into_reader()
+        .take(MAX_RESPONSE_SIZE + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| fail(format!("reading the reply: {e}")))?;
+    if body.len() as u64 > MAX_RESPONSE_SIZE {
+        return Err(fail(format!("the reply is larger than {MAX_RESPONSE_SIZE} bytes")));
+    }
+    Ok(body)
 }
 
 /// A TimeStampReq over a checkpoint note.

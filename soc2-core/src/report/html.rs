@@ -130,6 +130,18 @@ pub(super) fn render(r: &Report) -> String {
         }
         let _ = writeln!(s, "</ul></div>");
     }
+    let _ = writeln!(
+        s,
+        "<p class=\"catalog\">Recording times: {}</p>",
+        esc(&r.recording_time.statement)
+    );
+    if !r.recording_time.timestamps.is_empty() {
+        let _ = writeln!(s, "<ul class=\"small\">");
+        for t in &r.recording_time.timestamps {
+            let _ = writeln!(s, "<li>{}</li>", esc(&super::timestamp_label(t)));
+        }
+        let _ = writeln!(s, "</ul>");
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
@@ -216,15 +228,16 @@ pub(super) fn render(r: &Report) -> String {
 
     let _ = writeln!(
         s,
-        "<h2>How each control is tested</h2>\n<table><thead><tr><th>Control</th><th>Owner</th><th>First recorded</th><th>Test procedure</th></tr></thead><tbody>"
+        "<h2>How each control is tested</h2>\n<table><thead><tr><th>Control</th><th>Owner</th><th>First recorded</th><th>Proven by</th><th>Test procedure</th></tr></thead><tbody>"
     );
     for c in &r.controls {
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"small\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"small\">{}</td></tr>",
             esc(c.control.as_str()),
             esc(&c.owner),
             c.first_recorded.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+            esc(&super::proven_label(c)),
             esc(&c.procedure)
         );
     }

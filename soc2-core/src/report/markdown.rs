@@ -53,6 +53,13 @@ pub(super) fn render(r: &Report) -> String {
         }
         s.push('\n');
     }
+    let _ = writeln!(s, "**Recording times:** {}\n", md(&r.recording_time.statement));
+    if !r.recording_time.timestamps.is_empty() {
+        for t in &r.recording_time.timestamps {
+            let _ = writeln!(s, "- {}", md(&super::timestamp_label(t)));
+        }
+        s.push('\n');
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
@@ -124,14 +131,18 @@ pub(super) fn render(r: &Report) -> String {
         s.push('\n');
     }
     let _ = writeln!(s, "\n✓ operating · ✗ exception · … not yet due · – nothing required\n");
-    let _ = writeln!(s, "| Control | Owner | First recorded | Test procedure |\n|---|---|---|---|");
+    let _ = writeln!(
+        s,
+        "| Control | Owner | First recorded | Proven by | Test procedure |\n|---|---|---|---|---|"
+    );
     for c in &r.controls {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             md(c.control.as_str()),
             md(&c.owner),
             c.first_recorded.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+            super::proven_label(c),
             md(&c.procedure)
         );
     }

@@ -87,6 +87,69 @@ pub struct Report {
     /// The catalog evaluated against: its SHA-256 and every difference from the
     /// built-in catalog (shown at the top of every rendering).
     pub catalog: CatalogDisclosure,
+    /// What the recording times rest on: RFC 3161 timestamps nobody at the company can
+    /// move, or the company's own clock.
+    #[serde(default)]
+    pub recording_time: RecordingTime,
+}
+
+/// What the recording times of the evidence rest on.
+///
+/// A locker's `recorded_at` is the company's clock. An RFC 3161 token over a signed
+/// checkpoint of `size` records proves, on the Time-Stamp Authority's word, that records
+/// `0..size` existed by the token's time: that bound is one nobody at the company can
+/// move. The late-evidence rule takes, for each record, the earlier of its `recorded_at`
+/// and the time it is proven by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingTime {
+    /// The timestamps used, by checkpoint size (each token's signature and imprint were
+    /// checked; its TSA's certificate chain is for the auditor to check against the CA
+    /// they trust: `soc2 verify --tsa-ca`, `openssl ts -verify`).
+    #[serde(default)]
+    pub timestamps: Vec<TimeProof>,
+    /// Records evaluated that have a recording time.
+    #[serde(default)]
+    pub records: u64,
+    /// Of those, the records a timestamp covers.
+    #[serde(default)]
+    pub proven: u64,
+    /// The same in one sentence, as every rendering prints it.
+    #[serde(default)]
+    pub statement: String,
+}
+
+/// An RFC 3161 timestamp over a signed checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeProof {
+    /// The checkpoint's tree size: records `0..checkpoint_size` are covered.
+    pub checkpoint_size: u64,
+    /// The token's time (`genTime`): the covered records existed by then.
+    pub gen_time: Timestamp,
+    /// The TSA, as its certificate names it.
+    pub tsa: String,
+}
+
+impl RecordingTime {
+    /// The statement for `records` records with a recording time, `proven` of them
+    /// covered by a timestamp.
+    pub fn statement_for(records: u64, proven: u64) -> String {
+        if records == 0 {
+            "No recording times are known: the evidence was not read from a locker, so nothing shows when it was recorded.".to_owned()
+        } else if proven == 0 {
+            "No RFC 3161 timestamp covers any record: every recording time rests on the company's own clock (the locker's recorded_at). Sign and timestamp checkpoints (soc2 checkpoint --sign, soc2 timestamp) to prove them.".to_owned()
+        } else if proven == records {
+            format!(
+                "All {records} records are proven, by RFC 3161 timestamps over signed checkpoints, to have existed by the times shown per control; late evidence is judged on the earlier of that time and the locker's recorded_at."
+            )
+        } else {
+            format!(
+                "{proven} of {records} records are proven, by RFC 3161 timestamps over signed checkpoints, to have existed by the times shown per control; the recording times of the other {} rest on the company's own clock (the locker's recorded_at).",
+                records - proven
+            )
+        }
+    }
 }
 
 /// A record recorded in the locker long after it was observed.
@@ -238,6 +301,11 @@ pub struct ControlResult {
     /// system-of-record evidence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_recorded: Option<Date>,
+    /// When every record the control relies on is covered by an RFC 3161 timestamp: the
+    /// latest of their proven-by times (all of its evidence existed by then). Absent
+    /// when any of them rests on the company's clock alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proven_by: Option<Timestamp>,
 }
 
 /// An exception with what it takes to fix it.
@@ -595,6 +663,26 @@ pub(crate) fn records_label(records: &[u64]) -> String {
         i = j + 1;
     }
     parts.join(" ")
+}
+
+/// When a control's evidence is proven to have existed by, or what its times rest on.
+pub(crate) fn proven_label(c: &ControlResult) -> String {
+    match c.proven_by {
+        Some(t) => t.to_string(),
+        None if c.records.is_empty() => "no evidence".to_owned(),
+        None => "company clock".to_owned(),
+    }
+}
+
+/// One line about a timestamp used.
+pub(crate) fn timestamp_label(t: &TimeProof) -> String {
+    format!(
+        "records #0-#{} existed by {} (RFC 3161 token over signed checkpoint {}; TSA {})",
+        t.checkpoint_size.saturating_sub(1),
+        t.gen_time,
+        t.checkpoint_size,
+        t.tsa
+    )
 }
 
 /// One line about a late record.

@@ -41,6 +41,10 @@ pub(super) fn render(r: &Report) -> String {
             let _ = writeln!(s, "  - {}", d.description);
         }
     }
+    let _ = writeln!(s, "Recording times: {}", r.recording_time.statement);
+    for t in &r.recording_time.timestamps {
+        let _ = writeln!(s, "  - {}", super::timestamp_label(t));
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
@@ -120,6 +124,7 @@ pub(super) fn render(r: &Report) -> String {
         );
         if let Some(c) = r.controls.iter().find(|c| c.control == f.control) {
             let _ = writeln!(s, "     Owner {}; tested: {}", c.owner, c.procedure);
+            let _ = writeln!(s, "     Evidence proven by: {}", super::proven_label(c));
         }
         for a in f.affected.iter().take(MAX_ITEMS) {
             let _ = writeln!(

@@ -632,8 +632,10 @@ public protocol ExportListener: AnyObject, Sendable {
     /**
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
-     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+     * most 1 MiB) or small compressed attachment, and a last time when everything is
+     * written, before the bundle is put in place. Return `false` to cancel, even then:
+     * the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+     * the target untouched. Called on the thread
      * that called [`export_bundle_with_progress`], while the export goes on in a helper
      * thread: it may read the locker (its size, root and checkpoint answer at once; calls
      * that need the whole locker wait for the export to end).
@@ -701,8 +703,10 @@ open class ExportListenerImpl: ExportListener, @unchecked Sendable {
     /**
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
-     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the thread
+     * most 1 MiB) or small compressed attachment, and a last time when everything is
+     * written, before the bundle is put in place. Return `false` to cancel, even then:
+     * the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+     * the target untouched. Called on the thread
      * that called [`export_bundle_with_progress`], while the export goes on in a helper
      * thread: it may read the locker (its size, root and checkpoint answer at once; calls
      * that need the whole locker wait for the export to end).
@@ -3741,6 +3745,11 @@ public struct ControlResult: Equatable, Hashable {
      * The day the first evidence of the control's kinds was recorded in the locker.
      */
     public var firstRecorded: CalendarDate?
+    /**
+     * When every record the control relies on is covered by an RFC 3161 timestamp: the
+     * latest of their proven-by times.
+     */
+    public var provenBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3789,7 +3798,11 @@ public struct ControlResult: Equatable, Hashable {
          */procedure: String, 
         /**
          * The day the first evidence of the control's kinds was recorded in the locker.
-         */firstRecorded: CalendarDate? = nil) {
+         */firstRecorded: CalendarDate? = nil, 
+        /**
+         * When every record the control relies on is covered by an RFC 3161 timestamp: the
+         * latest of their proven-by times.
+         */provenBy: Timestamp? = nil) {
         self.control = control
         self.title = title
         self.area = area
@@ -3805,6 +3818,7 @@ public struct ControlResult: Equatable, Hashable {
         self.owner = owner
         self.procedure = procedure
         self.firstRecorded = firstRecorded
+        self.provenBy = provenBy
     }
 
     
@@ -3837,7 +3851,8 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
                 records: FfiConverterSequenceUInt64.read(from: &buf), 
                 owner: FfiConverterString.read(from: &buf), 
                 procedure: FfiConverterString.read(from: &buf), 
-                firstRecorded: FfiConverterOptionTypeCalendarDate.read(from: &buf)
+                firstRecorded: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                provenBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -3857,6 +3872,7 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
         FfiConverterString.write(value.owner, into: &buf)
         FfiConverterString.write(value.procedure, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.firstRecorded, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.provenBy, into: &buf)
     }
 }
 
@@ -4779,6 +4795,10 @@ public struct EvidenceItem: Equatable, Hashable {
      * on time).
      */
     public var recordedAt: Timestamp?
+    /**
+     * When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+     */
+    public var provenBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4792,10 +4812,14 @@ public struct EvidenceItem: Equatable, Hashable {
         /**
          * When the locker recorded it (absent: unknown, so it can be shown neither late nor
          * on time).
-         */recordedAt: Timestamp? = nil) {
+         */recordedAt: Timestamp? = nil, 
+        /**
+         * When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+         */provenBy: Timestamp? = nil) {
         self.seq = seq
         self.evidence = evidence
         self.recordedAt = recordedAt
+        self.provenBy = provenBy
     }
 
     
@@ -4816,7 +4840,8 @@ public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
             try EvidenceItem(
                 seq: FfiConverterUInt64.read(from: &buf), 
                 evidence: FfiConverterTypeEvidence.read(from: &buf), 
-                recordedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                recordedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                provenBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -4824,6 +4849,7 @@ public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.seq, into: &buf)
         FfiConverterTypeEvidence.write(value.evidence, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.provenBy, into: &buf)
     }
 }
 
@@ -7827,6 +7853,95 @@ public func FfiConverterTypeRecord_lower(_ value: Record) -> RustBuffer {
 
 
 /**
+ * What the recording times of the evidence rest on.
+ */
+public struct RecordingTime: Equatable, Hashable {
+    /**
+     * The timestamps used, by checkpoint size.
+     */
+    public var timestamps: [TimeProof]
+    /**
+     * Records evaluated that have a recording time.
+     */
+    public var records: UInt64
+    /**
+     * Of those, the records a timestamp covers.
+     */
+    public var proven: UInt64
+    /**
+     * The same in one sentence, as every rendering prints it.
+     */
+    public var statement: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The timestamps used, by checkpoint size.
+         */timestamps: [TimeProof], 
+        /**
+         * Records evaluated that have a recording time.
+         */records: UInt64, 
+        /**
+         * Of those, the records a timestamp covers.
+         */proven: UInt64, 
+        /**
+         * The same in one sentence, as every rendering prints it.
+         */statement: String) {
+        self.timestamps = timestamps
+        self.records = records
+        self.proven = proven
+        self.statement = statement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecordingTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordingTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordingTime {
+        return
+            try RecordingTime(
+                timestamps: FfiConverterSequenceTypeTimeProof.read(from: &buf), 
+                records: FfiConverterUInt64.read(from: &buf), 
+                proven: FfiConverterUInt64.read(from: &buf), 
+                statement: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecordingTime, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTimeProof.write(value.timestamps, into: &buf)
+        FfiConverterUInt64.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.proven, into: &buf)
+        FfiConverterString.write(value.statement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordingTime_lift(_ buf: RustBuffer) throws -> RecordingTime {
+    return try FfiConverterTypeRecordingTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordingTime_lower(_ value: RecordingTime) -> RustBuffer {
+    return FfiConverterTypeRecordingTime.lower(value)
+}
+
+
+/**
  * The result of evaluating a catalog against the evidence, for a period, as of a date.
  */
 public struct Report: Equatable, Hashable {
@@ -7883,6 +7998,10 @@ public struct Report: Equatable, Hashable {
      * built-in catalog (shown at the top of every rendering).
      */
     public var catalog: CatalogDisclosure
+    /**
+     * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+     */
+    public var recordingTime: RecordingTime
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7927,7 +8046,10 @@ public struct Report: Equatable, Hashable {
         /**
          * The catalog evaluated against: its SHA-256 and every difference from the
          * built-in catalog (shown at the top of every rendering).
-         */catalog: CatalogDisclosure) {
+         */catalog: CatalogDisclosure, 
+        /**
+         * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+         */recordingTime: RecordingTime) {
         self.period = period
         self.asOf = asOf
         self.columns = columns
@@ -7940,6 +8062,7 @@ public struct Report: Equatable, Hashable {
         self.warnings = warnings
         self.lateRecords = lateRecords
         self.catalog = catalog
+        self.recordingTime = recordingTime
     }
 
     
@@ -7969,7 +8092,8 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
                 reliedOn: FfiConverterSequenceUInt64.read(from: &buf), 
                 warnings: FfiConverterSequenceString.read(from: &buf), 
                 lateRecords: FfiConverterSequenceTypeLateRecord.read(from: &buf), 
-                catalog: FfiConverterTypeCatalogDisclosure.read(from: &buf)
+                catalog: FfiConverterTypeCatalogDisclosure.read(from: &buf), 
+                recordingTime: FfiConverterTypeRecordingTime.read(from: &buf)
         )
     }
 
@@ -7986,6 +8110,7 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.warnings, into: &buf)
         FfiConverterSequenceTypeLateRecord.write(value.lateRecords, into: &buf)
         FfiConverterTypeCatalogDisclosure.write(value.catalog, into: &buf)
+        FfiConverterTypeRecordingTime.write(value.recordingTime, into: &buf)
     }
 }
 
@@ -9390,6 +9515,85 @@ public func FfiConverterTypeThresholds_lower(_ value: Thresholds) -> RustBuffer 
 
 
 /**
+ * An RFC 3161 timestamp over a signed checkpoint.
+ */
+public struct TimeProof: Equatable, Hashable {
+    /**
+     * The checkpoint's tree size: records `0..checkpoint_size` are covered.
+     */
+    public var checkpointSize: UInt64
+    /**
+     * The token's time (`genTime`): the covered records existed by then.
+     */
+    public var genTime: Timestamp
+    /**
+     * The TSA, as its certificate names it.
+     */
+    public var tsa: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The checkpoint's tree size: records `0..checkpoint_size` are covered.
+         */checkpointSize: UInt64, 
+        /**
+         * The token's time (`genTime`): the covered records existed by then.
+         */genTime: Timestamp, 
+        /**
+         * The TSA, as its certificate names it.
+         */tsa: String) {
+        self.checkpointSize = checkpointSize
+        self.genTime = genTime
+        self.tsa = tsa
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeProof: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeProof: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeProof {
+        return
+            try TimeProof(
+                checkpointSize: FfiConverterUInt64.read(from: &buf), 
+                genTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                tsa: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeProof, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checkpointSize, into: &buf)
+        FfiConverterTypeTimestamp.write(value.genTime, into: &buf)
+        FfiConverterString.write(value.tsa, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeProof_lift(_ buf: RustBuffer) throws -> TimeProof {
+    return try FfiConverterTypeTimeProof.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeProof_lower(_ value: TimeProof) -> RustBuffer {
+    return FfiConverterTypeTimeProof.lower(value)
+}
+
+
+/**
  * A typical effort to fix a failing control, as a range of days.
  */
 public struct TimeToFix: Equatable, Hashable {
@@ -9455,6 +9659,105 @@ public func FfiConverterTypeTimeToFix_lift(_ buf: RustBuffer) throws -> TimeToFi
 #endif
 public func FfiConverterTypeTimeToFix_lower(_ value: TimeToFix) -> RustBuffer {
     return FfiConverterTypeTimeToFix.lower(value)
+}
+
+
+/**
+ * An RFC 3161 time-stamp token stored beside a signed checkpoint.
+ */
+public struct TimestampInfo: Equatable, Hashable {
+    /**
+     * The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+     */
+    public var checkpointSize: UInt64
+    /**
+     * The token's time (`genTime`), by the TSA's clock.
+     */
+    public var genTime: Timestamp
+    /**
+     * The TSA, as its certificate names it.
+     */
+    public var tsa: String
+    /**
+     * The token's serial number, hex.
+     */
+    public var serial: String
+    /**
+     * The TSA policy it was issued under (an OID).
+     */
+    public var policy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+         */checkpointSize: UInt64, 
+        /**
+         * The token's time (`genTime`), by the TSA's clock.
+         */genTime: Timestamp, 
+        /**
+         * The TSA, as its certificate names it.
+         */tsa: String, 
+        /**
+         * The token's serial number, hex.
+         */serial: String, 
+        /**
+         * The TSA policy it was issued under (an OID).
+         */policy: String) {
+        self.checkpointSize = checkpointSize
+        self.genTime = genTime
+        self.tsa = tsa
+        self.serial = serial
+        self.policy = policy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampInfo {
+        return
+            try TimestampInfo(
+                checkpointSize: FfiConverterUInt64.read(from: &buf), 
+                genTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                tsa: FfiConverterString.read(from: &buf), 
+                serial: FfiConverterString.read(from: &buf), 
+                policy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampInfo, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checkpointSize, into: &buf)
+        FfiConverterTypeTimestamp.write(value.genTime, into: &buf)
+        FfiConverterString.write(value.tsa, into: &buf)
+        FfiConverterString.write(value.serial, into: &buf)
+        FfiConverterString.write(value.policy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampInfo_lift(_ buf: RustBuffer) throws -> TimestampInfo {
+    return try FfiConverterTypeTimestampInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampInfo_lower(_ value: TimestampInfo) -> RustBuffer {
+    return FfiConverterTypeTimestampInfo.lower(value)
 }
 
 
@@ -16300,6 +16603,31 @@ fileprivate struct FfiConverterSequenceTypeSystemOwner: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTimeProof: FfiConverterRustBuffer {
+    typealias SwiftType = [TimeProof]
+
+    public static func write(_ value: [TimeProof], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimeProof.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimeProof] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimeProof]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimeProof.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEvidenceKind: FfiConverterRustBuffer {
     typealias SwiftType = [EvidenceKind]
 
@@ -16752,6 +17080,66 @@ public func inclusionProofToJson(proof: InclusionProof)throws  -> String  {
 })
 }
 /**
+ * Signs the locker's current checkpoint with `signer` (a C2SP signed note under the
+ * locker's origin and an SSHSIG over it, namespace `soc2-checkpoint-v1`) and keeps it
+ * for good in the locker's `checkpoints/`; returns the signed note's text. Signing the
+ * same checkpoint again returns the stored note.
+ */
+public func signCheckpoint(locker: Locker, signer: Signer)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_sign_checkpoint(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterTypeSigner_lower(signer),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks the TSA's DER `response` to the DER `request` (status, imprint, nonce, CMS
+ * signature, the signer's timeStamping purpose and its chain to the CA certificates in
+ * `tsa_ca_pem`) and stores it beside the newest signed checkpoint
+ * (`checkpoints/<size>.tsr`, append-only).
+ */
+public func storeTimestamp(locker: Locker, request: Data, response: Data, tsaCaPem: String)throws  -> TimestampInfo  {
+    return try  FfiConverterTypeTimestampInfo_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_store_timestamp(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterData.lower(request),
+        FfiConverterData.lower(response),
+        FfiConverterString.lower(tsaCaPem),uniffiCallStatus
+    )
+})
+}
+/**
+ * An RFC 3161 time-stamp query (DER, `application/timestamp-query`, with a fresh
+ * nonce) over the locker's newest signed checkpoint ([`sign_checkpoint`] first): send
+ * it to the TSA by any means, then give the reply and this query to [`store_timestamp`].
+ */
+public func timestampRequest(locker: Locker)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_timestamp_request(
+        FfiConverterTypeLocker_lower(locker),uniffiCallStatus
+    )
+})
+}
+/**
+ * Timestamps the locker's newest signed checkpoint with the TSA at `url` (HTTP POST,
+ * 30 s timeout; plain `http://`, as the reply is signed), checks the reply as
+ * [`store_timestamp`] does and stores it.
+ */
+public func timestampWithTsa(locker: Locker, url: String, tsaCaPem: String)throws  -> TimestampInfo  {
+    return try  FfiConverterTypeTimestampInfo_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_timestamp_with_tsa(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterString.lower(url),
+        FfiConverterString.lower(tsaCaPem),uniffiCallStatus
+    )
+})
+}
+/**
  * Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
  * `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
  * signer to be trusted as `identity`. Every member, record, leaf, blob and the
@@ -16764,6 +17152,26 @@ public func verifyBundle(path: String, allowedSigners: String, identity: String?
         FfiConverterString.lower(path),
         FfiConverterString.lower(allowedSigners),
         FfiConverterOptionString.lower(identity),uniffiCallStatus
+    )
+})
+}
+/**
+ * [`verify_bundle`], and with `previous` (the path of an earlier bundle of the same
+ * locker) also verifies that one and that this bundle extends it (an RFC 9162
+ * consistency proof: `Soc2Error::Integrity` names the first record that differs when
+ * history was rewritten, removed or forked); with `tsa_ca_pem` (the PEM text of the CA
+ * certificates trusted for the time-stamp authority), every RFC 3161 token the bundle
+ * carries must chain to them.
+ */
+public func verifyBundleChained(path: String, allowedSigners: String, identity: String?, previous: String?, tsaCaPem: String?)throws  -> VerifiedBundle  {
+    return try  FfiConverterTypeVerifiedBundle_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_verify_bundle_chained(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(allowedSigners),
+        FfiConverterOptionString.lower(identity),
+        FfiConverterOptionString.lower(previous),
+        FfiConverterOptionString.lower(tsaCaPem),uniffiCallStatus
     )
 })
 }
@@ -17097,7 +17505,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json() != 25977) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_sign_checkpoint() != 17383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_store_timestamp() != 61684) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_timestamp_request() != 54837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_timestamp_with_tsa() != 1573) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_verify_bundle() != 5443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_verify_bundle_chained() != 25069) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 6781) {
@@ -17172,7 +17595,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 3863) {
+    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 63050) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {

@@ -494,9 +494,34 @@ RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_from_locker(uint64_t locker, 
 RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_to_json(RustBuffer proof, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SIGN_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SIGN_CHECKPOINT
+RustBuffer uniffi_soc2_ffi_fn_func_sign_checkpoint(uint64_t locker, uint64_t signer, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_STORE_TIMESTAMP
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_STORE_TIMESTAMP
+RustBuffer uniffi_soc2_ffi_fn_func_store_timestamp(uint64_t locker, RustBuffer request, RustBuffer response, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_REQUEST
+RustBuffer uniffi_soc2_ffi_fn_func_timestamp_request(uint64_t locker, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_WITH_TSA
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_WITH_TSA
+RustBuffer uniffi_soc2_ffi_fn_func_timestamp_with_tsa(uint64_t locker, RustBuffer url, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE_CHAINED
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE_CHAINED
+RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle_chained(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustBuffer previous, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_INCLUSION_PROOF
@@ -925,9 +950,39 @@ uint16_t uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SIGN_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SIGN_CHECKPOINT
+uint16_t uniffi_soc2_ffi_checksum_func_sign_checkpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_STORE_TIMESTAMP
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_STORE_TIMESTAMP
+uint16_t uniffi_soc2_ffi_checksum_func_store_timestamp(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_REQUEST
+uint16_t uniffi_soc2_ffi_checksum_func_timestamp_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_WITH_TSA
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_WITH_TSA
+uint16_t uniffi_soc2_ffi_checksum_func_timestamp_with_tsa(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
 uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE_CHAINED
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE_CHAINED
+uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle_chained(void
     
 );
 #endif

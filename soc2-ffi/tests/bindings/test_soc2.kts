@@ -315,6 +315,34 @@ fun testImport() {
     }
 }
 
+fun testTrustedTime() {
+    val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-time").toFile()
+    try {
+        val locker = Locker.create(java.io.File(tmp, "locker").path, "example.com/soc2/kotlin-time")
+        locker.appendBatch(sampleCompanyEvidence(2025).take(3))
+        val signer = Signer.generateFiles(java.io.File(tmp, "key").path, "ops@example.com", null)
+        val trusted = signer.allowedSignersLine()
+        val refused = expectError<Soc2Exception.Locker> { timestampRequest(locker) }
+        check(refused.code == "ledger.timestamp_refused") { refused.code }
+        val note = signCheckpoint(locker, signer)
+        check(note.startsWith("example.com/soc2/kotlin-time\n3\n")) { note }
+        val query = timestampRequest(locker)
+        check(query[0] == 0x30.toByte()) { "a DER query" }
+        val options = ExportOptions(period = "2025-01-01..2025-12-31")
+        val q1 = java.io.File(tmp, "q1.zip").path
+        exportBundle(locker, options, signer, q1)
+        locker.appendBatch(sampleCompanyEvidence(2025).drop(3).take(1))
+        signCheckpoint(locker, signer)
+        val q2 = java.io.File(tmp, "q2.zip").path
+        exportBundle(locker, options, signer, q2)
+        check(verifyBundleChained(q2, trusted, null, q1, null).checkpoint.size == 4UL) { "Q2 extends Q1" }
+        val rewound = expectError<Soc2Exception.Integrity> { verifyBundleChained(q1, trusted, null, q2, null) }
+        check(rewound.code == "bundle.not_an_extension") { rewound.code }
+    } finally {
+        tmp.deleteRecursively()
+    }
+}
+
 testDocuments()
 testRecordsBuiltHere()
 testErrors()
@@ -322,4 +350,5 @@ testCriteria()
 testEvaluation()
 testLockerScenario()
 testImport()
+testTrustedTime()
 println("kotlin: soc2 bindings ok")

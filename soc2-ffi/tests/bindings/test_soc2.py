@@ -304,6 +304,85 @@ def test_import():
         assert check.identical and check.importer == "aws-credential-report" and check.inputs == 1
 
 
+def openssl(cwd, *args):
+    import subprocess
+    done = subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, (args, done.stderr)
+
+
+def make_tsa(d):
+    """A throw-away CA and TSA for `openssl ts -reply`; returns the CA's PEM text."""
+    openssl(d, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.crt", "-days", "3650", "-subj", "/CN=test TSA CA",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl(d, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr", "-subj", "/CN=test TSA")
+    with open(os.path.join(d, "tsa.ext"), "w") as f:
+        f.write("extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n")
+    openssl(d, "x509", "-req", "-in", "tsa.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "tsa.crt", "-days", "3650", "-extfile", "tsa.ext")
+    with open(os.path.join(d, "tsa.serial"), "w") as f:
+        f.write("01\n")
+    with open(os.path.join(d, "tsa.cnf"), "w") as f:
+        f.write("[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = ./tsa.serial\n"
+                "crypto_device = builtin\nsigner_cert = ./tsa.crt\nsigner_key = ./tsa.key\n"
+                "signer_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\n"
+                "accuracy = secs:1\nordering = no\ntsa_name = yes\n"
+                "ess_cert_id_chain = no\ness_cert_id_alg = sha256\n")
+    with open(os.path.join(d, "ca.crt")) as f:
+        return f.read()
+
+
+def test_trusted_time():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "locker")
+        locker = soc2.Locker.create(path, "example.com/soc2/python-time")
+        locker.append_batch(soc2.sample_company_evidence(2025)[:3])
+        signer = soc2.Signer.generate_files(os.path.join(tmp, "key"), "ops@example.com", None)
+        trusted = signer.allowed_signers_line()
+        period = "2025-01-01..2025-12-31"
+
+        # Nothing signed: nothing to timestamp.
+        refused = expect_error(Soc2Error.Locker, lambda: soc2.timestamp_request(locker))
+        assert refused.code == "ledger.timestamp_refused", refused.code
+        note = soc2.sign_checkpoint(locker, signer)
+        assert note.startswith("example.com/soc2/python-time\n3\n"), note
+        query = soc2.timestamp_request(locker)
+        assert query[:1] == b"\x30"
+
+        ca_pem = None
+        if shutil.which("openssl"):
+            ca_pem = make_tsa(tmp)
+            with open(os.path.join(tmp, "q.tsq"), "wb") as f:
+                f.write(query)
+            openssl(tmp, "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq", "-out", "r.tsr")
+            with open(os.path.join(tmp, "r.tsr"), "rb") as f:
+                response = f.read()
+            info = soc2.store_timestamp(locker, query, response, ca_pem)
+            assert info.checkpoint_size == 3 and info.tsa.endswith("test TSA"), info
+            report = locker.evaluate(soc2.builtin_catalog(), period, "2025-12-31")
+            assert (report.recording_time.records, report.recording_time.proven) == (3, 3)
+            assert report.recording_time.timestamps[0].gen_time == info.gen_time
+            # Nobody answering at that address: an I/O error naming the TSA.
+            down = expect_error(Soc2Error.Io, lambda: soc2.timestamp_with_tsa(
+                locker, "http://127.0.0.1:9/tsa", ca_pem))
+            assert down.code == "ledger.timestamp_tsa_unreachable", down.code
+
+        q1 = os.path.join(tmp, "q1.zip")
+        soc2.export_bundle(locker, soc2.ExportOptions(period=period), signer, q1)
+        locker.append_batch(soc2.sample_company_evidence(2025)[3:4])
+        soc2.sign_checkpoint(locker, signer)
+        q2 = os.path.join(tmp, "q2.zip")
+        soc2.export_bundle(locker, soc2.ExportOptions(period=period), signer, q2)
+        verified = soc2.verify_bundle_chained(q2, trusted, None, q1, ca_pem)
+        assert verified.checkpoint.size == 4
+        # Q1 does not extend Q2.
+        rewound = expect_error(Soc2Error.Integrity, lambda: soc2.verify_bundle_chained(
+            q1, trusted, None, q2, None))
+        assert rewound.code == "bundle.not_an_extension", rewound.code
+
+
 test_documents()
 test_records_built_here()
 test_errors()
@@ -311,4 +390,5 @@ test_criteria()
 test_evaluation()
 test_locker_scenario()
 test_import()
+test_trusted_time()
 print("python: soc2 bindings ok")

@@ -301,6 +301,31 @@ def test_import
   end
 end
 
+def test_trusted_time
+  Dir.mktmpdir do |tmp|
+    locker = Soc2Ffi::Locker.create(File.join(tmp, 'locker'), 'example.com/soc2/ruby-time')
+    locker.append_batch(Soc2Ffi.sample_company_evidence(2025)[0, 3])
+    signer = Soc2Ffi::Signer.generate_files(File.join(tmp, 'key'), 'ops@example.com', nil)
+    trusted = signer.allowed_signers_line
+    refused = expect_error(Soc2Ffi::Soc2Error::Locker) { Soc2Ffi.timestamp_request(locker) }
+    check(refused.code == 'ledger.timestamp_refused', refused.code)
+    note = Soc2Ffi.sign_checkpoint(locker, signer)
+    check(note.start_with?("example.com/soc2/ruby-time\n3\n"), note)
+    query = Soc2Ffi.timestamp_request(locker)
+    check(query.bytes.first == 0x30, 'a DER query')
+    options = Soc2Ffi::ExportOptions.new(period: '2025-01-01..2025-12-31')
+    q1 = File.join(tmp, 'q1.zip')
+    Soc2Ffi.export_bundle(locker, options, signer, q1)
+    locker.append_batch(Soc2Ffi.sample_company_evidence(2025)[3, 1])
+    Soc2Ffi.sign_checkpoint(locker, signer)
+    q2 = File.join(tmp, 'q2.zip')
+    Soc2Ffi.export_bundle(locker, options, signer, q2)
+    check(Soc2Ffi.verify_bundle_chained(q2, trusted, nil, q1, nil).checkpoint.size == 4, 'Q2 extends Q1')
+    rewound = expect_error(Soc2Ffi::Soc2Error::Integrity) { Soc2Ffi.verify_bundle_chained(q1, trusted, nil, q2, nil) }
+    check(rewound.code == 'bundle.not_an_extension', rewound.code)
+  end
+end
+
 test_documents
 test_records_built_here
 test_errors
@@ -308,4 +333,5 @@ test_criteria
 test_evaluation
 test_locker_scenario
 test_import
+test_trusted_time
 puts 'ruby: soc2 bindings ok'

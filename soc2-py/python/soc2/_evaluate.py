@@ -24,24 +24,29 @@ EvidenceSource = Union[
     Iterable[Record],
     Iterable[Tuple[int, Evidence]],
     Iterable[Tuple[int, Evidence, _dt.datetime]],
+    Iterable[Tuple[int, Evidence, Optional[_dt.datetime], Optional[_dt.datetime]]],
 ]
 
 
-def _items(evidence: Iterable[Any]) -> List[Tuple[Any, Evidence, Optional[str]]]:
-    """The evidence as the ``(seq, evidence, recorded_at)`` triples soc2-core reads."""
-    items: List[Tuple[Any, Evidence, Optional[str]]] = []
+def _items(
+    evidence: Iterable[Any],
+) -> List[Tuple[Any, Evidence, Optional[str], Optional[str]]]:
+    """The evidence as the ``(seq, evidence, recorded_at, proven_by)`` tuples soc2-core
+    reads."""
+    items: List[Tuple[Any, Evidence, Optional[str], Optional[str]]] = []
     for i, item in enumerate(evidence):
         if isinstance(item, Record):
-            items.append((item.seq, item.evidence, dump_datetime(item.recorded_at)))
+            items.append((item.seq, item.evidence, dump_datetime(item.recorded_at), None))
             continue
         try:
             seq, ev, *rest = item
         except (TypeError, ValueError):
-            rest = [None, None]
-        if len(rest) > 1:
+            rest = [None, None, None]
+        if len(rest) > 2:
             raise ValidationError(
-                f"evidence[{i}]: expected a (seq, Evidence) pair or a (seq, Evidence, "
-                f"recorded_at) triple, got {type(item).__name__}",
+                f"evidence[{i}]: expected a (seq, Evidence) pair, a (seq, Evidence, "
+                f"recorded_at) triple or a (seq, Evidence, recorded_at, proven_by) tuple, "
+                f"got {type(item).__name__}",
                 path=f"[{i}]",
                 reason="expected a (seq, Evidence) pair",
             )
@@ -51,8 +56,15 @@ def _items(evidence: Iterable[Any]) -> List[Tuple[Any, Evidence, Optional[str]]]
                 path=f"[{i}][1]",
                 reason="expected Evidence",
             )
-        recorded = dump_datetime(to_utc(rest[0], f"[{i}][2]")) if rest else None
-        items.append((seq, ev, recorded))
+        recorded = (
+            dump_datetime(to_utc(rest[0], f"[{i}][2]")) if rest and rest[0] is not None else None
+        )
+        proven = (
+            dump_datetime(to_utc(rest[1], f"[{i}][3]"))
+            if len(rest) > 1 and rest[1] is not None
+            else None
+        )
+        items.append((seq, ev, recorded, proven))
     return items
 
 
@@ -66,8 +78,10 @@ def evaluate(
 
     ``evidence`` is a :class:`~soc2.Locker` (all its records, read by soc2-core), locker
     :class:`~soc2.Record` objects, ``(seq, Evidence)`` pairs such as
-    ``enumerate(evidence_list)``, or ``(seq, Evidence, recorded_at)`` triples: each record's
-    sequence number is how findings name it. Evidence counts by the dates of the events in
+    ``enumerate(evidence_list)``, ``(seq, Evidence, recorded_at)`` triples, or
+    ``(seq, Evidence, recorded_at, proven_by)`` tuples (``proven_by``: the time an RFC 3161
+    timestamp proves the record existed by; a locker's own tokens are read when the locker
+    is given): each record's sequence number is how findings name it. Evidence counts by the dates of the events in
     it (``observed_at`` where it has none); records observed after ``as_of`` do not count,
     and what falls due later is "not yet due". Where the time of recording is known (a
     locker's records, or triples), evidence recorded more than the catalog's

@@ -47,6 +47,9 @@ __all__ = [
     "sample_company_catalog_toml",
     "sha256_hex",
     "sign_checkpoint",
+    "store_timestamp",
+    "timestamp",
+    "timestamp_request",
     "to_json",
     "validate",
     "verify_bundle",
@@ -165,7 +168,8 @@ class Catalog:
 
 def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> str:
     """Evaluates the catalog over a period as of a date; evidence is a list of ``(seq,
-    Evidence, recorded_at or None)`` triples; returns the report's canonical JSON."""
+    Evidence, recorded_at or None, proven_by or None)`` tuples; returns the report's
+    canonical JSON."""
 
 def render_report(report: Any, format: str) -> str:
     """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
@@ -469,11 +473,24 @@ def verify_bundle(
     trusted: TrustedSigners,
     identity: Optional[str] = None,
     previous: Optional[str] = None,
+    tsa_ca: Optional[bytes] = None,
 ) -> VerifiedBundle:
-    """Verifies a bundle against the trusted signers (and that it extends ``previous``)."""
+    """Verifies a bundle against the trusted signers (and that it extends ``previous``;
+    with ``tsa_ca``, its time-stamp tokens against those CAs)."""
 
 def sign_checkpoint(locker: Locker, signer: Signer) -> str:
     """Signs the locker's checkpoint into its checkpoints/; returns the signed note."""
+
+def timestamp_request(locker: Locker) -> bytes:
+    """An RFC 3161 query (DER) over the locker's newest signed checkpoint."""
+
+def store_timestamp(
+    locker: Locker, request: bytes, response: bytes, tsa_ca: bytes
+) -> Tuple[int, str, str, str, str]:
+    """Checks a TSA's reply to ``request`` against ``tsa_ca`` (PEM) and stores it."""
+
+def timestamp(locker: Locker, url: str, tsa_ca: bytes) -> Tuple[int, str, str, str, str]:
+    """Timestamps the newest signed checkpoint with the TSA at ``url`` (HTTP POST)."""
 
 def inclusion_proof_from_locker(locker: Locker, seq: int) -> str:
     """The inclusion proof (JSON) of a record in the locker's current checkpoint."""

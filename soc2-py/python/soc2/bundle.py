@@ -19,6 +19,7 @@ exports can run in two threads at once. A bundle that does not verify raises
 
 from __future__ import annotations
 
+import datetime as _dt
 import errno
 import json
 import os
@@ -26,7 +27,7 @@ from dataclasses import field
 from typing import Callable, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _soc2
-from ._model import Model, model
+from ._model import Model, load_datetime, model
 from ._soc2 import Signer, TrustedSigners
 from .catalog import StrPath
 from .errors import Soc2IOError, ValidationError
@@ -46,7 +47,11 @@ __all__ = [
     "export_bundle",
     "keygen",
     "load_signer",
+    "TimestampInfo",
     "sign_checkpoint",
+    "store_timestamp",
+    "timestamp",
+    "timestamp_request",
     "verify_bundle",
 ]
 
@@ -148,9 +153,11 @@ def export_bundle(
     holding the interpreter.
 
     ``progress``, if given, is called as ``progress(bytes_done, bytes_total)`` as the
-    attachments are written (at least once, first with nothing done). An exception it
-    raises cancels the export and propagates; so does Ctrl-C (``KeyboardInterrupt``).
-    A cancelled export, like a failed one, leaves nothing behind and ``out`` untouched.
+    attachments are written (first with nothing done, and a last time when everything
+    is written, before the bundle is put in place). An exception it raises cancels the
+    export and propagates, even from that last call; so does Ctrl-C
+    (``KeyboardInterrupt``). A cancelled export, like a failed one, leaves nothing
+    behind and ``out`` untouched.
 
     An existing ``out`` is refused (:class:`~soc2.Soc2IOError`, ``errno.EEXIST``), as
     :func:`keygen` refuses to overwrite a key, unless ``overwrite=True``: then it is
@@ -378,6 +385,8 @@ def verify_bundle(
     allowed_signers_file: Optional[StrPath] = None,
     identity: Optional[str] = None,
     previous: Optional[StrPath] = None,
+    tsa_ca: Union[str, bytes, None] = None,
+    tsa_ca_file: Optional[StrPath] = None,
 ) -> VerifiedBundle:
     """Verifies the bundle at ``path`` against the signers the auditor trusts, given as
     exactly one of:
@@ -394,8 +403,10 @@ def verify_bundle(
     ``previous`` (the path of an earlier bundle of the same locker, verified the same
     way), this bundle must also extend it: an :class:`~soc2.IntegrityError` names the
     first record that differs when history was rewritten, records removed or the locker
-    forked. Every hostile archive construct, changed member, record, leaf or signature
-    is refused. Runs without holding the interpreter.
+    forked. With ``tsa_ca`` (the PEM text of the CA certificates the auditor trusts for
+    the time-stamp authority) or ``tsa_ca_file`` (its path), every RFC 3161 token the
+    bundle carries must chain to them. Every hostile archive construct, changed member,
+    record, leaf or signature is refused. Runs without holding the interpreter.
 
     Raises :class:`~soc2.SignatureError` for a signature or key that is not trusted, and
     :class:`~soc2.IntegrityError` naming the member and records for anything else that
@@ -434,7 +445,8 @@ def verify_bundle(
         assert allowed_signers_file is not None
         signers = TrustedSigners.from_file(os.fspath(allowed_signers_file))
     prev = None if previous is None else os.fspath(previous)
-    return VerifiedBundle(_soc2.verify_bundle(os.fspath(path), signers, identity, prev))
+    ca = _tsa_ca(tsa_ca, tsa_ca_file, required=False)
+    return VerifiedBundle(_soc2.verify_bundle(os.fspath(path), signers, identity, prev, ca))
 
 
 def sign_checkpoint(locker: Locker, signer: Signer) -> str:
@@ -445,3 +457,104 @@ def sign_checkpoint(locker: Locker, signer: Signer) -> str:
     the same checkpoint again returns the stored note.
     """
     return _soc2.sign_checkpoint(locker._native, signer)
+
+
+class TimestampInfo(NamedTuple):
+    """An RFC 3161 time-stamp token stored beside a signed checkpoint."""
+
+    #: The timestamped checkpoint's size: records ``0..checkpoint_size`` are covered.
+    checkpoint_size: int
+    #: The token's time (``genTime``), by the TSA's clock.
+    gen_time: _dt.datetime
+    #: The TSA, as its certificate names it.
+    tsa: str
+    #: The token's serial number, hex.
+    serial: str
+    #: The TSA policy it was issued under (an OID).
+    policy: str
+
+
+def _timestamp_info(raw: Tuple[int, str, str, str, str]) -> TimestampInfo:
+    size, gen_time, tsa, serial, policy = raw
+    return TimestampInfo(size, load_datetime(gen_time), tsa, serial, policy)
+
+
+def _tsa_ca(
+    tsa_ca: Union[str, bytes, None], tsa_ca_file: Optional[StrPath], *, required: bool
+) -> Optional[bytes]:
+    if tsa_ca is not None and tsa_ca_file is not None:
+        raise ValidationError(
+            "give the TSA's CA once: tsa_ca= (PEM text) or tsa_ca_file= (a path)",
+            path="tsa_ca",
+            reason="two sources of the TSA CA",
+        )
+    if tsa_ca_file is not None:
+        with open(os.fspath(tsa_ca_file), "rb") as f:
+            # A CA bundle is small: refuse anything that could not be one.
+            pem = f.read(_MAX_CA_SIZE + 1)
+        if len(pem) > _MAX_CA_SIZE:
+            raise ValidationError(
+                f"tsa_ca_file: larger than {_MAX_CA_SIZE} bytes",
+                path="tsa_ca_file",
+                reason="too large",
+            )
+        return pem
+    if tsa_ca is not None:
+        return tsa_ca.encode() if isinstance(tsa_ca, str) else bytes(tsa_ca)
+    if required:
+        raise ValidationError(
+            "the TSA's CA certificates are needed to check its reply: tsa_ca= (PEM text) "
+            "or tsa_ca_file= (a path)",
+            path="tsa_ca",
+            reason="missing",
+        )
+    return None
+
+
+#: The largest TSA CA file read (soc2-core's ``ledger::timestamp::MAX_CA_SIZE``).
+_MAX_CA_SIZE = 1 << 20
+
+
+def timestamp_request(locker: Locker) -> bytes:
+    """An RFC 3161 time-stamp query (DER, ``application/timestamp-query``) over the
+    locker's newest signed checkpoint (:func:`sign_checkpoint` first), with a fresh
+    nonce: send it to the TSA by any means (air-gapped included), then give the reply and
+    this query to :func:`store_timestamp`."""
+    return _soc2.timestamp_request(locker._native)
+
+
+def store_timestamp(
+    locker: Locker,
+    request: bytes,
+    response: bytes,
+    *,
+    tsa_ca: Union[str, bytes, None] = None,
+    tsa_ca_file: Optional[StrPath] = None,
+) -> TimestampInfo:
+    """Checks the TSA's DER ``response`` to ``request`` (status, imprint, nonce, CMS
+    signature, the signer's timeStamping purpose and its chain to the CA certificates in
+    ``tsa_ca`` (PEM text) or ``tsa_ca_file``) and stores it beside the newest signed
+    checkpoint (``checkpoints/<size>.tsr``; append-only). Raises
+    :class:`~soc2.IntegrityError` or :class:`~soc2.SignatureError` naming what failed."""
+    ca = _tsa_ca(tsa_ca, tsa_ca_file, required=True)
+    assert ca is not None
+    return _timestamp_info(
+        _soc2.store_timestamp(locker._native, bytes(request), bytes(response), ca)
+    )
+
+
+def timestamp(
+    locker: Locker,
+    url: str,
+    *,
+    tsa_ca: Union[str, bytes, None] = None,
+    tsa_ca_file: Optional[StrPath] = None,
+) -> TimestampInfo:
+    """Timestamps the locker's newest signed checkpoint with the TSA at ``url`` (HTTP
+    POST, 30 s timeout; plain ``http://``: the reply is signed), checks the reply as
+    :func:`store_timestamp` does and stores it. The evaluation then takes each record's
+    recording time as proven by the token (``Report.recording_time``). Runs without
+    holding the interpreter."""
+    ca = _tsa_ca(tsa_ca, tsa_ca_file, required=True)
+    assert ca is not None
+    return _timestamp_info(_soc2.timestamp(locker._native, url, ca))

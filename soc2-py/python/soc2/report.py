@@ -33,6 +33,8 @@ __all__ = [
     "DueItem",
     "GridCell",
     "LateRecord",
+    "RecordingTime",
+    "TimeProof",
     "Monitoring",
     "NextDue",
     "Opinion",
@@ -243,6 +245,9 @@ class ControlResult(Model):
     procedure: str = ""
     #: The day the first evidence of the control's kinds was recorded in the locker.
     first_recorded: Optional[_dt.date] = None
+    #: When every record the control relies on is covered by an RFC 3161 timestamp: the
+    #: latest of their proven-by times (absent when any rests on the company's clock).
+    proven_by: Optional[_dt.datetime] = None
 
 
 @model
@@ -259,6 +264,33 @@ class LateRecord(Model):
     recorded_at: _dt.datetime
     #: Whether it still counts (its dates come from a system of record).
     counted: bool
+
+
+@model
+class TimeProof(Model):
+    """An RFC 3161 timestamp over a signed checkpoint."""
+
+    #: The checkpoint's tree size: records ``0..checkpoint_size`` are covered.
+    checkpoint_size: int
+    #: The token's time (``genTime``): the covered records existed by then.
+    gen_time: _dt.datetime
+    #: The TSA, as its certificate names it.
+    tsa: str
+
+
+@model
+class RecordingTime(Model):
+    """What the recording times of the evidence rest on: RFC 3161 timestamps nobody at
+    the company can move, or the company's own clock."""
+
+    #: The timestamps used, by checkpoint size.
+    timestamps: List[TimeProof] = field(default_factory=list)
+    #: Records evaluated that have a recording time.
+    records: int = 0
+    #: Of those, the records a timestamp covers.
+    proven: int = 0
+    #: The same in one sentence, as every rendering prints it.
+    statement: str = ""
 
 
 @model
@@ -348,6 +380,8 @@ class Report(Model):
     warnings: List[str] = field(default_factory=list)
     #: Every record recorded more than ``max_recording_delay_days`` after it was observed.
     late_records: List[LateRecord] = field(default_factory=list)
+    #: What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+    recording_time: RecordingTime = field(default_factory=RecordingTime)
 
     @property
     def has_exceptions(self) -> bool:
