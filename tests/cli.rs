@@ -267,3 +267,55 @@ fn a_checkpoint_kept_outside_protects_the_newest_record() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("root hash"), "{}", stderr(&out));
 }
+
+/// `at` as the model writes timestamps: whole seconds, UTC.
+fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[test]
+fn add_refuses_evidence_dated_in_the_future_naming_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locker = tmp.path().join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker)])), 0);
+    let now = chrono::Utc::now();
+    let note = |observed: &str| {
+        format!(
+            r#"{{"collected_at": "{observed}", "collector": {{"person": {{"id": "alice@example.com"}}}},
+            "observed_at": "{observed}", "payload": {{"note": {{"title": "n"}}}}, "source": "s"}}"#
+        )
+    };
+
+    // Observed tomorrow.
+    let tomorrow = stamp(now + chrono::Duration::days(1));
+    let out = soc2_with_stdin(&["add", "--locker", s(&locker)], Some(note(&tomorrow).as_bytes()));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("<stdin>: observed_at: "), "{err}");
+    assert!(err.contains(&format!("{tomorrow} is in the future")), "{err}");
+
+    // Observed an hour ago, but the background check it records completes tomorrow.
+    let check = format!(
+        r#"{{"collected_at": "{then}", "collector": {{"person": {{"id": "hr@example.com"}}}},
+        "observed_at": "{then}", "source": "checkr",
+        "payload": {{"background_check": {{"person": "bob@example.com", "provider": "checkr",
+            "status": "clear", "completed_at": "{tomorrow}"}}}}}}"#,
+        then = stamp(now - chrono::Duration::hours(1)),
+    );
+    let file = tmp.path().join("check.json");
+    fs_err::write(&file, check).unwrap();
+    let out = soc2(&["add", "--locker", s(&locker), s(&file)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("check.json: payload.background_check.completed_at: "), "{err}");
+    assert!(err.contains(&format!("{tomorrow} is in the future")), "{err}");
+
+    // Nothing was recorded by the refused adds.
+    assert_eq!(stdout(&soc2(&["log", "--locker", s(&locker)])), "");
+
+    // Four minutes ahead is within the five minutes of clock skew allowed.
+    let soon = note(&stamp(now + chrono::Duration::minutes(4)));
+    let out = soc2_with_stdin(&["add", "--locker", s(&locker)], Some(soon.as_bytes()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("0 "), "{}", stdout(&out));
+}

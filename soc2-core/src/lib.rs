@@ -18,7 +18,9 @@
 //! - [`report`]: the readiness report — status and coverage per control, ranked
 //!   exceptions with remediation, the opinion risk and its rule, what is due and
 //!   overdue — as JSON, Markdown, self-contained HTML or terminal text.
-//! - [`demo`]: a deterministic sample company's evidence, with five deliberate gaps.
+//! - `demo` (only with the `demo` cargo feature, which the `soc2` command line and the
+//!   bindings turn on): a deterministic sample company's evidence, with five deliberate
+//!   gaps. It is not part of the library's stable API.
 //! - [`ledger`]: the evidence locker — [`ledger::Locker`] appends [`model::Record`]s to a
 //!   tamper-evident, crash-safe ledger on a plain directory, stores attachments by
 //!   content hash, and gives RFC 9162 Merkle roots, [`ledger::Checkpoint`]s, inclusion and
@@ -41,6 +43,7 @@
 
 pub mod bundle;
 pub mod catalog;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 pub mod evaluate;

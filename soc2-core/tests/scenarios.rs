@@ -17,7 +17,9 @@
 //!   piece of its description, in order; controls left out by the scenario's own
 //!   `controls` list are not expected there), `recording_time` (how many records have a
 //!   recording time and how many of them a timestamp covers) and `proven_by` per control
-//!   (a timestamp, or `company clock`, or `no evidence`).
+//!   (a timestamp, or `company clock`, or `no evidence`). An exception may also give its
+//!   `status`, `remediation_due` and the management `responses` shown with it (`item`,
+//!   `status`, `record`, in order).
 //!
 //! Run one scenario with `SCENARIO=name cargo test -p soc2-core --test scenarios`.
 
@@ -93,6 +95,21 @@ struct ExpectedException {
     population: u64,
     deviations: u64,
     affected: Vec<ExpectedItem>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    remediation_due: Option<String>,
+    #[serde(default)]
+    responses: Option<Vec<ExpectedResponse>>,
+}
+
+#[derive(Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct ExpectedResponse {
+    #[serde(default)]
+    item: Option<String>,
+    status: String,
+    record: u64,
 }
 
 #[derive(Deserialize, Debug, PartialEq)]
@@ -230,6 +247,32 @@ fn check(report: &Report, expected: &Expected, left_out: &[String]) -> Vec<Strin
             problems
                 .push(format!("{}: affected {got_items:?}, expected {want_items:?}", w.control));
             continue;
+        }
+        if let Some(status) = &w.status {
+            let got = serde_json::to_value(f.status).unwrap();
+            if got != *status.as_str() {
+                problems.push(format!("{}: status {got}, expected {status}", w.control));
+            }
+        }
+        if let Some(due) = &w.remediation_due {
+            let got = f.remediation_due.map(|d| d.to_string());
+            if got.as_deref() != Some(due.as_str()) {
+                problems.push(format!("{}: remediation due {got:?}, expected {due}", w.control));
+            }
+        }
+        if let Some(responses) = &w.responses {
+            let got: Vec<ExpectedResponse> = f
+                .responses
+                .iter()
+                .map(|r| ExpectedResponse {
+                    item: r.item.clone(),
+                    status: serde_json::to_value(r.status).unwrap().as_str().unwrap().to_owned(),
+                    record: r.record,
+                })
+                .collect();
+            if &got != responses {
+                problems.push(format!("{}: responses {got:?}, expected {responses:?}", w.control));
+            }
         }
         for (a, e) in f.affected.iter().zip(&w.affected) {
             if let Some(records) = &e.records

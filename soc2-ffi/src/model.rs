@@ -16,12 +16,13 @@ use soc2_core::model::{
     BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
     Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
     Device, DeviceCompliance, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind,
-    FetchedAtSource, FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan,
-    ItemKind, LoggingConfiguration, Note, Payload, Person, Platform, PolicyAcknowledgement,
-    PolicyDocument, PriorityClass, Provenance, ReviewDecision, ReviewState, ReviewedAccount, Risk,
-    RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityReport, Severity, Sha256Digest,
-    SkippedRow, TabletopExercise, TimeToFix, Timestamp, TrainingCompletion, TrainingStatus,
-    TriggerEvent, UserList, VendorAssessment, VendorCriticality,
+    FetchedAtSource, FindingResponse, FindingStatus, ImportInput, ImportPart, ImportWarning,
+    IncidentResponsePlan, ItemKind, LoggingConfiguration, ManagementResponse, Note, Payload,
+    Person, Platform, PolicyAcknowledgement, PolicyDocument, PriorityClass, Provenance,
+    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
+    Roster, SecurityReport, Severity, Sha256Digest, SkippedRow, TabletopExercise, TimeToFix,
+    Timestamp, TrainingCompletion, TrainingStatus, TriggerEvent, UserList, VendorAssessment,
+    VendorCriticality,
 };
 
 /// One piece of evidence, as recorded in the locker.
@@ -240,6 +241,8 @@ pub enum Payload {
     RiskRegister(RiskRegister),
     /// The people of the company, with their employment dates.
     Roster(Roster),
+    /// Management's response to a finding of the report, and where its fix stands.
+    ManagementResponse(ManagementResponse),
     /// Any other file or note.
     Note(Note),
 }
@@ -279,6 +282,8 @@ pub enum EvidenceKind {
     RiskRegister,
     /// The people of the company, with their employment dates.
     Roster,
+    /// Management's response to a finding of the report, and where its fix stands.
+    ManagementResponse,
     /// Any other file or note.
     Note,
 }
@@ -1079,6 +1084,34 @@ pub struct Roster {
     pub people: Vec<Person>,
 }
 
+/// Management's response to a finding, entered by the company: what it does about it,
+/// who answers for it, by when, and where it stands.
+///
+/// It names the finding as the report identifies it: by the control in exception and,
+/// for one affected item, by that item's id as the report prints it; without `item` it
+/// answers the finding as a whole. `observed_at` is when management gave the response.
+/// A response applies to every later evaluation in which its finding (or item) is still
+/// in exception; the latest response for the same finding and item replaces earlier
+/// ones. It never changes the test's result.
+#[uniffi::remote(Record)]
+pub struct ManagementResponse {
+    /// The control whose finding is answered (`AC-01`).
+    pub control: ControlId,
+    /// The affected item answered, by its id in the report; absent: the finding as a
+    /// whole.
+    #[uniffi(default)]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done (absent: none set, e.g. for an accepted risk).
+    #[uniffi(default)]
+    pub target_date: Option<Date>,
+}
+
 /// A file or note that fits no other kind.
 #[uniffi::remote(Record)]
 pub struct Note {
@@ -1260,11 +1293,14 @@ pub struct AffectedItem {
     pub records: Vec<u64>,
 }
 
-/// Where a finding stands.
+/// Where a finding stands, as management reports it; `Open` when management has not
+/// answered.
 #[uniffi::remote(Enum)]
 pub enum FindingStatus {
     /// Not yet dealt with.
     Open,
+    /// Being fixed.
+    Remediating,
     /// Fixed (the fix does not make the control count for the time before it).
     Remediated,
     /// Management accepted the risk.
@@ -1290,14 +1326,42 @@ pub struct AuditFinding {
     pub deviations: u64,
     /// The items that failed.
     pub affected: Vec<AffectedItem>,
-    /// Where it stands.
+    /// Where it stands: the status of management's response to the finding as a whole,
+    /// `Open` without one.
     pub status: FindingStatus,
-    /// Management's response, if given.
+    /// Management's response to the finding as a whole, if given.
     #[uniffi(default)]
     pub management_response: Option<String>,
-    /// When remediation is due.
+    /// When remediation is due: the target date of management's response to the finding
+    /// as a whole, else the report date plus the control's time to fix.
     #[uniffi(default)]
     pub remediation_due: Option<Date>,
+    /// Every management response that applies: to the finding as a whole first, then to
+    /// affected items in the order they are listed; the latest for each.
+    #[uniffi(default)]
+    pub responses: Vec<FindingResponse>,
+}
+
+/// A management response shown with a finding: the latest one recorded for the finding
+/// as a whole or for one of its affected items.
+#[uniffi::remote(Record)]
+pub struct FindingResponse {
+    /// The affected item answered (its id); absent: the finding as a whole.
+    #[uniffi(default)]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done.
+    #[uniffi(default)]
+    pub target_date: Option<Date>,
+    /// When management gave it (the record's `observed_at` day).
+    pub given_on: Date,
+    /// The locker record holding it.
+    pub record: u64,
 }
 
 /// The five Trust Services categories.

@@ -33,18 +33,19 @@ fn without_deadlock(name: &str, scenario: impl FnOnce() + Send + 'static) {
     }
 }
 
-/// A locker with the sample company's year and 8 MiB of stored (PNG) attachments, which
-/// export in 1 MiB pieces, so the listener is called often; and a signer.
+/// A locker with the sample company's last year (the locker refuses evidence dated in the
+/// future) and 8 MiB of stored (PNG) attachments, which export in 1 MiB pieces, so the
+/// listener is called often; and a signer.
 fn setup(dir: &std::path::Path) -> (Arc<Locker>, Arc<Signer>, ExportOptions) {
     let locker = Locker::create(dir.join("locker").display().to_string(), "example.com/ffi".into())
         .expect("a new locker");
-    locker.append_batch(sample_company_evidence(2026)).expect("appended");
+    locker.append_batch(sample_company_evidence(2025)).expect("appended");
     for i in 0..2u8 {
         let content: Vec<u8> = (0..4u32 << 20).map(|j| (j.wrapping_mul(31) as u8) ^ i).collect();
         let attachment = locker
             .add_attachment(content, "image/png".into(), format!("scan-{i}.png"))
             .expect("stored");
-        let mut evidence = sample_company_evidence(2026).pop().expect("evidence");
+        let mut evidence = sample_company_evidence(2025).pop().expect("evidence");
         evidence.attachments.push(attachment);
         locker.append(evidence).expect("appended");
     }
@@ -55,7 +56,7 @@ fn setup(dir: &std::path::Path) -> (Arc<Locker>, Arc<Signer>, ExportOptions) {
     )
     .expect("a key");
     let options = ExportOptions {
-        period: "2026-01-01..2026-12-31".parse::<AuditPeriod>().expect("a period"),
+        period: "2025-01-01..2025-12-31".parse::<AuditPeriod>().expect("a period"),
         disclose: None,
         report_files: Vec::new(),
     };
@@ -139,7 +140,7 @@ fn other_threads_use_the_locker_during_an_export() {
             });
             for _ in 0..2 {
                 s.spawn(|| {
-                    let evidence = sample_company_evidence(2026).remove(0);
+                    let evidence = sample_company_evidence(2025).remove(0);
                     while exporting.load(Ordering::Acquire) {
                         let _ = locker.len();
                         let _ = locker.root();

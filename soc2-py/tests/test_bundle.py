@@ -19,7 +19,7 @@ import pytest
 
 import soc2
 
-PERIOD = soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
+PERIOD = soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
 STOCK_TOOLS = ["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "cut"]
 
 
@@ -35,10 +35,10 @@ def setup(tmp_path: Path) -> Tuple[soc2.Locker, soc2.Signer, Path]:
     """A locker with the sample company's year and an attachment, a key, and a trusted
     allowed_signers file for it."""
     locker = soc2.Locker.init(tmp_path / "locker", "example.com/soc2/acme")
-    locker.add_batch(soc2.sample_company(2026))
+    locker.add_batch(soc2.sample_company(2025))
     users = tmp_path / "okta-users.csv"
     users.write_text("login,status\nbob@acme.example,active\n")
-    review = soc2.sample_company(2026)[-1]
+    review = soc2.sample_company(2025)[-1]
     locker.add(review, attachments=[users])
     signer = soc2.keygen(tmp_path / "key", comment="auditor-contact@example.com")
     trusted = tmp_path / "trusted_signers"
@@ -52,8 +52,8 @@ def export(locker: soc2.Locker, signer: soc2.Signer, out: Path, **kw: Any) -> so
 
 def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
     locker, signer, trusted = setup
-    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
-    out = tmp_path / "acme-2026.zip"
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
+    out = tmp_path / "acme-2025.zip"
     summary = export(locker, signer, out, report_files={"readiness.html": report.to_html()})
     assert summary.path == str(out) and summary.period == PERIOD
     assert summary.checkpoint == locker.checkpoint()
@@ -69,7 +69,7 @@ def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_pat
     assert [r.name for r in verified.report] == ["report/readiness.html"]
     assert verified.blobs[0].size == len("login,status\nbob@acme.example,active\n")
     seqs = [seq for seq, _ in verified.records]
-    assert all(locker.record(s).evidence.observed_at.year == 2026 for s in seqs)
+    assert all(locker.record(s).evidence.observed_at.year == 2025 for s in seqs)
     assert soc2.verify_bundle(out, soc2.TrustedSigners.parse(trusted.read_bytes())).root == verified.root
     assert soc2.verify_bundle(out, trusted, identity="auditor-contact@example.com")
     with pytest.raises(soc2.SignatureError, match="not trusted for identity"):
@@ -84,16 +84,16 @@ def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_pat
 def test_disclosure(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
     locker, signer, trusted = setup
     default = export(locker, signer, tmp_path / "a.zip")
-    early = next(r.seq for r in locker.records() if r.evidence.observed_at.year < 2026)
+    early = next(r.seq for r in locker.records() if r.evidence.observed_at.year < 2025)
     more = export(locker, signer, tmp_path / "b.zip", include=[early])
     assert more.records == default.records + 1
     exactly = export(locker, signer, tmp_path / "c.zip", exactly=[early, 3])
     assert exactly.records == 2
     assert [s for s, _ in soc2.verify_bundle(tmp_path / "c.zip", trusted).records] == sorted([early, 3])
-    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
     from_report = soc2.export_bundle(locker, tmp_path / "r.zip", report=report, signer=signer)
     assert from_report.records == default.records + len(
-        [s for s in report.relied_on if locker.record(s).evidence.observed_at.year < 2026]
+        [s for s in report.relied_on if locker.record(s).evidence.observed_at.year < 2025]
     )
     with pytest.raises(soc2.ValidationError, match="the report's"):
         soc2.export_bundle(locker, tmp_path / "x.zip", report=report, period=PERIOD, signer=signer)
@@ -102,7 +102,7 @@ def test_disclosure(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
     with pytest.raises(soc2.ValidationError, match="either include= or exactly="):
         export(locker, signer, tmp_path / "d.zip", include=[1], exactly=[2])
     with pytest.raises(soc2.ValidationError, match="expected AuditPeriod"):
-        soc2.export_bundle(locker, tmp_path / "e.zip", period="2026", signer=signer)  # type: ignore[arg-type]
+        soc2.export_bundle(locker, tmp_path / "e.zip", period="2025", signer=signer)  # type: ignore[arg-type]
     with pytest.raises(soc2.ValidationError):
         export(locker, signer, tmp_path / "f.zip", report_files={"../escape": "x"})
     assert not (tmp_path / "f.zip").exists()
@@ -174,7 +174,7 @@ def test_a_tampered_record_is_named(tmp_path: Path) -> None:
     """A record changed inside a re-signed bundle (the signer is trusted, the content is
     not what the checkpoint commits to) is named by its seq."""
     locker = soc2.Locker.init(tmp_path / "l", "example.com/soc2/t")
-    locker.add_batch(soc2.sample_company(2026)[-20:])
+    locker.add_batch(soc2.sample_company(2025)[-20:])
     signer = soc2.Signer.generate("auditor-contact@example.com")
     good = tmp_path / "good.zip"
     export(locker, signer, good)
@@ -282,13 +282,13 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     d = tmp_path / "locker"
     assert soc2_cli("init", d, "--origin", "example.com/cli").returncode == 0
     doc = tmp_path / "e.json"
-    doc.write_text(soc2.sample_company(2026)[-1].to_json())
+    doc.write_text(soc2.sample_company(2025)[-1].to_json())
     assert soc2_cli("add", "--locker", d, doc).returncode == 0
     key = tmp_path / "key"
     assert soc2_cli("keygen", "-o", key, "--comment", "cli@example.com").returncode == 0
     out = tmp_path / "cli.zip"
     exp = soc2_cli(
-        "export", "--locker", d, "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31",
+        "export", "--locker", d, "--period", "2025-01-01..2025-12-31", "--as-of", "2025-12-31",
         "--key", key, "-o", out,
     )  # fmt: skip
     assert exp.returncode == 0, exp.stderr
@@ -304,7 +304,7 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     ]
     # The same export from Python (the period's report, as the CLI does) gives the same bytes.
     locker = soc2.Locker.open(d)
-    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
     same = tmp_path / "py.zip"
     soc2.export_bundle(locker, same, report=report, signer=soc2.load_signer(key))
     assert same.read_bytes() == out.read_bytes()
@@ -320,7 +320,7 @@ def test_two_exports_run_in_two_threads_at_once(
     # A large attachment makes each export long enough to overlap measurably.
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(24 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
 
     spans: List[Tuple[float, float]] = []
     barrier = threading.Barrier(2)
@@ -355,7 +355,7 @@ def test_export_and_verify_release_the_interpreter(
     locker, signer, trusted = setup
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(24 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
     ticks = 0
     stop = threading.Event()
 
@@ -391,7 +391,7 @@ def test_progress_counts_every_attachment_byte(
     locker, signer, _ = setup
     big = tmp_path / "scan.png"  # stored, so streamed in pieces
     big.write_bytes(os.urandom(3 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
     calls: List[Tuple[int, int]] = []
     summary = export(
         locker, signer, tmp_path / "p.zip", progress=lambda done, total: calls.append((done, total))
@@ -457,7 +457,7 @@ def test_ctrl_c_cancels_an_export_without_a_callback(
     locker, signer, _ = setup
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(48 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "b.zip"
@@ -535,7 +535,7 @@ def test_signed_checkpoints_and_bundles_chained_to_the_previous(
     q1 = tmp_path / "q1.zip"
     export(locker, signer, q1)
 
-    locker.add(soc2.sample_company(2026)[0])
+    locker.add(soc2.sample_company(2025)[0])
     soc2.sign_checkpoint(locker, signer)
     q2 = tmp_path / "q2.zip"
     export(locker, signer, q2)

@@ -119,12 +119,12 @@ def test_io_error_filename_is_a_path(tmp_path: Path) -> None:
 def test_exporting_into_a_missing_directory(tmp_path: Path) -> None:
     """A real errno and the directory's name, not the temporary file's."""
     locker = soc2.Locker.init(tmp_path / "l", "example.com/soc2/t")
-    locker.add_batch(soc2.sample_company(2026)[-3:])
+    locker.add_batch(soc2.sample_company(2025)[-3:])
     signer = soc2.Signer.generate("auditor-contact@example.com")
     target = tmp_path / "missing" / "b.zip"
     with pytest.raises(soc2.Soc2IOError) as info:
         soc2.export_bundle(
-            locker, target, signer=signer, period=soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
+            locker, target, signer=signer, period=soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
         )
     err = info.value
     assert err.errno == errno.ENOENT, err

@@ -88,6 +88,14 @@ def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
         for a, e in zip(f.affected, w["affected"]):
             if "records" in e:
                 assert a.records == e["records"], (w["control"], a.id)
+        if "status" in w:
+            assert f.status == w["status"], w["control"]
+        if "remediation_due" in w:
+            assert f.remediation_due == date.fromisoformat(w["remediation_due"]), w["control"]
+        if "responses" in w:
+            got_responses = [{"item": r.item, "status": r.status, "record": r.record} for r in f.responses]
+            want_responses = [{"item": r.get("item"), "status": r["status"], "record": r["record"]} for r in w["responses"]]
+            assert got_responses == want_responses, w["control"]
     for control, status in expected.get("statuses", {}).items():
         assert next(c for c in report.controls if c.control == control).status == status
     for control, due in expected.get("next_due", {}).items():
@@ -388,22 +396,24 @@ def test_a_locker_evaluates_like_its_records_and_like_the_command_line(
     tmp_path: Path, soc2_cli: Any
 ) -> None:
     locker = soc2.Locker.init(tmp_path / "l", "example.com/eval")
-    locker.add_batch(soc2.sample_company(2026))
+    # Last year's evidence: the locker refuses evidence dated after the time of recording.
+    year = soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
+    locker.add_batch(soc2.sample_company(2025))
     catalog = soc2.Catalog.builtin()
-    as_of = date(2026, 12, 31)
-    from_locker = soc2.evaluate(catalog, locker, YEAR, as_of)
+    as_of = date(2025, 12, 31)
+    from_locker = soc2.evaluate(catalog, locker, year, as_of)
     records = list(locker.records())
-    assert from_locker == soc2.evaluate(catalog, records, YEAR, as_of)
+    assert from_locker == soc2.evaluate(catalog, records, year, as_of)
     triples = [(r.seq, r.evidence, r.recorded_at) for r in records]
-    assert from_locker == soc2.evaluate(catalog, triples, YEAR, as_of)
-    # Recorded today, the year's evidence is mostly late: typed in (no importer
+    assert from_locker == soc2.evaluate(catalog, triples, year, as_of)
+    # Recorded today, last year's evidence is mostly late: typed in (no importer
     # provenance), it proves nothing for the quarters it claims, so the report differs
     # from one that does not know when the evidence was recorded.
     assert from_locker.late_records and not any(r.counted for r in from_locker.late_records)
-    assert from_locker != soc2.evaluate(catalog, enumerate(soc2.sample_company(2026)), YEAR, as_of)
+    assert from_locker != soc2.evaluate(catalog, enumerate(soc2.sample_company(2025)), year, as_of)
     out = soc2_cli(
-        "evaluate", "--locker", tmp_path / "l", "--period", "2026-01-01..2026-12-31",
-        "--as-of", "2026-12-31", "--format", "json",
+        "evaluate", "--locker", tmp_path / "l", "--period", "2025-01-01..2025-12-31",
+        "--as-of", "2025-12-31", "--format", "json",
     )  # fmt: skip
     assert out.returncode == 1, out.stderr
     assert soc2.Report.from_json(out.stdout) == from_locker

@@ -418,6 +418,11 @@ def test_finding_round_trip_and_fields() -> None:
     f = soc2.AuditFinding.from_json((EXAMPLES / "audit-finding" / "missed_review.json").read_text())
     assert f.period == soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
     assert f.affected[0].kind == "occurrence" and f.remediation_due == date(2026, 10, 15)
+    # Management's response to the finding, as the report shows it.
+    assert f.status == "remediating" and f.management_response == f.responses[0].response
+    r = f.responses[0]
+    assert (r.item, r.status, r.owner, r.record) == (None, "remediating", "it-lead@example.com", 212)
+    assert (r.given_on, r.target_date) == (date(2026, 10, 1), date(2026, 10, 15))
     f.deviations = 5
     f.population = 4
     # soc2-core's model has no rule tying deviations to population; the value round-trips.

@@ -19,7 +19,7 @@ from typing import Callable, Dict, List
 
 import soc2
 
-PERIOD = soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
+PERIOD = soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
 
 
 def read_everything(locker: soc2.Locker) -> None:
@@ -42,11 +42,11 @@ def new_locker(directory: Path, mib: int) -> soc2.Locker:
     """A locker with the sample company's year and `mib` MiB of attachments that export
     in 1 MiB pieces (a PNG is stored as it is), so an export reports progress often."""
     locker = soc2.Locker.init(directory / "locker", "example.com/soc2/threads")
-    locker.add_batch(soc2.sample_company(2026))
+    locker.add_batch(soc2.sample_company(2025))
     for i in range(mib // 4):
         scan = directory / f"scan-{i}.png"
         scan.write_bytes(os.urandom(4 << 20))
-        locker.add(soc2.sample_company(2026)[-1], attachments=[scan])
+        locker.add(soc2.sample_company(2025)[-1], attachments=[scan])
     return locker
 
 
@@ -137,7 +137,7 @@ def attach_from_python_file_while_appending(directory: Path) -> None:
             done.set()
 
     def append() -> None:
-        evidence = soc2.sample_company(2026)[0]
+        evidence = soc2.sample_company(2025)[0]
         while not done.is_set():
             locker.add(evidence)
 
@@ -152,7 +152,7 @@ def everything_at_once(directory: Path) -> None:
     """Six threads each mixing every kind of call on one locker for a while."""
     locker = new_locker(directory, 4)
     signer = soc2.Signer.generate("threads@example.com")
-    evidence = soc2.sample_company(2026)
+    evidence = soc2.sample_company(2025)
     deadline = time.monotonic() + 3
 
     def worker(k: int) -> Callable[[], None]:
@@ -178,7 +178,7 @@ def everything_at_once(directory: Path) -> None:
                     locker.refresh()
                     sum(1 for _ in locker.records())
                 elif step == 4:
-                    soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+                    soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
                 else:
                     read_everything(locker)
 

@@ -39,7 +39,7 @@ macro_rules! assert_err {
 const ORIGIN: &str = "example.com/soc2/acme";
 
 fn period() -> AuditPeriod {
-    "2026-01-01..2026-12-31".parse().unwrap()
+    "2025-01-01..2025-12-31".parse().unwrap()
 }
 
 fn note(observed: &str, title: &str, attachments: Vec<Attachment>) -> Evidence {
@@ -56,7 +56,8 @@ fn note(observed: &str, title: &str, attachments: Vec<Attachment>) -> Evidence {
     }
 }
 
-/// A locker with records before, in and after the 2026 period, and attachments of
+/// A locker with records before, in and after the 2025 period (all in the past: the
+/// locker refuses evidence dated in the future), and attachments of
 /// several kinds (one shared by two records), plus a signing key.
 struct Fixture {
     dir: tempfile::TempDir,
@@ -78,11 +79,11 @@ impl Fixture {
         let png = add(&[0x89, b'P', b'N', b'G', 1, 2, 3], "image/png", "shot.png");
         let later = add(b"next year", "text/plain", "later.txt");
         let records = vec![
-            note("2025-11-15T10:00:00Z", "Security policy approved", vec![policy]),
-            note("2026-02-01T09:00:00Z", "Q1 access review", vec![csv.clone()]),
-            note("2026-03-01T09:00:00Z", "Tabletop held", Vec::new()),
-            note("2026-05-01T09:00:00Z", "Q2 access review", vec![csv, png]),
-            note("2027-01-05T09:00:00Z", "After the period", vec![later]),
+            note("2024-11-15T10:00:00Z", "Security policy approved", vec![policy]),
+            note("2025-02-01T09:00:00Z", "Q1 access review", vec![csv.clone()]),
+            note("2025-03-01T09:00:00Z", "Tabletop held", Vec::new()),
+            note("2025-05-01T09:00:00Z", "Q2 access review", vec![csv, png]),
+            note("2026-01-05T09:00:00Z", "After the period", vec![later]),
         ];
         locker.append_batch(records).unwrap();
         let signer = Signer::generate("auditor-contact@example.com").unwrap();
@@ -228,7 +229,7 @@ fn lines(text: &str) -> Vec<String> {
 #[test]
 fn export_then_verify_round_trips() {
     let f = Fixture::new();
-    let out = f.path("acme-2026.zip");
+    let out = f.path("acme-2025.zip");
     let summary = export(&f.locker, &ExportOptions::new(period()), &f.signer, &out).unwrap();
     assert_eq!(summary.records, 3);
     assert_eq!(summary.blobs, 2);
@@ -350,7 +351,7 @@ fn disclosure_sets() {
     ));
 
     // A Type I period discloses the records of that day.
-    let day = ExportOptions::new("2026-03-01".parse().unwrap());
+    let day = ExportOptions::new("2025-03-01".parse().unwrap());
     export(&f.locker, &day, &f.signer, &out).unwrap();
     assert_eq!(seqs(&out), [2]);
 }
@@ -471,7 +472,7 @@ fn exports_many_attachments_of_every_size() {
         let content: Vec<u8> = (0..len).map(|j| (j * 31 + i) as u8).collect();
         let media = if i % 3 == 0 { "text/plain" } else { "image/png" };
         let a = locker.add_attachment(&mut content.as_slice(), media, "f").unwrap();
-        evidence.push(note("2026-06-01T00:00:00Z", &format!("file {i}"), vec![a]));
+        evidence.push(note("2025-06-01T00:00:00Z", &format!("file {i}"), vec![a]));
     }
     locker.append_batch(evidence).unwrap();
     let signer = Signer::generate("x").unwrap();
@@ -522,8 +523,8 @@ fn a_cancelled_export_leaves_nothing_behind() {
     let media = locker.add_attachment(&mut big.as_slice(), "image/png", "big.png").unwrap();
     let text = locker.add_attachment(&mut &b"user,role\n".repeat(500)[..], "text/csv", "u.csv");
     let evidence = vec![
-        note("2026-06-01T00:00:00Z", "media", vec![media]),
-        note("2026-06-02T00:00:00Z", "text", vec![text.unwrap()]),
+        note("2025-06-01T00:00:00Z", "media", vec![media]),
+        note("2025-06-02T00:00:00Z", "text", vec![text.unwrap()]),
     ];
     locker.append_batch(evidence).unwrap();
     let signer = Signer::generate("x").unwrap();

@@ -262,6 +262,7 @@ error_codes! {
     LedgerNotRegularFile = "ledger.not_regular_file", Integrity, "The ledger is not a regular file (a directory, a FIFO...).";
     LedgerBlobNotRegularFile = "ledger.blob_not_regular_file", Integrity, "A blob's name holds a symbolic link or another non-regular file.";
     LedgerRecordTooLarge = "ledger.record_too_large", Invalid, "A record is larger than the locker accepts.";
+    LedgerFutureDated = "ledger.future_dated", Invalid, "Evidence was refused at add: its observed_at, or a date in it of something that happened, is later than the time of recording plus 5 minutes of clock skew (the error names the field).";
     LedgerNoSuchRecord = "ledger.no_such_record", Locker, "A record the locker does not hold was asked for.";
     LedgerCheckpointMalformed = "ledger.checkpoint_malformed", Invalid, "A checkpoint's text is malformed.";
     LedgerCheckpointMismatch = "ledger.checkpoint_mismatch", Integrity, "A checkpoint does not describe this locker (history was rewritten).";

@@ -32,8 +32,8 @@ use chrono::NaiveDate;
 
 use crate::catalog::{Catalog, CatalogControl, ControlTest};
 use crate::model::{
-    AffectedItem, AuditFinding, AuditPeriod, Cadence, Date, Evidence, EvidenceKind, FindingStatus,
-    ItemKind, Timestamp,
+    AffectedItem, AuditFinding, AuditPeriod, Cadence, ControlId, Date, Evidence, EvidenceKind,
+    FindingResponse, FindingStatus, ItemKind, ManagementResponse, Payload, Timestamp,
 };
 use crate::report::{
     CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
@@ -151,6 +151,11 @@ pub fn evaluate(
     for (i, f) in findings.iter_mut().enumerate() {
         f.rank = i as u64 + 1;
     }
+    let mut warnings = ctx.warnings.clone();
+    let responses = latest_responses(catalog, evidence, as_of, &mut warnings);
+    for f in &mut findings {
+        relied.extend(apply_responses(&mut f.finding, &responses));
+    }
     overdue.sort();
     overdue.dedup();
     upcoming.sort();
@@ -202,7 +207,7 @@ pub fn evaluate(
         exceptions: findings,
         monitoring: Monitoring { next_due, overdue, upcoming },
         relied_on: relied.into_iter().collect(),
-        warnings: ctx.warnings.clone(),
+        warnings,
         late_records: ctx
             .index
             .late
@@ -390,6 +395,7 @@ fn summarise(
                 status: FindingStatus::Open,
                 management_response: None,
                 remediation_due: Some(Date(add_days(ctx.as_of, c.time_to_fix.max_days))),
+                responses: Vec::new(),
             },
         }
     });
@@ -404,6 +410,88 @@ fn summarise(
         )
     });
     (result, finding, judged)
+}
+
+/// The latest management response for each finding (by control, and by item in lower
+/// case, `None` for the finding as a whole), among responses given by `as_of`, however
+/// long before the period: a response carries over while its finding persists. The
+/// latest is the last observed; on the same instant, the last recorded. Responses naming
+/// a control the catalog does not have are reported as warnings.
+fn latest_responses<'a>(
+    catalog: &Catalog,
+    evidence: &[EvidenceItem<'a>],
+    as_of: NaiveDate,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<(ControlId, Option<String>), (Timestamp, u64, &'a ManagementResponse)> {
+    let mut latest: BTreeMap<_, (Timestamp, u64, &'a ManagementResponse)> = BTreeMap::new();
+    // Record order, so that warnings come in it whatever the order of the slice.
+    let mut responses: Vec<(&EvidenceItem<'a>, &'a ManagementResponse)> = evidence
+        .iter()
+        .filter_map(|e| match &e.evidence.payload {
+            Payload::ManagementResponse(r) => Some((e, r)),
+            _ => None,
+        })
+        .collect();
+    responses.sort_by_key(|(e, _)| e.seq);
+    for (e, r) in responses {
+        let at = e.evidence.observed_at;
+        if at.date() > as_of {
+            continue;
+        }
+        if catalog.get(r.control.as_str()).is_none() {
+            warnings.push(format!(
+                "record {}: a management response names control {}, which the catalog does not have",
+                e.seq, r.control
+            ));
+            continue;
+        }
+        let key = (r.control.clone(), r.item.as_deref().map(str::to_lowercase));
+        if latest.get(&key).is_none_or(|(t, seq, _)| (*t, *seq) < (at, e.seq)) {
+            latest.insert(key, (at, e.seq, r));
+        }
+    }
+    latest
+}
+
+/// Shows the responses that apply to `finding`: to the finding as a whole (which sets its
+/// status, response and remediation date) and to each of its affected items. Returns the
+/// records shown.
+fn apply_responses(
+    finding: &mut AuditFinding,
+    responses: &BTreeMap<(ControlId, Option<String>), (Timestamp, u64, &ManagementResponse)>,
+) -> Vec<u64> {
+    let control = finding.control.clone();
+    let shown = |item: Option<&str>, key: Option<String>| {
+        responses.get(&(control.clone(), key)).map(|(at, seq, r)| FindingResponse {
+            item: item.map(str::to_owned),
+            status: r.status,
+            response: r.response.clone(),
+            owner: r.owner.clone(),
+            target_date: r.target_date,
+            given_on: Date(at.date()),
+            record: *seq,
+        })
+    };
+    let mut out: Vec<FindingResponse> = Vec::new();
+    if let Some(whole) = shown(None, None) {
+        finding.status = whole.status;
+        finding.management_response = Some(whole.response.clone());
+        if whole.target_date.is_some() {
+            finding.remediation_due = whole.target_date;
+        }
+        out.push(whole);
+    }
+    for a in &finding.affected {
+        if let Some(r) = shown(Some(&a.id), Some(a.id.to_lowercase())) {
+            // An item listed twice (under two kinds) is answered once.
+            if !out.iter().any(|o| o.record == r.record) {
+                out.push(r);
+            }
+        }
+    }
+    let records = out.iter().map(|r| r.record).collect();
+    finding.responses = out;
+    records
 }
 
 #[derive(Default)]

@@ -283,6 +283,21 @@ pub enum LedgerError {
         limit: u64,
     },
 
+    /// An append was refused: `observed_at`, or a date in the payload recording when
+    /// something happened, is later than the time of recording plus
+    /// [`crate::model::RECORDING_CLOCK_SKEW`]. Evidence cannot show what has not
+    /// happened yet.
+    #[error("{}{field}: {reason}", BatchIndex(*.index))]
+    FutureDated {
+        /// The evidence's 0-based position in the batch appended; `None` for a single add.
+        index: Option<u64>,
+        /// The field's path in the evidence document (`observed_at`,
+        /// `payload.background_check.completed_at`, ...).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// A record was asked for by a sequence number the locker does not (yet) hold.
     #[error("record {seq} does not exist (the locker holds {len} records)")]
     NoSuchRecord {
@@ -398,6 +413,18 @@ impl LedgerError {
     }
 }
 
+/// "evidence 3 of the batch: " for an append of several records, nothing for one.
+struct BatchIndex(Option<u64>);
+
+impl fmt::Display for BatchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(i) => write!(f, "evidence {i} of the batch: "),
+            None => Ok(()),
+        }
+    }
+}
+
 /// fs_err's messages already name the path; std's do not. Print the path once either way.
 struct IoDisplay<'a>(&'a Path, &'a std::io::Error);
 
@@ -441,6 +468,7 @@ impl Classify for LedgerError {
             LedgerError::LedgerNotRegularFile { .. } => C::LedgerNotRegularFile,
             LedgerError::BlobNotRegularFile { .. } => C::LedgerBlobNotRegularFile,
             LedgerError::RecordTooLarge { .. } => C::LedgerRecordTooLarge,
+            LedgerError::FutureDated { .. } => C::LedgerFutureDated,
             LedgerError::Proof(p) => p.code(),
             LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
             LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
@@ -499,6 +527,10 @@ impl Classify for LedgerError {
             LedgerError::AttachmentNotStored { .. }
             | LedgerError::AttachmentSizeMismatch { .. } => s.field = Some("attachments".into()),
             LedgerError::NoSuchRecord { seq, .. } => s.records = vec![*seq],
+            LedgerError::FutureDated { field, reason, .. } => {
+                s.field = Some(field.clone());
+                s.reason = Some(reason.clone());
+            }
             LedgerError::Proof(p) => s = p.subject(),
             LedgerError::Checkpoint(_) => s.field = Some("checkpoint".into()),
             _ => {}

@@ -524,7 +524,10 @@ impl Locker {
     ///
     /// Atomic from the caller's view: either all are appended or, on error, the ledger
     /// is as it was. Refused if any evidence refers to an attachment not stored in the
-    /// locker, or declares a size that differs from the stored blob.
+    /// locker, or declares a size that differs from the stored blob, or if any evidence
+    /// is dated in the future ([`LedgerError::FutureDated`]: its `observed_at`, or a date
+    /// in its payload of something that happened, is later than the time of recording
+    /// plus [`crate::model::RECORDING_CLOCK_SKEW`]).
     pub fn append_batch(&mut self, evidence: Vec<Evidence>) -> Result<Vec<Appended>> {
         if evidence.is_empty() {
             return Ok(Vec::new());
@@ -536,6 +539,15 @@ impl Locker {
         }
         let guard = LockGuard::take(&self.lock, true)?;
         let now = Timestamp::now();
+        // Checked against the time the records will carry, under the lock.
+        let single = evidence.len() == 1;
+        for (index, e) in evidence.iter().enumerate() {
+            e.check_not_future(now).map_err(|f| LedgerError::FutureDated {
+                index: (!single).then_some(index as u64),
+                field: f.field,
+                reason: f.reason,
+            })?;
+        }
         let result = self.append_locked(evidence.into_iter().map(|e| (e, now)).collect());
         drop(guard);
         result
@@ -545,6 +557,7 @@ impl Locker {
     /// instead of the clock's: for the sample company, whose year of evidence is recorded
     /// as it would have been collected. Not public: a locker records the time it is told
     /// of a fact, and nothing else may set it.
+    #[cfg(feature = "demo")]
     pub(crate) fn append_batch_recorded(
         &mut self,
         evidence: Vec<(Evidence, Timestamp)>,

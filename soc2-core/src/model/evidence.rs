@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::Sha256Digest;
 use super::control::ControlId;
+use super::finding::FindingStatus;
 use super::provenance::Provenance;
 use super::time::{Date, Timestamp};
 
@@ -166,6 +167,8 @@ payloads! {
     RiskRegister(RiskRegister) = "risk_register",
     /// The people of the company, with their employment dates.
     Roster(Roster) = "roster",
+    /// Management's response to a finding of the report, and where its fix stands.
+    ManagementResponse(ManagementResponse) = "management_response",
     /// Any other file or note.
     Note(Note) = "note",
 }
@@ -1065,6 +1068,36 @@ pub struct Person {
 pub struct Roster {
     /// Everyone, including people who have left.
     pub people: Vec<Person>,
+}
+
+/// Management's response to a finding, entered by the company: what it does about it,
+/// who answers for it, by when, and where it stands.
+///
+/// It names the finding as the report identifies it: by the control in exception and,
+/// for one affected item, by that item's id as the report prints it (a system-quarter
+/// `okta@2026-Q3`, a person's e-mail, a device id, `owner/repo#123`); without `item` it
+/// answers the finding as a whole. `observed_at` is when management gave the response.
+/// A response applies to every later evaluation (of this period or a later one) in which
+/// its finding (or item) is still in exception; the latest response for the same
+/// finding and item replaces earlier ones. It never changes the test's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementResponse {
+    /// The control whose finding is answered (`AC-01`).
+    pub control: ControlId,
+    /// The affected item answered, by its id in the report; absent: the finding as a
+    /// whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done (absent: none set, e.g. for an accepted risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<Date>,
 }
 
 /// A file or note that fits no other kind.

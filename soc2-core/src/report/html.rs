@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{
     CellStatus, ControlStatus, OpinionRisk, Report, kind_label, late_label, permille_label,
-    priority_label, records_label, severity_label,
+    priority_label, records_label, response_label, severity_label,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -283,6 +283,13 @@ pub(super) fn render(r: &Report) -> String {
             );
         }
         let _ = writeln!(s, "</tbody></table>");
+        if !f.responses.is_empty() {
+            let _ = writeln!(s, "<ul class=\"resp\">");
+            for resp in &f.responses {
+                let _ = writeln!(s, "<li>{}</li>", esc(&response_label(resp)));
+            }
+            let _ = writeln!(s, "</ul>");
+        }
         if !e.remediation.is_empty() {
             let _ = writeln!(s, "<p>To fix:</p><ol class=\"fix\">");
             for step in &e.remediation {

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{
     CellStatus, Report, kind_label, late_label, permille_label, priority_label, records_label,
-    severity_label,
+    response_label, severity_label,
 };
 
 /// Escapes text for a Markdown table cell or paragraph: evidence-derived text must not
@@ -178,6 +178,12 @@ pub(super) fn render(r: &Report) -> String {
                 records_label(&a.records)
             );
         }
+        if !f.responses.is_empty() {
+            s.push('\n');
+            for resp in &f.responses {
+                let _ = writeln!(s, "- {}", md(&response_label(resp)));
+            }
+        }
         if !e.remediation.is_empty() {
             let _ = writeln!(s, "\nTo fix:\n");
             for (i, step) in e.remediation.iter().enumerate() {
@@ -188,16 +194,20 @@ pub(super) fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(s, "## Monitoring as of {}\n", r.as_of);
-    let _ = writeln!(s, "| Control | Next due |\n|---|---|");
-    for n in &r.monitoring.next_due {
-        let _ = writeln!(s, "| {} | {} |", md(n.control.as_str()), n.due);
-    }
     let _ = writeln!(
         s,
-        "\n{} overdue item(s), {} coming due.\n",
+        "{} overdue item(s), {} coming due.\n",
         r.monitoring.overdue.len(),
         r.monitoring.upcoming.len()
     );
+    // Only controls with something not yet due have a next due date: no empty table.
+    if !r.monitoring.next_due.is_empty() {
+        let _ = writeln!(s, "| Control | Next due |\n|---|---|");
+        for n in &r.monitoring.next_due {
+            let _ = writeln!(s, "| {} | {} |", md(n.control.as_str()), n.due);
+        }
+        s.push('\n');
+    }
     for (title, list) in
         [("Overdue", &r.monitoring.overdue), ("Coming due", &r.monitoring.upcoming)]
     {

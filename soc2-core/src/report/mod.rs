@@ -38,8 +38,8 @@ pub use crate::catalog::{
 };
 use crate::json::JsonError;
 use crate::model::{
-    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind, ItemKind,
-    PriorityClass, Severity, TimeToFix, Timestamp,
+    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind,
+    FindingResponse, ItemKind, PriorityClass, Severity, TimeToFix, Timestamp,
 };
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
@@ -682,6 +682,21 @@ pub(crate) fn timestamp_label(t: &TimeProof) -> String {
         t.gen_time,
         t.checkpoint_size,
         t.tsa
+    )
+}
+
+/// One line about a management response: `Management response for okta@2026-Q3:
+/// remediating; owner ...; target 2027-01-31; given 2026-12-01 (record #41): text`.
+pub(crate) fn response_label(r: &FindingResponse) -> String {
+    format!(
+        "Management response{}: {}; owner {}; target {}; given {} (record #{}): {}",
+        r.item.as_ref().map_or_else(String::new, |i| format!(" for {i}")),
+        r.status.label(),
+        r.owner,
+        r.target_date.map_or_else(|| "none".to_owned(), |d| d.to_string()),
+        r.given_on,
+        r.record,
+        r.response
     )
 }
 

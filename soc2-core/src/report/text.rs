@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{
     CellStatus, Report, kind_label, late_label, permille_label, priority_label, records_label,
-    severity_label,
+    response_label, severity_label,
 };
 
 /// Affected items listed per exception before the rest are summarised; the JSON,
@@ -138,6 +138,9 @@ pub(super) fn render(r: &Report) -> String {
         }
         if f.affected.len() > MAX_ITEMS {
             let _ = writeln!(s, "     ... and {} more", f.affected.len() - MAX_ITEMS);
+        }
+        for resp in &f.responses {
+            let _ = writeln!(s, "     {}", response_label(resp));
         }
         for (i, step) in e.remediation.iter().enumerate() {
             let _ = writeln!(s, "     Fix {}: {step}", i + 1);

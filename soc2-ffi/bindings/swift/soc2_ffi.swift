@@ -2376,17 +2376,24 @@ public struct AuditFinding: Equatable, Hashable {
      */
     public var affected: [AffectedItem]
     /**
-     * Where it stands.
+     * Where it stands: the status of management's response to the finding as a whole,
+     * `Open` without one.
      */
     public var status: FindingStatus
     /**
-     * Management's response, if given.
+     * Management's response to the finding as a whole, if given.
      */
     public var managementResponse: String?
     /**
-     * When remediation is due.
+     * When remediation is due: the target date of management's response to the finding
+     * as a whole, else the report date plus the control's time to fix.
      */
     public var remediationDue: CalendarDate?
+    /**
+     * Every management response that applies: to the finding as a whole first, then to
+     * affected items in the order they are listed; the latest for each.
+     */
+    public var responses: [FindingResponse]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2416,14 +2423,20 @@ public struct AuditFinding: Equatable, Hashable {
          * The items that failed.
          */affected: [AffectedItem], 
         /**
-         * Where it stands.
+         * Where it stands: the status of management's response to the finding as a whole,
+         * `Open` without one.
          */status: FindingStatus, 
         /**
-         * Management's response, if given.
+         * Management's response to the finding as a whole, if given.
          */managementResponse: String? = nil, 
         /**
-         * When remediation is due.
-         */remediationDue: CalendarDate? = nil) {
+         * When remediation is due: the target date of management's response to the finding
+         * as a whole, else the report date plus the control's time to fix.
+         */remediationDue: CalendarDate? = nil, 
+        /**
+         * Every management response that applies: to the finding as a whole first, then to
+         * affected items in the order they are listed; the latest for each.
+         */responses: [FindingResponse] = []) {
         self.control = control
         self.criteria = criteria
         self.period = period
@@ -2435,6 +2448,7 @@ public struct AuditFinding: Equatable, Hashable {
         self.status = status
         self.managementResponse = managementResponse
         self.remediationDue = remediationDue
+        self.responses = responses
     }
 
     
@@ -2463,7 +2477,8 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
                 affected: FfiConverterSequenceTypeAffectedItem.read(from: &buf), 
                 status: FfiConverterTypeFindingStatus.read(from: &buf), 
                 managementResponse: FfiConverterOptionString.read(from: &buf), 
-                remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf)
+                remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf)
         )
     }
 
@@ -2479,6 +2494,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
         FfiConverterTypeFindingStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.managementResponse, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.remediationDue, into: &buf)
+        FfiConverterSequenceTypeFindingResponse.write(value.responses, into: &buf)
     }
 }
 
@@ -5078,6 +5094,126 @@ public func FfiConverterTypeExportSummary_lower(_ value: ExportSummary) -> RustB
 
 
 /**
+ * A management response shown with a finding: the latest one recorded for the finding
+ * as a whole or for one of its affected items.
+ */
+public struct FindingResponse: Equatable, Hashable {
+    /**
+     * The affected item answered (its id); absent: the finding as a whole.
+     */
+    public var item: String?
+    /**
+     * Where the fix stands.
+     */
+    public var status: FindingStatus
+    /**
+     * The response, in management's words.
+     */
+    public var response: String
+    /**
+     * Who answers for the fix.
+     */
+    public var owner: String
+    /**
+     * When the fix is to be done.
+     */
+    public var targetDate: CalendarDate?
+    /**
+     * When management gave it (the record's `observed_at` day).
+     */
+    public var givenOn: CalendarDate
+    /**
+     * The locker record holding it.
+     */
+    public var record: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The affected item answered (its id); absent: the finding as a whole.
+         */item: String? = nil, 
+        /**
+         * Where the fix stands.
+         */status: FindingStatus, 
+        /**
+         * The response, in management's words.
+         */response: String, 
+        /**
+         * Who answers for the fix.
+         */owner: String, 
+        /**
+         * When the fix is to be done.
+         */targetDate: CalendarDate? = nil, 
+        /**
+         * When management gave it (the record's `observed_at` day).
+         */givenOn: CalendarDate, 
+        /**
+         * The locker record holding it.
+         */record: UInt64) {
+        self.item = item
+        self.status = status
+        self.response = response
+        self.owner = owner
+        self.targetDate = targetDate
+        self.givenOn = givenOn
+        self.record = record
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingResponse {
+        return
+            try FindingResponse(
+                item: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeFindingStatus.read(from: &buf), 
+                response: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                targetDate: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                givenOn: FfiConverterTypeCalendarDate.read(from: &buf), 
+                record: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingResponse, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.item, into: &buf)
+        FfiConverterTypeFindingStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.response, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.targetDate, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.givenOn, into: &buf)
+        FfiConverterUInt64.write(value.record, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingResponse_lift(_ buf: RustBuffer) throws -> FindingResponse {
+    return try FfiConverterTypeFindingResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingResponse_lower(_ value: FindingResponse) -> RustBuffer {
+    return FfiConverterTypeFindingResponse.lower(value)
+}
+
+
+/**
  * What [`fsck_locker`] found.
  */
 public struct FsckReport: Equatable, Hashable {
@@ -6695,6 +6831,125 @@ public func FfiConverterTypeLoggingConfiguration_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeLoggingConfiguration_lower(_ value: LoggingConfiguration) -> RustBuffer {
     return FfiConverterTypeLoggingConfiguration.lower(value)
+}
+
+
+/**
+ * Management's response to a finding, entered by the company: what it does about it,
+ * who answers for it, by when, and where it stands.
+ *
+ * It names the finding as the report identifies it: by the control in exception and,
+ * for one affected item, by that item's id as the report prints it; without `item` it
+ * answers the finding as a whole. `observed_at` is when management gave the response.
+ * A response applies to every later evaluation in which its finding (or item) is still
+ * in exception; the latest response for the same finding and item replaces earlier
+ * ones. It never changes the test's result.
+ */
+public struct ManagementResponse: Equatable, Hashable {
+    /**
+     * The control whose finding is answered (`AC-01`).
+     */
+    public var control: ControlId
+    /**
+     * The affected item answered, by its id in the report; absent: the finding as a
+     * whole.
+     */
+    public var item: String?
+    /**
+     * Where the fix stands.
+     */
+    public var status: FindingStatus
+    /**
+     * The response, in management's words.
+     */
+    public var response: String
+    /**
+     * Who answers for the fix.
+     */
+    public var owner: String
+    /**
+     * When the fix is to be done (absent: none set, e.g. for an accepted risk).
+     */
+    public var targetDate: CalendarDate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control whose finding is answered (`AC-01`).
+         */control: ControlId, 
+        /**
+         * The affected item answered, by its id in the report; absent: the finding as a
+         * whole.
+         */item: String? = nil, 
+        /**
+         * Where the fix stands.
+         */status: FindingStatus, 
+        /**
+         * The response, in management's words.
+         */response: String, 
+        /**
+         * Who answers for the fix.
+         */owner: String, 
+        /**
+         * When the fix is to be done (absent: none set, e.g. for an accepted risk).
+         */targetDate: CalendarDate? = nil) {
+        self.control = control
+        self.item = item
+        self.status = status
+        self.response = response
+        self.owner = owner
+        self.targetDate = targetDate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ManagementResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeManagementResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManagementResponse {
+        return
+            try ManagementResponse(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                item: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeFindingStatus.read(from: &buf), 
+                response: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                targetDate: FfiConverterOptionTypeCalendarDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ManagementResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterOptionString.write(value.item, into: &buf)
+        FfiConverterTypeFindingStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.response, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.targetDate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManagementResponse_lift(_ buf: RustBuffer) throws -> ManagementResponse {
+    return try FfiConverterTypeManagementResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManagementResponse_lower(_ value: ManagementResponse) -> RustBuffer {
+    return FfiConverterTypeManagementResponse.lower(value)
 }
 
 
@@ -12768,6 +13023,10 @@ public enum EvidenceKind: Equatable, Hashable {
      */
     case roster
     /**
+     * Management's response to a finding of the report, and where its fix stands.
+     */
+    case managementResponse
+    /**
      * Any other file or note.
      */
     case note
@@ -12824,7 +13083,9 @@ public struct FfiConverterTypeEvidenceKind: FfiConverterRustBuffer {
         
         case 16: return .roster
         
-        case 17: return .note
+        case 17: return .managementResponse
+        
+        case 18: return .note
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12898,8 +13159,12 @@ public struct FfiConverterTypeEvidenceKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(16))
         
         
-        case .note:
+        case .managementResponse:
             writeInt(&buf, Int32(17))
+        
+        
+        case .note:
+            writeInt(&buf, Int32(18))
         
         }
     }
@@ -13008,7 +13273,8 @@ public func FfiConverterTypeFetchedAtSource_lower(_ value: FetchedAtSource) -> R
 
 
 /**
- * Where a finding stands.
+ * Where a finding stands, as management reports it; `Open` when management has not
+ * answered.
  */
 
 public enum FindingStatus: Equatable, Hashable {
@@ -13017,6 +13283,10 @@ public enum FindingStatus: Equatable, Hashable {
      * Not yet dealt with.
      */
     case `open`
+    /**
+     * Being fixed.
+     */
+    case remediating
     /**
      * Fixed (the fix does not make the control count for the time before it).
      */
@@ -13048,9 +13318,11 @@ public struct FfiConverterTypeFindingStatus: FfiConverterRustBuffer {
         
         case 1: return .`open`
         
-        case 2: return .remediated
+        case 2: return .remediating
         
-        case 3: return .riskAccepted
+        case 3: return .remediated
+        
+        case 4: return .riskAccepted
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13064,12 +13336,16 @@ public struct FfiConverterTypeFindingStatus: FfiConverterRustBuffer {
             writeInt(&buf, Int32(1))
         
         
-        case .remediated:
+        case .remediating:
             writeInt(&buf, Int32(2))
         
         
-        case .riskAccepted:
+        case .remediated:
             writeInt(&buf, Int32(3))
+        
+        
+        case .riskAccepted:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -13439,6 +13715,11 @@ public enum Payload: Equatable, Hashable {
     case roster(Roster
     )
     /**
+     * Management's response to a finding of the report, and where its fix stands.
+     */
+    case managementResponse(ManagementResponse
+    )
+    /**
      * Any other file or note.
      */
     case note(Note
@@ -13512,7 +13793,10 @@ public struct FfiConverterTypePayload: FfiConverterRustBuffer {
         case 16: return .roster(try FfiConverterTypeRoster.read(from: &buf)
         )
         
-        case 17: return .note(try FfiConverterTypeNote.read(from: &buf)
+        case 17: return .managementResponse(try FfiConverterTypeManagementResponse.read(from: &buf)
+        )
+        
+        case 18: return .note(try FfiConverterTypeNote.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -13603,8 +13887,13 @@ public struct FfiConverterTypePayload: FfiConverterRustBuffer {
             FfiConverterTypeRoster.write(v1, into: &buf)
             
         
-        case let .note(v1):
+        case let .managementResponse(v1):
             writeInt(&buf, Int32(17))
+            FfiConverterTypeManagementResponse.write(v1, into: &buf)
+            
+        
+        case let .note(v1):
+            writeInt(&buf, Int32(18))
             FfiConverterTypeNote.write(v1, into: &buf)
             
         }
@@ -16170,6 +16459,31 @@ fileprivate struct FfiConverterSequenceTypeEvidenceItem: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeEvidenceItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFindingResponse: FfiConverterRustBuffer {
+    typealias SwiftType = [FindingResponse]
+
+    public static func write(_ value: [FindingResponse], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFindingResponse.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FindingResponse] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FindingResponse]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFindingResponse.read(from: &buf))
         }
         return seq
     }

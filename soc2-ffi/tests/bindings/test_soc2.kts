@@ -149,14 +149,14 @@ fun testLockerScenario() {
         check(attachment.sha256 == sha256Hex(content)) { "attachment digest" }
         check(attachment.size == content.size.toULong()) { "attachment size" }
         val evidence = Evidence(
-            controls = listOf("AC-01"), observedAt = "2026-03-28T14:05:00Z",
-            collectedAt = "2026-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
+            controls = listOf("AC-01"), observedAt = "2025-03-28T14:05:00Z",
+            collectedAt = "2025-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
             source = "okta", attachments = listOf(attachment),
             payload = Payload.Note(Note(title = "Q1 access review export")),
         )
         val first = locker.append(evidence)
         check(first.seq == 0UL && first.leafHash.length == 64) { "first append" }
-        val appended = locker.appendBatch(sampleCompanyEvidence(2026))
+        val appended = locker.appendBatch(sampleCompanyEvidence(2025))
         check(appended.last().seq == locker.len() - 1UL) { "batch append" }
         check(locker.record(0UL).evidence == evidence) { "record 0 reads back" }
 
@@ -164,7 +164,7 @@ fun testLockerScenario() {
         // Recorded today, the year's evidence is late and, typed in without importer
         // provenance, proves nothing: the five gaps are there, among the controls whose
         // evidence came too late.
-        val report = locker.evaluate(sampleCompanyCatalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        val report = locker.evaluate(sampleCompanyCatalog(), "2025-01-01..2025-12-31", "2025-12-31")
         val gaps = report.exceptions.map { it.finding.control }.sorted()
         check(gaps.containsAll(listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"))) { gaps.toString() }
         check(report.lateRecords.first().seq == 0UL) { report.lateRecords.first().toString() }
@@ -183,10 +183,10 @@ fun testLockerScenario() {
         check(Signer.load(keyPath, null, null).fingerprint() == signer.fingerprint()) { "key reloads" }
         val readiness = renderReport(report, ReportFormat.JSON).toByteArray()
         val options = ExportOptions(
-            period = "2026-01-01..2026-12-31",
+            period = "2025-01-01..2025-12-31",
             reportFiles = listOf(ReportFile(name = "readiness.json", content = readiness)),
         )
-        val bundlePath = java.io.File(tmp, "acme-2026.zip")
+        val bundlePath = java.io.File(tmp, "acme-2025.zip")
         val summary = exportBundle(locker, options, signer, bundlePath.path)
         check(summary.blobs == 1UL && summary.checkpoint == locker.checkpoint()) { summary.toString() }
 
@@ -226,7 +226,7 @@ fun testLockerScenario() {
         verifyInclusionProof(proof, line.toByteArray(), verified.checkpoint)
         check(proof == inclusionProofFromLocker(locker, 0UL)) { "proof from the locker" }
         check(inclusionProofFromJson(inclusionProofToJson(proof)) == proof) { "proof JSON" }
-        val forged = line.replace("\"observed_at\":\"2026", "\"observed_at\":\"2025")
+        val forged = line.replace("\"observed_at\":\"2025", "\"observed_at\":\"2024")
         check(forged != line) { "forged line differs" }
         expectError<Soc2Exception.Integrity> {
             verifyInclusionProof(proof, forged.toByteArray(), verified.checkpoint)
@@ -271,9 +271,9 @@ val credentialReport =
     "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active," +
     "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n" +
     "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported," +
-    "2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n" +
+    "2025-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n" +
     "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true," +
-    "2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+    "2025-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
 
 fun testImport() {
     val names = listImportSources().map { it.name }

@@ -135,29 +135,40 @@ def test_locker_scenario():
         assert attachment.sha256 == hashlib.sha256(content).hexdigest()
         assert attachment.size == len(content)
         evidence = soc2.Evidence(
-            controls=["AC-01"], observed_at="2026-03-28T14:05:00Z",
-            collected_at="2026-04-02T09:00:00Z",
+            controls=["AC-01"], observed_at="2025-03-28T14:05:00Z",
+            collected_at="2025-04-02T09:00:00Z",
             collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
             attachments=[attachment],
             payload=soc2.Payload.NOTE(soc2.Note(title="Q1 access review export")))
         first = locker.append(evidence)
         assert first.seq == 0 and len(first.leaf_hash) == 64
-        appended = locker.append_batch(soc2.sample_company_evidence(2026))
+        appended = locker.append_batch(soc2.sample_company_evidence(2025))
         assert appended[-1].seq == locker.len() - 1
         assert locker.record(0).evidence == evidence
         assert [r.seq for r in locker.records_for_control("AC-01")][0] == 0
         not_stored = soc2.Attachment(sha256="0" * 64, size=1, media_type="text/plain", file_name="x")
         refused = expect_error(Soc2Error.Locker, lambda: locker.append(soc2.Evidence(
-            observed_at="2026-03-28T14:05:00Z", collected_at="2026-04-02T09:00:00Z",
+            observed_at="2025-03-28T14:05:00Z", collected_at="2025-04-02T09:00:00Z",
             collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
             attachments=[not_stored], payload=soc2.Payload.NOTE(soc2.Note(title="t")))))
         assert refused.blob == "0" * 64, refused
         assert refused.code == "ledger.attachment_not_stored", refused.code
+        # Evidence dated after the time of recording (plus 5 minutes) is refused, naming the
+        # field: here a background check completed in 2999.
+        future = expect_error(Soc2Error.Invalid, lambda: locker.append(soc2.Evidence(
+            observed_at="2025-03-28T14:05:00Z", collected_at="2025-04-02T09:00:00Z",
+            collector=soc2.Collector.PERSON(id="hr@example.com"), source="checkr",
+            payload=soc2.Payload.BACKGROUND_CHECK(soc2.BackgroundCheck(
+                person="bob@example.com", provider="checkr",
+                status=soc2.BackgroundCheckStatus.CLEAR,
+                completed_at="2999-01-01T00:00:00Z")))))
+        assert future.code == "ledger.future_dated", future.code
+        assert future.field == "payload.background_check.completed_at", future
 
         # Evaluate the period from the locker's records. Recorded today, the year's evidence
         # is late and, typed in without importer provenance, proves nothing: the five
         # gaps are there, among the controls whose evidence came too late.
-        report = locker.evaluate(soc2.sample_company_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        report = locker.evaluate(soc2.sample_company_catalog(), "2025-01-01..2025-12-31", "2025-12-31")
         gaps = sorted(e.finding.control for e in report.exceptions)
         assert {"AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"} <= set(gaps), gaps
         assert report.late_records[0].seq == 0, report.late_records[0]
@@ -175,9 +186,9 @@ def test_locker_scenario():
         assert signer.principal() == "auditee@example.com"
         assert soc2.Signer.load(key_path, None, None).fingerprint() == signer.fingerprint()
         options = soc2.export_options_for_report(report)
-        assert options.period == "2026-01-01..2026-12-31"
+        assert options.period == "2025-01-01..2025-12-31"
         assert sorted(f.name for f in options.report_files) == ["readiness.html", "readiness.json", "readiness.md"]
-        bundle_path = os.path.join(tmp, "acme-2026.zip")
+        bundle_path = os.path.join(tmp, "acme-2025.zip")
         summary = soc2.export_bundle(locker, options, signer, bundle_path)
         assert summary.blobs == 1 and summary.checkpoint == locker.checkpoint(), summary
 
@@ -220,7 +231,7 @@ def test_locker_scenario():
         soc2.verify_inclusion_proof(proof, line, verified.checkpoint)
         assert proof == soc2.inclusion_proof_from_locker(locker, 0)
         assert soc2.inclusion_proof_from_json(soc2.inclusion_proof_to_json(proof)) == proof
-        forged = line.replace(b'"observed_at":"2026', b'"observed_at":"2025')
+        forged = line.replace(b'"observed_at":"2025', b'"observed_at":"2024')
         assert forged != line
         expect_error(Soc2Error.Integrity, lambda: soc2.verify_inclusion_proof(
             proof, forged, verified.checkpoint))

@@ -139,21 +139,21 @@ def test_locker_scenario
     check(attachment.sha256 == Digest::SHA256.hexdigest(content), 'attachment digest')
     check(attachment.size == content.bytesize, 'attachment size')
     evidence = Soc2Ffi::Evidence.new(
-      controls: ['AC-01'], observed_at: '2026-03-28T14:05:00Z', collected_at: '2026-04-02T09:00:00Z',
+      controls: ['AC-01'], observed_at: '2025-03-28T14:05:00Z', collected_at: '2025-04-02T09:00:00Z',
       collector: Soc2Ffi::Collector::PERSON.new(id: 'cto@example.com'), source: 'okta',
       attachments: [attachment],
       payload: Soc2Ffi::Payload::NOTE.new(Soc2Ffi::Note.new(title: 'Q1 access review export'))
     )
     first = locker.append(evidence)
     check(first.seq.zero? && first.leaf_hash.length == 64, 'first append')
-    appended = locker.append_batch(Soc2Ffi.sample_company_evidence(2026))
+    appended = locker.append_batch(Soc2Ffi.sample_company_evidence(2025))
     check(appended.last.seq == locker.len - 1, 'batch append')
     check(locker.record(0).evidence == evidence, 'record 0 reads back')
 
     # Evaluate the period from the locker's records. Recorded today, the year's evidence is
     # late and, typed in without importer provenance, proves nothing: the five gaps are
     # there, among the controls whose evidence came too late.
-    report = locker.evaluate(Soc2Ffi.sample_company_catalog, '2026-01-01..2026-12-31', '2026-12-31')
+    report = locker.evaluate(Soc2Ffi.sample_company_catalog, '2025-01-01..2025-12-31', '2025-12-31')
     gaps = report.exceptions.map { |e| e.finding.control }.sort
     check((%w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01] - gaps).empty?, gaps.inspect)
     check(report.late_records.first.seq.zero?, 'record 0 is late')
@@ -172,10 +172,10 @@ def test_locker_scenario
     check(Soc2Ffi::Signer.load(key_path, nil, nil).fingerprint == signer.fingerprint, 'key reloads')
     readiness = Soc2Ffi.render_report(report, Soc2Ffi::ReportFormat::JSON)
     options = Soc2Ffi::ExportOptions.new(
-      period: '2026-01-01..2026-12-31',
+      period: '2025-01-01..2025-12-31',
       report_files: [Soc2Ffi::ReportFile.new(name: 'readiness.json', content: readiness)]
     )
-    bundle_path = File.join(tmp, 'acme-2026.zip')
+    bundle_path = File.join(tmp, 'acme-2025.zip')
     summary = Soc2Ffi.export_bundle(locker, options, signer, bundle_path)
     check(summary.blobs == 1 && summary.checkpoint == locker.checkpoint, 'export summary')
 
@@ -219,7 +219,7 @@ def test_locker_scenario
     Soc2Ffi.verify_inclusion_proof(proof, line, verified.checkpoint)
     check(proof == Soc2Ffi.inclusion_proof_from_locker(locker, 0), 'proof from the locker')
     check(Soc2Ffi.inclusion_proof_from_json(Soc2Ffi.inclusion_proof_to_json(proof)) == proof, 'proof JSON')
-    forged = line.sub('"observed_at":"2026', '"observed_at":"2025')
+    forged = line.sub('"observed_at":"2025', '"observed_at":"2024')
     check(forged != line, 'forged line differs')
     expect_error(Soc2Ffi::Soc2Error::Integrity) do
       Soc2Ffi.verify_inclusion_proof(proof, forged, verified.checkpoint)

@@ -79,10 +79,12 @@ __all__ = [
     "EventClass",
     "Evidence",
     "EvidenceKind",
+    "FindingResponse",
     "FindingStatus",
     "IncidentResponsePlan",
     "ItemKind",
     "LoggingConfiguration",
+    "ManagementResponse",
     "Model",
     "Note",
     "PAYLOAD_CLASSES",
@@ -140,6 +142,7 @@ EvidenceKind = Union[
     Literal["tabletop_exercise"],
     Literal["risk_register"],
     Literal["roster"],
+    Literal["management_response"],
     Literal["note"],
 ]
 #: A decision taken on one account during an access review.
@@ -303,9 +306,10 @@ ItemKind = Union[
     Literal["occurrence"],
     Literal["document"],
 ]
-#: Where a finding stands.
+#: Where a finding stands, as management reports it ("open" when management has not answered).
 FindingStatus = Union[
     Literal["open"],
+    Literal["remediating"],
     Literal["remediated"],
     Literal["risk_accepted"],
 ]
@@ -987,6 +991,34 @@ class Roster(PayloadModel):
 
 
 @model
+class ManagementResponse(PayloadModel):
+    """Management's response to a finding, entered by the company: what it does about it,
+    who answers for it, by when, and where it stands.
+
+    It names the finding as the report identifies it: by the control in exception and, for
+    one affected item, by that item's id as the report prints it; without ``item`` it
+    answers the finding as a whole. ``observed_at`` is when management gave the response.
+    A response applies to every later evaluation in which its finding (or item) is still in
+    exception; the latest response for the same finding and item replaces earlier ones. It
+    never changes the test's result.
+    """
+
+    kind = "management_response"
+    #: The control whose finding is answered (``AC-01``).
+    control: str
+    #: The affected item answered, by its id in the report; None: the finding as a whole.
+    item: Optional[str] = None
+    #: Where the fix stands.
+    status: FindingStatus
+    #: The response, in management's words.
+    response: str
+    #: Who answers for the fix.
+    owner: str
+    #: When the fix is to be done (None: none set, e.g. for an accepted risk).
+    target_date: Optional[_dt.date] = None
+
+
+@model
 class Note(PayloadModel):
     """A file or note that fits no other kind."""
 
@@ -1015,6 +1047,7 @@ Payload = Union[
     TabletopExercise,
     RiskRegister,
     Roster,
+    ManagementResponse,
     Note,
 ]
 
@@ -1301,6 +1334,27 @@ class AffectedItem(Model):
 
 
 @model
+class FindingResponse(Model):
+    """A management response shown with a finding: the latest one recorded for the finding
+    as a whole or for one of its affected items."""
+
+    #: The affected item answered (its id); None: the finding as a whole.
+    item: Optional[str] = None
+    #: Where the fix stands.
+    status: FindingStatus
+    #: The response, in management's words.
+    response: str
+    #: Who answers for the fix.
+    owner: str
+    #: When the fix is to be done.
+    target_date: Optional[_dt.date] = None
+    #: When management gave it (the record's ``observed_at`` day).
+    given_on: _dt.date
+    #: The locker record holding it.
+    record: int
+
+
+@model
 class AuditFinding(Model):
     """An audit exception: a control that did not operate as described over the period.
 
@@ -1324,9 +1378,14 @@ class AuditFinding(Model):
     deviations: int
     #: The items that failed.
     affected: List[AffectedItem]
-    #: Where it stands.
+    #: Where it stands: the status of management's response to the finding as a whole,
+    #: "open" without one.
     status: FindingStatus
-    #: Management's response, if given.
+    #: Management's response to the finding as a whole, if given.
     management_response: Optional[str] = None
-    #: When remediation is due.
+    #: When remediation is due: the target date of management's response to the finding as
+    #: a whole, else the report date plus the control's time to fix.
     remediation_due: Optional[_dt.date] = None
+    #: Every management response that applies: to the finding as a whole first, then to
+    #: affected items in the order they are listed; the latest for each.
+    responses: List[FindingResponse] = field(default_factory=list)

@@ -15,8 +15,16 @@ pub(super) fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     // has no number: its commit identifies it.
     type Key<'a> = (&'a str, Option<u64>, Option<&'a str>);
     let mut latest: BTreeMap<Key<'_>, (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
+    // Names as declared come first: comparing without case for each of ~100,000 changes
+    // and every declared repository was a measurable share of the evaluation.
+    let declared = |name: &str| {
+        ctx.repositories
+            .iter()
+            .find(|x| x.as_str() == name)
+            .or_else(|| ctx.repositories.iter().find(|x| same(x, name)))
+    };
     for (r, c) in typed!(ctx.index.upto(K::ChangeRecord, ctx.cutoff), ChangeRecord) {
-        if let Some(repo) = ctx.repositories.iter().find(|x| same(x, &c.repository)) {
+        if let Some(repo) = declared(&c.repository) {
             let commit = if c.number.is_none() { c.merge_commit.as_deref() } else { None };
             latest.insert((repo.as_str(), c.number, commit), (r, c));
         }
@@ -26,7 +34,7 @@ pub(super) fn independent_change_approval(ctx: &Ctx<'_>) -> Vec<Check> {
     // timely record of the same change exists.
     let mut late: BTreeMap<Key<'_>, (Rec<'_>, &crate::model::ChangeRecord)> = BTreeMap::new();
     for (r, c) in typed!(ctx.index.late_excluded(K::ChangeRecord), ChangeRecord) {
-        if let Some(repo) = ctx.repositories.iter().find(|x| same(x, &c.repository)) {
+        if let Some(repo) = declared(&c.repository) {
             let commit = if c.number.is_none() { c.merge_commit.as_deref() } else { None };
             let key = (repo.as_str(), c.number, commit);
             if !latest.contains_key(&key) {
