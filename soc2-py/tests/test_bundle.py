@@ -430,7 +430,7 @@ def test_an_exception_at_the_last_progress_call_still_cancels(
     locker, signer, _ = setup
     note = tmp_path / "note.txt"
     note.write_bytes(b"reviewed\n" * 100)
-    locker.add(soc2.sample_company(2026)[-1], attachments=[note])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[note])
     out = tmp_path / "b.zip"
     out.write_bytes(b"the previous bundle")
 
