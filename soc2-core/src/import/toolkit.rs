@@ -3,13 +3,13 @@
 
 #![allow(dead_code)] // Some helpers serve only the sources that land next.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 
 use super::error::ImportError;
-use crate::model::{Completeness, ImportWarning, SkippedRow, Timestamp};
+use crate::model::{Completeness, Device, ImportWarning, SkippedRow, Timestamp};
 
 /// Values that exports use to mean "absent" (compared case-insensitively).
 pub(crate) const SENTINELS: &[&str] =
@@ -271,6 +271,60 @@ pub(crate) fn report_duplicates(ctx: &mut Ctx, file: &str, accounts: &[(u64, &st
                 At { file, row: *row, field: "" },
             );
         }
+    }
+}
+
+/// The devices of one inventory as the device sources read them: every row is counted as
+/// read and, once read, kept; a device id seen before (in any file of the import) is
+/// counted as a `duplicate_device` warning naming the first place it occurs again.
+#[derive(Debug, Default)]
+pub(crate) struct DeviceRows {
+    devices: Vec<Device>,
+    seen: BTreeSet<String>,
+}
+
+impl DeviceRows {
+    /// Reads the rows of `file`, each with its row number, with `read`, in order; the first
+    /// row that cannot be read is the import's error.
+    pub(crate) fn read<'v>(
+        &mut self,
+        ctx: &mut Ctx,
+        file: &str,
+        rows: impl IntoIterator<Item = (u64, &'v Value)>,
+        read: impl Fn(&mut Ctx, &'v Value, &str, u64) -> Result<Device, ImportError>,
+    ) -> Result<(), ImportError> {
+        for (row, item) in rows {
+            ctx.rows_read += 1;
+            let device = read(ctx, item, file, row)?;
+            if !self.seen.insert(device.device_id.clone()) {
+                ctx.warn(
+                    "duplicate_device",
+                    "a device is listed more than once in the population (both kept)",
+                    At { file, row, field: "id" },
+                );
+            }
+            ctx.rows_kept += 1;
+            self.devices.push(device);
+        }
+        Ok(())
+    }
+
+    /// Whether no device has been read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    /// The devices, in the order read.
+    pub(crate) fn into_devices(self) -> Vec<Device> {
+        self.devices
+    }
+}
+
+/// A device given on its own (`what`, e.g. "a single host (hosts/{id})") is not a listing:
+/// the inventory's completeness is unknown.
+pub(crate) fn single_device(ctx: &mut Ctx, single: bool, what: &str) {
+    if single {
+        ctx.completeness(Completeness::Unknown, Some(format!("{what} is not a listing")));
     }
 }
 
