@@ -259,3 +259,33 @@ fn committed_seeds_are_current() {
          --test importer_seeds, and commit the result"
     );
 }
+
+#[test]
+fn inputs_are_split_into_named_files() {
+    let files = |data: &[u8]| {
+        let case = soc2_fuzz::importer_case(data).expect("a case");
+        case.files
+            .into_iter()
+            .map(|(n, b)| (n, String::from_utf8(b).expect("text")))
+            .collect::<Vec<_>>()
+    };
+    let pair = |n: &str, b: &str| (n.to_owned(), b.to_owned());
+    assert!(soc2_fuzz::importer_case(b"").is_none());
+    assert_eq!(files(b"\x00"), vec![pair("input", "")]);
+    assert_eq!(files(b"\x00{}\n"), vec![pair("input", "{}\n")]);
+    assert_eq!(
+        files(b"\x00a\n%%file b.json\nb\n%%file c\n"),
+        vec![pair("input", "a"), pair("b.json", "b"), pair("c", "")]
+    );
+    assert_eq!(files(b"\x00%%file x.csv\n1,2\n"), vec![pair("x.csv", "1,2\n")]);
+    assert_eq!(files(b"\x00\n%%file y\nz"), vec![pair("y", "z")]);
+    let encoded = encode_importer_case("roster-csv", 3, &[("m.toml", b"a"), ("p.csv", b"b\n")]);
+    let case = soc2_fuzz::importer_case(&encoded).expect("a case");
+    assert_eq!(case.source.name, "roster-csv");
+    assert_eq!(case.options.system.as_deref(), Some("fuzz"));
+    assert!(case.options.fetched_at.is_some());
+    assert_eq!(
+        case.files,
+        vec![("m.toml".into(), b"a".to_vec()), ("p.csv".into(), b"b\n".to_vec())]
+    );
+}
