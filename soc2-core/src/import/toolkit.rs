@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 
 use super::error::ImportError;
@@ -346,6 +346,11 @@ pub(crate) fn parse_lenient(s: &str) -> Option<Lenient> {
         if dt.timestamp_subsec_nanos() != 0 {
             notes.push(("sub_second_dropped", "fractions of a second were dropped"));
         }
+        // A timestamp is written with a four-digit year: a later one (an offset can move
+        // 9999-12-31 into 10000) is not a time soc2 can write.
+        if dt.year() > 9999 {
+            return None;
+        }
         let value = (dt.timestamp() >= 0).then(|| Timestamp::from_datetime(dt));
         Some(Lenient { value, notes })
     };
@@ -436,6 +441,9 @@ mod tests {
 
     #[test]
     fn timestamp_shapes() {
+        // Past the year 9999 (after the offset) there is no four-digit spelling.
+        assert!(parse_lenient("9999-12-31T23:00:00-02:00").is_none());
+        assert!(parse_lenient("+10000-01-01T00:00:00Z").is_none());
         assert_eq!(ts("2026-03-28T15:00:00.344Z"), "2026-03-28T15:00:00Z");
         assert_eq!(ts("2016-05-16T18:13:11+00:00"), "2016-05-16T18:13:11Z");
         assert_eq!(ts("2026-03-28T17:00:00+02:00"), "2026-03-28T15:00:00Z");

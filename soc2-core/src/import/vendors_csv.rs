@@ -7,7 +7,8 @@ use super::csv_mapping::{Field, read};
 use super::error::ImportError;
 use super::toolkit::{At, Ctx};
 use crate::model::{
-    AssuranceKind, Completeness, Payload, SecurityReport, VendorAssessment, VendorCriticality,
+    AssuranceKind, Completeness, Payload, SecurityReport, Timestamp, VendorAssessment,
+    VendorCriticality,
 };
 
 const SOURCE: &str = "vendors-csv";
@@ -71,6 +72,17 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
                 "required value is empty",
             )
         })?;
+        // The review date is when the assessment is observed: a time, which soc2 keeps
+        // from 1970 on.
+        let observed_at = Timestamp::start_of(reviewed_on.naive());
+        if observed_at.unix_seconds() < 0 {
+            return Err(ImportError::malformed(
+                &row.file,
+                row.line,
+                Some("reviewed_on"),
+                format!("the review date {reviewed_on} is before 1970"),
+            ));
+        }
         let security_report = match row.choice(ctx, "report_kind", REPORTS)? {
             None => None,
             Some(kind) => {
@@ -110,7 +122,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
         };
         ctx.rows_kept += 1;
         items.push(Item {
-            observed_at: Some(crate::model::Timestamp::start_of(reviewed_on.naive())),
+            observed_at: Some(observed_at),
             payload: Payload::VendorAssessment(assessment),
         });
     }
