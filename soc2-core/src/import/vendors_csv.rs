@@ -1,6 +1,8 @@
 //! `vendors-csv`: a vendor inventory or assessment list exported as CSV, read through a
 //! column mapping, becomes one vendor assessment per vendor.
 
+use std::collections::BTreeSet;
+
 use super::Item;
 use super::capture::Page;
 use super::csv_mapping::{Field, read};
@@ -53,7 +55,8 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
     let mut slot = None;
     let rows = read(ctx, pages, SOURCE, FIELDS, &mut slot)?;
     let mut items = Vec::new();
-    let mut seen: Vec<(String, String, u64)> = Vec::new();
+    // Vendors met so far, compared ignoring ASCII case.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for row in &rows {
         let vendor = row.required(ctx, "vendor")?;
         let criticality = row.choice(ctx, "criticality", CRITICALITY)?.ok_or_else(|| {
@@ -102,14 +105,13 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
                 })
             }
         };
-        if seen.iter().any(|(v, _, _)| v.eq_ignore_ascii_case(&vendor)) {
+        if !seen.insert(vendor.to_ascii_lowercase()) {
             ctx.warn(
                 "duplicate_vendor",
                 "a vendor listed more than once (each row kept as its own assessment)",
                 At { file: &row.file, row: row.line, field: "vendor" },
             );
         }
-        seen.push((vendor.clone(), row.file.clone(), row.line));
         let assessment = VendorAssessment {
             vendor,
             data_shared: row.list(ctx, "data_shared"),
