@@ -931,6 +931,33 @@ fn fleet_hosts_osquery_results_log() {
 }
 
 #[test]
+fn capture_dates_past_the_year_9999_are_refused() {
+    // Found by the `importers` fuzz target: RFC 2822 allows a five-digit year, and the
+    // capture's Date became a fetch time that has no four-digit spelling (the evidence did
+    // not validate).
+    let page = fixture("fleet/hosts-1.json");
+    let text = String::from_utf8(page).unwrap();
+    assert!(text.contains("Sat, 28 Mar 2026 19:00:01 GMT"), "the fixture's Date");
+    let far = text.replace("Sat, 28 Mar 2026 19:00:01 GMT", "Sat, 28 Mar 82026 19:00:01 GMT");
+    let err = try_run("fleet-hosts", &[("hosts-1.json", far.as_bytes())], None).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::Malformed {
+            file: "hosts-1.json".into(),
+            row: 0,
+            field: Some("headers.date".into()),
+            reason: "not an HTTP date (e.g. Fri, 25 Nov 2016 14:30:40 GMT)".into(),
+        }
+    );
+    // The last second of 9999 is still a time.
+    let last = text.replace("Sat, 28 Mar 2026 19:00:01 GMT", "Fri, 31 Dec 9999 23:59:59 GMT");
+    let first = fixture("fleet/hosts-0.json");
+    let i =
+        run("fleet-hosts", &[("hosts-0.json", &first), ("hosts-1.json", last.as_bytes())], None);
+    assert_eq!(i.provenance.fetched_at.to_string(), "9999-12-31T23:59:59Z");
+}
+
+#[test]
 fn fleet_hosts_osquery_removals_take_the_earliest_equal_row() {
     let line = |action: &str, uuid: &str, encrypted: &str, t: u64| {
         format!(

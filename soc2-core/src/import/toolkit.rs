@@ -22,7 +22,8 @@ pub(crate) fn parse_http_date(s: &str) -> Option<Timestamp> {
     DateTime::parse_from_rfc2822(&s2)
         .ok()
         .map(|d| Timestamp::from_datetime(d.with_timezone(&Utc)))
-        .filter(|t| t.unix_seconds() >= 0)
+        // RFC 2822 allows any number of year digits; a timestamp has four.
+        .filter(|t| t.unix_seconds() >= 0 && t.date().year() <= 9999)
 }
 
 /// Where in the inputs a value sits (for warnings and errors).
