@@ -931,6 +931,34 @@ fn fleet_hosts_osquery_results_log() {
 }
 
 #[test]
+fn file_names_not_in_nfc_are_refused() {
+    // Found by the `importers` fuzz target: the file name is written into the evidence's
+    // attachments and provenance, whose strings must be NFC; a decomposed name (e + U+0301,
+    // as some file systems store "é") made evidence that could not be recorded.
+    let page = fixture("intune/devices-2.json");
+    let name = "devices-cafe\u{301}.json";
+    let err = try_run("intune-devices", &[(name, &page)], None).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::Malformed {
+            file: name.into(),
+            row: 0,
+            field: None,
+            reason: "the file name is not in Unicode NFC (composed characters): rename the file"
+                .into(),
+        }
+    );
+    // The composed spelling is accepted.
+    let first = fixture("intune/devices-1.json");
+    let i = run(
+        "intune-devices",
+        &[("devices-1.json", &first), ("devices-caf\u{e9}.json", &page)],
+        None,
+    );
+    assert_eq!(i.attachments[1].file_name, "devices-caf\u{e9}.json");
+}
+
+#[test]
 fn capture_dates_past_the_year_9999_are_refused() {
     // Found by the `importers` fuzz target: RFC 2822 allows a five-digit year, and the
     // capture's Date became a fetch time that has no four-digit spelling (the evidence did
