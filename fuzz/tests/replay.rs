@@ -8,11 +8,11 @@ fn replay(target: &str, run: fn(&[u8])) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut count = 0;
     for dir in [root.join("seeds").join(target), root.join("regressions").join(target)] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = fs_err::read_dir(&dir) else { continue };
         let mut paths: Vec<_> = entries.map(|e| e.expect("entry").path()).collect();
         paths.sort();
         for path in paths {
-            let data = std::fs::read(&path).expect("read input");
+            let data = fs_err::read(&path).expect("read input");
             eprintln!("{target}: {}", path.display());
             run(&data);
             count += 1;
@@ -44,4 +44,9 @@ fn allowed_signers() {
 #[test]
 fn bundle_verify() {
     replay("bundle_verify", soc2_fuzz::bundle_verify);
+}
+
+#[test]
+fn importers() {
+    replay("importers", soc2_fuzz::importers);
 }

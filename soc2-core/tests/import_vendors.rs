@@ -801,3 +801,66 @@ fn roster_csv_pages_and_duplicates() {
     let dup = i.provenance.warnings.iter().find(|w| w.code == "duplicate_account").unwrap();
     assert_eq!((dup.file.as_str(), dup.row, dup.count), ("b.csv", 2, 1));
 }
+
+#[test]
+fn vendors_csv_review_date_before_1970_is_refused() {
+    // Found by the `importers` fuzz target: the review date is the assessment's
+    // observed_at, a timestamp, which cannot be before 1970; it was written anyway and the
+    // evidence did not validate.
+    let t = Some("2026-12-04T10:00:00Z");
+    let mapping = b"source = \"vendors-csv\"\n[columns]\nvendor = \"name\"\ncriticality = \"tier\"\nreviewed_on = \"reviewed\"\n";
+    let csv = b"name,tier,reviewed\nAcme Cloud,high,2025-05-01\nOld Vendor,low,1969-12-31\n";
+    let err = try_run("vendors-csv", &[("m.toml", mapping), ("v.csv", csv)], t).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::Malformed {
+            file: "v.csv".into(),
+            row: 3,
+            field: Some("reviewed_on".into()),
+            reason: "the review date 1969-12-31 is before 1970".into(),
+        }
+    );
+    // The same through [defaults].
+    let defaulted = b"source = \"vendors-csv\"\n[columns]\nvendor = \"name\"\ncriticality = \"tier\"\n[defaults]\nreviewed_on = \"1012-06-30\"\n";
+    let csv = b"name,tier\nAcme Cloud,high\n";
+    let err = try_run("vendors-csv", &[("v.csv", csv), ("m.toml", defaulted)], t).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::Malformed {
+            file: "v.csv".into(),
+            row: 2,
+            field: Some("reviewed_on".into()),
+            reason: "the review date 1012-06-30 is before 1970".into(),
+        }
+    );
+    // 1970-01-01 itself is a timestamp.
+    let csv = b"name,tier,reviewed\nAcme Cloud,high,1970-01-01\n";
+    let i = run("vendors-csv", &[("m.toml", mapping), ("v.csv", csv)], t);
+    assert_eq!(i.evidence[0].observed_at.to_string(), "1970-01-01T00:00:00Z");
+}
+
+#[test]
+fn csv_dates_beyond_the_year_9999_are_refused() {
+    // A date is written YYYY-MM-DD; chrono reads years past 9999, which have no such
+    // spelling (the evidence would not validate).
+    let t = Some("2026-12-04T10:00:00Z");
+    let mapping = b"source = \"vendors-csv\"\n[columns]\nvendor = \"name\"\ncriticality = \"tier\"\nreviewed_on = \"reviewed\"\ncontract_end = \"until\"\n";
+    let csv = b"name,tier,reviewed,until\nAcme Cloud,high,2025-05-01,+12026-01-01\n";
+    let err = try_run("vendors-csv", &[("m.toml", mapping), ("v.csv", csv)], t).unwrap_err();
+    assert_eq!(
+        err,
+        ImportError::Malformed {
+            file: "v.csv".into(),
+            row: 2,
+            field: Some("until".into()),
+            reason: "\"+12026-01-01\" is a date outside the years 0000 to 9999".into(),
+        }
+    );
+    let with_format = b"source = \"vendors-csv\"\ndate_format = \"%Y/%m/%d\"\n[columns]\nvendor = \"name\"\ncriticality = \"tier\"\nreviewed_on = \"reviewed\"\ncontract_end = \"until\"\n";
+    let csv = b"name,tier,reviewed,until\nAcme Cloud,high,2025/05/01,+10000/01/01\n";
+    let err = try_run("vendors-csv", &[("m.toml", with_format), ("v.csv", csv)], t).unwrap_err();
+    assert!(
+        matches!(&err, ImportError::Malformed { row: 2, field: Some(f), reason, .. } if f == "until" && reason.contains("outside the years")),
+        "{err}"
+    );
+}

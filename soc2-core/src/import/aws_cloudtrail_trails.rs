@@ -57,6 +57,8 @@ enum Shape {
 
 pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
     let mut trails: Vec<Trail> = Vec::new();
+    // A trail's id -> its place in `trails`.
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut statuses: Vec<(String, Value)> = Vec::new();
     let mut selectors: Vec<(String, Value)> = Vec::new();
     let mut lifecycles: Vec<(String, Value)> = Vec::new();
@@ -74,7 +76,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 for (i, t) in list.into_iter().enumerate() {
                     let row = i as u64 + 1;
                     ctx.rows_read += 1;
-                    read_trail(ctx, &mut trails, file, row, t)?;
+                    read_trail(ctx, (&mut trails, &mut ids), file, row, t)?;
                 }
             }
             Shape::Status => statuses.push((file.to_owned(), body)),
@@ -205,7 +207,7 @@ fn shape(file: &str, body: &Value) -> Result<Shape, ImportError> {
 
 fn read_trail(
     ctx: &mut Ctx,
-    trails: &mut Vec<Trail>,
+    (trails, ids): (&mut Vec<Trail>, &mut BTreeMap<String, usize>),
     file: &str,
     row: u64,
     t: Value,
@@ -218,7 +220,7 @@ fn read_trail(
         .ok_or_else(|| ImportError::malformed(file, row, Some("Name"), "a trail without a name"))?;
     let arn = ctx.json_text(t.get("TrailARN"), At { file, row, field: "TrailARN" });
     let id = arn.unwrap_or_else(|| name.clone());
-    if let Some(first) = trails.iter().find(|x| x.id == id) {
+    if let Some(first) = ids.get(&id).map(|&i| &trails[i]) {
         // A multi-region trail is listed in every region's describe-trails.
         ctx.skip(
             file,
@@ -227,6 +229,7 @@ fn read_trail(
         );
         return Ok(());
     }
+    ids.insert(id.clone(), trails.len());
     trails.push(Trail {
         file: file.to_owned(),
         row,

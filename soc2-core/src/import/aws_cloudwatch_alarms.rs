@@ -59,6 +59,8 @@ struct ListPage<'a> {
 
 pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
     let mut alarms: Vec<Alarm> = Vec::new();
+    // An alarm's key (ARN, else name) -> its place in `alarms`.
+    let mut keys: BTreeMap<String, usize> = BTreeMap::new();
     let mut filters: Vec<Filter> = Vec::new();
     let mut alarm_pages: Vec<ListPage<'_>> = Vec::new();
     let mut filter_pages: Vec<ListPage<'_>> = Vec::new();
@@ -80,7 +82,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 for a in list(file, &body, key)? {
                     row += 1;
                     ctx.rows_read += 1;
-                    read_alarm(ctx, &mut alarms, file, row, kind, a)?;
+                    read_alarm(ctx, (&mut alarms, &mut keys), file, row, kind, a)?;
                 }
             }
         } else if obj.contains_key("metricFilters") {
@@ -273,7 +275,7 @@ fn completeness(ctx: &mut Ctx, pages: &[ListPage<'_>]) {
 
 fn read_alarm(
     ctx: &mut Ctx,
-    alarms: &mut Vec<Alarm>,
+    (alarms, keys): (&mut Vec<Alarm>, &mut BTreeMap<String, usize>),
     file: &str,
     row: u64,
     kind: AlarmType,
@@ -285,9 +287,7 @@ fn read_alarm(
     })?;
     let arn = ctx.json_text(a.get("AlarmArn"), at("AlarmArn"));
     let key = arn.clone().unwrap_or_else(|| name.clone());
-    if let Some(first) =
-        alarms.iter().find(|x| x.arn.clone().unwrap_or_else(|| x.name.clone()) == key)
-    {
+    if let Some(first) = keys.get(&key).map(|&i| &alarms[i]) {
         ctx.skip(
             file,
             row,
@@ -295,6 +295,7 @@ fn read_alarm(
         );
         return Ok(());
     }
+    keys.insert(key, alarms.len());
     alarms.push(Alarm { file: file.to_owned(), row, kind, name, arn, value: a });
     Ok(())
 }

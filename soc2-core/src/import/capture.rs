@@ -128,6 +128,11 @@ pub(crate) struct Page {
 }
 
 impl Page {
+    /// The captured request URL (absent for a bare body, or a capture without one).
+    pub(crate) fn url(&self) -> Option<&str> {
+        self.capture.as_ref().and_then(|c| c.url.as_deref())
+    }
+
     /// The body as JSON, with the file, line and column of a syntax error.
     pub(crate) fn json(&self, source: &str) -> Result<Value, ImportError> {
         match &self.body {

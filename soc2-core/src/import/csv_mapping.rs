@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::capture::{Page, strip_bom};
 use super::error::ImportError;
@@ -402,13 +402,22 @@ impl Row<'_> {
         field: &'static str,
     ) -> Result<Option<Date>, ImportError> {
         let Some(v) = self.mapped(ctx, field) else { return Ok(None) };
+        // A date is written YYYY-MM-DD: a year chrono reads beyond 0000..9999 has no
+        // such spelling, so it is refused rather than written in another form.
+        let four_digits = |d: NaiveDate| {
+            if (0..=9999).contains(&d.year()) {
+                Ok(Some(Date(d)))
+            } else {
+                Err(self.bad(field, format!("{v:?} is a date outside the years 0000 to 9999")))
+            }
+        };
         if let Some(f) = &self.mapping.date_format {
             return NaiveDate::parse_from_str(&v, f)
-                .map(|d| Some(Date(d)))
-                .map_err(|_| self.bad(field, format!("{v:?} does not match date_format {f:?}")));
+                .map_err(|_| self.bad(field, format!("{v:?} does not match date_format {f:?}")))
+                .and_then(four_digits);
         }
         if let Ok(d) = NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
-            return Ok(Some(Date(d)));
+            return four_digits(d);
         }
         match ctx.timestamp(&v, self.at(field)) {
             Ok(t) => Ok(t.map(|t| Date(t.date()))),

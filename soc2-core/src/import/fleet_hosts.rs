@@ -22,7 +22,7 @@ use super::Item;
 use super::capture::{Page, documents, query_param};
 use super::error::ImportError;
 use super::fleet_osquery as osquery;
-use super::toolkit::{At, Ctx};
+use super::toolkit::{At, Ctx, DeviceRows, single_device};
 use crate::model::{Completeness, Device, DeviceCompliance, DeviceInventory, Payload, Platform};
 
 const SOURCE: &str = "fleet-hosts";
@@ -66,11 +66,10 @@ struct ListPage<'a> {
 }
 
 pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
-    let mut devices = Vec::new();
+    let mut devices = DeviceRows::default();
     let mut lists: Vec<ListPage<'_>> = Vec::new();
     let mut single = false;
     let mut fleetctl_list = false;
-    let mut seen = BTreeSet::new();
     let mut logs = osquery::Logs::default();
     for page in pages {
         let file = page.file.as_str();
@@ -130,24 +129,12 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                      response or an osquery result log)",
                 ));
             };
-            for (i, h) in hosts.into_iter().enumerate() {
-                // A page's hosts by their place in the list; fleetctl's by their line.
-                let row = if several { line } else { i as u64 + 1 };
-                ctx.rows_read += 1;
-                let d = read_host(ctx, h, file, row)?;
-                if !seen.insert(d.device_id.clone()) {
-                    ctx.warn(
-                        "duplicate_device",
-                        "a device is listed more than once in the population (both kept)",
-                        At { file, row, field: "id" },
-                    );
-                }
-                ctx.rows_kept += 1;
-                devices.push(d);
-            }
+            // A page's hosts by their place in the list; fleetctl's by their line.
+            let rows = (1..).zip(hosts).map(|(i, h)| (if several { line } else { i }, h));
+            devices.read(ctx, file, rows, read_host)?;
         }
     }
-    if logs.any() {
+    let devices = if logs.any() {
         if !devices.is_empty() {
             return Err(ImportError::wrong(
                 &pages[0].file,
@@ -156,7 +143,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                  vs Fleet host id): import them separately",
             ));
         }
-        devices = logs.devices(ctx)?;
+        let read = logs.devices(ctx)?;
         ctx.completeness(
             Completeness::Unknown,
             Some(
@@ -165,6 +152,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                     .into(),
             ),
         );
+        read
     } else if fleetctl_list {
         ctx.completeness(
             Completeness::Unknown,
@@ -172,9 +160,11 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 "`fleetctl get hosts --json` output does not show whether it is every host".into(),
             ),
         );
+        devices.into_devices()
     } else {
         completeness(ctx, &lists, single)?;
-    }
+        devices.into_devices()
+    };
     Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
         mdm: system.to_owned(),
         devices,
@@ -323,17 +313,11 @@ fn read_host(ctx: &mut Ctx, h: &Value, file: &str, row: u64) -> Result<Device, I
 }
 
 fn completeness(ctx: &mut Ctx, lists: &[ListPage<'_>], single: bool) -> Result<(), ImportError> {
-    if single {
-        ctx.completeness(
-            Completeness::Unknown,
-            Some("a single host (hosts/{id}) is not a listing".into()),
-        );
-    }
+    single_device(ctx, single, "a single host (hosts/{id})");
     if lists.is_empty() {
         return Ok(());
     }
-    let urls: Vec<Option<&str>> =
-        lists.iter().map(|l| l.page.capture.as_ref().and_then(|c| c.url.as_deref())).collect();
+    let urls: Vec<Option<&str>> = lists.iter().map(|l| l.page.url()).collect();
     for (l, url) in lists.iter().zip(&urls) {
         let Some(url) = url else { continue };
         if url.contains("/labels/") {

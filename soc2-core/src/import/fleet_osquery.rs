@@ -13,7 +13,7 @@
 //! `disk_encryption`, `bitlocker_info`, `alf`, `windows_security_center`, `screenlock`.
 //! Other queries are counted and not read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{Map, Value};
 
@@ -39,9 +39,52 @@ struct Host {
 }
 
 struct Query {
-    rows: Vec<Row>,
+    rows: Rows,
     file: String,
     line: u64,
+}
+
+/// A query's rows now, in the order they were added. A removal takes out the earliest
+/// equal row; rows are found by their canonical JSON, so that a log of many events stays
+/// linear (a list searched on each removal made a large log take minutes).
+#[derive(Default)]
+struct Rows {
+    /// Every row added since the last snapshot; `None` once removed.
+    slots: Vec<Option<Row>>,
+    /// Canonical JSON of a row -> the slots holding a row that prints so, in order.
+    index: BTreeMap<Vec<u8>, VecDeque<usize>>,
+}
+
+impl Rows {
+    fn key(row: &Row) -> Vec<u8> {
+        crate::json::to_canonical_vec(row).or_else(|_| serde_json::to_vec(row)).unwrap_or_default()
+    }
+
+    fn push(&mut self, row: Row) {
+        self.index.entry(Self::key(&row)).or_default().push_back(self.slots.len());
+        self.slots.push(Some(row));
+    }
+
+    /// Removes the earliest row equal to `row`; false when there is none.
+    fn remove(&mut self, row: &Row) -> bool {
+        let Some(slots) = self.index.get_mut(&Self::key(row)) else { return false };
+        // Rows that print alike are equal but for number spellings (1 and 1.0).
+        let Some(at) = slots.iter().position(|&i| self.slots[i].as_ref() == Some(row)) else {
+            return false;
+        };
+        if let Some(slot) = slots.remove(at) {
+            self.slots[slot] = None;
+        }
+        true
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Row> {
+        self.slots.iter().flatten()
+    }
+
+    fn first(&self) -> Option<&Row> {
+        self.iter().next()
+    }
 }
 
 /// Whether a JSON object is an osquery result (rather than a Fleet API response).
@@ -124,26 +167,27 @@ impl Logs {
         h.last = h.last.max(time);
         ctx.export_time = ctx.export_time.max(time);
         let q = h.queries.entry(name).or_insert_with(|| Query {
-            rows: Vec::new(),
+            rows: Rows::default(),
             file: file.to_owned(),
             line,
         });
         q.file = file.to_owned();
         q.line = line;
-        let remove = |ctx: &mut Ctx, rows: &mut Vec<Row>, r: &Row| {
-            match rows.iter().position(|x| x == r) {
-            Some(i) => {
-                rows.remove(i);
+        let remove = |ctx: &mut Ctx, rows: &mut Rows, r: &Row| {
+            if !rows.remove(r) {
+                ctx.warn(
+                    "removed_row_not_seen",
+                    "a removed row was not among the rows logged before (the log starts after it was added)",
+                    At { file, row: line, field: "removed" },
+                );
             }
-            None => ctx.warn(
-                "removed_row_not_seen",
-                "a removed row was not among the rows logged before (the log starts after it was added)",
-                At { file, row: line, field: "removed" },
-            ),
-        }
         };
         if let Some(snapshot) = obj.get("snapshot") {
-            q.rows = rows_of(snapshot, file, line, "snapshot")?.into_iter().cloned().collect();
+            let mut rows = Rows::default();
+            for r in rows_of(snapshot, file, line, "snapshot")? {
+                rows.push(r.clone());
+            }
+            q.rows = rows;
         } else if let Some(columns) = obj.get("columns") {
             let Some(row) = columns.as_object() else {
                 return Err(ImportError::malformed(

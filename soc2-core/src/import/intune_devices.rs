@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::Item;
 use super::capture::{Page, query_param};
 use super::error::ImportError;
-use super::toolkit::{At, Ctx};
+use super::toolkit::{At, Ctx, DeviceRows, single_device};
 use crate::model::{Completeness, Device, DeviceCompliance, DeviceInventory, Payload, Platform};
 
 const SOURCE: &str = "intune-devices";
@@ -40,10 +40,9 @@ struct ListPage<'a> {
 }
 
 pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
-    let mut devices = Vec::new();
+    let mut devices = DeviceRows::default();
     let mut lists: Vec<ListPage<'_>> = Vec::new();
     let mut single = false;
-    let mut seen = BTreeSet::new();
     for page in pages {
         let body = page.json(SOURCE)?;
         let file = page.file.as_str();
@@ -126,25 +125,12 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 ));
             }
         };
-        for (i, item) in items.into_iter().enumerate() {
-            let row = i as u64 + 1;
-            ctx.rows_read += 1;
-            let d = read_device(ctx, item, file, row)?;
-            if !seen.insert(d.device_id.clone()) {
-                ctx.warn(
-                    "duplicate_device",
-                    "a device is listed more than once in the population (both kept)",
-                    At { file, row, field: "id" },
-                );
-            }
-            ctx.rows_kept += 1;
-            devices.push(d);
-        }
+        devices.read(ctx, file, (1..).zip(items), read_device)?;
     }
     completeness(ctx, &lists, single)?;
     Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
         mdm: system.to_owned(),
-        devices,
+        devices: devices.into_devices(),
     }))])
 }
 
@@ -211,17 +197,11 @@ fn read_device(ctx: &mut Ctx, d: &Value, file: &str, row: u64) -> Result<Device,
 }
 
 fn completeness(ctx: &mut Ctx, lists: &[ListPage<'_>], single: bool) -> Result<(), ImportError> {
-    if single {
-        ctx.completeness(
-            Completeness::Unknown,
-            Some("a single managed device (GET managedDevices/{id}) is not a listing".into()),
-        );
-    }
+    single_device(ctx, single, "a single managed device (GET managedDevices/{id})");
     if lists.is_empty() {
         return Ok(());
     }
-    let urls: Vec<Option<&str>> =
-        lists.iter().map(|l| l.page.capture.as_ref().and_then(|c| c.url.as_deref())).collect();
+    let urls: Vec<Option<&str>> = lists.iter().map(|l| l.page.url()).collect();
     for (l, url) in lists.iter().zip(&urls) {
         for u in [url.map(str::to_owned), l.next.clone()].into_iter().flatten() {
             for param in ["$filter", "$search"] {

@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::Item;
 use super::capture::{Page, query_param};
 use super::error::ImportError;
-use super::toolkit::{At, Ctx};
+use super::toolkit::{At, Ctx, DeviceRows, single_device};
 use crate::model::{Completeness, Device, DeviceInventory, Payload, Platform};
 
 const SOURCE: &str = "jamf-computers";
@@ -60,11 +60,10 @@ struct ListPage<'a> {
 }
 
 pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Item>, ImportError> {
-    let mut devices = Vec::new();
+    let mut devices = DeviceRows::default();
     let mut lists: Vec<ListPage<'_>> = Vec::new();
     let mut single = false;
     let mut classic: Vec<&Page> = Vec::new();
-    let mut seen = BTreeSet::new();
     for page in pages {
         let body = page.json(SOURCE)?;
         let file = page.file.as_str();
@@ -77,20 +76,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 return Err(ImportError::malformed(file, 0, Some("computers"), "expected a list"));
             };
             classic.push(page);
-            for (i, item) in a.iter().enumerate() {
-                let row = i as u64 + 1;
-                ctx.rows_read += 1;
-                let d = read_classic(ctx, item, file, row)?;
-                if !seen.insert(d.device_id.clone()) {
-                    ctx.warn(
-                        "duplicate_device",
-                        "a device is listed more than once in the population (both kept)",
-                        At { file, row, field: "id" },
-                    );
-                }
-                ctx.rows_kept += 1;
-                devices.push(d);
-            }
+            devices.read(ctx, file, (1..).zip(a), read_classic)?;
             continue;
         }
         if obj.get("computer").is_some_and(Value::is_object) {
@@ -152,20 +138,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 ));
             }
         };
-        for (i, item) in items.into_iter().enumerate() {
-            let row = i as u64 + 1;
-            ctx.rows_read += 1;
-            let d = read_computer(ctx, item, file, row)?;
-            if !seen.insert(d.device_id.clone()) {
-                ctx.warn(
-                    "duplicate_device",
-                    "a device is listed more than once in the population (both kept)",
-                    At { file, row, field: "id" },
-                );
-            }
-            ctx.rows_kept += 1;
-            devices.push(d);
-        }
+        devices.read(ctx, file, (1..).zip(items), read_computer)?;
     }
     if !classic.is_empty() {
         classic_completeness(ctx, &classic, !lists.is_empty() || single)?;
@@ -174,7 +147,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
     }
     Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
         mdm: system.to_owned(),
-        devices,
+        devices: devices.into_devices(),
     }))])
 }
 
@@ -405,12 +378,7 @@ fn read_computer(ctx: &mut Ctx, c: &Value, file: &str, row: u64) -> Result<Devic
 }
 
 fn completeness(ctx: &mut Ctx, lists: &[ListPage<'_>], single: bool) -> Result<(), ImportError> {
-    if single {
-        ctx.completeness(
-            Completeness::Unknown,
-            Some("a single computer (computers-inventory-detail/{id}) is not a listing".into()),
-        );
-    }
+    single_device(ctx, single, "a single computer (computers-inventory-detail/{id})");
     if lists.is_empty() {
         return Ok(());
     }
@@ -433,8 +401,7 @@ fn completeness(ctx: &mut Ctx, lists: &[ListPage<'_>], single: bool) -> Result<(
             ),
         });
     }
-    let urls: Vec<Option<&str>> =
-        lists.iter().map(|l| l.page.capture.as_ref().and_then(|c| c.url.as_deref())).collect();
+    let urls: Vec<Option<&str>> = lists.iter().map(|l| l.page.url()).collect();
     for (l, url) in lists.iter().zip(&urls) {
         if let Some(f) = url.and_then(|u| query_param(u, "filter")).filter(|f| !f.is_empty()) {
             ctx.completeness(

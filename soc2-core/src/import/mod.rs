@@ -313,6 +313,15 @@ pub fn import(
     let names: Vec<String> = inputs.iter().map(|i| attachment_name(i.file_name)).collect();
     for (input, name) in inputs.iter().zip(&names) {
         let size = input.bytes.len() as u64;
+        // The name is written into the evidence, whose strings must be NFC.
+        if !crate::json::is_nfc(name) {
+            return Err(ImportError::malformed(
+                name,
+                0,
+                None,
+                "the file name is not in Unicode NFC (composed characters): rename the file",
+            ));
+        }
         if size > MAX_INPUT_BYTES {
             return Err(ImportError::TooLarge { file: name.clone(), size, limit: MAX_INPUT_BYTES });
         }

@@ -3,13 +3,13 @@
 
 #![allow(dead_code)] // Some helpers serve only the sources that land next.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 
 use super::error::ImportError;
-use crate::model::{Completeness, ImportWarning, SkippedRow, Timestamp};
+use crate::model::{Completeness, Device, ImportWarning, SkippedRow, Timestamp};
 
 /// Values that exports use to mean "absent" (compared case-insensitively).
 pub(crate) const SENTINELS: &[&str] =
@@ -22,7 +22,8 @@ pub(crate) fn parse_http_date(s: &str) -> Option<Timestamp> {
     DateTime::parse_from_rfc2822(&s2)
         .ok()
         .map(|d| Timestamp::from_datetime(d.with_timezone(&Utc)))
-        .filter(|t| t.unix_seconds() >= 0)
+        // RFC 2822 allows any number of year digits; a timestamp has four.
+        .filter(|t| t.unix_seconds() >= 0 && t.date().year() <= 9999)
 }
 
 /// Where in the inputs a value sits (for warnings and errors).
@@ -274,6 +275,60 @@ pub(crate) fn report_duplicates(ctx: &mut Ctx, file: &str, accounts: &[(u64, &st
     }
 }
 
+/// The devices of one inventory as the device sources read them: every row is counted as
+/// read and, once read, kept; a device id seen before (in any file of the import) is
+/// counted as a `duplicate_device` warning naming the first place it occurs again.
+#[derive(Debug, Default)]
+pub(crate) struct DeviceRows {
+    devices: Vec<Device>,
+    seen: BTreeSet<String>,
+}
+
+impl DeviceRows {
+    /// Reads the rows of `file`, each with its row number, with `read`, in order; the first
+    /// row that cannot be read is the import's error.
+    pub(crate) fn read<'v>(
+        &mut self,
+        ctx: &mut Ctx,
+        file: &str,
+        rows: impl IntoIterator<Item = (u64, &'v Value)>,
+        read: impl Fn(&mut Ctx, &'v Value, &str, u64) -> Result<Device, ImportError>,
+    ) -> Result<(), ImportError> {
+        for (row, item) in rows {
+            ctx.rows_read += 1;
+            let device = read(ctx, item, file, row)?;
+            if !self.seen.insert(device.device_id.clone()) {
+                ctx.warn(
+                    "duplicate_device",
+                    "a device is listed more than once in the population (both kept)",
+                    At { file, row, field: "id" },
+                );
+            }
+            ctx.rows_kept += 1;
+            self.devices.push(device);
+        }
+        Ok(())
+    }
+
+    /// Whether no device has been read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    /// The devices, in the order read.
+    pub(crate) fn into_devices(self) -> Vec<Device> {
+        self.devices
+    }
+}
+
+/// A device given on its own (`what`, e.g. "a single host (hosts/{id})") is not a listing:
+/// the inventory's completeness is unknown.
+pub(crate) fn single_device(ctx: &mut Ctx, single: bool, what: &str) {
+    if single {
+        ctx.completeness(Completeness::Unknown, Some(format!("{what} is not a listing")));
+    }
+}
+
 /// A leniently parsed timestamp with what was normalised.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Lenient {
@@ -291,6 +346,11 @@ pub(crate) fn parse_lenient(s: &str) -> Option<Lenient> {
     let done = |dt: DateTime<Utc>, mut notes: Vec<(&'static str, &'static str)>| {
         if dt.timestamp_subsec_nanos() != 0 {
             notes.push(("sub_second_dropped", "fractions of a second were dropped"));
+        }
+        // A timestamp is written with a four-digit year: a later one (an offset can move
+        // 9999-12-31 into 10000) is not a time soc2 can write.
+        if dt.year() > 9999 {
+            return None;
         }
         let value = (dt.timestamp() >= 0).then(|| Timestamp::from_datetime(dt));
         Some(Lenient { value, notes })
@@ -382,6 +442,9 @@ mod tests {
 
     #[test]
     fn timestamp_shapes() {
+        // Past the year 9999 (after the offset) there is no four-digit spelling.
+        assert!(parse_lenient("9999-12-31T23:00:00-02:00").is_none());
+        assert!(parse_lenient("+10000-01-01T00:00:00Z").is_none());
         assert_eq!(ts("2026-03-28T15:00:00.344Z"), "2026-03-28T15:00:00Z");
         assert_eq!(ts("2016-05-16T18:13:11+00:00"), "2016-05-16T18:13:11Z");
         assert_eq!(ts("2026-03-28T17:00:00+02:00"), "2026-03-28T15:00:00Z");

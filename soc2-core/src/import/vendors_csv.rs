@@ -1,13 +1,16 @@
 //! `vendors-csv`: a vendor inventory or assessment list exported as CSV, read through a
 //! column mapping, becomes one vendor assessment per vendor.
 
+use std::collections::BTreeSet;
+
 use super::Item;
 use super::capture::Page;
 use super::csv_mapping::{Field, read};
 use super::error::ImportError;
 use super::toolkit::{At, Ctx};
 use crate::model::{
-    AssuranceKind, Completeness, Payload, SecurityReport, VendorAssessment, VendorCriticality,
+    AssuranceKind, Completeness, Payload, SecurityReport, Timestamp, VendorAssessment,
+    VendorCriticality,
 };
 
 const SOURCE: &str = "vendors-csv";
@@ -54,7 +57,8 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
     let mut slot = None;
     let rows = read(ctx, pages, SOURCE, FIELDS, &mut slot)?;
     let mut items = Vec::new();
-    let mut seen: Vec<(String, String, u64)> = Vec::new();
+    // Vendors met so far, compared ignoring ASCII case.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     for row in &rows {
         let vendor = row.required(ctx, "vendor")?;
         let criticality = row.choice(ctx, "criticality", CRITICALITY)?.ok_or_else(|| {
@@ -73,6 +77,17 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
                 "required value is empty",
             )
         })?;
+        // The review date is when the assessment is observed: a time, which soc2 keeps
+        // from 1970 on.
+        let observed_at = Timestamp::start_of(reviewed_on.naive());
+        if observed_at.unix_seconds() < 0 {
+            return Err(ImportError::malformed(
+                &row.file,
+                row.line,
+                Some("reviewed_on"),
+                format!("the review date {reviewed_on} is before 1970"),
+            ));
+        }
         let security_report = match row.choice(ctx, "report_kind", REPORTS)? {
             None => None,
             Some(kind) => {
@@ -92,14 +107,13 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
                 })
             }
         };
-        if seen.iter().any(|(v, _, _)| v.eq_ignore_ascii_case(&vendor)) {
+        if !seen.insert(vendor.to_ascii_lowercase()) {
             ctx.warn(
                 "duplicate_vendor",
                 "a vendor listed more than once (each row kept as its own assessment)",
                 At { file: &row.file, row: row.line, field: "vendor" },
             );
         }
-        seen.push((vendor.clone(), row.file.clone(), row.line));
         let assessment = VendorAssessment {
             vendor,
             data_shared: row.list(ctx, "data_shared"),
@@ -114,7 +128,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], _system: &str) -> Result<Vec<It
         };
         ctx.rows_kept += 1;
         items.push(Item {
-            observed_at: Some(crate::model::Timestamp::start_of(reviewed_on.naive())),
+            observed_at: Some(observed_at),
             payload: Payload::VendorAssessment(assessment),
         });
     }
