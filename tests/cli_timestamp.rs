@@ -721,4 +721,61 @@ fn quarterly_flow_with_tokens_chains_and_each_quarter_is_proven() {
         .map(|p| p["checkpoint_size"].as_u64().unwrap())
         .collect();
     assert_eq!(sizes, [2, 4]);
+
+    // The company holds the signing key: it can rebuild Q2 with the token of checkpoint 2
+    // put beside checkpoint 4 and sign it again. The token's imprint gives it away.
+    let swapped = dir.join("q2-swapped.zip");
+    let token_q1 = fs_err::read(cp(&locker, 2, "tsr")).unwrap();
+    forge(&q2, &swapped, &key, "checkpoints/00000000000000000004.tsr", token_q1);
+    let o = soc2(&["verify", s(&swapped), "--allowed-signers", s(&trusted), "--previous", s(&q1)]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("checkpoints/00000000000000000004.tsr"), "{text}");
+    assert!(text.contains("a token for another checkpoint"), "{text}");
+    // verify.py (no signatures) sees it too: the imprint is another note's SHA-256.
+    let x2 = dir.join("x2");
+    let unzip = Command::new("python3")
+        .args(["-m", "zipfile", "-e", s(&swapped), s(&x2)])
+        .output()
+        .unwrap();
+    assert!(unzip.status.success());
+    let py = Command::new("python3")
+        .arg(x2.join("verify.py"))
+        .arg(&x2)
+        .args(["--previous", s(&q1)])
+        .output()
+        .unwrap();
+    assert_eq!(py.status.code(), Some(1));
+    let py_all =
+        String::from_utf8_lossy(&py.stdout).into_owned() + &String::from_utf8_lossy(&py.stderr);
+    assert!(py_all.contains("00000000000000000004.tsr: its message imprint"), "{py_all}");
+}
+
+/// Rebuilds `bundle` as `out` with member `name` replaced by `bytes`, `SHA256SUMS`
+/// recomputed and signed again with `key`: what a company holding the key can forge.
+fn forge(bundle: &Path, out: &Path, key: &Path, name: &str, bytes: Vec<u8>) {
+    use soc2_core::bundle::archive::{BundleWriter, Limits, SafeArchive};
+    use soc2_core::bundle::{SUMS, SUMS_SIG, Signer};
+    use soc2_core::model::Sha256Digest;
+    let archive = SafeArchive::open(bundle, Limits::default()).unwrap();
+    let mut members = std::collections::BTreeMap::new();
+    for m in archive.members() {
+        let mut content = Vec::new();
+        archive.read_to_sink(m.name(), &mut content).unwrap();
+        members.insert(m.name().to_owned(), (m.compression(), content));
+    }
+    members.get_mut(name).unwrap_or_else(|| panic!("no member {name}")).1 = bytes;
+    let sums: String = members
+        .iter()
+        .filter(|(n, _)| *n != SUMS && *n != SUMS_SIG)
+        .map(|(n, (_, b))| format!("{}  {n}\n", Sha256Digest::of(b).to_hex()))
+        .collect();
+    let signature = Signer::load(key, None).unwrap().sign(sums.as_bytes()).unwrap();
+    members.get_mut(SUMS).unwrap().1 = sums.into_bytes();
+    members.get_mut(SUMS_SIG).unwrap().1 = signature.into_bytes();
+    let mut writer = BundleWriter::create(out).unwrap();
+    for (n, (compression, b)) in &members {
+        writer.add_bytes(n, *compression, b).unwrap();
+    }
+    writer.finish().unwrap();
 }

@@ -11,7 +11,8 @@ It recomputes, from the bundle's own files and the published algorithms alone:
 2. every record of `records.jsonl`: its leaf hash SHA-256(0x00 || line), its hash
    chain (`prev`), and an RFC 9162 inclusion proof of it in the checkpoint's tree,
    built and then verified with the RFC's algorithm; its attachments present;
-3. every signed checkpoint in `checkpoints/`: its tree is a prefix of this bundle's;
+3. every signed checkpoint in `checkpoints/`: its tree is a prefix of this bundle's, and
+   its RFC 3161 token, if any, has the SHA-256 of the note as its message imprint;
 4. the RFC 9162 consistency proof in `previous/` from an earlier checkpoint to this one;
 5. with --previous: that this bundle extends the previous bundle (same origin, no
    record removed or changed), naming the first record that differs.
@@ -272,6 +273,12 @@ def check_bundle(bundle, out):
             verify_consistency(cp_size, size, cp_root2, cp_root, proof)
         except VerifyError as e:
             raise VerifyError("%s: this bundle does not extend it: %s" % (name, e))
+        tsr = name[: -len(".note")] + ".tsr"
+        if bundle.has(tsr) and not has_imprint(bundle.read(tsr), sha256(bundle.read(name))):
+            raise VerifyError(
+                "%s: its message imprint is not the SHA-256 of %s (a token for another checkpoint)"
+                % (tsr, name)
+            )
     if notes:
         out("signed checkpoints: OK, the bundle extends all %d (signatures: see VERIFY.md)" % len(notes))
 
@@ -287,6 +294,18 @@ def check_bundle(bundle, out):
         verify_consistency(p_size, size, p_root, cp_root, proof)
         out("consistency: OK, this bundle (%d records) extends the checkpoint of %d records in previous/" % (size, p_size))
     return origin, size, cp_root, leaves
+
+
+# DER of the SHA-256 AlgorithmIdentifier's OID, then (optionally) NULL parameters, then
+# the OCTET STRING header of a 32-byte digest: the MessageImprint of RFC 3161 section 2.4.2.
+SHA256_OID = bytes.fromhex("0609608648016503040201")
+IMPRINT_HEADS = (SHA256_OID + b"\x05\x00\x04\x20", SHA256_OID + b"\x04\x20")
+
+
+def has_imprint(token, digest):
+    """Whether the DER time-stamp token holds `digest` as a SHA-256 MessageImprint. Only
+    the imprint: `openssl ts -verify` checks the signature and the chain (VERIFY.md)."""
+    return any(head + digest in token for head in IMPRINT_HEADS)
 
 
 def consistency_path(leaves, m):
