@@ -349,19 +349,24 @@ pub fn verify_bundle(
     allowed_signers: String,
     identity: Option<String>,
 ) -> Result<VerifiedBundle, Soc2Error> {
-    let v = verified(&path, &allowed_signers, identity)?;
-    Ok(VerifiedBundle {
-        origin: v.origin,
-        period: v.period,
-        principal: v.principal,
-        fingerprint: v.fingerprint,
-        allowed_signers_line: v.allowed_signers_line as u64,
-        generator: v.generator,
-        checkpoint: v.checkpoint.into(),
-        records: v.records,
-        blobs: v.blobs,
-        report: v.report,
-    })
+    Ok(verified_with(&path, &allowed_signers, identity, None, None)?.into())
+}
+
+impl From<bundle::VerifiedBundle> for VerifiedBundle {
+    fn from(v: bundle::VerifiedBundle) -> Self {
+        VerifiedBundle {
+            origin: v.origin,
+            period: v.period,
+            principal: v.principal,
+            fingerprint: v.fingerprint,
+            allowed_signers_line: v.allowed_signers_line as u64,
+            generator: v.generator,
+            checkpoint: v.checkpoint.into(),
+            records: v.records,
+            blobs: v.blobs,
+            report: v.report,
+        }
+    }
 }
 
 /// [`verify_bundle`], and with `previous` (the path of an earlier bundle of the same
@@ -378,19 +383,7 @@ pub fn verify_bundle_chained(
     previous: Option<String>,
     tsa_ca_pem: Option<String>,
 ) -> Result<VerifiedBundle, Soc2Error> {
-    let v = verified_with(&path, &allowed_signers, identity, previous, tsa_ca_pem)?;
-    Ok(VerifiedBundle {
-        origin: v.origin,
-        period: v.period,
-        principal: v.principal,
-        fingerprint: v.fingerprint,
-        allowed_signers_line: v.allowed_signers_line as u64,
-        generator: v.generator,
-        checkpoint: v.checkpoint.into(),
-        records: v.records,
-        blobs: v.blobs,
-        report: v.report,
-    })
+    Ok(verified_with(&path, &allowed_signers, identity, previous, tsa_ca_pem)?.into())
 }
 
 /// Signs the locker's current checkpoint with `signer` (a C2SP signed note under the
@@ -471,15 +464,6 @@ pub fn timestamp_with_tsa(
     Ok(timestamp_info(locker.with(|l| l.timestamp_with_tsa(&url, &trust))?))
 }
 
-/// soc2-core's verification of the bundle at `path`.
-fn verified(
-    path: &str,
-    allowed_signers: &str,
-    identity: Option<String>,
-) -> Result<bundle::VerifiedBundle, Soc2Error> {
-    verified_with(path, allowed_signers, identity, None, None)
-}
-
 /// soc2-core's verification of the bundle at `path`, against `previous` and the TSA CA.
 fn verified_with(
     path: &str,
@@ -542,7 +526,7 @@ pub fn bundle_inclusion_proof(
     identity: Option<String>,
     seq: u64,
 ) -> Result<InclusionProof, Soc2Error> {
-    Ok(verified(&path, &allowed_signers, identity)?.inclusion_proof(seq)?)
+    Ok(verified_with(&path, &allowed_signers, identity, None, None)?.inclusion_proof(seq)?)
 }
 
 /// Checks `proof` for `record_line` (the record's canonical line, from the locker or a
