@@ -439,6 +439,16 @@ fn tsa_trust(py: Python<'_>, pem: &[u8]) -> PyResult<soc2_core::ledger::TsaTrust
         .py_err(py)
 }
 
+/// The TSA CA file at `path`: a regular file of at most `MAX_CA_SIZE` bytes.
+#[pyfunction]
+pub(crate) fn read_tsa_ca(py: Python<'_>, path: PathBuf) -> PyResult<Vec<u8>> {
+    py.detach(|| {
+        soc2_core::input::read_file(&path, "TSA CA file", soc2_core::ledger::timestamp::MAX_CA_SIZE)
+    })
+    .map_err(soc2_core::Error::from)
+    .py_err(py)
+}
+
 /// An RFC 3161 time-stamp query (DER) over the locker's newest signed checkpoint.
 #[pyfunction]
 pub(crate) fn timestamp_request(py: Python<'_>, locker: &Locker) -> PyResult<Vec<u8>> {

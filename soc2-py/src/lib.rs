@@ -63,6 +63,7 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundle::verify_bundle, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::sign_checkpoint, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::timestamp_request, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::read_tsa_ca, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::store_timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::inclusion_proof_from_locker, m)?)?;

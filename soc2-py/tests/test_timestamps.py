@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import http.server
+import os
 import shutil
 import subprocess
 import threading
@@ -141,6 +142,18 @@ def test_air_gapped_timestamp_is_checked_stored_and_used_by_the_evaluation(
     with pytest.raises(soc2.IntegrityError) as mismatch:
         soc2.store_timestamp(locker, query, stale, tsa_ca_file=ca)
     assert mismatch.value.code == "ledger.timestamp_nonce_mismatch"
+    # The CA file is read as a regular file of bounded size: a FIFO is refused, not
+    # waited on, and so is a file too large to be a CA bundle.
+    fifo = tmp_path / "ca.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(soc2.Soc2IOError) as not_regular:
+        soc2.store_timestamp(locker, query, response, tsa_ca_file=fifo)
+    assert not_regular.value.code == "input.not_regular_file"
+    huge = tmp_path / "huge.pem"
+    huge.write_bytes(b"x" * ((1 << 20) + 1))
+    with pytest.raises(soc2.Soc2Error) as too_large:
+        soc2.store_timestamp(locker, query, response, tsa_ca_file=huge)
+    assert too_large.value.code == "input.too_large"
     # Both keywords for the CA at once is ambiguous.
     with pytest.raises(soc2.ValidationError):
         soc2.store_timestamp(locker, query, response, tsa_ca=ca.read_text(), tsa_ca_file=ca)

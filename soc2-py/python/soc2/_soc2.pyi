@@ -47,6 +47,7 @@ __all__ = [
     "sample_company_catalog_toml",
     "sha256_hex",
     "sign_checkpoint",
+    "read_tsa_ca",
     "store_timestamp",
     "timestamp",
     "timestamp_request",
@@ -480,6 +481,9 @@ def verify_bundle(
 
 def sign_checkpoint(locker: Locker, signer: Signer) -> str:
     """Signs the locker's checkpoint into its checkpoints/; returns the signed note."""
+
+def read_tsa_ca(path: str) -> bytes:
+    """The TSA CA file at ``path`` (a regular file, at most 1 MiB)."""
 
 def timestamp_request(locker: Locker) -> bytes:
     """An RFC 3161 query (DER) over the locker's newest signed checkpoint."""

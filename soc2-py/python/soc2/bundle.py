@@ -489,16 +489,8 @@ def _tsa_ca(
             reason="two sources of the TSA CA",
         )
     if tsa_ca_file is not None:
-        with open(os.fspath(tsa_ca_file), "rb") as f:
-            # A CA bundle is small: refuse anything that could not be one.
-            pem = f.read(_MAX_CA_SIZE + 1)
-        if len(pem) > _MAX_CA_SIZE:
-            raise ValidationError(
-                f"tsa_ca_file: larger than {_MAX_CA_SIZE} bytes",
-                path="tsa_ca_file",
-                reason="too large",
-            )
-        return pem
+        # soc2-core reads it: a regular file only, of bounded size.
+        return _soc2.read_tsa_ca(os.fspath(tsa_ca_file))
     if tsa_ca is not None:
         return tsa_ca.encode() if isinstance(tsa_ca, str) else bytes(tsa_ca)
     if required:
@@ -509,10 +501,6 @@ def _tsa_ca(
             reason="missing",
         )
     return None
-
-
-#: The largest TSA CA file read (soc2-core's ``ledger::timestamp::MAX_CA_SIZE``).
-_MAX_CA_SIZE = 1 << 20
 
 
 def timestamp_request(locker: Locker) -> bytes:
