@@ -185,6 +185,29 @@ fn cp(locker: &Path, size: u64, ext: &str) -> PathBuf {
     locker.join("checkpoints").join(format!("{size:020}.{ext}"))
 }
 
+/// Signs the locker's checkpoint with `key`, has the `good` TSA (made by `make_tsa`)
+/// answer a query over it (`<name>.tsq`, `<name>.tsr` in `dir`) and stores the token.
+fn sign_and_stamp(dir: &Path, locker: &Path, key: &Path, name: &str) {
+    let l = s(locker);
+    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(key)]));
+    let q = dir.join(format!("{name}.tsq"));
+    ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
+    let r = dir.join(format!("{name}.tsr"));
+    reply(dir, "good", &q, &r);
+    let ca = dir.join("good-ca.crt");
+    ok(soc2(&[
+        "timestamp",
+        "--locker",
+        l,
+        "--response",
+        s(&r),
+        "--request",
+        s(&q),
+        "--tsa-ca",
+        s(&ca),
+    ]));
+}
+
 #[test]
 fn air_gapped_tokens_are_checked_like_openssl_does_and_bad_ones_refused() {
     if !have_openssl() {
@@ -420,23 +443,8 @@ fn bundles_carry_tokens_that_soc2_verify_and_openssl_check() {
     make_tsa(dir, "other");
     let (locker, key) = setup(dir);
     let l = s(&locker);
-    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
-    let q = dir.join("q.tsq");
-    ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
-    let r = dir.join("r.tsr");
-    reply(dir, "good", &q, &r);
+    sign_and_stamp(dir, &locker, &key, "q");
     let ca = dir.join("good-ca.crt");
-    ok(soc2(&[
-        "timestamp",
-        "--locker",
-        l,
-        "--response",
-        s(&r),
-        "--request",
-        s(&q),
-        "--tsa-ca",
-        s(&ca),
-    ]));
     // A record after the timestamp: in the bundle, but not covered by the token.
     add(&locker, "2026-02-10", "q1 training");
 
@@ -568,22 +576,7 @@ fn evaluation_says_which_recording_times_a_token_proves() {
     assert!(evaluate("text").contains("Recording times: No RFC 3161 timestamp covers any record"));
 
     // A token over checkpoint 1, then a second record that no token covers.
-    ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
-    let q = dir.join("q.tsq");
-    ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
-    let r1 = dir.join("r.tsr");
-    reply(dir, "good", &q, &r1);
-    ok(soc2(&[
-        "timestamp",
-        "--locker",
-        l,
-        "--response",
-        s(&r1),
-        "--request",
-        s(&q),
-        "--tsa-ca",
-        s(&dir.join("good-ca.crt")),
-    ]));
+    sign_and_stamp(dir, &locker, &key, "q");
     add(&locker, "2026-02-10", "q1 training");
 
     let r = json(evaluate("json"));
@@ -618,24 +611,6 @@ fn quarterly_flow_with_tokens_chains_and_each_quarter_is_proven() {
     let ca = dir.join("good-ca.crt");
     let (locker, key) = setup(dir);
     let l = s(&locker);
-    let stamp = |name: &str| {
-        ok(soc2(&["checkpoint", "--locker", l, "--sign", s(&key)]));
-        let q = dir.join(format!("{name}.tsq"));
-        ok(soc2(&["timestamp", "--locker", l, "--request-out", s(&q)]));
-        let r = dir.join(format!("{name}.tsr"));
-        reply(dir, "good", &q, &r);
-        ok(soc2(&[
-            "timestamp",
-            "--locker",
-            l,
-            "--response",
-            s(&r),
-            "--request",
-            s(&q),
-            "--tsa-ca",
-            s(&ca),
-        ]));
-    };
     let export = |period: &str, out: &Path, previous: Option<&Path>| {
         let mut args = vec![
             "export",
@@ -656,13 +631,13 @@ fn quarterly_flow_with_tokens_chains_and_each_quarter_is_proven() {
         ok(soc2(&args));
     };
     add(&locker, "2026-02-10", "q1 training");
-    stamp("q1");
+    sign_and_stamp(dir, &locker, &key, "q1");
     let q1 = dir.join("q1.zip");
     export("2026-01-01..2026-03-31", &q1, None);
 
     add(&locker, "2026-04-10", "q2 access review");
     add(&locker, "2026-05-10", "q2 incident drill");
-    stamp("q2");
+    sign_and_stamp(dir, &locker, &key, "q2");
     let q2 = dir.join("q2.zip");
     export("2026-04-01..2026-06-30", &q2, Some(&q1));
 
