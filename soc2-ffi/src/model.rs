@@ -15,13 +15,14 @@ use soc2_core::model::{
     AssuranceKind, Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
     BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
     Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
-    Device, DeviceCompliance, DeviceInventory, EmploymentType, EventClass, Evidence, EvidenceKind,
-    FetchedAtSource, FindingResponse, FindingStatus, ImportInput, ImportPart, ImportWarning,
-    IncidentResponsePlan, ItemKind, LoggingConfiguration, ManagementResponse, Note, Payload,
-    Person, Platform, PolicyAcknowledgement, PolicyDocument, PriorityClass, Provenance,
-    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
-    Roster, SecurityReport, Severity, Sha256Digest, SkippedRow, TabletopExercise, TimeToFix,
-    Timestamp, TrainingCompletion, TrainingStatus, TriggerEvent, UserList, VendorAssessment,
+    DetectedEvent, Detection, Device, DeviceCompliance, DeviceInventory, EmploymentType,
+    EventClass, EventCount, EventOutcome, EventTriage, Evidence, EvidenceKind, FetchedAtSource,
+    FindingResponse, FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan,
+    ItemKind, LoggingConfiguration, ManagementResponse, Note, Payload, Person, Platform,
+    PolicyAcknowledgement, PolicyDocument, PriorityClass, Provenance, ReviewDecision, ReviewState,
+    ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityEvents,
+    SecurityReport, Severity, Sha256Digest, SkippedRow, TabletopExercise, TimeToFix, Timestamp,
+    TrainingCompletion, TrainingStatus, TriageConclusion, TriggerEvent, UserList, VendorAssessment,
     VendorCriticality,
 };
 
@@ -243,6 +244,12 @@ pub enum Payload {
     Roster(Roster),
     /// Management's response to a finding of the report, and where its fix stands.
     ManagementResponse(ManagementResponse),
+    /// One import of a system's audit log: the time it covers, its events counted, and
+    /// every security-relevant event.
+    SecurityEvents(SecurityEvents),
+    /// The follow-up of one detected security event: who looked, when, and what they
+    /// concluded.
+    EventTriage(EventTriage),
     /// Any other file or note.
     Note(Note),
 }
@@ -284,6 +291,12 @@ pub enum EvidenceKind {
     Roster,
     /// Management's response to a finding of the report, and where its fix stands.
     ManagementResponse,
+    /// One import of a system's audit log: the time it covers, its events counted, and
+    /// every security-relevant event.
+    SecurityEvents,
+    /// The follow-up of one detected security event: who looked, when, and what they
+    /// concluded.
+    EventTriage,
     /// Any other file or note.
     Note,
 }
@@ -1110,6 +1123,169 @@ pub struct ManagementResponse {
     /// When the fix is to be done (absent: none set, e.g. for an accepted risk).
     #[uniffi(default)]
     pub target_date: Option<Date>,
+}
+
+/// Whether an event did what it attempted.
+#[uniffi::remote(Enum)]
+pub enum EventOutcome {
+    /// It took effect (a change made, a sign-in that succeeded).
+    Success,
+    /// It failed (an error code, a denied or failed attempt): an attempt, not a change.
+    Failure,
+    /// The log does not say.
+    Unknown,
+}
+
+/// A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
+/// Trust Services Criteria it bears on ([`Detection::criteria`]).
+#[uniffi::remote(Enum)]
+pub enum Detection {
+    /// Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management
+    /// events switched off, a log sink deleted).
+    LoggingDisabled,
+    /// The root (or break-glass owner) account was used: a sign-in, an access key created.
+    RootAccountUsed,
+    /// An interactive sign-in succeeded without multi-factor authentication (federated
+    /// sign-ins take MFA from the identity provider and are not this).
+    SignInWithoutMfa,
+    /// Many failed sign-ins of one account or from one address within minutes.
+    FailedSignInBurst,
+    /// Administrator or owner rights granted (AdministratorAccess, `roles/owner`, super
+    /// admin, an organization owner).
+    AdminGranted,
+    /// A multi-factor device or factor removed, or an organization's MFA requirement
+    /// switched off.
+    MfaRemoved,
+    /// Branch protection removed or overridden, a ruleset disabled or given bypass actors.
+    BranchProtectionWeakened,
+    /// The password policy deleted or made weaker.
+    PasswordPolicyWeakened,
+    /// A bulk export of data (a database snapshot export, a log export, an organization
+    /// data export).
+    BulkDataExport,
+    /// A long-lived key created for a service account or programmatic user.
+    ServiceAccountKeyCreated,
+    /// Access granted to a personal or external account, or to everyone (a public bucket,
+    /// an outside collaborator, a snapshot shared with all).
+    ExternalAccessGranted,
+}
+
+/// How many events of one class had one outcome.
+#[uniffi::remote(Record)]
+pub struct EventCount {
+    /// The class as the log names it: a CloudTrail `eventSource`, a GitHub action's
+    /// category, an Okta event type's first two parts, a Google application, a GCP
+    /// service.
+    pub class: String,
+    /// The outcome counted.
+    pub outcome: EventOutcome,
+    /// How many events.
+    pub count: u64,
+}
+
+/// One security-relevant event, normalised, under the detection that selected it.
+#[uniffi::remote(Record)]
+pub struct DetectedEvent {
+    /// Why it was selected.
+    pub detection: Detection,
+    /// When it happened.
+    pub time: Timestamp,
+    /// Whether `time` was taken from a log pipeline's own field because the event had
+    /// none (the import's warnings say so as well).
+    #[uniffi(default)]
+    pub time_from_pipeline: bool,
+    /// The event's id in its log, when it has one; triage names the event by it.
+    #[uniffi(default)]
+    pub event_id: Option<String>,
+    /// Who acted (a user, a role, a service account, an address when nothing else is
+    /// known).
+    pub actor: String,
+    /// The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+    pub action: String,
+    /// What it acted on, when the log says.
+    #[uniffi(default)]
+    pub target: Option<String>,
+    /// Whether it took effect.
+    pub outcome: EventOutcome,
+    /// The address it came from, when the log says.
+    #[uniffi(default)]
+    pub source_ip: Option<String>,
+    /// What made it security-relevant, in a few words (`AdministratorAccess attached`,
+    /// `7 failed sign-ins in 10 minutes`).
+    #[uniffi(default)]
+    pub detail: Option<String>,
+    /// The input file it was read from (its name in the provenance).
+    pub file: String,
+    /// Where in that file: its line for newline-delimited JSON, else its 1-based position
+    /// among the file's events.
+    pub record: u64,
+}
+
+/// One import of a system's audit log.
+///
+/// Millions of events are not millions of records: one import is one record holding the
+/// time the files cover, the events counted by class and outcome, and every
+/// security-relevant event. The raw files are its attachments.
+#[uniffi::remote(Record)]
+pub struct SecurityEvents {
+    /// The system whose log this is.
+    pub system: String,
+    /// The earliest event time in the files.
+    pub covered_from: Timestamp,
+    /// The latest event time in the files.
+    pub covered_to: Timestamp,
+    /// Events read (duplicates and lines from other products excluded).
+    pub events: u64,
+    /// Events by class and outcome, sorted by class then outcome.
+    pub counts: Vec<EventCount>,
+    /// The security-relevant events, sorted by time.
+    #[uniffi(default)]
+    pub detected: Vec<DetectedEvent>,
+    /// Security-relevant events beyond the import's cap, counted but not listed.
+    #[uniffi(default)]
+    pub detected_not_listed: u64,
+}
+
+/// What the person who looked at a detected event concluded.
+#[uniffi::remote(Enum)]
+pub enum TriageConclusion {
+    /// Authorised and expected (a planned change, a known administrator).
+    Expected,
+    /// Not what it looked like (a false positive).
+    FalsePositive,
+    /// A security incident: the incident-response plan applies.
+    Incident,
+}
+
+/// The follow-up of one detected security event.
+///
+/// It names the event by system, time and, when the log gave one, its id (else its
+/// action). `observed_at` is when the triage was recorded; `reviewed_at` is when the
+/// reviewer looked, and LOG-04 tests it against the event's time.
+#[uniffi::remote(Record)]
+pub struct EventTriage {
+    /// The system whose log holds the event.
+    pub system: String,
+    /// The event's time, as detected.
+    pub event_time: Timestamp,
+    /// The event's id, as detected (absent when the log gives none).
+    #[uniffi(default)]
+    pub event_id: Option<String>,
+    /// The event's action, as detected; needed when it has no id.
+    #[uniffi(default)]
+    pub action: Option<String>,
+    /// Who looked.
+    pub reviewer: String,
+    /// When they looked.
+    pub reviewed_at: Timestamp,
+    /// What they concluded.
+    pub conclusion: TriageConclusion,
+    /// The ticket or incident that records the follow-up.
+    #[uniffi(default)]
+    pub ticket: Option<String>,
+    /// Notes.
+    #[uniffi(default)]
+    pub notes: String,
 }
 
 /// A file or note that fits no other kind.

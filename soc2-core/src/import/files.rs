@@ -7,24 +7,25 @@ use std::path::{Path, PathBuf};
 use crate::ledger::{Appended, AttachmentStore, LedgerError, Locker};
 use crate::model::{Evidence, Sha256Digest};
 
-use super::{Import, ImportError, Input, MAX_INPUT_BYTES, Options, Recheck, import, recheck};
+use super::{
+    Import, ImportError, Input, MAX_EVENT_INPUT_BYTES, MAX_INPUT_BYTES, Options, Recheck, import,
+    recheck,
+};
 
-/// An input file read whole from disk.
+/// An input file of an import.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputFile {
     /// The path as given.
     pub path: PathBuf,
-    /// Its bytes, as imported (and stored).
-    pub bytes: Vec<u8>,
+    /// Its bytes, as imported (and stored), when it was read whole; `None` when it was
+    /// streamed (an audit log), and is streamed again from `path` to be stored.
+    pub bytes: Option<Vec<u8>>,
 }
 
 impl InputFile {
-    /// The file as an importer input, named by its base name.
-    pub fn input(&self) -> Input<'_> {
-        Input {
-            file_name: self.path.file_name().and_then(|n| n.to_str()).unwrap_or("input"),
-            bytes: &self.bytes,
-        }
+    /// The name the file is imported under: its base name.
+    pub fn name(&self) -> &str {
+        self.path.file_name().and_then(|n| n.to_str()).unwrap_or("input")
     }
 }
 
@@ -44,7 +45,7 @@ pub fn read_input_files<P: AsRef<Path>>(paths: &[P]) -> crate::Result<Vec<InputF
         .map(|p| {
             let path = p.as_ref();
             let bytes = crate::input::read_file(path, "import input", MAX_INPUT_BYTES)?;
-            Ok(InputFile { path: path.to_path_buf(), bytes })
+            Ok(InputFile { path: path.to_path_buf(), bytes: Some(bytes) })
         })
         .collect()
 }
@@ -59,26 +60,70 @@ pub fn import_files<P: AsRef<Path>>(
     if paths.is_empty() {
         return Err(ImportError::NoInput.into());
     }
+    if super::is_streamed(source) {
+        let files: Vec<InputFile> = paths
+            .iter()
+            .map(|p| InputFile { path: p.as_ref().to_path_buf(), bytes: None })
+            .collect();
+        let names: Vec<&str> = files.iter().map(InputFile::name).collect();
+        let import = stream_files(source, &names, |i| files[i].path.clone(), options)?;
+        return Ok(FileImport { import, files });
+    }
     let files = read_input_files(paths)?;
-    let inputs: Vec<Input<'_>> = files.iter().map(InputFile::input).collect();
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|f| Input { file_name: f.name(), bytes: f.bytes.as_deref().unwrap_or_default() })
+        .collect();
     let import = import(source, &inputs, options)?;
     Ok(FileImport { import, files })
+}
+
+/// Streams the files of an audit-log import (regular files only, each at most
+/// [`MAX_EVENT_INPUT_BYTES`]); `path(i)` is where input `i` is.
+fn stream_files(
+    source: &str,
+    names: &[&str],
+    path: impl Fn(usize) -> PathBuf,
+    options: &Options,
+) -> crate::Result<Import> {
+    let mut open = |i: usize| -> std::io::Result<Box<dyn std::io::Read>> {
+        let p = path(i);
+        let file =
+            crate::input::open_regular(&p).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > MAX_EVENT_INPUT_BYTES {
+            return Err(std::io::Error::other(format!(
+                "{size} bytes is more than the {MAX_EVENT_INPUT_BYTES} bytes one input may have"
+            )));
+        }
+        Ok(Box::new(file))
+    };
+    super::import_streamed(source, names, &mut open, options).map_err(|(index, e)| match e {
+        super::StreamedError::Import(e) => e.into(),
+        super::StreamedError::Io(error) => crate::Error::io(path(index), error),
+    })
 }
 
 /// Stores the input files of `import` as attachments (the ones its evidence lists).
 /// Needs only the attachment store, not the locker.
 pub fn store_inputs(store: &AttachmentStore, import: &FileImport) -> crate::Result<()> {
     for (file, expected) in import.files.iter().zip(&import.import.attachments) {
-        let stored = store.add_attachment(
-            &mut file.bytes.as_slice(),
-            &expected.media_type,
-            &expected.file_name,
-        )?;
+        let stored = match &file.bytes {
+            Some(bytes) => store.add_attachment(
+                &mut bytes.as_slice(),
+                &expected.media_type,
+                &expected.file_name,
+            )?,
+            None => {
+                store.add_attachment_file(&file.path, &expected.media_type, &expected.file_name)?
+            }
+        };
         if stored.sha256 != expected.sha256 || stored.size != expected.size {
             return Err(crate::Error::Invalid {
                 field: "inputs".into(),
                 reason: format!(
-                    "{}: stored content differs from the imported",
+                    "{}: stored content differs from the imported (was the file changed \
+                     while it was imported?)",
                     file.path.display()
                 ),
             });
@@ -141,6 +186,39 @@ pub fn check_evidence(
     let p = evidence.provenance.as_ref().ok_or_else(|| ImportError::NotReproducible {
         reason: format!("record {seq} has no provenance: it was not imported"),
     })?;
+    if super::is_streamed(&p.importer) {
+        for input in &p.inputs {
+            let path = store.blob_path(&input.sha256);
+            if !path.is_file() {
+                return Err(
+                    LedgerError::MissingBlob { seq, line: seq + 1, sha256: input.sha256 }.into()
+                );
+            }
+        }
+        let names: Vec<&str> = p.inputs.iter().map(|i| i.file_name.as_str()).collect();
+        let options = super::recheck_options(p);
+        let import =
+            stream_files(&p.importer, &names, |i| store.blob_path(&p.inputs[i].sha256), &options)?;
+        for (input, now) in p.inputs.iter().zip(&import.provenance.inputs) {
+            if now.sha256 != input.sha256 {
+                let path = store.blob_path(&input.sha256);
+                return Err(LedgerError::BlobCorrupt {
+                    sha256: input.sha256,
+                    path,
+                    actual: now.sha256,
+                }
+                .into());
+            }
+        }
+        let recheck = super::compare(evidence, import)?;
+        return Ok(RecordCheck {
+            seq,
+            importer: p.importer.clone(),
+            importer_version: p.importer_version.clone(),
+            inputs: p.inputs.len(),
+            recheck,
+        });
+    }
     let mut blobs = Vec::with_capacity(p.inputs.len());
     for input in &p.inputs {
         let path = store.blob_path(&input.sha256);

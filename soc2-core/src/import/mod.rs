@@ -21,6 +21,7 @@ mod capture;
 mod checkr_reports;
 mod csv_mapping;
 mod error;
+mod events;
 mod files;
 mod fleet_hosts;
 mod fleet_osquery;
@@ -39,8 +40,8 @@ mod vendors_csv;
 
 use crate::json::to_canonical_vec;
 use crate::model::{
-    Attachment, Collector, Evidence, EvidenceKind, FetchedAtSource, ImportInput, ImportPart,
-    Payload, Provenance, Sha256Digest, Timestamp,
+    Attachment, Collector, Completeness, Evidence, EvidenceKind, FetchedAtSource, ImportInput,
+    ImportPart, Payload, Provenance, Sha256Digest, Timestamp,
 };
 
 pub use error::ImportError;
@@ -86,9 +87,17 @@ impl Item {
 
 type RunFn = fn(&mut Ctx, &[Page], &str) -> Result<Vec<Item>, ImportError>;
 
+/// How a source reads its inputs.
+enum Run {
+    /// Whole files, as pages (an API's responses).
+    Pages(RunFn),
+    /// Streamed files of audit-log events, however large.
+    Events(&'static events::EventSource),
+}
+
 struct Entry {
     info: SourceInfo,
-    run: RunFn,
+    run: Run,
     /// Whether the source reads error responses itself (e.g. a 404 "not protected").
     reads_errors: bool,
 }
@@ -101,7 +110,7 @@ const ENTRIES: &[Entry] = &[
             system: "aws",
             input: "IAM credential report: the CSV, or GetCredentialReport JSON (Content base64 or decoded)",
         },
-        run: aws_credential_report::run,
+        run: Run::Pages(aws_credential_report::run),
         reads_errors: true,
     },
     Entry {
@@ -111,7 +120,7 @@ const ENTRIES: &[Entry] = &[
             system: "github",
             input: "REST pages of pulls (list or single), their reviews, optionally their commits and the branch's commits",
         },
-        run: github_pulls::run,
+        run: Run::Pages(github_pulls::run),
         reads_errors: false,
     },
     Entry {
@@ -121,7 +130,7 @@ const ENTRIES: &[Entry] = &[
             system: "okta",
             input: "Okta /api/v1/users pages (Link-header cursor), optionally /api/v1/users/{id}/factors per user",
         },
-        run: okta_users::run,
+        run: Run::Pages(okta_users::run),
         reads_errors: false,
     },
     Entry {
@@ -131,7 +140,7 @@ const ENTRIES: &[Entry] = &[
             system: "google",
             input: "Google Workspace Admin SDK Directory users.list pages (nextPageToken)",
         },
-        run: google_users::run,
+        run: Run::Pages(google_users::run),
         reads_errors: false,
     },
     Entry {
@@ -141,7 +150,7 @@ const ENTRIES: &[Entry] = &[
             system: "intune",
             input: "Microsoft Graph deviceManagement/managedDevices pages (@odata.nextLink, @odata.count)",
         },
-        run: intune_devices::run,
+        run: Run::Pages(intune_devices::run),
         reads_errors: false,
     },
     Entry {
@@ -151,7 +160,7 @@ const ENTRIES: &[Entry] = &[
             system: "jamf",
             input: "Jamf Pro API /api/v1/computers-inventory pages (totalCount, results, section=...), or the Classic API computers list",
         },
-        run: jamf_computers::run,
+        run: Run::Pages(jamf_computers::run),
         reads_errors: false,
     },
     Entry {
@@ -161,7 +170,7 @@ const ENTRIES: &[Entry] = &[
             system: "fleet",
             input: "Fleet REST /api/v1/fleet/hosts pages (page, per_page), one host, fleetctl get hosts --json, or osquery result logs",
         },
-        run: fleet_hosts::run,
+        run: Run::Pages(fleet_hosts::run),
         reads_errors: false,
     },
     Entry {
@@ -171,7 +180,7 @@ const ENTRIES: &[Entry] = &[
             system: "github",
             input: "branch protection responses (incl. 404 \"Branch not protected\"), rulesets, rules of a branch",
         },
-        run: github_branch_protection::run,
+        run: Run::Pages(github_branch_protection::run),
         reads_errors: true,
     },
     Entry {
@@ -181,7 +190,7 @@ const ENTRIES: &[Entry] = &[
             system: "gitlab",
             input: "GitLab /projects/:id/protected_branches pages (captured: the URL or Link header names the project)",
         },
-        run: gitlab_protected_branches::run,
+        run: Run::Pages(gitlab_protected_branches::run),
         reads_errors: false,
     },
     Entry {
@@ -191,7 +200,7 @@ const ENTRIES: &[Entry] = &[
             system: "knowbe4",
             input: "KnowBe4 Reporting API /v1/training/enrollments pages (completed enrollments become completions)",
         },
-        run: knowbe4_training::run,
+        run: Run::Pages(knowbe4_training::run),
         reads_errors: false,
     },
     Entry {
@@ -201,7 +210,7 @@ const ENTRIES: &[Entry] = &[
             system: "checkr",
             input: "Checkr reports (objects or lists) and candidates (for their e-mail)",
         },
-        run: checkr_reports::run,
+        run: Run::Pages(checkr_reports::run),
         reads_errors: false,
     },
     Entry {
@@ -211,7 +220,7 @@ const ENTRIES: &[Entry] = &[
             system: "hris",
             input: "an HR system's CSV export of people, with a TOML column mapping",
         },
-        run: roster_csv::run,
+        run: Run::Pages(roster_csv::run),
         reads_errors: false,
     },
     Entry {
@@ -221,7 +230,7 @@ const ENTRIES: &[Entry] = &[
             system: "grc",
             input: "a vendor list CSV (GRC tool, spreadsheet), with a TOML column mapping",
         },
-        run: vendors_csv::run,
+        run: Run::Pages(vendors_csv::run),
         reads_errors: false,
     },
     Entry {
@@ -231,7 +240,7 @@ const ENTRIES: &[Entry] = &[
             system: "grc",
             input: "a risk register CSV (GRC tool, spreadsheet), with a TOML column mapping",
         },
-        run: risks_csv::run,
+        run: Run::Pages(risks_csv::run),
         reads_errors: false,
     },
     Entry {
@@ -241,7 +250,7 @@ const ENTRIES: &[Entry] = &[
             system: "aws",
             input: "aws cloudtrail describe-trails, get-trail-status per trail, optionally get-event-selectors and the buckets' lifecycle",
         },
-        run: aws_cloudtrail_trails::run,
+        run: Run::Pages(aws_cloudtrail_trails::run),
         reads_errors: false,
     },
     Entry {
@@ -251,7 +260,17 @@ const ENTRIES: &[Entry] = &[
             system: "aws",
             input: "aws cloudwatch describe-alarms pages (NextToken), optionally aws logs describe-metric-filters",
         },
-        run: aws_cloudwatch_alarms::run,
+        run: Run::Pages(aws_cloudwatch_alarms::run),
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "aws-cloudtrail-events",
+            kind: EvidenceKind::SecurityEvents,
+            system: "aws",
+            input: "CloudTrail log files ({\"Records\": [...]}, gzipped or not), lookup-events output, EventBridge deliveries, or NDJSON of records",
+        },
+        run: Run::Events(&events::cloudtrail::SOURCE),
         reads_errors: false,
     },
 ];
@@ -293,35 +312,228 @@ pub struct Import {
     pub attachments: Vec<Attachment>,
 }
 
+/// The largest input file an audit-log import streams (64 GiB): read in bounded memory,
+/// so the cap only bounds the time an import may take.
+pub const MAX_EVENT_INPUT_BYTES: u64 = 64 << 30;
+
+fn entry(source: &str) -> Result<&'static Entry, ImportError> {
+    ENTRIES
+        .iter()
+        .find(|e| e.info.name == source)
+        .ok_or_else(|| ImportError::UnknownSource { name: source.to_owned() })
+}
+
+/// Whether `source` streams its inputs (audit logs) instead of reading them whole.
+pub fn is_streamed(source: &str) -> bool {
+    entry(source).is_ok_and(|e| matches!(e.run, Run::Events(_)))
+}
+
+/// The largest input `source` accepts.
+pub fn max_input_bytes(source: &str) -> u64 {
+    if is_streamed(source) { MAX_EVENT_INPUT_BYTES } else { MAX_INPUT_BYTES }
+}
+
 /// Runs the importer `source` over `inputs`.
 pub fn import(
     source: &str,
     inputs: &[Input<'_>],
     options: &Options,
 ) -> Result<Import, ImportError> {
-    let entry = ENTRIES
-        .iter()
-        .find(|e| e.info.name == source)
-        .ok_or_else(|| ImportError::UnknownSource { name: source.to_owned() })?;
+    let entry = entry(source)?;
     if inputs.is_empty() {
         return Err(ImportError::NoInput);
     }
+    match entry.run {
+        Run::Pages(run) => import_pages(entry, run, inputs, options),
+        Run::Events(src) => {
+            let names: Vec<&str> = inputs.iter().map(|i| i.file_name).collect();
+            let mut open = |i: usize| -> std::io::Result<Box<dyn std::io::Read + '_>> {
+                Ok(Box::new(inputs[i].bytes))
+            };
+            import_events(entry, src, &names, &mut open, options).map_err(|e| match e {
+                EventsError::Import(e) => e,
+                // Bytes in memory cannot fail to read.
+                EventsError::Io { index, error } => {
+                    ImportError::malformed(names[index], 0, None, error.to_string())
+                }
+            })
+        }
+    }
+}
+
+/// Why [`import_streamed`] stopped: the content, or reading input number `.0`.
+pub(crate) enum StreamedError {
+    Import(ImportError),
+    Io(std::io::Error),
+}
+
+/// Streams the inputs of the audit-log source `source`; `open(i)` gives input `i`.
+pub(crate) fn import_streamed<'a>(
+    source: &str,
+    file_names: &[&str],
+    open: &mut dyn FnMut(usize) -> std::io::Result<Box<dyn std::io::Read + 'a>>,
+    options: &Options,
+) -> Result<Import, (usize, StreamedError)> {
+    let entry = entry(source).map_err(|e| (0, StreamedError::Import(e)))?;
+    let Run::Events(src) = entry.run else {
+        return Err((
+            0,
+            StreamedError::Import(ImportError::UnknownSource { name: source.to_owned() }),
+        ));
+    };
+    if file_names.is_empty() {
+        return Err((0, StreamedError::Import(ImportError::NoInput)));
+    }
+    import_events(entry, src, file_names, open, options).map_err(|e| match e {
+        EventsError::Import(e) => (0, StreamedError::Import(e)),
+        EventsError::Io { index, error } => (index, StreamedError::Io(error)),
+    })
+}
+
+/// Why a streamed import stopped.
+#[derive(Debug)]
+enum EventsError {
+    /// The content.
+    Import(ImportError),
+    /// Reading input `index` failed.
+    Io { index: usize, error: std::io::Error },
+}
+
+impl From<ImportError> for EventsError {
+    fn from(e: ImportError) -> Self {
+        EventsError::Import(e)
+    }
+}
+
+/// Streams the inputs of an audit-log source: `open(i)` gives input `i`'s raw bytes.
+fn import_events<'a>(
+    entry: &'static Entry,
+    src: &'static events::EventSource,
+    file_names: &[&str],
+    open: &mut dyn FnMut(usize) -> std::io::Result<Box<dyn std::io::Read + 'a>>,
+    options: &Options,
+) -> Result<Import, EventsError> {
+    let names = checked_names(file_names)?;
+    let system = options.system.clone().unwrap_or_else(|| entry.info.system.to_owned());
+    let mut ctx = Ctx::new(entry.info.name, options.fetched_at);
+    let mut records = Vec::with_capacity(names.len());
+    let mut media_types = Vec::with_capacity(names.len());
+    let mut sink = events::Sink::new(&mut ctx);
+    for (index, name) in names.iter().enumerate() {
+        let reader = open(index).map_err(|error| EventsError::Io { index, error })?;
+        let mut on_event = |v: serde_json::Value, pos: events::stream::Position| {
+            (src.read)(&mut sink, &v, events::Loc { file: name, record: pos.record })
+        };
+        let summary = match events::stream::read_events(reader, src.wrappers, &mut on_event) {
+            Ok(s) => s,
+            Err(events::stream::StreamError::Io(error)) => {
+                return Err(EventsError::Io { index, error });
+            }
+            Err(events::stream::StreamError::Data(reason)) => {
+                return Err(ImportError::malformed(name, 0, None, reason).into());
+            }
+            Err(events::stream::StreamError::Handler(e)) => return Err(e.into()),
+        };
+        if summary.size > MAX_EVENT_INPUT_BYTES {
+            return Err(ImportError::TooLarge {
+                file: name.clone(),
+                size: summary.size,
+                limit: MAX_EVENT_INPUT_BYTES,
+            }
+            .into());
+        }
+        for (line, reason) in &summary.bad_line_examples {
+            sink.foreign(events::Loc { file: name, record: *line }, reason.clone());
+        }
+        for _ in summary.bad_line_examples.len() as u64..summary.bad_lines {
+            sink.foreign(events::Loc { file: name, record: 0 }, "not JSON");
+        }
+        if summary.control_chars > 0 {
+            sink.ctx.warn(
+                "control_characters_replaced",
+                "raw control characters inside JSON strings were read as spaces",
+                toolkit::At { file: name, row: 0, field: "" },
+            );
+        }
+        sink.end_file(name, entry.info.name)?;
+        for (member, value) in &summary.wrapper_members {
+            if matches!(member.as_str(), "NextToken" | "nextPageToken")
+                && value.as_str().is_some_and(|t| !t.is_empty())
+            {
+                sink.ctx.warn(
+                    "next_page_not_given",
+                    "a page says more pages follow (a next-page token); later events may \
+                     be missing unless their pages were given too",
+                    toolkit::At { file: name, row: 0, field: member },
+                );
+            }
+        }
+        records.push(ImportInput {
+            file_name: name.clone(),
+            sha256: summary.sha256,
+            size: summary.size,
+            method: None,
+            endpoint: None,
+            query: None,
+            status: None,
+            fetched_at: None,
+        });
+        media_types.push(if summary.gzip {
+            "application/gzip"
+        } else if summary.ndjson {
+            "application/x-ndjson"
+        } else {
+            "application/json"
+        });
+    }
+    let events = sink.finish(&system)?;
+    ctx.completeness(
+        Completeness::Unknown,
+        Some(
+            "an audit log's completeness is judged by the time it covers (LOG-03), not by \
+             its files"
+                .into(),
+        ),
+    );
+    let observed = events.covered_to;
+    let items = vec![Item { payload: events::payload(events), observed_at: Some(observed) }];
+    Ok(assemble(entry, ctx, records, media_types, items, options, None, system)?)
+}
+
+/// The attachment names of the inputs (base names, NFC).
+fn checked_names(file_names: &[&str]) -> Result<Vec<String>, ImportError> {
+    file_names
+        .iter()
+        .map(|n| {
+            // Base names only: the provenance must not depend on where the files sat.
+            let name = attachment_name(n);
+            // The name is written into the evidence, whose strings must be NFC.
+            if !crate::json::is_nfc(&name) {
+                return Err(ImportError::malformed(
+                    &name,
+                    0,
+                    None,
+                    "the file name is not in Unicode NFC (composed characters): rename the file",
+                ));
+            }
+            Ok(name)
+        })
+        .collect()
+}
+
+fn import_pages(
+    entry: &'static Entry,
+    run: RunFn,
+    inputs: &[Input<'_>],
+    options: &Options,
+) -> Result<Import, ImportError> {
     let mut pages = Vec::new();
     let mut records = Vec::with_capacity(inputs.len());
     let mut capture_time: Option<Timestamp> = None;
-    // Base names only: the provenance must not depend on where the files sat.
-    let names: Vec<String> = inputs.iter().map(|i| attachment_name(i.file_name)).collect();
+    let file_names: Vec<&str> = inputs.iter().map(|i| i.file_name).collect();
+    let names = checked_names(&file_names)?;
     for (input, name) in inputs.iter().zip(&names) {
         let size = input.bytes.len() as u64;
-        // The name is written into the evidence, whose strings must be NFC.
-        if !crate::json::is_nfc(name) {
-            return Err(ImportError::malformed(
-                name,
-                0,
-                None,
-                "the file name is not in Unicode NFC (composed characters): rename the file",
-            ));
-        }
         if size > MAX_INPUT_BYTES {
             return Err(ImportError::TooLarge { file: name.clone(), size, limit: MAX_INPUT_BYTES });
         }
@@ -349,7 +561,23 @@ pub fn import(
     }
     let system = options.system.clone().unwrap_or_else(|| entry.info.system.to_owned());
     let mut ctx = Ctx::new(entry.info.name, options.fetched_at.or(capture_time));
-    let items = (entry.run)(&mut ctx, &pages, &system)?;
+    let items = run(&mut ctx, &pages, &system)?;
+    let media_types = inputs.iter().map(|i| media_type_of(i.bytes)).collect();
+    assemble(entry, ctx, records, media_types, items, options, capture_time, system)
+}
+
+/// The evidence, provenance and attachments of an import, from what its source made.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    entry: &'static Entry,
+    mut ctx: Ctx,
+    records: Vec<ImportInput>,
+    media_types: Vec<&'static str>,
+    items: Vec<Item>,
+    options: &Options,
+    capture_time: Option<Timestamp>,
+    system: String,
+) -> Result<Import, ImportError> {
     let (fetched_at, fetched_at_source) = match (options.fetched_at, capture_time, ctx.export_time)
     {
         (Some(t), _, _) => (t, FetchedAtSource::Argument),
@@ -373,13 +601,13 @@ pub fn import(
         warnings: ctx.take_warnings(),
         part: None,
     };
-    let attachments: Vec<Attachment> = inputs
+    let attachments: Vec<Attachment> = media_types
         .iter()
         .zip(&provenance.inputs)
-        .map(|(input, rec)| Attachment {
+        .map(|(media_type, rec)| Attachment {
             sha256: rec.sha256,
             size: rec.size,
-            media_type: media_type_of(input.bytes).to_owned(),
+            media_type: (*media_type).to_owned(),
             file_name: rec.file_name.clone(),
         })
         .collect();
@@ -425,12 +653,22 @@ pub fn recheck(stored: &Evidence, inputs: &[Input<'_>]) -> Result<Recheck, Impor
     let p = stored.provenance.as_ref().ok_or_else(|| ImportError::NotReproducible {
         reason: "the evidence has no provenance: it was not made by an importer".into(),
     })?;
-    let options = Options {
+    let import = import(&p.importer, inputs, &recheck_options(p))?;
+    compare(stored, import)
+}
+
+/// The options an import was made with, as its provenance records them.
+pub(crate) fn recheck_options(p: &Provenance) -> Options {
+    Options {
         system: p.system.clone(),
         fetched_at: (p.fetched_at_source == FetchedAtSource::Argument).then_some(p.fetched_at),
-    };
-    let mut import = import(&p.importer, inputs, &options)?;
-    let index = p.part.map_or(0, |part| part.index) as usize;
+    }
+}
+
+/// Compares stored evidence with the same part of a new import of its inputs.
+pub(crate) fn compare(stored: &Evidence, mut import: Import) -> Result<Recheck, ImportError> {
+    let index =
+        stored.provenance.as_ref().and_then(|p| p.part).map_or(0, |part| part.index) as usize;
     if index >= import.evidence.len() {
         return Err(ImportError::NotReproducible {
             reason: format!(

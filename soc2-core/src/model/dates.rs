@@ -61,6 +61,7 @@ impl Payload {
             Payload::VendorAssessment(v) => Some(v.reviewed_on.0),
             Payload::PolicyAcknowledgement(a) => Some(a.acknowledged_at.date()),
             Payload::ChangeRecord(c) => c.merged_at.map(|t| t.date()),
+            Payload::EventTriage(t) => Some(t.reviewed_at.date()),
             _ => None,
         }
     }
@@ -114,6 +115,14 @@ impl Payload {
             }
             Payload::LoggingConfiguration(l) => {
                 at(format!("{p}.logging_configuration.logging_since"), l.logging_since)
+            }
+            // The latest event time bounds every detected event's time.
+            Payload::SecurityEvents(e) => {
+                at(format!("{p}.security_events.covered_to"), Some(e.covered_to))
+            }
+            Payload::EventTriage(t) => {
+                at(format!("{p}.event_triage.event_time"), Some(t.event_time));
+                at(format!("{p}.event_triage.reviewed_at"), Some(t.reviewed_at));
             }
             _ => {}
         }

@@ -169,6 +169,12 @@ payloads! {
     Roster(Roster) = "roster",
     /// Management's response to a finding of the report, and where its fix stands.
     ManagementResponse(ManagementResponse) = "management_response",
+    /// One import of a system's audit log: the time it covers, its events counted, and
+    /// every security-relevant event.
+    SecurityEvents(SecurityEvents) = "security_events",
+    /// The follow-up of one detected security event: who looked, when, and what they
+    /// concluded.
+    EventTriage(EventTriage) = "event_triage",
     /// Any other file or note.
     Note(Note) = "note",
 }
@@ -1100,6 +1106,249 @@ pub struct ManagementResponse {
     pub target_date: Option<Date>,
 }
 
+/// Whether an event did what it attempted.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EventOutcome {
+    /// It took effect (a change made, a sign-in that succeeded).
+    Success,
+    /// It failed (an error code, a denied or failed attempt): an attempt, not a change.
+    Failure,
+    /// The log does not say.
+    Unknown,
+}
+
+/// A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
+/// Trust Services Criteria it bears on ([`Detection::criteria`]).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Detection {
+    /// Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management
+    /// events switched off, a log sink deleted).
+    LoggingDisabled,
+    /// The root (or break-glass owner) account was used: a sign-in, an access key created.
+    RootAccountUsed,
+    /// An interactive sign-in succeeded without multi-factor authentication (federated
+    /// sign-ins take MFA from the identity provider and are not this).
+    SignInWithoutMfa,
+    /// Many failed sign-ins of one account or from one address within minutes.
+    FailedSignInBurst,
+    /// Administrator or owner rights granted (AdministratorAccess, `roles/owner`, super
+    /// admin, an organization owner).
+    AdminGranted,
+    /// A multi-factor device or factor removed, or an organization's MFA requirement
+    /// switched off.
+    MfaRemoved,
+    /// Branch protection removed or overridden, a ruleset disabled or given bypass actors.
+    BranchProtectionWeakened,
+    /// The password policy deleted or made weaker.
+    PasswordPolicyWeakened,
+    /// A bulk export of data (a database snapshot export, a log export, an organization
+    /// data export).
+    BulkDataExport,
+    /// A long-lived key created for a service account or programmatic user.
+    ServiceAccountKeyCreated,
+    /// Access granted to a personal or external account, or to everyone (a public bucket,
+    /// an outside collaborator, a snapshot shared with all).
+    ExternalAccessGranted,
+}
+
+impl Detection {
+    /// Every detection.
+    pub const ALL: &'static [Detection] = &[
+        Detection::LoggingDisabled,
+        Detection::RootAccountUsed,
+        Detection::SignInWithoutMfa,
+        Detection::FailedSignInBurst,
+        Detection::AdminGranted,
+        Detection::MfaRemoved,
+        Detection::BranchProtectionWeakened,
+        Detection::PasswordPolicyWeakened,
+        Detection::BulkDataExport,
+        Detection::ServiceAccountKeyCreated,
+        Detection::ExternalAccessGranted,
+    ];
+
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detection::LoggingDisabled => "logging_disabled",
+            Detection::RootAccountUsed => "root_account_used",
+            Detection::SignInWithoutMfa => "sign_in_without_mfa",
+            Detection::FailedSignInBurst => "failed_sign_in_burst",
+            Detection::AdminGranted => "admin_granted",
+            Detection::MfaRemoved => "mfa_removed",
+            Detection::BranchProtectionWeakened => "branch_protection_weakened",
+            Detection::PasswordPolicyWeakened => "password_policy_weakened",
+            Detection::BulkDataExport => "bulk_data_export",
+            Detection::ServiceAccountKeyCreated => "service_account_key_created",
+            Detection::ExternalAccessGranted => "external_access_granted",
+        }
+    }
+
+    /// The Trust Services Criteria the detection bears on: CC6.1 (logical access
+    /// security), CC6.2/CC6.3 (granting and changing access), CC6.7 (moving data out),
+    /// CC7.2 (monitoring for anomalies), CC7.3 (evaluating security events), CC8.1
+    /// (authorised changes).
+    pub fn criteria(self) -> &'static [&'static str] {
+        match self {
+            Detection::LoggingDisabled => &["CC7.2", "CC7.3"],
+            Detection::RootAccountUsed => &["CC6.1", "CC7.2"],
+            Detection::SignInWithoutMfa => &["CC6.1"],
+            Detection::FailedSignInBurst => &["CC6.1", "CC7.2"],
+            Detection::AdminGranted => &["CC6.2", "CC6.3"],
+            Detection::MfaRemoved => &["CC6.1"],
+            Detection::BranchProtectionWeakened => &["CC8.1"],
+            Detection::PasswordPolicyWeakened => &["CC6.1"],
+            Detection::BulkDataExport => &["CC6.7", "CC7.2"],
+            Detection::ServiceAccountKeyCreated => &["CC6.1", "CC6.2"],
+            Detection::ExternalAccessGranted => &["CC6.2", "CC6.3", "CC6.7"],
+        }
+    }
+
+    /// Whether each event of this class must be followed up (LOG-04). A burst of failed
+    /// sign-ins and a new service-account key are reported but are routine often enough
+    /// that the catalog, not this default, decides whether they need a triage.
+    pub fn high_risk(self) -> bool {
+        !matches!(self, Detection::FailedSignInBurst | Detection::ServiceAccountKeyCreated)
+    }
+}
+
+impl std::fmt::Display for Detection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How many events of one class had one outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventCount {
+    /// The class as the log names it: a CloudTrail `eventSource`, a GitHub action's
+    /// category, an Okta event type's first two parts, a Google application, a GCP
+    /// service.
+    pub class: String,
+    /// The outcome counted.
+    pub outcome: EventOutcome,
+    /// How many events.
+    pub count: u64,
+}
+
+/// One security-relevant event, normalised, under the detection that selected it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DetectedEvent {
+    /// Why it was selected.
+    pub detection: Detection,
+    /// When it happened.
+    pub time: Timestamp,
+    /// Whether `time` was taken from a log pipeline's own field because the event had
+    /// none (the import's warnings say so as well).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub time_from_pipeline: bool,
+    /// The event's id in its log, when it has one; triage names the event by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Who acted (a user, a role, a service account, an address when nothing else is
+    /// known).
+    pub actor: String,
+    /// The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+    pub action: String,
+    /// What it acted on, when the log says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Whether it took effect.
+    pub outcome: EventOutcome,
+    /// The address it came from, when the log says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+    /// What made it security-relevant, in a few words (`AdministratorAccess attached`,
+    /// `7 failed sign-ins in 10 minutes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The input file it was read from (its name in the provenance).
+    pub file: String,
+    /// Where in that file: its line for newline-delimited JSON, else its 1-based position
+    /// among the file's events.
+    pub record: u64,
+}
+
+/// One import of a system's audit log.
+///
+/// Millions of events are not millions of records: one import is one record holding the
+/// time the files cover, the events counted by class and outcome, and every
+/// security-relevant event. The raw files are its attachments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityEvents {
+    /// The system whose log this is.
+    pub system: String,
+    /// The earliest event time in the files.
+    pub covered_from: Timestamp,
+    /// The latest event time in the files.
+    pub covered_to: Timestamp,
+    /// Events read (duplicates and lines from other products excluded).
+    pub events: u64,
+    /// Events by class and outcome, sorted by class then outcome.
+    pub counts: Vec<EventCount>,
+    /// The security-relevant events, sorted by time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detected: Vec<DetectedEvent>,
+    /// Security-relevant events beyond the import's cap, counted but not listed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub detected_not_listed: u64,
+}
+
+/// What the person who looked at a detected event concluded.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageConclusion {
+    /// Authorised and expected (a planned change, a known administrator).
+    Expected,
+    /// Not what it looked like (a false positive).
+    FalsePositive,
+    /// A security incident: the incident-response plan applies.
+    Incident,
+}
+
+/// The follow-up of one detected security event.
+///
+/// It names the event by system, time and, when the log gave one, its id (else its
+/// action). `observed_at` is when the triage was recorded; `reviewed_at` is when the
+/// reviewer looked, and LOG-04 tests it against the event's time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventTriage {
+    /// The system whose log holds the event.
+    pub system: String,
+    /// The event's time, as detected.
+    pub event_time: Timestamp,
+    /// The event's id, as detected (absent when the log gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The event's action, as detected; needed when it has no id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Who looked.
+    pub reviewer: String,
+    /// When they looked.
+    pub reviewed_at: Timestamp,
+    /// What they concluded.
+    pub conclusion: TriageConclusion,
+    /// The ticket or incident that records the follow-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
 /// A file or note that fits no other kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1109,4 +1358,8 @@ pub struct Note {
     /// Free text.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
