@@ -83,6 +83,119 @@ fn cloudtrail_trails_statuses_and_selectors() {
     assert_deterministic(CT, &files, None);
 }
 
+/// The fixtures with describe-trails' envelope given a captured `request`.
+fn with_request(request: Option<serde_json::Value>) -> Vec<(&'static str, Vec<u8>)> {
+    let mut owned = cloudtrail_fixtures();
+    for (n, b) in &mut owned {
+        if *n == "describe-trails.json" {
+            let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
+            if let Some(r) = &request {
+                v["request"] = r.clone();
+            }
+            *b = serde_json::to_vec(&v).unwrap();
+        }
+    }
+    owned
+}
+
+#[test]
+fn cloudtrail_listing_completeness_from_the_captured_request() {
+    let target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails";
+    let headers =
+        serde_json::json!({"Host": "cloudtrail.us-east-1.amazonaws.com", "X-Amz-Target": target});
+    let import = |body: Option<serde_json::Value>| {
+        let mut r = serde_json::json!({ "headers": headers });
+        if let Some(b) = body {
+            r["body"] = b;
+        }
+        let owned = with_request(Some(r));
+        let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        run(CT, &files, None).provenance
+    };
+    // No trailNameList, shadow trails by default: every trail of the region.
+    let p = import(Some(serde_json::json!({})));
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    let why = p.completeness_reason.unwrap();
+    assert!(why.contains("describe-trails.json") && why.contains("us-east-1"), "{why}");
+    // An empty list and includeShadowTrails true are the same; the body as a string too.
+    let p =
+        import(Some(serde_json::json!(r#"{"trailNameList": [], "includeShadowTrails": true}"#)));
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    // Named trails only: filtered.
+    let p =
+        import(Some(serde_json::json!({"trailNameList": ["org-trail", "data-trail", "legacy"]})));
+    assert_eq!(p.completeness, Completeness::Filtered);
+    assert!(p.completeness_reason.unwrap().contains("org-trail"));
+    // Without shadow trails: the multi-region trails of other regions are left out.
+    let p = import(Some(serde_json::json!({"includeShadowTrails": false})));
+    assert_eq!(p.completeness, Completeness::Filtered);
+    assert!(p.completeness_reason.unwrap().contains("includeShadowTrails false"));
+    // The request's headers without its body: not shown.
+    let p = import(None);
+    assert_eq!(p.completeness, Completeness::Unknown);
+    assert!(p.completeness_reason.unwrap().contains("request body is not captured"));
+    // A request body that is not JSON, and a trailList answering another operation.
+    let owned =
+        with_request(Some(serde_json::json!({"headers": headers, "body": "{trailNameList"})));
+    let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let err = try_run(CT, &files, None).unwrap_err();
+    assert!(err.to_string().contains("request.body"), "{err}");
+    let other = serde_json::json!({"X-Amz-Target": "CloudTrail_20131101.GetTrailStatus"});
+    let owned = with_request(Some(serde_json::json!({"headers": other, "body": {}})));
+    let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let err = try_run(CT, &files, None).unwrap_err();
+    assert!(err.to_string().contains("not DescribeTrails"), "{err}");
+    // An unknown key in the envelope's request is refused.
+    let owned = with_request(Some(serde_json::json!({"headers": headers, "bodyy": {}})));
+    let files: Vec<(&str, &[u8])> = owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let err = try_run(CT, &files, None).unwrap_err();
+    assert!(err.to_string().contains("bodyy"), "{err}");
+}
+
+#[test]
+fn cloudtrail_listing_completeness_from_a_raw_http_exchange() {
+    let trail = r#"{"trailList": [{"Name": "main", "S3BucketName": "b", "IsMultiRegionTrail": true, "HomeRegion": "eu-west-1", "TrailARN": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/main", "LogFileValidationEnabled": true, "HasCustomEventSelectors": false}]}"#;
+    let exchange = |body: &str| {
+        format!(
+            "POST / HTTP/1.1\r\nHost: cloudtrail.eu-west-1.amazonaws.com\r\nX-Amz-Target: \
+             com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails\r\n\
+             Content-Type: application/x-amz-json-1.1\r\n\r\n{body}\r\nHTTP/1.1 200 OK\r\n\
+             Date: Fri, 04 Dec 2026 10:00:00 GMT\r\nContent-Type: application/x-amz-json-1.1\r\n\
+             \r\n{trail}\r\n"
+        )
+    };
+    let status = br#"{"IsLogging": true, "StartLoggingTime": "2026-01-01T00:00:00Z", "LatestDeliveryTime": "2026-12-04T09:55:00Z"}"#;
+    let run_with = |body: &str| {
+        let ex = exchange(body);
+        run(CT, &[("describe-trails.http", ex.as_bytes()), ("status.main.json", status)], None)
+    };
+    let i = run_with(r#"{"includeShadowTrails": true}"#);
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert!(p.completeness_reason.as_deref().unwrap().contains("eu-west-1"));
+    assert_eq!(
+        p.inputs[0].endpoint.as_deref(),
+        Some("https://cloudtrail.eu-west-1.amazonaws.com/")
+    );
+    assert_eq!(p.fetched_at.to_string(), "2026-12-04T10:00:00Z");
+    // A request without a body (the CLI sends `{}`; an empty one means no parameter).
+    assert_eq!(run_with("").provenance.completeness, Completeness::Complete);
+    let p = run_with(r#"{"trailNameList": ["main"]}"#).provenance;
+    assert_eq!(p.completeness, Completeness::Filtered);
+    // The bare body: unknown.
+    let i = run(
+        CT,
+        &[("describe-trails.json", trail.as_bytes()), ("status.main.json", status)],
+        Some("2026-12-04T10:00:00Z"),
+    );
+    assert_eq!(i.provenance.completeness, Completeness::Unknown);
+    assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("bare"));
+    // A request with no response after it.
+    let cut = "POST / HTTP/1.1\r\nHost: cloudtrail.eu-west-1.amazonaws.com\r\n\r\n{}\r\n";
+    let err = try_run(CT, &[("cut.http", cut.as_bytes())], None).unwrap_err();
+    assert!(err.to_string().contains("without its response"), "{err}");
+}
+
 #[test]
 fn cloudtrail_a_trail_without_status_is_refused() {
     let owned = cloudtrail_fixtures();

@@ -656,6 +656,107 @@ fn intune_devices_hostile_inputs() {
     assert!(i.provenance.completeness_reason.as_deref().unwrap().contains("users('u1')"));
 }
 
+#[test]
+fn intune_devices_screen_lock_from_compliance_policies() {
+    let pages: Vec<(&str, Vec<u8>)> = [
+        "devices-1.json",
+        "devices-2.json",
+        "policies.json",
+        "states.d1.json",
+        "states.d2.json",
+        "states.d3.json",
+    ]
+    .into_iter()
+    .map(|n| (n, fixture(&format!("intune/{n}"))))
+    .collect();
+    let files: Vec<(&str, &[u8])> = pages.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let i = run("intune-devices", &files, None);
+    // By hand: d1 meets the lock-timeout setting of "macOS baseline" (5 minutes; the policy
+    // as a whole is not met, encryption being off) and "macOS minimum version" requires no
+    // password; d2 is compliant with "Windows baseline" (30 minutes); d3's state for
+    // "iOS baseline" is unknown, so its 2 minutes are not taken.
+    assert_eq!(payload_json(&i.evidence[0].payload), expected("intune/expected-screen-lock.json"));
+    let p = &i.provenance;
+    assert_eq!(p.completeness, Completeness::Complete, "{:?}", p.completeness_reason);
+    assert_eq!((p.rows_read, p.rows_kept), (3, 3));
+    assert_eq!(p.fetched_at.to_string(), "2026-03-28T17:00:03Z");
+    assert_eq!(warning_count(&i, "screen_lock_not_in_export"), 0);
+    assert_eq!(warning_count(&i, "screen_lock_policy_not_met"), 1);
+    assert_eq!(warning_count(&i, "screen_lock_not_derived"), 1);
+    let w = p.warnings.iter().find(|w| w.code == "screen_lock_policy_not_met").unwrap();
+    assert_eq!((w.file.as_str(), w.row), ("states.d3.json", 1));
+    let w = p.warnings.iter().find(|w| w.code == "screen_lock_not_derived").unwrap();
+    assert_eq!((w.file.as_str(), w.row), ("devices-2.json", 1));
+    let inputs: Vec<Input<'_>> =
+        files.iter().map(|(n, b)| Input { file_name: n, bytes: b }).collect();
+    assert!(import::recheck(&i.evidence[0], &inputs).unwrap().identical);
+
+    // Without policies or states: nothing derived, and said so once.
+    let i = run("intune-devices", &files[..2], None);
+    assert_eq!(warning_count(&i, "screen_lock_not_in_export"), 1);
+    // Policies without any per-device state: which policy applies is unknown.
+    let i = run("intune-devices", &files[..3], None);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert!(inv.devices.iter().all(|d| d.screen_lock_minutes.is_none()));
+    assert_eq!(warning_count(&i, "policy_states_missing"), 3);
+    // States without the policies: the timeouts are unknown.
+    let i = run("intune-devices", &[files[0], files[1], files[3]], None);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(inv.devices[0].screen_lock_minutes, None);
+    // p-mac and p-mac-os (p-win is not applicable to d1).
+    assert_eq!(warning_count(&i, "policy_state_without_policy"), 2);
+}
+
+#[test]
+fn intune_devices_screen_lock_inputs_hostile_and_odd() {
+    let t = Some("2026-03-28T17:00:00Z");
+    let devices = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices", "@odata.count": 1,
+        "value": [{"id": "m1", "operatingSystem": "macOS", "complianceState": "compliant",
+          "deviceCompliancePolicyStates": [{"id": "p1", "state": "compliant"}, {"id": "p2", "state": "compliant"}]}]}"#;
+    // A single policy object (GET deviceCompliancePolicies/{id}) without a context, the
+    // minutes as a string; and a second one with a longer timeout: the shorter one holds.
+    let p1 = br##"{"@odata.type": "#microsoft.graph.macOSCompliancePolicy", "id": "p1", "passwordRequired": "true", "passwordMinutesOfInactivityBeforeLock": "15"}"##;
+    let p2 = br##"{"@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/deviceCompliancePolicies/$entity",
+        "@odata.type": "#microsoft.graph.macOSCompliancePolicy", "id": "p2", "passwordRequired": true, "passwordMinutesOfInactivityBeforeLock": 60}"##;
+    let i = run("intune-devices", &[("d.json", devices), ("p1.json", p1), ("p2.json", p2)], t);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    // States expanded inside the device ($expand=deviceCompliancePolicyStates) count.
+    assert_eq!(inv.devices[0].screen_lock_minutes, Some(15));
+    assert_eq!(warning_count(&i, "number_as_string"), 1);
+    assert_eq!(warning_count(&i, "boolean_as_string"), 1);
+
+    // A lock timeout in a policy that requires no password is not a screen lock.
+    let p3 = br##"{"@odata.type": "#microsoft.graph.macOSCompliancePolicy", "id": "p1", "passwordRequired": false, "passwordMinutesOfInactivityBeforeLock": 5}"##;
+    let i = run("intune-devices", &[("d.json", devices), ("p3.json", p3)], t);
+    let Payload::DeviceInventory(inv) = &i.evidence[0].payload else { panic!() };
+    assert_eq!(inv.devices[0].screen_lock_minutes, None);
+    assert_eq!(warning_count(&i, "lock_timeout_without_password"), 1);
+
+    // Policy states of a device not in the listing are reported, not attached.
+    let other = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices('zz')/deviceCompliancePolicyStates",
+        "value": [{"id": "p1", "state": "compliant"}]}"#;
+    let i = run("intune-devices", &[("d.json", devices), ("p1.json", p1), ("zz.json", other)], t);
+    assert_eq!(warning_count(&i, "policy_states_of_unlisted_device"), 1);
+
+    // States that do not name their device; an unknown status; a policy's deviceStatuses
+    // (devices by display name only); policies alone.
+    let unnamed = br#"{"value": [{"id": "p1", "state": "compliant", "settingStates": []}]}"#;
+    let err =
+        try_run("intune-devices", &[("d.json", devices), ("s.json", unnamed)], t).unwrap_err();
+    assert!(err.to_string().contains("device is not named"), "{err}");
+    let odd = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceManagement/managedDevices('m1')/deviceCompliancePolicyStates",
+        "value": [{"id": "p1", "state": "sortOf"}]}"#;
+    let err = try_run("intune-devices", &[("d.json", devices), ("odd.json", odd)], t).unwrap_err();
+    assert!(err.to_string().contains("odd.json: row 1, field `state`"), "{err}");
+    let statuses = br#"{"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#deviceManagement/deviceCompliancePolicies('p1')/deviceStatuses",
+        "value": [{"id": "x", "deviceDisplayName": "MAC-1", "status": "compliant"}]}"#;
+    let err =
+        try_run("intune-devices", &[("d.json", devices), ("st.json", statuses)], t).unwrap_err();
+    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+    let err = try_run("intune-devices", &[("p1.json", p1)], t).unwrap_err();
+    assert!(matches!(err, ImportError::MissingPages { .. }), "{err}");
+}
+
 // -- jamf-computers ---------------------------------------------------------------------
 
 #[test]

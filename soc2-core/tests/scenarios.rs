@@ -10,7 +10,7 @@
 //!   proves the record existed by;
 //! - `expected.json`, written by hand: every exception (`control`, `population`,
 //!   `deviations`, `affected` items by kind and id, and their evidence `records` where
-//!   given), and optionally `statuses`, `next_due` per control, `relied_on`, the report's
+//!   given, and the `reason` text where given), and optionally `statuses`, `next_due` per control, `relied_on`, the report's
 //!   `late_records` (record numbers) and `warnings` (each expected warning as a piece of
 //!   its text, in order), the `opinion` (`risk`, and the controls judged `pervasive` and
 //!   `minor`), and `catalog_differences` (each difference from the built-in catalog as a
@@ -119,6 +119,8 @@ struct ExpectedItem {
     id: String,
     #[serde(default)]
     records: Option<Vec<u64>>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 fn scenarios_dir() -> PathBuf {
@@ -275,6 +277,14 @@ fn check(report: &Report, expected: &Expected, left_out: &[String]) -> Vec<Strin
             }
         }
         for (a, e) in f.affected.iter().zip(&w.affected) {
+            if let Some(reason) = &e.reason
+                && &a.reason != reason
+            {
+                problems.push(format!(
+                    "{} {}: reason {:?}, expected {reason:?}",
+                    w.control, a.id, a.reason
+                ));
+            }
             if let Some(records) = &e.records
                 && &a.records != records
             {

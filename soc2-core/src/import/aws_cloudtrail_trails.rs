@@ -20,6 +20,12 @@
 //! file and row: a trail not logging, single-region, without log file validation, without
 //! (write) management events, with a failing delivery; and the account as a whole when no
 //! trail is logging management events of every region.
+//!
+//! Completeness of a describe-trails listing comes from its captured request (the soc2
+//! envelope's `request`, or a raw HTTP exchange): `X-Amz-Target` DescribeTrails without a
+//! `trailNameList` (or an empty one) and without `includeShadowTrails: false` lists every
+//! trail of its region: `complete`; named trails or no shadow trails: `filtered`; a bare
+//! body or a capture without the request: `unknown`.
 
 use std::collections::BTreeMap;
 
@@ -64,6 +70,8 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
     let mut lifecycles: Vec<(String, Value)> = Vec::new();
     let mut listings = 0;
     let mut single: Option<String> = None;
+    // Each describe-trails listing's completeness and why.
+    let mut listed: Vec<(Completeness, String)> = Vec::new();
     for page in pages {
         let body = page.json(SOURCE)?;
         let file = page.file.as_str();
@@ -72,6 +80,9 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 listings += 1;
                 if one {
                     single = single.or(Some(file.to_owned()));
+                } else {
+                    let (c, why) = listing_completeness(page)?;
+                    listed.push((c, why));
                 }
                 for (i, t) in list.into_iter().enumerate() {
                     let row = i as u64 + 1;
@@ -114,14 +125,18 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
             Completeness::Filtered,
             Some(format!("{file} is one named trail (get-trail), not the listing")),
         ),
-        None => ctx.completeness(
-            Completeness::Unknown,
-            Some(
-                "describe-trails lists the trails of one region and the multi-region trails of \
-                 others; its output does not show whether --trail-name-list narrowed it"
-                    .into(),
-            ),
-        ),
+        None => {
+            // The weakest listing's verdict stands (several listings: several regions).
+            for (c, why) in &listed {
+                if *c != Completeness::Complete {
+                    ctx.completeness(*c, Some(why.clone()));
+                }
+            }
+            if listed.iter().all(|(c, _)| *c == Completeness::Complete) {
+                let why: Vec<&str> = listed.iter().map(|(_, w)| w.as_str()).collect();
+                ctx.completeness(Completeness::Complete, Some(why.join("; ")));
+            }
+        }
     }
     let mut items = Vec::new();
     let mut covered = false;
@@ -160,6 +175,99 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
         );
     }
     Ok(items)
+}
+
+/// What a describe-trails listing's captured request shows: `complete` for its region when
+/// DescribeTrails was called without a `trailNameList` (or an empty one) and without
+/// `includeShadowTrails: false`; `filtered` otherwise; `unknown` when the request is not
+/// captured (a bare body, a boto3 recording, an envelope without `request`).
+fn listing_completeness(page: &Page) -> Result<(Completeness, String), ImportError> {
+    let file = page.file.as_str();
+    let unknown = |what: &str| {
+        Ok((
+            Completeness::Unknown,
+            format!(
+                "{file}: {what}, so whether --trail-name-list or --no-include-shadow-trails \
+                 narrowed describe-trails is not shown (capture the request: see \
+                 docs/importers.md)"
+            ),
+        ))
+    };
+    let Some(c) = &page.capture else { return unknown("a bare describe-trails output") };
+    let Some(target) = c.request_header("x-amz-target") else {
+        return unknown("the capture holds no request X-Amz-Target header");
+    };
+    if target.rsplit('.').next() != Some("DescribeTrails") {
+        return Err(ImportError::malformed(
+            file,
+            0,
+            Some("request.headers.x-amz-target"),
+            format!("a trailList answered to {target}, not DescribeTrails"),
+        ));
+    }
+    let Some(body) = &c.request_body else { return unknown("the request body is not captured") };
+    let req: Value = if body.trim().is_empty() {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_str(body).map_err(|e| {
+            ImportError::malformed(file, 0, Some("request.body"), format!("not JSON: {e}"))
+        })?
+    };
+    let region = c
+        .request_header("host")
+        .map(str::to_owned)
+        .or_else(|| {
+            let url = c.url.as_deref()?;
+            let host = url.split_once("://").map_or(url, |(_, h)| h);
+            Some(host.split('/').next().unwrap_or(host).to_owned())
+        })
+        .and_then(|h| h.split('.').nth(1).map(str::to_owned))
+        .unwrap_or_else(|| "its region".into());
+    let names: Vec<&str> = match req.get("trailNameList") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a.iter().map(|v| v.as_str().unwrap_or("?")).collect(),
+        Some(_) => {
+            return Err(ImportError::malformed(
+                file,
+                0,
+                Some("request.body.trailNameList"),
+                "expected a list of trail names",
+            ));
+        }
+    };
+    if !names.is_empty() {
+        return Ok((
+            Completeness::Filtered,
+            format!("{file}: DescribeTrails was asked for trailNameList {names:?} only"),
+        ));
+    }
+    match req.get("includeShadowTrails") {
+        None | Some(Value::Null | Value::Bool(true)) => {}
+        Some(Value::Bool(false)) => {
+            return Ok((
+                Completeness::Filtered,
+                format!(
+                    "{file}: DescribeTrails with includeShadowTrails false leaves out the \
+                     multi-region and organization trails of other regions and accounts"
+                ),
+            ));
+        }
+        Some(_) => {
+            return Err(ImportError::malformed(
+                file,
+                0,
+                Some("request.body.includeShadowTrails"),
+                "expected a boolean",
+            ));
+        }
+    }
+    Ok((
+        Completeness::Complete,
+        format!(
+            "{file}: DescribeTrails in {region} without a trailNameList, shadow trails included: \
+             every trail of {region} and every multi-region trail logging it"
+        ),
+    ))
 }
 
 /// Tells the response apart; anything else is the wrong source.

@@ -3,9 +3,11 @@
 //! Three capture shapes are recognised (see `docs/importers.md`):
 //! - the soc2 envelope, a JSON object `{"method", "url", "status", "headers", "body"}` with
 //!   `body` and at least `url` or `status` (`body` is the JSON response, or a string for a
-//!   text one such as CSV; `headers` is an object of header name to value);
+//!   text one such as CSV; `headers` is an object of header name to value; an optional
+//!   `request` object `{"headers", "body"}` holds the request as sent);
 //! - `gh api --include` output: `HTTP/x status` line, headers, a blank line, the body; with
-//!   `--paginate` several such responses follow each other in one file;
+//!   `--paginate` several such responses follow each other in one file; a raw HTTP exchange
+//!   (request line, headers, body, then the response) is read too;
 //! - a boto3 "placebo" recording `{"status_code": N, "data": {...}}`, whose response
 //!   headers are in `data.ResponseMetadata.HTTPHeaders`.
 //!
@@ -32,12 +34,21 @@ pub(crate) struct Capture {
     pub(crate) date: Option<Timestamp>,
     /// Which shape it was (for messages).
     pub(crate) shape: &'static str,
+    /// Request headers, names lower-cased, in order (when the capture holds the request).
+    pub(crate) request_headers: Vec<(String, String)>,
+    /// The request body as sent, when the capture holds it (empty: a request without one).
+    pub(crate) request_body: Option<String>,
 }
 
 impl Capture {
     /// The first header of this name (lower-case).
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first request header of this name (lower-case).
+    pub(crate) fn request_header(&self, name: &str) -> Option<&str> {
+        self.request_headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// Every `Link` header's relations, in order (Okta sends `self` and `next` as two
@@ -243,6 +254,9 @@ pub(crate) fn pages_of(file: &str, bytes: &[u8], source: &str) -> Result<Vec<Pag
     if rest.starts_with(b"HTTP/") {
         return include_pages(file, rest);
     }
+    if let Some(pages) = exchange(file, rest)? {
+        return Ok(pages);
+    }
     let page = |capture, body| Page { file: file.to_owned(), capture, body };
     if rest.starts_with(b"{") {
         // Only an object can be an envelope; parse once and keep the value.
@@ -270,7 +284,7 @@ pub(crate) fn pages_of(file: &str, bytes: &[u8], source: &str) -> Result<Vec<Pag
 /// The soc2 capture envelope.
 fn envelope(file: &str, v: &Value) -> Result<Option<(Capture, Value)>, ImportError> {
     let Some(obj) = v.as_object() else { return Ok(None) };
-    const KEYS: [&str; 5] = ["method", "url", "status", "headers", "body"];
+    const KEYS: [&str; 6] = ["method", "url", "status", "headers", "body", "request"];
     if !obj.contains_key("body")
         || !(obj.contains_key("url") || obj.contains_key("status"))
         || obj.keys().any(|k| !KEYS.contains(&k.as_str()))
@@ -290,18 +304,22 @@ fn envelope(file: &str, v: &Value) -> Result<Option<(Capture, Value)>, ImportErr
         c.status = Some(n.ok_or_else(|| bad("status", "expected an HTTP status"))? as u16);
     }
     if let Some(h) = obj.get("headers") {
-        let h = h.as_object().ok_or_else(|| bad("headers", "expected an object"))?;
-        for (name, value) in h {
-            // A header may appear several times: a list of values.
-            let values: Vec<&str> = match value {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-                _ => return Err(bad("headers", "header values must be strings")),
-            };
-            for v in values {
-                c.headers.push((name.to_ascii_lowercase(), v.to_owned()));
-            }
+        c.headers = envelope_headers(file, h, "headers")?;
+    }
+    if let Some(r) = obj.get("request") {
+        let r = r.as_object().ok_or_else(|| bad("request", "expected an object"))?;
+        if let Some(k) = r.keys().find(|k| !["headers", "body"].contains(&k.as_str())) {
+            return Err(bad("request", &format!("unknown key {k:?} (expected headers, body)")));
         }
+        if let Some(h) = r.get("headers") {
+            c.request_headers = envelope_headers(file, h, "request.headers")?;
+        }
+        c.request_body = match r.get("body") {
+            None => None,
+            Some(Value::Null) => Some(String::new()),
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(v) => Some(v.to_string()),
+        };
     }
     c.date = c.header("date").and_then(parse_http_date);
     if c.header("date").is_some() && c.date.is_none() {
@@ -309,6 +327,29 @@ fn envelope(file: &str, v: &Value) -> Result<Option<(Capture, Value)>, ImportErr
     }
     let body = obj.get("body").cloned().unwrap_or(Value::Null);
     Ok(Some((c, body)))
+}
+
+/// An envelope's header object: name to a string or a list of strings.
+fn envelope_headers(
+    file: &str,
+    h: &Value,
+    field: &str,
+) -> Result<Vec<(String, String)>, ImportError> {
+    let bad = |what: &str| ImportError::malformed(file, 0, Some(field), what);
+    let h = h.as_object().ok_or_else(|| bad("expected an object"))?;
+    let mut out = Vec::new();
+    for (name, value) in h {
+        // A header may appear several times: a list of values.
+        let values: Vec<&str> = match value {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => return Err(bad("header values must be strings")),
+        };
+        for v in values {
+            out.push((name.to_ascii_lowercase(), v.to_owned()));
+        }
+    }
+    Ok(out)
 }
 
 /// A boto3 placebo recording (`{"status_code": N, "data": {...}}`).
@@ -385,6 +426,67 @@ fn include_pages(file: &str, bytes: &[u8]) -> Result<Vec<Page>, ImportError> {
         rest = &rest[end..];
     }
     Ok(pages)
+}
+
+/// A raw HTTP exchange: the request (`METHOD TARGET HTTP/x`, headers, blank line, body)
+/// followed by its response(s). `None` when the file does not start with a request line.
+fn exchange(file: &str, bytes: &[u8]) -> Result<Option<Vec<Page>>, ImportError> {
+    let first_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let Ok(first) = std::str::from_utf8(&bytes[..first_end]) else { return Ok(None) };
+    let parts: Vec<&str> = first.trim_end_matches('\r').split(' ').collect();
+    let is_request = parts.len() == 3
+        && parts[2].starts_with("HTTP/")
+        && !parts[0].is_empty()
+        && parts[0].bytes().all(|b| b.is_ascii_uppercase());
+    if !is_request {
+        return Ok(None);
+    }
+    let (method, target) = (parts[0], parts[1]);
+    let mut rest = &bytes[(first_end + 1).min(bytes.len())..];
+    let mut line_no: u64 = 2;
+    let mut headers = Vec::new();
+    loop {
+        let Some(i) = rest.iter().position(|&b| b == b'\n') else {
+            return Err(ImportError::malformed(file, line_no, None, "truncated request headers"));
+        };
+        let line = std::str::from_utf8(&rest[..i])
+            .map_err(|_| ImportError::malformed(file, line_no, None, "header not UTF-8"))?
+            .trim_end_matches('\r');
+        rest = &rest[i + 1..];
+        line_no += 1;
+        if line.is_empty() {
+            break;
+        }
+        let (name, value) = line.split_once(':').ok_or_else(|| {
+            ImportError::malformed(file, line_no - 1, None, "header line without `:`")
+        })?;
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    let at_start = rest.starts_with(b"HTTP/").then_some(0);
+    let Some(end) = at_start.or_else(|| find_next_response(rest)) else {
+        return Err(ImportError::malformed(
+            file,
+            line_no,
+            None,
+            "a request without its response (expected an `HTTP/x status` line after it)",
+        ));
+    };
+    let body = String::from_utf8(rest[..end].to_vec())
+        .map_err(|_| ImportError::malformed(file, line_no, Some("request body"), "not UTF-8"))?;
+    let mut pages = include_pages(file, &rest[end..])?;
+    let host = headers.iter().find(|(n, _)| n == "host").map(|(_, v)| v.clone());
+    let url = match (host, target.starts_with('/')) {
+        (Some(h), true) => Some(format!("https://{h}{target}")),
+        _ => Some(target.to_owned()),
+    };
+    if let Some(c) = pages.first_mut().and_then(|p| p.capture.as_mut()) {
+        c.method = Some(method.to_owned());
+        c.url = url;
+        c.request_headers = headers;
+        c.request_body = Some(body.trim_end_matches(['\r', '\n']).to_owned());
+        c.shape = "HTTP exchange";
+    }
+    Ok(Some(pages))
 }
 
 fn find_next_response(b: &[u8]) -> Option<usize> {

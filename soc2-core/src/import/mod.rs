@@ -148,7 +148,7 @@ const ENTRIES: &[Entry] = &[
             name: "intune-devices",
             kind: EvidenceKind::DeviceInventory,
             system: "intune",
-            input: "Microsoft Graph deviceManagement/managedDevices pages (@odata.nextLink, @odata.count)",
+            input: "Microsoft Graph deviceManagement/managedDevices pages (@odata.nextLink, @odata.count), optionally deviceCompliancePolicies and each device's deviceCompliancePolicyStates (screen lock)",
         },
         run: Run::Pages(intune_devices::run),
         reads_errors: false,

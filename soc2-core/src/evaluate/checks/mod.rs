@@ -68,7 +68,15 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
                 "screen locks after {m} minutes (at most {} allowed)",
                 t.max_screen_lock_minutes
             )),
-            None => Some("screen lock not reported".into()),
+            // Only on/off known (osquery's `screenlock`): the timeout is what is judged.
+            None => Some(
+                match d.screen_lock {
+                    Some(false) => "screen lock off (no password after sleep or the screensaver)",
+                    Some(true) => "screen lock on, but its timeout is not reported",
+                    None => "screen lock not reported",
+                }
+                .into(),
+            ),
         }),
         DeviceAutoUpdates => devices(ctx, t, false, |d, _| match d.auto_updates {
             Some(true) => None,
