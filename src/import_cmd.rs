@@ -66,16 +66,22 @@ pub(crate) fn run(args: &ImportArgs) -> Result<ExitCode, Failure> {
     }
     let source = args.source.as_deref().unwrap_or_default();
     let options = Options { system: args.system.clone(), fetched_at: args.fetched_at };
-    let imported = import::import_files(source, &args.files, &options).map_err(import_failure)?;
     let mut appended = Vec::new();
-    if !args.dry_run {
+    let imported = if args.dry_run {
+        import::import_files(source, &args.files, &options).map_err(import_failure)?
+    } else {
         let dir = args
             .locker
             .as_deref()
             .ok_or_else(|| input_error("give --locker DIR (or --dry-run)".into()))?;
         let mut locker = Locker::open(dir)?;
+        // The inputs are stored as they are read (a large audit log is read once).
+        let imported =
+            import::import_files_stored(&locker.attachment_store(), source, &args.files, &options)
+                .map_err(import_failure)?;
         appended = import::record_import(&mut locker, &imported)?;
-    }
+        imported
+    };
     let result = &imported.import;
     match args.format {
         ImportFormat::Text => print_summary(result, &appended, args.dry_run),
@@ -150,6 +156,11 @@ fn print_summary(result: &import::Import, appended: &[soc2_core::ledger::Appende
         p.skipped.len()
     );
     println!("fetched at {} (from {:?})", p.fetched_at, p.fetched_at_source);
+    for e in &result.evidence {
+        if let soc2_core::model::Payload::SecurityEvents(ev) = &e.payload {
+            print_events(ev);
+        }
+    }
     for input in &p.inputs {
         println!(
             "input {}  {} bytes  sha256 {}{}",
@@ -168,6 +179,40 @@ fn print_summary(result: &import::Import, appended: &[soc2_core::ledger::Appende
             "warning {} x{}: {} (first: {} row {}{field})",
             w.code, w.count, w.message, w.file, w.row
         );
+    }
+}
+
+/// The most detected events the text summary lists (the JSON has them all).
+const MAX_DETECTED_SHOWN: usize = 20;
+
+fn print_events(ev: &soc2_core::model::SecurityEvents) {
+    let high = ev.detected.iter().filter(|d| d.detection.high_risk()).count();
+    println!(
+        "events {} from {} to {}; security-relevant {} ({} high-risk){}",
+        ev.events,
+        ev.covered_from,
+        ev.covered_to,
+        ev.detected.len() as u64 + ev.detected_not_listed,
+        high,
+        if ev.detected_not_listed > 0 {
+            format!(", {} not listed", ev.detected_not_listed)
+        } else {
+            String::new()
+        }
+    );
+    for d in ev.detected.iter().take(MAX_DETECTED_SHOWN) {
+        println!(
+            "detected {} {} {} {}{}{}",
+            d.time,
+            d.detection,
+            d.actor,
+            d.action,
+            d.target.as_deref().map(|t| format!(" on {t}")).unwrap_or_default(),
+            d.detail.as_deref().map(|t| format!(" ({t})")).unwrap_or_default()
+        );
+    }
+    if ev.detected.len() > MAX_DETECTED_SHOWN {
+        println!("... and {} more (--format json lists them all)", ev.detected.len() - MAX_DETECTED_SHOWN);
     }
 }
 

@@ -316,8 +316,8 @@ impl Locker {
     ) -> Result<crate::import::ImportResult, Soc2Error> {
         let options = soc2_core::import::Options { system, fetched_at };
         // Reading and storing the inputs need no locker; only the append waits for it.
-        let imported = soc2_core::import::import_files(&source, &paths, &options)?;
-        soc2_core::import::store_inputs(&self.store, &imported)?;
+        let imported =
+            soc2_core::import::import_files_stored(&self.store, &source, &paths, &options)?;
         let appended = self.with(|l| soc2_core::import::append_import(l, &imported.import))?;
         Ok(crate::import::result_of(imported, appended.into_iter().map(Appended::from).collect()))
     }

@@ -656,9 +656,7 @@ impl Locker {
         // Reading and storing the inputs need no locker; only the append waits for it.
         let imported = py
             .detach(|| {
-                let imported = soc2_core::import::import_files(source, &paths, &options)?;
-                soc2_core::import::store_inputs(&self.store, &imported)?;
-                Ok::<_, soc2_core::Error>(imported)
+                soc2_core::import::import_files_stored(&self.store, source, &paths, &options)
             })
             .py_err(py)?;
         let appended =

@@ -20,6 +20,8 @@ pub struct InputFile {
     /// Its bytes, as imported (and stored), when it was read whole; `None` when it was
     /// streamed (an audit log), and is streamed again from `path` to be stored.
     pub bytes: Option<Vec<u8>>,
+    /// Whether it is already in the attachment store (stored while it was imported).
+    pub stored: bool,
 }
 
 impl InputFile {
@@ -45,7 +47,7 @@ pub fn read_input_files<P: AsRef<Path>>(paths: &[P]) -> crate::Result<Vec<InputF
         .map(|p| {
             let path = p.as_ref();
             let bytes = crate::input::read_file(path, "import input", MAX_INPUT_BYTES)?;
-            Ok(InputFile { path: path.to_path_buf(), bytes: Some(bytes) })
+            Ok(InputFile { path: path.to_path_buf(), bytes: Some(bytes), stored: false })
         })
         .collect()
 }
@@ -63,7 +65,7 @@ pub fn import_files<P: AsRef<Path>>(
     if super::is_streamed(source) {
         let files: Vec<InputFile> = paths
             .iter()
-            .map(|p| InputFile { path: p.as_ref().to_path_buf(), bytes: None })
+            .map(|p| InputFile { path: p.as_ref().to_path_buf(), bytes: None, stored: false })
             .collect();
         let names: Vec<&str> = files.iter().map(InputFile::name).collect();
         let import = stream_files(source, &names, |i| files[i].path.clone(), options)?;
@@ -86,7 +88,19 @@ fn stream_files(
     path: impl Fn(usize) -> PathBuf,
     options: &Options,
 ) -> crate::Result<Import> {
-    let mut open = |i: usize| -> std::io::Result<Box<dyn std::io::Read>> {
+    stream_files_with(source, names, &path, options, &mut |_, file| Ok(Box::new(file)))
+}
+
+/// [`stream_files`], with `wrap(i, file)` giving the reader the import reads input `i`
+/// through.
+fn stream_files_with<'a>(
+    source: &str,
+    names: &[&str],
+    path: &dyn Fn(usize) -> PathBuf,
+    options: &Options,
+    wrap: &mut dyn FnMut(usize, fs_err::File) -> std::io::Result<Box<dyn std::io::Read + 'a>>,
+) -> crate::Result<Import> {
+    let mut open = |i: usize| -> std::io::Result<Box<dyn std::io::Read + 'a>> {
         let p = path(i);
         let file =
             crate::input::open_regular(&p).map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -96,7 +110,7 @@ fn stream_files(
                 "{size} bytes is more than the {MAX_EVENT_INPUT_BYTES} bytes one input may have"
             )));
         }
-        Ok(Box::new(file))
+        wrap(i, file)
     };
     super::import_streamed(source, names, &mut open, options).map_err(|(index, e)| match e {
         super::StreamedError::Import(e) => e.into(),
@@ -104,10 +118,147 @@ fn stream_files(
     })
 }
 
+/// Runs the importer `source` over the files at `paths` and stores them in `store` (what
+/// `soc2 import --locker` does before appending). An audit log is stored while it is
+/// read, in the same pass: a large log is read from disk once.
+pub fn import_files_stored<P: AsRef<Path>>(
+    store: &AttachmentStore,
+    source: &str,
+    paths: &[P],
+    options: &Options,
+) -> crate::Result<FileImport> {
+    if !super::is_streamed(source) || paths.is_empty() {
+        let mut imported = import_files(source, paths, options)?;
+        store_inputs(store, &imported)?;
+        imported.files.iter_mut().for_each(|f| f.stored = true);
+        return Ok(imported);
+    }
+    let mut files: Vec<InputFile> = paths
+        .iter()
+        .map(|p| InputFile { path: p.as_ref().to_path_buf(), bytes: None, stored: false })
+        .collect();
+    let owned: Vec<String> = files.iter().map(|f| f.name().to_owned()).collect();
+    let names: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let mut storing: Vec<std::thread::JoinHandle<crate::Result<crate::model::Attachment>>> =
+        Vec::new();
+    let result = stream_files_with(
+        source,
+        &names,
+        &|i| paths[i].clone(),
+        options,
+        &mut |i, file| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, ()>>(4);
+            let store = store.clone();
+            let name = names[i].to_owned();
+            storing.push(std::thread::spawn(move || {
+                let mut reader = ChannelReader { rx, chunk: Vec::new(), at: 0 };
+                store.add_attachment(&mut reader, "application/octet-stream", &name)
+            }));
+            Ok(Box::new(Tee { file, tx: Some(tx), complete: false }))
+        },
+    );
+    // Every tee is dropped by now: each storing thread has its end (or its abort).
+    let stored: Vec<crate::Result<crate::model::Attachment>> = storing
+        .into_iter()
+        .map(|h| h.join().unwrap_or_else(|_| Err(crate::Error::Invalid {
+            field: "inputs".into(),
+            reason: "storing an input stopped unexpectedly".into(),
+        })))
+        .collect();
+    let import = match result {
+        Ok(i) => i,
+        Err(e) => {
+            // A failed store is the cause when it made the import stop.
+            return Err(stored.into_iter().find_map(Result::err).unwrap_or(e));
+        }
+    };
+    for ((file, expected), got) in files.iter_mut().zip(&import.attachments).zip(stored) {
+        let got = got?;
+        if got.sha256 != expected.sha256 || got.size != expected.size {
+            return Err(crate::Error::Invalid {
+                field: "inputs".into(),
+                reason: format!(
+                    "{}: stored content differs from the imported",
+                    file.path.display()
+                ),
+            });
+        }
+        file.stored = true;
+    }
+    Ok(FileImport { import, files })
+}
+
+/// Reads a file and hands a copy of every chunk to a storing thread. Dropped before the
+/// file's end (the import failed), it tells that thread to abandon the blob.
+struct Tee {
+    file: fs_err::File,
+    tx: Option<std::sync::mpsc::SyncSender<Result<Vec<u8>, ()>>>,
+    complete: bool,
+}
+
+impl std::io::Read for Tee {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        if n == 0 {
+            self.complete = true;
+            return Ok(0);
+        }
+        if let Some(tx) = &self.tx
+            && tx.send(Ok(buf[..n].to_vec())).is_err()
+        {
+            // The storing thread stopped (its error is reported instead).
+            return Err(std::io::Error::other("storing the input failed"));
+        }
+        Ok(n)
+    }
+}
+
+impl Drop for Tee {
+    fn drop(&mut self) {
+        if let Some(tx) = self.tx.take()
+            && !self.complete
+        {
+            let _ = tx.send(Err(()));
+        }
+    }
+}
+
+/// The storing thread's side of a [`Tee`].
+struct ChannelReader {
+    rx: std::sync::mpsc::Receiver<Result<Vec<u8>, ()>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.chunk.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.at = 0;
+                }
+                Ok(Err(())) => {
+                    return Err(std::io::Error::other("the import stopped before the file's end"));
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len() - self.at);
+        buf[..n].copy_from_slice(&self.chunk[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// Stores the input files of `import` as attachments (the ones its evidence lists).
-/// Needs only the attachment store, not the locker.
+/// Needs only the attachment store, not the locker. Files already stored are skipped.
 pub fn store_inputs(store: &AttachmentStore, import: &FileImport) -> crate::Result<()> {
     for (file, expected) in import.files.iter().zip(&import.import.attachments) {
+        if file.stored {
+            continue;
+        }
         let stored = match &file.bytes {
             Some(bytes) => store.add_attachment(
                 &mut bytes.as_slice(),
@@ -150,6 +301,7 @@ pub fn append_import(locker: &mut Locker, import: &Import) -> crate::Result<Vec<
 /// Records an import into `locker` (`soc2 import --locker`): stores the input files as
 /// attachments, then appends the evidence, one record per item, in one batch.
 pub fn record_import(locker: &mut Locker, import: &FileImport) -> crate::Result<Vec<Appended>> {
+    // Files stored while imported (import_files_stored) are skipped.
     store_inputs(&locker.attachment_store(), import)?;
     append_import(locker, &import.import)
 }

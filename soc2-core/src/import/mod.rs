@@ -47,6 +47,7 @@ use crate::model::{
 pub use error::ImportError;
 pub use files::{
     FileImport, InputFile, RecordCheck, append_import, check_evidence, check_record, import_files,
+    import_files_stored,
     read_input_files, record_import, store_inputs,
 };
 
@@ -418,13 +419,14 @@ fn import_events<'a>(
     let mut ctx = Ctx::new(entry.info.name, options.fetched_at);
     let mut records = Vec::with_capacity(names.len());
     let mut media_types = Vec::with_capacity(names.len());
+    let fields = events::wanted(src);
     let mut sink = events::Sink::new(&mut ctx);
     for (index, name) in names.iter().enumerate() {
         let reader = open(index).map_err(|error| EventsError::Io { index, error })?;
         let mut on_event = |v: serde_json::Value, pos: events::stream::Position| {
             (src.read)(&mut sink, &v, events::Loc { file: name, record: pos.record })
         };
-        let summary = match events::stream::read_events(reader, src.wrappers, &mut on_event) {
+        let summary = match events::stream::read_events(reader, src.wrappers, fields.as_deref(), &mut on_event) {
             Ok(s) => s,
             Err(events::stream::StreamError::Io(error)) => {
                 return Err(EventsError::Io { index, error });

@@ -17,7 +17,32 @@ use crate::import::toolkit::At;
 use crate::model::{Detection as D, EventOutcome};
 
 /// The source.
-pub(crate) const SOURCE: EventSource = EventSource { wrappers: &["Records", "Events"], read };
+pub(crate) const SOURCE: EventSource = EventSource {
+    wrappers: &["Records", "Events"],
+    fields: Some(&[
+        "eventName",
+        "eventSource",
+        "eventTime",
+        "eventID",
+        "eventType",
+        "errorCode",
+        "userIdentity",
+        "sourceIPAddress",
+        "readOnly",
+        "recipientAccountId",
+        "requestParameters",
+        "responseElements",
+        "additionalEventData",
+        "insightDetails",
+        // lookup-events, EventBridge and pipelines' envelopes.
+        "CloudTrailEvent",
+        "EventTime",
+        "EventId",
+        "detail",
+        "_raw",
+    ]),
+    read,
+};
 
 /// At least this many characters in a password policy (CIS AWS Foundations 1.8).
 const MIN_PASSWORD_LENGTH: u64 = 14;

@@ -28,8 +28,8 @@ pub(crate) const MAX_LISTED: usize = 10_000;
 /// The most skipped lines listed one by one in the provenance; more are counted.
 const MAX_SKIPPED_LISTED: usize = 1_000;
 
-/// Events remembered for the duplicate check (about 24 bytes each); after this many the
-/// check stops, and the import says so.
+/// Events remembered for the duplicate check (about 16 bytes each, 36 with the table's
+/// slack); after this many the check stops, and the import says so.
 const MAX_DEDUP: usize = 4_000_000;
 
 /// Failed sign-ins remembered for burst detection.
@@ -40,6 +40,11 @@ const BURST_COUNT: usize = 5;
 /// ...within this many seconds.
 const BURST_WINDOW: i64 = 600;
 
+/// The members of an event that `src` reads, the pipelines' time fields included.
+pub(crate) fn wanted(src: &EventSource) -> Option<Vec<&'static str>> {
+    src.fields.map(|f| f.iter().chain(PIPELINE_TIMES).copied().collect())
+}
+
 /// Fields in which log pipelines (Panther, Elastic, Splunk, Cloud Logging) carry an
 /// event's time, tried in order when the event has none of its own.
 const PIPELINE_TIMES: &[&str] =
@@ -49,6 +54,9 @@ const PIPELINE_TIMES: &[&str] =
 pub(crate) struct EventSource {
     /// Members of a wrapper document whose array holds the events (`Records`, `items`).
     pub(crate) wrappers: &'static [&'static str],
+    /// The top-level members of an event that `read` looks at (the log pipelines' time
+    /// fields are added); `None`: all. Members not named are skipped unparsed.
+    pub(crate) fields: Option<&'static [&'static str]>,
     /// Reads one event: calls [`Sink::event`] (and [`Sink::detect`] for what it finds),
     /// or [`Sink::foreign`] for a value that is not this source's event.
     pub(crate) read: fn(&mut Sink, &Value, Loc<'_>) -> Result<(), ImportError>,
@@ -112,7 +120,8 @@ pub(crate) struct Sink<'c> {
     to: Option<Timestamp>,
     detected: Vec<DetectedEvent>,
     not_listed: u64,
-    seen: HashMap<u64, (i64, u64)>,
+    /// Event id hash -> hash of (time, action).
+    seen: HashMap<u64, u64>,
     dedup_stopped: bool,
     failures: Vec<Failure>,
     names: HashMap<String, u32>,
@@ -255,9 +264,9 @@ impl<'c> Sink<'c> {
             return false;
         }
         let key = hash(id);
-        let what = hash(action);
+        let what = hash(&(time.unix_seconds(), action));
         match self.seen.get(&key) {
-            Some(&(t, a)) if t == time.unix_seconds() && a == what => true,
+            Some(&w) if w == what => true,
             Some(_) => {
                 self.ctx.warn(
                     "event_id_reused",
@@ -267,7 +276,7 @@ impl<'c> Sink<'c> {
                 false
             }
             None => {
-                self.seen.insert(key, (time.unix_seconds(), what));
+                self.seen.insert(key, what);
                 false
             }
         }
@@ -489,9 +498,9 @@ impl<'c> Sink<'c> {
     }
 }
 
-fn hash(s: &str) -> u64 {
+fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
-    s.hash(&mut h);
+    v.hash(&mut h);
     h.finish()
 }
 

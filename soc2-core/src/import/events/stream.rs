@@ -97,6 +97,7 @@ impl<R: Read> Read for Hashing<R> {
 pub(crate) fn read_events<R: Read>(
     reader: R,
     wrappers: &[&str],
+    fields: Option<&[&str]>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
 ) -> Result<FileSummary, StreamError> {
     let mut raw = BufReader::with_capacity(
@@ -119,9 +120,9 @@ pub(crate) fn read_events<R: Read>(
         let decoder = flate2::bufread::MultiGzDecoder::new(&mut raw);
         let limited = Limit { inner: decoder, left: MAX_DECOMPRESSED };
         let mut text = BufReader::with_capacity(1 << 20, limited);
-        read_text(&mut text, wrappers, on_event, &mut summary)
+        read_text(&mut text, Keep { wrappers, fields }, on_event, &mut summary)
     } else {
-        read_text(&mut raw, wrappers, on_event, &mut summary)
+        read_text(&mut raw, Keep { wrappers, fields }, on_event, &mut summary)
     };
     let failed_raw = raw.get_ref().io_failed;
     match result {
@@ -159,9 +160,24 @@ impl<R: Read> Read for Limit<R> {
     }
 }
 
+/// What of an event is parsed: the wrappers' arrays whole, and of each event only the
+/// top-level members the source reads (all when `fields` is `None`). Skipping the rest
+/// unparsed is most of the speed of a large import.
+#[derive(Clone, Copy)]
+pub(crate) struct Keep<'k> {
+    wrappers: &'k [&'k str],
+    fields: Option<&'k [&'k str]>,
+}
+
+impl Keep<'_> {
+    fn wants(&self, key: &str) -> bool {
+        self.fields.is_none_or(|f| f.contains(&key)) || self.wrappers.contains(&key)
+    }
+}
+
 fn read_text<R: BufRead>(
     r: &mut R,
-    wrappers: &[&str],
+    keep: Keep<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
@@ -170,8 +186,8 @@ fn read_text<R: BufRead>(
     match first {
         None => Ok(()),
         // An array is one document: read it element by element, however long its line.
-        Some(b'[') => read_document(r, wrappers, on_event, summary),
-        _ => read_lines(r, wrappers, on_event, summary),
+        Some(b'[') => read_document(r, keep, on_event, summary),
+        _ => read_lines(r, keep, on_event, summary),
     }
 }
 
@@ -204,7 +220,7 @@ fn read_line<R: BufRead>(r: &mut R, line: &mut Vec<u8>) -> io::Result<bool> {
             return Ok(false);
         }
         let room = MAX_LINE - line.len();
-        match memchr(b'\n', &buf[..buf.len().min(room)]) {
+        match memchr::memchr(b'\n', &buf[..buf.len().min(room)]) {
             Some(i) => {
                 line.extend_from_slice(&buf[..=i]);
                 r.consume(i + 1);
@@ -222,13 +238,9 @@ fn read_line<R: BufRead>(r: &mut R, line: &mut Vec<u8>) -> io::Result<bool> {
     }
 }
 
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
-}
-
 fn read_lines<R: BufRead>(
     r: &mut R,
-    wrappers: &[&str],
+    keep: Keep<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
@@ -253,13 +265,13 @@ fn read_lines<R: BufRead>(
             // The first value spans lines (pretty-printed) or is too long for a line:
             // it is one document, streamed.
             let head = std::mem::take(&mut line);
-            return read_document(io::Cursor::new(head).chain(r), wrappers, on_event, summary);
+            return read_document(io::Cursor::new(head).chain(r), keep, on_event, summary);
         }
         let text = trim_ascii(&line);
         if text.is_empty() {
             continue;
         }
-        let parsed = serde_json::from_slice(text).or_else(|e| {
+        let parsed = parse_kept(text, keep).or_else(|e| {
             // A raw control character inside a string: read it as a space, and count it.
             let mut controls = 0u64;
             let mut cleaned = Vec::with_capacity(text.len());
@@ -270,7 +282,7 @@ fn read_lines<R: BufRead>(
             if controls == 0 {
                 return Err(e);
             }
-            let v = serde_json::from_slice(&cleaned).map_err(|_| e)?;
+            let v = parse_kept(&cleaned, keep).map_err(|_| e)?;
             summary.control_chars += controls;
             Ok(v)
         });
@@ -286,7 +298,7 @@ fn read_lines<R: BufRead>(
         };
         seen_value = true;
         summary.ndjson = true;
-        match wrapper_array(value, wrappers, summary) {
+        match wrapper_array(value, keep.wrappers, summary) {
             Unwrapped::Events(events) => {
                 for e in events {
                     position += 1;
@@ -297,6 +309,78 @@ fn read_lines<R: BufRead>(
                 on_event(e, Position { record: number }).map_err(StreamError::Handler)?
             }
         }
+    }
+}
+
+fn parse_kept(text: &[u8], keep: Keep<'_>) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let v = Kept(keep).deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// A JSON value of which objects keep only the members `Keep` wants (at the top level;
+/// a wrapper's array elements are events, filtered the same way).
+struct Kept<'k>(Keep<'k>);
+
+impl<'de> DeserializeSeed<'de> for Kept<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Kept<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if self.0.wants(&key) {
+                let v = if self.0.wrappers.contains(&key.as_ref()) {
+                    map.next_value_seed(Kept(self.0))?
+                } else {
+                    map.next_value::<Value>()?
+                };
+                out.insert(key.into_owned(), v);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Kept(self.0))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
 }
 
@@ -363,7 +447,7 @@ fn keep_member(summary: &mut FileSummary, name: String, v: Value) {
 /// Streams one document: an array of events, a wrapper, or a single event.
 fn read_document<R: Read>(
     r: R,
-    wrappers: &[&str],
+    keep: Keep<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
@@ -376,7 +460,7 @@ fn read_document<R: Read>(
         in_string: false,
         escaped: false,
     });
-    let mut state = DocState { wrappers, on_event, summary, position: 0, failed: None };
+    let mut state = DocState { keep, on_event, summary, position: 0, failed: None };
     let outcome = TopLevel(&mut state).deserialize(&mut de).and_then(|()| de.end());
     drop(de);
     state.summary.control_chars += controls;
@@ -425,7 +509,7 @@ impl<R: Read> Read for Spaces<'_, R> {
 }
 
 struct DocState<'a, 'h> {
-    wrappers: &'a [&'a str],
+    keep: Keep<'a>,
     on_event: &'h mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &'a mut FileSummary,
     position: u64,
@@ -462,7 +546,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(v) = seq.next_element::<Value>()? {
+        let keep = self.0.keep;
+        while let Some(v) = seq.next_element_seed(Kept(keep))? {
             self.0.event(v)?;
         }
         Ok(())
@@ -474,7 +559,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
         let mut members = serde_json::Map::new();
         let mut wrapped = false;
         while let Some(key) = map.next_key::<String>()? {
-            if self.0.wrappers.contains(&key.as_str()) {
+            if self.0.keep.wrappers.contains(&key.as_str()) {
                 let streamed = map.next_value_seed(Elements(self.0))?;
                 if streamed {
                     wrapped = true;
@@ -515,7 +600,8 @@ impl<'de> Visitor<'de> for Elements<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        while let Some(v) = seq.next_element::<Value>()? {
+        let keep = self.0.keep;
+        while let Some(v) = seq.next_element_seed(Kept(keep))? {
             self.0.event(v)?;
         }
         Ok(true)
@@ -555,7 +641,7 @@ mod tests {
 
     fn events(bytes: &[u8]) -> (Vec<(u64, Value)>, FileSummary) {
         let mut got = Vec::new();
-        let s = read_events(bytes, &["Records", "items"], &mut |v, p| {
+        let s = read_events(bytes, &["Records", "items"], None, &mut |v, p| {
             got.push((p.record, v));
             Ok(())
         })
@@ -606,7 +692,7 @@ mod tests {
 
     #[test]
     fn a_truncated_document_is_an_error() {
-        let r = read_events(&b"[{\"a\":1},{\"a\""[..], &[], &mut |_, _| Ok(()));
+        let r = read_events(&b"[{\"a\":1},{\"a\""[..], &[], None, &mut |_, _| Ok(()));
         assert!(matches!(r, Err(StreamError::Data(_))));
     }
 }
