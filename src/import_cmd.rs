@@ -212,7 +212,10 @@ fn print_events(ev: &soc2_core::model::SecurityEvents) {
         );
     }
     if ev.detected.len() > MAX_DETECTED_SHOWN {
-        println!("... and {} more (--format json lists them all)", ev.detected.len() - MAX_DETECTED_SHOWN);
+        println!(
+            "... and {} more (--format json lists them all)",
+            ev.detected.len() - MAX_DETECTED_SHOWN
+        );
     }
 }
 

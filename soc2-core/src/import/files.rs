@@ -142,12 +142,8 @@ pub fn import_files_stored<P: AsRef<Path>>(
     let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
     let mut storing: Vec<std::thread::JoinHandle<crate::Result<crate::model::Attachment>>> =
         Vec::new();
-    let result = stream_files_with(
-        source,
-        &names,
-        &|i| paths[i].clone(),
-        options,
-        &mut |i, file| {
+    let result =
+        stream_files_with(source, &names, &|i| paths[i].clone(), options, &mut |i, file| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, ()>>(4);
             let store = store.clone();
             let name = names[i].to_owned();
@@ -156,15 +152,18 @@ pub fn import_files_stored<P: AsRef<Path>>(
                 store.add_attachment(&mut reader, "application/octet-stream", &name)
             }));
             Ok(Box::new(Tee { file, tx: Some(tx), complete: false }))
-        },
-    );
+        });
     // Every tee is dropped by now: each storing thread has its end (or its abort).
     let stored: Vec<crate::Result<crate::model::Attachment>> = storing
         .into_iter()
-        .map(|h| h.join().unwrap_or_else(|_| Err(crate::Error::Invalid {
-            field: "inputs".into(),
-            reason: "storing an input stopped unexpectedly".into(),
-        })))
+        .map(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(crate::Error::Invalid {
+                    field: "inputs".into(),
+                    reason: "storing an input stopped unexpectedly".into(),
+                })
+            })
+        })
         .collect();
     let import = match result {
         Ok(i) => i,

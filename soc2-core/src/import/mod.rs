@@ -47,8 +47,7 @@ use crate::model::{
 pub use error::ImportError;
 pub use files::{
     FileImport, InputFile, RecordCheck, append_import, check_evidence, check_record, import_files,
-    import_files_stored,
-    read_input_files, record_import, store_inputs,
+    import_files_stored, read_input_files, record_import, store_inputs,
 };
 
 use capture::Page;
@@ -422,11 +421,17 @@ fn import_events<'a>(
     let fields = events::wanted(src);
     let mut sink = events::Sink::new(&mut ctx);
     for (index, name) in names.iter().enumerate() {
+        let skipped_before = sink.ctx.skipped.len();
         let reader = open(index).map_err(|error| EventsError::Io { index, error })?;
         let mut on_event = |v: serde_json::Value, pos: events::stream::Position| {
             (src.read)(&mut sink, &v, events::Loc { file: name, record: pos.record })
         };
-        let summary = match events::stream::read_events(reader, src.wrappers, fields.as_deref(), &mut on_event) {
+        let summary = match events::stream::read_events(
+            reader,
+            src.wrappers,
+            fields.as_deref(),
+            &mut on_event,
+        ) {
             Ok(s) => s,
             Err(events::stream::StreamError::Io(error)) => {
                 return Err(EventsError::Io { index, error });
@@ -450,6 +455,8 @@ fn import_events<'a>(
         for _ in summary.bad_line_examples.len() as u64..summary.bad_lines {
             sink.foreign(events::Loc { file: name, record: 0 }, "not JSON");
         }
+        // Lines that were not JSON are known only at the file's end: list in file order.
+        sink.ctx.skipped[skipped_before..].sort_by_key(|s| s.row);
         if summary.control_chars > 0 {
             sink.ctx.warn(
                 "control_characters_replaced",
