@@ -172,14 +172,14 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
                 .map(str::to_owned);
             hits.push((D::LoggingDisabled, target, Some(format!("{service} {name}"))));
         }
-        ("iam", "AttachUserPolicy" | "AttachGroupPolicy" | "AttachRolePolicy") => {
-            if param("policyArn").is_some_and(|a| a.ends_with(":policy/AdministratorAccess")) {
-                hits.push((
-                    D::AdminGranted,
-                    principal_param(params),
-                    Some("AdministratorAccess attached".into()),
-                ));
-            }
+        ("iam", "AttachUserPolicy" | "AttachGroupPolicy" | "AttachRolePolicy")
+            if param("policyArn").is_some_and(|a| a.ends_with(":policy/AdministratorAccess")) =>
+        {
+            hits.push((
+                D::AdminGranted,
+                principal_param(params),
+                Some("AdministratorAccess attached".into()),
+            ));
         }
         ("iam", "PutUserPolicy" | "PutGroupPolicy" | "PutRolePolicy" | "CreatePolicyVersion") => {
             let doc = json_in_string(

@@ -217,8 +217,10 @@ impl<'c> Sink<'c> {
             self.skip(loc.file, loc.record, "the event has no time".into());
             return Ok(None);
         };
-        if let Some(id) = facts.id {
-            if self.dedup(id, time, facts.action, loc) {
+        if let Some(id) = facts.id
+            && self.dedup(id, time, facts.action, loc)
+        {
+            {
                 self.ctx.rows_read -= 1;
                 self.skip(
                     loc.file,
@@ -510,7 +512,7 @@ pub(crate) fn payload(events: SecurityEvents) -> Payload {
 }
 
 /// Text of a JSON value when it is a non-empty string.
-pub(crate) fn str_of<'v>(v: Option<&'v Value>) -> Option<&'v str> {
+pub(crate) fn str_of(v: Option<&Value>) -> Option<&str> {
     v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
