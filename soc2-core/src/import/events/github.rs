@@ -42,14 +42,13 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
     let inner;
     let event = if is_event(value) {
         value
-    } else if let Some(v) =
-        json_in_string(sink.ctx, value.get("_raw"), at("_raw")).filter(|v| is_event(v))
+    } else if let Some(v) = json_in_string(sink.ctx, value.get("_raw"), at("_raw")).filter(is_event)
     {
         inner = v;
         &inner
     } else if let Some(v) =
         json_in_string(sink.ctx, value.pointer("/event/original"), at("event.original"))
-            .filter(|v| is_event(v))
+            .filter(is_event)
     {
         inner = v;
         &inner
@@ -106,14 +105,14 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
             branch_target(),
             "a branch protection requirement was overridden by an administrator".into(),
         )),
-        "protected_branch.update_admin_enforced" => {
-            if loose_bool(event.get("admin_enforced")) == Some(false) {
-                hits.push((
-                    D::BranchProtectionWeakened,
-                    branch_target(),
-                    "branch protection no longer applies to administrators".into(),
-                ));
-            }
+        "protected_branch.update_admin_enforced"
+            if loose_bool(event.get("admin_enforced")) == Some(false) =>
+        {
+            hits.push((
+                D::BranchProtectionWeakened,
+                branch_target(),
+                "branch protection no longer applies to administrators".into(),
+            ));
         }
         _ if action.starts_with("protected_branch.update_") => {
             if let Some(detail) =
@@ -349,10 +348,11 @@ fn weakened_ruleset(sink: &mut Sink<'_>, event: &Value, action: &str, loc: Loc<'
     let mut found = Vec::new();
     // The old enforcement is written only when the enforcement changed; `evaluate` to
     // `disabled` loosens nothing (evaluate mode blocks nothing).
-    if let (Some(new), Some(old)) = (enforcement, str_of(event.get("ruleset_old_enforcement"))) {
-        if not_enforced(new) && !not_enforced(old) {
-            found.push(format!("ruleset enforcement set to {new} (was {old}){source}"));
-        }
+    if let (Some(new), Some(old)) = (enforcement, str_of(event.get("ruleset_old_enforcement")))
+        && not_enforced(new)
+        && !not_enforced(old)
+    {
+        found.push(format!("ruleset enforcement set to {new} (was {old}){source}"));
     }
     for field in ["ruleset_bypass_actors_added", "ruleset_bypass_actors_updated"] {
         let at = At { file: loc.file, row: loc.record, field };
