@@ -76,10 +76,13 @@ fn read_event(
         None => event_type,
     };
     let result = str_of(event.pointer("/outcome/result"));
-    let outcome = match result.map(str::to_ascii_uppercase).as_deref() {
-        Some("SUCCESS" | "ALLOW") => EventOutcome::Success,
-        Some("FAILURE" | "DENY") => EventOutcome::Failure,
-        _ => EventOutcome::Unknown,
+    let is = |r: &str| result.is_some_and(|x| x.eq_ignore_ascii_case(r));
+    let outcome = if is("SUCCESS") || is("ALLOW") {
+        EventOutcome::Success
+    } else if is("FAILURE") || is("DENY") {
+        EventOutcome::Failure
+    } else {
+        EventOutcome::Unknown
     };
     let id = str_of(event.get("uuid"));
     let time = event.get("published").filter(|v| !v.is_null());
@@ -99,11 +102,8 @@ fn read_event(
     if outcome != EventOutcome::Success {
         return Ok(());
     }
-    let targets: Vec<&Value> = event
-        .get("target")
-        .and_then(Value::as_array)
-        .map(|t| t.iter().collect())
-        .unwrap_or_default();
+    let targets: &[Value] =
+        event.get("target").and_then(Value::as_array).map_or(&[], Vec::as_slice);
     let target_of = |types: &[&str]| -> Option<String> {
         targets
             .iter()
