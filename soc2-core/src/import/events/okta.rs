@@ -112,7 +112,7 @@ fn read_event(
                     || str_of(t.get("type"))
                         .is_some_and(|ty| types.iter().any(|x| x.eq_ignore_ascii_case(ty)))
             })
-            .find_map(|t| name_of(t))
+            .find_map(name_of)
     };
     let debug = event.pointer("/debugContext/debugData");
     let debug_str = |k: &str| str_of(debug.and_then(|d| d.get(k)));
