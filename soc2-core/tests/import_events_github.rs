@@ -153,3 +153,139 @@ fn elastic_event_original_is_unwrapped() {
     assert_eq!(e.detected[0].target.as_deref(), Some("acme/pay:main"));
     assert_eq!(e.detected[0].time.to_string(), "2026-03-02T09:00:00Z");
 }
+
+/// One event per entry (action, extra fields) at one-minute steps; the (action, detail)
+/// of each listed event.
+fn listed(events: &[(&str, Value)]) -> Vec<(String, String, Option<String>)> {
+    let v: Vec<Value> = events
+        .iter()
+        .enumerate()
+        .map(|(n, (action, extra))| {
+            let mut e = json!({"@timestamp": 1772442000000u64 + 60000 * n as u64,
+                "_document_id": format!("x-{n}"), "action": action, "actor": "op", "org": "acme",
+                "repo": "acme/api", "name": "main"});
+            for (k, x) in extra.as_object().unwrap() {
+                e[k] = x.clone();
+            }
+            e
+        })
+        .collect();
+    let i = run(SRC, &[("t.json", Value::Array(v).to_string().as_bytes())], None);
+    let Payload::SecurityEvents(e) = &i.evidence[0].payload else { panic!() };
+    e.detected
+        .iter()
+        .map(|d| (d.detection.to_string(), d.action.clone(), d.detail.clone()))
+        .collect()
+}
+
+#[test]
+fn protected_branch_settings_lowered_or_not() {
+    let got = listed(&[
+        (
+            "protected_branch.update_require_code_owner_review",
+            json!({"require_code_owner_review": "false"}),
+        ),
+        (
+            "protected_branch.update_require_code_owner_review",
+            json!({"require_code_owner_review": true}),
+        ),
+        (
+            "protected_branch.update_strict_required_status_checks_policy",
+            json!({"strict_required_status_checks_policy": false}),
+        ),
+        (
+            "protected_branch.update_allow_deletions_enforcement_level",
+            json!({"allow_deletions_enforcement_level": 2}),
+        ),
+        (
+            "protected_branch.update_allow_deletions_enforcement_level",
+            json!({"allow_deletions_enforcement_level": "off"}),
+        ),
+        (
+            "protected_branch.update_signature_requirement_enforcement_level",
+            json!({"signature_requirement_enforcement_level": "non_admins"}),
+        ),
+        (
+            "protected_branch.update_signature_requirement_enforcement_level",
+            json!({"signature_requirement_enforcement_level": "off"}),
+        ),
+        // The setting's field missing: the event does not tell.
+        ("protected_branch.update_pull_request_reviews_enforcement_level", json!({})),
+        ("protected_branch.update_admin_enforced", json!({})),
+        ("protected_branch.create", json!({})),
+    ]);
+    let bpw = "branch_protection_weakened".to_owned();
+    assert_eq!(
+        got,
+        vec![
+            (
+                bpw.clone(),
+                "protected_branch.update_require_code_owner_review".into(),
+                Some("require code owner review switched off".into())
+            ),
+            (
+                bpw.clone(),
+                "protected_branch.update_strict_required_status_checks_policy".into(),
+                Some("strict required status checks policy switched off".into())
+            ),
+            (
+                bpw.clone(),
+                "protected_branch.update_allow_deletions_enforcement_level".into(),
+                Some("deletions now allowed (2)".into())
+            ),
+            (
+                bpw,
+                "protected_branch.update_signature_requirement_enforcement_level".into(),
+                Some("signature no longer required".into())
+            ),
+        ]
+    );
+}
+
+#[test]
+fn other_actions_detected_or_not() {
+    let got = listed(&[
+        ("org.add_member", json!({"permission": "admin", "user": "ivy"})),
+        ("org.add_member", json!({"permission": "read", "user": "joe"})),
+        ("two_factor_authentication.disabled", json!({"user": "kim"})),
+        ("migration.create", json!({})),
+        (
+            "repository_ruleset.update",
+            json!({"ruleset_name": "r", "ruleset_bypass_actors_updated": [{"actor_id": 7, "actor_type": "Team", "bypass_mode": "always"}]}),
+        ),
+        (
+            "repository_ruleset.update",
+            json!({"ruleset_name": "r", "ruleset_enforcement": "active", "ruleset_old_enforcement": "disabled"}),
+        ),
+        (
+            "repository_ruleset.create",
+            json!({"ruleset_name": "r", "ruleset_bypass_actors": [{"actor_id": 7, "actor_type": "Team", "bypass_mode": "always"}]}),
+        ),
+        ("audit_log_streaming.update", json!({})),
+        ("git.clone", json!({})),
+    ]);
+    let d = |det: &str, action: &str, detail: &str| {
+        (det.to_owned(), action.to_owned(), Some(detail.to_owned()))
+    };
+    assert_eq!(
+        got,
+        vec![
+            d("admin_granted", "org.add_member", "made an organization owner"),
+            d(
+                "mfa_removed",
+                "two_factor_authentication.disabled",
+                "two-factor authentication was disabled for an account"
+            ),
+            d(
+                "bulk_data_export",
+                "migration.create",
+                "a migration archive of the organization's data was created"
+            ),
+            d(
+                "branch_protection_weakened",
+                "repository_ruleset.update",
+                "Team 7 may always bypass the ruleset"
+            ),
+        ]
+    );
+}

@@ -157,3 +157,62 @@ fn a_bad_time_is_an_error_naming_file_and_field() {
     let text = err.to_string();
     assert!(text.contains("bad.json") && text.contains("published"), "{text}");
 }
+
+#[test]
+fn organization_wide_factor_and_identity_provider_events() {
+    let e = |n: u32, t: &str, target: Value| {
+        json!({"actor": {"alternateId": "admin@acme.com", "type": "User"}, "eventType": t,
+               "outcome": {"result": "SUCCESS"}, "published": format!("2026-03-05T12:{n:02}:00.000Z"),
+               "uuid": format!("u-{n}"), "target": target})
+    };
+    let v = json!([
+        e(
+            0,
+            "system.mfa.factor.deactivate",
+            json!([{"type": "Factor", "alternateId": "unknown", "displayName": "SMS Authentication"}])
+        ),
+        e(
+            1,
+            "security.authenticator.lifecycle.deactivate",
+            json!([{"type": "Authenticator", "alternateId": "unknown", "displayName": "Phone"}])
+        ),
+        e(
+            2,
+            "system.idp.lifecycle.activate",
+            json!([{"type": "IdentityProvider", "alternateId": "unknown", "displayName": "Partner IdP"}])
+        ),
+        e(3, "user.mfa.factor.activate", json!([{"type": "User", "alternateId": "a@acme.com"}])),
+        e(
+            4,
+            "policy.lifecycle.update",
+            json!([{"type": "PolicyEntity", "displayName": "MFA", "detailEntry": {"policyType": "MFA_ENROLL"}}])
+        ),
+    ]);
+    let i = run(SRC, &[("e.json", v.to_string().as_bytes())], None);
+    let got: Vec<(String, Option<String>, Option<String>)> = events(&i)
+        .detected
+        .iter()
+        .map(|d| (d.detection.to_string(), d.target.clone(), d.detail.clone()))
+        .collect();
+    let s = |x: &str| Some(x.to_owned());
+    assert_eq!(
+        got,
+        vec![
+            (
+                "mfa_removed".into(),
+                s("SMS Authentication"),
+                s("an MFA factor type was deactivated for the organization")
+            ),
+            (
+                "mfa_removed".into(),
+                s("Phone"),
+                s("an MFA factor type was deactivated for the organization")
+            ),
+            (
+                "external_access_granted".into(),
+                s("Partner IdP"),
+                s("an external identity provider was activated: its accounts can sign in")
+            ),
+        ]
+    );
+}
