@@ -21,6 +21,8 @@
 //! push that branch protection rejected (`protected_branch.rejected_ref_update`) and a
 //! failed sign-in (`user.failed_login`, GitHub Enterprise Server), which are attempts.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::{EventSource, Facts, Hit, Loc, Sink, json_in_string, loose_bool, str_of};
@@ -72,14 +74,18 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
     let Some(counted) = sink.event(value, loc, facts)? else { return Ok(()) };
 
     let field = |k: &str| str_of(event.get(k));
-    let actor = field("actor")
-        .map(str::to_owned)
-        .or_else(|| event.get("actor_id").filter(|v| !v.is_null()).map(plain))
-        .unwrap_or_default();
-    let ip = field("actor_ip").map(str::to_owned);
+    // Borrowed: most events are counted only.
+    let actor: Cow<'_, str> = match field("actor") {
+        Some(a) => Cow::Borrowed(a),
+        None => event
+            .get("actor_id")
+            .filter(|v| !v.is_null())
+            .map_or(Cow::Borrowed(""), |v| Cow::Owned(plain(v))),
+    };
+    let ip = field("actor_ip");
     if action == "user.failed_login" {
-        let who = field("user").unwrap_or(actor.as_str()).to_owned();
-        sink.failed_sign_in(counted, loc, id, &who, action, ip.as_deref());
+        let who = field("user").unwrap_or(&actor);
+        sink.failed_sign_in(counted, loc, id, who, action, ip);
     }
     if outcome != EventOutcome::Success {
         return Ok(());
@@ -150,7 +156,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         }
         "two_factor_authentication.disabled" => hits.push((
             D::MfaRemoved,
-            user_target().or_else(|| Some(actor.clone())),
+            user_target().or_else(|| Some(actor.to_string())),
             "two-factor authentication was disabled for an account".into(),
         )),
         "audit_log_streaming.destroy" => hits.push((
@@ -233,10 +239,10 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
     for (detection, target, detail) in hits {
         let hit = Hit {
             detection,
-            actor: actor.clone(),
+            actor: actor.to_string(),
             action: action.to_owned(),
             target,
-            source_ip: ip.clone(),
+            source_ip: ip.map(str::to_owned),
             detail: Some(detail),
         };
         sink.detect(counted, loc, id, outcome, hit);

@@ -93,11 +93,10 @@ fn read_event(
     let actor_name = ["alternateId", "displayName", "id"]
         .iter()
         .find_map(|k| str_of(actor.and_then(|a| a.get(*k))).filter(|s| *s != "unknown"))
-        .unwrap_or("")
-        .to_owned();
-    let ip = str_of(event.pointer("/client/ipAddress")).map(str::to_owned);
+        .unwrap_or("");
+    let ip = str_of(event.pointer("/client/ipAddress"));
     if event_type == "user.session.start" && outcome == EventOutcome::Failure {
-        sink.failed_sign_in(counted, loc, id, &actor_name, event_type, ip.as_deref());
+        sink.failed_sign_in(counted, loc, id, actor_name, event_type, ip);
     }
     if outcome != EventOutcome::Success {
         return Ok(());
@@ -207,10 +206,10 @@ fn read_event(
     for (detection, target, detail) in hits {
         let hit = Hit {
             detection,
-            actor: actor_name.clone(),
+            actor: actor_name.to_owned(),
             action: event_type.to_owned(),
             target,
-            source_ip: ip.clone(),
+            source_ip: ip.map(str::to_owned),
             detail: Some(detail),
         };
         sink.detect(counted, loc, id, outcome, hit);
