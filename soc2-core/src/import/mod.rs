@@ -273,6 +273,26 @@ const ENTRIES: &[Entry] = &[
         run: Run::Events(&events::cloudtrail::SOURCE),
         reads_errors: false,
     },
+    Entry {
+        info: SourceInfo {
+            name: "github-audit-log",
+            kind: EvidenceKind::SecurityEvents,
+            system: "github",
+            input: "GitHub organization or enterprise audit log: the JSON or NDJSON export, GET /orgs/{org}/audit-log pages, or streamed NDJSON",
+        },
+        run: Run::Events(&events::github::SOURCE),
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "okta-system-log",
+            kind: EvidenceKind::SecurityEvents,
+            system: "okta",
+            input: "Okta System Log: GET /api/v1/logs pages, NDJSON exports, Log Streaming or event-hook deliveries",
+        },
+        run: Run::Events(&events::okta::SOURCE),
+        reads_errors: false,
+    },
 ];
 
 /// Every source, in the order `soc2 import --list` shows them.
