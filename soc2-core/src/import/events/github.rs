@@ -31,7 +31,8 @@ use crate::import::toolkit::At;
 use crate::model::{Detection as D, EventOutcome};
 
 /// The source. The REST API and the exports give bare arrays (or NDJSON); no wrapper.
-pub(crate) const SOURCE: EventSource = EventSource { wrappers: &[], read };
+// Every member is parsed: the detections read many of the action-specific fields.
+pub(crate) const SOURCE: EventSource = EventSource { wrappers: &[], fields: None, read };
 
 /// GitHub's own event-time fields, in order (`at_sign_timestamp` is `@timestamp` as
 /// Panther stores it).

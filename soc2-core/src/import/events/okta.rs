@@ -22,7 +22,8 @@ use crate::import::toolkit::At;
 use crate::model::{Detection as D, EventOutcome};
 
 /// The source. `/api/v1/logs` gives bare arrays; no wrapper.
-pub(crate) const SOURCE: EventSource = EventSource { wrappers: &[], read };
+// Every member is parsed: the detections read many of the action-specific fields.
+pub(crate) const SOURCE: EventSource = EventSource { wrappers: &[], fields: None, read };
 
 fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportError> {
     let at = |field: &'static str| At { file: loc.file, row: loc.record, field };
