@@ -273,6 +273,26 @@ const ENTRIES: &[Entry] = &[
         run: Run::Events(&events::cloudtrail::SOURCE),
         reads_errors: false,
     },
+    Entry {
+        info: SourceInfo {
+            name: "google-workspace-activity",
+            kind: EvidenceKind::SecurityEvents,
+            system: "google",
+            input: "Admin SDK Reports API activities.list pages ({\"items\": [...]}) or NDJSON of activities",
+        },
+        run: Run::Events(&events::google::SOURCE),
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "gcp-audit-log",
+            kind: EvidenceKind::SecurityEvents,
+            system: "gcp",
+            input: "Cloud Audit Logs entries: gcloud logging read --format=json, entries.list pages ({\"entries\": [...]}), or NDJSON (a Cloud Storage sink, a pipeline, a BigQuery export)",
+        },
+        run: Run::Events(&events::gcp::SOURCE),
+        reads_errors: false,
+    },
 ];
 
 /// Every source, in the order `soc2 import --list` shows them.

@@ -9,6 +9,8 @@
 //! lines from other products) is done here once.
 
 pub(crate) mod cloudtrail;
+pub(crate) mod gcp;
+pub(crate) mod google;
 pub(crate) mod stream;
 
 use std::collections::HashMap;
