@@ -283,7 +283,6 @@ fn binding_deltas(service_data: Option<&Value>, metadata: Option<&Value>) -> Vec
     let lists = [
         service_data.and_then(|s| s.pointer("/policyDelta/bindingDeltas")),
         metadata.and_then(|m| m.pointer("/datasetChange/bindingDeltas")),
-        metadata.and_then(|m| m.pointer("/tableChange/bindingDeltas")),
     ];
     let mut out = Vec::new();
     for list in lists.into_iter().flatten().filter_map(Value::as_array) {

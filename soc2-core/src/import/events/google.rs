@@ -183,15 +183,15 @@ fn detections(
                 "an administrator turned off the user's 2-step verification".into(),
             ));
         }
-        ("admin", "ENFORCE_STRONG_AUTHENTICATION" | "ALLOW_STRONG_AUTHENTICATION") => {
-            if p.first("NEW_VALUE").is_some_and(|v| v.eq_ignore_ascii_case("false")) {
-                let detail = if name == "ENFORCE_STRONG_AUTHENTICATION" {
-                    "2-step verification enforcement turned off"
-                } else {
-                    "users may no longer turn on 2-step verification"
-                };
-                hits.push((D::MfaRemoved, ou(), detail.into()));
-            }
+        ("admin", "ENFORCE_STRONG_AUTHENTICATION" | "ALLOW_STRONG_AUTHENTICATION")
+            if p.first("NEW_VALUE").is_some_and(|v| v.eq_ignore_ascii_case("false")) =>
+        {
+            let detail = if name == "ENFORCE_STRONG_AUTHENTICATION" {
+                "2-step verification enforcement turned off"
+            } else {
+                "users may no longer turn on 2-step verification"
+            };
+            hits.push((D::MfaRemoved, ou(), detail.into()));
         }
         ("login" | "user_accounts", "2sv_disable") => {
             hits.push((
