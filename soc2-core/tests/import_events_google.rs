@@ -122,3 +122,20 @@ fn second_factors_and_federated_sign_ins_are_not_flagged() {
     assert_eq!(detected[0]["actor"], "d@acme.example");
     assert_eq!(detected[0]["detection"], "sign_in_without_mfa");
 }
+
+#[test]
+fn flattened_events_of_one_activity_are_told_apart_by_their_parameters() {
+    // Two events of one admin activity, one line each (same qualifier, time and name),
+    // and the second line again: two events, one duplicate.
+    let a = r#"{"id":{"applicationName":"admin","time":"2026-03-06T10:00:00Z","uniqueQualifier":"77"},"actor":{"email":"admin@acme.example"},"name":"TURN_OFF_2_STEP_VERIFICATION","type":"USER_SETTINGS","parameters":{"USER_EMAIL":"a@acme.example"}}"#;
+    let b = r#"{"id":{"applicationName":"admin","time":"2026-03-06T10:00:00Z","uniqueQualifier":"77"},"actor":{"email":"admin@acme.example"},"name":"TURN_OFF_2_STEP_VERIFICATION","type":"USER_SETTINGS","parameters":{"USER_EMAIL":"b@acme.example"}}"#;
+    let body = [a, b, b].join("\n");
+    let i = run(SRC, &[("flat.ndjson", body.as_bytes())], None);
+    let p = payload_json(&i.evidence[0].payload);
+    assert_eq!(p["events"], 2);
+    let targets: Vec<&str> =
+        p["detected"].as_array().unwrap().iter().map(|d| d["target"].as_str().unwrap()).collect();
+    assert_eq!(targets, ["a@acme.example", "b@acme.example"]);
+    assert_eq!(i.provenance.skipped.len(), 1);
+    assert_eq!(i.provenance.skipped[0].row, 3);
+}

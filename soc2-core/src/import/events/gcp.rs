@@ -14,6 +14,8 @@
 //! `jobInsertion`). Entries without an audit payload (application logs in the same sink)
 //! are skipped and counted.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::{EventSource, Facts, Hit, Loc, Sink, json_in_string, loose_bool, str_of};
@@ -67,21 +69,6 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         sink.foreign(loc, "an audit log entry without serviceName and methodName");
         return Ok(());
     };
-    // The BigQuery export keeps request, response and metadata as JSON strings.
-    let json = |sink: &mut Sink<'_>, key: &str, string_key: &str, field| {
-        payload
-            .get(key)
-            .cloned()
-            .or_else(|| json_in_string(sink.ctx, payload.get(string_key), at(field)))
-    };
-    let request = json(sink, "request", "requestJson", "protoPayload.requestJson");
-    let response = json(sink, "response", "responseJson", "protoPayload.responseJson");
-    let metadata = json(sink, "metadata", "metadataJson", "protoPayload.metadataJson");
-    let service_data =
-        payload.get("serviceData").or_else(|| payload.get("servicedata_v1_iam")).cloned().or_else(
-            || json_in_string(sink.ctx, payload.get("serviceDataJson"), at("serviceDataJson")),
-        );
-
     let code = payload
         .pointer("/status/code")
         .and_then(|c| c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())));
@@ -109,6 +96,24 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         return Ok(());
     }
 
+    // The BigQuery export keeps request, response and metadata as JSON strings; they are
+    // parsed only for the successful calls examined here.
+    let json =
+        |sink: &mut Sink<'_>, key: &str, string_key: &str, field| -> Option<Cow<'_, Value>> {
+            match payload.get(key) {
+                Some(v) => Some(Cow::Borrowed(v)),
+                None => {
+                    json_in_string(sink.ctx, payload.get(string_key), at(field)).map(Cow::Owned)
+                }
+            }
+        };
+    let request = json(sink, "request", "requestJson", "protoPayload.requestJson");
+    let response = json(sink, "response", "responseJson", "protoPayload.responseJson");
+    let metadata = json(sink, "metadata", "metadataJson", "protoPayload.metadataJson");
+    let service_data = payload.get("serviceData").or_else(|| payload.get("servicedata_v1_iam"));
+    let (request, response, metadata) =
+        (request.as_deref(), response.as_deref(), metadata.as_deref());
+
     let auth = payload.get("authenticationInfo");
     let actor = str_of(auth.and_then(|a| a.get("principalEmail")))
         .or_else(|| str_of(auth.and_then(|a| a.get("principalSubject"))))
@@ -120,7 +125,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
     let mut hits: Vec<(D, Option<String>, String)> = Vec::new();
 
     // IAM policy changes, wherever the service logs their delta.
-    let deltas = binding_deltas(service_data.as_ref(), metadata.as_ref());
+    let deltas = binding_deltas(service_data, metadata);
     let own = domain_of(&actor);
     for delta in &deltas {
         if !delta.action.eq_ignore_ascii_case("ADD") {
@@ -141,15 +146,15 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
             ));
         }
     }
-    for delta in audit_config_deltas(service_data.as_ref()) {
+    for delta in audit_config_deltas(service_data) {
         hits.push((D::LoggingDisabled, resource.clone(), delta));
     }
 
     match method {
         "google.iam.admin.v1.CreateServiceAccountKey"
         | "google.iam.admin.v1.UploadServiceAccountKey" => {
-            let target = str_of(response.as_ref().and_then(|r| r.get("name")))
-                .or_else(|| str_of(request.as_ref().and_then(|r| r.get("name"))))
+            let target = str_of(response.and_then(|r| r.get("name")))
+                .or_else(|| str_of(request.and_then(|r| r.get("name"))))
                 .map(str::to_owned)
                 .or_else(|| resource.clone());
             let detail = if short == "UploadServiceAccountKey" {
@@ -163,7 +168,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
             hits.push((D::LoggingDisabled, resource.clone(), "a log sink was deleted".into()));
         }
         "google.logging.v2.ConfigServiceV2.UpdateSink" => {
-            let sink_v = request.as_ref().and_then(|r| r.get("sink"));
+            let sink_v = request.and_then(|r| r.get("sink"));
             let mask = request
                 .as_ref()
                 .and_then(|r| r.get("updateMask"))
@@ -184,7 +189,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
             }
         }
         "google.logging.v2.ConfigServiceV2.CreateExclusion" => {
-            let exclusion = request.as_ref().and_then(|r| r.get("exclusion"));
+            let exclusion = request.and_then(|r| r.get("exclusion"));
             if loose_bool(exclusion.and_then(|e| e.get("disabled"))) != Some(true) {
                 let filter = str_of(exclusion.and_then(|e| e.get("filter")));
                 let detail = match filter {
@@ -201,7 +206,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
             hits.push((D::LoggingDisabled, resource.clone(), "a log was deleted".into()));
         }
         "cloudsql.instances.export" | "google.cloud.sql.v1.SqlInstancesService.Export" => {
-            let uri = request.as_ref().and_then(|r| {
+            let uri = request.and_then(|r| {
                 str_of(r.pointer("/body/exportContext/uri"))
                     .or_else(|| str_of(r.pointer("/exportContext/uri")))
             });
@@ -213,7 +218,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         }
         "google.firestore.admin.v1.FirestoreAdmin.ExportDocuments"
         | "google.datastore.admin.v1.DatastoreAdmin.ExportEntities" => {
-            let uri = request.as_ref().and_then(|r| str_of(r.get("outputUriPrefix")));
+            let uri = request.and_then(|r| str_of(r.get("outputUriPrefix")));
             let detail = match uri {
                 Some(u) => format!("a database export to {u}"),
                 None => "a database export".to_owned(),
@@ -221,7 +226,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
             hits.push((D::BulkDataExport, resource.clone(), detail));
         }
         "google.cloud.bigquery.v2.JobService.InsertJob" => {
-            let config = metadata.as_ref().and_then(|m| m.pointer("/jobInsertion/job/jobConfig"));
+            let config = metadata.and_then(|m| m.pointer("/jobInsertion/job/jobConfig"));
             if str_of(config.and_then(|c| c.get("type"))) == Some("EXPORT") {
                 let uris = config
                     .and_then(|c| c.pointer("/extractConfig/destinationUris"))
@@ -239,7 +244,6 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         }
         "jobservice.insert" => {
             let extract = service_data
-                .as_ref()
                 .and_then(|s| s.pointer("/jobInsertRequest/resource/jobConfiguration/extract"));
             if let Some(extract) = extract {
                 let uris = extract

@@ -15,7 +15,9 @@
 //! `applicationName`). An event's id is the activity's `uniqueQualifier`, followed by
 //! `#n` (its 1-based position) when the activity holds more than one event, so that each
 //! counted event has an id of its own and re-exported activities are recognised as
-//! duplicates.
+//! duplicates. A flattened line shows the qualifier as its id; its name and parameters
+//! join the duplicate check, so that the events of one activity flattened to several
+//! lines stay apart.
 
 use serde_json::Value;
 
@@ -87,6 +89,9 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         .to_owned();
     let ip = str_of(activity.get("ipAddress")).map(str::to_owned);
     let several = events.len() > 1;
+    // A flattened line is one event of an activity that may have held several under the
+    // same qualifier: its parameters tell such events apart in the duplicate check.
+    let flattened = activity.get("events").is_none();
     for (i, event) in events.into_iter().enumerate() {
         let params_owned;
         let params = match event.get("parameters") {
@@ -101,10 +106,18 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         let event_id =
             qualifier.as_ref().map(|q| if several { format!("{q}#{}", i + 1) } else { q.clone() });
         let outcome = outcome_of(app, name, &p);
+        // The duplicate check's key: the event id, with a flattened line's name and
+        // parameters (the id it shows stays the qualifier).
+        let key = match (&event_id, flattened) {
+            (Some(id), true) => {
+                Some(format!("{id} {name} {}", params.map(Value::to_string).unwrap_or_default()))
+            }
+            (id, _) => id.clone(),
+        };
         let facts = Facts {
             time: id.and_then(|i| i.get("time")),
             time_field: "id.time",
-            id: event_id.as_deref(),
+            id: key.as_deref(),
             class: app,
             action: name,
             outcome,
