@@ -123,3 +123,101 @@ fn removals_and_ordinary_roles_are_not_flagged() {
     assert!(p.get("detected").is_none(), "{p}");
     assert_eq!(p["events"], 3);
 }
+
+/// A Workspace audit log entry as shared with Cloud Logging (the Workspace event in
+/// `protoPayload.metadata.event[]`).
+fn workspace_entry(
+    n: u32,
+    time: &str,
+    who: &str,
+    service: &str,
+    method: &str,
+    event: &str,
+) -> String {
+    format!(
+        r#"{{"insertId":"ws-{n}","logName":"organizations/123/logs/cloudaudit.googleapis.com%2Fdata_access","protoPayload":{{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","authenticationInfo":{{"principalEmail":"{who}"}},"requestMetadata":{{"callerIp":"192.0.2.66"}},"serviceName":"{service}","methodName":"{method}","resourceName":"organizations/123","metadata":{{"@type":"type.googleapis.com/ccc_hosted_reporting.ActivityProto","activityId":{{"uniqQualifier":"{n}"}},"event":[{event}]}}}},"resource":{{"type":"audited_resource","labels":{{"service":"{service}"}}}},"severity":"NOTICE","timestamp":"{time}"}}"#
+    )
+}
+
+#[test]
+fn workspace_logs_shared_with_cloud_logging_are_examined_as_workspace_events() {
+    let failure = r#"{"eventName":"login_failure","eventType":"login","parameter":[{"name":"login_type","value":"google_password","type":"TYPE_STRING","label":"LABEL_OPTIONAL"},{"name":"login_challenge_method","multiStrValue":["password"],"type":"TYPE_STRING","label":"LABEL_REPEATED"}]}"#;
+    let password_only = r#"{"eventName":"login_success","eventType":"login","parameter":[{"name":"login_type","value":"google_password"},{"name":"login_challenge_method","multiStrValue":["password"],"label":"LABEL_REPEATED"},{"name":"is_suspicious","boolValue":false}]}"#;
+    let with_phone = r#"{"eventName":"login_success","eventType":"login","parameter":[{"name":"login_type","value":"google_password"},{"name":"login_challenge_method","multiStrValue":["password","idv_preregistered_phone"]}]}"#;
+    let assign = r#"{"eventName":"ASSIGN_ROLE","eventType":"DELEGATED_ADMIN_SETTINGS","parameter":[{"name":"ROLE_NAME","value":"_SEED_ADMIN_ROLE"},{"name":"USER_EMAIL","value":"carol@acme.example"}]}"#;
+    let login = "login.googleapis.com";
+    let mut lines: Vec<String> = (0..5)
+        .map(|k| {
+            workspace_entry(
+                k + 1,
+                &format!("2026-03-14T09:0{}:00Z", 2 * k),
+                "mallory@acme.example",
+                login,
+                "google.login.LoginService.loginFailure",
+                failure,
+            )
+        })
+        .collect();
+    lines.push(workspace_entry(
+        6,
+        "2026-03-14T10:00:00Z",
+        "frank@acme.example",
+        login,
+        "google.login.LoginService.loginSuccess",
+        password_only,
+    ));
+    lines.push(workspace_entry(
+        7,
+        "2026-03-14T10:05:00Z",
+        "grace@acme.example",
+        login,
+        "google.login.LoginService.loginSuccess",
+        with_phone,
+    ));
+    lines.push(workspace_entry(
+        8,
+        "2026-03-14T11:00:00Z",
+        "admin@acme.example",
+        "admin.googleapis.com",
+        "google.admin.AdminService.assignRole",
+        assign,
+    ));
+    let body = lines.join("\n");
+    let i = run(SRC, &[("workspace.ndjson", body.as_bytes())], None);
+    let p = payload_json(&i.evidence[0].payload);
+    assert_eq!(
+        p["counts"],
+        serde_json::json!([
+            {"class": "admin.googleapis.com", "outcome": "success", "count": 1},
+            {"class": "login.googleapis.com", "outcome": "success", "count": 2},
+            {"class": "login.googleapis.com", "outcome": "failure", "count": 5}
+        ])
+    );
+    let seen: Vec<(String, String, String, String)> = p["detected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["detection"].as_str().unwrap().to_owned(),
+                d["actor"].as_str().unwrap().to_owned(),
+                d["action"].as_str().unwrap().to_owned(),
+                d["event_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str, c: &str, d: &str| (a.into(), b.into(), c.into(), d.into());
+    assert_eq!(
+        seen,
+        vec![
+            s("failed_sign_in_burst", "mallory@acme.example", "login_failure", "ws-1"),
+            s("sign_in_without_mfa", "frank@acme.example", "login_success", "ws-6"),
+            s("admin_granted", "admin@acme.example", "ASSIGN_ROLE", "ws-8"),
+        ]
+    );
+    assert_eq!(p["detected"][2]["target"], "carol@acme.example");
+    assert_eq!(
+        p["detected"][0]["detail"],
+        "5 failed sign-ins from 2026-03-14T09:00:00Z to 2026-03-14T09:08:00Z"
+    );
+}

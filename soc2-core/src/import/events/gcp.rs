@@ -12,13 +12,15 @@
 //! `status.code`, `request`, `response`, `serviceData.policyDelta` (`bindingDeltas`,
 //! `auditConfigDeltas`), `metadata` (BigQuery's `datasetChange.bindingDeltas` and
 //! `jobInsertion`). Entries without an audit payload (application logs in the same sink)
-//! are skipped and counted.
+//! are skipped and counted. Workspace audit logs shared with Cloud Logging
+//! (`login.googleapis.com`, `admin.googleapis.com`, the Workspace event in
+//! `metadata.event[]`) are examined with google-workspace-activity's rules.
 
 use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{EventSource, Facts, Hit, Loc, Sink, json_in_string, loose_bool, str_of};
+use super::{EventSource, Facts, Hit, Loc, Sink, google, json_in_string, loose_bool, str_of};
 use crate::import::error::ImportError;
 use crate::import::toolkit::At;
 use crate::model::{Detection as D, EventOutcome};
@@ -74,8 +76,22 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
         .and_then(|c| c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())));
     let policy_denied = str_of(value.get("logName"))
         .is_some_and(|l| l.ends_with("%2Fpolicy") || l.ends_with("/policy"));
+    // Workspace audit logs shared with Cloud Logging carry the Workspace event in
+    // `metadata.event[]` (`eventName`, `parameter[]`): read as google-workspace-activity
+    // reads them.
+    let workspace = workspace_app(service).and_then(|app| {
+        let events = payload.pointer("/metadata/event").and_then(Value::as_array)?;
+        Some((app, events))
+    });
     let outcome = if code.is_some_and(|c| c != 0) || policy_denied {
         EventOutcome::Failure
+    } else if let Some((app, events)) = workspace {
+        let failed = events.iter().any(|e| {
+            let name = str_of(e.get("eventName")).unwrap_or("");
+            google::outcome_of(app, name, &google::Params(e.get("parameter")))
+                == EventOutcome::Failure
+        });
+        if failed { EventOutcome::Failure } else { EventOutcome::Success }
     } else {
         EventOutcome::Success
     };
@@ -91,6 +107,37 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
     // `timestamp` is the entry's own time; when it is missing the sink falls back to
     // `receiveTimestamp`, Cloud Logging's time of receipt, and says so.
     let Some(counted) = sink.event(value, loc, facts)? else { return Ok(()) };
+    let auth = payload.get("authenticationInfo");
+    let actor = str_of(auth.and_then(|a| a.get("principalEmail")))
+        .or_else(|| str_of(auth.and_then(|a| a.get("principalSubject"))))
+        .unwrap_or("")
+        .to_owned();
+    let ip = str_of(payload.pointer("/requestMetadata/callerIp")).map(str::to_owned);
+    if let Some((app, events)) = workspace {
+        for e in events {
+            let name = str_of(e.get("eventName")).unwrap_or("");
+            if app == "login" && name == "login_failure" {
+                sink.failed_sign_in(counted, loc, id, &actor, name, ip.as_deref());
+            }
+            if outcome != EventOutcome::Success {
+                continue;
+            }
+            for (detection, target, detail) in
+                google::detections(app, name, &google::Params(e.get("parameter")), &actor)
+            {
+                let hit = Hit {
+                    detection,
+                    actor: actor.clone(),
+                    action: name.to_owned(),
+                    target,
+                    source_ip: ip.clone(),
+                    detail: Some(detail),
+                };
+                sink.detect(counted, loc, id, outcome, hit);
+            }
+        }
+        return Ok(());
+    }
     if outcome != EventOutcome::Success {
         // A failed or denied call changed nothing: counted as an attempt, not listed.
         return Ok(());
@@ -114,12 +161,6 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
     let (request, response, metadata) =
         (request.as_deref(), response.as_deref(), metadata.as_deref());
 
-    let auth = payload.get("authenticationInfo");
-    let actor = str_of(auth.and_then(|a| a.get("principalEmail")))
-        .or_else(|| str_of(auth.and_then(|a| a.get("principalSubject"))))
-        .unwrap_or("")
-        .to_owned();
-    let ip = str_of(payload.pointer("/requestMetadata/callerIp")).map(str::to_owned);
     let resource = str_of(payload.get("resourceName")).map(str::to_owned);
     let short = method.rsplit('.').next().unwrap_or(method);
     let mut hits: Vec<(D, Option<String>, String)> = Vec::new();
@@ -364,6 +405,15 @@ fn outside_member(member: &str, own: Option<&str>) -> Option<String> {
         Some(o) if !o.eq_ignore_ascii_case(&domain) && !is_google_managed(o) => {
             Some(format!("another domain than {o}"))
         }
+        _ => None,
+    }
+}
+
+/// The Workspace application of a Workspace audit log shared with Cloud Logging.
+fn workspace_app(service: &str) -> Option<&'static str> {
+    match service {
+        "login.googleapis.com" => Some("login"),
+        "admin.googleapis.com" => Some("admin"),
         _ => None,
     }
 }

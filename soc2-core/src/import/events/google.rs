@@ -147,7 +147,7 @@ fn read(sink: &mut Sink<'_>, value: &Value, loc: Loc<'_>) -> Result<(), ImportEr
 
 /// Whether an event did what it attempted: failed sign-ins and challenges, and user
 /// Takeouts that failed or were cancelled, are failures.
-fn outcome_of(app: &str, name: &str, p: &Params<'_>) -> EventOutcome {
+pub(super) fn outcome_of(app: &str, name: &str, p: &Params<'_>) -> EventOutcome {
     let failed = match (app, name) {
         ("login" | "saml", "login_failure") => true,
         ("login", "login_challenge" | "login_verification") => {
@@ -165,7 +165,7 @@ fn outcome_of(app: &str, name: &str, p: &Params<'_>) -> EventOutcome {
 }
 
 /// The detections one successful event matches: (detection, target, detail).
-fn detections(
+pub(super) fn detections(
     app: &str,
     name: &str,
     p: &Params<'_>,
@@ -331,8 +331,9 @@ fn weaker_password_setting(p: &Params<'_>) -> Option<String> {
 }
 
 /// An event's parameters: the API's list of `{name, value | boolValue | intValue |
-/// multiValue | multiIntValue}`, or a pipeline's `{name: value}` map.
-struct Params<'v>(Option<&'v Value>);
+/// multiValue | multiIntValue}` (Cloud Logging's copy says `multiStrValue`), or a
+/// pipeline's `{name: value}` map.
+pub(super) struct Params<'v>(pub(super) Option<&'v Value>);
 
 impl Params<'_> {
     /// Every value of parameter `name`, as text.
@@ -342,10 +343,17 @@ impl Params<'_> {
                 .iter()
                 .find(|e| str_of(e.get("name")) == Some(name))
                 .map(|e| {
-                    ["value", "boolValue", "intValue", "multiValue", "multiIntValue"]
-                        .iter()
-                        .filter_map(|k| e.get(*k))
-                        .collect::<Vec<_>>()
+                    [
+                        "value",
+                        "boolValue",
+                        "intValue",
+                        "multiValue",
+                        "multiIntValue",
+                        "multiStrValue",
+                    ]
+                    .iter()
+                    .filter_map(|k| e.get(*k))
+                    .collect::<Vec<_>>()
                 })
                 .unwrap_or_default(),
             Some(Value::Object(map)) => map.get(name).into_iter().collect(),
