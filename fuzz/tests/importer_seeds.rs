@@ -196,6 +196,21 @@ fn seeds() -> Vec<(&'static str, &'static str, u8, Vec<File>)> {
                 Fixture("cloudwatch/filters.json"),
             ],
         ),
+        (
+            "google-workspace-activity",
+            "pages-ndjson",
+            NONE,
+            vec![
+                Fixture("google-workspace-activity/login.page.json"),
+                Fixture("google-workspace-activity/pipeline.ndjson"),
+            ],
+        ),
+        (
+            "gcp-audit-log",
+            "array-ndjson",
+            NONE,
+            vec![Fixture("gcp-audit-log/gcloud.json"), Fixture("gcp-audit-log/sink.ndjson")],
+        ),
     ]
 }
 

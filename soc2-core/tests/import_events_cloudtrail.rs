@@ -357,7 +357,13 @@ fn a_truncated_log_file_is_refused() {
 }
 
 #[test]
-fn an_empty_file_holds_no_event() {
-    let err = try_run(SOURCE, &[("empty.json", b"\n")], None).unwrap_err();
-    assert!(matches!(err, ImportError::WrongSource { .. }), "{err}");
+fn an_empty_file_is_counted_but_nothing_is_not_a_record() {
+    // An empty last page next to a full one: counted, not refused.
+    let bytes = fixture("cloudtrail-events/eventbridge.json");
+    let i = run(SOURCE, &[("eventbridge.json", &bytes), ("empty.json", b"\n")], None);
+    assert_eq!(events(&i).events, 1);
+    assert_eq!(warning_count(&i, "file_without_events"), 1);
+    // Only empty files: nothing to record.
+    let err = try_run(SOURCE, &[("empty.json", b"\n"), ("none.json", b"[]")], None).unwrap_err();
+    assert_eq!(err, ImportError::NoEvents { files: "empty.json, none.json".into() });
 }

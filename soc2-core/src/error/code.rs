@@ -228,6 +228,7 @@ error_codes! {
     ImportMissingPages = "import.missing_pages", Invalid, "The pages given to an import are not the whole population (a page is missing or repeated).";
     ImportNoFetchTime = "import.no_fetch_time", Invalid, "Nothing tells when the export was made; --fetched-at is needed.";
     ImportNotReproducible = "import.not_reproducible", Locker, "A stored record cannot be re-derived from its inputs (e.g. it has no provenance).";
+    ImportNoEvents = "import.no_events", Invalid, "An audit-log import found no event with a time in any of its files.";
 
     // ----- catalog -----
     CatalogParse = "catalog.parse", Catalog, "A catalog file is not valid TOML or JSON, or a value does not fit its field.";

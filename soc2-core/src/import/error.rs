@@ -71,6 +71,12 @@ pub enum ImportError {
          with the time the export was made (UTC, e.g. 2026-03-28T14:05:00Z)"
     )]
     NoFetchTime,
+    /// An audit-log import read no event with a time in any of its files.
+    #[error("{files}: no event with a time in the files: nothing to record")]
+    NoEvents {
+        /// The files read.
+        files: String,
+    },
     /// A stored import cannot be re-derived (e.g. the record has no provenance).
     #[error("cannot re-derive: {reason}")]
     NotReproducible {
@@ -125,6 +131,7 @@ impl crate::error::Classify for ImportError {
             ImportError::MissingPages { .. } => C::ImportMissingPages,
             ImportError::NoFetchTime => C::ImportNoFetchTime,
             ImportError::NotReproducible { .. } => C::ImportNotReproducible,
+            ImportError::NoEvents { .. } => C::ImportNoEvents,
         }
     }
 
@@ -133,7 +140,8 @@ impl crate::error::Classify for ImportError {
         match self {
             ImportError::TooLarge { file, .. }
             | ImportError::WrongSource { file, .. }
-            | ImportError::ErrorResponse { file, .. } => s.source = Some(file.clone()),
+            | ImportError::ErrorResponse { file, .. }
+            | ImportError::NoEvents { files: file } => s.source = Some(file.clone()),
             ImportError::Malformed { file, row, field, .. } => {
                 s.source = Some(file.clone());
                 s.line = *row;

@@ -285,12 +285,32 @@ const ENTRIES: &[Entry] = &[
     },
     Entry {
         info: SourceInfo {
+            name: "google-workspace-activity",
+            kind: EvidenceKind::SecurityEvents,
+            system: "google",
+            input: "Admin SDK Reports API activities.list pages ({\"items\": [...]}) or NDJSON of activities",
+        },
+        run: Run::Events(&events::google::SOURCE),
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
             name: "okta-system-log",
             kind: EvidenceKind::SecurityEvents,
             system: "okta",
             input: "Okta System Log: GET /api/v1/logs pages, NDJSON exports, Log Streaming or event-hook deliveries",
         },
         run: Run::Events(&events::okta::SOURCE),
+        reads_errors: false,
+    },
+    Entry {
+        info: SourceInfo {
+            name: "gcp-audit-log",
+            kind: EvidenceKind::SecurityEvents,
+            system: "gcp",
+            input: "Cloud Audit Logs entries: gcloud logging read --format=json, entries.list pages ({\"entries\": [...]}), or NDJSON (a Cloud Storage sink, a pipeline, a BigQuery export)",
+        },
+        run: Run::Events(&events::gcp::SOURCE),
         reads_errors: false,
     },
 ];

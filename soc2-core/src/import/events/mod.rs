@@ -9,7 +9,9 @@
 //! lines from other products) is done here once.
 
 pub(crate) mod cloudtrail;
+pub(crate) mod gcp;
 pub(crate) mod github;
+pub(crate) mod google;
 pub(crate) mod okta;
 pub(crate) mod stream;
 
@@ -129,6 +131,8 @@ pub(crate) struct Sink<'c> {
     names: HashMap<String, u32>,
     name_list: Vec<String>,
     files: Vec<String>,
+    /// Every file read, in order (for messages).
+    files_read: Vec<String>,
     /// Events and foreign values of the current file.
     file_events: u64,
     file_foreign: u64,
@@ -151,6 +155,7 @@ impl<'c> Sink<'c> {
             names: HashMap::new(),
             name_list: Vec::new(),
             files: Vec::new(),
+            files_read: Vec::new(),
             file_events: 0,
             file_foreign: 0,
             first_foreign: None,
@@ -373,18 +378,29 @@ impl<'c> Sink<'c> {
         }
     }
 
-    /// Ends one file: a file in which nothing was this source's event is the wrong source.
+    /// Ends one file: a file whose values are none of them this source's events is the
+    /// wrong source. A file with no value at all (an empty last page, an empty export)
+    /// is counted, not refused: the time it covers is judged by LOG-03.
     pub(crate) fn end_file(&mut self, file: &str, source: &str) -> Result<(), ImportError> {
         let (events, foreign) = (self.file_events, self.file_foreign);
         let first = self.first_foreign.take();
+        self.files_read.push(file.to_owned());
         self.file_events = 0;
         self.file_foreign = 0;
+        if events == 0 && foreign > 0 {
+            let first = first.unwrap_or_default();
+            return Err(ImportError::wrong(
+                file,
+                source,
+                format!("no event of this log in it ({foreign} other value(s); {first})"),
+            ));
+        }
         if events == 0 {
-            let reason = match first {
-                Some(f) => format!("no event of this log in it ({foreign} other value(s); {f})"),
-                None => "it holds no event".to_owned(),
-            };
-            return Err(ImportError::wrong(file, source, reason));
+            self.ctx.warn(
+                "file_without_events",
+                "a file held no event (an empty page or export)",
+                At { file, row: 0, field: "" },
+            );
         }
         Ok(())
     }
@@ -393,12 +409,7 @@ impl<'c> Sink<'c> {
     pub(crate) fn finish(mut self, system: &str) -> Result<SecurityEvents, ImportError> {
         self.find_bursts();
         let (Some(from), Some(to)) = (self.from, self.to) else {
-            return Err(ImportError::malformed(
-                "",
-                0,
-                None,
-                "no event with a time was read: nothing to record",
-            ));
+            return Err(ImportError::NoEvents { files: self.files_read.join(", ") });
         };
         self.ctx.export_time = self.ctx.export_time.max(Some(to));
         let mut counts: Vec<EventCount> = Vec::new();
