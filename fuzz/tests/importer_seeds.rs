@@ -206,6 +206,28 @@ fn seeds() -> Vec<(&'static str, &'static str, u8, Vec<File>)> {
             ],
         ),
         (
+            "aws-cloudtrail-events",
+            "ndjson-gzip-eventbridge",
+            NONE,
+            vec![
+                Fixture("cloudtrail-events/pipeline.ndjson"),
+                Fixture("cloudtrail-events/signin.json.gz"),
+                Fixture("cloudtrail-events/eventbridge.json"),
+            ],
+        ),
+        (
+            "github-audit-log",
+            "array-ndjson",
+            NONE,
+            vec![Fixture("github-audit-log/export.json"), Fixture("github-audit-log/stream.ndjson")],
+        ),
+        (
+            "okta-system-log",
+            "page-ndjson",
+            NONE,
+            vec![Fixture("okta-system-log/logs.json"), Fixture("okta-system-log/export.ndjson")],
+        ),
+        (
             "gcp-audit-log",
             "array-ndjson",
             NONE,
