@@ -41,7 +41,7 @@ fn detected(e: &SecurityEvents) -> Vec<Value> {
 fn counts(e: &SecurityEvents) -> Vec<Value> {
     e.counts
         .iter()
-        .map(|c| json!([c.class, serde_json::to_value(c.outcome).unwrap(), c.count]))
+        .map(|c| json!([c.category, serde_json::to_value(c.outcome).unwrap(), c.count]))
         .collect()
 }
 

@@ -188,9 +188,9 @@ fn workspace_logs_shared_with_cloud_logging_are_examined_as_workspace_events() {
     assert_eq!(
         p["counts"],
         serde_json::json!([
-            {"class": "admin.googleapis.com", "outcome": "success", "count": 1},
-            {"class": "login.googleapis.com", "outcome": "success", "count": 2},
-            {"class": "login.googleapis.com", "outcome": "failure", "count": 5}
+            {"category": "admin.googleapis.com", "outcome": "success", "count": 1},
+            {"category": "login.googleapis.com", "outcome": "success", "count": 2},
+            {"category": "login.googleapis.com", "outcome": "failure", "count": 5}
         ])
     );
     let seen: Vec<(String, String, String, String)> = p["detected"]

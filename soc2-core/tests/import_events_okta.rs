@@ -40,7 +40,7 @@ fn okta_list_logs_example() {
             "covered_from": "2024-08-13T15:58:20Z",
             "covered_to": "2024-08-13T15:58:20Z",
             "events": 1,
-            "counts": [{"class": "user.session", "outcome": "success", "count": 1}]
+            "counts": [{"category": "user.session", "outcome": "success", "count": 1}]
         })
     );
     assert_eq!(i.provenance.rows_read, 1);

@@ -1170,13 +1170,13 @@ pub enum Detection {
     ExternalAccessGranted,
 }
 
-/// How many events of one class had one outcome.
+/// How many events of one category had one outcome.
 #[uniffi::remote(Record)]
 pub struct EventCount {
-    /// The class as the log names it: a CloudTrail `eventSource`, a GitHub action's
+    /// The category as the log names it: a CloudTrail `eventSource`, a GitHub action's
     /// category, an Okta event type's first two parts, a Google application, a GCP
     /// service.
-    pub class: String,
+    pub category: String,
     /// The outcome counted.
     pub outcome: EventOutcome,
     /// How many events.
@@ -1224,7 +1224,7 @@ pub struct DetectedEvent {
 /// One import of a system's audit log.
 ///
 /// Millions of events are not millions of records: one import is one record holding the
-/// time the files cover, the events counted by class and outcome, and every
+/// time the files cover, the events counted by category and outcome, and every
 /// security-relevant event. The raw files are its attachments.
 #[uniffi::remote(Record)]
 pub struct SecurityEvents {
@@ -1236,7 +1236,7 @@ pub struct SecurityEvents {
     pub covered_to: Timestamp,
     /// Events read (duplicates and lines from other products excluded).
     pub events: u64,
-    /// Events by class and outcome, sorted by class then outcome.
+    /// Events by category and outcome, sorted by category then outcome.
     pub counts: Vec<EventCount>,
     /// The security-relevant events, sorted by time.
     #[uniffi(default)]

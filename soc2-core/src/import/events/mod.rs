@@ -1,7 +1,7 @@
 //! Audit-log importers: CloudTrail, GitHub, Okta, Google Workspace and GCP audit events
 //! become one `security_events` record per import.
 //!
-//! Files are streamed ([`stream`]): millions of events are counted by class and outcome,
+//! Files are streamed ([`stream`]): millions of events are counted by category and outcome,
 //! and only the security-relevant ones are kept, normalised, under the [`Detection`] that
 //! selected them. Each source module turns one JSON event into [`Facts`] (counted) and
 //! [`Hit`]s (listed); what every source needs (times in any shape with a log pipeline's
@@ -420,11 +420,11 @@ impl<'c> Sink<'c> {
                     .zip(c)
             {
                 if n > 0 {
-                    counts.push(EventCount { class: class.clone(), outcome, count: n });
+                    counts.push(EventCount { category: class.clone(), outcome, count: n });
                 }
             }
         }
-        counts.sort_by(|a, b| (&a.class, a.outcome).cmp(&(&b.class, b.outcome)));
+        counts.sort_by(|a, b| (&a.category, a.outcome).cmp(&(&b.category, b.outcome)));
         let file_order: HashMap<&str, usize> =
             self.files.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
         let _ = file_order;
