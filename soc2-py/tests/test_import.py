@@ -183,3 +183,64 @@ def test_import_result_json_round_trip_of_evidence() -> None:
     ev = result.evidence[0]
     assert soc2.Evidence.from_json(ev.to_json()) == ev
     assert json.loads(ev.to_json())["provenance"]["importer"] == "okta-users"
+
+
+CLOUDTRAIL = ROOT / "soc2-core" / "tests" / "import" / "cloudtrail-events"
+
+
+def test_an_audit_log_import_is_one_security_events_record(tmp_path: Path) -> None:
+    # pipeline.ndjson, read by hand: 7 events from 09:00 to 14:00 on 2025-03-03, five
+    # of them security-relevant; a line that is not JSON, another product's line and a
+    # duplicate are skipped.
+    log = CLOUDTRAIL / "pipeline.ndjson"
+    result = soc2.import_files("aws-cloudtrail-events", [log])
+    assert result.source.kind == "security_events"
+    assert (result.rows_read, result.rows_kept, len(result.skipped)) == (10, 7, 3)
+    (ev,) = result.evidence
+    events = ev.payload
+    assert isinstance(events, soc2.SecurityEvents)
+    assert events.events == 7
+    assert events.covered_from == datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    assert events.covered_to == datetime(2025, 3, 3, 14, 0, tzinfo=UTC)
+    assert [(d.detection, d.action, d.record) for d in events.detected] == [
+        ("logging_disabled", "StopLogging", 1),
+        ("admin_granted", "AttachUserPolicy", 3),
+        ("password_policy_weakened", "UpdateAccountPasswordPolicy", 4),
+        ("external_access_granted", "PutBucketPolicy", 8),
+        ("service_account_key_created", "CreateAccessKey", 10),
+    ]
+    assert events.detected[2].time_from_pipeline
+    assert [(c.category, c.outcome, c.count) for c in events.counts][:2] == [
+        ("cloudtrail.amazonaws.com", "success", 1),
+        ("cloudtrail.amazonaws.com", "failure", 1),
+    ]
+
+    with soc2.Locker.open(tmp_path / "l", create=True, origin="example.com/soc2/t") as locker:
+        added = locker.add_import("aws-cloudtrail-events", [log])
+        assert [a.seq for a in added.appended] == [0]
+        stored = locker.blob_path(added.evidence[0].attachments[0].sha256)
+        assert stored.read_bytes() == log.read_bytes()
+        check = locker.check_import(0)
+        assert check and check.identical
+
+        # The follow-up of the StopLogging event, as LOG-04 wants it.
+        t = datetime(2025, 3, 3, 15, 10, tzinfo=UTC)
+        triage = soc2.EventTriage(
+            system="aws",
+            event_time=events.detected[0].time,
+            event_id=events.detected[0].event_id,
+            reviewer="secops@example.com",
+            reviewed_at=t,
+            conclusion="incident",
+            ticket="SEC-1042",
+        )
+        locker.add(
+            soc2.Evidence(
+                observed_at=t,
+                collected_at=t,
+                collector=soc2.PersonCollector(id="secops@example.com"),
+                source="security-operations",
+                payload=triage,
+            )
+        )
+        assert locker[1].evidence.payload == triage
