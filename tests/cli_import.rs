@@ -278,3 +278,46 @@ fn device_sources_import_check_and_refuse_each_other() {
     let o = soc2(&["import", "--check", "3", "--locker", locker]);
     assert_ne!(o.status.code(), Some(0), "only three records were made");
 }
+
+#[test]
+fn an_audit_log_is_stored_while_read_and_checked_by_streaming_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("locker");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let log = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("soc2-core/tests/import/cloudtrail-events/pipeline.ndjson");
+    let log = log.to_str().unwrap();
+
+    let o = soc2(&["import", "aws-cloudtrail-events", log, "--locker", locker]);
+    assert!(o.status.success(), "{}", out(&o));
+    let text = out(&o);
+    // pipeline.ndjson, read by hand: 7 events, 5 security-relevant (4 high-risk).
+    assert!(
+        text.contains("events 7 from 2025-03-03T09:00:00Z to 2025-03-03T14:00:00Z; security-relevant 5 (4 high-risk)"),
+        "{text}"
+    );
+    assert!(text.contains("detected 2025-03-03T09:00:00Z logging_disabled"), "{text}");
+
+    // The stored input is the file, byte for byte.
+    let shown = soc2(&["log", "--locker", locker, "--format", "json"]);
+    assert!(shown.status.success(), "{}", out(&shown));
+    let record: serde_json::Value =
+        serde_json::from_str(out(&shown).lines().next().unwrap()).unwrap();
+    let sha = record["evidence"]["attachments"][0]["sha256"].as_str().unwrap().to_owned();
+    let blob = std::path::Path::new(locker).join("blobs/sha256").join(&sha[..2]).join(&sha);
+    assert_eq!(fs_err::read(&blob).unwrap(), fs_err::read(log).unwrap());
+
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    assert!(out(&o).contains("identical"), "{}", out(&o));
+
+    // Another product's log is the wrong source and records nothing.
+    let other = dir.path().join("nginx.ndjson");
+    fs_err::write(&other, "{\"logType\":\"nginx\",\"message\":\"GET / 200\"}\n").unwrap();
+    let o = soc2(&["import", "aws-cloudtrail-events", other.to_str().unwrap(), "--locker", locker]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("nginx.ndjson: not a aws-cloudtrail-events export"), "{}", out(&o));
+    let log = soc2(&["log", "--locker", locker, "--format", "json"]);
+    assert_eq!(out(&log).lines().count(), 1, "{}", out(&log));
+}
