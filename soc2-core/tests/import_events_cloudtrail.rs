@@ -365,5 +365,9 @@ fn an_empty_file_is_counted_but_nothing_is_not_a_record() {
     assert_eq!(warning_count(&i, "file_without_events"), 1);
     // Only empty files: nothing to record.
     let err = try_run(SOURCE, &[("empty.json", b"\n"), ("none.json", b"[]")], None).unwrap_err();
-    assert_eq!(err, ImportError::NoEvents { files: "empty.json, none.json".into() });
+    assert_eq!(err, ImportError::NoEvents { file: "empty.json".into(), others: 1 });
+    assert_eq!(
+        err.to_string(),
+        "empty.json and 1 other file: no event with a time in the files: nothing to record"
+    );
 }

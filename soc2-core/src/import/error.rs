@@ -72,10 +72,12 @@ pub enum ImportError {
     )]
     NoFetchTime,
     /// An audit-log import read no event with a time in any of its files.
-    #[error("{files}: no event with a time in the files: nothing to record")]
+    #[error("{file}{}: no event with a time in the files: nothing to record", others_text(*.others))]
     NoEvents {
-        /// The files read.
-        files: String,
+        /// The first file read.
+        file: String,
+        /// How many other files were read.
+        others: usize,
     },
     /// A stored import cannot be re-derived (e.g. the record has no provenance).
     #[error("cannot re-derive: {reason}")]
@@ -83,6 +85,14 @@ pub enum ImportError {
         /// Why.
         reason: String,
     },
+}
+
+fn others_text(others: usize) -> String {
+    match others {
+        0 => String::new(),
+        1 => " and 1 other file".into(),
+        n => format!(" and {n} other files"),
+    }
 }
 
 fn location(row: u64, field: Option<&str>) -> String {
@@ -141,7 +151,7 @@ impl crate::error::Classify for ImportError {
             ImportError::TooLarge { file, .. }
             | ImportError::WrongSource { file, .. }
             | ImportError::ErrorResponse { file, .. }
-            | ImportError::NoEvents { files: file } => s.source = Some(file.clone()),
+            | ImportError::NoEvents { file, .. } => s.source = Some(file.clone()),
             ImportError::Malformed { file, row, field, .. } => {
                 s.source = Some(file.clone());
                 s.line = *row;

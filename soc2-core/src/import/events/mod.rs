@@ -409,7 +409,10 @@ impl<'c> Sink<'c> {
     pub(crate) fn finish(mut self, system: &str) -> Result<SecurityEvents, ImportError> {
         self.find_bursts();
         let (Some(from), Some(to)) = (self.from, self.to) else {
-            return Err(ImportError::NoEvents { files: self.files_read.join(", ") });
+            return Err(ImportError::NoEvents {
+                file: self.files_read.first().cloned().unwrap_or_default(),
+                others: self.files_read.len().saturating_sub(1),
+            });
         };
         self.ctx.export_time = self.ctx.export_time.max(Some(to));
         let mut counts: Vec<EventCount> = Vec::new();
