@@ -173,6 +173,10 @@ thresholds_file! {
     acknowledgement_days_after_hire: u32,
     /// See [`Thresholds::max_acknowledgement_age_days`].
     max_acknowledgement_age_days: u32,
+    /// See [`Thresholds::max_event_coverage_gap_days`].
+    max_event_coverage_gap_days: u32,
+    /// See [`Thresholds::triage_days`].
+    triage_days: u32,
 }
 
 /// One control as written in a catalog file.

@@ -69,6 +69,8 @@ ControlTest = Union[
     Literal["policy_acknowledgement"],
     Literal["access_review_independence"],
     Literal["vendor_report_review"],
+    Literal["security_event_coverage"],
+    Literal["security_event_triage"],
     Literal["evidence_presence"],
 ]
 
@@ -115,6 +117,11 @@ class Thresholds(Model):
     acknowledgement_days_after_hire: int
     #: Greatest age, in days, of a person's latest acknowledgement of a policy.
     max_acknowledgement_age_days: int
+    #: The largest stretch, in days, that a system's imported security events may leave
+    #: uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    max_event_coverage_gap_days: int
+    #: Days after a high-risk security event by which a triage must have looked at it.
+    triage_days: int
 
 
 @model

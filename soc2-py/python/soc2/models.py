@@ -277,6 +277,7 @@ TriggerEvent = Union[
     Literal["change"],
     Literal["vendor_onboarding"],
     Literal["incident"],
+    Literal["security_event"],
 ]
 #: How bad it is when a control fails.
 Severity = Union[
@@ -305,6 +306,7 @@ ItemKind = Union[
     Literal["alert"],
     Literal["occurrence"],
     Literal["document"],
+    Literal["event"],
 ]
 #: Where a finding stands, as management reports it ("open" when management has not answered).
 FindingStatus = Union[
