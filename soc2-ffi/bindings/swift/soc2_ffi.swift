@@ -4177,6 +4177,183 @@ public func FfiConverterTypeCriterionInfo_lower(_ value: CriterionInfo) -> RustB
 
 
 /**
+ * One security-relevant event, normalised, under the detection that selected it.
+ */
+public struct DetectedEvent: Equatable, Hashable {
+    /**
+     * Why it was selected.
+     */
+    public var detection: Detection
+    /**
+     * When it happened.
+     */
+    public var time: Timestamp
+    /**
+     * Whether `time` was taken from a log pipeline's own field because the event had
+     * none (the import's warnings say so as well).
+     */
+    public var timeFromPipeline: Bool
+    /**
+     * The event's id in its log, when it has one; triage names the event by it.
+     */
+    public var eventId: String?
+    /**
+     * Who acted (a user, a role, a service account, an address when nothing else is
+     * known).
+     */
+    public var actor: String
+    /**
+     * The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+     */
+    public var action: String
+    /**
+     * What it acted on, when the log says.
+     */
+    public var target: String?
+    /**
+     * Whether it took effect.
+     */
+    public var outcome: EventOutcome
+    /**
+     * The address it came from, when the log says.
+     */
+    public var sourceIp: String?
+    /**
+     * What made it security-relevant, in a few words (`AdministratorAccess attached`,
+     * `7 failed sign-ins in 10 minutes`).
+     */
+    public var detail: String?
+    /**
+     * The input file it was read from (its name in the provenance).
+     */
+    public var file: String
+    /**
+     * Where in that file: its line for newline-delimited JSON, else its 1-based position
+     * among the file's events.
+     */
+    public var record: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Why it was selected.
+         */detection: Detection, 
+        /**
+         * When it happened.
+         */time: Timestamp, 
+        /**
+         * Whether `time` was taken from a log pipeline's own field because the event had
+         * none (the import's warnings say so as well).
+         */timeFromPipeline: Bool = false, 
+        /**
+         * The event's id in its log, when it has one; triage names the event by it.
+         */eventId: String? = nil, 
+        /**
+         * Who acted (a user, a role, a service account, an address when nothing else is
+         * known).
+         */actor: String, 
+        /**
+         * The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+         */action: String, 
+        /**
+         * What it acted on, when the log says.
+         */target: String? = nil, 
+        /**
+         * Whether it took effect.
+         */outcome: EventOutcome, 
+        /**
+         * The address it came from, when the log says.
+         */sourceIp: String? = nil, 
+        /**
+         * What made it security-relevant, in a few words (`AdministratorAccess attached`,
+         * `7 failed sign-ins in 10 minutes`).
+         */detail: String? = nil, 
+        /**
+         * The input file it was read from (its name in the provenance).
+         */file: String, 
+        /**
+         * Where in that file: its line for newline-delimited JSON, else its 1-based position
+         * among the file's events.
+         */record: UInt64) {
+        self.detection = detection
+        self.time = time
+        self.timeFromPipeline = timeFromPipeline
+        self.eventId = eventId
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.outcome = outcome
+        self.sourceIp = sourceIp
+        self.detail = detail
+        self.file = file
+        self.record = record
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DetectedEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDetectedEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DetectedEvent {
+        return
+            try DetectedEvent(
+                detection: FfiConverterTypeDetection.read(from: &buf), 
+                time: FfiConverterTypeTimestamp.read(from: &buf), 
+                timeFromPipeline: FfiConverterBool.read(from: &buf), 
+                eventId: FfiConverterOptionString.read(from: &buf), 
+                actor: FfiConverterString.read(from: &buf), 
+                action: FfiConverterString.read(from: &buf), 
+                target: FfiConverterOptionString.read(from: &buf), 
+                outcome: FfiConverterTypeEventOutcome.read(from: &buf), 
+                sourceIp: FfiConverterOptionString.read(from: &buf), 
+                detail: FfiConverterOptionString.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf), 
+                record: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DetectedEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeDetection.write(value.detection, into: &buf)
+        FfiConverterTypeTimestamp.write(value.time, into: &buf)
+        FfiConverterBool.write(value.timeFromPipeline, into: &buf)
+        FfiConverterOptionString.write(value.eventId, into: &buf)
+        FfiConverterString.write(value.actor, into: &buf)
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterOptionString.write(value.target, into: &buf)
+        FfiConverterTypeEventOutcome.write(value.outcome, into: &buf)
+        FfiConverterOptionString.write(value.sourceIp, into: &buf)
+        FfiConverterOptionString.write(value.detail, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterUInt64.write(value.record, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetectedEvent_lift(_ buf: RustBuffer) throws -> DetectedEvent {
+    return try FfiConverterTypeDetectedEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetectedEvent_lower(_ value: DetectedEvent) -> RustBuffer {
+    return FfiConverterTypeDetectedEvent.lower(value)
+}
+
+
+/**
  * One device with its security posture. Settings an export does not report are absent,
  * and evaluation treats them as not shown (a deviation), never as compliant.
  */
@@ -4655,6 +4832,232 @@ public func FfiConverterTypeDueItem_lift(_ buf: RustBuffer) throws -> DueItem {
 #endif
 public func FfiConverterTypeDueItem_lower(_ value: DueItem) -> RustBuffer {
     return FfiConverterTypeDueItem.lower(value)
+}
+
+
+/**
+ * How many events of one class had one outcome.
+ */
+public struct EventCount: Equatable, Hashable {
+    /**
+     * The class as the log names it: a CloudTrail `eventSource`, a GitHub action's
+     * category, an Okta event type's first two parts, a Google application, a GCP
+     * service.
+     */
+    public var `class`: String
+    /**
+     * The outcome counted.
+     */
+    public var outcome: EventOutcome
+    /**
+     * How many events.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The class as the log names it: a CloudTrail `eventSource`, a GitHub action's
+         * category, an Okta event type's first two parts, a Google application, a GCP
+         * service.
+         */`class`: String, 
+        /**
+         * The outcome counted.
+         */outcome: EventOutcome, 
+        /**
+         * How many events.
+         */count: UInt64) {
+        self.`class` = `class`
+        self.outcome = outcome
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventCount {
+        return
+            try EventCount(
+                class: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeEventOutcome.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventCount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.`class`, into: &buf)
+        FfiConverterTypeEventOutcome.write(value.outcome, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventCount_lift(_ buf: RustBuffer) throws -> EventCount {
+    return try FfiConverterTypeEventCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventCount_lower(_ value: EventCount) -> RustBuffer {
+    return FfiConverterTypeEventCount.lower(value)
+}
+
+
+/**
+ * The follow-up of one detected security event.
+ *
+ * It names the event by system, time and, when the log gave one, its id (else its
+ * action). `observed_at` is when the triage was recorded; `reviewed_at` is when the
+ * reviewer looked, and LOG-04 tests it against the event's time.
+ */
+public struct EventTriage: Equatable, Hashable {
+    /**
+     * The system whose log holds the event.
+     */
+    public var system: String
+    /**
+     * The event's time, as detected.
+     */
+    public var eventTime: Timestamp
+    /**
+     * The event's id, as detected (absent when the log gives none).
+     */
+    public var eventId: String?
+    /**
+     * The event's action, as detected; needed when it has no id.
+     */
+    public var action: String?
+    /**
+     * Who looked.
+     */
+    public var reviewer: String
+    /**
+     * When they looked.
+     */
+    public var reviewedAt: Timestamp
+    /**
+     * What they concluded.
+     */
+    public var conclusion: TriageConclusion
+    /**
+     * The ticket or incident that records the follow-up.
+     */
+    public var ticket: String?
+    /**
+     * Notes.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The system whose log holds the event.
+         */system: String, 
+        /**
+         * The event's time, as detected.
+         */eventTime: Timestamp, 
+        /**
+         * The event's id, as detected (absent when the log gives none).
+         */eventId: String? = nil, 
+        /**
+         * The event's action, as detected; needed when it has no id.
+         */action: String? = nil, 
+        /**
+         * Who looked.
+         */reviewer: String, 
+        /**
+         * When they looked.
+         */reviewedAt: Timestamp, 
+        /**
+         * What they concluded.
+         */conclusion: TriageConclusion, 
+        /**
+         * The ticket or incident that records the follow-up.
+         */ticket: String? = nil, 
+        /**
+         * Notes.
+         */notes: String = "") {
+        self.system = system
+        self.eventTime = eventTime
+        self.eventId = eventId
+        self.action = action
+        self.reviewer = reviewer
+        self.reviewedAt = reviewedAt
+        self.conclusion = conclusion
+        self.ticket = ticket
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventTriage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventTriage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventTriage {
+        return
+            try EventTriage(
+                system: FfiConverterString.read(from: &buf), 
+                eventTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                eventId: FfiConverterOptionString.read(from: &buf), 
+                action: FfiConverterOptionString.read(from: &buf), 
+                reviewer: FfiConverterString.read(from: &buf), 
+                reviewedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                conclusion: FfiConverterTypeTriageConclusion.read(from: &buf), 
+                ticket: FfiConverterOptionString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventTriage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterTypeTimestamp.write(value.eventTime, into: &buf)
+        FfiConverterOptionString.write(value.eventId, into: &buf)
+        FfiConverterOptionString.write(value.action, into: &buf)
+        FfiConverterString.write(value.reviewer, into: &buf)
+        FfiConverterTypeTimestamp.write(value.reviewedAt, into: &buf)
+        FfiConverterTypeTriageConclusion.write(value.conclusion, into: &buf)
+        FfiConverterOptionString.write(value.ticket, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventTriage_lift(_ buf: RustBuffer) throws -> EventTriage {
+    return try FfiConverterTypeEventTriage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventTriage_lower(_ value: EventTriage) -> RustBuffer {
+    return FfiConverterTypeEventTriage.lower(value)
 }
 
 
@@ -9085,6 +9488,129 @@ public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
 
 
 /**
+ * One import of a system's audit log.
+ *
+ * Millions of events are not millions of records: one import is one record holding the
+ * time the files cover, the events counted by class and outcome, and every
+ * security-relevant event. The raw files are its attachments.
+ */
+public struct SecurityEvents: Equatable, Hashable {
+    /**
+     * The system whose log this is.
+     */
+    public var system: String
+    /**
+     * The earliest event time in the files.
+     */
+    public var coveredFrom: Timestamp
+    /**
+     * The latest event time in the files.
+     */
+    public var coveredTo: Timestamp
+    /**
+     * Events read (duplicates and lines from other products excluded).
+     */
+    public var events: UInt64
+    /**
+     * Events by class and outcome, sorted by class then outcome.
+     */
+    public var counts: [EventCount]
+    /**
+     * The security-relevant events, sorted by time.
+     */
+    public var detected: [DetectedEvent]
+    /**
+     * Security-relevant events beyond the import's cap, counted but not listed.
+     */
+    public var detectedNotListed: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The system whose log this is.
+         */system: String, 
+        /**
+         * The earliest event time in the files.
+         */coveredFrom: Timestamp, 
+        /**
+         * The latest event time in the files.
+         */coveredTo: Timestamp, 
+        /**
+         * Events read (duplicates and lines from other products excluded).
+         */events: UInt64, 
+        /**
+         * Events by class and outcome, sorted by class then outcome.
+         */counts: [EventCount], 
+        /**
+         * The security-relevant events, sorted by time.
+         */detected: [DetectedEvent] = [], 
+        /**
+         * Security-relevant events beyond the import's cap, counted but not listed.
+         */detectedNotListed: UInt64 = UInt64(0)) {
+        self.system = system
+        self.coveredFrom = coveredFrom
+        self.coveredTo = coveredTo
+        self.events = events
+        self.counts = counts
+        self.detected = detected
+        self.detectedNotListed = detectedNotListed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecurityEvents: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecurityEvents: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecurityEvents {
+        return
+            try SecurityEvents(
+                system: FfiConverterString.read(from: &buf), 
+                coveredFrom: FfiConverterTypeTimestamp.read(from: &buf), 
+                coveredTo: FfiConverterTypeTimestamp.read(from: &buf), 
+                events: FfiConverterUInt64.read(from: &buf), 
+                counts: FfiConverterSequenceTypeEventCount.read(from: &buf), 
+                detected: FfiConverterSequenceTypeDetectedEvent.read(from: &buf), 
+                detectedNotListed: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecurityEvents, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterTypeTimestamp.write(value.coveredFrom, into: &buf)
+        FfiConverterTypeTimestamp.write(value.coveredTo, into: &buf)
+        FfiConverterUInt64.write(value.events, into: &buf)
+        FfiConverterSequenceTypeEventCount.write(value.counts, into: &buf)
+        FfiConverterSequenceTypeDetectedEvent.write(value.detected, into: &buf)
+        FfiConverterUInt64.write(value.detectedNotListed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecurityEvents_lift(_ buf: RustBuffer) throws -> SecurityEvents {
+    return try FfiConverterTypeSecurityEvents.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecurityEvents_lower(_ value: SecurityEvents) -> RustBuffer {
+    return FfiConverterTypeSecurityEvents.lower(value)
+}
+
+
+/**
  * A security report or certification a vendor provided.
  */
 public struct SecurityReport: Equatable, Hashable {
@@ -9612,6 +10138,15 @@ public struct Thresholds: Equatable, Hashable {
      * acknowledge it again before then (365: every twelve months).
      */
     public var maxAcknowledgementAgeDays: UInt32
+    /**
+     * The largest stretch, in days, that a system's imported security events may leave
+     * uncovered (between imports, or at a quarter's start or end); closer ranges join.
+     */
+    public var maxEventCoverageGapDays: UInt32
+    /**
+     * Days after a high-risk security event by which a triage must have looked at it.
+     */
+    public var triageDays: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9676,7 +10211,14 @@ public struct Thresholds: Equatable, Hashable {
         /**
          * Greatest age, in days, of a person's latest acknowledgement of a policy: they
          * acknowledge it again before then (365: every twelve months).
-         */maxAcknowledgementAgeDays: UInt32) {
+         */maxAcknowledgementAgeDays: UInt32, 
+        /**
+         * The largest stretch, in days, that a system's imported security events may leave
+         * uncovered (between imports, or at a quarter's start or end); closer ranges join.
+         */maxEventCoverageGapDays: UInt32, 
+        /**
+         * Days after a high-risk security event by which a triage must have looked at it.
+         */triageDays: UInt32) {
         self.maxScreenLockMinutes = maxScreenLockMinutes
         self.trainingDaysAfterHire = trainingDaysAfterHire
         self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
@@ -9694,6 +10236,8 @@ public struct Thresholds: Equatable, Hashable {
         self.maxAccessKeyUnusedDays = maxAccessKeyUnusedDays
         self.acknowledgementDaysAfterHire = acknowledgementDaysAfterHire
         self.maxAcknowledgementAgeDays = maxAcknowledgementAgeDays
+        self.maxEventCoverageGapDays = maxEventCoverageGapDays
+        self.triageDays = triageDays
     }
 
     
@@ -9728,7 +10272,9 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
                 maxAccessKeyAgeDays: FfiConverterUInt32.read(from: &buf), 
                 maxAccessKeyUnusedDays: FfiConverterUInt32.read(from: &buf), 
                 acknowledgementDaysAfterHire: FfiConverterUInt32.read(from: &buf), 
-                maxAcknowledgementAgeDays: FfiConverterUInt32.read(from: &buf)
+                maxAcknowledgementAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxEventCoverageGapDays: FfiConverterUInt32.read(from: &buf), 
+                triageDays: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -9750,6 +10296,8 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.maxAccessKeyUnusedDays, into: &buf)
         FfiConverterUInt32.write(value.acknowledgementDaysAfterHire, into: &buf)
         FfiConverterUInt32.write(value.maxAcknowledgementAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxEventCoverageGapDays, into: &buf)
+        FfiConverterUInt32.write(value.triageDays, into: &buf)
     }
 }
 
@@ -12052,6 +12600,16 @@ public enum ControlTest: Equatable, Hashable {
      */
     case vendorReportReview
     /**
+     * Every in-scope system's imported security events cover each quarter with no gap
+     * longer than `max_event_coverage_gap_days`, and every detected event is listed.
+     */
+    case securityEventCoverage
+    /**
+     * Every high-risk detected security event has a triage naming it within
+     * `triage_days` days of the event.
+     */
+    case securityEventTriage
+    /**
      * For controls without a built-in test: at least one record of the control's
      * `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
      * controls, per year for annual ones, one on or before the period start for
@@ -12140,7 +12698,11 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
         
         case 30: return .vendorReportReview
         
-        case 31: return .evidencePresence
+        case 31: return .securityEventCoverage
+        
+        case 32: return .securityEventTriage
+        
+        case 33: return .evidencePresence
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12270,8 +12832,16 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
             writeInt(&buf, Int32(30))
         
         
-        case .evidencePresence:
+        case .securityEventCoverage:
             writeInt(&buf, Int32(31))
+        
+        
+        case .securityEventTriage:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .evidencePresence:
+            writeInt(&buf, Int32(33))
         
         }
     }
@@ -12385,6 +12955,178 @@ public func FfiConverterTypeCredentialKind_lift(_ buf: RustBuffer) throws -> Cre
 #endif
 public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> RustBuffer {
     return FfiConverterTypeCredentialKind.lower(value)
+}
+
+
+
+/**
+ * A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
+ * Trust Services Criteria it bears on ([`Detection::criteria`]).
+ */
+
+public enum Detection: Equatable, Hashable {
+    
+    /**
+     * Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management
+     * events switched off, a log sink deleted).
+     */
+    case loggingDisabled
+    /**
+     * The root (or break-glass owner) account was used: a sign-in, an access key created.
+     */
+    case rootAccountUsed
+    /**
+     * An interactive sign-in succeeded without multi-factor authentication (federated
+     * sign-ins take MFA from the identity provider and are not this).
+     */
+    case signInWithoutMfa
+    /**
+     * Many failed sign-ins of one account or from one address within minutes.
+     */
+    case failedSignInBurst
+    /**
+     * Administrator or owner rights granted (AdministratorAccess, `roles/owner`, super
+     * admin, an organization owner).
+     */
+    case adminGranted
+    /**
+     * A multi-factor device or factor removed, or an organization's MFA requirement
+     * switched off.
+     */
+    case mfaRemoved
+    /**
+     * Branch protection removed or overridden, a ruleset disabled or given bypass actors.
+     */
+    case branchProtectionWeakened
+    /**
+     * The password policy deleted or made weaker.
+     */
+    case passwordPolicyWeakened
+    /**
+     * A bulk export of data (a database snapshot export, a log export, an organization
+     * data export).
+     */
+    case bulkDataExport
+    /**
+     * A long-lived key created for a service account or programmatic user.
+     */
+    case serviceAccountKeyCreated
+    /**
+     * Access granted to a personal or external account, or to everyone (a public bucket,
+     * an outside collaborator, a snapshot shared with all).
+     */
+    case externalAccessGranted
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Detection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDetection: FfiConverterRustBuffer {
+    typealias SwiftType = Detection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Detection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .loggingDisabled
+        
+        case 2: return .rootAccountUsed
+        
+        case 3: return .signInWithoutMfa
+        
+        case 4: return .failedSignInBurst
+        
+        case 5: return .adminGranted
+        
+        case 6: return .mfaRemoved
+        
+        case 7: return .branchProtectionWeakened
+        
+        case 8: return .passwordPolicyWeakened
+        
+        case 9: return .bulkDataExport
+        
+        case 10: return .serviceAccountKeyCreated
+        
+        case 11: return .externalAccessGranted
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Detection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .loggingDisabled:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rootAccountUsed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .signInWithoutMfa:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failedSignInBurst:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .adminGranted:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .mfaRemoved:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .branchProtectionWeakened:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .passwordPolicyWeakened:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .bulkDataExport:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .serviceAccountKeyCreated:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .externalAccessGranted:
+            writeInt(&buf, Int32(11))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetection_lift(_ buf: RustBuffer) throws -> Detection {
+    return try FfiConverterTypeDetection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetection_lower(_ value: Detection) -> RustBuffer {
+    return FfiConverterTypeDetection.lower(value)
 }
 
 
@@ -12953,6 +13695,91 @@ public func FfiConverterTypeEventClass_lower(_ value: EventClass) -> RustBuffer 
 
 
 /**
+ * Whether an event did what it attempted.
+ */
+
+public enum EventOutcome: Equatable, Hashable {
+    
+    /**
+     * It took effect (a change made, a sign-in that succeeded).
+     */
+    case success
+    /**
+     * It failed (an error code, a denied or failed attempt): an attempt, not a change.
+     */
+    case failure
+    /**
+     * The log does not say.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EventOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = EventOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success
+        
+        case 2: return .failure
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EventOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .success:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .failure:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventOutcome_lift(_ buf: RustBuffer) throws -> EventOutcome {
+    return try FfiConverterTypeEventOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventOutcome_lower(_ value: EventOutcome) -> RustBuffer {
+    return FfiConverterTypeEventOutcome.lower(value)
+}
+
+
+
+/**
  * The kind of a payload, without its content.
  */
 
@@ -13027,6 +13854,16 @@ public enum EvidenceKind: Equatable, Hashable {
      */
     case managementResponse
     /**
+     * One import of a system's audit log: the time it covers, its events counted, and
+     * every security-relevant event.
+     */
+    case securityEvents
+    /**
+     * The follow-up of one detected security event: who looked, when, and what they
+     * concluded.
+     */
+    case eventTriage
+    /**
      * Any other file or note.
      */
     case note
@@ -13085,7 +13922,11 @@ public struct FfiConverterTypeEvidenceKind: FfiConverterRustBuffer {
         
         case 17: return .managementResponse
         
-        case 18: return .note
+        case 18: return .securityEvents
+        
+        case 19: return .eventTriage
+        
+        case 20: return .note
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13163,8 +14004,16 @@ public struct FfiConverterTypeEvidenceKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(17))
         
         
-        case .note:
+        case .securityEvents:
             writeInt(&buf, Int32(18))
+        
+        
+        case .eventTriage:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .note:
+            writeInt(&buf, Int32(20))
         
         }
     }
@@ -13418,6 +14267,10 @@ public enum ItemKind: Equatable, Hashable {
      * A document such as the incident-response plan or the risk register.
      */
     case document
+    /**
+     * A security event detected in a system's audit log (id `system@time action`).
+     */
+    case event
 
 
 
@@ -13460,6 +14313,8 @@ public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
         case 10: return .occurrence
         
         case 11: return .document
+        
+        case 12: return .event
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -13511,6 +14366,10 @@ public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
         
         case .document:
             writeInt(&buf, Int32(11))
+        
+        
+        case .event:
+            writeInt(&buf, Int32(12))
         
         }
     }
@@ -13720,6 +14579,18 @@ public enum Payload: Equatable, Hashable {
     case managementResponse(ManagementResponse
     )
     /**
+     * One import of a system's audit log: the time it covers, its events counted, and
+     * every security-relevant event.
+     */
+    case securityEvents(SecurityEvents
+    )
+    /**
+     * The follow-up of one detected security event: who looked, when, and what they
+     * concluded.
+     */
+    case eventTriage(EventTriage
+    )
+    /**
      * Any other file or note.
      */
     case note(Note
@@ -13796,7 +14667,13 @@ public struct FfiConverterTypePayload: FfiConverterRustBuffer {
         case 17: return .managementResponse(try FfiConverterTypeManagementResponse.read(from: &buf)
         )
         
-        case 18: return .note(try FfiConverterTypeNote.read(from: &buf)
+        case 18: return .securityEvents(try FfiConverterTypeSecurityEvents.read(from: &buf)
+        )
+        
+        case 19: return .eventTriage(try FfiConverterTypeEventTriage.read(from: &buf)
+        )
+        
+        case 20: return .note(try FfiConverterTypeNote.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -13892,8 +14769,18 @@ public struct FfiConverterTypePayload: FfiConverterRustBuffer {
             FfiConverterTypeManagementResponse.write(v1, into: &buf)
             
         
-        case let .note(v1):
+        case let .securityEvents(v1):
             writeInt(&buf, Int32(18))
+            FfiConverterTypeSecurityEvents.write(v1, into: &buf)
+            
+        
+        case let .eventTriage(v1):
+            writeInt(&buf, Int32(19))
+            FfiConverterTypeEventTriage.write(v1, into: &buf)
+            
+        
+        case let .note(v1):
+            writeInt(&buf, Int32(20))
             FfiConverterTypeNote.write(v1, into: &buf)
             
         }
@@ -15312,6 +16199,91 @@ public func FfiConverterTypeTrainingStatus_lower(_ value: TrainingStatus) -> Rus
 
 
 /**
+ * What the person who looked at a detected event concluded.
+ */
+
+public enum TriageConclusion: Equatable, Hashable {
+    
+    /**
+     * Authorised and expected (a planned change, a known administrator).
+     */
+    case expected
+    /**
+     * Not what it looked like (a false positive).
+     */
+    case falsePositive
+    /**
+     * A security incident: the incident-response plan applies.
+     */
+    case incident
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TriageConclusion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTriageConclusion: FfiConverterRustBuffer {
+    typealias SwiftType = TriageConclusion
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TriageConclusion {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .expected
+        
+        case 2: return .falsePositive
+        
+        case 3: return .incident
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TriageConclusion, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .expected:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .falsePositive:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .incident:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTriageConclusion_lift(_ buf: RustBuffer) throws -> TriageConclusion {
+    return try FfiConverterTypeTriageConclusion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTriageConclusion_lower(_ value: TriageConclusion) -> RustBuffer {
+    return FfiConverterTypeTriageConclusion.lower(value)
+}
+
+
+
+/**
  * An event that starts a deadline for an event-driven control.
  */
 
@@ -15337,6 +16309,10 @@ public enum TriggerEvent: Equatable, Hashable {
      * A security incident is declared.
      */
     case incident
+    /**
+     * A high-risk security event is detected in a system's audit log.
+     */
+    case securityEvent
 
 
 
@@ -15368,6 +16344,8 @@ public struct FfiConverterTypeTriggerEvent: FfiConverterRustBuffer {
         
         case 5: return .incident
         
+        case 6: return .securityEvent
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -15394,6 +16372,10 @@ public struct FfiConverterTypeTriggerEvent: FfiConverterRustBuffer {
         
         case .incident:
             writeInt(&buf, Int32(5))
+        
+        
+        case .securityEvent:
+            writeInt(&buf, Int32(6))
         
         }
     }
@@ -16317,6 +17299,31 @@ fileprivate struct FfiConverterSequenceTypeCriterionInfo: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDetectedEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [DetectedEvent]
+
+    public static func write(_ value: [DetectedEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDetectedEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DetectedEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DetectedEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDetectedEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeDevice: FfiConverterRustBuffer {
     typealias SwiftType = [Device]
 
@@ -16409,6 +17416,31 @@ fileprivate struct FfiConverterSequenceTypeDueItem: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeDueItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEventCount: FfiConverterRustBuffer {
+    typealias SwiftType = [EventCount]
+
+    public static func write(_ value: [EventCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEventCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EventCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EventCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEventCount.read(from: &buf))
         }
         return seq
     }
