@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
+import keyword
 import sys
 from typing import (
     TYPE_CHECKING,
@@ -298,6 +299,8 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
     params, init, load = [], [], []
     for i, f in enumerate(fields):
         n = f.name
+        # A field named by a Python keyword (`class`) is passed as `class_`.
+        p = f"{n}_" if keyword.iskeyword(n) else n
         path = repr(f"{cls.__name__}.{n}")
         check = load_fn = None
         if f.check is not None:
@@ -309,17 +312,17 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
 
         # __init__
         if f.required:
-            params.append(n)
+            params.append(p)
         elif f.factory is not None:
-            params.append(f"{n}=_FACTORY")
+            params.append(f"{p}=_FACTORY")
         else:
             ns[f"_default{i}"] = f.default
-            params.append(f"{n}=_default{i}")
-        value = n if check is None else f"_check{i}({n}, {path})"
+            params.append(f"{p}=_default{i}")
+        value = p if check is None else f"_check{i}({p}, {path})"
         if check is not None and f.optional:
-            value = f"None if {n} is None else {value}"
+            value = f"None if {p} is None else {value}"
         if f.factory is not None:
-            value = f"_factory{i}() if {n} is _FACTORY else {value}"
+            value = f"_factory{i}() if {p} is _FACTORY else {value}"
         init.append(f"    d[{n!r}] = {value}")
 
         # _load: the JSON form omits optional values and empty lists.
@@ -357,7 +360,10 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
     init_fn = ns["__init__"]
     init_fn.__qualname__ = f"{cls.__qualname__}.__init__"
     init_fn.__doc__ = f"Builds a {cls.__name__} from keyword arguments."
-    init_fn.__annotations__ = {f.name: get_type_hints(cls)[f.name] for f in fields}
+    hints = get_type_hints(cls)
+    init_fn.__annotations__ = {
+        (f"{f.name}_" if keyword.iskeyword(f.name) else f.name): hints[f.name] for f in fields
+    }
     ns["_load"].__qualname__ = f"{cls.__qualname__}._load"
     return {"__init__": init_fn, "_load": classmethod(ns["_load"])}
 

@@ -71,12 +71,17 @@ __all__ = [
     "Collector",
     "Control",
     "ControlArea",
+    "DetectedEvent",
+    "Detection",
     "Device",
     "DeviceCompliance",
     "DeviceInventory",
     "EVIDENCE_KINDS",
     "EmploymentType",
     "EventClass",
+    "EventCount",
+    "EventOutcome",
+    "EventTriage",
     "Evidence",
     "EvidenceKind",
     "FindingResponse",
@@ -105,6 +110,7 @@ __all__ = [
     "RiskRegister",
     "RiskTreatment",
     "Roster",
+    "SecurityEvents",
     "SecurityReport",
     "Severity",
     "TabletopExercise",
@@ -112,6 +118,7 @@ __all__ = [
     "ToolCollector",
     "TrainingCompletion",
     "TrainingStatus",
+    "TriageConclusion",
     "TriggerEvent",
     "UserList",
     "VendorAssessment",
@@ -143,6 +150,8 @@ EvidenceKind = Union[
     Literal["risk_register"],
     Literal["roster"],
     Literal["management_response"],
+    Literal["security_events"],
+    Literal["event_triage"],
     Literal["note"],
 ]
 #: A decision taken on one account during an access review.
@@ -1020,6 +1029,132 @@ class ManagementResponse(PayloadModel):
     target_date: Optional[_dt.date] = None
 
 
+#: Whether an event did what it attempted.
+EventOutcome = Union[Literal["success"], Literal["failure"], Literal["unknown"]]
+#: A class of security-relevant event that SOC 2 monitoring must notice.
+Detection = Union[
+    Literal["logging_disabled"],
+    Literal["root_account_used"],
+    Literal["sign_in_without_mfa"],
+    Literal["failed_sign_in_burst"],
+    Literal["admin_granted"],
+    Literal["mfa_removed"],
+    Literal["branch_protection_weakened"],
+    Literal["password_policy_weakened"],
+    Literal["bulk_data_export"],
+    Literal["service_account_key_created"],
+    Literal["external_access_granted"],
+]
+#: What the person who looked at a detected event concluded.
+TriageConclusion = Union[Literal["expected"], Literal["false_positive"], Literal["incident"]]
+
+
+@model
+class EventCount(Model):
+    """How many events of one class had one outcome.
+
+    Its first field is ``class`` (the class as the log names it: a CloudTrail
+    ``eventSource``, an Okta event type's first two parts, ...), a Python keyword: it is
+    passed as ``class_`` (``EventCount(class_="iam.amazonaws.com", outcome="success",
+    count=3)``) and read as :attr:`class_`.
+    """
+
+    # `class` cannot be written as an annotation in a class body.
+    __annotations__ = {"class": "str", "outcome": "EventOutcome", "count": "int"}
+
+    if TYPE_CHECKING:
+
+        def __init__(self, *, class_: str, outcome: EventOutcome, count: int) -> None: ...
+
+        outcome: EventOutcome
+        count: int
+
+    @property
+    def class_(self) -> str:
+        """The class as the log names it."""
+        value: str = self.__dict__["class"]
+        return value
+
+
+@model
+class DetectedEvent(Model):
+    """One security-relevant event, normalised, under the detection that selected it."""
+
+    #: Why it was selected.
+    detection: Detection
+    #: When it happened.
+    time: _dt.datetime
+    #: Whether ``time`` was taken from a log pipeline's own field.
+    time_from_pipeline: bool = False
+    #: The event's id in its log, when it has one; triage names the event by it.
+    event_id: Optional[str] = None
+    #: Who acted.
+    actor: str
+    #: The action, as the log names it (``StopLogging``, ``protected_branch.destroy``).
+    action: str
+    #: What it acted on, when the log says.
+    target: Optional[str] = None
+    #: Whether it took effect.
+    outcome: EventOutcome
+    #: The address it came from, when the log says.
+    source_ip: Optional[str] = None
+    #: What made it security-relevant, in a few words.
+    detail: Optional[str] = None
+    #: The input file it was read from (its name in the provenance).
+    file: str
+    #: Where in that file: its line for NDJSON, else its 1-based position among its events.
+    record: int
+
+
+@model
+class SecurityEvents(PayloadModel):
+    """One import of a system's audit log: the time it covers, its events counted by class
+    and outcome, and every security-relevant event."""
+
+    kind = "security_events"
+    #: The system whose log this is.
+    system: str
+    #: The earliest event time in the files.
+    covered_from: _dt.datetime
+    #: The latest event time in the files.
+    covered_to: _dt.datetime
+    #: Events read (duplicates and lines from other products excluded).
+    events: int
+    #: Events by class and outcome, sorted by class then outcome.
+    counts: List[EventCount]
+    #: The security-relevant events, sorted by time.
+    detected: List[DetectedEvent] = field(default_factory=list)
+    #: Security-relevant events beyond the import's cap, counted but not listed.
+    detected_not_listed: int = 0
+
+
+@model
+class EventTriage(PayloadModel):
+    """The follow-up of one detected security event, naming it by system, time and event
+    id (or, without one, its action). LOG-04 tests ``reviewed_at`` against the event's
+    time."""
+
+    kind = "event_triage"
+    #: The system whose log holds the event.
+    system: str
+    #: The event's time, as detected.
+    event_time: _dt.datetime
+    #: The event's id, as detected (None when the log gives none).
+    event_id: Optional[str] = None
+    #: The event's action, as detected; needed when it has no id.
+    action: Optional[str] = None
+    #: Who looked.
+    reviewer: str
+    #: When they looked.
+    reviewed_at: _dt.datetime
+    #: What they concluded.
+    conclusion: TriageConclusion
+    #: The ticket or incident that records the follow-up.
+    ticket: Optional[str] = None
+    #: Notes.
+    notes: str = ""
+
+
 @model
 class Note(PayloadModel):
     """A file or note that fits no other kind."""
@@ -1050,6 +1185,8 @@ Payload = Union[
     RiskRegister,
     Roster,
     ManagementResponse,
+    SecurityEvents,
+    EventTriage,
     Note,
 ]
 

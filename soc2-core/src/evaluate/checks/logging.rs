@@ -377,8 +377,14 @@ pub(super) fn security_event_triage(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
             "no security events imported for any declared system: detected events cannot be followed up",
         )];
     }
-    let triages: Vec<(Rec<'_>, &EventTriage)> =
-        typed!(ctx.index.all(K::EventTriage), EventTriage).collect();
+    // Triages by system (lower case) and event time, so that each event looks at few.
+    let mut triages: BTreeMap<(String, Timestamp), Vec<(Rec<'_>, &EventTriage)>> = BTreeMap::new();
+    for (r, tr) in typed!(ctx.index.all(K::EventTriage), EventTriage) {
+        triages
+            .entry((tr.system.trim().to_ascii_lowercase(), tr.event_time))
+            .or_default()
+            .push((r, tr));
+    }
     let late: Vec<(&Rec<'_>, &EventTriage)> = ctx
         .index
         .late_excluded(K::EventTriage)
@@ -397,8 +403,12 @@ pub(super) fn security_event_triage(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
             Timestamp::from_datetime(e.time.as_datetime() + Duration::days(i64::from(days)));
         let col = ctx.column_of(e.time.date());
         let mut records: Vec<u64> = d.records.iter().copied().collect();
-        let named: Vec<&(Rec<'_>, &EventTriage)> =
-            triages.iter().filter(|(_, tr)| names(tr, d.system, e)).collect();
+        let named: Vec<&(Rec<'_>, &EventTriage)> = triages
+            .get(&(d.system.trim().to_ascii_lowercase(), e.time))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter(|(_, tr)| names(tr, d.system, e))
+            .collect();
         let best = named
             .iter()
             .filter(|(_, tr)| tr.reviewed_at >= e.time)
