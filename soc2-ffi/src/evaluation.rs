@@ -8,8 +8,9 @@ use soc2_core::catalog::{
     Catalog, CatalogControl, CatalogFile, ControlTest, Scope, SystemOwner, Thresholds,
 };
 use soc2_core::model::{
-    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
-    EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp, VendorCriticality,
+    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Detection,
+    Evidence, EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp,
+    VendorCriticality,
 };
 use soc2_core::report::{
     CatalogDifference, CatalogDisclosure, CellStatus, ControlResult, ControlStatus, Coverage,
@@ -305,6 +306,10 @@ pub struct Scope {
     /// without one is reviewed by anyone independent of the accounts decided on.
     #[uniffi(default)]
     pub system_owners: Vec<SystemOwner>,
+    /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
+    /// ones.
+    #[uniffi(default)]
+    pub triage_detections: Vec<Detection>,
 }
 
 /// The owner of one in-scope system.

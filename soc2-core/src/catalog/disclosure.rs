@@ -164,6 +164,14 @@ fn scope_list(s: &Scope) -> Vec<(&'static str, Vec<String>)> {
             "system_owners",
             s.system_owners.iter().map(|o| format!("{}: {}", o.system, o.owner)).collect(),
         ),
+        (
+            "triage_detections",
+            if s.triage_detections.is_empty() {
+                vec!["(the high-risk detections)".to_owned()]
+            } else {
+                s.triage_detections.iter().map(|d| d.as_str().to_owned()).collect()
+            },
+        ),
     ]
 }
 

@@ -28,7 +28,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality};
+use crate::model::{Cadence, Control, Detection, EvidenceKind, TriggerEvent, VendorCriticality};
 
 pub use disclosure::{CatalogDifference, CatalogDisclosure, DifferenceKind, ThresholdDirection};
 pub use error::CatalogError;
@@ -61,6 +61,9 @@ critical_vendors = []   # e.g. ["aws", "okta"]
 # acknowledged_policies = ["Information Security Policy", "Acceptable Use Policy"]
 # The owner of each system, who must perform its access reviews (by roster id or alias).
 # system_owners = [{ system = "okta", owner = "it-lead@example.com" }]
+# The detections whose every event must be triaged within triage_days (LOG-04); empty:
+# every high-risk one (all but failed_sign_in_burst and service_account_key_created).
+# triage_detections = ["logging_disabled", "root_account_used", "admin_granted"]
 # People in or out of scope whatever the roster's in_scope flag says.
 # people = { include = [], exclude = [] }
 
@@ -567,6 +570,22 @@ pub struct Scope {
     /// without one is reviewed by anyone independent of the accounts decided on.
     #[serde(default)]
     pub system_owners: Vec<SystemOwner>,
+    /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
+    /// ones ([`Detection::high_risk`]).
+    #[serde(default)]
+    pub triage_detections: Vec<Detection>,
+}
+
+impl Scope {
+    /// Whether each event of a detection must be triaged (LOG-04): as the catalog's
+    /// `triage_detections` says, or by default when it names none.
+    pub fn needs_triage(&self, d: Detection) -> bool {
+        if self.triage_detections.is_empty() {
+            d.high_risk()
+        } else {
+            self.triage_detections.contains(&d)
+        }
+    }
 }
 
 /// The owner of one in-scope system.

@@ -9379,6 +9379,11 @@ public struct Scope: Equatable, Hashable {
      * without one is reviewed by anyone independent of the accounts decided on.
      */
     public var systemOwners: [SystemOwner]
+    /**
+     * The detections whose every event must be triaged (LOG-04); empty: the high-risk
+     * ones.
+     */
+    public var triageDetections: [Detection]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9415,7 +9420,11 @@ public struct Scope: Equatable, Hashable {
         /**
          * The declared owner of a system, who must perform its access reviews; a system
          * without one is reviewed by anyone independent of the accounts decided on.
-         */systemOwners: [SystemOwner] = []) {
+         */systemOwners: [SystemOwner] = [], 
+        /**
+         * The detections whose every event must be triaged (LOG-04); empty: the high-risk
+         * ones.
+         */triageDetections: [Detection] = []) {
         self.systems = systems
         self.repositories = repositories
         self.criticalVendors = criticalVendors
@@ -9426,6 +9435,7 @@ public struct Scope: Equatable, Hashable {
         self.requiredPolicies = requiredPolicies
         self.acknowledgedPolicies = acknowledgedPolicies
         self.systemOwners = systemOwners
+        self.triageDetections = triageDetections
     }
 
     
@@ -9453,7 +9463,8 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
                 peopleExclude: FfiConverterSequenceString.read(from: &buf), 
                 requiredPolicies: FfiConverterSequenceString.read(from: &buf), 
                 acknowledgedPolicies: FfiConverterSequenceString.read(from: &buf), 
-                systemOwners: FfiConverterSequenceTypeSystemOwner.read(from: &buf)
+                systemOwners: FfiConverterSequenceTypeSystemOwner.read(from: &buf), 
+                triageDetections: FfiConverterSequenceTypeDetection.read(from: &buf)
         )
     }
 
@@ -9468,6 +9479,7 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.requiredPolicies, into: &buf)
         FfiConverterSequenceString.write(value.acknowledgedPolicies, into: &buf)
         FfiConverterSequenceTypeSystemOwner.write(value.systemOwners, into: &buf)
+        FfiConverterSequenceTypeDetection.write(value.triageDetections, into: &buf)
     }
 }
 
@@ -17966,6 +17978,31 @@ fileprivate struct FfiConverterSequenceTypeTimeProof: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTimeProof.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDetection: FfiConverterRustBuffer {
+    typealias SwiftType = [Detection]
+
+    public static func write(_ value: [Detection], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDetection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Detection] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Detection]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDetection.read(from: &buf))
         }
         return seq
     }

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Union
 
 from . import _soc2
 from ._model import Model, model
-from .models import Control, VendorCriticality
+from .models import Control, Detection, VendorCriticality
 
 __all__ = [
     "Catalog",
@@ -159,6 +159,8 @@ class Scope(Model):
     acknowledged_policies: List[str] = field(default_factory=list)
     #: The declared owner of each system, who must perform its access reviews.
     system_owners: List[SystemOwner] = field(default_factory=list)
+    #: The detections whose every event must be triaged (LOG-04); empty: the high-risk ones.
+    triage_detections: List[Detection] = field(default_factory=list)
 
 
 @model

@@ -330,7 +330,8 @@ fn names(tr: &EventTriage, system: &str, e: &DetectedEvent) -> bool {
         }
 }
 
-/// Security-event triage (LOG-04): every high-risk event ([`crate::model::Detection::high_risk`])
+/// Security-event triage (LOG-04): every event of a detection to triage (the catalog's
+/// `triage_detections`, by default the high-risk ones: [`crate::catalog::Scope::needs_triage`])
 /// detected in a declared system's imports with a time in the period (up to the cutoff),
 /// counted once however many imports list it, has an `event_triage` naming it (see
 /// [`names`]) whose `reviewed_at` is no earlier than the event and no later than
@@ -351,7 +352,8 @@ pub(super) fn security_event_triage(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
         imported = true;
         for d in &e.detected {
             let day = d.time.date();
-            if !d.detection.high_risk() || day < ctx.period.start() || day > ctx.cutoff {
+            if !ctx.scope.needs_triage(d.detection) || day < ctx.period.start() || day > ctx.cutoff
+            {
                 continue;
             }
             // The same event in two imports: by its id, else by what it did.
