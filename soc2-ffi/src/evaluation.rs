@@ -8,8 +8,9 @@ use soc2_core::catalog::{
     Catalog, CatalogControl, CatalogFile, ControlTest, Scope, SystemOwner, Thresholds,
 };
 use soc2_core::model::{
-    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
-    EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp, VendorCriticality,
+    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Detection,
+    Evidence, EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp,
+    VendorCriticality,
 };
 use soc2_core::report::{
     CatalogDifference, CatalogDisclosure, CellStatus, ControlResult, ControlStatus, Coverage,
@@ -208,6 +209,12 @@ pub enum ControlTest {
     /// Every critical vendor's SOC 2 report was reviewed for its exceptions and its
     /// complementary user entity controls (CUECs).
     VendorReportReview,
+    /// Every in-scope system's imported security events cover each quarter with no gap
+    /// longer than `max_event_coverage_gap_days`, and every detected event is listed.
+    SecurityEventCoverage,
+    /// Every high-risk detected security event has a triage naming it within
+    /// `triage_days` days of the event.
+    SecurityEventTriage,
     /// For controls without a built-in test: at least one record of the control's
     /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
     /// controls, per year for annual ones, one on or before the period start for
@@ -264,6 +271,11 @@ pub struct Thresholds {
     /// Greatest age, in days, of a person's latest acknowledgement of a policy: they
     /// acknowledge it again before then (365: every twelve months).
     pub max_acknowledgement_age_days: u32,
+    /// The largest stretch, in days, that a system's imported security events may leave
+    /// uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    pub max_event_coverage_gap_days: u32,
+    /// Days after a high-risk security event by which a triage must have looked at it.
+    pub triage_days: u32,
 }
 
 /// What is in scope for the audit.
@@ -294,6 +306,10 @@ pub struct Scope {
     /// without one is reviewed by anyone independent of the accounts decided on.
     #[uniffi(default)]
     pub system_owners: Vec<SystemOwner>,
+    /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
+    /// ones.
+    #[uniffi(default)]
+    pub triage_detections: Vec<Detection>,
 }
 
 /// The owner of one in-scope system.

@@ -1339,6 +1339,8 @@ pub enum TriggerEvent {
     VendorOnboarding,
     /// A security incident is declared.
     Incident,
+    /// A high-risk security event is detected in a system's audit log.
+    SecurityEvent,
 }
 
 /// How often a control must operate.
@@ -1453,6 +1455,8 @@ pub enum ItemKind {
     Occurrence,
     /// A document such as the incident-response plan or the risk register.
     Document,
+    /// A security event detected in a system's audit log (id `system@time action`).
+    Event,
 }
 
 /// One item that failed a control test.

@@ -107,6 +107,8 @@ fn thresholds_list(t: &Thresholds) -> Vec<(&'static str, u64, String, bool)> {
         n("max_access_key_unused_days", t.max_access_key_unused_days, true),
         n("acknowledgement_days_after_hire", t.acknowledgement_days_after_hire, true),
         n("max_acknowledgement_age_days", t.max_acknowledgement_age_days, true),
+        n("max_event_coverage_gap_days", t.max_event_coverage_gap_days, true),
+        n("triage_days", t.triage_days, true),
     ]
 }
 
@@ -161,6 +163,14 @@ fn scope_list(s: &Scope) -> Vec<(&'static str, Vec<String>)> {
         (
             "system_owners",
             s.system_owners.iter().map(|o| format!("{}: {}", o.system, o.owner)).collect(),
+        ),
+        (
+            "triage_detections",
+            if s.triage_detections.is_empty() {
+                vec!["(the high-risk detections)".to_owned()]
+            } else {
+                s.triage_detections.iter().map(|d| d.as_str().to_owned()).collect()
+            },
         ),
     ]
 }

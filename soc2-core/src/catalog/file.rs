@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{CatalogControl, CatalogError, ControlTest, Scope, SystemOwner, Thresholds};
 use crate::model::{
-    Cadence, Control, ControlArea, ControlId, Criterion, EvidenceKind, PriorityClass, Severity,
-    TimeToFix, VendorCriticality,
+    Cadence, Control, ControlArea, ControlId, Criterion, Detection, EvidenceKind, PriorityClass,
+    Severity, TimeToFix, VendorCriticality,
 };
 
 /// A catalog file (TOML or JSON): the built-in catalog, or a company's changes to it.
@@ -74,6 +74,9 @@ pub struct ScopeFile {
     /// The owners of systems (see [`Scope::system_owners`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_owners: Option<Vec<SystemOwner>>,
+    /// The detections to triage (see [`Scope::triage_detections`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triage_detections: Option<Vec<Detection>>,
 }
 
 impl ScopeFile {
@@ -105,6 +108,9 @@ impl ScopeFile {
         }
         if let Some(v) = self.system_owners {
             scope.system_owners = v;
+        }
+        if let Some(v) = self.triage_detections {
+            scope.triage_detections = v;
         }
     }
 }
@@ -173,6 +179,10 @@ thresholds_file! {
     acknowledgement_days_after_hire: u32,
     /// See [`Thresholds::max_acknowledgement_age_days`].
     max_acknowledgement_age_days: u32,
+    /// See [`Thresholds::max_event_coverage_gap_days`].
+    max_event_coverage_gap_days: u32,
+    /// See [`Thresholds::triage_days`].
+    triage_days: u32,
 }
 
 /// One control as written in a catalog file.

@@ -28,7 +28,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality};
+use crate::model::{Cadence, Control, Detection, EvidenceKind, TriggerEvent, VendorCriticality};
 
 pub use disclosure::{CatalogDifference, CatalogDisclosure, DifferenceKind, ThresholdDirection};
 pub use error::CatalogError;
@@ -61,6 +61,9 @@ critical_vendors = []   # e.g. ["aws", "okta"]
 # acknowledged_policies = ["Information Security Policy", "Acceptable Use Policy"]
 # The owner of each system, who must perform its access reviews (by roster id or alias).
 # system_owners = [{ system = "okta", owner = "it-lead@example.com" }]
+# The detections whose every event must be triaged within triage_days (LOG-04); empty:
+# every high-risk one (all but failed_sign_in_burst and service_account_key_created).
+# triage_detections = ["logging_disabled", "root_account_used", "admin_granted"]
 # People in or out of scope whatever the roster's in_scope flag says.
 # people = { include = [], exclude = [] }
 
@@ -82,6 +85,8 @@ critical_vendors = []   # e.g. ["aws", "okta"]
 # max_access_key_unused_days = 90
 # acknowledgement_days_after_hire = 30
 # max_acknowledgement_age_days = 365
+# max_event_coverage_gap_days = 1
+# triage_days = 2
 
 # Built-in controls to switch off (disclosed in the report):
 # disable = ["DEV-03"]
@@ -179,6 +184,12 @@ pub enum ControlTest {
     /// Every critical vendor's SOC 2 report was reviewed for its exceptions and its
     /// complementary user entity controls (CUECs).
     VendorReportReview,
+    /// Every in-scope system's imported security events cover each quarter with no gap
+    /// longer than `max_event_coverage_gap_days`, and every detected event is listed.
+    SecurityEventCoverage,
+    /// Every high-risk detected security event has a triage naming it within
+    /// `triage_days` days of the event.
+    SecurityEventTriage,
     /// For controls without a built-in test: at least one record of the control's
     /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
     /// controls, per year for annual ones, one on or before the period start for
@@ -220,6 +231,8 @@ impl ControlTest {
         ControlTest::PolicyAcknowledgement,
         ControlTest::AccessReviewIndependence,
         ControlTest::VendorReportReview,
+        ControlTest::SecurityEventCoverage,
+        ControlTest::SecurityEventTriage,
         ControlTest::EvidencePresence,
     ];
 
@@ -257,6 +270,8 @@ impl ControlTest {
             PolicyAcknowledgement => "policy_acknowledgement",
             AccessReviewIndependence => "access_review_independence",
             VendorReportReview => "vendor_report_review",
+            SecurityEventCoverage => "security_event_coverage",
+            SecurityEventTriage => "security_event_triage",
             EvidencePresence => "evidence_presence",
         }
     }
@@ -355,6 +370,12 @@ impl ControlTest {
             VendorReportReview => {
                 "For each declared critical vendor, check its reviews in the period (or its latest before) that hold a SOC 2 report: the review records that the report's exceptions and its complementary user entity controls were reviewed."
             }
+            SecurityEventCoverage => {
+                "For each declared system and quarter (up to the evaluation date), join the time ranges covered by the system's security_events imports, ranges less than the allowed gap apart joining, and check that no longer stretch of the quarter is uncovered; check that every security-relevant event of each import is listed (none beyond the import's cap)."
+            }
+            SecurityEventTriage => {
+                "For every high-risk event detected in the period (each counted once across overlapping imports), look for an event_triage of the same system naming its time and its event id (or, without one, its action), reviewed within the allowed days of the event."
+            }
             EvidencePresence => {
                 "Look for at least one record of the control's evidence kinds per cadence occurrence."
             }
@@ -389,6 +410,8 @@ impl ControlTest {
             PolicyAcknowledgement => &[K::PolicyAcknowledgement, K::Roster],
             AccessReviewIndependence => &[K::AccessReview],
             VendorReportReview => &[K::VendorAssessment],
+            SecurityEventCoverage => &[K::SecurityEvents],
+            SecurityEventTriage => &[K::SecurityEvents, K::EventTriage],
             EvidencePresence => &[],
         }
     }
@@ -410,10 +433,21 @@ impl ControlTest {
             | VendorAnnualReview
             | AnnualTabletop
             | RiskRegisterReviewed => Cadence::Annual,
-            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
-            | DeviceFirewall | MfaEnabled | AccessKeysRotated | BranchProtection
-            | CentralLogging | SecurityAlerts | IncidentResponsePlan | RiskRegisterComplete => {
-                Cadence::Continuous
+            DeviceEncryption
+            | DeviceScreenLock
+            | DeviceAutoUpdates
+            | DeviceMdmEnrollment
+            | DeviceFirewall
+            | MfaEnabled
+            | AccessKeysRotated
+            | BranchProtection
+            | CentralLogging
+            | SecurityAlerts
+            | IncidentResponsePlan
+            | RiskRegisterComplete
+            | SecurityEventCoverage => Cadence::Continuous,
+            SecurityEventTriage => {
+                Cadence::WithinDaysOf { event: TriggerEvent::SecurityEvent, days: t.triage_days }
             }
             IndependentChangeApproval => {
                 Cadence::WithinDaysOf { event: TriggerEvent::Change, days: 0 }
@@ -493,6 +527,11 @@ pub struct Thresholds {
     /// Greatest age, in days, of a person's latest acknowledgement of a policy: they
     /// acknowledge it again before then (365: every twelve months).
     pub max_acknowledgement_age_days: u32,
+    /// The largest stretch, in days, that a system's imported security events may leave
+    /// uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    pub max_event_coverage_gap_days: u32,
+    /// Days after a high-risk security event by which a triage must have looked at it.
+    pub triage_days: u32,
 }
 
 /// What is in scope for the audit.
@@ -531,6 +570,22 @@ pub struct Scope {
     /// without one is reviewed by anyone independent of the accounts decided on.
     #[serde(default)]
     pub system_owners: Vec<SystemOwner>,
+    /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
+    /// ones ([`Detection::high_risk`]).
+    #[serde(default)]
+    pub triage_detections: Vec<Detection>,
+}
+
+impl Scope {
+    /// Whether each event of a detection must be triaged (LOG-04): as the catalog's
+    /// `triage_detections` says, or by default when it names none.
+    pub fn needs_triage(&self, d: Detection) -> bool {
+        if self.triage_detections.is_empty() {
+            d.high_risk()
+        } else {
+            self.triage_detections.contains(&d)
+        }
+    }
 }
 
 /// The owner of one in-scope system.
@@ -690,7 +745,9 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
         max_access_key_age_days,
         max_access_key_unused_days,
         acknowledgement_days_after_hire,
-        max_acknowledgement_age_days
+        max_acknowledgement_age_days,
+        max_event_coverage_gap_days,
+        triage_days
     )
 }
 

@@ -354,14 +354,20 @@ impl<'a> Ctx<'a> {
     fn name_warnings(&self, critical: VendorCriticality) -> Vec<String> {
         let mut seen: BTreeMap<(&'static str, String), BTreeSet<u64>> = BTreeMap::new();
         let upto = |k| self.index.upto(k, self.cutoff);
-        for k in
-            [EvidenceKind::UserList, EvidenceKind::AccessReview, EvidenceKind::LoggingConfiguration]
-        {
+        for k in [
+            EvidenceKind::UserList,
+            EvidenceKind::AccessReview,
+            EvidenceKind::LoggingConfiguration,
+            EvidenceKind::SecurityEvents,
+            EvidenceKind::EventTriage,
+        ] {
             for r in upto(k) {
                 let name = match &r.ev.payload {
                     Payload::UserList(u) => &u.system,
                     Payload::AccessReview(a) => &a.system,
                     Payload::LoggingConfiguration(l) => &l.system,
+                    Payload::SecurityEvents(e) => &e.system,
+                    Payload::EventTriage(t) => &t.system,
                     _ => continue,
                 };
                 seen.entry(("system", name.clone())).or_default().insert(r.seq);

@@ -39,6 +39,8 @@ pub enum ItemKind {
     Occurrence,
     /// A document such as the incident-response plan or the risk register.
     Document,
+    /// A security event detected in a system's audit log (id `system@time action`).
+    Event,
 }
 
 /// One item that failed a control test.

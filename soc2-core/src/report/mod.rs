@@ -640,6 +640,7 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
         ItemKind::Alert => "alert",
         ItemKind::Occurrence => "occurrence",
         ItemKind::Document => "document",
+        ItemKind::Event => "event",
     }
 }
 

@@ -9379,6 +9379,11 @@ public struct Scope: Equatable, Hashable {
      * without one is reviewed by anyone independent of the accounts decided on.
      */
     public var systemOwners: [SystemOwner]
+    /**
+     * The detections whose every event must be triaged (LOG-04); empty: the high-risk
+     * ones.
+     */
+    public var triageDetections: [Detection]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9415,7 +9420,11 @@ public struct Scope: Equatable, Hashable {
         /**
          * The declared owner of a system, who must perform its access reviews; a system
          * without one is reviewed by anyone independent of the accounts decided on.
-         */systemOwners: [SystemOwner] = []) {
+         */systemOwners: [SystemOwner] = [], 
+        /**
+         * The detections whose every event must be triaged (LOG-04); empty: the high-risk
+         * ones.
+         */triageDetections: [Detection] = []) {
         self.systems = systems
         self.repositories = repositories
         self.criticalVendors = criticalVendors
@@ -9426,6 +9435,7 @@ public struct Scope: Equatable, Hashable {
         self.requiredPolicies = requiredPolicies
         self.acknowledgedPolicies = acknowledgedPolicies
         self.systemOwners = systemOwners
+        self.triageDetections = triageDetections
     }
 
     
@@ -9453,7 +9463,8 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
                 peopleExclude: FfiConverterSequenceString.read(from: &buf), 
                 requiredPolicies: FfiConverterSequenceString.read(from: &buf), 
                 acknowledgedPolicies: FfiConverterSequenceString.read(from: &buf), 
-                systemOwners: FfiConverterSequenceTypeSystemOwner.read(from: &buf)
+                systemOwners: FfiConverterSequenceTypeSystemOwner.read(from: &buf), 
+                triageDetections: FfiConverterSequenceTypeDetection.read(from: &buf)
         )
     }
 
@@ -9468,6 +9479,7 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
         FfiConverterSequenceString.write(value.requiredPolicies, into: &buf)
         FfiConverterSequenceString.write(value.acknowledgedPolicies, into: &buf)
         FfiConverterSequenceTypeSystemOwner.write(value.systemOwners, into: &buf)
+        FfiConverterSequenceTypeDetection.write(value.triageDetections, into: &buf)
     }
 }
 
@@ -10138,6 +10150,15 @@ public struct Thresholds: Equatable, Hashable {
      * acknowledge it again before then (365: every twelve months).
      */
     public var maxAcknowledgementAgeDays: UInt32
+    /**
+     * The largest stretch, in days, that a system's imported security events may leave
+     * uncovered (between imports, or at a quarter's start or end); closer ranges join.
+     */
+    public var maxEventCoverageGapDays: UInt32
+    /**
+     * Days after a high-risk security event by which a triage must have looked at it.
+     */
+    public var triageDays: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -10202,7 +10223,14 @@ public struct Thresholds: Equatable, Hashable {
         /**
          * Greatest age, in days, of a person's latest acknowledgement of a policy: they
          * acknowledge it again before then (365: every twelve months).
-         */maxAcknowledgementAgeDays: UInt32) {
+         */maxAcknowledgementAgeDays: UInt32, 
+        /**
+         * The largest stretch, in days, that a system's imported security events may leave
+         * uncovered (between imports, or at a quarter's start or end); closer ranges join.
+         */maxEventCoverageGapDays: UInt32, 
+        /**
+         * Days after a high-risk security event by which a triage must have looked at it.
+         */triageDays: UInt32) {
         self.maxScreenLockMinutes = maxScreenLockMinutes
         self.trainingDaysAfterHire = trainingDaysAfterHire
         self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
@@ -10220,6 +10248,8 @@ public struct Thresholds: Equatable, Hashable {
         self.maxAccessKeyUnusedDays = maxAccessKeyUnusedDays
         self.acknowledgementDaysAfterHire = acknowledgementDaysAfterHire
         self.maxAcknowledgementAgeDays = maxAcknowledgementAgeDays
+        self.maxEventCoverageGapDays = maxEventCoverageGapDays
+        self.triageDays = triageDays
     }
 
     
@@ -10254,7 +10284,9 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
                 maxAccessKeyAgeDays: FfiConverterUInt32.read(from: &buf), 
                 maxAccessKeyUnusedDays: FfiConverterUInt32.read(from: &buf), 
                 acknowledgementDaysAfterHire: FfiConverterUInt32.read(from: &buf), 
-                maxAcknowledgementAgeDays: FfiConverterUInt32.read(from: &buf)
+                maxAcknowledgementAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxEventCoverageGapDays: FfiConverterUInt32.read(from: &buf), 
+                triageDays: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -10276,6 +10308,8 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.maxAccessKeyUnusedDays, into: &buf)
         FfiConverterUInt32.write(value.acknowledgementDaysAfterHire, into: &buf)
         FfiConverterUInt32.write(value.maxAcknowledgementAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxEventCoverageGapDays, into: &buf)
+        FfiConverterUInt32.write(value.triageDays, into: &buf)
     }
 }
 
@@ -12578,6 +12612,16 @@ public enum ControlTest: Equatable, Hashable {
      */
     case vendorReportReview
     /**
+     * Every in-scope system's imported security events cover each quarter with no gap
+     * longer than `max_event_coverage_gap_days`, and every detected event is listed.
+     */
+    case securityEventCoverage
+    /**
+     * Every high-risk detected security event has a triage naming it within
+     * `triage_days` days of the event.
+     */
+    case securityEventTriage
+    /**
      * For controls without a built-in test: at least one record of the control's
      * `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
      * controls, per year for annual ones, one on or before the period start for
@@ -12666,7 +12710,11 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
         
         case 30: return .vendorReportReview
         
-        case 31: return .evidencePresence
+        case 31: return .securityEventCoverage
+        
+        case 32: return .securityEventTriage
+        
+        case 33: return .evidencePresence
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -12796,8 +12844,16 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
             writeInt(&buf, Int32(30))
         
         
-        case .evidencePresence:
+        case .securityEventCoverage:
             writeInt(&buf, Int32(31))
+        
+        
+        case .securityEventTriage:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .evidencePresence:
+            writeInt(&buf, Int32(33))
         
         }
     }
@@ -14223,6 +14279,10 @@ public enum ItemKind: Equatable, Hashable {
      * A document such as the incident-response plan or the risk register.
      */
     case document
+    /**
+     * A security event detected in a system's audit log (id `system@time action`).
+     */
+    case event
 
 
 
@@ -14265,6 +14325,8 @@ public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
         case 10: return .occurrence
         
         case 11: return .document
+        
+        case 12: return .event
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -14316,6 +14378,10 @@ public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
         
         case .document:
             writeInt(&buf, Int32(11))
+        
+        
+        case .event:
+            writeInt(&buf, Int32(12))
         
         }
     }
@@ -16255,6 +16321,10 @@ public enum TriggerEvent: Equatable, Hashable {
      * A security incident is declared.
      */
     case incident
+    /**
+     * A high-risk security event is detected in a system's audit log.
+     */
+    case securityEvent
 
 
 
@@ -16286,6 +16356,8 @@ public struct FfiConverterTypeTriggerEvent: FfiConverterRustBuffer {
         
         case 5: return .incident
         
+        case 6: return .securityEvent
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -16312,6 +16384,10 @@ public struct FfiConverterTypeTriggerEvent: FfiConverterRustBuffer {
         
         case .incident:
             writeInt(&buf, Int32(5))
+        
+        
+        case .securityEvent:
+            writeInt(&buf, Int32(6))
         
         }
     }
@@ -17902,6 +17978,31 @@ fileprivate struct FfiConverterSequenceTypeTimeProof: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTimeProof.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDetection: FfiConverterRustBuffer {
+    typealias SwiftType = [Detection]
+
+    public static func write(_ value: [Detection], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDetection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Detection] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Detection]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDetection.read(from: &buf))
         }
         return seq
     }

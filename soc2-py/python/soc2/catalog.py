@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Union
 
 from . import _soc2
 from ._model import Model, model
-from .models import Control, VendorCriticality
+from .models import Control, Detection, VendorCriticality
 
 __all__ = [
     "Catalog",
@@ -69,6 +69,8 @@ ControlTest = Union[
     Literal["policy_acknowledgement"],
     Literal["access_review_independence"],
     Literal["vendor_report_review"],
+    Literal["security_event_coverage"],
+    Literal["security_event_triage"],
     Literal["evidence_presence"],
 ]
 
@@ -115,6 +117,11 @@ class Thresholds(Model):
     acknowledgement_days_after_hire: int
     #: Greatest age, in days, of a person's latest acknowledgement of a policy.
     max_acknowledgement_age_days: int
+    #: The largest stretch, in days, that a system's imported security events may leave
+    #: uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    max_event_coverage_gap_days: int
+    #: Days after a high-risk security event by which a triage must have looked at it.
+    triage_days: int
 
 
 @model
@@ -152,6 +159,8 @@ class Scope(Model):
     acknowledged_policies: List[str] = field(default_factory=list)
     #: The declared owner of each system, who must perform its access reviews.
     system_owners: List[SystemOwner] = field(default_factory=list)
+    #: The detections whose every event must be triaged (LOG-04); empty: the high-risk ones.
+    triage_detections: List[Detection] = field(default_factory=list)
 
 
 @model

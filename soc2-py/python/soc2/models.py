@@ -71,12 +71,17 @@ __all__ = [
     "Collector",
     "Control",
     "ControlArea",
+    "DetectedEvent",
+    "Detection",
     "Device",
     "DeviceCompliance",
     "DeviceInventory",
     "EVIDENCE_KINDS",
     "EmploymentType",
     "EventClass",
+    "EventCount",
+    "EventOutcome",
+    "EventTriage",
     "Evidence",
     "EvidenceKind",
     "FindingResponse",
@@ -86,11 +91,6 @@ __all__ = [
     "LoggingConfiguration",
     "ManagementResponse",
     "SecurityEvents",
-    "EventTriage",
-    "EventCount",
-    "DetectedEvent",
-    "EventOutcome",
-    "Detection",
     "TriageConclusion",
     "Model",
     "Note",
@@ -312,6 +312,7 @@ TriggerEvent = Union[
     Literal["change"],
     Literal["vendor_onboarding"],
     Literal["incident"],
+    Literal["security_event"],
 ]
 #: How bad it is when a control fails.
 Severity = Union[
@@ -340,6 +341,7 @@ ItemKind = Union[
     Literal["alert"],
     Literal["occurrence"],
     Literal["document"],
+    Literal["event"],
 ]
 #: Where a finding stands, as management reports it ("open" when management has not answered).
 FindingStatus = Union[

@@ -148,6 +148,8 @@ pub(super) fn run(ctx: &Ctx<'_>, cc: &CatalogControl) -> Vec<Check> {
         PolicyAcknowledgement => policy_acknowledgement(ctx, t),
         AccessReviewIndependence => access_review_independence(ctx, t),
         VendorReportReview => vendor_report_review(ctx),
+        SecurityEventCoverage => security_event_coverage(ctx, t),
+        SecurityEventTriage => security_event_triage(ctx, t),
         EvidencePresence => evidence_presence(ctx, cc),
     }
 }
