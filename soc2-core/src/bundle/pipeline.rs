@@ -1,8 +1,10 @@
-//! The export pipeline: attachments are read, hashed (SHA-256) and, when small and
-//! compressible, deflated on helper threads, while the calling thread only writes the
-//! zip (CRC-32 and copying of stored members, deflate of large text), so that exporting
-//! costs little more than hashing alone. Helpers claim blobs one at a time, so neither
-//! idles while the other has work, and may read ahead of the writer only as far as a
+//! The export pipeline: attachments are read, hashed (SHA-256) and, when small,
+//! compressed (or only checksummed, when stored) on helper threads, while the calling
+//! thread only writes the zip (CRC-32 and copying of large stored members, deflate of
+//! large text), so that exporting costs little more than hashing alone. Whether an
+//! attachment is stored or deflated is decided on its helper from its media type or its
+//! first block ([`compression_for_content`]), which is read once. Helpers claim blobs one
+//! at a time, so neither idles while the other has work, and may read ahead of the writer only as far as a
 //! fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded whatever the
 //! sizes involved.
 
@@ -17,7 +19,10 @@ use sha2::{Digest, Sha256};
 use crate::model::Sha256Digest;
 use soc2_zip::io::read_full;
 
-use super::archive::{ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember};
+use super::archive::{
+    ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember, TRIAL_BLOCK,
+    compression_for_content,
+};
 use super::error::BundleError;
 
 /// Largest piece of content handed between threads.
@@ -87,19 +92,31 @@ pub(crate) struct BlobSource {
     pub(crate) name: String,
     /// Its size as recorded in the locker.
     pub(crate) size: u64,
-    /// How it is stored in the bundle.
-    pub(crate) compression: Compression,
+    /// How it is stored in the bundle, when that is known beforehand (its media type
+    /// is an already-compressed format); `None` when its first block decides
+    /// ([`compression_for_content`]).
+    pub(crate) compression: Option<Compression>,
 }
 
 impl BlobSource {
-    /// Whether its helper thread also compresses it: worth compressing, and small
-    /// enough to hold whole in memory.
+    /// Whether its helper thread also compresses it (or checksums it, if it turns out
+    /// stored) and hands over the member whole: small enough to hold in memory, and
+    /// not stored by its media type (those stream, the writer checksumming them).
     fn prepared(&self) -> bool {
-        self.compression == Compression::Deflated && self.size <= PREPARE_MAX
+        self.compression != Some(Compression::Stored) && self.size <= PREPARE_MAX
+    }
+
+    /// Its compression: the one known beforehand, or the one its first block (the
+    /// first [`TRIAL_BLOCK`] bytes of `first`) calls for.
+    fn compression_given(&self, first: &[u8]) -> Compression {
+        self.compression
+            .unwrap_or_else(|| compression_for_content(&first[..first.len().min(TRIAL_BLOCK)]))
     }
 }
 
 enum Feed {
+    /// A streamed blob starts, to be stored this way; its content follows.
+    Start(Compression),
     /// A piece of content, and the budget it holds.
     Data(Vec<u8>, usize),
     /// The file ended; its SHA-256, or why it could not be read.
@@ -205,8 +222,9 @@ fn produce(
     }
 }
 
-/// Sends `blob`'s content in pieces of at most [`CHUNK`] bytes, hashing it on the way;
-/// returns its SHA-256, or `None` if the consumer is gone.
+/// Sends how `blob` is to be stored (decided on its first piece), then its content in
+/// pieces of at most [`CHUNK`] bytes, hashing it on the way; returns its SHA-256, or
+/// `None` if the consumer is gone.
 fn stream(
     blob: &BlobSource,
     budget: &Budget,
@@ -216,6 +234,7 @@ fn stream(
     let file = fs_err::File::open(&blob.path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
+    let mut started = false;
     loop {
         // Sized to what is left of the declared size, so small files take little of the
         // budget; past it, a small read finds the end (or that the file is longer).
@@ -228,6 +247,15 @@ fn stream(
         // `read_to_end` on the std file reads straight into the spare capacity: no
         // zeroing. fs_err's wrapper does not forward it, hence `file()`.
         Read::take(file.file(), want as u64).read_to_end(&mut piece).map_err(io)?;
+        if !started {
+            // The first piece holds the first block (or all there is): a blob whose
+            // content decides is streamed only past `PREPARE_MAX`, so a whole `CHUNK`
+            // is asked for.
+            started = true;
+            if tx.send(Feed::Start(blob.compression_given(&piece))).is_err() {
+                return Ok(None);
+            }
+        }
         if piece.is_empty() {
             budget.give_back(held);
             return Ok(Some(Sha256Digest(hasher.finalize().into())));
@@ -240,8 +268,9 @@ fn stream(
     }
 }
 
-/// Reads, hashes and compresses one blob, reading through `scratch`. The member is an
-/// error if the content is longer or shorter than declared.
+/// Reads, hashes and compresses (or stores, as its first block decides) one blob,
+/// reading through `scratch`. The member is an error if the content is longer or
+/// shorter than declared.
 fn prepare(
     blob: &BlobSource,
     scratch: &mut Vec<u8>,
@@ -249,15 +278,14 @@ fn prepare(
     let io = |source| BundleError::Io { path: blob.path.clone(), source };
     let mut file = fs_err::File::open(&blob.path).map_err(io)?;
     let mut hasher = Sha256::new();
-    let mut preparer = MemberPreparer::new(&blob.name, blob.size, blob.compression);
     if scratch.len() < CHUNK {
         scratch.resize(CHUNK, 0);
     }
-    loop {
-        let n = read_full(&mut file, scratch).map_err(io)?;
-        if n == 0 {
-            break;
-        }
+    // The first read fills the scratch (at least a block) unless the content ends.
+    let mut n = read_full(&mut file, scratch).map_err(io)?;
+    let compression = blob.compression_given(&scratch[..n]);
+    let mut preparer = MemberPreparer::new(&blob.name, blob.size, compression);
+    while n > 0 {
         hasher.update(&scratch[..n]);
         // On a size mismatch keep hashing: the digest tells whether the file changed.
         if let Ok(p) = preparer.as_mut()
@@ -265,6 +293,7 @@ fn prepare(
         {
             preparer = Err(e);
         }
+        n = read_full(&mut file, scratch).map_err(io)?;
     }
     Ok((Sha256Digest(hasher.finalize().into()), preparer.and_then(MemberPreparer::finish)))
 }
@@ -295,8 +324,9 @@ impl Drop for BlobFeed<'_> {
 }
 
 impl<'a> BlobFeed<'a> {
-    /// The next blob: compressed already if it is [`BlobSource::prepared`], otherwise
-    /// a reader over its content. The reader returns end-of-file only once the whole
+    /// The next blob: compressed already (or checksummed, if stored) if it is
+    /// [`BlobSource::prepared`], otherwise a reader over its content, which tells how
+    /// to store it ([`BlobReader::compression`]). The reader returns end-of-file only once the whole
     /// blob was read and found to hash to its content address; otherwise its last read
     /// fails, and [`BlobReader::take_error`] tells why.
     ///
@@ -314,11 +344,13 @@ impl<'a> BlobFeed<'a> {
             source: io::Error::other("the export helper thread stopped"),
         };
         let lane = self.order.recv().map_err(|_| stopped())?;
-        if !blob.prepared() {
+        let item = self.lanes[lane].rx.recv();
+        if let Ok(Feed::Start(compression)) = item {
             return Ok(NextBlob::Stream(BlobReader {
                 feed: self,
                 index,
                 lane,
+                compression,
                 current: Vec::new(),
                 held: 0,
                 pos: 0,
@@ -327,7 +359,6 @@ impl<'a> BlobFeed<'a> {
                 progress,
             }));
         }
-        let item = self.lanes[lane].rx.recv();
         if let Ok(Feed::Prepared(_, _, held) | Feed::Data(_, held)) = &item {
             // Held only until here: the member is written next, and then dropped.
             self.lanes[lane].budget.give_back(*held);
@@ -348,7 +379,7 @@ impl<'a> BlobFeed<'a> {
                 Ok(NextBlob::Prepared(member))
             }
             Ok(Feed::End(Err(e))) => Err(e),
-            Ok(Feed::Data(..) | Feed::End(Ok(_))) | Err(_) => Err(stopped()),
+            Ok(Feed::Start(_) | Feed::Data(..) | Feed::End(Ok(_))) | Err(_) => Err(stopped()),
         }
     }
 }
@@ -367,6 +398,7 @@ pub(crate) struct BlobReader<'f, 'a> {
     feed: &'f mut BlobFeed<'a>,
     index: usize,
     lane: usize,
+    compression: Compression,
     /// The piece being read, and the budget it holds.
     current: Vec<u8>,
     held: usize,
@@ -380,6 +412,11 @@ impl BlobReader<'_, '_> {
     /// The blob being read.
     pub(crate) fn source(&self) -> &BlobSource {
         &self.feed.blobs[self.index]
+    }
+
+    /// How the blob is to be stored: known beforehand, or decided by its first block.
+    pub(crate) fn compression(&self) -> Compression {
+        self.compression
     }
 
     /// The typed reason the last read failed, if it did.
@@ -439,7 +476,7 @@ impl Read for BlobReader<'_, '_> {
                     return Ok(0);
                 }
                 Ok(Feed::End(Err(e))) => return Err(self.fail(e)),
-                Ok(Feed::Prepared(..)) | Err(_) => {
+                Ok(Feed::Start(_) | Feed::Prepared(..)) | Err(_) => {
                     let e = BundleError::Io {
                         path: blob.path.clone(),
                         source: io::Error::other("the export helper thread stopped"),
@@ -469,7 +506,11 @@ mod tests {
                     path,
                     name: format!("blobs/b{i:04}"),
                     size: c.len() as u64,
-                    compression: if deflate { Compression::Deflated } else { Compression::Stored },
+                    compression: Some(if deflate {
+                        Compression::Deflated
+                    } else {
+                        Compression::Stored
+                    }),
                 }
             })
             .collect()
@@ -560,11 +601,64 @@ mod tests {
             path: large_path,
             name: "blobs/large".into(),
             size: large.len() as u64,
-            compression: Compression::Deflated,
+            compression: Some(Compression::Deflated),
         });
         let got = drain(&blobs, LANE_BUDGET).unwrap();
         assert_eq!(got[0], b"blobs/b0000", "the small one comes compressed, by name");
         assert_eq!(got[1], large, "the large one is streamed");
+    }
+
+    #[test]
+    fn blob_feed_decides_by_the_first_block_on_both_paths() {
+        // Small blobs are prepared, stored or deflated; large ones stream, their reader
+        // saying how to store them. Random bytes are stored, text deflated.
+        let dir = tempfile::tempdir().unwrap();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let noise: Vec<u8> = (0..PREPARE_MAX as usize + 1)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        let text: Vec<u8> =
+            b"user,role,last_login\nalice,admin,2026-01-02\n".repeat(PREPARE_MAX as usize / 40);
+        let contents = [
+            noise[..100_000].to_vec(),
+            text[..100_000].to_vec(),
+            noise.clone(),
+            text[..PREPARE_MAX as usize / 40 * 41].to_vec(),
+        ];
+        let mut blobs = blobs_of(dir.path(), &contents, false);
+        for b in &mut blobs {
+            b.compression = None;
+        }
+        assert!(blobs[3].size > PREPARE_MAX);
+        let got = with_blob_feed(&blobs, LANE_BUDGET, |feed| {
+            let mut got = Vec::new();
+            for _ in 0..blobs.len() {
+                let mut none = |_| ControlFlow::Continue(());
+                match feed.next_blob(&mut none).unwrap() {
+                    NextBlob::Prepared(m) => got.push(("prepared", m.compression())),
+                    NextBlob::Stream(mut r) => {
+                        let c = r.compression();
+                        r.read_to_end(&mut Vec::new()).unwrap();
+                        got.push(("stream", c));
+                    }
+                }
+            }
+            got
+        });
+        assert_eq!(
+            got,
+            [
+                ("prepared", Compression::Stored),
+                ("prepared", Compression::Deflated),
+                ("stream", Compression::Stored),
+                ("stream", Compression::Deflated),
+            ]
+        );
     }
 
     #[test]
