@@ -205,7 +205,7 @@ pub fn export(
 ///   their sizes. Each attachment is stored or deflated by its content
 ///   ([`archive::compression_for`](super::archive::compression_for)): already-compressed
 ///   formats (by media type or magic bytes) are stored, the rest is deflated only if a
-///   trial deflate of its first 64 KiB saves at least 10 %, so the same bytes are
+///   trial deflate of its first 16 KiB saves at least 10 %, so the same bytes are
 ///   always stored or deflated alike; zip64 is used past 4 GiB.
 /// - **Atomic**: the zip is written to a temporary file beside `out`, fsynced and
 ///   renamed over `out`; on any error (including a corrupt blob in the locker,

@@ -4,9 +4,9 @@
 //! large text), so that exporting costs little more than hashing alone. Whether an
 //! attachment is stored or deflated is decided on its helper from its media type or its
 //! first block ([`compression_for_content`]), which is read once. Helpers claim blobs one
-//! at a time, so neither idles while the other has work, and may read ahead of the writer only as far as a
-//! fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded whatever the
-//! sizes involved.
+//! at a time, so neither idles while the other has work, and may read ahead of the writer
+//! only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded
+//! whatever the sizes involved.
 
 use std::io::{self, Read};
 use std::ops::ControlFlow;

@@ -374,8 +374,8 @@ fn the_same_attachment_is_stored_or_deflated_the_same_way_on_every_export() {
         e.write_all(&csv_of(300_000)).unwrap();
         e.finish().unwrap();
     }
-    // Only the first 64 KiB decide: random bytes followed by text are stored.
-    let random_then_text = [noise(64 * 1024, 9), csv_of(500_000)].concat();
+    // Only the first block decides: random bytes followed by text are stored.
+    let random_then_text = [noise(archive::TRIAL_BLOCK, 9), csv_of(500_000)].concat();
     let octet = "application/octet-stream";
     let cases: Vec<(&str, &str, Vec<u8>, Compression)> = vec![
         ("noise.bin", octet, noise(300_000, 1), Compression::Stored),
