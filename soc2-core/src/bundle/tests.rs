@@ -376,7 +376,9 @@ fn the_same_attachment_is_stored_or_deflated_the_same_way_on_every_export() {
     }
     // Only the first block decides: random bytes followed by text are stored.
     let random_then_text = [noise(archive::TRIAL_BLOCK, 9), csv_of(500_000)].concat();
-    let octet = "application/octet-stream";
+    // What every front end records for a `.bin` (or any unknown extension).
+    let octet = crate::ledger::media_type_for("logs.bin");
+    assert_eq!(octet, "application/octet-stream");
     let cases: Vec<(&str, &str, Vec<u8>, Compression)> = vec![
         ("noise.bin", octet, noise(300_000, 1), Compression::Stored),
         ("big-noise.bin", octet, noise(9 << 20, 2), Compression::Stored),
