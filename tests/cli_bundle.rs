@@ -357,3 +357,65 @@ fn export_interrupted_by_ctrl_c_exits_130_and_leaves_nothing_behind() {
     assert_eq!(fs_err::read(&target).unwrap(), b"the previous bundle");
     assert_eq!(fs_err::read_dir(&out_dir).unwrap().count(), 1, "no temporary file left");
 }
+
+#[test]
+fn attachments_of_unknown_type_are_stored_or_deflated_by_their_content() {
+    // `--attach` of a `.bin` records `application/octet-stream`: random bytes are stored,
+    // text deflated, and the bundle verifies.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let locker = dir.join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker)], &[])), 0);
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let noise: Vec<u8> = (0..300_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let text: Vec<u8> =
+        (0..5000).flat_map(|i| format!("user{i},keep,2026-03-28\n").into_bytes()).collect();
+    let (noise_bin, text_bin) = (dir.join("noise.bin"), dir.join("export.bin"));
+    fs_err::write(&noise_bin, &noise).unwrap();
+    fs_err::write(&text_bin, &text).unwrap();
+    let evidence = dir.join("evidence.json");
+    fs_err::write(&evidence, EVIDENCE).unwrap();
+    let out = soc2(
+        &["add", "--locker", s(&locker), s(&evidence)]
+            .into_iter()
+            .chain(["--attach", s(&noise_bin), "--attach", s(&text_bin)])
+            .collect::<Vec<_>>(),
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let key = dir.join("k");
+    let keygen = soc2(&["keygen", "-o", s(&key)], &[]);
+    assert_eq!(code(&keygen), 0);
+    let bundle = dir.join("b.zip");
+    let out = soc2(
+        &["export", "--locker", s(&locker), "--period", "2026-01-01..2026-12-31"]
+            .into_iter()
+            .chain(["--key", s(&key), "-o", s(&bundle)])
+            .collect::<Vec<_>>(),
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    use soc2_core::bundle::archive::{Compression, Limits, SafeArchive};
+    let archive = SafeArchive::open(&bundle, Limits::default()).unwrap();
+    let mut blobs: Vec<(u64, Compression)> = archive
+        .members()
+        .iter()
+        .filter(|m| m.name().starts_with("blobs/"))
+        .map(|m| (m.size(), m.compression()))
+        .collect();
+    blobs.sort_by_key(|b| b.0);
+    assert_eq!(blobs, [(text.len() as u64, Compression::Deflated), (300_000, Compression::Stored)]);
+
+    let trusted = dir.join("trusted");
+    trust(&stdout(&keygen), &trusted);
+    let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&trusted)], &[]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}

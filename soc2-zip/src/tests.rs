@@ -1295,7 +1295,7 @@ fn writer_output_is_accepted_by_unzip() {
 // ---------------------------------------------------------------- compression_for
 
 #[test]
-fn compression_for_media_types() {
+fn compressed_media_types() {
     for stored in [
         "image/png",
         "image/jpeg",
@@ -1307,27 +1307,107 @@ fn compression_for_media_types() {
         "application/zstd",
         "application/x-xz",
         "application/x-bzip2",
-        "application/pdf",
         "video/mp4",
         "audio/mpeg",
         "IMAGE/PNG",
         "application/epub+zip",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        " application/pdf ; q=1",
+        " application/zip ; q=1",
     ] {
-        assert_eq!(compression_for(stored), Compression::Stored, "{stored}");
+        assert!(compressed_media_type(stored), "{stored}");
+        // Stored whatever the content: no trial.
+        assert_eq!(compression_for(stored, &csv_text(10_000)), Compression::Stored, "{stored}");
     }
-    for deflated in [
+    for by_content in [
         "application/json",
         "text/plain; charset=utf-8",
         "text/csv",
         "image/svg+xml",
         "image/bmp",
+        "audio/wav",
+        "application/pdf",
         "application/octet-stream",
         "",
         "garbage",
     ] {
-        assert_eq!(compression_for(deflated), Compression::Deflated, "{deflated}");
+        assert!(!compressed_media_type(by_content), "{by_content}");
+    }
+}
+
+/// Bytes from a fixed xorshift generator: incompressible, and the same on every run.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn compression_for_content_stores_the_incompressible_and_deflates_text() {
+    let octet = "application/octet-stream";
+    // Random bytes: the trial saves nothing.
+    assert_eq!(compression_for(octet, &noise(TRIAL_BLOCK, 1)), Compression::Stored);
+    assert_eq!(compression_for(octet, &noise(3000, 2)), Compression::Stored);
+    // Text deflates, whatever its media type says.
+    let json = br#"{"user":"alice@example.com","role":"admin","mfa":true},"#.repeat(2000);
+    assert_eq!(compression_for(octet, &csv_text(TRIAL_BLOCK)), Compression::Deflated);
+    assert_eq!(compression_for("application/json", &json), Compression::Deflated);
+    assert_eq!(compression_for("text/csv", &csv_text(5000)), Compression::Deflated);
+    // Empty and tiny contents gain nothing.
+    assert_eq!(compression_for("text/plain", b""), Compression::Stored);
+    assert_eq!(compression_for("text/plain", b"hello"), Compression::Stored);
+    // Only the first block counts: text after random bytes does not change the choice,
+    // nor random bytes after text.
+    let mut mixed = noise(TRIAL_BLOCK, 3);
+    mixed.extend_from_slice(&csv_text(1 << 20));
+    assert_eq!(compression_for(octet, &mixed), Compression::Stored);
+    let mut mixed = csv_text(TRIAL_BLOCK);
+    mixed.extend_from_slice(&noise(1 << 20, 4));
+    assert_eq!(compression_for(octet, &mixed), Compression::Deflated);
+    // A PDF goes by its content: an uncompressed one is deflated.
+    let pdf = [&b"%PDF-1.4\n"[..], &csv_text(20_000)].concat();
+    assert_eq!(compression_for("application/pdf", &pdf), Compression::Deflated);
+    let pdf = [&b"%PDF-1.4\n"[..], &noise(20_000, 5)].concat();
+    assert_eq!(compression_for("application/pdf", &pdf), Compression::Stored);
+}
+
+#[test]
+fn compression_for_content_stores_compressed_formats_by_magic() {
+    // Each header followed by compressible text, so only the magic bytes can store it.
+    let text = csv_text(20_000);
+    let mut gzip = Vec::new();
+    {
+        let mut e = flate2::write::GzEncoder::new(&mut gzip, flate2::Compression::fast());
+        e.write_all(&text).expect("gzip");
+        e.finish().expect("gzip");
+    }
+    assert!(gzip.starts_with(b"\x1f\x8b"));
+    assert_eq!(compression_for("application/octet-stream", &gzip), Compression::Stored);
+    for magic in [
+        &b"PK\x03\x04"[..],
+        b"\x1f\x8b\x08\x00",
+        b"BZh9",
+        b"\xfd7zXZ\x00",
+        b"\x28\xb5\x2f\xfd",
+        b"7z\xbc\xaf\x27\x1c",
+        b"\x89PNG\r\n\x1a\n",
+        b"\xff\xd8\xff\xe0",
+        b"GIF89a",
+        b"RIFF\x10\x00\x00\x00WEBPVP8 ",
+        b"\x00\x00\x00\x20ftypisom",
+        b"\x00\x00\x00\x14ftypqt  ",
+    ] {
+        let content = [magic, &text].concat();
+        assert!(compressed_magic(&content), "{magic:?}");
+        assert_eq!(compression_for("application/octet-stream", &content), Compression::Stored);
+    }
+    for plain in [&b"RIFF\x10\x00\x00\x00WAVEfmt "[..], b"%PDF-1.7", b"PK", b"", b"user,role\n"] {
+        assert!(!compressed_magic(plain), "{plain:?}");
     }
 }
 

@@ -18,7 +18,7 @@ use crate::io::read_full;
 /// bundles are mostly already-compressed media, and the text in them (CSV,
 /// JSON, logs) deflates about four times faster than at level 6 for a ratio of
 /// about 2.5 instead of 4, which keeps exporting close to hashing speed.
-const DEFLATE_LEVEL: i64 = 1;
+pub(crate) const DEFLATE_LEVEL: u32 = 1;
 /// Permissions recorded for every member.
 const FILE_MODE: u32 = 0o644;
 /// Permissions of the finished archive file on Unix.
@@ -355,7 +355,7 @@ fn remove_orphans(dir: &Path, ours: &Path) {
 fn member_options(compression: Compression, large: bool) -> SimpleFileOptions {
     let (method, level) = match compression {
         Compression::Stored => (CompressionMethod::Stored, None),
-        Compression::Deflated => (CompressionMethod::Deflated, Some(DEFLATE_LEVEL)),
+        Compression::Deflated => (CompressionMethod::Deflated, Some(i64::from(DEFLATE_LEVEL))),
     };
     SimpleFileOptions::default()
         .compression_method(method)
@@ -380,6 +380,7 @@ pub const PREPARE_MAX: u64 = 8 << 20;
 pub struct MemberPreparer {
     name: String,
     size: u64,
+    compression: Compression,
     written: u64,
     builder: ZipFileBuilder,
     /// Content not yet handed to the compressor (less than one [`CHUNK`]).
@@ -389,6 +390,7 @@ pub struct MemberPreparer {
 /// A member compressed by a [`MemberPreparer`].
 pub struct PreparedMember {
     name: String,
+    compression: Compression,
     file: PreparedZipFile,
 }
 
@@ -402,6 +404,11 @@ impl PreparedMember {
     /// The member's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// How its content is stored.
+    pub fn compression(&self) -> Compression {
+        self.compression
     }
 }
 
@@ -418,6 +425,7 @@ impl MemberPreparer {
         Ok(MemberPreparer {
             name: name.to_owned(),
             size,
+            compression,
             written: 0,
             builder,
             partial: Vec::with_capacity(CHUNK),
@@ -472,7 +480,7 @@ impl MemberPreparer {
             .builder
             .finish()
             .map_err(|source| ArchiveError::Compress { name: name.clone(), source })?;
-        Ok(PreparedMember { name, file })
+        Ok(PreparedMember { name, compression: self.compression, file })
     }
 }
 

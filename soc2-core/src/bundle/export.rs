@@ -15,7 +15,7 @@ use crate::ledger::merkle::{self, leaf_hash};
 use crate::ledger::{Checkpoint, Hash, LedgerError, Locker, SignedCheckpoint};
 use crate::model::{AuditPeriod, Record, Sha256Digest, Timestamp};
 
-use super::archive::{BundleWriter, Compression, compression_for, validate_member_name};
+use super::archive::{BundleWriter, Compression, compressed_media_type, validate_member_name};
 use super::error::BundleError;
 use super::manifest::{
     DisclosedBlob, DisclosedRecord, Generator, Manifest, ManifestCheckpoint, ManifestSigner,
@@ -199,10 +199,14 @@ pub fn export(
 /// - **Deterministic**: the same locker, options and key give a byte-identical file.
 /// - **Streaming**: attachments are streamed from the locker into the zip, hashed on
 ///   two helper threads on the way and checked against their content address; only
-///   text attachments of up to 8 MiB are held whole, deflated by the helpers, and memory
+///   attachments of up to 8 MiB whose media type does not say they are compressed are
+///   held whole, deflated (or, if incompressible, checksummed) by the helpers, and memory
 ///   stays bounded (under 64 MiB for 1 GiB of attachments, `BENCHMARKS.md`) whatever
-///   their sizes. Already-compressed media are stored, the rest is deflated; zip64 is
-///   used past 4 GiB.
+///   their sizes. Each attachment is stored or deflated by its content
+///   ([`archive::compression_for`](super::archive::compression_for)): already-compressed
+///   formats (by media type or magic bytes) are stored, the rest is deflated only if a
+///   trial deflate of its first 16 KiB saves at least 10 %, so the same bytes are
+///   always stored or deflated alike; zip64 is used past 4 GiB.
 /// - **Atomic**: the zip is written to a temporary file beside `out`, fsynced and
 ///   renamed over `out`; on any error (including a corrupt blob in the locker,
 ///   [`BundleError::LockerBlobCorrupt`]) nothing is left behind and `out` is untouched.
@@ -401,7 +405,9 @@ pub fn prepare_export(
             path: locker.blob_path(sha256),
             name: blob_member(sha256),
             size: *size,
-            compression: compression_for(media_type),
+            // Known compressed by its media type, or else decided by its first block on
+            // its helper thread (`archive::compression_for`).
+            compression: compressed_media_type(media_type).then_some(Compression::Stored),
         })
         .collect();
     let bytes_total: u64 = blobs.values().map(|(size, _)| size).sum();
@@ -435,7 +441,7 @@ pub fn prepare_export(
                     NextBlob::Stream(mut reader) => {
                         let source = reader.source();
                         debug_assert_eq!(source.name, *name);
-                        let (size, compression) = (source.size, source.compression);
+                        let (size, compression) = (source.size, reader.compression());
                         let written = writer.add_stream(name, size, compression, &mut reader);
                         if let Some(e) = reader.take_error() {
                             return Err(e.into());

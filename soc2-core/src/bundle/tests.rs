@@ -13,6 +13,7 @@ use ssh_key::{HashAlg, LineEnding};
 
 use super::archive::test_support::{RawArchive, RawEntry, extra_field};
 use super::archive::{ArchiveError, BundleWriter, Compression, Limits, SafeArchive};
+use super::export::blob_member;
 use super::*;
 use crate::ledger::Locker;
 use crate::model::{
@@ -303,23 +304,144 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[test]
-fn compression_follows_media_type() {
+fn compression_follows_content() {
+    // The fixture's attachments in the period: the CSV (48 KB of text) is deflated, the
+    // PNG stored by its media type. Everything else soc2 writes is text, deflated.
     let f = Fixture::new();
+    let csv: Vec<u8> =
+        (0..2000).flat_map(|i| format!("user{i},keep,2026-03-28\n").into_bytes()).collect();
+    let png = [0x89, b'P', b'N', b'G', 1, 2, 3];
+    let expected_blobs = BTreeMap::from([
+        (blob_member(&sha256_of(&csv)), Compression::Deflated),
+        (blob_member(&sha256_of(&png)), Compression::Stored),
+    ]);
     let out = f.export_to("b.zip");
     let archive = SafeArchive::open(&out, Limits::default()).unwrap();
+    let mut blobs = BTreeMap::new();
     for m in archive.members() {
-        let expected = if m.name().starts_with(BLOBS_PREFIX) {
-            let sha: Sha256Digest = m.name()[BLOBS_PREFIX.len()..].parse().unwrap();
-            let rec = f.locker.records().find_map(|r| {
-                let r = r.unwrap();
-                r.evidence.attachments.iter().find(|a| a.sha256 == sha).cloned()
-            });
-            archive::compression_for(&rec.unwrap().media_type)
+        if m.name().starts_with(BLOBS_PREFIX) {
+            blobs.insert(m.name().to_owned(), m.compression());
         } else {
-            Compression::Deflated
-        };
-        assert_eq!(m.compression(), expected, "{}", m.name());
+            assert_eq!(m.compression(), Compression::Deflated, "{}", m.name());
+        }
     }
+    assert_eq!(blobs, expected_blobs);
+}
+
+fn sha256_of(bytes: &[u8]) -> Sha256Digest {
+    Sha256Digest(Sha256::digest(bytes).into())
+}
+
+/// Bytes from a fixed xorshift generator: incompressible, and the same on every run.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// CSV text of `len` bytes.
+fn csv_of(len: usize) -> Vec<u8> {
+    let mut out: Vec<u8> = (0..)
+        .flat_map(|i: u64| format!("user{i},{},2026-03-{:02}\n", i % 7, i % 28 + 1).into_bytes())
+        .take(len)
+        .collect();
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn the_same_attachment_is_stored_or_deflated_the_same_way_on_every_export() {
+    // Attachments on both paths of the export pipeline (up to 8 MiB: read whole and
+    // prepared by a helper; larger: streamed), each with the choice its content calls
+    // for, whatever its media type says.
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path().join("locker"), ORIGIN).unwrap();
+    let json: Vec<u8> = (0..2000)
+        .flat_map(|i| {
+            format!("{{\"user\":\"u{i}@example.com\",\"mfa\":{}}}\n", i % 3 == 0).into_bytes()
+        })
+        .collect();
+    let mut gzip = Vec::new();
+    {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(&mut gzip, flate2::Compression::fast());
+        e.write_all(&csv_of(300_000)).unwrap();
+        e.finish().unwrap();
+    }
+    // Only the first block decides: random bytes followed by text are stored.
+    let random_then_text = [noise(archive::TRIAL_BLOCK, 9), csv_of(500_000)].concat();
+    // What every front end records for a `.bin` (or any unknown extension).
+    let octet = crate::ledger::media_type_for("logs.bin");
+    assert_eq!(octet, "application/octet-stream");
+    let cases: Vec<(&str, &str, Vec<u8>, Compression)> = vec![
+        ("noise.bin", octet, noise(300_000, 1), Compression::Stored),
+        ("big-noise.bin", octet, noise(9 << 20, 2), Compression::Stored),
+        ("review.csv", "text/csv", csv_of(200_000), Compression::Deflated),
+        ("users.json", "application/json", json, Compression::Deflated),
+        ("export.bin", octet, csv_of(100_000), Compression::Deflated),
+        ("big-export.bin", octet, csv_of(9 << 20), Compression::Deflated),
+        ("logs.bin", octet, gzip, Compression::Stored),
+        ("mixed.bin", octet, random_then_text, Compression::Stored),
+        ("tiny.txt", "text/plain", b"ok".to_vec(), Compression::Stored),
+        ("empty.bin", octet, Vec::new(), Compression::Stored),
+        // Labelled compressed: stored without a trial, even though this is text.
+        ("not-really.png", "image/png", csv_of(50_000), Compression::Stored),
+    ];
+    let mut expected = BTreeMap::new();
+    let mut attachments = Vec::new();
+    for (name, media, bytes, compression) in &cases {
+        attachments.push(locker.add_attachment(&mut &bytes[..], media, name).unwrap());
+        expected.insert(blob_member(&sha256_of(bytes)), *compression);
+    }
+    assert_eq!(expected.len(), cases.len(), "every content differs");
+    locker.append_batch(vec![note("2025-02-01T09:00:00Z", "Mixed", attachments)]).unwrap();
+    let signer = Signer::generate("auditor-contact@example.com").unwrap();
+    let options = ExportOptions::new(period());
+
+    // Once plainly, then twice with the writer pausing at different points so that
+    // the helper threads race differently (which helper reads which blob, how far
+    // ahead): the bytes, and so every member's method, must not change.
+    let plain = dir.path().join("plain.zip");
+    export(&locker, &options, &signer, &plain).unwrap();
+    let plain = fs_err::read(&plain).unwrap();
+    for parity in [0, 1] {
+        let out = dir.path().join(format!("paused-{parity}.zip"));
+        let mut calls = 0u32;
+        export_with_progress(&locker, &options, &signer, &out, &mut |_| {
+            calls += 1;
+            if calls % 2 == parity {
+                std::thread::sleep(std::time::Duration::from_millis(3));
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert!(fs_err::read(&out).unwrap() == plain, "export {parity} differs");
+    }
+
+    let out = dir.path().join("check.zip");
+    fs_err::write(&out, &plain).unwrap();
+    let archive = SafeArchive::open(&out, Limits::default()).unwrap();
+    let got: BTreeMap<String, Compression> = archive
+        .members()
+        .iter()
+        .filter(|m| m.name().starts_with(BLOBS_PREFIX))
+        .map(|m| (m.name().to_owned(), m.compression()))
+        .collect();
+    for (name, media, bytes, compression) in &cases {
+        let member = blob_member(&sha256_of(bytes));
+        assert_eq!(got.get(&member), Some(compression), "{name} ({media})");
+    }
+    assert_eq!(got, expected);
+    // And the bundle verifies, stored and deflated members alike.
+    let trusted = AllowedSigners::parse(signer.allowed_signers_line().as_bytes()).unwrap();
+    let verified = verify(&out, &trusted).unwrap();
+    assert_eq!(verified.records.len(), 1);
 }
 
 #[test]
