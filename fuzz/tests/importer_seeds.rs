@@ -219,7 +219,10 @@ fn seeds() -> Vec<(&'static str, &'static str, u8, Vec<File>)> {
             "github-audit-log",
             "array-ndjson",
             NONE,
-            vec![Fixture("github-audit-log/export.json"), Fixture("github-audit-log/stream.ndjson")],
+            vec![
+                Fixture("github-audit-log/export.json"),
+                Fixture("github-audit-log/stream.ndjson"),
+            ],
         ),
         (
             "okta-system-log",
