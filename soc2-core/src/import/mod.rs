@@ -545,7 +545,8 @@ fn import_events<'a>(
         ),
     );
     let observed = events.covered_to;
-    let items = vec![Item { payload: events::payload(events), observed_at: Some(observed) }];
+    let items =
+        vec![Item { payload: Payload::SecurityEvents(events), observed_at: Some(observed) }];
     Ok(assemble(entry, ctx, records, media_types, items, options, None, system)?)
 }
 

@@ -22,9 +22,7 @@ use serde_json::Value;
 
 use super::error::ImportError;
 use super::toolkit::{At, Ctx};
-use crate::model::{
-    DetectedEvent, Detection, EventCount, EventOutcome, Payload, SecurityEvents, Timestamp,
-};
+use crate::model::{DetectedEvent, Detection, EventCount, EventOutcome, SecurityEvents, Timestamp};
 
 /// The most security-relevant events one record lists; more are counted.
 pub(crate) const MAX_LISTED: usize = 10_000;
@@ -130,9 +128,8 @@ pub(crate) struct Sink<'c> {
     failures: Vec<Failure>,
     names: HashMap<String, u32>,
     name_list: Vec<String>,
+    /// The files read so far, in order (failed sign-ins name theirs by index).
     files: Vec<String>,
-    /// Every file read, in order (for messages).
-    files_read: Vec<String>,
     /// Events and foreign values of the current file.
     file_events: u64,
     file_foreign: u64,
@@ -155,7 +152,6 @@ impl<'c> Sink<'c> {
             names: HashMap::new(),
             name_list: Vec::new(),
             files: Vec::new(),
-            files_read: Vec::new(),
             file_events: 0,
             file_foreign: 0,
             first_foreign: None,
@@ -384,7 +380,7 @@ impl<'c> Sink<'c> {
     pub(crate) fn end_file(&mut self, file: &str, source: &str) -> Result<(), ImportError> {
         let (events, foreign) = (self.file_events, self.file_foreign);
         let first = self.first_foreign.take();
-        self.files_read.push(file.to_owned());
+        self.file_index(file);
         self.file_events = 0;
         self.file_foreign = 0;
         if events == 0 && foreign > 0 {
@@ -410,8 +406,8 @@ impl<'c> Sink<'c> {
         self.find_bursts();
         let (Some(from), Some(to)) = (self.from, self.to) else {
             return Err(ImportError::NoEvents {
-                file: self.files_read.first().cloned().unwrap_or_default(),
-                others: self.files_read.len().saturating_sub(1),
+                file: self.files.first().cloned().unwrap_or_default(),
+                others: self.files.len().saturating_sub(1),
             });
         };
         self.ctx.export_time = self.ctx.export_time.max(Some(to));
@@ -428,9 +424,6 @@ impl<'c> Sink<'c> {
             }
         }
         counts.sort_by(|a, b| (&a.category, a.outcome).cmp(&(&b.category, b.outcome)));
-        let file_order: HashMap<&str, usize> =
-            self.files.iter().enumerate().map(|(i, f)| (f.as_str(), i)).collect();
-        let _ = file_order;
         self.detected.sort_by(|a, b| {
             (a.time, &a.file, a.record, a.detection).cmp(&(b.time, &b.file, b.record, b.detection))
         });
@@ -520,11 +513,6 @@ fn hash<T: Hash + ?Sized>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
     h.finish()
-}
-
-/// The payload of an events import.
-pub(crate) fn payload(events: SecurityEvents) -> Payload {
-    Payload::SecurityEvents(events)
 }
 
 /// Text of a JSON value when it is a non-empty string.
