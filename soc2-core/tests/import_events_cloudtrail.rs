@@ -4,21 +4,13 @@
 
 use serde_json::{Value, json};
 use soc2_core::import::ImportError;
-use soc2_core::model::{Completeness, FetchedAtSource, Payload, SecurityEvents};
+use soc2_core::model::{Completeness, FetchedAtSource, SecurityEvents};
 
 mod importing;
 
 use importing::*;
 
 const SOURCE: &str = "aws-cloudtrail-events";
-
-fn events(i: &soc2_core::import::Import) -> &SecurityEvents {
-    assert_eq!(i.evidence.len(), 1, "one record per import");
-    match &i.evidence[0].payload {
-        Payload::SecurityEvents(e) => e,
-        other => panic!("not security events: {other:?}"),
-    }
-}
 
 /// (detection, time, actor, action, target, file, record) of each detected event.
 fn detected(e: &SecurityEvents) -> Vec<Value> {
@@ -77,7 +69,7 @@ fn the_aws_documentation_examples() {
     files.push(("awscli_lookup-events_output.json", lookup));
     let inputs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
     let i = run(SOURCE, &inputs, None);
-    let e = events(&i);
+    let e = security_events(&i);
     // 17 events in the examples (two are duplicates of others: the page reuses the
     // event ids of signin_04 and signin_06 in signin_05 and signin_07), 1 in lookup-events.
     assert_eq!(e.events, 18);
@@ -183,7 +175,7 @@ fn the_aws_documentation_examples() {
 fn a_pipeline_ndjson_with_messy_lines() {
     let bytes = fixture("cloudtrail-events/pipeline.ndjson");
     let i = run(SOURCE, &[("pipeline.ndjson", &bytes)], None);
-    let e = events(&i);
+    let e = security_events(&i);
     assert_eq!(e.events, 7);
     assert_eq!(e.covered_from.to_string(), "2025-03-03T09:00:00Z");
     assert_eq!(e.covered_to.to_string(), "2025-03-03T14:00:00Z");
@@ -275,7 +267,7 @@ fn a_pipeline_ndjson_with_messy_lines() {
 fn a_gzipped_log_file_with_a_burst_of_failed_sign_ins() {
     let bytes = fixture("cloudtrail-events/signin.json.gz");
     let i = run(SOURCE, &[("signin.json.gz", &bytes)], None);
-    let e = events(&i);
+    let e = security_events(&i);
     assert_eq!(e.events, 12);
     assert_eq!(
         counts(e),
@@ -325,7 +317,7 @@ fn an_eventbridge_delivery() {
     let bytes = fixture("cloudtrail-events/eventbridge.json");
     let i = run(SOURCE, &[("eventbridge.json", &bytes)], None);
     assert_eq!(
-        detected(events(&i)),
+        detected(security_events(&i)),
         [json!([
             "mfa_removed",
             "2025-03-05T10:00:00Z",
@@ -361,7 +353,7 @@ fn an_empty_file_is_counted_but_nothing_is_not_a_record() {
     // An empty last page next to a full one: counted, not refused.
     let bytes = fixture("cloudtrail-events/eventbridge.json");
     let i = run(SOURCE, &[("eventbridge.json", &bytes), ("empty.json", b"\n")], None);
-    assert_eq!(events(&i).events, 1);
+    assert_eq!(security_events(&i).events, 1);
     assert_eq!(warning_count(&i, "file_without_events"), 1);
     // Only empty files: nothing to record.
     let err = try_run(SOURCE, &[("empty.json", b"\n"), ("none.json", b"[]")], None).unwrap_err();

@@ -3,8 +3,6 @@
 //! JSON array, and a streamed/pipeline NDJSON file), each compared with hand-written
 //! expected evidence, plus hostile inputs.
 
-use std::io::Write;
-
 use serde_json::{Value, json};
 use soc2_core::import::ImportError;
 use soc2_core::model::Payload;
@@ -17,12 +15,6 @@ const SRC: &str = "github-audit-log";
 
 fn both() -> (Vec<u8>, Vec<u8>) {
     (fixture("github-audit-log/export.json"), fixture("github-audit-log/stream.ndjson"))
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
 }
 
 #[test]

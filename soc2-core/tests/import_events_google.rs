@@ -4,8 +4,6 @@
 
 mod importing;
 
-use std::io::Write;
-
 use importing::*;
 use soc2_core::import::ImportError;
 
@@ -16,10 +14,6 @@ fn files() -> Vec<(&'static str, Vec<u8>)> {
         .into_iter()
         .map(|n| (n, fixture(&format!("google-workspace-activity/{n}"))))
         .collect()
-}
-
-fn refs<'a>(owned: &'a [(&'static str, Vec<u8>)]) -> Vec<(&'static str, &'a [u8])> {
-    owned.iter().map(|(n, b)| (*n, b.as_slice())).collect()
 }
 
 #[test]
@@ -59,14 +53,7 @@ fn detections_from_pages_and_pipeline_lines() {
 fn gzipped_files_read_the_same() {
     let owned = files();
     let plain = run(SRC, &refs(&owned), None);
-    let zipped: Vec<(&'static str, Vec<u8>)> = owned
-        .iter()
-        .map(|(n, b)| {
-            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            e.write_all(b).unwrap();
-            (*n, e.finish().unwrap())
-        })
-        .collect();
+    let zipped: Vec<(&'static str, Vec<u8>)> = owned.iter().map(|(n, b)| (*n, gzip(b))).collect();
     let gz = run(SRC, &refs(&zipped), None);
     assert_eq!(payload_json(&gz.evidence[0].payload), payload_json(&plain.evidence[0].payload));
 }

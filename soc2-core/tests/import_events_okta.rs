@@ -3,28 +3,15 @@
 //! fixtures in the documented `LogEvent` format (`tests/import/okta-system-log/`), each
 //! compared with hand-written expected evidence, plus hostile inputs.
 
-use std::io::Write;
-
 use serde_json::{Value, json};
 use soc2_core::import::ImportError;
-use soc2_core::model::{EventOutcome, Payload};
+use soc2_core::model::EventOutcome;
 
 mod importing;
 
 use importing::*;
 
 const SRC: &str = "okta-system-log";
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap()
-}
-
-fn events(i: &soc2_core::import::Import) -> &soc2_core::model::SecurityEvents {
-    let Payload::SecurityEvents(e) = &i.evidence[0].payload else { panic!() };
-    e
-}
 
 #[test]
 fn okta_list_logs_example() {
@@ -57,10 +44,10 @@ fn okta_example_with_security_context_is_a_single_event_and_the_same_event() {
     };
     // A bare object (one event) is read as well.
     let i = run(SRC, &[("single.json", &single)], None);
-    assert_eq!(events(&i).events, 1);
+    assert_eq!(security_events(&i).events, 1);
     // Both examples carry uuid dc9fd3c0-... at the same time: one event, one duplicate.
     let i = run(SRC, &[("list.json", &list), ("single.json", &single)], None);
-    let e = events(&i);
+    let e = security_events(&i);
     assert_eq!(e.events, 1);
     assert!(e.detected.is_empty());
     let dup = &i.provenance.skipped[0];
@@ -103,7 +90,7 @@ fn pages_and_export_match_the_hand_written_evidence() {
 fn negatives_and_attempts_are_counted_not_listed() {
     let logs = fixture("okta-system-log/logs.json");
     let i = run(SRC, &[("logs.json", &logs)], None);
-    let e = events(&i);
+    let e = security_events(&i);
     let listed: Vec<&str> = e.detected.iter().filter_map(|d| d.event_id.as_deref()).collect();
     // A failed grant (an attempt), a password policy made stricter, a sign-on policy
     // deactivated, a successful sign-in, a CHALLENGE, a rate-limit warning.
@@ -135,7 +122,7 @@ fn four_failures_are_no_burst_and_failures_of_different_people_do_not_add_up() {
     let mut v: Vec<Value> = (0..4).map(|m| fail("a@acme.com", m)).collect();
     v.extend((0..4).map(|m| fail("b@acme.com", m)));
     let i = run(SRC, &[("f.json", Value::Array(v).to_string().as_bytes())], None);
-    let e = events(&i);
+    let e = security_events(&i);
     assert_eq!(e.events, 8);
     assert!(e.detected.is_empty());
 }
@@ -189,7 +176,7 @@ fn organization_wide_factor_and_identity_provider_events() {
         ),
     ]);
     let i = run(SRC, &[("e.json", v.to_string().as_bytes())], None);
-    let got: Vec<(String, Option<String>, Option<String>)> = events(&i)
+    let got: Vec<(String, Option<String>, Option<String>)> = security_events(&i)
         .detected
         .iter()
         .map(|d| (d.detection.to_string(), d.target.clone(), d.detail.clone()))

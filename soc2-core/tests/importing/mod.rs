@@ -84,3 +84,25 @@ pub fn assert_deterministic(source: &str, files: &[(&str, &[u8])], fetched_at: O
         assert!(r.identical, "{source}: recheck differs");
     }
 }
+
+/// Borrowed `(name, bytes)` pairs of owned ones, as `run` takes them.
+pub fn refs<'a>(owned: &'a [(&'static str, Vec<u8>)]) -> Vec<(&'static str, &'a [u8])> {
+    owned.iter().map(|(n, b)| (*n, b.as_slice())).collect()
+}
+
+/// `bytes` gzipped.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// The one `security_events` record of an audit-log import.
+pub fn security_events(i: &import::Import) -> &soc2_core::model::SecurityEvents {
+    assert_eq!(i.evidence.len(), 1, "one record per import");
+    match &i.evidence[0].payload {
+        Payload::SecurityEvents(e) => e,
+        other => panic!("not security events: {other:?}"),
+    }
+}
