@@ -61,35 +61,29 @@ impl Read for Noise {
     }
 }
 
-/// CSV lines like an access-review export (compresses about 3:1 with deflate).
-struct Csv {
+/// Text of `left` bytes made of generated lines, cut wherever `left` ends.
+struct Lines {
     rng: Rng,
     left: u64,
     line: Vec<u8>,
     pos: usize,
+    /// Makes one line from a random number.
+    make: fn(u64) -> Vec<u8>,
 }
 
-impl Read for Csv {
+impl Lines {
+    fn new(seed: u64, left: u64, make: fn(u64) -> Vec<u8>) -> Self {
+        Lines { rng: Rng(seed), left, line: Vec::new(), pos: 0, make }
+    }
+}
+
+impl Read for Lines {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let mut done = 0;
         while done < n {
             if self.pos == self.line.len() {
-                let r = self.rng.next();
-                let roles = ["admin", "developer", "viewer", "billing", "support"];
-                let decisions = ["keep", "keep", "keep", "revoke", "modify"];
-                self.line = format!(
-                    "user{:05}@example.com,{},{},2026-{:02}-{:02}T{:02}:{:02}:00Z,{:08x}\n",
-                    r % 20_000,
-                    roles[(r >> 20) as usize % roles.len()],
-                    decisions[(r >> 24) as usize % decisions.len()],
-                    1 + (r >> 28) % 12,
-                    1 + (r >> 32) % 28,
-                    (r >> 37) % 24,
-                    (r >> 42) % 60,
-                    (r >> 32) as u32,
-                )
-                .into_bytes();
+                self.line = (self.make)(self.rng.next());
                 self.pos = 0;
             }
             let k = (n - done).min(self.line.len() - self.pos);
@@ -102,45 +96,40 @@ impl Read for Csv {
     }
 }
 
-/// JSON lines like an identity provider's user export (compresses about 4:1).
-struct Json {
-    rng: Rng,
-    left: u64,
-    line: Vec<u8>,
-    pos: usize,
+/// A CSV line like an access-review export's (compresses about 3:1 with deflate).
+fn csv_line(r: u64) -> Vec<u8> {
+    let roles = ["admin", "developer", "viewer", "billing", "support"];
+    let decisions = ["keep", "keep", "keep", "revoke", "modify"];
+    format!(
+        "user{:05}@example.com,{},{},2026-{:02}-{:02}T{:02}:{:02}:00Z,{:08x}\n",
+        r % 20_000,
+        roles[(r >> 20) as usize % roles.len()],
+        decisions[(r >> 24) as usize % decisions.len()],
+        1 + (r >> 28) % 12,
+        1 + (r >> 32) % 28,
+        (r >> 37) % 24,
+        (r >> 42) % 60,
+        (r >> 32) as u32,
+    )
+    .into_bytes()
 }
 
-impl Read for Json {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
-        let mut done = 0;
-        while done < n {
-            if self.pos == self.line.len() {
-                let r = self.rng.next();
-                let statuses = ["ACTIVE", "ACTIVE", "ACTIVE", "SUSPENDED", "DEPROVISIONED"];
-                self.line = format!(
-                    "{{\"id\":\"00u{:016x}\",\"status\":\"{}\",\"profile\":{{\"login\":\"user{:05}@example.com\",\"department\":\"dept-{}\"}},\"lastLogin\":\"2026-{:02}-{:02}T{:02}:{:02}:00.000Z\",\"mfa\":{}}}\n",
-                    r,
-                    statuses[(r >> 20) as usize % statuses.len()],
-                    r % 20_000,
-                    (r >> 24) % 40,
-                    1 + (r >> 28) % 12,
-                    1 + (r >> 32) % 28,
-                    (r >> 37) % 24,
-                    (r >> 42) % 60,
-                    !(r >> 48).is_multiple_of(3),
-                )
-                .into_bytes();
-                self.pos = 0;
-            }
-            let k = (n - done).min(self.line.len() - self.pos);
-            buf[done..done + k].copy_from_slice(&self.line[self.pos..self.pos + k]);
-            self.pos += k;
-            done += k;
-        }
-        self.left -= n as u64;
-        Ok(n)
-    }
+/// A JSON line like an identity provider's user export's (compresses about 4:1).
+fn json_line(r: u64) -> Vec<u8> {
+    let statuses = ["ACTIVE", "ACTIVE", "ACTIVE", "SUSPENDED", "DEPROVISIONED"];
+    format!(
+        "{{\"id\":\"00u{:016x}\",\"status\":\"{}\",\"profile\":{{\"login\":\"user{:05}@example.com\",\"department\":\"dept-{}\"}},\"lastLogin\":\"2026-{:02}-{:02}T{:02}:{:02}:00.000Z\",\"mfa\":{}}}\n",
+        r,
+        statuses[(r >> 20) as usize % statuses.len()],
+        r % 20_000,
+        (r >> 24) % 40,
+        1 + (r >> 28) % 12,
+        1 + (r >> 32) % 28,
+        (r >> 37) % 24,
+        (r >> 42) % 60,
+        !(r >> 48).is_multiple_of(3),
+    )
+    .into_bytes()
 }
 
 /// Which attachments a locker holds.
@@ -211,10 +200,10 @@ pub(crate) fn build(
         let attachment = if mix.is_text(i) {
             stats.text_bytes += size;
             if mix == Mix::Text && i % 2 == 1 {
-                let mut json = Json { rng: Rng(seed), left: size, line: Vec::new(), pos: 0 };
+                let mut json = Lines::new(seed, size, json_line);
                 locker.add_attachment(&mut json, "application/json", &format!("users-{i}.json"))?
             } else {
-                let mut csv = Csv { rng: Rng(seed), left: size, line: Vec::new(), pos: 0 };
+                let mut csv = Lines::new(seed, size, csv_line);
                 locker.add_attachment(&mut csv, "text/csv", &format!("export-{i}.csv"))?
             }
         } else {
