@@ -14,7 +14,7 @@ mod timestamp_cmd;
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::error::Classify;
 use soc2_core::input;
-use soc2_core::json::{from_json_slice, from_json_str, to_canonical_string, to_canonical_vec};
+use soc2_core::json::{from_json_slice, to_canonical_string, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
@@ -65,6 +65,10 @@ enum Command {
         /// A file to store and list in the evidence's attachments (repeatable).
         #[arg(long = "attach", value_name = "PATH")]
         attach: Vec<PathBuf>,
+        /// Evidence documents in JSON Lines, one per line (`-`: standard input), appended
+        /// as one batch: all or nothing, one fsync; the first bad line is named.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "attach"])]
+        jsonl: Option<PathBuf>,
     },
     /// Lists the locker's records.
     Log {
@@ -309,7 +313,8 @@ fn main() -> ExitCode {
         Command::Import(args) => report(import_cmd::run(&args)),
         Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
-        Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
+        Command::Add { locker, jsonl: Some(jsonl), .. } => report(add_jsonl(&locker, &jsonl)),
+        Command::Add { locker, file, attach, jsonl: None } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
         Command::Fsck { locker, checkpoints, tsa_ca } => {
             report(check(&locker, &checkpoints, tsa_ca.as_deref()))
@@ -485,6 +490,28 @@ fn add(dir: &Path, file: &Path, attach: &[PathBuf]) -> Result<ExitCode, Failure>
         f
     })?;
     println!("{} {}", appended.seq, hex_of(&appended.leaf_hash));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_jsonl(dir: &Path, file: &Path) -> Result<ExitCode, Failure> {
+    let name = source_name(file);
+    let mut reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = input::open_regular(file).map_err(|e| input_error(e.to_string()))?;
+        Box::new(std::io::BufReader::with_capacity(1 << 20, f))
+    };
+    let mut locker = Locker::open(dir)?;
+    let batch = locker.append_jsonl(&mut reader, &name)?;
+    match batch.count {
+        0 => println!("no evidence in {name}: nothing appended"),
+        n => println!(
+            "appended {n} records, seq {}..{}, root {}",
+            batch.first_seq,
+            batch.first_seq + n - 1,
+            hex_of(&batch.root)
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -675,34 +702,18 @@ fn criteria(ids: &[String]) -> ExitCode {
     if bad { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// Reads evidence as JSON Lines; blank lines are skipped but still numbered. The file
-/// is capped at [`input::MAX_EVIDENCE_LINES_SIZE`], each line at
-/// [`input::MAX_DOCUMENT_SIZE`].
+/// Reads evidence as JSON Lines ([`input::for_each_json_line`]: blank lines skipped but
+/// still numbered, each line at most [`input::MAX_DOCUMENT_SIZE`]); the file is capped at
+/// [`input::MAX_EVIDENCE_LINES_SIZE`].
 fn read_jsonl(path: &Path) -> Result<Vec<(u64, Evidence)>, String> {
     let bytes = input::read_path_or_stdin(path, "evidence file", input::MAX_EVIDENCE_LINES_SIZE)
         .map_err(|e| e.to_string())?;
-    let text = input::into_text(bytes, Path::new(&source_name(path))).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        if line.len() as u64 > input::MAX_DOCUMENT_SIZE {
-            return Err(format!(
-                "{}:{}: evidence document larger than the limit of {} bytes",
-                source_name(path),
-                i + 1,
-                input::MAX_DOCUMENT_SIZE
-            ));
-        }
-        let ev: Evidence = from_json_str(line).map_err(|e| {
-            let mut e = e.in_source(source_name(path));
-            // Each line is its own document: report the file's line, not the document's.
-            e.line = i + 1;
-            e.to_string()
-        })?;
-        out.push((i as u64, ev));
-    }
+    input::for_each_json_line(&mut &bytes[..], &source_name(path), |line, ev: Evidence| {
+        out.push((line - 1, ev));
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
     Ok(out)
 }
 

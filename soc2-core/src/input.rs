@@ -99,6 +99,63 @@ impl InputError {
     }
 }
 
+/// Reads JSON Lines (one evidence document per line, as `soc2 add --jsonl` and
+/// `soc2 evaluate --evidence` take them) from `reader` in bounded memory, calling `each`
+/// with the 1-based line number and every document parsed as `T`.
+///
+/// Blank lines are skipped but still numbered; a final line without `\n`, `\r\n` line
+/// ends and a UTF-8 byte order mark before the first line are accepted. A line over
+/// [`MAX_DOCUMENT_SIZE`] or a document that does not parse is a [`JsonError`] naming
+/// `source_name` and the file's line (not the line inside the document).
+pub fn for_each_json_line<T: serde::de::DeserializeOwned>(
+    reader: &mut dyn io::BufRead,
+    source_name: &str,
+    mut each: impl FnMut(u64, T) -> crate::Result<()>,
+) -> crate::Result<()> {
+    use io::BufRead as _;
+    let at_line = |line: u64, mut e: crate::json::JsonError| {
+        e.line = usize::try_from(line).unwrap_or(usize::MAX);
+        e.in_source(source_name)
+    };
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let n = (&mut *reader)
+            .take(MAX_DOCUMENT_SIZE + 2)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| crate::Error::io(source_name, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        line += 1;
+        let mut bytes = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if line == 1 {
+            bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        }
+        if bytes.len() as u64 > MAX_DOCUMENT_SIZE {
+            let reason = format!(
+                "line longer than the limit of {MAX_DOCUMENT_SIZE} bytes ({})",
+                human(MAX_DOCUMENT_SIZE)
+            );
+            let e = crate::json::JsonError {
+                source_name: None,
+                line: 0,
+                column: 0,
+                path: ".".into(),
+                reason,
+            };
+            return Err(at_line(line, e).into());
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let value: T = crate::json::from_json_slice(bytes).map_err(|e| at_line(line, e))?;
+        each(line, value)?;
+    }
+}
+
 /// Opens `path` for reading, refusing anything but a regular file. The check is made on
 /// the opened handle (no window between a check and the open), and the open itself does
 /// not wait for a writer when `path` is a FIFO.

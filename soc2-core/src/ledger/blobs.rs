@@ -192,8 +192,8 @@ fn create_temp(tmp_dir: &Path) -> Result<(PathBuf, fs_err::File), LedgerError> {
 }
 
 /// Part files' names: `blob-<pid>-<n>-<nanos>.part`.
-const PART_PREFIX: &str = "blob-";
-const PART_SUFFIX: &str = ".part";
+pub(crate) const PART_PREFIX: &str = "blob-";
+pub(crate) const PART_SUFFIX: &str = ".part";
 /// A part file untouched for this long, and not locked, is an orphan.
 pub(crate) const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 

@@ -298,6 +298,19 @@ pub enum LedgerError {
         reason: String,
     },
 
+    /// A batch read from JSON Lines (`soc2 add --jsonl`) was refused at one of its lines;
+    /// nothing of the batch was appended.
+    #[error("{source_name}:{line}: {error}")]
+    LineRefused {
+        /// The file (or `<stdin>`) the batch was read from.
+        source_name: String,
+        /// The 1-based line of the refused evidence.
+        line: u64,
+        /// Why it was refused: an attachment not stored or of another size, a record too
+        /// large, or a date in the future.
+        error: Box<LedgerError>,
+    },
+
     /// A record was asked for by a sequence number the locker does not (yet) hold.
     #[error("record {seq} does not exist (the locker holds {len} records)")]
     NoSuchRecord {
@@ -469,6 +482,7 @@ impl Classify for LedgerError {
             LedgerError::BlobNotRegularFile { .. } => C::LedgerBlobNotRegularFile,
             LedgerError::RecordTooLarge { .. } => C::LedgerRecordTooLarge,
             LedgerError::FutureDated { .. } => C::LedgerFutureDated,
+            LedgerError::LineRefused { error, .. } => error.code(),
             LedgerError::Proof(p) => p.code(),
             LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
             LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
@@ -532,6 +546,11 @@ impl Classify for LedgerError {
                 s.reason = Some(reason.clone());
             }
             LedgerError::Proof(p) => s = p.subject(),
+            LedgerError::LineRefused { source_name, line, error } => {
+                s = error.subject();
+                s.source = Some(source_name.clone());
+                s.line = *line;
+            }
             LedgerError::Checkpoint(_) => s.field = Some("checkpoint".into()),
             _ => {}
         }

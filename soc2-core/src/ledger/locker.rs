@@ -76,6 +76,19 @@ pub struct Appended {
     pub recorded_at: Timestamp,
 }
 
+/// The result of [`Locker::append_jsonl`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppendedBatch {
+    /// The first new record's sequence number (the locker's length before the batch).
+    pub first_seq: u64,
+    /// How many records were appended (0 for input without evidence).
+    pub count: u64,
+    /// The `recorded_at` every record of the batch was given.
+    pub recorded_at: Timestamp,
+    /// The Merkle root over every record after the batch.
+    pub root: Hash,
+}
+
 /// Bytes after the ledger's last newline: an append that a crash interrupted. It is not
 /// a record; the next append cuts it away.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -553,6 +566,97 @@ impl Locker {
         result
     }
 
+    /// Appends one record per line of `reader`, evidence in JSON Lines (see
+    /// [`crate::input::for_each_json_line`]), as one batch: one lock, one write to the
+    /// ledger, one fsync, in memory bounded by the locker's index rather than the input.
+    ///
+    /// All or nothing: the records are written to a file in the locker's `tmp/` first and
+    /// copied to the ledger only once every line is accepted. The first line refused is
+    /// named with `source_name`: a document that does not parse ([`crate::Error::Json`]),
+    /// or [`LedgerError::LineRefused`] for an attachment not stored, a record too large or
+    /// a date in the future. Every record gets the same `recorded_at`.
+    pub fn append_jsonl(
+        &mut self,
+        reader: &mut dyn std::io::BufRead,
+        source_name: &str,
+    ) -> Result<AppendedBatch> {
+        let guard = LockGuard::take(&self.lock, true)?;
+        self.refresh_locked(true)?;
+        blobs::remove_orphaned_parts(&self.dir);
+        let now = Timestamp::now();
+        let start = self.verified_len;
+        let first_seq = self.len();
+        let tmp_dir = self.dir.join(TMP_DIR);
+        // Named as a blob part, so that one a crash leaves behind is cleaned up like them.
+        let tmp = tempfile::Builder::new()
+            .prefix(blobs::PART_PREFIX)
+            .suffix(blobs::PART_SUFFIX)
+            .tempfile_in(&tmp_dir)
+            .map_err(|e| LedgerError::io(&tmp_dir, e))?;
+        let tmp_path = tmp.path().to_path_buf();
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let mut seq = first_seq;
+        let mut prev = self.leaves.last().copied().unwrap_or([0; 32]);
+        let mut written = 0u64;
+        let mut added: Vec<(Entry, Hash)> = Vec::new();
+        crate::input::for_each_json_line(reader, source_name, |line, evidence: Evidence| {
+            let refused = |error: LedgerError| LedgerError::LineRefused {
+                source_name: source_name.to_owned(),
+                line,
+                error: Box::new(error),
+            };
+            for a in &evidence.attachments {
+                self.check_attachment(a).map_err(refused)?;
+            }
+            evidence.check_not_future(now).map_err(|f| {
+                refused(LedgerError::FutureDated { index: None, field: f.field, reason: f.reason })
+            })?;
+            let record = Record { seq, prev: Sha256Digest(prev), recorded_at: now, evidence };
+            let bytes = to_canonical_vec(&record)?;
+            if bytes.len() as u64 > crate::input::MAX_DOCUMENT_SIZE {
+                let limit = crate::input::MAX_DOCUMENT_SIZE;
+                return Err(refused(LedgerError::RecordTooLarge {
+                    size: bytes.len() as u64,
+                    limit,
+                })
+                .into());
+            }
+            let leaf = leaf_hash(&bytes);
+            out.write_all(&bytes)
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(|e| LedgerError::io(&tmp_path, e))?;
+            added.push((entry(&record.evidence, start + written, bytes.len() as u64), leaf));
+            written += bytes.len() as u64 + 1;
+            prev = leaf;
+            seq += 1;
+            Ok(())
+        })?;
+        out.flush().map_err(|e| LedgerError::io(&tmp_path, e))?;
+        drop(out);
+        if !added.is_empty() {
+            let copied = copy_at(&mut tmp.as_file(), written, &self.ledger)
+                .and_then(|()| self.ledger.sync_data());
+            if let Err(e) = copied {
+                // Leave the ledger as it was: nothing of this batch may survive.
+                let _ = self.ledger.set_len(start).and_then(|()| self.ledger.sync_data());
+                return Err(LedgerError::io(&self.ledger_path, e).into());
+            }
+        }
+        drop(tmp);
+        let count = added.len() as u64;
+        for (entry, leaf) in added {
+            self.push(entry, leaf);
+        }
+        if count > 0 {
+            self.chain.next_seq = seq;
+            self.chain.next_line += count;
+            self.chain.prev = Some((prev, seq - 1, self.chain.next_line - 1));
+            self.verified_len = start + written;
+        }
+        drop(guard);
+        Ok(AppendedBatch { first_seq, count, recorded_at: now, root: self.root() })
+    }
+
     /// Appends records as [`Locker::append_batch`] does, each with the `recorded_at` given
     /// instead of the clock's: for the sample company, whose year of evidence is recorded
     /// as it would have been collected. Not public: a locker records the time it is told
@@ -650,6 +754,10 @@ impl Locker {
         let file = (self.ledger.file().try_clone())
             .map(|file| fs_err::File::from_parts(file, path))
             .map_err(|e| LedgerError::io(path, e))?;
+        // Large ranges (opening a big locker) are verified on every core first; whatever
+        // that leaves (a problem, a torn tail, a short range) goes through the one-line-
+        // at-a-time path below, which gives the exact error.
+        self.refresh_parallel(&file, len)?;
         let mut lines = Lines::new(&file, self.verified_len, len);
         let mut problems = Vec::new();
         while let Some(line) = lines.next_line().map_err(|e| LedgerError::io(path, e))? {
@@ -669,7 +777,9 @@ impl Locker {
                         continue;
                     };
                     for a in &record.evidence.attachments {
-                        if let Err(e) = self.check_stored(a, record.seq, before.next_line) {
+                        if let Err(e) =
+                            self.check_stored((a.sha256, a.size), record.seq, before.next_line)
+                        {
                             self.chain = before;
                             return Err(e);
                         }
@@ -692,6 +802,72 @@ impl Locker {
         Ok(())
     }
 
+    /// Verifies the complete lines of `[verified_len, len)` with one worker per core, in
+    /// rounds of [`PARALLEL_ROUND`] bytes (so that memory stays bounded whatever the
+    /// ledger's size), then checks sequence, chain and attachments in order here. Stops
+    /// quietly at the first line that is not exactly right, leaving `verified_len` and
+    /// the chain just before it: the sequential path re-reads it and names the problem.
+    fn refresh_parallel(&mut self, file: &fs_err::File, len: u64) -> Result<(), LedgerError> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        if workers < 2 || len - self.verified_len < PARALLEL_MIN {
+            return Ok(());
+        }
+        let path = self.ledger_path.clone();
+        let io = |e| LedgerError::io(&path, e);
+        while len - self.verified_len >= PARALLEL_MIN {
+            let start = self.verified_len;
+            let end =
+                line_end_before(file, (start + PARALLEL_ROUND).min(len), start).map_err(io)?;
+            if end == start {
+                return Ok(());
+            }
+            // Cut the round into one range per worker, each ending after a newline.
+            let mut cuts = vec![start];
+            for k in 1..workers as u64 {
+                let at = start + (end - start) * k / workers as u64;
+                let cut = line_end_before(file, at, *cuts.last().unwrap_or(&start)).map_err(io)?;
+                cuts.push(cut);
+            }
+            cuts.push(end);
+            let parts: Vec<std::io::Result<Checked>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = cuts
+                    .windows(2)
+                    .map(|w| {
+                        let (from, to) = (w[0], w[1]);
+                        scope.spawn(move || check_lines(file, from, to))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Ok(Checked::default())))
+                    .collect()
+            });
+            for part in parts {
+                let part = part.map_err(io)?;
+                let complete = !part.stopped;
+                for line in part.lines {
+                    let Some((prev_leaf, _, _)) = self.chain.prev else { return Ok(()) };
+                    if line.seq != self.chain.next_seq || line.prev != prev_leaf {
+                        return Ok(());
+                    }
+                    let number = self.chain.next_line;
+                    for &a in &line.attachments {
+                        self.check_stored(a, line.seq, number)?;
+                    }
+                    self.chain.next_line += 1;
+                    self.chain.next_seq = line.seq + 1;
+                    self.chain.prev = Some((line.leaf, line.seq, number));
+                    self.verified_len = line.entry.offset + line.entry.len + 1;
+                    self.push(line.entry, line.leaf);
+                }
+                if !complete {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn push(&mut self, entry: Entry, leaf: Hash) {
         self.entries.push(entry);
         self.leaves.push(leaf);
@@ -707,27 +883,35 @@ impl Locker {
 
     /// An attachment refused for an append unless its blob is stored with its size.
     fn check_attachment(&mut self, a: &Attachment) -> Result<(), LedgerError> {
-        let stored = match self.known_blobs.get(&a.sha256) {
+        self.check_blob(a.sha256, a.size)
+    }
+
+    /// The blob `sha256` must be stored with `size` bytes.
+    fn check_blob(&mut self, sha256: Sha256Digest, size: u64) -> Result<(), LedgerError> {
+        let stored = match self.known_blobs.get(&sha256) {
             Some(s) => Some(*s),
-            None => stored_size(&self.dir, &a.sha256)?,
+            None => stored_size(&self.dir, &sha256)?,
         };
         match stored {
-            None => Err(LedgerError::AttachmentNotStored { sha256: a.sha256 }),
-            Some(s) if s != a.size => Err(LedgerError::AttachmentSizeMismatch {
-                sha256: a.sha256,
-                declared: a.size,
-                stored: s,
-            }),
+            None => Err(LedgerError::AttachmentNotStored { sha256 }),
+            Some(s) if s != size => {
+                Err(LedgerError::AttachmentSizeMismatch { sha256, declared: size, stored: s })
+            }
             Some(s) => {
-                self.known_blobs.insert(a.sha256, s);
+                self.known_blobs.insert(sha256, s);
                 Ok(())
             }
         }
     }
 
     /// A record's attachment, found missing or of another size while reading.
-    fn check_stored(&mut self, a: &Attachment, seq: u64, line: u64) -> Result<(), LedgerError> {
-        match self.check_attachment(a) {
+    fn check_stored(
+        &mut self,
+        (sha256, size): (Sha256Digest, u64),
+        seq: u64,
+        line: u64,
+    ) -> Result<(), LedgerError> {
+        match self.check_blob(sha256, size) {
             Ok(()) => Ok(()),
             Err(LedgerError::AttachmentNotStored { sha256 }) => {
                 Err(LedgerError::MissingBlob { seq, line, sha256 })
@@ -800,6 +984,89 @@ impl Iterator for Records<'_> {
         let n = self.locker.entries.len() - self.seq;
         (n, Some(n))
     }
+}
+
+/// Appends the first `len` bytes of `from` to `to` (opened for appending).
+fn copy_at(
+    from: &mut (impl Read + std::io::Seek),
+    len: u64,
+    mut to: &fs_err::File,
+) -> std::io::Result<()> {
+    from.seek(std::io::SeekFrom::Start(0))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(buf.len() as u64) as usize;
+        from.read_exact(&mut buf[..n])?;
+        to.write_all(&buf[..n])?;
+        left -= n as u64;
+    }
+    Ok(())
+}
+
+/// Below this many unverified bytes, opening stays on one thread.
+const PARALLEL_MIN: u64 = 4 << 20;
+/// Bytes verified per parallel round: bounds what the workers hold before it is checked.
+const PARALLEL_ROUND: u64 = 64 << 20;
+
+/// One line as a worker verified it: canonical, parsed, hashed; what the chain check
+/// and the index need from it.
+struct CheckedLine {
+    entry: Entry,
+    leaf: Hash,
+    seq: u64,
+    prev: Hash,
+    attachments: Vec<(Sha256Digest, u64)>,
+}
+
+/// What a worker verified of its range.
+#[derive(Default)]
+struct Checked {
+    lines: Vec<CheckedLine>,
+    /// It stopped before the end of its range, at a line that is not exactly right.
+    stopped: bool,
+}
+
+/// Parses and checks the complete lines of `[from, to)` (which ends after a newline).
+fn check_lines(file: &fs_err::File, from: u64, to: u64) -> std::io::Result<Checked> {
+    let mut out = Checked::default();
+    let mut lines = Lines::new(file, from, to);
+    while let Some(line) = lines.next_line()? {
+        let Line::Complete(bytes, offset) = line else {
+            out.stopped = true;
+            break;
+        };
+        // seq and line only serve the error, which the sequential path reports.
+        let Ok(record) = super::scan::parse_line(bytes, 0, 0) else {
+            out.stopped = true;
+            break;
+        };
+        out.lines.push(CheckedLine {
+            entry: entry(&record.evidence, offset, bytes.len() as u64),
+            leaf: leaf_hash(bytes),
+            seq: record.seq,
+            prev: record.prev.0,
+            attachments: record.evidence.attachments.iter().map(|a| (a.sha256, a.size)).collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// The end of the last complete line that ends at or before `at` and after `floor`; `floor`
+/// if there is none.
+fn line_end_before(file: &fs_err::File, at: u64, floor: u64) -> std::io::Result<u64> {
+    let mut end = at;
+    let mut buf = vec![0u8; 64 << 10];
+    while end > floor {
+        let n = (end - floor).min(buf.len() as u64) as usize;
+        let from = end - n as u64;
+        read_exact_at(file, &mut buf[..n], from)?;
+        if let Some(i) = memchr::memrchr(b'\n', &buf[..n]) {
+            return Ok(from + i as u64 + 1);
+        }
+        end = from;
+    }
+    Ok(floor)
 }
 
 fn entry(e: &Evidence, offset: u64, len: u64) -> Entry {

@@ -60,7 +60,7 @@ pub use crate::model::Record;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use error::LedgerError;
 pub use fsck::{FsckReport, fsck, fsck_with};
-pub use locker::{Appended, AttachmentStore, Locker, Records, TornTail};
+pub use locker::{Appended, AppendedBatch, AttachmentStore, Locker, Records, TornTail};
 pub use media::media_type_for;
 pub use merkle::Hash;
 pub use signed::{CHECKPOINT_NAMESPACE, CHECKPOINTS_DIR, SignedCheckpoint};
