@@ -14,7 +14,7 @@ mod timestamp_cmd;
 use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::error::Classify;
 use soc2_core::input;
-use soc2_core::json::{from_json_slice, to_canonical_string, to_canonical_vec};
+use soc2_core::json::{from_json_slice, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
@@ -520,18 +520,25 @@ fn log(dir: &Path, format: LogFormat) -> Result<ExitCode, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_err = |e: std::io::Error| input_error(format!("<stdout>: {e}"));
-    for (record, leaf) in locker.records().zip(locker.leaf_hashes()) {
-        let record = record?;
-        match format {
-            LogFormat::Json => {
-                let line = to_canonical_string(&record)
-                    .map_err(|e| Failure::from(soc2_core::Error::from(e)))?;
-                writeln!(out, "{line}").map_err(write_err)?;
-            }
-            LogFormat::Text => {
+    // A write error is kept aside so that it is reported as such, not as a locker error.
+    let mut failed = None;
+    let mut write = |r: std::io::Result<()>| {
+        r.map_err(|e| {
+            failed = Some(e);
+            soc2_core::Error::io("<stdout>", std::io::ErrorKind::Other.into())
+        })
+    };
+    let result = match format {
+        // The ledger's lines are the records' canonical form already: copy them.
+        LogFormat::Json => locker.for_each_record_bytes(|_, bytes| {
+            write(out.write_all(bytes).and_then(|()| out.write_all(b"\n")))
+        }),
+        LogFormat::Text => {
+            locker.records().zip(locker.leaf_hashes()).try_for_each(|(record, leaf)| {
+                let record = record?;
                 let e = &record.evidence;
                 let controls = e.controls.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
-                writeln!(
+                write(writeln!(
                     out,
                     "{:>6}  {}  {:<24} observed {}  controls {}  attachments {}  leaf {}",
                     record.seq,
@@ -541,11 +548,14 @@ fn log(dir: &Path, format: LogFormat) -> Result<ExitCode, Failure> {
                     if controls.is_empty() { "-" } else { &controls },
                     e.attachments.len(),
                     hex_of(leaf)
-                )
-                .map_err(write_err)?;
-            }
+                ))
+            })
         }
+    };
+    if let Some(e) = failed {
+        return Err(write_err(e));
     }
+    result?;
     out.flush().map_err(write_err)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -470,6 +470,34 @@ impl Locker {
         Records { locker: self, lines: Lines::new(&self.ledger, 0, self.verified_len), seq: 0 }
     }
 
+    /// Calls `each` with every record's sequence number and canonical bytes (its ledger
+    /// line without the `\n`), in order, read from disk as it goes and checked against the
+    /// leaf hashes verified at open: `soc2 log --format json` without parsing anything.
+    pub fn for_each_record_bytes(
+        &self,
+        mut each: impl FnMut(u64, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut lines = Lines::new(&self.ledger, 0, self.verified_len);
+        for (i, leaf) in self.leaves.iter().enumerate() {
+            let seq = i as u64;
+            match lines.next_line().map_err(|e| LedgerError::io(&self.ledger_path, e))? {
+                Some(Line::Complete(bytes, _)) if leaf_hash(bytes) == *leaf => each(seq, bytes)?,
+                Some(Line::Complete(..)) => {
+                    return Err(LedgerError::RecordChanged { seq, line: seq + 1 }.into());
+                }
+                _ => {
+                    return Err(LedgerError::LedgerShrank {
+                        path: self.ledger_path.clone(),
+                        expected: self.verified_len,
+                        actual: self.entries[i].offset,
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The records whose evidence names `control`, in order.
     pub fn records_for_control(&self, control: &ControlId) -> Result<Vec<Record>> {
         self.select(|e| e.controls.contains(control))
