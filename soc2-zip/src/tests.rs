@@ -1697,3 +1697,32 @@ fn writer_never_removes_the_file_of_a_running_export() {
         .collect();
     assert_eq!(names, ["first.zip"]);
 }
+
+#[test]
+fn evenly_spread_bytes_are_stored_without_a_trial() {
+    use crate::{SPREAD_MIN, bytes_look_random};
+    // Random: stored, judged by the spread alone.
+    assert!(bytes_look_random(&noise(TRIAL_BLOCK, 5)));
+    assert!(bytes_look_random(&noise(SPREAD_MIN, 6)));
+    // Too short to judge: the trial decides.
+    assert!(!bytes_look_random(&noise(SPREAD_MIN - 1, 7)));
+    // Text, and binary with a skewed spread (half zeros), are not judged random.
+    assert!(!bytes_look_random(&csv_text(TRIAL_BLOCK)));
+    let skewed: Vec<u8> = noise(TRIAL_BLOCK, 8)
+        .iter()
+        .enumerate()
+        .map(|(i, b)| if i % 2 == 0 { 0 } else { *b })
+        .collect();
+    assert!(!bytes_look_random(&skewed));
+    // Every byte value equally often, but in order (a counter): its steps give it away,
+    // and the trial deflates it.
+    let counter: Vec<u8> = (0..TRIAL_BLOCK).map(|i| i as u8).collect();
+    assert!(!bytes_look_random(&counter));
+    assert_eq!(compression_for("application/octet-stream", &counter), Compression::Deflated);
+    // A random 4 KiB block repeated looks random to both counts: stored without a trial,
+    // although deflate would shrink it. This is the price of the shortcut, documented in
+    // `compression_for`.
+    // A random 4 KiB block repeated: also evenly spread, also stored.
+    let repeated = noise(4096, 9).repeat(TRIAL_BLOCK / 4096);
+    assert_eq!(compression_for("application/octet-stream", &repeated), Compression::Stored);
+}
