@@ -517,7 +517,7 @@ pub fn evaluate_locker(
     period: &AuditPeriod,
     as_of: NaiveDate,
 ) -> crate::Result<Report> {
-    let records = locker.records().collect::<crate::Result<Vec<_>>>()?;
+    let records = locker.all_records()?;
     let (timestamps, problems) = locker_timestamps(locker)?;
     let items: Vec<EvidenceItem<'_>> = records
         .iter()
