@@ -8,6 +8,11 @@
 //!   of any size: the wrapper's array is read element by element.
 //!
 //! The raw bytes are hashed as they are read, so the file is read once.
+//!
+//! Audit logs and osquery result logs (`fleet-hosts`) are both read here. They differ in
+//! what a line that is not JSON means ([`Reading::strict`]): an audit log skips and counts
+//! it (a log pipeline's line from another product), a result log refuses it, naming the
+//! line, because the state a result log leaves depends on every line.
 
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -27,8 +32,23 @@ pub(crate) const MAX_DECOMPRESSED: u64 = 64 << 30;
 /// Where an event sits in its file.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Position {
-    /// Its line (newline-delimited events) or its 1-based index among the file's events.
+    /// Its line (newline-delimited events; in a strict reading, also a document's first
+    /// line) or its 1-based index among the file's events (the elements of an array).
     pub(crate) record: u64,
+}
+
+/// How a file is read.
+#[derive(Clone, Copy)]
+pub(crate) struct Reading<'k> {
+    /// Members of a wrapper object whose array holds the events (`Records`, `items`).
+    pub(crate) wrappers: &'k [&'k str],
+    /// The top-level members of an event that are parsed (`None`: all); others are
+    /// skipped unparsed.
+    pub(crate) fields: Option<&'k [&'k str]>,
+    /// Every line counts (osquery result logs): a line that is not JSON, or a truncated
+    /// document, is an error naming its line instead of a skipped line; and documents
+    /// may follow one another (pretty-printed results), each numbered by its first line.
+    pub(crate) strict: bool,
 }
 
 /// Why reading stopped.
@@ -40,6 +60,8 @@ pub(crate) enum StreamError {
     Data(String),
     /// The event handler refused an event.
     Handler(super::super::ImportError),
+    /// A line is not JSON, or a document is cut short (in a strict reading).
+    Line { line: u64, reason: String },
 }
 
 /// What one file held, once read to its end.
@@ -93,11 +115,9 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// Reads `reader` to its end, calling `on_event` for each event with its position.
-/// `wrappers` names the members of a wrapper object whose array holds the events.
 pub(crate) fn read_events<R: Read>(
     reader: R,
-    wrappers: &[&str],
-    fields: Option<&[&str]>,
+    reading: Reading<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
 ) -> Result<FileSummary, StreamError> {
     let mut raw = BufReader::with_capacity(
@@ -116,13 +136,15 @@ pub(crate) fn read_events<R: Read>(
         control_chars: 0,
         wrapper_members: Vec::new(),
     };
+    let keep = Keep { wrappers: reading.wrappers, fields: reading.fields };
+    let strict = reading.strict;
     let result = if gzip {
         let decoder = flate2::bufread::MultiGzDecoder::new(&mut raw);
         let limited = Limit { inner: decoder, left: MAX_DECOMPRESSED };
         let mut text = BufReader::with_capacity(1 << 20, limited);
-        read_text(&mut text, Keep { wrappers, fields }, on_event, &mut summary)
+        read_text(&mut text, keep, strict, on_event, &mut summary)
     } else {
-        read_text(&mut raw, Keep { wrappers, fields }, on_event, &mut summary)
+        read_text(&mut raw, keep, strict, on_event, &mut summary)
     };
     let failed_raw = raw.get_ref().io_failed;
     match result {
@@ -138,6 +160,26 @@ pub(crate) fn read_events<R: Read>(
     summary.sha256 = Sha256Digest(h.sha.finalize().into());
     summary.size = h.size;
     Ok(summary)
+}
+
+/// The text a file begins with, at most `limit` bytes of it: `raw` (the file's first
+/// bytes) itself, or as much as it decompresses to when gzipped (a cut gzip stream
+/// yields what it holds).
+pub(crate) fn head_text(raw: &[u8], limit: usize) -> std::borrow::Cow<'_, [u8]> {
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return std::borrow::Cow::Borrowed(&raw[..raw.len().min(limit)]);
+    }
+    let mut out = vec![0; limit];
+    let mut decoder = flate2::bufread::MultiGzDecoder::new(raw);
+    let mut n = 0;
+    while n < limit {
+        match decoder.read(&mut out[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    out.truncate(n);
+    std::borrow::Cow::Owned(out)
 }
 
 /// A reader that refuses to yield more than `left` bytes.
@@ -178,36 +220,49 @@ impl Keep<'_> {
 fn read_text<R: BufRead>(
     r: &mut R,
     keep: Keep<'_>,
+    strict: bool,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
-    skip_bom_and_space(r)?;
+    let blank_lines = skip_bom_and_space(r)?;
     let first = r.fill_buf().map_err(StreamError::Io)?.first().copied();
+    let doc = Doc { keep, strict, lines_before: blank_lines };
     match first {
         None => Ok(()),
         // An array is one document: read it element by element, however long its line.
-        Some(b'[') => read_document(r, keep, on_event, summary),
-        _ => read_lines(r, keep, on_event, summary),
+        Some(b'[') => read_document(r, doc, on_event, summary),
+        _ => read_lines(r, doc, on_event, summary),
     }
 }
 
-fn skip_bom_and_space<R: BufRead>(r: &mut R) -> Result<(), StreamError> {
+/// Skips a byte-order mark and white space; returns the newlines skipped.
+fn skip_bom_and_space<R: BufRead>(r: &mut R) -> Result<u64, StreamError> {
     let buf = r.fill_buf().map_err(StreamError::Io)?;
     if buf.starts_with(&[0xef, 0xbb, 0xbf]) {
         r.consume(3);
     }
+    let mut newlines = 0;
     loop {
         let buf = r.fill_buf().map_err(StreamError::Io)?;
         if buf.is_empty() {
-            return Ok(());
+            return Ok(newlines);
         }
         let n = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
         let all = n == buf.len();
         r.consume(n);
         if !all {
-            return Ok(());
+            return Ok(newlines);
         }
     }
+}
+
+/// What a document reading needs: what to keep, whether strict, and the lines before it.
+#[derive(Clone, Copy)]
+struct Doc<'k> {
+    keep: Keep<'k>,
+    strict: bool,
+    lines_before: u64,
 }
 
 /// Reads up to and including the next `\n`, at most `MAX_LINE` bytes; returns whether
@@ -240,12 +295,13 @@ fn read_line<R: BufRead>(r: &mut R, line: &mut Vec<u8>) -> io::Result<bool> {
 
 fn read_lines<R: BufRead>(
     r: &mut R,
-    keep: Keep<'_>,
+    doc: Doc<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
+    let keep = doc.keep;
     let mut line = Vec::new();
-    let mut number = 0u64;
+    let mut number = doc.lines_before;
     // 0 until the first value shows whether the file holds events (numbered by line) or
     // wrapper documents (their events numbered by position).
     let mut position = 0u64;
@@ -265,7 +321,8 @@ fn read_lines<R: BufRead>(
             // The first value spans lines (pretty-printed) or is too long for a line:
             // it is one document, streamed.
             let head = std::mem::take(&mut line);
-            return read_document(io::Cursor::new(head).chain(r), keep, on_event, summary);
+            let doc = Doc { lines_before: number - 1, ..doc };
+            return read_document(io::Cursor::new(head).chain(r), doc, on_event, summary);
         }
         let text = trim_ascii(&line);
         if text.is_empty() {
@@ -276,9 +333,14 @@ fn read_lines<R: BufRead>(
             let mut controls = 0u64;
             let mut cleaned = Vec::with_capacity(text.len());
             // Reading from a slice cannot fail.
-            let _ =
-                Spaces { inner: text, controls: &mut controls, in_string: false, escaped: false }
-                    .read_to_end(&mut cleaned);
+            let _ = Spaces {
+                inner: text,
+                controls: &mut controls,
+                newlines: None,
+                in_string: false,
+                escaped: false,
+            }
+            .read_to_end(&mut cleaned);
             if controls == 0 {
                 return Err(e);
             }
@@ -288,6 +350,17 @@ fn read_lines<R: BufRead>(
         });
         let value: Value = match parsed {
             Ok(v) => v,
+            Err(e) if doc.strict => {
+                // As a whole file's parse says it: the position in the file, not the line.
+                let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+                let (col, at) =
+                    (e.column(), format!(" at line {} column {}", e.line(), e.column()));
+                let text = e.to_string();
+                let message = text.strip_suffix(&at).unwrap_or(&text);
+                let reason =
+                    format!("{what} at column {col}: {message} at line {number} column {col}");
+                return Err(StreamError::Line { line: number, reason });
+            }
             Err(e) => {
                 summary.bad_lines += 1;
                 if summary.bad_line_examples.len() < 20 {
@@ -444,24 +517,46 @@ fn keep_member(summary: &mut FileSummary, name: String, v: Value) {
     }
 }
 
-/// Streams one document: an array of events, a wrapper, or a single event.
+/// Streams one document: an array of events, a wrapper, or a single event (in a strict
+/// reading, documents one after another).
 fn read_document<R: Read>(
     r: R,
-    keep: Keep<'_>,
+    doc: Doc<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
     // Valid JSON has no raw control character inside a string, so reading those as
     // spaces changes nothing in a valid document and lets a sloppy writer's through.
     let mut controls = 0u64;
+    let newlines = std::cell::Cell::new(0u64);
     let mut de = serde_json::Deserializer::from_reader(Spaces {
         inner: r,
         controls: &mut controls,
+        newlines: Some(&newlines),
         in_string: false,
         escaped: false,
     });
-    let mut state = DocState { keep, on_event, summary, position: 0, failed: None };
-    let outcome = TopLevel(&mut state).deserialize(&mut de).and_then(|()| de.end());
+    let mut state = DocState {
+        keep: doc.keep,
+        on_event,
+        summary,
+        position: 0,
+        failed: None,
+        first_line: doc.strict.then_some((&newlines, doc.lines_before)),
+    };
+    let mut outcome = TopLevel(&mut state).deserialize(&mut de);
+    if doc.strict {
+        // Documents one after another, until only white space is left.
+        while outcome.is_ok() {
+            match de.end() {
+                Ok(()) => break,
+                Err(e) if e.is_io() => outcome = Err(e),
+                Err(_) => outcome = TopLevel(&mut state).deserialize(&mut de),
+            }
+        }
+    } else {
+        outcome = outcome.and_then(|()| de.end());
+    }
     drop(de);
     state.summary.control_chars += controls;
     if let Some(e) = state.failed.take() {
@@ -470,16 +565,24 @@ fn read_document<R: Read>(
     outcome.map_err(|e| {
         if e.is_io() {
             StreamError::Io(io::Error::other(e.to_string()))
+        } else if doc.strict {
+            let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+            StreamError::Line {
+                line: doc.lines_before + e.line() as u64,
+                reason: format!("{what} at column {}: {e}", e.column()),
+            }
         } else {
             StreamError::Data(format!("not a JSON document: {e}"))
         }
     })
 }
 
-/// Reads raw control characters inside strings as spaces, counting them.
+/// Reads raw control characters inside strings as spaces, counting them (and counting
+/// newlines, when asked).
 struct Spaces<'c, R> {
     inner: R,
     controls: &'c mut u64,
+    newlines: Option<&'c std::cell::Cell<u64>>,
     in_string: bool,
     escaped: bool,
 }
@@ -487,6 +590,9 @@ struct Spaces<'c, R> {
 impl<R: Read> Read for Spaces<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let Some(lines) = self.newlines {
+            lines.set(lines.get() + memchr::memchr_iter(b'\n', &buf[..n]).count() as u64);
+        }
         for b in &mut buf[..n] {
             if self.escaped {
                 self.escaped = false;
@@ -515,12 +621,19 @@ struct DocState<'a, 'h> {
     position: u64,
     /// The handler's error, kept typed while serde unwinds with a placeholder.
     failed: Option<super::super::ImportError>,
+    /// In a strict reading, the newlines read so far and the lines before the first
+    /// document: a top-level object is numbered by its first line.
+    first_line: Option<(&'a std::cell::Cell<u64>, u64)>,
 }
 
 impl DocState<'_, '_> {
     fn event<E: serde::de::Error>(&mut self, v: Value) -> Result<(), E> {
         self.position += 1;
-        match (self.on_event)(v, Position { record: self.position }) {
+        self.event_at(v, self.position)
+    }
+
+    fn event_at<E: serde::de::Error>(&mut self, v: Value, record: u64) -> Result<(), E> {
+        match (self.on_event)(v, Position { record }) {
             Ok(()) => Ok(()),
             Err(e) => {
                 self.failed = Some(e);
@@ -554,6 +667,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The object's first line: serde has read up to its `{` and no further.
+        let line = self.0.first_line.map(|(newlines, before)| before + newlines.get() + 1);
         // Members are kept until the object ends: without a wrapper array, the object
         // is itself one event.
         let mut members = serde_json::Map::new();
@@ -576,6 +691,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                 keep_member(self.0.summary, k, v);
             }
             Ok(())
+        } else if let Some(line) = line {
+            self.0.event_at(Value::Object(members), line)
         } else {
             self.0.event(Value::Object(members))
         }
@@ -641,7 +758,8 @@ mod tests {
 
     fn events(bytes: &[u8]) -> (Vec<(u64, Value)>, FileSummary) {
         let mut got = Vec::new();
-        let s = read_events(bytes, &["Records", "items"], None, &mut |v, p| {
+        let reading = Reading { wrappers: &["Records", "items"], fields: None, strict: false };
+        let s = read_events(bytes, reading, &mut |v, p| {
             got.push((p.record, v));
             Ok(())
         })
@@ -692,7 +810,8 @@ mod tests {
 
     #[test]
     fn a_truncated_document_is_an_error() {
-        let r = read_events(&b"[{\"a\":1},{\"a\""[..], &[], None, &mut |_, _| Ok(()));
+        let reading = Reading { wrappers: &[], fields: None, strict: false };
+        let r = read_events(&b"[{\"a\":1},{\"a\""[..], reading, &mut |_, _| Ok(()));
         assert!(matches!(r, Err(StreamError::Data(_))));
     }
 }
