@@ -186,6 +186,9 @@ pub fn import_files_stored<P: AsRef<Path>>(
         .collect();
     let import = match result {
         Ok(i) => i,
+        // Bad content is the cause (its storing thread was only told to stop): a line of
+        // garbage in the middle of a log is reported as such, not as an unfinished store.
+        Err(e @ crate::Error::Import(_)) => return Err(e),
         Err(e) => {
             // A failed store is the cause when it made the import stop.
             return Err(stored.into_iter().find_map(Result::err).unwrap_or(e));

@@ -82,7 +82,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                 && osquery::is_result(obj)
             {
                 let Value::Object(obj) = body else { unreachable!() };
-                logs.read(ctx, obj, file, line)?;
+                logs.read(ctx, obj, file, line, false)?;
                 continue;
             }
             let Some(obj) = body.as_object() else {

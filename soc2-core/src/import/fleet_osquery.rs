@@ -30,21 +30,25 @@ use crate::model::{Completeness, Device, Platform, Timestamp};
 /// The members of a result that are read (the others, such as `decorations`, are skipped
 /// unparsed), and those that show a Fleet API response or a capture instead.
 pub(super) const FIELDS: &[&str] = &[
+    "snapshot",
+    "action",
     "name",
     "hostIdentifier",
-    "hostname",
-    "unixTime",
     "calendarTime",
-    "action",
-    "snapshot",
+    "unixTime",
     "columns",
     "diffResults",
+    "hostname",
     "hosts",
     "host",
     "kind",
     "spec",
     "body",
 ];
+
+/// The members read as compact JSON text, not values (see `events::stream::Reading::raw`):
+/// a snapshot's rows, most of a log, are then stored as they are read.
+pub(super) const RAW: &[&str] = &["snapshot"];
 
 /// The members that hold a result's rows: no Fleet API response or capture has one at
 /// its top level.
@@ -135,25 +139,46 @@ impl Rows {
     }
 
     fn push(&mut self, row: &Row) {
+        self.push_text(Self::text(row));
+    }
+
+    /// Adds a row given as compact JSON text: its members in name order (as [`Rows::text`]
+    /// writes them), or, while there is no index, in any order (a snapshot's rows as read).
+    fn push_text(&mut self, text: Box<str>) {
         let n = self.next;
         self.next += 1;
-        let text = Self::text(row);
-        if let Some(index) = &mut self.index {
-            index.entry(Self::hash(&text)).or_default().push_back(n);
-        }
+        let text = match &mut self.index {
+            Some(index) => {
+                let text = Self::normal(text);
+                index.entry(Self::hash(&text)).or_default().push_back(n);
+                text
+            }
+            None => text,
+        };
         self.live.insert(n, text);
+    }
+
+    /// A row's text with its members in name order (parsed and written again).
+    fn normal(text: Box<str>) -> Box<str> {
+        match serde_json::from_str::<Row>(&text) {
+            Ok(row) => Self::text(&row),
+            Err(_) => text,
+        }
     }
 
     /// Removes the earliest row equal to `row`; false when there is none.
     fn remove(&mut self, row: &Row) -> bool {
-        let live = &self.live;
-        let index = self.index.get_or_insert_with(|| {
+        if self.index.is_none() {
+            // Rows added before were kept as read: in name order from now on.
             let mut index: HashMap<u64, VecDeque<u64>> = HashMap::new();
-            for (&n, text) in live {
+            for (&n, text) in &mut self.live {
+                *text = Self::normal(std::mem::take(text));
                 index.entry(Self::hash(text)).or_default().push_back(n);
             }
-            index
-        });
+            self.index = Some(index);
+        }
+        let live = &self.live;
+        let Some(index) = self.index.as_mut() else { return false };
         let text = Self::text(row);
         let hash = Self::hash(&text);
         let Some(numbers) = index.get_mut(&hash) else { return false };
@@ -184,6 +209,23 @@ pub(super) fn is_result(obj: &Row) -> bool {
         && (obj.contains_key("snapshot")
             || obj.contains_key("columns")
             || obj.contains_key("diffResults"))
+}
+
+/// Rows read as text ([`RAW`]): a list of objects' texts; `null` is no row.
+fn texts_of(v: Value, file: &str, line: u64, field: &str) -> Result<Vec<Box<str>>, ImportError> {
+    let bad =
+        || ImportError::malformed(file, line, Some(field), "expected a list of rows (objects)");
+    match v {
+        Value::String(t) if t == "null" => Ok(Vec::new()),
+        Value::Array(a) => a
+            .into_iter()
+            .map(|r| match r {
+                Value::String(t) if t.starts_with('{') => Ok(t.into_boxed_str()),
+                _ => Err(bad()),
+            })
+            .collect(),
+        _ => Err(bad()),
+    }
 }
 
 fn rows_of(v: Value, file: &str, line: u64, field: &str) -> Result<Vec<Row>, ImportError> {
@@ -218,7 +260,7 @@ impl Logs {
     ) -> Result<(), ImportError> {
         const SOURCE: &str = "fleet-hosts";
         match value {
-            Value::Object(obj) if is_result(&obj) => self.read(ctx, obj, file, line),
+            Value::Object(obj) if is_result(&obj) => self.read(ctx, obj, file, line, true),
             Value::Object(obj)
                 if obj.contains_key("hosts")
                     || obj.contains_key("host")
@@ -259,13 +301,14 @@ impl Logs {
         Ok(devices)
     }
 
-    /// Applies one result.
+    /// Applies one result (`snapshot` read as [`RAW`] text when `raw`).
     pub(super) fn read(
         &mut self,
         ctx: &mut Ctx,
         mut obj: Row,
         file: &str,
         line: u64,
+        raw: bool,
     ) -> Result<(), ImportError> {
         let at = |field: &'static str| At { file, row: line, field };
         ctx.rows_read += 1;
@@ -327,8 +370,14 @@ impl Logs {
         };
         if let Some(snapshot) = obj.remove("snapshot") {
             let mut rows = Rows::default();
-            for r in rows_of(snapshot, file, line, "snapshot")? {
-                rows.push(&r);
+            if raw {
+                for r in texts_of(snapshot, file, line, "snapshot")? {
+                    rows.push_text(r);
+                }
+            } else {
+                for r in rows_of(snapshot, file, line, "snapshot")? {
+                    rows.push(&r);
+                }
             }
             q.rows = rows;
         } else if let Some(columns) = obj.remove("columns") {

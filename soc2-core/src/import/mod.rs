@@ -562,6 +562,7 @@ fn import_results<'a>(
     let reading = events::stream::Reading {
         wrappers: &[],
         fields: Some(fleet_osquery::FIELDS),
+        raw: fleet_osquery::RAW,
         strict: true,
     };
     for (index, name) in names.iter().enumerate() {
@@ -602,6 +603,7 @@ fn import_events<'a>(
     let reading = events::stream::Reading {
         wrappers: src.wrappers,
         fields: fields.as_deref(),
+        raw: &[],
         strict: false,
     };
     for (index, name) in names.iter().enumerate() {

@@ -45,6 +45,10 @@ pub(crate) struct Reading<'k> {
     /// The top-level members of an event that are parsed (`None`: all); others are
     /// skipped unparsed.
     pub(crate) fields: Option<&'k [&'k str]>,
+    /// Top-level members of an event read as compact JSON text instead of values (faster:
+    /// nothing is built but the text): an array as a list of its elements' texts, anything
+    /// else as one text, each a [`Value::String`] (osquery's `snapshot` rows).
+    pub(crate) raw: &'k [&'k str],
     /// Every line counts (osquery result logs): a line that is not JSON, or a truncated
     /// document, is an error naming its line instead of a skipped line; and documents
     /// may follow one another (pretty-printed results), each numbered by its first line.
@@ -136,7 +140,7 @@ pub(crate) fn read_events<R: Read>(
         control_chars: 0,
         wrapper_members: Vec::new(),
     };
-    let keep = Keep { wrappers: reading.wrappers, fields: reading.fields };
+    let keep = Keep { wrappers: reading.wrappers, fields: reading.fields, raw: reading.raw };
     let strict = reading.strict;
     let result = if gzip {
         let decoder = flate2::bufread::MultiGzDecoder::new(&mut raw);
@@ -209,6 +213,7 @@ impl<R: Read> Read for Limit<R> {
 pub(crate) struct Keep<'k> {
     wrappers: &'k [&'k str],
     fields: Option<&'k [&'k str]>,
+    raw: &'k [&'k str],
 }
 
 impl Keep<'_> {
@@ -414,6 +419,8 @@ impl<'de> Visitor<'de> for Kept<'_> {
             if self.0.wants(&key) {
                 let v = if self.0.wrappers.contains(&key.as_ref()) {
                     map.next_value_seed(Kept(self.0))?
+                } else if self.0.raw.contains(&key.as_ref()) {
+                    map.next_value_seed(RawMember)?
                 } else {
                     map.next_value::<Value>()?
                 };
@@ -454,6 +461,154 @@ impl<'de> Visitor<'de> for Kept<'_> {
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::from(v))
+    }
+}
+
+/// A member read as compact JSON text (see [`Reading::raw`]).
+struct RawMember;
+
+impl RawMember {
+    fn text<E>(write: impl FnOnce(&mut String) -> Result<(), E>) -> Result<Value, E> {
+        let mut buf = String::new();
+        write(&mut buf)?;
+        Ok(Value::String(buf))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RawMember {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawMember {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let mut buf = String::new();
+            if seq.next_element_seed(Compact(&mut buf))?.is_none() {
+                return Ok(Value::Array(out));
+            }
+            out.push(Value::String(buf));
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        Self::text(|b| Compact(b).visit_map(map))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_str(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_unit())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_i64(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_u64(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_f64(v))
+    }
+}
+
+/// Writes the JSON value read as compact text (members in their order), building no value.
+struct Compact<'b>(&'b mut String);
+
+impl Compact<'_> {
+    fn json<E: serde::de::Error>(self, v: &impl serde::Serialize) -> Result<(), E> {
+        self.0.push_str(&serde_json::to_string(v).map_err(E::custom)?);
+        Ok(())
+    }
+
+    fn string<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        // Most strings need no escape: copied as they are.
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.0.push('"');
+            self.0.push_str(s);
+            self.0.push('"');
+            Ok(())
+        } else {
+            self.json(&s)
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Compact<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Compact<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
+        let mut first = true;
+        loop {
+            let at = self.0.len();
+            if !first {
+                self.0.push(',');
+            }
+            if seq.next_element_seed(Compact(&mut *self.0))?.is_none() {
+                self.0.truncate(at);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(']');
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.push('{');
+        let mut first = true;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !first {
+                self.0.push(',');
+            }
+            first = false;
+            Compact(&mut *self.0).string(&key)?;
+            self.0.push(':');
+            map.next_value_seed(Compact(&mut *self.0))?;
+        }
+        self.0.push('}');
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.string(v)
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.json(&v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.json(&v)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.json(&v)
     }
 }
 
@@ -683,7 +838,11 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                 members.insert(key, Value::Null);
                 continue;
             }
-            let v: Value = map.next_value()?;
+            let v: Value = if self.0.keep.raw.contains(&key.as_str()) {
+                map.next_value_seed(RawMember)?
+            } else {
+                map.next_value()?
+            };
             members.insert(key, v);
         }
         if wrapped {
@@ -758,7 +917,8 @@ mod tests {
 
     fn events(bytes: &[u8]) -> (Vec<(u64, Value)>, FileSummary) {
         let mut got = Vec::new();
-        let reading = Reading { wrappers: &["Records", "items"], fields: None, strict: false };
+        let reading =
+            Reading { wrappers: &["Records", "items"], fields: None, raw: &[], strict: false };
         let s = read_events(bytes, reading, &mut |v, p| {
             got.push((p.record, v));
             Ok(())
@@ -809,8 +969,25 @@ mod tests {
     }
 
     #[test]
+    fn raw_members_are_compact_text() {
+        let reading = Reading { wrappers: &[], fields: None, raw: &["rows", "one"], strict: true };
+        let mut got = Vec::new();
+        let doc = b"{\"rows\": [ {\"a\": \"x\\\"y\", \"b\": [1, 2.5, -3, true, null]}, {} ], \"one\": {\"k\": {}},\n \"n\": 1}\n{\"rows\": []}";
+        read_events(&doc[..], reading, &mut |v, p| {
+            got.push((p.record, v));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got[0].1["rows"][0], r#"{"a":"x\"y","b":[1,2.5,-3,true,null]}"#);
+        assert_eq!(got[0].1["rows"][1], "{}");
+        assert_eq!(got[0].1["one"], r#"{"k":{}}"#);
+        assert_eq!(got[0].1["n"], 1);
+        assert_eq!((got[1].0, &got[1].1["rows"]), (3, &Value::Array(vec![])));
+    }
+
+    #[test]
     fn a_truncated_document_is_an_error() {
-        let reading = Reading { wrappers: &[], fields: None, strict: false };
+        let reading = Reading { wrappers: &[], fields: None, raw: &[], strict: false };
         let r = read_events(&b"[{\"a\":1},{\"a\""[..], reading, &mut |_, _| Ok(()));
         assert!(matches!(r, Err(StreamError::Data(_))));
     }
