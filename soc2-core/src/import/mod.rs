@@ -378,8 +378,9 @@ pub fn is_streamed(source: &str) -> bool {
 }
 
 /// Whether an import of `source` whose first input begins with `head` (its first
-/// [`SNIFF_BYTES`] bytes, or all of a shorter file) streams its inputs: audit logs always, `fleet-hosts`
-/// when the first input is an osquery result log (plain or gzipped), never the others.
+/// [`SNIFF_BYTES`] bytes, or all of a shorter file) streams its inputs: audit logs always,
+/// `fleet-hosts` when the first input is an osquery result log (plain or gzipped), never
+/// the others.
 pub fn streams(source: &str, head: &[u8]) -> bool {
     match entry(source).map(|e| &e.run) {
         Ok(Run::Events(_)) => true,
