@@ -39,7 +39,7 @@ pub use crate::catalog::{
 use crate::json::JsonError;
 use crate::model::{
     AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind,
-    FindingResponse, ItemKind, PriorityClass, Severity, TimeToFix, Timestamp,
+    FindingResponse, FindingWriteUp, ItemKind, PriorityClass, Severity, TimeToFix, Timestamp,
 };
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
@@ -699,6 +699,17 @@ pub(crate) fn response_label(r: &FindingResponse) -> String {
         r.record,
         r.response
     )
+}
+
+/// The elements of a written-up finding, labelled, in the order auditors write them.
+pub(crate) fn write_up_parts(w: &FindingWriteUp) -> [(&'static str, &str); 5] {
+    [
+        ("Condition", &w.condition),
+        ("Criteria", &w.criteria),
+        ("Cause", &w.cause),
+        ("Effect", &w.effect),
+        ("Recommendation", &w.recommendation),
+    ]
 }
 
 /// One line about a late record.

@@ -2394,6 +2394,11 @@ public struct AuditFinding: Equatable, Hashable {
      * affected items in the order they are listed; the latest for each.
      */
     public var responses: [FindingResponse]
+    /**
+     * The finding written as auditors write it: condition, criteria, cause, effect and
+     * recommendation (absent in findings written before it existed).
+     */
+    public var writeUp: FindingWriteUp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2436,7 +2441,11 @@ public struct AuditFinding: Equatable, Hashable {
         /**
          * Every management response that applies: to the finding as a whole first, then to
          * affected items in the order they are listed; the latest for each.
-         */responses: [FindingResponse] = []) {
+         */responses: [FindingResponse] = [], 
+        /**
+         * The finding written as auditors write it: condition, criteria, cause, effect and
+         * recommendation (absent in findings written before it existed).
+         */writeUp: FindingWriteUp? = nil) {
         self.control = control
         self.criteria = criteria
         self.period = period
@@ -2449,6 +2458,7 @@ public struct AuditFinding: Equatable, Hashable {
         self.managementResponse = managementResponse
         self.remediationDue = remediationDue
         self.responses = responses
+        self.writeUp = writeUp
     }
 
     
@@ -2478,7 +2488,8 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
                 status: FfiConverterTypeFindingStatus.read(from: &buf), 
                 managementResponse: FfiConverterOptionString.read(from: &buf), 
                 remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf)
+                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf), 
+                writeUp: FfiConverterOptionTypeFindingWriteUp.read(from: &buf)
         )
     }
 
@@ -2495,6 +2506,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.managementResponse, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.remediationDue, into: &buf)
         FfiConverterSequenceTypeFindingResponse.write(value.responses, into: &buf)
+        FfiConverterOptionTypeFindingWriteUp.write(value.writeUp, into: &buf)
     }
 }
 
@@ -3580,6 +3592,20 @@ public struct Control: Equatable, Hashable {
      * Steps to take when it fails.
      */
     public var remediation: [String]
+    /**
+     * Why it typically fails, for the cause of a finding (with management's response,
+     * when given).
+     */
+    public var cause: String
+    /**
+     * What a failure exposes the company or its customers to: the effect of a finding.
+     */
+    public var effect: String
+    /**
+     * What the auditor recommends when it fails, in a sentence (the steps are in
+     * `remediation`).
+     */
+    public var recommendation: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3619,7 +3645,18 @@ public struct Control: Equatable, Hashable {
          */description: String = "", 
         /**
          * Steps to take when it fails.
-         */remediation: [String] = []) {
+         */remediation: [String] = [], 
+        /**
+         * Why it typically fails, for the cause of a finding (with management's response,
+         * when given).
+         */cause: String = "", 
+        /**
+         * What a failure exposes the company or its customers to: the effect of a finding.
+         */effect: String = "", 
+        /**
+         * What the auditor recommends when it fails, in a sentence (the steps are in
+         * `remediation`).
+         */recommendation: String = "") {
         self.id = id
         self.title = title
         self.area = area
@@ -3632,6 +3669,9 @@ public struct Control: Equatable, Hashable {
         self.evidenceKinds = evidenceKinds
         self.description = description
         self.remediation = remediation
+        self.cause = cause
+        self.effect = effect
+        self.recommendation = recommendation
     }
 
     
@@ -3661,7 +3701,10 @@ public struct FfiConverterTypeControl: FfiConverterRustBuffer {
                 priority: FfiConverterTypePriorityClass.read(from: &buf), 
                 evidenceKinds: FfiConverterSequenceTypeEvidenceKind.read(from: &buf), 
                 description: FfiConverterString.read(from: &buf), 
-                remediation: FfiConverterSequenceString.read(from: &buf)
+                remediation: FfiConverterSequenceString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                effect: FfiConverterString.read(from: &buf), 
+                recommendation: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -3678,6 +3721,9 @@ public struct FfiConverterTypeControl: FfiConverterRustBuffer {
         FfiConverterSequenceTypeEvidenceKind.write(value.evidenceKinds, into: &buf)
         FfiConverterString.write(value.description, into: &buf)
         FfiConverterSequenceString.write(value.remediation, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.effect, into: &buf)
+        FfiConverterString.write(value.recommendation, into: &buf)
     }
 }
 
@@ -5613,6 +5659,107 @@ public func FfiConverterTypeFindingResponse_lift(_ buf: RustBuffer) throws -> Fi
 #endif
 public func FfiConverterTypeFindingResponse_lower(_ value: FindingResponse) -> RustBuffer {
     return FfiConverterTypeFindingResponse.lower(value)
+}
+
+
+/**
+ * A finding in the words of an audit workpaper: the elements of a finding.
+ */
+public struct FindingWriteUp: Equatable, Hashable {
+    /**
+     * What was found: how many of the items tested deviated, and how.
+     */
+    public var condition: String
+    /**
+     * What should have been: the Trust Services Criteria and the control as described.
+     */
+    public var criteria: String
+    /**
+     * Why it happened: management's response when it gives one, and the control's
+     * typical cause from the catalog.
+     */
+    public var cause: String
+    /**
+     * What it exposes the company or its customers to.
+     */
+    public var effect: String
+    /**
+     * What to do about it.
+     */
+    public var recommendation: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What was found: how many of the items tested deviated, and how.
+         */condition: String, 
+        /**
+         * What should have been: the Trust Services Criteria and the control as described.
+         */criteria: String, 
+        /**
+         * Why it happened: management's response when it gives one, and the control's
+         * typical cause from the catalog.
+         */cause: String, 
+        /**
+         * What it exposes the company or its customers to.
+         */effect: String, 
+        /**
+         * What to do about it.
+         */recommendation: String) {
+        self.condition = condition
+        self.criteria = criteria
+        self.cause = cause
+        self.effect = effect
+        self.recommendation = recommendation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingWriteUp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingWriteUp: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingWriteUp {
+        return
+            try FindingWriteUp(
+                condition: FfiConverterString.read(from: &buf), 
+                criteria: FfiConverterString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                effect: FfiConverterString.read(from: &buf), 
+                recommendation: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingWriteUp, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.condition, into: &buf)
+        FfiConverterString.write(value.criteria, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.effect, into: &buf)
+        FfiConverterString.write(value.recommendation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingWriteUp_lift(_ buf: RustBuffer) throws -> FindingWriteUp {
+    return try FfiConverterTypeFindingWriteUp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingWriteUp_lower(_ value: FindingWriteUp) -> RustBuffer {
+    return FfiConverterTypeFindingWriteUp.lower(value)
 }
 
 
@@ -16643,6 +16790,30 @@ fileprivate struct FfiConverterOptionTypeCheckpoint: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCheckpoint.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFindingWriteUp: FfiConverterRustBuffer {
+    typealias SwiftType = FindingWriteUp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFindingWriteUp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFindingWriteUp.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
