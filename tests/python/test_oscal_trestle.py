@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tomllib
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,24 @@ def test_demo_and_every_scenario_validate_with_trestle(tmp_path: Path) -> None:
         any(p["name"] == "leaf-hash" for p in r["props"]) for r in records
     )
     docs += demo_docs
+    # The demo's bundle carries the same documents under report/oscal/, its links to the
+    # records relative to that folder.
+    with zipfile.ZipFile(demo / "evidence.zip") as z:
+        for member, name in [
+            ("report/oscal/assessment-results.json", "bundle-ar"),
+            ("report/oscal/poam.json", "bundle-poam"),
+        ]:
+            path = out / f"{name}.json"
+            path.write_bytes(z.read(member))
+            docs.append((name, path))
+    bundled = json.loads((out / "bundle-ar.json").read_text())["assessment-results"]
+    assert bundled["results"] == ar["results"]
+    hrefs = {
+        link["href"]
+        for r in bundled["back-matter"]["resources"]
+        for link in r.get("rlinks", [])
+    }
+    assert "../../records.jsonl" in hrefs
 
     scenarios = sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.toml").exists())
     assert len(scenarios) > 40

@@ -91,6 +91,10 @@ pub struct OscalSource {
     pub origin: String,
     /// Per record number.
     pub records: BTreeMap<u64, SourceRecord>,
+    /// Prefixed to the bundle paths of the back matter's links (`records.jsonl`,
+    /// `blobs/sha256/<hex>`) to make them relative to where the document is: empty for a
+    /// document at the bundle's root, `../../` under `report/oscal/`.
+    pub bundle_base: String,
 }
 
 /// One evidence record as the OSCAL back matter describes it.
@@ -122,7 +126,14 @@ impl OscalSource {
                 },
             );
         }
-        Ok(OscalSource { origin: locker.origin().to_owned(), records })
+        Ok(OscalSource { origin: locker.origin().to_owned(), records, bundle_base: String::new() })
+    }
+
+    /// The same source for documents placed at `base` from the bundle's root (e.g.
+    /// `../../` for `report/oscal/`): their links to records and attachments start with it.
+    #[must_use]
+    pub fn in_bundle(self, base: &str) -> OscalSource {
+        OscalSource { bundle_base: base.to_owned(), ..self }
     }
 
     /// The source of a report evaluated from evidence outside a locker (a JSON Lines file):
@@ -144,7 +155,7 @@ impl OscalSource {
                 )
             })
             .collect();
-        OscalSource { origin: origin.to_owned(), records }
+        OscalSource { origin: origin.to_owned(), records, bundle_base: String::new() }
     }
 }
 
@@ -303,7 +314,7 @@ impl<'a> Builder<'a> {
         m.insert("oscal-version".into(), json!(OSCAL_VERSION));
         let props: Vec<Value> = [
             prop("locker-origin", &self.source.origin),
-            prop("catalog-sha256", &r.catalog.sha256),
+            prop("catalog-sha256", r.catalog.sha256),
             prop("as-of", r.as_of),
             prop("opinion-risk", r.opinion.risk.label()),
         ]
@@ -556,7 +567,7 @@ impl<'a> Builder<'a> {
             prop("deviations", c.deviations),
             prop(
                 "severity",
-                e.map_or_else(|| String::new(), |e| severity_label(e.finding.severity).to_owned()),
+                e.map_or_else(String::new, |e| severity_label(e.finding.severity).to_owned()),
             ),
             prop("control-status", c.status.label()),
             prop("owner", &c.owner),
@@ -598,7 +609,7 @@ impl<'a> Builder<'a> {
                 r.catalog.sha256,
                 if r.catalog.differences.is_empty() { ", the built-in catalog unchanged".to_owned() } else { format!(", {} difference(s) from the built-in catalog", r.catalog.differences.len()) }
             ),
-            "props": [prop("catalog-sha256", &r.catalog.sha256)],
+            "props": [prop("catalog-sha256", r.catalog.sha256)],
         })];
         let seqs: BTreeSet<u64> = exceptions
             .iter()
@@ -606,8 +617,10 @@ impl<'a> Builder<'a> {
             .collect();
         for seq in seqs {
             let rec = self.source.records.get(&seq);
-            let mut rlinks =
-                vec![json!({ "href": crate::bundle::RECORDS, "media-type": "application/jsonl" })];
+            let mut rlinks = vec![json!({
+                "href": format!("{}{}", self.source.bundle_base, crate::bundle::RECORDS),
+                "media-type": "application/jsonl",
+            })];
             let mut props: Vec<Value> =
                 vec![prop("record-seq", seq)].into_iter().flatten().collect();
             if let Some(rec) = rec {
@@ -618,7 +631,7 @@ impl<'a> Builder<'a> {
                 for a in &rec.attachments {
                     let hex = a.sha256.to_string();
                     rlinks.push(json!({
-                        "href": format!("{}{hex}", crate::bundle::BLOBS_PREFIX),
+                        "href": format!("{}{}{hex}", self.source.bundle_base, crate::bundle::BLOBS_PREFIX),
                         "media-type": a.media_type,
                         "hashes": [{ "algorithm": "SHA-256", "value": hex }],
                     }));

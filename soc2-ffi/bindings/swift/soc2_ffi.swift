@@ -952,6 +952,18 @@ public protocol LockerProtocol: AnyObject, Sendable {
     func origin()  -> String
     
     /**
+     * A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+     * 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+     */
+    func oscalAssessmentResults(report: Report) throws  -> String
+    
+    /**
+     * A report evaluated from this locker as an OSCAL plan of action and milestones: one
+     * item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+     */
+    func oscalPoam(report: Report) throws  -> String
+    
+    /**
      * Reads record `seq`.
      */
     func record(seq: UInt64) throws  -> Record
@@ -1293,6 +1305,34 @@ open func origin() -> String  {
         uniffiCallStatus in
     uniffi_soc2_ffi_fn_method_locker_origin(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+     * 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+     */
+open func oscalAssessmentResults(report: Report)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_oscal_assessment_results(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A report evaluated from this locker as an OSCAL plan of action and milestones: one
+     * item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+     */
+open func oscalPoam(report: Report)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_oscal_poam(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
     )
 })
 }
@@ -18947,6 +18987,34 @@ public func extendCatalogWithToml(catalog: Catalog, text: String, sourceName: St
 })
 }
 /**
+ * A report as OSCAL assessment results (JSON, OSCAL 1.2.1), for evidence outside a
+ * locker: `origin` names it (UUIDs derive from it). For a locker's report use
+ * `Locker.oscal_assessment_results`, which adds each record's leaf hash.
+ */
+public func renderOscalAssessmentResults(report: Report, origin: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_oscal_assessment_results(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+/**
+ * A report as an OSCAL plan of action and milestones (one item per exception not
+ * closed); fails with [`Soc2Error::Invalid`] when none is open. `origin` as for
+ * [`render_oscal_assessment_results`].
+ */
+public func renderOscalPoam(report: Report, origin: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_oscal_poam(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+/**
  * Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
  */
 public func renderReport(report: Report, format: ReportFormat)throws  -> String  {
@@ -19131,6 +19199,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml() != 22391) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results() != 38499) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_poam() != 7871) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -19204,6 +19278,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_origin() != 52198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results() != 43686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_poam() != 7135) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_record() != 42437) {
