@@ -126,6 +126,7 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
     let as_of = args.as_of.unwrap_or_else(|| crate::default_as_of(&period));
     let report = soc2_core::evaluate_locker(&catalog, &locker, &period, as_of)?;
     let mut options = ExportOptions::from_report(&report)?;
+    options.add_oscal(&report, &locker)?;
     if let DisclosureSet::ObservedInPeriodAnd(seqs) = &mut options.disclose {
         seqs.extend(args.include.iter().copied());
     }

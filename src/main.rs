@@ -17,7 +17,7 @@ use soc2_core::input;
 use soc2_core::json::{from_json_slice, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
-use soc2_core::report::Format;
+use soc2_core::report::{Format, OscalSource};
 use soc2_core::{Catalog, EvidenceItem};
 
 /// Record SOC 2 evidence, evaluate controls and hand signed bundles to the auditor.
@@ -282,6 +282,10 @@ enum ReportFormat {
     Json,
     Md,
     Html,
+    /// OSCAL assessment results (JSON).
+    OscalAr,
+    /// OSCAL plan of action and milestones (JSON): one item per open exception.
+    OscalPoam,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -733,27 +737,41 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         None => Catalog::builtin(),
     };
     let as_of = args.as_of.map_or_else(|| default_as_of(&args.period), |d| d.0);
-    let report = match (&args.locker, &args.evidence) {
+    let oscal = matches!(args.format, ReportFormat::OscalAr | ReportFormat::OscalPoam);
+    let (report, source) = match (&args.locker, &args.evidence) {
         (Some(dir), _) => {
             let locker = Locker::open(dir).map_err(|e| e.to_string())?;
-            soc2_core::evaluate_locker(&catalog, &locker, &args.period, as_of)
-                .map_err(|e| e.to_string())?
+            let report = soc2_core::evaluate_locker(&catalog, &locker, &args.period, as_of)
+                .map_err(|e| e.to_string())?;
+            let source = if oscal {
+                OscalSource::from_locker(&locker).map_err(|e| e.to_string())?
+            } else {
+                OscalSource::default()
+            };
+            (report, source)
         }
         (None, Some(path)) => {
             let evidence = read_jsonl(path)?;
             let items: Vec<EvidenceItem<'_>> =
                 evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
-            soc2_core::evaluate(&catalog, &items, &args.period, as_of)
+            let report = soc2_core::evaluate(&catalog, &items, &args.period, as_of);
+            let name = path
+                .file_name()
+                .map_or_else(|| source_name(path), |n| n.to_string_lossy().into_owned());
+            let source =
+                OscalSource::from_evidence(&name, evidence.iter().map(|(seq, e)| (*seq, e)));
+            (report, source)
         }
         (None, None) => return Err("give --locker DIR or --evidence FILE.jsonl".into()),
     };
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Md => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-    };
-    let rendered = report.render(format).map_err(|e| e.to_string())?;
+    let rendered = match args.format {
+        ReportFormat::Text => report.render(Format::Text).map_err(|e| e.to_string()),
+        ReportFormat::Json => report.render(Format::Json).map_err(|e| e.to_string()),
+        ReportFormat::Md => report.render(Format::Markdown).map_err(|e| e.to_string()),
+        ReportFormat::Html => report.render(Format::Html).map_err(|e| e.to_string()),
+        ReportFormat::OscalAr => report.to_oscal_ar(&source).map_err(|e| e.to_string()),
+        ReportFormat::OscalPoam => report.to_oscal_poam(&source).map_err(|e| e.to_string()),
+    }?;
     match &args.output {
         Some(path) => fs_err::write(path, rendered).map_err(|e| e.to_string())?,
         None => print!("{rendered}"),

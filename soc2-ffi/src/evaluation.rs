@@ -109,6 +109,41 @@ pub fn render_report(report: Report, format: ReportFormat) -> Result<String, Soc
     Ok(report.render(format)?)
 }
 
+/// A report as OSCAL assessment results (JSON, OSCAL 1.2.1), for evidence outside a
+/// locker: `origin` names it (UUIDs derive from it). For a locker's report use
+/// `Locker.oscal_assessment_results`, which adds each record's leaf hash.
+#[uniffi::export]
+pub fn render_oscal_assessment_results(
+    report: Report,
+    origin: String,
+) -> Result<String, Soc2Error> {
+    let source = soc2_core::report::OscalSource { origin, ..Default::default() };
+    Ok(report.to_oscal_ar(&source)?)
+}
+
+/// A report as an OSCAL plan of action and milestones (one item per exception not
+/// closed); fails with [`Soc2Error::Invalid`] when none is open. `origin` as for
+/// [`render_oscal_assessment_results`].
+#[uniffi::export]
+pub fn render_oscal_poam(report: Report, origin: String) -> Result<String, Soc2Error> {
+    let source = soc2_core::report::OscalSource { origin, ..Default::default() };
+    poam(&report, &source)
+}
+
+pub(crate) fn poam(
+    report: &Report,
+    source: &soc2_core::report::OscalSource,
+) -> Result<String, Soc2Error> {
+    use soc2_core::report::OscalError;
+    match report.to_oscal_poam(source) {
+        Ok(s) => Ok(s),
+        Err(OscalError::Json(e)) => Err(e.into()),
+        Err(e) => {
+            Err(soc2_core::Error::Invalid { field: "report".into(), reason: e.to_string() }.into())
+        }
+    }
+}
+
 /// The evidence of soc2's deterministic sample company for `year`, oldest first: a
 /// realistic year of records with five deliberate gaps, for trying the API out.
 #[uniffi::export]

@@ -403,4 +403,18 @@ impl Locker {
     ) -> Result<Report, Soc2Error> {
         Ok(soc2_core::evaluate_locker(&catalog, &self.lock(), &period, as_of.naive())?)
     }
+
+    /// A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+    /// 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+    pub fn oscal_assessment_results(&self, report: Report) -> Result<String, Soc2Error> {
+        let source = soc2_core::report::OscalSource::from_locker(&self.lock())?;
+        Ok(report.to_oscal_ar(&source)?)
+    }
+
+    /// A report evaluated from this locker as an OSCAL plan of action and milestones: one
+    /// item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+    pub fn oscal_poam(&self, report: Report) -> Result<String, Soc2Error> {
+        let source = soc2_core::report::OscalSource::from_locker(&self.lock())?;
+        crate::evaluation::poam(&report, &source)
+    }
 }

@@ -38,6 +38,7 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<evaluate::Catalog>()?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::render_report, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::render_oscal, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company_catalog_toml, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate_locker, m)?)?;

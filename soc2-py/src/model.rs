@@ -59,6 +59,7 @@ macro_rules! with_model_type {
             "AuditFinding" => model::AuditFinding,
             "AffectedItem" => model::AffectedItem,
             "FindingResponse" => model::FindingResponse,
+            "FindingWriteUp" => model::FindingWriteUp,
             "AuditPeriod" => model::AuditPeriod,
             "Quarter" => model::Quarter,
             "Record" => model::Record,

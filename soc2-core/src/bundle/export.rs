@@ -82,6 +82,24 @@ impl ExportOptions {
         })
     }
 
+    /// Adds the report as OSCAL under `report/oscal/`: `assessment-results.json` and, when
+    /// some exception is open, `poam.json` (their links to records and attachments are
+    /// relative to that folder).
+    pub fn add_oscal(&mut self, report: &crate::Report, locker: &Locker) -> Result<()> {
+        use crate::report::{OscalError, OscalSource};
+        let source = OscalSource::from_locker(locker)?.in_bundle("../../");
+        self.report_files.push((
+            "oscal/assessment-results.json".into(),
+            report.to_oscal_ar(&source)?.into_bytes(),
+        ));
+        match report.to_oscal_poam(&source) {
+            Ok(poam) => self.report_files.push(("oscal/poam.json".into(), poam.into_bytes())),
+            Err(OscalError::NothingToPlan { .. }) => {}
+            Err(OscalError::Json(e)) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
         ExportOptions {

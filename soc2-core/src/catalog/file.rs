@@ -221,6 +221,15 @@ pub struct ControlDef {
     /// Steps to take when it fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remediation: Vec<String>,
+    /// Why it typically fails (the cause of a finding, with management's response).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cause: String,
+    /// What a failure exposes the company or its customers to (the effect of a finding).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
+    /// What to do when it fails, in a sentence (the recommendation of a finding).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recommendation: String,
     /// Thresholds for this control only.
     #[serde(default)]
     pub thresholds: ThresholdsFile,
@@ -320,6 +329,9 @@ impl ControlDef {
                 evidence_kinds,
                 description: self.description,
                 remediation: self.remediation,
+                cause: self.cause,
+                effect: self.effect,
+                recommendation: self.recommendation,
             },
             test,
             thresholds,

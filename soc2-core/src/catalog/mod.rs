@@ -789,6 +789,9 @@ mod tests {
         for cc in &c.controls {
             assert!(!cc.control.remediation.is_empty(), "{}", cc.control.id);
             assert!(!cc.control.description.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.cause.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.effect.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.recommendation.is_empty(), "{}", cc.control.id);
         }
     }
 

@@ -113,7 +113,8 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
     let allowed = dir.join("allowed_signers");
     fs_err::write(&allowed, signer.allowed_signers_line()).map_err(|e| Error::io(&allowed, e))?;
 
-    let options = ExportOptions::from_report(&report)?;
+    let mut options = ExportOptions::from_report(&report)?;
+    options.add_oscal(&report, &locker)?;
     let zip = dir.join("evidence.zip");
     let export = bundle::export(&locker, &options, &signer, &zip)?;
     let trusted = AllowedSigners::from_file(&allowed)?;

@@ -24,6 +24,7 @@
 
 mod checks;
 mod context;
+mod write_up;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
@@ -155,6 +156,9 @@ pub fn evaluate(
     let responses = latest_responses(catalog, evidence, as_of, &mut warnings);
     for f in &mut findings {
         relied.extend(apply_responses(&mut f.finding, &responses));
+        if let Some(cc) = catalog.get(f.finding.control.as_str()) {
+            f.finding.write_up = Some(write_up::write_up(&cc.control, &f.finding, f.no_evidence));
+        }
     }
     overdue.sort();
     overdue.dedup();
@@ -396,6 +400,7 @@ fn summarise(
                 management_response: None,
                 remediation_due: Some(Date(add_days(ctx.as_of, c.time_to_fix.max_days))),
                 responses: Vec::new(),
+                write_up: None,
             },
         }
     });

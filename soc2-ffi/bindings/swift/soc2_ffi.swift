@@ -952,6 +952,18 @@ public protocol LockerProtocol: AnyObject, Sendable {
     func origin()  -> String
     
     /**
+     * A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+     * 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+     */
+    func oscalAssessmentResults(report: Report) throws  -> String
+    
+    /**
+     * A report evaluated from this locker as an OSCAL plan of action and milestones: one
+     * item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+     */
+    func oscalPoam(report: Report) throws  -> String
+    
+    /**
      * Reads record `seq`.
      */
     func record(seq: UInt64) throws  -> Record
@@ -1293,6 +1305,34 @@ open func origin() -> String  {
         uniffiCallStatus in
     uniffi_soc2_ffi_fn_method_locker_origin(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+     * 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+     */
+open func oscalAssessmentResults(report: Report)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_oscal_assessment_results(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A report evaluated from this locker as an OSCAL plan of action and milestones: one
+     * item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+     */
+open func oscalPoam(report: Report)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_oscal_poam(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
     )
 })
 }
@@ -2394,6 +2434,11 @@ public struct AuditFinding: Equatable, Hashable {
      * affected items in the order they are listed; the latest for each.
      */
     public var responses: [FindingResponse]
+    /**
+     * The finding written as auditors write it: condition, criteria, cause, effect and
+     * recommendation (absent in findings written before it existed).
+     */
+    public var writeUp: FindingWriteUp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2436,7 +2481,11 @@ public struct AuditFinding: Equatable, Hashable {
         /**
          * Every management response that applies: to the finding as a whole first, then to
          * affected items in the order they are listed; the latest for each.
-         */responses: [FindingResponse] = []) {
+         */responses: [FindingResponse] = [], 
+        /**
+         * The finding written as auditors write it: condition, criteria, cause, effect and
+         * recommendation (absent in findings written before it existed).
+         */writeUp: FindingWriteUp? = nil) {
         self.control = control
         self.criteria = criteria
         self.period = period
@@ -2449,6 +2498,7 @@ public struct AuditFinding: Equatable, Hashable {
         self.managementResponse = managementResponse
         self.remediationDue = remediationDue
         self.responses = responses
+        self.writeUp = writeUp
     }
 
     
@@ -2478,7 +2528,8 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
                 status: FfiConverterTypeFindingStatus.read(from: &buf), 
                 managementResponse: FfiConverterOptionString.read(from: &buf), 
                 remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf)
+                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf), 
+                writeUp: FfiConverterOptionTypeFindingWriteUp.read(from: &buf)
         )
     }
 
@@ -2495,6 +2546,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.managementResponse, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.remediationDue, into: &buf)
         FfiConverterSequenceTypeFindingResponse.write(value.responses, into: &buf)
+        FfiConverterOptionTypeFindingWriteUp.write(value.writeUp, into: &buf)
     }
 }
 
@@ -3580,6 +3632,20 @@ public struct Control: Equatable, Hashable {
      * Steps to take when it fails.
      */
     public var remediation: [String]
+    /**
+     * Why it typically fails, for the cause of a finding (with management's response,
+     * when given).
+     */
+    public var cause: String
+    /**
+     * What a failure exposes the company or its customers to: the effect of a finding.
+     */
+    public var effect: String
+    /**
+     * What the auditor recommends when it fails, in a sentence (the steps are in
+     * `remediation`).
+     */
+    public var recommendation: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3619,7 +3685,18 @@ public struct Control: Equatable, Hashable {
          */description: String = "", 
         /**
          * Steps to take when it fails.
-         */remediation: [String] = []) {
+         */remediation: [String] = [], 
+        /**
+         * Why it typically fails, for the cause of a finding (with management's response,
+         * when given).
+         */cause: String = "", 
+        /**
+         * What a failure exposes the company or its customers to: the effect of a finding.
+         */effect: String = "", 
+        /**
+         * What the auditor recommends when it fails, in a sentence (the steps are in
+         * `remediation`).
+         */recommendation: String = "") {
         self.id = id
         self.title = title
         self.area = area
@@ -3632,6 +3709,9 @@ public struct Control: Equatable, Hashable {
         self.evidenceKinds = evidenceKinds
         self.description = description
         self.remediation = remediation
+        self.cause = cause
+        self.effect = effect
+        self.recommendation = recommendation
     }
 
     
@@ -3661,7 +3741,10 @@ public struct FfiConverterTypeControl: FfiConverterRustBuffer {
                 priority: FfiConverterTypePriorityClass.read(from: &buf), 
                 evidenceKinds: FfiConverterSequenceTypeEvidenceKind.read(from: &buf), 
                 description: FfiConverterString.read(from: &buf), 
-                remediation: FfiConverterSequenceString.read(from: &buf)
+                remediation: FfiConverterSequenceString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                effect: FfiConverterString.read(from: &buf), 
+                recommendation: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -3678,6 +3761,9 @@ public struct FfiConverterTypeControl: FfiConverterRustBuffer {
         FfiConverterSequenceTypeEvidenceKind.write(value.evidenceKinds, into: &buf)
         FfiConverterString.write(value.description, into: &buf)
         FfiConverterSequenceString.write(value.remediation, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.effect, into: &buf)
+        FfiConverterString.write(value.recommendation, into: &buf)
     }
 }
 
@@ -5613,6 +5699,107 @@ public func FfiConverterTypeFindingResponse_lift(_ buf: RustBuffer) throws -> Fi
 #endif
 public func FfiConverterTypeFindingResponse_lower(_ value: FindingResponse) -> RustBuffer {
     return FfiConverterTypeFindingResponse.lower(value)
+}
+
+
+/**
+ * A finding in the words of an audit workpaper: the elements of a finding.
+ */
+public struct FindingWriteUp: Equatable, Hashable {
+    /**
+     * What was found: how many of the items tested deviated, and how.
+     */
+    public var condition: String
+    /**
+     * What should have been: the Trust Services Criteria and the control as described.
+     */
+    public var criteria: String
+    /**
+     * Why it happened: management's response when it gives one, and the control's
+     * typical cause from the catalog.
+     */
+    public var cause: String
+    /**
+     * What it exposes the company or its customers to.
+     */
+    public var effect: String
+    /**
+     * What to do about it.
+     */
+    public var recommendation: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What was found: how many of the items tested deviated, and how.
+         */condition: String, 
+        /**
+         * What should have been: the Trust Services Criteria and the control as described.
+         */criteria: String, 
+        /**
+         * Why it happened: management's response when it gives one, and the control's
+         * typical cause from the catalog.
+         */cause: String, 
+        /**
+         * What it exposes the company or its customers to.
+         */effect: String, 
+        /**
+         * What to do about it.
+         */recommendation: String) {
+        self.condition = condition
+        self.criteria = criteria
+        self.cause = cause
+        self.effect = effect
+        self.recommendation = recommendation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingWriteUp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingWriteUp: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingWriteUp {
+        return
+            try FindingWriteUp(
+                condition: FfiConverterString.read(from: &buf), 
+                criteria: FfiConverterString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                effect: FfiConverterString.read(from: &buf), 
+                recommendation: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingWriteUp, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.condition, into: &buf)
+        FfiConverterString.write(value.criteria, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.effect, into: &buf)
+        FfiConverterString.write(value.recommendation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingWriteUp_lift(_ buf: RustBuffer) throws -> FindingWriteUp {
+    return try FfiConverterTypeFindingWriteUp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingWriteUp_lower(_ value: FindingWriteUp) -> RustBuffer {
+    return FfiConverterTypeFindingWriteUp.lower(value)
 }
 
 
@@ -16651,6 +16838,30 @@ fileprivate struct FfiConverterOptionTypeCheckpoint: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeFindingWriteUp: FfiConverterRustBuffer {
+    typealias SwiftType = FindingWriteUp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFindingWriteUp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFindingWriteUp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeImportPart: FfiConverterRustBuffer {
     typealias SwiftType = ImportPart?
 
@@ -18776,6 +18987,34 @@ public func extendCatalogWithToml(catalog: Catalog, text: String, sourceName: St
 })
 }
 /**
+ * A report as OSCAL assessment results (JSON, OSCAL 1.2.1), for evidence outside a
+ * locker: `origin` names it (UUIDs derive from it). For a locker's report use
+ * `Locker.oscal_assessment_results`, which adds each record's leaf hash.
+ */
+public func renderOscalAssessmentResults(report: Report, origin: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_oscal_assessment_results(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+/**
+ * A report as an OSCAL plan of action and milestones (one item per exception not
+ * closed); fails with [`Soc2Error::Invalid`] when none is open. `origin` as for
+ * [`render_oscal_assessment_results`].
+ */
+public func renderOscalPoam(report: Report, origin: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_oscal_poam(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+/**
  * Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
  */
 public func renderReport(report: Report, format: ReportFormat)throws  -> String  {
@@ -18960,6 +19199,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml() != 22391) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results() != 38499) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_poam() != 7871) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -19033,6 +19278,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_origin() != 52198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results() != 43686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_poam() != 7135) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_record() != 42437) {

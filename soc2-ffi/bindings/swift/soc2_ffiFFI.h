@@ -409,6 +409,16 @@ uint64_t uniffi_soc2_ffi_fn_method_locker_len(uint64_t ptr, RustCallStatus *_Non
 RustBuffer uniffi_soc2_ffi_fn_method_locker_origin(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+RustBuffer uniffi_soc2_ffi_fn_method_locker_oscal_assessment_results(uint64_t ptr, RustBuffer report, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_POAM
+RustBuffer uniffi_soc2_ffi_fn_method_locker_oscal_poam(uint64_t ptr, RustBuffer report, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORD
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORD
 RustBuffer uniffi_soc2_ffi_fn_method_locker_record(uint64_t ptr, uint64_t seq, RustCallStatus *_Nonnull out_status
@@ -614,6 +624,16 @@ RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_json(RustBuffer catalog, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_TOML
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_TOML
 RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_toml(RustBuffer catalog, RustBuffer text, RustBuffer source_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+RustBuffer uniffi_soc2_ffi_fn_func_render_oscal_assessment_results(RustBuffer report, RustBuffer origin, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_POAM
+RustBuffer uniffi_soc2_ffi_fn_func_render_oscal_poam(RustBuffer report, RustBuffer origin, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_REPORT
@@ -1094,6 +1114,18 @@ uint16_t uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+uint16_t uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_POAM
+uint16_t uniffi_soc2_ffi_checksum_func_render_oscal_poam(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
 uint16_t uniffi_soc2_ffi_checksum_func_render_report(void
@@ -1241,6 +1273,18 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_len(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ORIGIN
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ORIGIN
 uint16_t uniffi_soc2_ffi_checksum_method_locker_origin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+uint16_t uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_POAM
+uint16_t uniffi_soc2_ffi_checksum_method_locker_oscal_poam(void
     
 );
 #endif

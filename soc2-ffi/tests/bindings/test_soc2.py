@@ -180,6 +180,15 @@ def test_locker_scenario():
         locker.verify_checkpoint(checkpoint.text)
         assert soc2.fsck_locker(path).sound
 
+        # The report as OSCAL: assessment results and a POA&M, UUIDs from the locker.
+        ar = json.loads(locker.oscal_assessment_results(report))["assessment-results"]
+        assert ar["metadata"]["oscal-version"] == "1.2.1"
+        assert len(ar["results"][0]["findings"]) == len(report.controls)
+        poam = json.loads(locker.oscal_poam(report))["plan-of-action-and-milestones"]
+        assert len(poam["poam-items"]) == len(report.exceptions)
+        other = json.loads(soc2.render_oscal_assessment_results(report, "example.com/other"))
+        assert other["assessment-results"]["uuid"] != ar["uuid"]
+
         # Export a signed bundle for the period, and verify it as the auditor would.
         key_path = os.path.join(tmp, "bundle-key")
         signer = soc2.Signer.generate_files(key_path, "auditee@example.com", None)

@@ -42,6 +42,7 @@ __all__ = [
     "period_quarters",
     "quarter_containing",
     "quarter_info",
+    "render_oscal",
     "render_report",
     "sample_company",
     "sample_company_catalog_toml",
@@ -174,6 +175,11 @@ def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> 
 
 def render_report(report: Any, format: str) -> str:
     """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
+
+def render_oscal(
+    report: Any, document: str, locker: Optional[Locker] = None, origin: Optional[str] = None
+) -> str:
+    """Renders a report as OSCAL: ``ar`` (assessment results) or ``poam``."""
 
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
