@@ -82,6 +82,20 @@ impl ExportOptions {
         })
     }
 
+    /// [`ExportOptions::from_report`] for an evaluation that kept its populations, with
+    /// the testing workpapers too, under `report/workpapers/` (`summary.csv` and
+    /// `population/<CONTROL>.csv`, see [`crate::report::workpapers`]).
+    pub fn from_evaluation(
+        catalog: &crate::Catalog,
+        evaluation: &crate::Evaluation,
+    ) -> Result<ExportOptions> {
+        let mut options = ExportOptions::from_report(&evaluation.report)?;
+        for (name, bytes) in crate::report::workpapers::files(catalog, evaluation) {
+            options.report_files.push((format!("{WORKPAPERS_DIR}/{name}"), bytes));
+        }
+        Ok(options)
+    }
+
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
         ExportOptions {
@@ -92,6 +106,9 @@ impl ExportOptions {
         }
     }
 }
+
+/// The folder under `report/` holding the workpapers in a bundle.
+pub const WORKPAPERS_DIR: &str = "workpapers";
 
 /// What an export wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]

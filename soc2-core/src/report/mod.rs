@@ -27,7 +27,9 @@
 
 mod html;
 mod markdown;
+pub mod requests;
 mod text;
+pub mod workpapers;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
