@@ -91,7 +91,12 @@ pub fn evaluate(
     period: AuditPeriod,
     as_of: Date,
 ) -> Result<Report, Soc2Error> {
-    let items: Vec<soc2_core::EvidenceItem<'_>> = evidence
+    Ok(soc2_core::evaluate(&catalog, &core_items(&evidence), &period, as_of.naive()))
+}
+
+/// The evidence items as soc2-core reads them.
+pub(crate) fn core_items(evidence: &[EvidenceItem]) -> Vec<soc2_core::EvidenceItem<'_>> {
+    evidence
         .iter()
         .map(|e| soc2_core::EvidenceItem {
             seq: e.seq,
@@ -99,8 +104,7 @@ pub fn evaluate(
             recorded_at: e.recorded_at,
             proven_by: e.proven_by,
         })
-        .collect();
-    Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
+        .collect()
 }
 
 /// Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.

@@ -285,6 +285,35 @@ mod tests {
     }
 
     #[test]
+    fn a_company_catalog_sets_a_frequency() {
+        let text = r#"
+[[controls]]
+id = "ACME-01"
+title = "Weekly vulnerability scan triage"
+area = "other"
+criteria = ["CC7.1"]
+cadence = "quarterly"
+frequency = "weekly"
+owner = "Security"
+severity = "medium"
+time_to_fix = { min_days = 7, max_days = 14 }
+priority = "fix_second"
+evidence_kinds = ["note"]
+"#;
+        let file = crate::catalog::CatalogFile::from_toml_str(text, "acme.toml").unwrap();
+        let catalog = crate::Catalog::builtin().extend(file, "acme.toml").unwrap();
+        let cc = catalog.get("ACME-01").unwrap();
+        assert_eq!(cc.frequency(), Frequency::Weekly);
+        let ids: Vec<String> = (0..30).map(|i| format!("w{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let s = draw(cc, &population(&refs), None, "s", "t");
+        assert_eq!((s.size, s.selected.len()), (10, 10));
+        // Without one, from the cadence: a population control is sampled as several a day.
+        assert_eq!(catalog.get("CHG-01").unwrap().frequency(), Frequency::SeveralTimesADay);
+        assert_eq!(catalog.get("VEN-01").unwrap().frequency(), Frequency::Annual);
+    }
+
+    #[test]
     fn sizes_by_frequency_and_severity() {
         assert_eq!(size_for(Frequency::Annual, Severity::Critical), 1);
         assert_eq!(size_for(Frequency::Quarterly, Severity::High), 2);

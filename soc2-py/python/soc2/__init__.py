@@ -17,7 +17,7 @@ Every public name is importable from ``soc2`` directly.
 
 from __future__ import annotations
 
-from . import bundle, catalog, demo, errors, frames, importers, locker, models, report
+from . import audit, bundle, catalog, demo, errors, frames, importers, locker, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -192,6 +192,13 @@ from ._evaluate import (
     EvidenceSource,
     evaluate,
 )
+from .audit import (
+    RequestList,
+    Sample,
+    request_list,
+    sample,
+    workpapers,
+)
 from .demo import (
     sample_company,
     sample_company_catalog,
@@ -303,6 +310,7 @@ __all__ = [
     "Record",
     "Report",
     "ReportFormat",
+    "RequestList",
     "ReviewDecision",
     "ReviewState",
     "ReviewedAccount",
@@ -311,6 +319,7 @@ __all__ = [
     "RiskRegister",
     "RiskTreatment",
     "Roster",
+    "Sample",
     "Scope",
     "SecurityReport",
     "Severity",
@@ -339,6 +348,7 @@ __all__ = [
     "VerifiedBundle",
     "WithinDaysOf",
     "__version__",
+    "audit",
     "bundle",
     "catalog",
     "demo",
@@ -358,6 +368,8 @@ __all__ = [
     "merkle_root",
     "models",
     "report",
+    "request_list",
+    "sample",
     "sample_company",
     "sample_company_catalog",
     "TimestampInfo",
@@ -368,4 +380,5 @@ __all__ = [
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
+    "workpapers",
 ]
