@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod audit_cmd;
 mod bundle_cmd;
 mod import_cmd;
 mod timestamp_cmd;
@@ -247,6 +248,58 @@ enum Command {
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
     /// errors.
     Evaluate(EvaluateArgs),
+    /// Writes the testing workpapers: per control a CSV of its whole population (item,
+    /// quarter, result, reason, records) and a summary sheet (control, owner, test
+    /// procedure, population, deviations, conclusion).
+    ///
+    /// CSV: UTF-8 with a header row, RFC 4180, cells that a spreadsheet would run as a
+    /// formula (starting with =, +, -, @, tab or CR) prefixed with '.
+    Workpapers {
+        #[command(flatten)]
+        source: audit_cmd::SourceArgs,
+        /// The directory to write (created if missing; refused if not empty, unless
+        /// --force).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        out: PathBuf,
+        /// Write into a non-empty directory (earlier population sheets are removed).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Draws a reproducible random sample from a control's population.
+    ///
+    /// Each unit QUARTER/ITEM is ordered by SHA-256(SEED followed by the unit id); the
+    /// sample is the N smallest (redo by hand: printf '%s%s' SEED UNIT | sha256sum). The
+    /// size comes from the control's frequency and severity unless --size; the seed
+    /// defaults to the root hash (hex) of the locker's newest signed checkpoint.
+    Sample {
+        /// The control to sample.
+        #[arg(long, value_name = "ID")]
+        control: String,
+        #[command(flatten)]
+        source: audit_cmd::SourceArgs,
+        /// How many units to select (a smaller population is taken whole).
+        #[arg(long, value_name = "N")]
+        size: Option<u64>,
+        /// The seed (any text) [default: the signed checkpoint's root hash, hex].
+        #[arg(long, value_name = "S")]
+        seed: Option<String>,
+        /// `text` for people; `json` for one object.
+        #[arg(long, value_enum, default_value_t = audit_cmd::SampleFormat::Text)]
+        format: audit_cmd::SampleFormat,
+    },
+    /// Lists the evidence the catalog expects for the period (each control, each quarter,
+    /// each system, vendor or policy) with its status: received, missing, late or not
+    /// yet due. Without --locker or --evidence, everything due is missing.
+    Requests {
+        #[command(flatten)]
+        source: audit_cmd::SourceArgs,
+        /// The list's format.
+        #[arg(long, value_enum, default_value_t = audit_cmd::RequestsFormat::Markdown)]
+        format: audit_cmd::RequestsFormat,
+        /// Write the list here instead of standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -315,6 +368,15 @@ fn main() -> ExitCode {
             }
         },
         Command::Import(args) => report(import_cmd::run(&args)),
+        Command::Workpapers { source, out, force } => {
+            report(audit_cmd::workpapers(&source, &out, force))
+        }
+        Command::Sample { control, source, size, seed, format } => {
+            report(audit_cmd::sample(&source, &control, size, seed, format))
+        }
+        Command::Requests { source, format, output } => {
+            report(audit_cmd::requests(&source, format, output.as_deref()))
+        }
         Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
         Command::Add { locker, jsonl: Some(jsonl), .. } => report(add_jsonl(&locker, &jsonl)),

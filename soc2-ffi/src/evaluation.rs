@@ -5,7 +5,7 @@
 //! `soc2_core::evaluate` and `soc2_core::report`.
 
 use soc2_core::catalog::{
-    Catalog, CatalogControl, CatalogFile, ControlTest, Scope, SystemOwner, Thresholds,
+    Catalog, CatalogControl, CatalogFile, ControlTest, Frequency, Scope, SystemOwner, Thresholds,
 };
 use soc2_core::model::{
     AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Detection,
@@ -91,7 +91,12 @@ pub fn evaluate(
     period: AuditPeriod,
     as_of: Date,
 ) -> Result<Report, Soc2Error> {
-    let items: Vec<soc2_core::EvidenceItem<'_>> = evidence
+    Ok(soc2_core::evaluate(&catalog, &core_items(&evidence), &period, as_of.naive()))
+}
+
+/// The evidence items as soc2-core reads them.
+pub(crate) fn core_items(evidence: &[EvidenceItem]) -> Vec<soc2_core::EvidenceItem<'_>> {
+    evidence
         .iter()
         .map(|e| soc2_core::EvidenceItem {
             seq: e.seq,
@@ -99,8 +104,7 @@ pub fn evaluate(
             recorded_at: e.recorded_at,
             proven_by: e.proven_by,
         })
-        .collect();
-    Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
+        .collect()
 }
 
 /// Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
@@ -367,6 +371,29 @@ pub struct CatalogControl {
     /// The thresholds in force for this control (the catalog's, with the control's own
     /// overrides applied).
     pub thresholds: Thresholds,
+    /// How often the control operates, for sampling; absent: derived from the cadence.
+    #[uniffi(default)]
+    pub frequency: Option<Frequency>,
+}
+
+/// How often a control operates, in the classes audit sampling guidance sizes samples
+/// by (annual 1, quarterly 2, monthly 2-5, weekly 5-15, daily 20-40, several times a
+/// day 25-60).
+#[uniffi::remote(Enum)]
+pub enum Frequency {
+    /// Once a year.
+    Annual,
+    /// Once a quarter.
+    Quarterly,
+    /// Once a month.
+    Monthly,
+    /// Once a week.
+    Weekly,
+    /// Once a day.
+    Daily,
+    /// Several times a day, or per item of a large population (every change, device,
+    /// account).
+    SeveralTimesADay,
 }
 
 /// A resolved catalog: the built-in catalog with a company's overrides applied.

@@ -417,4 +417,53 @@ impl Locker {
         let source = soc2_core::report::OscalSource::from_locker(&self.lock())?;
         crate::evaluation::poam(&report, &source)
     }
+
+    /// The testing workpapers of the locker's evidence over `period`, as of `as_of`:
+    /// `summary.csv` and per control `population/<CONTROL>.csv`, in path order.
+    pub fn workpapers(
+        &self,
+        catalog: Catalog,
+        period: AuditPeriod,
+        as_of: Date,
+    ) -> Result<Vec<crate::audit::WorkpaperFile>, Soc2Error> {
+        let locker = self.lock();
+        let e =
+            soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of.naive())?;
+        Ok(crate::audit::workpaper_files(&catalog, &e))
+    }
+
+    /// A reproducible sample of `control`'s population; without `seed`, the root hash
+    /// (hex) of the locker's newest signed checkpoint (or of its current checkpoint when
+    /// it has none).
+    pub fn sample(
+        &self,
+        catalog: Catalog,
+        period: AuditPeriod,
+        as_of: Date,
+        control: String,
+        size: Option<u64>,
+        seed: Option<String>,
+    ) -> Result<soc2_core::evaluate::sample::Sample, Soc2Error> {
+        let locker = self.lock();
+        let e =
+            soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of.naive())?;
+        let (seed, source) = match seed {
+            Some(s) => (s, "given".to_owned()),
+            None => soc2_core::evaluate::sample::default_seed(&locker)?,
+        };
+        crate::audit::draw(&catalog, &e, &control, size, &seed, &source)
+    }
+
+    /// The evidence request list of the locker's evidence over `period`, as of `as_of`.
+    pub fn request_list(
+        &self,
+        catalog: Catalog,
+        period: AuditPeriod,
+        as_of: Date,
+    ) -> Result<soc2_core::report::requests::RequestList, Soc2Error> {
+        let locker = self.lock();
+        let e =
+            soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of.naive())?;
+        Ok(soc2_core::report::requests::request_list(&catalog, &e))
+    }
 }

@@ -20,7 +20,7 @@ use crate::errors::{IntoPy, invalid};
 /// A resolved control catalog: the built-in catalog with a company's changes applied.
 /// Immutable: `extend` and `retain` return a new catalog.
 #[pyclass(module = "soc2._soc2", name = "Catalog", frozen)]
-pub(crate) struct Catalog(soc2_core::Catalog);
+pub(crate) struct Catalog(pub(crate) soc2_core::Catalog);
 
 #[pymethods]
 impl Catalog {

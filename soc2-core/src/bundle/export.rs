@@ -100,6 +100,20 @@ impl ExportOptions {
         Ok(())
     }
 
+    /// [`ExportOptions::from_report`] for an evaluation that kept its populations, with
+    /// the testing workpapers too, under `report/workpapers/` (`summary.csv` and
+    /// `population/<CONTROL>.csv`, see [`crate::report::workpapers`]).
+    pub fn from_evaluation(
+        catalog: &crate::Catalog,
+        evaluation: &crate::Evaluation,
+    ) -> Result<ExportOptions> {
+        let mut options = ExportOptions::from_report(&evaluation.report)?;
+        for (name, bytes) in crate::report::workpapers::files(catalog, evaluation) {
+            options.report_files.push((format!("{WORKPAPERS_DIR}/{name}"), bytes));
+        }
+        Ok(options)
+    }
+
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
         ExportOptions {
@@ -110,6 +124,9 @@ impl ExportOptions {
         }
     }
 }
+
+/// The folder under `report/` holding the workpapers in a bundle.
+pub const WORKPAPERS_DIR: &str = "workpapers";
 
 /// What an export wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogControl, CatalogError, ControlTest, Scope, SystemOwner, Thresholds};
+use super::{CatalogControl, CatalogError, ControlTest, Frequency, Scope, SystemOwner, Thresholds};
 use crate::model::{
     Cadence, Control, ControlArea, ControlId, Criterion, Detection, EvidenceKind, PriorityClass,
     Severity, TimeToFix, VendorCriticality,
@@ -233,6 +233,10 @@ pub struct ControlDef {
     /// Thresholds for this control only.
     #[serde(default)]
     pub thresholds: ThresholdsFile,
+    /// How often it operates, for sampling (`annual`, `quarterly`, `monthly`, `weekly`,
+    /// `daily`, `several_times_a_day`); absent: derived from the cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Frequency>,
 }
 
 impl ControlDef {
@@ -335,6 +339,7 @@ impl ControlDef {
             },
             test,
             thresholds,
+            frequency: self.frequency,
         })
     }
 }

@@ -28,7 +28,9 @@
 mod html;
 mod markdown;
 pub mod oscal;
+pub mod requests;
 mod text;
+pub mod workpapers;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
