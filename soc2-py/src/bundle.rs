@@ -183,7 +183,7 @@ type Summary = (PathBuf, Checkpoint, String, String, String, u64, u64, u64);
 ///
 /// With a `report` (a `Report` object), the options are soc2-core's for that report: its
 /// period, the records observed in it plus those the report relies on (and `records`),
-/// and the report's renderings under `report/`, with `report_files` (the workpapers,
+/// and the report's renderings under `report/` (HTML, JSON, Markdown and OSCAL), with `report_files` (the workpapers,
 /// named `workpapers/...` by the Python layer). Otherwise `period` (an `AuditPeriod`
 /// object) with `disclose` `"observed"` (the records observed in the period, plus
 /// `records`) or `"exactly"` (exactly `records`), and `report_files` under `report/`.
@@ -211,6 +211,9 @@ pub(crate) fn export_bundle(
         (Some(report), _) => {
             let report: soc2_core::Report = from_py(report).py_err(py)?;
             let mut options = ExportOptions::from_report(&report).py_err(py)?;
+            // The report as OSCAL too, as the CLI's bundles carry it; the locker's lock is
+            // taken without the interpreter.
+            py.detach(|| options.add_oscal(&report, &locker.lock_unattached())).py_err(py)?;
             if let DisclosureSet::ObservedInPeriodAnd(relied) = &mut options.disclose {
                 relied.extend(seqs);
             }

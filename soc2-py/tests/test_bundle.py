@@ -299,6 +299,8 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     assert verified.record_count() == 1
     names = [r.name for r in verified.report]
     assert [n for n in names if not n.startswith("report/workpapers/")] == [
+        "report/oscal/assessment-results.json",
+        "report/oscal/poam.json",
         "report/readiness.html",
         "report/readiness.json",
         "report/readiness.md",

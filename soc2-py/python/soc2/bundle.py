@@ -143,7 +143,9 @@ def export_bundle(
     ``soc2 export`` does: the bundle is for its period, discloses the records observed in
     it plus the earlier ones the report relies on (a policy approved before the period, a
     background check done at hire), and carries the report as HTML, JSON and Markdown
-    under ``report/`` (Rust: ``ExportOptions::from_report``). With it, ``workpapers``
+    under ``report/``, and as OSCAL assessment results (and a POA&M when an exception is
+    open) under ``report/oscal/``, as ``soc2 export`` does (Rust:
+    ``ExportOptions::from_report`` and ``add_oscal``). With it, ``workpapers``
     (from :func:`soc2.workpapers` for the same period) go under ``report/workpapers/``,
     as ``soc2 export`` puts them (Rust: ``ExportOptions::from_evaluation``).
 
