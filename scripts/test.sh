@@ -56,7 +56,7 @@ echo "== cargo fmt"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test (with soc2-ffi's Python, Ruby and Kotlin tests)"
+echo "== cargo test (with soc2-ffi's Python binding tests)"
 cargo test --workspace --locked
 echo "== python tests"
 "$venv/bin/python" -m pytest -q tests/python
@@ -72,3 +72,6 @@ echo "== python package: stubs and types"
 "$venv/bin/python" -m mypy --strict soc2-py/examples soc2-py/tests soc2-py/benches
 echo "== python package: tests"
 "$venv/bin/python" -m pytest -q soc2-py/tests
+echo "== packages: the Python wheel and sdist, the Ruby gem and the jar, each tested installed"
+# After the tests above, so that the debug build of uniffi-bindgen is reused.
+scripts/test-packages.sh
