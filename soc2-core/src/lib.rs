@@ -45,7 +45,6 @@ pub mod evaluate;
 pub mod json;
 pub mod ledger;
 pub mod model;
-mod read_full;
 pub mod report;
 pub mod schema;
 

@@ -45,7 +45,8 @@
 //! ```
 
 pub mod allowed_signers;
-pub mod archive;
+/// The strict zip reader and deterministic writer (the `soc2-zip` crate).
+pub use soc2_zip as archive;
 mod error;
 mod export;
 mod manifest;

@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use sha2::{Digest, Sha256};
 
 use crate::model::Sha256Digest;
-use crate::read_full::read_full;
+use soc2_zip::io::read_full;
 
 use super::archive::{ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember};
 use super::error::BundleError;

@@ -1461,7 +1461,11 @@ fn with_limits(l: Limits) -> VerifyOptions {
 #[test]
 fn rejects_entry_over_the_size_limit() {
     let f = Fixture::new();
-    let options = with_limits(Limits { max_entry_size: 1000, ..Limits::default() });
+    let options = with_limits({
+        let mut limits = Limits::default();
+        limits.max_entry_size = 1000;
+        limits
+    });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
         BundleError::Archive(ArchiveError::EntryTooLarge { .. })
@@ -1471,7 +1475,11 @@ fn rejects_entry_over_the_size_limit() {
 #[test]
 fn rejects_total_over_the_size_limit() {
     let f = Fixture::new();
-    let options = with_limits(Limits { max_total_size: 10_000, ..Limits::default() });
+    let options = with_limits({
+        let mut limits = Limits::default();
+        limits.max_total_size = 10_000;
+        limits
+    });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
         BundleError::Archive(ArchiveError::TotalSizeTooLarge { .. })
@@ -1481,7 +1489,11 @@ fn rejects_total_over_the_size_limit() {
 #[test]
 fn rejects_more_entries_than_the_limit() {
     let f = Fixture::new();
-    let options = with_limits(Limits { max_entries: 5, ..Limits::default() });
+    let options = with_limits({
+        let mut limits = Limits::default();
+        limits.max_entries = 5;
+        limits
+    });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
         BundleError::Archive(ArchiveError::TooManyEntries { .. })

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 use crate::model::Sha256Digest;
-use crate::read_full::read_full;
+use soc2_zip::io::read_full;
 
 use super::error::LedgerError;
 use super::{BLOBS_DIR, TMP_DIR};

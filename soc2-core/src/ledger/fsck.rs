@@ -87,7 +87,7 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     let mut referenced: BTreeMap<Sha256Digest, Vec<(u64, u64, u64)>> = BTreeMap::new();
     if let Some(ledger) = &ledger {
         let len = ledger.metadata().map_err(|e| LedgerError::io(&ledger_path, e))?.len();
-        let mut lines = Lines::new(ledger.file(), 0, len);
+        let mut lines = Lines::new(ledger, 0, len);
         let mut chain = Chain::new();
         while let Some(line) = lines.next_line().map_err(|e| LedgerError::io(&ledger_path, e))? {
             match line {

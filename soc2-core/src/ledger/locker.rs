@@ -307,11 +307,7 @@ impl Locker {
 
     /// Every record, in order, read from disk as the iterator advances.
     pub fn records(&self) -> Records<'_> {
-        Records {
-            locker: self,
-            lines: Lines::new(self.ledger.file(), 0, self.verified_len),
-            seq: 0,
-        }
+        Records { locker: self, lines: Lines::new(&self.ledger, 0, self.verified_len), seq: 0 }
     }
 
     /// The records whose evidence names `control`, in order.
@@ -457,7 +453,7 @@ impl Locker {
         if let Some(last) = self.entries.len().checked_sub(1) {
             let e = &self.entries[last];
             let mut bytes = vec![0u8; e.len as usize + 1];
-            read_exact_at(self.ledger.file(), &mut bytes, e.offset)
+            read_exact_at(&self.ledger, &mut bytes, e.offset)
                 .map_err(|err| LedgerError::io(path, err))?;
             if bytes.pop() != Some(b'\n') || leaf_hash(&bytes) != self.leaves[last] {
                 return Err(LedgerError::RecordChanged { seq: last as u64, line: last as u64 + 1 });
@@ -467,7 +463,9 @@ impl Locker {
         if len == self.verified_len {
             return Ok(());
         }
-        let file = self.ledger.file().try_clone().map_err(|e| LedgerError::io(path, e))?;
+        let file = (self.ledger.file().try_clone())
+            .map(|file| fs_err::File::from_parts(file, path))
+            .map_err(|e| LedgerError::io(path, e))?;
         let mut lines = Lines::new(&file, self.verified_len, len);
         let mut problems = Vec::new();
         while let Some(line) = lines.next_line().map_err(|e| LedgerError::io(path, e))? {
@@ -570,7 +568,7 @@ impl Locker {
     fn read_entry(&self, i: usize) -> Result<Record> {
         let e = &self.entries[i];
         let mut bytes = vec![0u8; e.len as usize];
-        read_exact_at(self.ledger.file(), &mut bytes, e.offset)
+        read_exact_at(&self.ledger, &mut bytes, e.offset)
             .map_err(|err| LedgerError::io(&self.ledger_path, err))?;
         self.decode_verified(i, &bytes)
     }

@@ -207,7 +207,7 @@ impl Chain {
 /// A reader at a position of a file that never moves the file's cursor, so that
 /// `&File` can be shared (appends use `O_APPEND` and ignore the cursor too).
 pub(crate) struct ReadAt<'a> {
-    pub(crate) file: &'a std::fs::File,
+    pub(crate) file: &'a fs_err::File,
     pub(crate) pos: u64,
     pub(crate) end: u64,
 }
@@ -219,27 +219,13 @@ impl Read for ReadAt<'_> {
         if want == 0 {
             return Ok(0);
         }
-        let n = read_at(self.file, &mut buf[..want], self.pos)?;
+        let n = soc2_zip::io::read_at(self.file, &mut buf[..want], self.pos)?;
         self.pos += n as u64;
         Ok(n)
     }
 }
 
-#[cfg(unix)]
-fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
-}
-
-/// Reads exactly `buf.len()` bytes at `offset`.
-pub(crate) fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    let mut r = ReadAt { file, pos: offset, end: offset + buf.len() as u64 };
-    r.read_exact(buf)
-}
+pub(crate) use soc2_zip::io::read_exact_at;
 
 /// One line of the ledger as read.
 pub(crate) enum Line<'a> {
@@ -257,7 +243,7 @@ pub(crate) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    pub(crate) fn new(file: &'a std::fs::File, start: u64, end: u64) -> Self {
+    pub(crate) fn new(file: &'a fs_err::File, start: u64, end: u64) -> Self {
         Lines {
             reader: BufReader::with_capacity(1 << 20, ReadAt { file, pos: start, end }),
             offset: start,

@@ -1,5 +1,9 @@
 //! Test helpers: a raw ZIP assembler for building hostile archives byte by
 //! byte, and shortcuts for writing and opening archives in temporary files.
+//!
+//! Compiled for this crate's tests and, with the `test-support` feature, for other
+//! crates' tests; never part of a release build.
+#![allow(missing_docs, reason = "test helpers: the ZIP spec documents the fields")]
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -11,37 +15,37 @@ use super::{ArchiveError, BundleWriter, Compression, Limits, SafeArchive};
 
 /// Fields present in both the local header and the central directory entry.
 #[derive(Debug, Clone)]
-pub(crate) struct RawHeader {
-    pub(crate) version_needed: u16,
-    pub(crate) flags: u16,
-    pub(crate) method: u16,
-    pub(crate) time: u16,
-    pub(crate) date: u16,
-    pub(crate) crc32: u32,
-    pub(crate) compressed_size: u32,
-    pub(crate) size: u32,
-    pub(crate) name: Vec<u8>,
-    pub(crate) extra: Vec<u8>,
+pub struct RawHeader {
+    pub version_needed: u16,
+    pub flags: u16,
+    pub method: u16,
+    pub time: u16,
+    pub date: u16,
+    pub crc32: u32,
+    pub compressed_size: u32,
+    pub size: u32,
+    pub name: Vec<u8>,
+    pub extra: Vec<u8>,
 }
 
 /// One member as it will be laid out, with independently editable headers.
 #[derive(Debug, Clone)]
-pub(crate) struct RawEntry {
-    pub(crate) local: RawHeader,
-    pub(crate) central: RawHeader,
-    pub(crate) made_by: u16,
-    pub(crate) disk_start: u16,
-    pub(crate) external: u32,
-    pub(crate) comment: Vec<u8>,
-    pub(crate) data: Vec<u8>,
+pub struct RawEntry {
+    pub local: RawHeader,
+    pub central: RawHeader,
+    pub made_by: u16,
+    pub disk_start: u16,
+    pub external: u32,
+    pub comment: Vec<u8>,
+    pub data: Vec<u8>,
     /// Replaces the local header offset recorded in the central directory.
-    pub(crate) offset_override: Option<u32>,
+    pub offset_override: Option<u32>,
     /// Whether the entry is listed in the central directory.
-    pub(crate) in_central: bool,
+    pub in_central: bool,
     /// Whether the local header and data are written.
-    pub(crate) in_local: bool,
+    pub in_local: bool,
     /// Bytes written right after this entry's data.
-    pub(crate) gap_after: Vec<u8>,
+    pub gap_after: Vec<u8>,
 }
 
 impl RawEntry {
@@ -74,22 +78,22 @@ impl RawEntry {
     }
 
     /// A stored member.
-    pub(crate) fn stored(name: &str, content: &[u8]) -> Self {
+    pub fn stored(name: &str, content: &[u8]) -> Self {
         Self::stored_raw(name.as_bytes(), content)
     }
 
     /// A stored member with a raw (possibly non-UTF-8) name.
-    pub(crate) fn stored_raw(name: &[u8], content: &[u8]) -> Self {
+    pub fn stored_raw(name: &[u8], content: &[u8]) -> Self {
         Self::new(name, 0, content, content.to_vec())
     }
 
     /// A deflated member.
-    pub(crate) fn deflated(name: &str, content: &[u8]) -> Self {
+    pub fn deflated(name: &str, content: &[u8]) -> Self {
         Self::new(name.as_bytes(), 8, content, deflate(content))
     }
 
     /// Applies `f` to both headers.
-    pub(crate) fn both(mut self, f: impl Fn(&mut RawHeader)) -> Self {
+    pub fn both(mut self, f: impl Fn(&mut RawHeader)) -> Self {
         f(&mut self.local);
         f(&mut self.central);
         self
@@ -97,14 +101,14 @@ impl RawEntry {
 }
 
 /// Raw DEFLATE of `content`.
-pub(crate) fn deflate(content: &[u8]) -> Vec<u8> {
+pub fn deflate(content: &[u8]) -> Vec<u8> {
     let mut enc = DeflateEncoder::new(Vec::new(), Level::new(6));
     enc.write_all(content).expect("in-memory deflate");
     enc.finish().expect("in-memory deflate")
 }
 
 /// A ZIP64 extra field carrying `values`.
-pub(crate) fn zip64_extra(values: &[u64]) -> Vec<u8> {
+pub fn zip64_extra(values: &[u64]) -> Vec<u8> {
     let mut out = vec![0x01, 0x00];
     out.extend_from_slice(&((values.len() * 8) as u16).to_le_bytes());
     for v in values {
@@ -114,7 +118,7 @@ pub(crate) fn zip64_extra(values: &[u64]) -> Vec<u8> {
 }
 
 /// An arbitrary extra field.
-pub(crate) fn extra_field(id: u16, data: &[u8]) -> Vec<u8> {
+pub fn extra_field(id: u16, data: &[u8]) -> Vec<u8> {
     let mut out = id.to_le_bytes().to_vec();
     out.extend_from_slice(&(data.len() as u16).to_le_bytes());
     out.extend_from_slice(data);
@@ -123,34 +127,34 @@ pub(crate) fn extra_field(id: u16, data: &[u8]) -> Vec<u8> {
 
 /// Overrides for the end-of-central-directory record (`None` = computed).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct EndOverrides {
-    pub(crate) disk: Option<u16>,
-    pub(crate) cd_disk: Option<u16>,
-    pub(crate) disk_entries: Option<u16>,
-    pub(crate) entries: Option<u16>,
-    pub(crate) cd_size: Option<u32>,
-    pub(crate) cd_offset: Option<u32>,
+pub struct EndOverrides {
+    pub disk: Option<u16>,
+    pub cd_disk: Option<u16>,
+    pub disk_entries: Option<u16>,
+    pub entries: Option<u16>,
+    pub cd_size: Option<u32>,
+    pub cd_offset: Option<u32>,
 }
 
 /// ZIP64 end record settings (`None` fields = computed).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Zip64End {
-    pub(crate) entries: Option<u64>,
-    pub(crate) locator_disks: Option<u32>,
-    pub(crate) record_disk: Option<u32>,
+pub struct Zip64End {
+    pub entries: Option<u64>,
+    pub locator_disks: Option<u32>,
+    pub record_disk: Option<u32>,
 }
 
 /// A complete archive described field by field.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RawArchive {
-    pub(crate) prefix: Vec<u8>,
-    pub(crate) entries: Vec<RawEntry>,
+pub struct RawArchive {
+    pub prefix: Vec<u8>,
+    pub entries: Vec<RawEntry>,
     /// Bytes between the central directory and the end record(s).
-    pub(crate) cd_gap: Vec<u8>,
-    pub(crate) end: EndOverrides,
-    pub(crate) zip64: Option<Zip64End>,
-    pub(crate) comment: Vec<u8>,
-    pub(crate) trailing: Vec<u8>,
+    pub cd_gap: Vec<u8>,
+    pub end: EndOverrides,
+    pub zip64: Option<Zip64End>,
+    pub comment: Vec<u8>,
+    pub trailing: Vec<u8>,
 }
 
 fn put16(out: &mut Vec<u8>, v: u16) {
@@ -167,12 +171,12 @@ fn put64(out: &mut Vec<u8>, v: u64) {
 
 impl RawArchive {
     /// An archive of the given entries and nothing else.
-    pub(crate) fn of(entries: Vec<RawEntry>) -> Self {
+    pub fn of(entries: Vec<RawEntry>) -> Self {
         RawArchive { entries, ..Default::default() }
     }
 
     /// Serialises the archive.
-    pub(crate) fn build(&self) -> Vec<u8> {
+    pub fn build(&self) -> Vec<u8> {
         let mut out = self.prefix.clone();
         let mut offsets = Vec::new();
         for e in &self.entries {
@@ -270,13 +274,13 @@ impl RawArchive {
 }
 
 /// An archive opened from a temporary file that lives as long as it does.
-pub(crate) struct Opened {
-    pub(crate) archive: SafeArchive,
+pub struct Opened {
+    pub archive: SafeArchive,
     _file: tempfile::NamedTempFile,
 }
 
 /// Writes `bytes` to a temporary file and opens it with `limits`.
-pub(crate) fn open_bytes_with(bytes: &[u8], limits: Limits) -> Result<Opened, ArchiveError> {
+pub fn open_bytes_with(bytes: &[u8], limits: Limits) -> Result<Opened, ArchiveError> {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     file.write_all(bytes).expect("write temp file");
     file.flush().expect("flush temp file");
@@ -285,20 +289,20 @@ pub(crate) fn open_bytes_with(bytes: &[u8], limits: Limits) -> Result<Opened, Ar
 }
 
 /// Writes `bytes` to a temporary file and opens it with default limits.
-pub(crate) fn open_bytes(bytes: &[u8]) -> Result<Opened, ArchiveError> {
+pub fn open_bytes(bytes: &[u8]) -> Result<Opened, ArchiveError> {
     open_bytes_with(bytes, Limits::default())
 }
 
 /// Opens and fully reads `bytes`, returning the first error.
-pub(crate) fn open_and_verify(bytes: &[u8]) -> Result<(), ArchiveError> {
+pub fn open_and_verify(bytes: &[u8]) -> Result<(), ArchiveError> {
     open_bytes(bytes)?.archive.verify_all()
 }
 
 /// A member to write with [`write_bundle`].
-pub(crate) type Spec<'a> = (&'a str, Compression, &'a [u8]);
+pub type Spec<'a> = (&'a str, Compression, &'a [u8]);
 
 /// Writes a bundle with [`BundleWriter`] and returns its bytes.
-pub(crate) fn write_bundle(members: &[Spec<'_>]) -> Vec<u8> {
+pub fn write_bundle(members: &[Spec<'_>]) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bundle.zip");
     let mut writer = BundleWriter::create(&path).expect("create writer");
@@ -310,7 +314,7 @@ pub(crate) fn write_bundle(members: &[Spec<'_>]) -> Vec<u8> {
 }
 
 /// Lists the entries of a directory (to check that no temp file is left behind).
-pub(crate) fn dir_entries(dir: &std::path::Path) -> Vec<PathBuf> {
+pub fn dir_entries(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> =
         fs_err::read_dir(dir).expect("read dir").map(|e| e.expect("dir entry").path()).collect();
     v.sort();

@@ -1,7 +1,9 @@
-//! Evidence bundle container: a deterministic ZIP writer and a strict ZIP reader.
+//! A deterministic ZIP writer and a strict ZIP reader, made for soc2's evidence
+//! bundles but with no SOC 2 knowledge (`soc2-core` re-exports it as
+//! `soc2_core::bundle::archive`).
 //!
 //! A bundle is an ordinary ZIP file so that an auditor can open it with any
-//! tool, but the two halves of this module deliberately accept far less than
+//! tool, but the two halves of this crate deliberately accept far less than
 //! the ZIP format allows:
 //!
 //! * [`BundleWriter`] produces byte-identical output for identical input
@@ -19,11 +21,12 @@
 //! NFC, without `.`/`..`/empty components, backslashes, control characters or
 //! drive letters, and unique even when compared case-insensitively.
 
+pub mod io;
 mod reader;
 mod writer;
 
-#[cfg(test)]
-pub(crate) mod test_support;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 #[cfg(test)]
 mod tests;
 
@@ -34,7 +37,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use reader::{Member, MemberReader, SafeArchive};
 pub use writer::BundleWriter;
-pub(crate) use writer::{MemberPreparer, PREPARE_MAX, PreparedMember};
+pub use writer::{MemberPreparer, PREPARE_MAX, PreparedMember};
 
 /// How a member's content is stored inside the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,5 @@
 //! Deterministic, atomic, streaming bundle writer.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +12,7 @@ use zip::write::{PreparedZipFile, SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use super::{ArchiveError, Compression, NameSet, validate_member_name};
-use crate::read_full::read_full;
+use crate::io::read_full;
 
 /// Fixed DEFLATE level: output must not depend on library defaults. Level 1:
 /// bundles are mostly already-compressed media, and the text in them (CSV,
@@ -222,7 +221,7 @@ impl BundleWriter {
     /// Adds a member compressed ahead of time by a [`MemberPreparer`]; the
     /// result is byte-identical to [`add_stream`](Self::add_stream) with the
     /// same content.
-    pub(crate) fn add_prepared(&mut self, member: PreparedMember) -> Result<(), ArchiveError> {
+    pub fn add_prepared(&mut self, member: PreparedMember) -> Result<(), ArchiveError> {
         let result = self.add_prepared_inner(member);
         if result.is_err() {
             self.poison();
@@ -365,14 +364,14 @@ fn member_options(compression: Compression, large: bool) -> SimpleFileOptions {
 /// Members up to this size may be compressed ahead of time, off the writing
 /// thread, by a [`MemberPreparer`] (which holds the compressed member in
 /// memory until it is added).
-pub(crate) const PREPARE_MAX: u64 = 8 << 20;
+pub const PREPARE_MAX: u64 = 8 << 20;
 
 /// Compresses one member on any thread, ready for [`BundleWriter::add_prepared`].
 ///
 /// Content is handed to the compressor in the same [`CHUNK`]-sized pieces as
 /// [`BundleWriter::add_stream`] does, so the member's bytes are the same
 /// whichever way it is added.
-pub(crate) struct MemberPreparer {
+pub struct MemberPreparer {
     name: String,
     size: u64,
     written: u64,
@@ -382,7 +381,7 @@ pub(crate) struct MemberPreparer {
 }
 
 /// A member compressed by a [`MemberPreparer`].
-pub(crate) struct PreparedMember {
+pub struct PreparedMember {
     name: String,
     file: PreparedZipFile,
 }
@@ -395,15 +394,14 @@ impl std::fmt::Debug for PreparedMember {
 
 impl PreparedMember {
     /// The member's name.
-    #[cfg(test)]
-    pub(crate) fn name(&self) -> &str {
+    pub fn name(&self) -> &str {
         &self.name
     }
 }
 
 impl MemberPreparer {
     /// Starts preparing member `name` of `size` bytes (at most [`PREPARE_MAX`]).
-    pub(crate) fn new(
+    pub fn new(
         name: &str,
         size: u64,
         compression: Compression,
@@ -421,7 +419,7 @@ impl MemberPreparer {
     }
 
     /// Adds content.
-    pub(crate) fn write(&mut self, mut data: &[u8]) -> Result<(), ArchiveError> {
+    pub fn write(&mut self, mut data: &[u8]) -> Result<(), ArchiveError> {
         self.written += data.len() as u64;
         if self.written > self.size {
             return Err(ArchiveError::InputTooLong {
@@ -449,7 +447,7 @@ impl MemberPreparer {
     }
 
     /// Finishes the member; fails if less content came than declared.
-    pub(crate) fn finish(mut self) -> Result<PreparedMember, ArchiveError> {
+    pub fn finish(mut self) -> Result<PreparedMember, ArchiveError> {
         if self.written < self.size {
             return Err(ArchiveError::InputTooShort {
                 name: self.name,
@@ -490,8 +488,8 @@ fn parent_dir(target: &Path) -> &Path {
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<(), ArchiveError> {
     // ArchiveError::Io names the path, which is what fs_err would add.
-    #[allow(clippy::disallowed_methods)]
-    File::open(dir)
+    #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
+    std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|source| ArchiveError::Io { path: dir.to_path_buf(), source })
 }
@@ -545,7 +543,10 @@ struct Output {
 }
 
 impl TempSink {
-    fn new(file: File, discard: Arc<AtomicBool>) -> io::Result<TempSink> {
+    // A std handle: the output thread's errors get the target's path from
+    // BundleWriter (ArchiveError::Io) and must stay raw OS errors (ENOSPC).
+    #[allow(clippy::disallowed_types)]
+    fn new(file: std::fs::File, discard: Arc<AtomicBool>) -> io::Result<TempSink> {
         let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(OUT_BUFFERS);
         let (free_tx, free) = sync_channel::<Vec<u8>>(OUT_BUFFERS);
         let handle = std::thread::Builder::new()
@@ -634,8 +635,9 @@ impl Drop for TempSink {
 
 /// The output thread: writes each buffer at its offset, in order, and asks
 /// the [`Flusher`] for an `fdatasync` every [`FLUSH_EVERY`] bytes.
+#[allow(clippy::disallowed_types)] // See TempSink::new.
 fn write_behind(
-    mut file: File,
+    mut file: std::fs::File,
     rx: Receiver<(u64, Vec<u8>)>,
     free: SyncSender<Vec<u8>>,
 ) -> io::Result<()> {
@@ -668,7 +670,8 @@ struct Flusher {
 }
 
 impl Flusher {
-    fn start(file: File) -> Flusher {
+    #[allow(clippy::disallowed_types)] // See TempSink::new.
+    fn start(file: std::fs::File) -> Flusher {
         let (tx, rx) = sync_channel::<()>(1);
         let error: Arc<Mutex<Option<io::Error>>> = Arc::default();
         let seen = Arc::clone(&error);

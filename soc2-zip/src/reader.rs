@@ -13,7 +13,6 @@
 //! with every byte of the file accounted for exactly once.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -116,7 +115,7 @@ impl Member {
 #[derive(Debug)]
 pub struct SafeArchive {
     path: PathBuf,
-    file: File,
+    file: fs_err::File,
     members: Vec<Member>,
     index: HashMap<String, usize>,
 }
@@ -125,8 +124,9 @@ impl SafeArchive {
     /// Opens and fully validates the archive at `path`.
     pub fn open(path: &Path, limits: Limits) -> Result<SafeArchive, ArchiveError> {
         // ArchiveError::Io names the path, which is what fs_err would add.
-        #[allow(clippy::disallowed_methods)]
-        let file = File::open(path)
+        #[allow(clippy::disallowed_methods, clippy::disallowed_types)]
+        let file = std::fs::File::open(path)
+            .map(|file| fs_err::File::from_parts(file, path))
             .map_err(|source| ArchiveError::Io { path: path.to_path_buf(), source })?;
         let src = Source { file: &file, path };
         let members = parse(&src, &limits)?;
@@ -408,7 +408,7 @@ impl Inflater {
 /// positional so that several [`MemberReader`]s can share one handle.
 #[derive(Clone, Copy)]
 struct Source<'a> {
-    file: &'a File,
+    file: &'a fs_err::File,
     path: &'a Path,
 }
 
@@ -422,12 +422,7 @@ impl Source<'_> {
     }
 
     fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize, ArchiveError> {
-        loop {
-            match read_at(self.file, buf, offset) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                other => return other.map_err(|e| self.io(e)),
-            }
-        }
+        crate::io::read_at(self.file, buf, offset).map_err(|e| self.io(e))
     }
 
     fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> Result<(), ArchiveError> {
@@ -452,26 +447,6 @@ impl Source<'_> {
         self.read_exact_at(&mut buf, offset)?;
         Ok(buf)
     }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
-}
-
-/// Fallback without positional reads: seeks the shared handle, so concurrent
-/// readers of one archive would interfere (the CRC check would catch it).
-#[cfg(not(any(unix, windows)))]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    use std::io::{Seek, SeekFrom};
-    let mut f = file;
-    f.seek(SeekFrom::Start(offset))?;
-    f.read(buf)
 }
 
 /// Reads the byte range `pos..end` of the archive.
