@@ -5,8 +5,8 @@
 #
 #     scripts/build-wheels.sh [OUT_DIR]        # default: dist/
 #
-# Writes OUT_DIR/soc2-VERSION.tar.gz and OUT_DIR/soc2-VERSION-cp39-abi3-manylinux_2_17_x86_64
-# .manylinux2014_x86_64.whl (on an x86_64 Linux host). Needs Rust and Python 3; installs the
+# Writes OUT_DIR/soc2-VERSION.tar.gz and OUT_DIR/soc2-VERSION-cp39-abi3-manylinux2014_x86_64
+# .manylinux_2_17_x86_64.whl (on an x86_64 Linux host). Needs Rust and Python 3; installs the
 # pinned maturin and ziglang (zig links against an old glibc, so no manylinux container is
 # needed) into .tools/wheel-venv. Each wheel carries LICENSE-APACHE and LICENSE-MIT.
 set -euo pipefail
@@ -43,8 +43,10 @@ work="$root/target/wheel-build"
 rm -rf "$work"
 mkdir -p "$work"
 tar -xzf "$sdist" -C "$work"
-# The workspace's target directory keeps the compiled dependencies between runs.
-(cd "$work"/soc2-* && CARGO_TARGET_DIR="$root/target" maturin build --release --locked \
+# The workspace's target directory keeps the compiled dependencies between runs. Not
+# --locked: the sdist's workspace has fewer members than ours, so cargo drops the others'
+# entries from its Cargo.lock; the versions of the rest stay as locked.
+(cd "$work"/soc2-* && CARGO_TARGET_DIR="$root/target" maturin build --release \
     --zig --compatibility manylinux2014 --out "$out")
 rm -rf "$work"
 ls -l "$out"/soc2-*

@@ -9,22 +9,36 @@
 # - JVM: the jar, and soc2-ffi/tests/bindings/test_soc2.kts run with only the jar and JNA
 #   on the class path (the native library is the jar's).
 #
-#     scripts/test-packages.sh [OUT_DIR]       # default: dist/
+#     scripts/test-packages.sh [--no-build] [--only python|ruby|jvm] [OUT_DIR]   # default: dist/
 #
-# Run by scripts/test.sh, which installs the tools first (ruby, ruby-ffi, JNA, kotlinc).
+# --no-build tests the packages already in OUT_DIR. Run by scripts/test.sh, which installs
+# the tools first (ruby, ruby-ffi, JNA, kotlinc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
+build=1
+only=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-build) build=0; shift ;;
+        --only) only="$2"; shift 2 ;;
+        *) break ;;
+    esac
+done
 out="${1:-dist}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
+wanted() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 
-scripts/build-wheels.sh "$out"
-scripts/build-packages.sh "$out"
+if [ "$build" = 1 ]; then
+    if wanted python; then scripts/build-wheels.sh "$out"; fi
+    if wanted ruby || wanted jvm; then scripts/build-packages.sh "$out"; fi
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+test_python() {
 echo "== python: the wheel and the sdist carry the licenses"
 wheel=$(ls "$out"/soc2-*.whl)
 sdist=$(ls "$out"/soc2-*.tar.gz)
@@ -86,7 +100,9 @@ for version in $(printf '%s\n' "${!python_of[@]}" | sort -V); do
     tested+=("$version")
 done
 echo "python: the wheel installed and ran the examples on CPython ${tested[*]}"
+}
 
+test_ruby() {
 echo "== ruby: gem install, then the Ruby tests against the installed gem"
 gem_home="$work/gems"
 # The ffi gem comes from the system (Debian's ruby-ffi), which GEM_PATH keeps visible.
@@ -96,6 +112,9 @@ GEM_HOME="$gem_home" GEM_PATH="$gem_home:$system_gem_path" \
 (cd "$work" && GEM_HOME="$gem_home" GEM_PATH="$gem_home:$system_gem_path" RUBYLIB="" \
     ruby "$root/soc2-ffi/tests/bindings/test_soc2.rb")
 
+}
+
+test_jvm() {
 echo "== kotlin: the Kotlin tests against the jar"
 jar=$(ls "$out"/soc2-*.jar | grep -v -- -sources.jar)
 jna_jar=/usr/share/java/jna.jar
@@ -104,4 +123,9 @@ for candidate in ${CLASSPATH//:/ }; do
 done
 (cd "$work" && env -u CLASSPATH kotlinc -nowarn -cp "$jar:$jna_jar" \
     -script "$root/soc2-ffi/tests/bindings/test_soc2.kts")
-echo "packages: all tested"
+}
+
+if wanted python; then test_python; fi
+if wanted ruby; then test_ruby; fi
+if wanted jvm; then test_jvm; fi
+echo "packages: tested ${only:-all}"
