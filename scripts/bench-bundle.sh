@@ -3,14 +3,22 @@
 #
 #   scripts/bench-bundle.sh [WORK_DIR]
 #
-# Makes (once) a locker of TOTAL_MIB MiB in COUNT attachments (default 1024 MiB, 1000;
-# mixed sizes, about 11% compressible CSV, the rest incompressible media), then times,
+# Makes (once) a locker of TOTAL_MIB MiB in COUNT attachments of mixed sizes, in one of
+# three mixes (MIX):
+#
+#   current  (default) about 11% compressible CSV, the rest incompressible media labelled
+#            PDF, PNG, JPEG and zip; 1024 MiB by default
+#   random   random bytes labelled application/octet-stream; 512 MiB by default
+#   text     CSV and JSON lines (text/csv, application/json); 512 MiB by default
+#
+# (COUNT 1000 by default), then times,
 # RUNS rounds of one run each, interleaved (median reported), with the attachments in
 # the page cache and previous outputs removed before each run, outside the timing:
 #
 #   openssl      openssl dgst -sha256 over the attachment files
-#   pipeline     sha256sum over them > SHA256SUMS, zip -0 of them and SHA256SUMS,
-#                ssh-keygen -Y sign of SHA256SUMS (what one would script by hand)
+#   pipeline     sha256sum over them > SHA256SUMS, zip -0 of them and SHA256SUMS (zip -1
+#                for the text mix), ssh-keygen -Y sign of SHA256SUMS (what one would
+#                script by hand)
 #   export       soc2 export of the period (all attachments), fsync included
 #   verify       soc2 verify of that bundle
 #
@@ -20,7 +28,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=${1:-${TMPDIR:-/tmp}/soc2-bench-bundle}
-total_mib=${TOTAL_MIB:-1024}
+mix=${MIX:-current}
+case $mix in
+    current) default_mib=1024 zip_level=-0 ;;
+    random) default_mib=512 zip_level=-0 ;;
+    text) default_mib=512 zip_level=-1 ;;
+    *) echo "bench-bundle: MIX must be current, random or text, not $mix" >&2; exit 2 ;;
+esac
+total_mib=${TOTAL_MIB:-$default_mib}
 count=${COUNT:-1000}
 runs=${RUNS:-3}
 target=${CARGO_TARGET_DIR:-target}
@@ -33,9 +48,11 @@ cargo build --release --locked -p soc2 --bin soc2 -p soc2-core --example bundle_
 soc2=$target/release/soc2
 
 mkdir -p "$work"
+# The current mix keeps its old directory name, so existing lockers are reused.
 locker=$work/locker-${total_mib}m-${count}
+[ "$mix" = current ] || locker=$locker-$mix
 if [ ! -f "$locker/locker.json" ]; then
-    "$target/release/examples/bundle_bench_locker" "$locker" "$total_mib" "$count" >&2
+    "$target/release/examples/bundle_bench_locker" "$locker" "$total_mib" "$count" "$mix" >&2
 fi
 if [ ! -f "$work/key" ]; then
     "$soc2" keygen -o "$work/key" --comment bench@example.com >/dev/null
@@ -48,8 +65,8 @@ xargs -a "$work/files" -d '\n' cat > /dev/null # warm the page cache
 pipeline() {
     local dir=$work/pipeline
     xargs -a "$work/files" -d '\n' sha256sum > "$dir/SHA256SUMS"
-    zip -q -0 "$dir/bundle.zip" -@ < "$work/files"
-    (cd "$dir" && zip -q -0 bundle.zip SHA256SUMS &&
+    zip -q "$zip_level" "$dir/bundle.zip" -@ < "$work/files"
+    (cd "$dir" && zip -q "$zip_level" bundle.zip SHA256SUMS &&
         ssh-keygen -q -Y sign -f "$work/key" -n soc2-evidence-bundle-v1 SHA256SUMS)
 }
 
@@ -79,7 +96,7 @@ summary() {
 }
 
 export -f pipeline
-export work
+export work zip_level
 names=(openssl pipeline export verify)
 for name in "${names[@]}"; do : > "$work/$name.runs"; done
 # Interleaved, one run of each per round, so that a noisy moment on this shared
@@ -100,7 +117,7 @@ for name in "${names[@]}"; do summary "$name"; done > "$work/results"
 openssl_s=$(awk '$1 == "openssl" { print $2 }' "$work/results")
 pipeline_s=$(awk '$1 == "pipeline" { print $2 }' "$work/results")
 echo "machine: $(nproc) cores, $(uname -srm); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "data: $bytes bytes in $count attachments; $runs runs each, median time, highest peak RSS"
+echo "data: $bytes bytes in $count attachments, mix $mix; $runs runs each, median time, highest peak RSS"
 echo
 echo "| what | seconds | MB/s | vs openssl | vs pipeline | peak RSS (MiB) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"

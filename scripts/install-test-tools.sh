@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the stock tools the bundle tests run (the auditor's commands in VERIFY.md):
-# ssh-keygen (openssh-client), unzip and zip, plus sha256sum, diff and python3, which a
+# ssh-keygen (openssh-client), unzip, zip and openssl (the RFC 3161 TSA of the timestamp
+# tests), plus sha256sum, diff and python3, which a
 # Debian system normally has. Idempotent: installs only what `command -v` cannot find,
 # and runs `apt-get update` at most once.
 set -euo pipefail
@@ -12,6 +13,7 @@ declare -A package_of=(
     [sha256sum]=coreutils
     [diff]=diffutils
     [python3]=python3
+    [openssl]=openssl
 )
 missing=()
 for tool in "${!package_of[@]}"; do

@@ -52,12 +52,50 @@ fi
 export PATH="$PWD/$kotlinc_dir/bin:$PATH"
 export CLASSPATH="/usr/share/java/jna.jar${CLASSPATH:+:$CLASSPATH}"
 
+# The fuzz targets are a workspace of their own with their own lock file: check it is
+# current before the long steps, so that a stale lock fails in seconds, not after the tests.
+cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null || {
+    echo "fuzz/Cargo.lock is stale: run \`cargo metadata --manifest-path fuzz/Cargo.toml\` and commit it" >&2
+    exit 1
+}
 echo "== cargo fmt"
 cargo fmt --all --check
+cargo fmt --manifest-path fuzz/Cargo.toml --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test (with soc2-ffi's Python binding tests)"
 cargo test --workspace --locked
+echo "== fuzz: replay the seeds and regressions through every target (stable)"
+# Its own workspace (fuzz/Cargo.toml); sharing the target dir reuses the built crates.
+cargo test --manifest-path fuzz/Cargo.toml --no-default-features --locked --target-dir target
+echo "== fuzz: a short run of each target (nightly, cargo-fuzz)"
+# A smoke run, seconds per target; the long run is in fuzz/README.md. Findings are
+# written to fuzz/artifacts/ and fail the run.
+cargo_fuzz_version=0.13.1
+fuzz_seconds="${SOC2_FUZZ_SECONDS:-15}"
+if cargo +nightly --version >/dev/null 2>&1; then
+    if ! cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $cargo_fuzz_version"; then
+        cargo install --quiet --locked cargo-fuzz --version "$cargo_fuzz_version"
+    fi
+    cargo +nightly fuzz build -s none -O
+    for target in $(cargo +nightly fuzz list); do
+        corpus="$(mktemp -d)"
+        echo "-- $target: ${fuzz_seconds}s"
+        if ! cargo +nightly fuzz run -s none -O "$target" "$corpus" "fuzz/seeds/$target" -- \
+            -max_total_time="$fuzz_seconds" -rss_limit_mb=2048 -print_final_stats=1 \
+            >"$corpus.log" 2>&1; then
+            tail -n 60 "$corpus.log" >&2
+            echo "fuzz target $target failed: see fuzz/artifacts/$target/ and fuzz/README.md" >&2
+            exit 1
+        fi
+        grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$corpus.log" || true
+        rm -f "$corpus.log"
+        rm -rf "$corpus"
+    done
+else
+    echo "!! WARNING: no nightly Rust toolchain: the fuzz targets were NOT fuzzed; only their" >&2
+    echo "!! seeds and regressions were replayed (above). Install one: rustup toolchain install nightly" >&2
+fi
 echo "== python tests"
 "$venv/bin/python" -m pytest -q tests/python
 echo "== python package (soc2-py): build and install"

@@ -13,6 +13,7 @@ use soc2_core::bundle::{
     self, AllowedSigners, BundleError, DEFAULT_PRINCIPAL, DisclosureSet, ExportOptions,
     PASSPHRASE_ENV, Signer, VerifyOptions,
 };
+use soc2_core::error::Classify;
 use soc2_core::ledger::Locker;
 use soc2_core::model::AuditPeriod;
 
@@ -60,14 +61,14 @@ fn passphrase() -> Option<Vec<u8>> {
 }
 
 fn bundle_failure(e: BundleError) -> Failure {
-    Failure { code: if e.is_rejection() { 1 } else { 2 }, message: e.to_string() }
+    Failure::classified(&e)
 }
 
 pub(crate) fn keygen(out: &Path, comment: Option<&str>) -> Result<ExitCode, Failure> {
     let comment = comment.unwrap_or(DEFAULT_PRINCIPAL);
     let pass = passphrase();
-    let signer = bundle::generate_key_files(out, comment, pass.as_deref())
-        .map_err(|e| Failure { code: 2, message: e.to_string() })?;
+    let signer =
+        bundle::generate_key_files(out, comment, pass.as_deref()).map_err(bundle_failure)?;
     println!(
         "wrote {} (private, {}) and {}.pub",
         out.display(),
@@ -90,10 +91,12 @@ pub(crate) struct ExportArgs<'a> {
     pub(crate) period: &'a str,
     pub(crate) key: &'a Path,
     pub(crate) out: &'a Path,
+    pub(crate) force: bool,
     pub(crate) principal: Option<&'a str>,
     pub(crate) include: &'a [u64],
     pub(crate) catalog: Option<&'a Path>,
     pub(crate) as_of: Option<chrono::NaiveDate>,
+    pub(crate) previous: Option<&'a Path>,
 }
 
 pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
@@ -101,6 +104,14 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
         .period
         .parse()
         .map_err(|e: soc2_core::model::PeriodError| input_error(e.to_string()))?;
+    // Before any work: replacing an existing file must be asked for. (soc2-core refuses
+    // the targets no export may replace: devices, the locker's files, the key.)
+    if !args.force && fs_err::symlink_metadata(args.out).is_ok() {
+        return Err(input_error(format!(
+            "{}: already exists; pass --force to replace it",
+            args.out.display()
+        )));
+    }
     let mut signer = Signer::load(args.key, passphrase().as_deref()).map_err(bundle_failure)?;
     if let Some(p) = args.principal {
         signer = signer.with_principal(p).map_err(bundle_failure)?;
@@ -117,6 +128,13 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
     let mut options = ExportOptions::from_report(&report)?;
     if let DisclosureSet::ObservedInPeriodAnd(seqs) = &mut options.disclose {
         seqs.extend(args.include.iter().copied());
+    }
+    if let Some(previous) = args.previous {
+        options.previous = Some(bundle::read_checkpoint(previous).map_err(|e| Failure {
+            // An unreadable or malformed previous bundle is bad input to this export.
+            code: 2,
+            message: format!("previous bundle {}: {e}", previous.display()),
+        })?);
     }
 
     let bar = if std::io::stderr().is_terminal() {
@@ -155,10 +173,6 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
             ),
         },
         // A corrupt blob is damage to the locker: a negative result, like fsck's.
-        soc2_core::Error::Bundle(b) => Failure {
-            code: if matches!(b, BundleError::LockerBlobCorrupt { .. }) { 1 } else { 2 },
-            message: b.to_string(),
-        },
         other => Failure::from(other),
     })?;
     println!(
@@ -183,15 +197,24 @@ pub(crate) fn verify(
     bundle_path: &Path,
     allowed_signers: &Path,
     identity: Option<String>,
+    origin: Option<String>,
+    previous: Option<&Path>,
+    tsa_trust: Option<soc2_core::ledger::TsaTrust>,
     format: VerifyFormat,
 ) -> ExitCode {
     let trusted = match AllowedSigners::from_file(allowed_signers) {
         Ok(t) => t,
-        Err(e) => return fail(format, &e, "input"),
+        Err(e) => return fail(format, &e),
     };
     let mut options = VerifyOptions::default();
     options.identity = identity;
-    match bundle::verify_with(bundle_path, &trusted, &options) {
+    options.origin = origin;
+    options.tsa_trust = tsa_trust;
+    let verified = match previous {
+        Some(previous) => bundle::verify_with_previous(bundle_path, previous, &trusted, &options),
+        None => bundle::verify_with(bundle_path, &trusted, &options),
+    };
+    match verified {
         Ok(v) => {
             match format {
                 VerifyFormat::Text => {
@@ -209,6 +232,32 @@ pub(crate) fn verify(
                     );
                     println!("  attachments: {}", v.blobs.len());
                     println!("  root:        {}", hex_of(&v.root()));
+                    for cp in &v.signed_checkpoints {
+                        println!(
+                            "  extends:     signed checkpoint of {} records",
+                            cp.checkpoint.size
+                        );
+                    }
+                    for (size, t) in &v.timestamps {
+                        println!(
+                            "  timestamp:   checkpoint of {size} records existed by {} ({}{})",
+                            t.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                            t.tsa,
+                            if t.chain_checked { "" } else { "; issuer not checked: no --tsa-ca" }
+                        );
+                    }
+                    if let Some(p) = &v.previous {
+                        println!(
+                            "  extends:     previous checkpoint of {} records (proof carried)",
+                            p.size
+                        );
+                    }
+                    if let Some(path) = previous {
+                        println!(
+                            "  previous:    {} (extended: nothing rewritten or removed)",
+                            path.display()
+                        );
+                    }
                 }
                 VerifyFormat::Json => {
                     let out = serde_json::json!({
@@ -225,22 +274,30 @@ pub(crate) fn verify(
                         "records": v.records,
                         "blobs": v.blobs,
                         "report": v.report,
+                        "signed_checkpoints": v.signed_checkpoints.iter().map(|c| c.checkpoint.size).collect::<Vec<_>>(),
+                        "previous_checkpoint": v.previous.as_ref().map(|p| p.size),
+                        "timestamps": v.timestamps.iter().map(|(size, t)| serde_json::json!({
+                            "checkpoint_size": size,
+                            "time": t.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                            "tsa": t.tsa,
+                            "serial": t.serial,
+                            "issuer_checked": t.chain_checked,
+                        })).collect::<Vec<_>>(),
+                        "previous_bundle": previous.map(|p| p.display().to_string()),
                     });
                     println!("{out}");
                 }
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            let what = if e.is_rejection() { "rejected" } else { "input" };
-            fail(format, &e, what)
-        }
+        Err(e) => fail(format, &e),
     }
 }
 
-/// Reports a failed verification; exit 1 for a rejected bundle, 2 for an input error.
-fn fail(format: VerifyFormat, e: &BundleError, what: &str) -> ExitCode {
-    let rejected = what == "rejected";
+/// Reports a failed verification: exit 1 for a rejected bundle, 2 for an input error
+/// (the error's class decides; `docs/errors.md`), and in JSON the error's code as `check`.
+fn fail(format: VerifyFormat, e: &BundleError) -> ExitCode {
+    let rejected = e.class().is_rejection();
     match format {
         VerifyFormat::Text if rejected => println!("REJECTED: {e}"),
         VerifyFormat::Text => eprintln!("soc2: {e}"),
@@ -248,23 +305,28 @@ fn fail(format: VerifyFormat, e: &BundleError, what: &str) -> ExitCode {
             let out = serde_json::json!({
                 "verified": false,
                 "error": if rejected { "rejected" } else { "input" },
-                "check": check_name(e),
+                "check": e.code().as_str(),
                 "reason": e.to_string(),
             });
             println!("{out}");
         }
     }
-    ExitCode::from(if rejected { 1 } else { 2 })
+    ExitCode::from(e.class().exit_code())
 }
 
-/// A stable name for the check that failed: the error variant, and for zip-level
-/// rejections `archive.` and the archive error's variant.
-fn check_name(e: &BundleError) -> String {
-    fn variant(debug: &str) -> &str {
-        debug.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or_default()
-    }
-    match e {
-        BundleError::Archive(inner) => format!("archive.{}", variant(&format!("{inner:?}"))),
-        other => variant(&format!("{other:?}")).to_owned(),
-    }
+pub(crate) fn sign_checkpoint(dir: &Path, key: &Path) -> Result<ExitCode, Failure> {
+    let signer = Signer::load(key, passphrase().as_deref()).map_err(bundle_failure)?;
+    let locker = Locker::open(dir)?;
+    let signed = bundle::sign_checkpoint(&locker, &signer)?;
+    let note_key = signer.note_signer(locker.origin()).map_err(bundle_failure)?.verifier();
+    eprintln!(
+        "signed checkpoint of {} records in {}/{}/{}.note (+ .note.sig); note verifier key {}",
+        signed.checkpoint.size,
+        dir.display(),
+        soc2_core::ledger::CHECKPOINTS_DIR,
+        soc2_core::ledger::SignedCheckpoint::stem(signed.checkpoint.size),
+        note_key
+    );
+    print!("{}", String::from_utf8_lossy(&signed.note));
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,15 +3,19 @@
 //! Exit codes: 0 success, 1 a negative result (invalid document, damage, exceptions
 //! found), 2 usage or input errors.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod bundle_cmd;
+mod import_cmd;
+mod timestamp_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use soc2_core::json::{from_json_str, to_canonical_string, to_canonical_vec};
-use soc2_core::ledger::{Checkpoint, Locker, fsck, media_type_for};
+use soc2_core::error::Classify;
+use soc2_core::input;
+use soc2_core::json::{from_json_slice, to_canonical_vec};
+use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::Format;
 use soc2_core::{Catalog, EvidenceItem};
@@ -61,6 +65,10 @@ enum Command {
         /// A file to store and list in the evidence's attachments (repeatable).
         #[arg(long = "attach", value_name = "PATH")]
         attach: Vec<PathBuf>,
+        /// Evidence documents in JSON Lines, one per line (`-`: standard input), appended
+        /// as one batch: all or nothing, one fsync; the first bad line is named.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "attach"])]
+        jsonl: Option<PathBuf>,
     },
     /// Lists the locker's records.
     Log {
@@ -80,13 +88,54 @@ enum Command {
         /// must still contain: this also protects the newest records (repeatable).
         #[arg(long = "checkpoint", value_name = "FILE")]
         checkpoints: Vec<PathBuf>,
+        /// The CA (PEM) the TSA's certificate must chain to: with it, every stored
+        /// time-stamp token is checked to come from that TSA; without it, tokens are
+        /// checked (imprint, signature, time-stamping certificate) but not who issued them.
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
+    },
+    /// Timestamps the newest signed checkpoint with an RFC 3161 Time-Stamp Authority:
+    /// sends a query over the SHA-256 of its note (HTTP POST,
+    /// application/timestamp-query), checks the reply (status, imprint, nonce, CMS
+    /// signature, signer certificate with the timeStamping purpose chaining to
+    /// --tsa-ca) and keeps it as checkpoints/<size>.tsr (append-only).
+    ///
+    /// Air-gapped: --request-out FILE writes the query and stops; --response REPLY
+    /// --request FILE then takes the TSA's reply to that query.
+    Timestamp {
+        /// The locker's directory.
+        #[arg(long)]
+        locker: PathBuf,
+        /// The TSA's URL (http://...).
+        #[arg(long, value_name = "URL", required_unless_present_any = ["request_out", "response"], conflicts_with_all = ["request_out", "response"])]
+        tsa: Option<String>,
+        /// The CA certificate(s) (PEM) the TSA's certificate must chain to.
+        #[arg(long, value_name = "FILE", required_unless_present = "request_out")]
+        tsa_ca: Option<PathBuf>,
+        /// Writes the query to FILE instead of sending it.
+        #[arg(long, value_name = "FILE", conflicts_with = "response")]
+        request_out: Option<PathBuf>,
+        /// The TSA's DER reply to the query in --request.
+        #[arg(long, value_name = "FILE", requires = "request")]
+        response: Option<PathBuf>,
+        /// The query (written by --request-out) that --response answers.
+        #[arg(long, value_name = "FILE", requires = "response")]
+        request: Option<PathBuf>,
     },
     /// Prints the locker's checkpoint (origin, size, Merkle root): keep it outside the
     /// locker to check later with `soc2 fsck --checkpoint`.
+    ///
+    /// With --sign KEYFILE, signs it instead: a C2SP signed note under the locker's
+    /// origin (Ed25519) and an SSHSIG over the note (namespace soc2-checkpoint-v1), both
+    /// kept for good in the locker's checkpoints/ directory; prints the note.
     Checkpoint {
         /// The locker's directory.
         #[arg(long)]
         locker: PathBuf,
+        /// The OpenSSH Ed25519 private key to sign with, the bundle key of `soc2 keygen`
+        /// (its passphrase, if any, from SOC2_KEY_PASSPHRASE).
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
     },
     /// Makes an OpenSSH Ed25519 signing key for bundles: writes KEYFILE (private, 0600,
     /// passphrase-protected when SOC2_KEY_PASSPHRASE is set) and KEYFILE.pub.
@@ -117,9 +166,14 @@ enum Command {
         /// SOC2_KEY_PASSPHRASE).
         #[arg(long, value_name = "KEYFILE")]
         key: PathBuf,
-        /// The bundle to write (replaced atomically).
+        /// The bundle to write. Refused if it exists (unless --force), is not a regular
+        /// file, lies inside the locker or is the signing key.
         #[arg(short = 'o', long = "output", value_name = "OUT.zip")]
         out: PathBuf,
+        /// Replace OUT.zip if it exists (atomically: it stays whole until the new bundle
+        /// is complete).
+        #[arg(long)]
+        force: bool,
         /// The principal to sign as (default: the key's comment, or soc2-signer).
         #[arg(long)]
         principal: Option<String>,
@@ -134,6 +188,10 @@ enum Command {
         /// The date to evaluate as of [default: today, or the period's end if earlier].
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<Date>,
+        /// The previous bundle of this locker: the new one carries an RFC 9162
+        /// consistency proof from its checkpoint (refused if the locker does not extend it).
+        #[arg(long, value_name = "PREVIOUS.zip")]
+        previous: Option<PathBuf>,
     },
     /// Verifies a bundle against the signers you trust: exit 0 verified, 1 rejected (with
     /// the reason), 2 usage or input error.
@@ -147,6 +205,20 @@ enum Command {
         /// The principal the signer must be trusted as.
         #[arg(long, value_name = "PRINCIPAL")]
         identity: Option<String>,
+        /// The previous bundle of the same locker (verified too): rejected unless this one
+        /// extends it, naming the first record that differs when history was rewritten,
+        /// records removed or the locker forked.
+        #[arg(long, value_name = "PREVIOUS.zip")]
+        previous: Option<PathBuf>,
+        /// The locker origin you expect (obtained out of band, like the key): a bundle
+        /// of any other locker is rejected.
+        #[arg(long, value_name = "ORIGIN")]
+        origin: Option<String>,
+        /// The CA (PEM) of the Time-Stamp Authority, obtained from it out of band: every
+        /// time-stamp token the bundle carries must chain to it. Without it, tokens are
+        /// checked (imprint, signature, time-stamping certificate) but not who issued them.
+        #[arg(long, value_name = "FILE")]
+        tsa_ca: Option<PathBuf>,
         /// `text` for people; `json` for one object on standard output.
         #[arg(long, value_enum, default_value_t = bundle_cmd::VerifyFormat::Text)]
         format: bundle_cmd::VerifyFormat,
@@ -163,6 +235,13 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         year: i32,
     },
+    /// Imports a system's export (GitHub, AWS, Okta, MDM, ... files) as evidence with
+    /// provenance: the input files are stored with it, so that `--check` can re-derive it.
+    ///
+    /// `soc2 import --list` lists the sources; `soc2 import SOURCE FILE... --locker DIR`
+    /// imports; `soc2 import --check SEQ --locker DIR` re-derives record SEQ (exit 0
+    /// identical, 1 differs).
+    Import(import_cmd::ImportArgs),
     /// Evaluates the controls against the evidence and writes the readiness report.
     ///
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
@@ -231,27 +310,68 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Import(args) => report(import_cmd::run(&args)),
         Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
-        Command::Add { locker, file, attach } => report(add(&locker, &file, &attach)),
+        Command::Add { locker, jsonl: Some(jsonl), .. } => report(add_jsonl(&locker, &jsonl)),
+        Command::Add { locker, file, attach, jsonl: None } => report(add(&locker, &file, &attach)),
         Command::Log { locker, format } => report(log(&locker, format)),
-        Command::Fsck { locker, checkpoints } => report(check(&locker, &checkpoints)),
-        Command::Checkpoint { locker } => report(checkpoint(&locker)),
-        Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
-        Command::Export { locker, period, key, out, principal, include, catalog, as_of } => {
-            report(bundle_cmd::export(&bundle_cmd::ExportArgs {
-                locker: &locker,
-                period: &period,
-                key: &key,
-                out: &out,
-                principal: principal.as_deref(),
-                include: &include,
-                catalog: catalog.as_deref(),
-                as_of: as_of.map(|d| d.0),
-            }))
+        Command::Fsck { locker, checkpoints, tsa_ca } => {
+            report(check(&locker, &checkpoints, tsa_ca.as_deref()))
         }
-        Command::Verify { bundle, allowed_signers, identity, format } => {
-            bundle_cmd::verify(&bundle, &allowed_signers, identity, format)
+        Command::Timestamp { locker, tsa, tsa_ca, request_out, response, request } => {
+            let source = match (tsa, request_out, response, request) {
+                (Some(url), _, _, _) => timestamp_cmd::Source::Tsa(url),
+                (_, Some(out), _, _) => timestamp_cmd::Source::RequestOut(out),
+                (_, _, Some(response), Some(request)) => {
+                    timestamp_cmd::Source::Response { response, request }
+                }
+                _ => unreachable!("clap requires --tsa, --request-out or --response"),
+            };
+            report(timestamp_cmd::run(&locker, source, tsa_ca.as_deref()))
+        }
+        Command::Checkpoint { locker, sign } => match sign {
+            None => report(checkpoint(&locker)),
+            Some(key) => report(bundle_cmd::sign_checkpoint(&locker, &key)),
+        },
+        Command::Keygen { out, comment } => report(bundle_cmd::keygen(&out, comment.as_deref())),
+        Command::Export {
+            locker,
+            period,
+            key,
+            out,
+            force,
+            principal,
+            include,
+            catalog,
+            as_of,
+            previous,
+        } => report(bundle_cmd::export(&bundle_cmd::ExportArgs {
+            locker: &locker,
+            period: &period,
+            key: &key,
+            out: &out,
+            force,
+            principal: principal.as_deref(),
+            include: &include,
+            catalog: catalog.as_deref(),
+            as_of: as_of.map(|d| d.0),
+            previous: previous.as_deref(),
+        })),
+        Command::Verify { bundle, allowed_signers, identity, origin, previous, tsa_ca, format } => {
+            let tsa_trust = match tsa_ca.as_deref().map(read_tsa_ca).transpose() {
+                Ok(t) => t,
+                Err(e) => return report(Err(e)),
+            };
+            bundle_cmd::verify(
+                &bundle,
+                &allowed_signers,
+                identity,
+                origin,
+                previous.as_deref(),
+                tsa_trust,
+                format,
+            )
         }
     }
 }
@@ -264,12 +384,24 @@ struct Failure {
 
 impl From<soc2_core::Error> for Failure {
     fn from(e: soc2_core::Error) -> Self {
-        // Damage to the locker is a negative result; everything else is input or usage.
-        let code = match &e {
-            soc2_core::Error::Ledger(l) if l.is_damage() => 1,
-            _ => 2,
-        };
-        Failure { code, message: e.to_string() }
+        Failure::classified(&e)
+    }
+}
+
+impl Failure {
+    /// The failure for any soc2-core error: the exit status its class maps to (1 for
+    /// damage or a rejected bundle, 130 for a cancellation, 2 for input or usage;
+    /// `docs/errors.md`), with its message.
+    fn classified(e: &dyn Classify) -> Self {
+        Failure { code: e.class().exit_code(), message: e.to_string() }
+    }
+}
+
+impl Failure {
+    /// The same failure, its message prefixed (with the file it concerns).
+    fn prefixed(mut self, prefix: &str) -> Self {
+        self.message.insert_str(0, prefix);
+        self
     }
 }
 
@@ -287,14 +419,16 @@ fn report(result: Result<ExitCode, Failure>) -> ExitCode {
     }
 }
 
-fn read_input(path: &PathBuf) -> Result<String, String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("<stdin>: {e}"))?;
-        Ok(s)
-    } else {
-        fs_err::read_to_string(path).map_err(|e| e.to_string())
-    }
+/// Reads a document named on the command line (`-`: standard input), capped at
+/// [`input::MAX_DOCUMENT_SIZE`]: regular files only, so a FIFO or a device cannot
+/// block or fill memory.
+fn read_document(path: &Path) -> Result<Vec<u8>, String> {
+    input::read_path_or_stdin(path, "document", input::MAX_DOCUMENT_SIZE).map_err(|e| e.to_string())
+}
+
+/// The name a document's errors are reported under.
+fn source_name(path: &Path) -> String {
+    if path.as_os_str() == "-" { input::STDIN_NAME.to_owned() } else { path.display().to_string() }
 }
 
 fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
@@ -310,16 +444,34 @@ fn init(dir: &Path, origin: Option<String>) -> Result<ExitCode, Failure> {
     };
     let locker = Locker::init(dir, &origin)?;
     println!("initialised locker {} (origin {})", dir.display(), locker.origin());
+    // A commented starter catalog beside the locker, never over an existing file.
+    let parent = std::path::absolute(dir)
+        .ok()
+        .and_then(|d| d.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let catalog = parent.join("catalog.toml");
+    match fs_err::OpenOptions::new().write(true).create_new(true).open(&catalog) {
+        Ok(mut f) => {
+            use std::io::Write;
+            f.write_all(soc2_core::catalog::STARTER_TOML.as_bytes())
+                .map_err(|e| soc2_core::Error::io(&catalog, e))?;
+            println!(
+                "wrote {}: declare your systems, repositories and critical vendors there",
+                catalog.display()
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            println!("kept the existing {}", catalog.display());
+        }
+        Err(e) => return Err(soc2_core::Error::io(&catalog, e).into()),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn add(dir: &Path, file: &PathBuf, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
-    let text = read_input(file).map_err(input_error)?;
-    let mut evidence: Evidence = from_json_str(&text).map_err(|e| {
-        let source =
-            if file.as_os_str() == "-" { "<stdin>".to_owned() } else { file.display().to_string() };
-        input_error(e.in_source(source).to_string())
-    })?;
+fn add(dir: &Path, file: &Path, attach: &[PathBuf]) -> Result<ExitCode, Failure> {
+    let bytes = read_document(file).map_err(input_error)?;
+    let mut evidence: Evidence = from_json_slice(&bytes)
+        .map_err(|e| input_error(e.in_source(source_name(file)).to_string()))?;
     let mut locker = Locker::open(dir)?;
     for path in attach {
         let file_name = path
@@ -329,8 +481,37 @@ fn add(dir: &Path, file: &PathBuf, attach: &[PathBuf]) -> Result<ExitCode, Failu
         let attachment = locker.add_attachment_file(path, media_type_for(path), file_name)?;
         evidence.attachments.push(attachment);
     }
-    let appended = locker.append(evidence)?;
+    let appended = locker.append(evidence).map_err(|e| {
+        let mut f = Failure::from(e);
+        if f.code == 2 {
+            // Name the document the rejected field is in.
+            f.message = format!("{}: {}", source_name(file), f.message);
+        }
+        f
+    })?;
     println!("{} {}", appended.seq, hex_of(&appended.leaf_hash));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_jsonl(dir: &Path, file: &Path) -> Result<ExitCode, Failure> {
+    let name = source_name(file);
+    let mut reader: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = input::open_regular(file).map_err(|e| input_error(e.to_string()))?;
+        Box::new(std::io::BufReader::with_capacity(1 << 20, f))
+    };
+    let mut locker = Locker::open(dir)?;
+    let batch = locker.append_jsonl(&mut reader, &name)?;
+    match batch.count {
+        0 => println!("no evidence in {name}: nothing appended"),
+        n => println!(
+            "appended {n} records, seq {}..{}, root {}",
+            batch.first_seq,
+            batch.first_seq + n - 1,
+            hex_of(&batch.root)
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -339,18 +520,25 @@ fn log(dir: &Path, format: LogFormat) -> Result<ExitCode, Failure> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_err = |e: std::io::Error| input_error(format!("<stdout>: {e}"));
-    for (record, leaf) in locker.records().zip(locker.leaf_hashes()) {
-        let record = record?;
-        match format {
-            LogFormat::Json => {
-                let line = to_canonical_string(&record)
-                    .map_err(|e| Failure::from(soc2_core::Error::from(e)))?;
-                writeln!(out, "{line}").map_err(write_err)?;
-            }
-            LogFormat::Text => {
+    // A write error is kept aside so that it is reported as such, not as a locker error.
+    let mut failed = None;
+    let mut write = |r: std::io::Result<()>| {
+        r.map_err(|e| {
+            failed = Some(e);
+            soc2_core::Error::io("<stdout>", std::io::ErrorKind::Other.into())
+        })
+    };
+    let result = match format {
+        // The ledger's lines are the records' canonical form already: copy them.
+        LogFormat::Json => locker.for_each_record_bytes(|_, bytes| {
+            write(out.write_all(bytes).and_then(|()| out.write_all(b"\n")))
+        }),
+        LogFormat::Text => {
+            locker.records().zip(locker.leaf_hashes()).try_for_each(|(record, leaf)| {
+                let record = record?;
                 let e = &record.evidence;
                 let controls = e.controls.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
-                writeln!(
+                write(writeln!(
                     out,
                     "{:>6}  {}  {:<24} observed {}  controls {}  attachments {}  leaf {}",
                     record.seq,
@@ -360,11 +548,14 @@ fn log(dir: &Path, format: LogFormat) -> Result<ExitCode, Failure> {
                     if controls.is_empty() { "-" } else { &controls },
                     e.attachments.len(),
                     hex_of(leaf)
-                )
-                .map_err(write_err)?;
-            }
+                ))
+            })
         }
+    };
+    if let Some(e) = failed {
+        return Err(write_err(e));
     }
+    result?;
     out.flush().map_err(write_err)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -375,16 +566,18 @@ fn checkpoint(dir: &Path) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
+fn check(dir: &Path, checkpoints: &[PathBuf], tsa_ca: Option<&Path>) -> Result<ExitCode, Failure> {
+    let trust = tsa_ca.map(read_tsa_ca).transpose()?;
     // Read the checkpoints first: a bad file is an input error, whatever the locker.
     let checkpoints = checkpoints
         .iter()
         .map(|path| {
-            let text = fs_err::read(path).map_err(|e| input_error(e.to_string()))?;
+            let text = input::read_file(path, "checkpoint file", input::MAX_CHECKPOINT_SIZE)
+                .map_err(|e| input_error(e.to_string()))?;
             Checkpoint::parse(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut report = fsck(dir)?;
+    let mut report = fsck_with(dir, trust.as_ref())?;
     if report.is_sound() && !checkpoints.is_empty() {
         // Sound, so the locker opens; compare each checkpoint with its records.
         let locker = Locker::open(dir)?;
@@ -407,7 +600,11 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         );
     }
     for p in &report.leftover_temp_files {
-        println!("note: {}: left by an interrupted attachment; safe to delete", p.display());
+        println!(
+            "note: {}: left by an interrupted attachment; the next add removes it once \
+             unused for a minute",
+            p.display()
+        );
     }
     if !report.unreferenced_blobs.is_empty() {
         println!(
@@ -416,6 +613,17 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
         );
     }
     if report.is_sound() {
+        for cp in &report.signed_checkpoints {
+            println!("ok: extends signed checkpoint {} of {} records", cp.origin, cp.size);
+        }
+        for (size, t) in &report.timestamps {
+            println!(
+                "ok: checkpoint of {size} records timestamped {} by {}{}",
+                t.gen_time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                t.tsa,
+                if t.chain_checked { "" } else { " (issuer not checked: no --tsa-ca given)" }
+            );
+        }
         for cp in &checkpoints {
             println!("ok: contains checkpoint {} of {} records", cp.origin, cp.size);
         }
@@ -426,6 +634,15 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
             report.blobs_checked,
             cp.map(|c| hex_of(&c.root)).unwrap_or_default()
         );
+        if checkpoints.is_empty() {
+            // The chain is unkeyed: only a checkpoint kept elsewhere pins the newest records.
+            println!(
+                "note: no --checkpoint given: the newest record is vouched for by nothing \
+                 outside the locker; it could have been changed or removed (or the history \
+                 rewritten and re-chained) without a trace. Keep the output of \
+                 `soc2 checkpoint` outside the locker and pass it with --checkpoint"
+            );
+        }
         Ok(ExitCode::SUCCESS)
     } else {
         println!("damaged: {} problem(s) in {} records", report.problems.len(), report.lines);
@@ -433,16 +650,23 @@ fn check(dir: &Path, checkpoints: &[PathBuf]) -> Result<ExitCode, Failure> {
     }
 }
 
+/// Reads `--tsa-ca FILE`: PEM certificates of the TSA's CA.
+fn read_tsa_ca(path: &Path) -> Result<TsaTrust, Failure> {
+    let pem = input::read_file(path, "TSA CA file", soc2_core::ledger::timestamp::MAX_CA_SIZE)
+        .map_err(|e| input_error(e.to_string()))?;
+    TsaTrust::from_pem(&pem).map_err(|e| input_error(format!("{}: {e}", path.display())))
+}
+
 fn hex_of(hash: &[u8; 32]) -> String {
     soc2_core::model::Sha256Digest(*hash).to_hex()
 }
 
-fn canonical_digest(kind: DocKind, text: &str) -> Result<String, soc2_core::json::JsonError> {
+fn canonical_digest(kind: DocKind, text: &[u8]) -> Result<String, soc2_core::json::JsonError> {
     let bytes = match kind {
-        DocKind::Evidence => to_canonical_vec(&from_json_str::<Evidence>(text)?)?,
-        DocKind::Control => to_canonical_vec(&from_json_str::<Control>(text)?)?,
-        DocKind::Finding => to_canonical_vec(&from_json_str::<AuditFinding>(text)?)?,
-        DocKind::Period => to_canonical_vec(&from_json_str::<AuditPeriod>(text)?)?,
+        DocKind::Evidence => to_canonical_vec(&from_json_slice::<Evidence>(text)?)?,
+        DocKind::Control => to_canonical_vec(&from_json_slice::<Control>(text)?)?,
+        DocKind::Finding => to_canonical_vec(&from_json_slice::<AuditFinding>(text)?)?,
+        DocKind::Period => to_canonical_vec(&from_json_slice::<AuditPeriod>(text)?)?,
     };
     Ok(soc2_core::model::Sha256Digest::of(&bytes).to_hex())
 }
@@ -450,7 +674,7 @@ fn canonical_digest(kind: DocKind, text: &str) -> Result<String, soc2_core::json
 fn validate(kind: DocKind, files: &[PathBuf]) -> ExitCode {
     let mut invalid = false;
     for path in files {
-        let text = match read_input(path) {
+        let text = match read_document(path) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("soc2: {e}");
@@ -461,7 +685,7 @@ fn validate(kind: DocKind, files: &[PathBuf]) -> ExitCode {
             Ok(hex) => println!("ok  {hex}  {}", path.display()),
             Err(e) => {
                 invalid = true;
-                println!("bad {}", e.in_source(path.display().to_string()));
+                println!("bad {}", e.in_source(source_name(path)));
             }
         }
     }
@@ -488,22 +712,18 @@ fn criteria(ids: &[String]) -> ExitCode {
     if bad { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// Reads evidence as JSON Lines; blank lines are skipped but still numbered.
-fn read_jsonl(path: &PathBuf) -> Result<Vec<(u64, Evidence)>, String> {
-    let text = read_input(path)?;
+/// Reads evidence as JSON Lines ([`input::for_each_json_line`]: blank lines skipped but
+/// still numbered, each line at most [`input::MAX_DOCUMENT_SIZE`]); the file is capped at
+/// [`input::MAX_EVIDENCE_LINES_SIZE`].
+fn read_jsonl(path: &Path) -> Result<Vec<(u64, Evidence)>, String> {
+    let bytes = input::read_path_or_stdin(path, "evidence file", input::MAX_EVIDENCE_LINES_SIZE)
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let ev: Evidence = from_json_str(line).map_err(|e| {
-            let mut e = e.in_source(path.display().to_string());
-            // Each line is its own document: report the file's line, not the document's.
-            e.line = i + 1;
-            e.to_string()
-        })?;
-        out.push((i as u64, ev));
-    }
+    input::for_each_json_line(&mut &bytes[..], &source_name(path), |line, ev: Evidence| {
+        out.push((line - 1, ev));
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
     Ok(out)
 }
 

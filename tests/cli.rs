@@ -267,3 +267,150 @@ fn a_checkpoint_kept_outside_protects_the_newest_record() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("root hash"), "{}", stderr(&out));
 }
+
+/// `at` as the model writes timestamps: whole seconds, UTC.
+fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[test]
+fn add_refuses_evidence_dated_in_the_future_naming_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locker = tmp.path().join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker)])), 0);
+    let now = chrono::Utc::now();
+    let note = |observed: &str| {
+        format!(
+            r#"{{"collected_at": "{observed}", "collector": {{"person": {{"id": "alice@example.com"}}}},
+            "observed_at": "{observed}", "payload": {{"note": {{"title": "n"}}}}, "source": "s"}}"#
+        )
+    };
+
+    // Observed tomorrow.
+    let tomorrow = stamp(now + chrono::Duration::days(1));
+    let out = soc2_with_stdin(&["add", "--locker", s(&locker)], Some(note(&tomorrow).as_bytes()));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("<stdin>: observed_at: "), "{err}");
+    assert!(err.contains(&format!("{tomorrow} is in the future")), "{err}");
+
+    // Observed an hour ago, but the background check it records completes tomorrow.
+    let check = format!(
+        r#"{{"collected_at": "{then}", "collector": {{"person": {{"id": "hr@example.com"}}}},
+        "observed_at": "{then}", "source": "checkr",
+        "payload": {{"background_check": {{"person": "bob@example.com", "provider": "checkr",
+            "status": "clear", "completed_at": "{tomorrow}"}}}}}}"#,
+        then = stamp(now - chrono::Duration::hours(1)),
+    );
+    let file = tmp.path().join("check.json");
+    fs_err::write(&file, check).unwrap();
+    let out = soc2(&["add", "--locker", s(&locker), s(&file)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("check.json: payload.background_check.completed_at: "), "{err}");
+    assert!(err.contains(&format!("{tomorrow} is in the future")), "{err}");
+
+    // Nothing was recorded by the refused adds.
+    assert_eq!(stdout(&soc2(&["log", "--locker", s(&locker)])), "");
+
+    // Four minutes ahead is within the five minutes of clock skew allowed.
+    let soon = note(&stamp(now + chrono::Duration::minutes(4)));
+    let out = soc2_with_stdin(&["add", "--locker", s(&locker)], Some(soon.as_bytes()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("0 "), "{}", stdout(&out));
+}
+
+/// One evidence document per line, as `soc2 add --jsonl` takes them.
+fn jsonl_note(title: &str, observed: &str, attachment: &str) -> String {
+    format!(
+        r#"{{"collected_at": "{observed}", "collector": {{"person": {{"id": "alice@example.com"}}}}, "controls": ["AC-01"], "observed_at": "{observed}", "payload": {{"note": {{"title": "{title}"}}}}, "source": "facilities"{attachment}}}"#
+    )
+}
+
+#[test]
+fn add_jsonl_appends_every_line_as_one_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locker = tmp.path().join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker), "--origin", "example.com/soc2/jsonl"])), 0);
+    // CRLF line ends, a blank line, no newline after the last line.
+    let text = format!(
+        "{}\r\n\r\n{}\n{}",
+        jsonl_note("first", "2026-03-01T10:00:00Z", ""),
+        jsonl_note("second", "2026-03-02T10:00:00Z", ""),
+        jsonl_note("third", "2026-03-03T10:00:00Z", "")
+    );
+    let file = tmp.path().join("batch.jsonl");
+    fs_err::write(&file, text).unwrap();
+    let out = soc2(&["add", "--locker", s(&locker), "--jsonl", s(&file)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(printed.starts_with("appended 3 records, seq 0..2, root "), "{printed}");
+
+    // The second batch, from standard input, continues the chain.
+    let more = jsonl_note("fourth", "2026-03-04T10:00:00Z", "") + "\n";
+    let out =
+        soc2_with_stdin(&["add", "--locker", s(&locker), "--jsonl", "-"], Some(more.as_bytes()));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("appended 1 records, seq 3..3, root "), "{}", stdout(&out));
+
+    let out = soc2(&["log", "--locker", s(&locker), "--format", "json"]);
+    let records: Vec<serde_json::Value> =
+        stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let titles: Vec<&str> = records
+        .iter()
+        .map(|r| r["evidence"]["payload"]["note"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["first", "second", "third", "fourth"]);
+    // One batch, one recording time.
+    assert_eq!(records[0]["recorded_at"], records[2]["recorded_at"]);
+    let out = soc2(&["fsck", "--locker", s(&locker)]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).starts_with("ok: 4 records"), "{}", stdout(&out));
+
+    // An empty file appends nothing.
+    let empty = tmp.path().join("empty.jsonl");
+    fs_err::write(&empty, "\n").unwrap();
+    let out = soc2(&["add", "--locker", s(&locker), "--jsonl", s(&empty)]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("nothing appended"), "{}", stdout(&out));
+}
+
+#[test]
+fn add_jsonl_is_all_or_nothing_and_names_the_first_bad_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locker = tmp.path().join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker)])), 0);
+    let good = jsonl_note("good", "2026-03-01T10:00:00Z", "");
+    let tomorrow = stamp(chrono::Utc::now() + chrono::Duration::days(1));
+    let missing = r#", "attachments": [{"sha256": "0000000000000000000000000000000000000000000000000000000000000000", "size": 3, "media_type": "text/plain", "file_name": "x.txt"}]"#;
+    let cases = [
+        // (lines, what stderr must say)
+        (
+            vec![good.clone(), good.clone(), good.replace("\"note\"", "\"nope\"")],
+            "batch.jsonl:3:".to_owned(),
+        ),
+        (
+            vec![good.clone(), jsonl_note("late", &tomorrow, ""), "{".into()],
+            format!("batch.jsonl:2: observed_at: {tomorrow} is in the future"),
+        ),
+        (
+            vec![good.clone(), good.clone(), good.clone(), jsonl_note("a", "2026-03-01T10:00:00Z", missing)],
+            "batch.jsonl:4: attachment 0000000000000000000000000000000000000000000000000000000000000000"
+                .to_owned(),
+        ),
+        (vec![good.clone(), "not json".into()], "batch.jsonl:2:2: field `.`: expected ident".to_owned()),
+    ];
+    let file = tmp.path().join("batch.jsonl");
+    for (lines, says) in cases {
+        fs_err::write(&file, lines.join("\n") + "\n").unwrap();
+        let out = soc2(&["add", "--locker", s(&locker), "--jsonl", s(&file)]);
+        assert_eq!(code(&out), 2, "{says}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&says), "expected {says:?} in {}", stderr(&out));
+        // Nothing of the batch was appended, and nothing was left in tmp/.
+        assert_eq!(stdout(&soc2(&["log", "--locker", s(&locker)])), "", "{says}");
+        assert_eq!(fs_err::read_dir(locker.join("tmp")).unwrap().count(), 0, "{says}");
+    }
+    // --jsonl takes no document argument and no attachments.
+    let out = soc2(&["add", "--locker", s(&locker), "--jsonl", s(&file), "--attach", s(&file)]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}

@@ -25,6 +25,18 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
 
+/// The exit status `docs/errors.md` documents for an error code.
+fn documented_exit(code: &str) -> i32 {
+    let table =
+        fs_err::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+            .unwrap();
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(&format!("| `{code}` |")))
+        .unwrap_or_else(|| panic!("{code} is not documented"));
+    row.split('|').nth(5).unwrap().trim().parse().unwrap()
+}
+
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -142,7 +154,8 @@ fn keygen_export_verify() {
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["verified"], false);
-    assert_eq!(v["check"], "IdentityNotAllowed");
+    assert_eq!(v["check"], "bundle.identity_not_allowed");
+    assert_eq!(code(&out), documented_exit("bundle.identity_not_allowed"));
 
     let other = dir.join("other-key");
     let out = soc2(&["keygen", "-o", s(&other), "--comment", "ops@example.com"], &[]);
@@ -161,12 +174,36 @@ fn keygen_export_verify() {
         soc2(&["verify", s(&tampered), "--allowed-signers", s(&trusted), "--format", "json"], &[]);
     assert_eq!(code(&out), 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["check"], "archive.TrailingData");
+    assert_eq!(v["check"], "archive.layout");
+    assert_eq!(code(&out), documented_exit("archive.layout"));
+    assert!(v["reason"].as_str().unwrap().contains("follow the end of the archive"), "{v}");
 
     // Input errors: no bundle, a malformed trust file, bad arguments (exit 2).
-    let out = soc2(&["verify", s(&dir.join("nope.zip")), "--allowed-signers", s(&trusted)], &[]);
+    let out = soc2(
+        &["verify", s(&dir.join("nope.zip")), "--allowed-signers", s(&trusted), "--format", "json"],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // The bundle is opened as a regular input file first (no FIFO, no device), so a
+    // missing one is an input error.
+    assert_eq!((v["error"].as_str(), v["check"].as_str()), (Some("input"), Some("input.io")));
     assert_eq!(code(&out), 2);
+    assert_eq!(code(&out), documented_exit("input.io"));
     fs_err::write(dir.join("bad_signers"), "ops@example.com\n").unwrap();
+    let out = soc2(
+        &[
+            "verify",
+            s(&bundle),
+            "--allowed-signers",
+            s(&dir.join("bad_signers")),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["check"], "bundle.allowed_signers");
+    assert_eq!(code(&out), documented_exit("bundle.allowed_signers"));
     let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&dir.join("bad_signers"))], &[]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
@@ -295,7 +332,7 @@ fn export_interrupted_by_ctrl_c_exits_130_and_leaves_nothing_behind() {
 
     let child = Command::new(env!("CARGO_BIN_EXE_soc2"))
         .args(["export", "--locker", s(&locker), "--period", "2026-01-01..2026-12-31"])
-        .args(["--key", s(&key), "-o", s(&target)])
+        .args(["--key", s(&key), "-o", s(&target), "--force"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -319,4 +356,66 @@ fn export_interrupted_by_ctrl_c_exits_130_and_leaves_nothing_behind() {
     assert!(stderr(&out).contains("interrupted: nothing was written"), "{}", stderr(&out));
     assert_eq!(fs_err::read(&target).unwrap(), b"the previous bundle");
     assert_eq!(fs_err::read_dir(&out_dir).unwrap().count(), 1, "no temporary file left");
+}
+
+#[test]
+fn attachments_of_unknown_type_are_stored_or_deflated_by_their_content() {
+    // `--attach` of a `.bin` records `application/octet-stream`: random bytes are stored,
+    // text deflated, and the bundle verifies.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let locker = dir.join("locker");
+    assert_eq!(code(&soc2(&["init", s(&locker)], &[])), 0);
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let noise: Vec<u8> = (0..300_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let text: Vec<u8> =
+        (0..5000).flat_map(|i| format!("user{i},keep,2026-03-28\n").into_bytes()).collect();
+    let (noise_bin, text_bin) = (dir.join("noise.bin"), dir.join("export.bin"));
+    fs_err::write(&noise_bin, &noise).unwrap();
+    fs_err::write(&text_bin, &text).unwrap();
+    let evidence = dir.join("evidence.json");
+    fs_err::write(&evidence, EVIDENCE).unwrap();
+    let out = soc2(
+        &["add", "--locker", s(&locker), s(&evidence)]
+            .into_iter()
+            .chain(["--attach", s(&noise_bin), "--attach", s(&text_bin)])
+            .collect::<Vec<_>>(),
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let key = dir.join("k");
+    let keygen = soc2(&["keygen", "-o", s(&key)], &[]);
+    assert_eq!(code(&keygen), 0);
+    let bundle = dir.join("b.zip");
+    let out = soc2(
+        &["export", "--locker", s(&locker), "--period", "2026-01-01..2026-12-31"]
+            .into_iter()
+            .chain(["--key", s(&key), "-o", s(&bundle)])
+            .collect::<Vec<_>>(),
+        &[],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+
+    use soc2_core::bundle::archive::{Compression, Limits, SafeArchive};
+    let archive = SafeArchive::open(&bundle, Limits::default()).unwrap();
+    let mut blobs: Vec<(u64, Compression)> = archive
+        .members()
+        .iter()
+        .filter(|m| m.name().starts_with("blobs/"))
+        .map(|m| (m.size(), m.compression()))
+        .collect();
+    blobs.sort_by_key(|b| b.0);
+    assert_eq!(blobs, [(text.len() as u64, Compression::Deflated), (300_000, Compression::Stored)]);
+
+    let trusted = dir.join("trusted");
+    trust(&stdout(&keygen), &trusted);
+    let out = soc2(&["verify", s(&bundle), "--allowed-signers", s(&trusted)], &[]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
 }

@@ -25,11 +25,15 @@ fn the_sample_company_has_exceptions_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("evidence.jsonl");
     write_jsonl(&jsonl, &soc2_core::demo::sample_company(2026));
+    let catalog = dir.path().join("catalog.toml");
+    fs_err::write(&catalog, soc2_core::demo::CATALOG_TOML).unwrap();
     let out_file = dir.path().join("report.json");
     let status = soc2()
         .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
         .arg("--evidence")
         .arg(&jsonl)
+        .arg("--catalog")
+        .arg(&catalog)
         .args(["--format", "json", "-o"])
         .arg(&out_file)
         .status()
@@ -64,7 +68,7 @@ fn a_clean_company_exits_0() {
     let catalog = dir.path().join("acme.toml");
     fs_err::write(
         &catalog,
-        "[scope]\nsystems = [\"okta\"]\nrequired_policies = [\"Access Control Policy\", \"Information Security Policy\"]\n",
+        "[scope]\nsystems = [\"okta\"]\nrepositories = [\"acme/api\"]\ncritical_vendors = [\"aws\"]\nrequired_policies = [\"Access Control Policy\", \"Information Security Policy\"]\n",
     )
     .unwrap();
     let out = soc2()
@@ -118,7 +122,7 @@ fn input_errors_exit_2_naming_the_line() {
 }
 
 #[test]
-fn a_locker_evaluates_like_the_same_evidence_as_json_lines() {
+fn a_locker_evaluates_like_the_same_evidence_as_json_lines_but_knows_what_was_recorded_late() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = format!(
         "{}/soc2-core/tests/scenarios/self_approved_change/evidence.json",
@@ -129,6 +133,8 @@ fn a_locker_evaluates_like_the_same_evidence_as_json_lines() {
     let locker = dir.path().join("locker");
     let init = Command::new(env!("CARGO_BIN_EXE_soc2")).arg("init").arg(&locker).output().unwrap();
     assert!(init.status.success());
+    let catalog = dir.path().join("catalog.toml");
+    fs_err::write(&catalog, "[scope]\nrepositories = [\"acme/api\", \"acme/web\"]\n").unwrap();
     let mut jsonl = String::new();
     for doc in &docs {
         let file = dir.path().join("doc.json");
@@ -146,25 +152,52 @@ fn a_locker_evaluates_like_the_same_evidence_as_json_lines() {
     let lines = dir.path().join("evidence.jsonl");
     fs_err::write(&lines, jsonl).unwrap();
     let run = |source: &[&std::ffi::OsStr]| {
-        Command::new(env!("CARGO_BIN_EXE_soc2"))
+        let out = Command::new(env!("CARGO_BIN_EXE_soc2"))
             .args(["evaluate", "--period", "2026-01-01..2026-06-30", "--as-of", "2026-06-30"])
-            .args(["--format", "json"])
+            .args(["--format", "json", "--catalog"])
+            .arg(&catalog)
             .args(source)
             .output()
-            .unwrap()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
     };
-    let from_locker = run(&["--locker".as_ref(), locker.as_os_str()]);
+    let change_findings = |report: &serde_json::Value| -> Vec<(String, String)> {
+        let chg = report["exceptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["finding"]["control"] == "CHG-01")
+            .unwrap();
+        chg["finding"]["affected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["id"].as_str().unwrap().to_owned(), a["reason"].to_string()))
+            .collect()
+    };
+
+    // JSON Lines do not say when the evidence was recorded: the self-approved changes are
+    // the deviations.
     let from_lines = run(&["--evidence".as_ref(), lines.as_os_str()]);
+    assert_eq!(from_lines["late_records"], serde_json::json!([]));
+    let ids: Vec<String> = change_findings(&from_lines).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["acme/api#2", "acme/api#3", "acme/web#4", "acme/web#5"]);
+
+    // The locker knows: recorded now for 2026's first half, every record is late, and
+    // typed in (no importer provenance) none of it counts. Each change merged in the
+    // period is a deviation naming when it was recorded.
+    let from_locker = run(&["--locker".as_ref(), locker.as_os_str()]);
+    let late = from_locker["late_records"].as_array().unwrap();
     assert_eq!(
-        from_locker.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&from_locker.stderr)
+        late.iter().map(|l| l["seq"].as_u64().unwrap()).collect::<Vec<_>>(),
+        [0, 1, 2, 3, 4]
     );
-    assert_eq!(from_lines.status.code(), Some(1));
-    assert_eq!(from_locker.stdout, from_lines.stdout);
-    let report: serde_json::Value = serde_json::from_slice(&from_locker.stdout).unwrap();
-    assert!(report.to_string().contains("CHG-01"));
+    assert!(late.iter().all(|l| l["counted"] == false));
+    let found = change_findings(&from_locker);
+    let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["acme/api#1", "acme/api#2", "acme/api#3", "acme/web#4", "acme/web#5"]);
+    assert!(found[0].1.contains("recorded late: observed 2026-02-01, recorded 20"), "{found:?}");
 }
 
 #[test]

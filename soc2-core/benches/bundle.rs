@@ -23,7 +23,8 @@ const FILES: usize = 100;
 
 fn bundle_benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let (locker, stats) = dataset::build(&dir.path().join("locker"), TOTAL, FILES).unwrap();
+    let (locker, stats) =
+        dataset::build(&dir.path().join("locker"), TOTAL, FILES, dataset::Mix::Current).unwrap();
     assert_eq!((stats.files, stats.bytes), (FILES, TOTAL));
     eprintln!(
         "bundle bench: {} attachments, {} bytes ({:.1}% text), largest {}",

@@ -1,4 +1,5 @@
-//! Locker benchmarks: batch append, open with full verification, attachment streaming.
+//! Locker benchmarks: batch append, open with full verification (100,000 and a million
+//! records), attachment streaming.
 //!
 //! Short on purpose (the machines are small and shared): run with
 //! `cargo bench -p soc2-core --bench ledger`. The 1 GiB attachment comparison against
@@ -27,6 +28,7 @@ fn small_evidence(i: usize) -> Evidence {
             title: format!("note {i}"),
             body: "a small piece of evidence for the benchmark".into(),
         }),
+        provenance: None,
     }
 }
 
@@ -65,6 +67,45 @@ fn batch_append(c: &mut Criterion) {
     g.finish();
 }
 
+/// A million small records: appended from JSON Lines in one batch, then the locker
+/// opened and fully verified. Ten samples of one iteration each, so a run takes about a
+/// minute; `cargo bench -p soc2-core --bench ledger -- million`.
+fn million(c: &mut Criterion) {
+    const MILLION: usize = 1_000_000;
+    let mut jsonl = Vec::with_capacity(MILLION * 320);
+    for i in 0..MILLION {
+        serde_json::to_writer(&mut jsonl, &small_evidence(i)).unwrap();
+        jsonl.push(b'\n');
+    }
+    let mut g = c.benchmark_group("million");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(MILLION as u64));
+    g.bench_function("append_jsonl_1m", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let locker = Locker::init(dir.path(), "bench.example/soc2").unwrap();
+                (dir, locker)
+            },
+            |(dir, mut locker)| {
+                black_box(locker.append_jsonl(&mut jsonl.as_slice(), "bench.jsonl").unwrap());
+                (dir, locker)
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path(), "bench.example/soc2").unwrap();
+    locker.append_jsonl(&mut jsonl.as_slice(), "bench.jsonl").unwrap();
+    drop((locker, jsonl));
+    g.bench_function("open_verify_1m", |b| {
+        b.iter(|| black_box(Locker::open(dir.path()).unwrap().root()));
+    });
+    g.finish();
+}
+
 fn attachment(c: &mut Criterion) {
     const SIZE: usize = 64 << 20;
     let dir = tempfile::tempdir().unwrap();
@@ -97,5 +138,5 @@ fn attachment(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batch_append, attachment);
+criterion_group!(benches, batch_append, million, attachment);
 criterion_main!(benches);

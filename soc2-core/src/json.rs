@@ -64,6 +64,17 @@ impl JsonError {
 
 /// Parses a JSON document into `T` with every strictness check of the model.
 pub fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    if text.starts_with('\u{feff}') {
+        return Err(JsonError {
+            source_name: None,
+            line: 1,
+            column: 1,
+            path: ".".into(),
+            reason: "the document starts with a UTF-8 byte order mark (bytes EF BB BF): save it \
+                     as UTF-8 without a BOM"
+                .into(),
+        });
+    }
     check_strict(text)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -84,7 +95,15 @@ pub fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
 /// Parses JSON bytes (which must be UTF-8) into `T`; see [`from_json_str`].
 pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        JsonError::without_position(".".into(), format!("not UTF-8 at byte {}", e.valid_up_to()))
+        let offset = e.valid_up_to();
+        let (line, column) = crate::input::line_column(&bytes[..offset]);
+        JsonError {
+            source_name: None,
+            line: line as usize,
+            column: column as usize,
+            path: ".".into(),
+            reason: format!("not UTF-8: invalid byte at offset {offset}"),
+        }
     })?;
     from_json_str(text)
 }
@@ -246,12 +265,45 @@ fn check_strict(text: &str) -> Result<(), JsonError> {
     res.map_err(|e| {
         // A custom error carries "<path>\u{0}<reason>"; syntax errors carry neither.
         let msg = strip_position(&e.to_string());
-        let (p, reason) = match msg.split_once('\u{0}') {
+        let (p, mut reason) = match msg.split_once('\u{0}') {
             Some((p, r)) => (display_path(p), r.to_owned()),
             None => (display_path(&path.borrow()), msg),
         };
+        if reason == NOT_AN_INTEGER || reason == "number out of range" {
+            reason = describe_number(number_literal_at(text, e.line(), e.column()));
+        }
         JsonError { source_name: None, line: e.line(), column: e.column(), path: p, reason }
     })
+}
+
+/// The reason [`StrictSeed`] gives for a number serde_json read as f64; replaced by
+/// [`describe_number`] once the literal is known.
+const NOT_AN_INTEGER: &str = "\u{1}number";
+
+/// The number literal that ends at 1-based `line` and byte `column` of `text` (where
+/// serde_json reports an error raised on a number).
+fn number_literal_at(text: &str, line: usize, column: usize) -> &str {
+    let Some(l) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return "";
+    };
+    let end = column.min(l.len());
+    let start = l.as_bytes()[..end]
+        .iter()
+        .rposition(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+        .map_or(0, |i| i + 1);
+    l.get(start..end).unwrap_or_default()
+}
+
+/// Why a number that is not a safe integer is refused, in terms of how it was written.
+fn describe_number(literal: &str) -> String {
+    let digits = literal.strip_prefix('-').unwrap_or(literal);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.bytes().all(|b| b == b'0') {
+            return format!("negative zero `{literal}` is not allowed: write 0");
+        }
+        return format!("integer {literal} is outside ±(2^53 - 1)");
+    }
+    format!("floating-point number {literal} is not allowed")
 }
 
 struct StrictSeed<'a> {
@@ -296,8 +348,10 @@ impl<'de> Visitor<'de> for StrictSeed<'_> {
         Ok(())
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        Err(self.error(format_args!("floating-point number {v} is not allowed")))
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        // serde_json hands over as f64 not only fractions and exponents but integers
+        // beyond 64 bits and `-0`: the message is written from the literal itself.
+        Err(self.error(NOT_AN_INTEGER))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
@@ -373,6 +427,43 @@ mod tests {
         let nfd = from_json_str::<Value>("{\"name\": \"Rene\u{301}\"}").unwrap_err();
         assert_eq!(nfd.path, "name");
         assert!(nfd.reason.contains("NFC"));
+    }
+
+    /// Issue 16, hole 8: each refused number is described as it was written.
+    #[test]
+    fn numbers_are_described_as_written() {
+        let cases = [
+            (
+                "{\"n\": 18446744073709551616}",
+                "integer 18446744073709551616 is outside ±(2^53 - 1)",
+            ),
+            (
+                "{\"n\": -18446744073709551617}",
+                "integer -18446744073709551617 is outside ±(2^53 - 1)",
+            ),
+            ("{\"n\": 9007199254740992}", "integer 9007199254740992 is outside ±(2^53 - 1)"),
+            ("{\"n\": -0}", "negative zero `-0` is not allowed: write 0"),
+            ("{\"n\": [1,\n  -0 ]}", "negative zero `-0` is not allowed: write 0"),
+            ("{\"n\": 1.5e3}", "floating-point number 1.5e3 is not allowed"),
+            ("{\"n\": -0.0}", "floating-point number -0.0 is not allowed"),
+            ("{\"n\": 1E400}", "floating-point number 1E400 is not allowed"),
+        ];
+        for (text, reason) in cases {
+            let e = from_json_str::<Value>(text).unwrap_err();
+            assert_eq!(e.reason, reason, "{text}");
+            assert!(e.path.starts_with('n'), "{text}: {e}");
+        }
+    }
+
+    /// Issue 16, hole 8: a BOM and bytes that are not UTF-8 get messages that say so,
+    /// with the position.
+    #[test]
+    fn bom_and_invalid_utf8_are_named() {
+        let bom = from_json_slice::<Value>(b"\xef\xbb\xbf{}").unwrap_err();
+        assert!(bom.reason.contains("byte order mark"), "{bom}");
+        let bad = from_json_slice::<Value>(b"{\n  \"a\": \"\xff\"\n}").unwrap_err();
+        assert_eq!((bad.line, bad.column), (2, 9), "{bad}");
+        assert_eq!(bad.reason, "not UTF-8: invalid byte at offset 10");
     }
 
     fn arb_json() -> impl proptest::strategy::Strategy<Value = Value> {

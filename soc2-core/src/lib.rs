@@ -18,7 +18,9 @@
 //! - [`report`]: the readiness report — status and coverage per control, ranked
 //!   exceptions with remediation, the opinion risk and its rule, what is due and
 //!   overdue — as JSON, Markdown, self-contained HTML or terminal text.
-//! - [`demo`]: a deterministic sample company's evidence, with five deliberate gaps.
+//! - `demo` (only with the `demo` cargo feature, which the `soc2` command line and the
+//!   bindings turn on): a deterministic sample company's evidence, with five deliberate
+//!   gaps. It is not part of the library's stable API.
 //! - [`ledger`]: the evidence locker — [`ledger::Locker`] appends [`model::Record`]s to a
 //!   tamper-evident, crash-safe ledger on a plain directory, stores attachments by
 //!   content hash, and gives RFC 9162 Merkle roots, [`ledger::Checkpoint`]s, inclusion and
@@ -30,6 +32,8 @@
 //!   treating it as hostile, and [`bundle::InclusionProof`] proves a record is in its
 //!   checkpoint. The spec is `docs/bundle-format.md`.
 //! - [`schema`]: the JSON Schemas of the public models, as committed in `schemas/`.
+//! - [`progress`]: [`progress::relay`] runs long work on a helper thread and calls a
+//!   (foreign) progress callback on the caller's thread, never under a lock of ours.
 //!
 //! All fallible functions return [`Error`], whose variants name the file, line, field,
 //! record or bundle member at fault.
@@ -39,16 +43,21 @@
 
 pub mod bundle;
 pub mod catalog;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 pub mod evaluate;
+pub mod import;
+pub mod input;
 pub mod json;
 pub mod ledger;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod schema;
 
 pub use catalog::Catalog;
 pub use error::{Error, Result};
 pub use evaluate::{EvidenceItem, evaluate, evaluate_locker};
+pub use import::ImportError;
 pub use report::Report;

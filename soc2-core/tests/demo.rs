@@ -2,7 +2,7 @@
 
 use soc2_core::model::{AuditPeriod, ItemKind};
 use soc2_core::report::ControlStatus;
-use soc2_core::{Catalog, EvidenceItem, evaluate};
+use soc2_core::{EvidenceItem, evaluate};
 
 fn d(s: &str) -> chrono::NaiveDate {
     soc2_core::model::time::parse_date(s).unwrap()
@@ -14,7 +14,7 @@ fn evaluating_the_sample_year_finds_exactly_the_five_gaps() {
     let items: Vec<EvidenceItem<'_>> =
         evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
-    let report = evaluate(&Catalog::builtin(), &items, &period, d("2026-12-31"));
+    let report = evaluate(&soc2_core::demo::catalog(), &items, &period, d("2026-12-31"));
 
     let mut found: Vec<(String, Vec<(ItemKind, String)>)> = report
         .exceptions
@@ -60,7 +60,7 @@ fn sample_report(as_of: &str) -> soc2_core::Report {
     let items: Vec<EvidenceItem<'_>> =
         evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
     let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
-    evaluate(&Catalog::builtin(), &items, &period, d(as_of))
+    evaluate(&soc2_core::demo::catalog(), &items, &period, d(as_of))
 }
 
 #[test]
@@ -73,9 +73,14 @@ fn exceptions_are_ranked_by_priority_class_then_severity() {
     for e in &report.exceptions {
         assert!(!e.remediation.is_empty());
     }
-    // Two access exceptions (AC-01, DEV-01 addresses CC6.1) and three others.
-    assert_eq!(report.opinion.access_exceptions, 2);
-    assert_eq!(report.opinion.score, 11);
+    // Five isolated gaps, each a single deviation with its quarter or year otherwise
+    // shown: five minor exceptions, at risk by the count rule (5 or more), none pervasive.
+    assert_eq!((report.opinion.exceptions, report.opinion.pervasive), (5, 0));
+    assert_eq!(report.opinion.minor, 5);
+    for b in &report.opinion.basis {
+        assert_eq!(b.nature, soc2_core::report::DeviationNature::Isolated, "{}", b.control);
+        assert_eq!(b.deviations, 1, "{}", b.control);
+    }
     assert_eq!(report.opinion.risk, soc2_core::report::OpinionRisk::AtRisk);
 }
 
@@ -102,4 +107,35 @@ fn mid_year_the_later_gaps_are_not_yet_due() {
     let ac01 = report.controls.iter().find(|c| c.control.as_str() == "AC-01").unwrap();
     assert_eq!(ac01.next_due.map(|d| d.to_string()).as_deref(), Some("2026-09-30"));
     assert!(report.monitoring.upcoming.iter().any(|u| u.item == "okta 2026-Q3"));
+}
+
+#[test]
+fn the_catalog_and_its_differences_are_disclosed_at_the_top() {
+    let report = sample_report("2026-12-31");
+    let k = &report.catalog;
+    let catalog = soc2_core::demo::catalog();
+    assert_eq!(k.sha256, catalog.sha256().unwrap());
+    assert_eq!(k.builtin_sha256, soc2_core::Catalog::builtin().sha256().unwrap());
+    // The sample company only declares its scope.
+    let settings: Vec<&str> = k.differences.iter().filter_map(|d| d.setting.as_deref()).collect();
+    assert_eq!(
+        settings,
+        ["systems", "repositories", "critical_vendors", "training_courses", "system_owners"]
+    );
+    assert_eq!(k.differences[0].description, "scope systems: (none) → aws-prod, github, okta");
+    let text = report.to_text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("Catalog: 5 differences from the built-in catalog (sha256 "));
+    assert!(lines[1].contains(&k.sha256.to_string()));
+    assert_eq!(lines[2], "  - scope systems: (none) → aws-prod, github, okta");
+    // Then what the recording times rest on, then the opinion.
+    assert!(lines[7].starts_with("Recording times: "), "{}", lines[7]);
+    assert!(lines[8].starts_with(
+        "Opinion risk: at risk of qualification (5 exceptions: 0 pervasive, 5 minor)"
+    ));
+    let md = report.to_markdown();
+    assert!(md.find("**Catalog: 5 difference(s)").unwrap() < md.find("**Opinion risk").unwrap());
+    let html = report.to_html();
+    assert!(html.find("Catalog: 5 difference(s)").unwrap() < html.find("Opinion risk").unwrap());
+    assert!(html.contains(&k.sha256.to_string()));
 }

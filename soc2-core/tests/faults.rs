@@ -340,3 +340,102 @@ fn a_missing_ledger_or_header_is_damage_not_an_empty_locker() {
         "{found:?}"
     );
 }
+
+/// Records in [`big_locker`]: about 9 MB of ledger, which opening verifies on several
+/// threads (in ranges cut at about 4.5 MB with two cores).
+const BIG: usize = 30_000;
+/// The record of [`big_locker`] with an attachment, in the second half.
+const BIG_ATTACHED: u64 = 20_000;
+
+/// A locker of [`BIG`] records (the one at [`BIG_ATTACHED`] with an attachment), the
+/// byte ranges of its lines, and the attachment.
+fn big_locker() -> (tempfile::TempDir, Vec<(usize, usize)>, Attachment) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path(), "example.com/faults").unwrap();
+    let a = locker.add_attachment(&mut &b"badge log\n"[..], "text/plain", "badges.txt").unwrap();
+    let evidence = (0..BIG)
+        .map(|i| {
+            let mut e = note(&format!("record {i:05} of a large locker, long enough to weigh"));
+            if i as u64 == BIG_ATTACHED {
+                e.attachments.push(a.clone());
+            }
+            e
+        })
+        .collect();
+    locker.append_batch(evidence).unwrap();
+    drop(locker);
+    let spans = line_spans(&fs_err::read(ledger(dir.path())).unwrap());
+    assert_eq!(spans.len(), BIG);
+    assert!(spans[BIG - 1].1 > 8 << 20, "the ledger must be large enough to verify in parallel");
+    (dir, spans, a)
+}
+
+/// Rewrites byte `pos` of the ledger with `byte`.
+fn poke(dir: &Path, pos: usize, byte: u8) -> u8 {
+    let mut bytes = fs_err::read(ledger(dir)).unwrap();
+    let was = bytes[pos];
+    bytes[pos] = byte;
+    fs_err::write(ledger(dir), &bytes).unwrap();
+    was
+}
+
+#[test]
+fn a_large_locker_opens_whole_and_its_damage_is_named_on_either_side_of_a_thread_cut() {
+    let (dir, spans, a) = big_locker();
+    let locker = Locker::open(dir.path()).unwrap();
+    assert_eq!(locker.len(), BIG as u64);
+    assert_eq!(locker.record(BIG as u64 - 1).unwrap().seq, BIG as u64 - 1);
+    assert_eq!(locker.records_of_kind(soc2_core::model::EvidenceKind::Note).unwrap().len(), BIG);
+    let root = locker.root();
+    drop(locker);
+
+    // A title's letter changed in record 5,000 (first half) and 25,000 (second half):
+    // still canonical, so the next record's link names the change.
+    for seq in [5_000usize, 25_000] {
+        let title = spans[seq].0 + find(dir.path(), spans[seq], b"record ") + 1;
+        let was = poke(dir.path(), title, b'E');
+        let e = open_err(dir.path());
+        assert!(
+            matches!(e, LedgerError::ChainBroken { seq: s, line: l, prev_seq: p, .. }
+                if s == seq as u64 + 1 && l == seq as u64 + 2 && p == seq as u64),
+            "record {seq}: {e:?}"
+        );
+        poke(dir.path(), title, was);
+    }
+
+    // A space before the final brace of record 12,345: not canonical.
+    let original = fs_err::read(ledger(dir.path())).unwrap();
+    let mut spaced = original.clone();
+    spaced.insert(spans[12_345].1 - 2, b' ');
+    fs_err::write(ledger(dir.path()), &spaced).unwrap();
+    let e = open_err(dir.path());
+    assert!(matches!(e, LedgerError::NotCanonical { seq: 12_345, line: 12_346 }), "{e:?}");
+    fs_err::write(ledger(dir.path()), &original).unwrap();
+
+    // The attachment's blob removed.
+    let blob = Locker::open(dir.path()).unwrap().blob_path(&a.sha256);
+    let content = fs_err::read(&blob).unwrap();
+    fs_err::remove_file(&blob).unwrap();
+    let e = open_err(dir.path());
+    assert!(
+        matches!(e, LedgerError::MissingBlob { seq: BIG_ATTACHED, line, .. } if line == BIG_ATTACHED + 1),
+        "{e:?}"
+    );
+    fs_err::write(&blob, &content).unwrap();
+
+    // A torn tail after the last record is not a record.
+    let mut f = fs_err::OpenOptions::new().append(true).open(ledger(dir.path())).unwrap();
+    std::io::Write::write_all(&mut f, b"{\"collected_at\":").unwrap();
+    drop(f);
+    let locker = Locker::open(dir.path()).unwrap();
+    assert_eq!(locker.len(), BIG as u64);
+    assert_eq!(locker.root(), root);
+    let torn = locker.torn_tail().expect("torn tail");
+    assert_eq!((torn.offset, torn.len, torn.line), (spans[BIG - 1].1 as u64, 16, BIG as u64 + 1));
+}
+
+/// Where `needle` starts in the line `span` of the ledger, relative to the line.
+fn find(dir: &Path, span: (usize, usize), needle: &[u8]) -> usize {
+    let bytes = fs_err::read(ledger(dir)).unwrap();
+    bytes[span.0..span.1].windows(needle.len()).position(|w| w == needle).unwrap()
+}

@@ -215,3 +215,42 @@ fn a_second_handle_sees_appends_after_refresh() {
     assert_eq!(report.checkpoint, Some(a.checkpoint()));
     assert!(format!("{a:?}").contains("len: 2"));
 }
+
+#[test]
+fn evidence_dated_in_the_future_is_refused_naming_the_field() {
+    use soc2_core::error::Classify;
+    use soc2_core::model::{Payload, TabletopExercise};
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path(), "example.com/soc2/test").unwrap();
+    let now = chrono::Utc::now();
+    let at = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+
+    // Observed tomorrow: refused, naming observed_at.
+    let tomorrow = note_at("tomorrow", &at(now + chrono::Duration::days(1)), &[]);
+    let e = locker.append(tomorrow).unwrap_err();
+    assert_eq!(e.code().as_str(), "ledger.future_dated");
+    assert_eq!(e.subject().field.as_deref(), Some("observed_at"));
+    assert!(e.to_string().starts_with("observed_at: "), "{e}");
+
+    // In a batch, a tabletop performed tomorrow (a date) in the second evidence: the
+    // batch is refused whole, naming the evidence and the field.
+    let mut tabletop = note_at("tabletop", &at(now - chrono::Duration::hours(1)), &[]);
+    tabletop.payload = Payload::TabletopExercise(TabletopExercise {
+        scenario: "ransomware".into(),
+        performed_on: soc2_core::model::Date((now + chrono::Duration::days(1)).date_naive()),
+        participants: vec![],
+        findings: vec![],
+    });
+    let e = locker.append_batch(vec![note("past"), tabletop]).unwrap_err();
+    assert_eq!(e.subject().field.as_deref(), Some("payload.tabletop_exercise.performed_on"));
+    assert!(
+        e.to_string()
+            .starts_with("evidence 1 of the batch: payload.tabletop_exercise.performed_on: "),
+        "{e}"
+    );
+    assert!(locker.is_empty(), "nothing of the batch was recorded");
+
+    // Four minutes ahead is within the five minutes of clock skew.
+    let soon = note_at("soon", &at(now + chrono::Duration::minutes(4)), &[]);
+    assert_eq!(locker.append(soon).unwrap().seq, 0);
+}

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use soc2_core::bundle::{
     self, AllowedSigners, DisclosedBlob, DisclosedRecord, DisclosureSet, Generator, InclusionProof,
@@ -184,6 +185,7 @@ impl From<ExportOptions> for bundle::ExportOptions {
                 Disclosure::Exactly { records } => DisclosureSet::Exactly(set(records)),
             },
             report_files: o.report_files.into_iter().map(|f| (f.name, f.content)).collect(),
+            previous: None,
         }
     }
 }
@@ -297,9 +299,13 @@ fn summary(s: bundle::ExportSummary) -> ExportSummary {
 pub trait ExportListener: Send + Sync {
     /// `bytes_done` of the export's `bytes_total` attachment bytes are written: called
     /// once before the first (with 0 done), then for each piece of an attachment (at
-    /// most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-    /// fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
-    /// exporting thread while it holds the locker, so it must not use that locker.
+    /// most 1 MiB) or small compressed attachment, and a last time when everything is
+    /// written, before the bundle is put in place. Return `false` to cancel, even then:
+    /// the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+    /// the target untouched. Called on the thread
+    /// that called [`export_bundle_with_progress`], while the export goes on in a helper
+    /// thread: it may read the locker (its size, root and checkpoint answer at once; calls
+    /// that need the whole locker wait for the export to end).
     fn on_progress(&self, bytes_done: u64, bytes_total: u64) -> bool;
 }
 
@@ -312,21 +318,24 @@ pub fn export_bundle_with_progress(
     path: String,
     listener: Arc<dyn ExportListener>,
 ) -> Result<ExportSummary, Soc2Error> {
-    let s = locker.with(|l| {
-        bundle::export_with_progress(
-            l,
-            &options.into(),
-            &signer.inner,
-            Path::new(&path),
-            &mut |p| {
-                if listener.on_progress(p.bytes_done, p.bytes_total) {
-                    ControlFlow::Continue(())
-                } else {
-                    ControlFlow::Break(())
-                }
-            },
-        )
-    })?;
+    let options = options.into();
+    // The export holds the locker throughout, so it runs on a helper thread, and the
+    // listener is called here, holding nothing: it may use the locker (or wait for
+    // another foreign thread that does) without deadlocking the export. The bundle is
+    // put in place only once the listener has answered every report.
+    let s = bundle::export_relayed(
+        // The listener has nothing to do between reports.
+        Duration::from_secs(60),
+        |report| {
+            locker.with(|l| {
+                bundle::prepare_export(l, &options, &signer.inner, Path::new(&path), report)
+            })
+        },
+        &mut |p: Option<bundle::ExportProgress>| match p {
+            Some(p) if !listener.on_progress(p.bytes_done, p.bytes_total) => ControlFlow::Break(()),
+            _ => ControlFlow::Continue(()),
+        },
+    )?;
     Ok(summary(s))
 }
 
@@ -340,35 +349,143 @@ pub fn verify_bundle(
     allowed_signers: String,
     identity: Option<String>,
 ) -> Result<VerifiedBundle, Soc2Error> {
-    let v = verified(&path, &allowed_signers, identity)?;
-    Ok(VerifiedBundle {
-        origin: v.origin,
-        period: v.period,
-        principal: v.principal,
-        fingerprint: v.fingerprint,
-        allowed_signers_line: v.allowed_signers_line as u64,
-        generator: v.generator,
-        checkpoint: v.checkpoint.into(),
-        records: v.records,
-        blobs: v.blobs,
-        report: v.report,
-    })
+    Ok(verified_with(&path, &allowed_signers, identity, None, None)?.into())
 }
 
-/// soc2-core's verification of the bundle at `path`.
-fn verified(
+impl From<bundle::VerifiedBundle> for VerifiedBundle {
+    fn from(v: bundle::VerifiedBundle) -> Self {
+        VerifiedBundle {
+            origin: v.origin,
+            period: v.period,
+            principal: v.principal,
+            fingerprint: v.fingerprint,
+            allowed_signers_line: v.allowed_signers_line as u64,
+            generator: v.generator,
+            checkpoint: v.checkpoint.into(),
+            records: v.records,
+            blobs: v.blobs,
+            report: v.report,
+        }
+    }
+}
+
+/// [`verify_bundle`], and with `previous` (the path of an earlier bundle of the same
+/// locker) also verifies that one and that this bundle extends it (an RFC 9162
+/// consistency proof: `Soc2Error::Integrity` names the first record that differs when
+/// history was rewritten, removed or forked); with `tsa_ca_pem` (the PEM text of the CA
+/// certificates trusted for the time-stamp authority), every RFC 3161 token the bundle
+/// carries must chain to them.
+#[uniffi::export]
+pub fn verify_bundle_chained(
+    path: String,
+    allowed_signers: String,
+    identity: Option<String>,
+    previous: Option<String>,
+    tsa_ca_pem: Option<String>,
+) -> Result<VerifiedBundle, Soc2Error> {
+    Ok(verified_with(&path, &allowed_signers, identity, previous, tsa_ca_pem)?.into())
+}
+
+/// Signs the locker's current checkpoint with `signer` (a C2SP signed note under the
+/// locker's origin and an SSHSIG over it, namespace `soc2-checkpoint-v1`) and keeps it
+/// for good in the locker's `checkpoints/`; returns the signed note's text. Signing the
+/// same checkpoint again returns the stored note.
+#[uniffi::export]
+pub fn sign_checkpoint(locker: Arc<Locker>, signer: Arc<Signer>) -> Result<String, Soc2Error> {
+    let signed = locker.with(|l| bundle::sign_checkpoint(l, &signer.inner))?;
+    Ok(String::from_utf8_lossy(&signed.note).into_owned())
+}
+
+/// An RFC 3161 time-stamp token stored beside a signed checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+pub struct TimestampInfo {
+    /// The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+    pub checkpoint_size: u64,
+    /// The token's time (`genTime`), by the TSA's clock.
+    pub gen_time: soc2_core::model::Timestamp,
+    /// The TSA, as its certificate names it.
+    pub tsa: String,
+    /// The token's serial number, hex.
+    pub serial: String,
+    /// The TSA policy it was issued under (an OID).
+    pub policy: String,
+}
+
+fn timestamp_info((cp, v): (ledger::SignedCheckpoint, ledger::VerifiedTimestamp)) -> TimestampInfo {
+    TimestampInfo {
+        checkpoint_size: cp.checkpoint.size,
+        gen_time: v.gen_time.into(),
+        tsa: v.tsa,
+        serial: v.serial,
+        policy: v.policy,
+    }
+}
+
+fn tsa_trust(pem: &str) -> Result<ledger::TsaTrust, Soc2Error> {
+    Ok(ledger::TsaTrust::from_pem(pem.as_bytes())
+        .map_err(|e| soc2_core::Error::from(ledger::LedgerError::from(e)))?)
+}
+
+/// An RFC 3161 time-stamp query (DER, `application/timestamp-query`, with a fresh
+/// nonce) over the locker's newest signed checkpoint ([`sign_checkpoint`] first): send
+/// it to the TSA by any means, then give the reply and this query to [`store_timestamp`].
+#[uniffi::export]
+pub fn timestamp_request(locker: Arc<Locker>) -> Result<Vec<u8>, Soc2Error> {
+    Ok(locker.with(|l| l.timestamp_request())?.der)
+}
+
+/// Checks the TSA's DER `response` to the DER `request` (status, imprint, nonce, CMS
+/// signature, the signer's timeStamping purpose and its chain to the CA certificates in
+/// `tsa_ca_pem`) and stores it beside the newest signed checkpoint
+/// (`checkpoints/<size>.tsr`, append-only).
+#[uniffi::export]
+pub fn store_timestamp(
+    locker: Arc<Locker>,
+    request: Vec<u8>,
+    response: Vec<u8>,
+    tsa_ca_pem: String,
+) -> Result<TimestampInfo, Soc2Error> {
+    let trust = tsa_trust(&tsa_ca_pem)?;
+    let request = ledger::TimestampRequest::parse(&request)
+        .map_err(|e| soc2_core::Error::from(ledger::LedgerError::from(e)))?;
+    Ok(timestamp_info(locker.with(|l| l.store_timestamp(&request, response, &trust))?))
+}
+
+/// Timestamps the locker's newest signed checkpoint with the TSA at `url` (HTTP POST,
+/// 30 s timeout; plain `http://`, as the reply is signed), checks the reply as
+/// [`store_timestamp`] does and stores it.
+#[uniffi::export]
+pub fn timestamp_with_tsa(
+    locker: Arc<Locker>,
+    url: String,
+    tsa_ca_pem: String,
+) -> Result<TimestampInfo, Soc2Error> {
+    let trust = tsa_trust(&tsa_ca_pem)?;
+    Ok(timestamp_info(locker.with(|l| l.timestamp_with_tsa(&url, &trust))?))
+}
+
+/// soc2-core's verification of the bundle at `path`, against `previous` and the TSA CA.
+fn verified_with(
     path: &str,
     allowed_signers: &str,
     identity: Option<String>,
+    previous: Option<String>,
+    tsa_ca_pem: Option<String>,
 ) -> Result<bundle::VerifiedBundle, Soc2Error> {
     let trusted = AllowedSigners::parse(allowed_signers.as_bytes()).map_err(|source| {
         soc2_core::bundle::BundleError::AllowedSigners { file: "allowed_signers".into(), source }
     })?;
-    let options = match identity {
+    let mut options = match identity {
         Some(identity) => VerifyOptions::with_identity(identity),
         None => VerifyOptions::default(),
     };
-    Ok(bundle::verify_with(Path::new(path), &trusted, &options)?)
+    options.tsa_trust = tsa_ca_pem.as_deref().map(tsa_trust).transpose()?;
+    Ok(match previous {
+        Some(previous) => {
+            bundle::verify_with_previous(Path::new(path), Path::new(&previous), &trusted, &options)?
+        }
+        None => bundle::verify_with(Path::new(path), &trusted, &options)?,
+    })
 }
 
 /// Proof that one record is leaf `seq` of the Merkle tree (RFC 9162) of the checkpoint
@@ -409,7 +526,7 @@ pub fn bundle_inclusion_proof(
     identity: Option<String>,
     seq: u64,
 ) -> Result<InclusionProof, Soc2Error> {
-    Ok(verified(&path, &allowed_signers, identity)?.inclusion_proof(seq)?)
+    Ok(verified_with(&path, &allowed_signers, identity, None, None)?.inclusion_proof(seq)?)
 }
 
 /// Checks `proof` for `record_line` (the record's canonical line, from the locker or a

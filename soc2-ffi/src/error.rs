@@ -1,8 +1,12 @@
 //! The one error type of the bindings.
+//!
+//! soc2-core classifies every error once ([`soc2_core::error::Classify`]): the class
+//! picks the variant ([`ErrorClass::uniffi_variant`] names it, and the table in
+//! `docs/errors.md` lists every code), the subject fills its fields.
 
 use soc2_core::bundle::BundleError;
-use soc2_core::bundle::archive::ArchiveError;
 use soc2_core::catalog::CatalogError;
+use soc2_core::error::{Classify, ErrorClass, Subject};
 use soc2_core::json::JsonError;
 use soc2_core::ledger::LedgerError;
 use soc2_core::model::Sha256Digest;
@@ -10,9 +14,9 @@ use soc2_core::model::Sha256Digest;
 /// Everything that can go wrong in a soc2 call, as the foreign language sees it: an
 /// exception (Kotlin, Python, Ruby) or a thrown error (Swift).
 ///
-/// Each variant carries the structured facts of soc2-core's error (file, line, field,
-/// path...) and `detail`, soc2-core's full description, which is also what the error
-/// prints as.
+/// Each variant carries `code`, soc2-core's stable error code (`ledger.chain_broken`;
+/// the table is `docs/errors.md`), the facts that say where the error is, and `detail`,
+/// soc2-core's full description, which is also what the error prints as.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 #[uniffi::export(Display)]
 pub enum Soc2Error {
@@ -20,6 +24,8 @@ pub enum Soc2Error {
     /// missing field, duplicate key, float, integer out of range, text not in NFC...).
     #[error("{detail}")]
     Json {
+        /// The stable error code.
+        code: String,
         /// The file or other source the document came from, when known.
         source_name: Option<String>,
         /// 1-based line of the error (0 when it is not tied to a position).
@@ -35,10 +41,13 @@ pub enum Soc2Error {
         detail: String,
     },
 
-    /// A value breaks a rule of the model: a malformed timestamp, date, digest, control
-    /// id, criterion or audit period, or a period that ends before it starts.
+    /// A value breaks a rule of the model or of the call: a malformed timestamp, date,
+    /// digest, control id, criterion or audit period, an invalid locker origin or signer
+    /// principal, an unusable export option, a malformed checkpoint or proof.
     #[error("{detail}")]
     Invalid {
+        /// The stable error code.
+        code: String,
         /// The field, argument or kind of value at fault.
         field: String,
         /// What is wrong with it.
@@ -51,6 +60,8 @@ pub enum Soc2Error {
     /// unknown control, a missing threshold, a control without criteria...).
     #[error("{detail}")]
     Catalog {
+        /// The stable error code.
+        code: String,
         /// The catalog file (or other source) read.
         source_name: String,
         /// 1-based line of the error (0 when it is not tied to a position).
@@ -67,25 +78,32 @@ pub enum Soc2Error {
 
     /// Evidence was changed, removed, reordered or is missing: the locker's ledger or an
     /// attachment no longer matches what was recorded, a checkpoint kept elsewhere does
-    /// not match the locker (its history was rewritten), or a bundle is malformed or was
-    /// tampered with.
+    /// not match the locker (its history was rewritten), a proof does not lead to the
+    /// trusted root, or a bundle is malformed or was tampered with.
     #[error("{detail}")]
     Integrity {
+        /// The stable error code.
+        code: String,
         /// The records named as damaged or involved, by sequence number.
         records: Vec<u64>,
         /// The attachment blob named, if any.
         blob: Option<Sha256Digest>,
-        /// The bundle member named, if any (e.g. `records.jsonl`, `blobs/sha256/...`).
+        /// The bundle member (e.g. `records.jsonl`, `blobs/sha256/...`) or locker file
+        /// named, if any.
         member: Option<String>,
         /// The whole description, naming the record (seq and line), blob or file.
         detail: String,
     },
 
     /// The locker refused a request or cannot be used: not a locker, one already exists,
-    /// an invalid origin, an attachment not stored before the evidence naming it, a
-    /// record that does not exist, a malformed checkpoint...
+    /// an attachment not stored before the evidence naming it, a record that does not
+    /// exist...
     #[error("{detail}")]
     Locker {
+        /// The stable error code.
+        code: String,
+        /// The records asked for, if any.
+        records: Vec<u64>,
         /// The attachment blob named, if any.
         blob: Option<Sha256Digest>,
         /// The whole description.
@@ -96,19 +114,27 @@ pub enum Soc2Error {
     /// the auditor does not trust (or not for the identity asked), or not matching.
     #[error("{detail}")]
     Signature {
+        /// The stable error code.
+        code: String,
         /// The signing key's fingerprint (`SHA256:...`), when known.
         fingerprint: Option<String>,
+        /// The bundle member refused (`SHA256SUMS.sig`), when known.
+        member: Option<String>,
         /// The whole description.
         detail: String,
     },
 
     /// A signing key or the list of trusted signers cannot be used: not an OpenSSH
     /// Ed25519 key, encrypted without a passphrase given, a wrong passphrase, a key file
-    /// that already exists, an invalid principal, a malformed `allowed_signers`...
+    /// that already exists, a malformed `allowed_signers`...
     #[error("{detail}")]
     Key {
+        /// The stable error code.
+        code: String,
         /// The key file or signers list involved, when there is one.
         path: Option<String>,
+        /// The 1-based line of a malformed `allowed_signers` (0 otherwise).
+        line: u64,
         /// The whole description.
         detail: String,
     },
@@ -116,8 +142,10 @@ pub enum Soc2Error {
     /// Reading or writing a file failed.
     #[error("{detail}")]
     Io {
-        /// The file or directory involved.
-        path: String,
+        /// The stable error code.
+        code: String,
+        /// The file or directory involved (none for an attachment read from a stream).
+        path: Option<String>,
         /// The operating system's error.
         reason: String,
         /// The whole description, naming the path.
@@ -128,13 +156,17 @@ pub enum Soc2Error {
     /// target is untouched.
     #[error("{detail}")]
     Cancelled {
+        /// The stable error code.
+        code: String,
         /// The whole description.
         detail: String,
     },
 
-    /// An error of a kind these bindings do not know yet (soc2-core is newer than them).
+    /// An error of a class these bindings do not know yet (soc2-core is newer than them).
     #[error("{detail}")]
     Other {
+        /// The stable error code.
+        code: String,
         /// soc2-core's description.
         detail: String,
     },
@@ -145,162 +177,134 @@ impl Soc2Error {
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
         soc2_core::Error::Invalid { field: field.into(), reason: reason.into() }.into()
     }
+
+    /// The variant for an error of `class`, from its code, subject and description.
+    fn build(class: ErrorClass, code: String, s: Subject, detail: String) -> Self {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        let path = s.path.as_ref().map(|p| p.display().to_string());
+        match class {
+            ErrorClass::Json => Soc2Error::Json {
+                code,
+                source_name: s.source,
+                line: s.line,
+                column: s.column,
+                path: s.field.unwrap_or_else(|| ".".into()),
+                reason: text(s.reason),
+                detail,
+            },
+            ErrorClass::Invalid => {
+                Soc2Error::Invalid { code, field: text(s.field), reason: text(s.reason), detail }
+            }
+            ErrorClass::Catalog => Soc2Error::Catalog {
+                code,
+                source_name: text(s.source.or(path)),
+                line: s.line,
+                column: s.column,
+                field: s.field,
+                control: s.control,
+                detail,
+            },
+            ErrorClass::Integrity => Soc2Error::Integrity {
+                code,
+                member: s.location(),
+                records: s.records,
+                blob: s.blob,
+                detail,
+            },
+            ErrorClass::Locker => {
+                Soc2Error::Locker { code, records: s.records, blob: s.blob, detail }
+            }
+            ErrorClass::Signature => {
+                Soc2Error::Signature { code, fingerprint: s.fingerprint, member: s.member, detail }
+            }
+            ErrorClass::Key => {
+                Soc2Error::Key { code, path: path.or(s.source), line: s.line, detail }
+            }
+            ErrorClass::Io => Soc2Error::Io { code, path, reason: text(s.reason), detail },
+            ErrorClass::Cancelled => Soc2Error::Cancelled { code, detail },
+            _ => Soc2Error::Other { code, detail },
+        }
+    }
+
+    /// The name of this variant, as the foreign languages spell it.
+    pub fn variant_name(&self) -> &'static str {
+        match self {
+            Soc2Error::Json { .. } => "Json",
+            Soc2Error::Invalid { .. } => "Invalid",
+            Soc2Error::Catalog { .. } => "Catalog",
+            Soc2Error::Integrity { .. } => "Integrity",
+            Soc2Error::Locker { .. } => "Locker",
+            Soc2Error::Signature { .. } => "Signature",
+            Soc2Error::Key { .. } => "Key",
+            Soc2Error::Io { .. } => "Io",
+            Soc2Error::Cancelled { .. } => "Cancelled",
+            Soc2Error::Other { .. } => "Other",
+        }
+    }
+}
+
+/// Any classified soc2-core error.
+fn classified(e: &dyn Classify) -> Soc2Error {
+    Soc2Error::build(e.class(), e.code().as_str().to_owned(), e.subject(), e.to_string())
 }
 
 impl From<soc2_core::Error> for Soc2Error {
     fn from(e: soc2_core::Error) -> Self {
-        let detail = e.to_string();
-        match e {
-            soc2_core::Error::Json(j) => Soc2Error::Json {
-                source_name: j.source_name,
-                line: j.line as u64,
-                column: j.column as u64,
-                path: j.path,
-                reason: j.reason,
-                detail,
-            },
-            soc2_core::Error::Invalid { field, reason } => {
-                Soc2Error::Invalid { field, reason, detail }
-            }
-            soc2_core::Error::Catalog(c) => catalog_error(c, detail),
-            soc2_core::Error::Ledger(l) => ledger_error(l, detail),
-            soc2_core::Error::Bundle(b) => bundle_error(b, detail),
-            soc2_core::Error::Io { path, source } => Soc2Error::Io {
-                path: path.display().to_string(),
-                reason: source.to_string(),
-                detail,
-            },
-            _ => Soc2Error::Other { detail },
-        }
+        classified(&e)
     }
 }
 
 impl From<JsonError> for Soc2Error {
     fn from(e: JsonError) -> Self {
-        soc2_core::Error::Json(e).into()
+        classified(&e)
     }
 }
 
 impl From<CatalogError> for Soc2Error {
     fn from(e: CatalogError) -> Self {
-        soc2_core::Error::Catalog(e).into()
+        classified(&e)
     }
 }
 
 impl From<LedgerError> for Soc2Error {
     fn from(e: LedgerError) -> Self {
-        soc2_core::Error::Ledger(e).into()
-    }
-}
-
-fn ledger_error(e: LedgerError, detail: String) -> Soc2Error {
-    if e.is_damage() {
-        return Soc2Error::Integrity { records: e.records(), blob: e.blob(), member: None, detail };
-    }
-    match e {
-        LedgerError::Io { path, source } => {
-            Soc2Error::Io { path: path.display().to_string(), reason: source.to_string(), detail }
-        }
-        e => Soc2Error::Locker { blob: e.blob(), detail },
+        classified(&e)
     }
 }
 
 impl From<BundleError> for Soc2Error {
     fn from(e: BundleError) -> Self {
-        soc2_core::Error::Bundle(e).into()
-    }
-}
-
-fn bundle_error(e: BundleError, detail: String) -> Soc2Error {
-    let integrity = |records: Vec<u64>, blob: Option<Sha256Digest>, member: Option<String>| {
-        Soc2Error::Integrity { records, blob, member, detail: detail.clone() }
-    };
-    let key = |path: Option<String>| Soc2Error::Key { path, detail: detail.clone() };
-    let signature =
-        |fingerprint: Option<String>| Soc2Error::Signature { fingerprint, detail: detail.clone() };
-    match e {
-        BundleError::Io { path, source }
-        | BundleError::Archive(ArchiveError::Io { path, source }) => {
-            Soc2Error::Io { path: path.display().to_string(), reason: source.to_string(), detail }
-        }
-        BundleError::KeyFile { path, .. }
-        | BundleError::KeyEncrypted { path }
-        | BundleError::WrongPassphrase { path }
-        | BundleError::KeyExists { path } => key(Some(path.display().to_string())),
-        BundleError::AllowedSigners { file, .. } => key(Some(file)),
-        BundleError::UnsupportedKeyType { .. }
-        | BundleError::InvalidPrincipal { .. }
-        | BundleError::Crypto { .. } => key(None),
-        BundleError::InvalidOption { option, reason } => {
-            Soc2Error::Invalid { field: option, reason, detail }
-        }
-        BundleError::SignatureMalformed { .. } | BundleError::WrongNamespace { .. } => {
-            signature(None)
-        }
-        BundleError::UntrustedKey { fingerprint }
-        | BundleError::IdentityNotAllowed { fingerprint, .. }
-        | BundleError::SignerNotValid { fingerprint, .. }
-        | BundleError::BadSignature { fingerprint } => signature(Some(fingerprint)),
-        BundleError::Archive(
-            ArchiveError::CrcMismatch { name, .. }
-            | ArchiveError::CorruptDeflate { name, .. }
-            | ArchiveError::ContentTooLong { name, .. }
-            | ArchiveError::ContentTooShort { name, .. },
-        ) => integrity(Vec::new(), None, Some(name)),
-        BundleError::MissingMember { member }
-        | BundleError::UnexpectedMember { member }
-        | BundleError::MemberTooLarge { member, .. }
-        | BundleError::MemberNotListed { member }
-        | BundleError::ListedMemberMissing { member }
-        | BundleError::BlobNameMismatch { member, .. }
-        | BundleError::WrongHash { member, .. } => integrity(Vec::new(), None, Some(member)),
-        BundleError::RecordNotCanonical { seq, .. }
-        | BundleError::RecordOutOfPlace { seq, .. }
-        | BundleError::RecordLeafMismatch { seq, .. }
-        | BundleError::ChainMismatch { seq, .. } => integrity(vec![seq], None, None),
-        BundleError::BlobMissing { seq, sha256 }
-        | BundleError::BlobSizeMismatch { seq, sha256, .. } => {
-            integrity(vec![seq], Some(sha256), None)
-        }
-        BundleError::Cancelled => Soc2Error::Cancelled { detail },
-        BundleError::LockerBlobCorrupt { sha256, .. }
-        | BundleError::UnreferencedBlob { sha256 } => integrity(Vec::new(), Some(sha256), None),
-        e if e.is_rejection() => integrity(Vec::new(), None, None),
-        _ => Soc2Error::Other { detail },
-    }
-}
-
-fn catalog_error(e: CatalogError, detail: String) -> Soc2Error {
-    let (source_name, line, column, field, control) = match e {
-        CatalogError::Parse { source_name, line, column, field, .. } => {
-            (source_name, line, column, Some(field), None)
-        }
-        CatalogError::MissingThreshold { source_name, field } => {
-            (source_name, 0, 0, Some(format!("thresholds.{field}")), None)
-        }
-        CatalogError::DuplicateControl { source_name, id }
-        | CatalogError::UnknownControl { source_name, id } => {
-            (source_name, 0, 0, None, Some(id.to_string()))
-        }
-        CatalogError::InvalidControl { source_name, control, field, .. } => {
-            (source_name, 0, 0, Some(field.to_owned()), Some(control.to_string()))
-        }
-        CatalogError::UnknownFormat { path } => (path, 0, 0, None, None),
-        _ => return Soc2Error::Other { detail },
-    };
-    Soc2Error::Catalog {
-        source_name,
-        line: line as u64,
-        column: column as u64,
-        field,
-        control,
-        detail,
+        classified(&e)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The uniffi variant of every code is the one `docs/errors.md` documents (the
+    /// Python package and the CLI check the same table), and every documented code exists.
+    #[test]
+    fn variants_agree_with_the_documented_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/errors.md");
+        let text = fs_err::read_to_string(path).unwrap();
+        let mut documented = Vec::new();
+        for row in text.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = row.split('|').map(|c| c.trim().trim_matches('`')).collect();
+            let (code, variant) = (cells[1], cells[4]);
+            let parsed: soc2_core::error::ErrorCode =
+                code.parse().unwrap_or_else(|()| panic!("documented code {code} is unknown"));
+            let built = Soc2Error::build(
+                parsed.class(),
+                code.to_owned(),
+                Subject::default(),
+                String::new(),
+            );
+            assert_eq!(built.variant_name(), variant, "{code}");
+            documented.push(parsed);
+        }
+        assert_eq!(documented, soc2_core::error::ErrorCode::ALL, "docs/errors.md lists every code");
+    }
 
     /// Every kind of soc2-core error keeps its facts; none falls through to `Other`.
     #[test]
@@ -356,7 +360,7 @@ mod tests {
 
         let io = soc2_core::Error::io("/nowhere", std::io::ErrorKind::NotFound.into());
         assert!(
-            matches!(Soc2Error::from(io), Soc2Error::Io { ref path, .. } if path == "/nowhere")
+            matches!(Soc2Error::from(io), Soc2Error::Io { ref path, .. } if path.as_deref() == Some("/nowhere"))
         );
     }
 }

@@ -4,14 +4,19 @@
 //! field (uniffi remote types); the functions forward to `soc2_core::catalog`,
 //! `soc2_core::evaluate` and `soc2_core::report`.
 
-use soc2_core::catalog::{Catalog, CatalogControl, CatalogFile, ControlTest, Scope, Thresholds};
+use soc2_core::catalog::{
+    Catalog, CatalogControl, CatalogFile, ControlTest, Scope, SystemOwner, Thresholds,
+};
 use soc2_core::model::{
-    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Evidence,
-    ItemKind, PriorityClass, TimeToFix, VendorCriticality,
+    AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Detection,
+    Evidence, EvidenceKind, ItemKind, PriorityClass, Sha256Digest, TimeToFix, Timestamp,
+    VendorCriticality,
 };
 use soc2_core::report::{
-    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, Monitoring, NextDue,
-    Opinion, OpinionRisk, RankedException, Report, Summary,
+    CatalogDifference, CatalogDisclosure, CellStatus, ControlResult, ControlStatus, Coverage,
+    DeviationNature, DifferenceKind, DueItem, GridCell, LateRecord, Monitoring, NextDue, Opinion,
+    OpinionBasis, OpinionRisk, RankedException, RecordingTime, Report, Summary, ThresholdDirection,
+    TimeProof,
 };
 
 use crate::Soc2Error;
@@ -27,6 +32,13 @@ pub struct EvidenceItem {
     pub seq: u64,
     /// The evidence.
     pub evidence: Evidence,
+    /// When the locker recorded it (absent: unknown, so it can be shown neither late nor
+    /// on time).
+    #[uniffi(default)]
+    pub recorded_at: Option<Timestamp>,
+    /// When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+    #[uniffi(default)]
+    pub proven_by: Option<Timestamp>,
 }
 
 /// The built-in catalog: controls for the ten areas where SOC 2 audits most often find
@@ -79,8 +91,15 @@ pub fn evaluate(
     period: AuditPeriod,
     as_of: Date,
 ) -> Result<Report, Soc2Error> {
-    let items: Vec<soc2_core::EvidenceItem<'_>> =
-        evidence.iter().map(|e| soc2_core::EvidenceItem::new(e.seq, &e.evidence)).collect();
+    let items: Vec<soc2_core::EvidenceItem<'_>> = evidence
+        .iter()
+        .map(|e| soc2_core::EvidenceItem {
+            seq: e.seq,
+            evidence: &e.evidence,
+            recorded_at: e.recorded_at,
+            proven_by: e.proven_by,
+        })
+        .collect();
     Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
 }
 
@@ -95,6 +114,13 @@ pub fn render_report(report: Report, format: ReportFormat) -> Result<String, Soc
 #[uniffi::export]
 pub fn sample_company_evidence(year: i32) -> Vec<Evidence> {
     soc2_core::demo::sample_company(year)
+}
+
+/// The catalog of soc2's sample company: the built-in one with its in-scope systems,
+/// repositories and critical vendors declared.
+#[uniffi::export]
+pub fn sample_company_catalog() -> Catalog {
+    soc2_core::demo::catalog()
 }
 
 /// The test an evaluation runs for a control.
@@ -125,8 +151,18 @@ pub enum ControlTest {
     DeviceScreenLock,
     /// Every device of an in-scope person installs OS updates automatically.
     DeviceAutoUpdates,
-    /// Every device of an in-scope person is enrolled in MDM.
+    /// Every device of an in-scope person is enrolled in MDM, and none fails the MDM's
+    /// own compliance evaluation.
     DeviceMdmEnrollment,
+    /// Every device of an in-scope person has its host firewall on.
+    DeviceFirewall,
+    /// Every interactive account of an in-scope system (the root account always) has a
+    /// second factor enrolled.
+    MfaEnabled,
+    /// Every active access key of an in-scope system was rotated within
+    /// `max_access_key_age_days` and used within `max_access_key_unused_days`; a root
+    /// account holds none.
+    AccessKeysRotated,
     /// Every change merged in the period was approved, before the merge and for its final
     /// commit, by someone other than its author.
     IndependentChangeApproval,
@@ -153,7 +189,8 @@ pub enum ControlTest {
     /// Every critical vendor's contract has security and breach-notification terms.
     VendorSecurityTerms,
     /// An incident-response plan with severity levels, roles, procedures, communications
-    /// and post-incident review, approved, in force in every quarter.
+    /// and post-incident review, approved, in force in every quarter, and re-approved
+    /// within `max_policy_age_days` of its previous approval.
     IncidentResponsePlan,
     /// A tabletop exercise or simulated incident in each year of the period.
     AnnualTabletop,
@@ -162,6 +199,22 @@ pub enum ControlTest {
     RiskRegisterComplete,
     /// The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
     RiskRegisterReviewed,
+    /// Every in-scope person acknowledged the policies to acknowledge within
+    /// `acknowledgement_days_after_hire` days of starting, and again before each
+    /// acknowledgement is `max_acknowledgement_age_days` old.
+    PolicyAcknowledgement,
+    /// No access review decides on the reviewer's own account, and each review is done by
+    /// the system's owner where the catalog declares one.
+    AccessReviewIndependence,
+    /// Every critical vendor's SOC 2 report was reviewed for its exceptions and its
+    /// complementary user entity controls (CUECs).
+    VendorReportReview,
+    /// Every in-scope system's imported security events cover each quarter with no gap
+    /// longer than `max_event_coverage_gap_days`, and every detected event is listed.
+    SecurityEventCoverage,
+    /// Every high-risk detected security event has a triage naming it within
+    /// `triage_days` days of the event.
+    SecurityEventTriage,
     /// For controls without a built-in test: at least one record of the control's
     /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
     /// controls, per year for annual ones, one on or before the period start for
@@ -196,27 +249,76 @@ pub struct Thresholds {
     /// Days after a quarter or year ends in which a review, training, tabletop or vendor
     /// review may still count for it (each record counts for one occurrence only).
     pub review_grace_days_after: u32,
-    /// The lowest criticality at which a vendor is "critical" for the vendor controls.
+    /// The lowest criticality at which a vendor assessment rates a vendor critical; an
+    /// assessment rating a vendor critical that the catalog does not declare critical is
+    /// reported as a warning.
     pub critical_vendor_criticality: VendorCriticality,
+    /// Fewest days of log retention central logging must keep.
+    pub min_log_retention_days: u32,
+    /// Most days between a record's `observed_at` and its recording in the locker; later
+    /// records are late.
+    pub max_recording_delay_days: u32,
+    /// The tolerable deviation rate, in percent of a control's population.
+    pub tolerable_deviation_percent: u32,
+    /// Most days since an active access key was created or last rotated.
+    pub max_access_key_age_days: u32,
+    /// Most days an active access key may go unused (a key never used counts from its
+    /// creation).
+    pub max_access_key_unused_days: u32,
+    /// Days after a person's first day by which they must acknowledge the policies to
+    /// acknowledge (an acknowledgement before the first day counts).
+    pub acknowledgement_days_after_hire: u32,
+    /// Greatest age, in days, of a person's latest acknowledgement of a policy: they
+    /// acknowledge it again before then (365: every twelve months).
+    pub max_acknowledgement_age_days: u32,
+    /// The largest stretch, in days, that a system's imported security events may leave
+    /// uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    pub max_event_coverage_gap_days: u32,
+    /// Days after a high-risk security event by which a triage must have looked at it.
+    pub triage_days: u32,
 }
 
 /// What is in scope for the audit.
 #[uniffi::remote(Record)]
 pub struct Scope {
-    /// In-scope systems (as named in user lists, access reviews and logging evidence).
-    /// When empty, the systems named by user lists and access reviews observed up to the
-    /// end of the period are taken, which cannot notice a system with no evidence at all:
-    /// list them.
+    /// In-scope systems (as named in user lists, access reviews and logging evidence),
+    /// compared case-insensitively. Only declared systems are tested.
     pub systems: Vec<String>,
-    /// In-scope repositories (`owner/name`). When empty, every repository with branch
-    /// protection evidence or a change merged in the period.
+    /// In-scope repositories (`owner/name`), declared like `systems`.
     pub repositories: Vec<String>,
+    /// Critical vendors, declared like `systems`.
+    pub critical_vendors: Vec<String>,
+    /// People who need no managed device.
+    pub device_exempt: Vec<String>,
+    /// Courses accepted as security-awareness training (empty: any).
+    pub training_courses: Vec<String>,
     /// People in scope regardless of the roster's `in_scope` flag.
     pub people_include: Vec<String>,
     /// People out of scope regardless of the roster's `in_scope` flag.
     pub people_exclude: Vec<String>,
     /// Policies (by name, as in policy documents) that must exist and be approved.
     pub required_policies: Vec<String>,
+    /// Policies (by name, as in policy acknowledgements) every in-scope person must
+    /// acknowledge at hire and every year, compared case-insensitively.
+    #[uniffi(default)]
+    pub acknowledged_policies: Vec<String>,
+    /// The declared owner of a system, who must perform its access reviews; a system
+    /// without one is reviewed by anyone independent of the accounts decided on.
+    #[uniffi(default)]
+    pub system_owners: Vec<SystemOwner>,
+    /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
+    /// ones.
+    #[uniffi(default)]
+    pub triage_detections: Vec<Detection>,
+}
+
+/// The owner of one in-scope system.
+#[uniffi::remote(Record)]
+pub struct SystemOwner {
+    /// The system, as named in `Scope::systems` (case is not significant).
+    pub system: String,
+    /// Who owns it: a roster id, e-mail or alias (case is not significant).
+    pub owner: String,
 }
 
 /// One control of the resolved catalog: the model control, the test that evaluates it
@@ -268,6 +370,94 @@ pub struct Report {
     /// in the period up to `as_of`, and earlier ones still in force (a policy approved
     /// before the period, a background check done at hire, the roster).
     pub relied_on: Vec<u64>,
+    /// What a reader must know about the inputs (undeclared names, case mismatches, ...).
+    pub warnings: Vec<String>,
+    /// Every record recorded more than `max_recording_delay_days` after it was observed.
+    pub late_records: Vec<LateRecord>,
+    /// The catalog evaluated against: its SHA-256 and every difference from the
+    /// built-in catalog (shown at the top of every rendering).
+    pub catalog: CatalogDisclosure,
+    /// What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+    pub recording_time: RecordingTime,
+}
+
+/// What the recording times of the evidence rest on.
+#[uniffi::remote(Record)]
+pub struct RecordingTime {
+    /// The timestamps used, by checkpoint size.
+    pub timestamps: Vec<TimeProof>,
+    /// Records evaluated that have a recording time.
+    pub records: u64,
+    /// Of those, the records a timestamp covers.
+    pub proven: u64,
+    /// The same in one sentence, as every rendering prints it.
+    pub statement: String,
+}
+
+/// An RFC 3161 timestamp over a signed checkpoint.
+#[uniffi::remote(Record)]
+pub struct TimeProof {
+    /// The checkpoint's tree size: records `0..checkpoint_size` are covered.
+    pub checkpoint_size: u64,
+    /// The token's time (`genTime`): the covered records existed by then.
+    pub gen_time: Timestamp,
+    /// The TSA, as its certificate names it.
+    pub tsa: String,
+}
+
+/// The catalog a report was evaluated against.
+#[uniffi::remote(Record)]
+pub struct CatalogDisclosure {
+    /// SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+    pub sha256: Sha256Digest,
+    /// SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+    pub builtin_sha256: Sha256Digest,
+    /// Every difference from the built-in catalog: controls switched off, replaced or
+    /// added, thresholds changed (catalog-wide, then per control), scope settings.
+    pub differences: Vec<CatalogDifference>,
+}
+
+/// What kind of difference from the built-in catalog.
+#[uniffi::remote(Enum)]
+pub enum DifferenceKind {
+    /// A built-in control is not evaluated.
+    ControlDisabled,
+    /// A built-in control is replaced by the company's own definition.
+    ControlReplaced,
+    /// A control the built-in catalog does not have.
+    ControlAdded,
+    /// A threshold differs from the built-in value.
+    ThresholdChanged,
+    /// A scope setting differs from the built-in one.
+    ScopeChanged,
+}
+
+/// Which way a threshold moved.
+#[uniffi::remote(Enum)]
+pub enum ThresholdDirection {
+    /// The test accepts more than the built-in catalog does.
+    Loosened,
+    /// The test accepts less than the built-in catalog does.
+    Tightened,
+}
+
+/// One difference from the built-in catalog.
+#[uniffi::remote(Record)]
+pub struct CatalogDifference {
+    /// What kind.
+    pub kind: DifferenceKind,
+    /// The control concerned; absent for catalog-wide thresholds and scope settings.
+    pub control: Option<ControlId>,
+    /// The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
+    pub setting: Option<String>,
+    /// The built-in value, for thresholds and scope settings.
+    pub builtin: Option<String>,
+    /// The effective value, for thresholds and scope settings.
+    pub effective: Option<String>,
+    /// For thresholds: loosened or tightened.
+    pub direction: Option<ThresholdDirection>,
+    /// The difference in words, as the reports print it.
+    pub description: String,
 }
 
 /// Counts of controls by status.
@@ -368,6 +558,32 @@ pub struct ControlResult {
     pub grid: Vec<GridCell>,
     /// Evidence records this control's checks used.
     pub records: Vec<u64>,
+    /// Who answers for the control.
+    pub owner: String,
+    /// How the control was tested, in words.
+    pub procedure: String,
+    /// The day the first evidence of the control's kinds was recorded in the locker.
+    #[uniffi(default)]
+    pub first_recorded: Option<Date>,
+    /// When every record the control relies on is covered by an RFC 3161 timestamp: the
+    /// latest of their proven-by times.
+    #[uniffi(default)]
+    pub proven_by: Option<Timestamp>,
+}
+
+/// A record recorded in the locker long after it was observed.
+#[uniffi::remote(Record)]
+pub struct LateRecord {
+    /// The record.
+    pub seq: u64,
+    /// Its evidence kind.
+    pub kind: EvidenceKind,
+    /// When it says the fact was seen.
+    pub observed_at: Timestamp,
+    /// When the locker recorded it.
+    pub recorded_at: Timestamp,
+    /// Whether it still counts (its dates come from a system of record).
+    pub counted: bool,
 }
 
 /// An exception with what it takes to fix it.
@@ -381,7 +597,8 @@ pub struct RankedException {
     pub time_to_fix: TimeToFix,
     /// Steps to fix it.
     pub remediation: Vec<String>,
-    /// Whether it is about logical or data access (weighs more in the opinion).
+    /// Whether it is about logical or data access (shown for readers; the opinion
+    /// follows deviation rates, not areas).
     pub access_related: bool,
     /// Whether the control had no evidence at all.
     pub no_evidence: bool,
@@ -394,25 +611,55 @@ pub struct RankedException {
 pub enum OpinionRisk {
     /// No exception.
     Clean,
-    /// Weighted total 1-3: minor, common, usually acceptable.
+    /// 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
     Low,
-    /// Weighted total 4: one access exception or more than a few minor ones.
+    /// 4 minor exceptions and no pervasive failure: more than the usual few.
     Elevated,
-    /// Weighted total 5 or more: systemic; the opinion may be qualified.
+    /// A pervasive failure, or 5 or more minor exceptions: the opinion may be qualified.
     AtRisk,
 }
 
-/// The opinion assessment and the rule it follows.
+/// Whether a control's deviations are pervasive or isolated.
+#[uniffi::remote(Enum)]
+pub enum DeviationNature {
+    /// The control fails pervasively: a qualification risk on its own.
+    Pervasive,
+    /// Isolated deviations: a minor exception, counted by the count rule.
+    Isolated,
+}
+
+/// The figures the opinion used for one control in exception.
+#[uniffi::remote(Record)]
+pub struct OpinionBasis {
+    /// The control.
+    pub control: ControlId,
+    /// Distinct items that deviated.
+    pub deviations: u64,
+    /// Distinct items tested.
+    pub population: u64,
+    /// Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+    pub rate_permille: u64,
+    /// The control's tolerable deviation rate, in percent.
+    pub tolerable_percent: u32,
+    /// Pervasive or isolated.
+    pub nature: DeviationNature,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The opinion assessment, the figures it used and the rule it follows.
 #[uniffi::remote(Record)]
 pub struct Opinion {
     /// The estimated risk.
     pub risk: OpinionRisk,
     /// Controls in exception.
     pub exceptions: u64,
-    /// Of which about logical or data access.
-    pub access_exceptions: u64,
-    /// The weighted total.
-    pub score: u64,
+    /// Of which fail pervasively (each a qualification risk on its own).
+    pub pervasive: u64,
+    /// Of which are minor exceptions (isolated deviations), counted by the count rule.
+    pub minor: u64,
+    /// The figures per control in exception, in the order of the ranked exceptions.
+    pub basis: Vec<OpinionBasis>,
     /// The rule, in words.
     pub rule: String,
 }

@@ -12,6 +12,8 @@
 //! - [`documents`]: strict JSON parsing and canonical (RFC 8785) output;
 //! - [`criteria`]: the Trust Services Criteria;
 //! - [`evaluation`]: the control catalog, `evaluate` and the readiness report;
+//! - [`import`]: the importers (`import_files`, `list_import_sources`, and the
+//!   locker's `add_import` and `check_import`);
 //! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
 //! - [`bundle`]: signed evidence bundles — `export_bundle` (and
 //!   `export_bundle_with_progress`, with an [`bundle::ExportListener`] implemented in the
@@ -24,6 +26,10 @@
 //! Swift module `Soc2`). The packages: `scripts/build-packages.sh` (the Ruby gem and the
 //! jar), and the Swift package in `bindings/swift/`, whose generated sources are committed.
 
+// `Soc2Error` crosses the FFI by value (uniffi cannot box it), and carries the error's
+// code and location as plain fields for the foreign languages.
+#![allow(clippy::result_large_err)]
+
 uniffi::setup_scaffolding!();
 
 pub mod bundle;
@@ -31,6 +37,7 @@ pub mod criteria;
 pub mod documents;
 mod error;
 pub mod evaluation;
+pub mod import;
 pub mod locker;
 pub mod model;
 pub mod types;

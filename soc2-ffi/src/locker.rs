@@ -1,7 +1,7 @@
 //! The evidence locker: an append-only, tamper-evident store of evidence on a plain
 //! directory (soc2-core's `ledger`).
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use soc2_core::catalog::Catalog;
 use soc2_core::ledger::{self, TornTail};
@@ -153,28 +153,66 @@ pub fn fsck_locker(dir: String) -> Result<FsckReport, Soc2Error> {
 /// extend it, and [`Locker::refresh`] (which every append does first) reads what other
 /// handles or processes appended since. Safe to share between threads; calls on one
 /// handle take turns.
+///
+/// Waits are short where they can be: the directory, origin and attachment store never
+/// change and need no lock, the size, root and torn tail are copied after each change,
+/// and a foreign [`ExportListener`](crate::bundle::ExportListener) is never called while
+/// the locker is held, so it may use the locker.
 #[derive(Debug, uniffi::Object)]
 pub struct Locker {
+    dir: String,
+    origin: String,
+    store: ledger::AttachmentStore,
     inner: Mutex<ledger::Locker>,
+    view: Mutex<View>,
+}
+
+/// What any caller may read without waiting for the locker: copied after each call
+/// that may change it, under a lock held only for the copy.
+#[derive(Clone, Debug)]
+struct View {
+    len: u64,
+    root: ledger::Hash,
+    torn_tail: Option<TornTail>,
+}
+
+impl View {
+    fn of(locker: &ledger::Locker) -> View {
+        View { len: locker.len(), root: locker.root(), torn_tail: locker.torn_tail() }
+    }
 }
 
 impl Locker {
     fn new(locker: ledger::Locker) -> Arc<Self> {
-        Arc::new(Locker { inner: Mutex::new(locker) })
+        Arc::new(Locker {
+            dir: locker.dir().display().to_string(),
+            origin: locker.origin().to_owned(),
+            store: locker.attachment_store(),
+            view: Mutex::new(View::of(&locker)),
+            inner: Mutex::new(locker),
+        })
+    }
+
+    /// Runs `f` with the soc2-core locker, for the other modules of the bindings. Never
+    /// call foreign code from `f`: other threads may be waiting for the locker.
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut ledger::Locker) -> T) -> T {
+        let mut locker = self.lock();
+        let result = f(&mut locker);
+        *self.view.lock().unwrap_or_else(PoisonError::into_inner) = View::of(&locker);
+        result
     }
 
     /// The locker. After a call panicked while holding it (a bug), its in-memory view
     /// cannot be trusted, so every later call on this handle fails (uniffi reports the
     /// panic as an internal error) and the locker must be opened again.
-    /// Runs `f` with the soc2-core locker, for the other modules of the bindings.
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut ledger::Locker) -> T) -> T {
-        f(&mut self.lock())
-    }
-
     fn lock(&self) -> MutexGuard<'_, ledger::Locker> {
         self.inner
             .lock()
             .expect("this locker handle is unusable after an earlier panic: open the locker again")
+    }
+
+    fn view(&self) -> View {
+        self.view.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
 
@@ -200,34 +238,34 @@ impl Locker {
 
     /// The locker's directory.
     pub fn dir(&self) -> String {
-        self.lock().dir().display().to_string()
+        self.dir.clone()
     }
 
     /// The locker's origin name.
     pub fn origin(&self) -> String {
-        self.lock().origin().to_owned()
+        self.origin.clone()
     }
 
     /// The number of records.
     pub fn len(&self) -> u64 {
-        self.lock().len()
+        self.view().len
     }
 
     /// Whether the locker holds no record.
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.view().len == 0
     }
 
     /// Reads and verifies what other handles or processes appended since this one last
     /// read the ledger; returns how many records were added.
     pub fn refresh(&self) -> Result<u64, Soc2Error> {
-        Ok(self.lock().refresh()?)
+        Ok(self.with(|l| l.refresh())?)
     }
 
     /// The torn final line found at the last read, if any: an interrupted append, which
     /// is ignored and removed by the next append.
     pub fn torn_tail(&self) -> Option<TornTail> {
-        self.lock().torn_tail()
+        self.view().torn_tail
     }
 
     /// Stores `content` as an attachment (once per content) and returns the
@@ -239,7 +277,7 @@ impl Locker {
         media_type: String,
         file_name: String,
     ) -> Result<Attachment, Soc2Error> {
-        Ok(self.lock().add_attachment(&mut content.as_slice(), &media_type, &file_name)?)
+        Ok(self.store.add_attachment(&mut content.as_slice(), &media_type, &file_name)?)
     }
 
     /// Stores the file at `path` as an attachment, streaming it in constant memory; see
@@ -250,19 +288,46 @@ impl Locker {
         media_type: String,
         file_name: String,
     ) -> Result<Attachment, Soc2Error> {
-        Ok(self.lock().add_attachment_file(&path, &media_type, &file_name)?)
+        Ok(self.store.add_attachment_file(&path, &media_type, &file_name)?)
     }
 
     /// Appends one record and syncs it to disk before returning. Refused if the evidence
     /// names an attachment not stored in the locker or declares another size.
     pub fn append(&self, evidence: Evidence) -> Result<Appended, Soc2Error> {
-        Ok(self.lock().append(evidence)?.into())
+        Ok(self.with(|l| l.append(evidence))?.into())
     }
 
     /// Appends a record for each piece of evidence, in order, with one write and one
     /// sync: either all are appended or, on error, none.
     pub fn append_batch(&self, evidence: Vec<Evidence>) -> Result<Vec<Appended>, Soc2Error> {
-        Ok(self.lock().append_batch(evidence)?.into_iter().map(Appended::from).collect())
+        Ok(self.with(|l| l.append_batch(evidence))?.into_iter().map(Appended::from).collect())
+    }
+
+    /// Imports the files at `paths` with the importer `source` and records the result, as
+    /// `soc2 import --locker` does: the files are stored as attachments (listed by every
+    /// record), then the evidence is appended in one batch.
+    #[uniffi::method(default(system = None, fetched_at = None))]
+    pub fn add_import(
+        &self,
+        source: String,
+        paths: Vec<String>,
+        system: Option<String>,
+        fetched_at: Option<Timestamp>,
+    ) -> Result<crate::import::ImportResult, Soc2Error> {
+        let options = soc2_core::import::Options { system, fetched_at };
+        // Reading and storing the inputs need no locker; only the append waits for it.
+        let imported =
+            soc2_core::import::import_files_stored(&self.store, &source, &paths, &options)?;
+        let appended = self.with(|l| soc2_core::import::append_import(l, &imported.import))?;
+        Ok(crate::import::result_of(imported, appended.into_iter().map(Appended::from).collect()))
+    }
+
+    /// Re-derives record `seq` from the input files stored with it, as `soc2 import
+    /// --check` does: `identical` when the result is byte for byte the stored evidence.
+    pub fn check_import(&self, seq: u64) -> Result<crate::import::ImportCheck, Soc2Error> {
+        let record = self.lock().record(seq)?;
+        let checked = soc2_core::import::check_evidence(&self.store, seq, &record.evidence)?;
+        Ok(crate::import::check_of(checked))
     }
 
     /// Reads record `seq`.
@@ -296,12 +361,13 @@ impl Locker {
 
     /// The RFC 9162 Merkle tree root over all records, as hex.
     pub fn root(&self) -> Sha256Digest {
-        Sha256Digest(self.lock().root())
+        Sha256Digest(self.view().root)
     }
 
     /// A checkpoint of the locker as it is now.
     pub fn checkpoint(&self) -> Checkpoint {
-        self.lock().checkpoint().into()
+        let view = self.view();
+        ledger::Checkpoint { origin: self.origin.clone(), size: view.len, root: view.root }.into()
     }
 
     /// Checks that a checkpoint taken earlier (its `text`, kept elsewhere) describes a

@@ -11,15 +11,18 @@
 //! [`crate::Soc2Error::Invalid`].
 
 use soc2_core::model::{
-    AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AssuranceKind,
-    Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
-    BranchProtection, Cadence, Category, ChangeRecord, ChangeReview, Collector, Control,
-    ControlArea, ControlId, Criterion, Date, Device, DeviceInventory, EmploymentType, EventClass,
-    Evidence, EvidenceKind, FindingStatus, IncidentResponsePlan, ItemKind, LoggingConfiguration,
-    Note, Payload, Person, Platform, PolicyAcknowledgement, PolicyDocument, PriorityClass,
-    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
-    Roster, SecurityReport, Severity, Sha256Digest, TabletopExercise, TimeToFix, Timestamp,
-    TrainingCompletion, TrainingStatus, TriggerEvent, UserList, VendorAssessment,
+    AccessReview, Account, AccountStatus, Adjudication, AffectedItem, AlertRule, AlertState,
+    AssuranceKind, Attachment, AuditFinding, AuditPeriod, BackgroundCheck, BackgroundCheckStatus,
+    BranchProtection, Cadence, Category, ChangeKind, ChangeRecord, ChangeReview, Collector,
+    Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
+    DetectedEvent, Detection, Device, DeviceCompliance, DeviceInventory, EmploymentType,
+    EventClass, EventCount, EventOutcome, EventTriage, Evidence, EvidenceKind, FetchedAtSource,
+    FindingResponse, FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan,
+    ItemKind, LoggingConfiguration, ManagementResponse, Note, Payload, Person, Platform,
+    PolicyAcknowledgement, PolicyDocument, PriorityClass, Provenance, ReviewDecision, ReviewState,
+    ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityEvents,
+    SecurityReport, Severity, Sha256Digest, SkippedRow, TabletopExercise, TimeToFix, Timestamp,
+    TrainingCompletion, TrainingStatus, TriageConclusion, TriggerEvent, UserList, VendorAssessment,
     VendorCriticality,
 };
 
@@ -46,6 +49,132 @@ pub struct Evidence {
     pub attachments: Vec<Attachment>,
     /// The typed content.
     pub payload: Payload,
+    /// How an importer derived this evidence from a system's export (absent for evidence
+    /// written by hand).
+    #[uniffi(default)]
+    pub provenance: Option<Provenance>,
+}
+
+/// How imported evidence was derived from the files a system exported.
+#[uniffi::remote(Record)]
+pub struct Provenance {
+    /// The importer (the `SOURCE` of `soc2 import`).
+    pub importer: String,
+    /// The importer's version.
+    pub importer_version: String,
+    /// Every input file, in the order given.
+    pub inputs: Vec<ImportInput>,
+    /// When the system produced the export.
+    pub fetched_at: Timestamp,
+    /// Where `fetched_at` came from.
+    pub fetched_at_source: FetchedAtSource,
+    /// The system name given at import, when it replaced the importer's default.
+    #[uniffi(default)]
+    pub system: Option<String>,
+    /// Whether the inputs hold the whole population.
+    pub completeness: Completeness,
+    /// Why the population is filtered or unknown.
+    #[uniffi(default)]
+    pub completeness_reason: Option<String>,
+    /// Rows read from the inputs.
+    pub rows_read: u64,
+    /// Rows that became part of the evidence.
+    pub rows_kept: u64,
+    /// Every row read but not kept, with the reason.
+    #[uniffi(default)]
+    pub skipped: Vec<SkippedRow>,
+    /// Oddities normalised on the way, counted.
+    #[uniffi(default)]
+    pub warnings: Vec<ImportWarning>,
+    /// Which of an import's several records this is.
+    #[uniffi(default)]
+    pub part: Option<ImportPart>,
+}
+
+/// One input file of an import.
+#[uniffi::remote(Record)]
+pub struct ImportInput {
+    /// The file's name as given.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: Sha256Digest,
+    /// Size in bytes.
+    pub size: u64,
+    /// The request's method, for a capture.
+    #[uniffi(default)]
+    pub method: Option<String>,
+    /// The endpoint requested, for a capture.
+    #[uniffi(default)]
+    pub endpoint: Option<String>,
+    /// The request's query string.
+    #[uniffi(default)]
+    pub query: Option<String>,
+    /// The HTTP status, for a capture.
+    #[uniffi(default)]
+    pub status: Option<u16>,
+    /// The response's `Date`, for a capture.
+    #[uniffi(default)]
+    pub fetched_at: Option<Timestamp>,
+}
+
+/// Where an import's `fetched_at` came from.
+#[uniffi::remote(Enum)]
+pub enum FetchedAtSource {
+    /// A captured response's `Date` header.
+    Capture,
+    /// A generation time inside the export.
+    Export,
+    /// Given by the person importing.
+    Argument,
+}
+
+/// Whether an import holds the whole population.
+#[uniffi::remote(Enum)]
+pub enum Completeness {
+    /// Shown complete by the export.
+    Complete,
+    /// A filter was applied.
+    Filtered,
+    /// Nothing tells.
+    Unknown,
+}
+
+/// A row that was read but not kept.
+#[uniffi::remote(Record)]
+pub struct SkippedRow {
+    /// The input file.
+    pub file: String,
+    /// The 1-based row or index.
+    pub row: u64,
+    /// Why it was not kept.
+    pub reason: String,
+}
+
+/// An oddity normalised during an import, counted.
+#[uniffi::remote(Record)]
+pub struct ImportWarning {
+    /// A stable code.
+    pub code: String,
+    /// What was done.
+    pub message: String,
+    /// How many times it occurred.
+    pub count: u64,
+    /// The first file where it occurred.
+    pub file: String,
+    /// The first row where it occurred.
+    pub row: u64,
+    /// The field, when tied to one.
+    #[uniffi(default)]
+    pub field: Option<String>,
+}
+
+/// Which of the records of one import this is.
+#[uniffi::remote(Record)]
+pub struct ImportPart {
+    /// 0-based index.
+    pub index: u64,
+    /// How many records the import made.
+    pub count: u64,
 }
 
 /// Who or what gathered a piece of evidence.
@@ -113,6 +242,14 @@ pub enum Payload {
     RiskRegister(RiskRegister),
     /// The people of the company, with their employment dates.
     Roster(Roster),
+    /// Management's response to a finding of the report, and where its fix stands.
+    ManagementResponse(ManagementResponse),
+    /// One import of a system's audit log: the time it covers, its events counted, and
+    /// every security-relevant event.
+    SecurityEvents(SecurityEvents),
+    /// The follow-up of one detected security event: who looked, when, and what they
+    /// concluded.
+    EventTriage(EventTriage),
     /// Any other file or note.
     Note(Note),
 }
@@ -152,6 +289,14 @@ pub enum EvidenceKind {
     RiskRegister,
     /// The people of the company, with their employment dates.
     Roster,
+    /// Management's response to a finding of the report, and where its fix stands.
+    ManagementResponse,
+    /// One import of a system's audit log: the time it covers, its events counted, and
+    /// every security-relevant event.
+    SecurityEvents,
+    /// The follow-up of one detected security event: who looked, when, and what they
+    /// concluded.
+    EventTriage,
     /// Any other file or note.
     Note,
 }
@@ -251,6 +396,48 @@ pub struct Account {
     /// When the current status took effect (e.g. when it was suspended).
     #[uniffi(default)]
     pub status_changed_at: Option<Timestamp>,
+    /// The system's root or break-glass account.
+    #[uniffi(default)]
+    pub root: bool,
+    /// Whether the system requires a second factor at every sign-in of this account.
+    #[uniffi(default)]
+    pub mfa_enforced: Option<bool>,
+    /// Credentials other than the password (access keys, signing certificates).
+    #[uniffi(default)]
+    pub credentials: Vec<Credential>,
+}
+
+/// What kind of credential.
+#[uniffi::remote(Enum)]
+pub enum CredentialKind {
+    /// A long-lived API access key.
+    AccessKey,
+    /// An X.509 signing certificate.
+    Certificate,
+    /// An SSH key.
+    SshKey,
+    /// A personal access token.
+    Token,
+}
+
+/// A credential of an account other than its password.
+#[uniffi::remote(Record)]
+pub struct Credential {
+    /// What kind.
+    pub kind: CredentialKind,
+    /// Its id, or its slot in the export.
+    pub id: String,
+    /// Whether it can be used.
+    pub active: bool,
+    /// When it was created.
+    #[uniffi(default)]
+    pub created_at: Option<Timestamp>,
+    /// When it was last rotated.
+    #[uniffi(default)]
+    pub last_rotated_at: Option<Timestamp>,
+    /// When it was last used.
+    #[uniffi(default)]
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// The accounts of a system at `observed_at`.
@@ -352,6 +539,26 @@ pub struct Device {
     /// Last time the device reported to the MDM.
     #[uniffi(default)]
     pub last_check_in: Option<Timestamp>,
+    /// The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+    /// absent when the MDM does not evaluate compliance or has not yet.
+    #[uniffi(default)]
+    pub compliance: Option<DeviceCompliance>,
+    /// Whether the host firewall is on (absent: the export does not report it).
+    #[uniffi(default)]
+    pub firewall_enabled: Option<bool>,
+}
+
+/// A device's state against the MDM's compliance policies, as the MDM evaluated it.
+#[uniffi::remote(Enum)]
+pub enum DeviceCompliance {
+    /// Meets every assigned compliance policy.
+    Compliant,
+    /// Fails a compliance policy (Intune blocks it from corporate resources).
+    Noncompliant,
+    /// Fails a compliance policy but keeps access until its grace period ends.
+    InGracePeriod,
+    /// The evaluation failed (conflicting policies, or an error): not shown compliant.
+    Error,
 }
 
 /// The devices an MDM (or inventory) knows at `observed_at`.
@@ -432,13 +639,27 @@ pub struct ChangeReview {
     pub commit: Option<String>,
 }
 
-/// One change (pull or merge request) with its reviews.
+/// How a change reached its branch.
+#[uniffi::remote(Enum)]
+pub enum ChangeKind {
+    /// Merged through a pull or merge request.
+    PullRequest,
+    /// Pushed straight to the branch, or merged by bypassing its rules.
+    DirectPush,
+}
+
+/// One change (pull or merge request, or a direct push) with its reviews.
 #[uniffi::remote(Record)]
 pub struct ChangeRecord {
+    /// How the change reached its branch.
+    // No `#[uniffi(default)]`: uniffi 0.32 cannot default an enum field in Swift, Kotlin
+    // or Ruby.
+    pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,
-    /// Pull or merge request number.
-    pub number: u64,
+    /// Pull or merge request number (absent for a direct push).
+    #[uniffi(default)]
+    pub number: Option<u64>,
     /// Its title.
     #[uniffi(default)]
     pub title: String,
@@ -511,6 +732,12 @@ pub struct BackgroundCheck {
     /// The company's decision on a check with findings (absent: not adjudicated).
     #[uniffi(default)]
     pub adjudication: Option<Adjudication>,
+    /// When the decision on a "consider" result was taken (absent: not recorded).
+    #[uniffi(default)]
+    pub adjudicated_on: Option<Date>,
+    /// Who took the decision on a "consider" result (absent: not recorded).
+    #[uniffi(default)]
+    pub adjudicated_by: Option<String>,
     /// When the check was completed.
     #[uniffi(default)]
     pub completed_at: Option<Timestamp>,
@@ -572,6 +799,14 @@ pub struct LoggingConfiguration {
     /// Since when logging has been on without interruption.
     #[uniffi(default)]
     pub logging_since: Option<Timestamp>,
+    /// Which configuration this is when a system has several (e.g. a CloudTrail trail's
+    /// ARN); absent when the system has one.
+    #[uniffi(default)]
+    pub name: Option<String>,
+    /// Whether data (object-level) events such as S3 object reads and writes or Lambda
+    /// invocations are logged as well.
+    #[uniffi(default)]
+    pub data_events: Option<bool>,
 }
 
 /// The class of security events an alert watches for.
@@ -608,6 +843,21 @@ pub struct AlertRule {
     /// reader can check that `event_class` is right.
     #[uniffi(default)]
     pub condition: Option<String>,
+    /// The rule's state when it was observed, where its system reports one.
+    #[uniffi(default)]
+    pub state: Option<AlertState>,
+}
+
+/// The state of an alert rule when it was observed.
+#[uniffi::remote(Enum)]
+pub enum AlertState {
+    /// Its condition is not met (CloudWatch `OK`).
+    Ok,
+    /// Its condition is met: it is firing (CloudWatch `ALARM`).
+    Alarm,
+    /// It lacks the data to decide, e.g. the metric it watches is not published
+    /// (CloudWatch `INSUFFICIENT_DATA`).
+    InsufficientData,
 }
 
 /// How much a vendor matters to the service.
@@ -679,6 +929,15 @@ pub struct VendorAssessment {
     /// Who did it.
     #[uniffi(default)]
     pub reviewer: Option<String>,
+    /// Whether the review read the exceptions (deviations, qualified opinion) the
+    /// security report discloses and judged their effect on the company (absent: not
+    /// recorded).
+    #[uniffi(default)]
+    pub exceptions_reviewed: Option<bool>,
+    /// Whether the review went through the report's complementary user entity controls
+    /// (CUECs) and mapped each to a control the company operates (absent: not recorded).
+    #[uniffi(default)]
+    pub cuecs_reviewed: Option<bool>,
 }
 
 /// The incident-response plan and what it covers.
@@ -838,6 +1097,197 @@ pub struct Roster {
     pub people: Vec<Person>,
 }
 
+/// Management's response to a finding, entered by the company: what it does about it,
+/// who answers for it, by when, and where it stands.
+///
+/// It names the finding as the report identifies it: by the control in exception and,
+/// for one affected item, by that item's id as the report prints it; without `item` it
+/// answers the finding as a whole. `observed_at` is when management gave the response.
+/// A response applies to every later evaluation in which its finding (or item) is still
+/// in exception; the latest response for the same finding and item replaces earlier
+/// ones. It never changes the test's result.
+#[uniffi::remote(Record)]
+pub struct ManagementResponse {
+    /// The control whose finding is answered (`AC-01`).
+    pub control: ControlId,
+    /// The affected item answered, by its id in the report; absent: the finding as a
+    /// whole.
+    #[uniffi(default)]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done (absent: none set, e.g. for an accepted risk).
+    #[uniffi(default)]
+    pub target_date: Option<Date>,
+}
+
+/// Whether an event did what it attempted.
+#[uniffi::remote(Enum)]
+pub enum EventOutcome {
+    /// It took effect (a change made, a sign-in that succeeded).
+    Success,
+    /// It failed (an error code, a denied or failed attempt): an attempt, not a change.
+    Failure,
+    /// The log does not say.
+    Unknown,
+}
+
+/// A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
+/// Trust Services Criteria it bears on ([`Detection::criteria`]).
+#[uniffi::remote(Enum)]
+pub enum Detection {
+    /// Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management
+    /// events switched off, a log sink deleted).
+    LoggingDisabled,
+    /// The root (or break-glass owner) account was used: a sign-in, an access key created.
+    RootAccountUsed,
+    /// An interactive sign-in succeeded without multi-factor authentication (federated
+    /// sign-ins take MFA from the identity provider and are not this).
+    SignInWithoutMfa,
+    /// Many failed sign-ins of one account or from one address within minutes.
+    FailedSignInBurst,
+    /// Administrator or owner rights granted (AdministratorAccess, `roles/owner`, super
+    /// admin, an organization owner).
+    AdminGranted,
+    /// A multi-factor device or factor removed, or an organization's MFA requirement
+    /// switched off.
+    MfaRemoved,
+    /// Branch protection removed or overridden, a ruleset disabled or given bypass actors.
+    BranchProtectionWeakened,
+    /// The password policy deleted or made weaker.
+    PasswordPolicyWeakened,
+    /// A bulk export of data (a database snapshot export, a log export, an organization
+    /// data export).
+    BulkDataExport,
+    /// A long-lived key created for a service account or programmatic user.
+    ServiceAccountKeyCreated,
+    /// Access granted to a personal or external account, or to everyone (a public bucket,
+    /// an outside collaborator, a snapshot shared with all).
+    ExternalAccessGranted,
+}
+
+/// How many events of one category had one outcome.
+#[uniffi::remote(Record)]
+pub struct EventCount {
+    /// The category as the log names it: a CloudTrail `eventSource`, a GitHub action's
+    /// category, an Okta event type's first two parts, a Google application, a GCP
+    /// service.
+    pub category: String,
+    /// The outcome counted.
+    pub outcome: EventOutcome,
+    /// How many events.
+    pub count: u64,
+}
+
+/// One security-relevant event, normalised, under the detection that selected it.
+#[uniffi::remote(Record)]
+pub struct DetectedEvent {
+    /// Why it was selected.
+    pub detection: Detection,
+    /// When it happened.
+    pub time: Timestamp,
+    /// Whether `time` was taken from a log pipeline's own field because the event had
+    /// none (the import's warnings say so as well).
+    #[uniffi(default)]
+    pub time_from_pipeline: bool,
+    /// The event's id in its log, when it has one; triage names the event by it.
+    #[uniffi(default)]
+    pub event_id: Option<String>,
+    /// Who acted (a user, a role, a service account, an address when nothing else is
+    /// known).
+    pub actor: String,
+    /// The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+    pub action: String,
+    /// What it acted on, when the log says.
+    #[uniffi(default)]
+    pub target: Option<String>,
+    /// Whether it took effect.
+    pub outcome: EventOutcome,
+    /// The address it came from, when the log says.
+    #[uniffi(default)]
+    pub source_ip: Option<String>,
+    /// What made it security-relevant, in a few words (`AdministratorAccess attached`,
+    /// `7 failed sign-ins in 10 minutes`).
+    #[uniffi(default)]
+    pub detail: Option<String>,
+    /// The input file it was read from (its name in the provenance).
+    pub file: String,
+    /// Where in that file: its line for newline-delimited JSON, else its 1-based position
+    /// among the file's events.
+    pub record: u64,
+}
+
+/// One import of a system's audit log.
+///
+/// Millions of events are not millions of records: one import is one record holding the
+/// time the files cover, the events counted by category and outcome, and every
+/// security-relevant event. The raw files are its attachments.
+#[uniffi::remote(Record)]
+pub struct SecurityEvents {
+    /// The system whose log this is.
+    pub system: String,
+    /// The earliest event time in the files.
+    pub covered_from: Timestamp,
+    /// The latest event time in the files.
+    pub covered_to: Timestamp,
+    /// Events read (duplicates and lines from other products excluded).
+    pub events: u64,
+    /// Events by category and outcome, sorted by category then outcome.
+    pub counts: Vec<EventCount>,
+    /// The security-relevant events, sorted by time.
+    #[uniffi(default)]
+    pub detected: Vec<DetectedEvent>,
+    /// Security-relevant events beyond the import's cap, counted but not listed.
+    #[uniffi(default)]
+    pub detected_not_listed: u64,
+}
+
+/// What the person who looked at a detected event concluded.
+#[uniffi::remote(Enum)]
+pub enum TriageConclusion {
+    /// Authorised and expected (a planned change, a known administrator).
+    Expected,
+    /// Not what it looked like (a false positive).
+    FalsePositive,
+    /// A security incident: the incident-response plan applies.
+    Incident,
+}
+
+/// The follow-up of one detected security event.
+///
+/// It names the event by system, time and, when the log gave one, its id (else its
+/// action). `observed_at` is when the triage was recorded; `reviewed_at` is when the
+/// reviewer looked, and LOG-04 tests it against the event's time.
+#[uniffi::remote(Record)]
+pub struct EventTriage {
+    /// The system whose log holds the event.
+    pub system: String,
+    /// The event's time, as detected.
+    pub event_time: Timestamp,
+    /// The event's id, as detected (absent when the log gives none).
+    #[uniffi(default)]
+    pub event_id: Option<String>,
+    /// The event's action, as detected; needed when it has no id.
+    #[uniffi(default)]
+    pub action: Option<String>,
+    /// Who looked.
+    pub reviewer: String,
+    /// When they looked.
+    pub reviewed_at: Timestamp,
+    /// What they concluded.
+    pub conclusion: TriageConclusion,
+    /// The ticket or incident that records the follow-up.
+    #[uniffi(default)]
+    pub ticket: Option<String>,
+    /// Notes.
+    #[uniffi(default)]
+    pub notes: String,
+}
+
 /// A file or note that fits no other kind.
 #[uniffi::remote(Record)]
 pub struct Note {
@@ -889,6 +1339,8 @@ pub enum TriggerEvent {
     VendorOnboarding,
     /// A security incident is declared.
     Incident,
+    /// A high-risk security event is detected in a system's audit log.
+    SecurityEvent,
 }
 
 /// How often a control must operate.
@@ -1003,6 +1455,8 @@ pub enum ItemKind {
     Occurrence,
     /// A document such as the incident-response plan or the risk register.
     Document,
+    /// A security event detected in a system's audit log (id `system@time action`).
+    Event,
 }
 
 /// One item that failed a control test.
@@ -1019,11 +1473,14 @@ pub struct AffectedItem {
     pub records: Vec<u64>,
 }
 
-/// Where a finding stands.
+/// Where a finding stands, as management reports it; `Open` when management has not
+/// answered.
 #[uniffi::remote(Enum)]
 pub enum FindingStatus {
     /// Not yet dealt with.
     Open,
+    /// Being fixed.
+    Remediating,
     /// Fixed (the fix does not make the control count for the time before it).
     Remediated,
     /// Management accepted the risk.
@@ -1049,14 +1506,42 @@ pub struct AuditFinding {
     pub deviations: u64,
     /// The items that failed.
     pub affected: Vec<AffectedItem>,
-    /// Where it stands.
+    /// Where it stands: the status of management's response to the finding as a whole,
+    /// `Open` without one.
     pub status: FindingStatus,
-    /// Management's response, if given.
+    /// Management's response to the finding as a whole, if given.
     #[uniffi(default)]
     pub management_response: Option<String>,
-    /// When remediation is due.
+    /// When remediation is due: the target date of management's response to the finding
+    /// as a whole, else the report date plus the control's time to fix.
     #[uniffi(default)]
     pub remediation_due: Option<Date>,
+    /// Every management response that applies: to the finding as a whole first, then to
+    /// affected items in the order they are listed; the latest for each.
+    #[uniffi(default)]
+    pub responses: Vec<FindingResponse>,
+}
+
+/// A management response shown with a finding: the latest one recorded for the finding
+/// as a whole or for one of its affected items.
+#[uniffi::remote(Record)]
+pub struct FindingResponse {
+    /// The affected item answered (its id); absent: the finding as a whole.
+    #[uniffi(default)]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done.
+    #[uniffi(default)]
+    pub target_date: Option<Date>,
+    /// When management gave it (the record's `observed_at` day).
+    pub given_on: Date,
+    /// The locker record holding it.
+    pub record: u64,
 }
 
 /// The five Trust Services categories.

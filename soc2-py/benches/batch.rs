@@ -34,6 +34,7 @@ fn small_evidence(i: usize, t: Timestamp, control: &ControlId, distinct: bool) -
             title: format!("note {i}"),
             body: "a small piece of evidence for the benchmark".into(),
         }),
+        provenance: None,
     }
 }
 

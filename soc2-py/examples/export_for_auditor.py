@@ -26,12 +26,21 @@ import soc2
 def main(argv: Optional[List[str]] = None) -> soc2.VerifiedBundle:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--locker", type=Path, default=Path("evidence"))
-    ap.add_argument("--period", type=soc2.AuditPeriod.parse, default="2026-01-01..2026-03-31")
+    ap.add_argument(
+        "--period",
+        type=soc2.AuditPeriod.parse,
+        default=None,
+        help="START..END (default: the current calendar quarter)",
+    )
     ap.add_argument("--key", type=Path, default=Path("bundle-key"))
     ap.add_argument("--signer", default="compliance@acme.example")
     ap.add_argument("--out", type=Path, default=Path("acme-evidence.zip"))
     args = ap.parse_args(argv)
-    period: soc2.AuditPeriod = args.period
+    if args.period is None:
+        quarter = soc2.Quarter.containing(date.today())
+        period = soc2.AuditPeriod(start=quarter.first_day(), end=quarter.last_day())
+    else:
+        period = args.period
 
     # -- The company -------------------------------------------------------------------
     locker = soc2.Locker.open(args.locker)
@@ -54,13 +63,15 @@ def main(argv: Optional[List[str]] = None) -> soc2.VerifiedBundle:
     # -- The auditor ---------------------------------------------------------------------
     verified = soc2.verify_bundle(args.out, trusted, identity=args.signer)
     print(f"verified: {verified!r}, root {verified.root}")
-    seq, leaf = verified.records[-1]
+    # Proving one record to someone who trusts only the signed checkpoint: its line and
+    # its inclusion proof, both from the verified bundle.
+    last = list(verified)[-1]
+    seq = last.seq
     proof = verified.inclusion_proof(seq)
+    proof.verify(verified.record_line(seq), verified.checkpoint)
+    assert last.line == verified.record_line(seq) and last.record.seq == seq
     with zipfile.ZipFile(args.out) as z:
-        lines = z.read("records.jsonl").splitlines()
         verify_md = z.read("VERIFY.md").decode()
-    line = next(l for l in lines if soc2.leaf_hash(l) == leaf)
-    proof.verify(line, verified.checkpoint)
     print(f"record {seq} is in the signed checkpoint ({len(proof.path)} hashes of proof)")
     print("\nWith stock tools (from VERIFY.md):")
     print(verify_md)

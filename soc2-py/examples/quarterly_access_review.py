@@ -14,6 +14,10 @@ what an auditor would find. Run it as is (it uses the CSVs beside it) or with yo
     python soc2-py/examples/quarterly_access_review.py --locker evidence \\
         --users okta-users.csv --decisions review-decisions.csv \\
         --system okta --reviewer cto@acme.example --exported-at 2026-03-28T14:05:00+01:00
+
+Run it when the review is done: the times default to now. Evidence recorded more than the
+catalog's ``max_recording_delay_days`` (30) after the time it claims is late, and late
+evidence typed in by a person proves nothing for its quarter (``docs/evaluation.md``).
 """
 
 from __future__ import annotations
@@ -83,16 +87,20 @@ def main(argv: Optional[List[str]] = None) -> soc2.Report:
     ap.add_argument("--decisions", type=Path, default=DATA / "review-decisions.csv")
     ap.add_argument("--system", default="okta")
     ap.add_argument("--reviewer", default="cto@acme.example")
-    ap.add_argument("--exported-at", type=when, default=when("2026-03-28T14:05:00+01:00"))
-    ap.add_argument("--reviewed-at", type=when, default=when("2026-03-28T16:30:00+01:00"))
+    # Record the review when it is done: evidence recorded more than 30 days after the
+    # time it claims is late, and hand-recorded late evidence proves nothing for its quarter.
+    ap.add_argument("--exported-at", type=when, help="when the user list was exported (default: now)")
+    ap.add_argument("--reviewed-at", type=when, help="when the review was signed off (default: now)")
     args = ap.parse_args(argv)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    args.exported_at = args.exported_at or now
+    args.reviewed_at = args.reviewed_at or now
 
     if (args.locker / "locker.json").exists():
         locker = soc2.Locker.open(args.locker)
     else:
         locker = soc2.Locker.init(args.locker, origin=args.origin)
     collector = soc2.PersonCollector(id=args.reviewer)
-    now = datetime.now(timezone.utc)
 
     users = read_user_list(args.users, args.system)
     listed = locker.add(
@@ -134,6 +142,8 @@ def main(argv: Optional[List[str]] = None) -> soc2.Report:
         print(f"{c.control:8} {c.status:15} {c.title}")
     for e in report.exceptions:
         print(f"exception {e.finding.control}: {e.finding.summary}")
+    for late in report.late_records:
+        print(f"late: record {late.seq} observed {late.observed_at:%Y-%m-%d}, recorded {late.recorded_at:%Y-%m-%d}")
     return report
 
 

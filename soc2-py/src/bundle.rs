@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use pyo3::prelude::*;
 use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
@@ -12,7 +13,10 @@ use soc2_core::model::{AuditPeriod, Sha256Digest};
 
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
-use crate::locker::{Checkpoint, Locker};
+use crate::locker::{Checkpoint, Locker, TextOrBytes};
+
+/// How often long work checks for a signal (Ctrl-C) while it reports no progress.
+const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
 
 fn bundle_err(py: Python<'_>, e: bundle::BundleError) -> PyErr {
     core_error(py, &soc2_core::Error::from(e))
@@ -43,6 +47,47 @@ impl Signer {
         })
         .map(Signer)
         .map_err(|e| bundle_err(py, e))
+    }
+
+    /// Reads an OpenSSH Ed25519 private key from its text (`str` or `bytes`, as a file
+    /// holds it), decrypting it with `passphrase`; `what` names it in errors.
+    #[staticmethod]
+    #[pyo3(signature = (key, passphrase = None, principal = None, what = "<private key>"))]
+    fn from_openssh(
+        py: Python<'_>,
+        key: TextOrBytes,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+        what: &str,
+    ) -> PyResult<Self> {
+        let what = std::path::Path::new(what);
+        py.detach(|| {
+            let signer = bundle::Signer::from_openssh(key.as_bytes(), what, passphrase.as_deref())?;
+            match principal {
+                Some(p) => signer.with_principal(p),
+                None => Ok(signer),
+            }
+        })
+        .map(Signer)
+        .map_err(|e| bundle_err(py, e))
+    }
+
+    /// Reads an OpenSSH Ed25519 private key from the environment variable `variable` (a CI
+    /// secret holding the key file's text), decrypting it with `passphrase`.
+    #[staticmethod]
+    #[pyo3(signature = (variable = "SOC2_SIGNING_KEY", passphrase = None, principal = None))]
+    fn from_env(
+        py: Python<'_>,
+        variable: &str,
+        passphrase: Option<Vec<u8>>,
+        principal: Option<&str>,
+    ) -> PyResult<Self> {
+        let Some(key) = std::env::var_os(variable) else {
+            let reason = format!("the environment variable {variable} is not set");
+            return Err(crate::errors::invalid(py, "variable", reason));
+        };
+        let key = TextOrBytes::Bytes(key.into_encoded_bytes());
+        Self::from_openssh(py, key, passphrase, principal, &format!("${variable}"))
     }
 
     /// A new key in memory (not written anywhere); `comment` becomes the principal when it
@@ -117,10 +162,10 @@ impl TrustedSigners {
         AllowedSigners::from_file(&path).map(TrustedSigners).map_err(|e| bundle_err(py, e))
     }
 
-    /// Parses `allowed_signers` text.
+    /// Parses `allowed_signers` text (`str` or `bytes`).
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
-        AllowedSigners::parse(text).map(TrustedSigners).map_err(|e| {
+    fn parse(py: Python<'_>, text: TextOrBytes) -> PyResult<Self> {
+        AllowedSigners::parse(text.as_bytes()).map(TrustedSigners).map_err(|e| {
             bundle_err(py, bundle::BundleError::AllowedSigners { file: "<text>".into(), source: e })
         })
     }
@@ -177,31 +222,44 @@ pub(crate) fn export_bundle(
                 _ if seqs.is_empty() => DisclosureSet::ObservedInPeriod,
                 _ => DisclosureSet::ObservedInPeriodAnd(seqs),
             };
-            ExportOptions { period, disclose, report_files }
+            ExportOptions { period, disclose, report_files, previous: None }
         }
         (None, None) => return Err(crate::errors::invalid(py, "period", "no period given".into())),
     };
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
     let result = py.detach(|| {
-        bundle::export_with_progress(&locker.lock(), &options, &signer.0, &out, &mut |p| {
-            // Briefly takes the interpreter back: signals are only seen with it.
-            Python::attach(|py| {
-                let called = py.check_signals().and_then(|()| match &progress {
-                    Some(callback) => callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop),
-                    None => Ok(()),
-                });
-                match called {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(e) => {
-                        cancelled = Some(e);
-                        ControlFlow::Break(())
+        // The export holds the locker throughout, so it runs on a helper thread that never
+        // touches Python; `progress` runs here, holding nothing: it may use the locker. The
+        // bundle is put in place only once `progress` has answered every report.
+        bundle::export_relayed(
+            SIGNAL_CHECK_EVERY,
+            |report| {
+                let locker = locker.lock_unattached();
+                bundle::prepare_export(&locker, &options, &signer.0, &out, &mut |p| report(p))
+            },
+            &mut |p: Option<bundle::ExportProgress>| {
+                // Briefly takes the interpreter back: signals are only seen with it.
+                Python::attach(|py| {
+                    let called = py.check_signals().and_then(|()| match (&progress, p) {
+                        (Some(callback), Some(p)) => {
+                            callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop)
+                        }
+                        _ => Ok(()),
+                    });
+                    match called {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(e) => {
+                            cancelled = Some(e);
+                            ControlFlow::Break(())
+                        }
                     }
-                }
-            })
-        })
+                })
+            },
+        )
     });
     if let Some(e) = cancelled {
+        // Nothing was written, and the target is untouched.
         return Err(e);
     }
     let s = result.py_err(py)?;
@@ -280,6 +338,23 @@ impl VerifiedBundle {
         to_canonical_string(&self.0.report).py_err(py)
     }
 
+    /// Each disclosed record's line (canonical bytes, no newline), in order, with its seq.
+    fn record_lines<'py>(&self, py: Python<'py>) -> Vec<(u64, Bound<'py, pyo3::types::PyBytes>)> {
+        self.0
+            .record_lines()
+            .map(|(seq, line)| (seq, pyo3::types::PyBytes::new(py, line)))
+            .collect()
+    }
+
+    /// The line of disclosed record `seq`, or `None` if it is not disclosed.
+    fn record_line<'py>(
+        &self,
+        py: Python<'py>,
+        seq: u64,
+    ) -> Option<Bound<'py, pyo3::types::PyBytes>> {
+        self.0.record_line(seq).map(|line| pyo3::types::PyBytes::new(py, line))
+    }
+
     /// The number of disclosed records.
     fn record_count(&self) -> u64 {
         self.0.record_count()
@@ -305,20 +380,113 @@ impl VerifiedBundle {
 }
 
 /// Verifies the bundle at `path` against the trusted signers (and `identity`, the
-/// principal the signer must be trusted as, when given).
+/// principal the signer must be trusted as, when given); with `previous` (an earlier
+/// bundle of the same locker) verifies it too, and that this bundle extends it; with
+/// `tsa_ca` (PEM), checks every time-stamp token the bundle carries against those CAs.
 #[pyfunction]
-#[pyo3(signature = (path, trusted, identity = None))]
+#[pyo3(signature = (path, trusted, identity = None, previous = None, tsa_ca = None))]
 pub(crate) fn verify_bundle(
     py: Python<'_>,
     path: PathBuf,
     trusted: &TrustedSigners,
     identity: Option<String>,
+    previous: Option<PathBuf>,
+    tsa_ca: Option<Vec<u8>>,
 ) -> PyResult<VerifiedBundle> {
     let mut options = VerifyOptions::default();
     options.identity = identity;
-    py.detach(|| bundle::verify_with(&path, &trusted.0, &options))
-        .map(VerifiedBundle)
-        .map_err(|e| bundle_err(py, e))
+    options.tsa_trust = tsa_ca.map(|pem| tsa_trust(py, &pem)).transpose()?;
+    py.detach(|| match &previous {
+        Some(previous) => bundle::verify_with_previous(&path, previous, &trusted.0, &options),
+        None => bundle::verify_with(&path, &trusted.0, &options),
+    })
+    .map(VerifiedBundle)
+    .map_err(|e| bundle_err(py, e))
+}
+
+/// Signs the locker's current checkpoint with `signer` (a C2SP signed note and an
+/// SSHSIG) and keeps it in the locker's `checkpoints/`; returns the signed note.
+#[pyfunction]
+pub(crate) fn sign_checkpoint(
+    py: Python<'_>,
+    locker: &Locker,
+    signer: &Signer,
+) -> PyResult<String> {
+    // `with` waits for the locker with the interpreter detached (see GUIDE.md).
+    let signed = locker.with(py, |l| bundle::sign_checkpoint(l, &signer.0)).py_err(py)?;
+    Ok(String::from_utf8_lossy(&signed.note).into_owned())
+}
+
+/// What a stored time-stamp token says: `(checkpoint_size, gen_time, tsa, serial,
+/// policy)`, `gen_time` as an RFC 3339 UTC timestamp.
+type TimestampInfo = (u64, String, String, String, String);
+
+fn timestamp_info(
+    (cp, v): (soc2_core::ledger::SignedCheckpoint, soc2_core::ledger::VerifiedTimestamp),
+) -> TimestampInfo {
+    (
+        cp.checkpoint.size,
+        soc2_core::model::Timestamp::from(v.gen_time).to_string(),
+        v.tsa,
+        v.serial,
+        v.policy,
+    )
+}
+
+fn tsa_trust(py: Python<'_>, pem: &[u8]) -> PyResult<soc2_core::ledger::TsaTrust> {
+    soc2_core::ledger::TsaTrust::from_pem(pem)
+        .map_err(|e| soc2_core::Error::from(soc2_core::ledger::LedgerError::from(e)))
+        .py_err(py)
+}
+
+/// The TSA CA file at `path`: a regular file of at most `MAX_CA_SIZE` bytes.
+#[pyfunction]
+pub(crate) fn read_tsa_ca(py: Python<'_>, path: PathBuf) -> PyResult<Vec<u8>> {
+    py.detach(|| {
+        soc2_core::input::read_file(&path, "TSA CA file", soc2_core::ledger::timestamp::MAX_CA_SIZE)
+    })
+    .map_err(soc2_core::Error::from)
+    .py_err(py)
+}
+
+/// An RFC 3161 time-stamp query (DER) over the locker's newest signed checkpoint.
+#[pyfunction]
+pub(crate) fn timestamp_request(py: Python<'_>, locker: &Locker) -> PyResult<Vec<u8>> {
+    locker.with(py, |l| l.timestamp_request().map(|r| r.der)).py_err(py)
+}
+
+/// Checks the TSA's DER `response` to the DER `request` (made by `timestamp_request`)
+/// against the CA certificates in `tsa_ca` (PEM) and stores it beside the newest signed
+/// checkpoint.
+#[pyfunction]
+pub(crate) fn store_timestamp(
+    py: Python<'_>,
+    locker: &Locker,
+    request: Vec<u8>,
+    response: Vec<u8>,
+    tsa_ca: Vec<u8>,
+) -> PyResult<TimestampInfo> {
+    let trust = tsa_trust(py, &tsa_ca)?;
+    let request = soc2_core::ledger::TimestampRequest::parse(&request)
+        .map_err(|e| soc2_core::Error::from(soc2_core::ledger::LedgerError::from(e)))
+        .py_err(py)?;
+    locker
+        .with(py, |l| l.store_timestamp(&request, response, &trust))
+        .map(timestamp_info)
+        .py_err(py)
+}
+
+/// Timestamps the locker's newest signed checkpoint with the TSA at `url` (HTTP POST),
+/// checks the reply against `tsa_ca` (PEM) and stores it.
+#[pyfunction]
+pub(crate) fn timestamp(
+    py: Python<'_>,
+    locker: &Locker,
+    url: String,
+    tsa_ca: Vec<u8>,
+) -> PyResult<TimestampInfo> {
+    let trust = tsa_trust(py, &tsa_ca)?;
+    locker.with(py, |l| l.timestamp_with_tsa(&url, &trust)).map(timestamp_info).py_err(py)
 }
 
 /// The inclusion proof (JSON) of record `seq` in the locker's current checkpoint.
@@ -328,8 +496,7 @@ pub(crate) fn inclusion_proof_from_locker(
     locker: &Locker,
     seq: u64,
 ) -> PyResult<String> {
-    let proof =
-        py.detach(|| bundle::InclusionProof::from_locker(&locker.lock(), seq)).py_err(py)?;
+    let proof = locker.with(py, |l| bundle::InclusionProof::from_locker(l, seq)).py_err(py)?;
     serde_json::to_string(&proof).map_err(|e| crate::errors::invalid(py, "proof", e.to_string()))
 }
 

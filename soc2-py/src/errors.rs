@@ -2,25 +2,16 @@
 //!
 //! The exception classes are defined in Python (`soc2/errors.py`), so that they can
 //! inherit from both `soc2.Soc2Error` and the built-in class a Python user expects
-//! (`ValueError`, `OSError`). This module only maps each core error to its class and
-//! copies the fields that say where the error is.
+//! (`ValueError`, `OSError`). soc2-core classifies every error once
+//! ([`soc2_core::error::Classify`]); this module only looks the class up
+//! ([`ErrorClass::python_exception`]) and copies the facts of the error's subject into
+//! the attributes that class declares (`docs/errors.md`).
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use soc2_core::bundle::BundleError;
-use soc2_core::catalog::CatalogError;
+use soc2_core::error::{Classify, ErrorClass, Subject};
 use soc2_core::json::JsonError;
-use soc2_core::ledger::{LedgerError, merkle};
-
-mod py {
-    pyo3::import_exception!(soc2.errors, Soc2Error);
-    pyo3::import_exception!(soc2.errors, IntegrityError);
-    pyo3::import_exception!(soc2.errors, LockerError);
-    pyo3::import_exception!(soc2.errors, SignatureError);
-    pyo3::import_exception!(soc2.errors, ValidationError);
-    pyo3::import_exception!(soc2.errors, Soc2IOError);
-}
 
 /// The operating system's error number behind an I/O error, also when it is wrapped (as
 /// `fs_err` wraps it to name the path).
@@ -38,251 +29,90 @@ fn os_errno(e: &std::io::Error) -> Option<i32> {
     None
 }
 
-/// Builds an exception of class `T` from a message and keyword attributes.
-fn raise<'py, T: pyo3::PyTypeInfo>(
-    py: Python<'py>,
-    message: String,
-    fill: impl FnOnce(&Bound<'py, PyDict>) -> PyResult<()>,
-) -> PyErr {
+/// Sets the attributes the Python class of `class` declares, from the error's subject.
+fn fill(
+    kw: &Bound<'_, PyDict>,
+    class: ErrorClass,
+    s: Subject,
+    io: Option<&std::io::Error>,
+) -> PyResult<()> {
+    let path = s.path.as_ref().map(|p| p.display().to_string());
+    match class {
+        ErrorClass::Json | ErrorClass::Invalid | ErrorClass::Catalog => {
+            kw.set_item("path", &s.field)?;
+            kw.set_item("reason", &s.reason)?;
+            kw.set_item("line", s.line)?;
+            kw.set_item("column", s.column)?;
+            kw.set_item("source", s.source.or(path))
+        }
+        ErrorClass::Io => {
+            kw.set_item("errno", io.and_then(os_errno))?;
+            kw.set_item("filename", s.path.map(std::path::PathBuf::into_os_string))
+        }
+        ErrorClass::Integrity => {
+            kw.set_item("member", s.location())?;
+            kw.set_item("records", s.records)?;
+            kw.set_item("blob", s.blob.map(|b| b.to_hex()))
+        }
+        ErrorClass::Signature => {
+            kw.set_item("member", s.member)?;
+            kw.set_item("fingerprint", s.fingerprint)
+        }
+        ErrorClass::Key => {
+            kw.set_item("filename", s.path.map(std::path::PathBuf::into_os_string))?;
+            kw.set_item("line", s.line)
+        }
+        ErrorClass::Locker => {
+            kw.set_item("records", s.records)?;
+            kw.set_item("blob", s.blob.map(|b| b.to_hex()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The Python exception for any soc2-core error: the class soc2-core assigns it, with
+/// its code and the facts that say where it is.
+pub(crate) fn classified<E: Classify + ?Sized>(py: Python<'_>, e: &E) -> PyErr {
     let build = || -> PyResult<PyErr> {
+        let class = e.class();
         let kwargs = PyDict::new(py);
-        fill(&kwargs)?;
-        let exc = py.get_type::<T>().call((message,), Some(&kwargs))?;
+        kwargs.set_item("code", e.code().as_str())?;
+        fill(&kwargs, class, e.subject(), e.io_error())?;
+        let errors = py.import("soc2.errors")?;
+        let exc =
+            errors.getattr(class.python_exception())?.call((e.to_string(),), Some(&kwargs))?;
         Ok(PyErr::from_value(exc))
     };
-    build().unwrap_or_else(|e| e)
+    build().unwrap_or_else(|err| err)
+}
+
+/// Maps any soc2-core error to its Python exception.
+pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
+    classified(py, e)
 }
 
 /// `soc2.ValidationError` for a document that is malformed or does not fit the model.
 pub(crate) fn json_error(py: Python<'_>, e: &JsonError) -> PyErr {
-    raise::<py::ValidationError>(py, e.to_string(), |kw| {
-        kw.set_item("path", &e.path)?;
-        kw.set_item("reason", &e.reason)?;
-        kw.set_item("line", e.line)?;
-        kw.set_item("column", e.column)?;
-        kw.set_item("source", &e.source_name)
-    })
+    classified(py, e)
 }
 
 /// `soc2.ValidationError` for a value that breaks a rule of the model.
 pub(crate) fn invalid(py: Python<'_>, field: &str, reason: String) -> PyErr {
-    let message = format!("invalid {field}: {reason}");
-    raise::<py::ValidationError>(py, message, |kw| {
-        kw.set_item("path", field)?;
-        kw.set_item("reason", reason)
-    })
+    classified(py, &soc2_core::Error::Invalid { field: field.to_owned(), reason })
 }
 
-/// Maps any soc2-core error to its Python exception class.
-pub(crate) fn core_error(py: Python<'_>, e: &soc2_core::Error) -> PyErr {
-    use soc2_core::Error;
-    match e {
-        Error::Json(j) => json_error(py, j),
-        Error::Catalog(c) => catalog_error(py, c),
-        Error::Ledger(l) => ledger_error(py, l),
-        Error::Bundle(b) => bundle_error(py, b),
-        Error::Invalid { field, reason } => invalid(py, field, reason.clone()),
-        Error::Io { path, source } => raise::<py::Soc2IOError>(py, e.to_string(), |kw| {
-            kw.set_item("errno", os_errno(source))?;
-            kw.set_item("filename", path)
-        }),
-        // `Error` is non-exhaustive: anything new is still a soc2 error with its message.
-        #[allow(unreachable_patterns)]
-        _ => raise::<py::Soc2Error>(py, e.to_string(), |_| Ok(())),
-    }
+/// The name of the `soc2.errors` class raised for the error code `code` (`None` for a
+/// code soc2-core does not have): the lookup the agreement test checks against
+/// `docs/errors.md`.
+#[pyfunction]
+pub(crate) fn exception_for_code(code: &str) -> Option<&'static str> {
+    code.parse::<soc2_core::error::ErrorCode>().ok().map(|c| c.class().python_exception())
 }
 
-/// `soc2.ValidationError` for a catalog file that cannot be parsed or breaks a rule.
-fn catalog_error(py: Python<'_>, e: &CatalogError) -> PyErr {
-    let (source, path, line, column, reason): (Option<&str>, Option<String>, usize, usize, String) =
-        match e {
-            CatalogError::Parse { source_name, line, column, field, reason } => {
-                (Some(source_name), Some(field.clone()), *line, *column, reason.clone())
-            }
-            CatalogError::MissingThreshold { source_name, field } => (
-                Some(source_name),
-                Some(format!("thresholds.{field}")),
-                0,
-                0,
-                "missing (a base catalog must set every threshold)".into(),
-            ),
-            CatalogError::InvalidControl { source_name, control, field, reason } => (
-                Some(source_name),
-                Some((*field).to_owned()),
-                0,
-                0,
-                format!("control {control}: {reason}"),
-            ),
-            CatalogError::DuplicateControl { source_name, .. }
-            | CatalogError::UnknownControl { source_name, .. } => {
-                (Some(source_name), None, 0, 0, e.to_string())
-            }
-            CatalogError::UnknownFormat { path } => (Some(path), None, 0, 0, e.to_string()),
-            // Non-exhaustive: a new variant still arrives with its message.
-            #[allow(unreachable_patterns)]
-            _ => (None, None, 0, 0, e.to_string()),
-        };
-    raise::<py::ValidationError>(py, e.to_string(), |kw| {
-        kw.set_item("path", path)?;
-        kw.set_item("reason", reason)?;
-        kw.set_item("line", line)?;
-        kw.set_item("column", column)?;
-        kw.set_item("source", source)
-    })
-}
-
-/// The Python exception for a locker error: `IntegrityError` for damage (naming the
-/// records, blob or file), `LockerError` for a locker that cannot be used as asked,
-/// `ValidationError` for a bad argument, `Soc2IOError` for a failed file operation.
-fn ledger_error(py: Python<'_>, e: &LedgerError) -> PyErr {
-    use merkle::ProofError;
-    let message = e.to_string();
-    let validation = |path: &str| {
-        let reason = message.clone();
-        raise::<py::ValidationError>(py, message.clone(), |kw| {
-            kw.set_item("path", path)?;
-            kw.set_item("reason", reason)
-        })
-    };
-    match e {
-        LedgerError::Io { path, source } => raise::<py::Soc2IOError>(py, message, |kw| {
-            kw.set_item("errno", os_errno(source))?;
-            kw.set_item("filename", path)
-        }),
-        LedgerError::AttachmentRead { what, source } => {
-            raise::<py::Soc2IOError>(py, message, |kw| {
-                kw.set_item("errno", os_errno(source))?;
-                kw.set_item("filename", what)
-            })
-        }
-        LedgerError::NotALocker { .. }
-        | LedgerError::AlreadyExists { .. }
-        | LedgerError::UnsupportedVersion { .. }
-        | LedgerError::NoSuchRecord { .. } => raise::<py::LockerError>(py, message, |_| Ok(())),
-        LedgerError::InvalidOrigin { .. } => validation("origin"),
-        LedgerError::Checkpoint(_) => validation("checkpoint"),
-        LedgerError::AttachmentNotStored { .. } | LedgerError::AttachmentSizeMismatch { .. } => {
-            validation("attachments")
-        }
-        LedgerError::Proof(
-            ProofError::RootMismatch { .. }
-            | ProofError::OldRootMismatch { .. }
-            | ProofError::NewRootMismatch { .. },
-        ) => raise::<py::IntegrityError>(py, message, |_| Ok(())),
-        LedgerError::Proof(_) => validation("proof"),
-        // Everything else is damage: say which records, blob or file.
-        _ => {
-            let member = match e {
-                LedgerError::InvalidHeader { path, .. }
-                | LedgerError::MissingLedger { path }
-                | LedgerError::BlobCorrupt { path, .. }
-                | LedgerError::UnexpectedFile { path }
-                | LedgerError::LedgerShrank { path, .. } => Some(path.display().to_string()),
-                _ => None,
-            };
-            raise::<py::IntegrityError>(py, message, |kw| {
-                kw.set_item("member", member)?;
-                kw.set_item("records", e.records())?;
-                kw.set_item("blob", e.blob().map(|b| b.to_hex()))
-            })
-        }
-    }
-}
-
-/// The Python exception for a bundle error: `SignatureError` for keys and signatures,
-/// `IntegrityError` (naming the member, records and blob) for a bundle that does not
-/// verify, `ValidationError` for a bad argument, `Soc2IOError` for a failed file operation.
-fn bundle_error(py: Python<'_>, e: &BundleError) -> PyErr {
-    use soc2_core::bundle::archive::ArchiveError;
-    let message = e.to_string();
-    let validation = |path: &str| {
-        let reason = message.clone();
-        raise::<py::ValidationError>(py, message.clone(), |kw| {
-            kw.set_item("path", path)?;
-            kw.set_item("reason", reason)
-        })
-    };
-    let integrity = |member: Option<String>, records: Vec<u64>, blob: Option<String>| {
-        raise::<py::IntegrityError>(py, message.clone(), |kw| {
-            kw.set_item("member", member)?;
-            kw.set_item("records", records)?;
-            kw.set_item("blob", blob)
-        })
-    };
-    let blob_member = |sha: &soc2_core::model::Sha256Digest| format!("blobs/sha256/{sha}");
-    match e {
-        BundleError::Io { path, source }
-        | BundleError::Archive(ArchiveError::Io { path, source }) => {
-            raise::<py::Soc2IOError>(py, message.clone(), |kw| {
-                kw.set_item("errno", os_errno(source))?;
-                kw.set_item("filename", path)
-            })
-        }
-        BundleError::InvalidOption { option, .. } => validation(option),
-        BundleError::InvalidPrincipal { .. } => validation("principal"),
-        BundleError::RecordNotDisclosed { .. } => validation("seq"),
-        BundleError::Proof(p) => ledger_error(py, &LedgerError::Proof(p.clone())),
-        BundleError::KeyFile { .. }
-        | BundleError::KeyEncrypted { .. }
-        | BundleError::WrongPassphrase { .. }
-        | BundleError::UnsupportedKeyType { .. }
-        | BundleError::KeyExists { .. }
-        | BundleError::Crypto { .. }
-        | BundleError::AllowedSigners { .. } => {
-            raise::<py::SignatureError>(py, message.clone(), |_| Ok(()))
-        }
-        BundleError::SignatureMalformed { .. }
-        | BundleError::WrongNamespace { .. }
-        | BundleError::UntrustedKey { .. }
-        | BundleError::IdentityNotAllowed { .. }
-        | BundleError::SignerNotValid { .. }
-        | BundleError::BadSignature { .. } => {
-            raise::<py::SignatureError>(py, message.clone(), |kw| {
-                kw.set_item("member", "SHA256SUMS.sig")
-            })
-        }
-        BundleError::LockerBlobCorrupt { sha256, path, .. } => {
-            integrity(Some(path.display().to_string()), Vec::new(), Some(sha256.to_hex()))
-        }
-        BundleError::MissingMember { member }
-        | BundleError::UnexpectedMember { member }
-        | BundleError::MemberTooLarge { member, .. }
-        | BundleError::MemberNotListed { member }
-        | BundleError::ListedMemberMissing { member }
-        | BundleError::BlobNameMismatch { member, .. }
-        | BundleError::WrongHash { member, .. } => {
-            integrity(Some(member.clone()), Vec::new(), None)
-        }
-        BundleError::SumsMalformed { .. } => integrity(Some("SHA256SUMS".into()), Vec::new(), None),
-        BundleError::CheckpointInvalid(_) => integrity(Some("checkpoint".into()), Vec::new(), None),
-        BundleError::LeavesMalformed { .. }
-        | BundleError::LeafCountMismatch { .. }
-        | BundleError::RootMismatch { .. } => integrity(Some("leaves".into()), Vec::new(), None),
-        BundleError::ManifestInvalid(_)
-        | BundleError::UnsupportedFormat { .. }
-        | BundleError::ManifestMismatch { .. } => {
-            integrity(Some("manifest.json".into()), Vec::new(), None)
-        }
-        BundleError::RecordInvalid { .. } => {
-            integrity(Some("records.jsonl".into()), Vec::new(), None)
-        }
-        BundleError::RecordNotCanonical { seq, .. }
-        | BundleError::RecordOutOfPlace { seq, .. }
-        | BundleError::RecordLeafMismatch { seq, .. }
-        | BundleError::ChainMismatch { seq, .. } => {
-            integrity(Some("records.jsonl".into()), vec![*seq], None)
-        }
-        BundleError::BlobMissing { seq, sha256 }
-        | BundleError::BlobSizeMismatch { seq, sha256, .. } => {
-            integrity(Some(blob_member(sha256)), vec![*seq], Some(sha256.to_hex()))
-        }
-        BundleError::UnreferencedBlob { sha256 } => {
-            integrity(Some(blob_member(sha256)), Vec::new(), Some(sha256.to_hex()))
-        }
-        BundleError::InclusionProof { seq, .. } => integrity(None, vec![*seq], None),
-        // A hostile or malformed archive, and anything new: the bundle is rejected.
-        _ => integrity(None, Vec::new(), None),
-    }
+/// Every error code soc2-core reports, in the documented order.
+#[pyfunction]
+pub(crate) fn error_codes() -> Vec<&'static str> {
+    soc2_core::error::ErrorCode::ALL.iter().map(|c| c.as_str()).collect()
 }
 
 /// Extension to turn `Result<T, soc2_core::Error>` into `PyResult<T>`.

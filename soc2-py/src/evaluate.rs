@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use soc2_core::catalog::{CatalogFile, ThresholdsFile};
 use soc2_core::json::{from_json_str, to_canonical_string};
-use soc2_core::model::{AuditPeriod, Date, Evidence};
+use soc2_core::model::{AuditPeriod, Date, Evidence, Timestamp};
 use soc2_core::report::{Format, Report};
 use soc2_core::{EvidenceItem, evaluate as core_evaluate};
 
@@ -95,7 +95,7 @@ impl Catalog {
 }
 
 /// Evaluates every control of `catalog` over a period as of a date (`YYYY-MM-DD`), against
-/// evidence given as a list of `(seq, Evidence)` pairs; returns the report as canonical
+/// evidence given as a list of `(seq, Evidence, recorded_at or None, proven_by or None)` tuples; returns the report as canonical
 /// JSON. The evaluation runs without holding the interpreter.
 #[pyfunction]
 pub(crate) fn evaluate(
@@ -109,19 +109,31 @@ pub(crate) fn evaluate(
     let as_of: Date = as_of
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
-    let evidence: Vec<(u64, Evidence)> = from_py_items(evidence).py_err(py)?;
+    let evidence: Vec<(u64, Evidence, Option<Timestamp>, Option<Timestamp>)> =
+        from_py_items(evidence).py_err(py)?;
     let result = py.detach(|| {
         // The rules JSON input would have been held to (NFC, the integer range) are
         // checked by writing the canonical form, as adding to a locker does.
-        for (i, (_, e)) in evidence.iter().enumerate() {
+        for (i, (_, e, _, _)) in evidence.iter().enumerate() {
             soc2_core::json::to_canonical_vec(e).map_err(|err| {
                 let mut err = at_index(i, err);
                 err.path = err.path.replacen(&format!("[{i}]"), &format!("[{i}][1]"), 1);
                 err
             })?;
         }
-        let items: Vec<EvidenceItem<'_>> =
-            evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
+        let items: Vec<EvidenceItem<'_>> = evidence
+            .iter()
+            .map(|(seq, e, at, proven)| {
+                let item = match at {
+                    Some(at) => EvidenceItem::recorded(*seq, e, *at),
+                    None => EvidenceItem::new(*seq, e),
+                };
+                match proven {
+                    Some(t) => item.proven_by(*t),
+                    None => item,
+                }
+            })
+            .collect();
         let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());
         to_canonical_string(&report)
     });
@@ -143,8 +155,12 @@ pub(crate) fn evaluate_locker(
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
     let result = py.detach(|| -> soc2_core::Result<String> {
-        let report =
-            soc2_core::evaluate_locker(&catalog.0, &locker.lock(), &period, as_of.naive())?;
+        let report = soc2_core::evaluate_locker(
+            &catalog.0,
+            &locker.lock_unattached(),
+            &period,
+            as_of.naive(),
+        )?;
         Ok(to_canonical_string(&report)?)
     });
     result.py_err(py)
@@ -166,4 +182,11 @@ pub(crate) fn render_report(
 #[pyfunction]
 pub(crate) fn sample_company(py: Python<'_>, year: i32) -> PyResult<String> {
     py.detach(|| to_canonical_string(&soc2_core::demo::sample_company(year))).py_err(py)
+}
+
+/// The sample company's catalog file (TOML): its in-scope systems, repositories and
+/// critical vendors.
+#[pyfunction]
+pub(crate) fn sample_company_catalog_toml() -> &'static str {
+    soc2_core::demo::CATALOG_TOML
 }

@@ -10,6 +10,7 @@ mod bundle;
 mod depy;
 mod errors;
 mod evaluate;
+mod import;
 mod locker;
 mod model;
 
@@ -19,9 +20,13 @@ use pyo3::prelude::*;
 #[pymodule]
 #[pyo3(name = "_soc2")]
 fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::exception_for_code, m)?)?;
     m.add_function(wrap_pyfunction!(model::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::to_json, m)?)?;
     m.add_function(wrap_pyfunction!(model::canonical_sha256, m)?)?;
+    m.add_function(wrap_pyfunction!(model::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(model::is_model_type, m)?)?;
     m.add_function(wrap_pyfunction!(model::display, m)?)?;
     m.add_function(wrap_pyfunction!(model::parse_period, m)?)?;
     m.add_function(wrap_pyfunction!(model::period_quarters, m)?)?;
@@ -34,7 +39,10 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::render_report, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::sample_company_catalog_toml, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate_locker, m)?)?;
+    m.add_function(wrap_pyfunction!(import::import_files, m)?)?;
+    m.add_function(wrap_pyfunction!(import::list_import_sources, m)?)?;
     m.add_class::<locker::Locker>()?;
     m.add_class::<locker::Appended>()?;
     m.add_class::<locker::AppendedList>()?;
@@ -53,6 +61,11 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bundle::keygen, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::export_bundle, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::verify_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::sign_checkpoint, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::timestamp_request, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::read_tsa_ca, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::store_timestamp, m)?)?;
+    m.add_function(wrap_pyfunction!(bundle::timestamp, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::inclusion_proof_from_locker, m)?)?;
     m.add_function(wrap_pyfunction!(bundle::verify_inclusion_proof, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

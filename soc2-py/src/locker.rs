@@ -6,7 +6,7 @@
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
@@ -35,6 +35,25 @@ fn parse_hash(py: Python<'_>, text: &str, what: &str) -> PyResult<merkle::Hash> 
 
 fn parse_hashes(py: Python<'_>, texts: &[String], what: &str) -> PyResult<Vec<merkle::Hash>> {
     texts.iter().map(|t| parse_hash(py, t, what)).collect()
+}
+
+/// Text a caller may give as `str` or as `bytes` (a file's content, read either way).
+#[derive(FromPyObject)]
+pub(crate) enum TextOrBytes {
+    /// A `str`, encoded as UTF-8.
+    Str(String),
+    /// `bytes` (or another object exporting a byte buffer), as they are.
+    Bytes(Vec<u8>),
+}
+
+impl TextOrBytes {
+    /// The bytes of the text.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            TextOrBytes::Str(s) => s.as_bytes(),
+            TextOrBytes::Bytes(b) => b,
+        }
+    }
 }
 
 /// The result of adding a record: its sequence number, leaf hash and `recorded_at`.
@@ -181,13 +200,13 @@ impl Checkpoint {
         let root = parse_hash(py, root, "root")?;
         // Round-trip through the text form so that the origin is checked like a parsed one.
         let cp = ledger::Checkpoint { origin, size, root };
-        Self::parse(py, cp.to_text().as_bytes())
+        Self::parse(py, TextOrBytes::Str(cp.to_text()))
     }
 
-    /// Parses the text form (three lines, each ending in a newline).
+    /// Parses the text form (three lines, each ending in a newline), as `str` or `bytes`.
     #[staticmethod]
-    fn parse(py: Python<'_>, text: &[u8]) -> PyResult<Self> {
-        ledger::Checkpoint::parse(text)
+    fn parse(py: Python<'_>, text: TextOrBytes) -> PyResult<Self> {
+        ledger::Checkpoint::parse(text.as_bytes())
             .map(Checkpoint)
             .map_err(|e| core_error(py, &soc2_core::Error::from(LedgerError::from(e))))
     }
@@ -334,17 +353,76 @@ impl Read for PyReader {
     }
 }
 
+/// What any caller may read without waiting for the locker: taken after each call that
+/// may change it, under a lock held only to copy it.
+#[derive(Clone)]
+struct View {
+    len: u64,
+    root: merkle::Hash,
+    torn_tail: Option<ledger::TornTail>,
+}
+
+impl View {
+    fn of(locker: &ledger::Locker) -> View {
+        View { len: locker.len(), root: locker.root(), torn_tail: locker.torn_tail() }
+    }
+}
+
 /// An open evidence locker (soc2-core's `Locker`); use `soc2.Locker`.
+///
+/// Python threads may share one. Two rules keep that free of deadlocks: the soc2-core
+/// locker's mutex is only ever waited for with the interpreter detached, and it is never
+/// held while Python code runs (a progress hook, a file object's `read`). So the facts
+/// that never change (directory, origin, the attachment store) live outside the mutex,
+/// the size, root and torn tail are read from a [`View`] copied after each change, and
+/// attachments are stored without the locker at all.
 #[pyclass(module = "soc2._soc2", name = "Locker", frozen)]
 pub(crate) struct Locker {
+    dir: PathBuf,
+    origin: String,
+    store: ledger::AttachmentStore,
     inner: Mutex<ledger::Locker>,
+    view: Mutex<View>,
 }
 
 impl Locker {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, ledger::Locker> {
+    fn new(locker: ledger::Locker) -> Self {
+        Locker {
+            dir: locker.dir().to_owned(),
+            origin: locker.origin().to_owned(),
+            store: locker.attachment_store(),
+            view: Mutex::new(View::of(&locker)),
+            inner: Mutex::new(locker),
+        }
+    }
+
+    /// Runs `f` with the locker: detaches from the interpreter, waits for the locker, runs
+    /// `f` and updates the view before attaching again.
+    pub(crate) fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut ledger::Locker) -> T + Send,
+    ) -> T {
+        py.detach(|| {
+            let mut locker = self.lock_unattached();
+            let result = f(&mut locker);
+            *self.view.lock().unwrap_or_else(PoisonError::into_inner) = View::of(&locker);
+            result
+        })
+    }
+
+    /// The locker, for a thread that is not attached to the interpreter (a helper
+    /// thread, or inside `py.detach`): waiting for it while attached could deadlock.
+    pub(crate) fn lock_unattached(&self) -> MutexGuard<'_, ledger::Locker> {
         // A panic while locked cannot leave the ledger half-written (appends are atomic
         // on disk); the in-memory view is refreshed by the next append.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The size, root and torn tail as of the last call that could change them. Its
+    /// lock is held only to copy it, never while waiting for anything else.
+    fn view(&self) -> View {
+        self.view.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
 
@@ -354,91 +432,95 @@ impl Locker {
     #[staticmethod]
     fn init(py: Python<'_>, path: PathBuf, origin: &str) -> PyResult<Self> {
         let locker = py.detach(|| ledger::Locker::init(&path, origin)).py_err(py)?;
-        Ok(Locker { inner: Mutex::new(locker) })
+        Ok(Locker::new(locker))
     }
 
     /// Opens the locker in `path`, verifying every record.
     #[staticmethod]
     fn open(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let locker = py.detach(|| ledger::Locker::open(&path)).py_err(py)?;
-        Ok(Locker { inner: Mutex::new(locker) })
+        Ok(Locker::new(locker))
     }
 
     /// Reads what other handles or processes appended; returns how many records.
     fn refresh(&self, py: Python<'_>) -> PyResult<u64> {
-        py.detach(|| self.lock().refresh()).py_err(py)
+        self.with(py, |l| l.refresh()).py_err(py)
     }
 
     /// Checks the whole locker on disk and lists every problem.
     fn fsck(&self, py: Python<'_>) -> PyResult<FsckReport> {
-        let report = py.detach(|| self.lock().fsck()).py_err(py)?;
+        let report = self.with(py, |l| l.fsck()).py_err(py)?;
         Ok(FsckReport::new(py, report))
     }
 
     /// The locker's directory.
     #[getter]
     fn path(&self) -> PathBuf {
-        self.lock().dir().to_owned()
+        self.dir.clone()
     }
 
     /// The locker's origin name.
     #[getter]
-    fn origin(&self) -> String {
-        self.lock().origin().to_owned()
+    fn origin(&self) -> &str {
+        &self.origin
     }
 
     fn __len__(&self) -> usize {
-        usize::try_from(self.lock().len()).unwrap_or(usize::MAX)
+        usize::try_from(self.view().len).unwrap_or(usize::MAX)
     }
 
     /// The torn final line found at the last read, if any.
     #[getter]
     fn torn_tail(&self) -> Option<TornTail> {
-        self.lock().torn_tail().map(TornTail::from)
+        self.view().torn_tail.map(TornTail::from)
     }
 
     /// The leaf hash of every record, in order, as hex.
-    fn leaf_hashes(&self) -> Vec<String> {
-        self.lock().leaf_hashes().iter().map(hex).collect()
+    fn leaf_hashes(&self, py: Python<'_>) -> Vec<String> {
+        self.with(py, |l| l.leaf_hashes().iter().map(hex).collect())
     }
 
     /// The Merkle tree root over all records, as hex.
     #[getter]
     fn root(&self) -> String {
-        hex(&self.lock().root())
+        hex(&self.view().root)
     }
 
     /// A checkpoint of the locker as it is now.
     fn checkpoint(&self) -> Checkpoint {
-        Checkpoint(self.lock().checkpoint())
+        let view = self.view();
+        Checkpoint(ledger::Checkpoint {
+            origin: self.origin.clone(),
+            size: view.len,
+            root: view.root,
+        })
     }
 
     /// The inclusion proof (hex hashes) of record `seq` in the current tree.
     fn inclusion_proof(&self, py: Python<'_>, seq: u64) -> PyResult<Vec<String>> {
-        let proof = py.detach(|| self.lock().inclusion_proof(seq)).py_err(py)?;
+        let proof = self.with(py, |l| l.inclusion_proof(seq)).py_err(py)?;
         Ok(proof.iter().map(hex).collect())
     }
 
     /// The consistency proof (hex hashes) from the first `old_size` records to now.
     fn consistency_proof(&self, py: Python<'_>, old_size: u64) -> PyResult<Vec<String>> {
-        let proof = py.detach(|| self.lock().consistency_proof(old_size)).py_err(py)?;
+        let proof = self.with(py, |l| l.consistency_proof(old_size)).py_err(py)?;
         Ok(proof.iter().map(hex).collect())
     }
 
     /// Checks that an earlier checkpoint describes a prefix of this locker.
     fn verify_checkpoint(&self, py: Python<'_>, checkpoint: &Checkpoint) -> PyResult<()> {
-        py.detach(|| self.lock().verify_checkpoint(&checkpoint.0)).py_err(py)
+        self.with(py, |l| l.verify_checkpoint(&checkpoint.0)).py_err(py)
     }
 
     /// Record `seq` as canonical JSON.
     fn record(&self, py: Python<'_>, seq: u64) -> PyResult<String> {
-        py.detach(|| canonical(self.lock().record(seq))).py_err(py)
+        self.with(py, |l| canonical(l.record(seq))).py_err(py)
     }
 
     /// Records `start..stop` (clipped to the locker) as a JSON array.
     fn records_json(&self, py: Python<'_>, start: u64, stop: u64) -> PyResult<String> {
-        py.detach(|| {
-            let locker = self.lock();
+        self.with(py, |locker| {
             canonical(
                 (start..stop.min(locker.len()))
                     .map(|seq| locker.record(seq))
@@ -453,13 +535,13 @@ impl Locker {
         let control = control.parse().map_err(|e: soc2_core::model::control::ControlIdError| {
             invalid(py, "control", e.to_string())
         })?;
-        py.detach(|| canonical(self.lock().records_for_control(&control))).py_err(py)
+        self.with(py, |l| canonical(l.records_for_control(&control))).py_err(py)
     }
 
     /// The records whose evidence is of `kind`, as a JSON array.
     fn records_of_kind(&self, py: Python<'_>, kind: &str) -> PyResult<String> {
         let kind = kind.parse().map_err(|e: String| invalid(py, "kind", e))?;
-        py.detach(|| canonical(self.lock().records_of_kind(kind))).py_err(py)
+        self.with(py, |l| canonical(l.records_of_kind(kind))).py_err(py)
     }
 
     /// The records observed in `[start, until)` (timestamps `2026-03-28T14:05:00Z`), as a
@@ -476,7 +558,7 @@ impl Locker {
             })
         };
         let (start, until) = (parse(start, "start")?, parse(until, "until")?);
-        py.detach(|| canonical(self.lock().records_observed_between(start, until))).py_err(py)
+        self.with(py, |l| canonical(l.records_observed_between(start, until))).py_err(py)
     }
 
     /// Stores a file as an attachment; returns the attachment as JSON. The media type
@@ -493,7 +575,7 @@ impl Locker {
             .detach(|| {
                 let name = attachment_name(&path, file_name)?;
                 let media_type = media_type.unwrap_or_else(|| media_type_for(&path));
-                self.lock().add_attachment_file(&path, media_type, &name)
+                self.store.add_attachment_file(&path, media_type, &name)
             })
             .py_err(py)?;
         to_canonical_string(&attachment).py_err(py)
@@ -508,7 +590,7 @@ impl Locker {
         file_name: &str,
     ) -> PyResult<String> {
         let attachment = py
-            .detach(|| self.lock().add_attachment(&mut &data[..], media_type, file_name))
+            .detach(|| self.store.add_attachment(&mut &data[..], media_type, file_name))
             .py_err(py)?;
         to_canonical_string(&attachment).py_err(py)
     }
@@ -522,9 +604,10 @@ impl Locker {
         media_type: &str,
         file_name: &str,
     ) -> PyResult<String> {
+        // Not under the locker: `read()` is Python code, which may use this locker too.
         let mut reader = PyReader(reader);
         let attachment = py
-            .detach(|| self.lock().add_attachment(&mut reader, media_type, file_name))
+            .detach(|| self.store.add_attachment(&mut reader, media_type, file_name))
             .py_err(py)?;
         to_canonical_string(&attachment).py_err(py)
     }
@@ -533,7 +616,7 @@ impl Locker {
     fn blob_path(&self, py: Python<'_>, sha256: &str) -> PyResult<PathBuf> {
         let digest =
             sha256.parse::<Sha256Digest>().map_err(|e| invalid(py, "sha256", e.to_string()))?;
-        Ok(self.lock().blob_path(&digest))
+        Ok(self.store.blob_path(&digest))
     }
 
     /// Stores the files at `attachments` (media type and file name from each path), adds
@@ -545,23 +628,59 @@ impl Locker {
         attachments: Vec<PathBuf>,
     ) -> PyResult<Appended> {
         let mut ev: Evidence = from_py(evidence).py_err(py)?;
-        let result = py.detach(move || {
-            let mut locker = self.lock();
+        let stored = py.detach(|| {
             for path in &attachments {
                 let name = attachment_name(path, None)?;
-                let a = locker.add_attachment_file(path, media_type_for(path), &name)?;
+                let a = self.store.add_attachment_file(path, media_type_for(path), &name)?;
                 ev.attachments.push(a);
             }
-            locker.append(ev)
+            Ok(())
         });
+        let result = stored.and_then(|()| self.with(py, move |l| l.append(ev)));
         result.map(Appended::from).map_err(|e| locate(py, e, std::slice::from_ref(evidence), false))
+    }
+
+    /// Imports the files at `paths` with the importer `source` and records the result, as
+    /// `soc2 import --locker` does: the files are stored as attachments, then the evidence
+    /// is appended in one batch. Returns what was appended and the import as JSON.
+    #[pyo3(signature = (source, paths, system = None, fetched_at = None))]
+    fn add_import(
+        &self,
+        py: Python<'_>,
+        source: &str,
+        paths: Vec<PathBuf>,
+        system: Option<String>,
+        fetched_at: Option<&str>,
+    ) -> PyResult<(AppendedList, String)> {
+        let options = crate::import::options(py, system, fetched_at)?;
+        // Reading and storing the inputs need no locker; only the append waits for it.
+        let imported = py
+            .detach(|| {
+                soc2_core::import::import_files_stored(&self.store, source, &paths, &options)
+            })
+            .py_err(py)?;
+        let appended =
+            self.with(py, |l| soc2_core::import::append_import(l, &imported.import)).py_err(py)?;
+        let json = py.detach(|| crate::import::import_json(&imported)).py_err(py)?;
+        Ok((AppendedList(appended), json))
+    }
+
+    /// Re-derives record `seq` from the input files stored with it, as `soc2 import
+    /// --check` does: `(identical, importer, importer_version, inputs, rederived JSON)`.
+    fn check_import(&self, py: Python<'_>, seq: u64) -> PyResult<crate::import::CheckTuple> {
+        let record = self.with(py, |l| l.record(seq)).py_err(py)?;
+        py.detach(|| {
+            soc2_core::import::check_evidence(&self.store, seq, &record.evidence)
+                .and_then(crate::import::check_tuple)
+        })
+        .py_err(py)
     }
 
     /// Appends a list of evidence objects, in order, with one write and one fsync; atomic:
     /// all or nothing. Error paths start with the position of the evidence at fault.
     fn add_batch(&self, py: Python<'_>, evidence: &Bound<'_, PyList>) -> PyResult<AppendedList> {
         let batch: Vec<Evidence> = from_py_items(evidence).py_err(py)?;
-        let appended = py.detach(|| self.lock().append_batch(batch));
+        let appended = self.with(py, |l| l.append_batch(batch));
         match appended {
             Ok(a) => Ok(AppendedList(a)),
             Err(e) => Err(locate(py, e, &evidence.iter().collect::<Vec<_>>(), true)),
@@ -605,10 +724,11 @@ fn attachment_name(path: &std::path::Path, given: Option<&str>) -> soc2_core::Re
     })
 }
 
-/// The leaf hash (hex) of a record's canonical bytes: `SHA-256(0x00 ‖ data)`.
+/// The leaf hash (hex) of a record's canonical bytes (`str` as UTF-8):
+/// `SHA-256(0x00 ‖ data)`.
 #[pyfunction]
-pub(crate) fn leaf_hash(py: Python<'_>, data: &[u8]) -> String {
-    py.detach(|| hex(&merkle::leaf_hash(data)))
+pub(crate) fn leaf_hash(py: Python<'_>, data: TextOrBytes) -> String {
+    py.detach(|| hex(&merkle::leaf_hash(data.as_bytes())))
 }
 
 /// The Merkle tree root (hex) over leaf hashes (hex).

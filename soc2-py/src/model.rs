@@ -47,12 +47,18 @@ macro_rules! with_model_type {
             "RiskRegister" => model::RiskRegister,
             "Person" => model::Person,
             "Roster" => model::Roster,
+            "ManagementResponse" => model::ManagementResponse,
+            "SecurityEvents" => model::SecurityEvents,
+            "EventCount" => model::EventCount,
+            "DetectedEvent" => model::DetectedEvent,
+            "EventTriage" => model::EventTriage,
             "Note" => model::Note,
             "Control" => model::Control,
             "Cadence" => model::Cadence,
             "TimeToFix" => model::TimeToFix,
             "AuditFinding" => model::AuditFinding,
             "AffectedItem" => model::AffectedItem,
+            "FindingResponse" => model::FindingResponse,
             "AuditPeriod" => model::AuditPeriod,
             "Quarter" => model::Quarter,
             "Record" => model::Record,
@@ -115,6 +121,27 @@ pub(crate) fn to_json(
     })
 }
 
+/// Checks a model object as the Rust type `type_name`, with every rule of the model (the
+/// canonical form's included), as adding it to a locker would: the Python classes call it
+/// when an object is made, so that a bad value fails there with soc2-core's message.
+#[pyfunction]
+pub(crate) fn validate(py: Python<'_>, type_name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    with_model_type!(type_name, T => {
+        let value: T = from_py(value).py_err(py)?;
+        soc2_core::json::to_canonical_vec(&value).map(drop).py_err(py)
+    })
+}
+
+/// Whether `type_name` names a Rust model type the functions here accept.
+#[pyfunction]
+pub(crate) fn is_model_type(type_name: &str) -> bool {
+    let known: PyResult<()> = with_model_type!(type_name, T => {
+        let _ = std::marker::PhantomData::<T>;
+        Ok(())
+    });
+    known.is_ok()
+}
+
 /// Converts a model object to the Rust type `type_name` and returns the SHA-256 (hex) of
 /// its canonical bytes: the digest `soc2 validate` prints.
 #[pyfunction]
@@ -168,7 +195,7 @@ pub(crate) fn period_quarters(
     period: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<(i32, u8)>> {
     let period: model::AuditPeriod = from_py(period).py_err(py)?;
-    Ok(period.quarters().into_iter().map(|q| (q.year, q.quarter)).collect())
+    Ok(period.quarters().into_iter().map(|q| (q.year(), q.quarter())).collect())
 }
 
 /// The quarter a date (`YYYY-MM-DD`) falls in, as `(year, quarter)`.
@@ -177,7 +204,7 @@ pub(crate) fn quarter_containing(py: Python<'_>, date: &str) -> PyResult<(i32, u
     let date: model::Date =
         date.parse().map_err(|e: model::time::DateError| invalid(py, "date", e.to_string()))?;
     let q = model::Quarter::containing(date.naive());
-    Ok((q.year, q.quarter))
+    Ok((q.year(), q.quarter()))
 }
 
 /// First day, last day (both `YYYY-MM-DD`) and the next quarter of a quarter.
@@ -191,7 +218,7 @@ pub(crate) fn quarter_info(
     Ok((
         model::Date(q.first_day()).to_string(),
         model::Date(q.last_day()).to_string(),
-        (next.year, next.quarter),
+        (next.year(), next.quarter()),
     ))
 }
 

@@ -19,7 +19,7 @@ import pytest
 
 import soc2
 
-PERIOD = soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
+PERIOD = soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
 STOCK_TOOLS = ["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "cut"]
 
 
@@ -35,10 +35,10 @@ def setup(tmp_path: Path) -> Tuple[soc2.Locker, soc2.Signer, Path]:
     """A locker with the sample company's year and an attachment, a key, and a trusted
     allowed_signers file for it."""
     locker = soc2.Locker.init(tmp_path / "locker", "example.com/soc2/acme")
-    locker.add_batch(soc2.sample_company(2026))
+    locker.add_batch(soc2.sample_company(2025))
     users = tmp_path / "okta-users.csv"
     users.write_text("login,status\nbob@acme.example,active\n")
-    review = soc2.sample_company(2026)[-1]
+    review = soc2.sample_company(2025)[-1]
     locker.add(review, attachments=[users])
     signer = soc2.keygen(tmp_path / "key", comment="auditor-contact@example.com")
     trusted = tmp_path / "trusted_signers"
@@ -52,8 +52,8 @@ def export(locker: soc2.Locker, signer: soc2.Signer, out: Path, **kw: Any) -> so
 
 def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
     locker, signer, trusted = setup
-    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
-    out = tmp_path / "acme-2026.zip"
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
+    out = tmp_path / "acme-2025.zip"
     summary = export(locker, signer, out, report_files={"readiness.html": report.to_html()})
     assert summary.path == str(out) and summary.period == PERIOD
     assert summary.checkpoint == locker.checkpoint()
@@ -66,10 +66,10 @@ def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_pat
     assert verified.record_count() == summary.records == len(verified.records)
     assert verified.leaves() == locker.leaf_hashes()
     assert verified.principal == signer.principal and verified.allowed_signers_line == 1
-    assert [r["name"] for r in verified.report] == ["report/readiness.html"]
-    assert verified.blobs[0]["size"] == len("login,status\nbob@acme.example,active\n")
+    assert [r.name for r in verified.report] == ["report/readiness.html"]
+    assert verified.blobs[0].size == len("login,status\nbob@acme.example,active\n")
     seqs = [seq for seq, _ in verified.records]
-    assert all(locker.record(s).evidence.observed_at.year == 2026 for s in seqs)
+    assert all(locker.record(s).evidence.observed_at.year == 2025 for s in seqs)
     assert soc2.verify_bundle(out, soc2.TrustedSigners.parse(trusted.read_bytes())).root == verified.root
     assert soc2.verify_bundle(out, trusted, identity="auditor-contact@example.com")
     with pytest.raises(soc2.SignatureError, match="not trusted for identity"):
@@ -84,16 +84,16 @@ def test_export_and_verify(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_pat
 def test_disclosure(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path) -> None:
     locker, signer, trusted = setup
     default = export(locker, signer, tmp_path / "a.zip")
-    early = next(r.seq for r in locker.records() if r.evidence.observed_at.year < 2026)
+    early = next(r.seq for r in locker.records() if r.evidence.observed_at.year < 2025)
     more = export(locker, signer, tmp_path / "b.zip", include=[early])
     assert more.records == default.records + 1
     exactly = export(locker, signer, tmp_path / "c.zip", exactly=[early, 3])
     assert exactly.records == 2
     assert [s for s, _ in soc2.verify_bundle(tmp_path / "c.zip", trusted).records] == sorted([early, 3])
-    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
     from_report = soc2.export_bundle(locker, tmp_path / "r.zip", report=report, signer=signer)
     assert from_report.records == default.records + len(
-        [s for s in report.relied_on if locker.record(s).evidence.observed_at.year < 2026]
+        [s for s in report.relied_on if locker.record(s).evidence.observed_at.year < 2025]
     )
     with pytest.raises(soc2.ValidationError, match="the report's"):
         soc2.export_bundle(locker, tmp_path / "x.zip", report=report, period=PERIOD, signer=signer)
@@ -102,7 +102,7 @@ def test_disclosure(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
     with pytest.raises(soc2.ValidationError, match="either include= or exactly="):
         export(locker, signer, tmp_path / "d.zip", include=[1], exactly=[2])
     with pytest.raises(soc2.ValidationError, match="expected AuditPeriod"):
-        soc2.export_bundle(locker, tmp_path / "e.zip", period="2026", signer=signer)  # type: ignore[arg-type]
+        soc2.export_bundle(locker, tmp_path / "e.zip", period="2025", signer=signer)  # type: ignore[arg-type]
     with pytest.raises(soc2.ValidationError):
         export(locker, signer, tmp_path / "f.zip", report_files={"../escape": "x"})
     assert not (tmp_path / "f.zip").exists()
@@ -174,7 +174,7 @@ def test_a_tampered_record_is_named(tmp_path: Path) -> None:
     """A record changed inside a re-signed bundle (the signer is trusted, the content is
     not what the checkpoint commits to) is named by its seq."""
     locker = soc2.Locker.init(tmp_path / "l", "example.com/soc2/t")
-    locker.add_batch(soc2.sample_company(2026)[-20:])
+    locker.add_batch(soc2.sample_company(2025)[-20:])
     signer = soc2.Signer.generate("auditor-contact@example.com")
     good = tmp_path / "good.zip"
     export(locker, signer, good)
@@ -255,32 +255,40 @@ def test_a_python_bundle_verifies_with_the_cli_and_the_stock_tools(
             inside = False
         elif inside:
             current.append(line)
-    assert len(blocks) == 5
+    # The six stock steps, then verify.py (no signed checkpoints here, so no step for them).
+    assert len(blocks) == 7
     work = tmp_path / "auditor"
     work.mkdir()
     run = subprocess.run(
         ["bash", "-c", "set -euo pipefail\n" + "".join(blocks)],
         cwd=work,
-        env={**os.environ, "BUNDLE": str(out), "TRUSTED": str(trusted), "LC_ALL": "C.UTF-8"},
+        env={
+            **os.environ,
+            "BUNDLE": str(out),
+            "TRUSTED": str(trusted),
+            "ORIGIN": "example.com/soc2/acme",
+            "LC_ALL": "C.UTF-8",
+        },
         capture_output=True,
         text=True,
     )
     said = run.stdout + run.stderr
     assert run.returncode == 0, said
     assert 'Good "soc2-evidence-bundle-v1" signature for auditor-contact@example.com' in said
+    assert "verify.py: all checks passed" in run.stdout, said
 
 
 def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> None:
     d = tmp_path / "locker"
     assert soc2_cli("init", d, "--origin", "example.com/cli").returncode == 0
     doc = tmp_path / "e.json"
-    doc.write_text(soc2.sample_company(2026)[-1].to_json())
+    doc.write_text(soc2.sample_company(2025)[-1].to_json())
     assert soc2_cli("add", "--locker", d, doc).returncode == 0
     key = tmp_path / "key"
     assert soc2_cli("keygen", "-o", key, "--comment", "cli@example.com").returncode == 0
     out = tmp_path / "cli.zip"
     exp = soc2_cli(
-        "export", "--locker", d, "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31",
+        "export", "--locker", d, "--period", "2025-01-01..2025-12-31", "--as-of", "2025-12-31",
         "--key", key, "-o", out,
     )  # fmt: skip
     assert exp.returncode == 0, exp.stderr
@@ -289,14 +297,14 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     verified = soc2.verify_bundle(out, trusted)
     assert verified.origin == "example.com/cli" and verified.principal == "cli@example.com"
     assert verified.record_count() == 1
-    assert [r["name"] for r in verified.report] == [
+    assert [r.name for r in verified.report] == [
         "report/readiness.html",
         "report/readiness.json",
         "report/readiness.md",
     ]
     # The same export from Python (the period's report, as the CLI does) gives the same bytes.
     locker = soc2.Locker.open(d)
-    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2026, 12, 31))
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
     same = tmp_path / "py.zip"
     soc2.export_bundle(locker, same, report=report, signer=soc2.load_signer(key))
     assert same.read_bytes() == out.read_bytes()
@@ -312,7 +320,7 @@ def test_two_exports_run_in_two_threads_at_once(
     # A large attachment makes each export long enough to overlap measurably.
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(24 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
 
     spans: List[Tuple[float, float]] = []
     barrier = threading.Barrier(2)
@@ -347,7 +355,7 @@ def test_export_and_verify_release_the_interpreter(
     locker, signer, trusted = setup
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(24 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
     ticks = 0
     stop = threading.Event()
 
@@ -383,7 +391,7 @@ def test_progress_counts_every_attachment_byte(
     locker, signer, _ = setup
     big = tmp_path / "scan.png"  # stored, so streamed in pieces
     big.write_bytes(os.urandom(3 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
     calls: List[Tuple[int, int]] = []
     summary = export(
         locker, signer, tmp_path / "p.zip", progress=lambda done, total: calls.append((done, total))
@@ -410,9 +418,34 @@ def test_an_exception_in_progress_cancels_the_export(
         raise Stop(f"stopped at {done} of {total}")
 
     with pytest.raises(Stop, match="stopped at 0 of"):
-        export(locker, signer, out, progress=stop)
+        export(locker, signer, out, progress=stop, overwrite=True)
     assert out.read_bytes() == b"the previous bundle"
     assert [p.name for p in out_dir.iterdir()] == ["b.zip"], "no temporary file left"
+
+
+def test_an_exception_at_the_last_progress_call_still_cancels(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    """The last call comes when everything is written; raising then still cancels."""
+    locker, signer, _ = setup
+    note = tmp_path / "note.txt"
+    note.write_bytes(b"reviewed\n" * 100)
+    locker.add(soc2.sample_company(2025)[-1], attachments=[note])
+    out = tmp_path / "b.zip"
+    out.write_bytes(b"the previous bundle")
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_end(done: int, total: int) -> None:
+        if total and done == total:
+            time.sleep(0.2)  # the export has long finished writing
+            raise Stop("stopped at the end")
+
+    with pytest.raises(Stop, match="stopped at the end"):
+        export(locker, signer, out, progress=stop_at_the_end, overwrite=True)
+    assert out.read_bytes() == b"the previous bundle"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
 
 
 def test_ctrl_c_cancels_an_export_without_a_callback(
@@ -424,28 +457,99 @@ def test_ctrl_c_cancels_an_export_without_a_callback(
     locker, signer, _ = setup
     big = tmp_path / "big.bin"
     big.write_bytes(os.urandom(48 << 20))
-    locker.add(soc2.sample_company(2026)[-1], attachments=[big])
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "b.zip"
 
-    def interrupt_once_writing() -> None:
+    def partial_written() -> bool:
+        for p in out_dir.iterdir():
+            try:
+                if p.name.endswith(".partial") and p.stat().st_size >= 64 << 10:
+                    return True
+            except FileNotFoundError:  # renamed into place between listing and stat
+                pass
+        return False
+
+    def interrupt_once_writing(finished: threading.Event, fired: threading.Event) -> None:
         # The export releases the interpreter, so this thread runs while it streams.
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if any(
-                p.name.endswith(".partial") and p.stat().st_size >= 1 << 20
-                for p in out_dir.iterdir()
-            ):
+        while not finished.is_set():
+            if partial_written():
+                fired.set()
                 os.kill(os.getpid(), signal.SIGINT)
                 return
-            time.sleep(0.001)
+            time.sleep(0)
 
-    watcher = threading.Thread(target=interrupt_once_writing)
-    watcher.start()
+    # A shell that starts a job in the background makes it ignore SIGINT, and Python then
+    # never installs its handler: install it for this test, as an interactive run has it.
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            export(locker, signer, out)
+        _interrupt_an_export(locker, signer, out, out_dir, interrupt_once_writing)
     finally:
-        watcher.join()
-    assert list(out_dir.iterdir()) == []
+        signal.signal(signal.SIGINT, previous_handler)
+
+
+def _interrupt_an_export(
+    locker: soc2.Locker,
+    signer: soc2.Signer,
+    out: Path,
+    out_dir: Path,
+    interrupt_once_writing: Any,
+) -> None:
+    # On a loaded machine the watcher may not be scheduled before the export is done, or
+    # its signal may land just after: that attempt proves nothing and is retried. An
+    # interrupt that lands during the export must cancel it and leave nothing behind.
+    for _attempt in range(5):
+        finished, fired = threading.Event(), threading.Event()
+        watcher = threading.Thread(target=interrupt_once_writing, args=(finished, fired))
+        interrupted = False
+        try:
+            watcher.start()
+            try:
+                export(locker, signer, out)
+            finally:
+                finished.set()
+                watcher.join()
+            if fired.is_set():
+                time.sleep(0.5)  # the pending signal is raised here
+        except KeyboardInterrupt:
+            interrupted = True
+        if interrupted and not out.exists():
+            assert list(out_dir.iterdir()) == []
+            return
+        for p in out_dir.iterdir():
+            p.unlink()
+    pytest.fail("the interrupt never landed during an export in five attempts")
+
+
+def test_signed_checkpoints_and_bundles_chained_to_the_previous(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, trusted = setup
+    note = soc2.sign_checkpoint(locker, signer)
+    size = locker.checkpoint().size
+    assert note.startswith(f"example.com/soc2/acme\n{size}\n")
+    assert "\n\n\u2014 example.com/soc2/acme " in note
+    assert (tmp_path / "locker" / "checkpoints" / f"{size:020}.note").read_text() == note
+    assert soc2.sign_checkpoint(locker, signer) == note  # append-only: the same note
+    q1 = tmp_path / "q1.zip"
+    export(locker, signer, q1)
+
+    locker.add(soc2.sample_company(2025)[0])
+    soc2.sign_checkpoint(locker, signer)
+    q2 = tmp_path / "q2.zip"
+    export(locker, signer, q2)
+    verified = soc2.verify_bundle(q2, trusted, previous=q1)
+    assert verified.checkpoint.size == size + 1
+    # Q1 does not extend Q2: a record of Q2 is missing from it.
+    with pytest.raises(soc2.IntegrityError, match="removed") as e:
+        soc2.verify_bundle(q1, trusted, previous=q2)
+    assert e.value.records == [size]
+    assert e.value.code == "bundle.not_an_extension"
+    # A previous bundle that is not there is an I/O error about that file, not a verdict.
+    with pytest.raises(soc2.Soc2IOError) as io:
+        soc2.verify_bundle(q2, trusted, previous=tmp_path / "missing.zip")
+    assert io.value.code == "input.io"
+    assert io.value.filename == str(tmp_path / "missing.zip")
+    # The signed checkpoints travel in the bundle and fsck checks the locker's.
+    assert soc2.fsck(tmp_path / "locker").is_sound

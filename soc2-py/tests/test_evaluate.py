@@ -8,7 +8,7 @@ import json
 import sys
 import threading
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -33,7 +33,11 @@ def scenario_dirs() -> List[Path]:
     return dirs
 
 
-def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.AuditPeriod, date]:
+def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[Tuple[Any, ...]], soc2.AuditPeriod, date]:
+    """The scenario's catalog, its evidence as ``(seq, Evidence)`` pairs, or triples with
+    the time the scenario says the record was recorded (``[recorded_at]``), or 4-tuples
+    adding the time a timestamp proves it existed by (``[proven_by]``), its period and its
+    as-of date."""
     scenario = tomllib.loads((d / "scenario.toml").read_text())
     catalog = soc2.Catalog.builtin()
     if "catalog" in scenario:
@@ -43,10 +47,25 @@ def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.Audi
             assert catalog.get(id) is not None, id
         catalog = catalog.retain(lambda c: c.control.id in scenario["controls"])
     raw = json.loads((d / "evidence.json").read_text())
-    evidence = [soc2.Evidence.from_dict(e) for e in raw]
+    recorded = {int(k): v for k, v in scenario.get("recorded_at", {}).items()}
+    proven = {int(k): v for k, v in scenario.get("proven_by", {}).items()}
+
+    def when(text: str) -> datetime:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    items: List[Tuple[Any, ...]] = []
+    for seq, e in enumerate(raw):
+        ev = soc2.Evidence.from_dict(e)
+        if seq in proven:
+            at = when(recorded[seq]) if seq in recorded else None
+            items.append((seq, ev, at, when(proven[seq])))
+        elif seq in recorded:
+            items.append((seq, ev, when(recorded[seq])))
+        else:
+            items.append((seq, ev))
     return (
         catalog,
-        evidence,
+        items,
         soc2.AuditPeriod.parse(scenario["period"]),
         date.fromisoformat(scenario["as_of"]),
     )
@@ -55,9 +74,9 @@ def load_scenario(d: Path) -> Tuple[soc2.Catalog, List[soc2.Evidence], soc2.Audi
 @pytest.mark.parametrize("d", scenario_dirs(), ids=lambda d: d.name)
 def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
     """soc2-core/tests/scenarios.rs, through the Python API."""
-    catalog, evidence, period, as_of = load_scenario(d)
+    catalog, items, period, as_of = load_scenario(d)
     expected: Dict[str, Any] = json.loads((d / "expected.json").read_text())
-    report = soc2.evaluate(catalog, enumerate(evidence), period, as_of)
+    report = soc2.evaluate(catalog, items, period, as_of)
 
     got = sorted(report.exceptions, key=lambda e: e.finding.control)
     want = sorted(expected["exceptions"], key=lambda e: e["control"])
@@ -69,6 +88,14 @@ def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
         for a, e in zip(f.affected, w["affected"]):
             if "records" in e:
                 assert a.records == e["records"], (w["control"], a.id)
+        if "status" in w:
+            assert f.status == w["status"], w["control"]
+        if "remediation_due" in w:
+            assert f.remediation_due == date.fromisoformat(w["remediation_due"]), w["control"]
+        if "responses" in w:
+            got_responses = [{"item": r.item, "status": r.status, "record": r.record} for r in f.responses]
+            want_responses = [{"item": r.get("item"), "status": r["status"], "record": r["record"]} for r in w["responses"]]
+            assert got_responses == want_responses, w["control"]
     for control, status in expected.get("statuses", {}).items():
         assert next(c for c in report.controls if c.control == control).status == status
     for control, due in expected.get("next_due", {}).items():
@@ -76,16 +103,33 @@ def test_scenarios_give_their_expected_exceptions(d: Path) -> None:
         assert c.next_due == date.fromisoformat(due)
     if "relied_on" in expected:
         assert report.relied_on == expected["relied_on"]
+    if "late_records" in expected:
+        assert [r.seq for r in report.late_records] == expected["late_records"]
+    if "recording_time" in expected:
+        t = report.recording_time
+        assert {"records": t.records, "proven": t.proven} == expected["recording_time"]
+    for control, want in expected.get("proven_by", {}).items():
+        c = next(c for c in report.controls if c.control == control)
+        if c.proven_by is not None:
+            got_time = c.proven_by.isoformat().replace("+00:00", "Z")
+        else:
+            got_time = "no evidence" if not c.records else "company clock"
+        assert got_time == want, control
+    if "warnings" in expected:
+        assert len(report.warnings) == len(expected["warnings"]), report.warnings
+        for got_warning, want_warning in zip(report.warnings, expected["warnings"]):
+            assert want_warning in got_warning
 
     # The same inputs give the same report, whatever the order of the evidence.
-    again = soc2.evaluate(catalog, reversed(list(enumerate(evidence))), period, as_of)
+    again = soc2.evaluate(catalog, reversed(items), period, as_of)
     assert again.to_json() == report.to_json()
 
 
 def test_the_sample_company_has_its_five_gaps() -> None:
     evidence = soc2.sample_company(2026)
     assert evidence == soc2.sample_company(2026)
-    report = soc2.evaluate(soc2.Catalog.builtin(), enumerate(evidence), YEAR, date(2026, 12, 31))
+    catalog = soc2.sample_company_catalog()
+    report = soc2.evaluate(catalog, enumerate(evidence), YEAR, date(2026, 12, 31))
     assert sorted(e.finding.control for e in report.exceptions) == [
         "AC-01",
         "CHG-01",
@@ -96,6 +140,21 @@ def test_the_sample_company_has_its_five_gaps() -> None:
     assert [e.rank for e in report.exceptions] == [1, 2, 3, 4, 5]
     assert report.has_exceptions
     assert report.summary.exception == 5 and report.opinion.risk == "at_risk"
+    # Five isolated gaps: at risk by the count rule, none pervasive.
+    assert (report.opinion.pervasive, report.opinion.minor) == (0, 5)
+    assert {b.nature for b in report.opinion.basis} == {"isolated"}
+    assert all(b.deviations == 1 for b in report.opinion.basis)
+    # The sample company's catalog declares its scope: disclosed, with the hash.
+    disclosure = report.catalog
+    assert len(disclosure.sha256) == 64 and disclosure.sha256 != disclosure.builtin_sha256
+    assert [d.setting for d in disclosure.differences] == [
+        "systems",
+        "repositories",
+        "critical_vendors",
+        "training_courses",
+        "system_owners",
+    ]
+    assert all(d.kind == "scope_changed" for d in disclosure.differences)
     assert report.columns == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     ac01 = next(e for e in report.exceptions if e.finding.control == "AC-01").finding
     assert any("okta" in a.id and "Q3" in a.id for a in ac01.affected)
@@ -337,15 +396,24 @@ def test_a_locker_evaluates_like_its_records_and_like_the_command_line(
     tmp_path: Path, soc2_cli: Any
 ) -> None:
     locker = soc2.Locker.init(tmp_path / "l", "example.com/eval")
-    locker.add_batch(soc2.sample_company(2026))
+    # Last year's evidence: the locker refuses evidence dated after the time of recording.
+    year = soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
+    locker.add_batch(soc2.sample_company(2025))
     catalog = soc2.Catalog.builtin()
-    as_of = date(2026, 12, 31)
-    from_locker = soc2.evaluate(catalog, locker, YEAR, as_of)
-    assert from_locker == soc2.evaluate(catalog, list(locker.records()), YEAR, as_of)
-    assert from_locker == soc2.evaluate(catalog, enumerate(soc2.sample_company(2026)), YEAR, as_of)
+    as_of = date(2025, 12, 31)
+    from_locker = soc2.evaluate(catalog, locker, year, as_of)
+    records = list(locker.records())
+    assert from_locker == soc2.evaluate(catalog, records, year, as_of)
+    triples = [(r.seq, r.evidence, r.recorded_at) for r in records]
+    assert from_locker == soc2.evaluate(catalog, triples, year, as_of)
+    # Recorded today, last year's evidence is mostly late: typed in (no importer
+    # provenance), it proves nothing for the quarters it claims, so the report differs
+    # from one that does not know when the evidence was recorded.
+    assert from_locker.late_records and not any(r.counted for r in from_locker.late_records)
+    assert from_locker != soc2.evaluate(catalog, enumerate(soc2.sample_company(2025)), year, as_of)
     out = soc2_cli(
-        "evaluate", "--locker", tmp_path / "l", "--period", "2026-01-01..2026-12-31",
-        "--as-of", "2026-12-31", "--format", "json",
+        "evaluate", "--locker", tmp_path / "l", "--period", "2025-01-01..2025-12-31",
+        "--as-of", "2025-12-31", "--format", "json",
     )  # fmt: skip
     assert out.returncode == 1, out.stderr
     assert soc2.Report.from_json(out.stdout) == from_locker

@@ -8,7 +8,7 @@ import io
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, List, Sequence, Tuple
 
@@ -124,14 +124,15 @@ def test_attachments_are_stored_once_and_checked_on_add(tmp_path: Path) -> None:
     wrong_size.attachments.append(
         soc2.Attachment(sha256=a.sha256, size=a.size + 1, media_type="text/csv", file_name="x")
     )
-    with pytest.raises(soc2.ValidationError, match="bytes in the locker"):
+    with pytest.raises(soc2.LockerError, match="bytes in the locker") as refused:
         locker.add(wrong_size)
+    assert refused.value.blob == a.sha256 and refused.value.code == "ledger.attachment_size_mismatch"
     missing = note("missing")
     absent = soc2._soc2.sha256_hex(b"never stored")
     missing.attachments.append(
         soc2.Attachment(sha256=absent, size=1, media_type="text/csv", file_name="x")
     )
-    with pytest.raises(soc2.ValidationError, match=f"attachment {absent} is not stored"):
+    with pytest.raises(soc2.LockerError, match=f"attachment {absent} is not stored"):
         locker.add_batch([note("fine"), missing])
     # Refused batches leave nothing behind.
     assert len(locker) == 1 and len(soc2.Locker.open(tmp_path / "l")) == 1
@@ -519,3 +520,32 @@ def test_datetimes_that_bypassed_conversion_are_still_checked(tmp_path: Path) ->
     e.__dict__["observed_at"] = datetime(2026, 3, 28, 16, 5, tzinfo=timezone(timedelta(hours=2)))
     assert locker.record(locker.add(e).seq).evidence.observed_at == datetime(2026, 3, 28, 14, 5, tzinfo=UTC)
     assert len(locker) == 1
+
+
+def test_evidence_dated_in_the_future_is_refused_naming_the_field(tmp_path: Path) -> None:
+    locker = soc2.Locker.init(tmp_path, "example.com/soc2/test")
+    now = datetime.now(UTC).replace(microsecond=0)
+    tomorrow = note_at("tomorrow", (now + timedelta(days=1)).isoformat())
+    with pytest.raises(soc2.ValidationError) as info:
+        locker.add(tomorrow)
+    assert info.value.code == "ledger.future_dated" and info.value.path == "observed_at"
+    # An event date inside the payload: a training completed tomorrow, observed now.
+    training = soc2.Evidence(
+        observed_at=now,
+        collected_at=now,
+        collector=soc2.ToolCollector(name="soc2-tests", version="0.1.0"),
+        source="knowbe4",
+        payload=soc2.TrainingCompletion(
+            person="bob@example.com",
+            course="Security awareness",
+            status="completed",
+            completed_at=now + timedelta(days=1),
+        ),
+    )
+    with pytest.raises(soc2.ValidationError) as info:
+        locker.add_batch([note("past"), training])
+    assert info.value.path == "payload.training_completion.completed_at"
+    assert "evidence 1 of the batch" in str(info.value)
+    assert len(locker) == 0, "nothing of a refused batch is recorded"
+    # Four minutes ahead is within the clock skew allowed.
+    assert locker.add(note_at("soon", (now + timedelta(minutes=4)).isoformat())).seq == 0

@@ -9,7 +9,7 @@ import json
 import pickle
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Type
+from typing import Any, Callable, Dict, List, Tuple, Type
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
@@ -116,55 +116,77 @@ def test_invalid_documents_are_rejected_naming_the_field(name: str) -> None:
     assert isinstance(err, soc2.Soc2Error) and isinstance(err, ValueError)
 
 
-def test_invalid_values_built_in_python_are_rejected_when_serialised() -> None:
-    cases = [
-        (evidence(controls=["1-bad id"]), "controls[0]"),
-        (evidence(source="Rene\u0301"), "source"),  # NFD, not NFC
+def test_invalid_values_built_in_python_are_rejected_when_made() -> None:
+    """As pydantic users expect: the constructor raises, naming the field with
+    soc2-core's message, instead of the locker much later."""
+    cases: List[Tuple[Callable[[], object], str, str]] = [
+        (lambda: evidence(controls=["1-bad id"]), "controls[0]", "invalid control id"),
+        (lambda: evidence(controls="AC-01"), "controls", "expected a sequence"),
+        (lambda: evidence(source=5), "source", "expected a string"),
+        (lambda: evidence(source="Rene\u0301"), "source", "NFC"),  # NFD, not NFC
         (
-            evidence(payload=soc2.ChangeRecord(repository="a/b", number=2**53, author="x")),
-            "payload.change_record.number",
+            lambda: soc2.ChangeRecord(repository="a/b", number=2**53, author="x"),
+            "number",
+            "",
         ),
         (
-            evidence(payload=soc2.ChangeRecord(repository="a/b", number=1.5, author="x")),  # type: ignore[arg-type]
-            "payload.change_record.number",
+            lambda: soc2.ChangeRecord(repository="a/b", number=1.5, author="x"),  # type: ignore[arg-type]
+            "number",
+            "",
+        ),
+        (lambda: soc2.ChangeRecord(repository="a/b", number=-1, author="x"), "number", ""),
+        (
+            lambda: soc2.ReviewedAccount(account="a", decision="approve"),  # type: ignore[arg-type]
+            "decision",
+            "unknown variant `approve`",
         ),
         (
-            evidence(payload=soc2.ChangeRecord(repository="a/b", number=-1, author="x")),
-            "payload.change_record.number",
+            lambda: soc2.Attachment(sha256="ABC", size=1, media_type="text/csv", file_name="a"),
+            "sha256",
+            "",
         ),
-        (
-            evidence(
-                payload=soc2.AccessReview(
-                    system="s",
-                    reviewer="r",
-                    accounts=[soc2.ReviewedAccount(account="a", decision="maybe")],  # type: ignore[arg-type]
-                )
-            ),
-            "payload.access_review.accounts[0].decision",
-        ),
-        (
-            evidence(
-                attachments=[
-                    soc2.Attachment(sha256="ABC", size=1, media_type="text/csv", file_name="a")
-                ]
-            ),
-            "attachments[0].sha256",
-        ),
+        (lambda: soc2.Quarter(year=2026, quarter=0), "", "a quarter is numbered 1 to 4"),
+        (lambda: soc2.Quarter(year=2026, quarter=5), "", "no quarter 5 in 2026"),
     ]
-    for value, path in cases:
+    for make, path, message in cases:
         with pytest.raises(soc2.ValidationError) as info:
-            value.to_json()
+            make()
+        assert (info.value.path or "").endswith(path), (path, str(info.value))
+        assert message in str(info.value), str(info.value)
+
+
+def test_the_constructor_and_the_locker_give_the_same_message() -> None:
+    with pytest.raises(soc2.ValidationError) as made:
+        soc2.ReviewedAccount(account="a", decision="approve")  # type: ignore[arg-type]
+    account = soc2.ReviewedAccount(account="a", decision="keep")
+    account.decision = "approve"  # type: ignore[assignment]
+    with pytest.raises(soc2.ValidationError) as serialised:
+        account.to_json()
+    assert made.value.reason == serialised.value.reason
+    assert made.value.path == serialised.value.path == "decision"
+
+
+def test_values_assigned_after_construction_are_rejected_when_serialised() -> None:
+    review = soc2.AccessReview(
+        system="s", reviewer="r", accounts=[soc2.ReviewedAccount(account="a", decision="keep")]
+    )
+    review.accounts[0].decision = "maybe"  # type: ignore[assignment]
+    with pytest.raises(soc2.ValidationError, match="unknown variant `maybe`"):
+        evidence(payload=review)  # checked when made, nested objects included
+    cases = [(review, "accounts[0].decision")]
+    for item, path in cases:
+        with pytest.raises(soc2.ValidationError) as info:
+            item.to_json()
         assert info.value.path == path, str(info.value)
         with pytest.raises(soc2.ValidationError):
-            value.to_dict()
+            item.to_dict()
         with pytest.raises(soc2.ValidationError):
-            value.canonical_sha256()
+            item.canonical_sha256()
 
 
 def test_values_json_cannot_hold_are_a_validation_error() -> None:
-    bad = evidence(source=object())
     with pytest.raises(soc2.ValidationError, match="type object cannot be written as JSON") as info:
-        bad.to_json()
+        evidence(source=object())
     assert info.value.path == "source"
     with pytest.raises(soc2.ValidationError, match="expected a string"):
         evidence(source=3).to_json()
@@ -396,6 +418,11 @@ def test_finding_round_trip_and_fields() -> None:
     f = soc2.AuditFinding.from_json((EXAMPLES / "audit-finding" / "missed_review.json").read_text())
     assert f.period == soc2.AuditPeriod.parse("2026-01-01..2026-12-31")
     assert f.affected[0].kind == "occurrence" and f.remediation_due == date(2026, 10, 15)
+    # Management's response to the finding, as the report shows it.
+    assert f.status == "remediating" and f.management_response == f.responses[0].response
+    r = f.responses[0]
+    assert (r.item, r.status, r.owner, r.record) == (None, "remediating", "it-lead@example.com", 212)
+    assert (r.given_on, r.target_date) == (date(2026, 10, 1), date(2026, 10, 15))
     f.deviations = 5
     f.population = 4
     # soc2-core's model has no rule tying deviations to population; the value round-trips.
@@ -588,6 +615,7 @@ def test_python_enumerations_match_the_schemas() -> None:
         (schema, "ReviewDecision", soc2.ReviewDecision),
         (schema, "AccountStatus", soc2.AccountStatus),
         (schema, "Platform", soc2.Platform),
+        (schema, "DeviceCompliance", soc2.DeviceCompliance),
         (schema, "ReviewState", soc2.ReviewState),
         (schema, "BackgroundCheckStatus", soc2.BackgroundCheckStatus),
         (schema, "Adjudication", soc2.Adjudication),
@@ -598,6 +626,9 @@ def test_python_enumerations_match_the_schemas() -> None:
         (schema, "RiskLevel", soc2.RiskLevel),
         (schema, "RiskTreatment", soc2.RiskTreatment),
         (schema, "EmploymentType", soc2.EmploymentType),
+        (schema, "Detection", soc2.Detection),
+        (schema, "EventOutcome", soc2.EventOutcome),
+        (schema, "TriageConclusion", soc2.TriageConclusion),
         (control, "ControlArea", soc2.ControlArea),
         (control, "TriggerEvent", soc2.TriggerEvent),
         (control, "Severity", soc2.Severity),
@@ -608,6 +639,9 @@ def test_python_enumerations_match_the_schemas() -> None:
         (report, "ControlStatus", soc2.ControlStatus),
         (report, "CellStatus", soc2.CellStatus),
         (report, "OpinionRisk", soc2.OpinionRisk),
+        (report, "DeviationNature", soc2.DeviationNature),
+        (report, "DifferenceKind", soc2.DifferenceKind),
+        (report, "ThresholdDirection", soc2.ThresholdDirection),
         (report, "ControlTest", soc2.ControlTest),
     ]
     for s, name, alias in pairs:
@@ -619,7 +653,7 @@ def test_python_enumerations_match_the_schemas() -> None:
 def test_schema_rejects_what_python_serialisation_rejects() -> None:
     # The Python layer never produces a document the schema refuses: a bad value fails in
     # soc2-core before any JSON is returned.
-    bad = evidence(controls=["1-bad id"]).__dict__
-    assert bad["controls"] == ["1-bad id"]
+    with pytest.raises(soc2.ValidationError, match="invalid control id"):
+        evidence(controls=["1-bad id"])
     with pytest.raises(jsonschema.ValidationError):
         validator("evidence").validate({**evidence().to_dict(), "controls": ["1-bad id"]})

@@ -42,13 +42,28 @@ const EXTRA_ZIP64: u16 = 0x0001;
 const EXTRA_UNICODE_PATH: u16 = 0x7075;
 
 const FLAG_ENCRYPTED: u16 = 1 << 0;
-/// Bits 1 and 2 only describe the deflate level used; harmless.
+/// Bits 1 and 2 only describe the deflate level used: harmless, so not named as an
+/// unsupported flag, but the writer never sets them (see `NonCanonicalField`).
 const FLAG_DEFLATE_OPTIONS: u16 = (1 << 1) | (1 << 2);
 const FLAG_DATA_DESCRIPTOR: u16 = 1 << 3;
 const FLAG_STRONG_ENCRYPTION: u16 = 1 << 6;
 const FLAG_UTF8: u16 = 1 << 11;
 const FLAG_MASKED_HEADERS: u16 = 1 << 13;
 const ALLOWED_FLAGS: u16 = FLAG_DEFLATE_OPTIONS | FLAG_UTF8;
+
+/// What the writer (the `zip` crate with fixed options) puts in the fields that carry no
+/// content: "version made by" is Unix (3) with the version needed; the version needed is
+/// 1.0 stored, 2.0 deflated, 4.5 with ZIP64 sizes; the time is the DOS epoch
+/// (1980-01-01 00:00); the internal attributes are 0; the external ones a regular file
+/// with mode 0644.
+const MADE_BY_UNIX: u16 = 3 << 8;
+const VERSION_STORED: u16 = 10;
+const VERSION_DEFLATED: u16 = 20;
+const VERSION_ZIP64: u16 = 45;
+const DOS_EPOCH_TIME: u16 = 0;
+const DOS_EPOCH_DATE: u16 = (1 << 5) | 1;
+const INTERNAL_ATTRIBUTES: u16 = 0;
+const EXTERNAL_ATTRIBUTES: u32 = (S_IFREG | 0o644) << 16;
 
 const U32_SENTINEL: u32 = u32::MAX;
 const U16_SENTINEL: u16 = u16::MAX;
@@ -479,6 +494,15 @@ impl RangeReader<'_> {
     }
 }
 
+fn non_canonical(
+    name: Option<&str>,
+    field: &'static str,
+    found: u64,
+    expected: u64,
+) -> ArchiveError {
+    ArchiveError::NonCanonicalField { name: name.map(str::to_owned), field, found, expected }
+}
+
 fn malformed(offset: u64, reason: impl Into<String>) -> ArchiveError {
     ArchiveError::Malformed { offset, reason: reason.into() }
 }
@@ -563,6 +587,11 @@ struct EndRecord {
     cd_size: u64,
     /// Where the central directory must end: the ZIP64 end record or the end record.
     cd_limit: u64,
+    /// The ZIP64 end record's "version made by" and "version needed", if it has one.
+    zip64_versions: Option<(u16, u16)>,
+    /// Fields of the end records to hold to the writer's values (field, found, expected),
+    /// checked once the entries are counted so that a wrong count is named as such.
+    canonical: Vec<(&'static str, u64, u64)>,
 }
 
 fn find_end(src: &Source<'_>, file_len: u64) -> Result<EndRecord, ArchiveError> {
@@ -622,6 +651,8 @@ fn find_end(src: &Source<'_>, file_len: u64) -> Result<EndRecord, ArchiveError> 
             cd_offset: cd_offset.into(),
             cd_size: cd_size.into(),
             cd_limit: eocd_pos,
+            zip64_versions: None,
+            canonical: Vec::new(),
         });
     }
 
@@ -649,8 +680,8 @@ fn find_end(src: &Source<'_>, file_len: u64) -> Result<EndRecord, ArchiveError> 
     let mut r = Fields::new(&record, zip64_pos, "ZIP64 end record");
     let sig = r.u32()?;
     let record_size = r.u64()?;
-    let _made_by = r.u16()?;
-    let _needed = r.u16()?;
+    let made_by64 = r.u16()?;
+    let needed64 = r.u16()?;
     let disk64 = r.u32()?;
     let cd_disk64 = r.u32()?;
     let disk_entries64 = r.u64()?;
@@ -684,7 +715,36 @@ fn find_end(src: &Source<'_>, file_len: u64) -> Result<EndRecord, ArchiveError> 
     {
         return Err(malformed(eocd_pos, "end record disagrees with the ZIP64 end record"));
     }
-    Ok(EndRecord { entries: entries64, cd_offset: offset64, cd_size: size64, cd_limit: zip64_pos })
+    // The writer adds the ZIP64 records only when a value does not fit the classic
+    // ones, and then fills those with the saturated value (the size always with the
+    // sentinel); every other spelling is rejected.
+    let needs_zip64 =
+        entries64 > u64::from(U16_SENTINEL) || size64.max(offset64) > u64::from(U32_SENTINEL);
+    let canonical = vec![
+        ("ZIP64 end record present", u64::from(needs_zip64), 1),
+        ("end record entry count", entries.into(), entries64.min(U16_SENTINEL.into())),
+        (
+            "end record entries on this disk",
+            disk_entries.into(),
+            entries64.min(U16_SENTINEL.into()),
+        ),
+        ("end record disk number", disk.into(), 0),
+        ("end record central directory disk", cd_disk.into(), 0),
+        ("end record central directory size", cd_size.into(), U32_SENTINEL.into()),
+        (
+            "end record central directory offset",
+            cd_offset.into(),
+            offset64.min(U32_SENTINEL.into()),
+        ),
+    ];
+    Ok(EndRecord {
+        entries: entries64,
+        cd_offset: offset64,
+        cd_size: size64,
+        cd_limit: zip64_pos,
+        zip64_versions: Some((made_by64, needed64)),
+        canonical,
+    })
 }
 
 /// Fields shared by local and central headers, compared one by one.
@@ -812,8 +872,7 @@ fn parse_central_entry(
     if r.u32()? != SIG_CENTRAL {
         return Err(malformed(offset, "bad central directory entry signature"));
     }
-    // "Version made by" is ignored: the attributes are checked whatever the host.
-    let _made_by = r.u16()?;
+    let made_by = r.u16()?;
     let version_needed = r.u16()?;
     let flags = r.u16()?;
     let method = r.u16()?;
@@ -826,7 +885,7 @@ fn parse_central_entry(
     let extra_len = r.u16()?;
     let comment_len = r.u16()?;
     let disk_start = r.u16()?;
-    let _internal = r.u16()?;
+    let internal = r.u16()?;
     let external = r.u32()?;
     let offset32 = r.u32()?;
     let raw_name = r.take(name_len)?.to_vec();
@@ -844,6 +903,28 @@ fn parse_central_entry(
     if comment_len != 0 {
         return Err(ArchiveError::EntryComment { name });
     }
+    // After the checks above, which name the common hostile values precisely.
+    let version_ok = version_needed == VERSION_ZIP64
+        || version_needed
+            == if method == METHOD_STORED { VERSION_STORED } else { VERSION_DEFLATED };
+    let utf8_flag = if name.is_ascii() { 0 } else { FLAG_UTF8 };
+    let expect = |field, found: u64, expected: u64| {
+        if found == expected {
+            Ok(())
+        } else {
+            Err(non_canonical(Some(&name), field, found, expected))
+        }
+    };
+    if !version_ok {
+        let expected = if method == METHOD_STORED { VERSION_STORED } else { VERSION_DEFLATED };
+        expect("version needed to extract", version_needed.into(), expected.into())?;
+    }
+    expect("version made by", made_by.into(), (MADE_BY_UNIX | version_needed).into())?;
+    expect("flags", flags.into(), utf8_flag.into())?;
+    expect("modification time", time.into(), DOS_EPOCH_TIME.into())?;
+    expect("modification date", date.into(), DOS_EPOCH_DATE.into())?;
+    expect("internal attributes", internal.into(), INTERNAL_ATTRIBUTES.into())?;
+    expect("external attributes", external.into(), EXTERNAL_ATTRIBUTES.into())?;
 
     // ZIP64 carries exactly the fields whose classic value is the sentinel, in
     // this order (APPNOTE 4.5.3); anything else in it is rejected.
@@ -856,7 +937,10 @@ fn parse_central_entry(
         )
     };
     let mut widen = |v: u32| -> Result<u64, ArchiveError> {
-        if v == U32_SENTINEL { z.u64().ok_or_else(bad_zip64) } else { Ok(v.into()) }
+        if v != U32_SENTINEL {
+            return Ok(v.into());
+        }
+        z.u64().ok_or_else(bad_zip64)
     };
     let size = widen(size32)?;
     let compressed_size = widen(csize32)?;
@@ -938,6 +1022,21 @@ fn check_names(entries: &[CentralEntry]) -> Result<(), ArchiveError> {
     Ok(())
 }
 
+/// The writer adds members in byte-wise name order and lists them in the order it
+/// wrote them, so the central directory is sorted by name (and, checked with the
+/// layout, by offset); any other order would be another spelling of the same archive.
+fn check_order(entries: &[CentralEntry]) -> Result<(), ArchiveError> {
+    for pair in entries.windows(2) {
+        if pair[0].raw_name >= pair[1].raw_name {
+            return Err(ArchiveError::NotSorted {
+                name: pair[1].name.clone(),
+                previous: pair[0].name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Reads and compares the local header; returns the offset of the data.
 fn check_local_header(
     src: &Source<'_>,
@@ -1003,6 +1102,20 @@ fn check_local_header(
         }
         None => (size32.into(), csize32.into()),
     };
+    let local_zip64 = size32 == U32_SENTINEL;
+    if local_zip64 != (version_needed == VERSION_ZIP64) {
+        let expected = match (local_zip64, method) {
+            (true, _) => VERSION_ZIP64,
+            (false, METHOD_STORED) => VERSION_STORED,
+            (false, _) => VERSION_DEFLATED,
+        };
+        return Err(non_canonical(
+            Some(name),
+            "version needed to extract",
+            version_needed.into(),
+            expected.into(),
+        ));
+    }
     let local =
         CommonFields { version_needed, flags, method, time, date, crc32, compressed_size, size };
     let c = &entry.fields;
@@ -1110,7 +1223,24 @@ fn parse(src: &Source<'_>, limits: &Limits) -> Result<Vec<Member>, ArchiveError>
             found: entries.len() as u64,
         });
     }
+    for &(field, found, expected) in &end.canonical {
+        if found != expected {
+            return Err(non_canonical(None, field, found, expected));
+        }
+    }
     check_names(&entries)?;
+    check_order(&entries)?;
+    if let Some((made_by, needed)) = end.zip64_versions {
+        // The highest version any member needs (at least 1.0), in both fields.
+        let expected =
+            entries.iter().map(|e| e.fields.version_needed).fold(VERSION_STORED, u16::max);
+        for (field, found) in [("ZIP64 version made by", made_by), ("ZIP64 version needed", needed)]
+        {
+            if found != expected {
+                return Err(non_canonical(None, field, found.into(), expected.into()));
+            }
+        }
+    }
 
     // Every byte before the central directory must belong to exactly one
     // listed member, in offset order: this rules out prepended data, hidden
@@ -1154,6 +1284,19 @@ fn parse(src: &Source<'_>, limits: &Limits) -> Result<Vec<Member>, ArchiveError>
                 after: Some(prev.name.clone()),
             },
         });
+    }
+    // Names are sorted (check_order), so a member whose data comes earlier than
+    // its place in the list means the central directory was reordered.
+    if let Some((k, &i)) = order.iter().enumerate().find(|&(k, &i)| k != i) {
+        return Err(malformed(
+            end.cd_offset,
+            format!(
+                "central directory lists member {:?} at position {} but its data is member {} in the file",
+                entries[i].name,
+                i + 1,
+                k + 1
+            ),
+        ));
     }
 
     Ok(entries

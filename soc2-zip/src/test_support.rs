@@ -35,6 +35,7 @@ pub struct RawEntry {
     pub central: RawHeader,
     pub made_by: u16,
     pub disk_start: u16,
+    pub internal: u16,
     pub external: u32,
     pub comment: Vec<u8>,
     pub data: Vec<u8>,
@@ -50,8 +51,10 @@ pub struct RawEntry {
 
 impl RawEntry {
     fn new(name: &[u8], method: u16, content: &[u8], data: Vec<u8>) -> Self {
+        // What the writer emits: version 1.0 stored, 2.0 deflated (see the reader).
+        let version_needed = if method == 0 { 10 } else { 20 };
         let header = RawHeader {
-            version_needed: 20,
+            version_needed,
             flags: if name.is_ascii() { 0 } else { 1 << 11 },
             method,
             time: 0,
@@ -65,8 +68,9 @@ impl RawEntry {
         RawEntry {
             local: header.clone(),
             central: header,
-            made_by: (3 << 8) | 20,
+            made_by: (3 << 8) | version_needed,
             disk_start: 0,
+            internal: 0,
             external: 0o100_644 << 16,
             comment: Vec::new(),
             data,
@@ -223,7 +227,7 @@ impl RawArchive {
             put16(&mut out, h.extra.len() as u16);
             put16(&mut out, e.comment.len() as u16);
             put16(&mut out, e.disk_start);
-            put16(&mut out, 0);
+            put16(&mut out, e.internal);
             put32(&mut out, e.external);
             put32(&mut out, e.offset_override.unwrap_or(offset));
             out.extend_from_slice(&h.name);

@@ -18,7 +18,7 @@ use crate::io::read_full;
 /// bundles are mostly already-compressed media, and the text in them (CSV,
 /// JSON, logs) deflates about four times faster than at level 6 for a ratio of
 /// about 2.5 instead of 4, which keeps exporting close to hashing speed.
-const DEFLATE_LEVEL: i64 = 1;
+pub(crate) const DEFLATE_LEVEL: u32 = 1;
 /// Permissions recorded for every member.
 const FILE_MODE: u32 = 0o644;
 /// Permissions of the finished archive file on Unix.
@@ -97,7 +97,7 @@ impl BundleWriter {
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
             .tempfile_in(parent)
-            .map_err(|source| ArchiveError::Io { path: parent.to_path_buf(), source })?;
+            .map_err(|e| ArchiveError::Io { path: parent.to_path_buf(), source: os_error_of(e) })?;
         // Held while the file is ours, so that a later export can tell it from the
         // leftover of an export that was killed (see `remove_orphans`).
         temp.as_file().lock().map_err(io_err)?;
@@ -289,6 +289,12 @@ impl BundleWriter {
     /// no-op that cannot fail or print anything.
     fn poison(&mut self) {
         self.discard.store(true, Ordering::SeqCst);
+        // A member cut short by a failed write (a full disk) is abandoned first:
+        // otherwise the ZIP writer's `Drop` finishes it, and its position check
+        // (a debug assertion in zip) fails on the rewound sink and panics.
+        if let Some(zip) = self.zip.as_mut() {
+            let _ = zip.abort_file();
+        }
         self.zip = None;
         self.temp = None;
     }
@@ -349,7 +355,7 @@ fn remove_orphans(dir: &Path, ours: &Path) {
 fn member_options(compression: Compression, large: bool) -> SimpleFileOptions {
     let (method, level) = match compression {
         Compression::Stored => (CompressionMethod::Stored, None),
-        Compression::Deflated => (CompressionMethod::Deflated, Some(DEFLATE_LEVEL)),
+        Compression::Deflated => (CompressionMethod::Deflated, Some(i64::from(DEFLATE_LEVEL))),
     };
     SimpleFileOptions::default()
         .compression_method(method)
@@ -374,6 +380,7 @@ pub const PREPARE_MAX: u64 = 8 << 20;
 pub struct MemberPreparer {
     name: String,
     size: u64,
+    compression: Compression,
     written: u64,
     builder: ZipFileBuilder,
     /// Content not yet handed to the compressor (less than one [`CHUNK`]).
@@ -383,6 +390,7 @@ pub struct MemberPreparer {
 /// A member compressed by a [`MemberPreparer`].
 pub struct PreparedMember {
     name: String,
+    compression: Compression,
     file: PreparedZipFile,
 }
 
@@ -396,6 +404,11 @@ impl PreparedMember {
     /// The member's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// How its content is stored.
+    pub fn compression(&self) -> Compression {
+        self.compression
     }
 }
 
@@ -412,6 +425,7 @@ impl MemberPreparer {
         Ok(MemberPreparer {
             name: name.to_owned(),
             size,
+            compression,
             written: 0,
             builder,
             partial: Vec::with_capacity(CHUNK),
@@ -466,7 +480,7 @@ impl MemberPreparer {
             .builder
             .finish()
             .map_err(|source| ArchiveError::Compress { name: name.clone(), source })?;
-        Ok(PreparedMember { name, file })
+        Ok(PreparedMember { name, compression: self.compression, file })
     }
 }
 
@@ -474,6 +488,25 @@ fn zip_error(path: &Path, source: zip::result::ZipError) -> ArchiveError {
     match source {
         zip::result::ZipError::Io(source) => ArchiveError::Io { path: path.to_path_buf(), source },
         source => ArchiveError::Zip { path: path.to_path_buf(), source },
+    }
+}
+
+/// The OS error behind one of `tempfile`'s: it wraps the error with the random temporary
+/// name (meaningless to the user, who is told the directory instead) and hides the error
+/// number from `raw_os_error`. std prints an OS error as `... (os error N)`, first in
+/// tempfile's message, so the number is recovered from there.
+fn os_error_of(e: io::Error) -> io::Error {
+    if e.raw_os_error().is_some() {
+        return e;
+    }
+    let text = e.to_string();
+    let code = text
+        .split_once("(os error ")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .and_then(|(n, _)| n.parse::<i32>().ok());
+    match code {
+        Some(n) => io::Error::from_raw_os_error(n),
+        None => io::Error::from(e.kind()),
     }
 }
 
@@ -770,6 +803,20 @@ mod tests {
     fn sink_on(path: &Path) -> TempSink {
         let file = fs_err::File::create(path).expect("create").into_parts().0;
         TempSink::new(file, Arc::new(AtomicBool::new(false))).expect("sink")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn creating_in_a_missing_directory_names_it_with_the_os_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = dir.path().join("missing");
+        let Err(ArchiveError::Io { path, source }) = BundleWriter::create(&missing.join("b.zip"))
+        else {
+            panic!("expected an I/O error");
+        };
+        assert_eq!(path, missing);
+        assert_eq!(source.raw_os_error(), Some(2), "ENOENT: {source}");
+        assert!(!source.to_string().contains(TEMP_SUFFIX), "{source}");
     }
 
     #[test]

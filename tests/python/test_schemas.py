@@ -79,6 +79,7 @@ INVALID = {
     "offset_timestamp": (["observed_at"], "2026-03-28T14:05:00+02:00"),
     "fractional_seconds": (["observed_at"], "2026-03-28T14:05:00.5Z"),
     "impossible_timestamp": (["observed_at"], "2026-02-30T14:05:00Z"),
+    "leap_second": (["observed_at"], "2026-03-28T14:05:60Z"),
     "unknown_field": (["payload", "change_record", "approved"], True),
     "unknown_envelope_field": (["uploaded_by"], "x"),
     "integer_above_2_53": (["payload", "change_record", "number"], 2**53),

@@ -118,6 +118,25 @@ pub enum AllowedSignersError {
     },
 }
 
+impl AllowedSignersError {
+    /// The 1-based line at fault, if the error is tied to one.
+    pub fn line(&self) -> Option<usize> {
+        use AllowedSignersError as E;
+        match self {
+            E::Empty => None,
+            E::NotUtf8 { line }
+            | E::UnterminatedQuote { line }
+            | E::EmptyPrincipal { line }
+            | E::MissingKey { line }
+            | E::UnknownOption { line, .. }
+            | E::DuplicateOption { line, .. }
+            | E::InvalidOptionValue { line, .. }
+            | E::CertAuthority { line }
+            | E::InvalidKey { line, .. } => Some(*line),
+        }
+    }
+}
+
 impl AllowedSigners {
     /// Parses the text of an `allowed_signers` file.
     pub fn parse(text: &[u8]) -> Result<AllowedSigners, AllowedSignersError> {
@@ -140,8 +159,11 @@ impl AllowedSigners {
 
     /// Reads and parses an `allowed_signers` file.
     pub fn from_file(path: &Path) -> Result<AllowedSigners, BundleError> {
-        let text = fs_err::read(path)
-            .map_err(|source| BundleError::Io { path: path.to_path_buf(), source })?;
+        let text = crate::input::read_file(
+            path,
+            "allowed_signers file",
+            crate::input::MAX_ALLOWED_SIGNERS_SIZE,
+        )?;
         AllowedSigners::parse(&text).map_err(|source| BundleError::AllowedSigners {
             file: path.display().to_string(),
             source,

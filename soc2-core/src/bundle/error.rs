@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::error::{Classify, ErrorCode, Subject};
 use crate::json::JsonError;
 use crate::ledger::CheckpointError;
 use crate::ledger::merkle::ProofError;
@@ -24,6 +25,17 @@ pub enum BundleError {
     #[error(transparent)]
     Archive(#[from] ArchiveError),
 
+    /// The bundle file, as a whole, is not a zip archive the strict reader accepts (not a
+    /// zip at all, hostile or non-canonical layout...); the error names the file.
+    #[error("{}: not a valid bundle: {source}", path.display())]
+    ArchiveRejected {
+        /// The bundle file.
+        path: PathBuf,
+        /// What the reader rejected.
+        #[source]
+        source: ArchiveError,
+    },
+
     /// Reading or writing a file other than the bundle failed.
     #[error("{}", io_message(.path, .source))]
     Io {
@@ -32,6 +44,58 @@ pub enum BundleError {
         /// The operating system's error.
         #[source]
         source: std::io::Error,
+    },
+
+    /// A file given as input (the bundle, an `allowed_signers` file, a key) was refused
+    /// before it was read: not a regular file, or over its size cap.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+
+    // ----- signed checkpoints and chaining -----
+    /// A signed checkpoint the bundle carries (`checkpoints/...`) is malformed, not signed
+    /// by the bundle's trusted key, or not a prefix of the bundle's tree.
+    #[error("{member:?}: signed checkpoint rejected: {reason}")]
+    SignedCheckpointInvalid {
+        /// The member (the `.note` or its `.note.sig`).
+        member: String,
+        /// Why.
+        reason: String,
+    },
+    /// A time-stamp token the bundle carries (`checkpoints/<size>.tsr`) does not verify.
+    #[error("{member}: {error}")]
+    TimestampInvalid {
+        /// The `.tsr` member.
+        member: String,
+        /// Why.
+        error: crate::ledger::TimestampError,
+    },
+    /// The bundle does not extend the previous bundle: history was rewritten, records
+    /// removed, or the locker forked. Names the first differing record when it can.
+    #[error("does not extend the previous bundle: {reason}")]
+    NotAnExtension {
+        /// The first record whose leaf differs from the previous bundle's, if known.
+        first_differing: Option<u64>,
+        /// What differs.
+        reason: String,
+    },
+    /// The previous bundle given to check against could not be read or did not verify
+    /// itself. Its code is the inner error's when that is not a verdict (an unreadable
+    /// file stays an I/O error); a rejected previous bundle is `bundle.previous_rejected`.
+    #[error("previous bundle {}: {source}", path.display())]
+    PreviousBundle {
+        /// The previous bundle.
+        path: PathBuf,
+        /// Why it was refused.
+        source: Box<BundleError>,
+    },
+    /// The consistency proof the bundle carries from an earlier checkpoint
+    /// (`previous/...`) is malformed or does not verify.
+    #[error("{member:?}: {reason}")]
+    PreviousInvalid {
+        /// The member.
+        member: String,
+        /// Why.
+        reason: String,
     },
 
     // ----- keys and signers -----
@@ -107,6 +171,27 @@ pub enum BundleError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The bundle is of another locker than the one the auditor expects
+    /// ([`super::VerifyOptions::origin`]).
+    #[error("the bundle is of the locker {found:?}, not the expected {expected:?}")]
+    OriginMismatch {
+        /// The origin the auditor expects.
+        expected: String,
+        /// The origin in the bundle's (signed) checkpoint.
+        found: String,
+    },
+
+    /// The export's target path was refused before anything was written: it is not a
+    /// regular file (a device, a FIFO, a directory, a symbolic link), it lies inside the
+    /// locker being exported, or it is the signing key.
+    #[error("{}: refusing to write the bundle here: {reason}", path.display())]
+    OutputRefused {
+        /// The target path as given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// The export was cancelled by its progress callback; nothing was written and the
     /// target is untouched.
     #[error("export cancelled: nothing was written")]
@@ -407,23 +492,208 @@ pub enum BundleError {
 impl BundleError {
     /// Whether this error is a verdict on the bundle (it is malformed, tampered with or
     /// untrusted) rather than a failure to read files or a problem with the caller's
-    /// input (unreadable bundle, malformed `allowed_signers`, bad key file).
+    /// input (unreadable bundle, malformed `allowed_signers`, bad key file): its class is
+    /// [`ErrorClass::Integrity`] or [`ErrorClass::Signature`].
     pub fn is_rejection(&self) -> bool {
-        !matches!(
-            self,
-            BundleError::Io { .. }
-                | BundleError::Archive(ArchiveError::Io { .. })
-                | BundleError::AllowedSigners { .. }
-                | BundleError::KeyFile { .. }
-                | BundleError::KeyEncrypted { .. }
-                | BundleError::WrongPassphrase { .. }
-                | BundleError::UnsupportedKeyType { .. }
-                | BundleError::KeyExists { .. }
-                | BundleError::InvalidPrincipal { .. }
-                | BundleError::InvalidOption { .. }
-                | BundleError::Crypto { .. }
-                | BundleError::Cancelled
-        )
+        self.class().is_rejection()
+    }
+}
+
+impl Classify for BundleError {
+    fn code(&self) -> ErrorCode {
+        use BundleError as B;
+        use ErrorCode as C;
+        match self {
+            B::Archive(a) | B::ArchiveRejected { source: a, .. } => a.code(),
+            B::Io { .. } => C::BundleIo,
+            B::KeyFile { .. } => C::BundleKeyFile,
+            B::KeyEncrypted { .. } => C::BundleKeyEncrypted,
+            B::WrongPassphrase { .. } => C::BundleWrongPassphrase,
+            B::UnsupportedKeyType { .. } => C::BundleUnsupportedKeyType,
+            B::KeyExists { .. } => C::BundleKeyExists,
+            B::InvalidPrincipal { .. } => C::BundleInvalidPrincipal,
+            B::Crypto { .. } => C::BundleCrypto,
+            B::AllowedSigners { .. } => C::BundleAllowedSigners,
+            B::InvalidOption { .. } => C::BundleInvalidOption,
+            B::Cancelled => C::BundleCancelled,
+            B::OutputRefused { .. } => C::BundleOutputRefused,
+            B::OriginMismatch { .. } => C::BundleOriginMismatch,
+            B::Input(i) => i.code(),
+            B::LockerBlobCorrupt { .. } => C::BundleLockerBlobCorrupt,
+            B::MissingMember { .. } => C::BundleMissingMember,
+            B::UnexpectedMember { .. } => C::BundleUnexpectedMember,
+            B::MemberTooLarge { .. } => C::BundleMemberTooLarge,
+            B::SignatureMalformed { .. } => C::BundleSignatureMalformed,
+            B::WrongNamespace { .. } => C::BundleWrongNamespace,
+            B::UntrustedKey { .. } => C::BundleUntrustedKey,
+            B::IdentityNotAllowed { .. } => C::BundleIdentityNotAllowed,
+            B::SignerNotValid { .. } => C::BundleSignerNotValid,
+            B::BadSignature { .. } => C::BundleBadSignature,
+            B::SumsMalformed { .. } => C::BundleSumsMalformed,
+            B::MemberNotListed { .. } => C::BundleMemberNotListed,
+            B::ListedMemberMissing { .. } => C::BundleListedMemberMissing,
+            B::BlobNameMismatch { .. } => C::BundleBlobNameMismatch,
+            B::WrongHash { .. } => C::BundleWrongHash,
+            B::CheckpointInvalid(_) => C::BundleCheckpointInvalid,
+            B::LeavesMalformed { .. } => C::BundleLeavesMalformed,
+            B::LeafCountMismatch { .. } => C::BundleLeafCountMismatch,
+            B::RootMismatch { .. } => C::BundleRootMismatch,
+            B::ManifestInvalid(_) => C::BundleManifestInvalid,
+            B::UnsupportedFormat { .. } => C::BundleUnsupportedFormat,
+            B::ManifestMismatch { .. } => C::BundleManifestMismatch,
+            B::RecordInvalid { .. } => C::BundleRecordInvalid,
+            B::RecordNotCanonical { .. } => C::BundleRecordNotCanonical,
+            B::RecordOutOfPlace { .. } => C::BundleRecordOutOfPlace,
+            B::RecordLeafMismatch { .. } => C::BundleRecordLeafMismatch,
+            B::ChainMismatch { .. } => C::BundleChainMismatch,
+            B::BlobMissing { .. } => C::BundleBlobMissing,
+            B::BlobSizeMismatch { .. } => C::BundleBlobSizeMismatch,
+            B::UnreferencedBlob { .. } => C::BundleUnreferencedBlob,
+            B::RecordNotDisclosed { .. } => C::BundleRecordNotDisclosed,
+            B::InclusionProof { .. } => C::BundleInclusionProof,
+            B::Proof(p) => p.code(),
+            B::SignedCheckpointInvalid { .. } => C::BundleSignedCheckpointInvalid,
+            B::TimestampInvalid { .. } => C::BundleTimestampInvalid,
+            B::NotAnExtension { .. } => C::BundleNotAnExtension,
+            B::PreviousBundle { source, .. } if source.is_rejection() => C::BundlePreviousRejected,
+            B::PreviousBundle { source, .. } => source.code(),
+            B::PreviousInvalid { .. } => C::BundlePreviousInvalid,
+        }
+    }
+
+    fn subject(&self) -> Subject {
+        use BundleError as B;
+        if let B::Archive(a) = self {
+            return a.subject();
+        }
+        if let B::ArchiveRejected { path, source } = self {
+            let mut s = source.subject();
+            s.path = Some(path.clone());
+            return s;
+        }
+        if let B::Proof(p) = self {
+            return p.subject();
+        }
+        if let B::Input(i) = self {
+            return i.subject();
+        }
+        if let B::PreviousBundle { path, source } = self {
+            // Where in the previous bundle, and which file it is.
+            let mut s = source.subject();
+            s.path = Some(path.clone());
+            s.reason = Some(self.to_string());
+            return s;
+        }
+        let mut s = Subject { reason: Some(self.to_string()), ..Subject::default() };
+        let member = |name: &str| Some(name.to_owned());
+        match self {
+            B::Io { path, source } => {
+                s.path = Some(path.clone());
+                s.reason = Some(source.to_string());
+            }
+            B::KeyFile { path, .. }
+            | B::KeyEncrypted { path }
+            | B::WrongPassphrase { path }
+            | B::KeyExists { path } => s.path = Some(path.clone()),
+            B::UnsupportedKeyType { what, .. } => s.source = Some(what.clone()),
+            B::InvalidPrincipal { .. } => s.field = Some("principal".into()),
+            B::AllowedSigners { file, source } => {
+                s.source = Some(file.clone());
+                s.line = source.line().unwrap_or(0) as u64;
+            }
+            B::InvalidOption { option, .. } => s.field = Some(option.clone()),
+            B::LockerBlobCorrupt { sha256, path, .. } => {
+                s.path = Some(path.clone());
+                s.blob = Some(*sha256);
+            }
+            B::MissingMember { member: m }
+            | B::UnexpectedMember { member: m }
+            | B::MemberTooLarge { member: m, .. }
+            | B::MemberNotListed { member: m }
+            | B::ListedMemberMissing { member: m }
+            | B::BlobNameMismatch { member: m, .. }
+            | B::WrongHash { member: m, .. } => s.member = Some(m.clone()),
+            B::SignatureMalformed { .. } | B::WrongNamespace { .. } => {
+                s.member = member("SHA256SUMS.sig");
+            }
+            B::UntrustedKey { fingerprint }
+            | B::IdentityNotAllowed { fingerprint, .. }
+            | B::SignerNotValid { fingerprint, .. }
+            | B::BadSignature { fingerprint } => {
+                s.member = member("SHA256SUMS.sig");
+                s.fingerprint = Some(fingerprint.clone());
+            }
+            B::SumsMalformed { line, .. } => {
+                s.member = member("SHA256SUMS");
+                s.line = *line as u64;
+            }
+            B::CheckpointInvalid(_) => s.member = member("checkpoint"),
+            B::LeavesMalformed { line, .. } => {
+                s.member = member("leaves");
+                s.line = *line;
+            }
+            B::LeafCountMismatch { .. } | B::RootMismatch { .. } => s.member = member("leaves"),
+            B::ManifestInvalid(j) => {
+                s.member = member("manifest.json");
+                s.line = j.line as u64;
+                s.column = j.column as u64;
+                s.field = Some(j.path.clone());
+            }
+            B::UnsupportedFormat { .. } => s.member = member("manifest.json"),
+            B::ManifestMismatch { field, .. } => {
+                s.member = member("manifest.json");
+                s.field = Some((*field).to_owned());
+            }
+            B::RecordInvalid { line, error } => {
+                s.member = member("records.jsonl");
+                s.line = *line;
+                s.field = Some(error.path.clone());
+            }
+            B::RecordNotCanonical { seq, line }
+            | B::RecordOutOfPlace { seq, line, .. }
+            | B::RecordLeafMismatch { seq, line, .. }
+            | B::ChainMismatch { seq, line, .. } => {
+                s.member = member("records.jsonl");
+                s.records = vec![*seq];
+                s.line = *line;
+            }
+            B::BlobMissing { seq, sha256 } | B::BlobSizeMismatch { seq, sha256, .. } => {
+                s.member = Some(format!("blobs/sha256/{sha256}"));
+                s.records = vec![*seq];
+                s.blob = Some(*sha256);
+            }
+            B::UnreferencedBlob { sha256 } => {
+                s.member = Some(format!("blobs/sha256/{sha256}"));
+                s.blob = Some(*sha256);
+            }
+            B::RecordNotDisclosed { seq } => {
+                s.field = Some("seq".into());
+                s.records = vec![*seq];
+            }
+            B::InclusionProof { seq, .. } => s.records = vec![*seq],
+            B::SignedCheckpointInvalid { member: m, .. }
+            | B::PreviousInvalid { member: m, .. }
+            | B::TimestampInvalid { member: m, .. } => {
+                s.member = Some(m.clone());
+            }
+            B::NotAnExtension { first_differing, .. } => {
+                s.records = first_differing.iter().copied().collect();
+            }
+            _ => {}
+        }
+        s
+    }
+
+    fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            BundleError::Io { source, .. } => Some(source),
+            BundleError::Input(i) => i.io_error(),
+            BundleError::PreviousBundle { source, .. } => source.io_error(),
+            BundleError::Archive(a) | BundleError::ArchiveRejected { source: a, .. } => {
+                a.io_error()
+            }
+            _ => None,
+        }
     }
 }
 

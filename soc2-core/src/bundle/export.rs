@@ -11,11 +11,11 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::json::{to_canonical_vec, to_pretty_string};
-use crate::ledger::merkle::leaf_hash;
-use crate::ledger::{Checkpoint, Hash, LedgerError, Locker};
+use crate::ledger::merkle::{self, leaf_hash};
+use crate::ledger::{Checkpoint, Hash, LedgerError, Locker, SignedCheckpoint};
 use crate::model::{AuditPeriod, Record, Sha256Digest, Timestamp};
 
-use super::archive::{BundleWriter, Compression, compression_for, validate_member_name};
+use super::archive::{BundleWriter, Compression, compressed_media_type, validate_member_name};
 use super::error::BundleError;
 use super::manifest::{
     DisclosedBlob, DisclosedRecord, Generator, Manifest, ManifestCheckpoint, ManifestSigner,
@@ -25,8 +25,9 @@ use super::pipeline::{BlobSource, LANE_BUDGET, NextBlob, with_blob_feed};
 use super::signing::Signer;
 use super::verify_md::{VerifyMdFacts, render};
 use super::{
-    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, FORMAT_NAME, FORMAT_VERSION, GENERATOR_NAME, LEAVES,
-    MANIFEST, RECORDS, REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, sums,
+    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, CHECKPOINTS_PREFIX, FORMAT_NAME, FORMAT_VERSION,
+    GENERATOR_NAME, LEAVES, MANIFEST, PREVIOUS_CHECKPOINT, PREVIOUS_CONSISTENCY, RECORDS,
+    REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, VERIFY_PY, VERIFY_PY_TEXT, sums,
 };
 
 /// Which records a bundle discloses.
@@ -56,6 +57,10 @@ pub struct ExportOptions {
     /// `readiness.json`, `html/index.html`) and the content. Names must be valid member
     /// names and unique.
     pub report_files: Vec<(String, Vec<u8>)>,
+    /// The checkpoint of the previous bundle of this locker ([`super::read_checkpoint`]):
+    /// the bundle then carries an RFC 9162 consistency proof from it, and the export
+    /// fails if the locker does not extend it.
+    pub previous: Option<Checkpoint>,
 }
 
 impl ExportOptions {
@@ -73,12 +78,18 @@ impl ExportOptions {
                 ("readiness.json".into(), report.to_json()?.into_bytes()),
                 ("readiness.md".into(), report.to_markdown().into_bytes()),
             ],
+            previous: None,
         })
     }
 
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
-        ExportOptions { period, disclose: DisclosureSet::default(), report_files: Vec::new() }
+        ExportOptions {
+            period,
+            disclose: DisclosureSet::default(),
+            report_files: Vec::new(),
+            previous: None,
+        }
     }
 }
 
@@ -101,6 +112,57 @@ pub struct ExportSummary {
     pub blobs: u64,
     /// Their total size in bytes.
     pub blob_bytes: u64,
+}
+
+/// Refuses a target that the final rename must not replace: anything but a regular file
+/// (renaming over `/dev/full` or a symbolic link replaces the entry itself), a path
+/// inside the locker being exported (its ledger, header, blobs), or the signing key.
+pub(crate) fn check_output(
+    out: &Path,
+    locker_dir: &Path,
+    key: Option<&Path>,
+) -> Result<(), BundleError> {
+    let refuse = |reason: String| BundleError::OutputRefused { path: out.to_path_buf(), reason };
+    if let Ok(meta) = fs_err::symlink_metadata(out) {
+        let t = meta.file_type();
+        if t.is_symlink() {
+            return Err(refuse("it is a symbolic link; give the path of a regular file".into()));
+        }
+        if !t.is_file() {
+            let what = if t.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file (a device, FIFO or socket)"
+            };
+            return Err(refuse(format!("it is {what}")));
+        }
+    }
+    // Where the rename would put the bundle, with symbolic links in the directory
+    // resolved; when the directory does not exist the writer reports that.
+    let Some(name) = out.file_name() else {
+        return Err(refuse("it names no file".into()));
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(target) = fs_err::canonicalize(parent).map(|p| p.join(name)) else {
+        return Ok(());
+    };
+    if let Ok(dir) = fs_err::canonicalize(locker_dir)
+        && target.starts_with(&dir)
+    {
+        return Err(refuse(format!(
+            "it is inside the locker being exported ({}); write the bundle outside it",
+            locker_dir.display()
+        )));
+    }
+    if let Some(key) = key
+        && fs_err::canonicalize(key).is_ok_and(|k| k == target)
+    {
+        return Err(refuse("it is the signing key".into()));
+    }
+    Ok(())
 }
 
 /// Progress of an export, reported as attachments stream into the zip.
@@ -137,10 +199,14 @@ pub fn export(
 /// - **Deterministic**: the same locker, options and key give a byte-identical file.
 /// - **Streaming**: attachments are streamed from the locker into the zip, hashed on
 ///   two helper threads on the way and checked against their content address; only
-///   text attachments of up to 8 MiB are held whole, deflated by the helpers, and memory
+///   attachments of up to 8 MiB whose media type does not say they are compressed are
+///   held whole, deflated (or, if incompressible, checksummed) by the helpers, and memory
 ///   stays bounded (under 64 MiB for 1 GiB of attachments, `BENCHMARKS.md`) whatever
-///   their sizes. Already-compressed media are stored, the rest is deflated; zip64 is
-///   used past 4 GiB.
+///   their sizes. Each attachment is stored or deflated by its content
+///   ([`archive::compression_for`](super::archive::compression_for)): already-compressed
+///   formats (by media type or magic bytes) are stored, the rest is deflated only if a
+///   trial deflate of its first 16 KiB saves at least 10 %, so the same bytes are
+///   always stored or deflated alike; zip64 is used past 4 GiB.
 /// - **Atomic**: the zip is written to a temporary file beside `out`, fsynced and
 ///   renamed over `out`; on any error (including a corrupt blob in the locker,
 ///   [`BundleError::LockerBlobCorrupt`]) nothing is left behind and `out` is untouched.
@@ -153,6 +219,71 @@ pub fn export_with_progress(
     out: &Path,
     progress: &mut dyn FnMut(ExportProgress) -> ControlFlow<()>,
 ) -> Result<ExportSummary> {
+    prepare_export(locker, options, signer, out, progress)?.commit()
+}
+
+/// An export written in full to its temporary file, not yet in place: [`commit`] puts
+/// it at its target; dropping it removes the temporary file and leaves the target
+/// untouched. It needs the locker no more.
+///
+/// [`commit`]: PreparedExport::commit
+#[derive(Debug)]
+#[must_use = "dropping a prepared export discards it"]
+pub struct PreparedExport {
+    writer: BundleWriter,
+    summary: ExportSummary,
+}
+
+impl PreparedExport {
+    /// Finishes the zip (its central directory), flushes it to disk and renames it over
+    /// the target.
+    pub fn commit(self) -> Result<ExportSummary> {
+        self.writer.finish().map_err(BundleError::from)?;
+        Ok(self.summary)
+    }
+}
+
+/// Runs an export on a helper thread and reports its progress to `on_progress` on this
+/// one (see [`crate::progress::relay`]: the bindings use it so that a callback into
+/// foreign code never runs while the locker is held).
+///
+/// `prepare` gets the reporting function to hand to [`prepare_export`] (taking the
+/// locker however the caller shares it). The bundle is committed here, only after
+/// `on_progress` has answered every report, the last of which comes when everything is
+/// written: a stop that `on_progress` asks for at any point, even as a small export is
+/// finishing, cancels the export ([`BundleError::Cancelled`]), leaves nothing behind
+/// and leaves the target untouched.
+pub fn export_relayed(
+    tick: std::time::Duration,
+    prepare: impl FnOnce(&mut dyn FnMut(ExportProgress) -> ControlFlow<()>) -> Result<PreparedExport>
+    + Send,
+    on_progress: &mut dyn FnMut(Option<ExportProgress>) -> ControlFlow<()>,
+) -> Result<ExportSummary> {
+    let mut stopped = false;
+    let prepared = crate::progress::relay(tick, prepare, &mut |p| {
+        let flow = on_progress(p);
+        stopped |= flow.is_break();
+        flow
+    });
+    if stopped {
+        // Dropping what was prepared removes its temporary file.
+        drop(prepared);
+        return Err(BundleError::Cancelled.into());
+    }
+    prepared?.commit()
+}
+
+/// Writes the bundle [`export_with_progress`] would write to a temporary file beside
+/// `out`, reporting progress as it goes, the last time when everything is written (a
+/// [`ControlFlow::Break`] then still cancels), and returns it ready to be committed.
+pub fn prepare_export(
+    locker: &Locker,
+    options: &ExportOptions,
+    signer: &Signer,
+    out: &Path,
+    progress: &mut dyn FnMut(ExportProgress) -> ControlFlow<()>,
+) -> Result<PreparedExport> {
+    check_output(out, locker.dir(), signer.key_path())?;
     let checkpoint = locker.checkpoint();
     let leaves = locker.leaf_hashes();
     let records = disclosed_records(locker, options)?;
@@ -177,6 +308,7 @@ pub fn export_with_progress(
     }
 
     let report = report_members(&options.report_files)?;
+    let chain = chain_members(locker, &checkpoint, options.previous.as_ref())?;
     let checkpoint_text = checkpoint.to_text();
     let leaves_sha = leaves_digest(leaves);
     let allowed_signers = signer.allowed_signers_line();
@@ -226,6 +358,17 @@ pub fn export_with_progress(
         fingerprint: signer.fingerprint(),
         allowed_signers_line: allowed_signers.clone(),
         generator: format!("{} {}", generator.name, generator.version),
+        signed_checkpoints: chain.iter().filter(|(n, _)| n.ends_with(".note")).count(),
+        timestamps: chain
+            .iter()
+            .filter(|(n, _)| n.ends_with(".tsr"))
+            .filter_map(|(n, _)| {
+                let note = format!("{}.note", n.strip_suffix(".tsr")?);
+                let bytes = &chain.iter().find(|(m, _)| *m == note)?.1;
+                Some((n.clone(), hex::encode(<sha2::Sha256 as sha2::Digest>::digest(bytes))))
+            })
+            .collect(),
+        previous_size: options.previous.as_ref().map(|p| p.size),
     });
 
     // Every member but the two signature files, by name; blobs are listed under their
@@ -236,9 +379,10 @@ pub fn export_with_progress(
     small.insert(CHECKPOINT.to_owned(), checkpoint_text.into_bytes());
     small.insert(MANIFEST.to_owned(), manifest_json.into_bytes());
     small.insert(RECORDS.to_owned(), records_jsonl);
-    for (name, bytes) in report {
+    for (name, bytes) in report.into_iter().chain(chain) {
         small.insert(name, bytes);
     }
+    small.insert(VERIFY_PY.to_owned(), VERIFY_PY_TEXT.as_bytes().to_vec());
     let mut listing: BTreeMap<String, Sha256Digest> = small
         .iter()
         .map(|(name, bytes)| (name.clone(), Sha256Digest(Sha256::digest(bytes).into())))
@@ -261,7 +405,9 @@ pub fn export_with_progress(
             path: locker.blob_path(sha256),
             name: blob_member(sha256),
             size: *size,
-            compression: compression_for(media_type),
+            // Known compressed by its media type, or else decided by its first block on
+            // its helper thread (`archive::compression_for`).
+            compression: compressed_media_type(media_type).then_some(Compression::Stored),
         })
         .collect();
     let bytes_total: u64 = blobs.values().map(|(size, _)| size).sum();
@@ -295,7 +441,7 @@ pub fn export_with_progress(
                     NextBlob::Stream(mut reader) => {
                         let source = reader.source();
                         debug_assert_eq!(source.name, *name);
-                        let (size, compression) = (source.size, source.compression);
+                        let (size, compression) = (source.size, reader.compression());
                         let written = writer.add_stream(name, size, compression, &mut reader);
                         if let Some(e) = reader.take_error() {
                             return Err(e.into());
@@ -307,18 +453,64 @@ pub fn export_with_progress(
         }
         Ok(())
     })?;
-    writer.finish().map_err(BundleError::from)?;
-
-    Ok(ExportSummary {
-        path: out.to_path_buf(),
-        checkpoint,
-        period: options.period,
-        principal: signer.principal().to_owned(),
-        fingerprint: signer.fingerprint(),
-        records: manifest.records.len() as u64,
-        blobs: blobs.len() as u64,
-        blob_bytes: bytes_total,
+    // The last word before the bundle is put in place.
+    if progress(ExportProgress { bytes_done, bytes_total }).is_break() {
+        return Err(BundleError::Cancelled.into());
+    }
+    Ok(PreparedExport {
+        writer,
+        summary: ExportSummary {
+            path: out.to_path_buf(),
+            checkpoint,
+            period: options.period,
+            principal: signer.principal().to_owned(),
+            fingerprint: signer.fingerprint(),
+            records: manifest.records.len() as u64,
+            blobs: blobs.len() as u64,
+            blob_bytes: bytes_total,
+        },
     })
+}
+
+/// The signed checkpoints of the locker (each checked to be a prefix of it) and, with a
+/// previous checkpoint, the consistency proof from it.
+fn chain_members(
+    locker: &Locker,
+    checkpoint: &Checkpoint,
+    previous: Option<&Checkpoint>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for signed in locker.signed_checkpoints()? {
+        locker.verify_checkpoint(&signed.checkpoint)?;
+        let stem =
+            format!("{CHECKPOINTS_PREFIX}{}", SignedCheckpoint::stem(signed.checkpoint.size));
+        out.push((format!("{stem}.note"), signed.note.clone()));
+        // A time-stamp token only if it still verifies over its note: a bundle carries
+        // nothing its verifier would refuse.
+        if let Some(result) = signed.verify_timestamp(None) {
+            let member = format!("{stem}.tsr");
+            result
+                .map_err(|error| BundleError::TimestampInvalid { member: member.clone(), error })?;
+            out.push((member, signed.timestamp.unwrap_or_default()));
+        }
+        out.push((format!("{stem}.note.sig"), signed.sshsig));
+    }
+    if let Some(previous) = previous {
+        locker.verify_checkpoint(previous).map_err(|e| BundleError::NotAnExtension {
+            first_differing: None,
+            reason: format!("the locker does not extend the previous bundle's checkpoint: {e}"),
+        })?;
+        let proof = merkle::consistency_proof(locker.leaf_hashes(), previous.size, checkpoint.size)
+            .map_err(BundleError::from)?;
+        let mut text = String::with_capacity(proof.len() * 65);
+        for h in proof {
+            text.push_str(&hex::encode(h));
+            text.push('\n');
+        }
+        out.push((PREVIOUS_CHECKPOINT.to_owned(), previous.to_text().into_bytes()));
+        out.push((PREVIOUS_CONSISTENCY.to_owned(), text.into_bytes()));
+    }
+    Ok(out)
 }
 
 /// The member name of a blob.

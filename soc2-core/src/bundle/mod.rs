@@ -16,6 +16,10 @@
 //! | `SHA256SUMS` | GNU coreutils format, every member but itself and its signature |
 //! | `SHA256SUMS.sig` | OpenSSH SSHSIG (Ed25519) signature of `SHA256SUMS`, namespace [`NAMESPACE`] |
 //! | `allowed_signers` | a convenience copy of the signer's key in OpenSSH format (proves nothing) |
+//! | `checkpoints/<size>.note`, `.note.sig` | the locker's signed checkpoints ([`crate::ledger::signed`]) up to the bundle's size |
+//! | `checkpoints/<size>.tsr` | the RFC 3161 time-stamp response over that `.note`, when the locker has one ([`crate::ledger::timestamp`]) |
+//! | `previous/checkpoint`, `previous/consistency` | with [`ExportOptions::previous`]: the previous bundle's checkpoint and the RFC 9162 consistency proof from it |
+//! | `verify.py` | the auditor's stand-alone Merkle checker, Python 3 standard library only |
 //!
 //! - [`export`] writes a bundle from a [`Locker`](crate::ledger::Locker), an
 //!   [`ExportOptions`] (period, [`DisclosureSet`], report files) and a [`Signer`];
@@ -25,6 +29,9 @@
 //!   check that failed. The zip is read with [`archive::SafeArchive`], which rejects
 //!   every hostile construct before any content is believed.
 //! - [`InclusionProof`] proves that one disclosed record is in the signed checkpoint.
+//! - [`sign_checkpoint`] signs a locker's checkpoint for its `checkpoints/`;
+//!   [`verify_with_previous`] / [`check_extends`] check that a bundle extends an earlier
+//!   one of the same locker, naming the first record that differs.
 //!
 //! ```no_run
 //! # fn main() -> soc2_core::Result<()> {
@@ -47,6 +54,7 @@
 pub mod allowed_signers;
 /// The strict zip reader and deterministic writer (the `soc2-zip` crate).
 pub use soc2_zip as archive;
+mod checkpoints;
 mod error;
 mod export;
 mod manifest;
@@ -61,9 +69,11 @@ mod verify_md;
 mod tests;
 
 pub use allowed_signers::{AllowedSigner, AllowedSigners, AllowedSignersError};
+pub use checkpoints::{read_checkpoint, sign_checkpoint};
 pub use error::BundleError;
 pub use export::{
-    DisclosureSet, ExportOptions, ExportProgress, ExportSummary, export, export_with_progress,
+    DisclosureSet, ExportOptions, ExportProgress, ExportSummary, PreparedExport, export,
+    export_relayed, export_with_progress, prepare_export,
 };
 pub use manifest::{
     DisclosedBlob, DisclosedRecord, Generator, Manifest, ManifestCheckpoint, ManifestSigner,
@@ -71,7 +81,9 @@ pub use manifest::{
 };
 pub use proof::InclusionProof;
 pub use signing::{DEFAULT_PRINCIPAL, PASSPHRASE_ENV, Signer, check_principal, generate_key_files};
-pub use verify::{VerifiedBundle, VerifyOptions, verify, verify_with};
+pub use verify::{
+    VerifiedBundle, VerifyOptions, check_extends, verify, verify_with, verify_with_previous,
+};
 
 /// The `format` of every bundle manifest.
 pub const FORMAT_NAME: &str = "soc2-evidence-bundle";
@@ -103,3 +115,15 @@ pub const SUMS: &str = "SHA256SUMS";
 pub const SUMS_SIG: &str = "SHA256SUMS.sig";
 /// Member: the convenience copy of the signer's key.
 pub const ALLOWED_SIGNERS: &str = "allowed_signers";
+/// Prefix of the signed checkpoints the bundle carries (`checkpoints/<size>.note`,
+/// `.note.sig` and `.tsr`, as in the locker).
+pub const CHECKPOINTS_PREFIX: &str = "checkpoints/";
+/// Member: the previous bundle's checkpoint, when exported with a previous bundle.
+pub const PREVIOUS_CHECKPOINT: &str = "previous/checkpoint";
+/// Member: the RFC 9162 consistency proof from [`PREVIOUS_CHECKPOINT`] to `checkpoint`,
+/// one lower-case hex hash per line.
+pub const PREVIOUS_CONSISTENCY: &str = "previous/consistency";
+/// Member: the auditor's stand-alone checker (Python 3, standard library only).
+pub const VERIFY_PY: &str = "verify.py";
+/// The text of [`VERIFY_PY`].
+pub const VERIFY_PY_TEXT: &str = include_str!("verify.py");

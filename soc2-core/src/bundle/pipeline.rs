@@ -1,10 +1,13 @@
 //! The export pipeline: attachments are read, hashed (SHA-256) and, when small and
 //! compressible, deflated on helper threads, while the calling thread only writes the
 //! zip (CRC-32 and copying of stored members, deflate of large text), so that exporting
-//! costs little more than hashing alone. Helpers claim blobs one at a time, so neither
-//! idles while the other has work, and may read ahead of the writer only as far as a
-//! fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded whatever the
-//! sizes involved.
+//! costs little more than hashing alone. Whether an attachment is stored or deflated is
+//! decided on its helper, from its media type or else from its first block
+//! ([`compression_for_content`]), before it is streamed or compressed: the first piece
+//! read serves both, so nothing is read twice. Helpers claim blobs one
+//! at a time, so neither idles while the other has work, and may read ahead of the writer
+//! only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded
+//! whatever the sizes involved.
 
 use std::io::{self, Read};
 use std::ops::ControlFlow;
@@ -17,7 +20,10 @@ use sha2::{Digest, Sha256};
 use crate::model::Sha256Digest;
 use soc2_zip::io::read_full;
 
-use super::archive::{ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember};
+use super::archive::{
+    ArchiveError, Compression, MemberPreparer, PREPARE_MAX, PreparedMember, TRIAL_BLOCK,
+    compression_for_content,
+};
 use super::error::BundleError;
 
 /// Largest piece of content handed between threads.
@@ -87,19 +93,15 @@ pub(crate) struct BlobSource {
     pub(crate) name: String,
     /// Its size as recorded in the locker.
     pub(crate) size: u64,
-    /// How it is stored in the bundle.
-    pub(crate) compression: Compression,
-}
-
-impl BlobSource {
-    /// Whether its helper thread also compresses it: worth compressing, and small
-    /// enough to hold whole in memory.
-    fn prepared(&self) -> bool {
-        self.compression == Compression::Deflated && self.size <= PREPARE_MAX
-    }
+    /// How it is stored in the bundle, when that is known beforehand (its media type
+    /// is an already-compressed format); `None` when its first block decides
+    /// ([`compression_for_content`]).
+    pub(crate) compression: Option<Compression>,
 }
 
 enum Feed {
+    /// A streamed blob starts, to be stored this way; its content follows.
+    Start(Compression),
     /// A piece of content, and the budget it holds.
     Data(Vec<u8>, usize),
     /// The file ended; its SHA-256, or why it could not be read.
@@ -137,10 +139,9 @@ impl Claims {
     }
 }
 
-/// Reads `blobs` on helper threads that hash them (and compress the [prepared]
-/// ones), and hands them to `consume` in order (see [`BlobFeed::next_blob`]).
-///
-/// [prepared]: BlobSource::prepared
+/// Reads `blobs` on helper threads that hash them (and deflate whole those to be
+/// deflated of up to [`PREPARE_MAX`] bytes), and hands them to `consume` in order (see
+/// [`BlobFeed::next_blob`]).
 ///
 /// Each helper may read up to `budget` bytes ahead of `consume` (see [`LANE_BUDGET`]).
 pub(crate) fn with_blob_feed<R>(
@@ -180,23 +181,10 @@ fn produce(
     // What prepared blobs are read into; pieces sent on are allocated to size.
     let mut scratch = Vec::new();
     while let Some(i) = claims.claim(lane, blobs.len()) {
-        let blob = &blobs[i];
-        let item = if blob.prepared() {
-            // Deflate never grows content by more than a few bytes per 16 KiB block, so
-            // the declared size bounds the member's memory closely enough.
-            let Some(held) = budget.take(usize::try_from(blob.size).unwrap_or(usize::MAX)) else {
-                return;
-            };
-            match prepare(blob, &mut scratch) {
-                Ok((sha256, member)) => Feed::Prepared(sha256, member, held),
-                Err(e) => Feed::End(Err(e)),
-            }
-        } else {
-            match stream(blob, budget, &tx) {
-                Ok(Some(end)) => Feed::End(Ok(end)),
-                Ok(None) => return,
-                Err(e) => Feed::End(Err(e)),
-            }
+        let item = match produce_one(&blobs[i], budget, &tx, &mut scratch) {
+            Ok(Some(item)) => item,
+            Ok(None) => return,
+            Err(e) => Feed::End(Err(e)),
         };
         let failed = matches!(item, Feed::End(Err(_)));
         if tx.send(item).is_err() || failed {
@@ -205,29 +193,71 @@ fn produce(
     }
 }
 
-/// Sends `blob`'s content in pieces of at most [`CHUNK`] bytes, hashing it on the way;
-/// returns its SHA-256, or `None` if the consumer is gone.
+/// Reads `blob`'s first piece and decides from it how to store the blob (unless that is
+/// known beforehand); then compresses it whole if it is to be deflated and at most
+/// [`PREPARE_MAX`] bytes, and otherwise streams it (sending [`Feed::Start`] and its
+/// pieces). Returns the item that ends the blob, or `None` if the consumer is gone.
+fn produce_one(
+    blob: &BlobSource,
+    budget: &Budget,
+    tx: &SyncSender<Feed>,
+    scratch: &mut Vec<u8>,
+) -> Result<Option<Feed>, BundleError> {
+    let io = |source| BundleError::Io { path: blob.path.clone(), source };
+    let file = fs_err::File::open(&blob.path).map_err(io)?;
+    // When the content decides, the first piece holds at least the first block, so the
+    // decision sees the first `TRIAL_BLOCK` bytes (or all there are) whatever the sizes.
+    let floor = if blob.compression.is_none() { TRIAL_BLOCK } else { 4096 };
+    let want = usize::try_from(blob.size).unwrap_or(CHUNK).clamp(floor, CHUNK);
+    let Some(held) = budget.take(want) else {
+        return Ok(None);
+    };
+    let first = read_piece(&file, want).map_err(io)?;
+    let compression = blob
+        .compression
+        .unwrap_or_else(|| compression_for_content(&first[..first.len().min(TRIAL_BLOCK)]));
+    if compression == Compression::Deflated && blob.size <= PREPARE_MAX {
+        // The whole member is held until the writer takes it. Deflate never grows
+        // content by more than a few bytes per 16 KiB block, so the declared size
+        // bounds its memory closely enough.
+        budget.give_back(held);
+        let Some(held) = budget.take(usize::try_from(blob.size).unwrap_or(usize::MAX)) else {
+            return Ok(None);
+        };
+        let (sha256, member) = prepare(blob, file, &first, scratch)?;
+        return Ok(Some(Feed::Prepared(sha256, member, held)));
+    }
+    if tx.send(Feed::Start(compression)).is_err() {
+        return Ok(None);
+    }
+    Ok(stream(blob, &file, first, held, budget, tx)?.map(|sha256| Feed::End(Ok(sha256))))
+}
+
+/// Reads up to `want` bytes (fewer only at the end of the file) into a new piece.
+fn read_piece(file: &fs_err::File, want: usize) -> io::Result<Vec<u8>> {
+    let mut piece = Vec::with_capacity(want);
+    // `read_to_end` on the std file reads straight into the spare capacity: no
+    // zeroing. fs_err's wrapper does not forward it, hence `file()`.
+    Read::take(file.file(), want as u64).read_to_end(&mut piece)?;
+    Ok(piece)
+}
+
+/// Sends `blob`'s content in pieces of at most [`CHUNK`] bytes, starting with `first`
+/// (which holds `held` of the budget) and hashing it on the way; returns its SHA-256,
+/// or `None` if the consumer is gone.
 fn stream(
     blob: &BlobSource,
+    file: &fs_err::File,
+    first: Vec<u8>,
+    held: usize,
     budget: &Budget,
     tx: &SyncSender<Feed>,
 ) -> Result<Option<Sha256Digest>, BundleError> {
     let io = |source| BundleError::Io { path: blob.path.clone(), source };
-    let file = fs_err::File::open(&blob.path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
+    let (mut piece, mut held) = (first, held);
     loop {
-        // Sized to what is left of the declared size, so small files take little of the
-        // budget; past it, a small read finds the end (or that the file is longer).
-        let left = blob.size.saturating_sub(size);
-        let want = usize::try_from(left).unwrap_or(CHUNK).clamp(4096, CHUNK);
-        let Some(held) = budget.take(want) else {
-            return Ok(None);
-        };
-        let mut piece = Vec::with_capacity(want);
-        // `read_to_end` on the std file reads straight into the spare capacity: no
-        // zeroing. fs_err's wrapper does not forward it, hence `file()`.
-        Read::take(file.file(), want as u64).read_to_end(&mut piece).map_err(io)?;
         if piece.is_empty() {
             budget.give_back(held);
             return Ok(Some(Sha256Digest(hasher.finalize().into())));
@@ -237,34 +267,45 @@ fn stream(
         if tx.send(Feed::Data(piece, held)).is_err() {
             return Ok(None);
         }
+        // Sized to what is left of the declared size, so small files take little of the
+        // budget; past it, a small read finds the end (or that the file is longer).
+        let left = blob.size.saturating_sub(size);
+        let want = usize::try_from(left).unwrap_or(CHUNK).clamp(4096, CHUNK);
+        held = match budget.take(want) {
+            Some(held) => held,
+            None => return Ok(None),
+        };
+        piece = read_piece(file, want).map_err(io)?;
     }
 }
 
-/// Reads, hashes and compresses one blob, reading through `scratch`. The member is an
-/// error if the content is longer or shorter than declared.
+/// Hashes and deflates one blob whose content starts with `first`, reading the rest of
+/// `file` through `scratch`. The member is an error if the content is longer or shorter
+/// than declared.
 fn prepare(
     blob: &BlobSource,
+    mut file: fs_err::File,
+    first: &[u8],
     scratch: &mut Vec<u8>,
 ) -> Result<(Sha256Digest, Result<PreparedMember, ArchiveError>), BundleError> {
     let io = |source| BundleError::Io { path: blob.path.clone(), source };
-    let mut file = fs_err::File::open(&blob.path).map_err(io)?;
     let mut hasher = Sha256::new();
-    let mut preparer = MemberPreparer::new(&blob.name, blob.size, blob.compression);
+    let mut preparer = MemberPreparer::new(&blob.name, blob.size, Compression::Deflated);
     if scratch.len() < CHUNK {
         scratch.resize(CHUNK, 0);
     }
-    loop {
-        let n = read_full(&mut file, scratch).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&scratch[..n]);
+    let mut n = first.len();
+    let mut piece = first;
+    while n > 0 {
+        hasher.update(piece);
         // On a size mismatch keep hashing: the digest tells whether the file changed.
         if let Ok(p) = preparer.as_mut()
-            && let Err(e) = p.write(&scratch[..n])
+            && let Err(e) = p.write(piece)
         {
             preparer = Err(e);
         }
+        n = read_full(&mut file, scratch).map_err(io)?;
+        piece = &scratch[..n];
     }
     Ok((Sha256Digest(hasher.finalize().into()), preparer.and_then(MemberPreparer::finish)))
 }
@@ -295,10 +336,11 @@ impl Drop for BlobFeed<'_> {
 }
 
 impl<'a> BlobFeed<'a> {
-    /// The next blob: compressed already if it is [`BlobSource::prepared`], otherwise
-    /// a reader over its content. The reader returns end-of-file only once the whole
-    /// blob was read and found to hash to its content address; otherwise its last read
-    /// fails, and [`BlobReader::take_error`] tells why.
+    /// The next blob: compressed already if it is to be deflated and of up to
+    /// [`PREPARE_MAX`] bytes, otherwise a reader over its content, which tells how to
+    /// store it ([`BlobReader::compression`]). The reader returns end-of-file only once
+    /// the whole blob was read and found to hash to its content address; otherwise its
+    /// last read fails, and [`BlobReader::take_error`] tells why.
     ///
     /// Each call moves to the next blob, in the order of the `blobs` given to
     /// [`with_blob_feed`]; it must not be called more often than there are blobs.
@@ -314,11 +356,13 @@ impl<'a> BlobFeed<'a> {
             source: io::Error::other("the export helper thread stopped"),
         };
         let lane = self.order.recv().map_err(|_| stopped())?;
-        if !blob.prepared() {
+        let item = self.lanes[lane].rx.recv();
+        if let Ok(Feed::Start(compression)) = item {
             return Ok(NextBlob::Stream(BlobReader {
                 feed: self,
                 index,
                 lane,
+                compression,
                 current: Vec::new(),
                 held: 0,
                 pos: 0,
@@ -327,7 +371,6 @@ impl<'a> BlobFeed<'a> {
                 progress,
             }));
         }
-        let item = self.lanes[lane].rx.recv();
         if let Ok(Feed::Prepared(_, _, held) | Feed::Data(_, held)) = &item {
             // Held only until here: the member is written next, and then dropped.
             self.lanes[lane].budget.give_back(*held);
@@ -348,7 +391,7 @@ impl<'a> BlobFeed<'a> {
                 Ok(NextBlob::Prepared(member))
             }
             Ok(Feed::End(Err(e))) => Err(e),
-            Ok(Feed::Data(..) | Feed::End(Ok(_))) | Err(_) => Err(stopped()),
+            Ok(Feed::Start(_) | Feed::Data(..) | Feed::End(Ok(_))) | Err(_) => Err(stopped()),
         }
     }
 }
@@ -367,6 +410,7 @@ pub(crate) struct BlobReader<'f, 'a> {
     feed: &'f mut BlobFeed<'a>,
     index: usize,
     lane: usize,
+    compression: Compression,
     /// The piece being read, and the budget it holds.
     current: Vec<u8>,
     held: usize,
@@ -380,6 +424,11 @@ impl BlobReader<'_, '_> {
     /// The blob being read.
     pub(crate) fn source(&self) -> &BlobSource {
         &self.feed.blobs[self.index]
+    }
+
+    /// How the blob is to be stored: known beforehand, or decided by its first block.
+    pub(crate) fn compression(&self) -> Compression {
+        self.compression
     }
 
     /// The typed reason the last read failed, if it did.
@@ -439,7 +488,7 @@ impl Read for BlobReader<'_, '_> {
                     return Ok(0);
                 }
                 Ok(Feed::End(Err(e))) => return Err(self.fail(e)),
-                Ok(Feed::Prepared(..)) | Err(_) => {
+                Ok(Feed::Start(_) | Feed::Prepared(..)) | Err(_) => {
                     let e = BundleError::Io {
                         path: blob.path.clone(),
                         source: io::Error::other("the export helper thread stopped"),
@@ -469,7 +518,11 @@ mod tests {
                     path,
                     name: format!("blobs/b{i:04}"),
                     size: c.len() as u64,
-                    compression: if deflate { Compression::Deflated } else { Compression::Stored },
+                    compression: Some(if deflate {
+                        Compression::Deflated
+                    } else {
+                        Compression::Stored
+                    }),
                 }
             })
             .collect()
@@ -560,11 +613,64 @@ mod tests {
             path: large_path,
             name: "blobs/large".into(),
             size: large.len() as u64,
-            compression: Compression::Deflated,
+            compression: Some(Compression::Deflated),
         });
         let got = drain(&blobs, LANE_BUDGET).unwrap();
         assert_eq!(got[0], b"blobs/b0000", "the small one comes compressed, by name");
         assert_eq!(got[1], large, "the large one is streamed");
+    }
+
+    #[test]
+    fn blob_feed_decides_by_the_first_block_on_both_paths() {
+        // Random bytes are stored, text deflated. Small text is deflated whole by the
+        // helper; everything else streams, its reader saying how to store it.
+        let dir = tempfile::tempdir().unwrap();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let noise: Vec<u8> = (0..PREPARE_MAX as usize + 1)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        let text: Vec<u8> =
+            b"user,role,last_login\nalice,admin,2026-01-02\n".repeat(PREPARE_MAX as usize / 40);
+        let contents = [
+            noise[..100_000].to_vec(),
+            text[..100_000].to_vec(),
+            noise.clone(),
+            text[..PREPARE_MAX as usize / 40 * 41].to_vec(),
+        ];
+        let mut blobs = blobs_of(dir.path(), &contents, false);
+        for b in &mut blobs {
+            b.compression = None;
+        }
+        assert!(blobs[3].size > PREPARE_MAX);
+        let got = with_blob_feed(&blobs, LANE_BUDGET, |feed| {
+            let mut got = Vec::new();
+            for _ in 0..blobs.len() {
+                let mut none = |_| ControlFlow::Continue(());
+                match feed.next_blob(&mut none).unwrap() {
+                    NextBlob::Prepared(m) => got.push(("prepared", m.compression())),
+                    NextBlob::Stream(mut r) => {
+                        let c = r.compression();
+                        r.read_to_end(&mut Vec::new()).unwrap();
+                        got.push(("stream", c));
+                    }
+                }
+            }
+            got
+        });
+        assert_eq!(
+            got,
+            [
+                ("stream", Compression::Stored),
+                ("prepared", Compression::Deflated),
+                ("stream", Compression::Stored),
+                ("stream", Compression::Deflated),
+            ]
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@ use ssh_key::{Algorithm, HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
 use super::NAMESPACE;
 use super::error::BundleError;
+use crate::ledger::note::NoteSigner;
+use crate::ledger::{CHECKPOINT_NAMESPACE, Checkpoint};
 
 /// The principal used when none is given and the key's comment is not a valid principal.
 pub const DEFAULT_PRINCIPAL: &str = "soc2-signer";
@@ -27,6 +29,8 @@ pub const PASSPHRASE_ENV: &str = "SOC2_KEY_PASSPHRASE";
 pub struct Signer {
     key: PrivateKey,
     principal: String,
+    /// The file the key was read from or written to, which an export must not replace.
+    key_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -62,7 +66,7 @@ impl Signer {
             return Err(BundleError::KeyEncrypted { path: PathBuf::from(what) });
         }
         let principal = default_principal(key.comment());
-        Ok(Signer { key, principal })
+        Ok(Signer { key, principal, key_path: None })
     }
 
     /// Parses an OpenSSH private key from its text, decrypting it with `passphrase` if
@@ -92,9 +96,16 @@ impl Signer {
     /// [`generate_key_files`] write it), decrypting it with `passphrase` if it is
     /// passphrase-protected. The passphrase is ignored for an unencrypted key.
     pub fn load(path: &Path, passphrase: Option<&[u8]>) -> Result<Signer, BundleError> {
-        let text = fs_err::read(path)
-            .map_err(|source| BundleError::Io { path: path.to_path_buf(), source })?;
-        Signer::from_openssh(&text, path, passphrase)
+        let text =
+            crate::input::read_file(path, "private key file", crate::input::MAX_KEY_FILE_SIZE)?;
+        let mut signer = Signer::from_openssh(&text, path, passphrase)?;
+        signer.key_path = Some(path.to_path_buf());
+        Ok(signer)
+    }
+
+    /// The private key file this signer was loaded from or written to, if any.
+    pub fn key_path(&self) -> Option<&Path> {
+        self.key_path.as_deref()
     }
 
     /// Sets the principal to sign as; see [`check_principal`] for the rules.
@@ -134,20 +145,52 @@ impl Signer {
     }
 
     /// The `allowed_signers` line that trusts this key for bundles:
-    /// `<principal> namespaces="soc2-evidence-bundle-v1" ssh-ed25519 AAAA...`.
+    /// `<principal> namespaces="soc2-evidence-bundle-v1,soc2-checkpoint-v1" ssh-ed25519 AAAA...`
+    /// (bundles and the signed checkpoints they carry).
     pub fn allowed_signers_line(&self) -> String {
-        format!("{} namespaces=\"{NAMESPACE}\" {}\n", self.principal, self.public_key_openssh())
+        format!(
+            "{} namespaces=\"{NAMESPACE},{CHECKPOINT_NAMESPACE}\" {}\n",
+            self.principal,
+            self.public_key_openssh()
+        )
     }
 
     /// Signs `message` for the bundle namespace; returns the armored SSHSIG text
     /// (`-----BEGIN SSH SIGNATURE-----`). Ed25519 is deterministic, so the same key
     /// and message always give the same signature.
     pub fn sign(&self, message: &[u8]) -> Result<String, BundleError> {
-        let crypto = |e: ssh_key::Error| BundleError::Crypto {
-            what: "signing SHA256SUMS",
-            reason: e.to_string(),
-        };
-        let sig = self.key.sign(NAMESPACE, HashAlg::Sha512, message).map_err(crypto)?;
+        self.sign_for(NAMESPACE, message, "signing SHA256SUMS")
+    }
+
+    /// The C2SP note signer of this key under the key name `name` (a locker's origin).
+    pub fn note_signer(&self, name: &str) -> Result<NoteSigner, BundleError> {
+        let crypto = |reason: String| BundleError::Crypto { what: "a note signer", reason };
+        let pair = self.key.key_data().ed25519().ok_or_else(|| crypto("not Ed25519".into()))?;
+        NoteSigner::new(name, &pair.private.to_bytes()).map_err(|e| crypto(e.to_string()))
+    }
+
+    /// Signs `checkpoint` as a C2SP signed note under its origin, and the note as an
+    /// SSHSIG for [`CHECKPOINT_NAMESPACE`]; returns both (see [`crate::ledger::signed`]).
+    pub fn sign_checkpoint(
+        &self,
+        checkpoint: &Checkpoint,
+    ) -> Result<(String, String), BundleError> {
+        let note =
+            self.note_signer(&checkpoint.origin)?.sign(&checkpoint.to_text()).map_err(|e| {
+                BundleError::Crypto { what: "signing the checkpoint note", reason: e.to_string() }
+            })?;
+        let sig = self.sign_for(CHECKPOINT_NAMESPACE, note.as_bytes(), "signing the checkpoint")?;
+        Ok((note, sig))
+    }
+
+    fn sign_for(
+        &self,
+        namespace: &str,
+        message: &[u8],
+        what: &'static str,
+    ) -> Result<String, BundleError> {
+        let crypto = |e: ssh_key::Error| BundleError::Crypto { what, reason: e.to_string() };
+        let sig = self.key.sign(namespace, HashAlg::Sha512, message).map_err(crypto)?;
         let mut pem = sig.to_pem(LineEnding::LF).map_err(crypto)?;
         if !pem.ends_with('\n') {
             pem.push('\n');
@@ -156,9 +199,28 @@ impl Signer {
     }
 }
 
-/// Parses an armored SSHSIG signature.
+/// Parses an armored SSHSIG signature, which must be exactly what [`Signer::sign`]
+/// writes: the PEM armor with `\n` line endings and a final newline. The PEM parser
+/// also takes CRLF, other line lengths and a missing newline, but `ssh-keygen -Y verify`
+/// does not take all of them, and the auditor's stock path must never reject a bundle
+/// that `soc2 verify` accepts.
 pub(crate) fn parse_signature(text: &[u8]) -> Result<SshSig, BundleError> {
-    SshSig::from_pem(text).map_err(|e| BundleError::SignatureMalformed { reason: e.to_string() })
+    let sig = SshSig::from_pem(text)
+        .map_err(|e| BundleError::SignatureMalformed { reason: e.to_string() })?;
+    let mut canonical = sig
+        .to_pem(LineEnding::LF)
+        .map_err(|e| BundleError::SignatureMalformed { reason: e.to_string() })?;
+    if !canonical.ends_with('\n') {
+        canonical.push('\n');
+    }
+    if canonical.as_bytes() != text {
+        return Err(BundleError::SignatureMalformed {
+            reason: "not the canonical armor soc2 writes (fixed line width, LF line endings, \
+                     a final newline)"
+                .into(),
+        });
+    }
+    Ok(sig)
 }
 
 /// A public key in OpenSSH form without its comment.
@@ -232,6 +294,8 @@ pub fn generate_key_files(
         let _ = fs_err::remove_file(path);
         return Err(e);
     }
+    let mut signer = signer;
+    signer.key_path = Some(path.to_path_buf());
     Ok(signer)
 }
 

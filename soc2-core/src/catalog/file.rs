@@ -6,10 +6,10 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogControl, CatalogError, ControlTest, Scope, Thresholds};
+use super::{CatalogControl, CatalogError, ControlTest, Scope, SystemOwner, Thresholds};
 use crate::model::{
-    Cadence, Control, ControlArea, ControlId, Criterion, EvidenceKind, PriorityClass, Severity,
-    TimeToFix, VendorCriticality,
+    Cadence, Control, ControlArea, ControlId, Criterion, Detection, EvidenceKind, PriorityClass,
+    Severity, TimeToFix, VendorCriticality,
 };
 
 /// A catalog file (TOML or JSON): the built-in catalog, or a company's changes to it.
@@ -53,12 +53,30 @@ pub struct ScopeFile {
     /// In-scope repositories, `owner/name` (see [`Scope::repositories`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repositories: Option<Vec<String>>,
+    /// Critical vendors (see [`Scope::critical_vendors`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical_vendors: Option<Vec<String>>,
+    /// People who need no managed device (see [`Scope::device_exempt`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_exempt: Option<Vec<String>>,
+    /// Accepted security-awareness courses (see [`Scope::training_courses`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub training_courses: Option<Vec<String>>,
     /// People in or out of scope regardless of the roster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<PeopleScope>,
     /// Policies that must exist and be approved, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_policies: Option<Vec<String>>,
+    /// Policies every in-scope person acknowledges (see [`Scope::acknowledged_policies`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged_policies: Option<Vec<String>>,
+    /// The owners of systems (see [`Scope::system_owners`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_owners: Option<Vec<SystemOwner>>,
+    /// The detections to triage (see [`Scope::triage_detections`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triage_detections: Option<Vec<Detection>>,
 }
 
 impl ScopeFile {
@@ -69,12 +87,30 @@ impl ScopeFile {
         if let Some(v) = self.repositories {
             scope.repositories = v;
         }
+        if let Some(v) = self.critical_vendors {
+            scope.critical_vendors = v;
+        }
+        if let Some(v) = self.device_exempt {
+            scope.device_exempt = v;
+        }
+        if let Some(v) = self.training_courses {
+            scope.training_courses = v;
+        }
         if let Some(p) = self.people {
             scope.people_include = p.include;
             scope.people_exclude = p.exclude;
         }
         if let Some(v) = self.required_policies {
             scope.required_policies = v;
+        }
+        if let Some(v) = self.acknowledged_policies {
+            scope.acknowledged_policies = v;
+        }
+        if let Some(v) = self.system_owners {
+            scope.system_owners = v;
+        }
+        if let Some(v) = self.triage_detections {
+            scope.triage_detections = v;
         }
     }
 }
@@ -129,6 +165,24 @@ thresholds_file! {
     review_grace_days_after: u32,
     /// See [`Thresholds::critical_vendor_criticality`].
     critical_vendor_criticality: VendorCriticality,
+    /// See [`Thresholds::min_log_retention_days`].
+    min_log_retention_days: u32,
+    /// See [`Thresholds::max_recording_delay_days`].
+    max_recording_delay_days: u32,
+    /// See [`Thresholds::tolerable_deviation_percent`].
+    tolerable_deviation_percent: u32,
+    /// See [`Thresholds::max_access_key_age_days`].
+    max_access_key_age_days: u32,
+    /// See [`Thresholds::max_access_key_unused_days`].
+    max_access_key_unused_days: u32,
+    /// See [`Thresholds::acknowledgement_days_after_hire`].
+    acknowledgement_days_after_hire: u32,
+    /// See [`Thresholds::max_acknowledgement_age_days`].
+    max_acknowledgement_age_days: u32,
+    /// See [`Thresholds::max_event_coverage_gap_days`].
+    max_event_coverage_gap_days: u32,
+    /// See [`Thresholds::triage_days`].
+    triage_days: u32,
 }
 
 /// One control as written in a catalog file.
@@ -315,7 +369,8 @@ impl CatalogFile {
             Some("json") => CatalogFile::from_json_str,
             _ => return Err(CatalogError::UnknownFormat { path: name }.into()),
         };
-        let text = fs_err::read_to_string(path).map_err(|e| crate::Error::io(path, e))?;
+        let bytes = crate::input::read_file(path, "catalog file", crate::input::MAX_CATALOG_SIZE)?;
+        let text = crate::input::into_text(bytes, path)?;
         Ok(parse(&text, &name)?)
     }
 }

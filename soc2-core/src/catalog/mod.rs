@@ -18,6 +18,7 @@
 //! the presence of evidence of its `evidence_kinds` once per cadence (see
 //! [`ControlTest::EvidencePresence`]).
 
+mod disclosure;
 mod error;
 mod file;
 
@@ -27,13 +28,69 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Cadence, Control, EvidenceKind, TriggerEvent, VendorCriticality};
+use crate::model::{Cadence, Control, Detection, EvidenceKind, TriggerEvent, VendorCriticality};
 
+pub use disclosure::{CatalogDifference, CatalogDisclosure, DifferenceKind, ThresholdDirection};
 pub use error::CatalogError;
 pub use file::{CatalogFile, ControlDef, PeopleScope, ScopeFile, ThresholdsFile};
 
 /// The built-in catalog's text, as shipped.
 pub const BUILTIN_TOML: &str = include_str!("../../catalog/builtin.toml");
+
+/// A commented starter catalog for a company, as `soc2 init` writes it beside a new
+/// locker: the scope to declare, and every threshold with its built-in value.
+pub const STARTER_TOML: &str = r#"# Your company's soc2 catalog: what is in scope, and where you differ from the built-in
+# controls. Pass it to `soc2 evaluate --catalog catalog.toml`. Every part is optional; the
+# report discloses every difference from the built-in catalog.
+
+[scope]
+# The systems whose access is reviewed and whose logs are collected, named as your user
+# lists, access reviews and logging evidence name them (case does not matter). Only
+# declared systems are tested; evidence naming another system is a warning in the report.
+systems = []            # e.g. ["aws-prod", "github", "okta"]
+# The repositories whose changes must be independently approved (`owner/name`).
+repositories = []       # e.g. ["acme/api", "acme/web"]
+# The vendors whose failure or breach would hurt your service or your customers' data.
+critical_vendors = []   # e.g. ["aws", "okta"]
+# People who need no managed device (e.g. contractors on a virtual desktop).
+# device_exempt = ["contractor@example.com"]
+# Security-awareness courses that count as training (empty: any completed course).
+# training_courses = ["Security Awareness 2026"]
+# Policies every in-scope person acknowledges at hire and every year (by name, as in the
+# policy_acknowledgement evidence).
+# acknowledged_policies = ["Information Security Policy", "Acceptable Use Policy"]
+# The owner of each system, who must perform its access reviews (by roster id or alias).
+# system_owners = [{ system = "okta", owner = "it-lead@example.com" }]
+# The detections whose every event must be triaged within triage_days (LOG-04); empty:
+# every high-risk one (all but failed_sign_in_burst and service_account_key_created).
+# triage_detections = ["logging_disabled", "root_account_used", "admin_granted"]
+# People in or out of scope whatever the roster's in_scope flag says.
+# people = { include = [], exclude = [] }
+
+# [thresholds]
+# max_screen_lock_minutes = 15
+# training_days_after_hire = 30
+# background_check_days_after_start = 0
+# leaver_access_removal_days = 3
+# max_vendor_report_age_days = 365
+# max_policy_age_days = 365
+# max_risk_review_age_days = 365
+# review_grace_days_before = 0
+# review_grace_days_after = 0
+# critical_vendor_criticality = "high"
+# min_log_retention_days = 365
+# max_recording_delay_days = 30
+# tolerable_deviation_percent = 5
+# max_access_key_age_days = 90
+# max_access_key_unused_days = 90
+# acknowledgement_days_after_hire = 30
+# max_acknowledgement_age_days = 365
+# max_event_coverage_gap_days = 1
+# triage_days = 2
+
+# Built-in controls to switch off (disclosed in the report):
+# disable = ["DEV-03"]
+"#;
 
 /// The source name used in errors about the built-in catalog.
 const BUILTIN_NAME: &str = "builtin.toml";
@@ -69,8 +126,18 @@ pub enum ControlTest {
     DeviceScreenLock,
     /// Every device of an in-scope person installs OS updates automatically.
     DeviceAutoUpdates,
-    /// Every device of an in-scope person is enrolled in MDM.
+    /// Every device of an in-scope person is enrolled in MDM, and none fails the MDM's
+    /// own compliance evaluation.
     DeviceMdmEnrollment,
+    /// Every device of an in-scope person has its host firewall on.
+    DeviceFirewall,
+    /// Every interactive account of an in-scope system (the root account always) has a
+    /// second factor enrolled.
+    MfaEnabled,
+    /// Every active access key of an in-scope system was rotated within
+    /// `max_access_key_age_days` and used within `max_access_key_unused_days`; a root
+    /// account holds none.
+    AccessKeysRotated,
     /// Every change merged in the period was approved, before the merge and for its final
     /// commit, by someone other than its author.
     IndependentChangeApproval,
@@ -97,7 +164,8 @@ pub enum ControlTest {
     /// Every critical vendor's contract has security and breach-notification terms.
     VendorSecurityTerms,
     /// An incident-response plan with severity levels, roles, procedures, communications
-    /// and post-incident review, approved, in force in every quarter.
+    /// and post-incident review, approved, in force in every quarter, and re-approved
+    /// within `max_policy_age_days` of its previous approval.
     IncidentResponsePlan,
     /// A tabletop exercise or simulated incident in each year of the period.
     AnnualTabletop,
@@ -106,6 +174,22 @@ pub enum ControlTest {
     RiskRegisterComplete,
     /// The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
     RiskRegisterReviewed,
+    /// Every in-scope person acknowledged the policies to acknowledge within
+    /// `acknowledgement_days_after_hire` days of starting, and again before each
+    /// acknowledgement is `max_acknowledgement_age_days` old.
+    PolicyAcknowledgement,
+    /// No access review decides on the reviewer's own account, and each review is done by
+    /// the system's owner where the catalog declares one.
+    AccessReviewIndependence,
+    /// Every critical vendor's SOC 2 report was reviewed for its exceptions and its
+    /// complementary user entity controls (CUECs).
+    VendorReportReview,
+    /// Every in-scope system's imported security events cover each quarter with no gap
+    /// longer than `max_event_coverage_gap_days`, and every detected event is listed.
+    SecurityEventCoverage,
+    /// Every high-risk detected security event has a triage naming it within
+    /// `triage_days` days of the event.
+    SecurityEventTriage,
     /// For controls without a built-in test: at least one record of the control's
     /// `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
     /// controls, per year for annual ones, one on or before the period start for
@@ -127,6 +211,9 @@ impl ControlTest {
         ControlTest::DeviceScreenLock,
         ControlTest::DeviceAutoUpdates,
         ControlTest::DeviceMdmEnrollment,
+        ControlTest::DeviceFirewall,
+        ControlTest::MfaEnabled,
+        ControlTest::AccessKeysRotated,
         ControlTest::IndependentChangeApproval,
         ControlTest::BranchProtection,
         ControlTest::BackgroundCheckTimely,
@@ -141,6 +228,11 @@ impl ControlTest {
         ControlTest::AnnualTabletop,
         ControlTest::RiskRegisterComplete,
         ControlTest::RiskRegisterReviewed,
+        ControlTest::PolicyAcknowledgement,
+        ControlTest::AccessReviewIndependence,
+        ControlTest::VendorReportReview,
+        ControlTest::SecurityEventCoverage,
+        ControlTest::SecurityEventTriage,
         ControlTest::EvidencePresence,
     ];
 
@@ -158,6 +250,9 @@ impl ControlTest {
             DeviceScreenLock => "device_screen_lock",
             DeviceAutoUpdates => "device_auto_updates",
             DeviceMdmEnrollment => "device_mdm_enrollment",
+            DeviceFirewall => "device_firewall",
+            MfaEnabled => "mfa_enabled",
+            AccessKeysRotated => "access_keys_rotated",
             IndependentChangeApproval => "independent_change_approval",
             BranchProtection => "branch_protection",
             BackgroundCheckTimely => "background_check_timely",
@@ -172,7 +267,118 @@ impl ControlTest {
             AnnualTabletop => "annual_tabletop",
             RiskRegisterComplete => "risk_register_complete",
             RiskRegisterReviewed => "risk_register_reviewed",
+            PolicyAcknowledgement => "policy_acknowledgement",
+            AccessReviewIndependence => "access_review_independence",
+            VendorReportReview => "vendor_report_review",
+            SecurityEventCoverage => "security_event_coverage",
+            SecurityEventTriage => "security_event_triage",
             EvidencePresence => "evidence_presence",
+        }
+    }
+
+    /// The test procedure, in words, as the report prints it under each control.
+    pub fn procedure(self) -> &'static str {
+        use ControlTest::*;
+        match self {
+            QuarterlyAccessReview => {
+                "For each declared in-scope system and each quarter, look for an access review whose observed date falls in the quarter (with the catalog's grace days)."
+            }
+            AccessReviewCompleteness => {
+                "For each quarter's access review, take the system's latest user list observed in the quarter before the review and check that every account not suspended in it received a decision."
+            }
+            RevokedAccessRemoved => {
+                "For each account a review decided to revoke, check the first later user list of the system: the account must be gone or suspended. Reviews done in the grace days after the period count as the last quarter's; decisions of the period's last quarter are due by the end of the period plus the grace days, so that evaluated later an account not shown removed by then deviates."
+            }
+            LeaverAccessRemoved => {
+                "For each person who left (an end_date, or dropped from a roster snapshot), check every user list of a declared system observed after the leaving date plus the allowed days: no account of theirs (by id, e-mail or alias) may be active, and a suspension must have taken effect (status_changed_at) within the allowed days."
+            }
+            PoliciesApproved => {
+                "For each required policy, look for a version with an approver and an approval date on or before the start of the period."
+            }
+            PoliciesReviewed => {
+                "For each required policy and quarter, check that an approval no older than the allowed age was in force on every day since its first approval."
+            }
+            DeviceEncryption => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for full-disk encryption."
+            }
+            DeviceScreenLock => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for a screen lock within the allowed minutes."
+            }
+            DeviceAutoUpdates => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for automatic updates."
+            }
+            DeviceMdmEnrollment => {
+                "For each quarter, reconcile the device inventories with the roster both ways: every device is MDM-enrolled, not judged noncompliant by the MDM, and owned by someone on the roster, and every in-scope person working on the inventory date (not exempted in the catalog) has a device."
+            }
+            DeviceFirewall => {
+                "For each quarter, take every device inventory observed in it and check every device of an in-scope person (or of an unknown owner) for a host firewall that is on."
+            }
+            MfaEnabled => {
+                "For each declared system and quarter, take every user list observed in the quarter and check every usable interactive account (the root account always; key-only accounts exempt) for an enrolled second factor."
+            }
+            AccessKeysRotated => {
+                "For each declared system and quarter, take every user list observed in the quarter and check every active access key: rotated within the allowed days and used within the allowed days of the list's date; a root account must hold no active access key."
+            }
+            IndependentChangeApproval => {
+                "For every change merged in the period into a declared repository, look for an approval submitted before the merge, for the merged head commit, by someone who neither opened nor committed to it."
+            }
+            BranchProtection => {
+                "For each declared repository and quarter, check every branch protection snapshot observed in the quarter: protected, at least one approval required, administrators bound, no bypass actors, no force pushes."
+            }
+            BackgroundCheckTimely => {
+                "For every in-scope person of the period's population, look for a clear or adjudicated background check completed (by its completed_at date) by their start date plus the allowed days."
+            }
+            AnnualSecurityTraining => {
+                "For every person working at the end of each year of the period (past their new-hire allowance), look for a completed accepted security-awareness course dated in the year."
+            }
+            NewHireTraining => {
+                "For every person who started in the period, look for a completed accepted security-awareness course dated within the allowed days of their start."
+            }
+            CentralLogging => {
+                "For each declared system and quarter, check the logging configurations observed in the quarter: enabled, sent to a central destination, kept at least the minimum retention, and on since the quarter began (logging_since)."
+            }
+            SecurityAlerts => {
+                "For each quarter, look for enabled alert rules that notify someone for failed logins, privilege escalation, configuration changes and data-access anomalies."
+            }
+            VendorAnnualReview => {
+                "For each declared critical vendor and each year of the period, look for a vendor assessment whose review date (reviewed_on) falls in the year."
+            }
+            VendorSecurityReport => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before): a security report no older than the allowed age at the review."
+            }
+            VendorSecurityTerms => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before): the contract has security and breach-notification terms."
+            }
+            IncidentResponsePlan => {
+                "For each quarter, take the latest incident-response plan in force and check it defines severities, roles, procedures, communications and post-incident review, with a dated approval, and that a plan approval no older than the allowed age was in force on every day of the quarter."
+            }
+            AnnualTabletop => {
+                "For each year of the period, look for a tabletop exercise or simulated incident performed (performed_on) in the year."
+            }
+            RiskRegisterComplete => {
+                "For each quarter, take the latest risk register in force and check every risk has a likelihood, an impact and a treatment."
+            }
+            RiskRegisterReviewed => {
+                "For each quarter, check that a review of the risk register no older than the allowed age was in force on every day."
+            }
+            PolicyAcknowledgement => {
+                "For every in-scope person of the period's population and every policy to acknowledge, look for an acknowledgement (by its acknowledged_at date) within the allowed days of their start date, and check that from then on an acknowledgement no older than the allowed age was in force on every day they worked in the period."
+            }
+            AccessReviewIndependence => {
+                "For every access review of a declared system observed in the period, check that the reviewer decided on no account of their own (by account, owner, e-mail or alias) and, where the catalog declares the system's owner, that the reviewer is that owner."
+            }
+            VendorReportReview => {
+                "For each declared critical vendor, check its reviews in the period (or its latest before) that hold a SOC 2 report: the review records that the report's exceptions and its complementary user entity controls were reviewed."
+            }
+            SecurityEventCoverage => {
+                "For each declared system and quarter (up to the evaluation date), join the time ranges covered by the system's security_events imports, ranges less than the allowed gap apart joining, and check that no longer stretch of the quarter is uncovered; check that every security-relevant event of each import is listed (none beyond the import's cap)."
+            }
+            SecurityEventTriage => {
+                "For every high-risk event detected in the period (each counted once across overlapping imports), look for an event_triage of the same system naming its time and its event id (or, without one, its action), reviewed within the allowed days of the event."
+            }
+            EvidencePresence => {
+                "Look for at least one record of the control's evidence kinds per cadence occurrence."
+            }
         }
     }
 
@@ -186,9 +392,9 @@ impl ControlTest {
             RevokedAccessRemoved => &[K::AccessReview, K::UserList],
             LeaverAccessRemoved => &[K::Roster, K::UserList],
             PoliciesApproved | PoliciesReviewed => &[K::PolicyDocument],
-            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment => {
-                &[K::DeviceInventory, K::Roster]
-            }
+            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
+            | DeviceFirewall => &[K::DeviceInventory, K::Roster],
+            MfaEnabled | AccessKeysRotated => &[K::UserList],
             IndependentChangeApproval => &[K::ChangeRecord],
             BranchProtection => &[K::BranchProtection],
             BackgroundCheckTimely => &[K::BackgroundCheck, K::Roster],
@@ -201,6 +407,11 @@ impl ControlTest {
             IncidentResponsePlan => &[K::IncidentResponsePlan],
             AnnualTabletop => &[K::TabletopExercise],
             RiskRegisterComplete | RiskRegisterReviewed => &[K::RiskRegister],
+            PolicyAcknowledgement => &[K::PolicyAcknowledgement, K::Roster],
+            AccessReviewIndependence => &[K::AccessReview],
+            VendorReportReview => &[K::VendorAssessment],
+            SecurityEventCoverage => &[K::SecurityEvents],
+            SecurityEventTriage => &[K::SecurityEvents, K::EventTriage],
             EvidencePresence => &[],
         }
     }
@@ -222,9 +433,22 @@ impl ControlTest {
             | VendorAnnualReview
             | AnnualTabletop
             | RiskRegisterReviewed => Cadence::Annual,
-            DeviceEncryption | DeviceScreenLock | DeviceAutoUpdates | DeviceMdmEnrollment
-            | BranchProtection | CentralLogging | SecurityAlerts | IncidentResponsePlan
-            | RiskRegisterComplete => Cadence::Continuous,
+            DeviceEncryption
+            | DeviceScreenLock
+            | DeviceAutoUpdates
+            | DeviceMdmEnrollment
+            | DeviceFirewall
+            | MfaEnabled
+            | AccessKeysRotated
+            | BranchProtection
+            | CentralLogging
+            | SecurityAlerts
+            | IncidentResponsePlan
+            | RiskRegisterComplete
+            | SecurityEventCoverage => Cadence::Continuous,
+            SecurityEventTriage => {
+                Cadence::WithinDaysOf { event: TriggerEvent::SecurityEvent, days: t.triage_days }
+            }
             IndependentChangeApproval => {
                 Cadence::WithinDaysOf { event: TriggerEvent::Change, days: 0 }
             }
@@ -236,7 +460,12 @@ impl ControlTest {
                 event: TriggerEvent::Hire,
                 days: t.training_days_after_hire,
             },
-            VendorSecurityReport | VendorSecurityTerms => Cadence::Annual,
+            VendorSecurityReport | VendorSecurityTerms | VendorReportReview => Cadence::Annual,
+            AccessReviewIndependence => Cadence::Quarterly,
+            PolicyAcknowledgement => Cadence::WithinDaysOf {
+                event: TriggerEvent::Hire,
+                days: t.acknowledgement_days_after_hire,
+            },
             EvidencePresence => return None,
         })
     }
@@ -275,28 +504,98 @@ pub struct Thresholds {
     /// Days after a quarter or year ends in which a review, training, tabletop or vendor
     /// review may still count for it (each record counts for one occurrence only).
     pub review_grace_days_after: u32,
-    /// The lowest criticality at which a vendor is "critical" for the vendor controls.
+    /// The lowest criticality at which a vendor assessment rates a vendor critical; an
+    /// assessment rating a vendor critical that the catalog does not declare critical is
+    /// reported as a warning.
     pub critical_vendor_criticality: VendorCriticality,
+    /// Fewest days of log retention central logging must keep.
+    pub min_log_retention_days: u32,
+    /// Most days between a record's `observed_at` and its recording in the locker; later
+    /// records are *late* (see the evaluation's late-evidence rule).
+    pub max_recording_delay_days: u32,
+    /// The tolerable deviation rate, in percent of a control's population: above it the
+    /// control fails pervasively (a qualification risk on its own).
+    pub tolerable_deviation_percent: u32,
+    /// Most days since an active access key was created or last rotated.
+    pub max_access_key_age_days: u32,
+    /// Most days an active access key may go unused (a key never used counts from its
+    /// creation).
+    pub max_access_key_unused_days: u32,
+    /// Days after a person's first day by which they must acknowledge the policies to
+    /// acknowledge (an acknowledgement before the first day counts).
+    pub acknowledgement_days_after_hire: u32,
+    /// Greatest age, in days, of a person's latest acknowledgement of a policy: they
+    /// acknowledge it again before then (365: every twelve months).
+    pub max_acknowledgement_age_days: u32,
+    /// The largest stretch, in days, that a system's imported security events may leave
+    /// uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    pub max_event_coverage_gap_days: u32,
+    /// Days after a high-risk security event by which a triage must have looked at it.
+    pub triage_days: u32,
 }
 
 /// What is in scope for the audit.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
-    /// In-scope systems (as named in user lists, access reviews and logging evidence).
-    /// When empty, the systems named by user lists and access reviews observed up to the
-    /// end of the period are taken, which cannot notice a system with no evidence at all:
-    /// list them.
+    /// In-scope systems (as named in user lists, access reviews and logging evidence),
+    /// compared case-insensitively. Only declared systems are tested: evidence naming
+    /// another system is reported as a warning, and with none declared the system
+    /// controls fail for want of a population.
     pub systems: Vec<String>,
-    /// In-scope repositories (`owner/name`). When empty, every repository with branch
-    /// protection evidence or a change merged in the period.
+    /// In-scope repositories (`owner/name`), compared case-insensitively, declared like
+    /// [`Scope::systems`].
     pub repositories: Vec<String>,
+    /// Critical vendors, compared case-insensitively, declared like [`Scope::systems`].
+    #[serde(default)]
+    pub critical_vendors: Vec<String>,
+    /// People who need no managed device (e.g. contractors on their own virtual desktops).
+    #[serde(default)]
+    pub device_exempt: Vec<String>,
+    /// Courses accepted as security-awareness training (compared case-insensitively);
+    /// empty: any completed course counts.
+    #[serde(default)]
+    pub training_courses: Vec<String>,
     /// People in scope regardless of the roster's `in_scope` flag.
     pub people_include: Vec<String>,
     /// People out of scope regardless of the roster's `in_scope` flag.
     pub people_exclude: Vec<String>,
     /// Policies (by name, as in policy documents) that must exist and be approved.
     pub required_policies: Vec<String>,
+    /// Policies (by name, as in policy acknowledgements) every in-scope person must
+    /// acknowledge at hire and every year, compared case-insensitively.
+    #[serde(default)]
+    pub acknowledged_policies: Vec<String>,
+    /// The declared owner of a system, who must perform its access reviews; a system
+    /// without one is reviewed by anyone independent of the accounts decided on.
+    #[serde(default)]
+    pub system_owners: Vec<SystemOwner>,
+    /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
+    /// ones ([`Detection::high_risk`]).
+    #[serde(default)]
+    pub triage_detections: Vec<Detection>,
+}
+
+impl Scope {
+    /// Whether each event of a detection must be triaged (LOG-04): as the catalog's
+    /// `triage_detections` says, or by default when it names none.
+    pub fn needs_triage(&self, d: Detection) -> bool {
+        if self.triage_detections.is_empty() {
+            d.high_risk()
+        } else {
+            self.triage_detections.contains(&d)
+        }
+    }
+}
+
+/// The owner of one in-scope system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemOwner {
+    /// The system, as named in [`Scope::systems`] (case is not significant).
+    pub system: String,
+    /// Who owns it: a roster id, e-mail or alias (case is not significant).
+    pub owner: String,
 }
 
 impl Scope {
@@ -439,7 +738,16 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
         max_risk_review_age_days,
         review_grace_days_before,
         review_grace_days_after,
-        critical_vendor_criticality
+        critical_vendor_criticality,
+        min_log_retention_days,
+        max_recording_delay_days,
+        tolerable_deviation_percent,
+        max_access_key_age_days,
+        max_access_key_unused_days,
+        acknowledgement_days_after_hire,
+        max_acknowledgement_age_days,
+        max_event_coverage_gap_days,
+        triage_days
     )
 }
 
@@ -447,6 +755,13 @@ fn rebase(own: &Thresholds, old: &Thresholds, new: &Thresholds) -> Thresholds {
 mod tests {
     use super::*;
     use crate::model::ControlArea;
+
+    #[test]
+    fn the_starter_catalog_applies_and_changes_nothing_but_the_empty_scope() {
+        let file = CatalogFile::from_toml_str(STARTER_TOML, "starter").unwrap();
+        let c = Catalog::builtin().extend(file, "starter").unwrap();
+        assert_eq!(c, Catalog::builtin());
+    }
 
     #[test]
     fn builtin_catalog_parses_and_covers_every_area() {

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use crate::bundle::{self, AllowedSigners, ExportOptions, ExportSummary, VerifiedBundle};
 use crate::ledger::{Appended, Locker};
-use crate::model::{AuditPeriod, Payload};
-use crate::{Catalog, Error, Report, Result};
+use crate::model::{AuditPeriod, Evidence, Payload, Timestamp};
+use crate::{Error, Report, Result};
 
 /// The origin of every demo locker; a directory holding a locker of another origin is
 /// never touched by the demo.
@@ -15,6 +15,7 @@ pub const DEMO_ORIGIN: &str = "example.com/soc2/demo";
 
 /// The files a demo run writes under its output directory.
 const OUTPUTS: &[&str] = &[
+    "catalog.toml",
     "report.html",
     "report.md",
     "report.json",
@@ -74,13 +75,28 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
             attachments += 1;
         }
     }
-    let appended: Vec<Appended> = locker.append_batch(evidence)?;
+    // The sample company recorded its evidence as it collected it, through the year: each
+    // record is recorded when it was collected (never earlier than the record before it),
+    // so that none of it is late evidence (`docs/evaluation.md`).
+    let mut clock: Option<Timestamp> = None;
+    let evidence: Vec<(Evidence, Timestamp)> = evidence
+        .into_iter()
+        .map(|e| {
+            let at = clock.map_or(e.collected_at, |c| c.max(e.collected_at));
+            clock = Some(at);
+            (e, at)
+        })
+        .collect();
+    let appended: Vec<Appended> = locker.append_batch_recorded(evidence)?;
 
     let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| invalid_year(year))?;
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| invalid_year(year))?;
+    // The company's catalog, beside its locker as `soc2 init` puts a starter one.
+    let catalog_path = dir.join("catalog.toml");
+    fs_err::write(&catalog_path, super::CATALOG_TOML).map_err(|e| Error::io(&catalog_path, e))?;
     let period = AuditPeriod::type2(start, end)
         .map_err(|e| Error::Invalid { field: "period".into(), reason: e.to_string() })?;
-    let report = crate::evaluate_locker(&Catalog::builtin(), &locker, &period, end)?;
+    let report = crate::evaluate_locker(&super::catalog(), &locker, &period, end)?;
 
     let html = report.to_html();
     let markdown = report.to_markdown();

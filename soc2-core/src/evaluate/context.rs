@@ -7,17 +7,68 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use super::EvidenceItem;
 use crate::catalog::Scope;
+use crate::model::VendorCriticality;
 use crate::model::{
-    AuditPeriod, Evidence, EvidenceKind, ItemKind, Payload, Person, Quarter, Roster, Timestamp,
+    AuditPeriod, Evidence, EvidenceKind, ItemKind, Payload, Person, Quarter, Timestamp,
 };
 
 /// One evidence record as the tests see it.
 #[derive(Clone, Copy)]
 pub(super) struct Rec<'a> {
     pub(super) seq: u64,
+    /// When the fact was seen (`observed_at`).
     pub(super) at: Timestamp,
+    /// `observed_at`'s day.
     pub(super) date: NaiveDate,
+    /// The day the recorded event happened: the payload's own date when it has one
+    /// ([`crate::model::Payload::event_date`]), else `observed_at`'s day. Tests read this.
+    pub(super) event: NaiveDate,
     pub(super) ev: &'a Evidence,
+}
+
+/// The time a record is known to have been recorded in the locker, if it is known.
+///
+/// The locker's `recorded_at` is the company's clock; an RFC 3161 token over a
+/// checkpoint that includes the record proves it existed by the token's time, whatever
+/// that clock said. The earlier of the two is the time the record is known to have
+/// been recorded by (a clock running ahead cannot make a record late that a token
+/// shows on time). Every rule about late evidence goes through this one function.
+pub(super) fn known_recorded_at(item: &EvidenceItem<'_>) -> Option<Timestamp> {
+    match (item.recorded_at, item.proven_by) {
+        (Some(r), Some(p)) => Some(r.min(p)),
+        (r, p) => r.or(p),
+    }
+}
+
+/// Whether a record's dates come from a system of record rather than from a person, so
+/// that recording it late does not make them doubtful.
+///
+/// Only evidence carrying importer provenance is: its dates were derived from the
+/// system's own export, which is stored with it and can be re-derived
+/// (`soc2 import --check`). A `collector` saying "tool" is the company's own word and
+/// proves nothing about when the facts were true.
+///
+/// The inputs must be stored with the evidence (each an attachment with the same digest),
+/// as every importer does; provenance naming files that are not there cannot be
+/// re-derived, so it does not count.
+pub(super) fn system_of_record(ev: &Evidence) -> bool {
+    ev.provenance.as_ref().is_some_and(|p| {
+        !p.inputs.is_empty()
+            && p.inputs
+                .iter()
+                .all(|i| ev.attachments.iter().any(|a| a.sha256 == i.sha256 && a.size == i.size))
+    })
+}
+
+/// A record recorded more than `max_recording_delay_days` after it was observed.
+#[derive(Clone, Debug)]
+pub(super) struct LateRec {
+    pub(super) seq: u64,
+    pub(super) kind: EvidenceKind,
+    pub(super) observed_at: Timestamp,
+    pub(super) recorded_at: Timestamp,
+    /// Whether it still counts (its dates come from a system of record).
+    pub(super) counted: bool,
 }
 
 /// A stretch of days in which something is required: a quarter (clipped to the
@@ -88,28 +139,85 @@ pub(super) fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
 /// The evidence, grouped by kind and sorted by (observed_at, seq).
 pub(super) struct Index<'a> {
     by_kind: BTreeMap<EvidenceKind, Vec<Rec<'a>>>,
+    /// Every late record (observed by `limit`), in seq order.
+    pub(super) late: Vec<LateRec>,
+    /// Late records that do not count, by kind, sorted like `by_kind`.
+    late_excluded: BTreeMap<EvidenceKind, Vec<Rec<'a>>>,
+    /// The earliest known recording time of each kind.
+    pub(super) first_recorded: BTreeMap<EvidenceKind, Timestamp>,
 }
 
 impl<'a> Index<'a> {
     /// Indexes the records observed on or before `limit`; later ones cannot count.
-    pub(super) fn new(evidence: &[EvidenceItem<'a>], limit: NaiveDate) -> Self {
+    /// Records recorded more than `max_delay_days` after they were observed are late;
+    /// late records whose dates do not come from a system of record are set aside.
+    pub(super) fn new(
+        evidence: &[EvidenceItem<'a>],
+        limit: NaiveDate,
+        max_delay_days: u32,
+    ) -> Self {
         let mut by_kind: BTreeMap<EvidenceKind, Vec<Rec<'a>>> = BTreeMap::new();
+        let mut late_excluded: BTreeMap<EvidenceKind, Vec<Rec<'a>>> = BTreeMap::new();
+        let mut late = Vec::new();
+        let mut first_recorded: BTreeMap<EvidenceKind, Timestamp> = BTreeMap::new();
         for item in evidence {
             let at = item.evidence.observed_at;
             let date = at.date();
-            if date <= limit {
-                by_kind.entry(item.evidence.kind()).or_default().push(Rec {
-                    seq: item.seq,
-                    at,
-                    date,
-                    ev: item.evidence,
-                });
+            let kind = item.evidence.kind();
+            let recorded = known_recorded_at(item);
+            if let Some(t) = recorded {
+                let first = first_recorded.entry(kind).or_insert(t);
+                *first = (*first).min(t);
             }
+            if date > limit {
+                continue;
+            }
+            let rec = Rec {
+                seq: item.seq,
+                at,
+                date,
+                event: item.evidence.payload.event_date().unwrap_or(date),
+                ev: item.evidence,
+            };
+            let is_late =
+                recorded.is_some_and(|t| days_between(date, t.date()) > i64::from(max_delay_days));
+            if let (true, Some(recorded_at)) = (is_late, recorded) {
+                let counted = system_of_record(item.evidence);
+                late.push(LateRec { seq: item.seq, kind, observed_at: at, recorded_at, counted });
+                if !counted {
+                    late_excluded.entry(kind).or_default().push(rec);
+                    continue;
+                }
+            }
+            by_kind.entry(kind).or_default().push(rec);
         }
-        for v in by_kind.values_mut() {
+        for v in by_kind.values_mut().chain(late_excluded.values_mut()) {
             v.sort_by_key(|r| (r.at, r.seq));
         }
-        Index { by_kind }
+        late.sort_by_key(|l| l.seq);
+        Index { by_kind, late, late_excluded, first_recorded }
+    }
+
+    /// Late records of a kind that do not count, oldest first.
+    pub(super) fn late_excluded(&self, kind: EvidenceKind) -> &[Rec<'a>] {
+        self.late_excluded.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The reason to give for a late record set aside.
+    pub(super) fn late_reason(&self, r: &Rec<'_>) -> String {
+        self.late_reason_for(r.seq)
+    }
+
+    /// The reason to give for the late record `seq` set aside.
+    pub(super) fn late_reason_for(&self, seq: u64) -> String {
+        match self.late.iter().find(|l| l.seq == seq) {
+            Some(l) => format!(
+                "recorded late: observed {}, recorded {}",
+                l.observed_at.date(),
+                l.recorded_at.date()
+            ),
+            None => format!("record #{seq} recorded late"),
+        }
     }
 
     /// Records of a kind, oldest first.
@@ -143,6 +251,19 @@ macro_rules! typed {
 }
 pub(super) use typed;
 
+/// One person of the period's population: everyone in any roster snapshot observed in
+/// the period (or the last one before it).
+#[derive(Clone, Debug)]
+pub(super) struct Member {
+    /// As the latest snapshot showing them has them; a person who disappears from the
+    /// roster without an `end_date` gets the date of the first snapshot without them.
+    pub(super) person: Person,
+    /// The roster records that show them (the latest with them, and the first without).
+    pub(super) records: Vec<u64>,
+    /// The date of the first roster snapshot without them, when that is their end date.
+    pub(super) dropped_on: Option<NaiveDate>,
+}
+
 /// Everything the tests share.
 pub(super) struct Ctx<'a> {
     pub(super) period: AuditPeriod,
@@ -153,11 +274,35 @@ pub(super) struct Ctx<'a> {
     pub(super) scope: &'a Scope,
     /// The grid columns, which are also the quarterly slots.
     pub(super) columns: Vec<Slot>,
-    /// The latest roster observed by the cutoff.
-    pub(super) roster: Option<(Rec<'a>, &'a Roster)>,
-    pub(super) people: BTreeMap<&'a str, &'a Person>,
-    /// In-scope systems: the catalog's list, or those named by the evidence.
+    /// The population of people, by id; empty when there is no roster.
+    pub(super) members: Vec<Member>,
+    /// Lower-cased ids and aliases to the index of their member.
+    names: BTreeMap<String, usize>,
+    /// In-scope systems, as the catalog declares them (duplicates by case removed).
     pub(super) systems: Vec<String>,
+    /// In-scope repositories, as declared.
+    pub(super) repositories: Vec<String>,
+    /// Critical vendors, as declared.
+    pub(super) vendors: Vec<String>,
+    /// Things a reader of the report must know: undeclared names, case mismatches, ...
+    pub(super) warnings: Vec<String>,
+}
+
+/// Whether two names of a system, repository, vendor or person are the same (case is
+/// not significant).
+pub(super) fn same(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+fn dedup_names(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.iter().any(|o| same(o, n)) {
+            out.push(n.trim().to_owned());
+        }
+    }
+    out.sort();
+    out
 }
 
 impl<'a> Ctx<'a> {
@@ -166,6 +311,7 @@ impl<'a> Ctx<'a> {
         as_of: NaiveDate,
         index: Index<'a>,
         scope: &'a Scope,
+        critical: VendorCriticality,
     ) -> Self {
         let cutoff = period.end().min(as_of);
         let columns = match period {
@@ -184,28 +330,109 @@ impl<'a> Ctx<'a> {
                 label: date.to_string(),
             }],
         };
-        let roster = typed!(index.upto(EvidenceKind::Roster, cutoff), Roster).last();
-        let people = roster
-            .map(|(_, r)| r.people.iter().map(|p| (p.id.as_str(), p)).collect())
-            .unwrap_or_default();
-        let systems = if scope.systems.is_empty() {
-            let mut set = BTreeSet::new();
-            for r in index.upto(EvidenceKind::UserList, cutoff) {
-                if let Payload::UserList(u) = &r.ev.payload {
-                    set.insert(u.system.clone());
-                }
-            }
-            for r in index.upto(EvidenceKind::AccessReview, cutoff) {
-                if let Payload::AccessReview(a) = &r.ev.payload {
-                    set.insert(a.system.clone());
-                }
-            }
-            set.into_iter().collect()
-        } else {
-            let set: BTreeSet<String> = scope.systems.iter().cloned().collect();
-            set.into_iter().collect()
+        let (members, names) = population(&index, period.start(), cutoff);
+        let mut ctx = Ctx {
+            period,
+            as_of,
+            cutoff,
+            index,
+            scope,
+            columns,
+            members,
+            names,
+            systems: dedup_names(&scope.systems),
+            repositories: dedup_names(&scope.repositories),
+            vendors: dedup_names(&scope.critical_vendors),
+            warnings: Vec::new(),
         };
-        Ctx { period, as_of, cutoff, index, scope, columns, roster, people, systems }
+        ctx.warnings = ctx.name_warnings(critical);
+        ctx
+    }
+
+    /// Warnings about names in the evidence: undeclared systems, repositories and
+    /// critical vendors, and declared ones spelt with another case.
+    fn name_warnings(&self, critical: VendorCriticality) -> Vec<String> {
+        let mut seen: BTreeMap<(&'static str, String), BTreeSet<u64>> = BTreeMap::new();
+        let upto = |k| self.index.upto(k, self.cutoff);
+        for k in [
+            EvidenceKind::UserList,
+            EvidenceKind::AccessReview,
+            EvidenceKind::LoggingConfiguration,
+            EvidenceKind::SecurityEvents,
+            EvidenceKind::EventTriage,
+        ] {
+            for r in upto(k) {
+                let name = match &r.ev.payload {
+                    Payload::UserList(u) => &u.system,
+                    Payload::AccessReview(a) => &a.system,
+                    Payload::LoggingConfiguration(l) => &l.system,
+                    Payload::SecurityEvents(e) => &e.system,
+                    Payload::EventTriage(t) => &t.system,
+                    _ => continue,
+                };
+                seen.entry(("system", name.clone())).or_default().insert(r.seq);
+            }
+        }
+        for k in [EvidenceKind::BranchProtection, EvidenceKind::ChangeRecord] {
+            for r in upto(k) {
+                let name = match &r.ev.payload {
+                    Payload::BranchProtection(b) => &b.repository,
+                    Payload::ChangeRecord(c) => &c.repository,
+                    _ => continue,
+                };
+                seen.entry(("repository", name.clone())).or_default().insert(r.seq);
+            }
+        }
+        let mut out = Vec::new();
+        for ((what, name), seqs) in seen {
+            let declared = if what == "system" { &self.systems } else { &self.repositories };
+            let first = seqs.iter().next().copied().unwrap_or(0);
+            let n = seqs.len();
+            match declared.iter().find(|d| same(d, &name)) {
+                Some(d) if d.trim() == name => {}
+                Some(d) => out.push(format!(
+                    "{n} record(s) (first #{first}) name the {what} `{name}`, declared as `{d}` in the catalog: taken as the same {what}"
+                )),
+                None => out.push(format!(
+                    "{n} record(s) (first #{first}) name the {what} `{name}`, which the catalog does not declare in scope: not tested"
+                )),
+            }
+        }
+        // Vendors an assessment rates critical that the catalog does not declare.
+        let mut rated: BTreeMap<String, (u64, String)> = BTreeMap::new();
+        for (r, a) in
+            typed!(self.index.upto(EvidenceKind::VendorAssessment, self.cutoff), VendorAssessment)
+        {
+            if a.criticality >= critical {
+                rated
+                    .entry(a.vendor.trim().to_ascii_lowercase())
+                    .or_insert((r.seq, a.vendor.clone()));
+            } else {
+                rated.remove(&a.vendor.trim().to_ascii_lowercase());
+            }
+        }
+        for (seq, name) in rated.into_values() {
+            match self.vendors.iter().find(|d| same(d, &name)) {
+                Some(d) if d.trim() == name.trim() => {}
+                Some(d) => out.push(format!(
+                    "record #{seq} names the vendor `{name}`, declared as `{d}` in the catalog: taken as the same vendor"
+                )),
+                None => out.push(format!(
+                    "record #{seq} rates the vendor `{name}` critical, but the catalog does not declare it among the critical vendors: not tested"
+                )),
+            }
+        }
+        out
+    }
+
+    /// The member a person id, alias or account name refers to (case is not significant).
+    pub(super) fn member(&self, name: &str) -> Option<&Member> {
+        self.names.get(&name.trim().to_ascii_lowercase()).map(|&i| &self.members[i])
+    }
+
+    /// Whether the population has a roster behind it.
+    pub(super) fn has_roster(&self) -> bool {
+        !self.members.is_empty() || !self.index.upto(EvidenceKind::Roster, self.cutoff).is_empty()
     }
 
     /// The grid column a date falls in (dates outside the period go to the nearest).
@@ -250,11 +477,6 @@ impl<'a> Ctx<'a> {
         if due <= self.as_of { Outcome::Fail(reason) } else { Outcome::NotYetDue }
     }
 
-    /// The roster's record number, when there is a roster.
-    pub(super) fn roster_seq(&self) -> Option<u64> {
-        self.roster.map(|(r, _)| r.seq)
-    }
-
     /// The check to return when a test needs the roster and there is none.
     pub(super) fn no_roster(&self) -> Check {
         let due = self.period.start();
@@ -281,7 +503,7 @@ impl<'a> Ctx<'a> {
             due,
             self.missing(
                 due,
-                "no in-scope system is listed in the catalog scope or named by a user list or access review".into(),
+                "no in-scope system is declared in the catalog (scope.systems): the systems to test cannot be known from the evidence".into(),
             ),
             Vec::new(),
         )
@@ -306,6 +528,51 @@ fn year_label(s: NaiveDate, e: NaiveDate) -> String {
     } else {
         format!("{s}..{e}")
     }
+}
+
+/// The population of people: everyone in the roster snapshots observed in
+/// `start..=cutoff` and in the last snapshot before `start`.
+fn population(
+    index: &Index<'_>,
+    start: NaiveDate,
+    cutoff: NaiveDate,
+) -> (Vec<Member>, BTreeMap<String, usize>) {
+    let rosters: Vec<_> = typed!(index.upto(EvidenceKind::Roster, cutoff), Roster).collect();
+    let first = rosters.iter().rposition(|(r, _)| r.date < start).unwrap_or(0);
+    let snapshots = &rosters[first..];
+    // id -> (member, index of the last snapshot showing them)
+    let mut by_id: BTreeMap<&str, (Member, usize)> = BTreeMap::new();
+    for (i, (r, roster)) in snapshots.iter().enumerate() {
+        for p in &roster.people {
+            let e = by_id.entry(p.id.as_str()).or_insert_with(|| {
+                (Member { person: p.clone(), records: Vec::new(), dropped_on: None }, i)
+            });
+            e.0.person = p.clone();
+            e.0.records = vec![r.seq];
+            e.1 = i;
+        }
+    }
+    let mut members = Vec::with_capacity(by_id.len());
+    for (_, (mut m, last)) in by_id {
+        if let Some((r, _)) = snapshots.get(last + 1)
+            && m.person.end_date.is_none()
+        {
+            m.person.end_date = Some(crate::model::Date(r.date));
+            m.dropped_on = Some(r.date);
+            m.records.push(r.seq);
+        }
+        members.push(m);
+    }
+    let mut names = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        names.insert(m.person.id.trim().to_ascii_lowercase(), i);
+    }
+    for (i, m) in members.iter().enumerate() {
+        for a in &m.person.aliases {
+            names.entry(a.trim().to_ascii_lowercase()).or_insert(i);
+        }
+    }
+    (members, names)
 }
 
 /// Whether a person worked for the company at some time in `a..=b`.

@@ -30,15 +30,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, CatalogControl};
+use crate::catalog::{Catalog, CatalogControl, ControlTest};
 use crate::model::{
-    AffectedItem, AuditFinding, AuditPeriod, Date, Evidence, EvidenceKind, FindingStatus, ItemKind,
+    AffectedItem, AuditFinding, AuditPeriod, Cadence, ControlId, Date, Evidence, EvidenceKind,
+    FindingResponse, FindingStatus, ItemKind, ManagementResponse, Payload, Timestamp,
 };
 use crate::report::{
-    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, Monitoring, NextDue,
-    Opinion, RankedException, Report, Summary, is_access_related,
+    CellStatus, ControlResult, ControlStatus, Coverage, DueItem, GridCell, LateRecord, Monitoring,
+    NextDue, Opinion, OpinionBasis, RankedException, RecordingTime, Report, Summary,
+    is_access_related,
 };
-use context::{Check, Ctx, Index, Outcome, add_days};
+use context::{Check, Ctx, Index, Outcome, add_days, sub_days};
 
 /// One evidence record to evaluate: its locker sequence number and the evidence.
 ///
@@ -49,12 +51,29 @@ pub struct EvidenceItem<'a> {
     pub seq: u64,
     /// The evidence.
     pub evidence: &'a Evidence,
+    /// When the locker recorded it; absent for evidence that was never in a locker
+    /// (which can then not be shown late, nor on time).
+    pub recorded_at: Option<Timestamp>,
+    /// When an RFC 3161 timestamp proves the record existed by (the earliest token over
+    /// a checkpoint that includes it); absent when none covers it.
+    pub proven_by: Option<Timestamp>,
 }
 
 impl<'a> EvidenceItem<'a> {
-    /// Pairs a record number with its evidence.
+    /// Pairs a record number with its evidence (recording time unknown).
     pub fn new(seq: u64, evidence: &'a Evidence) -> Self {
-        EvidenceItem { seq, evidence }
+        EvidenceItem { seq, evidence, recorded_at: None, proven_by: None }
+    }
+
+    /// Pairs a record number with its evidence and the time the locker recorded it.
+    pub fn recorded(seq: u64, evidence: &'a Evidence, recorded_at: Timestamp) -> Self {
+        EvidenceItem { seq, evidence, recorded_at: Some(recorded_at), proven_by: None }
+    }
+
+    /// The same item, proven by an RFC 3161 timestamp to have existed by `proven_by`.
+    #[must_use]
+    pub fn proven_by(self, proven_by: Timestamp) -> Self {
+        EvidenceItem { proven_by: Some(proven_by), ..self }
     }
 }
 
@@ -68,7 +87,19 @@ pub fn evaluate(
     let grace_after =
         catalog.controls.iter().map(|c| c.thresholds.review_grace_days_after).max().unwrap_or(0);
     let limit = add_days(period.end(), grace_after).min(as_of);
-    let ctx = Ctx::new(*period, as_of, Index::new(evidence, limit), &catalog.scope);
+    let index = Index::new(evidence, limit, catalog.thresholds.max_recording_delay_days);
+    let mut ctx = Ctx::new(
+        *period,
+        as_of,
+        index,
+        &catalog.scope,
+        catalog.thresholds.critical_vendor_criticality,
+    );
+    if catalog.controls.iter().any(|c| {
+        matches!(c.test, ControlTest::AnnualSecurityTraining | ControlTest::NewHireTraining)
+    }) {
+        ctx.warnings.extend(checks::any_course_warning(&ctx));
+    }
 
     let mut relied: BTreeSet<u64> = evidence
         .iter()
@@ -83,9 +114,13 @@ pub fn evaluate(
     let mut findings = Vec::new();
     let mut overdue = Vec::new();
     let mut upcoming = Vec::new();
+    let mut basis = BTreeMap::new();
     for cc in &catalog.controls {
         let checks = checks::run(&ctx, cc);
-        let (result, finding) = summarise(&ctx, cc, &checks);
+        let (result, finding, judged) = summarise(&ctx, cc, &checks);
+        if let Some(b) = judged {
+            basis.insert(cc.control.id.clone(), b);
+        }
         relied.extend(result.records.iter().copied());
         for c in &checks {
             let item = DueItem {
@@ -116,13 +151,18 @@ pub fn evaluate(
     for (i, f) in findings.iter_mut().enumerate() {
         f.rank = i as u64 + 1;
     }
+    let mut warnings = ctx.warnings.clone();
+    let responses = latest_responses(catalog, evidence, as_of, &mut warnings);
+    for f in &mut findings {
+        relied.extend(apply_responses(&mut f.finding, &responses));
+    }
     overdue.sort();
     overdue.dedup();
     upcoming.sort();
     upcoming.dedup();
 
-    let access = findings.iter().filter(|f| f.access_related).count() as u64;
-    let opinion = Opinion::assess(access, findings.len() as u64 - access);
+    let opinion =
+        Opinion::assess(findings.iter().filter_map(|f| basis.remove(&f.finding.control)).collect());
     let count = |s: ControlStatus| controls.iter().filter(|c| c.status == s).count() as u64;
     let summary = Summary {
         controls: controls.len() as u64,
@@ -132,6 +172,26 @@ pub fn evaluate(
         not_yet_due: count(ControlStatus::NotYetDue),
         not_applicable: count(ControlStatus::NotApplicable),
         deviations: controls.iter().map(|c| c.deviations).sum(),
+    };
+    // What the recording times rest on, and per control the time all its evidence is
+    // proven to have existed by.
+    let proven: BTreeMap<u64, Option<Timestamp>> =
+        evidence.iter().filter(|i| i.recorded_at.is_some()).map(|i| (i.seq, i.proven_by)).collect();
+    for c in &mut controls {
+        c.proven_by = c
+            .records
+            .iter()
+            .map(|seq| proven.get(seq).copied().flatten())
+            .collect::<Option<Vec<Timestamp>>>()
+            .and_then(|times| times.into_iter().max());
+    }
+    let records_timed = proven.len() as u64;
+    let records_proven = proven.values().filter(|p| p.is_some()).count() as u64;
+    let recording_time = RecordingTime {
+        timestamps: Vec::new(),
+        records: records_timed,
+        proven: records_proven,
+        statement: RecordingTime::statement_for(records_timed, records_proven),
     };
     let next_due = controls
         .iter()
@@ -147,15 +207,32 @@ pub fn evaluate(
         exceptions: findings,
         monitoring: Monitoring { next_due, overdue, upcoming },
         relied_on: relied.into_iter().collect(),
+        warnings,
+        late_records: ctx
+            .index
+            .late
+            .iter()
+            .filter(|l| l.observed_at.date() >= sub_days(period.start(), 366))
+            .map(|l| LateRecord {
+                seq: l.seq,
+                kind: l.kind,
+                observed_at: l.observed_at,
+                recorded_at: l.recorded_at,
+                counted: l.counted,
+            })
+            .collect(),
+        catalog: catalog.disclosure(),
+        recording_time,
     }
 }
 
-/// Turns a control's checks into its result and, if any failed, its ranked finding.
+/// Turns a control's checks into its result and, if any failed, its ranked finding and
+/// the figures the opinion judges it by.
 fn summarise(
     ctx: &Ctx<'_>,
     cc: &CatalogControl,
     checks: &[Check],
-) -> (ControlResult, Option<RankedException>) {
+) -> (ControlResult, Option<RankedException>, Option<OpinionBasis>) {
     let mut grid =
         vec![GridCell { status: CellStatus::NotRequired, met: 0, required: 0 }; ctx.columns.len()];
     let mut coverage = Coverage { met: 0, required: 0, not_yet_due: 0 };
@@ -163,8 +240,22 @@ fn summarise(
     let mut items: BTreeMap<(ItemKind, &str), ItemState> = BTreeMap::new();
     let mut records = BTreeSet::new();
     let mut next_due: Option<NaiveDate> = None;
+    // Per occurrence of a periodic control (its checks share a due date): checks due,
+    // checks passed, whether a failing one rests on some record, and its column.
+    let mut slots: BTreeMap<NaiveDate, Slot> = BTreeMap::new();
     for c in checks {
         records.extend(c.records.iter().copied());
+        if !matches!(c.outcome, Outcome::NotYetDue) {
+            let slot = slots.entry(c.due).or_insert(Slot { col: c.col, ..Slot::default() });
+            slot.required += 1;
+            match c.outcome {
+                Outcome::Pass => slot.met += 1,
+                _ => {
+                    slot.col = c.col;
+                    slot.failed_on_record |= !c.records.is_empty();
+                }
+            }
+        }
         let cell = &mut grid[c.col.min(ctx.columns.len().saturating_sub(1))];
         let state = items.entry((c.kind, c.id.as_str())).or_default();
         match &c.outcome {
@@ -225,7 +316,12 @@ fn summarise(
         .evidence_kinds
         .iter()
         .filter(|k| **k != EvidenceKind::Roster || cc.control.evidence_kinds.len() == 1)
-        .any(|k| !ctx.index.upto(*k, ctx.cutoff.max(ctx.period.start())).is_empty());
+        .any(|k| {
+            // Evidence recorded late still exists: its occurrence is an exception
+            // ("recorded late"), not an absence of evidence.
+            !ctx.index.upto(*k, ctx.cutoff.max(ctx.period.start())).is_empty()
+                || !ctx.index.late_excluded(*k).is_empty()
+        });
     let status = if deviations > 0 {
         if has_evidence { ControlStatus::Exception } else { ControlStatus::NoEvidence }
     } else if coverage.required > 0 {
@@ -237,7 +333,30 @@ fn summarise(
     };
 
     let c = &cc.control;
+    let first_recorded = c
+        .evidence_kinds
+        .iter()
+        .filter(|k| **k != EvidenceKind::Roster || c.evidence_kinds.len() == 1)
+        .filter_map(|k| ctx.index.first_recorded.get(k))
+        .min()
+        .map(|t| Date(t.date()));
+    // Quarters (or years) of a periodic control due with nothing shown: checks due,
+    // none passed, and no failing check resting on any record.
+    let periodic =
+        matches!(cc.control.cadence, Cadence::Quarterly | Cadence::Annual | Cadence::Continuous);
+    let empty_slots: Vec<String> = slots
+        .iter()
+        .filter(|(_, s)| periodic && s.required > 0 && s.met == 0 && !s.failed_on_record)
+        .map(|(due, s)| match cc.control.cadence {
+            Cadence::Annual => format!("the year due by {due}"),
+            _ => ctx.columns.get(s.col).map_or_else(|| due.to_string(), |c| c.label.clone()),
+        })
+        .collect();
     let result = ControlResult {
+        owner: c.owner.clone(),
+        procedure: cc.test.procedure().to_owned(),
+        first_recorded,
+        proven_by: None,
         control: c.id.clone(),
         title: c.title.clone(),
         area: c.area,
@@ -276,10 +395,111 @@ fn summarise(
                 status: FindingStatus::Open,
                 management_response: None,
                 remediation_due: Some(Date(add_days(ctx.as_of, c.time_to_fix.max_days))),
+                responses: Vec::new(),
             },
         }
     });
-    (result, finding)
+    let judged = finding.as_ref().map(|f| {
+        OpinionBasis::judge(
+            c.id.clone(),
+            deviations,
+            population,
+            cc.thresholds.tolerable_deviation_percent,
+            f.no_evidence,
+            &empty_slots,
+        )
+    });
+    (result, finding, judged)
+}
+
+/// The latest management response for each finding (by control, and by item in lower
+/// case, `None` for the finding as a whole), among responses given by `as_of`, however
+/// long before the period: a response carries over while its finding persists. The
+/// latest is the last observed; on the same instant, the last recorded. Responses naming
+/// a control the catalog does not have are reported as warnings.
+fn latest_responses<'a>(
+    catalog: &Catalog,
+    evidence: &[EvidenceItem<'a>],
+    as_of: NaiveDate,
+    warnings: &mut Vec<String>,
+) -> BTreeMap<(ControlId, Option<String>), (Timestamp, u64, &'a ManagementResponse)> {
+    let mut latest: BTreeMap<_, (Timestamp, u64, &'a ManagementResponse)> = BTreeMap::new();
+    // Record order, so that warnings come in it whatever the order of the slice.
+    let mut responses: Vec<(&EvidenceItem<'a>, &'a ManagementResponse)> = evidence
+        .iter()
+        .filter_map(|e| match &e.evidence.payload {
+            Payload::ManagementResponse(r) => Some((e, r)),
+            _ => None,
+        })
+        .collect();
+    responses.sort_by_key(|(e, _)| e.seq);
+    for (e, r) in responses {
+        let at = e.evidence.observed_at;
+        if at.date() > as_of {
+            continue;
+        }
+        if catalog.get(r.control.as_str()).is_none() {
+            warnings.push(format!(
+                "record {}: a management response names control {}, which the catalog does not have",
+                e.seq, r.control
+            ));
+            continue;
+        }
+        let key = (r.control.clone(), r.item.as_deref().map(str::to_lowercase));
+        if latest.get(&key).is_none_or(|(t, seq, _)| (*t, *seq) < (at, e.seq)) {
+            latest.insert(key, (at, e.seq, r));
+        }
+    }
+    latest
+}
+
+/// Shows the responses that apply to `finding`: to the finding as a whole (which sets its
+/// status, response and remediation date) and to each of its affected items. Returns the
+/// records shown.
+fn apply_responses(
+    finding: &mut AuditFinding,
+    responses: &BTreeMap<(ControlId, Option<String>), (Timestamp, u64, &ManagementResponse)>,
+) -> Vec<u64> {
+    let control = finding.control.clone();
+    let shown = |item: Option<&str>, key: Option<String>| {
+        responses.get(&(control.clone(), key)).map(|(at, seq, r)| FindingResponse {
+            item: item.map(str::to_owned),
+            status: r.status,
+            response: r.response.clone(),
+            owner: r.owner.clone(),
+            target_date: r.target_date,
+            given_on: Date(at.date()),
+            record: *seq,
+        })
+    };
+    let mut out: Vec<FindingResponse> = Vec::new();
+    if let Some(whole) = shown(None, None) {
+        finding.status = whole.status;
+        finding.management_response = Some(whole.response.clone());
+        if whole.target_date.is_some() {
+            finding.remediation_due = whole.target_date;
+        }
+        out.push(whole);
+    }
+    for a in &finding.affected {
+        if let Some(r) = shown(Some(&a.id), Some(a.id.to_lowercase())) {
+            // An item listed twice (under two kinds) is answered once.
+            if !out.iter().any(|o| o.record == r.record) {
+                out.push(r);
+            }
+        }
+    }
+    let records = out.iter().map(|r| r.record).collect();
+    finding.responses = out;
+    records
+}
+
+#[derive(Default)]
+struct Slot {
+    col: usize,
+    required: u64,
+    met: u64,
+    failed_on_record: bool,
 }
 
 #[derive(Default)]
@@ -298,7 +518,52 @@ pub fn evaluate_locker(
     as_of: NaiveDate,
 ) -> crate::Result<Report> {
     let records = locker.records().collect::<crate::Result<Vec<_>>>()?;
-    let items: Vec<EvidenceItem<'_>> =
-        records.iter().map(|r| EvidenceItem::new(r.seq, &r.evidence)).collect();
-    Ok(evaluate(catalog, &items, period, as_of))
+    let (timestamps, problems) = locker_timestamps(locker)?;
+    let items: Vec<EvidenceItem<'_>> = records
+        .iter()
+        .map(|r| {
+            let item = EvidenceItem::recorded(r.seq, &r.evidence, r.recorded_at);
+            // The earliest token over a checkpoint that includes the record.
+            match timestamps.iter().filter(|t| t.checkpoint_size > r.seq).map(|t| t.gen_time).min()
+            {
+                Some(t) => item.proven_by(t),
+                None => item,
+            }
+        })
+        .collect();
+    let mut report = evaluate(catalog, &items, period, as_of);
+    report.recording_time.timestamps = timestamps;
+    report.warnings.extend(problems);
+    Ok(report)
+}
+
+/// The RFC 3161 timestamps of the locker's signed checkpoints whose token verifies over
+/// its note (signature, imprint) and whose checkpoint is a prefix of the locker; and a
+/// warning for each token left out.
+fn locker_timestamps(
+    locker: &crate::ledger::Locker,
+) -> crate::Result<(Vec<crate::report::TimeProof>, Vec<String>)> {
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    for signed in locker.signed_checkpoints()? {
+        let size = signed.checkpoint.size;
+        match signed.verify_timestamp(None) {
+            None => {}
+            Some(Err(e)) => problems.push(format!(
+                "the timestamp of signed checkpoint {size} does not verify ({e}): not used"
+            )),
+            Some(Ok(v)) => match locker.verify_checkpoint(&signed.checkpoint) {
+                Err(e) => problems.push(format!(
+                    "signed checkpoint {size} does not match the locker ({e}): its timestamp is not used"
+                )),
+                Ok(()) => proofs.push(crate::report::TimeProof {
+                    checkpoint_size: size,
+                    gen_time: Timestamp::from(v.gen_time),
+                    tsa: v.tsa,
+                }),
+            },
+        }
+    }
+    proofs.sort_by_key(|p| p.checkpoint_size);
+    Ok((proofs, problems))
 }

@@ -33,7 +33,8 @@ pub(crate) fn blob_path(dir: &Path, sha256: &Sha256Digest) -> PathBuf {
 /// The size of the stored blob, or `None` if it is not stored.
 pub(crate) fn stored_size(dir: &Path, sha256: &Sha256Digest) -> Result<Option<u64>, LedgerError> {
     let path = blob_path(dir, sha256);
-    match fs_err::metadata(&path) {
+    // A symbolic link in a blob's place is not a stored blob, whatever it points to.
+    match fs_err::symlink_metadata(&path) {
         Ok(m) if m.is_file() => Ok(Some(m.len())),
         Ok(_) => Ok(None),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -178,11 +179,61 @@ fn create_temp(tmp_dir: &Path) -> Result<(PathBuf, fs_err::File), LedgerError> {
         );
         let path = tmp_dir.join(name);
         match fs_err::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(f) => return Ok((path, f)),
+            Ok(f) => {
+                // Held until the file is closed: a locked part file is in use, an
+                // unlocked one was left by a killed process (see remove_orphaned_parts).
+                f.file().lock().map_err(|e| LedgerError::io(&path, e))?;
+                return Ok((path, f));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(LedgerError::io(path, e)),
         }
     }
+}
+
+/// Part files' names: `blob-<pid>-<n>-<nanos>.part`.
+pub(crate) const PART_PREFIX: &str = "blob-";
+pub(crate) const PART_SUFFIX: &str = ".part";
+/// A part file untouched for this long, and not locked, is an orphan.
+pub(crate) const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Removes the part files that killed adds left in `tmp/` (a process killed outright
+/// cannot remove its own, and an interrupted add of a large attachment can leave
+/// gigabytes). A part file is an orphan when no process holds its lock (the lock goes
+/// with its last open handle, so with its process) and it has not been modified for
+/// [`ORPHAN_AGE`], which rules out one that another add has just created and not locked
+/// yet. Called with the locker's exclusive lock held. Best effort: whatever cannot be
+/// checked is left alone. Returns the files removed.
+pub(crate) fn remove_orphaned_parts(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Ok(entries) = fs_err::read_dir(dir.join(TMP_DIR)) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with(PART_PREFIX) || !name.ends_with(PART_SUFFIX) {
+            continue;
+        }
+        let path = entry.path();
+        let old = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= ORPHAN_AGE);
+        if !old {
+            continue;
+        }
+        let Ok(file) = fs_err::OpenOptions::new().write(true).open(&path) else {
+            continue;
+        };
+        if file.file().try_lock().is_ok() && fs_err::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
 }
 
 /// Removes the temporary file on drop unless it was kept.

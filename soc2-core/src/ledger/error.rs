@@ -3,11 +3,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::error::{Classify, ErrorClass};
 use crate::json::JsonError;
 use crate::model::Sha256Digest;
 
 use super::checkpoint::CheckpointError;
 use super::merkle::ProofError;
+use super::timestamp::TimestampError;
 
 /// A problem with a locker: damage found while reading it, an append refused, a proof
 /// that cannot be given, or a file operation that failed.
@@ -187,6 +189,27 @@ pub enum LedgerError {
         actual: Sha256Digest,
     },
 
+    /// The ledger file is not a regular file (a directory, a FIFO, a device...).
+    #[error("{path}: the ledger is not a regular file (it is {kind})")]
+    LedgerNotRegularFile {
+        /// The ledger's path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
+    /// A blob's name holds something other than a regular file: a symbolic link
+    /// (perhaps to a file outside the locker), a directory, a device...
+    #[error("blob {sha256} ({path}): not a regular file (it is {kind})")]
+    BlobNotRegularFile {
+        /// The SHA-256 the blob is stored under.
+        sha256: Sha256Digest,
+        /// Its path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
     /// A file under `blobs/` that no blob can be: a wrong name or a wrong place.
     #[error("{path}: unexpected file in the blob store")]
     UnexpectedFile {
@@ -246,6 +269,48 @@ pub enum LedgerError {
         stored: u64,
     },
 
+    /// An append was refused: the record's canonical form is larger than
+    /// [`crate::input::MAX_DOCUMENT_SIZE`]. Every record is read whenever the locker is
+    /// opened, so one oversized record would slow every later command.
+    #[error(
+        "evidence too large: its record is {size} bytes, the limit is {limit} bytes; store bulky \
+         data as an attachment instead"
+    )]
+    RecordTooLarge {
+        /// The size of the record's canonical form.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+
+    /// An append was refused: `observed_at`, or a date in the payload recording when
+    /// something happened, is later than the time of recording plus
+    /// [`crate::model::RECORDING_CLOCK_SKEW`]. Evidence cannot show what has not
+    /// happened yet.
+    #[error("{}{field}: {reason}", BatchIndex(*.index))]
+    FutureDated {
+        /// The evidence's 0-based position in the batch appended; `None` for a single add.
+        index: Option<u64>,
+        /// The field's path in the evidence document (`observed_at`,
+        /// `payload.background_check.completed_at`, ...).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A batch read from JSON Lines (`soc2 add --jsonl`) was refused at one of its lines;
+    /// nothing of the batch was appended.
+    #[error("{source_name}:{line}: {error}")]
+    LineRefused {
+        /// The file (or `<stdin>`) the batch was read from.
+        source_name: String,
+        /// The 1-based line of the refused evidence.
+        line: u64,
+        /// Why it was refused: an attachment not stored or of another size, a record too
+        /// large, or a date in the future.
+        error: Box<LedgerError>,
+    },
+
     /// A record was asked for by a sequence number the locker does not (yet) hold.
     #[error("record {seq} does not exist (the locker holds {len} records)")]
     NoSuchRecord {
@@ -274,6 +339,48 @@ pub enum LedgerError {
         /// Why it does not match.
         reason: String,
     },
+
+    /// A signed checkpoint in `checkpoints/` is malformed, its signatures disagree, or
+    /// the locker's records contradict it (history rewritten after it was signed).
+    #[error("{path}: signed checkpoint: {reason}")]
+    SignedCheckpoint {
+        /// Its file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A signed checkpoint (or its timestamp) cannot be stored: one already exists for
+    /// this size with other content, or it does not describe this locker.
+    #[error("{path}: {reason}")]
+    CheckpointRefused {
+        /// The file that would have been written.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A time-stamp response, request or TSA CA file was refused.
+    #[error(transparent)]
+    Timestamp(#[from] TimestampError),
+
+    /// A stored time-stamp token (`checkpoints/<size>.tsr`) does not verify.
+    #[error("{path}: {error}")]
+    StoredTimestamp {
+        /// Its file.
+        path: PathBuf,
+        /// What is wrong.
+        error: TimestampError,
+    },
+
+    /// A time-stamp token cannot be stored: no signed checkpoint to timestamp, the
+    /// request was for another checkpoint, or another token is stored (append-only).
+    #[error("{path}: {reason}")]
+    TimestampRefused {
+        /// The file that would have been written (or the checkpoints directory).
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl LedgerError {
@@ -299,25 +406,10 @@ impl LedgerError {
     }
 
     /// Whether this error is damage to the locker (evidence changed, removed, reordered
-    /// or missing), as opposed to a refused request, bad input or a failed operation.
+    /// or missing), as opposed to a refused request, bad input or a failed operation:
+    /// its class is [`ErrorClass::Integrity`].
     pub fn is_damage(&self) -> bool {
-        matches!(
-            self,
-            LedgerError::InvalidHeader { .. }
-                | LedgerError::MissingLedger { .. }
-                | LedgerError::InvalidRecord { .. }
-                | LedgerError::NotCanonical { .. }
-                | LedgerError::SeqMismatch { .. }
-                | LedgerError::ChainBroken { .. }
-                | LedgerError::BadGenesis { .. }
-                | LedgerError::MissingBlob { .. }
-                | LedgerError::BlobSizeMismatch { .. }
-                | LedgerError::BlobCorrupt { .. }
-                | LedgerError::UnexpectedFile { .. }
-                | LedgerError::LedgerShrank { .. }
-                | LedgerError::RecordChanged { .. }
-                | LedgerError::CheckpointMismatch { .. }
-        )
+        self.class() == ErrorClass::Integrity
     }
 
     /// The blob this error names, if any.
@@ -326,9 +418,22 @@ impl LedgerError {
             LedgerError::MissingBlob { sha256, .. }
             | LedgerError::BlobSizeMismatch { sha256, .. }
             | LedgerError::BlobCorrupt { sha256, .. }
+            | LedgerError::BlobNotRegularFile { sha256, .. }
             | LedgerError::AttachmentNotStored { sha256 }
             | LedgerError::AttachmentSizeMismatch { sha256, .. } => Some(*sha256),
             _ => None,
+        }
+    }
+}
+
+/// "evidence 3 of the batch: " for an append of several records, nothing for one.
+struct BatchIndex(Option<u64>);
+
+impl fmt::Display for BatchIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(i) => write!(f, "evidence {i} of the batch: "),
+            None => Ok(()),
         }
     }
 }
@@ -344,5 +449,137 @@ impl fmt::Display for IoDisplay<'_> {
         } else {
             write!(f, "{}: {msg}", self.0.display())
         }
+    }
+}
+
+impl Classify for LedgerError {
+    fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode as C;
+        match self {
+            LedgerError::Io { .. } => C::LedgerIo,
+            LedgerError::NotALocker { .. } => C::LedgerNotALocker,
+            LedgerError::MissingLedger { .. } => C::LedgerMissingLedger,
+            LedgerError::AlreadyExists { .. } => C::LedgerAlreadyExists,
+            LedgerError::InvalidHeader { .. } => C::LedgerInvalidHeader,
+            LedgerError::UnsupportedVersion { .. } => C::LedgerUnsupportedVersion,
+            LedgerError::InvalidOrigin { .. } => C::LedgerInvalidOrigin,
+            LedgerError::InvalidRecord { .. } => C::LedgerInvalidRecord,
+            LedgerError::NotCanonical { .. } => C::LedgerNotCanonical,
+            LedgerError::SeqMismatch { .. } => C::LedgerSeqMismatch,
+            LedgerError::ChainBroken { .. } => C::LedgerChainBroken,
+            LedgerError::BadGenesis { .. } => C::LedgerBadGenesis,
+            LedgerError::MissingBlob { .. } => C::LedgerMissingBlob,
+            LedgerError::BlobSizeMismatch { .. } => C::LedgerBlobSizeMismatch,
+            LedgerError::BlobCorrupt { .. } => C::LedgerBlobCorrupt,
+            LedgerError::UnexpectedFile { .. } => C::LedgerUnexpectedFile,
+            LedgerError::LedgerShrank { .. } => C::LedgerShrank,
+            LedgerError::RecordChanged { .. } => C::LedgerRecordChanged,
+            LedgerError::AttachmentRead { .. } => C::LedgerAttachmentRead,
+            LedgerError::AttachmentNotStored { .. } => C::LedgerAttachmentNotStored,
+            LedgerError::AttachmentSizeMismatch { .. } => C::LedgerAttachmentSizeMismatch,
+            LedgerError::NoSuchRecord { .. } => C::LedgerNoSuchRecord,
+            LedgerError::LedgerNotRegularFile { .. } => C::LedgerNotRegularFile,
+            LedgerError::BlobNotRegularFile { .. } => C::LedgerBlobNotRegularFile,
+            LedgerError::RecordTooLarge { .. } => C::LedgerRecordTooLarge,
+            LedgerError::FutureDated { .. } => C::LedgerFutureDated,
+            LedgerError::LineRefused { error, .. } => error.code(),
+            LedgerError::Proof(p) => p.code(),
+            LedgerError::Checkpoint(_) => C::LedgerCheckpointMalformed,
+            LedgerError::CheckpointMismatch { .. } => C::LedgerCheckpointMismatch,
+            LedgerError::SignedCheckpoint { .. } => C::LedgerSignedCheckpointInvalid,
+            LedgerError::CheckpointRefused { .. } => C::LedgerCheckpointRefused,
+            LedgerError::Timestamp(e) | LedgerError::StoredTimestamp { error: e, .. } => {
+                timestamp_code(e)
+            }
+            LedgerError::TimestampRefused { .. } => C::LedgerTimestampRefused,
+        }
+    }
+
+    fn subject(&self) -> crate::error::Subject {
+        let mut s = crate::error::Subject {
+            records: self.records(),
+            blob: self.blob(),
+            reason: Some(self.to_string()),
+            ..Default::default()
+        };
+        match self {
+            LedgerError::Io { path, source } => {
+                s.path = Some(path.clone());
+                s.reason = Some(source.to_string());
+            }
+            LedgerError::NotALocker { path }
+            | LedgerError::MissingLedger { path }
+            | LedgerError::AlreadyExists { path }
+            | LedgerError::InvalidHeader { path, .. }
+            | LedgerError::UnsupportedVersion { path, .. }
+            | LedgerError::BlobCorrupt { path, .. }
+            | LedgerError::UnexpectedFile { path }
+            | LedgerError::LedgerShrank { path, .. }
+            | LedgerError::LedgerNotRegularFile { path, .. }
+            | LedgerError::BlobNotRegularFile { path, .. }
+            | LedgerError::SignedCheckpoint { path, .. }
+            | LedgerError::CheckpointRefused { path, .. }
+            | LedgerError::StoredTimestamp { path, .. }
+            | LedgerError::TimestampRefused { path, .. } => s.path = Some(path.clone()),
+            LedgerError::InvalidOrigin { .. } => s.field = Some("origin".into()),
+            LedgerError::InvalidRecord { line, error, .. } => {
+                s.line = *line;
+                s.field = Some(error.path.clone());
+            }
+            LedgerError::NotCanonical { line, .. }
+            | LedgerError::SeqMismatch { line, .. }
+            | LedgerError::ChainBroken { line, .. }
+            | LedgerError::BadGenesis { line, .. }
+            | LedgerError::MissingBlob { line, .. }
+            | LedgerError::BlobSizeMismatch { line, .. }
+            | LedgerError::RecordChanged { line, .. } => s.line = *line,
+            // The attachment's name is not a path: it goes in `source`.
+            LedgerError::AttachmentRead { what, source } => {
+                s.source = Some(what.clone());
+                s.reason = Some(source.to_string());
+            }
+            LedgerError::AttachmentNotStored { .. }
+            | LedgerError::AttachmentSizeMismatch { .. } => s.field = Some("attachments".into()),
+            LedgerError::NoSuchRecord { seq, .. } => s.records = vec![*seq],
+            LedgerError::FutureDated { field, reason, .. } => {
+                s.field = Some(field.clone());
+                s.reason = Some(reason.clone());
+            }
+            LedgerError::Proof(p) => s = p.subject(),
+            LedgerError::LineRefused { source_name, line, error } => {
+                s = error.subject();
+                s.source = Some(source_name.clone());
+                s.line = *line;
+            }
+            LedgerError::Checkpoint(_) => s.field = Some("checkpoint".into()),
+            _ => {}
+        }
+        s
+    }
+
+    fn io_error(&self) -> Option<&std::io::Error> {
+        match self {
+            LedgerError::Io { source, .. } | LedgerError::AttachmentRead { source, .. } => {
+                Some(source)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn timestamp_code(e: &TimestampError) -> crate::error::ErrorCode {
+    use crate::error::ErrorCode as C;
+    match e {
+        TimestampError::TooLarge { .. } => C::LedgerTimestampTooLarge,
+        TimestampError::Malformed { .. } => C::LedgerTimestampMalformed,
+        TimestampError::NotGranted { .. } => C::LedgerTimestampNotGranted,
+        TimestampError::ImprintMismatch { .. } => C::LedgerTimestampImprintMismatch,
+        TimestampError::NonceMismatch { .. } => C::LedgerTimestampNonceMismatch,
+        TimestampError::BadSignature { .. } => C::LedgerTimestampBadSignature,
+        TimestampError::UnsupportedAlgorithm { .. } => C::LedgerTimestampUnsupportedAlgorithm,
+        TimestampError::NotTimestampingCert { .. } => C::LedgerTimestampNotTsa,
+        TimestampError::Untrusted { .. } => C::LedgerTimestampUntrusted,
+        TimestampError::CaInvalid { .. } => C::LedgerTimestampCaInvalid,
+        TimestampError::TsaUnreachable { .. } => C::LedgerTimestampTsaUnreachable,
     }
 }

@@ -12,8 +12,9 @@ use super::blobs::{blob_path, hash_file};
 use super::checkpoint::Checkpoint;
 use super::error::LedgerError;
 use super::locker::TornTail;
-use super::merkle::TreeBuilder;
-use super::scan::{Chain, Header, Line, Lines};
+use super::merkle::{Hash, TreeBuilder};
+use super::scan::{Chain, Header, Line, Lines, open_ledger};
+use super::signed;
 use super::{BLOBS_DIR, HEADER_FILE, LEDGER_FILE, LOCK_FILE, TMP_DIR};
 
 /// What [`fsck`] found.
@@ -35,6 +36,13 @@ pub struct FsckReport {
     pub leftover_temp_files: Vec<PathBuf>,
     /// The checkpoint of the ledger as read, when it is sound and its header readable.
     pub checkpoint: Option<Checkpoint>,
+    /// The signed checkpoints in `checkpoints/` that the records were checked to extend
+    /// (an RFC 9162 consistency proof from each to the current tree), in size order.
+    pub signed_checkpoints: Vec<Checkpoint>,
+    /// The time-stamp tokens in `checkpoints/` that verified (over their checkpoint's
+    /// note, signed by a time-stamping certificate, chained to the TSA CA when one was
+    /// given to [`fsck_with`]), with the size of their checkpoint, in size order.
+    pub timestamps: Vec<(u64, super::VerifiedTimestamp)>,
 }
 
 impl FsckReport {
@@ -53,6 +61,13 @@ impl FsckReport {
 /// Returns an error only when the locker cannot be examined at all (no header file, the
 /// ledger unreadable).
 pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
+    fsck_with(dir, None)
+}
+
+/// [`fsck`], chaining the signer of every stored time-stamp token to `tsa_trust` (the
+/// TSA's CA); without it, tokens are checked (imprint, signature, time-stamping
+/// certificate) but not who issued their certificate.
+pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> Result<FsckReport> {
     let dir = dir.as_ref();
     let mut problems = Vec::new();
     let origin = match Header::read(&dir.join(HEADER_FILE)) {
@@ -65,13 +80,13 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     };
 
     let ledger_path = dir.join(LEDGER_FILE);
-    let ledger = match fs_err::File::open(&ledger_path) {
+    let ledger = match open_ledger(&ledger_path, false) {
         Ok(f) => Some(f),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            problems.push(LedgerError::MissingLedger { path: ledger_path.clone() });
+        Err(e) if e.is_damage() => {
+            problems.push(e);
             None
         }
-        Err(e) => return Err(LedgerError::io(&ledger_path, e).into()),
+        Err(e) => return Err(e.into()),
     };
     let lock_path = dir.join(LOCK_FILE);
     // Shared lock: no append is in flight while the ledger is read. Without a lock file
@@ -81,6 +96,7 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
         l.lock_shared().map_err(|e| LedgerError::io(&lock_path, e))?;
     }
     let mut tree = TreeBuilder::new();
+    let mut leaves: Vec<Hash> = Vec::new();
     let mut torn_tail = None;
     let mut line_count = 0;
     // Referenced blobs: hex -> (declared size, record naming it, its line) per use.
@@ -93,6 +109,9 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
             match line {
                 Line::Complete(bytes, _) => {
                     line_count += 1;
+                    // Signed checkpoints are checked against the lines as they are,
+                    // sound or not: a rewritten record must contradict them.
+                    leaves.push(super::merkle::leaf_hash(bytes));
                     let line_no = chain.next_line;
                     if let Some((record, leaf)) = chain.step(bytes, &mut problems) {
                         tree.push(leaf);
@@ -121,8 +140,11 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     // Referenced blobs: present, with the declared size.
     for (sha256, uses) in &referenced {
         let path = blob_path(dir, sha256);
-        let actual = match fs_err::metadata(&path) {
-            Ok(m) => Some(m.len()),
+        // Not following a symbolic link: a link in a blob's place (to a file outside the
+        // locker, perhaps) is damage, reported once by the pass over stored blobs below.
+        let actual = match fs_err::symlink_metadata(&path) {
+            Ok(m) if m.is_file() => Some(m.len()),
+            Ok(_) => continue,
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(LedgerError::io(&path, e).into()),
         };
@@ -154,19 +176,26 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     let root = dir.join(BLOBS_DIR).join("sha256");
     for fan in read_dir_sorted(&root)? {
         let fan_name = file_name(&fan);
-        if !fan.is_dir() || fan_name.len() != 2 {
+        let fan_is_dir = fs_err::symlink_metadata(&fan).is_ok_and(|m| m.is_dir());
+        if !fan_is_dir || fan_name.len() != 2 {
             problems.push(LedgerError::UnexpectedFile { path: fan });
             continue;
         }
         for path in read_dir_sorted(&fan)? {
             let name = file_name(&path);
             let sha256 = match name.parse::<Sha256Digest>() {
-                Ok(d) if name.starts_with(&fan_name) && path.is_file() => d,
+                Ok(d) if name.starts_with(&fan_name) => d,
                 _ => {
                     problems.push(LedgerError::UnexpectedFile { path });
                     continue;
                 }
             };
+            let meta = fs_err::symlink_metadata(&path).map_err(|e| LedgerError::io(&path, e))?;
+            if !meta.is_file() {
+                let kind = crate::input::kind_of(&meta);
+                problems.push(LedgerError::BlobNotRegularFile { sha256, path, kind });
+                continue;
+            }
             let (actual, _) = hash_file(&path)?;
             blobs_checked += 1;
             if actual != sha256 {
@@ -177,6 +206,37 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
     }
     let unreferenced_blobs = stored.into_iter().filter(|d| !referenced.contains_key(d)).collect();
     let leftover_temp_files = read_dir_sorted(&dir.join(TMP_DIR))?;
+
+    // Every signed checkpoint: well-formed, its two signatures by one key, and (when
+    // the records are sound) extended by the current tree.
+    let (signed, signed_problems) = signed::read_all(dir)?;
+    problems.extend(signed_problems);
+    let mut signed_checkpoints = Vec::new();
+    let mut timestamps = Vec::new();
+    for cp in signed {
+        match cp.verify_timestamp(tsa_trust) {
+            None => {}
+            Some(Ok(v)) => timestamps.push((cp.checkpoint.size, v)),
+            Some(Err(error)) => problems.push(LedgerError::StoredTimestamp {
+                path: signed::note_path(dir, cp.checkpoint.size).with_extension("tsr"),
+                error,
+            }),
+        }
+        let path = signed::note_path(dir, cp.checkpoint.size);
+        let bad = |reason: String| LedgerError::SignedCheckpoint { path: path.clone(), reason };
+        if origin.as_ref().is_some_and(|o| *o != cp.checkpoint.origin) {
+            problems.push(bad(format!(
+                "its origin {:?} is not the locker's {:?}",
+                cp.checkpoint.origin,
+                origin.as_deref().unwrap_or_default()
+            )));
+        } else {
+            match signed::consistency_from(&cp.checkpoint, &leaves) {
+                Ok(()) => signed_checkpoints.push(cp.checkpoint),
+                Err(reason) => problems.push(bad(reason)),
+            }
+        }
+    }
 
     let checkpoint = match (&origin, problems.is_empty()) {
         (Some(origin), true) => {
@@ -192,6 +252,8 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
         unreferenced_blobs,
         leftover_temp_files,
         checkpoint,
+        signed_checkpoints,
+        timestamps,
     })
 }
 

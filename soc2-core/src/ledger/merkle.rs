@@ -599,10 +599,27 @@ mod tests {
     use proptest::prelude::*;
     use serde_json::Value;
 
-    /// Published vectors from transparency-dev/merkle; see
+    /// Published vectors from transparency-dev/merkle, one file per case; see
     /// `soc2-core/testdata/merkle/README.md` for the exact source files.
-    const VECTORS_JSON: &str =
-        include_str!("../../testdata/merkle/transparency_dev_merkle_vectors.json");
+    fn vectors_json() -> Value {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/merkle");
+        let read = |path: &std::path::Path| -> Value {
+            serde_json::from_slice(&fs_err::read(path).expect("read vector")).expect("valid JSON")
+        };
+        let mut json = read(&dir.join("constants.json"));
+        for table in
+            ["inclusion_proofs", "consistency_proofs", "inclusion_node_ids", "consistency_node_ids"]
+        {
+            let mut paths: Vec<_> = fs_err::read_dir(dir.join(table))
+                .expect("vector directory")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            paths.sort();
+            assert!(!paths.is_empty(), "no {table} cases");
+            json[table] = Value::Array(paths.iter().map(|p| read(p)).collect());
+        }
+        json
+    }
 
     struct Vectors {
         leaf_inputs: Vec<Vec<u8>>,
@@ -626,7 +643,7 @@ mod tests {
     }
 
     fn vectors() -> Vectors {
-        let json: Value = serde_json::from_str(VECTORS_JSON).expect("valid JSON");
+        let json = vectors_json();
         let leaf_inputs = json["leaf_inputs"]
             .as_array()
             .expect("array")

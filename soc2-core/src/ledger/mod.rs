@@ -8,7 +8,8 @@
 //!   RFC 8785 canonical bytes, each record carrying the leaf hash of the one before;
 //! - `blobs/sha256/<first two hex>/<hex>`: attachments, stored once per content;
 //! - `lock`: the file writers lock (and readers share) to serialise appends;
-//! - `tmp/`: attachments being written.
+//! - `tmp/`: attachments being written;
+//! - `checkpoints/`: every checkpoint signed so far, append-only ([`signed`]).
 //!
 //! The records are the leaves of an RFC 9162 Merkle tree ([`merkle`]); a
 //! [`Checkpoint`] commits to its size and root, and [`Locker::inclusion_proof`] /
@@ -50,15 +51,20 @@ mod fsck;
 mod locker;
 mod media;
 pub mod merkle;
+pub mod note;
 mod scan;
+pub mod signed;
+pub mod timestamp;
 
 pub use crate::model::Record;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use error::LedgerError;
-pub use fsck::{FsckReport, fsck};
-pub use locker::{Appended, Locker, Records, TornTail};
+pub use fsck::{FsckReport, fsck, fsck_with};
+pub use locker::{Appended, AppendedBatch, AttachmentStore, Locker, Records, TornTail};
 pub use media::media_type_for;
 pub use merkle::Hash;
+pub use signed::{CHECKPOINT_NAMESPACE, CHECKPOINTS_DIR, SignedCheckpoint};
+pub use timestamp::{TimestampError, TimestampRequest, TsaTrust, VerifiedTimestamp};
 
 /// The locker format version this library reads and writes.
 pub const FORMAT_VERSION: u64 = 1;

@@ -266,3 +266,38 @@ impl<'a> Lines<'a> {
         }))
     }
 }
+
+/// Opens the ledger file (for appending too when `append`), refusing one that is not a
+/// regular file: a directory or a FIFO in its place is damage, and a FIFO must not block
+/// the open or the reads. A missing ledger is [`LedgerError::MissingLedger`].
+pub(crate) fn open_ledger(path: &Path, append: bool) -> Result<fs_err::File, LedgerError> {
+    let mut options = fs_err::OpenOptions::new();
+    options.read(true).append(append);
+    #[cfg(unix)]
+    {
+        use fs_err::os::unix::fs::OpenOptionsExt;
+        // No effect on a regular file's reads and writes.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(LedgerError::MissingLedger { path: path.to_path_buf() });
+        }
+        Err(e) if e.kind() == io::ErrorKind::IsADirectory => {
+            return Err(LedgerError::LedgerNotRegularFile {
+                path: path.to_path_buf(),
+                kind: "a directory",
+            });
+        }
+        Err(e) => return Err(LedgerError::io(path, e)),
+    };
+    let meta = file.metadata().map_err(|e| LedgerError::io(path, e))?;
+    if !meta.is_file() {
+        return Err(LedgerError::LedgerNotRegularFile {
+            path: path.to_path_buf(),
+            kind: crate::input::kind_of(&meta),
+        });
+    }
+    Ok(file)
+}

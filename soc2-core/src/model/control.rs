@@ -119,6 +119,8 @@ pub enum TriggerEvent {
     VendorOnboarding,
     /// A security incident is declared.
     Incident,
+    /// A high-risk security event is detected in a system's audit log.
+    SecurityEvent,
 }
 
 /// How often a control must operate.

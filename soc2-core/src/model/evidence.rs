@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::common::Sha256Digest;
 use super::control::ControlId;
+use super::finding::FindingStatus;
+use super::provenance::Provenance;
 use super::time::{Date, Timestamp};
 
 /// One piece of evidence, as recorded in the locker.
@@ -32,6 +34,10 @@ pub struct Evidence {
     pub attachments: Vec<Attachment>,
     /// The typed content.
     pub payload: Payload,
+    /// How an importer derived this evidence from a system's export (absent for evidence
+    /// written by hand). See `soc2 import --check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
 }
 
 impl Evidence {
@@ -161,6 +167,14 @@ payloads! {
     RiskRegister(RiskRegister) = "risk_register",
     /// The people of the company, with their employment dates.
     Roster(Roster) = "roster",
+    /// Management's response to a finding of the report, and where its fix stands.
+    ManagementResponse(ManagementResponse) = "management_response",
+    /// One import of a system's audit log: the time it covers, its events counted, and
+    /// every security-relevant event.
+    SecurityEvents(SecurityEvents) = "security_events",
+    /// The follow-up of one detected security event: who looked, when, and what they
+    /// concluded.
+    EventTriage(EventTriage) = "event_triage",
     /// Any other file or note.
     Note(Note) = "note",
 }
@@ -265,6 +279,75 @@ pub struct Account {
     /// When the current status took effect (e.g. when it was suspended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_changed_at: Option<Timestamp>,
+    /// The system's root or break-glass account (the AWS account root user), which no
+    /// policy can restrict.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub root: bool,
+    /// Whether the system requires a second factor at every sign-in of this account (an
+    /// organisation-wide setting or a sign-on policy), as opposed to merely having one
+    /// enrolled (absent: the export does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_enforced: Option<bool>,
+    /// Credentials other than the password (access keys, signing certificates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<Credential>,
+}
+
+/// What kind of credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// A long-lived API access key (e.g. an AWS access key).
+    AccessKey,
+    /// An X.509 signing certificate.
+    Certificate,
+    /// An SSH key.
+    SshKey,
+    /// A personal access token.
+    Token,
+}
+
+/// A credential of an account other than its password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    /// What kind.
+    pub kind: CredentialKind,
+    /// Its id, or its slot in the export (`access_key_1`).
+    pub id: String,
+    /// Whether it can be used.
+    pub active: bool,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it was last rotated (created or replaced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_rotated_at: Option<Timestamp>,
+    /// When it was last used (absent: never, or the export does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<Timestamp>,
+}
+
+impl Account {
+    /// An account with only its id and status; everything else absent.
+    pub fn new(account: impl Into<String>, status: AccountStatus) -> Self {
+        Account {
+            account: account.into(),
+            person: None,
+            status,
+            privileged: None,
+            mfa: None,
+            mfa_methods: Vec::new(),
+            interactive: None,
+            roles: Vec::new(),
+            created_at: None,
+            last_used_at: None,
+            status_changed_at: None,
+            root: false,
+            mfa_enforced: None,
+            credentials: Vec::new(),
+        }
+    }
 }
 
 /// The accounts of a system at `observed_at`.
@@ -371,6 +454,48 @@ pub struct Device {
     /// Last time the device reported to the MDM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check_in: Option<Timestamp>,
+    /// The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+    /// absent when the MDM does not evaluate compliance or has not yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<DeviceCompliance>,
+    /// Whether the host firewall is on (absent: the export does not report it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_enabled: Option<bool>,
+}
+
+impl Device {
+    /// A device with only its id and platform; every setting absent (not shown).
+    pub fn new(device_id: impl Into<String>, platform: Platform) -> Self {
+        Device {
+            device_id: device_id.into(),
+            serial_number: None,
+            owner: None,
+            platform,
+            os_version: None,
+            disk_encrypted: None,
+            screen_lock_minutes: None,
+            auto_updates: None,
+            screen_lock: None,
+            mdm_enrolled: None,
+            last_check_in: None,
+            compliance: None,
+            firewall_enabled: None,
+        }
+    }
+}
+
+/// A device's state against the MDM's compliance policies, as the MDM evaluated it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceCompliance {
+    /// Meets every assigned compliance policy.
+    Compliant,
+    /// Fails a compliance policy (Intune blocks it from corporate resources).
+    Noncompliant,
+    /// Fails a compliance policy but keeps access until its grace period ends.
+    InGracePeriod,
+    /// The evaluation failed (conflicting policies, or an error): not shown compliant.
+    Error,
 }
 
 /// The devices an MDM (or inventory) knows at `observed_at`.
@@ -455,14 +580,37 @@ pub struct ChangeReview {
     pub commit: Option<String>,
 }
 
-/// One change (pull or merge request) with its reviews.
+/// How a change reached its branch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Merged through a pull or merge request.
+    #[default]
+    PullRequest,
+    /// Pushed straight to the branch, without a pull request (or merged by bypassing the
+    /// branch's rules).
+    DirectPush,
+}
+
+impl ChangeKind {
+    fn is_pull_request(&self) -> bool {
+        *self == ChangeKind::PullRequest
+    }
+}
+
+/// One change (pull or merge request, or a direct push) with its reviews.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRecord {
+    /// How the change reached its branch (absent: a pull request). Not `kind`, which
+    /// the bindings use for the payload's kind.
+    #[serde(default, skip_serializing_if = "ChangeKind::is_pull_request")]
+    pub change_type: ChangeKind,
     /// Repository, `owner/name`.
     pub repository: String,
-    /// Pull or merge request number.
-    pub number: u64,
+    /// Pull or merge request number (absent for a direct push).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<u64>,
     /// Its title.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
@@ -538,6 +686,12 @@ pub struct BackgroundCheck {
     /// The company's decision on a check with findings (absent: not adjudicated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjudication: Option<Adjudication>,
+    /// When the decision on a "consider" result was taken (absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicated_on: Option<Date>,
+    /// Who took the decision on a "consider" result (absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicated_by: Option<String>,
     /// When the check was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
@@ -602,6 +756,14 @@ pub struct LoggingConfiguration {
     /// Since when logging has been on without interruption.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logging_since: Option<Timestamp>,
+    /// Which configuration this is when a system has several (e.g. a CloudTrail trail's
+    /// ARN); absent when the system has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether data (object-level) events such as S3 object reads and writes or Lambda
+    /// invocations are logged as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_events: Option<bool>,
 }
 
 /// The class of security events an alert watches for.
@@ -642,6 +804,22 @@ pub struct AlertRule {
     /// reader can check that `event_class` is right.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// The rule's state when it was observed, where its system reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<AlertState>,
+}
+
+/// The state of an alert rule when it was observed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    /// Its condition is not met (CloudWatch `OK`).
+    Ok,
+    /// Its condition is met: it is firing (CloudWatch `ALARM`).
+    Alarm,
+    /// It lacks the data to decide, e.g. the metric it watches is not published
+    /// (CloudWatch `INSUFFICIENT_DATA`).
+    InsufficientData,
 }
 
 /// How much a vendor matters to the service.
@@ -719,6 +897,15 @@ pub struct VendorAssessment {
     /// Who did it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
+    /// Whether the review read the exceptions (deviations, qualified opinion) the
+    /// security report discloses and judged their effect on the company (absent: not
+    /// recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exceptions_reviewed: Option<bool>,
+    /// Whether the review went through the report's complementary user entity controls
+    /// (CUECs) and mapped each to a control the company operates (absent: not recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cuecs_reviewed: Option<bool>,
 }
 
 /// The incident-response plan and what it covers.
@@ -889,6 +1076,279 @@ pub struct Roster {
     pub people: Vec<Person>,
 }
 
+/// Management's response to a finding, entered by the company: what it does about it,
+/// who answers for it, by when, and where it stands.
+///
+/// It names the finding as the report identifies it: by the control in exception and,
+/// for one affected item, by that item's id as the report prints it (a system-quarter
+/// `okta@2026-Q3`, a person's e-mail, a device id, `owner/repo#123`); without `item` it
+/// answers the finding as a whole. `observed_at` is when management gave the response.
+/// A response applies to every later evaluation (of this period or a later one) in which
+/// its finding (or item) is still in exception; the latest response for the same
+/// finding and item replaces earlier ones. It never changes the test's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementResponse {
+    /// The control whose finding is answered (`AC-01`).
+    pub control: ControlId,
+    /// The affected item answered, by its id in the report; absent: the finding as a
+    /// whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done (absent: none set, e.g. for an accepted risk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<Date>,
+}
+
+/// Whether an event did what it attempted.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum EventOutcome {
+    /// It took effect (a change made, a sign-in that succeeded).
+    Success,
+    /// It failed (an error code, a denied or failed attempt): an attempt, not a change.
+    Failure,
+    /// The log does not say.
+    Unknown,
+}
+
+/// A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
+/// Trust Services Criteria it bears on ([`Detection::criteria`]).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Detection {
+    /// Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management
+    /// events switched off, a log sink deleted).
+    LoggingDisabled,
+    /// The root (or break-glass owner) account was used: a sign-in, an access key created.
+    RootAccountUsed,
+    /// An interactive sign-in succeeded without multi-factor authentication (federated
+    /// sign-ins take MFA from the identity provider and are not this).
+    SignInWithoutMfa,
+    /// Many failed sign-ins of one account or from one address within minutes.
+    FailedSignInBurst,
+    /// Administrator or owner rights granted (AdministratorAccess, `roles/owner`, super
+    /// admin, an organization owner).
+    AdminGranted,
+    /// A multi-factor device or factor removed, or an organization's MFA requirement
+    /// switched off.
+    MfaRemoved,
+    /// Branch protection removed or overridden, a ruleset disabled or given bypass actors.
+    BranchProtectionWeakened,
+    /// The password policy deleted or made weaker.
+    PasswordPolicyWeakened,
+    /// A bulk export of data (a database snapshot export, a log export, an organization
+    /// data export).
+    BulkDataExport,
+    /// A long-lived key created for a service account or programmatic user.
+    ServiceAccountKeyCreated,
+    /// Access granted to a personal or external account, or to everyone (a public bucket,
+    /// an outside collaborator, a snapshot shared with all).
+    ExternalAccessGranted,
+}
+
+impl Detection {
+    /// Every detection.
+    pub const ALL: &'static [Detection] = &[
+        Detection::LoggingDisabled,
+        Detection::RootAccountUsed,
+        Detection::SignInWithoutMfa,
+        Detection::FailedSignInBurst,
+        Detection::AdminGranted,
+        Detection::MfaRemoved,
+        Detection::BranchProtectionWeakened,
+        Detection::PasswordPolicyWeakened,
+        Detection::BulkDataExport,
+        Detection::ServiceAccountKeyCreated,
+        Detection::ExternalAccessGranted,
+    ];
+
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detection::LoggingDisabled => "logging_disabled",
+            Detection::RootAccountUsed => "root_account_used",
+            Detection::SignInWithoutMfa => "sign_in_without_mfa",
+            Detection::FailedSignInBurst => "failed_sign_in_burst",
+            Detection::AdminGranted => "admin_granted",
+            Detection::MfaRemoved => "mfa_removed",
+            Detection::BranchProtectionWeakened => "branch_protection_weakened",
+            Detection::PasswordPolicyWeakened => "password_policy_weakened",
+            Detection::BulkDataExport => "bulk_data_export",
+            Detection::ServiceAccountKeyCreated => "service_account_key_created",
+            Detection::ExternalAccessGranted => "external_access_granted",
+        }
+    }
+
+    /// The Trust Services Criteria the detection bears on: CC6.1 (logical access
+    /// security), CC6.2/CC6.3 (granting and changing access), CC6.7 (moving data out),
+    /// CC7.2 (monitoring for anomalies), CC7.3 (evaluating security events), CC8.1
+    /// (authorised changes).
+    pub fn criteria(self) -> &'static [&'static str] {
+        match self {
+            Detection::LoggingDisabled => &["CC7.2", "CC7.3"],
+            Detection::RootAccountUsed => &["CC6.1", "CC7.2"],
+            Detection::SignInWithoutMfa => &["CC6.1"],
+            Detection::FailedSignInBurst => &["CC6.1", "CC7.2"],
+            Detection::AdminGranted => &["CC6.2", "CC6.3"],
+            Detection::MfaRemoved => &["CC6.1"],
+            Detection::BranchProtectionWeakened => &["CC8.1"],
+            Detection::PasswordPolicyWeakened => &["CC6.1"],
+            Detection::BulkDataExport => &["CC6.7", "CC7.2"],
+            Detection::ServiceAccountKeyCreated => &["CC6.1", "CC6.2"],
+            Detection::ExternalAccessGranted => &["CC6.2", "CC6.3", "CC6.7"],
+        }
+    }
+
+    /// Whether each event of this class must be followed up (LOG-04). A burst of failed
+    /// sign-ins and a new service-account key are reported but are routine often enough
+    /// that the catalog, not this default, decides whether they need a triage.
+    pub fn high_risk(self) -> bool {
+        !matches!(self, Detection::FailedSignInBurst | Detection::ServiceAccountKeyCreated)
+    }
+}
+
+impl std::fmt::Display for Detection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How many events of one category had one outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventCount {
+    /// The category as the log names it: a CloudTrail `eventSource`, a GitHub action's
+    /// category, an Okta event type's first two parts, a Google application, a GCP
+    /// service.
+    pub category: String,
+    /// The outcome counted.
+    pub outcome: EventOutcome,
+    /// How many events.
+    pub count: u64,
+}
+
+/// One security-relevant event, normalised, under the detection that selected it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DetectedEvent {
+    /// Why it was selected.
+    pub detection: Detection,
+    /// When it happened.
+    pub time: Timestamp,
+    /// Whether `time` was taken from a log pipeline's own field because the event had
+    /// none (the import's warnings say so as well).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub time_from_pipeline: bool,
+    /// The event's id in its log, when it has one; triage names the event by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Who acted (a user, a role, a service account, an address when nothing else is
+    /// known).
+    pub actor: String,
+    /// The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+    pub action: String,
+    /// What it acted on, when the log says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Whether it took effect.
+    pub outcome: EventOutcome,
+    /// The address it came from, when the log says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+    /// What made it security-relevant, in a few words (`AdministratorAccess attached`,
+    /// `7 failed sign-ins in 10 minutes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The input file it was read from (its name in the provenance).
+    pub file: String,
+    /// Where in that file: its line for newline-delimited JSON, else its 1-based position
+    /// among the file's events.
+    pub record: u64,
+}
+
+/// One import of a system's audit log.
+///
+/// Millions of events are not millions of records: one import is one record holding the
+/// time the files cover, the events counted by category and outcome, and every
+/// security-relevant event. The raw files are its attachments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityEvents {
+    /// The system whose log this is.
+    pub system: String,
+    /// The earliest event time in the files.
+    pub covered_from: Timestamp,
+    /// The latest event time in the files.
+    pub covered_to: Timestamp,
+    /// Events read (duplicates and lines from other products excluded).
+    pub events: u64,
+    /// Events by category and outcome, sorted by category then outcome.
+    pub counts: Vec<EventCount>,
+    /// The security-relevant events, sorted by time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detected: Vec<DetectedEvent>,
+    /// Security-relevant events beyond the import's cap, counted but not listed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub detected_not_listed: u64,
+}
+
+/// What the person who looked at a detected event concluded.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageConclusion {
+    /// Authorised and expected (a planned change, a known administrator).
+    Expected,
+    /// Not what it looked like (a false positive).
+    FalsePositive,
+    /// A security incident: the incident-response plan applies.
+    Incident,
+}
+
+/// The follow-up of one detected security event.
+///
+/// It names the event by system, time and, when the log gave one, its id (else its
+/// action). `observed_at` is when the triage was recorded; `reviewed_at` is when the
+/// reviewer looked, and LOG-04 tests it against the event's time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventTriage {
+    /// The system whose log holds the event.
+    pub system: String,
+    /// The event's time, as detected.
+    pub event_time: Timestamp,
+    /// The event's id, as detected (absent when the log gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The event's action, as detected; needed when it has no id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Who looked.
+    pub reviewer: String,
+    /// When they looked.
+    pub reviewed_at: Timestamp,
+    /// What they concluded.
+    pub conclusion: TriageConclusion,
+    /// The ticket or incident that records the follow-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+}
+
 /// A file or note that fits no other kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -898,4 +1358,8 @@ pub struct Note {
     /// Free text.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -39,6 +39,8 @@ pub enum ItemKind {
     Occurrence,
     /// A document such as the incident-response plan or the risk register.
     Document,
+    /// A security event detected in a system's audit log (id `system@time action`).
+    Event,
 }
 
 /// One item that failed a control test.
@@ -56,16 +58,54 @@ pub struct AffectedItem {
     pub records: Vec<u64>,
 }
 
-/// Where a finding stands.
+/// Where a finding stands, as management reports it (see
+/// [`crate::model::ManagementResponse`]); `open` when management has not answered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingStatus {
     /// Not yet dealt with.
     Open,
+    /// Being fixed.
+    Remediating,
     /// Fixed (the fix does not make the control count for the time before it).
     Remediated,
     /// Management accepted the risk.
     RiskAccepted,
+}
+
+impl FindingStatus {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Remediating => "remediating",
+            FindingStatus::Remediated => "remediated",
+            FindingStatus::RiskAccepted => "risk accepted",
+        }
+    }
+}
+
+/// A management response shown with a finding: the latest one recorded for the finding
+/// as a whole or for one of its affected items.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingResponse {
+    /// The affected item answered (its id); absent: the finding as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// Where the fix stands.
+    pub status: FindingStatus,
+    /// The response, in management's words.
+    pub response: String,
+    /// Who answers for the fix.
+    pub owner: String,
+    /// When the fix is to be done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<Date>,
+    /// When management gave it (the record's `observed_at` day).
+    pub given_on: Date,
+    /// The locker record holding it.
+    pub record: u64,
 }
 
 /// An audit exception: a control that did not operate as described over the period.
@@ -88,12 +128,18 @@ pub struct AuditFinding {
     pub deviations: u64,
     /// The items that failed.
     pub affected: Vec<AffectedItem>,
-    /// Where it stands.
+    /// Where it stands: the status of management's response to the finding as a whole,
+    /// `open` without one.
     pub status: FindingStatus,
-    /// Management's response, if given.
+    /// Management's response to the finding as a whole, if given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_response: Option<String>,
-    /// When remediation is due.
+    /// When remediation is due: the target date of management's response to the finding
+    /// as a whole, else the report date plus the control's time to fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation_due: Option<Date>,
+    /// Every management response that applies: to the finding as a whole first, then to
+    /// affected items in the order they are listed; the latest for each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub responses: Vec<FindingResponse>,
 }

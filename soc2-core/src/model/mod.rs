@@ -12,9 +12,11 @@
 pub mod common;
 pub mod control;
 pub mod criterion;
+pub mod dates;
 pub mod evidence;
 pub mod finding;
 pub mod period;
+pub mod provenance;
 pub mod record;
 pub mod time;
 
@@ -23,8 +25,12 @@ pub use control::{
     Cadence, Control, ControlArea, ControlId, PriorityClass, Severity, TimeToFix, TriggerEvent,
 };
 pub use criterion::{Category, Criterion, CriterionError};
+pub use dates::{EventTime, FutureDated, RECORDING_CLOCK_SKEW};
 pub use evidence::*;
-pub use finding::{AffectedItem, AuditFinding, FindingStatus, ItemKind};
+pub use finding::{AffectedItem, AuditFinding, FindingResponse, FindingStatus, ItemKind};
 pub use period::{AuditPeriod, PeriodError, Quarter};
+pub use provenance::{
+    Completeness, FetchedAtSource, ImportInput, ImportPart, ImportWarning, Provenance, SkippedRow,
+};
 pub use record::Record;
 pub use time::{Date, Timestamp};

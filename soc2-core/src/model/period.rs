@@ -97,6 +97,14 @@ pub enum PeriodError {
         /// The text that was rejected.
         input: String,
     },
+    /// A quarter whose number is not 1 to 4 (or whose year a date cannot hold).
+    #[error("no quarter {quarter} in {year}: a quarter is numbered 1 to 4")]
+    NoSuchQuarter {
+        /// The year given.
+        year: i32,
+        /// The quarter number given.
+        quarter: u8,
+    },
 }
 
 impl AuditPeriod {
@@ -176,22 +184,65 @@ impl FromStr for AuditPeriod {
     }
 }
 
-/// A calendar quarter, e.g. 2026-Q3.
+/// A calendar quarter, e.g. 2026-Q3: a year and a quarter number from 1 to 4, checked
+/// when made ([`Quarter::new`]) and when parsed, so every `Quarter` is a real one.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "QuarterParts")]
 pub struct Quarter {
     /// Calendar year.
-    pub year: i32,
+    year: i32,
     /// 1 to 4.
-    pub quarter: u8,
+    quarter: u8,
+}
+
+/// A quarter as written, before its number is checked.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Quarter", description = "A calendar quarter, e.g. 2026-Q3.")]
+struct QuarterParts {
+    /// Calendar year.
+    year: i32,
+    /// 1 to 4.
+    #[schemars(range(min = 1, max = 4))]
+    quarter: u8,
+}
+
+impl TryFrom<QuarterParts> for Quarter {
+    type Error = PeriodError;
+
+    fn try_from(parts: QuarterParts) -> Result<Self, PeriodError> {
+        Quarter::new(parts.year, parts.quarter)
+    }
 }
 
 impl Quarter {
+    /// Quarter `quarter` (1 to 4) of `year`; any other quarter number is refused with
+    /// [`PeriodError::NoSuchQuarter`], as is a year whose days a date cannot hold.
+    pub fn new(year: i32, quarter: u8) -> Result<Self, PeriodError> {
+        // The quarter's first day must be a date (the year in chrono's range).
+        if !(1..=4).contains(&quarter)
+            || NaiveDate::from_ymd_opt(year, u32::from(quarter) * 3 - 2, 1).is_none()
+        {
+            return Err(PeriodError::NoSuchQuarter { year, quarter });
+        }
+        Ok(Quarter { year, quarter })
+    }
+
     /// The quarter a date falls in.
     pub fn containing(date: NaiveDate) -> Self {
         Quarter { year: date.year(), quarter: (date.month0() / 3 + 1) as u8 }
+    }
+
+    /// Calendar year.
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// The quarter's number, 1 to 4.
+    pub fn quarter(self) -> u8 {
+        self.quarter
     }
 
     /// The quarter after this one.
@@ -205,7 +256,7 @@ impl Quarter {
 
     /// Its first day.
     pub fn first_day(self) -> NaiveDate {
-        let month = u32::from(self.quarter.clamp(1, 4)) * 3 - 2;
+        let month = u32::from(self.quarter) * 3 - 2;
         NaiveDate::from_ymd_opt(self.year, month, 1).unwrap_or(NaiveDate::MIN)
     }
 
@@ -251,6 +302,37 @@ mod tests {
         let p: AuditPeriod = "2026-04-01..2027-03-31".parse().unwrap();
         let names: Vec<String> = p.quarters().iter().map(ToString::to_string).collect();
         assert_eq!(names, ["2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"]);
-        assert_eq!(Quarter { year: 2026, quarter: 1 }.last_day(), d("2026-03-31"));
+        assert_eq!(Quarter::new(2026, 1).unwrap().last_day(), d("2026-03-31"));
+    }
+
+    #[test]
+    fn quarters_are_numbered_one_to_four() {
+        for q in 1..=4 {
+            let quarter = Quarter::new(2026, q).unwrap();
+            assert_eq!(quarter.to_string(), format!("2026-Q{q}"));
+            assert!(quarter.first_day() <= quarter.last_day());
+        }
+        assert_eq!(Quarter::new(2026, 4).unwrap().last_day(), d("2026-12-31"));
+        for q in [0, 5, 255] {
+            assert_eq!(
+                Quarter::new(2026, q),
+                Err(PeriodError::NoSuchQuarter { year: 2026, quarter: q })
+            );
+        }
+        assert_eq!(
+            Quarter::new(2026, 0).unwrap_err().to_string(),
+            "no quarter 0 in 2026: a quarter is numbered 1 to 4"
+        );
+        assert!(Quarter::new(i32::MAX, 4).is_err(), "its last day is past what a date holds");
+    }
+
+    #[test]
+    fn a_parsed_quarter_is_checked() {
+        let ok: Quarter = crate::json::from_json_str(r#"{"year":2026,"quarter":3}"#).unwrap();
+        assert_eq!(ok, Quarter::new(2026, 3).unwrap());
+        for bad in [r#"{"year":2026,"quarter":0}"#, r#"{"year":2026,"quarter":5}"#] {
+            let e = crate::json::from_json_str::<Quarter>(bad).unwrap_err().to_string();
+            assert!(e.contains("a quarter is numbered 1 to 4"), "{e}");
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -63,8 +63,6 @@ impl fmt::Display for Timestamp {
         // chrono's `format` re-parses the format string on every call, which showed up
         // in profiles of the ledger (every record has timestamps); print the fields.
         let (d, t) = (self.0.date_naive(), self.0.time());
-        // chrono keeps a leap second as second 59 with a nanosecond overflow.
-        let leap = u32::from(t.nanosecond() >= 1_000_000_000);
         if let Ok(year) = u32::try_from(d.year())
             && year <= 9999
         {
@@ -81,7 +79,7 @@ impl fmt::Display for Timestamp {
             put(8, 2, d.day());
             put(11, 2, t.hour());
             put(14, 2, t.minute());
-            put(17, 2, t.second() + leap);
+            put(17, 2, t.second());
             // Only ASCII digits and separators were written.
             f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
         } else {
@@ -93,7 +91,8 @@ impl fmt::Display for Timestamp {
 /// Why a timestamp string was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "invalid timestamp {input:?}: expected UTC in the form 2026-03-28T14:05:00Z, not before 1970"
+    "invalid timestamp {input:?}: expected UTC in the form 2026-03-28T14:05:00Z, not before 1970 \
+     (seconds 00 to 59: leap seconds are not accepted)"
 )]
 pub struct TimestampError {
     /// The text that was rejected.
@@ -125,10 +124,12 @@ impl FromStr for Timestamp {
             |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
         let (h, mi, sec) = (num(11..13), num(14..16), num(17..19));
         let date = NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10));
+        // A leap second (`:60`) is refused like any other impossible time: the JSON
+        // Schema's pattern refuses it, Python's datetime cannot hold it, and chrono would
+        // keep it as a second 59 with a nanosecond overflow that prints differently.
         let utc = match (date, chrono::NaiveTime::from_hms_opt(h, mi, sec)) {
-            (Some(d), Some(t)) => d.and_time(t).and_utc(),
-            // A leap second (`:60`), or an invalid date or time: chrono decides.
-            _ => NaiveDateTime::parse_from_str(s, FORMAT).map_err(|_| err())?.and_utc(),
+            (Some(d), Some(t)) if sec < 60 => d.and_time(t).and_utc(),
+            _ => return Err(err()),
         };
         // Exports use 0001-01-01T00:00:00Z and similar as "never"; no evidence predates
         // the Unix epoch, so such values must be mapped to an absent field, not kept.
@@ -160,7 +161,7 @@ impl JsonSchema for Timestamp {
         schemars::json_schema!({
             "type": "string",
             "format": "date-time",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$",
             "description": "An instant in UTC, whole seconds, in exactly the form 2026-03-28T14:05:00Z."
         })
     }
@@ -264,10 +265,6 @@ mod tests {
         assert_eq!(t.to_string(), "2026-03-28T14:05:00Z");
         let epoch: Timestamp = "1970-01-01T00:00:00Z".parse().unwrap();
         assert_eq!(epoch.to_string(), "1970-01-01T00:00:00Z");
-        // Whatever chrono decides about leap seconds, what parses prints back the same.
-        if let Ok(leap) = "2016-12-31T23:59:60Z".parse::<Timestamp>() {
-            assert_eq!(leap.to_string(), "2016-12-31T23:59:60Z");
-        }
         for bad in [
             "2026-03-28T14:05:00+00:00",
             "2026-03-28T14:05:00.000Z",
@@ -280,6 +277,20 @@ mod tests {
             "0001-01-01T00:00:00Z",
             "1969-12-31T23:59:59Z",
             "",
+        ] {
+            assert!(bad.parse::<Timestamp>().is_err(), "{bad} was accepted");
+        }
+    }
+
+    /// Issue 16, hole 6: `:60` was accepted and stored, though the schema refuses it.
+    #[test]
+    fn rejects_leap_seconds() {
+        for bad in [
+            "2026-03-28T14:05:60Z",
+            "2016-12-31T23:59:60Z",
+            "2026-03-28T14:05:61Z",
+            "2026-03-28T14:05:99Z",
+            "2026-03-28T14:60:00Z",
         ] {
             assert!(bad.parse::<Timestamp>().is_err(), "{bad} was accepted");
         }

@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::{
-    CellStatus, ControlStatus, OpinionRisk, Report, kind_label, priority_label, records_label,
-    severity_label,
+    CellStatus, ControlStatus, OpinionRisk, Report, kind_label, late_label, permille_label,
+    priority_label, records_label, response_label, severity_label,
 };
 
 /// Escapes text for HTML element content and attribute values.
@@ -39,6 +39,7 @@ h3 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
 .opinion.low { border-color: #6b7c1a; }
 .opinion.elevated { border-color: #a35b00; }
 .opinion.at_risk { border-color: var(--bad-ink); }
+.catalog { border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem; margin: .6rem 0; }
 .rule { font-size: .9rem; color: #4a5260; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
@@ -109,23 +110,82 @@ pub(super) fn render(r: &Report) -> String {
         esc(&r.period.to_string()),
         r.as_of
     );
+    let k = &r.catalog;
+    if k.differences.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p class=\"catalog\">Catalog: built-in, unchanged (SHA-256 <code>{}</code>).</p>",
+            k.sha256
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "<div class=\"catalog\"><strong>Catalog: {} difference(s) from the built-in catalog</strong> (SHA-256 <code>{}</code>; built-in <code>{}</code>)<ul>",
+            k.differences.len(),
+            k.sha256,
+            k.builtin_sha256
+        );
+        for d in &k.differences {
+            let _ = writeln!(s, "<li>{}</li>", esc(&d.description));
+        }
+        let _ = writeln!(s, "</ul></div>");
+    }
+    let _ = writeln!(
+        s,
+        "<p class=\"catalog\">Recording times: {}</p>",
+        esc(&r.recording_time.statement)
+    );
+    if !r.recording_time.timestamps.is_empty() {
+        let _ = writeln!(s, "<ul class=\"small\">");
+        for t in &r.recording_time.timestamps {
+            let _ = writeln!(s, "<li>{}</li>", esc(&super::timestamp_label(t)));
+        }
+        let _ = writeln!(s, "</ul>");
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
-        "<div class=\"opinion {}\"><strong>Opinion risk: {}</strong> — {} exception(s), {} about access, weighted score {}.<p class=\"rule\">{}</p></div>",
+        "<div class=\"opinion {}\"><strong>Opinion risk: {}</strong> — {} exception(s): {} pervasive, {} minor.",
         risk_class(o.risk),
         esc(o.risk.label()),
         o.exceptions,
-        o.access_exceptions,
-        o.score,
-        esc(&o.rule)
+        o.pervasive,
+        o.minor
     );
+    if !o.basis.is_empty() {
+        let _ = writeln!(
+            s,
+            "<table><thead><tr><th>Control</th><th>Deviations</th><th>Population</th><th>Rate</th><th>Tolerable</th><th>Nature</th><th>Why</th></tr></thead><tbody>"
+        );
+        for b in &o.basis {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} %</td><td>{}</td><td>{}</td></tr>",
+                esc(b.control.as_str()),
+                b.deviations,
+                b.population,
+                esc(&permille_label(b.rate_permille)),
+                b.tolerable_percent,
+                b.nature.label(),
+                esc(&b.reason)
+            );
+        }
+        let _ = writeln!(s, "</tbody></table>");
+    }
+    let _ = writeln!(s, "<p class=\"rule\">{}</p></div>", esc(&o.rule));
     let m = &r.summary;
     let _ = writeln!(
         s,
         "<p>{} controls: {} operating, {} in exception, {} without evidence, {} not yet due, {} not applicable.</p>",
         m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
     );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "<div class=\"warnings\"><strong>Warnings</strong><ul>");
+        for w in &r.warnings {
+            let _ = writeln!(s, "<li>{}</li>", esc(w));
+        }
+        let _ = writeln!(s, "</ul></div>");
+    }
 
     let _ = writeln!(s, "<h2>Controls by quarter</h2>");
     let _ = write!(
@@ -165,6 +225,23 @@ pub(super) fn render(r: &Report) -> String {
         s,
         "<p class=\"legend\"><span>✓ operating</span><span>✗ exception</span><span>… not yet due</span><span>– nothing required</span></p>"
     );
+
+    let _ = writeln!(
+        s,
+        "<h2>How each control is tested</h2>\n<table><thead><tr><th>Control</th><th>Owner</th><th>First recorded</th><th>Proven by</th><th>Test procedure</th></tr></thead><tbody>"
+    );
+    for c in &r.controls {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"small\">{}</td></tr>",
+            esc(c.control.as_str()),
+            esc(&c.owner),
+            c.first_recorded.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+            esc(&super::proven_label(c)),
+            esc(&c.procedure)
+        );
+    }
+    let _ = writeln!(s, "</tbody></table>");
 
     let _ = writeln!(s, "<h2>Exceptions, in the order to fix them</h2>");
     if r.exceptions.is_empty() {
@@ -206,6 +283,13 @@ pub(super) fn render(r: &Report) -> String {
             );
         }
         let _ = writeln!(s, "</tbody></table>");
+        if !f.responses.is_empty() {
+            let _ = writeln!(s, "<ul class=\"resp\">");
+            for resp in &f.responses {
+                let _ = writeln!(s, "<li>{}</li>", esc(&response_label(resp)));
+            }
+            let _ = writeln!(s, "</ul>");
+        }
         if !e.remediation.is_empty() {
             let _ = writeln!(s, "<p>To fix:</p><ol class=\"fix\">");
             for step in &e.remediation {
@@ -230,6 +314,35 @@ pub(super) fn render(r: &Report) -> String {
             let _ = writeln!(s, "<tr><td>{}</td><td>{}</td></tr>", esc(n.control.as_str()), n.due);
         }
         let _ = writeln!(s, "</tbody></table>");
+    }
+    for (title, list) in
+        [("Overdue", &r.monitoring.overdue), ("Coming due", &r.monitoring.upcoming)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "<h3>{title}</h3>\n<table><thead><tr><th>Due</th><th>Control</th><th>Kind</th><th>Item</th></tr></thead><tbody>"
+        );
+        for d in list {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                d.due,
+                esc(d.control.as_str()),
+                kind_label(d.kind),
+                esc(&d.item)
+            );
+        }
+        let _ = writeln!(s, "</tbody></table>");
+    }
+    if !r.late_records.is_empty() {
+        let _ = writeln!(s, "<h2>Late records</h2><ul class=\"small\">");
+        for l in &r.late_records {
+            let _ = writeln!(s, "<li>{}</li>", esc(&late_label(l)));
+        }
+        let _ = writeln!(s, "</ul>");
     }
     let _ = writeln!(
         s,

@@ -2,7 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
+use super::{
+    CellStatus, Report, kind_label, late_label, permille_label, priority_label, records_label,
+    response_label, severity_label,
+};
 
 /// Escapes text for a Markdown table cell or paragraph: evidence-derived text must not
 /// turn into markup, links or extra columns.
@@ -34,15 +37,58 @@ pub(super) fn render(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# SOC 2 readiness report\n");
     let _ = writeln!(s, "Period **{}**, as of **{}**.\n", r.period, r.as_of);
+    let k = &r.catalog;
+    if k.differences.is_empty() {
+        let _ = writeln!(s, "**Catalog:** built-in, unchanged (SHA-256 `{}`).\n", k.sha256);
+    } else {
+        let _ = writeln!(
+            s,
+            "**Catalog: {} difference(s) from the built-in catalog** (SHA-256 `{}`; built-in `{}`):\n",
+            k.differences.len(),
+            k.sha256,
+            k.builtin_sha256
+        );
+        for d in &k.differences {
+            let _ = writeln!(s, "- {}", md(&d.description));
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(s, "**Recording times:** {}\n", md(&r.recording_time.statement));
+    if !r.recording_time.timestamps.is_empty() {
+        for t in &r.recording_time.timestamps {
+            let _ = writeln!(s, "- {}", md(&super::timestamp_label(t)));
+        }
+        s.push('\n');
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
-        "**Opinion risk: {}** — {} exception(s), {} about access, weighted score {}.\n",
+        "**Opinion risk: {}** — {} exception(s): {} pervasive, {} minor.\n",
         o.risk.label(),
         o.exceptions,
-        o.access_exceptions,
-        o.score
+        o.pervasive,
+        o.minor
     );
+    if !o.basis.is_empty() {
+        let _ = writeln!(
+            s,
+            "| Control | Deviations | Population | Rate | Tolerable | Nature | Why |\n|---|---:|---:|---:|---:|---|---|"
+        );
+        for b in &o.basis {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} % | {} | {} |",
+                md(b.control.as_str()),
+                b.deviations,
+                b.population,
+                permille_label(b.rate_permille),
+                b.tolerable_percent,
+                b.nature.label(),
+                md(&b.reason)
+            );
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "> {}\n", md(&o.rule));
     let m = &r.summary;
     let _ = writeln!(
@@ -50,6 +96,13 @@ pub(super) fn render(r: &Report) -> String {
         "{} controls: {} operating, {} in exception, {} without evidence, {} not yet due, {} not applicable.\n",
         m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
     );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "**Warnings**\n");
+        for w in &r.warnings {
+            let _ = writeln!(s, "- {}", md(w));
+        }
+        s.push('\n');
+    }
 
     let _ = writeln!(s, "## Controls\n");
     let _ = write!(s, "| Control | Title | Status | Coverage |");
@@ -78,6 +131,22 @@ pub(super) fn render(r: &Report) -> String {
         s.push('\n');
     }
     let _ = writeln!(s, "\n✓ operating · ✗ exception · … not yet due · – nothing required\n");
+    let _ = writeln!(
+        s,
+        "| Control | Owner | First recorded | Proven by | Test procedure |\n|---|---|---|---|---|"
+    );
+    for c in &r.controls {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            md(c.control.as_str()),
+            md(&c.owner),
+            c.first_recorded.map_or_else(|| "unknown".to_owned(), |d| d.to_string()),
+            super::proven_label(c),
+            md(&c.procedure)
+        );
+    }
+    s.push('\n');
 
     let _ = writeln!(s, "## Exceptions, in the order to fix them\n");
     if r.exceptions.is_empty() {
@@ -109,6 +178,12 @@ pub(super) fn render(r: &Report) -> String {
                 records_label(&a.records)
             );
         }
+        if !f.responses.is_empty() {
+            s.push('\n');
+            for resp in &f.responses {
+                let _ = writeln!(s, "- {}", md(&response_label(resp)));
+            }
+        }
         if !e.remediation.is_empty() {
             let _ = writeln!(s, "\nTo fix:\n");
             for (i, step) in e.remediation.iter().enumerate() {
@@ -119,16 +194,46 @@ pub(super) fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(s, "## Monitoring as of {}\n", r.as_of);
-    let _ = writeln!(s, "| Control | Next due |\n|---|---|");
-    for n in &r.monitoring.next_due {
-        let _ = writeln!(s, "| {} | {} |", md(n.control.as_str()), n.due);
-    }
     let _ = writeln!(
         s,
-        "\n{} overdue item(s), {} coming due.\n",
+        "{} overdue item(s), {} coming due.\n",
         r.monitoring.overdue.len(),
         r.monitoring.upcoming.len()
     );
+    // Only controls with something not yet due have a next due date: no empty table.
+    if !r.monitoring.next_due.is_empty() {
+        let _ = writeln!(s, "| Control | Next due |\n|---|---|");
+        for n in &r.monitoring.next_due {
+            let _ = writeln!(s, "| {} | {} |", md(n.control.as_str()), n.due);
+        }
+        s.push('\n');
+    }
+    for (title, list) in
+        [("Overdue", &r.monitoring.overdue), ("Coming due", &r.monitoring.upcoming)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "{title}:\n\n| Due | Control | Kind | Item |\n|---|---|---|---|");
+        for d in list {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                d.due,
+                md(d.control.as_str()),
+                kind_label(d.kind),
+                md(&d.item)
+            );
+        }
+        s.push('\n');
+    }
+    if !r.late_records.is_empty() {
+        let _ = writeln!(s, "## Late records\n");
+        for l in &r.late_records {
+            let _ = writeln!(s, "- {}", md(&late_label(l)));
+        }
+        s.push('\n');
+    }
     let _ = writeln!(
         s,
         "## Evidence relied on\n\n{} record(s): {}\n",

@@ -4,19 +4,26 @@
 //! # Opinion risk
 //!
 //! The report estimates how the exceptions would weigh on an auditor's opinion. The rule
-//! ([`OPINION_RULE`], applied by [`Opinion::assess`]):
+//! ([`OPINION_RULE`], applied by [`Opinion::assess`]) looks at each control in exception,
+//! at its deviation rate and at the nature of its failure:
 //!
-//! - every control in exception (including "no evidence") counts once, however many items
-//!   deviate in it;
-//! - an exception about logical or data access — a control addressing any CC6.x
-//!   criterion, or in the access-review area — weighs **4**; any other exception weighs
-//!   **1**. An access exception therefore outweighs three documentation exceptions,
-//!   which is how auditors and report readers see them;
-//! - the weights are added up: **0** is *clean*; **1–3** is *low* (a few minor
-//!   exceptions are common and usually acceptable); **4** is *elevated* — more than the
-//!   usual handful, or one access exception: not yet systemic, but one more exception
-//!   tips it; **5 or more** is *at risk*: systemic, and the opinion risks being
-//!   qualified.
+//! - a control fails **pervasively** when it has no evidence at all, when a whole quarter
+//!   (or year, for annual controls) was due with nothing shown (no check passed and no
+//!   failing check rests on any record), or when it has two deviations or more and its
+//!   deviation rate (deviations ÷ population) is above its `tolerable_deviation_percent`
+//!   (catalog threshold, default 5). A pervasive failure puts the opinion *at risk of
+//!   qualification* on its own;
+//! - otherwise its deviations are **isolated**: a *minor exception*. A single deviation
+//!   is isolated unless it empties a whole quarter: one deviation in a population too
+//!   small for the tolerable rate to allow any is evaluated as an exception, not
+//!   extrapolated;
+//! - minor exceptions are counted, each control once: **0** is *clean*; **1–3** is
+//!   *low* (a few minor exceptions are common and usually acceptable); **4** is
+//!   *elevated* (more than the usual few: not yet systemic, one more tips it); **5 or
+//!   more** is *at risk* (systemic issues; the opinion may be qualified).
+//!
+//! The report carries, per control in exception, the figures used: deviations,
+//! population, rate, the tolerable rate, pervasive or isolated and why ([`OpinionBasis`]).
 
 mod html;
 mod markdown;
@@ -26,19 +33,22 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::ControlTest;
+pub use crate::catalog::{
+    CatalogDifference, CatalogDisclosure, DifferenceKind, ThresholdDirection,
+};
 use crate::json::JsonError;
 use crate::model::{
-    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, ItemKind, PriorityClass,
-    Severity, TimeToFix,
+    AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind,
+    FindingResponse, ItemKind, PriorityClass, Severity, TimeToFix, Timestamp,
 };
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
-pub const OPINION_RULE: &str = "Each control in exception counts once. An exception about logical or data access (a CC6.x criterion or the access-review area) weighs 4, any other weighs 1. Total 0: clean. 1-3: low (a few minor exceptions are common and usually acceptable). 4: elevated (one access exception, or more than the usual few: not yet systemic, one more tips it). 5 or more: at risk (systemic; the opinion may be qualified).";
+pub const OPINION_RULE: &str = "Each control in exception is judged on its deviation rate and the nature of its failure. It fails pervasively when it has no evidence at all, when a whole quarter (or year) was due with nothing shown, or when it has two deviations or more and its deviation rate is above its tolerable rate (catalog threshold tolerable_deviation_percent, default 5 %): a pervasive failure is a qualification risk on its own (at risk). Otherwise its deviations are isolated, a minor exception, and minor exceptions are counted: 0 clean; 1-3 low (a few minor exceptions are common and usually acceptable); 4 elevated (more than the usual few: not yet systemic, one more tips it); 5 or more at risk (systemic issues; the opinion may be qualified).";
 
-/// Weight of an exception about logical or data access.
-pub const ACCESS_WEIGHT: u64 = 4;
-/// Weight of any other exception.
-pub const OTHER_WEIGHT: u64 = 1;
+/// Minor exceptions up to which the opinion risk is low.
+pub const MAX_LOW_MINOR: u64 = 3;
+/// Minor exceptions from which the opinion is at risk (systemic).
+pub const SYSTEMIC_MINOR: u64 = 5;
 
 /// The result of evaluating a catalog against the evidence, for a period, as of a date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -66,6 +76,97 @@ pub struct Report {
     /// in the period up to `as_of`, and earlier ones still in force (a policy approved
     /// before the period, a background check done at hire, the roster).
     pub relied_on: Vec<u64>,
+    /// What a reader must know about the inputs: evidence naming systems, repositories
+    /// or vendors the catalog does not declare, names spelt with another case, ...
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// Every record recorded more than the catalog's `max_recording_delay_days` after
+    /// it was observed (observed from a year before the period on), in record order.
+    #[serde(default)]
+    pub late_records: Vec<LateRecord>,
+    /// The catalog evaluated against: its SHA-256 and every difference from the
+    /// built-in catalog (shown at the top of every rendering).
+    pub catalog: CatalogDisclosure,
+    /// What the recording times rest on: RFC 3161 timestamps nobody at the company can
+    /// move, or the company's own clock.
+    #[serde(default)]
+    pub recording_time: RecordingTime,
+}
+
+/// What the recording times of the evidence rest on.
+///
+/// A locker's `recorded_at` is the company's clock. An RFC 3161 token over a signed
+/// checkpoint of `size` records proves, on the Time-Stamp Authority's word, that records
+/// `0..size` existed by the token's time: that bound is one nobody at the company can
+/// move. The late-evidence rule takes, for each record, the earlier of its `recorded_at`
+/// and the time it is proven by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingTime {
+    /// The timestamps used, by checkpoint size (each token's signature and imprint were
+    /// checked; its TSA's certificate chain is for the auditor to check against the CA
+    /// they trust: `soc2 verify --tsa-ca`, `openssl ts -verify`).
+    #[serde(default)]
+    pub timestamps: Vec<TimeProof>,
+    /// Records evaluated that have a recording time.
+    #[serde(default)]
+    pub records: u64,
+    /// Of those, the records a timestamp covers.
+    #[serde(default)]
+    pub proven: u64,
+    /// The same in one sentence, as every rendering prints it.
+    #[serde(default)]
+    pub statement: String,
+}
+
+/// An RFC 3161 timestamp over a signed checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeProof {
+    /// The checkpoint's tree size: records `0..checkpoint_size` are covered.
+    pub checkpoint_size: u64,
+    /// The token's time (`genTime`): the covered records existed by then.
+    pub gen_time: Timestamp,
+    /// The TSA, as its certificate names it.
+    pub tsa: String,
+}
+
+impl RecordingTime {
+    /// The statement for `records` records with a recording time, `proven` of them
+    /// covered by a timestamp.
+    pub fn statement_for(records: u64, proven: u64) -> String {
+        if records == 0 {
+            "No recording times are known: the evidence was not read from a locker, so nothing shows when it was recorded.".to_owned()
+        } else if proven == 0 {
+            "No RFC 3161 timestamp covers any record: every recording time rests on the company's own clock (the locker's recorded_at). Sign and timestamp checkpoints (soc2 checkpoint --sign, soc2 timestamp) to prove them.".to_owned()
+        } else if proven == records {
+            format!(
+                "All {records} records are proven, by RFC 3161 timestamps over signed checkpoints, to have existed by the times shown per control; late evidence is judged on the earlier of that time and the locker's recorded_at."
+            )
+        } else {
+            format!(
+                "{proven} of {records} records are proven, by RFC 3161 timestamps over signed checkpoints, to have existed by the times shown per control; the recording times of the other {} rest on the company's own clock (the locker's recorded_at).",
+                records - proven
+            )
+        }
+    }
+}
+
+/// A record recorded in the locker long after it was observed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LateRecord {
+    /// The record.
+    pub seq: u64,
+    /// Its evidence kind.
+    pub kind: EvidenceKind,
+    /// When it says the fact was seen.
+    pub observed_at: Timestamp,
+    /// When the locker recorded it.
+    pub recorded_at: Timestamp,
+    /// Whether it still counts: its dates come from a system of record. A late record
+    /// that does not count proves nothing for the time it claims.
+    pub counted: bool,
 }
 
 /// Counts of controls by status.
@@ -189,6 +290,22 @@ pub struct ControlResult {
     pub grid: Vec<GridCell>,
     /// Evidence records this control's checks used.
     pub records: Vec<u64>,
+    /// Who answers for the control.
+    #[serde(default)]
+    pub owner: String,
+    /// How the control was tested, in words.
+    #[serde(default)]
+    pub procedure: String,
+    /// The day the first evidence of the control's kinds was recorded in the locker
+    /// (absent when no recording time is known): time before it is shown only by
+    /// system-of-record evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_recorded: Option<Date>,
+    /// When every record the control relies on is covered by an RFC 3161 timestamp: the
+    /// latest of their proven-by times (all of its evidence existed by then). Absent
+    /// when any of them rests on the company's clock alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proven_by: Option<Timestamp>,
 }
 
 /// An exception with what it takes to fix it.
@@ -203,7 +320,8 @@ pub struct RankedException {
     pub time_to_fix: TimeToFix,
     /// Steps to fix it.
     pub remediation: Vec<String>,
-    /// Whether it is about logical or data access (weighs more in the opinion).
+    /// Whether it is about logical or data access (shown for readers; the opinion
+    /// follows deviation rates, not areas).
     pub access_related: bool,
     /// Whether the control had no evidence at all.
     pub no_evidence: bool,
@@ -219,11 +337,11 @@ pub struct RankedException {
 pub enum OpinionRisk {
     /// No exception.
     Clean,
-    /// Weighted total 1-3: minor, common, usually acceptable.
+    /// 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
     Low,
-    /// Weighted total 4: one access exception or more than a few minor ones.
+    /// 4 minor exceptions and no pervasive failure: more than the usual few.
     Elevated,
-    /// Weighted total 5 or more: systemic; the opinion may be qualified.
+    /// A pervasive failure, or 5 or more minor exceptions: the opinion may be qualified.
     AtRisk,
 }
 
@@ -239,7 +357,103 @@ impl OpinionRisk {
     }
 }
 
-/// The opinion assessment and the rule it follows.
+/// Whether a control's deviations are pervasive or isolated.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviationNature {
+    /// The control fails pervasively: a qualification risk on its own.
+    Pervasive,
+    /// Isolated deviations: a minor exception, counted by the count rule.
+    Isolated,
+}
+
+impl DeviationNature {
+    /// A short label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviationNature::Pervasive => "pervasive",
+            DeviationNature::Isolated => "isolated",
+        }
+    }
+}
+
+/// The figures the opinion used for one control in exception.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionBasis {
+    /// The control.
+    pub control: ControlId,
+    /// Distinct items that deviated.
+    pub deviations: u64,
+    /// Distinct items tested.
+    pub population: u64,
+    /// Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+    pub rate_permille: u64,
+    /// The control's tolerable deviation rate, in percent.
+    pub tolerable_percent: u32,
+    /// Pervasive or isolated.
+    pub nature: DeviationNature,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl OpinionBasis {
+    /// Judges a control in exception. `empty_slots` are the quarters (or years) that were
+    /// due with nothing shown; `no_evidence` says the control has no evidence at all.
+    pub fn judge(
+        control: ControlId,
+        deviations: u64,
+        population: u64,
+        tolerable_percent: u32,
+        no_evidence: bool,
+        empty_slots: &[String],
+    ) -> OpinionBasis {
+        let rate_permille = if population == 0 {
+            1000
+        } else {
+            (deviations * 2000 + population) / (2 * population)
+        };
+        let above = deviations.saturating_mul(100) > u64::from(tolerable_percent) * population;
+        let (nature, reason) = if no_evidence {
+            (DeviationNature::Pervasive, "no evidence of the control at all".to_owned())
+        } else if !empty_slots.is_empty() {
+            (
+                DeviationNature::Pervasive,
+                format!("a whole quarter or year with nothing shown: {}", empty_slots.join(", ")),
+            )
+        } else if deviations >= 2 && above {
+            (
+                DeviationNature::Pervasive,
+                "two or more deviations, at a rate above the tolerable rate".to_owned(),
+            )
+        } else if deviations < 2 {
+            (
+                DeviationNature::Isolated,
+                "a single deviation, and no quarter or year without evidence".to_owned(),
+            )
+        } else {
+            (DeviationNature::Isolated, "a rate within the tolerable rate".to_owned())
+        };
+        OpinionBasis {
+            control,
+            deviations,
+            population,
+            rate_permille,
+            tolerable_percent,
+            nature,
+            reason,
+        }
+    }
+}
+
+/// A rate in tenths of a percent as `2.5 %`.
+pub(crate) fn permille_label(p: u64) -> String {
+    format!("{}.{} %", p / 10, p % 10)
+}
+
+/// The opinion assessment, the figures it used and the rule it follows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Opinion {
@@ -247,35 +461,44 @@ pub struct Opinion {
     pub risk: OpinionRisk,
     /// Controls in exception.
     pub exceptions: u64,
-    /// Of which about logical or data access.
-    pub access_exceptions: u64,
-    /// The weighted total.
-    pub score: u64,
+    /// Of which fail pervasively (each a qualification risk on its own).
+    pub pervasive: u64,
+    /// Of which are minor exceptions (isolated deviations), counted by the count rule.
+    pub minor: u64,
+    /// The figures per control in exception, in the order of the ranked exceptions.
+    pub basis: Vec<OpinionBasis>,
     /// The rule, in words.
     pub rule: String,
 }
 
 impl Opinion {
-    /// Applies [`OPINION_RULE`] to a count of access-related and other exceptions.
-    pub fn assess(access_exceptions: u64, other_exceptions: u64) -> Opinion {
-        let score = access_exceptions * ACCESS_WEIGHT + other_exceptions * OTHER_WEIGHT;
-        let risk = match score {
-            0 => OpinionRisk::Clean,
-            1..=3 => OpinionRisk::Low,
-            4 => OpinionRisk::Elevated,
-            _ => OpinionRisk::AtRisk,
+    /// Applies [`OPINION_RULE`] to the judged controls in exception.
+    pub fn assess(basis: Vec<OpinionBasis>) -> Opinion {
+        let pervasive =
+            basis.iter().filter(|b| b.nature == DeviationNature::Pervasive).count() as u64;
+        let minor = basis.len() as u64 - pervasive;
+        let risk = if pervasive > 0 || minor >= SYSTEMIC_MINOR {
+            OpinionRisk::AtRisk
+        } else if minor == 0 {
+            OpinionRisk::Clean
+        } else if minor <= MAX_LOW_MINOR {
+            OpinionRisk::Low
+        } else {
+            OpinionRisk::Elevated
         };
         Opinion {
             risk,
-            exceptions: access_exceptions + other_exceptions,
-            access_exceptions,
-            score,
+            exceptions: basis.len() as u64,
+            pervasive,
+            minor,
+            basis,
             rule: OPINION_RULE.to_owned(),
         }
     }
 }
 
-/// Whether a control is about logical or data access, for the opinion's weighting.
+/// Whether a control is about logical or data access (shown with each exception; it no
+/// longer weighs in the opinion, which follows deviation rates).
 pub fn is_access_related(area: ControlArea, criteria: &[Criterion]) -> bool {
     area == ControlArea::AccessReviews || criteria.iter().any(|c| c.id().starts_with("CC6."))
 }
@@ -417,15 +640,81 @@ pub(crate) fn kind_label(k: ItemKind) -> &'static str {
         ItemKind::Alert => "alert",
         ItemKind::Occurrence => "occurrence",
         ItemKind::Document => "document",
+        ItemKind::Event => "event",
     }
 }
 
+/// Record numbers as ranges: `#0-#4 #7 #9-#10` (the numbers must be sorted).
 pub(crate) fn records_label(records: &[u64]) -> String {
     if records.is_empty() {
-        "none".into()
-    } else {
-        records.iter().map(|r| format!("#{r}")).collect::<Vec<_>>().join(" ")
+        return "none".into();
     }
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < records.len() {
+        let mut j = i;
+        while j + 1 < records.len() && records[j + 1] == records[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            format!("#{}", records[i])
+        } else {
+            format!("#{}-#{}", records[i], records[j])
+        });
+        i = j + 1;
+    }
+    parts.join(" ")
+}
+
+/// When a control's evidence is proven to have existed by, or what its times rest on.
+pub(crate) fn proven_label(c: &ControlResult) -> String {
+    match c.proven_by {
+        Some(t) => t.to_string(),
+        None if c.records.is_empty() => "no evidence".to_owned(),
+        None => "company clock".to_owned(),
+    }
+}
+
+/// One line about a timestamp used.
+pub(crate) fn timestamp_label(t: &TimeProof) -> String {
+    format!(
+        "records #0-#{} existed by {} (RFC 3161 token over signed checkpoint {}; TSA {})",
+        t.checkpoint_size.saturating_sub(1),
+        t.gen_time,
+        t.checkpoint_size,
+        t.tsa
+    )
+}
+
+/// One line about a management response: `Management response for okta@2026-Q3:
+/// remediating; owner ...; target 2027-01-31; given 2026-12-01 (record #41): text`.
+pub(crate) fn response_label(r: &FindingResponse) -> String {
+    format!(
+        "Management response{}: {}; owner {}; target {}; given {} (record #{}): {}",
+        r.item.as_ref().map_or_else(String::new, |i| format!(" for {i}")),
+        r.status.label(),
+        r.owner,
+        r.target_date.map_or_else(|| "none".to_owned(), |d| d.to_string()),
+        r.given_on,
+        r.record,
+        r.response
+    )
+}
+
+/// One line about a late record.
+pub(crate) fn late_label(l: &LateRecord) -> String {
+    format!(
+        "#{} {}: observed {}, recorded {} ({})",
+        l.seq,
+        l.kind,
+        l.observed_at.date(),
+        l.recorded_at.date(),
+        if l.counted {
+            "dates from a system of record: counted"
+        } else {
+            "recorded by hand: proves nothing for the time it claims"
+        }
+    )
 }
 
 #[cfg(test)]
@@ -433,20 +722,56 @@ mod tests {
     use super::*;
 
     #[test]
+    fn records_are_shown_as_ranges() {
+        assert_eq!(records_label(&[]), "none");
+        assert_eq!(records_label(&[3]), "#3");
+        assert_eq!(records_label(&[0, 1, 2, 3, 4, 7, 9, 10]), "#0-#4 #7 #9-#10");
+    }
+
+    fn judged(id: &str, deviations: u64, population: u64, empty: &[&str]) -> OpinionBasis {
+        let empty: Vec<String> = empty.iter().map(|s| (*s).to_owned()).collect();
+        OpinionBasis::judge(id.parse().unwrap(), deviations, population, 5, false, &empty)
+    }
+
+    #[test]
+    fn pervasive_or_isolated_follows_rate_and_empty_periods() {
+        use DeviationNature::*;
+        // 40 of 40 changes: far above 5 %.
+        assert_eq!(judged("CHG-01", 40, 40, &[]).nature, Pervasive);
+        // 2 of 40 is exactly 5 %: not above the tolerable rate.
+        assert_eq!(judged("CHG-01", 2, 40, &[]).nature, Isolated);
+        assert_eq!(judged("CHG-01", 3, 40, &[]).nature, Pervasive);
+        // A single deviation is isolated, however small the population...
+        assert_eq!(judged("DEV-02", 1, 3, &[]).nature, Isolated);
+        // ...unless it leaves a whole quarter with nothing shown.
+        assert_eq!(judged("AC-01", 1, 4, &["2026-Q3"]).nature, Pervasive);
+        // No evidence at all.
+        let b = OpinionBasis::judge("IR-02".parse().unwrap(), 1, 1, 5, true, &[]);
+        assert_eq!(b.nature, Pervasive);
+        // Rates in tenths of a percent, rounded half up.
+        assert_eq!(judged("X-1", 1, 3, &[]).rate_permille, 333);
+        assert_eq!(judged("X-1", 2, 3, &[]).rate_permille, 667);
+        assert_eq!(judged("X-1", 1, 40, &[]).rate_permille, 25);
+        assert_eq!(permille_label(25), "2.5 %");
+        assert_eq!(judged("X-1", 0, 0, &[]).rate_permille, 1000);
+    }
+
+    #[test]
     fn opinion_rule_boundaries() {
-        let risk = |a, o| Opinion::assess(a, o).risk;
-        assert_eq!(risk(0, 0), OpinionRisk::Clean);
-        assert_eq!(risk(0, 1), OpinionRisk::Low);
-        assert_eq!(risk(0, 3), OpinionRisk::Low);
-        assert_eq!(risk(0, 4), OpinionRisk::Elevated);
-        assert_eq!(risk(0, 5), OpinionRisk::AtRisk);
-        // One access exception outweighs three documentation ones.
-        assert_eq!(risk(1, 0), OpinionRisk::Elevated);
-        assert!(risk(1, 0) > risk(0, 3));
-        assert_eq!(risk(1, 1), OpinionRisk::AtRisk);
-        assert_eq!(risk(2, 0), OpinionRisk::AtRisk);
-        let o = Opinion::assess(1, 2);
-        assert_eq!((o.exceptions, o.access_exceptions, o.score), (3, 1, 6));
+        let minor = |n: usize| (0..n).map(|i| judged(&format!("X-{i}"), 1, 10, &[])).collect();
+        let risk = |n: usize| Opinion::assess(minor(n)).risk;
+        assert_eq!(risk(0), OpinionRisk::Clean);
+        assert_eq!(risk(1), OpinionRisk::Low);
+        assert_eq!(risk(3), OpinionRisk::Low);
+        assert_eq!(risk(4), OpinionRisk::Elevated);
+        assert_eq!(risk(5), OpinionRisk::AtRisk);
+        // One pervasive failure is at risk on its own.
+        let o = Opinion::assess(vec![judged("CHG-01", 40, 40, &[])]);
+        assert_eq!((o.risk, o.exceptions, o.pervasive, o.minor), (OpinionRisk::AtRisk, 1, 1, 0));
+        let mut b: Vec<OpinionBasis> = minor(2);
+        b.push(judged("AC-01", 1, 4, &["2026-Q3"]));
+        let o = Opinion::assess(b);
+        assert_eq!((o.risk, o.exceptions, o.pervasive, o.minor), (OpinionRisk::AtRisk, 3, 1, 2));
     }
 
     #[test]

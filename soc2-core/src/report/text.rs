@@ -2,7 +2,10 @@
 
 use std::fmt::Write;
 
-use super::{CellStatus, Report, kind_label, priority_label, records_label, severity_label};
+use super::{
+    CellStatus, Report, kind_label, late_label, permille_label, priority_label, records_label,
+    response_label, severity_label,
+};
 
 /// Affected items listed per exception before the rest are summarised; the JSON,
 /// Markdown and HTML renderings list them all.
@@ -22,16 +25,49 @@ pub(super) fn cell(status: CellStatus) -> &'static str {
 pub(super) fn render(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "SOC 2 readiness: period {}, as of {}", r.period, r.as_of);
+    let k = &r.catalog;
+    if k.differences.is_empty() {
+        let _ = writeln!(s, "Catalog: built-in, unchanged (sha256 {})", k.sha256);
+    } else {
+        let _ = writeln!(
+            s,
+            "Catalog: {} difference{} from the built-in catalog (sha256 {}; built-in {})",
+            k.differences.len(),
+            if k.differences.len() == 1 { "" } else { "s" },
+            k.sha256,
+            k.builtin_sha256
+        );
+        for d in &k.differences {
+            let _ = writeln!(s, "  - {}", d.description);
+        }
+    }
+    let _ = writeln!(s, "Recording times: {}", r.recording_time.statement);
+    for t in &r.recording_time.timestamps {
+        let _ = writeln!(s, "  - {}", super::timestamp_label(t));
+    }
     let o = &r.opinion;
     let _ = writeln!(
         s,
-        "Opinion risk: {} ({} exception{}, {} about access; weighted score {})",
+        "Opinion risk: {} ({} exception{}: {} pervasive, {} minor)",
         o.risk.label(),
         o.exceptions,
         if o.exceptions == 1 { "" } else { "s" },
-        o.access_exceptions,
-        o.score
+        o.pervasive,
+        o.minor
     );
+    for b in &o.basis {
+        let _ = writeln!(
+            s,
+            "  {:<8} {}: {} of {} ({}; tolerable {} %): {}",
+            b.control.as_str(),
+            b.nature.label(),
+            b.deviations,
+            b.population,
+            permille_label(b.rate_permille),
+            b.tolerable_percent,
+            b.reason
+        );
+    }
     let _ = writeln!(s, "  Rule: {}", o.rule);
     let m = &r.summary;
     let _ = writeln!(
@@ -39,6 +75,9 @@ pub(super) fn render(r: &Report) -> String {
         "Controls: {} ({} operating, {} exception, {} no evidence, {} not yet due, {} not applicable)",
         m.controls, m.operating, m.exception, m.no_evidence, m.not_yet_due, m.not_applicable
     );
+    for w in &r.warnings {
+        let _ = writeln!(s, "Warning: {w}");
+    }
     s.push('\n');
 
     let width = r.columns.iter().map(String::len).max().unwrap_or(2).max(2);
@@ -83,6 +122,10 @@ pub(super) fn render(r: &Report) -> String {
             f.population,
             f.deviations
         );
+        if let Some(c) = r.controls.iter().find(|c| c.control == f.control) {
+            let _ = writeln!(s, "     Owner {}; tested: {}", c.owner, c.procedure);
+            let _ = writeln!(s, "     Evidence proven by: {}", super::proven_label(c));
+        }
         for a in f.affected.iter().take(MAX_ITEMS) {
             let _ = writeln!(
                 s,
@@ -95,6 +138,9 @@ pub(super) fn render(r: &Report) -> String {
         }
         if f.affected.len() > MAX_ITEMS {
             let _ = writeln!(s, "     ... and {} more", f.affected.len() - MAX_ITEMS);
+        }
+        for resp in &f.responses {
+            let _ = writeln!(s, "     {}", response_label(resp));
         }
         for (i, step) in e.remediation.iter().enumerate() {
             let _ = writeln!(s, "     Fix {}: {step}", i + 1);
@@ -131,11 +177,18 @@ pub(super) fn render(r: &Report) -> String {
     if r.monitoring.upcoming.len() > MAX_DUE {
         let _ = writeln!(s, "    ... and {} more", r.monitoring.upcoming.len() - MAX_DUE);
     }
+    if !r.late_records.is_empty() {
+        let _ = writeln!(s, "\nLate records: {}", r.late_records.len());
+        for l in &r.late_records {
+            let _ = writeln!(s, "  {}", late_label(l));
+        }
+    }
     let _ = writeln!(
         s,
-        "\nEvidence relied on: {} record{}",
+        "\nEvidence relied on: {} record{}: {}",
         r.relied_on.len(),
-        if r.relied_on.len() == 1 { "" } else { "s" }
+        if r.relied_on.len() == 1 { "" } else { "s" },
+        records_label(&r.relied_on)
     );
     s
 }

@@ -19,6 +19,7 @@ pub fn note_at(title: &str, observed_at: &str, controls: &[&str]) -> Evidence {
         source: "tests".into(),
         attachments: vec![],
         payload: Payload::Note(Note { title: title.into(), body: String::new() }),
+        provenance: None,
     }
 }
 

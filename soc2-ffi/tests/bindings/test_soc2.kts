@@ -75,6 +75,7 @@ fun testErrors() {
     }
     check(dup.path == "source" && dup.line == 3UL) { dup.toString() }
     check(dup.detail == "3:9: field `source`: duplicate key") { dup.detail }
+    check(dup.code == "json.invalid") { dup.code }
     check(dup.toString() == dup.detail) { "Display is the exception's text" }
 
     val unknown = expectError<Soc2Exception.Json> {
@@ -100,7 +101,7 @@ fun testCriteria() {
 }
 
 fun testEvaluation() {
-    val catalog = builtinCatalog()
+    val catalog = sampleCompanyCatalog()
     check(catalog.controls.any { it.control.id == "AC-01" }) { "built-in AC-01" }
     val items = sampleCompanyEvidence(2026).mapIndexed { i, e -> EvidenceItem(seq = i.toULong(), evidence = e) }
     val report = evaluate(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
@@ -140,21 +141,26 @@ fun testLockerScenario() {
         check(attachment.sha256 == sha256Hex(content)) { "attachment digest" }
         check(attachment.size == content.size.toULong()) { "attachment size" }
         val evidence = Evidence(
-            controls = listOf("AC-01"), observedAt = "2026-03-28T14:05:00Z",
-            collectedAt = "2026-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
+            controls = listOf("AC-01"), observedAt = "2025-03-28T14:05:00Z",
+            collectedAt = "2025-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
             source = "okta", attachments = listOf(attachment),
             payload = Payload.Note(Note(title = "Q1 access review export")),
         )
         val first = locker.append(evidence)
         check(first.seq == 0UL && first.leafHash.length == 64) { "first append" }
-        val appended = locker.appendBatch(sampleCompanyEvidence(2026))
+        val appended = locker.appendBatch(sampleCompanyEvidence(2025))
         check(appended.last().seq == locker.len() - 1UL) { "batch append" }
         check(locker.record(0UL).evidence == evidence) { "record 0 reads back" }
 
         // Evaluate the period from the locker's records.
-        val report = locker.evaluate(builtinCatalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        // Recorded today, the year's evidence is late and, typed in without importer
+        // provenance, proves nothing: the five gaps are there, among the controls whose
+        // evidence came too late.
+        val report = locker.evaluate(sampleCompanyCatalog(), "2025-01-01..2025-12-31", "2025-12-31")
         val gaps = report.exceptions.map { it.finding.control }.sorted()
-        check(gaps == listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01")) { gaps.toString() }
+        check(gaps.containsAll(listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"))) { gaps.toString() }
+        check(report.lateRecords.first().seq == 0UL) { report.lateRecords.first().toString() }
+        check(report.lateRecords.none { it.counted }) { "late records do not count" }
 
         // A checkpoint kept elsewhere proves the locker only grows.
         val checkpoint = locker.checkpoint()
@@ -169,10 +175,10 @@ fun testLockerScenario() {
         check(Signer.load(keyPath, null, null).fingerprint() == signer.fingerprint()) { "key reloads" }
         val readiness = renderReport(report, ReportFormat.JSON).toByteArray()
         val options = ExportOptions(
-            period = "2026-01-01..2026-12-31",
+            period = "2025-01-01..2025-12-31",
             reportFiles = listOf(ReportFile(name = "readiness.json", content = readiness)),
         )
-        val bundlePath = java.io.File(tmp, "acme-2026.zip")
+        val bundlePath = java.io.File(tmp, "acme-2025.zip")
         val summary = exportBundle(locker, options, signer, bundlePath.path)
         check(summary.blobs == 1UL && summary.checkpoint == locker.checkpoint()) { summary.toString() }
 
@@ -212,7 +218,7 @@ fun testLockerScenario() {
         verifyInclusionProof(proof, line.toByteArray(), verified.checkpoint)
         check(proof == inclusionProofFromLocker(locker, 0UL)) { "proof from the locker" }
         check(inclusionProofFromJson(inclusionProofToJson(proof)) == proof) { "proof JSON" }
-        val forged = line.replace("\"observed_at\":\"2026", "\"observed_at\":\"2025")
+        val forged = line.replace("\"observed_at\":\"2025", "\"observed_at\":\"2024")
         check(forged != line) { "forged line differs" }
         expectError<Soc2Exception.Integrity> {
             verifyInclusionProof(proof, forged.toByteArray(), verified.checkpoint)
@@ -222,6 +228,7 @@ fun testLockerScenario() {
             verifyBundle(bundlePath.path, stranger.allowedSignersLine(), null)
         }
         check(untrusted.fingerprint == signer.fingerprint()) { untrusted.toString() }
+        check(untrusted.code == "bundle.untrusted_key") { untrusted.code }
         locker.close()
 
         // A tampered copy of the bundle is rejected, naming the member.
@@ -250,10 +257,90 @@ fun testLockerScenario() {
     }
 }
 
+// An IAM credential report of two users, written by hand: the root user (MFA off, an
+// active access key) and alice (MFA on, no active key).
+val credentialReport =
+    "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active," +
+    "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n" +
+    "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported," +
+    "2025-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n" +
+    "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true," +
+    "2025-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+
+fun testImport() {
+    val names = listImportSources().map { it.name }
+    check("aws-credential-report" in names && "okta-users" in names) { names.toString() }
+    val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-import").toFile()
+    try {
+        val report = java.io.File(tmp, "credential-report.csv")
+        report.writeText(credentialReport)
+        // A bare CSV does not say when it was made.
+        expectError<Soc2Exception.Invalid> { importFiles("aws-credential-report", listOf(report.path)) }
+        expectError<Soc2Exception.Invalid> { importFiles("github-pulls", listOf(report.path)) }
+
+        val at = "2026-01-07T00:00:00Z"
+        val result = importFiles("aws-credential-report", listOf(report.path), fetchedAt = at)
+        val s = result.summary
+        check(s.completeness == Completeness.COMPLETE) { s.toString() }
+        check(s.rowsRead == 2UL && s.rowsKept == 2UL && s.rowsSkipped == 0UL) { s.toString() }
+        check(s.fetchedAt == at && s.fetchedAtSource == FetchedAtSource.ARGUMENT) { s.toString() }
+        check(result.evidence.size == 1 && result.appended.isEmpty()) { "one document, not recorded" }
+        val accounts = (result.evidence[0].payload as Payload.UserList).v1.accounts
+        check(accounts.size == 2 && accounts[0].root && !accounts[1].root) { accounts.toString() }
+        check(accounts[1].account == "alice" && accounts[1].mfa == true) { accounts[1].toString() }
+
+        val dir = java.io.File(tmp, "locker")
+        val locker = Locker.create(dir.path, "example.com/soc2/kotlin-import")
+        val recorded = locker.addImport("aws-credential-report", listOf(report.path), fetchedAt = at)
+        check(recorded.appended.map { it.seq } == listOf(0UL)) { recorded.appended.toString() }
+        val attachment = locker.record(0UL).evidence.attachments[0]
+        check(attachment.fileName == "credential-report.csv") { attachment.toString() }
+        check(attachment.sha256 == sha256Hex(credentialReport.toByteArray())) { "stored input digest" }
+        val stored = java.io.File(dir, "blobs/sha256/${attachment.sha256.take(2)}/${attachment.sha256}").readText()
+        check(stored == credentialReport) { "stored input" }
+        val checked = locker.checkImport(0UL)
+        check(checked.identical && checked.importer == "aws-credential-report" && checked.inputs == 1UL) {
+            checked.toString()
+        }
+    } finally {
+        tmp.deleteRecursively()
+    }
+}
+
+fun testTrustedTime() {
+    val tmp = java.nio.file.Files.createTempDirectory("soc2-kotlin-time").toFile()
+    try {
+        val locker = Locker.create(java.io.File(tmp, "locker").path, "example.com/soc2/kotlin-time")
+        locker.appendBatch(sampleCompanyEvidence(2025).take(3))
+        val signer = Signer.generateFiles(java.io.File(tmp, "key").path, "ops@example.com", null)
+        val trusted = signer.allowedSignersLine()
+        val refused = expectError<Soc2Exception.Locker> { timestampRequest(locker) }
+        check(refused.code == "ledger.timestamp_refused") { refused.code }
+        val note = signCheckpoint(locker, signer)
+        check(note.startsWith("example.com/soc2/kotlin-time\n3\n")) { note }
+        val query = timestampRequest(locker)
+        check(query[0] == 0x30.toByte()) { "a DER query" }
+        val options = ExportOptions(period = "2025-01-01..2025-12-31")
+        val q1 = java.io.File(tmp, "q1.zip").path
+        exportBundle(locker, options, signer, q1)
+        locker.appendBatch(sampleCompanyEvidence(2025).drop(3).take(1))
+        signCheckpoint(locker, signer)
+        val q2 = java.io.File(tmp, "q2.zip").path
+        exportBundle(locker, options, signer, q2)
+        check(verifyBundleChained(q2, trusted, null, q1, null).checkpoint.size == 4UL) { "Q2 extends Q1" }
+        val rewound = expectError<Soc2Exception.Integrity> { verifyBundleChained(q1, trusted, null, q2, null) }
+        check(rewound.code == "bundle.not_an_extension") { rewound.code }
+    } finally {
+        tmp.deleteRecursively()
+    }
+}
+
 testDocuments()
 testRecordsBuiltHere()
 testErrors()
 testCriteria()
 testEvaluation()
 testLockerScenario()
+testImport()
+testTrustedTime()
 println("kotlin: soc2 bindings ok")

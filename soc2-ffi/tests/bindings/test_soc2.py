@@ -68,6 +68,7 @@ def test_errors():
     assert (dup.path, dup.line) == ("source", 3), dup
     assert "duplicate key" in dup.reason
     assert dup.detail == "3:9: field `source`: duplicate key", dup.detail
+    assert dup.code == "json.invalid", dup.code
 
     unknown = expect_error(Soc2Error.Json, lambda: soc2.evidence_from_json(
         EVIDENCE_JSON.replace('"source": "okta"', '"source": "okta", "approved": true')))
@@ -91,7 +92,7 @@ def test_criteria():
 
 
 def test_evaluation():
-    catalog = soc2.builtin_catalog()
+    catalog = soc2.sample_company_catalog()
     assert any(c.control.id == "AC-01" for c in catalog.controls)
     evidence = soc2.sample_company_evidence(2026)
     items = [soc2.EvidenceItem(seq=i, evidence=e) for i, e in enumerate(evidence)]
@@ -134,28 +135,44 @@ def test_locker_scenario():
         assert attachment.sha256 == hashlib.sha256(content).hexdigest()
         assert attachment.size == len(content)
         evidence = soc2.Evidence(
-            controls=["AC-01"], observed_at="2026-03-28T14:05:00Z",
-            collected_at="2026-04-02T09:00:00Z",
+            controls=["AC-01"], observed_at="2025-03-28T14:05:00Z",
+            collected_at="2025-04-02T09:00:00Z",
             collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
             attachments=[attachment],
             payload=soc2.Payload.NOTE(soc2.Note(title="Q1 access review export")))
         first = locker.append(evidence)
         assert first.seq == 0 and len(first.leaf_hash) == 64
-        appended = locker.append_batch(soc2.sample_company_evidence(2026))
+        appended = locker.append_batch(soc2.sample_company_evidence(2025))
         assert appended[-1].seq == locker.len() - 1
         assert locker.record(0).evidence == evidence
         assert [r.seq for r in locker.records_for_control("AC-01")][0] == 0
         not_stored = soc2.Attachment(sha256="0" * 64, size=1, media_type="text/plain", file_name="x")
         refused = expect_error(Soc2Error.Locker, lambda: locker.append(soc2.Evidence(
-            observed_at="2026-03-28T14:05:00Z", collected_at="2026-04-02T09:00:00Z",
+            observed_at="2025-03-28T14:05:00Z", collected_at="2025-04-02T09:00:00Z",
             collector=soc2.Collector.PERSON(id="cto@example.com"), source="okta",
             attachments=[not_stored], payload=soc2.Payload.NOTE(soc2.Note(title="t")))))
         assert refused.blob == "0" * 64, refused
+        assert refused.code == "ledger.attachment_not_stored", refused.code
+        # Evidence dated after the time of recording (plus 5 minutes) is refused, naming the
+        # field: here a background check completed in 2999.
+        future = expect_error(Soc2Error.Invalid, lambda: locker.append(soc2.Evidence(
+            observed_at="2025-03-28T14:05:00Z", collected_at="2025-04-02T09:00:00Z",
+            collector=soc2.Collector.PERSON(id="hr@example.com"), source="checkr",
+            payload=soc2.Payload.BACKGROUND_CHECK(soc2.BackgroundCheck(
+                person="bob@example.com", provider="checkr",
+                status=soc2.BackgroundCheckStatus.CLEAR,
+                completed_at="2999-01-01T00:00:00Z")))))
+        assert future.code == "ledger.future_dated", future.code
+        assert future.field == "payload.background_check.completed_at", future
 
-        # Evaluate the period from the locker's records.
-        report = locker.evaluate(soc2.builtin_catalog(), "2026-01-01..2026-12-31", "2026-12-31")
+        # Evaluate the period from the locker's records. Recorded today, the year's evidence
+        # is late and, typed in without importer provenance, proves nothing: the five
+        # gaps are there, among the controls whose evidence came too late.
+        report = locker.evaluate(soc2.sample_company_catalog(), "2025-01-01..2025-12-31", "2025-12-31")
         gaps = sorted(e.finding.control for e in report.exceptions)
-        assert gaps == ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"], gaps
+        assert {"AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"} <= set(gaps), gaps
+        assert report.late_records[0].seq == 0, report.late_records[0]
+        assert not any(r.counted for r in report.late_records)
 
         # A checkpoint kept elsewhere proves the locker only grows.
         checkpoint = locker.checkpoint()
@@ -169,9 +186,9 @@ def test_locker_scenario():
         assert signer.principal() == "auditee@example.com"
         assert soc2.Signer.load(key_path, None, None).fingerprint() == signer.fingerprint()
         options = soc2.export_options_for_report(report)
-        assert options.period == "2026-01-01..2026-12-31"
+        assert options.period == "2025-01-01..2025-12-31"
         assert sorted(f.name for f in options.report_files) == ["readiness.html", "readiness.json", "readiness.md"]
-        bundle_path = os.path.join(tmp, "acme-2026.zip")
+        bundle_path = os.path.join(tmp, "acme-2025.zip")
         summary = soc2.export_bundle(locker, options, signer, bundle_path)
         assert summary.blobs == 1 and summary.checkpoint == locker.checkpoint(), summary
 
@@ -214,7 +231,7 @@ def test_locker_scenario():
         soc2.verify_inclusion_proof(proof, line, verified.checkpoint)
         assert proof == soc2.inclusion_proof_from_locker(locker, 0)
         assert soc2.inclusion_proof_from_json(soc2.inclusion_proof_to_json(proof)) == proof
-        forged = line.replace(b'"observed_at":"2026', b'"observed_at":"2025')
+        forged = line.replace(b'"observed_at":"2025', b'"observed_at":"2024')
         assert forged != line
         expect_error(Soc2Error.Integrity, lambda: soc2.verify_inclusion_proof(
             proof, forged, verified.checkpoint))
@@ -222,6 +239,7 @@ def test_locker_scenario():
         untrusted = expect_error(Soc2Error.Signature, lambda: soc2.verify_bundle(
             bundle_path, stranger.allowed_signers_line(), None))
         assert untrusted.fingerprint == signer.fingerprint(), untrusted
+        assert (untrusted.code, untrusted.member) == ("bundle.untrusted_key", "SHA256SUMS.sig")
 
         # A tampered copy of the bundle is rejected, naming the member.
         tampered = os.path.join(tmp, "tampered.zip")
@@ -247,10 +265,141 @@ def test_locker_scenario():
         assert any(p.damage and p.blob == digest for p in fsck.problems), fsck.problems
 
 
+# An IAM credential report of two users, written by hand: the root user (MFA off, an
+# active access key) and alice (MFA on, no active key).
+CREDENTIAL_REPORT = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,"
+    "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n"
+    "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,"
+    "2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n"
+    "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true,"
+    "2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+)
+
+
+def test_import():
+    names = [s.name for s in soc2.list_import_sources()]
+    assert "aws-credential-report" in names and "okta-users" in names, names
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "credential-report.csv")
+        with open(report, "w") as f:
+            f.write(CREDENTIAL_REPORT)
+        # A bare CSV does not say when it was made.
+        expect_error(Soc2Error.Invalid, lambda: soc2.import_files("aws-credential-report", [report]))
+        expect_error(Soc2Error.Invalid, lambda: soc2.import_files("github-pulls", [report]))
+
+        at = "2026-01-07T00:00:00Z"
+        result = soc2.import_files("aws-credential-report", [report], fetched_at=at)
+        s = result.summary
+        assert s.completeness == soc2.Completeness.COMPLETE, s
+        assert (s.rows_read, s.rows_kept, s.rows_skipped) == (2, 2, 0), s
+        assert s.fetched_at == at and s.fetched_at_source == soc2.FetchedAtSource.ARGUMENT
+        assert len(result.evidence) == 1 and result.appended == []
+        assert result.evidence[0].payload.is_user_list()
+        accounts = result.evidence[0].payload[0].accounts
+        assert len(accounts) == 2
+        assert accounts[0].root and not accounts[1].root
+        assert accounts[1].account == "alice" and accounts[1].mfa
+
+        path = os.path.join(tmp, "locker")
+        locker = soc2.Locker.create(path, "example.com/soc2/python-import")
+        recorded = locker.add_import("aws-credential-report", [report], fetched_at=at)
+        assert [a.seq for a in recorded.appended] == [0]
+        attachment = locker.record(0).evidence.attachments[0]
+        assert attachment.file_name == "credential-report.csv"
+        assert attachment.sha256 == hashlib.sha256(CREDENTIAL_REPORT.encode()).hexdigest()
+        digest = attachment.sha256
+        with open(os.path.join(path, "blobs", "sha256", digest[:2], digest), "rb") as f:
+            assert f.read() == CREDENTIAL_REPORT.encode()
+        check = locker.check_import(0)
+        assert check.identical and check.importer == "aws-credential-report" and check.inputs == 1
+
+
+def openssl(cwd, *args):
+    import subprocess
+    done = subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, (args, done.stderr)
+
+
+def make_tsa(d):
+    """A throw-away CA and TSA for `openssl ts -reply`; returns the CA's PEM text."""
+    openssl(d, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.crt", "-days", "3650", "-subj", "/CN=test TSA CA",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl(d, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr", "-subj", "/CN=test TSA")
+    with open(os.path.join(d, "tsa.ext"), "w") as f:
+        f.write("extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n")
+    openssl(d, "x509", "-req", "-in", "tsa.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "tsa.crt", "-days", "3650", "-extfile", "tsa.ext")
+    with open(os.path.join(d, "tsa.serial"), "w") as f:
+        f.write("01\n")
+    with open(os.path.join(d, "tsa.cnf"), "w") as f:
+        f.write("[ tsa ]\ndefault_tsa = tsa1\n[ tsa1 ]\nserial = ./tsa.serial\n"
+                "crypto_device = builtin\nsigner_cert = ./tsa.crt\nsigner_key = ./tsa.key\n"
+                "signer_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\n"
+                "accuracy = secs:1\nordering = no\ntsa_name = yes\n"
+                "ess_cert_id_chain = no\ness_cert_id_alg = sha256\n")
+    with open(os.path.join(d, "ca.crt")) as f:
+        return f.read()
+
+
+def test_trusted_time():
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "locker")
+        locker = soc2.Locker.create(path, "example.com/soc2/python-time")
+        locker.append_batch(soc2.sample_company_evidence(2025)[:3])
+        signer = soc2.Signer.generate_files(os.path.join(tmp, "key"), "ops@example.com", None)
+        trusted = signer.allowed_signers_line()
+        period = "2025-01-01..2025-12-31"
+
+        # Nothing signed: nothing to timestamp.
+        refused = expect_error(Soc2Error.Locker, lambda: soc2.timestamp_request(locker))
+        assert refused.code == "ledger.timestamp_refused", refused.code
+        note = soc2.sign_checkpoint(locker, signer)
+        assert note.startswith("example.com/soc2/python-time\n3\n"), note
+        query = soc2.timestamp_request(locker)
+        assert query[:1] == b"\x30"
+
+        ca_pem = None
+        if shutil.which("openssl"):
+            ca_pem = make_tsa(tmp)
+            with open(os.path.join(tmp, "q.tsq"), "wb") as f:
+                f.write(query)
+            openssl(tmp, "ts", "-reply", "-config", "tsa.cnf", "-queryfile", "q.tsq", "-out", "r.tsr")
+            with open(os.path.join(tmp, "r.tsr"), "rb") as f:
+                response = f.read()
+            info = soc2.store_timestamp(locker, query, response, ca_pem)
+            assert info.checkpoint_size == 3 and info.tsa.endswith("test TSA"), info
+            report = locker.evaluate(soc2.builtin_catalog(), period, "2025-12-31")
+            assert (report.recording_time.records, report.recording_time.proven) == (3, 3)
+            assert report.recording_time.timestamps[0].gen_time == info.gen_time
+            # Nobody answering at that address: an I/O error naming the TSA.
+            down = expect_error(Soc2Error.Io, lambda: soc2.timestamp_with_tsa(
+                locker, "http://127.0.0.1:9/tsa", ca_pem))
+            assert down.code == "ledger.timestamp_tsa_unreachable", down.code
+
+        q1 = os.path.join(tmp, "q1.zip")
+        soc2.export_bundle(locker, soc2.ExportOptions(period=period), signer, q1)
+        locker.append_batch(soc2.sample_company_evidence(2025)[3:4])
+        soc2.sign_checkpoint(locker, signer)
+        q2 = os.path.join(tmp, "q2.zip")
+        soc2.export_bundle(locker, soc2.ExportOptions(period=period), signer, q2)
+        verified = soc2.verify_bundle_chained(q2, trusted, None, q1, ca_pem)
+        assert verified.checkpoint.size == 4
+        # Q1 does not extend Q2.
+        rewound = expect_error(Soc2Error.Integrity, lambda: soc2.verify_bundle_chained(
+            q1, trusted, None, q2, None))
+        assert rewound.code == "bundle.not_an_extension", rewound.code
+
+
 test_documents()
 test_records_built_here()
 test_errors()
 test_criteria()
 test_evaluation()
 test_locker_scenario()
+test_import()
+test_trusted_time()
 print("python: soc2 bindings ok")

@@ -73,6 +73,7 @@ def test_errors
   end
   check(dup.path == 'source' && dup.line == 3, dup.to_s)
   check(dup.detail == '3:9: field `source`: duplicate key', dup.detail)
+  check(dup.code == 'json.invalid', dup.code)
 
   unknown = expect_error(Soc2::Soc2Error::Json) do
     Soc2.evidence_from_json(EVIDENCE_JSON.sub('"source": "okta"', '"source": "okta", "approved": true'))
@@ -97,7 +98,7 @@ def test_criteria
 end
 
 def test_evaluation
-  catalog = Soc2.builtin_catalog
+  catalog = Soc2.sample_company_catalog
   check(catalog.controls.any? { |c| c.control.id == 'AC-01' }, 'built-in AC-01')
   items = Soc2.sample_company_evidence(2026).each_with_index.map do |e, i|
     Soc2::EvidenceItem.new(seq: i, evidence: e)
@@ -138,21 +139,25 @@ def test_locker_scenario
     check(attachment.sha256 == Digest::SHA256.hexdigest(content), 'attachment digest')
     check(attachment.size == content.bytesize, 'attachment size')
     evidence = Soc2::Evidence.new(
-      controls: ['AC-01'], observed_at: '2026-03-28T14:05:00Z', collected_at: '2026-04-02T09:00:00Z',
+      controls: ['AC-01'], observed_at: '2025-03-28T14:05:00Z', collected_at: '2025-04-02T09:00:00Z',
       collector: Soc2::Collector::PERSON.new(id: 'cto@example.com'), source: 'okta',
       attachments: [attachment],
       payload: Soc2::Payload::NOTE.new(Soc2::Note.new(title: 'Q1 access review export'))
     )
     first = locker.append(evidence)
     check(first.seq.zero? && first.leaf_hash.length == 64, 'first append')
-    appended = locker.append_batch(Soc2.sample_company_evidence(2026))
+    appended = locker.append_batch(Soc2.sample_company_evidence(2025))
     check(appended.last.seq == locker.len - 1, 'batch append')
     check(locker.record(0).evidence == evidence, 'record 0 reads back')
 
-    # Evaluate the period from the locker's records.
-    report = locker.evaluate(Soc2.builtin_catalog, '2026-01-01..2026-12-31', '2026-12-31')
+    # Evaluate the period from the locker's records. Recorded today, the year's evidence is
+    # late and, typed in without importer provenance, proves nothing: the five gaps are
+    # there, among the controls whose evidence came too late.
+    report = locker.evaluate(Soc2.sample_company_catalog, '2025-01-01..2025-12-31', '2025-12-31')
     gaps = report.exceptions.map { |e| e.finding.control }.sort
-    check(gaps == %w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01], gaps.inspect)
+    check((%w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01] - gaps).empty?, gaps.inspect)
+    check(report.late_records.first.seq.zero?, 'record 0 is late')
+    check(report.late_records.none?(&:counted), 'late records do not count')
 
     # A checkpoint kept elsewhere proves the locker only grows.
     checkpoint = locker.checkpoint
@@ -167,10 +172,10 @@ def test_locker_scenario
     check(Soc2::Signer.load(key_path, nil, nil).fingerprint == signer.fingerprint, 'key reloads')
     readiness = Soc2.render_report(report, Soc2::ReportFormat::JSON)
     options = Soc2::ExportOptions.new(
-      period: '2026-01-01..2026-12-31',
+      period: '2025-01-01..2025-12-31',
       report_files: [Soc2::ReportFile.new(name: 'readiness.json', content: readiness)]
     )
-    bundle_path = File.join(tmp, 'acme-2026.zip')
+    bundle_path = File.join(tmp, 'acme-2025.zip')
     summary = Soc2.export_bundle(locker, options, signer, bundle_path)
     check(summary.blobs == 1 && summary.checkpoint == locker.checkpoint, 'export summary')
 
@@ -214,7 +219,7 @@ def test_locker_scenario
     Soc2.verify_inclusion_proof(proof, line, verified.checkpoint)
     check(proof == Soc2.inclusion_proof_from_locker(locker, 0), 'proof from the locker')
     check(Soc2.inclusion_proof_from_json(Soc2.inclusion_proof_to_json(proof)) == proof, 'proof JSON')
-    forged = line.sub('"observed_at":"2026', '"observed_at":"2025')
+    forged = line.sub('"observed_at":"2025', '"observed_at":"2024')
     check(forged != line, 'forged line differs')
     expect_error(Soc2::Soc2Error::Integrity) do
       Soc2.verify_inclusion_proof(proof, forged, verified.checkpoint)
@@ -224,6 +229,7 @@ def test_locker_scenario
       Soc2.verify_bundle(bundle_path, stranger.allowed_signers_line, nil)
     end
     check(untrusted.fingerprint == signer.fingerprint, untrusted.to_s)
+    check(untrusted.code == 'bundle.untrusted_key', untrusted.code)
 
     # A tampered copy of the bundle is rejected, naming the member.
     tampered = File.join(tmp, 'tampered.zip')
@@ -249,10 +255,83 @@ def test_locker_scenario
   end
 end
 
+# An IAM credential report of two users, written by hand: the root user (MFA off, an
+# active access key) and alice (MFA on, no active key).
+CREDENTIAL_REPORT =
+  "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active," \
+  "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date\n" \
+  "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported," \
+  "2026-01-05T00:00:00+00:00,false,true,2020-02-01T00:00:00+00:00,N/A\n" \
+  "alice,arn:aws:iam::1:user/alice,2021-01-01T00:00:00+00:00,true," \
+  "2026-01-06T00:00:00+00:00,true,false,N/A,N/A\n"
+
+def test_import
+  names = Soc2.list_import_sources.map(&:name)
+  check(names.include?('aws-credential-report') && names.include?('okta-users'), names.inspect)
+  Dir.mktmpdir do |tmp|
+    report = File.join(tmp, 'credential-report.csv')
+    File.write(report, CREDENTIAL_REPORT)
+    # A bare CSV does not say when it was made.
+    expect_error(Soc2::Soc2Error::Invalid) { Soc2.import_files('aws-credential-report', [report]) }
+    expect_error(Soc2::Soc2Error::Invalid) { Soc2.import_files('github-pulls', [report]) }
+
+    at = '2026-01-07T00:00:00Z'
+    result = Soc2.import_files('aws-credential-report', [report], nil, at)
+    s = result.summary
+    check(s.completeness == Soc2::Completeness::COMPLETE, s.inspect)
+    check([s.rows_read, s.rows_kept, s.rows_skipped] == [2, 2, 0], s.inspect)
+    check(s.fetched_at == at && s.fetched_at_source == Soc2::FetchedAtSource::ARGUMENT, s.inspect)
+    check(result.evidence.length == 1 && result.appended.empty?, 'one document, not recorded')
+    check(result.evidence[0].payload.user_list?, 'a user list')
+    accounts = result.evidence[0].payload[0].accounts
+    check(accounts.length == 2 && accounts[0].root && !accounts[1].root, accounts.inspect)
+    check(accounts[1].account == 'alice' && accounts[1].mfa, accounts[1].inspect)
+
+    path = File.join(tmp, 'locker')
+    locker = Soc2::Locker.create(path, 'example.com/soc2/ruby-import')
+    recorded = locker.add_import('aws-credential-report', [report], nil, at)
+    check(recorded.appended.map(&:seq) == [0], recorded.appended.inspect)
+    attachment = locker.record(0).evidence.attachments[0]
+    check(attachment.file_name == 'credential-report.csv', attachment.inspect)
+    check(attachment.sha256 == Digest::SHA256.hexdigest(CREDENTIAL_REPORT), 'stored input digest')
+    stored = File.binread(File.join(path, 'blobs', 'sha256', attachment.sha256[0, 2], attachment.sha256))
+    check(stored == CREDENTIAL_REPORT, 'stored input')
+    checked = locker.check_import(0)
+    check(checked.identical && checked.importer == 'aws-credential-report' && checked.inputs == 1, checked.inspect)
+  end
+end
+
+def test_trusted_time
+  Dir.mktmpdir do |tmp|
+    locker = Soc2::Locker.create(File.join(tmp, 'locker'), 'example.com/soc2/ruby-time')
+    locker.append_batch(Soc2.sample_company_evidence(2025)[0, 3])
+    signer = Soc2::Signer.generate_files(File.join(tmp, 'key'), 'ops@example.com', nil)
+    trusted = signer.allowed_signers_line
+    refused = expect_error(Soc2::Soc2Error::Locker) { Soc2.timestamp_request(locker) }
+    check(refused.code == 'ledger.timestamp_refused', refused.code)
+    note = Soc2.sign_checkpoint(locker, signer)
+    check(note.start_with?("example.com/soc2/ruby-time\n3\n"), note)
+    query = Soc2.timestamp_request(locker)
+    check(query.bytes.first == 0x30, 'a DER query')
+    options = Soc2::ExportOptions.new(period: '2025-01-01..2025-12-31')
+    q1 = File.join(tmp, 'q1.zip')
+    Soc2.export_bundle(locker, options, signer, q1)
+    locker.append_batch(Soc2.sample_company_evidence(2025)[3, 1])
+    Soc2.sign_checkpoint(locker, signer)
+    q2 = File.join(tmp, 'q2.zip')
+    Soc2.export_bundle(locker, options, signer, q2)
+    check(Soc2.verify_bundle_chained(q2, trusted, nil, q1, nil).checkpoint.size == 4, 'Q2 extends Q1')
+    rewound = expect_error(Soc2::Soc2Error::Integrity) { Soc2.verify_bundle_chained(q1, trusted, nil, q2, nil) }
+    check(rewound.code == 'bundle.not_an_extension', rewound.code)
+  end
+end
+
 test_documents
 test_records_built_here
 test_errors
 test_criteria
 test_evaluation
 test_locker_scenario
+test_import
+test_trusted_time
 puts 'ruby: soc2 bindings ok'

@@ -4,8 +4,10 @@ A model class declares its fields as annotations, like a dataclass; :func:`model
 the annotations into a keyword-only constructor, attribute conversion, ``repr`` and
 equality, and into converters to and from the model's JSON form. The converters only
 change representation (``datetime`` to ``2026-03-28T14:05:00Z``, nested objects to
-dicts): every rule of the model is checked by soc2-core when a value is serialised
-(:meth:`Model.to_json`, :meth:`Model.to_dict`, the locker) or parsed.
+dicts): every rule of the model is checked by soc2-core when an object is made (the
+constructor raises :class:`ValidationError` with soc2-core's message), and again when
+a value is serialised (:meth:`Model.to_json`, :meth:`Model.to_dict`, the locker, after
+attributes were assigned) or parsed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import (
     Type,
     TypeVar,
     Union,
+    cast,
     get_args,
     get_origin,
     get_type_hints,
@@ -328,11 +331,21 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
             load.append(f"    v = data.get({n!r})")
             load.append(f"    d[{n!r}] = {fallback} if v is None else {converted}")
 
+    # Every rule of the model is checked when an object is made, by soc2-core, with the
+    # messages a locker would give (a class soc2-core has no type for is checked as part
+    # of the object that holds it).
+    rust = cast("Type[Model]", cls)._rust_type()
+    if _soc2.is_model_type(rust):
+        ns["_validate"] = lambda obj: _soc2.validate(rust, obj)
+        validate = ["    _validate(self)"]
+    else:
+        validate = []
     source = "\n".join(
         [
             f"def __init__(self, *, {', '.join(params)}):" if params else "def __init__(self):",
             "    d = self.__dict__",
             *init,
+            *validate,
             "def _load(cls, data):",
             "    obj = _new(cls)",
             "    d = obj.__dict__",

@@ -1,7 +1,10 @@
 """Native part of the ``soc2`` package (PyO3 over soc2-core); import ``soc2`` instead."""
 
 import datetime
-from typing import Any, Callable, List, Optional, Sequence, Tuple, final, overload
+import os
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union, final, overload
+
+_Path = Union[str, os.PathLike[str]]
 
 
 __all__ = [
@@ -14,6 +17,9 @@ __all__ = [
     "canonical_json",
     "canonical_sha256",
     "display",
+    "error_codes",
+    "exception_for_code",
+    "is_model_type",
     "FsckReport",
     "Locker",
     "Signer",
@@ -27,6 +33,8 @@ __all__ = [
     "inclusion_proof_from_locker",
     "keygen",
     "fsck",
+    "import_files",
+    "list_import_sources",
     "leaf_hash",
     "media_type",
     "merkle_root",
@@ -36,8 +44,15 @@ __all__ = [
     "quarter_info",
     "render_report",
     "sample_company",
+    "sample_company_catalog_toml",
     "sha256_hex",
+    "sign_checkpoint",
+    "read_tsa_ca",
+    "store_timestamp",
+    "timestamp",
+    "timestamp_request",
     "to_json",
+    "validate",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
@@ -57,8 +72,22 @@ def to_json(type_name: str, value: Any, pretty: bool = False) -> str:
 def canonical_sha256(type_name: str, value: Any) -> str:
     """SHA-256 (hex) of the canonical form of a model object as ``type_name``."""
 
+def validate(type_name: str, value: Any) -> None:
+    """Checks a model object as the Rust type ``type_name`` with every rule of the model;
+    raises ``ValidationError`` with soc2-core's message."""
+
+def is_model_type(type_name: str) -> bool:
+    """Whether ``type_name`` names a Rust model type of this module."""
+
 def display(type_name: str, value: Any) -> str:
     """The text form (Rust ``Display``) of a model object."""
+
+def error_codes() -> List[str]:
+    """Every error code soc2-core reports, in the documented order (``docs/errors.md``)."""
+
+def exception_for_code(code: str) -> Optional[str]:
+    """The name of the :mod:`soc2.errors` class raised for error ``code`` (``None`` for an
+    unknown code)."""
 
 def parse_period(text: str) -> str:
     """Parses ``YYYY-MM-DD..YYYY-MM-DD`` or ``YYYY-MM-DD``; returns the period's JSON."""
@@ -140,13 +169,18 @@ class Catalog:
 
 def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> str:
     """Evaluates the catalog over a period as of a date; evidence is a list of ``(seq,
-    Evidence)`` pairs; returns the report's canonical JSON."""
+    Evidence, recorded_at or None, proven_by or None)`` tuples; returns the report's
+    canonical JSON."""
 
 def render_report(report: Any, format: str) -> str:
     """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
 
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
+
+def sample_company_catalog_toml() -> str:
+    """The sample company's catalog file (TOML): its in-scope systems, repositories and
+    critical vendors."""
 
 def evaluate_locker(catalog: Catalog, locker: Locker, period: Any, as_of: str) -> str:
     """Evaluates the catalog against every record of a locker; returns the report's JSON."""
@@ -205,8 +239,9 @@ class Checkpoint:
 
     def __new__(cls, origin: str, size: int, root: str) -> Checkpoint: ...
     @staticmethod
-    def parse(text: bytes) -> Checkpoint:
-        """Parses the text form (three lines, each ending in a newline)."""
+    def parse(text: Union[str, bytes]) -> Checkpoint:
+        """Parses the text form (three lines, each ending in a newline), as ``str`` or
+        ``bytes``."""
     @property
     def origin(self) -> str:
         """The locker's origin name."""
@@ -290,12 +325,31 @@ class Locker:
     def blob_path(self, sha256: str) -> str: ...
     def add(self, evidence: Any, attachments: List[str]) -> Appended: ...
     def add_batch(self, evidence: List[Any]) -> AppendedList: ...
+    def add_import(
+        self,
+        source: str,
+        paths: List[str],
+        system: Optional[str] = None,
+        fetched_at: Optional[str] = None,
+    ) -> Tuple[AppendedList, str]: ...
+    def check_import(self, seq: int) -> Tuple[bool, str, str, int, str]: ...
+
+def import_files(
+    source: str,
+    paths: List[str],
+    system: Optional[str] = None,
+    fetched_at: Optional[str] = None,
+) -> str:
+    """Runs the importer ``source`` over the files at ``paths``; returns the result as JSON."""
+
+def list_import_sources() -> List[Tuple[str, str, str, str]]:
+    """Every source: ``(name, evidence kind, default system, what it reads)``."""
 
 def fsck(path: str) -> FsckReport:
     """Checks the locker in ``path`` completely and lists every problem."""
 
-def leaf_hash(data: bytes) -> str:
-    """The RFC 9162 leaf hash (hex) of ``data``."""
+def leaf_hash(data: Union[str, bytes]) -> str:
+    """The RFC 9162 leaf hash (hex) of ``data`` (a ``str`` as UTF-8)."""
 
 def merkle_root(leaves: List[str]) -> str:
     """The RFC 9162 Merkle tree root (hex) over leaf hashes (hex)."""
@@ -318,11 +372,28 @@ class Signer:
 
     @staticmethod
     def load(
-        path: str, passphrase: Optional[bytes] = None, principal: Optional[str] = None
+        path: _Path, passphrase: Optional[bytes] = None, principal: Optional[str] = None
     ) -> Signer:
         """Reads an OpenSSH Ed25519 private key file (decrypting it with ``passphrase``);
         it signs as ``principal`` when given, else as the key's comment (when a valid
         principal) or ``soc2-signer``."""
+    @staticmethod
+    def from_openssh(
+        key: Union[str, bytes],
+        passphrase: Optional[bytes] = None,
+        principal: Optional[str] = None,
+        what: str = "<private key>",
+    ) -> Signer:
+        """Reads an OpenSSH Ed25519 private key from its text, as a key file holds it
+        (``str`` or ``bytes``); ``what`` names it in errors."""
+    @staticmethod
+    def from_env(
+        variable: str = "SOC2_SIGNING_KEY",
+        passphrase: Optional[bytes] = None,
+        principal: Optional[str] = None,
+    ) -> Signer:
+        """Reads an OpenSSH Ed25519 private key from an environment variable holding the
+        key file's text (a CI secret)."""
     @staticmethod
     def generate(comment: str = "soc2-signer") -> Signer:
         """A new key in memory (not written anywhere)."""
@@ -345,11 +416,11 @@ class TrustedSigners:
     """The keys an auditor trusts, in OpenSSH ``allowed_signers`` format."""
 
     @staticmethod
-    def from_file(path: str) -> TrustedSigners:
+    def from_file(path: _Path) -> TrustedSigners:
         """Reads an ``allowed_signers`` file."""
     @staticmethod
-    def parse(text: bytes) -> TrustedSigners:
-        """Parses ``allowed_signers`` text."""
+    def parse(text: Union[str, bytes]) -> TrustedSigners:
+        """Parses ``allowed_signers`` text (``str`` or ``bytes``)."""
     def __len__(self) -> int: ...
 
 @final
@@ -373,13 +444,15 @@ class VerifiedBundle:
     def records(self) -> List[Tuple[int, str]]: ...
     def blobs_json(self) -> str: ...
     def report_json(self) -> str: ...
+    def record_lines(self) -> List[Tuple[int, bytes]]: ...
+    def record_line(self, seq: int) -> Optional[bytes]: ...
     def record_count(self) -> int: ...
     @property
     def root(self) -> str: ...
     def leaves(self) -> List[str]: ...
     def inclusion_proof(self, seq: int) -> str: ...
 
-def keygen(path: str, comment: str = "soc2-signer", passphrase: Optional[bytes] = None) -> Signer:
+def keygen(path: _Path, comment: str = "soc2-signer", passphrase: Optional[bytes] = None) -> Signer:
     """Writes a new Ed25519 key to ``path`` and ``path.pub``."""
 
 def export_bundle(
@@ -396,8 +469,32 @@ def export_bundle(
     """Exports the signed bundle of a period from a locker; ``progress`` may cancel it by
     raising."""
 
-def verify_bundle(path: str, trusted: TrustedSigners, identity: Optional[str] = None) -> VerifiedBundle:
-    """Verifies a bundle against the trusted signers."""
+def verify_bundle(
+    path: str,
+    trusted: TrustedSigners,
+    identity: Optional[str] = None,
+    previous: Optional[str] = None,
+    tsa_ca: Optional[bytes] = None,
+) -> VerifiedBundle:
+    """Verifies a bundle against the trusted signers (and that it extends ``previous``;
+    with ``tsa_ca``, its time-stamp tokens against those CAs)."""
+
+def sign_checkpoint(locker: Locker, signer: Signer) -> str:
+    """Signs the locker's checkpoint into its checkpoints/; returns the signed note."""
+
+def read_tsa_ca(path: str) -> bytes:
+    """The TSA CA file at ``path`` (a regular file, at most 1 MiB)."""
+
+def timestamp_request(locker: Locker) -> bytes:
+    """An RFC 3161 query (DER) over the locker's newest signed checkpoint."""
+
+def store_timestamp(
+    locker: Locker, request: bytes, response: bytes, tsa_ca: bytes
+) -> Tuple[int, str, str, str, str]:
+    """Checks a TSA's reply to ``request`` against ``tsa_ca`` (PEM) and stores it."""
+
+def timestamp(locker: Locker, url: str, tsa_ca: bytes) -> Tuple[int, str, str, str, str]:
+    """Timestamps the newest signed checkpoint with the TSA at ``url`` (HTTP POST)."""
 
 def inclusion_proof_from_locker(locker: Locker, seq: int) -> str:
     """The inclusion proof (JSON) of a record in the locker's current checkpoint."""

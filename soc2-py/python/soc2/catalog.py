@@ -16,14 +16,23 @@ applies every rule; the classes here only read the result.
 from __future__ import annotations
 
 import json
+from dataclasses import field
 import os
 from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Union
 
 from . import _soc2
 from ._model import Model, model
-from .models import Control, VendorCriticality
+from .models import Control, Detection, VendorCriticality
 
-__all__ = ["Catalog", "CatalogControl", "ControlTest", "Scope", "StrPath", "Thresholds"]
+__all__ = [
+    "Catalog",
+    "CatalogControl",
+    "ControlTest",
+    "Scope",
+    "StrPath",
+    "SystemOwner",
+    "Thresholds",
+]
 
 #: A file system path, as ``str`` or ``os.PathLike``.
 StrPath = Union[str, "os.PathLike[str]"]
@@ -40,6 +49,9 @@ ControlTest = Union[
     Literal["device_screen_lock"],
     Literal["device_auto_updates"],
     Literal["device_mdm_enrollment"],
+    Literal["device_firewall"],
+    Literal["mfa_enabled"],
+    Literal["access_keys_rotated"],
     Literal["independent_change_approval"],
     Literal["branch_protection"],
     Literal["background_check_timely"],
@@ -54,6 +66,11 @@ ControlTest = Union[
     Literal["annual_tabletop"],
     Literal["risk_register_complete"],
     Literal["risk_register_reviewed"],
+    Literal["policy_acknowledgement"],
+    Literal["access_review_independence"],
+    Literal["vendor_report_review"],
+    Literal["security_event_coverage"],
+    Literal["security_event_triage"],
     Literal["evidence_presence"],
 ]
 
@@ -82,25 +99,68 @@ class Thresholds(Model):
     review_grace_days_before: int
     #: Days after a quarter or year ends in which an occurrence may still count for it.
     review_grace_days_after: int
-    #: The lowest criticality at which a vendor is "critical" for the vendor controls.
+    #: The lowest criticality at which an assessment rates a vendor critical (an undeclared
+    #: vendor so rated is reported as a warning).
     critical_vendor_criticality: VendorCriticality
+    #: Fewest days of log retention central logging must keep.
+    min_log_retention_days: int
+    #: Most days between a record's ``observed_at`` and its recording; later ones are late.
+    max_recording_delay_days: int
+    #: The tolerable deviation rate, in percent of a control's population.
+    tolerable_deviation_percent: int
+    #: Most days since an active access key was created or last rotated.
+    max_access_key_age_days: int
+    #: Most days an active access key may go unused (a key never used counts from its creation).
+    max_access_key_unused_days: int
+    #: Days after a person's first day by which they must acknowledge the policies to
+    #: acknowledge (an acknowledgement before the first day counts).
+    acknowledgement_days_after_hire: int
+    #: Greatest age, in days, of a person's latest acknowledgement of a policy.
+    max_acknowledgement_age_days: int
+    #: The largest stretch, in days, that a system's imported security events may leave
+    #: uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    max_event_coverage_gap_days: int
+    #: Days after a high-risk security event by which a triage must have looked at it.
+    triage_days: int
+
+
+@model
+class SystemOwner(Model):
+    """The owner of one in-scope system, who performs its access reviews."""
+
+    #: The system, as named in ``Scope.systems`` (case is not significant).
+    system: str
+    #: Who owns it: a roster id, e-mail or alias (case is not significant).
+    owner: str
 
 
 @model
 class Scope(Model):
     """What is in scope for the audit."""
 
-    #: In-scope systems (as named in user lists, access reviews and logging evidence); when
-    #: empty, the systems named by the user lists and access reviews are taken.
+    #: In-scope systems (as named in user lists, access reviews and logging evidence),
+    #: compared case-insensitively; only declared systems are tested.
     systems: List[str]
-    #: In-scope repositories (``owner/name``); when empty, every repository with evidence.
+    #: In-scope repositories (``owner/name``), declared like ``systems``.
     repositories: List[str]
+    #: Critical vendors, declared like ``systems``.
+    critical_vendors: List[str] = field(default_factory=list)
+    #: People who need no managed device.
+    device_exempt: List[str] = field(default_factory=list)
+    #: Courses accepted as security-awareness training (empty: any).
+    training_courses: List[str] = field(default_factory=list)
     #: People in scope regardless of the roster's ``in_scope`` flag.
     people_include: List[str]
     #: People out of scope regardless of the roster's ``in_scope`` flag.
     people_exclude: List[str]
     #: Policies (by name) that must exist and be approved.
     required_policies: List[str]
+    #: Policies (by name) every in-scope person acknowledges at hire and every year.
+    acknowledged_policies: List[str] = field(default_factory=list)
+    #: The declared owner of each system, who must perform its access reviews.
+    system_owners: List[SystemOwner] = field(default_factory=list)
+    #: The detections whose every event must be triaged (LOG-04); empty: the high-risk ones.
+    triage_detections: List[Detection] = field(default_factory=list)
 
 
 @model

@@ -7,13 +7,18 @@ of the record before it; the records are the leaves of an RFC 9162 Merkle tree, 
 SHA-256. Opening a locker verifies every record; :meth:`Locker.fsck` lists every problem.
 Tampering raises :class:`~soc2.IntegrityError` naming the records or blob involved::
 
-    locker = soc2.Locker.init("evidence", origin="example.com/soc2/acme")
-    appended = locker.add(evidence, attachments=["okta-users.csv"])
-    print(appended.seq, appended.leaf_hash)
-    print(locker.checkpoint().to_text())
+    with soc2.Locker.open("evidence", create=True, origin="example.com/soc2/acme") as locker:
+        appended = locker.add(evidence, attachments=["okta-users.csv"])
+        print(appended.seq, appended.leaf_hash)
+        print(locker.checkpoint().to_text())
+        last = locker[-1]            # records by position, negative ones too
+        for record in locker[:10]:   # slices and iteration read from disk as they go
+            print(record.seq, record.evidence.kind)
 
 Every call that reads or writes the locker runs in soc2-core without holding the
-interpreter; a ``Locker`` may be shared by threads.
+interpreter; a ``Locker`` may be shared by threads. None of them waits for the locker
+while holding the interpreter, and the locker is never held while Python code runs (a
+progress hook, a file object's ``read``), so threads sharing one cannot deadlock.
 """
 
 from __future__ import annotations
@@ -23,13 +28,27 @@ import datetime as _dt
 import json
 import os
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, List, Optional, Union
+from types import TracebackType
+from typing import (
+    Any,
+    BinaryIO,
+    Iterable,
+    Iterator,
+    List,
+    NoReturn,
+    Optional,
+    Protocol,
+    Type,
+    Union,
+    overload,
+)
 
 from . import _soc2
 from ._model import Model, dump_datetime, model, to_utc
 from ._soc2 import Appended, AppendedList, Checkpoint, FsckReport, TornTail
 from .catalog import StrPath
 from .errors import ValidationError
+from .importers import ImportCheck, ImportResult, _check, _fetched_at, _paths, _result
 from .models import Attachment, Evidence, EvidenceKind
 
 __all__ = [
@@ -84,19 +103,66 @@ def _check_evidence(evidence: Any, what: str) -> Evidence:
     return evidence
 
 
+class SupportsRead(Protocol):
+    """A binary file object, or anything with its ``read(size) -> bytes``."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Closed:
+    """Stands for the native locker of a closed :class:`Locker`: any use raises."""
+
+    def _raise(self) -> NoReturn:
+        raise ValueError("operation on a closed Locker")
+
+    def __getattr__(self, name: str) -> Any:
+        self._raise()
+
+    def __len__(self) -> int:
+        self._raise()
+
+
 class Locker:
     """An open evidence locker.
 
     Get one with :meth:`init` (a new locker) or :meth:`open` (an existing one, verified
-    record by record). The handle sees its own appends; :meth:`refresh` reads what other
-    handles or processes appended (every append does so first).
+    record by record; ``create=True`` makes it if missing). The handle sees its own
+    appends; :meth:`refresh` reads what other handles or processes appended (every
+    append does so first).
+
+    A locker is a sequence of :class:`Record`: ``len(locker)``, ``locker[i]`` (negative
+    ``i`` counts from the end), ``locker[a:b]`` (a list) and ``for record in locker``
+    (read from disk as the iteration advances). Used in a ``with`` block, it is closed
+    at the end of the block (:meth:`close`).
     """
 
     __slots__ = ("_native",)
 
     def __init__(self, native: _soc2.Locker) -> None:
         """Wraps a native locker; use :meth:`init` or :meth:`open` instead."""
-        self._native = native
+        self._native: Any = native
+
+    def close(self) -> None:
+        """Lets go of the locker: this handle's files are closed once no call on it is
+        running, and using the handle afterwards raises ``ValueError``. Nothing needs
+        saving: every append is on disk when it returns. Closing twice is harmless."""
+        self._native = _Closed()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return isinstance(self._native, _Closed)
+
+    def __enter__(self) -> Locker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
     @classmethod
     def init(cls, path: StrPath, origin: str) -> Locker:
@@ -109,14 +175,27 @@ class Locker:
         return cls(_soc2.Locker.init(os.fspath(path), origin))
 
     @classmethod
-    def open(cls, path: StrPath) -> Locker:
+    def open(cls, path: StrPath, *, create: bool = False, origin: Optional[str] = None) -> Locker:
         """Opens the locker in ``path``, verifying every record (canonical form, sequence,
-        hash chain, attachments present).
+        hash chain, attachments present). With ``create=True``, a ``path`` that holds no
+        locker yet (missing, or an empty directory) gets a new one named ``origin`` (see
+        :meth:`init`); an existing locker is opened as it is, whatever its origin.
 
         Raises :class:`~soc2.LockerError` if it is not a locker and
         :class:`~soc2.IntegrityError` (naming the record) if it was tampered with.
         """
-        return cls(_soc2.Locker.open(os.fspath(path)))
+        where = os.fspath(path)
+        if create:
+            if origin is None:
+                raise ValidationError(
+                    "origin: Locker.open(create=True) needs the origin to give a new locker",
+                    path="origin",
+                    reason="missing",
+                )
+            if not os.path.exists(os.path.join(where, "locker.json")):
+                if not os.path.isdir(where) or not os.listdir(where):
+                    return cls(_soc2.Locker.init(where, origin))
+        return cls(_soc2.Locker.open(where))
 
     # -- State -----------------------------------------------------------------------------
 
@@ -182,18 +261,76 @@ class Locker:
     # -- Queries ---------------------------------------------------------------------------
 
     def record(self, seq: int) -> Record:
-        """Record ``seq``. Raises :class:`~soc2.LockerError` if there is no such record."""
+        """Record ``seq`` (its sequence number, from 0; ``locker[-1]`` is the last one).
+        Raises :class:`~soc2.LockerError` if there is no such record, ``IndexError`` for
+        a negative ``seq``."""
+        if seq < 0:
+            raise IndexError(
+                f"no record {seq}: sequence numbers start at 0 (locker[{seq}] counts from the end)"
+            )
         return Record._load(json.loads(self._native.record(seq)))
 
-    def records(self) -> Iterator[Record]:
-        """Every record, in order, read from disk as the iteration advances."""
-        start = 0
-        while True:
-            chunk = _records(self._native.records_json(start, start + _CHUNK))
+    def records(self, start: int = 0, stop: Optional[int] = None) -> Iterator[Record]:
+        """The records ``start`` to ``stop`` (excluded; all by default), in order, read from
+        disk as the iteration advances."""
+        while stop is None or start < stop:
+            end = start + _CHUNK if stop is None else min(stop, start + _CHUNK)
+            chunk = _records(self._native.records_json(start, end))
             yield from chunk
-            if len(chunk) < _CHUNK:
+            if len(chunk) < end - start:
                 return
-            start += _CHUNK
+            start = end
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.records()
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> List[Record]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Record, List[Record]]:
+        """``locker[i]`` is record ``i`` (negative ``i`` counts from the end: ``locker[-1]``
+        is the last record); ``locker[a:b:step]`` is a list of records."""
+        size = len(self)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(size)
+            if step == 1:
+                return list(self.records(start, stop)) if start < stop else []
+            return [self.record(i) for i in range(start, stop, step)]
+        try:
+            i = index.__index__()
+        except AttributeError:
+            raise TypeError(
+                f"Locker indices must be integers or slices, not {type(index).__name__}"
+            ) from None
+        if i < 0:
+            i += size
+        if not 0 <= i < size:
+            raise IndexError(f"record index {index} out of range ({size} records)")
+        return self.record(i)
+
+    def to_arrow(self) -> Any:
+        """Every record, one row each, as a ``pyarrow.Table`` (columns in
+        :mod:`soc2.frames`; the payload as JSON). Needs ``pip install "soc2[arrow]"``."""
+        from . import frames
+
+        return frames.to_arrow(frames.records_columns(self.records()))
+
+    def to_pandas(self) -> Any:
+        """Every record, one row each, as a ``pandas.DataFrame``. Needs
+        ``pip install "soc2[pandas]"``."""
+        from . import frames
+
+        return frames.to_pandas(frames.records_columns(self.records()))
+
+    def to_polars(self) -> Any:
+        """Every record, one row each, as a ``polars.DataFrame``. Needs
+        ``pip install "soc2[polars]"``."""
+        from . import frames
+
+        return frames.to_polars(frames.records_columns(self.records()))
 
     def records_for_control(self, control: str) -> List[Record]:
         """The records whose evidence names ``control``, in order."""
@@ -228,7 +365,7 @@ class Locker:
 
     def add_attachment(
         self,
-        data: Union[bytes, bytearray, memoryview, BinaryIO],
+        data: Union[bytes, bytearray, memoryview, BinaryIO, SupportsRead],
         media_type: str,
         file_name: str,
     ) -> Attachment:
@@ -253,7 +390,8 @@ class Locker:
         added to the record's attachments after those the evidence already lists; the
         ``evidence`` object itself is not changed. Raises
         :class:`~soc2.ValidationError` naming the field if the evidence breaks a rule of
-        the model, or refers to an attachment not stored in the locker.
+        the model, and :class:`~soc2.LockerError` (with ``blob``) if it refers to an
+        attachment not stored in the locker, or with another size.
         """
         paths = [os.fspath(p) for p in attachments]
         return self._native.add(_check_evidence(evidence, "evidence"), paths)
@@ -268,6 +406,36 @@ class Locker:
         batch = evidence if isinstance(evidence, list) else list(evidence)
         return self._native.add_batch(batch)
 
+    def add_import(
+        self,
+        source: str,
+        paths: Union[StrPath, Iterable[StrPath]],
+        *,
+        system: Optional[str] = None,
+        fetched_at: Optional[_dt.datetime] = None,
+    ) -> ImportResult:
+        """Imports the files at ``paths`` with the importer ``source`` and records the
+        result, as ``soc2 import SOURCE FILE... --locker DIR`` does: the files are stored
+        as attachments (listed by every record), then the evidence is appended, one record
+        per document, in one batch; the result's ``appended`` says where. Arguments and
+        errors as :func:`soc2.import_files`; an import that holds no item is refused
+        (:class:`~soc2.ValidationError`).
+        """
+        appended, text = self._native.add_import(
+            source, _paths(paths), system, _fetched_at(fetched_at)
+        )
+        return _result(text, appended)
+
+    def check_import(self, seq: int) -> ImportCheck:
+        """Re-derives record ``seq`` from the input files stored with it, as ``soc2 import
+        --check`` does; the result is true when the re-derived evidence is byte for byte the
+        stored one. Raises :class:`~soc2.LockerError` (``import.not_reproducible``) for a
+        record that was not imported, :class:`~soc2.IntegrityError` if a stored input is
+        missing or altered."""
+        if seq < 0:
+            raise IndexError(f"no record {seq}: sequence numbers start at 0")
+        return _check(seq, self._native.check_import(seq))
+
     def __repr__(self) -> str:
         return f"<Locker {str(self.path)!r} origin={self.origin!r} records={len(self)}>"
 
@@ -279,8 +447,9 @@ def fsck(path: StrPath) -> FsckReport:
     return _soc2.fsck(os.fspath(path))
 
 
-def leaf_hash(data: bytes) -> str:
-    """The RFC 9162 leaf hash (hex) of a record's canonical bytes: SHA-256(0x00 ‖ data)."""
+def leaf_hash(data: Union[str, bytes]) -> str:
+    """The RFC 9162 leaf hash (hex) of a record's canonical bytes (a ``str`` is taken as
+    UTF-8): SHA-256(0x00 ‖ data)."""
     return _soc2.leaf_hash(data)
 
 

@@ -47,8 +47,19 @@ __all__ = [
     "AccountStatus",
     "AffectedItem",
     "AlertRule",
+    "AlertState",
     "AssuranceKind",
     "Attachment",
+    "ChangeKind",
+    "Completeness",
+    "Credential",
+    "CredentialKind",
+    "FetchedAtSource",
+    "ImportInput",
+    "ImportPart",
+    "ImportWarning",
+    "Provenance",
+    "SkippedRow",
     "AuditFinding",
     "AuditPeriod",
     "BackgroundCheck",
@@ -60,17 +71,27 @@ __all__ = [
     "Collector",
     "Control",
     "ControlArea",
+    "DetectedEvent",
+    "Detection",
     "Device",
+    "DeviceCompliance",
     "DeviceInventory",
     "EVIDENCE_KINDS",
     "EmploymentType",
     "EventClass",
+    "EventCount",
+    "EventOutcome",
+    "EventTriage",
     "Evidence",
     "EvidenceKind",
+    "FindingResponse",
     "FindingStatus",
     "IncidentResponsePlan",
     "ItemKind",
     "LoggingConfiguration",
+    "ManagementResponse",
+    "SecurityEvents",
+    "TriageConclusion",
     "Model",
     "Note",
     "PAYLOAD_CLASSES",
@@ -128,6 +149,9 @@ EvidenceKind = Union[
     Literal["tabletop_exercise"],
     Literal["risk_register"],
     Literal["roster"],
+    Literal["management_response"],
+    Literal["security_events"],
+    Literal["event_triage"],
     Literal["note"],
 ]
 #: A decision taken on one account during an access review.
@@ -152,6 +176,13 @@ Platform = Union[
     Literal["android"],
     Literal["chromeos"],
     Literal["other"],
+]
+#: A device's state against the MDM's compliance policies, as the MDM evaluated it.
+DeviceCompliance = Union[
+    Literal["compliant"],
+    Literal["noncompliant"],
+    Literal["in_grace_period"],
+    Literal["error"],
 ]
 #: The state of one review of a change.
 ReviewState = Union[
@@ -190,6 +221,38 @@ EventClass = Union[
     Literal["configuration_change"],
     Literal["data_access_anomaly"],
     Literal["other"],
+]
+#: Whether an event did what it attempted.
+EventOutcome = Union[
+    Literal["success"],
+    Literal["failure"],
+    Literal["unknown"],
+]
+#: A class of security-relevant event that SOC 2 monitoring must notice.
+Detection = Union[
+    Literal["logging_disabled"],
+    Literal["root_account_used"],
+    Literal["sign_in_without_mfa"],
+    Literal["failed_sign_in_burst"],
+    Literal["admin_granted"],
+    Literal["mfa_removed"],
+    Literal["branch_protection_weakened"],
+    Literal["password_policy_weakened"],
+    Literal["bulk_data_export"],
+    Literal["service_account_key_created"],
+    Literal["external_access_granted"],
+]
+#: What the person who looked at a detected event concluded.
+TriageConclusion = Union[
+    Literal["expected"],
+    Literal["false_positive"],
+    Literal["incident"],
+]
+#: The state of an alert rule when it was observed.
+AlertState = Union[
+    Literal["ok"],
+    Literal["alarm"],
+    Literal["insufficient_data"],
 ]
 #: How much a vendor matters to the service.
 VendorCriticality = Union[
@@ -249,6 +312,7 @@ TriggerEvent = Union[
     Literal["change"],
     Literal["vendor_onboarding"],
     Literal["incident"],
+    Literal["security_event"],
 ]
 #: How bad it is when a control fails.
 Severity = Union[
@@ -277,10 +341,12 @@ ItemKind = Union[
     Literal["alert"],
     Literal["occurrence"],
     Literal["document"],
+    Literal["event"],
 ]
-#: Where a finding stands.
+#: Where a finding stands, as management reports it ("open" when management has not answered).
 FindingStatus = Union[
     Literal["open"],
+    Literal["remediating"],
     Literal["remediated"],
     Literal["risk_accepted"],
 ]
@@ -336,6 +402,108 @@ class Attachment(Model):
     file_name: str
 
 
+#: Where an import's ``fetched_at`` came from.
+FetchedAtSource = Union[Literal["capture"], Literal["export"], Literal["argument"]]
+
+#: Whether an import holds the whole population.
+Completeness = Union[Literal["complete"], Literal["filtered"], Literal["unknown"]]
+
+
+@model
+class ImportInput(Model):
+    """One input file of an import: its hash and size, and the request when it is a capture."""
+
+    #: The file's name as given (informational; never used as a path).
+    file_name: str
+    #: SHA-256 of the file's bytes (the attachment that stores it).
+    sha256: str
+    #: Size in bytes.
+    size: int
+    #: The request's method, when the file is a capture.
+    method: Optional[str] = None
+    #: The endpoint requested (URL without its query), when the file is a capture.
+    endpoint: Optional[str] = None
+    #: The request's query string, when there was one.
+    query: Optional[str] = None
+    #: The HTTP status of the response, when the file is a capture.
+    status: Optional[int] = None
+    #: When the response was produced (its ``Date`` header), when the file is a capture.
+    fetched_at: Optional[_dt.datetime] = None
+
+
+@model
+class SkippedRow(Model):
+    """A row that an import read but did not keep."""
+
+    #: The input file (its name as given).
+    file: str
+    #: The 1-based row (CSV or NDJSON line, or index in a JSON list).
+    row: int
+    #: Why it was not kept.
+    reason: str
+
+
+@model
+class ImportWarning(Model):
+    """An oddity normalised during an import, counted, with where it first occurred."""
+
+    #: A stable code, e.g. ``timestamp_without_zone``.
+    code: str
+    #: What was done, in words.
+    message: str
+    #: How many times it occurred.
+    count: int
+    #: The first file where it occurred.
+    file: str
+    #: The first row where it occurred (0 when not tied to a row).
+    row: int
+    #: The field, when it is tied to one.
+    field: Optional[str] = None
+
+
+@model
+class ImportPart(Model):
+    """Which of the records of one import this is."""
+
+    #: 0-based index among the import's records.
+    index: int
+    #: How many records the import made.
+    count: int
+
+
+@model
+class Provenance(Model):
+    """How imported evidence was derived from the files a system exported, so that an
+    auditor can re-derive it byte for byte (``soc2 import --check``)."""
+
+    #: The importer (the ``SOURCE`` of ``soc2 import``).
+    importer: str
+    #: The importer's version.
+    importer_version: str
+    #: Every input file, in the order given.
+    inputs: List[ImportInput]
+    #: When the system produced the export.
+    fetched_at: _dt.datetime
+    #: Where ``fetched_at`` came from.
+    fetched_at_source: FetchedAtSource
+    #: Whether the inputs hold the whole population.
+    completeness: Completeness
+    #: Rows read from the inputs.
+    rows_read: int
+    #: Rows that became part of the evidence.
+    rows_kept: int
+    #: The system name given at import, when it replaced the importer's default.
+    system: Optional[str] = None
+    #: Why the population is filtered or unknown.
+    completeness_reason: Optional[str] = None
+    #: Every row read but not kept, with the reason.
+    skipped: List[SkippedRow] = field(default_factory=list)
+    #: Oddities normalised on the way, counted.
+    warnings: List[ImportWarning] = field(default_factory=list)
+    #: Which of an import's several records this is.
+    part: Optional[ImportPart] = None
+
+
 class PayloadModel(Model):
     """Base class of the evidence payload classes; ``kind`` is the payload's kind."""
 
@@ -381,6 +549,30 @@ class AccessReview(PayloadModel):
     accounts: List[ReviewedAccount]
 
 
+#: What kind of credential.
+CredentialKind = Union[
+    Literal["access_key"], Literal["certificate"], Literal["ssh_key"], Literal["token"]
+]
+
+
+@model
+class Credential(Model):
+    """A credential of an account other than its password."""
+
+    #: What kind.
+    kind: CredentialKind
+    #: Its id, or its slot in the export (``access_key_1``).
+    id: str
+    #: Whether it can be used.
+    active: bool
+    #: When it was created.
+    created_at: Optional[_dt.datetime] = None
+    #: When it was last rotated (created or replaced).
+    last_rotated_at: Optional[_dt.datetime] = None
+    #: When it was last used.
+    last_used_at: Optional[_dt.datetime] = None
+
+
 @model
 class Account(Model):
     """One account in a system's user list."""
@@ -409,6 +601,13 @@ class Account(Model):
     last_used_at: Optional[_dt.datetime] = None
     #: When the current status took effect (e.g. when it was suspended).
     status_changed_at: Optional[_dt.datetime] = None
+    #: The system's root or break-glass account (the AWS account root user).
+    root: bool = False
+    #: Whether the system requires a second factor at every sign-in of this account
+    #: (``None``: the export does not say).
+    mfa_enforced: Optional[bool] = None
+    #: Credentials other than the password (access keys, signing certificates).
+    credentials: List[Credential] = field(default_factory=list)
 
 
 @model
@@ -485,6 +684,11 @@ class Device(Model):
     mdm_enrolled: Optional[bool] = None
     #: Last time the device reported to the MDM.
     last_check_in: Optional[_dt.datetime] = None
+    #: The MDM's own verdict against its compliance policies (Intune's ``complianceState``);
+    #: None when the MDM does not evaluate compliance or has not yet.
+    compliance: Optional[DeviceCompliance] = None
+    #: Whether the host firewall is on (None: the export does not report it).
+    firewall_enabled: Optional[bool] = None
 
 
 @model
@@ -543,6 +747,10 @@ class ChangeReview(Model):
     commit: Optional[str] = None
 
 
+#: How a change reached its branch.
+ChangeKind = Union[Literal["pull_request"], Literal["direct_push"]]
+
+
 @model
 class ChangeRecord(PayloadModel):
     """One merged (or closed) change, pull or merge request, with its reviews."""
@@ -550,12 +758,14 @@ class ChangeRecord(PayloadModel):
     kind = "change_record"
     #: Repository, ``owner/name``.
     repository: str
-    #: Pull or merge request number.
-    number: int
     #: Its title.
     title: str = ""
     #: Who opened the change.
     author: str
+    #: How the change reached its branch: ``"pull_request"`` or ``"direct_push"``.
+    change_type: ChangeKind = "pull_request"
+    #: Pull or merge request number (``None`` for a direct push).
+    number: Optional[int] = None
     #: Everyone who authored or committed commits in it; an approval by any of them is not
     #: independent.
     committers: List[str] = field(default_factory=list)
@@ -588,6 +798,10 @@ class BackgroundCheck(PayloadModel):
     status: BackgroundCheckStatus
     #: The company's decision on a check with findings (None: not adjudicated).
     adjudication: Optional[Adjudication] = None
+    #: When the decision on a "consider" result was taken (None: not recorded).
+    adjudicated_on: Optional[_dt.date] = None
+    #: Who took the decision on a "consider" result (None: not recorded).
+    adjudicated_by: Optional[str] = None
     #: When the check was completed.
     completed_at: Optional[_dt.datetime] = None
 
@@ -631,6 +845,12 @@ class LoggingConfiguration(PayloadModel):
     management_events: Optional[bool] = None
     #: Since when logging has been on without interruption.
     logging_since: Optional[_dt.datetime] = None
+    #: Which configuration this is when a system has several (e.g. a CloudTrail trail's
+    #: ARN); None when the system has one.
+    name: Optional[str] = None
+    #: Whether data (object-level) events such as S3 object reads and writes or Lambda
+    #: invocations are logged as well.
+    data_events: Optional[bool] = None
 
 
 @model
@@ -651,6 +871,8 @@ class AlertRule(PayloadModel):
     #: The rule's condition as written in its system (e.g. a metric filter pattern), so a
     #: reader can check that ``event_class`` is right.
     condition: Optional[str] = None
+    #: The rule's state when it was observed, where its system reports one.
+    state: Optional[AlertState] = None
 
 
 @model
@@ -688,6 +910,12 @@ class VendorAssessment(PayloadModel):
     reviewed_on: _dt.date
     #: Who did it.
     reviewer: Optional[str] = None
+    #: Whether the review read the exceptions the security report discloses and judged
+    #: their effect on the company (None: not recorded).
+    exceptions_reviewed: Optional[bool] = None
+    #: Whether the review went through the report's complementary user entity controls
+    #: (CUECs) and mapped each to a company control (None: not recorded).
+    cuecs_reviewed: Optional[bool] = None
 
 
 @model
@@ -800,6 +1028,127 @@ class Roster(PayloadModel):
 
 
 @model
+class ManagementResponse(PayloadModel):
+    """Management's response to a finding, entered by the company: what it does about it,
+    who answers for it, by when, and where it stands.
+
+    It names the finding as the report identifies it: by the control in exception and, for
+    one affected item, by that item's id as the report prints it; without ``item`` it
+    answers the finding as a whole. ``observed_at`` is when management gave the response.
+    A response applies to every later evaluation in which its finding (or item) is still in
+    exception; the latest response for the same finding and item replaces earlier ones. It
+    never changes the test's result.
+    """
+
+    kind = "management_response"
+    #: The control whose finding is answered (``AC-01``).
+    control: str
+    #: The affected item answered, by its id in the report; None: the finding as a whole.
+    item: Optional[str] = None
+    #: Where the fix stands.
+    status: FindingStatus
+    #: The response, in management's words.
+    response: str
+    #: Who answers for the fix.
+    owner: str
+    #: When the fix is to be done (None: none set, e.g. for an accepted risk).
+    target_date: Optional[_dt.date] = None
+
+
+@model
+class EventCount(Model):
+    """How many events of one category had one outcome."""
+
+    #: The category as the log names it: a CloudTrail ``eventSource``, a GitHub action's
+    #: category, an Okta event type's first two parts, a Google application, a GCP service.
+    category: str
+    #: The outcome counted.
+    outcome: EventOutcome
+    #: How many events.
+    count: int
+
+
+@model
+class DetectedEvent(Model):
+    """One security-relevant event, normalised, under the detection that selected it."""
+
+    #: Why it was selected.
+    detection: Detection
+    #: When it happened.
+    time: _dt.datetime
+    #: Whether ``time`` was taken from a log pipeline's own field because the event had none.
+    time_from_pipeline: bool = False
+    #: The event's id in its log, when it has one; triage names the event by it.
+    event_id: Optional[str] = None
+    #: Who acted (a user, a role, a service account, an address when nothing else is known).
+    actor: str
+    #: The action, as the log names it (``StopLogging``, ``protected_branch.destroy``).
+    action: str
+    #: What it acted on, when the log says.
+    target: Optional[str] = None
+    #: Whether it took effect.
+    outcome: EventOutcome
+    #: The address it came from, when the log says.
+    source_ip: Optional[str] = None
+    #: What made it security-relevant, in a few words.
+    detail: Optional[str] = None
+    #: The input file it was read from (its name in the provenance).
+    file: str
+    #: Where in that file: its line for newline-delimited JSON, else its 1-based position
+    #: among the file's events.
+    record: int
+
+
+@model
+class SecurityEvents(PayloadModel):
+    """One import of a system's audit log: the time it covers, its events counted by
+    category and outcome, and every security-relevant event. The raw files are its attachments."""
+
+    kind = "security_events"
+    #: The system whose log this is.
+    system: str
+    #: The earliest event time in the files.
+    covered_from: _dt.datetime
+    #: The latest event time in the files.
+    covered_to: _dt.datetime
+    #: Events read (duplicates and lines from other products excluded).
+    events: int
+    #: Events by category and outcome, sorted by category then outcome.
+    counts: List[EventCount]
+    #: The security-relevant events, sorted by time.
+    detected: List[DetectedEvent] = field(default_factory=list)
+    #: Security-relevant events beyond the import's cap, counted but not listed.
+    detected_not_listed: int = 0
+
+
+@model
+class EventTriage(PayloadModel):
+    """The follow-up of one detected security event: who looked, when, and what they
+    concluded. It names the event by system, time and, when the log gave one, its id (else
+    its action). LOG-04 tests ``reviewed_at`` against the event's time."""
+
+    kind = "event_triage"
+    #: The system whose log holds the event.
+    system: str
+    #: The event's time, as detected.
+    event_time: _dt.datetime
+    #: The event's id, as detected (None when the log gives none).
+    event_id: Optional[str] = None
+    #: The event's action, as detected; needed when it has no id.
+    action: Optional[str] = None
+    #: Who looked.
+    reviewer: str
+    #: When they looked.
+    reviewed_at: _dt.datetime
+    #: What they concluded.
+    conclusion: TriageConclusion
+    #: The ticket or incident that records the follow-up.
+    ticket: Optional[str] = None
+    #: Notes.
+    notes: str = ""
+
+
+@model
 class Note(PayloadModel):
     """A file or note that fits no other kind."""
 
@@ -828,6 +1177,9 @@ Payload = Union[
     TabletopExercise,
     RiskRegister,
     Roster,
+    ManagementResponse,
+    SecurityEvents,
+    EventTriage,
     Note,
 ]
 
@@ -859,6 +1211,9 @@ class Evidence(Model):
     attachments: List[Attachment] = field(default_factory=list)
     #: The typed content.
     payload: Payload
+    #: How an importer derived it from a system's export (``None`` for evidence written
+    #: by hand).
+    provenance: Optional[Provenance] = None
 
     @property
     def kind(self) -> EvidenceKind:
@@ -1111,6 +1466,27 @@ class AffectedItem(Model):
 
 
 @model
+class FindingResponse(Model):
+    """A management response shown with a finding: the latest one recorded for the finding
+    as a whole or for one of its affected items."""
+
+    #: The affected item answered (its id); None: the finding as a whole.
+    item: Optional[str] = None
+    #: Where the fix stands.
+    status: FindingStatus
+    #: The response, in management's words.
+    response: str
+    #: Who answers for the fix.
+    owner: str
+    #: When the fix is to be done.
+    target_date: Optional[_dt.date] = None
+    #: When management gave it (the record's ``observed_at`` day).
+    given_on: _dt.date
+    #: The locker record holding it.
+    record: int
+
+
+@model
 class AuditFinding(Model):
     """An audit exception: a control that did not operate as described over the period.
 
@@ -1134,9 +1510,14 @@ class AuditFinding(Model):
     deviations: int
     #: The items that failed.
     affected: List[AffectedItem]
-    #: Where it stands.
+    #: Where it stands: the status of management's response to the finding as a whole,
+    #: "open" without one.
     status: FindingStatus
-    #: Management's response, if given.
+    #: Management's response to the finding as a whole, if given.
     management_response: Optional[str] = None
-    #: When remediation is due.
+    #: When remediation is due: the target date of management's response to the finding as
+    #: a whole, else the report date plus the control's time to fix.
     remediation_due: Optional[_dt.date] = None
+    #: Every management response that applies: to the finding as a whole first, then to
+    #: affected items in the order they are listed; the latest for each.
+    responses: List[FindingResponse] = field(default_factory=list)

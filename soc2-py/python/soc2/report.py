@@ -9,7 +9,8 @@ JSON, Markdown, a self-contained HTML page or terminal text.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import List, Literal, Optional, Union
+from dataclasses import field
+from typing import Any, List, Literal, Optional, Union
 
 from . import _soc2
 from ._model import Model, model
@@ -18,6 +19,7 @@ from .models import (
     AuditFinding,
     AuditPeriod,
     ControlArea,
+    EvidenceKind,
     ItemKind,
     PriorityClass,
     TimeToFix,
@@ -30,6 +32,9 @@ __all__ = [
     "Coverage",
     "DueItem",
     "GridCell",
+    "LateRecord",
+    "RecordingTime",
+    "TimeProof",
     "Monitoring",
     "NextDue",
     "Opinion",
@@ -62,6 +67,25 @@ OpinionRisk = Union[
     Literal["elevated"],
     Literal["at_risk"],
 ]
+#: Whether a control's deviations are pervasive (a qualification risk on its own) or
+#: isolated (a minor exception, counted by the count rule).
+DeviationNature = Union[
+    Literal["pervasive"],
+    Literal["isolated"],
+]
+#: What kind of difference from the built-in catalog.
+DifferenceKind = Union[
+    Literal["control_disabled"],
+    Literal["control_replaced"],
+    Literal["control_added"],
+    Literal["threshold_changed"],
+    Literal["scope_changed"],
+]
+#: Which way a threshold moved from the built-in value.
+ThresholdDirection = Union[
+    Literal["loosened"],
+    Literal["tightened"],
+]
 #: A rendering of the report.
 ReportFormat = Union[
     Literal["text"],
@@ -93,19 +117,74 @@ class Summary(Model):
 
 
 @model
+class OpinionBasis(Model):
+    """The figures the opinion used for one control in exception."""
+
+    #: The control.
+    control: str
+    #: Distinct items that deviated.
+    deviations: int
+    #: Distinct items tested.
+    population: int
+    #: Deviations / population, in tenths of a percent, rounded half up (1000 = 100 %).
+    rate_permille: int
+    #: The control's tolerable deviation rate, in percent.
+    tolerable_percent: int
+    #: Pervasive or isolated.
+    nature: DeviationNature
+    #: Why, in words.
+    reason: str
+
+
+@model
 class Opinion(Model):
-    """The estimated effect of the exceptions on the opinion, and the rule it follows."""
+    """The estimated effect of the exceptions on the opinion, the figures it used and the
+    rule it follows."""
 
     #: The estimated risk.
     risk: OpinionRisk
     #: Controls in exception.
     exceptions: int
-    #: Of which about logical or data access.
-    access_exceptions: int
-    #: The weighted total.
-    score: int
+    #: Of which fail pervasively (each a qualification risk on its own).
+    pervasive: int
+    #: Of which are minor exceptions (isolated deviations), counted by the count rule.
+    minor: int
+    #: The figures per control in exception, in the order of the ranked exceptions.
+    basis: List[OpinionBasis]
     #: The rule, in words.
     rule: str
+
+
+@model
+class CatalogDifference(Model):
+    """One difference of the effective catalog from the built-in one."""
+
+    #: What kind.
+    kind: DifferenceKind
+    #: The difference in words, as the reports print it.
+    description: str
+    #: The control concerned; absent for catalog-wide thresholds and scope settings.
+    control: Optional[str] = None
+    #: The threshold or scope setting concerned (e.g. ``max_screen_lock_minutes``).
+    setting: Optional[str] = None
+    #: The built-in value, for thresholds and scope settings.
+    builtin: Optional[str] = None
+    #: The effective value, for thresholds and scope settings.
+    effective: Optional[str] = None
+    #: For thresholds: loosened or tightened.
+    direction: Optional[ThresholdDirection] = None
+
+
+@model
+class CatalogDisclosure(Model):
+    """The catalog a report was evaluated against."""
+
+    #: SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes, hex.
+    sha256: str
+    #: SHA-256 of the built-in catalog's canonical JSON bytes, hex.
+    builtin_sha256: str
+    #: Every difference from the built-in catalog.
+    differences: List[CatalogDifference]
 
 
 @model
@@ -160,6 +239,58 @@ class ControlResult(Model):
     grid: List[GridCell]
     #: Evidence records this control's checks used.
     records: List[int]
+    #: Who answers for the control.
+    owner: str = ""
+    #: How the control was tested, in words.
+    procedure: str = ""
+    #: The day the first evidence of the control's kinds was recorded in the locker.
+    first_recorded: Optional[_dt.date] = None
+    #: When every record the control relies on is covered by an RFC 3161 timestamp: the
+    #: latest of their proven-by times (absent when any rests on the company's clock).
+    proven_by: Optional[_dt.datetime] = None
+
+
+@model
+class LateRecord(Model):
+    """A record recorded in the locker long after it was observed."""
+
+    #: The record.
+    seq: int
+    #: Its evidence kind.
+    kind: EvidenceKind
+    #: When it says the fact was seen.
+    observed_at: _dt.datetime
+    #: When the locker recorded it.
+    recorded_at: _dt.datetime
+    #: Whether it still counts (its dates come from a system of record).
+    counted: bool
+
+
+@model
+class TimeProof(Model):
+    """An RFC 3161 timestamp over a signed checkpoint."""
+
+    #: The checkpoint's tree size: records ``0..checkpoint_size`` are covered.
+    checkpoint_size: int
+    #: The token's time (``genTime``): the covered records existed by then.
+    gen_time: _dt.datetime
+    #: The TSA, as its certificate names it.
+    tsa: str
+
+
+@model
+class RecordingTime(Model):
+    """What the recording times of the evidence rest on: RFC 3161 timestamps nobody at
+    the company can move, or the company's own clock."""
+
+    #: The timestamps used, by checkpoint size.
+    timestamps: List[TimeProof] = field(default_factory=list)
+    #: Records evaluated that have a recording time.
+    records: int = 0
+    #: Of those, the records a timestamp covers.
+    proven: int = 0
+    #: The same in one sentence, as every rendering prints it.
+    statement: str = ""
 
 
 @model
@@ -174,7 +305,8 @@ class RankedException(Model):
     time_to_fix: TimeToFix
     #: Steps to fix it.
     remediation: List[str]
-    #: Whether it is about logical or data access (weighs more in the opinion).
+    #: Whether it is about logical or data access (shown for readers; the opinion follows
+    #: deviation rates, not areas).
     access_related: bool
     #: Whether the control had no evidence at all.
     no_evidence: bool
@@ -241,11 +373,42 @@ class Report(Model):
     monitoring: Monitoring
     #: Sequence numbers of every evidence record the evaluation relies on.
     relied_on: List[int]
+    #: The catalog evaluated against: its SHA-256 and every difference from the built-in
+    #: catalog.
+    catalog: CatalogDisclosure
+    #: What a reader must know about the inputs (undeclared names, case mismatches, ...).
+    warnings: List[str] = field(default_factory=list)
+    #: Every record recorded more than ``max_recording_delay_days`` after it was observed.
+    late_records: List[LateRecord] = field(default_factory=list)
+    #: What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+    recording_time: RecordingTime = field(default_factory=RecordingTime)
 
     @property
     def has_exceptions(self) -> bool:
-        """Whether any control is in exception (or has no evidence)."""
+        """Whether any control is in exception (or has no evidence). A property, like
+        ``FsckReport.is_sound``: ``if report.has_exceptions:``, without parentheses."""
         return bool(self.exceptions)
+
+    def to_arrow(self) -> Any:
+        """One row per control as a ``pyarrow.Table`` (columns in :mod:`soc2.frames`).
+        Needs ``pip install "soc2[arrow]"``."""
+        from . import frames
+
+        return frames.to_arrow(frames.report_columns(self))
+
+    def to_pandas(self) -> Any:
+        """One row per control as a ``pandas.DataFrame``. Needs
+        ``pip install "soc2[pandas]"``."""
+        from . import frames
+
+        return frames.to_pandas(frames.report_columns(self))
+
+    def to_polars(self) -> Any:
+        """One row per control as a ``polars.DataFrame``. Needs
+        ``pip install "soc2[polars]"``."""
+        from . import frames
+
+        return frames.to_polars(frames.report_columns(self))
 
     def render(self, format: ReportFormat) -> str:
         """The report as ``text``, ``json`` (pretty), ``markdown`` (``md``) or ``html``,

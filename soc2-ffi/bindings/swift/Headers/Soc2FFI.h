@@ -349,6 +349,11 @@ RustBuffer uniffi_soc2_ffi_fn_method_locker_add_attachment(uint64_t ptr, RustBuf
 RustBuffer uniffi_soc2_ffi_fn_method_locker_add_attachment_file(uint64_t ptr, RustBuffer path, RustBuffer media_type, RustBuffer file_name, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ADD_IMPORT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_add_import(uint64_t ptr, RustBuffer source, RustBuffer paths, RustBuffer system, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND
 RustBuffer uniffi_soc2_ffi_fn_method_locker_append(uint64_t ptr, RustBuffer evidence, RustCallStatus *_Nonnull out_status
@@ -357,6 +362,11 @@ RustBuffer uniffi_soc2_ffi_fn_method_locker_append(uint64_t ptr, RustBuffer evid
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND_BATCH
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_APPEND_BATCH
 RustBuffer uniffi_soc2_ffi_fn_method_locker_append_batch(uint64_t ptr, RustBuffer evidence, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECK_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECK_IMPORT
+RustBuffer uniffi_soc2_ffi_fn_method_locker_check_import(uint64_t ptr, uint64_t seq, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_CHECKPOINT
@@ -484,9 +494,34 @@ RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_from_locker(uint64_t locker, 
 RustBuffer uniffi_soc2_ffi_fn_func_inclusion_proof_to_json(RustBuffer proof, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SIGN_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SIGN_CHECKPOINT
+RustBuffer uniffi_soc2_ffi_fn_func_sign_checkpoint(uint64_t locker, uint64_t signer, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_STORE_TIMESTAMP
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_STORE_TIMESTAMP
+RustBuffer uniffi_soc2_ffi_fn_func_store_timestamp(uint64_t locker, RustBuffer request, RustBuffer response, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_REQUEST
+RustBuffer uniffi_soc2_ffi_fn_func_timestamp_request(uint64_t locker, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_WITH_TSA
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_TIMESTAMP_WITH_TSA
+RustBuffer uniffi_soc2_ffi_fn_func_timestamp_with_tsa(uint64_t locker, RustBuffer url, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE
 RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE_CHAINED
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE_CHAINED
+RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle_chained(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustBuffer previous, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_INCLUSION_PROOF
@@ -586,9 +621,26 @@ RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_toml(RustBuffer catalog, 
 RustBuffer uniffi_soc2_ffi_fn_func_render_report(RustBuffer report, RustBuffer format, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_CATALOG
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_CATALOG
+RustBuffer uniffi_soc2_ffi_fn_func_sample_company_catalog(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_SAMPLE_COMPANY_EVIDENCE
 RustBuffer uniffi_soc2_ffi_fn_func_sample_company_evidence(int32_t year, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_IMPORT_FILES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_IMPORT_FILES
+RustBuffer uniffi_soc2_ffi_fn_func_import_files(RustBuffer source, RustBuffer paths, RustBuffer system, RustBuffer fetched_at, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_LIST_IMPORT_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_LIST_IMPORT_SOURCES
+RustBuffer uniffi_soc2_ffi_fn_func_list_import_sources(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER
@@ -898,9 +950,39 @@ uint16_t uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SIGN_CHECKPOINT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SIGN_CHECKPOINT
+uint16_t uniffi_soc2_ffi_checksum_func_sign_checkpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_STORE_TIMESTAMP
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_STORE_TIMESTAMP
+uint16_t uniffi_soc2_ffi_checksum_func_store_timestamp(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_REQUEST
+uint16_t uniffi_soc2_ffi_checksum_func_timestamp_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_WITH_TSA
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_TIMESTAMP_WITH_TSA
+uint16_t uniffi_soc2_ffi_checksum_func_timestamp_with_tsa(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE
 uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE_CHAINED
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE_CHAINED
+uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle_chained(void
     
 );
 #endif
@@ -1018,9 +1100,27 @@ uint16_t uniffi_soc2_ffi_checksum_func_render_report(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_CATALOG
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_CATALOG
+uint16_t uniffi_soc2_ffi_checksum_func_sample_company_catalog(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_EVIDENCE
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_SAMPLE_COMPANY_EVIDENCE
 uint16_t uniffi_soc2_ffi_checksum_func_sample_company_evidence(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_IMPORT_FILES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_IMPORT_FILES
+uint16_t uniffi_soc2_ffi_checksum_func_import_files(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_LIST_IMPORT_SOURCES
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_LIST_IMPORT_SOURCES
+uint16_t uniffi_soc2_ffi_checksum_func_list_import_sources(void
     
 );
 #endif
@@ -1072,6 +1172,12 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_add_attachment_file(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ADD_IMPORT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_add_import(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND
 uint16_t uniffi_soc2_ffi_checksum_method_locker_append(void
@@ -1081,6 +1187,12 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_append(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND_BATCH
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_APPEND_BATCH
 uint16_t uniffi_soc2_ffi_checksum_method_locker_append_batch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CHECK_IMPORT
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_CHECK_IMPORT
+uint16_t uniffi_soc2_ffi_checksum_method_locker_check_import(void
     
 );
 #endif

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -616,9 +632,13 @@ public protocol ExportListener: AnyObject, Sendable {
     /**
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
-     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
-     * exporting thread while it holds the locker, so it must not use that locker.
+     * most 1 MiB) or small compressed attachment, and a last time when everything is
+     * written, before the bundle is put in place. Return `false` to cancel, even then:
+     * the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+     * the target untouched. Called on the thread
+     * that called [`export_bundle_with_progress`], while the export goes on in a helper
+     * thread: it may read the locker (its size, root and checkpoint answer at once; calls
+     * that need the whole locker wait for the export to end).
      */
     func onProgress(bytesDone: UInt64, bytesTotal: UInt64)  -> Bool
     
@@ -683,9 +703,13 @@ open class ExportListenerImpl: ExportListener, @unchecked Sendable {
     /**
      * `bytes_done` of the export's `bytes_total` attachment bytes are written: called
      * once before the first (with 0 done), then for each piece of an attachment (at
-     * most 1 MiB) or small compressed attachment. Return `false` to cancel: the export
-     * fails with `Soc2Error::Cancelled` and leaves nothing behind. Called on the
-     * exporting thread while it holds the locker, so it must not use that locker.
+     * most 1 MiB) or small compressed attachment, and a last time when everything is
+     * written, before the bundle is put in place. Return `false` to cancel, even then:
+     * the export fails with `Soc2Error::Cancelled`, leaves nothing behind and leaves
+     * the target untouched. Called on the thread
+     * that called [`export_bundle_with_progress`], while the export goes on in a helper
+     * thread: it may read the locker (its size, root and checkpoint answer at once; calls
+     * that need the whole locker wait for the export to end).
      */
 open func onProgress(bytesDone: UInt64, bytesTotal: UInt64) -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
@@ -838,6 +862,11 @@ public func FfiConverterTypeExportListener_lower(_ value: ExportListener) -> UIn
  * extend it, and [`Locker::refresh`] (which every append does first) reads what other
  * handles or processes appended since. Safe to share between threads; calls on one
  * handle take turns.
+ *
+ * Waits are short where they can be: the directory, origin and attachment store never
+ * change and need no lock, the size, root and torn tail are copied after each change,
+ * and a foreign [`ExportListener`](crate::bundle::ExportListener) is never called while
+ * the locker is held, so it may use the locker.
  */
 public protocol LockerProtocol: AnyObject, Sendable {
     
@@ -855,6 +884,13 @@ public protocol LockerProtocol: AnyObject, Sendable {
     func addAttachmentFile(path: String, mediaType: String, fileName: String) throws  -> Attachment
     
     /**
+     * Imports the files at `paths` with the importer `source` and records the result, as
+     * `soc2 import --locker` does: the files are stored as attachments (listed by every
+     * record), then the evidence is appended in one batch.
+     */
+    func addImport(source: String, paths: [String], system: String?, fetchedAt: Timestamp?) throws  -> ImportResult
+    
+    /**
      * Appends one record and syncs it to disk before returning. Refused if the evidence
      * names an attachment not stored in the locker or declares another size.
      */
@@ -865,6 +901,12 @@ public protocol LockerProtocol: AnyObject, Sendable {
      * sync: either all are appended or, on error, none.
      */
     func appendBatch(evidence: [Evidence]) throws  -> [Appended]
+    
+    /**
+     * Re-derives record `seq` from the input files stored with it, as `soc2 import
+     * --check` does: `identical` when the result is byte for byte the stored evidence.
+     */
+    func checkImport(seq: UInt64) throws  -> ImportCheck
     
     /**
      * A checkpoint of the locker as it is now.
@@ -968,6 +1010,11 @@ public protocol LockerProtocol: AnyObject, Sendable {
  * extend it, and [`Locker::refresh`] (which every append does first) reads what other
  * handles or processes appended since. Safe to share between threads; calls on one
  * handle take turns.
+ *
+ * Waits are short where they can be: the directory, origin and attachment store never
+ * change and need no lock, the size, root and torn tail are copied after each change,
+ * and a foreign [`ExportListener`](crate::bundle::ExportListener) is never called while
+ * the locker is held, so it may use the locker.
  */
 open class Locker: LockerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1087,6 +1134,24 @@ open func addAttachmentFile(path: String, mediaType: String, fileName: String)th
 }
     
     /**
+     * Imports the files at `paths` with the importer `source` and records the result, as
+     * `soc2 import --locker` does: the files are stored as attachments (listed by every
+     * record), then the evidence is appended in one batch.
+     */
+open func addImport(source: String, paths: [String], system: String? = nil, fetchedAt: Timestamp? = nil)throws  -> ImportResult  {
+    return try  FfiConverterTypeImportResult_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_add_import(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(source),
+        FfiConverterSequenceString.lower(paths),
+        FfiConverterOptionString.lower(system),
+        FfiConverterOptionTypeTimestamp.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Appends one record and syncs it to disk before returning. Refused if the evidence
      * names an attachment not stored in the locker or declares another size.
      */
@@ -1110,6 +1175,20 @@ open func appendBatch(evidence: [Evidence])throws  -> [Appended]  {
     uniffi_soc2_ffi_fn_method_locker_append_batch(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeEvidence.lower(evidence),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Re-derives record `seq` from the input files stored with it, as `soc2 import
+     * --check` does: `identical` when the result is byte for byte the stored evidence.
+     */
+open func checkImport(seq: UInt64)throws  -> ImportCheck  {
+    return try  FfiConverterTypeImportCheck_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_check_import(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(seq),uniffiCallStatus
     )
 })
 }
@@ -1737,6 +1816,18 @@ public struct Account: Equatable, Hashable {
      * When the current status took effect (e.g. when it was suspended).
      */
     public var statusChangedAt: Timestamp?
+    /**
+     * The system's root or break-glass account.
+     */
+    public var root: Bool
+    /**
+     * Whether the system requires a second factor at every sign-in of this account.
+     */
+    public var mfaEnforced: Bool?
+    /**
+     * Credentials other than the password (access keys, signing certificates).
+     */
+    public var credentials: [Credential]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1777,7 +1868,16 @@ public struct Account: Equatable, Hashable {
          */lastUsedAt: Timestamp? = nil, 
         /**
          * When the current status took effect (e.g. when it was suspended).
-         */statusChangedAt: Timestamp? = nil) {
+         */statusChangedAt: Timestamp? = nil, 
+        /**
+         * The system's root or break-glass account.
+         */root: Bool = false, 
+        /**
+         * Whether the system requires a second factor at every sign-in of this account.
+         */mfaEnforced: Bool? = nil, 
+        /**
+         * Credentials other than the password (access keys, signing certificates).
+         */credentials: [Credential] = []) {
         self.account = account
         self.person = person
         self.status = status
@@ -1789,6 +1889,9 @@ public struct Account: Equatable, Hashable {
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.statusChangedAt = statusChangedAt
+        self.root = root
+        self.mfaEnforced = mfaEnforced
+        self.credentials = credentials
     }
 
     
@@ -1817,7 +1920,10 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
                 roles: FfiConverterSequenceString.read(from: &buf), 
                 createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
                 lastUsedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
-                statusChangedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                statusChangedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                root: FfiConverterBool.read(from: &buf), 
+                mfaEnforced: FfiConverterOptionBool.read(from: &buf), 
+                credentials: FfiConverterSequenceTypeCredential.read(from: &buf)
         )
     }
 
@@ -1833,6 +1939,9 @@ public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
         FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.lastUsedAt, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.statusChangedAt, into: &buf)
+        FfiConverterBool.write(value.root, into: &buf)
+        FfiConverterOptionBool.write(value.mfaEnforced, into: &buf)
+        FfiConverterSequenceTypeCredential.write(value.credentials, into: &buf)
     }
 }
 
@@ -1970,6 +2079,10 @@ public struct AlertRule: Equatable, Hashable {
      * reader can check that `event_class` is right.
      */
     public var condition: String?
+    /**
+     * The rule's state when it was observed, where its system reports one.
+     */
+    public var state: AlertState?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1992,13 +2105,17 @@ public struct AlertRule: Equatable, Hashable {
         /**
          * The rule's condition as written in its system (e.g. a metric filter pattern), so a
          * reader can check that `event_class` is right.
-         */condition: String? = nil) {
+         */condition: String? = nil, 
+        /**
+         * The rule's state when it was observed, where its system reports one.
+         */state: AlertState? = nil) {
         self.name = name
         self.system = system
         self.eventClass = eventClass
         self.enabled = enabled
         self.notify = notify
         self.condition = condition
+        self.state = state
     }
 
     
@@ -2022,7 +2139,8 @@ public struct FfiConverterTypeAlertRule: FfiConverterRustBuffer {
                 eventClass: FfiConverterTypeEventClass.read(from: &buf), 
                 enabled: FfiConverterBool.read(from: &buf), 
                 notify: FfiConverterSequenceString.read(from: &buf), 
-                condition: FfiConverterOptionString.read(from: &buf)
+                condition: FfiConverterOptionString.read(from: &buf), 
+                state: FfiConverterOptionTypeAlertState.read(from: &buf)
         )
     }
 
@@ -2033,6 +2151,7 @@ public struct FfiConverterTypeAlertRule: FfiConverterRustBuffer {
         FfiConverterBool.write(value.enabled, into: &buf)
         FfiConverterSequenceString.write(value.notify, into: &buf)
         FfiConverterOptionString.write(value.condition, into: &buf)
+        FfiConverterOptionTypeAlertState.write(value.state, into: &buf)
     }
 }
 
@@ -2257,17 +2376,24 @@ public struct AuditFinding: Equatable, Hashable {
      */
     public var affected: [AffectedItem]
     /**
-     * Where it stands.
+     * Where it stands: the status of management's response to the finding as a whole,
+     * `Open` without one.
      */
     public var status: FindingStatus
     /**
-     * Management's response, if given.
+     * Management's response to the finding as a whole, if given.
      */
     public var managementResponse: String?
     /**
-     * When remediation is due.
+     * When remediation is due: the target date of management's response to the finding
+     * as a whole, else the report date plus the control's time to fix.
      */
     public var remediationDue: CalendarDate?
+    /**
+     * Every management response that applies: to the finding as a whole first, then to
+     * affected items in the order they are listed; the latest for each.
+     */
+    public var responses: [FindingResponse]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2297,14 +2423,20 @@ public struct AuditFinding: Equatable, Hashable {
          * The items that failed.
          */affected: [AffectedItem], 
         /**
-         * Where it stands.
+         * Where it stands: the status of management's response to the finding as a whole,
+         * `Open` without one.
          */status: FindingStatus, 
         /**
-         * Management's response, if given.
+         * Management's response to the finding as a whole, if given.
          */managementResponse: String? = nil, 
         /**
-         * When remediation is due.
-         */remediationDue: CalendarDate? = nil) {
+         * When remediation is due: the target date of management's response to the finding
+         * as a whole, else the report date plus the control's time to fix.
+         */remediationDue: CalendarDate? = nil, 
+        /**
+         * Every management response that applies: to the finding as a whole first, then to
+         * affected items in the order they are listed; the latest for each.
+         */responses: [FindingResponse] = []) {
         self.control = control
         self.criteria = criteria
         self.period = period
@@ -2316,6 +2448,7 @@ public struct AuditFinding: Equatable, Hashable {
         self.status = status
         self.managementResponse = managementResponse
         self.remediationDue = remediationDue
+        self.responses = responses
     }
 
     
@@ -2344,7 +2477,8 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
                 affected: FfiConverterSequenceTypeAffectedItem.read(from: &buf), 
                 status: FfiConverterTypeFindingStatus.read(from: &buf), 
                 managementResponse: FfiConverterOptionString.read(from: &buf), 
-                remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf)
+                remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf)
         )
     }
 
@@ -2360,6 +2494,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
         FfiConverterTypeFindingStatus.write(value.status, into: &buf)
         FfiConverterOptionString.write(value.managementResponse, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.remediationDue, into: &buf)
+        FfiConverterSequenceTypeFindingResponse.write(value.responses, into: &buf)
     }
 }
 
@@ -2404,6 +2539,14 @@ public struct BackgroundCheck: Equatable, Hashable {
      */
     public var adjudication: Adjudication?
     /**
+     * When the decision on a "consider" result was taken (absent: not recorded).
+     */
+    public var adjudicatedOn: CalendarDate?
+    /**
+     * Who took the decision on a "consider" result (absent: not recorded).
+     */
+    public var adjudicatedBy: String?
+    /**
      * When the check was completed.
      */
     public var completedAt: Timestamp?
@@ -2427,6 +2570,12 @@ public struct BackgroundCheck: Equatable, Hashable {
          * The company's decision on a check with findings (absent: not adjudicated).
          */adjudication: Adjudication? = nil, 
         /**
+         * When the decision on a "consider" result was taken (absent: not recorded).
+         */adjudicatedOn: CalendarDate? = nil, 
+        /**
+         * Who took the decision on a "consider" result (absent: not recorded).
+         */adjudicatedBy: String? = nil, 
+        /**
          * When the check was completed.
          */completedAt: Timestamp? = nil) {
         self.person = person
@@ -2434,6 +2583,8 @@ public struct BackgroundCheck: Equatable, Hashable {
         self.reportId = reportId
         self.status = status
         self.adjudication = adjudication
+        self.adjudicatedOn = adjudicatedOn
+        self.adjudicatedBy = adjudicatedBy
         self.completedAt = completedAt
     }
 
@@ -2458,6 +2609,8 @@ public struct FfiConverterTypeBackgroundCheck: FfiConverterRustBuffer {
                 reportId: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterTypeBackgroundCheckStatus.read(from: &buf), 
                 adjudication: FfiConverterOptionTypeAdjudication.read(from: &buf), 
+                adjudicatedOn: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                adjudicatedBy: FfiConverterOptionString.read(from: &buf), 
                 completedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
@@ -2468,6 +2621,8 @@ public struct FfiConverterTypeBackgroundCheck: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.reportId, into: &buf)
         FfiConverterTypeBackgroundCheckStatus.write(value.status, into: &buf)
         FfiConverterOptionTypeAdjudication.write(value.adjudication, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.adjudicatedOn, into: &buf)
+        FfiConverterOptionString.write(value.adjudicatedBy, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.completedAt, into: &buf)
     }
 }
@@ -2820,17 +2975,221 @@ public func FfiConverterTypeCatalogControl_lower(_ value: CatalogControl) -> Rus
 
 
 /**
- * One change (pull or merge request) with its reviews.
+ * One difference from the built-in catalog.
+ */
+public struct CatalogDifference: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: DifferenceKind
+    /**
+     * The control concerned; absent for catalog-wide thresholds and scope settings.
+     */
+    public var control: ControlId?
+    /**
+     * The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
+     */
+    public var setting: String?
+    /**
+     * The built-in value, for thresholds and scope settings.
+     */
+    public var builtin: String?
+    /**
+     * The effective value, for thresholds and scope settings.
+     */
+    public var effective: String?
+    /**
+     * For thresholds: loosened or tightened.
+     */
+    public var direction: ThresholdDirection?
+    /**
+     * The difference in words, as the reports print it.
+     */
+    public var description: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: DifferenceKind, 
+        /**
+         * The control concerned; absent for catalog-wide thresholds and scope settings.
+         */control: ControlId?, 
+        /**
+         * The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
+         */setting: String?, 
+        /**
+         * The built-in value, for thresholds and scope settings.
+         */builtin: String?, 
+        /**
+         * The effective value, for thresholds and scope settings.
+         */effective: String?, 
+        /**
+         * For thresholds: loosened or tightened.
+         */direction: ThresholdDirection?, 
+        /**
+         * The difference in words, as the reports print it.
+         */description: String) {
+        self.kind = kind
+        self.control = control
+        self.setting = setting
+        self.builtin = builtin
+        self.effective = effective
+        self.direction = direction
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogDifference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogDifference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogDifference {
+        return
+            try CatalogDifference(
+                kind: FfiConverterTypeDifferenceKind.read(from: &buf), 
+                control: FfiConverterOptionTypeControlId.read(from: &buf), 
+                setting: FfiConverterOptionString.read(from: &buf), 
+                builtin: FfiConverterOptionString.read(from: &buf), 
+                effective: FfiConverterOptionString.read(from: &buf), 
+                direction: FfiConverterOptionTypeThresholdDirection.read(from: &buf), 
+                description: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogDifference, into buf: inout [UInt8]) {
+        FfiConverterTypeDifferenceKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeControlId.write(value.control, into: &buf)
+        FfiConverterOptionString.write(value.setting, into: &buf)
+        FfiConverterOptionString.write(value.builtin, into: &buf)
+        FfiConverterOptionString.write(value.effective, into: &buf)
+        FfiConverterOptionTypeThresholdDirection.write(value.direction, into: &buf)
+        FfiConverterString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDifference_lift(_ buf: RustBuffer) throws -> CatalogDifference {
+    return try FfiConverterTypeCatalogDifference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDifference_lower(_ value: CatalogDifference) -> RustBuffer {
+    return FfiConverterTypeCatalogDifference.lower(value)
+}
+
+
+/**
+ * The catalog a report was evaluated against.
+ */
+public struct CatalogDisclosure: Equatable, Hashable {
+    /**
+     * SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+     */
+    public var sha256: Sha256Digest
+    /**
+     * SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+     */
+    public var builtinSha256: Sha256Digest
+    /**
+     * Every difference from the built-in catalog: controls switched off, replaced or
+     * added, thresholds changed (catalog-wide, then per control), scope settings.
+     */
+    public var differences: [CatalogDifference]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+         */sha256: Sha256Digest, 
+        /**
+         * SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+         */builtinSha256: Sha256Digest, 
+        /**
+         * Every difference from the built-in catalog: controls switched off, replaced or
+         * added, thresholds changed (catalog-wide, then per control), scope settings.
+         */differences: [CatalogDifference]) {
+        self.sha256 = sha256
+        self.builtinSha256 = builtinSha256
+        self.differences = differences
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CatalogDisclosure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCatalogDisclosure: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CatalogDisclosure {
+        return
+            try CatalogDisclosure(
+                sha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                builtinSha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                differences: FfiConverterSequenceTypeCatalogDifference.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CatalogDisclosure, into buf: inout [UInt8]) {
+        FfiConverterTypeSha256Digest.write(value.sha256, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.builtinSha256, into: &buf)
+        FfiConverterSequenceTypeCatalogDifference.write(value.differences, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDisclosure_lift(_ buf: RustBuffer) throws -> CatalogDisclosure {
+    return try FfiConverterTypeCatalogDisclosure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCatalogDisclosure_lower(_ value: CatalogDisclosure) -> RustBuffer {
+    return FfiConverterTypeCatalogDisclosure.lower(value)
+}
+
+
+/**
+ * One change (pull or merge request, or a direct push) with its reviews.
  */
 public struct ChangeRecord: Equatable, Hashable {
+    /**
+     * How the change reached its branch.
+     */
+    public var changeType: ChangeKind
     /**
      * Repository, `owner/name`.
      */
     public var repository: String
     /**
-     * Pull or merge request number.
+     * Pull or merge request number (absent for a direct push).
      */
-    public var number: UInt64
+    public var number: UInt64?
     /**
      * Its title.
      */
@@ -2873,11 +3232,14 @@ public struct ChangeRecord: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * How the change reached its branch.
+         */changeType: ChangeKind, 
+        /**
          * Repository, `owner/name`.
          */repository: String, 
         /**
-         * Pull or merge request number.
-         */number: UInt64, 
+         * Pull or merge request number (absent for a direct push).
+         */number: UInt64? = nil, 
         /**
          * Its title.
          */title: String = "", 
@@ -2906,6 +3268,7 @@ public struct ChangeRecord: Equatable, Hashable {
         /**
          * Every review submitted.
          */reviews: [ChangeReview] = []) {
+        self.changeType = changeType
         self.repository = repository
         self.number = number
         self.title = title
@@ -2935,8 +3298,9 @@ public struct FfiConverterTypeChangeRecord: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeRecord {
         return
             try ChangeRecord(
+                changeType: FfiConverterTypeChangeKind.read(from: &buf), 
                 repository: FfiConverterString.read(from: &buf), 
-                number: FfiConverterUInt64.read(from: &buf), 
+                number: FfiConverterOptionUInt64.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
                 author: FfiConverterString.read(from: &buf), 
                 committers: FfiConverterSequenceString.read(from: &buf), 
@@ -2950,8 +3314,9 @@ public struct FfiConverterTypeChangeRecord: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ChangeRecord, into buf: inout [UInt8]) {
+        FfiConverterTypeChangeKind.write(value.changeType, into: &buf)
         FfiConverterString.write(value.repository, into: &buf)
-        FfiConverterUInt64.write(value.number, into: &buf)
+        FfiConverterOptionUInt64.write(value.number, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterString.write(value.author, into: &buf)
         FfiConverterSequenceString.write(value.committers, into: &buf)
@@ -3384,6 +3749,23 @@ public struct ControlResult: Equatable, Hashable {
      * Evidence records this control's checks used.
      */
     public var records: [UInt64]
+    /**
+     * Who answers for the control.
+     */
+    public var owner: String
+    /**
+     * How the control was tested, in words.
+     */
+    public var procedure: String
+    /**
+     * The day the first evidence of the control's kinds was recorded in the locker.
+     */
+    public var firstRecorded: CalendarDate?
+    /**
+     * When every record the control relies on is covered by an RFC 3161 timestamp: the
+     * latest of their proven-by times.
+     */
+    public var provenBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3423,7 +3805,20 @@ public struct ControlResult: Equatable, Hashable {
          */grid: [GridCell], 
         /**
          * Evidence records this control's checks used.
-         */records: [UInt64]) {
+         */records: [UInt64], 
+        /**
+         * Who answers for the control.
+         */owner: String, 
+        /**
+         * How the control was tested, in words.
+         */procedure: String, 
+        /**
+         * The day the first evidence of the control's kinds was recorded in the locker.
+         */firstRecorded: CalendarDate? = nil, 
+        /**
+         * When every record the control relies on is covered by an RFC 3161 timestamp: the
+         * latest of their proven-by times.
+         */provenBy: Timestamp? = nil) {
         self.control = control
         self.title = title
         self.area = area
@@ -3436,6 +3831,10 @@ public struct ControlResult: Equatable, Hashable {
         self.nextDue = nextDue
         self.grid = grid
         self.records = records
+        self.owner = owner
+        self.procedure = procedure
+        self.firstRecorded = firstRecorded
+        self.provenBy = provenBy
     }
 
     
@@ -3465,7 +3864,11 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
                 deviations: FfiConverterUInt64.read(from: &buf), 
                 nextDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 grid: FfiConverterSequenceTypeGridCell.read(from: &buf), 
-                records: FfiConverterSequenceUInt64.read(from: &buf)
+                records: FfiConverterSequenceUInt64.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                procedure: FfiConverterString.read(from: &buf), 
+                firstRecorded: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                provenBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
@@ -3482,6 +3885,10 @@ public struct FfiConverterTypeControlResult: FfiConverterRustBuffer {
         FfiConverterOptionTypeCalendarDate.write(value.nextDue, into: &buf)
         FfiConverterSequenceTypeGridCell.write(value.grid, into: &buf)
         FfiConverterSequenceUInt64.write(value.records, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterString.write(value.procedure, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.firstRecorded, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.provenBy, into: &buf)
     }
 }
 
@@ -3582,6 +3989,115 @@ public func FfiConverterTypeCoverage_lower(_ value: Coverage) -> RustBuffer {
 
 
 /**
+ * A credential of an account other than its password.
+ */
+public struct Credential: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: CredentialKind
+    /**
+     * Its id, or its slot in the export.
+     */
+    public var id: String
+    /**
+     * Whether it can be used.
+     */
+    public var active: Bool
+    /**
+     * When it was created.
+     */
+    public var createdAt: Timestamp?
+    /**
+     * When it was last rotated.
+     */
+    public var lastRotatedAt: Timestamp?
+    /**
+     * When it was last used.
+     */
+    public var lastUsedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: CredentialKind, 
+        /**
+         * Its id, or its slot in the export.
+         */id: String, 
+        /**
+         * Whether it can be used.
+         */active: Bool, 
+        /**
+         * When it was created.
+         */createdAt: Timestamp? = nil, 
+        /**
+         * When it was last rotated.
+         */lastRotatedAt: Timestamp? = nil, 
+        /**
+         * When it was last used.
+         */lastUsedAt: Timestamp? = nil) {
+        self.kind = kind
+        self.id = id
+        self.active = active
+        self.createdAt = createdAt
+        self.lastRotatedAt = lastRotatedAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Credential: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredential: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Credential {
+        return
+            try Credential(
+                kind: FfiConverterTypeCredentialKind.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                active: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                lastRotatedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                lastUsedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Credential, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentialKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterBool.write(value.active, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.lastRotatedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.lastUsedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredential_lift(_ buf: RustBuffer) throws -> Credential {
+    return try FfiConverterTypeCredential.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredential_lower(_ value: Credential) -> RustBuffer {
+    return FfiConverterTypeCredential.lower(value)
+}
+
+
+/**
  * One Trust Services Criterion with its category and title.
  */
 public struct CriterionInfo: Equatable, Hashable {
@@ -3661,6 +4177,183 @@ public func FfiConverterTypeCriterionInfo_lower(_ value: CriterionInfo) -> RustB
 
 
 /**
+ * One security-relevant event, normalised, under the detection that selected it.
+ */
+public struct DetectedEvent: Equatable, Hashable {
+    /**
+     * Why it was selected.
+     */
+    public var detection: Detection
+    /**
+     * When it happened.
+     */
+    public var time: Timestamp
+    /**
+     * Whether `time` was taken from a log pipeline's own field because the event had
+     * none (the import's warnings say so as well).
+     */
+    public var timeFromPipeline: Bool
+    /**
+     * The event's id in its log, when it has one; triage names the event by it.
+     */
+    public var eventId: String?
+    /**
+     * Who acted (a user, a role, a service account, an address when nothing else is
+     * known).
+     */
+    public var actor: String
+    /**
+     * The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+     */
+    public var action: String
+    /**
+     * What it acted on, when the log says.
+     */
+    public var target: String?
+    /**
+     * Whether it took effect.
+     */
+    public var outcome: EventOutcome
+    /**
+     * The address it came from, when the log says.
+     */
+    public var sourceIp: String?
+    /**
+     * What made it security-relevant, in a few words (`AdministratorAccess attached`,
+     * `7 failed sign-ins in 10 minutes`).
+     */
+    public var detail: String?
+    /**
+     * The input file it was read from (its name in the provenance).
+     */
+    public var file: String
+    /**
+     * Where in that file: its line for newline-delimited JSON, else its 1-based position
+     * among the file's events.
+     */
+    public var record: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Why it was selected.
+         */detection: Detection, 
+        /**
+         * When it happened.
+         */time: Timestamp, 
+        /**
+         * Whether `time` was taken from a log pipeline's own field because the event had
+         * none (the import's warnings say so as well).
+         */timeFromPipeline: Bool = false, 
+        /**
+         * The event's id in its log, when it has one; triage names the event by it.
+         */eventId: String? = nil, 
+        /**
+         * Who acted (a user, a role, a service account, an address when nothing else is
+         * known).
+         */actor: String, 
+        /**
+         * The action, as the log names it (`StopLogging`, `protected_branch.destroy`).
+         */action: String, 
+        /**
+         * What it acted on, when the log says.
+         */target: String? = nil, 
+        /**
+         * Whether it took effect.
+         */outcome: EventOutcome, 
+        /**
+         * The address it came from, when the log says.
+         */sourceIp: String? = nil, 
+        /**
+         * What made it security-relevant, in a few words (`AdministratorAccess attached`,
+         * `7 failed sign-ins in 10 minutes`).
+         */detail: String? = nil, 
+        /**
+         * The input file it was read from (its name in the provenance).
+         */file: String, 
+        /**
+         * Where in that file: its line for newline-delimited JSON, else its 1-based position
+         * among the file's events.
+         */record: UInt64) {
+        self.detection = detection
+        self.time = time
+        self.timeFromPipeline = timeFromPipeline
+        self.eventId = eventId
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.outcome = outcome
+        self.sourceIp = sourceIp
+        self.detail = detail
+        self.file = file
+        self.record = record
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DetectedEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDetectedEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DetectedEvent {
+        return
+            try DetectedEvent(
+                detection: FfiConverterTypeDetection.read(from: &buf), 
+                time: FfiConverterTypeTimestamp.read(from: &buf), 
+                timeFromPipeline: FfiConverterBool.read(from: &buf), 
+                eventId: FfiConverterOptionString.read(from: &buf), 
+                actor: FfiConverterString.read(from: &buf), 
+                action: FfiConverterString.read(from: &buf), 
+                target: FfiConverterOptionString.read(from: &buf), 
+                outcome: FfiConverterTypeEventOutcome.read(from: &buf), 
+                sourceIp: FfiConverterOptionString.read(from: &buf), 
+                detail: FfiConverterOptionString.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf), 
+                record: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DetectedEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeDetection.write(value.detection, into: &buf)
+        FfiConverterTypeTimestamp.write(value.time, into: &buf)
+        FfiConverterBool.write(value.timeFromPipeline, into: &buf)
+        FfiConverterOptionString.write(value.eventId, into: &buf)
+        FfiConverterString.write(value.actor, into: &buf)
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterOptionString.write(value.target, into: &buf)
+        FfiConverterTypeEventOutcome.write(value.outcome, into: &buf)
+        FfiConverterOptionString.write(value.sourceIp, into: &buf)
+        FfiConverterOptionString.write(value.detail, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterUInt64.write(value.record, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetectedEvent_lift(_ buf: RustBuffer) throws -> DetectedEvent {
+    return try FfiConverterTypeDetectedEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetectedEvent_lower(_ value: DetectedEvent) -> RustBuffer {
+    return FfiConverterTypeDetectedEvent.lower(value)
+}
+
+
+/**
  * One device with its security posture. Settings an export does not report are absent,
  * and evaluation treats them as not shown (a deviation), never as compliant.
  */
@@ -3711,6 +4404,15 @@ public struct Device: Equatable, Hashable {
      * Last time the device reported to the MDM.
      */
     public var lastCheckIn: Timestamp?
+    /**
+     * The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+     * absent when the MDM does not evaluate compliance or has not yet.
+     */
+    public var compliance: DeviceCompliance?
+    /**
+     * Whether the host firewall is on (absent: the export does not report it).
+     */
+    public var firewallEnabled: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3749,7 +4451,14 @@ public struct Device: Equatable, Hashable {
          */mdmEnrolled: Bool? = nil, 
         /**
          * Last time the device reported to the MDM.
-         */lastCheckIn: Timestamp? = nil) {
+         */lastCheckIn: Timestamp? = nil, 
+        /**
+         * The MDM's own verdict against its compliance policies (Intune's `complianceState`);
+         * absent when the MDM does not evaluate compliance or has not yet.
+         */compliance: DeviceCompliance? = nil, 
+        /**
+         * Whether the host firewall is on (absent: the export does not report it).
+         */firewallEnabled: Bool? = nil) {
         self.deviceId = deviceId
         self.serialNumber = serialNumber
         self.owner = owner
@@ -3761,6 +4470,8 @@ public struct Device: Equatable, Hashable {
         self.screenLock = screenLock
         self.mdmEnrolled = mdmEnrolled
         self.lastCheckIn = lastCheckIn
+        self.compliance = compliance
+        self.firewallEnabled = firewallEnabled
     }
 
     
@@ -3789,7 +4500,9 @@ public struct FfiConverterTypeDevice: FfiConverterRustBuffer {
                 autoUpdates: FfiConverterOptionBool.read(from: &buf), 
                 screenLock: FfiConverterOptionBool.read(from: &buf), 
                 mdmEnrolled: FfiConverterOptionBool.read(from: &buf), 
-                lastCheckIn: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                lastCheckIn: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                compliance: FfiConverterOptionTypeDeviceCompliance.read(from: &buf), 
+                firewallEnabled: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -3805,6 +4518,8 @@ public struct FfiConverterTypeDevice: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.screenLock, into: &buf)
         FfiConverterOptionBool.write(value.mdmEnrolled, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.lastCheckIn, into: &buf)
+        FfiConverterOptionTypeDeviceCompliance.write(value.compliance, into: &buf)
+        FfiConverterOptionBool.write(value.firewallEnabled, into: &buf)
     }
 }
 
@@ -4121,6 +4836,232 @@ public func FfiConverterTypeDueItem_lower(_ value: DueItem) -> RustBuffer {
 
 
 /**
+ * How many events of one category had one outcome.
+ */
+public struct EventCount: Equatable, Hashable {
+    /**
+     * The category as the log names it: a CloudTrail `eventSource`, a GitHub action's
+     * category, an Okta event type's first two parts, a Google application, a GCP
+     * service.
+     */
+    public var category: String
+    /**
+     * The outcome counted.
+     */
+    public var outcome: EventOutcome
+    /**
+     * How many events.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The category as the log names it: a CloudTrail `eventSource`, a GitHub action's
+         * category, an Okta event type's first two parts, a Google application, a GCP
+         * service.
+         */category: String, 
+        /**
+         * The outcome counted.
+         */outcome: EventOutcome, 
+        /**
+         * How many events.
+         */count: UInt64) {
+        self.category = category
+        self.outcome = outcome
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventCount {
+        return
+            try EventCount(
+                category: FfiConverterString.read(from: &buf), 
+                outcome: FfiConverterTypeEventOutcome.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventCount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.category, into: &buf)
+        FfiConverterTypeEventOutcome.write(value.outcome, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventCount_lift(_ buf: RustBuffer) throws -> EventCount {
+    return try FfiConverterTypeEventCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventCount_lower(_ value: EventCount) -> RustBuffer {
+    return FfiConverterTypeEventCount.lower(value)
+}
+
+
+/**
+ * The follow-up of one detected security event.
+ *
+ * It names the event by system, time and, when the log gave one, its id (else its
+ * action). `observed_at` is when the triage was recorded; `reviewed_at` is when the
+ * reviewer looked, and LOG-04 tests it against the event's time.
+ */
+public struct EventTriage: Equatable, Hashable {
+    /**
+     * The system whose log holds the event.
+     */
+    public var system: String
+    /**
+     * The event's time, as detected.
+     */
+    public var eventTime: Timestamp
+    /**
+     * The event's id, as detected (absent when the log gives none).
+     */
+    public var eventId: String?
+    /**
+     * The event's action, as detected; needed when it has no id.
+     */
+    public var action: String?
+    /**
+     * Who looked.
+     */
+    public var reviewer: String
+    /**
+     * When they looked.
+     */
+    public var reviewedAt: Timestamp
+    /**
+     * What they concluded.
+     */
+    public var conclusion: TriageConclusion
+    /**
+     * The ticket or incident that records the follow-up.
+     */
+    public var ticket: String?
+    /**
+     * Notes.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The system whose log holds the event.
+         */system: String, 
+        /**
+         * The event's time, as detected.
+         */eventTime: Timestamp, 
+        /**
+         * The event's id, as detected (absent when the log gives none).
+         */eventId: String? = nil, 
+        /**
+         * The event's action, as detected; needed when it has no id.
+         */action: String? = nil, 
+        /**
+         * Who looked.
+         */reviewer: String, 
+        /**
+         * When they looked.
+         */reviewedAt: Timestamp, 
+        /**
+         * What they concluded.
+         */conclusion: TriageConclusion, 
+        /**
+         * The ticket or incident that records the follow-up.
+         */ticket: String? = nil, 
+        /**
+         * Notes.
+         */notes: String = "") {
+        self.system = system
+        self.eventTime = eventTime
+        self.eventId = eventId
+        self.action = action
+        self.reviewer = reviewer
+        self.reviewedAt = reviewedAt
+        self.conclusion = conclusion
+        self.ticket = ticket
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventTriage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventTriage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventTriage {
+        return
+            try EventTriage(
+                system: FfiConverterString.read(from: &buf), 
+                eventTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                eventId: FfiConverterOptionString.read(from: &buf), 
+                action: FfiConverterOptionString.read(from: &buf), 
+                reviewer: FfiConverterString.read(from: &buf), 
+                reviewedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                conclusion: FfiConverterTypeTriageConclusion.read(from: &buf), 
+                ticket: FfiConverterOptionString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventTriage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterTypeTimestamp.write(value.eventTime, into: &buf)
+        FfiConverterOptionString.write(value.eventId, into: &buf)
+        FfiConverterOptionString.write(value.action, into: &buf)
+        FfiConverterString.write(value.reviewer, into: &buf)
+        FfiConverterTypeTimestamp.write(value.reviewedAt, into: &buf)
+        FfiConverterTypeTriageConclusion.write(value.conclusion, into: &buf)
+        FfiConverterOptionString.write(value.ticket, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventTriage_lift(_ buf: RustBuffer) throws -> EventTriage {
+    return try FfiConverterTypeEventTriage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventTriage_lower(_ value: EventTriage) -> RustBuffer {
+    return FfiConverterTypeEventTriage.lower(value)
+}
+
+
+/**
  * One piece of evidence, as recorded in the locker.
  *
  * `observed_at` is when the fact held, `collected_at` when it was gathered: an access
@@ -4156,6 +5097,11 @@ public struct Evidence: Equatable, Hashable {
      * The typed content.
      */
     public var payload: Payload
+    /**
+     * How an importer derived this evidence from a system's export (absent for evidence
+     * written by hand).
+     */
+    public var provenance: Provenance?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4180,7 +5126,11 @@ public struct Evidence: Equatable, Hashable {
          */attachments: [Attachment] = [], 
         /**
          * The typed content.
-         */payload: Payload) {
+         */payload: Payload, 
+        /**
+         * How an importer derived this evidence from a system's export (absent for evidence
+         * written by hand).
+         */provenance: Provenance? = nil) {
         self.controls = controls
         self.observedAt = observedAt
         self.collectedAt = collectedAt
@@ -4188,6 +5138,7 @@ public struct Evidence: Equatable, Hashable {
         self.source = source
         self.attachments = attachments
         self.payload = payload
+        self.provenance = provenance
     }
 
     
@@ -4212,7 +5163,8 @@ public struct FfiConverterTypeEvidence: FfiConverterRustBuffer {
                 collector: FfiConverterTypeCollector.read(from: &buf), 
                 source: FfiConverterString.read(from: &buf), 
                 attachments: FfiConverterSequenceTypeAttachment.read(from: &buf), 
-                payload: FfiConverterTypePayload.read(from: &buf)
+                payload: FfiConverterTypePayload.read(from: &buf), 
+                provenance: FfiConverterOptionTypeProvenance.read(from: &buf)
         )
     }
 
@@ -4224,6 +5176,7 @@ public struct FfiConverterTypeEvidence: FfiConverterRustBuffer {
         FfiConverterString.write(value.source, into: &buf)
         FfiConverterSequenceTypeAttachment.write(value.attachments, into: &buf)
         FfiConverterTypePayload.write(value.payload, into: &buf)
+        FfiConverterOptionTypeProvenance.write(value.provenance, into: &buf)
     }
 }
 
@@ -4256,6 +5209,15 @@ public struct EvidenceItem: Equatable, Hashable {
      * The evidence.
      */
     public var evidence: Evidence
+    /**
+     * When the locker recorded it (absent: unknown, so it can be shown neither late nor
+     * on time).
+     */
+    public var recordedAt: Timestamp?
+    /**
+     * When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+     */
+    public var provenBy: Timestamp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4265,9 +5227,18 @@ public struct EvidenceItem: Equatable, Hashable {
          */seq: UInt64, 
         /**
          * The evidence.
-         */evidence: Evidence) {
+         */evidence: Evidence, 
+        /**
+         * When the locker recorded it (absent: unknown, so it can be shown neither late nor
+         * on time).
+         */recordedAt: Timestamp? = nil, 
+        /**
+         * When an RFC 3161 timestamp proves the record existed by (absent: none covers it).
+         */provenBy: Timestamp? = nil) {
         self.seq = seq
         self.evidence = evidence
+        self.recordedAt = recordedAt
+        self.provenBy = provenBy
     }
 
     
@@ -4287,13 +5258,17 @@ public struct FfiConverterTypeEvidenceItem: FfiConverterRustBuffer {
         return
             try EvidenceItem(
                 seq: FfiConverterUInt64.read(from: &buf), 
-                evidence: FfiConverterTypeEvidence.read(from: &buf)
+                evidence: FfiConverterTypeEvidence.read(from: &buf), 
+                recordedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                provenBy: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
 
     public static func write(_ value: EvidenceItem, into buf: inout [UInt8]) {
         FfiConverterUInt64.write(value.seq, into: &buf)
         FfiConverterTypeEvidence.write(value.evidence, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.provenBy, into: &buf)
     }
 }
 
@@ -4518,6 +5493,126 @@ public func FfiConverterTypeExportSummary_lift(_ buf: RustBuffer) throws -> Expo
 #endif
 public func FfiConverterTypeExportSummary_lower(_ value: ExportSummary) -> RustBuffer {
     return FfiConverterTypeExportSummary.lower(value)
+}
+
+
+/**
+ * A management response shown with a finding: the latest one recorded for the finding
+ * as a whole or for one of its affected items.
+ */
+public struct FindingResponse: Equatable, Hashable {
+    /**
+     * The affected item answered (its id); absent: the finding as a whole.
+     */
+    public var item: String?
+    /**
+     * Where the fix stands.
+     */
+    public var status: FindingStatus
+    /**
+     * The response, in management's words.
+     */
+    public var response: String
+    /**
+     * Who answers for the fix.
+     */
+    public var owner: String
+    /**
+     * When the fix is to be done.
+     */
+    public var targetDate: CalendarDate?
+    /**
+     * When management gave it (the record's `observed_at` day).
+     */
+    public var givenOn: CalendarDate
+    /**
+     * The locker record holding it.
+     */
+    public var record: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The affected item answered (its id); absent: the finding as a whole.
+         */item: String? = nil, 
+        /**
+         * Where the fix stands.
+         */status: FindingStatus, 
+        /**
+         * The response, in management's words.
+         */response: String, 
+        /**
+         * Who answers for the fix.
+         */owner: String, 
+        /**
+         * When the fix is to be done.
+         */targetDate: CalendarDate? = nil, 
+        /**
+         * When management gave it (the record's `observed_at` day).
+         */givenOn: CalendarDate, 
+        /**
+         * The locker record holding it.
+         */record: UInt64) {
+        self.item = item
+        self.status = status
+        self.response = response
+        self.owner = owner
+        self.targetDate = targetDate
+        self.givenOn = givenOn
+        self.record = record
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingResponse {
+        return
+            try FindingResponse(
+                item: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeFindingStatus.read(from: &buf), 
+                response: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                targetDate: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
+                givenOn: FfiConverterTypeCalendarDate.read(from: &buf), 
+                record: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingResponse, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.item, into: &buf)
+        FfiConverterTypeFindingStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.response, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.targetDate, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.givenOn, into: &buf)
+        FfiConverterUInt64.write(value.record, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingResponse_lift(_ buf: RustBuffer) throws -> FindingResponse {
+    return try FfiConverterTypeFindingResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingResponse_lower(_ value: FindingResponse) -> RustBuffer {
+    return FfiConverterTypeFindingResponse.lower(value)
 }
 
 
@@ -4801,6 +5896,752 @@ public func FfiConverterTypeGridCell_lower(_ value: GridCell) -> RustBuffer {
 
 
 /**
+ * The outcome of `Locker.check_import`.
+ */
+public struct ImportCheck: Equatable, Hashable {
+    /**
+     * The record checked.
+     */
+    public var seq: UInt64
+    /**
+     * Whether the re-derived evidence is byte for byte the stored one.
+     */
+    public var identical: Bool
+    /**
+     * The importer named in its provenance.
+     */
+    public var importer: String
+    /**
+     * Its version, as recorded.
+     */
+    public var importerVersion: String
+    /**
+     * How many stored inputs it was re-derived from.
+     */
+    public var inputs: UInt64
+    /**
+     * The evidence as re-derived now.
+     */
+    public var rederived: Evidence
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record checked.
+         */seq: UInt64, 
+        /**
+         * Whether the re-derived evidence is byte for byte the stored one.
+         */identical: Bool, 
+        /**
+         * The importer named in its provenance.
+         */importer: String, 
+        /**
+         * Its version, as recorded.
+         */importerVersion: String, 
+        /**
+         * How many stored inputs it was re-derived from.
+         */inputs: UInt64, 
+        /**
+         * The evidence as re-derived now.
+         */rederived: Evidence) {
+        self.seq = seq
+        self.identical = identical
+        self.importer = importer
+        self.importerVersion = importerVersion
+        self.inputs = inputs
+        self.rederived = rederived
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportCheck {
+        return
+            try ImportCheck(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                identical: FfiConverterBool.read(from: &buf), 
+                importer: FfiConverterString.read(from: &buf), 
+                importerVersion: FfiConverterString.read(from: &buf), 
+                inputs: FfiConverterUInt64.read(from: &buf), 
+                rederived: FfiConverterTypeEvidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportCheck, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterBool.write(value.identical, into: &buf)
+        FfiConverterString.write(value.importer, into: &buf)
+        FfiConverterString.write(value.importerVersion, into: &buf)
+        FfiConverterUInt64.write(value.inputs, into: &buf)
+        FfiConverterTypeEvidence.write(value.rederived, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportCheck_lift(_ buf: RustBuffer) throws -> ImportCheck {
+    return try FfiConverterTypeImportCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportCheck_lower(_ value: ImportCheck) -> RustBuffer {
+    return FfiConverterTypeImportCheck.lower(value)
+}
+
+
+/**
+ * One input file of an import.
+ */
+public struct ImportInput: Equatable, Hashable {
+    /**
+     * The file's name as given.
+     */
+    public var fileName: String
+    /**
+     * SHA-256 of the file's bytes.
+     */
+    public var sha256: Sha256Digest
+    /**
+     * Size in bytes.
+     */
+    public var size: UInt64
+    /**
+     * The request's method, for a capture.
+     */
+    public var method: String?
+    /**
+     * The endpoint requested, for a capture.
+     */
+    public var endpoint: String?
+    /**
+     * The request's query string.
+     */
+    public var query: String?
+    /**
+     * The HTTP status, for a capture.
+     */
+    public var status: UInt16?
+    /**
+     * The response's `Date`, for a capture.
+     */
+    public var fetchedAt: Timestamp?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file's name as given.
+         */fileName: String, 
+        /**
+         * SHA-256 of the file's bytes.
+         */sha256: Sha256Digest, 
+        /**
+         * Size in bytes.
+         */size: UInt64, 
+        /**
+         * The request's method, for a capture.
+         */method: String? = nil, 
+        /**
+         * The endpoint requested, for a capture.
+         */endpoint: String? = nil, 
+        /**
+         * The request's query string.
+         */query: String? = nil, 
+        /**
+         * The HTTP status, for a capture.
+         */status: UInt16? = nil, 
+        /**
+         * The response's `Date`, for a capture.
+         */fetchedAt: Timestamp? = nil) {
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.size = size
+        self.method = method
+        self.endpoint = endpoint
+        self.query = query
+        self.status = status
+        self.fetchedAt = fetchedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportInput {
+        return
+            try ImportInput(
+                fileName: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterTypeSha256Digest.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                method: FfiConverterOptionString.read(from: &buf), 
+                endpoint: FfiConverterOptionString.read(from: &buf), 
+                query: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionUInt16.read(from: &buf), 
+                fetchedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fileName, into: &buf)
+        FfiConverterTypeSha256Digest.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.method, into: &buf)
+        FfiConverterOptionString.write(value.endpoint, into: &buf)
+        FfiConverterOptionString.write(value.query, into: &buf)
+        FfiConverterOptionUInt16.write(value.status, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.fetchedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportInput_lift(_ buf: RustBuffer) throws -> ImportInput {
+    return try FfiConverterTypeImportInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportInput_lower(_ value: ImportInput) -> RustBuffer {
+    return FfiConverterTypeImportInput.lower(value)
+}
+
+
+/**
+ * Which of the records of one import this is.
+ */
+public struct ImportPart: Equatable, Hashable {
+    /**
+     * 0-based index.
+     */
+    public var index: UInt64
+    /**
+     * How many records the import made.
+     */
+    public var count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 0-based index.
+         */index: UInt64, 
+        /**
+         * How many records the import made.
+         */count: UInt64) {
+        self.index = index
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportPart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportPart: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportPart {
+        return
+            try ImportPart(
+                index: FfiConverterUInt64.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportPart, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.index, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportPart_lift(_ buf: RustBuffer) throws -> ImportPart {
+    return try FfiConverterTypeImportPart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportPart_lower(_ value: ImportPart) -> RustBuffer {
+    return FfiConverterTypeImportPart.lower(value)
+}
+
+
+/**
+ * What an import made.
+ */
+public struct ImportResult: Equatable, Hashable {
+    /**
+     * The importer that made it.
+     */
+    public var source: ImportSource
+    /**
+     * The evidence, in order (one or more documents, each with the same provenance).
+     */
+    public var evidence: [Evidence]
+    /**
+     * The provenance shared by all of it (without its `part`): inputs, skipped rows with
+     * their reasons, warnings.
+     */
+    public var provenance: Provenance
+    /**
+     * The summary of the population.
+     */
+    public var summary: ImportSummary
+    /**
+     * The input files as attachments, in order.
+     */
+    public var attachments: [Attachment]
+    /**
+     * The records appended (empty unless recorded by `Locker.add_import`).
+     */
+    public var appended: [Appended]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The importer that made it.
+         */source: ImportSource, 
+        /**
+         * The evidence, in order (one or more documents, each with the same provenance).
+         */evidence: [Evidence], 
+        /**
+         * The provenance shared by all of it (without its `part`): inputs, skipped rows with
+         * their reasons, warnings.
+         */provenance: Provenance, 
+        /**
+         * The summary of the population.
+         */summary: ImportSummary, 
+        /**
+         * The input files as attachments, in order.
+         */attachments: [Attachment], 
+        /**
+         * The records appended (empty unless recorded by `Locker.add_import`).
+         */appended: [Appended]) {
+        self.source = source
+        self.evidence = evidence
+        self.provenance = provenance
+        self.summary = summary
+        self.attachments = attachments
+        self.appended = appended
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportResult {
+        return
+            try ImportResult(
+                source: FfiConverterTypeImportSource.read(from: &buf), 
+                evidence: FfiConverterSequenceTypeEvidence.read(from: &buf), 
+                provenance: FfiConverterTypeProvenance.read(from: &buf), 
+                summary: FfiConverterTypeImportSummary.read(from: &buf), 
+                attachments: FfiConverterSequenceTypeAttachment.read(from: &buf), 
+                appended: FfiConverterSequenceTypeAppended.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportResult, into buf: inout [UInt8]) {
+        FfiConverterTypeImportSource.write(value.source, into: &buf)
+        FfiConverterSequenceTypeEvidence.write(value.evidence, into: &buf)
+        FfiConverterTypeProvenance.write(value.provenance, into: &buf)
+        FfiConverterTypeImportSummary.write(value.summary, into: &buf)
+        FfiConverterSequenceTypeAttachment.write(value.attachments, into: &buf)
+        FfiConverterSequenceTypeAppended.write(value.appended, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportResult_lift(_ buf: RustBuffer) throws -> ImportResult {
+    return try FfiConverterTypeImportResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportResult_lower(_ value: ImportResult) -> RustBuffer {
+    return FfiConverterTypeImportResult.lower(value)
+}
+
+
+/**
+ * An importer: the `SOURCE` of `soc2 import`.
+ */
+public struct ImportSource: Equatable, Hashable {
+    /**
+     * Its name, e.g. `okta-users`.
+     */
+    public var name: String
+    /**
+     * The kind of evidence it makes.
+     */
+    public var kind: EvidenceKind
+    /**
+     * The system named in its evidence unless `system` says otherwise.
+     */
+    public var system: String
+    /**
+     * What it reads, in a few words.
+     */
+    public var input: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name, e.g. `okta-users`.
+         */name: String, 
+        /**
+         * The kind of evidence it makes.
+         */kind: EvidenceKind, 
+        /**
+         * The system named in its evidence unless `system` says otherwise.
+         */system: String, 
+        /**
+         * What it reads, in a few words.
+         */input: String) {
+        self.name = name
+        self.kind = kind
+        self.system = system
+        self.input = input
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportSource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportSource {
+        return
+            try ImportSource(
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeEvidenceKind.read(from: &buf), 
+                system: FfiConverterString.read(from: &buf), 
+                input: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportSource, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeEvidenceKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterString.write(value.input, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSource_lift(_ buf: RustBuffer) throws -> ImportSource {
+    return try FfiConverterTypeImportSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSource_lower(_ value: ImportSource) -> RustBuffer {
+    return FfiConverterTypeImportSource.lower(value)
+}
+
+
+/**
+ * The summary of an import: the population read, how complete it is, what was skipped
+ * and normalised (the provenance's facts, for a quick look).
+ */
+public struct ImportSummary: Equatable, Hashable {
+    /**
+     * Whether the inputs hold the whole population.
+     */
+    public var completeness: Completeness
+    /**
+     * Why the population is filtered or unknown.
+     */
+    public var completenessReason: String?
+    /**
+     * Rows read from the inputs.
+     */
+    public var rowsRead: UInt64
+    /**
+     * Rows that became part of the evidence.
+     */
+    public var rowsKept: UInt64
+    /**
+     * Rows read but not kept.
+     */
+    public var rowsSkipped: UInt64
+    /**
+     * Oddities normalised on the way (distinct kinds; each is counted in the provenance).
+     */
+    public var warnings: UInt64
+    /**
+     * When the system produced the export.
+     */
+    public var fetchedAt: Timestamp
+    /**
+     * Where `fetched_at` came from.
+     */
+    public var fetchedAtSource: FetchedAtSource
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the inputs hold the whole population.
+         */completeness: Completeness, 
+        /**
+         * Why the population is filtered or unknown.
+         */completenessReason: String?, 
+        /**
+         * Rows read from the inputs.
+         */rowsRead: UInt64, 
+        /**
+         * Rows that became part of the evidence.
+         */rowsKept: UInt64, 
+        /**
+         * Rows read but not kept.
+         */rowsSkipped: UInt64, 
+        /**
+         * Oddities normalised on the way (distinct kinds; each is counted in the provenance).
+         */warnings: UInt64, 
+        /**
+         * When the system produced the export.
+         */fetchedAt: Timestamp, 
+        /**
+         * Where `fetched_at` came from.
+         */fetchedAtSource: FetchedAtSource) {
+        self.completeness = completeness
+        self.completenessReason = completenessReason
+        self.rowsRead = rowsRead
+        self.rowsKept = rowsKept
+        self.rowsSkipped = rowsSkipped
+        self.warnings = warnings
+        self.fetchedAt = fetchedAt
+        self.fetchedAtSource = fetchedAtSource
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportSummary {
+        return
+            try ImportSummary(
+                completeness: FfiConverterTypeCompleteness.read(from: &buf), 
+                completenessReason: FfiConverterOptionString.read(from: &buf), 
+                rowsRead: FfiConverterUInt64.read(from: &buf), 
+                rowsKept: FfiConverterUInt64.read(from: &buf), 
+                rowsSkipped: FfiConverterUInt64.read(from: &buf), 
+                warnings: FfiConverterUInt64.read(from: &buf), 
+                fetchedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                fetchedAtSource: FfiConverterTypeFetchedAtSource.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportSummary, into buf: inout [UInt8]) {
+        FfiConverterTypeCompleteness.write(value.completeness, into: &buf)
+        FfiConverterOptionString.write(value.completenessReason, into: &buf)
+        FfiConverterUInt64.write(value.rowsRead, into: &buf)
+        FfiConverterUInt64.write(value.rowsKept, into: &buf)
+        FfiConverterUInt64.write(value.rowsSkipped, into: &buf)
+        FfiConverterUInt64.write(value.warnings, into: &buf)
+        FfiConverterTypeTimestamp.write(value.fetchedAt, into: &buf)
+        FfiConverterTypeFetchedAtSource.write(value.fetchedAtSource, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSummary_lift(_ buf: RustBuffer) throws -> ImportSummary {
+    return try FfiConverterTypeImportSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSummary_lower(_ value: ImportSummary) -> RustBuffer {
+    return FfiConverterTypeImportSummary.lower(value)
+}
+
+
+/**
+ * An oddity normalised during an import, counted.
+ */
+public struct ImportWarning: Equatable, Hashable {
+    /**
+     * A stable code.
+     */
+    public var code: String
+    /**
+     * What was done.
+     */
+    public var message: String
+    /**
+     * How many times it occurred.
+     */
+    public var count: UInt64
+    /**
+     * The first file where it occurred.
+     */
+    public var file: String
+    /**
+     * The first row where it occurred.
+     */
+    public var row: UInt64
+    /**
+     * The field, when tied to one.
+     */
+    public var field: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A stable code.
+         */code: String, 
+        /**
+         * What was done.
+         */message: String, 
+        /**
+         * How many times it occurred.
+         */count: UInt64, 
+        /**
+         * The first file where it occurred.
+         */file: String, 
+        /**
+         * The first row where it occurred.
+         */row: UInt64, 
+        /**
+         * The field, when tied to one.
+         */field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.count = count
+        self.file = file
+        self.row = row
+        self.field = field
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportWarning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportWarning: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportWarning {
+        return
+            try ImportWarning(
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                file: FfiConverterString.read(from: &buf), 
+                row: FfiConverterUInt64.read(from: &buf), 
+                field: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportWarning, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterUInt64.write(value.row, into: &buf)
+        FfiConverterOptionString.write(value.field, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportWarning_lift(_ buf: RustBuffer) throws -> ImportWarning {
+    return try FfiConverterTypeImportWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportWarning_lower(_ value: ImportWarning) -> RustBuffer {
+    return FfiConverterTypeImportWarning.lower(value)
+}
+
+
+/**
  * The incident-response plan and what it covers.
  */
 public struct IncidentResponsePlan: Equatable, Hashable {
@@ -5052,6 +6893,105 @@ public func FfiConverterTypeInclusionProof_lower(_ value: InclusionProof) -> Rus
 
 
 /**
+ * A record recorded in the locker long after it was observed.
+ */
+public struct LateRecord: Equatable, Hashable {
+    /**
+     * The record.
+     */
+    public var seq: UInt64
+    /**
+     * Its evidence kind.
+     */
+    public var kind: EvidenceKind
+    /**
+     * When it says the fact was seen.
+     */
+    public var observedAt: Timestamp
+    /**
+     * When the locker recorded it.
+     */
+    public var recordedAt: Timestamp
+    /**
+     * Whether it still counts (its dates come from a system of record).
+     */
+    public var counted: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The record.
+         */seq: UInt64, 
+        /**
+         * Its evidence kind.
+         */kind: EvidenceKind, 
+        /**
+         * When it says the fact was seen.
+         */observedAt: Timestamp, 
+        /**
+         * When the locker recorded it.
+         */recordedAt: Timestamp, 
+        /**
+         * Whether it still counts (its dates come from a system of record).
+         */counted: Bool) {
+        self.seq = seq
+        self.kind = kind
+        self.observedAt = observedAt
+        self.recordedAt = recordedAt
+        self.counted = counted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LateRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLateRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LateRecord {
+        return
+            try LateRecord(
+                seq: FfiConverterUInt64.read(from: &buf), 
+                kind: FfiConverterTypeEvidenceKind.read(from: &buf), 
+                observedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                recordedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                counted: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LateRecord, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterTypeEvidenceKind.write(value.kind, into: &buf)
+        FfiConverterTypeTimestamp.write(value.observedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterBool.write(value.counted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLateRecord_lift(_ buf: RustBuffer) throws -> LateRecord {
+    return try FfiConverterTypeLateRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLateRecord_lower(_ value: LateRecord) -> RustBuffer {
+    return FfiConverterTypeLateRecord.lower(value)
+}
+
+
+/**
  * One problem [`fsck_locker`] found.
  */
 public struct LockerProblem: Equatable, Hashable {
@@ -5179,6 +7119,16 @@ public struct LoggingConfiguration: Equatable, Hashable {
      * Since when logging has been on without interruption.
      */
     public var loggingSince: Timestamp?
+    /**
+     * Which configuration this is when a system has several (e.g. a CloudTrail trail's
+     * ARN); absent when the system has one.
+     */
+    public var name: String?
+    /**
+     * Whether data (object-level) events such as S3 object reads and writes or Lambda
+     * invocations are logged as well.
+     */
+    public var dataEvents: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5207,7 +7157,15 @@ public struct LoggingConfiguration: Equatable, Hashable {
          */managementEvents: Bool? = nil, 
         /**
          * Since when logging has been on without interruption.
-         */loggingSince: Timestamp? = nil) {
+         */loggingSince: Timestamp? = nil, 
+        /**
+         * Which configuration this is when a system has several (e.g. a CloudTrail trail's
+         * ARN); absent when the system has one.
+         */name: String? = nil, 
+        /**
+         * Whether data (object-level) events such as S3 object reads and writes or Lambda
+         * invocations are logged as well.
+         */dataEvents: Bool? = nil) {
         self.system = system
         self.destination = destination
         self.enabled = enabled
@@ -5216,6 +7174,8 @@ public struct LoggingConfiguration: Equatable, Hashable {
         self.allRegions = allRegions
         self.managementEvents = managementEvents
         self.loggingSince = loggingSince
+        self.name = name
+        self.dataEvents = dataEvents
     }
 
     
@@ -5241,7 +7201,9 @@ public struct FfiConverterTypeLoggingConfiguration: FfiConverterRustBuffer {
                 integrityValidation: FfiConverterOptionBool.read(from: &buf), 
                 allRegions: FfiConverterOptionBool.read(from: &buf), 
                 managementEvents: FfiConverterOptionBool.read(from: &buf), 
-                loggingSince: FfiConverterOptionTypeTimestamp.read(from: &buf)
+                loggingSince: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                dataEvents: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -5254,6 +7216,8 @@ public struct FfiConverterTypeLoggingConfiguration: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.allRegions, into: &buf)
         FfiConverterOptionBool.write(value.managementEvents, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.loggingSince, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionBool.write(value.dataEvents, into: &buf)
     }
 }
 
@@ -5270,6 +7234,125 @@ public func FfiConverterTypeLoggingConfiguration_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeLoggingConfiguration_lower(_ value: LoggingConfiguration) -> RustBuffer {
     return FfiConverterTypeLoggingConfiguration.lower(value)
+}
+
+
+/**
+ * Management's response to a finding, entered by the company: what it does about it,
+ * who answers for it, by when, and where it stands.
+ *
+ * It names the finding as the report identifies it: by the control in exception and,
+ * for one affected item, by that item's id as the report prints it; without `item` it
+ * answers the finding as a whole. `observed_at` is when management gave the response.
+ * A response applies to every later evaluation in which its finding (or item) is still
+ * in exception; the latest response for the same finding and item replaces earlier
+ * ones. It never changes the test's result.
+ */
+public struct ManagementResponse: Equatable, Hashable {
+    /**
+     * The control whose finding is answered (`AC-01`).
+     */
+    public var control: ControlId
+    /**
+     * The affected item answered, by its id in the report; absent: the finding as a
+     * whole.
+     */
+    public var item: String?
+    /**
+     * Where the fix stands.
+     */
+    public var status: FindingStatus
+    /**
+     * The response, in management's words.
+     */
+    public var response: String
+    /**
+     * Who answers for the fix.
+     */
+    public var owner: String
+    /**
+     * When the fix is to be done (absent: none set, e.g. for an accepted risk).
+     */
+    public var targetDate: CalendarDate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control whose finding is answered (`AC-01`).
+         */control: ControlId, 
+        /**
+         * The affected item answered, by its id in the report; absent: the finding as a
+         * whole.
+         */item: String? = nil, 
+        /**
+         * Where the fix stands.
+         */status: FindingStatus, 
+        /**
+         * The response, in management's words.
+         */response: String, 
+        /**
+         * Who answers for the fix.
+         */owner: String, 
+        /**
+         * When the fix is to be done (absent: none set, e.g. for an accepted risk).
+         */targetDate: CalendarDate? = nil) {
+        self.control = control
+        self.item = item
+        self.status = status
+        self.response = response
+        self.owner = owner
+        self.targetDate = targetDate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ManagementResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeManagementResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManagementResponse {
+        return
+            try ManagementResponse(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                item: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterTypeFindingStatus.read(from: &buf), 
+                response: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                targetDate: FfiConverterOptionTypeCalendarDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ManagementResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterOptionString.write(value.item, into: &buf)
+        FfiConverterTypeFindingStatus.write(value.status, into: &buf)
+        FfiConverterString.write(value.response, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterOptionTypeCalendarDate.write(value.targetDate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManagementResponse_lift(_ buf: RustBuffer) throws -> ManagementResponse {
+    return try FfiConverterTypeManagementResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManagementResponse_lower(_ value: ManagementResponse) -> RustBuffer {
+    return FfiConverterTypeManagementResponse.lower(value)
 }
 
 
@@ -5491,7 +7574,7 @@ public func FfiConverterTypeNote_lower(_ value: Note) -> RustBuffer {
 
 
 /**
- * The opinion assessment and the rule it follows.
+ * The opinion assessment, the figures it used and the rule it follows.
  */
 public struct Opinion: Equatable, Hashable {
     /**
@@ -5503,13 +7586,17 @@ public struct Opinion: Equatable, Hashable {
      */
     public var exceptions: UInt64
     /**
-     * Of which about logical or data access.
+     * Of which fail pervasively (each a qualification risk on its own).
      */
-    public var accessExceptions: UInt64
+    public var pervasive: UInt64
     /**
-     * The weighted total.
+     * Of which are minor exceptions (isolated deviations), counted by the count rule.
      */
-    public var score: UInt64
+    public var minor: UInt64
+    /**
+     * The figures per control in exception, in the order of the ranked exceptions.
+     */
+    public var basis: [OpinionBasis]
     /**
      * The rule, in words.
      */
@@ -5525,18 +7612,22 @@ public struct Opinion: Equatable, Hashable {
          * Controls in exception.
          */exceptions: UInt64, 
         /**
-         * Of which about logical or data access.
-         */accessExceptions: UInt64, 
+         * Of which fail pervasively (each a qualification risk on its own).
+         */pervasive: UInt64, 
         /**
-         * The weighted total.
-         */score: UInt64, 
+         * Of which are minor exceptions (isolated deviations), counted by the count rule.
+         */minor: UInt64, 
+        /**
+         * The figures per control in exception, in the order of the ranked exceptions.
+         */basis: [OpinionBasis], 
         /**
          * The rule, in words.
          */rule: String) {
         self.risk = risk
         self.exceptions = exceptions
-        self.accessExceptions = accessExceptions
-        self.score = score
+        self.pervasive = pervasive
+        self.minor = minor
+        self.basis = basis
         self.rule = rule
     }
 
@@ -5558,8 +7649,9 @@ public struct FfiConverterTypeOpinion: FfiConverterRustBuffer {
             try Opinion(
                 risk: FfiConverterTypeOpinionRisk.read(from: &buf), 
                 exceptions: FfiConverterUInt64.read(from: &buf), 
-                accessExceptions: FfiConverterUInt64.read(from: &buf), 
-                score: FfiConverterUInt64.read(from: &buf), 
+                pervasive: FfiConverterUInt64.read(from: &buf), 
+                minor: FfiConverterUInt64.read(from: &buf), 
+                basis: FfiConverterSequenceTypeOpinionBasis.read(from: &buf), 
                 rule: FfiConverterString.read(from: &buf)
         )
     }
@@ -5567,8 +7659,9 @@ public struct FfiConverterTypeOpinion: FfiConverterRustBuffer {
     public static func write(_ value: Opinion, into buf: inout [UInt8]) {
         FfiConverterTypeOpinionRisk.write(value.risk, into: &buf)
         FfiConverterUInt64.write(value.exceptions, into: &buf)
-        FfiConverterUInt64.write(value.accessExceptions, into: &buf)
-        FfiConverterUInt64.write(value.score, into: &buf)
+        FfiConverterUInt64.write(value.pervasive, into: &buf)
+        FfiConverterUInt64.write(value.minor, into: &buf)
+        FfiConverterSequenceTypeOpinionBasis.write(value.basis, into: &buf)
         FfiConverterString.write(value.rule, into: &buf)
     }
 }
@@ -5586,6 +7679,125 @@ public func FfiConverterTypeOpinion_lift(_ buf: RustBuffer) throws -> Opinion {
 #endif
 public func FfiConverterTypeOpinion_lower(_ value: Opinion) -> RustBuffer {
     return FfiConverterTypeOpinion.lower(value)
+}
+
+
+/**
+ * The figures the opinion used for one control in exception.
+ */
+public struct OpinionBasis: Equatable, Hashable {
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * Distinct items that deviated.
+     */
+    public var deviations: UInt64
+    /**
+     * Distinct items tested.
+     */
+    public var population: UInt64
+    /**
+     * Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+     */
+    public var ratePermille: UInt64
+    /**
+     * The control's tolerable deviation rate, in percent.
+     */
+    public var tolerablePercent: UInt32
+    /**
+     * Pervasive or isolated.
+     */
+    public var nature: DeviationNature
+    /**
+     * Why, in words.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * Distinct items that deviated.
+         */deviations: UInt64, 
+        /**
+         * Distinct items tested.
+         */population: UInt64, 
+        /**
+         * Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+         */ratePermille: UInt64, 
+        /**
+         * The control's tolerable deviation rate, in percent.
+         */tolerablePercent: UInt32, 
+        /**
+         * Pervasive or isolated.
+         */nature: DeviationNature, 
+        /**
+         * Why, in words.
+         */reason: String) {
+        self.control = control
+        self.deviations = deviations
+        self.population = population
+        self.ratePermille = ratePermille
+        self.tolerablePercent = tolerablePercent
+        self.nature = nature
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpinionBasis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpinionBasis: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpinionBasis {
+        return
+            try OpinionBasis(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                deviations: FfiConverterUInt64.read(from: &buf), 
+                population: FfiConverterUInt64.read(from: &buf), 
+                ratePermille: FfiConverterUInt64.read(from: &buf), 
+                tolerablePercent: FfiConverterUInt32.read(from: &buf), 
+                nature: FfiConverterTypeDeviationNature.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpinionBasis, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterUInt64.write(value.deviations, into: &buf)
+        FfiConverterUInt64.write(value.population, into: &buf)
+        FfiConverterUInt64.write(value.ratePermille, into: &buf)
+        FfiConverterUInt32.write(value.tolerablePercent, into: &buf)
+        FfiConverterTypeDeviationNature.write(value.nature, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionBasis_lift(_ buf: RustBuffer) throws -> OpinionBasis {
+    return try FfiConverterTypeOpinionBasis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpinionBasis_lower(_ value: OpinionBasis) -> RustBuffer {
+    return FfiConverterTypeOpinionBasis.lower(value)
 }
 
 
@@ -5909,6 +8121,185 @@ public func FfiConverterTypePolicyDocument_lower(_ value: PolicyDocument) -> Rus
 
 
 /**
+ * How imported evidence was derived from the files a system exported.
+ */
+public struct Provenance: Equatable, Hashable {
+    /**
+     * The importer (the `SOURCE` of `soc2 import`).
+     */
+    public var importer: String
+    /**
+     * The importer's version.
+     */
+    public var importerVersion: String
+    /**
+     * Every input file, in the order given.
+     */
+    public var inputs: [ImportInput]
+    /**
+     * When the system produced the export.
+     */
+    public var fetchedAt: Timestamp
+    /**
+     * Where `fetched_at` came from.
+     */
+    public var fetchedAtSource: FetchedAtSource
+    /**
+     * The system name given at import, when it replaced the importer's default.
+     */
+    public var system: String?
+    /**
+     * Whether the inputs hold the whole population.
+     */
+    public var completeness: Completeness
+    /**
+     * Why the population is filtered or unknown.
+     */
+    public var completenessReason: String?
+    /**
+     * Rows read from the inputs.
+     */
+    public var rowsRead: UInt64
+    /**
+     * Rows that became part of the evidence.
+     */
+    public var rowsKept: UInt64
+    /**
+     * Every row read but not kept, with the reason.
+     */
+    public var skipped: [SkippedRow]
+    /**
+     * Oddities normalised on the way, counted.
+     */
+    public var warnings: [ImportWarning]
+    /**
+     * Which of an import's several records this is.
+     */
+    public var part: ImportPart?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The importer (the `SOURCE` of `soc2 import`).
+         */importer: String, 
+        /**
+         * The importer's version.
+         */importerVersion: String, 
+        /**
+         * Every input file, in the order given.
+         */inputs: [ImportInput], 
+        /**
+         * When the system produced the export.
+         */fetchedAt: Timestamp, 
+        /**
+         * Where `fetched_at` came from.
+         */fetchedAtSource: FetchedAtSource, 
+        /**
+         * The system name given at import, when it replaced the importer's default.
+         */system: String? = nil, 
+        /**
+         * Whether the inputs hold the whole population.
+         */completeness: Completeness, 
+        /**
+         * Why the population is filtered or unknown.
+         */completenessReason: String? = nil, 
+        /**
+         * Rows read from the inputs.
+         */rowsRead: UInt64, 
+        /**
+         * Rows that became part of the evidence.
+         */rowsKept: UInt64, 
+        /**
+         * Every row read but not kept, with the reason.
+         */skipped: [SkippedRow] = [], 
+        /**
+         * Oddities normalised on the way, counted.
+         */warnings: [ImportWarning] = [], 
+        /**
+         * Which of an import's several records this is.
+         */part: ImportPart? = nil) {
+        self.importer = importer
+        self.importerVersion = importerVersion
+        self.inputs = inputs
+        self.fetchedAt = fetchedAt
+        self.fetchedAtSource = fetchedAtSource
+        self.system = system
+        self.completeness = completeness
+        self.completenessReason = completenessReason
+        self.rowsRead = rowsRead
+        self.rowsKept = rowsKept
+        self.skipped = skipped
+        self.warnings = warnings
+        self.part = part
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Provenance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProvenance: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Provenance {
+        return
+            try Provenance(
+                importer: FfiConverterString.read(from: &buf), 
+                importerVersion: FfiConverterString.read(from: &buf), 
+                inputs: FfiConverterSequenceTypeImportInput.read(from: &buf), 
+                fetchedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                fetchedAtSource: FfiConverterTypeFetchedAtSource.read(from: &buf), 
+                system: FfiConverterOptionString.read(from: &buf), 
+                completeness: FfiConverterTypeCompleteness.read(from: &buf), 
+                completenessReason: FfiConverterOptionString.read(from: &buf), 
+                rowsRead: FfiConverterUInt64.read(from: &buf), 
+                rowsKept: FfiConverterUInt64.read(from: &buf), 
+                skipped: FfiConverterSequenceTypeSkippedRow.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeImportWarning.read(from: &buf), 
+                part: FfiConverterOptionTypeImportPart.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Provenance, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.importer, into: &buf)
+        FfiConverterString.write(value.importerVersion, into: &buf)
+        FfiConverterSequenceTypeImportInput.write(value.inputs, into: &buf)
+        FfiConverterTypeTimestamp.write(value.fetchedAt, into: &buf)
+        FfiConverterTypeFetchedAtSource.write(value.fetchedAtSource, into: &buf)
+        FfiConverterOptionString.write(value.system, into: &buf)
+        FfiConverterTypeCompleteness.write(value.completeness, into: &buf)
+        FfiConverterOptionString.write(value.completenessReason, into: &buf)
+        FfiConverterUInt64.write(value.rowsRead, into: &buf)
+        FfiConverterUInt64.write(value.rowsKept, into: &buf)
+        FfiConverterSequenceTypeSkippedRow.write(value.skipped, into: &buf)
+        FfiConverterSequenceTypeImportWarning.write(value.warnings, into: &buf)
+        FfiConverterOptionTypeImportPart.write(value.part, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lift(_ buf: RustBuffer) throws -> Provenance {
+    return try FfiConverterTypeProvenance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvenance_lower(_ value: Provenance) -> RustBuffer {
+    return FfiConverterTypeProvenance.lower(value)
+}
+
+
+/**
  * An exception with what it takes to fix it.
  */
 public struct RankedException: Equatable, Hashable {
@@ -5929,7 +8320,8 @@ public struct RankedException: Equatable, Hashable {
      */
     public var remediation: [String]
     /**
-     * Whether it is about logical or data access (weighs more in the opinion).
+     * Whether it is about logical or data access (shown for readers; the opinion
+     * follows deviation rates, not areas).
      */
     public var accessRelated: Bool
     /**
@@ -5957,7 +8349,8 @@ public struct RankedException: Equatable, Hashable {
          * Steps to fix it.
          */remediation: [String], 
         /**
-         * Whether it is about logical or data access (weighs more in the opinion).
+         * Whether it is about logical or data access (shown for readers; the opinion
+         * follows deviation rates, not areas).
          */accessRelated: Bool, 
         /**
          * Whether the control had no evidence at all.
@@ -6118,6 +8511,95 @@ public func FfiConverterTypeRecord_lower(_ value: Record) -> RustBuffer {
 
 
 /**
+ * What the recording times of the evidence rest on.
+ */
+public struct RecordingTime: Equatable, Hashable {
+    /**
+     * The timestamps used, by checkpoint size.
+     */
+    public var timestamps: [TimeProof]
+    /**
+     * Records evaluated that have a recording time.
+     */
+    public var records: UInt64
+    /**
+     * Of those, the records a timestamp covers.
+     */
+    public var proven: UInt64
+    /**
+     * The same in one sentence, as every rendering prints it.
+     */
+    public var statement: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The timestamps used, by checkpoint size.
+         */timestamps: [TimeProof], 
+        /**
+         * Records evaluated that have a recording time.
+         */records: UInt64, 
+        /**
+         * Of those, the records a timestamp covers.
+         */proven: UInt64, 
+        /**
+         * The same in one sentence, as every rendering prints it.
+         */statement: String) {
+        self.timestamps = timestamps
+        self.records = records
+        self.proven = proven
+        self.statement = statement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RecordingTime: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordingTime: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordingTime {
+        return
+            try RecordingTime(
+                timestamps: FfiConverterSequenceTypeTimeProof.read(from: &buf), 
+                records: FfiConverterUInt64.read(from: &buf), 
+                proven: FfiConverterUInt64.read(from: &buf), 
+                statement: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RecordingTime, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTimeProof.write(value.timestamps, into: &buf)
+        FfiConverterUInt64.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.proven, into: &buf)
+        FfiConverterString.write(value.statement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordingTime_lift(_ buf: RustBuffer) throws -> RecordingTime {
+    return try FfiConverterTypeRecordingTime.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordingTime_lower(_ value: RecordingTime) -> RustBuffer {
+    return FfiConverterTypeRecordingTime.lower(value)
+}
+
+
+/**
  * The result of evaluating a catalog against the evidence, for a period, as of a date.
  */
 public struct Report: Equatable, Hashable {
@@ -6161,6 +8643,23 @@ public struct Report: Equatable, Hashable {
      * before the period, a background check done at hire, the roster).
      */
     public var reliedOn: [UInt64]
+    /**
+     * What a reader must know about the inputs (undeclared names, case mismatches, ...).
+     */
+    public var warnings: [String]
+    /**
+     * Every record recorded more than `max_recording_delay_days` after it was observed.
+     */
+    public var lateRecords: [LateRecord]
+    /**
+     * The catalog evaluated against: its SHA-256 and every difference from the
+     * built-in catalog (shown at the top of every rendering).
+     */
+    public var catalog: CatalogDisclosure
+    /**
+     * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+     */
+    public var recordingTime: RecordingTime
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6195,7 +8694,20 @@ public struct Report: Equatable, Hashable {
          * Sequence numbers of every evidence record the evaluation relies on: those observed
          * in the period up to `as_of`, and earlier ones still in force (a policy approved
          * before the period, a background check done at hire, the roster).
-         */reliedOn: [UInt64]) {
+         */reliedOn: [UInt64], 
+        /**
+         * What a reader must know about the inputs (undeclared names, case mismatches, ...).
+         */warnings: [String], 
+        /**
+         * Every record recorded more than `max_recording_delay_days` after it was observed.
+         */lateRecords: [LateRecord], 
+        /**
+         * The catalog evaluated against: its SHA-256 and every difference from the
+         * built-in catalog (shown at the top of every rendering).
+         */catalog: CatalogDisclosure, 
+        /**
+         * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+         */recordingTime: RecordingTime) {
         self.period = period
         self.asOf = asOf
         self.columns = columns
@@ -6205,6 +8717,10 @@ public struct Report: Equatable, Hashable {
         self.exceptions = exceptions
         self.monitoring = monitoring
         self.reliedOn = reliedOn
+        self.warnings = warnings
+        self.lateRecords = lateRecords
+        self.catalog = catalog
+        self.recordingTime = recordingTime
     }
 
     
@@ -6231,7 +8747,11 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
                 controls: FfiConverterSequenceTypeControlResult.read(from: &buf), 
                 exceptions: FfiConverterSequenceTypeRankedException.read(from: &buf), 
                 monitoring: FfiConverterTypeMonitoring.read(from: &buf), 
-                reliedOn: FfiConverterSequenceUInt64.read(from: &buf)
+                reliedOn: FfiConverterSequenceUInt64.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf), 
+                lateRecords: FfiConverterSequenceTypeLateRecord.read(from: &buf), 
+                catalog: FfiConverterTypeCatalogDisclosure.read(from: &buf), 
+                recordingTime: FfiConverterTypeRecordingTime.read(from: &buf)
         )
     }
 
@@ -6245,6 +8765,10 @@ public struct FfiConverterTypeReport: FfiConverterRustBuffer {
         FfiConverterSequenceTypeRankedException.write(value.exceptions, into: &buf)
         FfiConverterTypeMonitoring.write(value.monitoring, into: &buf)
         FfiConverterSequenceUInt64.write(value.reliedOn, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
+        FfiConverterSequenceTypeLateRecord.write(value.lateRecords, into: &buf)
+        FfiConverterTypeCatalogDisclosure.write(value.catalog, into: &buf)
+        FfiConverterTypeRecordingTime.write(value.recordingTime, into: &buf)
     }
 }
 
@@ -6813,17 +9337,26 @@ public func FfiConverterTypeRoster_lower(_ value: Roster) -> RustBuffer {
  */
 public struct Scope: Equatable, Hashable {
     /**
-     * In-scope systems (as named in user lists, access reviews and logging evidence).
-     * When empty, the systems named by user lists and access reviews observed up to the
-     * end of the period are taken, which cannot notice a system with no evidence at all:
-     * list them.
+     * In-scope systems (as named in user lists, access reviews and logging evidence),
+     * compared case-insensitively. Only declared systems are tested.
      */
     public var systems: [String]
     /**
-     * In-scope repositories (`owner/name`). When empty, every repository with branch
-     * protection evidence or a change merged in the period.
+     * In-scope repositories (`owner/name`), declared like `systems`.
      */
     public var repositories: [String]
+    /**
+     * Critical vendors, declared like `systems`.
+     */
+    public var criticalVendors: [String]
+    /**
+     * People who need no managed device.
+     */
+    public var deviceExempt: [String]
+    /**
+     * Courses accepted as security-awareness training (empty: any).
+     */
+    public var trainingCourses: [String]
     /**
      * People in scope regardless of the roster's `in_scope` flag.
      */
@@ -6836,20 +9369,41 @@ public struct Scope: Equatable, Hashable {
      * Policies (by name, as in policy documents) that must exist and be approved.
      */
     public var requiredPolicies: [String]
+    /**
+     * Policies (by name, as in policy acknowledgements) every in-scope person must
+     * acknowledge at hire and every year, compared case-insensitively.
+     */
+    public var acknowledgedPolicies: [String]
+    /**
+     * The declared owner of a system, who must perform its access reviews; a system
+     * without one is reviewed by anyone independent of the accounts decided on.
+     */
+    public var systemOwners: [SystemOwner]
+    /**
+     * The detections whose every event must be triaged (LOG-04); empty: the high-risk
+     * ones.
+     */
+    public var triageDetections: [Detection]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * In-scope systems (as named in user lists, access reviews and logging evidence).
-         * When empty, the systems named by user lists and access reviews observed up to the
-         * end of the period are taken, which cannot notice a system with no evidence at all:
-         * list them.
+         * In-scope systems (as named in user lists, access reviews and logging evidence),
+         * compared case-insensitively. Only declared systems are tested.
          */systems: [String], 
         /**
-         * In-scope repositories (`owner/name`). When empty, every repository with branch
-         * protection evidence or a change merged in the period.
+         * In-scope repositories (`owner/name`), declared like `systems`.
          */repositories: [String], 
+        /**
+         * Critical vendors, declared like `systems`.
+         */criticalVendors: [String], 
+        /**
+         * People who need no managed device.
+         */deviceExempt: [String], 
+        /**
+         * Courses accepted as security-awareness training (empty: any).
+         */trainingCourses: [String], 
         /**
          * People in scope regardless of the roster's `in_scope` flag.
          */peopleInclude: [String], 
@@ -6858,12 +9412,30 @@ public struct Scope: Equatable, Hashable {
          */peopleExclude: [String], 
         /**
          * Policies (by name, as in policy documents) that must exist and be approved.
-         */requiredPolicies: [String]) {
+         */requiredPolicies: [String], 
+        /**
+         * Policies (by name, as in policy acknowledgements) every in-scope person must
+         * acknowledge at hire and every year, compared case-insensitively.
+         */acknowledgedPolicies: [String] = [], 
+        /**
+         * The declared owner of a system, who must perform its access reviews; a system
+         * without one is reviewed by anyone independent of the accounts decided on.
+         */systemOwners: [SystemOwner] = [], 
+        /**
+         * The detections whose every event must be triaged (LOG-04); empty: the high-risk
+         * ones.
+         */triageDetections: [Detection] = []) {
         self.systems = systems
         self.repositories = repositories
+        self.criticalVendors = criticalVendors
+        self.deviceExempt = deviceExempt
+        self.trainingCourses = trainingCourses
         self.peopleInclude = peopleInclude
         self.peopleExclude = peopleExclude
         self.requiredPolicies = requiredPolicies
+        self.acknowledgedPolicies = acknowledgedPolicies
+        self.systemOwners = systemOwners
+        self.triageDetections = triageDetections
     }
 
     
@@ -6884,18 +9456,30 @@ public struct FfiConverterTypeScope: FfiConverterRustBuffer {
             try Scope(
                 systems: FfiConverterSequenceString.read(from: &buf), 
                 repositories: FfiConverterSequenceString.read(from: &buf), 
+                criticalVendors: FfiConverterSequenceString.read(from: &buf), 
+                deviceExempt: FfiConverterSequenceString.read(from: &buf), 
+                trainingCourses: FfiConverterSequenceString.read(from: &buf), 
                 peopleInclude: FfiConverterSequenceString.read(from: &buf), 
                 peopleExclude: FfiConverterSequenceString.read(from: &buf), 
-                requiredPolicies: FfiConverterSequenceString.read(from: &buf)
+                requiredPolicies: FfiConverterSequenceString.read(from: &buf), 
+                acknowledgedPolicies: FfiConverterSequenceString.read(from: &buf), 
+                systemOwners: FfiConverterSequenceTypeSystemOwner.read(from: &buf), 
+                triageDetections: FfiConverterSequenceTypeDetection.read(from: &buf)
         )
     }
 
     public static func write(_ value: Scope, into buf: inout [UInt8]) {
         FfiConverterSequenceString.write(value.systems, into: &buf)
         FfiConverterSequenceString.write(value.repositories, into: &buf)
+        FfiConverterSequenceString.write(value.criticalVendors, into: &buf)
+        FfiConverterSequenceString.write(value.deviceExempt, into: &buf)
+        FfiConverterSequenceString.write(value.trainingCourses, into: &buf)
         FfiConverterSequenceString.write(value.peopleInclude, into: &buf)
         FfiConverterSequenceString.write(value.peopleExclude, into: &buf)
         FfiConverterSequenceString.write(value.requiredPolicies, into: &buf)
+        FfiConverterSequenceString.write(value.acknowledgedPolicies, into: &buf)
+        FfiConverterSequenceTypeSystemOwner.write(value.systemOwners, into: &buf)
+        FfiConverterSequenceTypeDetection.write(value.triageDetections, into: &buf)
     }
 }
 
@@ -6912,6 +9496,129 @@ public func FfiConverterTypeScope_lift(_ buf: RustBuffer) throws -> Scope {
 #endif
 public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
     return FfiConverterTypeScope.lower(value)
+}
+
+
+/**
+ * One import of a system's audit log.
+ *
+ * Millions of events are not millions of records: one import is one record holding the
+ * time the files cover, the events counted by category and outcome, and every
+ * security-relevant event. The raw files are its attachments.
+ */
+public struct SecurityEvents: Equatable, Hashable {
+    /**
+     * The system whose log this is.
+     */
+    public var system: String
+    /**
+     * The earliest event time in the files.
+     */
+    public var coveredFrom: Timestamp
+    /**
+     * The latest event time in the files.
+     */
+    public var coveredTo: Timestamp
+    /**
+     * Events read (duplicates and lines from other products excluded).
+     */
+    public var events: UInt64
+    /**
+     * Events by category and outcome, sorted by category then outcome.
+     */
+    public var counts: [EventCount]
+    /**
+     * The security-relevant events, sorted by time.
+     */
+    public var detected: [DetectedEvent]
+    /**
+     * Security-relevant events beyond the import's cap, counted but not listed.
+     */
+    public var detectedNotListed: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The system whose log this is.
+         */system: String, 
+        /**
+         * The earliest event time in the files.
+         */coveredFrom: Timestamp, 
+        /**
+         * The latest event time in the files.
+         */coveredTo: Timestamp, 
+        /**
+         * Events read (duplicates and lines from other products excluded).
+         */events: UInt64, 
+        /**
+         * Events by category and outcome, sorted by category then outcome.
+         */counts: [EventCount], 
+        /**
+         * The security-relevant events, sorted by time.
+         */detected: [DetectedEvent] = [], 
+        /**
+         * Security-relevant events beyond the import's cap, counted but not listed.
+         */detectedNotListed: UInt64 = UInt64(0)) {
+        self.system = system
+        self.coveredFrom = coveredFrom
+        self.coveredTo = coveredTo
+        self.events = events
+        self.counts = counts
+        self.detected = detected
+        self.detectedNotListed = detectedNotListed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SecurityEvents: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecurityEvents: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecurityEvents {
+        return
+            try SecurityEvents(
+                system: FfiConverterString.read(from: &buf), 
+                coveredFrom: FfiConverterTypeTimestamp.read(from: &buf), 
+                coveredTo: FfiConverterTypeTimestamp.read(from: &buf), 
+                events: FfiConverterUInt64.read(from: &buf), 
+                counts: FfiConverterSequenceTypeEventCount.read(from: &buf), 
+                detected: FfiConverterSequenceTypeDetectedEvent.read(from: &buf), 
+                detectedNotListed: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SecurityEvents, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterTypeTimestamp.write(value.coveredFrom, into: &buf)
+        FfiConverterTypeTimestamp.write(value.coveredTo, into: &buf)
+        FfiConverterUInt64.write(value.events, into: &buf)
+        FfiConverterSequenceTypeEventCount.write(value.counts, into: &buf)
+        FfiConverterSequenceTypeDetectedEvent.write(value.detected, into: &buf)
+        FfiConverterUInt64.write(value.detectedNotListed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecurityEvents_lift(_ buf: RustBuffer) throws -> SecurityEvents {
+    return try FfiConverterTypeSecurityEvents.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecurityEvents_lower(_ value: SecurityEvents) -> RustBuffer {
+    return FfiConverterTypeSecurityEvents.lower(value)
 }
 
 
@@ -7001,6 +9708,85 @@ public func FfiConverterTypeSecurityReport_lift(_ buf: RustBuffer) throws -> Sec
 #endif
 public func FfiConverterTypeSecurityReport_lower(_ value: SecurityReport) -> RustBuffer {
     return FfiConverterTypeSecurityReport.lower(value)
+}
+
+
+/**
+ * A row that was read but not kept.
+ */
+public struct SkippedRow: Equatable, Hashable {
+    /**
+     * The input file.
+     */
+    public var file: String
+    /**
+     * The 1-based row or index.
+     */
+    public var row: UInt64
+    /**
+     * Why it was not kept.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The input file.
+         */file: String, 
+        /**
+         * The 1-based row or index.
+         */row: UInt64, 
+        /**
+         * Why it was not kept.
+         */reason: String) {
+        self.file = file
+        self.row = row
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SkippedRow: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSkippedRow: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SkippedRow {
+        return
+            try SkippedRow(
+                file: FfiConverterString.read(from: &buf), 
+                row: FfiConverterUInt64.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SkippedRow, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.file, into: &buf)
+        FfiConverterUInt64.write(value.row, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSkippedRow_lift(_ buf: RustBuffer) throws -> SkippedRow {
+    return try FfiConverterTypeSkippedRow.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSkippedRow_lower(_ value: SkippedRow) -> RustBuffer {
+    return FfiConverterTypeSkippedRow.lower(value)
 }
 
 
@@ -7120,6 +9906,75 @@ public func FfiConverterTypeSummary_lift(_ buf: RustBuffer) throws -> Summary {
 #endif
 public func FfiConverterTypeSummary_lower(_ value: Summary) -> RustBuffer {
     return FfiConverterTypeSummary.lower(value)
+}
+
+
+/**
+ * The owner of one in-scope system.
+ */
+public struct SystemOwner: Equatable, Hashable {
+    /**
+     * The system, as named in `Scope::systems` (case is not significant).
+     */
+    public var system: String
+    /**
+     * Who owns it: a roster id, e-mail or alias (case is not significant).
+     */
+    public var owner: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The system, as named in `Scope::systems` (case is not significant).
+         */system: String, 
+        /**
+         * Who owns it: a roster id, e-mail or alias (case is not significant).
+         */owner: String) {
+        self.system = system
+        self.owner = owner
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SystemOwner: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSystemOwner: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SystemOwner {
+        return
+            try SystemOwner(
+                system: FfiConverterString.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SystemOwner, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.system, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemOwner_lift(_ buf: RustBuffer) throws -> SystemOwner {
+    return try FfiConverterTypeSystemOwner.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemOwner_lower(_ value: SystemOwner) -> RustBuffer {
+    return FfiConverterTypeSystemOwner.lower(value)
 }
 
 
@@ -7258,9 +10113,52 @@ public struct Thresholds: Equatable, Hashable {
      */
     public var reviewGraceDaysAfter: UInt32
     /**
-     * The lowest criticality at which a vendor is "critical" for the vendor controls.
+     * The lowest criticality at which a vendor assessment rates a vendor critical; an
+     * assessment rating a vendor critical that the catalog does not declare critical is
+     * reported as a warning.
      */
     public var criticalVendorCriticality: VendorCriticality
+    /**
+     * Fewest days of log retention central logging must keep.
+     */
+    public var minLogRetentionDays: UInt32
+    /**
+     * Most days between a record's `observed_at` and its recording in the locker; later
+     * records are late.
+     */
+    public var maxRecordingDelayDays: UInt32
+    /**
+     * The tolerable deviation rate, in percent of a control's population.
+     */
+    public var tolerableDeviationPercent: UInt32
+    /**
+     * Most days since an active access key was created or last rotated.
+     */
+    public var maxAccessKeyAgeDays: UInt32
+    /**
+     * Most days an active access key may go unused (a key never used counts from its
+     * creation).
+     */
+    public var maxAccessKeyUnusedDays: UInt32
+    /**
+     * Days after a person's first day by which they must acknowledge the policies to
+     * acknowledge (an acknowledgement before the first day counts).
+     */
+    public var acknowledgementDaysAfterHire: UInt32
+    /**
+     * Greatest age, in days, of a person's latest acknowledgement of a policy: they
+     * acknowledge it again before then (365: every twelve months).
+     */
+    public var maxAcknowledgementAgeDays: UInt32
+    /**
+     * The largest stretch, in days, that a system's imported security events may leave
+     * uncovered (between imports, or at a quarter's start or end); closer ranges join.
+     */
+    public var maxEventCoverageGapDays: UInt32
+    /**
+     * Days after a high-risk security event by which a triage must have looked at it.
+     */
+    public var triageDays: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7297,8 +10195,42 @@ public struct Thresholds: Equatable, Hashable {
          * review may still count for it (each record counts for one occurrence only).
          */reviewGraceDaysAfter: UInt32, 
         /**
-         * The lowest criticality at which a vendor is "critical" for the vendor controls.
-         */criticalVendorCriticality: VendorCriticality) {
+         * The lowest criticality at which a vendor assessment rates a vendor critical; an
+         * assessment rating a vendor critical that the catalog does not declare critical is
+         * reported as a warning.
+         */criticalVendorCriticality: VendorCriticality, 
+        /**
+         * Fewest days of log retention central logging must keep.
+         */minLogRetentionDays: UInt32, 
+        /**
+         * Most days between a record's `observed_at` and its recording in the locker; later
+         * records are late.
+         */maxRecordingDelayDays: UInt32, 
+        /**
+         * The tolerable deviation rate, in percent of a control's population.
+         */tolerableDeviationPercent: UInt32, 
+        /**
+         * Most days since an active access key was created or last rotated.
+         */maxAccessKeyAgeDays: UInt32, 
+        /**
+         * Most days an active access key may go unused (a key never used counts from its
+         * creation).
+         */maxAccessKeyUnusedDays: UInt32, 
+        /**
+         * Days after a person's first day by which they must acknowledge the policies to
+         * acknowledge (an acknowledgement before the first day counts).
+         */acknowledgementDaysAfterHire: UInt32, 
+        /**
+         * Greatest age, in days, of a person's latest acknowledgement of a policy: they
+         * acknowledge it again before then (365: every twelve months).
+         */maxAcknowledgementAgeDays: UInt32, 
+        /**
+         * The largest stretch, in days, that a system's imported security events may leave
+         * uncovered (between imports, or at a quarter's start or end); closer ranges join.
+         */maxEventCoverageGapDays: UInt32, 
+        /**
+         * Days after a high-risk security event by which a triage must have looked at it.
+         */triageDays: UInt32) {
         self.maxScreenLockMinutes = maxScreenLockMinutes
         self.trainingDaysAfterHire = trainingDaysAfterHire
         self.backgroundCheckDaysAfterStart = backgroundCheckDaysAfterStart
@@ -7309,6 +10241,15 @@ public struct Thresholds: Equatable, Hashable {
         self.reviewGraceDaysBefore = reviewGraceDaysBefore
         self.reviewGraceDaysAfter = reviewGraceDaysAfter
         self.criticalVendorCriticality = criticalVendorCriticality
+        self.minLogRetentionDays = minLogRetentionDays
+        self.maxRecordingDelayDays = maxRecordingDelayDays
+        self.tolerableDeviationPercent = tolerableDeviationPercent
+        self.maxAccessKeyAgeDays = maxAccessKeyAgeDays
+        self.maxAccessKeyUnusedDays = maxAccessKeyUnusedDays
+        self.acknowledgementDaysAfterHire = acknowledgementDaysAfterHire
+        self.maxAcknowledgementAgeDays = maxAcknowledgementAgeDays
+        self.maxEventCoverageGapDays = maxEventCoverageGapDays
+        self.triageDays = triageDays
     }
 
     
@@ -7336,7 +10277,16 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
                 maxRiskReviewAgeDays: FfiConverterUInt32.read(from: &buf), 
                 reviewGraceDaysBefore: FfiConverterUInt32.read(from: &buf), 
                 reviewGraceDaysAfter: FfiConverterUInt32.read(from: &buf), 
-                criticalVendorCriticality: FfiConverterTypeVendorCriticality.read(from: &buf)
+                criticalVendorCriticality: FfiConverterTypeVendorCriticality.read(from: &buf), 
+                minLogRetentionDays: FfiConverterUInt32.read(from: &buf), 
+                maxRecordingDelayDays: FfiConverterUInt32.read(from: &buf), 
+                tolerableDeviationPercent: FfiConverterUInt32.read(from: &buf), 
+                maxAccessKeyAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxAccessKeyUnusedDays: FfiConverterUInt32.read(from: &buf), 
+                acknowledgementDaysAfterHire: FfiConverterUInt32.read(from: &buf), 
+                maxAcknowledgementAgeDays: FfiConverterUInt32.read(from: &buf), 
+                maxEventCoverageGapDays: FfiConverterUInt32.read(from: &buf), 
+                triageDays: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -7351,6 +10301,15 @@ public struct FfiConverterTypeThresholds: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.reviewGraceDaysBefore, into: &buf)
         FfiConverterUInt32.write(value.reviewGraceDaysAfter, into: &buf)
         FfiConverterTypeVendorCriticality.write(value.criticalVendorCriticality, into: &buf)
+        FfiConverterUInt32.write(value.minLogRetentionDays, into: &buf)
+        FfiConverterUInt32.write(value.maxRecordingDelayDays, into: &buf)
+        FfiConverterUInt32.write(value.tolerableDeviationPercent, into: &buf)
+        FfiConverterUInt32.write(value.maxAccessKeyAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxAccessKeyUnusedDays, into: &buf)
+        FfiConverterUInt32.write(value.acknowledgementDaysAfterHire, into: &buf)
+        FfiConverterUInt32.write(value.maxAcknowledgementAgeDays, into: &buf)
+        FfiConverterUInt32.write(value.maxEventCoverageGapDays, into: &buf)
+        FfiConverterUInt32.write(value.triageDays, into: &buf)
     }
 }
 
@@ -7367,6 +10326,85 @@ public func FfiConverterTypeThresholds_lift(_ buf: RustBuffer) throws -> Thresho
 #endif
 public func FfiConverterTypeThresholds_lower(_ value: Thresholds) -> RustBuffer {
     return FfiConverterTypeThresholds.lower(value)
+}
+
+
+/**
+ * An RFC 3161 timestamp over a signed checkpoint.
+ */
+public struct TimeProof: Equatable, Hashable {
+    /**
+     * The checkpoint's tree size: records `0..checkpoint_size` are covered.
+     */
+    public var checkpointSize: UInt64
+    /**
+     * The token's time (`genTime`): the covered records existed by then.
+     */
+    public var genTime: Timestamp
+    /**
+     * The TSA, as its certificate names it.
+     */
+    public var tsa: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The checkpoint's tree size: records `0..checkpoint_size` are covered.
+         */checkpointSize: UInt64, 
+        /**
+         * The token's time (`genTime`): the covered records existed by then.
+         */genTime: Timestamp, 
+        /**
+         * The TSA, as its certificate names it.
+         */tsa: String) {
+        self.checkpointSize = checkpointSize
+        self.genTime = genTime
+        self.tsa = tsa
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimeProof: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeProof: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeProof {
+        return
+            try TimeProof(
+                checkpointSize: FfiConverterUInt64.read(from: &buf), 
+                genTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                tsa: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimeProof, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checkpointSize, into: &buf)
+        FfiConverterTypeTimestamp.write(value.genTime, into: &buf)
+        FfiConverterString.write(value.tsa, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeProof_lift(_ buf: RustBuffer) throws -> TimeProof {
+    return try FfiConverterTypeTimeProof.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeProof_lower(_ value: TimeProof) -> RustBuffer {
+    return FfiConverterTypeTimeProof.lower(value)
 }
 
 
@@ -7436,6 +10474,105 @@ public func FfiConverterTypeTimeToFix_lift(_ buf: RustBuffer) throws -> TimeToFi
 #endif
 public func FfiConverterTypeTimeToFix_lower(_ value: TimeToFix) -> RustBuffer {
     return FfiConverterTypeTimeToFix.lower(value)
+}
+
+
+/**
+ * An RFC 3161 time-stamp token stored beside a signed checkpoint.
+ */
+public struct TimestampInfo: Equatable, Hashable {
+    /**
+     * The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+     */
+    public var checkpointSize: UInt64
+    /**
+     * The token's time (`genTime`), by the TSA's clock.
+     */
+    public var genTime: Timestamp
+    /**
+     * The TSA, as its certificate names it.
+     */
+    public var tsa: String
+    /**
+     * The token's serial number, hex.
+     */
+    public var serial: String
+    /**
+     * The TSA policy it was issued under (an OID).
+     */
+    public var policy: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The timestamped checkpoint's size: records `0..checkpoint_size` are covered.
+         */checkpointSize: UInt64, 
+        /**
+         * The token's time (`genTime`), by the TSA's clock.
+         */genTime: Timestamp, 
+        /**
+         * The TSA, as its certificate names it.
+         */tsa: String, 
+        /**
+         * The token's serial number, hex.
+         */serial: String, 
+        /**
+         * The TSA policy it was issued under (an OID).
+         */policy: String) {
+        self.checkpointSize = checkpointSize
+        self.genTime = genTime
+        self.tsa = tsa
+        self.serial = serial
+        self.policy = policy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TimestampInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimestampInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimestampInfo {
+        return
+            try TimestampInfo(
+                checkpointSize: FfiConverterUInt64.read(from: &buf), 
+                genTime: FfiConverterTypeTimestamp.read(from: &buf), 
+                tsa: FfiConverterString.read(from: &buf), 
+                serial: FfiConverterString.read(from: &buf), 
+                policy: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TimestampInfo, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.checkpointSize, into: &buf)
+        FfiConverterTypeTimestamp.write(value.genTime, into: &buf)
+        FfiConverterString.write(value.tsa, into: &buf)
+        FfiConverterString.write(value.serial, into: &buf)
+        FfiConverterString.write(value.policy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampInfo_lift(_ buf: RustBuffer) throws -> TimestampInfo {
+    return try FfiConverterTypeTimestampInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimestampInfo_lower(_ value: TimestampInfo) -> RustBuffer {
+    return FfiConverterTypeTimestampInfo.lower(value)
 }
 
 
@@ -7723,6 +10860,17 @@ public struct VendorAssessment: Equatable, Hashable {
      * Who did it.
      */
     public var reviewer: String?
+    /**
+     * Whether the review read the exceptions (deviations, qualified opinion) the
+     * security report discloses and judged their effect on the company (absent: not
+     * recorded).
+     */
+    public var exceptionsReviewed: Bool?
+    /**
+     * Whether the review went through the report's complementary user entity controls
+     * (CUECs) and mapped each to a control the company operates (absent: not recorded).
+     */
+    public var cuecsReviewed: Bool?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7750,7 +10898,16 @@ public struct VendorAssessment: Equatable, Hashable {
          */reviewedOn: CalendarDate, 
         /**
          * Who did it.
-         */reviewer: String? = nil) {
+         */reviewer: String? = nil, 
+        /**
+         * Whether the review read the exceptions (deviations, qualified opinion) the
+         * security report discloses and judged their effect on the company (absent: not
+         * recorded).
+         */exceptionsReviewed: Bool? = nil, 
+        /**
+         * Whether the review went through the report's complementary user entity controls
+         * (CUECs) and mapped each to a control the company operates (absent: not recorded).
+         */cuecsReviewed: Bool? = nil) {
         self.vendor = vendor
         self.dataShared = dataShared
         self.criticality = criticality
@@ -7759,6 +10916,8 @@ public struct VendorAssessment: Equatable, Hashable {
         self.contractEnd = contractEnd
         self.reviewedOn = reviewedOn
         self.reviewer = reviewer
+        self.exceptionsReviewed = exceptionsReviewed
+        self.cuecsReviewed = cuecsReviewed
     }
 
     
@@ -7784,7 +10943,9 @@ public struct FfiConverterTypeVendorAssessment: FfiConverterRustBuffer {
                 contractSecurityTerms: FfiConverterOptionBool.read(from: &buf), 
                 contractEnd: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
                 reviewedOn: FfiConverterTypeCalendarDate.read(from: &buf), 
-                reviewer: FfiConverterOptionString.read(from: &buf)
+                reviewer: FfiConverterOptionString.read(from: &buf), 
+                exceptionsReviewed: FfiConverterOptionBool.read(from: &buf), 
+                cuecsReviewed: FfiConverterOptionBool.read(from: &buf)
         )
     }
 
@@ -7797,6 +10958,8 @@ public struct FfiConverterTypeVendorAssessment: FfiConverterRustBuffer {
         FfiConverterOptionTypeCalendarDate.write(value.contractEnd, into: &buf)
         FfiConverterTypeCalendarDate.write(value.reviewedOn, into: &buf)
         FfiConverterOptionString.write(value.reviewer, into: &buf)
+        FfiConverterOptionBool.write(value.exceptionsReviewed, into: &buf)
+        FfiConverterOptionBool.write(value.cuecsReviewed, into: &buf)
     }
 }
 
@@ -8142,6 +11305,92 @@ public func FfiConverterTypeAdjudication_lift(_ buf: RustBuffer) throws -> Adjud
 #endif
 public func FfiConverterTypeAdjudication_lower(_ value: Adjudication) -> RustBuffer {
     return FfiConverterTypeAdjudication.lower(value)
+}
+
+
+
+/**
+ * The state of an alert rule when it was observed.
+ */
+
+public enum AlertState: Equatable, Hashable {
+    
+    /**
+     * Its condition is not met (CloudWatch `OK`).
+     */
+    case ok
+    /**
+     * Its condition is met: it is firing (CloudWatch `ALARM`).
+     */
+    case alarm
+    /**
+     * It lacks the data to decide, e.g. the metric it watches is not published
+     * (CloudWatch `INSUFFICIENT_DATA`).
+     */
+    case insufficientData
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AlertState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlertState: FfiConverterRustBuffer {
+    typealias SwiftType = AlertState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlertState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ok
+        
+        case 2: return .alarm
+        
+        case 3: return .insufficientData
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AlertState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ok:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .alarm:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .insufficientData:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertState_lift(_ buf: RustBuffer) throws -> AlertState {
+    return try FfiConverterTypeAlertState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertState_lower(_ value: AlertState) -> RustBuffer {
+    return FfiConverterTypeAlertState.lower(value)
 }
 
 
@@ -8692,6 +11941,81 @@ public func FfiConverterTypeCellStatus_lower(_ value: CellStatus) -> RustBuffer 
 
 
 /**
+ * How a change reached its branch.
+ */
+
+public enum ChangeKind: Equatable, Hashable {
+    
+    /**
+     * Merged through a pull or merge request.
+     */
+    case pullRequest
+    /**
+     * Pushed straight to the branch, or merged by bypassing its rules.
+     */
+    case directPush
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChangeKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangeKind: FfiConverterRustBuffer {
+    typealias SwiftType = ChangeKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pullRequest
+        
+        case 2: return .directPush
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChangeKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pullRequest:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .directPush:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeKind_lift(_ buf: RustBuffer) throws -> ChangeKind {
+    return try FfiConverterTypeChangeKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeKind_lower(_ value: ChangeKind) -> RustBuffer {
+    return FfiConverterTypeChangeKind.lower(value)
+}
+
+
+
+/**
  * Who or what gathered a piece of evidence.
  */
 
@@ -8778,6 +12102,91 @@ public func FfiConverterTypeCollector_lift(_ buf: RustBuffer) throws -> Collecto
 #endif
 public func FfiConverterTypeCollector_lower(_ value: Collector) -> RustBuffer {
     return FfiConverterTypeCollector.lower(value)
+}
+
+
+
+/**
+ * Whether an import holds the whole population.
+ */
+
+public enum Completeness: Equatable, Hashable {
+    
+    /**
+     * Shown complete by the export.
+     */
+    case complete
+    /**
+     * A filter was applied.
+     */
+    case filtered
+    /**
+     * Nothing tells.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Completeness: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCompleteness: FfiConverterRustBuffer {
+    typealias SwiftType = Completeness
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Completeness {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .complete
+        
+        case 2: return .filtered
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Completeness, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .complete:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .filtered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompleteness_lift(_ buf: RustBuffer) throws -> Completeness {
+    return try FfiConverterTypeCompleteness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCompleteness_lower(_ value: Completeness) -> RustBuffer {
+    return FfiConverterTypeCompleteness.lower(value)
 }
 
 
@@ -9103,9 +12512,25 @@ public enum ControlTest: Equatable, Hashable {
      */
     case deviceAutoUpdates
     /**
-     * Every device of an in-scope person is enrolled in MDM.
+     * Every device of an in-scope person is enrolled in MDM, and none fails the MDM's
+     * own compliance evaluation.
      */
     case deviceMdmEnrollment
+    /**
+     * Every device of an in-scope person has its host firewall on.
+     */
+    case deviceFirewall
+    /**
+     * Every interactive account of an in-scope system (the root account always) has a
+     * second factor enrolled.
+     */
+    case mfaEnabled
+    /**
+     * Every active access key of an in-scope system was rotated within
+     * `max_access_key_age_days` and used within `max_access_key_unused_days`; a root
+     * account holds none.
+     */
+    case accessKeysRotated
     /**
      * Every change merged in the period was approved, before the merge and for its final
      * commit, by someone other than its author.
@@ -9153,7 +12578,8 @@ public enum ControlTest: Equatable, Hashable {
     case vendorSecurityTerms
     /**
      * An incident-response plan with severity levels, roles, procedures, communications
-     * and post-incident review, approved, in force in every quarter.
+     * and post-incident review, approved, in force in every quarter, and re-approved
+     * within `max_policy_age_days` of its previous approval.
      */
     case incidentResponsePlan
     /**
@@ -9169,6 +12595,32 @@ public enum ControlTest: Equatable, Hashable {
      * The risk register reviewed within `max_risk_review_age_days`, at every quarter end.
      */
     case riskRegisterReviewed
+    /**
+     * Every in-scope person acknowledged the policies to acknowledge within
+     * `acknowledgement_days_after_hire` days of starting, and again before each
+     * acknowledgement is `max_acknowledgement_age_days` old.
+     */
+    case policyAcknowledgement
+    /**
+     * No access review decides on the reviewer's own account, and each review is done by
+     * the system's owner where the catalog declares one.
+     */
+    case accessReviewIndependence
+    /**
+     * Every critical vendor's SOC 2 report was reviewed for its exceptions and its
+     * complementary user entity controls (CUECs).
+     */
+    case vendorReportReview
+    /**
+     * Every in-scope system's imported security events cover each quarter with no gap
+     * longer than `max_event_coverage_gap_days`, and every detected event is listed.
+     */
+    case securityEventCoverage
+    /**
+     * Every high-risk detected security event has a triage naming it within
+     * `triage_days` days of the event.
+     */
+    case securityEventTriage
     /**
      * For controls without a built-in test: at least one record of the control's
      * `evidence_kinds` per cadence occurrence (per quarter for quarterly and continuous
@@ -9218,35 +12670,51 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
         
         case 10: return .deviceMdmEnrollment
         
-        case 11: return .independentChangeApproval
+        case 11: return .deviceFirewall
         
-        case 12: return .branchProtection
+        case 12: return .mfaEnabled
         
-        case 13: return .backgroundCheckTimely
+        case 13: return .accessKeysRotated
         
-        case 14: return .annualSecurityTraining
+        case 14: return .independentChangeApproval
         
-        case 15: return .newHireTraining
+        case 15: return .branchProtection
         
-        case 16: return .centralLogging
+        case 16: return .backgroundCheckTimely
         
-        case 17: return .securityAlerts
+        case 17: return .annualSecurityTraining
         
-        case 18: return .vendorAnnualReview
+        case 18: return .newHireTraining
         
-        case 19: return .vendorSecurityReport
+        case 19: return .centralLogging
         
-        case 20: return .vendorSecurityTerms
+        case 20: return .securityAlerts
         
-        case 21: return .incidentResponsePlan
+        case 21: return .vendorAnnualReview
         
-        case 22: return .annualTabletop
+        case 22: return .vendorSecurityReport
         
-        case 23: return .riskRegisterComplete
+        case 23: return .vendorSecurityTerms
         
-        case 24: return .riskRegisterReviewed
+        case 24: return .incidentResponsePlan
         
-        case 25: return .evidencePresence
+        case 25: return .annualTabletop
+        
+        case 26: return .riskRegisterComplete
+        
+        case 27: return .riskRegisterReviewed
+        
+        case 28: return .policyAcknowledgement
+        
+        case 29: return .accessReviewIndependence
+        
+        case 30: return .vendorReportReview
+        
+        case 31: return .securityEventCoverage
+        
+        case 32: return .securityEventTriage
+        
+        case 33: return .evidencePresence
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9296,64 +12764,96 @@ public struct FfiConverterTypeControlTest: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
         
         
-        case .independentChangeApproval:
+        case .deviceFirewall:
             writeInt(&buf, Int32(11))
         
         
-        case .branchProtection:
+        case .mfaEnabled:
             writeInt(&buf, Int32(12))
         
         
-        case .backgroundCheckTimely:
+        case .accessKeysRotated:
             writeInt(&buf, Int32(13))
         
         
-        case .annualSecurityTraining:
+        case .independentChangeApproval:
             writeInt(&buf, Int32(14))
         
         
-        case .newHireTraining:
+        case .branchProtection:
             writeInt(&buf, Int32(15))
         
         
-        case .centralLogging:
+        case .backgroundCheckTimely:
             writeInt(&buf, Int32(16))
         
         
-        case .securityAlerts:
+        case .annualSecurityTraining:
             writeInt(&buf, Int32(17))
         
         
-        case .vendorAnnualReview:
+        case .newHireTraining:
             writeInt(&buf, Int32(18))
         
         
-        case .vendorSecurityReport:
+        case .centralLogging:
             writeInt(&buf, Int32(19))
         
         
-        case .vendorSecurityTerms:
+        case .securityAlerts:
             writeInt(&buf, Int32(20))
         
         
-        case .incidentResponsePlan:
+        case .vendorAnnualReview:
             writeInt(&buf, Int32(21))
         
         
-        case .annualTabletop:
+        case .vendorSecurityReport:
             writeInt(&buf, Int32(22))
         
         
-        case .riskRegisterComplete:
+        case .vendorSecurityTerms:
             writeInt(&buf, Int32(23))
         
         
-        case .riskRegisterReviewed:
+        case .incidentResponsePlan:
             writeInt(&buf, Int32(24))
         
         
-        case .evidencePresence:
+        case .annualTabletop:
             writeInt(&buf, Int32(25))
+        
+        
+        case .riskRegisterComplete:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .riskRegisterReviewed:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .policyAcknowledgement:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .accessReviewIndependence:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .vendorReportReview:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .securityEventCoverage:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .securityEventTriage:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .evidencePresence:
+            writeInt(&buf, Int32(33))
         
         }
     }
@@ -9372,6 +12872,548 @@ public func FfiConverterTypeControlTest_lift(_ buf: RustBuffer) throws -> Contro
 #endif
 public func FfiConverterTypeControlTest_lower(_ value: ControlTest) -> RustBuffer {
     return FfiConverterTypeControlTest.lower(value)
+}
+
+
+
+/**
+ * What kind of credential.
+ */
+
+public enum CredentialKind: Equatable, Hashable {
+    
+    /**
+     * A long-lived API access key.
+     */
+    case accessKey
+    /**
+     * An X.509 signing certificate.
+     */
+    case certificate
+    /**
+     * An SSH key.
+     */
+    case sshKey
+    /**
+     * A personal access token.
+     */
+    case token
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CredentialKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialKind: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .accessKey
+        
+        case 2: return .certificate
+        
+        case 3: return .sshKey
+        
+        case 4: return .token
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CredentialKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .accessKey:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .certificate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sshKey:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .token:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKind_lift(_ buf: RustBuffer) throws -> CredentialKind {
+    return try FfiConverterTypeCredentialKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> RustBuffer {
+    return FfiConverterTypeCredentialKind.lower(value)
+}
+
+
+
+/**
+ * A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
+ * Trust Services Criteria it bears on ([`Detection::criteria`]).
+ */
+
+public enum Detection: Equatable, Hashable {
+    
+    /**
+     * Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management
+     * events switched off, a log sink deleted).
+     */
+    case loggingDisabled
+    /**
+     * The root (or break-glass owner) account was used: a sign-in, an access key created.
+     */
+    case rootAccountUsed
+    /**
+     * An interactive sign-in succeeded without multi-factor authentication (federated
+     * sign-ins take MFA from the identity provider and are not this).
+     */
+    case signInWithoutMfa
+    /**
+     * Many failed sign-ins of one account or from one address within minutes.
+     */
+    case failedSignInBurst
+    /**
+     * Administrator or owner rights granted (AdministratorAccess, `roles/owner`, super
+     * admin, an organization owner).
+     */
+    case adminGranted
+    /**
+     * A multi-factor device or factor removed, or an organization's MFA requirement
+     * switched off.
+     */
+    case mfaRemoved
+    /**
+     * Branch protection removed or overridden, a ruleset disabled or given bypass actors.
+     */
+    case branchProtectionWeakened
+    /**
+     * The password policy deleted or made weaker.
+     */
+    case passwordPolicyWeakened
+    /**
+     * A bulk export of data (a database snapshot export, a log export, an organization
+     * data export).
+     */
+    case bulkDataExport
+    /**
+     * A long-lived key created for a service account or programmatic user.
+     */
+    case serviceAccountKeyCreated
+    /**
+     * Access granted to a personal or external account, or to everyone (a public bucket,
+     * an outside collaborator, a snapshot shared with all).
+     */
+    case externalAccessGranted
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Detection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDetection: FfiConverterRustBuffer {
+    typealias SwiftType = Detection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Detection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .loggingDisabled
+        
+        case 2: return .rootAccountUsed
+        
+        case 3: return .signInWithoutMfa
+        
+        case 4: return .failedSignInBurst
+        
+        case 5: return .adminGranted
+        
+        case 6: return .mfaRemoved
+        
+        case 7: return .branchProtectionWeakened
+        
+        case 8: return .passwordPolicyWeakened
+        
+        case 9: return .bulkDataExport
+        
+        case 10: return .serviceAccountKeyCreated
+        
+        case 11: return .externalAccessGranted
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Detection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .loggingDisabled:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .rootAccountUsed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .signInWithoutMfa:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .failedSignInBurst:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .adminGranted:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .mfaRemoved:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .branchProtectionWeakened:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .passwordPolicyWeakened:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .bulkDataExport:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .serviceAccountKeyCreated:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .externalAccessGranted:
+            writeInt(&buf, Int32(11))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetection_lift(_ buf: RustBuffer) throws -> Detection {
+    return try FfiConverterTypeDetection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDetection_lower(_ value: Detection) -> RustBuffer {
+    return FfiConverterTypeDetection.lower(value)
+}
+
+
+
+/**
+ * Whether a control's deviations are pervasive or isolated.
+ */
+
+public enum DeviationNature: Equatable, Hashable {
+    
+    /**
+     * The control fails pervasively: a qualification risk on its own.
+     */
+    case pervasive
+    /**
+     * Isolated deviations: a minor exception, counted by the count rule.
+     */
+    case isolated
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeviationNature: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviationNature: FfiConverterRustBuffer {
+    typealias SwiftType = DeviationNature
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviationNature {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pervasive
+        
+        case 2: return .isolated
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeviationNature, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pervasive:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .isolated:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviationNature_lift(_ buf: RustBuffer) throws -> DeviationNature {
+    return try FfiConverterTypeDeviationNature.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviationNature_lower(_ value: DeviationNature) -> RustBuffer {
+    return FfiConverterTypeDeviationNature.lower(value)
+}
+
+
+
+/**
+ * A device's state against the MDM's compliance policies, as the MDM evaluated it.
+ */
+
+public enum DeviceCompliance: Equatable, Hashable {
+    
+    /**
+     * Meets every assigned compliance policy.
+     */
+    case compliant
+    /**
+     * Fails a compliance policy (Intune blocks it from corporate resources).
+     */
+    case noncompliant
+    /**
+     * Fails a compliance policy but keeps access until its grace period ends.
+     */
+    case inGracePeriod
+    /**
+     * The evaluation failed (conflicting policies, or an error): not shown compliant.
+     */
+    case error
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeviceCompliance: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceCompliance: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceCompliance
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceCompliance {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .compliant
+        
+        case 2: return .noncompliant
+        
+        case 3: return .inGracePeriod
+        
+        case 4: return .error
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeviceCompliance, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .compliant:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .noncompliant:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inGracePeriod:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .error:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceCompliance_lift(_ buf: RustBuffer) throws -> DeviceCompliance {
+    return try FfiConverterTypeDeviceCompliance.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceCompliance_lower(_ value: DeviceCompliance) -> RustBuffer {
+    return FfiConverterTypeDeviceCompliance.lower(value)
+}
+
+
+
+/**
+ * What kind of difference from the built-in catalog.
+ */
+
+public enum DifferenceKind: Equatable, Hashable {
+    
+    /**
+     * A built-in control is not evaluated.
+     */
+    case controlDisabled
+    /**
+     * A built-in control is replaced by the company's own definition.
+     */
+    case controlReplaced
+    /**
+     * A control the built-in catalog does not have.
+     */
+    case controlAdded
+    /**
+     * A threshold differs from the built-in value.
+     */
+    case thresholdChanged
+    /**
+     * A scope setting differs from the built-in one.
+     */
+    case scopeChanged
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DifferenceKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDifferenceKind: FfiConverterRustBuffer {
+    typealias SwiftType = DifferenceKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DifferenceKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .controlDisabled
+        
+        case 2: return .controlReplaced
+        
+        case 3: return .controlAdded
+        
+        case 4: return .thresholdChanged
+        
+        case 5: return .scopeChanged
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DifferenceKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .controlDisabled:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .controlReplaced:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .controlAdded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .thresholdChanged:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .scopeChanged:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDifferenceKind_lift(_ buf: RustBuffer) throws -> DifferenceKind {
+    return try FfiConverterTypeDifferenceKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDifferenceKind_lower(_ value: DifferenceKind) -> RustBuffer {
+    return FfiConverterTypeDifferenceKind.lower(value)
 }
 
 
@@ -9665,6 +13707,91 @@ public func FfiConverterTypeEventClass_lower(_ value: EventClass) -> RustBuffer 
 
 
 /**
+ * Whether an event did what it attempted.
+ */
+
+public enum EventOutcome: Equatable, Hashable {
+    
+    /**
+     * It took effect (a change made, a sign-in that succeeded).
+     */
+    case success
+    /**
+     * It failed (an error code, a denied or failed attempt): an attempt, not a change.
+     */
+    case failure
+    /**
+     * The log does not say.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EventOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = EventOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success
+        
+        case 2: return .failure
+        
+        case 3: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EventOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .success:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .failure:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventOutcome_lift(_ buf: RustBuffer) throws -> EventOutcome {
+    return try FfiConverterTypeEventOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventOutcome_lower(_ value: EventOutcome) -> RustBuffer {
+    return FfiConverterTypeEventOutcome.lower(value)
+}
+
+
+
+/**
  * The kind of a payload, without its content.
  */
 
@@ -9735,6 +13862,20 @@ public enum EvidenceKind: Equatable, Hashable {
      */
     case roster
     /**
+     * Management's response to a finding of the report, and where its fix stands.
+     */
+    case managementResponse
+    /**
+     * One import of a system's audit log: the time it covers, its events counted, and
+     * every security-relevant event.
+     */
+    case securityEvents
+    /**
+     * The follow-up of one detected security event: who looked, when, and what they
+     * concluded.
+     */
+    case eventTriage
+    /**
      * Any other file or note.
      */
     case note
@@ -9791,7 +13932,13 @@ public struct FfiConverterTypeEvidenceKind: FfiConverterRustBuffer {
         
         case 16: return .roster
         
-        case 17: return .note
+        case 17: return .managementResponse
+        
+        case 18: return .securityEvents
+        
+        case 19: return .eventTriage
+        
+        case 20: return .note
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9865,8 +14012,20 @@ public struct FfiConverterTypeEvidenceKind: FfiConverterRustBuffer {
             writeInt(&buf, Int32(16))
         
         
-        case .note:
+        case .managementResponse:
             writeInt(&buf, Int32(17))
+        
+        
+        case .securityEvents:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .eventTriage:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .note:
+            writeInt(&buf, Int32(20))
         
         }
     }
@@ -9890,7 +14049,93 @@ public func FfiConverterTypeEvidenceKind_lower(_ value: EvidenceKind) -> RustBuf
 
 
 /**
- * Where a finding stands.
+ * Where an import's `fetched_at` came from.
+ */
+
+public enum FetchedAtSource: Equatable, Hashable {
+    
+    /**
+     * A captured response's `Date` header.
+     */
+    case capture
+    /**
+     * A generation time inside the export.
+     */
+    case export
+    /**
+     * Given by the person importing.
+     */
+    case argument
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FetchedAtSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFetchedAtSource: FfiConverterRustBuffer {
+    typealias SwiftType = FetchedAtSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FetchedAtSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .capture
+        
+        case 2: return .export
+        
+        case 3: return .argument
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FetchedAtSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .capture:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .export:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .argument:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedAtSource_lift(_ buf: RustBuffer) throws -> FetchedAtSource {
+    return try FfiConverterTypeFetchedAtSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedAtSource_lower(_ value: FetchedAtSource) -> RustBuffer {
+    return FfiConverterTypeFetchedAtSource.lower(value)
+}
+
+
+
+/**
+ * Where a finding stands, as management reports it; `Open` when management has not
+ * answered.
  */
 
 public enum FindingStatus: Equatable, Hashable {
@@ -9899,6 +14144,10 @@ public enum FindingStatus: Equatable, Hashable {
      * Not yet dealt with.
      */
     case `open`
+    /**
+     * Being fixed.
+     */
+    case remediating
     /**
      * Fixed (the fix does not make the control count for the time before it).
      */
@@ -9930,9 +14179,11 @@ public struct FfiConverterTypeFindingStatus: FfiConverterRustBuffer {
         
         case 1: return .`open`
         
-        case 2: return .remediated
+        case 2: return .remediating
         
-        case 3: return .riskAccepted
+        case 3: return .remediated
+        
+        case 4: return .riskAccepted
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -9946,12 +14197,16 @@ public struct FfiConverterTypeFindingStatus: FfiConverterRustBuffer {
             writeInt(&buf, Int32(1))
         
         
-        case .remediated:
+        case .remediating:
             writeInt(&buf, Int32(2))
         
         
-        case .riskAccepted:
+        case .remediated:
             writeInt(&buf, Int32(3))
+        
+        
+        case .riskAccepted:
+            writeInt(&buf, Int32(4))
         
         }
     }
@@ -10024,6 +14279,10 @@ public enum ItemKind: Equatable, Hashable {
      * A document such as the incident-response plan or the risk register.
      */
     case document
+    /**
+     * A security event detected in a system's audit log (id `system@time action`).
+     */
+    case event
 
 
 
@@ -10066,6 +14325,8 @@ public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
         case 10: return .occurrence
         
         case 11: return .document
+        
+        case 12: return .event
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -10118,6 +14379,10 @@ public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
         case .document:
             writeInt(&buf, Int32(11))
         
+        
+        case .event:
+            writeInt(&buf, Int32(12))
+        
         }
     }
 }
@@ -10150,15 +14415,15 @@ public enum OpinionRisk: Equatable, Hashable {
      */
     case clean
     /**
-     * Weighted total 1-3: minor, common, usually acceptable.
+     * 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
      */
     case low
     /**
-     * Weighted total 4: one access exception or more than a few minor ones.
+     * 4 minor exceptions and no pervasive failure: more than the usual few.
      */
     case elevated
     /**
-     * Weighted total 5 or more: systemic; the opinion may be qualified.
+     * A pervasive failure, or 5 or more minor exceptions: the opinion may be qualified.
      */
     case atRisk
 
@@ -10321,6 +14586,23 @@ public enum Payload: Equatable, Hashable {
     case roster(Roster
     )
     /**
+     * Management's response to a finding of the report, and where its fix stands.
+     */
+    case managementResponse(ManagementResponse
+    )
+    /**
+     * One import of a system's audit log: the time it covers, its events counted, and
+     * every security-relevant event.
+     */
+    case securityEvents(SecurityEvents
+    )
+    /**
+     * The follow-up of one detected security event: who looked, when, and what they
+     * concluded.
+     */
+    case eventTriage(EventTriage
+    )
+    /**
      * Any other file or note.
      */
     case note(Note
@@ -10394,7 +14676,16 @@ public struct FfiConverterTypePayload: FfiConverterRustBuffer {
         case 16: return .roster(try FfiConverterTypeRoster.read(from: &buf)
         )
         
-        case 17: return .note(try FfiConverterTypeNote.read(from: &buf)
+        case 17: return .managementResponse(try FfiConverterTypeManagementResponse.read(from: &buf)
+        )
+        
+        case 18: return .securityEvents(try FfiConverterTypeSecurityEvents.read(from: &buf)
+        )
+        
+        case 19: return .eventTriage(try FfiConverterTypeEventTriage.read(from: &buf)
+        )
+        
+        case 20: return .note(try FfiConverterTypeNote.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -10485,8 +14776,23 @@ public struct FfiConverterTypePayload: FfiConverterRustBuffer {
             FfiConverterTypeRoster.write(v1, into: &buf)
             
         
-        case let .note(v1):
+        case let .managementResponse(v1):
             writeInt(&buf, Int32(17))
+            FfiConverterTypeManagementResponse.write(v1, into: &buf)
+            
+        
+        case let .securityEvents(v1):
+            writeInt(&buf, Int32(18))
+            FfiConverterTypeSecurityEvents.write(v1, into: &buf)
+            
+        
+        case let .eventTriage(v1):
+            writeInt(&buf, Int32(19))
+            FfiConverterTypeEventTriage.write(v1, into: &buf)
+            
+        
+        case let .note(v1):
+            writeInt(&buf, Int32(20))
             FfiConverterTypeNote.write(v1, into: &buf)
             
         }
@@ -11314,9 +15620,9 @@ public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
  * Everything that can go wrong in a soc2 call, as the foreign language sees it: an
  * exception (Kotlin, Python, Ruby) or a thrown error (Swift).
  *
- * Each variant carries the structured facts of soc2-core's error (file, line, field,
- * path...) and `detail`, soc2-core's full description, which is also what the error
- * prints as.
+ * Each variant carries `code`, soc2-core's stable error code (`ledger.chain_broken`;
+ * the table is `docs/errors.md`), the facts that say where the error is, and `detail`,
+ * soc2-core's full description, which is also what the error prints as.
  */
 public 
 enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -11328,6 +15634,9 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * missing field, duplicate key, float, integer out of range, text not in NFC...).
      */
     case Json(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The file or other source the document came from, when known.
          */sourceName: String?, 
@@ -11349,10 +15658,14 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */detail: String
     )
     /**
-     * A value breaks a rule of the model: a malformed timestamp, date, digest, control
-     * id, criterion or audit period, or a period that ends before it starts.
+     * A value breaks a rule of the model or of the call: a malformed timestamp, date,
+     * digest, control id, criterion or audit period, an invalid locker origin or signer
+     * principal, an unusable export option, a malformed checkpoint or proof.
      */
     case Invalid(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The field, argument or kind of value at fault.
          */field: String, 
@@ -11368,6 +15681,9 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * unknown control, a missing threshold, a control without criteria...).
      */
     case Catalog(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The catalog file (or other source) read.
          */sourceName: String, 
@@ -11390,10 +15706,13 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * Evidence was changed, removed, reordered or is missing: the locker's ledger or an
      * attachment no longer matches what was recorded, a checkpoint kept elsewhere does
-     * not match the locker (its history was rewritten), or a bundle is malformed or was
-     * tampered with.
+     * not match the locker (its history was rewritten), a proof does not lead to the
+     * trusted root, or a bundle is malformed or was tampered with.
      */
     case Integrity(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * The records named as damaged or involved, by sequence number.
          */records: [UInt64], 
@@ -11401,7 +15720,8 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The attachment blob named, if any.
          */blob: Sha256Digest?, 
         /**
-         * The bundle member named, if any (e.g. `records.jsonl`, `blobs/sha256/...`).
+         * The bundle member (e.g. `records.jsonl`, `blobs/sha256/...`) or locker file
+         * named, if any.
          */member: String?, 
         /**
          * The whole description, naming the record (seq and line), blob or file.
@@ -11409,10 +15729,16 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     )
     /**
      * The locker refused a request or cannot be used: not a locker, one already exists,
-     * an invalid origin, an attachment not stored before the evidence naming it, a
-     * record that does not exist, a malformed checkpoint...
+     * an attachment not stored before the evidence naming it, a record that does not
+     * exist...
      */
     case Locker(
+        /**
+         * The stable error code.
+         */code: String, 
+        /**
+         * The records asked for, if any.
+         */records: [UInt64], 
         /**
          * The attachment blob named, if any.
          */blob: Sha256Digest?, 
@@ -11426,8 +15752,14 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Signature(
         /**
+         * The stable error code.
+         */code: String, 
+        /**
          * The signing key's fingerprint (`SHA256:...`), when known.
          */fingerprint: String?, 
+        /**
+         * The bundle member refused (`SHA256SUMS.sig`), when known.
+         */member: String?, 
         /**
          * The whole description.
          */detail: String
@@ -11435,12 +15767,18 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * A signing key or the list of trusted signers cannot be used: not an OpenSSH
      * Ed25519 key, encrypted without a passphrase given, a wrong passphrase, a key file
-     * that already exists, an invalid principal, a malformed `allowed_signers`...
+     * that already exists, a malformed `allowed_signers`...
      */
     case Key(
         /**
+         * The stable error code.
+         */code: String, 
+        /**
          * The key file or signers list involved, when there is one.
          */path: String?, 
+        /**
+         * The 1-based line of a malformed `allowed_signers` (0 otherwise).
+         */line: UInt64, 
         /**
          * The whole description.
          */detail: String
@@ -11450,8 +15788,11 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Io(
         /**
-         * The file or directory involved.
-         */path: String, 
+         * The stable error code.
+         */code: String, 
+        /**
+         * The file or directory involved (none for an attachment read from a stream).
+         */path: String?, 
         /**
          * The operating system's error.
          */reason: String, 
@@ -11465,13 +15806,19 @@ enum Soc2Error: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case Cancelled(
         /**
+         * The stable error code.
+         */code: String, 
+        /**
          * The whole description.
          */detail: String
     )
     /**
-     * An error of a kind these bindings do not know yet (soc2-core is newer than them).
+     * An error of a class these bindings do not know yet (soc2-core is newer than them).
      */
     case Other(
+        /**
+         * The stable error code.
+         */code: String, 
         /**
          * soc2-core's description.
          */detail: String
@@ -11517,6 +15864,7 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
 
         
         case 1: return .Json(
+            code: try FfiConverterString.read(from: &buf), 
             sourceName: try FfiConverterOptionString.read(from: &buf), 
             line: try FfiConverterUInt64.read(from: &buf), 
             column: try FfiConverterUInt64.read(from: &buf), 
@@ -11525,11 +15873,13 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf)
             )
         case 2: return .Invalid(
+            code: try FfiConverterString.read(from: &buf), 
             field: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 3: return .Catalog(
+            code: try FfiConverterString.read(from: &buf), 
             sourceName: try FfiConverterString.read(from: &buf), 
             line: try FfiConverterUInt64.read(from: &buf), 
             column: try FfiConverterUInt64.read(from: &buf), 
@@ -11538,32 +15888,42 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             detail: try FfiConverterString.read(from: &buf)
             )
         case 4: return .Integrity(
+            code: try FfiConverterString.read(from: &buf), 
             records: try FfiConverterSequenceUInt64.read(from: &buf), 
             blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
             member: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 5: return .Locker(
+            code: try FfiConverterString.read(from: &buf), 
+            records: try FfiConverterSequenceUInt64.read(from: &buf), 
             blob: try FfiConverterOptionTypeSha256Digest.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 6: return .Signature(
+            code: try FfiConverterString.read(from: &buf), 
             fingerprint: try FfiConverterOptionString.read(from: &buf), 
+            member: try FfiConverterOptionString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 7: return .Key(
+            code: try FfiConverterString.read(from: &buf), 
             path: try FfiConverterOptionString.read(from: &buf), 
+            line: try FfiConverterUInt64.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 8: return .Io(
-            path: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterString.read(from: &buf), 
+            path: try FfiConverterOptionString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 9: return .Cancelled(
+            code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 10: return .Other(
+            code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -11578,8 +15938,9 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
 
         
         
-        case let .Json(sourceName,line,column,path,reason,detail):
+        case let .Json(code,sourceName,line,column,path,reason,detail):
             writeInt(&buf, Int32(1))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterOptionString.write(sourceName, into: &buf)
             FfiConverterUInt64.write(line, into: &buf)
             FfiConverterUInt64.write(column, into: &buf)
@@ -11588,15 +15949,17 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Invalid(field,reason,detail):
+        case let .Invalid(code,field,reason,detail):
             writeInt(&buf, Int32(2))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(field, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Catalog(sourceName,line,column,field,control,detail):
+        case let .Catalog(code,sourceName,line,column,field,control,detail):
             writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(sourceName, into: &buf)
             FfiConverterUInt64.write(line, into: &buf)
             FfiConverterUInt64.write(column, into: &buf)
@@ -11605,46 +15968,56 @@ public struct FfiConverterTypeSoc2Error: FfiConverterRustBuffer {
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Integrity(records,blob,member,detail):
+        case let .Integrity(code,records,blob,member,detail):
             writeInt(&buf, Int32(4))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterSequenceUInt64.write(records, into: &buf)
             FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
             FfiConverterOptionString.write(member, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Locker(blob,detail):
+        case let .Locker(code,records,blob,detail):
             writeInt(&buf, Int32(5))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterSequenceUInt64.write(records, into: &buf)
             FfiConverterOptionTypeSha256Digest.write(blob, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Signature(fingerprint,detail):
+        case let .Signature(code,fingerprint,member,detail):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterOptionString.write(fingerprint, into: &buf)
+            FfiConverterOptionString.write(member, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Key(path,detail):
+        case let .Key(code,path,line,detail):
             writeInt(&buf, Int32(7))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterOptionString.write(path, into: &buf)
+            FfiConverterUInt64.write(line, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Io(path,reason,detail):
+        case let .Io(code,path,reason,detail):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(path, into: &buf)
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterOptionString.write(path, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Cancelled(detail):
+        case let .Cancelled(code,detail):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Other(detail):
+        case let .Other(code,detail):
             writeInt(&buf, Int32(10))
+            FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -11665,6 +16038,81 @@ public func FfiConverterTypeSoc2Error_lift(_ buf: RustBuffer) throws -> Soc2Erro
 public func FfiConverterTypeSoc2Error_lower(_ value: Soc2Error) -> RustBuffer {
     return FfiConverterTypeSoc2Error.lower(value)
 }
+
+
+/**
+ * Which way a threshold moved.
+ */
+
+public enum ThresholdDirection: Equatable, Hashable {
+    
+    /**
+     * The test accepts more than the built-in catalog does.
+     */
+    case loosened
+    /**
+     * The test accepts less than the built-in catalog does.
+     */
+    case tightened
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ThresholdDirection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeThresholdDirection: FfiConverterRustBuffer {
+    typealias SwiftType = ThresholdDirection
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ThresholdDirection {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .loosened
+        
+        case 2: return .tightened
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ThresholdDirection, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .loosened:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tightened:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThresholdDirection_lift(_ buf: RustBuffer) throws -> ThresholdDirection {
+    return try FfiConverterTypeThresholdDirection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeThresholdDirection_lower(_ value: ThresholdDirection) -> RustBuffer {
+    return FfiConverterTypeThresholdDirection.lower(value)
+}
+
 
 
 /**
@@ -11763,6 +16211,91 @@ public func FfiConverterTypeTrainingStatus_lower(_ value: TrainingStatus) -> Rus
 
 
 /**
+ * What the person who looked at a detected event concluded.
+ */
+
+public enum TriageConclusion: Equatable, Hashable {
+    
+    /**
+     * Authorised and expected (a planned change, a known administrator).
+     */
+    case expected
+    /**
+     * Not what it looked like (a false positive).
+     */
+    case falsePositive
+    /**
+     * A security incident: the incident-response plan applies.
+     */
+    case incident
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TriageConclusion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTriageConclusion: FfiConverterRustBuffer {
+    typealias SwiftType = TriageConclusion
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TriageConclusion {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .expected
+        
+        case 2: return .falsePositive
+        
+        case 3: return .incident
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TriageConclusion, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .expected:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .falsePositive:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .incident:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTriageConclusion_lift(_ buf: RustBuffer) throws -> TriageConclusion {
+    return try FfiConverterTypeTriageConclusion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTriageConclusion_lower(_ value: TriageConclusion) -> RustBuffer {
+    return FfiConverterTypeTriageConclusion.lower(value)
+}
+
+
+
+/**
  * An event that starts a deadline for an event-driven control.
  */
 
@@ -11788,6 +16321,10 @@ public enum TriggerEvent: Equatable, Hashable {
      * A security incident is declared.
      */
     case incident
+    /**
+     * A high-risk security event is detected in a system's audit log.
+     */
+    case securityEvent
 
 
 
@@ -11819,6 +16356,8 @@ public struct FfiConverterTypeTriggerEvent: FfiConverterRustBuffer {
         
         case 5: return .incident
         
+        case 6: return .securityEvent
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -11845,6 +16384,10 @@ public struct FfiConverterTypeTriggerEvent: FfiConverterRustBuffer {
         
         case .incident:
             writeInt(&buf, Int32(5))
+        
+        
+        case .securityEvent:
+            writeInt(&buf, Int32(6))
         
         }
     }
@@ -11964,6 +16507,30 @@ public func FfiConverterTypeVendorCriticality_lower(_ value: VendorCriticality) 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
     typealias SwiftType = UInt32?
 
@@ -11980,6 +16547,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12060,6 +16651,54 @@ fileprivate struct FfiConverterOptionTypeCheckpoint: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeImportPart: FfiConverterRustBuffer {
+    typealias SwiftType = ImportPart?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportPart.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportPart.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeProvenance: FfiConverterRustBuffer {
+    typealias SwiftType = Provenance?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProvenance.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProvenance.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSecurityReport: FfiConverterRustBuffer {
     typealias SwiftType = SecurityReport?
 
@@ -12124,6 +16763,54 @@ fileprivate struct FfiConverterOptionTypeAdjudication: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAdjudication.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAlertState: FfiConverterRustBuffer {
+    typealias SwiftType = AlertState?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAlertState.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAlertState.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDeviceCompliance: FfiConverterRustBuffer {
+    typealias SwiftType = DeviceCompliance?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeviceCompliance.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeviceCompliance.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12204,6 +16891,30 @@ fileprivate struct FfiConverterOptionTypeRiskTreatment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeThresholdDirection: FfiConverterRustBuffer {
+    typealias SwiftType = ThresholdDirection?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeThresholdDirection.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeThresholdDirection.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
     typealias SwiftType = CalendarDate?
 
@@ -12220,6 +16931,30 @@ fileprivate struct FfiConverterOptionTypeCalendarDate: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCalendarDate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeControlId: FfiConverterRustBuffer {
+    typealias SwiftType = ControlId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeControlId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeControlId.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12451,6 +17186,31 @@ fileprivate struct FfiConverterSequenceTypeCatalogControl: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCatalogDifference: FfiConverterRustBuffer {
+    typealias SwiftType = [CatalogDifference]
+
+    public static func write(_ value: [CatalogDifference], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCatalogDifference.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CatalogDifference] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CatalogDifference]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCatalogDifference.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeChangeReview: FfiConverterRustBuffer {
     typealias SwiftType = [ChangeReview]
 
@@ -12501,6 +17261,31 @@ fileprivate struct FfiConverterSequenceTypeControlResult: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCredential: FfiConverterRustBuffer {
+    typealias SwiftType = [Credential]
+
+    public static func write(_ value: [Credential], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCredential.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Credential] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Credential]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCredential.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCriterionInfo: FfiConverterRustBuffer {
     typealias SwiftType = [CriterionInfo]
 
@@ -12518,6 +17303,31 @@ fileprivate struct FfiConverterSequenceTypeCriterionInfo: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCriterionInfo.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDetectedEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [DetectedEvent]
+
+    public static func write(_ value: [DetectedEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDetectedEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DetectedEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DetectedEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDetectedEvent.read(from: &buf))
         }
         return seq
     }
@@ -12626,6 +17436,31 @@ fileprivate struct FfiConverterSequenceTypeDueItem: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeEventCount: FfiConverterRustBuffer {
+    typealias SwiftType = [EventCount]
+
+    public static func write(_ value: [EventCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEventCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EventCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EventCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEventCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEvidence: FfiConverterRustBuffer {
     typealias SwiftType = [Evidence]
 
@@ -12676,6 +17511,31 @@ fileprivate struct FfiConverterSequenceTypeEvidenceItem: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFindingResponse: FfiConverterRustBuffer {
+    typealias SwiftType = [FindingResponse]
+
+    public static func write(_ value: [FindingResponse], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFindingResponse.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FindingResponse] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FindingResponse]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFindingResponse.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGridCell: FfiConverterRustBuffer {
     typealias SwiftType = [GridCell]
 
@@ -12693,6 +17553,106 @@ fileprivate struct FfiConverterSequenceTypeGridCell: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeGridCell.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportInput: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportInput]
+
+    public static func write(_ value: [ImportInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportSource: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportSource]
+
+    public static func write(_ value: [ImportSource], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportSource.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportSource] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportSource]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportSource.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [ImportWarning]
+
+    public static func write(_ value: [ImportWarning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImportWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImportWarning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImportWarning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImportWarning.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLateRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [LateRecord]
+
+    public static func write(_ value: [LateRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLateRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LateRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LateRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLateRecord.read(from: &buf))
         }
         return seq
     }
@@ -12743,6 +17703,31 @@ fileprivate struct FfiConverterSequenceTypeNextDue: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNextDue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOpinionBasis: FfiConverterRustBuffer {
+    typealias SwiftType = [OpinionBasis]
+
+    public static func write(_ value: [OpinionBasis], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpinionBasis.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpinionBasis] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpinionBasis]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpinionBasis.read(from: &buf))
         }
         return seq
     }
@@ -12918,6 +17903,106 @@ fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRisk.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSkippedRow: FfiConverterRustBuffer {
+    typealias SwiftType = [SkippedRow]
+
+    public static func write(_ value: [SkippedRow], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSkippedRow.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SkippedRow] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SkippedRow]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSkippedRow.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSystemOwner: FfiConverterRustBuffer {
+    typealias SwiftType = [SystemOwner]
+
+    public static func write(_ value: [SystemOwner], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSystemOwner.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SystemOwner] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SystemOwner]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSystemOwner.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTimeProof: FfiConverterRustBuffer {
+    typealias SwiftType = [TimeProof]
+
+    public static func write(_ value: [TimeProof], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTimeProof.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TimeProof] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TimeProof]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTimeProof.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDetection: FfiConverterRustBuffer {
+    typealias SwiftType = [Detection]
+
+    public static func write(_ value: [Detection], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDetection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Detection] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Detection]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDetection.read(from: &buf))
         }
         return seq
     }
@@ -13378,6 +18463,66 @@ public func inclusionProofToJson(proof: InclusionProof)throws  -> String  {
 })
 }
 /**
+ * Signs the locker's current checkpoint with `signer` (a C2SP signed note under the
+ * locker's origin and an SSHSIG over it, namespace `soc2-checkpoint-v1`) and keeps it
+ * for good in the locker's `checkpoints/`; returns the signed note's text. Signing the
+ * same checkpoint again returns the stored note.
+ */
+public func signCheckpoint(locker: Locker, signer: Signer)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_sign_checkpoint(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterTypeSigner_lower(signer),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks the TSA's DER `response` to the DER `request` (status, imprint, nonce, CMS
+ * signature, the signer's timeStamping purpose and its chain to the CA certificates in
+ * `tsa_ca_pem`) and stores it beside the newest signed checkpoint
+ * (`checkpoints/<size>.tsr`, append-only).
+ */
+public func storeTimestamp(locker: Locker, request: Data, response: Data, tsaCaPem: String)throws  -> TimestampInfo  {
+    return try  FfiConverterTypeTimestampInfo_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_store_timestamp(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterData.lower(request),
+        FfiConverterData.lower(response),
+        FfiConverterString.lower(tsaCaPem),uniffiCallStatus
+    )
+})
+}
+/**
+ * An RFC 3161 time-stamp query (DER, `application/timestamp-query`, with a fresh
+ * nonce) over the locker's newest signed checkpoint ([`sign_checkpoint`] first): send
+ * it to the TSA by any means, then give the reply and this query to [`store_timestamp`].
+ */
+public func timestampRequest(locker: Locker)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_timestamp_request(
+        FfiConverterTypeLocker_lower(locker),uniffiCallStatus
+    )
+})
+}
+/**
+ * Timestamps the locker's newest signed checkpoint with the TSA at `url` (HTTP POST,
+ * 30 s timeout; plain `http://`, as the reply is signed), checks the reply as
+ * [`store_timestamp`] does and stores it.
+ */
+public func timestampWithTsa(locker: Locker, url: String, tsaCaPem: String)throws  -> TimestampInfo  {
+    return try  FfiConverterTypeTimestampInfo_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_timestamp_with_tsa(
+        FfiConverterTypeLocker_lower(locker),
+        FfiConverterString.lower(url),
+        FfiConverterString.lower(tsaCaPem),uniffiCallStatus
+    )
+})
+}
+/**
  * Verifies the bundle at `path` against `allowed_signers` (the text of an OpenSSH
  * `allowed_signers` file naming the keys the auditor trusts), optionally requiring the
  * signer to be trusted as `identity`. Every member, record, leaf, blob and the
@@ -13390,6 +18535,26 @@ public func verifyBundle(path: String, allowedSigners: String, identity: String?
         FfiConverterString.lower(path),
         FfiConverterString.lower(allowedSigners),
         FfiConverterOptionString.lower(identity),uniffiCallStatus
+    )
+})
+}
+/**
+ * [`verify_bundle`], and with `previous` (the path of an earlier bundle of the same
+ * locker) also verifies that one and that this bundle extends it (an RFC 9162
+ * consistency proof: `Soc2Error::Integrity` names the first record that differs when
+ * history was rewritten, removed or forked); with `tsa_ca_pem` (the PEM text of the CA
+ * certificates trusted for the time-stamp authority), every RFC 3161 token the bundle
+ * carries must chain to them.
+ */
+public func verifyBundleChained(path: String, allowedSigners: String, identity: String?, previous: String?, tsaCaPem: String?)throws  -> VerifiedBundle  {
+    return try  FfiConverterTypeVerifiedBundle_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_verify_bundle_chained(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(allowedSigners),
+        FfiConverterOptionString.lower(identity),
+        FfiConverterOptionString.lower(previous),
+        FfiConverterOptionString.lower(tsaCaPem),uniffiCallStatus
     )
 })
 }
@@ -13623,6 +18788,17 @@ public func renderReport(report: Report, format: ReportFormat)throws  -> String 
 })
 }
 /**
+ * The catalog of soc2's sample company: the built-in one with its in-scope systems,
+ * repositories and critical vendors declared.
+ */
+public func sampleCompanyCatalog() -> Catalog  {
+    return try!  FfiConverterTypeCatalog_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_sample_company_catalog(uniffiCallStatus
+    )
+})
+}
+/**
  * The evidence of soc2's deterministic sample company for `year`, oldest first: a
  * realistic year of records with five deliberate gaps, for trying the API out.
  */
@@ -13631,6 +18807,33 @@ public func sampleCompanyEvidence(year: Int32) -> [Evidence]  {
         uniffiCallStatus in
     uniffi_soc2_ffi_fn_func_sample_company_evidence(
         FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+/**
+ * Runs the importer `source` over the files at `paths` (pages of one population, bare
+ * bodies or captures) and returns the evidence and its summary; records nothing
+ * (`soc2 import --dry-run`). `system` names the system instead of the source's default;
+ * `fetched_at` says when the export was made when the files do not.
+ */
+public func importFiles(source: String, paths: [String], system: String? = nil, fetchedAt: Timestamp? = nil)throws  -> ImportResult  {
+    return try  FfiConverterTypeImportResult_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_import_files(
+        FfiConverterString.lower(source),
+        FfiConverterSequenceString.lower(paths),
+        FfiConverterOptionString.lower(system),
+        FfiConverterOptionTypeTimestamp.lower(fetchedAt),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every importer, in the order `soc2 import --list` shows them.
+ */
+public func listImportSources() -> [ImportSource]  {
+    return try!  FfiConverterSequenceTypeImportSource.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_list_import_sources(uniffiCallStatus
     )
 })
 }
@@ -13685,7 +18888,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json() != 25977) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_sign_checkpoint() != 17383) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_store_timestamp() != 61684) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_timestamp_request() != 54837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_timestamp_with_tsa() != 1573) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_verify_bundle() != 5443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_verify_bundle_chained() != 25069) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 6781) {
@@ -13745,13 +18963,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_sample_company_catalog() != 12837) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 62518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_import_files() != 7209) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_list_import_sources() != 56746) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 24323) {
+    if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 63050) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {
@@ -13772,10 +18999,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_add_attachment_file() != 63299) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_method_locker_add_import() != 43121) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_method_locker_append() != 55904) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_append_batch() != 62718) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_check_import() != 61197) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_checkpoint() != 46653) {
