@@ -124,8 +124,10 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
         None => soc2_core::Catalog::builtin(),
     };
     let as_of = args.as_of.unwrap_or_else(|| crate::default_as_of(&period));
-    let report = soc2_core::evaluate_locker(&catalog, &locker, &period, as_of)?;
-    let mut options = ExportOptions::from_report(&report)?;
+    let evaluation =
+        soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of)?;
+    let mut options = ExportOptions::from_evaluation(&catalog, &evaluation)?;
+    options.add_oscal(&evaluation.report, &locker)?;
     if let DisclosureSet::ObservedInPeriodAnd(seqs) = &mut options.disclose {
         seqs.extend(args.include.iter().copied());
     }

@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod audit_cmd;
 mod bundle_cmd;
 mod import_cmd;
 mod timestamp_cmd;
@@ -17,7 +18,7 @@ use soc2_core::input;
 use soc2_core::json::{from_json_slice, to_canonical_vec};
 use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
-use soc2_core::report::Format;
+use soc2_core::report::{Format, OscalSource};
 use soc2_core::{Catalog, EvidenceItem};
 
 /// Record SOC 2 evidence, evaluate controls and hand signed bundles to the auditor.
@@ -247,6 +248,58 @@ enum Command {
     /// Exits 0 when no control is in exception, 1 when some are, 2 on usage or input
     /// errors.
     Evaluate(EvaluateArgs),
+    /// Writes the testing workpapers: per control a CSV of its whole population (item,
+    /// quarter, result, reason, records) and a summary sheet (control, owner, test
+    /// procedure, population, deviations, conclusion).
+    ///
+    /// CSV: UTF-8 with a header row, RFC 4180, cells that a spreadsheet would run as a
+    /// formula (starting with =, +, -, @, tab or CR) prefixed with '.
+    Workpapers {
+        #[command(flatten)]
+        source: audit_cmd::SourceArgs,
+        /// The directory to write (created if missing; refused if not empty, unless
+        /// --force).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        out: PathBuf,
+        /// Write into a non-empty directory (earlier population sheets are removed).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Draws a reproducible random sample from a control's population.
+    ///
+    /// Each unit QUARTER/ITEM is ordered by SHA-256(SEED followed by the unit id); the
+    /// sample is the N smallest (redo by hand: printf '%s%s' SEED UNIT | sha256sum). The
+    /// size comes from the control's frequency and severity unless --size; the seed
+    /// defaults to the root hash (hex) of the locker's newest signed checkpoint.
+    Sample {
+        /// The control to sample.
+        #[arg(long, value_name = "ID")]
+        control: String,
+        #[command(flatten)]
+        source: audit_cmd::SourceArgs,
+        /// How many units to select (a smaller population is taken whole).
+        #[arg(long, value_name = "N")]
+        size: Option<u64>,
+        /// The seed (any text) [default: the signed checkpoint's root hash, hex].
+        #[arg(long, value_name = "S")]
+        seed: Option<String>,
+        /// `text` for people; `json` for one object.
+        #[arg(long, value_enum, default_value_t = audit_cmd::SampleFormat::Text)]
+        format: audit_cmd::SampleFormat,
+    },
+    /// Lists the evidence the catalog expects for the period (each control, each quarter,
+    /// each system, vendor or policy) with its status: received, missing, late or not
+    /// yet due. Without --locker or --evidence, everything due is missing.
+    Requests {
+        #[command(flatten)]
+        source: audit_cmd::SourceArgs,
+        /// The list's format.
+        #[arg(long, value_enum, default_value_t = audit_cmd::RequestsFormat::Markdown)]
+        format: audit_cmd::RequestsFormat,
+        /// Write the list here instead of standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -282,6 +335,10 @@ enum ReportFormat {
     Json,
     Md,
     Html,
+    /// OSCAL assessment results (JSON).
+    OscalAr,
+    /// OSCAL plan of action and milestones (JSON): one item per open exception.
+    OscalPoam,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -311,6 +368,15 @@ fn main() -> ExitCode {
             }
         },
         Command::Import(args) => report(import_cmd::run(&args)),
+        Command::Workpapers { source, out, force } => {
+            report(audit_cmd::workpapers(&source, &out, force))
+        }
+        Command::Sample { control, source, size, seed, format } => {
+            report(audit_cmd::sample(&source, &control, size, seed, format))
+        }
+        Command::Requests { source, format, output } => {
+            report(audit_cmd::requests(&source, format, output.as_deref()))
+        }
         Command::Demo { out, year } => report(demo(&out, year)),
         Command::Init { dir, origin } => report(init(&dir, origin)),
         Command::Add { locker, jsonl: Some(jsonl), .. } => report(add_jsonl(&locker, &jsonl)),
@@ -733,27 +799,41 @@ fn evaluate(args: &EvaluateArgs) -> Result<ExitCode, String> {
         None => Catalog::builtin(),
     };
     let as_of = args.as_of.map_or_else(|| default_as_of(&args.period), |d| d.0);
-    let report = match (&args.locker, &args.evidence) {
+    let oscal = matches!(args.format, ReportFormat::OscalAr | ReportFormat::OscalPoam);
+    let (report, source) = match (&args.locker, &args.evidence) {
         (Some(dir), _) => {
             let locker = Locker::open(dir).map_err(|e| e.to_string())?;
-            soc2_core::evaluate_locker(&catalog, &locker, &args.period, as_of)
-                .map_err(|e| e.to_string())?
+            let report = soc2_core::evaluate_locker(&catalog, &locker, &args.period, as_of)
+                .map_err(|e| e.to_string())?;
+            let source = if oscal {
+                OscalSource::from_locker(&locker).map_err(|e| e.to_string())?
+            } else {
+                OscalSource::default()
+            };
+            (report, source)
         }
         (None, Some(path)) => {
             let evidence = read_jsonl(path)?;
             let items: Vec<EvidenceItem<'_>> =
                 evidence.iter().map(|(seq, e)| EvidenceItem::new(*seq, e)).collect();
-            soc2_core::evaluate(&catalog, &items, &args.period, as_of)
+            let report = soc2_core::evaluate(&catalog, &items, &args.period, as_of);
+            let name = path
+                .file_name()
+                .map_or_else(|| source_name(path), |n| n.to_string_lossy().into_owned());
+            let source =
+                OscalSource::from_evidence(&name, evidence.iter().map(|(seq, e)| (*seq, e)));
+            (report, source)
         }
         (None, None) => return Err("give --locker DIR or --evidence FILE.jsonl".into()),
     };
-    let format = match args.format {
-        ReportFormat::Text => Format::Text,
-        ReportFormat::Json => Format::Json,
-        ReportFormat::Md => Format::Markdown,
-        ReportFormat::Html => Format::Html,
-    };
-    let rendered = report.render(format).map_err(|e| e.to_string())?;
+    let rendered = match args.format {
+        ReportFormat::Text => report.render(Format::Text).map_err(|e| e.to_string()),
+        ReportFormat::Json => report.render(Format::Json).map_err(|e| e.to_string()),
+        ReportFormat::Md => report.render(Format::Markdown).map_err(|e| e.to_string()),
+        ReportFormat::Html => report.render(Format::Html).map_err(|e| e.to_string()),
+        ReportFormat::OscalAr => report.to_oscal_ar(&source).map_err(|e| e.to_string()),
+        ReportFormat::OscalPoam => report.to_oscal_poam(&source).map_err(|e| e.to_string()),
+    }?;
     match &args.output {
         Some(path) => fs_err::write(path, rendered).map_err(|e| e.to_string())?,
         None => print!("{rendered}"),

@@ -71,6 +71,9 @@ fn the_demo_finds_exactly_the_deliberate_gaps_and_its_bundle_verifies() {
     assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
     let verified = String::from_utf8(verify.stdout).unwrap();
     assert!(verified.contains("readiness.html"), "{verified}");
+    // ...and the OSCAL documents (validated by trestle in tests/python/test_oscal_trestle.py).
+    assert!(verified.contains("report/oscal/assessment-results.json"), "{verified}");
+    assert!(verified.contains("report/oscal/poam.json"), "{verified}");
     assert!(verified.contains("example.com/soc2/demo"), "{verified}");
 }
 

@@ -221,3 +221,44 @@ fn evaluate_needs_exactly_one_evidence_source() {
         .unwrap();
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn oscal_formats_write_assessment_results_and_a_poam() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("evidence.jsonl");
+    write_jsonl(&jsonl, &soc2_core::demo::sample_company(2026));
+    let catalog = dir.path().join("catalog.toml");
+    fs_err::write(&catalog, soc2_core::demo::CATALOG_TOML).unwrap();
+    let run = |format: &str| {
+        soc2()
+            .args(["evaluate", "--period", "2026-01-01..2026-12-31", "--as-of", "2026-12-31"])
+            .arg("--evidence")
+            .arg(&jsonl)
+            .arg("--catalog")
+            .arg(&catalog)
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let ar = run("oscal-ar");
+    assert_eq!(ar.status.code(), Some(1));
+    assert_eq!(ar.stdout, run("oscal-ar").stdout, "two runs give the same bytes");
+    let doc: serde_json::Value = serde_json::from_slice(&ar.stdout).unwrap();
+    let result = &doc["assessment-results"]["results"][0];
+    assert_eq!(result["start"], "2026-01-01T00:00:00Z");
+    assert_eq!(result["end"], "2026-12-31T23:59:59Z");
+    // The sample company's five gaps: AC-01, CHG-01, DEV-01, VEN-01 and TRN-01.
+    let mut failed: Vec<&str> = result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["target"]["status"]["state"] == "not-satisfied")
+        .map(|f| f["target"]["target-id"].as_str().unwrap())
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(failed, ["AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"]);
+    let poam = run("oscal-poam");
+    assert_eq!(poam.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&poam.stdout).unwrap();
+    assert_eq!(doc["plan-of-action-and-milestones"]["poam-items"].as_array().unwrap().len(), 5);
+}

@@ -321,3 +321,48 @@ fn an_audit_log_is_stored_while_read_and_checked_by_streaming_again() {
     let log = soc2(&["log", "--locker", locker, "--format", "json"]);
     assert_eq!(out(&log).lines().count(), 1, "{}", out(&log));
 }
+
+#[test]
+fn an_osquery_result_log_is_streamed_stored_and_checked_and_fleet_pages_still_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let locker = dir.path().join("locker");
+    let locker = locker.to_str().unwrap();
+    assert!(soc2(&["init", locker]).status.success());
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("soc2-core/tests/import");
+    let log = fixtures.join("osquery/osqueryd.results.log");
+    let log = log.to_str().unwrap();
+
+    let o = soc2(&["import", "fleet-hosts", log, "--locker", locker]);
+    assert!(o.status.success(), "{}", out(&o));
+    // The stored input is the file, byte for byte, and --check streams it again.
+    let shown = soc2(&["log", "--locker", locker, "--format", "json"]);
+    let record: serde_json::Value =
+        serde_json::from_str(out(&shown).lines().next().unwrap()).unwrap();
+    assert_eq!(record["evidence"]["provenance"]["rows_read"], 10);
+    let sha = record["evidence"]["attachments"][0]["sha256"].as_str().unwrap().to_owned();
+    let blob = std::path::Path::new(locker).join("blobs/sha256").join(&sha[..2]).join(&sha);
+    assert_eq!(fs_err::read(&blob).unwrap(), fs_err::read(log).unwrap());
+    let o = soc2(&["import", "--check", "0", "--locker", locker]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    assert!(out(&o).contains("identical"), "{}", out(&o));
+
+    // Fleet API pages (read whole) import and check as before.
+    let p0 = fixtures.join("fleet/hosts-0.json");
+    let p1 = fixtures.join("fleet/hosts-1.json");
+    let o = soc2(&["import", "fleet-hosts", s(&p0), s(&p1), "--locker", locker]);
+    assert!(o.status.success(), "{}", out(&o));
+    let o = soc2(&["import", "--check", "1", "--locker", locker]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+
+    // A line of garbage in a log is named by file and line, and nothing is recorded.
+    let text = fs_err::read_to_string(log).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(4, "-- log rotated --");
+    let bad = dir.path().join("bad.log");
+    fs_err::write(&bad, lines.join("\n")).unwrap();
+    let o = soc2(&["import", "fleet-hosts", s(&bad), "--locker", locker]);
+    assert_eq!(o.status.code(), Some(2), "{}", out(&o));
+    assert!(out(&o).contains("bad.log: row 5: invalid JSON"), "{}", out(&o));
+    let shown = soc2(&["log", "--locker", locker, "--format", "json"]);
+    assert_eq!(out(&shown).lines().count(), 2, "{}", out(&shown));
+}

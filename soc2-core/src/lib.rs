@@ -58,6 +58,9 @@ pub mod schema;
 
 pub use catalog::Catalog;
 pub use error::{Error, Result};
-pub use evaluate::{EvidenceItem, evaluate, evaluate_locker};
+pub use evaluate::{
+    Evaluation, EvidenceItem, evaluate, evaluate_locker, evaluate_locker_with_populations,
+    evaluate_with_populations,
+};
 pub use import::ImportError;
 pub use report::Report;

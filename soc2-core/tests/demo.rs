@@ -139,3 +139,39 @@ fn the_catalog_and_its_differences_are_disclosed_at_the_top() {
     assert!(html.find("Catalog: 5 difference(s)").unwrap() < html.find("Opinion risk").unwrap());
     assert!(html.contains(&k.sha256.to_string()));
 }
+
+#[test]
+fn the_request_list_shows_the_two_missing_reviews_and_everything_else_received() {
+    use soc2_core::report::requests::{RequestStatus, request_list};
+    let evidence = soc2_core::demo::sample_company(2026);
+    let items: Vec<EvidenceItem<'_>> =
+        evidence.iter().enumerate().map(|(i, e)| EvidenceItem::new(i as u64, e)).collect();
+    let period: AuditPeriod = "2026-01-01..2026-12-31".parse().unwrap();
+    let catalog = soc2_core::demo::catalog();
+    let evaluation =
+        soc2_core::evaluate_with_populations(&catalog, &items, &period, d("2026-12-31"));
+    let list = request_list(&catalog, &evaluation);
+    let missing: Vec<(&str, &str, &str)> = list
+        .requests
+        .iter()
+        .filter(|r| r.status == RequestStatus::Missing)
+        .map(|r| (r.control.as_str(), r.quarter.as_str(), r.subject.as_str()))
+        .collect();
+    // The okta review of Q3, and postmark's yearly review (due at the year's end, so
+    // listed in Q4).
+    assert_eq!(missing, [("AC-01", "2026-Q3", "okta"), ("VEN-01", "2026-Q4", "postmark")]);
+    let others = list.requests.len() - missing.len();
+    assert_eq!(list.count(RequestStatus::Received), others);
+    // Every control asks for something, and each in-scope system has its four quarters.
+    for c in &catalog.controls {
+        assert!(list.requests.iter().any(|r| r.control == c.control.id), "{}", c.control.id);
+    }
+    for system in ["aws-prod", "github", "okta"] {
+        let quarters = list
+            .requests
+            .iter()
+            .filter(|r| r.control.as_str() == "AC-01" && r.subject == system)
+            .count();
+        assert_eq!(quarters, 4, "{system}");
+    }
+}

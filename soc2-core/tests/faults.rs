@@ -386,6 +386,19 @@ fn a_large_locker_opens_whole_and_its_damage_is_named_on_either_side_of_a_thread
     assert_eq!(locker.len(), BIG as u64);
     assert_eq!(locker.record(BIG as u64 - 1).unwrap().seq, BIG as u64 - 1);
     assert_eq!(locker.records_of_kind(soc2_core::model::EvidenceKind::Note).unwrap().len(), BIG);
+    let all = locker.all_records().unwrap();
+    assert_eq!(all.len(), BIG);
+    assert!(all.iter().enumerate().all(|(i, r)| r.seq == i as u64));
+    drop(all);
+    // Changed behind the open handle: reading everything names the record.
+    let title = spans[22_222].0 + find(dir.path(), spans[22_222], b"record ") + 1;
+    let was = poke(dir.path(), title, b'E');
+    let e = match locker.all_records().unwrap_err() {
+        Error::Ledger(e) => e,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(e, LedgerError::RecordChanged { seq: 22_222, line: 22_223 }), "{e:?}");
+    poke(dir.path(), title, was);
     let root = locker.root();
     drop(locker);
 

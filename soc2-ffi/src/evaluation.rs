@@ -5,7 +5,7 @@
 //! `soc2_core::evaluate` and `soc2_core::report`.
 
 use soc2_core::catalog::{
-    Catalog, CatalogControl, CatalogFile, ControlTest, Scope, SystemOwner, Thresholds,
+    Catalog, CatalogControl, CatalogFile, ControlTest, Frequency, Scope, SystemOwner, Thresholds,
 };
 use soc2_core::model::{
     AuditFinding, AuditPeriod, Control, ControlArea, ControlId, Criterion, Date, Detection,
@@ -91,7 +91,12 @@ pub fn evaluate(
     period: AuditPeriod,
     as_of: Date,
 ) -> Result<Report, Soc2Error> {
-    let items: Vec<soc2_core::EvidenceItem<'_>> = evidence
+    Ok(soc2_core::evaluate(&catalog, &core_items(&evidence), &period, as_of.naive()))
+}
+
+/// The evidence items as soc2-core reads them.
+pub(crate) fn core_items(evidence: &[EvidenceItem]) -> Vec<soc2_core::EvidenceItem<'_>> {
+    evidence
         .iter()
         .map(|e| soc2_core::EvidenceItem {
             seq: e.seq,
@@ -99,14 +104,48 @@ pub fn evaluate(
             recorded_at: e.recorded_at,
             proven_by: e.proven_by,
         })
-        .collect();
-    Ok(soc2_core::evaluate(&catalog, &items, &period, as_of.naive()))
+        .collect()
 }
 
 /// Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
 #[uniffi::export]
 pub fn render_report(report: Report, format: ReportFormat) -> Result<String, Soc2Error> {
     Ok(report.render(format)?)
+}
+
+/// A report as OSCAL assessment results (JSON, OSCAL 1.2.1), for evidence outside a
+/// locker: `origin` names it (UUIDs derive from it). For a locker's report use
+/// `Locker.oscal_assessment_results`, which adds each record's leaf hash.
+#[uniffi::export]
+pub fn render_oscal_assessment_results(
+    report: Report,
+    origin: String,
+) -> Result<String, Soc2Error> {
+    let source = soc2_core::report::OscalSource { origin, ..Default::default() };
+    Ok(report.to_oscal_ar(&source)?)
+}
+
+/// A report as an OSCAL plan of action and milestones (one item per exception not
+/// closed); fails with [`Soc2Error::Invalid`] when none is open. `origin` as for
+/// [`render_oscal_assessment_results`].
+#[uniffi::export]
+pub fn render_oscal_poam(report: Report, origin: String) -> Result<String, Soc2Error> {
+    let source = soc2_core::report::OscalSource { origin, ..Default::default() };
+    poam(&report, &source)
+}
+
+pub(crate) fn poam(
+    report: &Report,
+    source: &soc2_core::report::OscalSource,
+) -> Result<String, Soc2Error> {
+    use soc2_core::report::OscalError;
+    match report.to_oscal_poam(source) {
+        Ok(s) => Ok(s),
+        Err(OscalError::Json(e)) => Err(e.into()),
+        Err(e) => {
+            Err(soc2_core::Error::Invalid { field: "report".into(), reason: e.to_string() }.into())
+        }
+    }
 }
 
 /// The evidence of soc2's deterministic sample company for `year`, oldest first: a
@@ -332,6 +371,29 @@ pub struct CatalogControl {
     /// The thresholds in force for this control (the catalog's, with the control's own
     /// overrides applied).
     pub thresholds: Thresholds,
+    /// How often the control operates, for sampling; absent: derived from the cadence.
+    #[uniffi(default)]
+    pub frequency: Option<Frequency>,
+}
+
+/// How often a control operates, in the classes audit sampling guidance sizes samples
+/// by (annual 1, quarterly 2, monthly 2-5, weekly 5-15, daily 20-40, several times a
+/// day 25-60).
+#[uniffi::remote(Enum)]
+pub enum Frequency {
+    /// Once a year.
+    Annual,
+    /// Once a quarter.
+    Quarterly,
+    /// Once a month.
+    Monthly,
+    /// Once a week.
+    Weekly,
+    /// Once a day.
+    Daily,
+    /// Several times a day, or per item of a large population (every change, device,
+    /// account).
+    SeveralTimesADay,
 }
 
 /// A resolved catalog: the built-in catalog with a company's overrides applied.

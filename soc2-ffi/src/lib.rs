@@ -15,6 +15,8 @@
 //! - [`import`]: the importers (`import_files`, `list_import_sources`, and the
 //!   locker's `add_import` and `check_import`);
 //! - [`locker`]: the evidence locker ([`locker::Locker`]), an object, and `fsck_locker`;
+//! - [`audit`]: what auditors work from — `workpapers`, `draw_sample` and
+//!   `request_list` (and the locker's `workpapers`, `sample` and `request_list`);
 //! - [`bundle`]: signed evidence bundles — `export_bundle` (and
 //!   `export_bundle_with_progress`, with an [`bundle::ExportListener`] implemented in the
 //!   foreign language that may cancel it), `verify_bundle`, inclusion proofs, and the
@@ -32,6 +34,7 @@
 
 uniffi::setup_scaffolding!();
 
+pub mod audit;
 pub mod bundle;
 pub mod criteria;
 pub mod documents;

@@ -403,4 +403,67 @@ impl Locker {
     ) -> Result<Report, Soc2Error> {
         Ok(soc2_core::evaluate_locker(&catalog, &self.lock(), &period, as_of.naive())?)
     }
+
+    /// A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+    /// 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+    pub fn oscal_assessment_results(&self, report: Report) -> Result<String, Soc2Error> {
+        let source = soc2_core::report::OscalSource::from_locker(&self.lock())?;
+        Ok(report.to_oscal_ar(&source)?)
+    }
+
+    /// A report evaluated from this locker as an OSCAL plan of action and milestones: one
+    /// item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+    pub fn oscal_poam(&self, report: Report) -> Result<String, Soc2Error> {
+        let source = soc2_core::report::OscalSource::from_locker(&self.lock())?;
+        crate::evaluation::poam(&report, &source)
+    }
+
+    /// The testing workpapers of the locker's evidence over `period`, as of `as_of`:
+    /// `summary.csv` and per control `population/<CONTROL>.csv`, in path order.
+    pub fn workpapers(
+        &self,
+        catalog: Catalog,
+        period: AuditPeriod,
+        as_of: Date,
+    ) -> Result<Vec<crate::audit::WorkpaperFile>, Soc2Error> {
+        let locker = self.lock();
+        let e =
+            soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of.naive())?;
+        Ok(crate::audit::workpaper_files(&catalog, &e))
+    }
+
+    /// A reproducible sample of `control`'s population; without `seed`, the root hash
+    /// (hex) of the locker's newest signed checkpoint (or of its current checkpoint when
+    /// it has none).
+    pub fn sample(
+        &self,
+        catalog: Catalog,
+        period: AuditPeriod,
+        as_of: Date,
+        control: String,
+        size: Option<u64>,
+        seed: Option<String>,
+    ) -> Result<soc2_core::evaluate::sample::Sample, Soc2Error> {
+        let locker = self.lock();
+        let e =
+            soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of.naive())?;
+        let (seed, source) = match seed {
+            Some(s) => (s, "given".to_owned()),
+            None => soc2_core::evaluate::sample::default_seed(&locker)?,
+        };
+        crate::audit::draw(&catalog, &e, &control, size, &seed, &source)
+    }
+
+    /// The evidence request list of the locker's evidence over `period`, as of `as_of`.
+    pub fn request_list(
+        &self,
+        catalog: Catalog,
+        period: AuditPeriod,
+        as_of: Date,
+    ) -> Result<soc2_core::report::requests::RequestList, Soc2Error> {
+        let locker = self.lock();
+        let e =
+            soc2_core::evaluate_locker_with_populations(&catalog, &locker, &period, as_of.naive())?;
+        Ok(soc2_core::report::requests::request_list(&catalog, &e))
+    }
 }

@@ -17,13 +17,13 @@ use soc2_core::model::{
     Completeness, Control, ControlArea, ControlId, Credential, CredentialKind, Criterion, Date,
     DetectedEvent, Detection, Device, DeviceCompliance, DeviceInventory, EmploymentType,
     EventClass, EventCount, EventOutcome, EventTriage, Evidence, EvidenceKind, FetchedAtSource,
-    FindingResponse, FindingStatus, ImportInput, ImportPart, ImportWarning, IncidentResponsePlan,
-    ItemKind, LoggingConfiguration, ManagementResponse, Note, Payload, Person, Platform,
-    PolicyAcknowledgement, PolicyDocument, PriorityClass, Provenance, ReviewDecision, ReviewState,
-    ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment, Roster, SecurityEvents,
-    SecurityReport, Severity, Sha256Digest, SkippedRow, TabletopExercise, TimeToFix, Timestamp,
-    TrainingCompletion, TrainingStatus, TriageConclusion, TriggerEvent, UserList, VendorAssessment,
-    VendorCriticality,
+    FindingResponse, FindingStatus, FindingWriteUp, ImportInput, ImportPart, ImportWarning,
+    IncidentResponsePlan, ItemKind, LoggingConfiguration, ManagementResponse, Note, Payload,
+    Person, Platform, PolicyAcknowledgement, PolicyDocument, PriorityClass, Provenance,
+    ReviewDecision, ReviewState, ReviewedAccount, Risk, RiskLevel, RiskRegister, RiskTreatment,
+    Roster, SecurityEvents, SecurityReport, Severity, Sha256Digest, SkippedRow, TabletopExercise,
+    TimeToFix, Timestamp, TrainingCompletion, TrainingStatus, TriageConclusion, TriggerEvent,
+    UserList, VendorAssessment, VendorCriticality,
 };
 
 /// One piece of evidence, as recorded in the locker.
@@ -1428,6 +1428,17 @@ pub struct Control {
     /// Steps to take when it fails.
     #[uniffi(default)]
     pub remediation: Vec<String>,
+    /// Why it typically fails, for the cause of a finding (with management's response,
+    /// when given).
+    #[uniffi(default)]
+    pub cause: String,
+    /// What a failure exposes the company or its customers to: the effect of a finding.
+    #[uniffi(default)]
+    pub effect: String,
+    /// What the auditor recommends when it fails, in a sentence (the steps are in
+    /// `remediation`).
+    #[uniffi(default)]
+    pub recommendation: String,
 }
 
 /// What kind of thing an affected item is.
@@ -1520,6 +1531,26 @@ pub struct AuditFinding {
     /// affected items in the order they are listed; the latest for each.
     #[uniffi(default)]
     pub responses: Vec<FindingResponse>,
+    /// The finding written as auditors write it: condition, criteria, cause, effect and
+    /// recommendation (absent in findings written before it existed).
+    #[uniffi(default)]
+    pub write_up: Option<FindingWriteUp>,
+}
+
+/// A finding in the words of an audit workpaper: the elements of a finding.
+#[uniffi::remote(Record)]
+pub struct FindingWriteUp {
+    /// What was found: how many of the items tested deviated, and how.
+    pub condition: String,
+    /// What should have been: the Trust Services Criteria and the control as described.
+    pub criteria: String,
+    /// Why it happened: management's response when it gives one, and the control's
+    /// typical cause from the catalog.
+    pub cause: String,
+    /// What it exposes the company or its customers to.
+    pub effect: String,
+    /// What to do about it.
+    pub recommendation: String,
 }
 
 /// A management response shown with a finding: the latest one recorded for the finding

@@ -183,7 +183,8 @@ type Summary = (PathBuf, Checkpoint, String, String, String, u64, u64, u64);
 ///
 /// With a `report` (a `Report` object), the options are soc2-core's for that report: its
 /// period, the records observed in it plus those the report relies on (and `records`),
-/// and the report's renderings under `report/`. Otherwise `period` (an `AuditPeriod`
+/// and the report's renderings under `report/`, with `report_files` (the workpapers,
+/// named `workpapers/...` by the Python layer). Otherwise `period` (an `AuditPeriod`
 /// object) with `disclose` `"observed"` (the records observed in the period, plus
 /// `records`) or `"exactly"` (exactly `records`), and `report_files` under `report/`.
 ///
@@ -213,6 +214,8 @@ pub(crate) fn export_bundle(
             if let DisclosureSet::ObservedInPeriodAnd(relied) = &mut options.disclose {
                 relied.extend(seqs);
             }
+            // The workpapers, under `workpapers/` (the Python layer names them so).
+            options.report_files.extend(report_files);
             options
         }
         (None, Some(period)) => {

@@ -11,7 +11,7 @@ use pyo3::types::PyList;
 use soc2_core::catalog::{CatalogFile, ThresholdsFile};
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::model::{AuditPeriod, Date, Evidence, Timestamp};
-use soc2_core::report::{Format, Report};
+use soc2_core::report::{Format, OscalSource, Report};
 use soc2_core::{EvidenceItem, evaluate as core_evaluate};
 
 use crate::depy::{at_index, from_py, from_py_items};
@@ -20,7 +20,7 @@ use crate::errors::{IntoPy, invalid};
 /// A resolved control catalog: the built-in catalog with a company's changes applied.
 /// Immutable: `extend` and `retain` return a new catalog.
 #[pyclass(module = "soc2._soc2", name = "Catalog", frozen)]
-pub(crate) struct Catalog(soc2_core::Catalog);
+pub(crate) struct Catalog(pub(crate) soc2_core::Catalog);
 
 #[pymethods]
 impl Catalog {
@@ -176,6 +176,47 @@ pub(crate) fn render_report(
     let format: Format = format.parse().map_err(|e: String| invalid(py, "format", e))?;
     let report: Report = from_py(report).py_err(py)?;
     py.detach(|| report.render(format)).py_err(py)
+}
+
+/// Renders a report object as OSCAL: `ar` (assessment results) or `poam` (plan of action
+/// and milestones). With a locker, the UUIDs derive from its origin and the back matter
+/// gives each record's kind, leaf hash and attachments; without, from `origin`.
+#[pyfunction]
+#[pyo3(signature = (report, document, locker=None, origin=None))]
+pub(crate) fn render_oscal(
+    py: Python<'_>,
+    report: &Bound<'_, PyAny>,
+    document: &str,
+    locker: Option<&crate::locker::Locker>,
+    origin: Option<&str>,
+) -> PyResult<String> {
+    let report: Report = from_py(report).py_err(py)?;
+    let poam = match document {
+        "ar" => false,
+        "poam" => true,
+        other => {
+            return Err(invalid(
+                py,
+                "document",
+                format!("unknown OSCAL document {other:?}: expected ar or poam"),
+            ));
+        }
+    };
+    let source = match locker {
+        Some(l) => {
+            let guard = l.lock_unattached();
+            py.detach(|| OscalSource::from_locker(&guard)).py_err(py)?
+        }
+        None => {
+            OscalSource { origin: origin.unwrap_or("soc2").to_owned(), ..OscalSource::default() }
+        }
+    };
+    if poam {
+        py.detach(|| report.to_oscal_poam(&source))
+            .map_err(|e| invalid(py, "report", e.to_string()))
+    } else {
+        py.detach(|| report.to_oscal_ar(&source)).py_err(py)
+    }
 }
 
 /// The sample company's evidence for `year` (see `soc2_core::demo`), as a JSON array.

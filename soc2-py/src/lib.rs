@@ -6,6 +6,7 @@
 //! from their JSON form. Heavy work runs with the interpreter detached (`py.detach`), so
 //! other Python threads keep running.
 
+mod audit;
 mod bundle;
 mod depy;
 mod errors;
@@ -38,9 +39,14 @@ fn soc2_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<evaluate::Catalog>()?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::render_report, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate::render_oscal, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::sample_company_catalog_toml, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate::evaluate_locker, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::workpapers, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::request_list, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::render_request_list, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::sample, m)?)?;
     m.add_function(wrap_pyfunction!(import::import_files, m)?)?;
     m.add_function(wrap_pyfunction!(import::list_import_sources, m)?)?;
     m.add_class::<locker::Locker>()?;

@@ -59,6 +59,7 @@ macro_rules! with_model_type {
             "AuditFinding" => model::AuditFinding,
             "AffectedItem" => model::AffectedItem,
             "FindingResponse" => model::FindingResponse,
+            "FindingWriteUp" => model::FindingWriteUp,
             "AuditPeriod" => model::AuditPeriod,
             "Quarter" => model::Quarter,
             "Record" => model::Record,
@@ -76,6 +77,11 @@ macro_rules! with_model_type {
             "Monitoring" => soc2_core::report::Monitoring,
             "NextDue" => soc2_core::report::NextDue,
             "DueItem" => soc2_core::report::DueItem,
+            "PopulationItem" => soc2_core::evaluate::PopulationItem,
+            "SampledItem" => soc2_core::evaluate::sample::SampledItem,
+            "Sample" => soc2_core::evaluate::sample::Sample,
+            "EvidenceRequest" => soc2_core::report::requests::EvidenceRequest,
+            "RequestList" => soc2_core::report::requests::RequestList,
         )
     };
     (@table $name:expr, $T:ident => $body:expr; $($n:literal => $ty:ty),+ $(,)?) => {

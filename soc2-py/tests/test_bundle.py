@@ -297,16 +297,23 @@ def test_a_cli_bundle_verifies_from_python(tmp_path: Path, soc2_cli: Any) -> Non
     verified = soc2.verify_bundle(out, trusted)
     assert verified.origin == "example.com/cli" and verified.principal == "cli@example.com"
     assert verified.record_count() == 1
-    assert [r.name for r in verified.report] == [
+    names = [r.name for r in verified.report]
+    assert [n for n in names if not n.startswith("report/workpapers/")] == [
         "report/readiness.html",
         "report/readiness.json",
         "report/readiness.md",
     ]
-    # The same export from Python (the period's report, as the CLI does) gives the same bytes.
+    assert "report/workpapers/summary.csv" in names
+    assert "report/workpapers/population/AC-01.csv" in names
+    # The same export from Python (the period's report and workpapers, as the CLI does)
+    # gives the same bytes.
     locker = soc2.Locker.open(d)
     report = soc2.evaluate(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
+    papers = soc2.workpapers(soc2.Catalog.builtin(), locker, PERIOD, date(2025, 12, 31))
     same = tmp_path / "py.zip"
-    soc2.export_bundle(locker, same, report=report, signer=soc2.load_signer(key))
+    soc2.export_bundle(
+        locker, same, report=report, signer=soc2.load_signer(key), workpapers=papers
+    )
     assert same.read_bytes() == out.read_bytes()
 
 

@@ -417,3 +417,38 @@ def test_a_locker_evaluates_like_its_records_and_like_the_command_line(
     )  # fmt: skip
     assert out.returncode == 1, out.stderr
     assert soc2.Report.from_json(out.stdout) == from_locker
+
+
+def test_oscal_documents_match_the_command_line(tmp_path: Path, soc2_cli: Any) -> None:
+    locker = soc2.Locker.init(tmp_path / "l", "example.com/eval")
+    locker.add_batch(soc2.sample_company(2025))
+    year = soc2.AuditPeriod.parse("2025-01-01..2025-12-31")
+    report = soc2.evaluate(soc2.Catalog.builtin(), locker, year, date(2025, 12, 31))
+    args = ["evaluate", "--locker", tmp_path / "l", "--period", "2025-01-01..2025-12-31"]
+    args += ["--as-of", "2025-12-31"]
+    ar = report.to_oscal_ar(locker)
+    out = soc2_cli(*args, "--format", "oscal-ar")
+    assert out.returncode == 1, out.stderr
+    assert out.stdout == ar
+    doc = json.loads(ar)["assessment-results"]
+    assert doc["metadata"]["oscal-version"] == "1.2.1"
+    findings = doc["results"][0]["findings"]
+    assert len(findings) == len(report.controls)
+    not_satisfied = [f["target"]["target-id"] for f in findings if f["target"]["status"]["state"] == "not-satisfied"]
+    assert sorted(not_satisfied) == sorted(e.finding.control for e in report.exceptions)
+    poam = report.to_oscal_poam(locker)
+    assert poam == soc2_cli(*args, "--format", "oscal-poam").stdout
+    items = json.loads(poam)["plan-of-action-and-milestones"]["poam-items"]
+    assert len(items) == len(report.exceptions)
+    # Without the locker, the origin given names the evidence: other uuids, same findings.
+    other = json.loads(report.to_oscal_ar(origin="example.com/other"))["assessment-results"]
+    assert other["uuid"] != doc["uuid"]
+    assert len(other["results"][0]["findings"]) == len(findings)
+
+
+def test_no_poam_without_an_open_exception() -> None:
+    period = soc2.AuditPeriod.parse("2026-01-01..2026-03-31")
+    report = soc2.evaluate(soc2.Catalog.builtin().retain(lambda c: False), [], period, date(2026, 3, 31))
+    assert not report.exceptions
+    with pytest.raises(soc2.ValidationError, match="nothing to plan"):
+        report.to_oscal_poam()

@@ -82,6 +82,38 @@ impl ExportOptions {
         })
     }
 
+    /// Adds the report as OSCAL under `report/oscal/`: `assessment-results.json` and, when
+    /// some exception is open, `poam.json` (their links to records and attachments are
+    /// relative to that folder).
+    pub fn add_oscal(&mut self, report: &crate::Report, locker: &Locker) -> Result<()> {
+        use crate::report::{OscalError, OscalSource};
+        let source = OscalSource::from_locker(locker)?.in_bundle("../../");
+        self.report_files.push((
+            "oscal/assessment-results.json".into(),
+            report.to_oscal_ar(&source)?.into_bytes(),
+        ));
+        match report.to_oscal_poam(&source) {
+            Ok(poam) => self.report_files.push(("oscal/poam.json".into(), poam.into_bytes())),
+            Err(OscalError::NothingToPlan { .. }) => {}
+            Err(OscalError::Json(e)) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    /// [`ExportOptions::from_report`] for an evaluation that kept its populations, with
+    /// the testing workpapers too, under `report/workpapers/` (`summary.csv` and
+    /// `population/<CONTROL>.csv`, see [`crate::report::workpapers`]).
+    pub fn from_evaluation(
+        catalog: &crate::Catalog,
+        evaluation: &crate::Evaluation,
+    ) -> Result<ExportOptions> {
+        let mut options = ExportOptions::from_report(&evaluation.report)?;
+        for (name, bytes) in crate::report::workpapers::files(catalog, evaluation) {
+            options.report_files.push((format!("{WORKPAPERS_DIR}/{name}"), bytes));
+        }
+        Ok(options)
+    }
+
     /// Options that disclose the records observed in `period`, with no report files.
     pub fn new(period: AuditPeriod) -> ExportOptions {
         ExportOptions {
@@ -92,6 +124,9 @@ impl ExportOptions {
         }
     }
 }
+
+/// The folder under `report/` holding the workpapers in a bundle.
+pub const WORKPAPERS_DIR: &str = "workpapers";
 
 /// What an export wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]

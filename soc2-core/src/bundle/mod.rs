@@ -72,8 +72,8 @@ pub use allowed_signers::{AllowedSigner, AllowedSigners, AllowedSignersError};
 pub use checkpoints::{read_checkpoint, sign_checkpoint};
 pub use error::BundleError;
 pub use export::{
-    DisclosureSet, ExportOptions, ExportProgress, ExportSummary, PreparedExport, export,
-    export_relayed, export_with_progress, prepare_export,
+    DisclosureSet, ExportOptions, ExportProgress, ExportSummary, PreparedExport, WORKPAPERS_DIR,
+    export, export_relayed, export_with_progress, prepare_export,
 };
 pub use manifest::{
     DisclosedBlob, DisclosedRecord, Generator, Manifest, ManifestCheckpoint, ManifestSigner,

@@ -847,6 +847,37 @@ fn run_verify_md(bundle: &Path, trusted: &Path, work: &Path) -> (bool, String, S
 }
 
 #[test]
+fn workpapers_travel_under_report_and_verify_with_stock_tools() {
+    if !stock_tools(&["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "cut"]) {
+        return;
+    }
+    let f = Fixture::new();
+    let catalog = crate::Catalog::builtin();
+    let evaluation =
+        crate::evaluate_locker_with_populations(&catalog, &f.locker, &period(), period().end())
+            .unwrap();
+    let options = ExportOptions::from_evaluation(&catalog, &evaluation).unwrap();
+    let bundle = f.path("workpapers.zip");
+    export(&f.locker, &options, &f.signer, &bundle).unwrap();
+    let m = Members::read(&bundle);
+    let summary = m.text("report/workpapers/summary.csv");
+    assert!(summary.starts_with("control,title,owner,test_procedure,"), "{summary}");
+    assert!(summary.contains("\r\nAC-01,Quarterly access review"), "{summary}");
+    assert!(m.text("report/workpapers/population/AC-01.csv").starts_with("item,kind,quarter,"));
+    let manifest = m.text(MANIFEST);
+    assert!(manifest.contains("\"report/workpapers/population/VEN-01.csv\""), "{manifest}");
+
+    let trusted = f.path("trusted_signers");
+    fs_err::write(&trusted, f.signer.allowed_signers_line()).unwrap();
+    let work = f.path("auditor");
+    fs_err::create_dir(&work).unwrap();
+    let (ok, stdout, stderr) = run_verify_md(&bundle, &trusted, &work);
+    assert!(ok, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("manifest: OK"), "{stdout}");
+    assert!(stdout.contains("verify.py: all checks passed"), "{stdout}");
+}
+
+#[test]
 fn auditor_verifies_with_stock_tools() {
     if !stock_tools(&["bash", "ssh-keygen", "sha256sum", "unzip", "python3", "diff", "cut"]) {
         return;

@@ -6,7 +6,7 @@ use std::path::Path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{CatalogControl, CatalogError, ControlTest, Scope, SystemOwner, Thresholds};
+use super::{CatalogControl, CatalogError, ControlTest, Frequency, Scope, SystemOwner, Thresholds};
 use crate::model::{
     Cadence, Control, ControlArea, ControlId, Criterion, Detection, EvidenceKind, PriorityClass,
     Severity, TimeToFix, VendorCriticality,
@@ -221,9 +221,22 @@ pub struct ControlDef {
     /// Steps to take when it fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remediation: Vec<String>,
+    /// Why it typically fails (the cause of a finding, with management's response).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cause: String,
+    /// What a failure exposes the company or its customers to (the effect of a finding).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
+    /// What to do when it fails, in a sentence (the recommendation of a finding).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recommendation: String,
     /// Thresholds for this control only.
     #[serde(default)]
     pub thresholds: ThresholdsFile,
+    /// How often it operates, for sampling (`annual`, `quarterly`, `monthly`, `weekly`,
+    /// `daily`, `several_times_a_day`); absent: derived from the cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Frequency>,
 }
 
 impl ControlDef {
@@ -320,9 +333,13 @@ impl ControlDef {
                 evidence_kinds,
                 description: self.description,
                 remediation: self.remediation,
+                cause: self.cause,
+                effect: self.effect,
+                recommendation: self.recommendation,
             },
             test,
             thresholds,
+            frequency: self.frequency,
         })
     }
 }

@@ -623,6 +623,62 @@ pub struct CatalogControl {
     /// The thresholds in force for this control (the catalog's, with the control's own
     /// overrides applied).
     pub thresholds: Thresholds,
+    /// How often the control operates, for sampling; absent: derived from the cadence
+    /// ([`CatalogControl::frequency`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Frequency>,
+}
+
+impl CatalogControl {
+    /// How often the control operates, as audit sampling sizes it: the catalog's
+    /// `frequency` when given, else from the cadence: annual and point-in-time controls
+    /// are annual, quarterly ones quarterly, and controls tested over a population
+    /// (continuous, or within days of an event: every device, account, change, hire)
+    /// are sampled like a control that operates several times a day.
+    pub fn frequency(&self) -> Frequency {
+        self.frequency.unwrap_or(match self.control.cadence {
+            Cadence::Annual | Cadence::PointInTime => Frequency::Annual,
+            Cadence::Quarterly => Frequency::Quarterly,
+            Cadence::Continuous | Cadence::WithinDaysOf { .. } => Frequency::SeveralTimesADay,
+        })
+    }
+}
+
+/// How often a control operates, in the classes audit sampling guidance sizes samples
+/// by (annual 1, quarterly 2, monthly 2-5, weekly 5-15, daily 20-40, several times a
+/// day 25-60).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    /// Once a year.
+    Annual,
+    /// Once a quarter.
+    Quarterly,
+    /// Once a month.
+    Monthly,
+    /// Once a week.
+    Weekly,
+    /// Once a day.
+    Daily,
+    /// Several times a day, or per item of a large population (every change, device,
+    /// account).
+    SeveralTimesADay,
+}
+
+impl Frequency {
+    /// The name as written in catalogs (`several_times_a_day`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Annual => "annual",
+            Frequency::Quarterly => "quarterly",
+            Frequency::Monthly => "monthly",
+            Frequency::Weekly => "weekly",
+            Frequency::Daily => "daily",
+            Frequency::SeveralTimesADay => "several_times_a_day",
+        }
+    }
 }
 
 /// A resolved catalog: the built-in catalog with a company's overrides applied.
@@ -789,6 +845,9 @@ mod tests {
         for cc in &c.controls {
             assert!(!cc.control.remediation.is_empty(), "{}", cc.control.id);
             assert!(!cc.control.description.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.cause.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.effect.is_empty(), "{}", cc.control.id);
+            assert!(!cc.control.recommendation.is_empty(), "{}", cc.control.id);
         }
     }
 

@@ -96,7 +96,9 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
     fs_err::write(&catalog_path, super::CATALOG_TOML).map_err(|e| Error::io(&catalog_path, e))?;
     let period = AuditPeriod::type2(start, end)
         .map_err(|e| Error::Invalid { field: "period".into(), reason: e.to_string() })?;
-    let report = crate::evaluate_locker(&super::catalog(), &locker, &period, end)?;
+    let catalog = super::catalog();
+    let evaluation = crate::evaluate_locker_with_populations(&catalog, &locker, &period, end)?;
+    let report = &evaluation.report;
 
     let html = report.to_html();
     let markdown = report.to_markdown();
@@ -113,7 +115,8 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
     let allowed = dir.join("allowed_signers");
     fs_err::write(&allowed, signer.allowed_signers_line()).map_err(|e| Error::io(&allowed, e))?;
 
-    let options = ExportOptions::from_report(&report)?;
+    let mut options = ExportOptions::from_evaluation(&catalog, &evaluation)?;
+    options.add_oscal(&evaluation.report, &locker)?;
     let zip = dir.join("evidence.zip");
     let export = bundle::export(&locker, &options, &signer, &zip)?;
     let trusted = AllowedSigners::from_file(&allowed)?;
@@ -126,7 +129,7 @@ pub fn run(dir: &Path, year: i32) -> Result<DemoRun> {
         attachments,
         period,
         as_of: end,
-        report,
+        report: evaluation.report,
         report_files,
         key_files: [key.clone(), dir.join("signing-key.pub"), allowed],
         export,

@@ -24,6 +24,11 @@
 
 mod checks;
 mod context;
+mod population;
+pub mod sample;
+mod write_up;
+
+pub use population::{ControlPopulation, Evaluation, ItemResult, PopulationItem};
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
@@ -84,6 +89,28 @@ pub fn evaluate(
     period: &AuditPeriod,
     as_of: NaiveDate,
 ) -> Report {
+    evaluate_inner(catalog, evidence, period, as_of, false).report
+}
+
+/// Evaluates like [`evaluate`] and also keeps every control's whole population: each
+/// item tested, in each quarter, with its result, reason and records (what the
+/// workpapers, the sample and the request list are made of).
+pub fn evaluate_with_populations(
+    catalog: &Catalog,
+    evidence: &[EvidenceItem<'_>],
+    period: &AuditPeriod,
+    as_of: NaiveDate,
+) -> Evaluation {
+    evaluate_inner(catalog, evidence, period, as_of, true)
+}
+
+fn evaluate_inner(
+    catalog: &Catalog,
+    evidence: &[EvidenceItem<'_>],
+    period: &AuditPeriod,
+    as_of: NaiveDate,
+    keep_populations: bool,
+) -> Evaluation {
     let grace_after =
         catalog.controls.iter().map(|c| c.thresholds.review_grace_days_after).max().unwrap_or(0);
     let limit = add_days(period.end(), grace_after).min(as_of);
@@ -115,8 +142,12 @@ pub fn evaluate(
     let mut overdue = Vec::new();
     let mut upcoming = Vec::new();
     let mut basis = BTreeMap::new();
+    let mut populations = Vec::new();
     for cc in &catalog.controls {
         let checks = checks::run(&ctx, cc);
+        if keep_populations {
+            populations.push(population::of(&ctx, &cc.control.id, &checks));
+        }
         let (result, finding, judged) = summarise(&ctx, cc, &checks);
         if let Some(b) = judged {
             basis.insert(cc.control.id.clone(), b);
@@ -155,6 +186,9 @@ pub fn evaluate(
     let responses = latest_responses(catalog, evidence, as_of, &mut warnings);
     for f in &mut findings {
         relied.extend(apply_responses(&mut f.finding, &responses));
+        if let Some(cc) = catalog.get(f.finding.control.as_str()) {
+            f.finding.write_up = Some(write_up::write_up(&cc.control, &f.finding, f.no_evidence));
+        }
     }
     overdue.sort();
     overdue.dedup();
@@ -197,7 +231,7 @@ pub fn evaluate(
         .iter()
         .filter_map(|c| c.next_due.map(|due| NextDue { control: c.control.clone(), due }))
         .collect();
-    Report {
+    let report = Report {
         period: *period,
         as_of: Date(as_of),
         columns: ctx.columns.iter().map(|c| c.label.clone()).collect(),
@@ -223,7 +257,8 @@ pub fn evaluate(
             .collect(),
         catalog: catalog.disclosure(),
         recording_time,
-    }
+    };
+    Evaluation { report, populations }
 }
 
 /// Turns a control's checks into its result and, if any failed, its ranked finding and
@@ -396,6 +431,7 @@ fn summarise(
                 management_response: None,
                 remediation_due: Some(Date(add_days(ctx.as_of, c.time_to_fix.max_days))),
                 responses: Vec::new(),
+                write_up: None,
             },
         }
     });
@@ -517,7 +553,28 @@ pub fn evaluate_locker(
     period: &AuditPeriod,
     as_of: NaiveDate,
 ) -> crate::Result<Report> {
-    let records = locker.records().collect::<crate::Result<Vec<_>>>()?;
+    Ok(evaluate_locker_inner(catalog, locker, period, as_of, false)?.report)
+}
+
+/// [`evaluate_locker`], keeping every control's whole population
+/// ([`evaluate_with_populations`]).
+pub fn evaluate_locker_with_populations(
+    catalog: &Catalog,
+    locker: &crate::ledger::Locker,
+    period: &AuditPeriod,
+    as_of: NaiveDate,
+) -> crate::Result<Evaluation> {
+    evaluate_locker_inner(catalog, locker, period, as_of, true)
+}
+
+fn evaluate_locker_inner(
+    catalog: &Catalog,
+    locker: &crate::ledger::Locker,
+    period: &AuditPeriod,
+    as_of: NaiveDate,
+    keep_populations: bool,
+) -> crate::Result<Evaluation> {
+    let records = locker.all_records()?;
     let (timestamps, problems) = locker_timestamps(locker)?;
     let items: Vec<EvidenceItem<'_>> = records
         .iter()
@@ -531,10 +588,10 @@ pub fn evaluate_locker(
             }
         })
         .collect();
-    let mut report = evaluate(catalog, &items, period, as_of);
-    report.recording_time.timestamps = timestamps;
-    report.warnings.extend(problems);
-    Ok(report)
+    let mut evaluation = evaluate_inner(catalog, &items, period, as_of, keep_populations);
+    evaluation.report.recording_time.timestamps = timestamps;
+    evaluation.report.warnings.extend(problems);
+    Ok(evaluation)
 }
 
 /// The RFC 3161 timestamps of the locker's signed checkpoints whose token verifies over

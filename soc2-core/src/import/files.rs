@@ -52,6 +52,25 @@ pub fn read_input_files<P: AsRef<Path>>(paths: &[P]) -> crate::Result<Vec<InputF
         .collect()
 }
 
+/// Whether the import of `source` with `first` as its first input streams: audit logs
+/// always, `fleet-hosts` when `first` begins with an osquery result (see
+/// [`super::streams`]).
+fn streams_file(source: &str, first: &Path) -> crate::Result<bool> {
+    if super::is_streamed(source) {
+        return Ok(true);
+    }
+    if super::max_input_bytes(source) == MAX_INPUT_BYTES {
+        return Ok(false);
+    }
+    use std::io::Read as _;
+    let file = crate::input::open_regular(first)?;
+    let mut head = Vec::with_capacity(super::SNIFF_BYTES);
+    file.take(super::SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| crate::Error::io(first, e))?;
+    Ok(super::streams(source, &head))
+}
+
 /// Reads the files at `paths` and runs the importer `source` over them (`soc2 import
 /// --dry-run`): nothing is recorded.
 pub fn import_files<P: AsRef<Path>>(
@@ -62,7 +81,7 @@ pub fn import_files<P: AsRef<Path>>(
     if paths.is_empty() {
         return Err(ImportError::NoInput.into());
     }
-    if super::is_streamed(source) {
+    if streams_file(source, paths[0].as_ref())? {
         let files: Vec<InputFile> = paths
             .iter()
             .map(|p| InputFile { path: p.as_ref().to_path_buf(), bytes: None, stored: false })
@@ -80,7 +99,7 @@ pub fn import_files<P: AsRef<Path>>(
     Ok(FileImport { import, files })
 }
 
-/// Streams the files of an audit-log import (regular files only, each at most
+/// Streams the files of an audit-log or result-log import (regular files only, each at most
 /// [`MAX_EVENT_INPUT_BYTES`]); `path(i)` is where input `i` is.
 fn stream_files(
     source: &str,
@@ -127,7 +146,7 @@ pub fn import_files_stored<P: AsRef<Path>>(
     paths: &[P],
     options: &Options,
 ) -> crate::Result<FileImport> {
-    if !super::is_streamed(source) || paths.is_empty() {
+    if paths.is_empty() || !streams_file(source, paths[0].as_ref())? {
         let mut imported = import_files(source, paths, options)?;
         store_inputs(store, &imported)?;
         imported.files.iter_mut().for_each(|f| f.stored = true);
@@ -167,6 +186,9 @@ pub fn import_files_stored<P: AsRef<Path>>(
         .collect();
     let import = match result {
         Ok(i) => i,
+        // Bad content is the cause (its storing thread was only told to stop): a line of
+        // garbage in the middle of a log is reported as such, not as an unfinished store.
+        Err(e @ crate::Error::Import(_)) => return Err(e),
         Err(e) => {
             // A failed store is the cause when it made the import stop.
             return Err(stored.into_iter().find_map(Result::err).unwrap_or(e));
@@ -337,15 +359,14 @@ pub fn check_evidence(
     let p = evidence.provenance.as_ref().ok_or_else(|| ImportError::NotReproducible {
         reason: format!("record {seq} has no provenance: it was not imported"),
     })?;
-    if super::is_streamed(&p.importer) {
-        for input in &p.inputs {
-            let path = store.blob_path(&input.sha256);
-            if !path.is_file() {
-                return Err(
-                    LedgerError::MissingBlob { seq, line: seq + 1, sha256: input.sha256 }.into()
-                );
-            }
-        }
+    let missing = p.inputs.iter().find(|i| !store.blob_path(&i.sha256).is_file());
+    if let Some(input) = missing {
+        return Err(LedgerError::MissingBlob { seq, line: seq + 1, sha256: input.sha256 }.into());
+    }
+    let first = p.inputs.first().map(|i| store.blob_path(&i.sha256));
+    if let Some(first) = first
+        && streams_file(&p.importer, &first)?
+    {
         let names: Vec<&str> = p.inputs.iter().map(|i| i.file_name.as_str()).collect();
         let options = super::recheck_options(p);
         let import =

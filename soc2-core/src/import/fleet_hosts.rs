@@ -76,13 +76,18 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
         let docs = documents(page, SOURCE)?;
         let several = docs.len() > 1;
         for (line, body) in docs {
+            // An osquery result log that `streams` did not take for one (its first result
+            // was not found in the file's first MiB): read whole, to the same evidence.
+            if let Value::Object(obj) = &body
+                && osquery::is_result(obj)
+            {
+                let Value::Object(obj) = body else { unreachable!() };
+                logs.read(ctx, obj, file, line, false)?;
+                continue;
+            }
             let Some(obj) = body.as_object() else {
                 return Err(ImportError::wrong(file, SOURCE, "not a Fleet API response object"));
             };
-            if osquery::is_result(obj) {
-                logs.read(ctx, obj, file, line)?;
-                continue;
-            }
             let hosts: Vec<&Value> = if let Some(h) = obj.get("hosts") {
                 let Value::Array(a) = h else {
                     return Err(ImportError::malformed(file, 0, Some("hosts"), "expected a list"));
@@ -143,16 +148,7 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
                  vs Fleet host id): import them separately",
             ));
         }
-        let read = logs.devices(ctx)?;
-        ctx.completeness(
-            Completeness::Unknown,
-            Some(
-                "osquery result logs show the hosts that reported in the period logged, not \
-                 every enrolled host"
-                    .into(),
-            ),
-        );
-        read
+        logs.finish(ctx)?
     } else if fleetctl_list {
         ctx.completeness(
             Completeness::Unknown,
@@ -165,10 +161,15 @@ pub(super) fn run(ctx: &mut Ctx, pages: &[Page], system: &str) -> Result<Vec<Ite
         completeness(ctx, &lists, single)?;
         devices.into_devices()
     };
-    Ok(vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
+    Ok(inventory(system, devices))
+}
+
+/// The one item a `fleet-hosts` import makes.
+pub(super) fn inventory(system: &str, devices: Vec<Device>) -> Vec<Item> {
+    vec![Item::at_export(Payload::DeviceInventory(DeviceInventory {
         mdm: system.to_owned(),
         devices,
-    }))])
+    }))]
 }
 
 pub(super) fn platform(ctx: &mut Ctx, h: &Value, at: At<'_>) -> Platform {

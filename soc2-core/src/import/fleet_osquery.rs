@@ -12,15 +12,82 @@
 //! name is the operator's choice, so it is not used): `os_version`, `system_info`,
 //! `disk_encryption`, `bitlocker_info`, `alf`, `windows_security_center`, `screenlock`.
 //! Other queries are counted and not read.
+//!
+//! A log is streamed (see `events::stream`, read strictly: a line that is not JSON is an
+//! error naming it), so memory holds the state the log leaves (hosts × queries × rows now),
+//! never the file.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
+use serde::de::{Deserializer as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::error::ImportError;
 use super::fleet_hosts::platform;
 use super::toolkit::{At, Ctx};
-use crate::model::{Device, Platform, Timestamp};
+use crate::model::{Completeness, Device, Platform, Timestamp};
+
+/// The members of a result that are read (the others, such as `decorations`, are skipped
+/// unparsed), and those that show a Fleet API response or a capture instead.
+pub(super) const FIELDS: &[&str] = &[
+    "snapshot",
+    "action",
+    "name",
+    "hostIdentifier",
+    "calendarTime",
+    "unixTime",
+    "columns",
+    "diffResults",
+    "hostname",
+    "hosts",
+    "host",
+    "kind",
+    "spec",
+    "body",
+];
+
+/// The members read as compact JSON text, not values (see `events::stream::Reading::raw`):
+/// a snapshot's rows, most of a log, are then stored as they are read.
+pub(super) const RAW: &[&str] = &["snapshot"];
+
+/// The members that hold a result's rows: no Fleet API response or capture has one at
+/// its top level.
+const ROW_MEMBERS: &[&str] = &["snapshot", "columns", "diffResults"];
+
+/// Whether `text`, the beginning of a `fleet-hosts` input, is an osquery result log: its
+/// first JSON value is an object with `snapshot`, `columns` or `diffResults` among its
+/// members (found before `text` ends). Such an input is streamed; any other is read whole
+/// as Fleet API responses.
+pub(super) fn starts_a_result_log(text: &[u8]) -> bool {
+    let text = super::capture::strip_bom(text);
+    let start = text.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(text.len());
+    if text.get(start) != Some(&b'{') {
+        return false;
+    }
+    struct Members<'f>(&'f mut bool);
+    impl<'de> Visitor<'de> for Members<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if ROW_MEMBERS.contains(&key.as_ref()) {
+                    *self.0 = true;
+                    // Stop here: the rest need not be read (nor be complete).
+                    return Err(serde::de::Error::custom("found"));
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let mut found = false;
+    let mut de = serde_json::Deserializer::from_slice(&text[start..]);
+    // The text may end inside the value: what was read before decides.
+    let _ = de.deserialize_map(Members(&mut found));
+    found
+}
 
 type Row = Map<String, Value>;
 
@@ -45,45 +112,91 @@ struct Query {
 }
 
 /// A query's rows now, in the order they were added. A removal takes out the earliest
-/// equal row; rows are found by their canonical JSON, so that a log of many events stays
-/// linear (a list searched on each removal made a large log take minutes).
+/// equal row, found through a hash of its JSON text, so that a log of many events stays
+/// linear (a list searched on each removal made a large log take minutes). Only rows now
+/// are held, each as compact JSON text (members in name order: equal text is an equal
+/// row), so memory follows the state the log leaves, not the number of results.
 #[derive(Default)]
 struct Rows {
-    /// Every row added since the last snapshot; `None` once removed.
-    slots: Vec<Option<Row>>,
-    /// Canonical JSON of a row -> the slots holding a row that prints so, in order.
-    index: BTreeMap<Vec<u8>, VecDeque<usize>>,
+    /// The rows now, by the order they were added in.
+    live: BTreeMap<u64, Box<str>>,
+    /// The number the next row added gets.
+    next: u64,
+    /// Hash of a row's text -> the rows with that hash, in order. Made on the first
+    /// removal (a query logged as snapshots never needs it).
+    index: Option<HashMap<u64, VecDeque<u64>>>,
 }
 
 impl Rows {
-    fn key(row: &Row) -> Vec<u8> {
-        crate::json::to_canonical_vec(row).or_else(|_| serde_json::to_vec(row)).unwrap_or_default()
+    fn text(row: &Row) -> Box<str> {
+        // Serialising a map of JSON values cannot fail.
+        serde_json::to_string(row).unwrap_or_default().into_boxed_str()
     }
 
-    fn push(&mut self, row: Row) {
-        self.index.entry(Self::key(&row)).or_default().push_back(self.slots.len());
-        self.slots.push(Some(row));
+    fn hash(text: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(text)
+    }
+
+    fn push(&mut self, row: &Row) {
+        self.push_text(Self::text(row));
+    }
+
+    /// Adds a row given as compact JSON text: its members in name order (as [`Rows::text`]
+    /// writes them), or, while there is no index, in any order (a snapshot's rows as read).
+    fn push_text(&mut self, text: Box<str>) {
+        let n = self.next;
+        self.next += 1;
+        let text = match &mut self.index {
+            Some(index) => {
+                let text = Self::normal(text);
+                index.entry(Self::hash(&text)).or_default().push_back(n);
+                text
+            }
+            None => text,
+        };
+        self.live.insert(n, text);
+    }
+
+    /// A row's text with its members in name order (parsed and written again).
+    fn normal(text: Box<str>) -> Box<str> {
+        match serde_json::from_str::<Row>(&text) {
+            Ok(row) => Self::text(&row),
+            Err(_) => text,
+        }
     }
 
     /// Removes the earliest row equal to `row`; false when there is none.
     fn remove(&mut self, row: &Row) -> bool {
-        let Some(slots) = self.index.get_mut(&Self::key(row)) else { return false };
-        // Rows that print alike are equal but for number spellings (1 and 1.0).
-        let Some(at) = slots.iter().position(|&i| self.slots[i].as_ref() == Some(row)) else {
+        if self.index.is_none() {
+            // Rows added before were kept as read: in name order from now on.
+            let mut index: HashMap<u64, VecDeque<u64>> = HashMap::new();
+            for (&n, text) in &mut self.live {
+                *text = Self::normal(std::mem::take(text));
+                index.entry(Self::hash(text)).or_default().push_back(n);
+            }
+            self.index = Some(index);
+        }
+        let live = &self.live;
+        let Some(index) = self.index.as_mut() else { return false };
+        let text = Self::text(row);
+        let hash = Self::hash(&text);
+        let Some(numbers) = index.get_mut(&hash) else { return false };
+        let Some(at) = numbers.iter().position(|n| live.get(n).is_some_and(|t| *t == text)) else {
             return false;
         };
-        if let Some(slot) = slots.remove(at) {
-            self.slots[slot] = None;
+        if let Some(n) = numbers.remove(at) {
+            self.live.remove(&n);
+        }
+        if numbers.is_empty() {
+            index.remove(&hash);
         }
         true
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Row> {
-        self.slots.iter().flatten()
-    }
-
-    fn first(&self) -> Option<&Row> {
-        self.iter().next()
+    /// The rows now, read back.
+    fn rows(&self) -> Vec<Row> {
+        self.live.values().filter_map(|t| serde_json::from_str(t).ok()).collect()
     }
 }
 
@@ -98,17 +211,35 @@ pub(super) fn is_result(obj: &Row) -> bool {
             || obj.contains_key("diffResults"))
 }
 
-fn rows_of<'v>(
-    v: &'v Value,
-    file: &str,
-    line: u64,
-    field: &str,
-) -> Result<Vec<&'v Row>, ImportError> {
+/// Rows read as text ([`RAW`]): a list of objects' texts; `null` is no row.
+fn texts_of(v: Value, file: &str, line: u64, field: &str) -> Result<Vec<Box<str>>, ImportError> {
+    let bad =
+        || ImportError::malformed(file, line, Some(field), "expected a list of rows (objects)");
+    match v {
+        Value::String(t) if t == "null" => Ok(Vec::new()),
+        Value::Array(a) => a
+            .into_iter()
+            .map(|r| match r {
+                Value::String(t) if t.starts_with('{') => Ok(t.into_boxed_str()),
+                _ => Err(bad()),
+            })
+            .collect(),
+        _ => Err(bad()),
+    }
+}
+
+fn rows_of(v: Value, file: &str, line: u64, field: &str) -> Result<Vec<Row>, ImportError> {
     let bad =
         || ImportError::malformed(file, line, Some(field), "expected a list of rows (objects)");
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::Array(a) => a.iter().map(|r| r.as_object().ok_or_else(bad)).collect(),
+        Value::Array(a) => a
+            .into_iter()
+            .map(|r| match r {
+                Value::Object(r) => Ok(r),
+                _ => Err(bad()),
+            })
+            .collect(),
         _ => Err(bad()),
     }
 }
@@ -118,13 +249,66 @@ impl Logs {
         !self.hosts.is_empty()
     }
 
-    /// Applies one result.
+    /// Applies one value of a streamed result log: a result, or else an error (a Fleet
+    /// API response or anything else is not part of a result log).
+    pub(super) fn read_value(
+        &mut self,
+        ctx: &mut Ctx,
+        value: Value,
+        file: &str,
+        line: u64,
+    ) -> Result<(), ImportError> {
+        const SOURCE: &str = "fleet-hosts";
+        match value {
+            Value::Object(obj) if is_result(&obj) => self.read(ctx, obj, file, line, true),
+            Value::Object(obj)
+                if obj.contains_key("hosts")
+                    || obj.contains_key("host")
+                    || (obj.contains_key("kind") && obj.contains_key("spec"))
+                    || obj.contains_key("body") =>
+            {
+                Err(ImportError::wrong(
+                    file,
+                    SOURCE,
+                    format!(
+                        "line {line}: osquery result logs and Fleet API hosts are different \
+                         populations (hostIdentifier vs Fleet host id): import them separately"
+                    ),
+                ))
+            }
+            _ => Err(ImportError::wrong(
+                file,
+                SOURCE,
+                format!(
+                    "line {line}: not an osquery result (name, hostIdentifier or unixTime, and \
+                     snapshot, columns or diffResults) in a result log"
+                ),
+            )),
+        }
+    }
+
+    /// The devices the results leave, and the completeness a result log has.
+    pub(super) fn finish(&self, ctx: &mut Ctx) -> Result<Vec<Device>, ImportError> {
+        let devices = self.devices(ctx)?;
+        ctx.completeness(
+            Completeness::Unknown,
+            Some(
+                "osquery result logs show the hosts that reported in the period logged, not \
+                 every enrolled host"
+                    .into(),
+            ),
+        );
+        Ok(devices)
+    }
+
+    /// Applies one result (`snapshot` read as [`RAW`] text when `raw`).
     pub(super) fn read(
         &mut self,
         ctx: &mut Ctx,
-        obj: &Row,
+        mut obj: Row,
         file: &str,
         line: u64,
+        raw: bool,
     ) -> Result<(), ImportError> {
         let at = |field: &'static str| At { file, row: line, field };
         ctx.rows_read += 1;
@@ -171,7 +355,9 @@ impl Logs {
             file: file.to_owned(),
             line,
         });
-        q.file = file.to_owned();
+        if q.file != file {
+            q.file = file.to_owned();
+        }
         q.line = line;
         let remove = |ctx: &mut Ctx, rows: &mut Rows, r: &Row| {
             if !rows.remove(r) {
@@ -182,14 +368,20 @@ impl Logs {
                 );
             }
         };
-        if let Some(snapshot) = obj.get("snapshot") {
+        if let Some(snapshot) = obj.remove("snapshot") {
             let mut rows = Rows::default();
-            for r in rows_of(snapshot, file, line, "snapshot")? {
-                rows.push(r.clone());
+            if raw {
+                for r in texts_of(snapshot, file, line, "snapshot")? {
+                    rows.push_text(r);
+                }
+            } else {
+                for r in rows_of(snapshot, file, line, "snapshot")? {
+                    rows.push(&r);
+                }
             }
             q.rows = rows;
-        } else if let Some(columns) = obj.get("columns") {
-            let Some(row) = columns.as_object() else {
+        } else if let Some(columns) = obj.remove("columns") {
+            let Value::Object(row) = columns else {
                 return Err(ImportError::malformed(
                     file,
                     line,
@@ -198,8 +390,8 @@ impl Logs {
                 ));
             };
             match obj.get("action").and_then(Value::as_str) {
-                Some("added") => q.rows.push(row.clone()),
-                Some("removed") => remove(ctx, &mut q.rows, row),
+                Some("added") => q.rows.push(&row),
+                Some("removed") => remove(ctx, &mut q.rows, &row),
                 other => {
                     return Err(ImportError::malformed(
                         file,
@@ -209,16 +401,17 @@ impl Logs {
                     ));
                 }
             }
-        } else if let Some(diff) = obj.get("diffResults") {
-            let empty = Value::Null;
-            for r in
-                rows_of(diff.get("removed").unwrap_or(&empty), file, line, "diffResults.removed")?
-            {
-                remove(ctx, &mut q.rows, r);
+        } else if let Some(mut diff) = obj.remove("diffResults") {
+            let mut take = |k: &str| match &mut diff {
+                Value::Object(d) => d.remove(k).unwrap_or(Value::Null),
+                _ => Value::Null,
+            };
+            let (removed, added) = (take("removed"), take("added"));
+            for r in rows_of(removed, file, line, "diffResults.removed")? {
+                remove(ctx, &mut q.rows, &r);
             }
-            for r in rows_of(diff.get("added").unwrap_or(&empty), file, line, "diffResults.added")?
-            {
-                q.rows.push(r.clone());
+            for r in rows_of(added, file, line, "diffResults.added")? {
+                q.rows.push(&r);
             }
         }
         ctx.rows_kept += 1;
@@ -233,12 +426,13 @@ impl Logs {
             d.last_check_in = h.last;
             let mut platform_read = false;
             for q in h.queries.values() {
-                let Some(first) = q.rows.first() else { continue };
+                let rows = q.rows.rows();
+                let Some(first) = rows.first() else { continue };
                 let file = q.file.as_str();
                 let at = |field: &'static str| At { file, row: q.line, field };
                 let has = |k: &str| first.contains_key(k);
                 let ints = |col: &'static str| -> Result<Vec<Option<i64>>, ImportError> {
-                    q.rows.iter().map(|r| int(r.get(col), file, q.line, col)).collect()
+                    rows.iter().map(|r| int(r.get(col), file, q.line, col)).collect()
                 };
                 if has("major") && has("minor") && has("platform") {
                     // os_version

@@ -93,6 +93,10 @@ enum Run {
     Pages(RunFn),
     /// Streamed files of audit-log events, however large.
     Events(&'static events::EventSource),
+    /// `fleet-hosts`: whole files as pages (Fleet API responses), or streamed osquery
+    /// result logs, however large, when the first input begins with an osquery result
+    /// ([`fleet_osquery::starts_a_result_log`]).
+    PagesOrResults(RunFn),
 }
 
 struct Entry {
@@ -170,7 +174,7 @@ const ENTRIES: &[Entry] = &[
             system: "fleet",
             input: "Fleet REST /api/v1/fleet/hosts pages (page, per_page), one host, fleetctl get hosts --json, or osquery result logs",
         },
-        run: Run::Pages(fleet_hosts::run),
+        run: Run::PagesOrResults(fleet_hosts::run),
         reads_errors: false,
     },
     Entry {
@@ -352,9 +356,13 @@ pub struct Import {
     pub attachments: Vec<Attachment>,
 }
 
-/// The largest input file an audit-log import streams (64 GiB): read in bounded memory,
-/// so the cap only bounds the time an import may take.
+/// The largest input file an audit-log or osquery result-log import streams (64 GiB): read
+/// in bounded memory, so the cap only bounds the time an import may take.
 pub const MAX_EVENT_INPUT_BYTES: u64 = 64 << 30;
+
+/// How much of a first input [`streams`] looks at to tell an osquery result log from
+/// Fleet API responses (1 MiB; decompressed, when gzipped).
+pub const SNIFF_BYTES: usize = 1 << 20;
 
 fn entry(source: &str) -> Result<&'static Entry, ImportError> {
     ENTRIES
@@ -363,14 +371,34 @@ fn entry(source: &str) -> Result<&'static Entry, ImportError> {
         .ok_or_else(|| ImportError::UnknownSource { name: source.to_owned() })
 }
 
-/// Whether `source` streams its inputs (audit logs) instead of reading them whole.
+/// Whether `source` always streams its inputs (audit logs) instead of reading them whole.
+/// `fleet-hosts` streams osquery result logs only: see [`streams`].
 pub fn is_streamed(source: &str) -> bool {
     entry(source).is_ok_and(|e| matches!(e.run, Run::Events(_)))
 }
 
-/// The largest input `source` accepts.
+/// Whether an import of `source` whose first input begins with `head` (its first
+/// [`SNIFF_BYTES`] bytes, or all of a shorter file) streams its inputs: audit logs always,
+/// `fleet-hosts` when the first input is an osquery result log (plain or gzipped), never
+/// the others.
+pub fn streams(source: &str, head: &[u8]) -> bool {
+    match entry(source).map(|e| &e.run) {
+        Ok(Run::Events(_)) => true,
+        Ok(Run::PagesOrResults(_)) => {
+            let text = events::stream::head_text(head, SNIFF_BYTES);
+            fleet_osquery::starts_a_result_log(&text)
+        }
+        _ => false,
+    }
+}
+
+/// The largest input `source` accepts (`fleet-hosts`: its osquery result logs; a Fleet
+/// API response is at most [`MAX_INPUT_BYTES`]).
 pub fn max_input_bytes(source: &str) -> u64 {
-    if is_streamed(source) { MAX_EVENT_INPUT_BYTES } else { MAX_INPUT_BYTES }
+    match entry(source).map(|e| &e.run) {
+        Ok(Run::Events(_) | Run::PagesOrResults(_)) => MAX_EVENT_INPUT_BYTES,
+        _ => MAX_INPUT_BYTES,
+    }
 }
 
 /// Runs the importer `source` over `inputs`.
@@ -385,12 +413,15 @@ pub fn import(
     }
     match entry.run {
         Run::Pages(run) => import_pages(entry, run, inputs, options),
-        Run::Events(src) => {
+        Run::PagesOrResults(run) if !streams(source, inputs[0].bytes) => {
+            import_pages(entry, run, inputs, options)
+        }
+        Run::Events(_) | Run::PagesOrResults(_) => {
             let names: Vec<&str> = inputs.iter().map(|i| i.file_name).collect();
             let mut open = |i: usize| -> std::io::Result<Box<dyn std::io::Read + '_>> {
                 Ok(Box::new(inputs[i].bytes))
             };
-            import_events(entry, src, &names, &mut open, options).map_err(|e| match e {
+            import_stream(entry, &names, &mut open, options).map_err(|e| match e {
                 EventsError::Import(e) => e,
                 // Bytes in memory cannot fail to read.
                 EventsError::Io { index, error } => {
@@ -407,7 +438,8 @@ pub(crate) enum StreamedError {
     Io(std::io::Error),
 }
 
-/// Streams the inputs of the audit-log source `source`; `open(i)` gives input `i`.
+/// Streams the inputs of `source` (an audit log, or `fleet-hosts` when [`streams`] says
+/// so); `open(i)` gives input `i`.
 pub(crate) fn import_streamed<'a>(
     source: &str,
     file_names: &[&str],
@@ -415,16 +447,16 @@ pub(crate) fn import_streamed<'a>(
     options: &Options,
 ) -> Result<Import, (usize, StreamedError)> {
     let entry = entry(source).map_err(|e| (0, StreamedError::Import(e)))?;
-    let Run::Events(src) = entry.run else {
+    if let Run::Pages(_) = entry.run {
         return Err((
             0,
             StreamedError::Import(ImportError::UnknownSource { name: source.to_owned() }),
         ));
-    };
+    }
     if file_names.is_empty() {
         return Err((0, StreamedError::Import(ImportError::NoInput)));
     }
-    import_events(entry, src, file_names, open, options).map_err(|e| match e {
+    import_stream(entry, file_names, open, options).map_err(|e| match e {
         EventsError::Import(e) => (0, StreamedError::Import(e)),
         EventsError::Io { index, error } => (index, StreamedError::Io(error)),
     })
@@ -445,6 +477,115 @@ impl From<ImportError> for EventsError {
     }
 }
 
+/// Streams the inputs of a streamed source.
+fn import_stream<'a>(
+    entry: &'static Entry,
+    file_names: &[&str],
+    open: &mut dyn FnMut(usize) -> std::io::Result<Box<dyn std::io::Read + 'a>>,
+    options: &Options,
+) -> Result<Import, EventsError> {
+    match entry.run {
+        Run::Events(src) => import_events(entry, src, file_names, open, options),
+        _ => import_results(entry, file_names, open, options),
+    }
+}
+
+/// Streams input `index` (named `name`) to its end through `on_value`; returns what the
+/// reader saw and the input's record (hash, size).
+fn stream_input<'a>(
+    index: usize,
+    name: &str,
+    open: &mut dyn FnMut(usize) -> std::io::Result<Box<dyn std::io::Read + 'a>>,
+    reading: events::stream::Reading<'_>,
+    on_value: &mut dyn FnMut(
+        serde_json::Value,
+        events::stream::Position,
+    ) -> Result<(), ImportError>,
+) -> Result<(events::stream::FileSummary, ImportInput), EventsError> {
+    use events::stream::StreamError;
+    let reader = open(index).map_err(|error| EventsError::Io { index, error })?;
+    let summary = match events::stream::read_events(reader, reading, on_value) {
+        Ok(s) => s,
+        Err(StreamError::Io(error)) => return Err(EventsError::Io { index, error }),
+        Err(StreamError::Data(reason)) => {
+            return Err(ImportError::malformed(name, 0, None, reason).into());
+        }
+        Err(StreamError::Line { line, reason }) => {
+            return Err(ImportError::malformed(name, line, None, reason).into());
+        }
+        Err(StreamError::Handler(e)) => return Err(e.into()),
+    };
+    if summary.size > MAX_EVENT_INPUT_BYTES {
+        return Err(ImportError::TooLarge {
+            file: name.to_owned(),
+            size: summary.size,
+            limit: MAX_EVENT_INPUT_BYTES,
+        }
+        .into());
+    }
+    let record = ImportInput {
+        file_name: name.to_owned(),
+        sha256: summary.sha256,
+        size: summary.size,
+        method: None,
+        endpoint: None,
+        query: None,
+        status: None,
+        fetched_at: None,
+    };
+    Ok((summary, record))
+}
+
+/// Counts the raw control characters a file's strings held (read as spaces).
+fn control_chars_read(ctx: &mut Ctx, name: &str, summary: &events::stream::FileSummary) {
+    if summary.control_chars > 0 {
+        ctx.warn(
+            "control_characters_replaced",
+            "raw control characters inside JSON strings were read as spaces",
+            toolkit::At { file: name, row: 0, field: "" },
+        );
+    }
+}
+
+/// Streams osquery result logs (`fleet-hosts`) into their hosts' state.
+fn import_results<'a>(
+    entry: &'static Entry,
+    file_names: &[&str],
+    open: &mut dyn FnMut(usize) -> std::io::Result<Box<dyn std::io::Read + 'a>>,
+    options: &Options,
+) -> Result<Import, EventsError> {
+    let names = checked_names(file_names)?;
+    let system = options.system.clone().unwrap_or_else(|| entry.info.system.to_owned());
+    let mut ctx = Ctx::new(entry.info.name, options.fetched_at);
+    let mut records = Vec::with_capacity(names.len());
+    let mut media_types = Vec::with_capacity(names.len());
+    let mut logs = fleet_osquery::Logs::default();
+    let reading = events::stream::Reading {
+        wrappers: &[],
+        fields: Some(fleet_osquery::FIELDS),
+        raw: fleet_osquery::RAW,
+        strict: true,
+    };
+    for (index, name) in names.iter().enumerate() {
+        let mut results = 0u64;
+        let mut on_value = |v: serde_json::Value, pos: events::stream::Position| {
+            results += 1;
+            logs.read_value(&mut ctx, v, name, pos.record)
+        };
+        let (summary, record) = stream_input(index, name, open, reading, &mut on_value)?;
+        if results == 0 {
+            return Err(ImportError::wrong(name, entry.info.name, "no osquery result in it").into());
+        }
+        control_chars_read(&mut ctx, name, &summary);
+        records.push(record);
+        // As a result log read whole was recorded: JSON, unless gzipped.
+        media_types.push(if summary.gzip { "application/gzip" } else { "application/json" });
+    }
+    let devices = logs.finish(&mut ctx)?;
+    let items = fleet_hosts::inventory(&system, devices);
+    Ok(assemble(entry, ctx, records, media_types, items, options, None, system)?)
+}
+
 /// Streams the inputs of an audit-log source: `open(i)` gives input `i`'s raw bytes.
 fn import_events<'a>(
     entry: &'static Entry,
@@ -460,35 +601,18 @@ fn import_events<'a>(
     let mut media_types = Vec::with_capacity(names.len());
     let fields = events::wanted(src);
     let mut sink = events::Sink::new(&mut ctx);
+    let reading = events::stream::Reading {
+        wrappers: src.wrappers,
+        fields: fields.as_deref(),
+        raw: &[],
+        strict: false,
+    };
     for (index, name) in names.iter().enumerate() {
         let skipped_before = sink.ctx.skipped.len();
-        let reader = open(index).map_err(|error| EventsError::Io { index, error })?;
         let mut on_event = |v: serde_json::Value, pos: events::stream::Position| {
             (src.read)(&mut sink, &v, events::Loc { file: name, record: pos.record })
         };
-        let summary = match events::stream::read_events(
-            reader,
-            src.wrappers,
-            fields.as_deref(),
-            &mut on_event,
-        ) {
-            Ok(s) => s,
-            Err(events::stream::StreamError::Io(error)) => {
-                return Err(EventsError::Io { index, error });
-            }
-            Err(events::stream::StreamError::Data(reason)) => {
-                return Err(ImportError::malformed(name, 0, None, reason).into());
-            }
-            Err(events::stream::StreamError::Handler(e)) => return Err(e.into()),
-        };
-        if summary.size > MAX_EVENT_INPUT_BYTES {
-            return Err(ImportError::TooLarge {
-                file: name.clone(),
-                size: summary.size,
-                limit: MAX_EVENT_INPUT_BYTES,
-            }
-            .into());
-        }
+        let (summary, record) = stream_input(index, name, open, reading, &mut on_event)?;
         for (line, reason) in &summary.bad_line_examples {
             sink.foreign(events::Loc { file: name, record: *line }, reason.clone());
         }
@@ -497,13 +621,7 @@ fn import_events<'a>(
         }
         // Lines that were not JSON are known only at the file's end: list in file order.
         sink.ctx.skipped[skipped_before..].sort_by_key(|s| s.row);
-        if summary.control_chars > 0 {
-            sink.ctx.warn(
-                "control_characters_replaced",
-                "raw control characters inside JSON strings were read as spaces",
-                toolkit::At { file: name, row: 0, field: "" },
-            );
-        }
+        control_chars_read(sink.ctx, name, &summary);
         sink.end_file(name, entry.info.name)?;
         for (member, value) in &summary.wrapper_members {
             if matches!(member.as_str(), "NextToken" | "nextPageToken")
@@ -517,16 +635,7 @@ fn import_events<'a>(
                 );
             }
         }
-        records.push(ImportInput {
-            file_name: name.clone(),
-            sha256: summary.sha256,
-            size: summary.size,
-            method: None,
-            endpoint: None,
-            query: None,
-            status: None,
-            fetched_at: None,
-        });
+        records.push(record);
         media_types.push(if summary.gzip {
             "application/gzip"
         } else if summary.ndjson {

@@ -237,4 +237,15 @@ pub struct Control {
     /// Steps to take when it fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remediation: Vec<String>,
+    /// Why it typically fails, for the cause of a finding (with management's response,
+    /// when given).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cause: String,
+    /// What a failure exposes the company or its customers to: the effect of a finding.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
+    /// What the auditor recommends when it fails, in a sentence (the steps are in
+    /// `remediation`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recommendation: String,
 }

@@ -142,4 +142,25 @@ pub struct AuditFinding {
     /// affected items in the order they are listed; the latest for each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub responses: Vec<FindingResponse>,
+    /// The finding written as auditors write it: condition, criteria, cause, effect and
+    /// recommendation (absent in findings written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub write_up: Option<FindingWriteUp>,
+}
+
+/// A finding in the words of an audit workpaper: the elements of a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindingWriteUp {
+    /// What was found: how many of the items tested deviated, and how.
+    pub condition: String,
+    /// What should have been: the Trust Services Criteria and the control as described.
+    pub criteria: String,
+    /// Why it happened: management's response when it gives one, and the control's
+    /// typical cause from the catalog.
+    pub cause: String,
+    /// What it exposes the company or its customers to.
+    pub effect: String,
+    /// What to do about it.
+    pub recommendation: String,
 }

@@ -27,7 +27,9 @@ pub use control::{
 pub use criterion::{Category, Criterion, CriterionError};
 pub use dates::{EventTime, FutureDated, RECORDING_CLOCK_SKEW};
 pub use evidence::*;
-pub use finding::{AffectedItem, AuditFinding, FindingResponse, FindingStatus, ItemKind};
+pub use finding::{
+    AffectedItem, AuditFinding, FindingResponse, FindingStatus, FindingWriteUp, ItemKind,
+};
 pub use period::{AuditPeriod, PeriodError, Quarter};
 pub use provenance::{
     Completeness, FetchedAtSource, ImportInput, ImportPart, ImportWarning, Provenance, SkippedRow,

@@ -54,6 +54,10 @@ td.not_required { background: var(--none); color: #9aa1ab; }
 .num { text-align: right; white-space: nowrap; }
 .legend span { display: inline-block; padding: 0 .4rem; margin-right: .4rem; border: 1px solid var(--line); }
 ol.fix { margin: .3rem 0 0 1.2rem; padding: 0; }
+dl.wu { display: grid; grid-template-columns: 8.5rem 1fr; gap: .2rem .8rem; margin: .5rem 0;
+        border-left: 3px solid var(--line); padding: .2rem 0 .2rem .8rem; }
+dl.wu dt { font-weight: 600; }
+dl.wu dd { margin: 0; }
 .exc { break-inside: avoid; page-break-inside: avoid; }
 .small { font-size: .85rem; color: #4a5260; word-break: break-all; }
 @media print {
@@ -289,6 +293,13 @@ pub(super) fn render(r: &Report) -> String {
                 let _ = writeln!(s, "<li>{}</li>", esc(&response_label(resp)));
             }
             let _ = writeln!(s, "</ul>");
+        }
+        if let Some(w) = &f.write_up {
+            let _ = writeln!(s, "<dl class=\"wu\">");
+            for (label, text) in super::write_up_parts(w) {
+                let _ = writeln!(s, "<dt>{label}</dt><dd>{}</dd>", esc(text));
+            }
+            let _ = writeln!(s, "</dl>");
         }
         if !e.remediation.is_empty() {
             let _ = writeln!(s, "<p>To fix:</p><ol class=\"fix\">");

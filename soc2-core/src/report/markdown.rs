@@ -184,6 +184,15 @@ pub(super) fn render(r: &Report) -> String {
                 let _ = writeln!(s, "- {}", md(&response_label(resp)));
             }
         }
+        if let Some(w) = &f.write_up {
+            s.push('\n');
+            for (i, (label, text)) in super::write_up_parts(w).into_iter().enumerate() {
+                if i > 0 {
+                    s.push('\n');
+                }
+                let _ = writeln!(s, "**{label}.** {}", md(text));
+            }
+        }
         if !e.remediation.is_empty() {
             let _ = writeln!(s, "\nTo fix:\n");
             for (i, step) in e.remediation.iter().enumerate() {

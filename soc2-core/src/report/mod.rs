@@ -27,7 +27,10 @@
 
 mod html;
 mod markdown;
+pub mod oscal;
+pub mod requests;
 mod text;
+pub mod workpapers;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -39,8 +42,9 @@ pub use crate::catalog::{
 use crate::json::JsonError;
 use crate::model::{
     AuditFinding, AuditPeriod, ControlArea, ControlId, Criterion, Date, EvidenceKind,
-    FindingResponse, ItemKind, PriorityClass, Severity, TimeToFix, Timestamp,
+    FindingResponse, FindingWriteUp, ItemKind, PriorityClass, Severity, TimeToFix, Timestamp,
 };
+pub use oscal::{OSCAL_VERSION, OscalError, OscalSource, SOC2_NS, SourceRecord};
 
 /// The rule behind [`OpinionRisk`], as printed in every report.
 pub const OPINION_RULE: &str = "Each control in exception is judged on its deviation rate and the nature of its failure. It fails pervasively when it has no evidence at all, when a whole quarter (or year) was due with nothing shown, or when it has two deviations or more and its deviation rate is above its tolerable rate (catalog threshold tolerable_deviation_percent, default 5 %): a pervasive failure is a qualification risk on its own (at risk). Otherwise its deviations are isolated, a minor exception, and minor exceptions are counted: 0 clean; 1-3 low (a few minor exceptions are common and usually acceptable); 4 elevated (more than the usual few: not yet systemic, one more tips it); 5 or more at risk (systemic issues; the opinion may be qualified).";
@@ -699,6 +703,17 @@ pub(crate) fn response_label(r: &FindingResponse) -> String {
         r.record,
         r.response
     )
+}
+
+/// The elements of a written-up finding, labelled, in the order auditors write them.
+pub(crate) fn write_up_parts(w: &FindingWriteUp) -> [(&'static str, &str); 5] {
+    [
+        ("Condition", &w.condition),
+        ("Criteria", &w.criteria),
+        ("Cause", &w.cause),
+        ("Effect", &w.effect),
+        ("Recommendation", &w.recommendation),
+    ]
 }
 
 /// One line about a late record.

@@ -114,6 +114,23 @@ def test_evaluation():
         catalog, items, "2026-12-31..2026-01-01", "2026-12-31"))
     assert reversed_period.field == "audit period", reversed_period
 
+    # What auditors work from: the request list misses the okta Q3 review and postmark's
+    # yearly review; the workpapers and a sample of AC-01.
+    requests = soc2.request_list(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    missing = [(r.control, r.quarter, r.subject) for r in requests.requests
+               if r.status == soc2.RequestStatus.MISSING]
+    assert missing == [("AC-01", "2026-Q3", "okta"), ("VEN-01", "2026-Q4", "postmark")], missing
+    assert "| missing |" in soc2.request_list_markdown(requests)
+    assert bytes(soc2.request_list_csv(requests)).startswith(b"control,title,quarter,")
+    papers = soc2.workpapers(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    assert papers[-1].name == "summary.csv" and papers[0].name == "population/AC-01.csv"
+    sample = soc2.draw_sample(catalog, items, "2026-01-01..2026-12-31", "2026-12-31",
+                              "AC-01", None, "s")
+    assert sample.size == 2 and len(sample.selected) == 2 and sample.population == 12
+    again = soc2.draw_sample(catalog, items, "2026-01-01..2026-12-31", "2026-12-31",
+                             "AC-01", None, "s")
+    assert [u.unit for u in again.selected] == [u.unit for u in sample.selected]
+
 
 def replace_in_file(path, old, new):
     with open(path, "rb") as f:
@@ -173,12 +190,25 @@ def test_locker_scenario():
         assert {"AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"} <= set(gaps), gaps
         assert report.late_records[0].seq == 0, report.late_records[0]
         assert not any(r.counted for r in report.late_records)
+        # The locker's sample defaults to its checkpoint's root.
+        sample = locker.sample(soc2.sample_company_catalog(), "2025-01-01..2025-12-31",
+                               "2025-12-31", "CHG-01", 5, None)
+        assert sample.seed == locker.root() and len(sample.selected) == 5, sample
 
         # A checkpoint kept elsewhere proves the locker only grows.
         checkpoint = locker.checkpoint()
         assert checkpoint.size == locker.len() and checkpoint.root == locker.root()
         locker.verify_checkpoint(checkpoint.text)
         assert soc2.fsck_locker(path).sound
+
+        # The report as OSCAL: assessment results and a POA&M, UUIDs from the locker.
+        ar = json.loads(locker.oscal_assessment_results(report))["assessment-results"]
+        assert ar["metadata"]["oscal-version"] == "1.2.1"
+        assert len(ar["results"][0]["findings"]) == len(report.controls)
+        poam = json.loads(locker.oscal_poam(report))["plan-of-action-and-milestones"]
+        assert len(poam["poam-items"]) == len(report.exceptions)
+        other = json.loads(soc2.render_oscal_assessment_results(report, "example.com/other"))
+        assert other["assessment-results"]["uuid"] != ar["uuid"]
 
         # Export a signed bundle for the period, and verify it as the auditor would.
         key_path = os.path.join(tmp, "bundle-key")

@@ -17,7 +17,7 @@ Every public name is importable from ``soc2`` directly.
 
 from __future__ import annotations
 
-from . import bundle, catalog, demo, errors, frames, importers, locker, models, report
+from . import audit, bundle, catalog, demo, errors, frames, importers, locker, models, report
 from ._soc2 import Criterion, __version__
 from .errors import (
     IntegrityError,
@@ -73,6 +73,7 @@ from .models import (
     Evidence,
     EvidenceKind,
     FindingResponse,
+    FindingWriteUp,
     FindingStatus,
     IncidentResponsePlan,
     ItemKind,
@@ -192,6 +193,13 @@ from ._evaluate import (
     EvidenceSource,
     evaluate,
 )
+from .audit import (
+    RequestList,
+    Sample,
+    request_list,
+    sample,
+    workpapers,
+)
 from .demo import (
     sample_company,
     sample_company_catalog,
@@ -266,6 +274,7 @@ __all__ = [
     "EvidenceSource",
     "ExportSummary",
     "FindingResponse",
+    "FindingWriteUp",
     "FindingStatus",
     "FsckReport",
     "GridCell",
@@ -303,6 +312,7 @@ __all__ = [
     "Record",
     "Report",
     "ReportFormat",
+    "RequestList",
     "ReviewDecision",
     "ReviewState",
     "ReviewedAccount",
@@ -311,6 +321,7 @@ __all__ = [
     "RiskRegister",
     "RiskTreatment",
     "Roster",
+    "Sample",
     "Scope",
     "SecurityReport",
     "Severity",
@@ -339,6 +350,7 @@ __all__ = [
     "VerifiedBundle",
     "WithinDaysOf",
     "__version__",
+    "audit",
     "bundle",
     "catalog",
     "demo",
@@ -358,6 +370,8 @@ __all__ = [
     "merkle_root",
     "models",
     "report",
+    "request_list",
+    "sample",
     "sample_company",
     "sample_company_catalog",
     "TimestampInfo",
@@ -368,4 +382,5 @@ __all__ = [
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",
+    "workpapers",
 ]

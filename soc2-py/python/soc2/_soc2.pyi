@@ -42,7 +42,12 @@ __all__ = [
     "period_quarters",
     "quarter_containing",
     "quarter_info",
+    "render_oscal",
     "render_report",
+    "render_request_list",
+    "request_list",
+    "sample",
+    "workpapers",
     "sample_company",
     "sample_company_catalog_toml",
     "sha256_hex",
@@ -175,6 +180,11 @@ def evaluate(catalog: Catalog, evidence: List[Any], period: Any, as_of: str) -> 
 def render_report(report: Any, format: str) -> str:
     """Renders a report as ``text``, ``json``, ``markdown``/``md`` or ``html``."""
 
+def render_oscal(
+    report: Any, document: str, locker: Optional[Locker] = None, origin: Optional[str] = None
+) -> str:
+    """Renders a report as OSCAL: ``ar`` (assessment results) or ``poam``."""
+
 def sample_company(year: int) -> str:
     """The sample company's evidence for ``year`` as a JSON array."""
 
@@ -184,6 +194,30 @@ def sample_company_catalog_toml() -> str:
 
 def evaluate_locker(catalog: Catalog, locker: Locker, period: Any, as_of: str) -> str:
     """Evaluates the catalog against every record of a locker; returns the report's JSON."""
+
+def workpapers(
+    catalog: Catalog, evidence: Union[Locker, List[Any]], period: Any, as_of: str
+) -> List[Tuple[str, bytes]]:
+    """The workpapers as ``(relative path, CSV bytes)`` pairs, in path order."""
+
+def request_list(
+    catalog: Catalog, evidence: Union[Locker, List[Any]], period: Any, as_of: str
+) -> str:
+    """The evidence request list as canonical JSON."""
+
+def render_request_list(list: Any, format: str) -> bytes:
+    """Renders a request list as ``markdown`` (or ``md``) or ``csv``."""
+
+def sample(
+    catalog: Catalog,
+    evidence: Union[Locker, List[Any]],
+    period: Any,
+    as_of: str,
+    control: str,
+    size: Optional[int] = None,
+    seed: Optional[str] = None,
+) -> str:
+    """A sample of a control's population as canonical JSON."""
 
 @final
 class Appended:

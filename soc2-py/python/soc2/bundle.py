@@ -135,6 +135,7 @@ def export_bundle(
     report_files: Optional[Mapping[str, Union[str, bytes]]] = None,
     progress: Optional[Callable[[int, int], object]] = None,
     overwrite: bool = False,
+    workpapers: Optional[Mapping[str, bytes]] = None,
 ) -> ExportSummary:
     """Exports the signed bundle of an audit period from ``locker`` to ``out``.
 
@@ -142,7 +143,9 @@ def export_bundle(
     ``soc2 export`` does: the bundle is for its period, discloses the records observed in
     it plus the earlier ones the report relies on (a policy approved before the period, a
     background check done at hire), and carries the report as HTML, JSON and Markdown
-    under ``report/`` (Rust: ``ExportOptions::from_report``).
+    under ``report/`` (Rust: ``ExportOptions::from_report``). With it, ``workpapers``
+    (from :func:`soc2.workpapers` for the same period) go under ``report/workpapers/``,
+    as ``soc2 export`` puts them (Rust: ``ExportOptions::from_evaluation``).
 
     Or give the ``period`` alone: the records observed in it are disclosed, plus the
     earlier records ``include`` names, or ``exactly`` the records listed; ``report_files``
@@ -199,10 +202,16 @@ def export_bundle(
             errno=errno.EEXIST,
             filename=str(target),
         )
+    if workpapers is not None and report is None:
+        raise ValidationError(
+            "workpapers= goes with report=: give the period's report too",
+            path="workpapers",
+            reason="no report",
+        )
     files = [
         (name, content.encode() if isinstance(content, str) else bytes(content))
         for name, content in (report_files or {}).items()
-    ]
+    ] + [(f"workpapers/{name}", bytes(content)) for name, content in (workpapers or {}).items()]
     mode, seqs = ("exactly", list(exactly)) if exactly is not None else ("observed", list(include))
     (path, checkpoint, period_json, principal, fingerprint, records, blobs, blob_bytes) = (
         _soc2.export_bundle(

@@ -28,6 +28,7 @@ __all__ = [
     "Catalog",
     "CatalogControl",
     "ControlTest",
+    "Frequency",
     "Scope",
     "StrPath",
     "SystemOwner",
@@ -37,6 +38,15 @@ __all__ = [
 #: A file system path, as ``str`` or ``os.PathLike``.
 StrPath = Union[str, "os.PathLike[str]"]
 
+#: How often a control operates, in the classes audit sampling sizes samples by.
+Frequency = Union[
+    Literal["annual"],
+    Literal["quarterly"],
+    Literal["monthly"],
+    Literal["weekly"],
+    Literal["daily"],
+    Literal["several_times_a_day"],
+]
 #: The built-in test an evaluation runs for a control.
 ControlTest = Union[
     Literal["quarterly_access_review"],
@@ -174,6 +184,8 @@ class CatalogControl(Model):
     test: ControlTest
     #: The thresholds in force for this control.
     thresholds: Thresholds
+    #: How often the control operates, for sampling; ``None``: derived from its cadence.
+    frequency: Optional[Frequency] = None
 
 
 class Catalog:

@@ -85,6 +85,7 @@ __all__ = [
     "Evidence",
     "EvidenceKind",
     "FindingResponse",
+    "FindingWriteUp",
     "FindingStatus",
     "IncidentResponsePlan",
     "ItemKind",
@@ -1287,6 +1288,14 @@ class Control(Model):
     description: str = ""
     #: Steps to take when it fails.
     remediation: List[str] = field(default_factory=list)
+    #: Why it typically fails, for the cause of a finding (with management's response, when
+    #: given).
+    cause: str = ""
+    #: What a failure exposes the company or its customers to: the effect of a finding.
+    effect: str = ""
+    #: What the auditor recommends when it fails, in a sentence (the steps are in
+    #: ``remediation``).
+    recommendation: str = ""
 
 
 # -- Periods -------------------------------------------------------------------------------
@@ -1487,6 +1496,23 @@ class FindingResponse(Model):
 
 
 @model
+class FindingWriteUp(Model):
+    """A finding in the words of an audit workpaper: the elements of a finding."""
+
+    #: What was found: how many of the items tested deviated, and how.
+    condition: str
+    #: What should have been: the Trust Services Criteria and the control as described.
+    criteria: str
+    #: Why it happened: management's response when it gives one, and the control's typical
+    #: cause from the catalog.
+    cause: str
+    #: What it exposes the company or its customers to.
+    effect: str
+    #: What to do about it.
+    recommendation: str
+
+
+@model
 class AuditFinding(Model):
     """An audit exception: a control that did not operate as described over the period.
 
@@ -1521,3 +1547,6 @@ class AuditFinding(Model):
     #: Every management response that applies: to the finding as a whole first, then to
     #: affected items in the order they are listed; the latest for each.
     responses: List[FindingResponse] = field(default_factory=list)
+    #: The finding written as auditors write it: condition, criteria, cause, effect and
+    #: recommendation (None in findings written before it existed).
+    write_up: Optional[FindingWriteUp] = None

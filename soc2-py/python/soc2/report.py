@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import field
-from typing import Any, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, List, Literal, Optional, Union
 
 from . import _soc2
+
+if TYPE_CHECKING:
+    from .locker import Locker
 from ._model import Model, model
 from .catalog import ControlTest
 from .models import (
@@ -414,6 +417,19 @@ class Report(Model):
         """The report as ``text``, ``json`` (pretty), ``markdown`` (``md``) or ``html``,
         rendered by soc2-core."""
         return _soc2.render_report(self, format)
+
+    def to_oscal_ar(self, locker: Optional["Locker"] = None, origin: Optional[str] = None) -> str:
+        """The OSCAL assessment results (JSON, OSCAL 1.2.1): a finding per control, an
+        observation per affected item, a risk per exception. Give the ``locker`` the report
+        was evaluated from so that the UUIDs derive from its origin and each record's leaf
+        hash is given; otherwise ``origin`` names the evidence (default ``soc2``)."""
+        return _soc2.render_oscal(self, "ar", None if locker is None else locker._native, origin)
+
+    def to_oscal_poam(self, locker: Optional["Locker"] = None, origin: Optional[str] = None) -> str:
+        """The OSCAL plan of action and milestones: one item per exception not closed.
+        Raises :class:`~soc2.ValidationError` when no exception is open (OSCAL needs at
+        least one item). ``locker`` and ``origin`` as for :meth:`to_oscal_ar`."""
+        return _soc2.render_oscal(self, "poam", None if locker is None else locker._native, origin)
 
     def to_text(self) -> str:
         """Plain text for the terminal."""

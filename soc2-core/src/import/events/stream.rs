@@ -8,6 +8,11 @@
 //!   of any size: the wrapper's array is read element by element.
 //!
 //! The raw bytes are hashed as they are read, so the file is read once.
+//!
+//! Audit logs and osquery result logs (`fleet-hosts`) are both read here. They differ in
+//! what a line that is not JSON means ([`Reading::strict`]): an audit log skips and counts
+//! it (a log pipeline's line from another product), a result log refuses it, naming the
+//! line, because the state a result log leaves depends on every line.
 
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -27,8 +32,27 @@ pub(crate) const MAX_DECOMPRESSED: u64 = 64 << 30;
 /// Where an event sits in its file.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Position {
-    /// Its line (newline-delimited events) or its 1-based index among the file's events.
+    /// Its line (newline-delimited events; in a strict reading, also a document's first
+    /// line) or its 1-based index among the file's events (the elements of an array).
     pub(crate) record: u64,
+}
+
+/// How a file is read.
+#[derive(Clone, Copy)]
+pub(crate) struct Reading<'k> {
+    /// Members of a wrapper object whose array holds the events (`Records`, `items`).
+    pub(crate) wrappers: &'k [&'k str],
+    /// The top-level members of an event that are parsed (`None`: all); others are
+    /// skipped unparsed.
+    pub(crate) fields: Option<&'k [&'k str]>,
+    /// Top-level members of an event read as compact JSON text instead of values (faster:
+    /// nothing is built but the text): an array as a list of its elements' texts, anything
+    /// else as one text, each a [`Value::String`] (osquery's `snapshot` rows).
+    pub(crate) raw: &'k [&'k str],
+    /// Every line counts (osquery result logs): a line that is not JSON, or a truncated
+    /// document, is an error naming its line instead of a skipped line; and documents
+    /// may follow one another (pretty-printed results), each numbered by its first line.
+    pub(crate) strict: bool,
 }
 
 /// Why reading stopped.
@@ -40,6 +64,8 @@ pub(crate) enum StreamError {
     Data(String),
     /// The event handler refused an event.
     Handler(super::super::ImportError),
+    /// A line is not JSON, or a document is cut short (in a strict reading).
+    Line { line: u64, reason: String },
 }
 
 /// What one file held, once read to its end.
@@ -93,11 +119,9 @@ impl<R: Read> Read for Hashing<R> {
 }
 
 /// Reads `reader` to its end, calling `on_event` for each event with its position.
-/// `wrappers` names the members of a wrapper object whose array holds the events.
 pub(crate) fn read_events<R: Read>(
     reader: R,
-    wrappers: &[&str],
-    fields: Option<&[&str]>,
+    reading: Reading<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
 ) -> Result<FileSummary, StreamError> {
     let mut raw = BufReader::with_capacity(
@@ -116,13 +140,15 @@ pub(crate) fn read_events<R: Read>(
         control_chars: 0,
         wrapper_members: Vec::new(),
     };
+    let keep = Keep { wrappers: reading.wrappers, fields: reading.fields, raw: reading.raw };
+    let strict = reading.strict;
     let result = if gzip {
         let decoder = flate2::bufread::MultiGzDecoder::new(&mut raw);
         let limited = Limit { inner: decoder, left: MAX_DECOMPRESSED };
         let mut text = BufReader::with_capacity(1 << 20, limited);
-        read_text(&mut text, Keep { wrappers, fields }, on_event, &mut summary)
+        read_text(&mut text, keep, strict, on_event, &mut summary)
     } else {
-        read_text(&mut raw, Keep { wrappers, fields }, on_event, &mut summary)
+        read_text(&mut raw, keep, strict, on_event, &mut summary)
     };
     let failed_raw = raw.get_ref().io_failed;
     match result {
@@ -138,6 +164,26 @@ pub(crate) fn read_events<R: Read>(
     summary.sha256 = Sha256Digest(h.sha.finalize().into());
     summary.size = h.size;
     Ok(summary)
+}
+
+/// The text a file begins with, at most `limit` bytes of it: `raw` (the file's first
+/// bytes) itself, or as much as it decompresses to when gzipped (a cut gzip stream
+/// yields what it holds).
+pub(crate) fn head_text(raw: &[u8], limit: usize) -> std::borrow::Cow<'_, [u8]> {
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return std::borrow::Cow::Borrowed(&raw[..raw.len().min(limit)]);
+    }
+    let mut out = vec![0; limit];
+    let mut decoder = flate2::bufread::MultiGzDecoder::new(raw);
+    let mut n = 0;
+    while n < limit {
+        match decoder.read(&mut out[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    out.truncate(n);
+    std::borrow::Cow::Owned(out)
 }
 
 /// A reader that refuses to yield more than `left` bytes.
@@ -167,6 +213,7 @@ impl<R: Read> Read for Limit<R> {
 pub(crate) struct Keep<'k> {
     wrappers: &'k [&'k str],
     fields: Option<&'k [&'k str]>,
+    raw: &'k [&'k str],
 }
 
 impl Keep<'_> {
@@ -178,36 +225,49 @@ impl Keep<'_> {
 fn read_text<R: BufRead>(
     r: &mut R,
     keep: Keep<'_>,
+    strict: bool,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
-    skip_bom_and_space(r)?;
+    let blank_lines = skip_bom_and_space(r)?;
     let first = r.fill_buf().map_err(StreamError::Io)?.first().copied();
+    let doc = Doc { keep, strict, lines_before: blank_lines };
     match first {
         None => Ok(()),
         // An array is one document: read it element by element, however long its line.
-        Some(b'[') => read_document(r, keep, on_event, summary),
-        _ => read_lines(r, keep, on_event, summary),
+        Some(b'[') => read_document(r, doc, on_event, summary),
+        _ => read_lines(r, doc, on_event, summary),
     }
 }
 
-fn skip_bom_and_space<R: BufRead>(r: &mut R) -> Result<(), StreamError> {
+/// Skips a byte-order mark and white space; returns the newlines skipped.
+fn skip_bom_and_space<R: BufRead>(r: &mut R) -> Result<u64, StreamError> {
     let buf = r.fill_buf().map_err(StreamError::Io)?;
     if buf.starts_with(&[0xef, 0xbb, 0xbf]) {
         r.consume(3);
     }
+    let mut newlines = 0;
     loop {
         let buf = r.fill_buf().map_err(StreamError::Io)?;
         if buf.is_empty() {
-            return Ok(());
+            return Ok(newlines);
         }
         let n = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
         let all = n == buf.len();
         r.consume(n);
         if !all {
-            return Ok(());
+            return Ok(newlines);
         }
     }
+}
+
+/// What a document reading needs: what to keep, whether strict, and the lines before it.
+#[derive(Clone, Copy)]
+struct Doc<'k> {
+    keep: Keep<'k>,
+    strict: bool,
+    lines_before: u64,
 }
 
 /// Reads up to and including the next `\n`, at most `MAX_LINE` bytes; returns whether
@@ -240,12 +300,13 @@ fn read_line<R: BufRead>(r: &mut R, line: &mut Vec<u8>) -> io::Result<bool> {
 
 fn read_lines<R: BufRead>(
     r: &mut R,
-    keep: Keep<'_>,
+    doc: Doc<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
+    let keep = doc.keep;
     let mut line = Vec::new();
-    let mut number = 0u64;
+    let mut number = doc.lines_before;
     // 0 until the first value shows whether the file holds events (numbered by line) or
     // wrapper documents (their events numbered by position).
     let mut position = 0u64;
@@ -265,7 +326,8 @@ fn read_lines<R: BufRead>(
             // The first value spans lines (pretty-printed) or is too long for a line:
             // it is one document, streamed.
             let head = std::mem::take(&mut line);
-            return read_document(io::Cursor::new(head).chain(r), keep, on_event, summary);
+            let doc = Doc { lines_before: number - 1, ..doc };
+            return read_document(io::Cursor::new(head).chain(r), doc, on_event, summary);
         }
         let text = trim_ascii(&line);
         if text.is_empty() {
@@ -276,9 +338,14 @@ fn read_lines<R: BufRead>(
             let mut controls = 0u64;
             let mut cleaned = Vec::with_capacity(text.len());
             // Reading from a slice cannot fail.
-            let _ =
-                Spaces { inner: text, controls: &mut controls, in_string: false, escaped: false }
-                    .read_to_end(&mut cleaned);
+            let _ = Spaces {
+                inner: text,
+                controls: &mut controls,
+                newlines: None,
+                in_string: false,
+                escaped: false,
+            }
+            .read_to_end(&mut cleaned);
             if controls == 0 {
                 return Err(e);
             }
@@ -288,6 +355,17 @@ fn read_lines<R: BufRead>(
         });
         let value: Value = match parsed {
             Ok(v) => v,
+            Err(e) if doc.strict => {
+                // As a whole file's parse says it: the position in the file, not the line.
+                let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+                let (col, at) =
+                    (e.column(), format!(" at line {} column {}", e.line(), e.column()));
+                let text = e.to_string();
+                let message = text.strip_suffix(&at).unwrap_or(&text);
+                let reason =
+                    format!("{what} at column {col}: {message} at line {number} column {col}");
+                return Err(StreamError::Line { line: number, reason });
+            }
             Err(e) => {
                 summary.bad_lines += 1;
                 if summary.bad_line_examples.len() < 20 {
@@ -341,6 +419,8 @@ impl<'de> Visitor<'de> for Kept<'_> {
             if self.0.wants(&key) {
                 let v = if self.0.wrappers.contains(&key.as_ref()) {
                     map.next_value_seed(Kept(self.0))?
+                } else if self.0.raw.contains(&key.as_ref()) {
+                    map.next_value_seed(RawMember)?
                 } else {
                     map.next_value::<Value>()?
                 };
@@ -381,6 +461,154 @@ impl<'de> Visitor<'de> for Kept<'_> {
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::from(v))
+    }
+}
+
+/// A member read as compact JSON text (see [`Reading::raw`]).
+struct RawMember;
+
+impl RawMember {
+    fn text<E>(write: impl FnOnce(&mut String) -> Result<(), E>) -> Result<Value, E> {
+        let mut buf = String::new();
+        write(&mut buf)?;
+        Ok(Value::String(buf))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for RawMember {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawMember {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let mut buf = String::new();
+            if seq.next_element_seed(Compact(&mut buf))?.is_none() {
+                return Ok(Value::Array(out));
+            }
+            out.push(Value::String(buf));
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        Self::text(|b| Compact(b).visit_map(map))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_str(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_unit())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_i64(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_u64(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Self::text(|b| Compact(b).visit_f64(v))
+    }
+}
+
+/// Writes the JSON value read as compact text (members in their order), building no value.
+struct Compact<'b>(&'b mut String);
+
+impl Compact<'_> {
+    fn json<E: serde::de::Error>(self, v: &impl serde::Serialize) -> Result<(), E> {
+        self.0.push_str(&serde_json::to_string(v).map_err(E::custom)?);
+        Ok(())
+    }
+
+    fn string<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        // Most strings need no escape: copied as they are.
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.0.push('"');
+            self.0.push_str(s);
+            self.0.push('"');
+            Ok(())
+        } else {
+            self.json(&s)
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Compact<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Compact<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
+        let mut first = true;
+        loop {
+            let at = self.0.len();
+            if !first {
+                self.0.push(',');
+            }
+            if seq.next_element_seed(Compact(&mut *self.0))?.is_none() {
+                self.0.truncate(at);
+                break;
+            }
+            first = false;
+        }
+        self.0.push(']');
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.push('{');
+        let mut first = true;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if !first {
+                self.0.push(',');
+            }
+            first = false;
+            Compact(&mut *self.0).string(&key)?;
+            self.0.push(':');
+            map.next_value_seed(Compact(&mut *self.0))?;
+        }
+        self.0.push('}');
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.string(v)
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.0.push_str("null");
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.0.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.json(&v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.json(&v)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.json(&v)
     }
 }
 
@@ -444,24 +672,46 @@ fn keep_member(summary: &mut FileSummary, name: String, v: Value) {
     }
 }
 
-/// Streams one document: an array of events, a wrapper, or a single event.
+/// Streams one document: an array of events, a wrapper, or a single event (in a strict
+/// reading, documents one after another).
 fn read_document<R: Read>(
     r: R,
-    keep: Keep<'_>,
+    doc: Doc<'_>,
     on_event: &mut dyn FnMut(Value, Position) -> Result<(), super::super::ImportError>,
     summary: &mut FileSummary,
 ) -> Result<(), StreamError> {
     // Valid JSON has no raw control character inside a string, so reading those as
     // spaces changes nothing in a valid document and lets a sloppy writer's through.
     let mut controls = 0u64;
+    let newlines = std::cell::Cell::new(0u64);
     let mut de = serde_json::Deserializer::from_reader(Spaces {
         inner: r,
         controls: &mut controls,
+        newlines: Some(&newlines),
         in_string: false,
         escaped: false,
     });
-    let mut state = DocState { keep, on_event, summary, position: 0, failed: None };
-    let outcome = TopLevel(&mut state).deserialize(&mut de).and_then(|()| de.end());
+    let mut state = DocState {
+        keep: doc.keep,
+        on_event,
+        summary,
+        position: 0,
+        failed: None,
+        first_line: doc.strict.then_some((&newlines, doc.lines_before)),
+    };
+    let mut outcome = TopLevel(&mut state).deserialize(&mut de);
+    if doc.strict {
+        // Documents one after another, until only white space is left.
+        while outcome.is_ok() {
+            match de.end() {
+                Ok(()) => break,
+                Err(e) if e.is_io() => outcome = Err(e),
+                Err(_) => outcome = TopLevel(&mut state).deserialize(&mut de),
+            }
+        }
+    } else {
+        outcome = outcome.and_then(|()| de.end());
+    }
     drop(de);
     state.summary.control_chars += controls;
     if let Some(e) = state.failed.take() {
@@ -470,16 +720,24 @@ fn read_document<R: Read>(
     outcome.map_err(|e| {
         if e.is_io() {
             StreamError::Io(io::Error::other(e.to_string()))
+        } else if doc.strict {
+            let what = if e.is_eof() { "truncated JSON" } else { "invalid JSON" };
+            StreamError::Line {
+                line: doc.lines_before + e.line() as u64,
+                reason: format!("{what} at column {}: {e}", e.column()),
+            }
         } else {
             StreamError::Data(format!("not a JSON document: {e}"))
         }
     })
 }
 
-/// Reads raw control characters inside strings as spaces, counting them.
+/// Reads raw control characters inside strings as spaces, counting them (and counting
+/// newlines, when asked).
 struct Spaces<'c, R> {
     inner: R,
     controls: &'c mut u64,
+    newlines: Option<&'c std::cell::Cell<u64>>,
     in_string: bool,
     escaped: bool,
 }
@@ -487,6 +745,9 @@ struct Spaces<'c, R> {
 impl<R: Read> Read for Spaces<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if let Some(lines) = self.newlines {
+            lines.set(lines.get() + memchr::memchr_iter(b'\n', &buf[..n]).count() as u64);
+        }
         for b in &mut buf[..n] {
             if self.escaped {
                 self.escaped = false;
@@ -515,12 +776,19 @@ struct DocState<'a, 'h> {
     position: u64,
     /// The handler's error, kept typed while serde unwinds with a placeholder.
     failed: Option<super::super::ImportError>,
+    /// In a strict reading, the newlines read so far and the lines before the first
+    /// document: a top-level object is numbered by its first line.
+    first_line: Option<(&'a std::cell::Cell<u64>, u64)>,
 }
 
 impl DocState<'_, '_> {
     fn event<E: serde::de::Error>(&mut self, v: Value) -> Result<(), E> {
         self.position += 1;
-        match (self.on_event)(v, Position { record: self.position }) {
+        self.event_at(v, self.position)
+    }
+
+    fn event_at<E: serde::de::Error>(&mut self, v: Value, record: u64) -> Result<(), E> {
+        match (self.on_event)(v, Position { record }) {
             Ok(()) => Ok(()),
             Err(e) => {
                 self.failed = Some(e);
@@ -554,6 +822,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // The object's first line: serde has read up to its `{` and no further.
+        let line = self.0.first_line.map(|(newlines, before)| before + newlines.get() + 1);
         // Members are kept until the object ends: without a wrapper array, the object
         // is itself one event.
         let mut members = serde_json::Map::new();
@@ -568,7 +838,11 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                 members.insert(key, Value::Null);
                 continue;
             }
-            let v: Value = map.next_value()?;
+            let v: Value = if self.0.keep.raw.contains(&key.as_str()) {
+                map.next_value_seed(RawMember)?
+            } else {
+                map.next_value()?
+            };
             members.insert(key, v);
         }
         if wrapped {
@@ -576,6 +850,8 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_, '_> {
                 keep_member(self.0.summary, k, v);
             }
             Ok(())
+        } else if let Some(line) = line {
+            self.0.event_at(Value::Object(members), line)
         } else {
             self.0.event(Value::Object(members))
         }
@@ -641,7 +917,9 @@ mod tests {
 
     fn events(bytes: &[u8]) -> (Vec<(u64, Value)>, FileSummary) {
         let mut got = Vec::new();
-        let s = read_events(bytes, &["Records", "items"], None, &mut |v, p| {
+        let reading =
+            Reading { wrappers: &["Records", "items"], fields: None, raw: &[], strict: false };
+        let s = read_events(bytes, reading, &mut |v, p| {
             got.push((p.record, v));
             Ok(())
         })
@@ -691,8 +969,26 @@ mod tests {
     }
 
     #[test]
+    fn raw_members_are_compact_text() {
+        let reading = Reading { wrappers: &[], fields: None, raw: &["rows", "one"], strict: true };
+        let mut got = Vec::new();
+        let doc = b"{\"rows\": [ {\"a\": \"x\\\"y\", \"b\": [1, 2.5, -3, true, null]}, {} ], \"one\": {\"k\": {}},\n \"n\": 1}\n{\"rows\": []}";
+        read_events(&doc[..], reading, &mut |v, p| {
+            got.push((p.record, v));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got[0].1["rows"][0], r#"{"a":"x\"y","b":[1,2.5,-3,true,null]}"#);
+        assert_eq!(got[0].1["rows"][1], "{}");
+        assert_eq!(got[0].1["one"], r#"{"k":{}}"#);
+        assert_eq!(got[0].1["n"], 1);
+        assert_eq!((got[1].0, &got[1].1["rows"]), (3, &Value::Array(vec![])));
+    }
+
+    #[test]
     fn a_truncated_document_is_an_error() {
-        let r = read_events(&b"[{\"a\":1},{\"a\""[..], &[], None, &mut |_, _| Ok(()));
+        let reading = Reading { wrappers: &[], fields: None, raw: &[], strict: false };
+        let r = read_events(&b"[{\"a\":1},{\"a\""[..], reading, &mut |_, _| Ok(()));
         assert!(matches!(r, Err(StreamError::Data(_))));
     }
 }

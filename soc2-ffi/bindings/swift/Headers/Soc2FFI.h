@@ -409,6 +409,16 @@ uint64_t uniffi_soc2_ffi_fn_method_locker_len(uint64_t ptr, RustCallStatus *_Non
 RustBuffer uniffi_soc2_ffi_fn_method_locker_origin(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+RustBuffer uniffi_soc2_ffi_fn_method_locker_oscal_assessment_results(uint64_t ptr, RustBuffer report, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_OSCAL_POAM
+RustBuffer uniffi_soc2_ffi_fn_method_locker_oscal_poam(uint64_t ptr, RustBuffer report, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORD
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_RECORD
 RustBuffer uniffi_soc2_ffi_fn_method_locker_record(uint64_t ptr, uint64_t seq, RustCallStatus *_Nonnull out_status
@@ -439,9 +449,19 @@ RustBuffer uniffi_soc2_ffi_fn_method_locker_records_of_kind(uint64_t ptr, RustBu
 uint64_t uniffi_soc2_ffi_fn_method_locker_refresh(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_REQUEST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_REQUEST_LIST
+RustBuffer uniffi_soc2_ffi_fn_method_locker_request_list(uint64_t ptr, RustBuffer catalog, RustBuffer period, RustBuffer as_of, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ROOT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_ROOT
 RustBuffer uniffi_soc2_ffi_fn_method_locker_root(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_SAMPLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_SAMPLE
+RustBuffer uniffi_soc2_ffi_fn_method_locker_sample(uint64_t ptr, RustBuffer catalog, RustBuffer period, RustBuffer as_of, RustBuffer control, RustBuffer size, RustBuffer seed, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_TORN_TAIL
@@ -454,9 +474,39 @@ RustBuffer uniffi_soc2_ffi_fn_method_locker_torn_tail(uint64_t ptr, RustCallStat
 void uniffi_soc2_ffi_fn_method_locker_verify_checkpoint(uint64_t ptr, RustBuffer checkpoint_text, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_WORKPAPERS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_LOCKER_WORKPAPERS
+RustBuffer uniffi_soc2_ffi_fn_method_locker_workpapers(uint64_t ptr, RustBuffer catalog, RustBuffer period, RustBuffer as_of, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SOC2ERROR_UNIFFI_TRAIT_DISPLAY
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_SOC2ERROR_UNIFFI_TRAIT_DISPLAY
 RustBuffer uniffi_soc2_ffi_fn_method_soc2error_uniffi_trait_display(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_DRAW_SAMPLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_DRAW_SAMPLE
+RustBuffer uniffi_soc2_ffi_fn_func_draw_sample(RustBuffer catalog, RustBuffer evidence, RustBuffer period, RustBuffer as_of, RustBuffer control, RustBuffer size, RustBuffer seed, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_REQUEST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_REQUEST_LIST
+RustBuffer uniffi_soc2_ffi_fn_func_request_list(RustBuffer catalog, RustBuffer evidence, RustBuffer period, RustBuffer as_of, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_REQUEST_LIST_CSV
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_REQUEST_LIST_CSV
+RustBuffer uniffi_soc2_ffi_fn_func_request_list_csv(RustBuffer list, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_REQUEST_LIST_MARKDOWN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_REQUEST_LIST_MARKDOWN
+RustBuffer uniffi_soc2_ffi_fn_func_request_list_markdown(RustBuffer list, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_WORKPAPERS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_WORKPAPERS
+RustBuffer uniffi_soc2_ffi_fn_func_workpapers(RustBuffer catalog, RustBuffer evidence, RustBuffer period, RustBuffer as_of, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_BUNDLE_INCLUSION_PROOF
@@ -614,6 +664,16 @@ RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_json(RustBuffer catalog, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_TOML
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_EXTEND_CATALOG_WITH_TOML
 RustBuffer uniffi_soc2_ffi_fn_func_extend_catalog_with_toml(RustBuffer catalog, RustBuffer text, RustBuffer source_name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+RustBuffer uniffi_soc2_ffi_fn_func_render_oscal_assessment_results(RustBuffer report, RustBuffer origin, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_OSCAL_POAM
+RustBuffer uniffi_soc2_ffi_fn_func_render_oscal_poam(RustBuffer report, RustBuffer origin, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_RENDER_REPORT
@@ -908,6 +968,36 @@ void ffi_soc2_ffi_rust_future_free_void(uint64_t handle
 void ffi_soc2_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_DRAW_SAMPLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_DRAW_SAMPLE
+uint16_t uniffi_soc2_ffi_checksum_func_draw_sample(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_REQUEST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_REQUEST_LIST
+uint16_t uniffi_soc2_ffi_checksum_func_request_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_REQUEST_LIST_CSV
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_REQUEST_LIST_CSV
+uint16_t uniffi_soc2_ffi_checksum_func_request_list_csv(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_REQUEST_LIST_MARKDOWN
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_REQUEST_LIST_MARKDOWN
+uint16_t uniffi_soc2_ffi_checksum_func_request_list_markdown(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_WORKPAPERS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_WORKPAPERS
+uint16_t uniffi_soc2_ffi_checksum_func_workpapers(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_BUNDLE_INCLUSION_PROOF
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_BUNDLE_INCLUSION_PROOF
 uint16_t uniffi_soc2_ffi_checksum_func_bundle_inclusion_proof(void
@@ -1094,6 +1184,18 @@ uint16_t uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_ASSESSMENT_RESULTS
+uint16_t uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_OSCAL_POAM
+uint16_t uniffi_soc2_ffi_checksum_func_render_oscal_poam(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_RENDER_REPORT
 uint16_t uniffi_soc2_ffi_checksum_func_render_report(void
@@ -1244,6 +1346,18 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_origin(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_ASSESSMENT_RESULTS
+uint16_t uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_POAM
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_OSCAL_POAM
+uint16_t uniffi_soc2_ffi_checksum_method_locker_oscal_poam(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORD
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_RECORD
 uint16_t uniffi_soc2_ffi_checksum_method_locker_record(void
@@ -1280,9 +1394,21 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_refresh(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_REQUEST_LIST
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_REQUEST_LIST
+uint16_t uniffi_soc2_ffi_checksum_method_locker_request_list(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ROOT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_ROOT
 uint16_t uniffi_soc2_ffi_checksum_method_locker_root(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_SAMPLE
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_SAMPLE
+uint16_t uniffi_soc2_ffi_checksum_method_locker_sample(void
     
 );
 #endif
@@ -1295,6 +1421,12 @@ uint16_t uniffi_soc2_ffi_checksum_method_locker_torn_tail(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_VERIFY_CHECKPOINT
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_VERIFY_CHECKPOINT
 uint16_t uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_WORKPAPERS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_LOCKER_WORKPAPERS
+uint16_t uniffi_soc2_ffi_checksum_method_locker_workpapers(void
     
 );
 #endif

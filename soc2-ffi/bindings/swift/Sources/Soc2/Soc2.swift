@@ -952,6 +952,18 @@ public protocol LockerProtocol: AnyObject, Sendable {
     func origin()  -> String
     
     /**
+     * A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+     * 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+     */
+    func oscalAssessmentResults(report: Report) throws  -> String
+    
+    /**
+     * A report evaluated from this locker as an OSCAL plan of action and milestones: one
+     * item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+     */
+    func oscalPoam(report: Report) throws  -> String
+    
+    /**
      * Reads record `seq`.
      */
     func record(seq: UInt64) throws  -> Record
@@ -983,9 +995,21 @@ public protocol LockerProtocol: AnyObject, Sendable {
     func refresh() throws  -> UInt64
     
     /**
+     * The evidence request list of the locker's evidence over `period`, as of `as_of`.
+     */
+    func requestList(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate) throws  -> RequestList
+    
+    /**
      * The RFC 9162 Merkle tree root over all records, as hex.
      */
     func root()  -> Sha256Digest
+    
+    /**
+     * A reproducible sample of `control`'s population; without `seed`, the root hash
+     * (hex) of the locker's newest signed checkpoint (or of its current checkpoint when
+     * it has none).
+     */
+    func sample(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate, control: String, size: UInt64?, seed: String?) throws  -> Sample
     
     /**
      * The torn final line found at the last read, if any: an interrupted append, which
@@ -1001,6 +1025,12 @@ public protocol LockerProtocol: AnyObject, Sendable {
      * commits to yet.
      */
     func verifyCheckpoint(checkpointText: String) throws 
+    
+    /**
+     * The testing workpapers of the locker's evidence over `period`, as of `as_of`:
+     * `summary.csv` and per control `population/<CONTROL>.csv`, in path order.
+     */
+    func workpapers(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate) throws  -> [WorkpaperFile]
     
 }
 /**
@@ -1298,6 +1328,34 @@ open func origin() -> String  {
 }
     
     /**
+     * A report evaluated from this locker as OSCAL assessment results (JSON, OSCAL
+     * 1.2.1): UUIDs derived from the locker's origin, each record with its leaf hash.
+     */
+open func oscalAssessmentResults(report: Report)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_oscal_assessment_results(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A report evaluated from this locker as an OSCAL plan of action and milestones: one
+     * item per exception not closed. Fails with [`Soc2Error::Invalid`] when none is open.
+     */
+open func oscalPoam(report: Report)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_oscal_poam(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeReport_lower(report),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Reads record `seq`.
      */
 open func record(seq: UInt64)throws  -> Record  {
@@ -1376,6 +1434,21 @@ open func refresh()throws  -> UInt64  {
 }
     
     /**
+     * The evidence request list of the locker's evidence over `period`, as of `as_of`.
+     */
+open func requestList(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate)throws  -> RequestList  {
+    return try  FfiConverterTypeRequestList_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_request_list(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The RFC 9162 Merkle tree root over all records, as hex.
      */
 open func root() -> Sha256Digest  {
@@ -1383,6 +1456,26 @@ open func root() -> Sha256Digest  {
         uniffiCallStatus in
     uniffi_soc2_ffi_fn_method_locker_root(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A reproducible sample of `control`'s population; without `seed`, the root hash
+     * (hex) of the locker's newest signed checkpoint (or of its current checkpoint when
+     * it has none).
+     */
+open func sample(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate, control: String, size: UInt64?, seed: String?)throws  -> Sample  {
+    return try  FfiConverterTypeSample_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_sample(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),
+        FfiConverterString.lower(control),
+        FfiConverterOptionUInt64.lower(size),
+        FfiConverterOptionString.lower(seed),uniffiCallStatus
     )
 })
 }
@@ -1414,6 +1507,22 @@ open func verifyCheckpoint(checkpointText: String)throws   {try rustCallWithErro
         FfiConverterString.lower(checkpointText),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The testing workpapers of the locker's evidence over `period`, as of `as_of`:
+     * `summary.csv` and per control `population/<CONTROL>.csv`, in path order.
+     */
+open func workpapers(catalog: Catalog, period: AuditPeriod, asOf: CalendarDate)throws  -> [WorkpaperFile]  {
+    return try  FfiConverterSequenceTypeWorkpaperFile.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_locker_workpapers(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),uniffiCallStatus
+    )
+})
 }
     
 
@@ -2394,6 +2503,11 @@ public struct AuditFinding: Equatable, Hashable {
      * affected items in the order they are listed; the latest for each.
      */
     public var responses: [FindingResponse]
+    /**
+     * The finding written as auditors write it: condition, criteria, cause, effect and
+     * recommendation (absent in findings written before it existed).
+     */
+    public var writeUp: FindingWriteUp?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2436,7 +2550,11 @@ public struct AuditFinding: Equatable, Hashable {
         /**
          * Every management response that applies: to the finding as a whole first, then to
          * affected items in the order they are listed; the latest for each.
-         */responses: [FindingResponse] = []) {
+         */responses: [FindingResponse] = [], 
+        /**
+         * The finding written as auditors write it: condition, criteria, cause, effect and
+         * recommendation (absent in findings written before it existed).
+         */writeUp: FindingWriteUp? = nil) {
         self.control = control
         self.criteria = criteria
         self.period = period
@@ -2449,6 +2567,7 @@ public struct AuditFinding: Equatable, Hashable {
         self.managementResponse = managementResponse
         self.remediationDue = remediationDue
         self.responses = responses
+        self.writeUp = writeUp
     }
 
     
@@ -2478,7 +2597,8 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
                 status: FfiConverterTypeFindingStatus.read(from: &buf), 
                 managementResponse: FfiConverterOptionString.read(from: &buf), 
                 remediationDue: FfiConverterOptionTypeCalendarDate.read(from: &buf), 
-                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf)
+                responses: FfiConverterSequenceTypeFindingResponse.read(from: &buf), 
+                writeUp: FfiConverterOptionTypeFindingWriteUp.read(from: &buf)
         )
     }
 
@@ -2495,6 +2615,7 @@ public struct FfiConverterTypeAuditFinding: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.managementResponse, into: &buf)
         FfiConverterOptionTypeCalendarDate.write(value.remediationDue, into: &buf)
         FfiConverterSequenceTypeFindingResponse.write(value.responses, into: &buf)
+        FfiConverterOptionTypeFindingWriteUp.write(value.writeUp, into: &buf)
     }
 }
 
@@ -2910,6 +3031,10 @@ public struct CatalogControl: Equatable, Hashable {
      * overrides applied).
      */
     public var thresholds: Thresholds
+    /**
+     * How often the control operates, for sampling; absent: derived from the cadence.
+     */
+    public var frequency: Frequency?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2923,10 +3048,14 @@ public struct CatalogControl: Equatable, Hashable {
         /**
          * The thresholds in force for this control (the catalog's, with the control's own
          * overrides applied).
-         */thresholds: Thresholds) {
+         */thresholds: Thresholds, 
+        /**
+         * How often the control operates, for sampling; absent: derived from the cadence.
+         */frequency: Frequency? = nil) {
         self.control = control
         self.test = test
         self.thresholds = thresholds
+        self.frequency = frequency
     }
 
     
@@ -2947,7 +3076,8 @@ public struct FfiConverterTypeCatalogControl: FfiConverterRustBuffer {
             try CatalogControl(
                 control: FfiConverterTypeControl.read(from: &buf), 
                 test: FfiConverterTypeControlTest.read(from: &buf), 
-                thresholds: FfiConverterTypeThresholds.read(from: &buf)
+                thresholds: FfiConverterTypeThresholds.read(from: &buf), 
+                frequency: FfiConverterOptionTypeFrequency.read(from: &buf)
         )
     }
 
@@ -2955,6 +3085,7 @@ public struct FfiConverterTypeCatalogControl: FfiConverterRustBuffer {
         FfiConverterTypeControl.write(value.control, into: &buf)
         FfiConverterTypeControlTest.write(value.test, into: &buf)
         FfiConverterTypeThresholds.write(value.thresholds, into: &buf)
+        FfiConverterOptionTypeFrequency.write(value.frequency, into: &buf)
     }
 }
 
@@ -3580,6 +3711,20 @@ public struct Control: Equatable, Hashable {
      * Steps to take when it fails.
      */
     public var remediation: [String]
+    /**
+     * Why it typically fails, for the cause of a finding (with management's response,
+     * when given).
+     */
+    public var cause: String
+    /**
+     * What a failure exposes the company or its customers to: the effect of a finding.
+     */
+    public var effect: String
+    /**
+     * What the auditor recommends when it fails, in a sentence (the steps are in
+     * `remediation`).
+     */
+    public var recommendation: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3619,7 +3764,18 @@ public struct Control: Equatable, Hashable {
          */description: String = "", 
         /**
          * Steps to take when it fails.
-         */remediation: [String] = []) {
+         */remediation: [String] = [], 
+        /**
+         * Why it typically fails, for the cause of a finding (with management's response,
+         * when given).
+         */cause: String = "", 
+        /**
+         * What a failure exposes the company or its customers to: the effect of a finding.
+         */effect: String = "", 
+        /**
+         * What the auditor recommends when it fails, in a sentence (the steps are in
+         * `remediation`).
+         */recommendation: String = "") {
         self.id = id
         self.title = title
         self.area = area
@@ -3632,6 +3788,9 @@ public struct Control: Equatable, Hashable {
         self.evidenceKinds = evidenceKinds
         self.description = description
         self.remediation = remediation
+        self.cause = cause
+        self.effect = effect
+        self.recommendation = recommendation
     }
 
     
@@ -3661,7 +3820,10 @@ public struct FfiConverterTypeControl: FfiConverterRustBuffer {
                 priority: FfiConverterTypePriorityClass.read(from: &buf), 
                 evidenceKinds: FfiConverterSequenceTypeEvidenceKind.read(from: &buf), 
                 description: FfiConverterString.read(from: &buf), 
-                remediation: FfiConverterSequenceString.read(from: &buf)
+                remediation: FfiConverterSequenceString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                effect: FfiConverterString.read(from: &buf), 
+                recommendation: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -3678,6 +3840,9 @@ public struct FfiConverterTypeControl: FfiConverterRustBuffer {
         FfiConverterSequenceTypeEvidenceKind.write(value.evidenceKinds, into: &buf)
         FfiConverterString.write(value.description, into: &buf)
         FfiConverterSequenceString.write(value.remediation, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.effect, into: &buf)
+        FfiConverterString.write(value.recommendation, into: &buf)
     }
 }
 
@@ -5289,6 +5454,135 @@ public func FfiConverterTypeEvidenceItem_lower(_ value: EvidenceItem) -> RustBuf
 
 
 /**
+ * One piece of evidence requested.
+ */
+public struct EvidenceRequest: Equatable, Hashable {
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * The control's title.
+     */
+    public var title: String
+    /**
+     * The quarter it is for.
+     */
+    public var quarter: String
+    /**
+     * The system, vendor or policy it is for; empty for the control's whole population.
+     */
+    public var subject: String
+    /**
+     * The evidence kinds that show it.
+     */
+    public var evidence: [String]
+    /**
+     * When it is due.
+     */
+    public var due: CalendarDate
+    /**
+     * Its status.
+     */
+    public var status: RequestStatus
+    /**
+     * The records that provide it.
+     */
+    public var records: [UInt64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * The control's title.
+         */title: String, 
+        /**
+         * The quarter it is for.
+         */quarter: String, 
+        /**
+         * The system, vendor or policy it is for; empty for the control's whole population.
+         */subject: String, 
+        /**
+         * The evidence kinds that show it.
+         */evidence: [String], 
+        /**
+         * When it is due.
+         */due: CalendarDate, 
+        /**
+         * Its status.
+         */status: RequestStatus, 
+        /**
+         * The records that provide it.
+         */records: [UInt64]) {
+        self.control = control
+        self.title = title
+        self.quarter = quarter
+        self.subject = subject
+        self.evidence = evidence
+        self.due = due
+        self.status = status
+        self.records = records
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EvidenceRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvidenceRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EvidenceRequest {
+        return
+            try EvidenceRequest(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                quarter: FfiConverterString.read(from: &buf), 
+                subject: FfiConverterString.read(from: &buf), 
+                evidence: FfiConverterSequenceString.read(from: &buf), 
+                due: FfiConverterTypeCalendarDate.read(from: &buf), 
+                status: FfiConverterTypeRequestStatus.read(from: &buf), 
+                records: FfiConverterSequenceUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EvidenceRequest, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.quarter, into: &buf)
+        FfiConverterString.write(value.subject, into: &buf)
+        FfiConverterSequenceString.write(value.evidence, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.due, into: &buf)
+        FfiConverterTypeRequestStatus.write(value.status, into: &buf)
+        FfiConverterSequenceUInt64.write(value.records, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvidenceRequest_lift(_ buf: RustBuffer) throws -> EvidenceRequest {
+    return try FfiConverterTypeEvidenceRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvidenceRequest_lower(_ value: EvidenceRequest) -> RustBuffer {
+    return FfiConverterTypeEvidenceRequest.lower(value)
+}
+
+
+/**
  * What to export.
  */
 public struct ExportOptions: Equatable, Hashable {
@@ -5613,6 +5907,107 @@ public func FfiConverterTypeFindingResponse_lift(_ buf: RustBuffer) throws -> Fi
 #endif
 public func FfiConverterTypeFindingResponse_lower(_ value: FindingResponse) -> RustBuffer {
     return FfiConverterTypeFindingResponse.lower(value)
+}
+
+
+/**
+ * A finding in the words of an audit workpaper: the elements of a finding.
+ */
+public struct FindingWriteUp: Equatable, Hashable {
+    /**
+     * What was found: how many of the items tested deviated, and how.
+     */
+    public var condition: String
+    /**
+     * What should have been: the Trust Services Criteria and the control as described.
+     */
+    public var criteria: String
+    /**
+     * Why it happened: management's response when it gives one, and the control's
+     * typical cause from the catalog.
+     */
+    public var cause: String
+    /**
+     * What it exposes the company or its customers to.
+     */
+    public var effect: String
+    /**
+     * What to do about it.
+     */
+    public var recommendation: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What was found: how many of the items tested deviated, and how.
+         */condition: String, 
+        /**
+         * What should have been: the Trust Services Criteria and the control as described.
+         */criteria: String, 
+        /**
+         * Why it happened: management's response when it gives one, and the control's
+         * typical cause from the catalog.
+         */cause: String, 
+        /**
+         * What it exposes the company or its customers to.
+         */effect: String, 
+        /**
+         * What to do about it.
+         */recommendation: String) {
+        self.condition = condition
+        self.criteria = criteria
+        self.cause = cause
+        self.effect = effect
+        self.recommendation = recommendation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FindingWriteUp: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFindingWriteUp: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FindingWriteUp {
+        return
+            try FindingWriteUp(
+                condition: FfiConverterString.read(from: &buf), 
+                criteria: FfiConverterString.read(from: &buf), 
+                cause: FfiConverterString.read(from: &buf), 
+                effect: FfiConverterString.read(from: &buf), 
+                recommendation: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FindingWriteUp, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.condition, into: &buf)
+        FfiConverterString.write(value.criteria, into: &buf)
+        FfiConverterString.write(value.cause, into: &buf)
+        FfiConverterString.write(value.effect, into: &buf)
+        FfiConverterString.write(value.recommendation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingWriteUp_lift(_ buf: RustBuffer) throws -> FindingWriteUp {
+    return try FfiConverterTypeFindingWriteUp.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFindingWriteUp_lower(_ value: FindingWriteUp) -> RustBuffer {
+    return FfiConverterTypeFindingWriteUp.lower(value)
 }
 
 
@@ -8121,6 +8516,125 @@ public func FfiConverterTypePolicyDocument_lower(_ value: PolicyDocument) -> Rus
 
 
 /**
+ * One item of a control's population, tested once (for one quarter, year or event).
+ */
+public struct PopulationItem: Equatable, Hashable {
+    /**
+     * What it is.
+     */
+    public var kind: ItemKind
+    /**
+     * Its id (e-mail, device, `owner/repo#123`, vendor, `okta 2026-Q3`, ...).
+     */
+    public var item: String
+    /**
+     * The grid column (quarter) it belongs to.
+     */
+    public var quarter: String
+    /**
+     * When it was or is due.
+     */
+    public var due: CalendarDate
+    /**
+     * The result.
+     */
+    public var result: ItemResult
+    /**
+     * Why it deviates (empty when it passed or is not yet due).
+     */
+    public var reason: String
+    /**
+     * The locker records that show it.
+     */
+    public var records: [UInt64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What it is.
+         */kind: ItemKind, 
+        /**
+         * Its id (e-mail, device, `owner/repo#123`, vendor, `okta 2026-Q3`, ...).
+         */item: String, 
+        /**
+         * The grid column (quarter) it belongs to.
+         */quarter: String, 
+        /**
+         * When it was or is due.
+         */due: CalendarDate, 
+        /**
+         * The result.
+         */result: ItemResult, 
+        /**
+         * Why it deviates (empty when it passed or is not yet due).
+         */reason: String, 
+        /**
+         * The locker records that show it.
+         */records: [UInt64]) {
+        self.kind = kind
+        self.item = item
+        self.quarter = quarter
+        self.due = due
+        self.result = result
+        self.reason = reason
+        self.records = records
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PopulationItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePopulationItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PopulationItem {
+        return
+            try PopulationItem(
+                kind: FfiConverterTypeItemKind.read(from: &buf), 
+                item: FfiConverterString.read(from: &buf), 
+                quarter: FfiConverterString.read(from: &buf), 
+                due: FfiConverterTypeCalendarDate.read(from: &buf), 
+                result: FfiConverterTypeItemResult.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                records: FfiConverterSequenceUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PopulationItem, into buf: inout [UInt8]) {
+        FfiConverterTypeItemKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.item, into: &buf)
+        FfiConverterString.write(value.quarter, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.due, into: &buf)
+        FfiConverterTypeItemResult.write(value.result, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterSequenceUInt64.write(value.records, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePopulationItem_lift(_ buf: RustBuffer) throws -> PopulationItem {
+    return try FfiConverterTypePopulationItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePopulationItem_lower(_ value: PopulationItem) -> RustBuffer {
+    return FfiConverterTypePopulationItem.lower(value)
+}
+
+
+/**
  * How imported evidence was derived from the files a system exported.
  */
 public struct Provenance: Equatable, Hashable {
@@ -8937,6 +9451,85 @@ public func FfiConverterTypeReportFile_lower(_ value: ReportFile) -> RustBuffer 
 
 
 /**
+ * The evidence request list of an evaluation.
+ */
+public struct RequestList: Equatable, Hashable {
+    /**
+     * The audit period.
+     */
+    public var period: AuditPeriod
+    /**
+     * The evaluation's date.
+     */
+    public var asOf: CalendarDate
+    /**
+     * Every request, in catalog order, then by quarter and subject.
+     */
+    public var requests: [EvidenceRequest]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The audit period.
+         */period: AuditPeriod, 
+        /**
+         * The evaluation's date.
+         */asOf: CalendarDate, 
+        /**
+         * Every request, in catalog order, then by quarter and subject.
+         */requests: [EvidenceRequest]) {
+        self.period = period
+        self.asOf = asOf
+        self.requests = requests
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RequestList: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestList: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestList {
+        return
+            try RequestList(
+                period: FfiConverterTypeAuditPeriod.read(from: &buf), 
+                asOf: FfiConverterTypeCalendarDate.read(from: &buf), 
+                requests: FfiConverterSequenceTypeEvidenceRequest.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RequestList, into buf: inout [UInt8]) {
+        FfiConverterTypeAuditPeriod.write(value.period, into: &buf)
+        FfiConverterTypeCalendarDate.write(value.asOf, into: &buf)
+        FfiConverterSequenceTypeEvidenceRequest.write(value.requests, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestList_lift(_ buf: RustBuffer) throws -> RequestList {
+    return try FfiConverterTypeRequestList.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestList_lower(_ value: RequestList) -> RustBuffer {
+    return FfiConverterTypeRequestList.lower(value)
+}
+
+
+/**
  * One account as judged in an access review.
  */
 public struct ReviewedAccount: Equatable, Hashable {
@@ -9329,6 +9922,224 @@ public func FfiConverterTypeRoster_lift(_ buf: RustBuffer) throws -> Roster {
 #endif
 public func FfiConverterTypeRoster_lower(_ value: Roster) -> RustBuffer {
     return FfiConverterTypeRoster.lower(value)
+}
+
+
+/**
+ * A sample drawn from a control's population.
+ */
+public struct Sample: Equatable, Hashable {
+    /**
+     * The control.
+     */
+    public var control: ControlId
+    /**
+     * Its frequency (from the catalog, or derived from its cadence).
+     */
+    public var frequency: Frequency
+    /**
+     * Its severity.
+     */
+    public var severity: Severity
+    /**
+     * Units in the population (items tested, not counting those not yet due).
+     */
+    public var population: UInt64
+    /**
+     * The size asked for.
+     */
+    public var size: UInt64
+    /**
+     * Whether the size was given rather than derived.
+     */
+    public var sizeGiven: Bool
+    /**
+     * The seed.
+     */
+    public var seed: String
+    /**
+     * Where the seed comes from.
+     */
+    public var seedSource: String
+    /**
+     * The selected units, smallest digest first.
+     */
+    public var selected: [SampledItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The control.
+         */control: ControlId, 
+        /**
+         * Its frequency (from the catalog, or derived from its cadence).
+         */frequency: Frequency, 
+        /**
+         * Its severity.
+         */severity: Severity, 
+        /**
+         * Units in the population (items tested, not counting those not yet due).
+         */population: UInt64, 
+        /**
+         * The size asked for.
+         */size: UInt64, 
+        /**
+         * Whether the size was given rather than derived.
+         */sizeGiven: Bool, 
+        /**
+         * The seed.
+         */seed: String, 
+        /**
+         * Where the seed comes from.
+         */seedSource: String, 
+        /**
+         * The selected units, smallest digest first.
+         */selected: [SampledItem]) {
+        self.control = control
+        self.frequency = frequency
+        self.severity = severity
+        self.population = population
+        self.size = size
+        self.sizeGiven = sizeGiven
+        self.seed = seed
+        self.seedSource = seedSource
+        self.selected = selected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Sample: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSample: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Sample {
+        return
+            try Sample(
+                control: FfiConverterTypeControlId.read(from: &buf), 
+                frequency: FfiConverterTypeFrequency.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                population: FfiConverterUInt64.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                sizeGiven: FfiConverterBool.read(from: &buf), 
+                seed: FfiConverterString.read(from: &buf), 
+                seedSource: FfiConverterString.read(from: &buf), 
+                selected: FfiConverterSequenceTypeSampledItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Sample, into buf: inout [UInt8]) {
+        FfiConverterTypeControlId.write(value.control, into: &buf)
+        FfiConverterTypeFrequency.write(value.frequency, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterUInt64.write(value.population, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterBool.write(value.sizeGiven, into: &buf)
+        FfiConverterString.write(value.seed, into: &buf)
+        FfiConverterString.write(value.seedSource, into: &buf)
+        FfiConverterSequenceTypeSampledItem.write(value.selected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSample_lift(_ buf: RustBuffer) throws -> Sample {
+    return try FfiConverterTypeSample.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSample_lower(_ value: Sample) -> RustBuffer {
+    return FfiConverterTypeSample.lower(value)
+}
+
+
+/**
+ * One selected unit of a sample.
+ */
+public struct SampledItem: Equatable, Hashable {
+    /**
+     * The unit id hashed: `QUARTER/ITEM`.
+     */
+    public var unit: String
+    /**
+     * SHA-256 (hex) of the seed followed by the unit id.
+     */
+    public var sha256: String
+    /**
+     * The population item.
+     */
+    public var item: PopulationItem
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The unit id hashed: `QUARTER/ITEM`.
+         */unit: String, 
+        /**
+         * SHA-256 (hex) of the seed followed by the unit id.
+         */sha256: String, 
+        /**
+         * The population item.
+         */item: PopulationItem) {
+        self.unit = unit
+        self.sha256 = sha256
+        self.item = item
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SampledItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSampledItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SampledItem {
+        return
+            try SampledItem(
+                unit: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterString.read(from: &buf), 
+                item: FfiConverterTypePopulationItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SampledItem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.unit, into: &buf)
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterTypePopulationItem.write(value.item, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSampledItem_lift(_ buf: RustBuffer) throws -> SampledItem {
+    return try FfiConverterTypeSampledItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSampledItem_lower(_ value: SampledItem) -> RustBuffer {
+    return FfiConverterTypeSampledItem.lower(value)
 }
 
 
@@ -11125,6 +11936,75 @@ public func FfiConverterTypeVerifiedBundle_lift(_ buf: RustBuffer) throws -> Ver
 #endif
 public func FfiConverterTypeVerifiedBundle_lower(_ value: VerifiedBundle) -> RustBuffer {
     return FfiConverterTypeVerifiedBundle.lower(value)
+}
+
+
+/**
+ * One workpaper file: its path relative to the workpapers' directory and its CSV bytes.
+ */
+public struct WorkpaperFile: Equatable, Hashable {
+    /**
+     * `summary.csv` or `population/<CONTROL>.csv`.
+     */
+    public var name: String
+    /**
+     * RFC 4180 CSV, UTF-8 with a header; formula cells neutralised.
+     */
+    public var content: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `summary.csv` or `population/<CONTROL>.csv`.
+         */name: String, 
+        /**
+         * RFC 4180 CSV, UTF-8 with a header; formula cells neutralised.
+         */content: Data) {
+        self.name = name
+        self.content = content
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WorkpaperFile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWorkpaperFile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WorkpaperFile {
+        return
+            try WorkpaperFile(
+                name: FfiConverterString.read(from: &buf), 
+                content: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WorkpaperFile, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterData.write(value.content, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkpaperFile_lift(_ buf: RustBuffer) throws -> WorkpaperFile {
+    return try FfiConverterTypeWorkpaperFile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkpaperFile_lower(_ value: WorkpaperFile) -> RustBuffer {
+    return FfiConverterTypeWorkpaperFile.lower(value)
 }
 
 
@@ -14230,6 +15110,124 @@ public func FfiConverterTypeFindingStatus_lower(_ value: FindingStatus) -> RustB
 
 
 /**
+ * How often a control operates, in the classes audit sampling guidance sizes samples
+ * by (annual 1, quarterly 2, monthly 2-5, weekly 5-15, daily 20-40, several times a
+ * day 25-60).
+ */
+
+public enum Frequency: Equatable, Hashable {
+    
+    /**
+     * Once a year.
+     */
+    case annual
+    /**
+     * Once a quarter.
+     */
+    case quarterly
+    /**
+     * Once a month.
+     */
+    case monthly
+    /**
+     * Once a week.
+     */
+    case weekly
+    /**
+     * Once a day.
+     */
+    case daily
+    /**
+     * Several times a day, or per item of a large population (every change, device,
+     * account).
+     */
+    case severalTimesADay
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Frequency: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrequency: FfiConverterRustBuffer {
+    typealias SwiftType = Frequency
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Frequency {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .annual
+        
+        case 2: return .quarterly
+        
+        case 3: return .monthly
+        
+        case 4: return .weekly
+        
+        case 5: return .daily
+        
+        case 6: return .severalTimesADay
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Frequency, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .annual:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .quarterly:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .monthly:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .weekly:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .daily:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .severalTimesADay:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrequency_lift(_ buf: RustBuffer) throws -> Frequency {
+    return try FfiConverterTypeFrequency.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrequency_lower(_ value: Frequency) -> RustBuffer {
+    return FfiConverterTypeFrequency.lower(value)
+}
+
+
+
+/**
  * What kind of thing an affected item is.
  */
 
@@ -14400,6 +15398,91 @@ public func FfiConverterTypeItemKind_lift(_ buf: RustBuffer) throws -> ItemKind 
 #endif
 public func FfiConverterTypeItemKind_lower(_ value: ItemKind) -> RustBuffer {
     return FfiConverterTypeItemKind.lower(value)
+}
+
+
+
+/**
+ * The result of testing one item in one quarter.
+ */
+
+public enum ItemResult: Equatable, Hashable {
+    
+    /**
+     * It met the control.
+     */
+    case pass
+    /**
+     * It did not: a deviation.
+     */
+    case deviation
+    /**
+     * It was not yet due as of the evaluation's date.
+     */
+    case notYetDue
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ItemResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeItemResult: FfiConverterRustBuffer {
+    typealias SwiftType = ItemResult
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ItemResult {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pass
+        
+        case 2: return .deviation
+        
+        case 3: return .notYetDue
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ItemResult, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pass:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .deviation:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notYetDue:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeItemResult_lift(_ buf: RustBuffer) throws -> ItemResult {
+    return try FfiConverterTypeItemResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeItemResult_lower(_ value: ItemResult) -> RustBuffer {
+    return FfiConverterTypeItemResult.lower(value)
 }
 
 
@@ -15127,6 +16210,101 @@ public func FfiConverterTypeReportFormat_lift(_ buf: RustBuffer) throws -> Repor
 #endif
 public func FfiConverterTypeReportFormat_lower(_ value: ReportFormat) -> RustBuffer {
     return FfiConverterTypeReportFormat.lower(value)
+}
+
+
+
+/**
+ * Whether a piece of evidence asked for was provided.
+ */
+
+public enum RequestStatus: Equatable, Hashable {
+    
+    /**
+     * Provided, on time.
+     */
+    case received
+    /**
+     * Due, not provided.
+     */
+    case missing
+    /**
+     * Provided, but recorded late.
+     */
+    case late
+    /**
+     * Not due yet as of the evaluation's date.
+     */
+    case notYetDue
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RequestStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRequestStatus: FfiConverterRustBuffer {
+    typealias SwiftType = RequestStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RequestStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .received
+        
+        case 2: return .missing
+        
+        case 3: return .late
+        
+        case 4: return .notYetDue
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RequestStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .received:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .missing:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .late:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notYetDue:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestStatus_lift(_ buf: RustBuffer) throws -> RequestStatus {
+    return try FfiConverterTypeRequestStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRequestStatus_lower(_ value: RequestStatus) -> RustBuffer {
+    return FfiConverterTypeRequestStatus.lower(value)
 }
 
 
@@ -16651,6 +17829,30 @@ fileprivate struct FfiConverterOptionTypeCheckpoint: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeFindingWriteUp: FfiConverterRustBuffer {
+    typealias SwiftType = FindingWriteUp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFindingWriteUp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFindingWriteUp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeImportPart: FfiConverterRustBuffer {
     typealias SwiftType = ImportPart?
 
@@ -16835,6 +18037,30 @@ fileprivate struct FfiConverterOptionTypeDisclosure: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDisclosure.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeFrequency: FfiConverterRustBuffer {
+    typealias SwiftType = Frequency?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeFrequency.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeFrequency.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -17511,6 +18737,31 @@ fileprivate struct FfiConverterSequenceTypeEvidenceItem: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeEvidenceRequest: FfiConverterRustBuffer {
+    typealias SwiftType = [EvidenceRequest]
+
+    public static func write(_ value: [EvidenceRequest], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEvidenceRequest.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [EvidenceRequest] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [EvidenceRequest]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEvidenceRequest.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFindingResponse: FfiConverterRustBuffer {
     typealias SwiftType = [FindingResponse]
 
@@ -17911,6 +19162,31 @@ fileprivate struct FfiConverterSequenceTypeRisk: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSampledItem: FfiConverterRustBuffer {
+    typealias SwiftType = [SampledItem]
+
+    public static func write(_ value: [SampledItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSampledItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SampledItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SampledItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSampledItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSkippedRow: FfiConverterRustBuffer {
     typealias SwiftType = [SkippedRow]
 
@@ -17978,6 +19254,31 @@ fileprivate struct FfiConverterSequenceTypeTimeProof: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTimeProof.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWorkpaperFile: FfiConverterRustBuffer {
+    typealias SwiftType = [WorkpaperFile]
+
+    public static func write(_ value: [WorkpaperFile], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWorkpaperFile.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WorkpaperFile] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WorkpaperFile]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWorkpaperFile.read(from: &buf))
         }
         return seq
     }
@@ -18369,6 +19670,77 @@ public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> RustBuffer {
     return FfiConverterTypeTimestamp.lower(value)
 }
 
+/**
+ * A reproducible sample of `control`'s population: the `size` units (default: by the
+ * control's frequency and severity) with the smallest SHA-256 of `seed` followed by the
+ * unit id `QUARTER/ITEM`.
+ */
+public func drawSample(catalog: Catalog, evidence: [EvidenceItem], period: AuditPeriod, asOf: CalendarDate, control: String, size: UInt64?, seed: String)throws  -> Sample  {
+    return try  FfiConverterTypeSample_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_draw_sample(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterSequenceTypeEvidenceItem.lower(evidence),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),
+        FfiConverterString.lower(control),
+        FfiConverterOptionUInt64.lower(size),
+        FfiConverterString.lower(seed),uniffiCallStatus
+    )
+})
+}
+/**
+ * The evidence request list: each control, quarter and system, vendor or policy, with
+ * its status (received, missing, late, not yet due) as of `as_of`.
+ */
+public func requestList(catalog: Catalog, evidence: [EvidenceItem], period: AuditPeriod, asOf: CalendarDate) -> RequestList  {
+    return try!  FfiConverterTypeRequestList_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_request_list(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterSequenceTypeEvidenceItem.lower(evidence),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),uniffiCallStatus
+    )
+})
+}
+/**
+ * A request list as RFC 4180 CSV (UTF-8, CRLF, formula cells neutralised).
+ */
+public func requestListCsv(list: RequestList) -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_request_list_csv(
+        FfiConverterTypeRequestList_lower(list),uniffiCallStatus
+    )
+})
+}
+/**
+ * A request list as a Markdown table with a summary line.
+ */
+public func requestListMarkdown(list: RequestList) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_request_list_markdown(
+        FfiConverterTypeRequestList_lower(list),uniffiCallStatus
+    )
+})
+}
+/**
+ * The testing workpapers of `evidence` over `period`, as of `as_of`: `summary.csv` and
+ * per control `population/<CONTROL>.csv`, in path order.
+ */
+public func workpapers(catalog: Catalog, evidence: [EvidenceItem], period: AuditPeriod, asOf: CalendarDate) -> [WorkpaperFile]  {
+    return try!  FfiConverterSequenceTypeWorkpaperFile.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_workpapers(
+        FfiConverterTypeCatalog_lower(catalog),
+        FfiConverterSequenceTypeEvidenceItem.lower(evidence),
+        FfiConverterTypeAuditPeriod_lower(period),
+        FfiConverterTypeCalendarDate_lower(asOf),uniffiCallStatus
+    )
+})
+}
 /**
  * Verifies the bundle at `path` (as [`verify_bundle`] does), then proves that its
  * disclosed record `seq` is in its signed checkpoint.
@@ -18776,6 +20148,34 @@ public func extendCatalogWithToml(catalog: Catalog, text: String, sourceName: St
 })
 }
 /**
+ * A report as OSCAL assessment results (JSON, OSCAL 1.2.1), for evidence outside a
+ * locker: `origin` names it (UUIDs derive from it). For a locker's report use
+ * `Locker.oscal_assessment_results`, which adds each record's leaf hash.
+ */
+public func renderOscalAssessmentResults(report: Report, origin: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_oscal_assessment_results(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+/**
+ * A report as an OSCAL plan of action and milestones (one item per exception not
+ * closed); fails with [`Soc2Error::Invalid`] when none is open. `origin` as for
+ * [`render_oscal_assessment_results`].
+ */
+public func renderOscalPoam(report: Report, origin: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_render_oscal_poam(
+        FfiConverterTypeReport_lower(report),
+        FfiConverterString.lower(origin),uniffiCallStatus
+    )
+})
+}
+/**
  * Renders a report as terminal text, pretty JSON, Markdown or a self-contained HTML page.
  */
 public func renderReport(report: Report, format: ReportFormat)throws  -> String  {
@@ -18866,6 +20266,21 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_soc2_ffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_draw_sample() != 17892) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_request_list() != 43004) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_request_list_csv() != 58787) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_request_list_markdown() != 58376) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_workpapers() != 49095) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_bundle_inclusion_proof() != 35060) {
         return InitializationResult.apiChecksumMismatch
@@ -18960,6 +20375,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml() != 22391) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results() != 38499) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_poam() != 7871) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -19035,6 +20456,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_origin() != 52198) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results() != 43686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_poam() != 7135) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_method_locker_record() != 42437) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -19053,13 +20480,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_refresh() != 52202) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_method_locker_request_list() != 61309) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_method_locker_root() != 17443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_sample() != 37792) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_torn_tail() != 12911) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint() != 35398) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_locker_workpapers() != 46266) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_constructor_signer_generate_files() != 52354) {
