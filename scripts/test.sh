@@ -63,7 +63,7 @@ cargo fmt --all --check
 cargo fmt --manifest-path fuzz/Cargo.toml --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test (with soc2-ffi's Python, Ruby and Kotlin tests)"
+echo "== cargo test (with soc2-ffi's Python binding tests)"
 cargo test --workspace --locked
 echo "== fuzz: replay the seeds and regressions through every target (stable)"
 # Its own workspace (fuzz/Cargo.toml); sharing the target dir reuses the built crates.
@@ -110,3 +110,6 @@ echo "== python package: stubs and types"
 "$venv/bin/python" -m mypy --strict soc2-py/examples soc2-py/tests soc2-py/benches
 echo "== python package: tests"
 "$venv/bin/python" -m pytest -q soc2-py/tests
+echo "== packages: the Python wheel and sdist, the Ruby gem and the jar, each tested installed"
+# After the tests above, so that the debug build of uniffi-bindgen is reused.
+scripts/test-packages.sh

@@ -24,7 +24,9 @@
 //! - [`Soc2Error`]: the one error type.
 //!
 //! The bindings are generated from the built library by the workspace's `uniffi-bindgen`
-//! (see the README); the generated Swift sources are committed under `bindings/swift/`.
+//! (see the README), with the names `uniffi.toml` gives them (Kotlin package `dev.soc2`,
+//! Swift module `Soc2`). The packages: `scripts/build-packages.sh` (the Ruby gem and the
+//! jar), and the Swift package in `bindings/swift/`, whose generated sources are committed.
 
 // `Soc2Error` crosses the FFI by value (uniffi cannot box it), and carries the error's
 // code and location as plain fields for the foreign languages.

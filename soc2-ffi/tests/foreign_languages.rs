@@ -1,13 +1,11 @@
-//! Runs the foreign-language tests in `tests/bindings/` against freshly generated bindings.
+//! Runs the Python test in `tests/bindings/` against freshly generated bindings.
 //!
-//! Each test builds soc2-ffi (as `cargo test --release` does), generates the bindings of
-//! its language with uniffi's bindgen and runs the script with the real interpreter or
-//! compiler: `python3`, `ruby` (with the `ffi` gem) and `kotlinc` (with JNA on the
-//! `CLASSPATH`). `scripts/test.sh` installs them; `UNIFFI_TESTS_DISABLE_EXTENSIONS=kts`
-//! (for example) skips a language when running by hand.
+//! The test builds soc2-ffi (as `cargo test --release` does), generates the Python bindings
+//! with uniffi's bindgen and runs the script with `python3` (standard library only).
+//! `UNIFFI_TESTS_DISABLE_EXTENSIONS=py` skips it when running by hand.
+//!
+//! The Ruby and Kotlin tests in the same folder run against the packages users install
+//! (the gem and the jar that `scripts/build-packages.sh` makes), not against loose generated
+//! files: `scripts/test-packages.sh` builds both and runs them; `scripts/test.sh` runs it.
 
-uniffi::build_foreign_language_testcases!(
-    "tests/bindings/test_soc2.py",
-    "tests/bindings/test_soc2.rb",
-    "tests/bindings/test_soc2.kts",
-);
+uniffi::build_foreign_language_testcases!("tests/bindings/test_soc2.py");

@@ -1,16 +1,8 @@
-// Kotlin (JVM) test of the soc2 bindings (uniffi, JNA). Run by
-// soc2-ffi/tests/foreign_languages.rs, which compiles the generated bindings to a jar
-// and runs this script with `kotlinc -script`.
+// Kotlin (JVM) test of the soc2 bindings (uniffi, JNA), run against the packaged jar by
+// scripts/test-packages.sh: `kotlinc -script` with only that jar and JNA's on the class
+// path, so that the native library is the one inside the jar (linux-x86-64/libsoc2_ffi.so).
 
-import uniffi.soc2_ffi.*
-
-// Load the library that the test runner built and copied beside the bindings' jar, not
-// whichever libsoc2_ffi.so comes first on the library path.
-val bindingsDir = java.io.File(Soc2Exception::class.java.protectionDomain.codeSource.location.toURI()).parentFile
-System.setProperty(
-    "uniffi.component.soc2_ffi.libraryOverride",
-    java.io.File(bindingsDir, System.mapLibraryName("soc2_ffi")).path,
-)
+import dev.soc2.*
 
 val evidenceJson = """
 {
