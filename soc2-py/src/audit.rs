@@ -4,14 +4,14 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
+use soc2_core::Evaluation;
 use soc2_core::json::to_canonical_string;
-use soc2_core::model::{AuditPeriod, Date, Evidence, Timestamp};
+use soc2_core::model::{AuditPeriod, Date};
 use soc2_core::report::{requests, workpapers as core_workpapers};
-use soc2_core::{Evaluation, EvidenceItem};
 
 use crate::depy::{from_py, from_py_items};
 use crate::errors::{IntoPy, invalid};
-use crate::evaluate::Catalog;
+use crate::evaluate::{Catalog, PyEvidence, evidence_items};
 
 /// Evaluates `evidence` (a `Locker`, or a list of `(seq, Evidence, recorded_at,
 /// proven_by)` tuples) with populations, without holding the interpreter, and hands the
@@ -47,22 +47,9 @@ fn with_evaluation<R: Send>(
     let list = evidence.cast::<PyList>().map_err(|_| {
         invalid(py, "evidence", "expected a Locker or a list of evidence items".into())
     })?;
-    let items: Vec<(u64, Evidence, Option<Timestamp>, Option<Timestamp>)> =
-        from_py_items(list).py_err(py)?;
+    let items: Vec<PyEvidence> = from_py_items(list).py_err(py)?;
     py.detach(|| {
-        let items: Vec<EvidenceItem<'_>> = items
-            .iter()
-            .map(|(seq, e, at, proven)| {
-                let item = match at {
-                    Some(at) => EvidenceItem::recorded(*seq, e, *at),
-                    None => EvidenceItem::new(*seq, e),
-                };
-                match proven {
-                    Some(t) => item.proven_by(*t),
-                    None => item,
-                }
-            })
-            .collect();
+        let items = evidence_items(&items)?;
         let evaluation =
             soc2_core::evaluate_with_populations(catalog, &items, &period, as_of.naive());
         then(&evaluation, None)

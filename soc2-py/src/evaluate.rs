@@ -109,35 +109,44 @@ pub(crate) fn evaluate(
     let as_of: Date = as_of
         .parse()
         .map_err(|e: soc2_core::model::time::DateError| invalid(py, "as_of", e.to_string()))?;
-    let evidence: Vec<(u64, Evidence, Option<Timestamp>, Option<Timestamp>)> =
-        from_py_items(evidence).py_err(py)?;
+    let evidence: Vec<PyEvidence> = from_py_items(evidence).py_err(py)?;
     let result = py.detach(|| {
-        // The rules JSON input would have been held to (NFC, the integer range) are
-        // checked by writing the canonical form, as adding to a locker does.
-        for (i, (_, e, _, _)) in evidence.iter().enumerate() {
-            soc2_core::json::to_canonical_vec(e).map_err(|err| {
-                let mut err = at_index(i, err);
-                err.path = err.path.replacen(&format!("[{i}]"), &format!("[{i}][1]"), 1);
-                err
-            })?;
-        }
-        let items: Vec<EvidenceItem<'_>> = evidence
-            .iter()
-            .map(|(seq, e, at, proven)| {
-                let item = match at {
-                    Some(at) => EvidenceItem::recorded(*seq, e, *at),
-                    None => EvidenceItem::new(*seq, e),
-                };
-                match proven {
-                    Some(t) => item.proven_by(*t),
-                    None => item,
-                }
-            })
-            .collect();
+        let items = evidence_items(&evidence)?;
         let report = core_evaluate(&catalog.0, &items, &period, as_of.naive());
         to_canonical_string(&report)
     });
     result.py_err(py)
+}
+
+/// Evidence from Python as `(seq, Evidence, recorded_at, proven_by)`.
+pub(crate) type PyEvidence = (u64, Evidence, Option<Timestamp>, Option<Timestamp>);
+
+/// The evaluation's items for evidence given from Python, once each document passes the
+/// rules JSON input would have been held to (NFC, the integer range), checked by writing
+/// its canonical form as adding to a locker does; an error names the list index.
+pub(crate) fn evidence_items(
+    evidence: &[PyEvidence],
+) -> Result<Vec<EvidenceItem<'_>>, soc2_core::json::JsonError> {
+    for (i, (_, e, _, _)) in evidence.iter().enumerate() {
+        soc2_core::json::to_canonical_vec(e).map_err(|err| {
+            let mut err = at_index(i, err);
+            err.path = err.path.replacen(&format!("[{i}]"), &format!("[{i}][1]"), 1);
+            err
+        })?;
+    }
+    Ok(evidence
+        .iter()
+        .map(|(seq, e, at, proven)| {
+            let item = match at {
+                Some(at) => EvidenceItem::recorded(*seq, e, *at),
+                None => EvidenceItem::new(*seq, e),
+            };
+            match proven {
+                Some(t) => item.proven_by(*t),
+                None => item,
+            }
+        })
+        .collect())
 }
 
 /// Evaluates every control of `catalog` against every record of a locker (each record's

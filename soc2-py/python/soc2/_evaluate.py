@@ -93,6 +93,18 @@ def evaluate(
     meanwhile. Raises :class:`~soc2.ValidationError` if a piece of evidence breaks a rule
     of the model (the path starts with its position, e.g. ``[3][1].source``).
     """
+    _check_catalog_and_period(catalog, period)
+    as_of_text = dump_date(_check_date(as_of, "as_of"))
+    if isinstance(evidence, Locker):
+        text = _soc2.evaluate_locker(catalog._native, evidence._native, period, as_of_text)
+    else:
+        text = _soc2.evaluate(catalog._native, _items(evidence), period, as_of_text)
+    return Report._load(json.loads(text))
+
+
+def _check_catalog_and_period(catalog: object, period: object) -> None:
+    """Raises :class:`~soc2.ValidationError` unless ``catalog`` is a :class:`Catalog` and
+    ``period`` an :class:`AuditPeriod` (the native layer would say less)."""
     if not isinstance(catalog, Catalog):
         raise ValidationError(
             f"catalog: expected Catalog, got {type(catalog).__name__}",
@@ -105,9 +117,3 @@ def evaluate(
             path="period",
             reason="expected AuditPeriod",
         )
-    as_of_text = dump_date(_check_date(as_of, "as_of"))
-    if isinstance(evidence, Locker):
-        text = _soc2.evaluate_locker(catalog._native, evidence._native, period, as_of_text)
-    else:
-        text = _soc2.evaluate(catalog._native, _items(evidence), period, as_of_text)
-    return Report._load(json.loads(text))

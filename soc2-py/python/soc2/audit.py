@@ -14,10 +14,9 @@ from dataclasses import field
 from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 from . import _soc2
-from ._evaluate import EvidenceSource, _items
+from ._evaluate import EvidenceSource, _check_catalog_and_period, _items
 from ._model import Model, _check_date, dump_date, model
 from .catalog import Catalog, Frequency
-from .errors import ValidationError
 from .locker import Locker
 from .models import AuditPeriod, ItemKind, Severity
 
@@ -145,18 +144,7 @@ def _args(
 ) -> Tuple[Any, Any, AuditPeriod, str]:
     """The native arguments: the catalog, the locker or evidence items, the period and
     the date as text."""
-    if not isinstance(catalog, Catalog):
-        raise ValidationError(
-            f"catalog: expected Catalog, got {type(catalog).__name__}",
-            path="catalog",
-            reason="expected Catalog",
-        )
-    if not isinstance(period, AuditPeriod):
-        raise ValidationError(
-            f"period: expected AuditPeriod, got {type(period).__name__}",
-            path="period",
-            reason="expected AuditPeriod",
-        )
+    _check_catalog_and_period(catalog, period)
     as_of_text = dump_date(_check_date(as_of, "as_of"))
     source = evidence._native if isinstance(evidence, Locker) else _items(evidence)
     return catalog._native, source, period, as_of_text
