@@ -74,6 +74,9 @@ fn the_demo_finds_exactly_the_deliberate_gaps_and_its_bundle_verifies() {
     // ...and the OSCAL documents (validated by trestle in tests/python/test_oscal_trestle.py).
     assert!(verified.contains("report/oscal/assessment-results.json"), "{verified}");
     assert!(verified.contains("report/oscal/poam.json"), "{verified}");
+    // ...and the testing workpapers.
+    assert!(verified.contains("report/workpapers/summary.csv"), "{verified}");
+    assert!(verified.contains("report/workpapers/population/AC-01.csv"), "{verified}");
     assert!(verified.contains("example.com/soc2/demo"), "{verified}");
 }
 
