@@ -1,7 +1,9 @@
 //! soc2-core's value types, passed across the FFI as strings.
 //!
-//! In every foreign language these are plain strings in exactly the form soc2 hashes
-//! (see the README's serialisation rules). Going out, Rust writes that form; coming in,
+//! They cross the FFI as strings in exactly the form soc2 hashes (see the README's
+//! serialisation rules); Kotlin and Ruby see `Timestamp` and `CalendarDate` as their own
+//! instant and date types (`uniffi.toml`), the other languages as the strings. Going out,
+//! Rust writes that form; coming in,
 //! the text is parsed with soc2-core's own strict parser, and anything else makes the
 //! call fail with [`Soc2Error::Invalid`], naming the type and the rejected text.
 

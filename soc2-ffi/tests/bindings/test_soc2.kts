@@ -3,6 +3,8 @@
 // path, so that the native library is the one inside the jar (linux-x86-64/libsoc2_ffi.so).
 
 import dev.soc2.*
+import java.time.Instant
+import java.time.LocalDate
 
 val evidenceJson = """
 {
@@ -38,7 +40,7 @@ fun sha256Hex(data: ByteArray): String =
 fun testDocuments() {
     val evidence = evidenceFromJson(evidenceJson)
     check(evidence.controls == listOf("AC-01")) { "controls" }
-    check(evidence.observedAt == "2026-03-28T14:05:00Z") { "observedAt" }
+    check(evidence.observedAt == Instant.parse("2026-03-28T14:05:00Z")) { "observedAt, a java.time.Instant" }
     check(evidence.collector == Collector.Person(id = "cto@example.com")) { "collector" }
     val review = (evidence.payload as Payload.AccessReview).v1
     check(review.accounts[0].decision == ReviewDecision.REVOKE) { "decision" }
@@ -54,8 +56,8 @@ fun testRecordsBuiltHere() {
     val content = "account,decision\nbob@example.com,revoke\n".toByteArray()
     val evidence = Evidence(
         controls = listOf("AC-01"),
-        observedAt = "2026-03-28T14:05:00Z",
-        collectedAt = "2026-04-02T09:00:00Z",
+        observedAt = Instant.parse("2026-03-28T14:05:00Z"),
+        collectedAt = Instant.parse("2026-04-02T09:00:00Z"),
         collector = Collector.Tool(name = "okta-export", version = "1.0.0"),
         source = "okta",
         attachments = listOf(
@@ -83,13 +85,14 @@ fun testErrors() {
     }
     check(unknown.path == "approved" && unknown.reason.contains("unknown field")) { unknown.toString() }
 
+    // soc2 records whole seconds: an instant with a fraction is refused, not rounded.
     val badTime = Evidence(
-        observedAt = "2026-03-28 14:05", collectedAt = "2026-04-02T09:00:00Z",
+        observedAt = Instant.parse("2026-03-28T14:05:00.5Z"), collectedAt = Instant.parse("2026-04-02T09:00:00Z"),
         collector = Collector.Person(id = "cto@example.com"), source = "okta",
         payload = Payload.Note(Note(title = "t")),
     )
     val invalid = expectError<Soc2Exception.Invalid> { evidenceToCanonicalJson(badTime) }
-    check(invalid.field == "timestamp" && invalid.reason.contains("2026-03-28 14:05")) { invalid.toString() }
+    check(invalid.field == "timestamp" && invalid.reason.contains("2026-03-28T14:05:00.5")) { invalid.toString() }
 }
 
 fun testCriteria() {
@@ -104,7 +107,7 @@ fun testEvaluation() {
     val catalog = sampleCompanyCatalog()
     check(catalog.controls.any { it.control.id == "AC-01" }) { "built-in AC-01" }
     val items = sampleCompanyEvidence(2026).mapIndexed { i, e -> EvidenceItem(seq = i.toULong(), evidence = e) }
-    val report = evaluate(catalog, items, "2026-01-01..2026-12-31", "2026-12-31")
+    val report = evaluate(catalog, items, "2026-01-01..2026-12-31", LocalDate.of(2026, 12, 31))
     val gaps = report.exceptions.map { it.finding.control }.sorted()
     check(gaps == listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01")) { gaps.toString() }
     check(report.opinion.risk == OpinionRisk.AT_RISK) { "opinion" }
@@ -117,7 +120,7 @@ fun testEvaluation() {
     }
     check(unknown.sourceName == "company.toml" && unknown.control == "NOPE-01") { unknown.toString() }
     val reversed = expectError<Soc2Exception.Invalid> {
-        evaluate(catalog, items, "2026-12-31..2026-01-01", "2026-12-31")
+        evaluate(catalog, items, "2026-12-31..2026-01-01", LocalDate.of(2026, 12, 31))
     }
     check(reversed.field == "audit period") { reversed.toString() }
 }
@@ -141,8 +144,8 @@ fun testLockerScenario() {
         check(attachment.sha256 == sha256Hex(content)) { "attachment digest" }
         check(attachment.size == content.size.toULong()) { "attachment size" }
         val evidence = Evidence(
-            controls = listOf("AC-01"), observedAt = "2025-03-28T14:05:00Z",
-            collectedAt = "2025-04-02T09:00:00Z", collector = Collector.Person(id = "cto@example.com"),
+            controls = listOf("AC-01"), observedAt = Instant.parse("2025-03-28T14:05:00Z"),
+            collectedAt = Instant.parse("2025-04-02T09:00:00Z"), collector = Collector.Person(id = "cto@example.com"),
             source = "okta", attachments = listOf(attachment),
             payload = Payload.Note(Note(title = "Q1 access review export")),
         )
@@ -156,7 +159,7 @@ fun testLockerScenario() {
         // Recorded today, the year's evidence is late and, typed in without importer
         // provenance, proves nothing: the five gaps are there, among the controls whose
         // evidence came too late.
-        val report = locker.evaluate(sampleCompanyCatalog(), "2025-01-01..2025-12-31", "2025-12-31")
+        val report = locker.evaluate(sampleCompanyCatalog(), "2025-01-01..2025-12-31", LocalDate.of(2025, 12, 31))
         val gaps = report.exceptions.map { it.finding.control }.sorted()
         check(gaps.containsAll(listOf("AC-01", "CHG-01", "DEV-01", "TRN-01", "VEN-01"))) { gaps.toString() }
         check(report.lateRecords.first().seq == 0UL) { report.lateRecords.first().toString() }
@@ -278,7 +281,7 @@ fun testImport() {
         expectError<Soc2Exception.Invalid> { importFiles("aws-credential-report", listOf(report.path)) }
         expectError<Soc2Exception.Invalid> { importFiles("github-pulls", listOf(report.path)) }
 
-        val at = "2026-01-07T00:00:00Z"
+        val at = Instant.parse("2026-01-07T00:00:00Z")
         val result = importFiles("aws-credential-report", listOf(report.path), fetchedAt = at)
         val s = result.summary
         check(s.completeness == Completeness.COMPLETE) { s.toString() }

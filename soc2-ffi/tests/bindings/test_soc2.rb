@@ -3,8 +3,10 @@
 # Ruby test of the soc2 bindings (uniffi, the ffi gem), run against the installed `soc2` gem
 # by scripts/test-packages.sh (which builds the gem with scripts/build-packages.sh).
 
+require 'date'
 require 'digest'
 require 'fileutils'
+require 'time'
 require 'tmpdir'
 require 'soc2'
 
@@ -37,7 +39,8 @@ end
 def test_documents
   evidence = Soc2.evidence_from_json(EVIDENCE_JSON)
   check(evidence.controls == ['AC-01'], 'controls')
-  check(evidence.observed_at == '2026-03-28T14:05:00Z', 'observed_at')
+  check(evidence.observed_at == Time.utc(2026, 3, 28, 14, 5, 0), 'observed_at, a Time')
+  check(evidence.observed_at.utc?, 'observed_at in UTC')
   check(evidence.collector == Soc2::Collector::PERSON.new(id: 'cto@example.com'), 'collector')
   check(evidence.payload.access_review?, 'payload kind')
   account = evidence.payload[0].accounts[0]
@@ -54,8 +57,9 @@ def test_records_built_here
   content = "account,decision\nbob@example.com,revoke\n"
   evidence = Soc2::Evidence.new(
     controls: ['AC-01'],
-    observed_at: '2026-03-28T14:05:00Z',
-    collected_at: '2026-04-02T09:00:00Z',
+    observed_at: Time.utc(2026, 3, 28, 14, 5, 0),
+    # Any zone: written in UTC, the caller's Time left as it was.
+    collected_at: Time.new(2026, 4, 2, 11, 0, 0, '+02:00'),
     collector: Soc2::Collector::TOOL.new(name: 'okta-export', version: '1.0.0'),
     source: 'okta',
     attachments: [Soc2::Attachment.new(sha256: Soc2.sha256(content), size: content.bytesize,
@@ -81,12 +85,13 @@ def test_errors
   check(unknown.path == 'approved' && unknown.reason.include?('unknown field'), unknown.to_s)
 
   bad_time = Soc2::Evidence.new(
-    observed_at: '2026-03-28 14:05', collected_at: '2026-04-02T09:00:00Z',
+    observed_at: Time.utc(2026, 3, 28, 14, 5, 0.5r), collected_at: Time.utc(2026, 4, 2, 9, 0, 0),
     collector: Soc2::Collector::PERSON.new(id: 'cto@example.com'), source: 'okta',
     payload: Soc2::Payload::NOTE.new(Soc2::Note.new(title: 't'))
   )
   invalid = expect_error(Soc2::Soc2Error::Invalid) { Soc2.evidence_to_canonical_json(bad_time) }
-  check(invalid.field == 'timestamp' && invalid.reason.include?('2026-03-28 14:05'), invalid.to_s)
+  # soc2 records whole seconds: a Time with a fraction is refused, not rounded.
+  check(invalid.field == 'timestamp' && invalid.reason.include?('2026-03-28T14:05:00.5'), invalid.to_s)
 end
 
 def test_criteria
@@ -103,7 +108,7 @@ def test_evaluation
   items = Soc2.sample_company_evidence(2026).each_with_index.map do |e, i|
     Soc2::EvidenceItem.new(seq: i, evidence: e)
   end
-  report = Soc2.evaluate(catalog, items, '2026-01-01..2026-12-31', '2026-12-31')
+  report = Soc2.evaluate(catalog, items, '2026-01-01..2026-12-31', Date.new(2026, 12, 31))
   gaps = report.exceptions.map { |e| e.finding.control }.sort
   check(gaps == %w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01], gaps.inspect)
   check(report.opinion.risk == Soc2::OpinionRisk::AT_RISK, 'opinion')
@@ -116,7 +121,7 @@ def test_evaluation
   end
   check(unknown.source_name == 'company.toml' && unknown.control == 'NOPE-01', unknown.to_s)
   reversed = expect_error(Soc2::Soc2Error::Invalid) do
-    Soc2.evaluate(catalog, items, '2026-12-31..2026-01-01', '2026-12-31')
+    Soc2.evaluate(catalog, items, '2026-12-31..2026-01-01', Date.new(2026, 12, 31))
   end
   check(reversed.field == 'audit period', reversed.to_s)
 end
@@ -139,7 +144,7 @@ def test_locker_scenario
     check(attachment.sha256 == Digest::SHA256.hexdigest(content), 'attachment digest')
     check(attachment.size == content.bytesize, 'attachment size')
     evidence = Soc2::Evidence.new(
-      controls: ['AC-01'], observed_at: '2025-03-28T14:05:00Z', collected_at: '2025-04-02T09:00:00Z',
+      controls: ['AC-01'], observed_at: Time.utc(2025, 3, 28, 14, 5, 0), collected_at: Time.utc(2025, 4, 2, 9, 0, 0),
       collector: Soc2::Collector::PERSON.new(id: 'cto@example.com'), source: 'okta',
       attachments: [attachment],
       payload: Soc2::Payload::NOTE.new(Soc2::Note.new(title: 'Q1 access review export'))
@@ -153,7 +158,7 @@ def test_locker_scenario
     # Evaluate the period from the locker's records. Recorded today, the year's evidence is
     # late and, typed in without importer provenance, proves nothing: the five gaps are
     # there, among the controls whose evidence came too late.
-    report = locker.evaluate(Soc2.sample_company_catalog, '2025-01-01..2025-12-31', '2025-12-31')
+    report = locker.evaluate(Soc2.sample_company_catalog, '2025-01-01..2025-12-31', Date.new(2025, 12, 31))
     gaps = report.exceptions.map { |e| e.finding.control }.sort
     check((%w[AC-01 CHG-01 DEV-01 TRN-01 VEN-01] - gaps).empty?, gaps.inspect)
     check(report.late_records.first.seq.zero?, 'record 0 is late')
@@ -275,7 +280,7 @@ def test_import
     expect_error(Soc2::Soc2Error::Invalid) { Soc2.import_files('aws-credential-report', [report]) }
     expect_error(Soc2::Soc2Error::Invalid) { Soc2.import_files('github-pulls', [report]) }
 
-    at = '2026-01-07T00:00:00Z'
+    at = Time.utc(2026, 1, 7)
     result = Soc2.import_files('aws-credential-report', [report], nil, at)
     s = result.summary
     check(s.completeness == Soc2::Completeness::COMPLETE, s.inspect)
