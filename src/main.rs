@@ -884,6 +884,15 @@ fn demo(out: &Path, year: i32) -> Result<ExitCode, Failure> {
         run.export.principal,
         run.export.fingerprint
     );
+    // What the bundle carries for the auditor besides the records and attachments.
+    let in_report =
+        |prefix: &str| run.verified.report.iter().filter(|e| e.name.starts_with(prefix)).count();
+    println!(
+        "              with the report (HTML, JSON, Markdown), OSCAL ({} documents under \
+         report/oscal/) and the testing workpapers ({} sheets under report/workpapers/)",
+        in_report("report/oscal/"),
+        in_report("report/workpapers/")
+    );
     println!(
         "6. verified  {} against {}: {} records of {} in the locker, signer {}",
         run.export.path.display(),
