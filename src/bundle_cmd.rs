@@ -139,18 +139,7 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
         })?);
     }
 
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} exporting {bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        Some(bar)
-    } else {
-        None
-    };
+    let bar = progress_bar("exporting");
     let interrupted = stop_on_interrupt();
     let result = bundle::export_with_progress(&locker, &options, &signer, args.out, &mut |p| {
         if let Some(bar) = &bar {
@@ -195,6 +184,35 @@ pub(crate) fn export(args: &ExportArgs<'_>) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A progress bar of bytes on standard error, when it is a terminal.
+pub(crate) fn progress_bar(doing: &str) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {doing} {{bar:30}} {{bytes}}/{{total_bytes}} {{bytes_per_sec}} eta {{eta}}"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}
+
+/// Shows a read's progress on `bar`, if any; never stops the read (Ctrl-C ends the
+/// process, which a read-only command may).
+pub(crate) fn show_read(
+    bar: &Option<ProgressBar>,
+) -> impl FnMut(soc2_core::progress::ReadProgress) -> ControlFlow<()> + '_ {
+    move |p| {
+        if let Some(bar) = bar {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 pub(crate) fn verify(
     bundle_path: &Path,
     allowed_signers: &Path,
@@ -212,10 +230,20 @@ pub(crate) fn verify(
     options.identity = identity;
     options.origin = origin;
     options.tsa_trust = tsa_trust;
+    let bar = progress_bar("verifying");
     let verified = match previous {
-        Some(previous) => bundle::verify_with_previous(bundle_path, previous, &trusted, &options),
-        None => bundle::verify_with(bundle_path, &trusted, &options),
+        Some(previous) => bundle::verify_with_previous_progress(
+            bundle_path,
+            previous,
+            &trusted,
+            &options,
+            &mut show_read(&bar),
+        ),
+        None => bundle::verify_with_progress(bundle_path, &trusted, &options, &mut show_read(&bar)),
     };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
     match verified {
         Ok(v) => {
             match format {

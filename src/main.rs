@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use soc2_core::error::Classify;
 use soc2_core::input;
 use soc2_core::json::{from_json_slice, to_canonical_vec};
-use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with, media_type_for};
+use soc2_core::ledger::{Checkpoint, Locker, TsaTrust, fsck_with_progress, media_type_for};
 use soc2_core::model::{AuditFinding, AuditPeriod, Control, Criterion, Date, Evidence, Timestamp};
 use soc2_core::report::{Format, OscalSource};
 use soc2_core::{Catalog, EvidenceItem};
@@ -643,7 +643,12 @@ fn check(dir: &Path, checkpoints: &[PathBuf], tsa_ca: Option<&Path>) -> Result<E
             Checkpoint::parse(&text).map_err(|e| input_error(format!("{}: {e}", path.display())))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut report = fsck_with(dir, trust.as_ref())?;
+    let bar = bundle_cmd::progress_bar("checking");
+    let report = fsck_with_progress(dir, trust.as_ref(), &mut bundle_cmd::show_read(&bar));
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let mut report = report?;
     if report.is_sound() && !checkpoints.is_empty() {
         // Sound, so the locker opens; compare each checkpoint with its records.
         let locker = Locker::open(dir)?;

@@ -14,6 +14,20 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
+/// How far a long read has got: an fsck of a locker (its ledger, then its stored
+/// attachments) or the verification of a bundle (its members): bytes read of the bytes to
+/// read. The first report has `bytes_done` 0, the last `bytes_done == bytes_total`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadProgress {
+    /// Bytes read so far.
+    pub bytes_done: u64,
+    /// Bytes to read in all.
+    pub bytes_total: u64,
+}
+
+/// Reports at most once per this many bytes read (and at the start and the end).
+pub(crate) const REPORT_EVERY: u64 = 4 << 20;
+
 /// Reports waiting for the caller. When the caller falls behind, the newest report
 /// replaces the last one waiting, so memory stays bounded and both the first report and
 /// the last one are always delivered.

@@ -452,3 +452,39 @@ fn find(dir: &Path, span: (usize, usize), needle: &[u8]) -> usize {
     let bytes = fs_err::read(ledger(dir)).unwrap();
     bytes[span.0..span.1].windows(needle.len()).position(|w| w == needle).unwrap()
 }
+
+#[test]
+fn fsck_reports_progress_over_ledger_and_blobs_and_stops_when_asked() {
+    use soc2_core::ledger::fsck_with_progress;
+    use std::ops::ControlFlow;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut locker = Locker::init(dir.path(), "example.com/progress").unwrap();
+    let big: Vec<u8> =
+        (0..(9u32 << 20)).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let a = locker.add_attachment(&mut big.as_slice(), "image/png", "scan.png").unwrap();
+    let mut with_scan = note("with a scan");
+    with_scan.attachments.push(a);
+    locker.append(with_scan).unwrap();
+    locker.append(note("plain")).unwrap();
+    let ledger_len = fs_err::metadata(ledger(dir.path())).unwrap().len();
+
+    let mut seen = Vec::new();
+    let report = fsck_with_progress(dir.path(), None, &mut |p| {
+        seen.push((p.bytes_done, p.bytes_total));
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert!(report.is_sound());
+    let total = ledger_len + (9 << 20);
+    assert_eq!(seen.first(), Some(&(0, total)));
+    assert_eq!(seen.last(), Some(&(total, total)));
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert!(seen.len() >= 3, "at most every 4 MiB, and the ends: {seen:?}");
+
+    // Stopped at the first report: a cancellation, which changes nothing.
+    let err = fsck_with_progress(dir.path(), None, &mut |_| ControlFlow::Break(())).unwrap_err();
+    assert!(matches!(err, Error::Ledger(LedgerError::Cancelled)), "{err}");
+    assert_eq!(err.to_string(), "check cancelled: nothing was changed");
+    assert!(fsck(dir.path()).unwrap().is_sound());
+}

@@ -389,8 +389,10 @@ impl VerifiedBundle {
 /// principal the signer must be trusted as, when given); with `previous` (an earlier
 /// bundle of the same locker) verifies it too, and that this bundle extends it; with
 /// `tsa_ca` (PEM), checks every time-stamp token the bundle carries against those CAs.
+/// `progress`, if given, is called with `(bytes_done, bytes_total)` as members are hashed;
+/// an exception it raises, or Ctrl-C, stops the verification and is raised here.
 #[pyfunction]
-#[pyo3(signature = (path, trusted, identity = None, previous = None, tsa_ca = None))]
+#[pyo3(signature = (path, trusted, identity = None, previous = None, tsa_ca = None, progress = None))]
 pub(crate) fn verify_bundle(
     py: Python<'_>,
     path: PathBuf,
@@ -398,14 +400,18 @@ pub(crate) fn verify_bundle(
     identity: Option<String>,
     previous: Option<PathBuf>,
     tsa_ca: Option<Vec<u8>>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<VerifiedBundle> {
     let mut options = VerifyOptions::default();
     options.identity = identity;
     options.tsa_trust = tsa_ca.map(|pem| tsa_trust(py, &pem)).transpose()?;
-    py.detach(|| match &previous {
-        Some(previous) => bundle::verify_with_previous(&path, previous, &trusted.0, &options),
-        None => bundle::verify_with(&path, &trusted.0, &options),
-    })
+    // On a helper thread, so that Ctrl-C (and an exception from `progress`) stops it.
+    crate::relay::read_relayed(py, progress.as_ref(), |report| match &previous {
+        Some(previous) => {
+            bundle::verify_with_previous_progress(&path, previous, &trusted.0, &options, report)
+        }
+        None => bundle::verify_with_progress(&path, &trusted.0, &options, report),
+    })?
     .map(VerifiedBundle)
     .map_err(|e| bundle_err(py, e))
 }

@@ -14,6 +14,7 @@ mod evaluate;
 mod import;
 mod locker;
 mod model;
+mod relay;
 
 use pyo3::prelude::*;
 

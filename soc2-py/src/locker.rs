@@ -324,11 +324,20 @@ impl FsckReport {
     }
 }
 
-/// Checks the locker in `path` completely and lists every problem (see `Locker.fsck`).
+/// Checks the locker in `path` completely and lists every problem (see `Locker.fsck`);
+/// `progress`, if given, is called with `(bytes_done, bytes_total)` as it reads, and an
+/// exception it raises (or Ctrl-C) stops the check and is raised here.
 #[pyfunction]
-pub(crate) fn fsck(py: Python<'_>, path: PathBuf) -> PyResult<FsckReport> {
-    let report = py.detach(|| ledger::fsck(&path)).py_err(py)?;
-    Ok(FsckReport::new(py, report))
+#[pyo3(signature = (path, progress = None))]
+pub(crate) fn fsck(
+    py: Python<'_>,
+    path: PathBuf,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<FsckReport> {
+    let report = crate::relay::read_relayed(py, progress.as_ref(), |report| {
+        ledger::fsck_with_progress(&path, None, report)
+    })?;
+    Ok(FsckReport::new(py, report.py_err(py)?))
 }
 
 /// Reads a Python binary file object in chunks, attaching to the interpreter for each.
@@ -447,10 +456,16 @@ impl Locker {
         self.with(py, |l| l.refresh()).py_err(py)
     }
 
-    /// Checks the whole locker on disk and lists every problem.
-    fn fsck(&self, py: Python<'_>) -> PyResult<FsckReport> {
-        let report = self.with(py, |l| l.fsck()).py_err(py)?;
-        Ok(FsckReport::new(py, report))
+    /// Checks the whole locker on disk and lists every problem; `progress` as for the
+    /// module's `fsck`. The check holds the locker on a helper thread; `progress` runs on
+    /// this one, holding nothing.
+    #[pyo3(signature = (progress = None))]
+    fn fsck(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<FsckReport> {
+        let report = crate::relay::read_relayed(py, progress.as_ref(), |report| {
+            let locker = self.lock_unattached();
+            ledger::fsck_with_progress(locker.dir(), None, report)
+        })?;
+        Ok(FsckReport::new(py, report.py_err(py)?))
     }
 
     /// The locker's directory.

@@ -531,6 +531,69 @@ def _interrupt_an_export(
     pytest.fail("the interrupt never landed during an export in five attempts")
 
 
+def test_verify_reports_progress_over_every_member_byte(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, trusted = setup
+    big = tmp_path / "scan.png"
+    big.write_bytes(os.urandom(13 << 20))
+    locker.add(soc2.sample_company(2025)[-1], attachments=[big])
+    out = tmp_path / "p.zip"
+    export(locker, signer, out)
+    calls: List[Tuple[int, int]] = []
+    soc2.verify_bundle(out, trusted, progress=lambda done, total: calls.append((done, total)))
+    total = calls[0][1]
+    # Every member but the two signature files: the attachment and a little metadata.
+    assert (13 << 20) < total < (14 << 20), total
+    assert calls[0] == (0, total) and calls[-1] == (total, total), calls
+    assert all(a[0] <= b[0] and a[1] == b[1] for a, b in zip(calls, calls[1:])), calls
+    assert len(calls) >= 3  # a report at most every 4 MiB, and the ends
+
+
+def test_an_exception_in_progress_stops_a_verification(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    locker, signer, trusted = setup
+    out = tmp_path / "b.zip"
+    export(locker, signer, out)
+
+    class Stop(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        raise Stop(f"stopped at {done} of {total}")
+
+    with pytest.raises(Stop, match="stopped at 0 of"):
+        soc2.verify_bundle(out, trusted, progress=stop)
+
+
+def test_ctrl_c_stops_a_verification(
+    setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
+) -> None:
+    """A SIGINT arriving while a bundle is verified raises KeyboardInterrupt there (it was
+    ignored until the verification ended)."""
+    import signal
+
+    locker, signer, trusted = setup
+    out = tmp_path / "b.zip"
+    export(locker, signer, out)
+    seen: List[int] = []
+
+    def interrupt(done: int, total: int) -> None:
+        seen.append(done)
+        if len(seen) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    # As in the export test: a background job ignores SIGINT unless the handler is set.
+    previous_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            soc2.verify_bundle(out, trusted, progress=interrupt)
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+    assert seen[0] == 0
+
+
 def test_signed_checkpoints_and_bundles_chained_to_the_previous(
     setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path: Path
 ) -> None:

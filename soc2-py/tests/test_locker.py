@@ -246,6 +246,40 @@ def test_a_second_handle_sees_appends_after_refresh(tmp_path: Path) -> None:
     assert report.lines == 2 and report.torn_tail is None and report.problems == []
 
 
+def test_fsck_reports_progress_over_the_ledger_and_the_attachments(tmp_path: Path) -> None:
+    locker = soc2.Locker.init(tmp_path / "l", "example.com/r")
+    big = tmp_path / "scan.png"
+    big.write_bytes(os.urandom(9 << 20))
+    locker.add(note("with a scan"), attachments=[big])
+    locker.add(note("plain"))
+    ledger = (tmp_path / "l" / "ledger.jsonl").stat().st_size
+    for check in (locker.fsck, lambda **kw: soc2.fsck(tmp_path / "l", **kw)):
+        calls: List[Tuple[int, int]] = []
+        report = check(progress=lambda done, total: calls.append((done, total)))
+        assert report.is_sound
+        total = ledger + (9 << 20)
+        assert calls[0] == (0, total) and calls[-1] == (total, total), calls
+        assert all(a[0] <= b[0] for a, b in zip(calls, calls[1:])), calls
+        assert len(calls) >= 3  # a report at most every 4 MiB, and the ends
+
+
+def test_progress_may_use_the_locker_and_its_exception_stops_fsck(tmp_path: Path) -> None:
+    locker = soc2.Locker.init(tmp_path / "l", "example.com/r")
+    locker.add(note("one"))
+    sizes: List[int] = []
+
+    class Stop(Exception):
+        pass
+
+    def look_then_stop(done: int, total: int) -> None:
+        sizes.append(len(locker))  # the check holds the locker on another thread
+        raise Stop(f"stopped at {done} of {total}")
+
+    with pytest.raises(Stop, match="stopped at 0 of"):
+        locker.fsck(progress=look_then_stop)
+    assert sizes == [1]
+
+
 # -- Faults ---------------------------------------------------------------------------------
 
 

@@ -192,9 +192,9 @@ pub enum BundleError {
         reason: String,
     },
 
-    /// The export was cancelled by its progress callback; nothing was written and the
-    /// target is untouched.
-    #[error("export cancelled: nothing was written")]
+    /// The export or verification was cancelled by its progress callback; nothing was
+    /// written and an export's target is untouched.
+    #[error("cancelled: nothing was written")]
     Cancelled,
     /// While exporting, a blob in the locker did not hash to its content address: the
     /// locker is damaged, and no bundle was written.

@@ -83,6 +83,7 @@ pub use proof::InclusionProof;
 pub use signing::{DEFAULT_PRINCIPAL, PASSPHRASE_ENV, Signer, check_principal, generate_key_files};
 pub use verify::{
     VerifiedBundle, VerifyOptions, check_extends, verify, verify_with, verify_with_previous,
+    verify_with_previous_progress, verify_with_progress,
 };
 
 /// The `format` of every bundle manifest.

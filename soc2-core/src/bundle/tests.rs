@@ -19,6 +19,7 @@ use crate::ledger::Locker;
 use crate::model::{
     Attachment, AuditPeriod, Collector, Evidence, Note, Payload, Sha256Digest, Timestamp,
 };
+use crate::progress::ReadProgress;
 
 /// Asserts that `$result` is an `Err` matching `$pat`, and that its message renders.
 macro_rules! assert_err {
@@ -631,6 +632,39 @@ fn progress_reaches_the_total() {
     let last = last.unwrap();
     assert_eq!(last.bytes_done, last.bytes_total);
     assert!(last.bytes_total > 40_000);
+}
+
+#[test]
+fn verification_reports_progress_and_stops_when_asked() {
+    let f = Fixture::new();
+    let path = f.export_to("v.zip");
+    let mut seen: Vec<ReadProgress> = Vec::new();
+    let v = verify_with_progress(&path, &f.trusted(), &VerifyOptions::default(), &mut |p| {
+        seen.push(p);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(v.checkpoint.size, f.locker.len());
+    let (first, last) = (seen[0], seen[seen.len() - 1]);
+    assert_eq!((first.bytes_done, last.bytes_done), (0, last.bytes_total));
+    assert!(seen.windows(2).all(|w| w[0].bytes_done <= w[1].bytes_done));
+    assert!(last.bytes_total > 40_000, "{last:?}");
+
+    // A stop at the first report, or at the last (everything hashed), is a cancellation.
+    for stop_at in [0, 1] {
+        let mut calls = 0;
+        let err = verify_with_progress(&path, &f.trusted(), &VerifyOptions::default(), &mut |p| {
+            calls += 1;
+            let last = p.bytes_done == p.bytes_total && calls > 1;
+            if (stop_at == 0 && calls == 1) || (stop_at == 1 && last) {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap_err();
+        assert!(matches!(err, BundleError::Cancelled), "{err}");
+    }
 }
 
 #[test]

@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -17,6 +18,7 @@ use crate::ledger::merkle::{self, leaf_hash};
 use crate::ledger::signed::MAX_TOKEN_SIZE;
 use crate::ledger::{Checkpoint, Hash, SignedCheckpoint, TsaTrust, VerifiedTimestamp};
 use crate::model::{AuditPeriod, Record, Sha256Digest};
+use crate::progress::{REPORT_EVERY, ReadProgress};
 
 use super::allowed_signers::{AllowedSigner, AllowedSigners};
 use super::archive::{ArchiveError, Limits, SafeArchive};
@@ -191,6 +193,19 @@ pub fn verify_with(
     trusted: &AllowedSigners,
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
+    verify_with_progress(bundle, trusted, options, &mut |_| ControlFlow::Continue(()))
+}
+
+/// [`verify_with`], reporting progress to `progress` as the members are read and hashed
+/// (step 3, the bulk of the work: `bytes_total` is the members' uncompressed size, the
+/// signature files aside). `progress` is called on this thread; returning
+/// [`ControlFlow::Break`] stops the verification with [`BundleError::Cancelled`].
+pub fn verify_with_progress(
+    bundle: &Path,
+    trusted: &AllowedSigners,
+    options: &VerifyOptions,
+    progress: &mut dyn FnMut(ReadProgress) -> ControlFlow<()>,
+) -> Result<VerifiedBundle, BundleError> {
     // 0. A regular file: a FIFO would block the open (or feed the reader without end),
     // a device never ends. Checked on a handle opened without waiting for a writer.
     drop(crate::input::open_regular(bundle)?);
@@ -259,7 +274,7 @@ pub fn verify_with(
     for name in [MANIFEST, RECORDS, CHECKPOINT, LEAVES] {
         check_size(&archive, name, options.max_metadata_size)?;
     }
-    let content = hash_members(&archive, &listed_by_name)?;
+    let content = hash_members(&archive, &listed_by_name, progress)?;
 
     // 4. The leaves against the checkpoint.
     let checkpoint =
@@ -590,11 +605,26 @@ pub fn verify_with_previous(
     trusted: &AllowedSigners,
     options: &VerifyOptions,
 ) -> Result<VerifiedBundle, BundleError> {
+    verify_with_previous_progress(bundle, previous, trusted, options, &mut |_| {
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`verify_with_previous`], reporting the progress of `bundle`'s verification as
+/// [`verify_with_progress`] does (the previous bundle, verified first, reports none, but a
+/// stop asked for at the first report still comes before `bundle` is read).
+pub fn verify_with_previous_progress(
+    bundle: &Path,
+    previous: &Path,
+    trusted: &AllowedSigners,
+    options: &VerifyOptions,
+    progress: &mut dyn FnMut(ReadProgress) -> ControlFlow<()>,
+) -> Result<VerifiedBundle, BundleError> {
     let old = verify_with(previous, trusted, options).map_err(|e| BundleError::PreviousBundle {
         path: previous.to_path_buf(),
         source: Box::new(e),
     })?;
-    let new = verify_with(bundle, trusted, options)?;
+    let new = verify_with_progress(bundle, trusted, options, progress)?;
     check_extends(&new, &old)?;
     Ok(new)
 }
@@ -704,40 +734,71 @@ const WORKERS: usize = 2;
 fn hash_members(
     archive: &SafeArchive,
     listed: &HashMap<&str, Sha256Digest>,
+    progress: &mut dyn FnMut(ReadProgress) -> ControlFlow<()>,
 ) -> Result<Content, BundleError> {
-    let names: Vec<&str> = archive
+    let members: Vec<(&str, u64)> = archive
         .members()
         .iter()
-        .map(|m| m.name())
-        .filter(|n| *n != SUMS && *n != SUMS_SIG)
+        .filter(|m| m.name() != SUMS && m.name() != SUMS_SIG)
+        .map(|m| (m.name(), m.size()))
         .collect();
+    let total = members.iter().map(|(_, size)| *size).fold(0u64, u64::saturating_add);
     let next = AtomicUsize::new(0);
     // The index of the first member found bad: no worker starts a member after it, and
     // every member before it is finished, so the first failure is always found.
     let first_failure = AtomicUsize::new(usize::MAX);
-    let work = || -> (Content, Vec<(usize, BundleError)>) {
+    // Bytes of the members hashed so far, by every worker; and whether `progress` asked
+    // to stop (workers then start no other member).
+    let done = AtomicU64::new(0);
+    let cancelled = AtomicBool::new(false);
+    if progress(ReadProgress { bytes_done: 0, bytes_total: total }).is_break() {
+        return Err(BundleError::Cancelled);
+    }
+    // `report` is given to the worker on this thread only: `progress` is called here.
+    let work = |mut report: Option<&mut dyn FnMut(ReadProgress) -> ControlFlow<()>>| {
         let mut content = Content::default();
         let mut errors = Vec::new();
+        let mut reported = 0;
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= names.len() || i > first_failure.load(Ordering::Relaxed) {
+            if i >= members.len()
+                || i > first_failure.load(Ordering::Relaxed)
+                || cancelled.load(Ordering::Relaxed)
+            {
                 return (content, errors);
             }
-            if let Err(e) = hash_member(archive, names[i], listed, &mut content) {
+            let (name, size) = members[i];
+            if let Err(e) = hash_member(archive, name, listed, &mut content) {
                 first_failure.fetch_min(i, Ordering::Relaxed);
                 errors.push((i, e));
+            }
+            let so_far = done.fetch_add(size, Ordering::Relaxed).saturating_add(size);
+            if let Some(report) = report.as_mut()
+                && so_far - reported >= REPORT_EVERY
+            {
+                reported = so_far;
+                let p = ReadProgress { bytes_done: so_far.min(total), bytes_total: total };
+                if report(p).is_break() {
+                    cancelled.store(true, Ordering::Relaxed);
+                    return (content, errors);
+                }
             }
         }
     };
     let results: Vec<(Content, Vec<(usize, BundleError)>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..WORKERS).map(|_| scope.spawn(work)).collect();
-        let mut results = vec![work()];
+        let helpers: Vec<_> = (1..WORKERS).map(|_| scope.spawn(|| work(None))).collect();
+        let mut results = vec![work(Some(&mut *progress))];
         for h in helpers {
             // A worker only reads and hashes; it cannot panic short of a bug.
             results.extend(h.join().ok());
         }
         results
     });
+    if cancelled.load(Ordering::Relaxed)
+        || progress(ReadProgress { bytes_done: total, bytes_total: total }).is_break()
+    {
+        return Err(BundleError::Cancelled);
+    }
     let mut merged = Content::default();
     let mut first: Option<(usize, BundleError)> = None;
     for (content, errors) in results {

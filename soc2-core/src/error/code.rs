@@ -240,6 +240,7 @@ error_codes! {
 
     // ----- ledger -----
     LedgerIo = "ledger.io", Io, "Reading or writing a file of the locker failed.";
+    LedgerCancelled = "ledger.cancelled", Cancelled, "A check of a locker (fsck) was cancelled; it changes nothing.";
     LedgerNotALocker = "ledger.not_a_locker", Locker, "The directory has no locker header.";
     LedgerMissingLedger = "ledger.missing_ledger", Integrity, "The locker has a header but no ledger file.";
     LedgerAlreadyExists = "ledger.already_exists", Locker, "A locker already exists where one was to be created.";
@@ -304,7 +305,7 @@ error_codes! {
     BundleAllowedSigners = "bundle.allowed_signers", Key, "An allowed_signers file is malformed.";
     BundleInvalidOption = "bundle.invalid_option", Invalid, "An export option is unusable.";
     BundleOutputRefused = "bundle.output_refused", Invalid, "The export's target was refused: not a regular file, inside the locker, the signing key, or an existing file.";
-    BundleCancelled = "bundle.cancelled", Cancelled, "The export was cancelled; nothing was written.";
+    BundleCancelled = "bundle.cancelled", Cancelled, "An export or a verification was cancelled; nothing was written.";
     BundleLockerBlobCorrupt = "bundle.locker_blob_corrupt", Integrity, "While exporting, a locker blob did not hash to its name.";
 
     // ----- bundle: verification -----

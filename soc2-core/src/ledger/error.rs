@@ -381,6 +381,11 @@ pub enum LedgerError {
         /// Why.
         reason: String,
     },
+
+    /// A check ([`super::fsck_with_progress`]) was cancelled by its progress callback; it
+    /// reads only, so nothing was changed.
+    #[error("check cancelled: nothing was changed")]
+    Cancelled,
 }
 
 impl LedgerError {
@@ -457,6 +462,7 @@ impl Classify for LedgerError {
         use crate::error::ErrorCode as C;
         match self {
             LedgerError::Io { .. } => C::LedgerIo,
+            LedgerError::Cancelled => C::LedgerCancelled,
             LedgerError::NotALocker { .. } => C::LedgerNotALocker,
             LedgerError::MissingLedger { .. } => C::LedgerMissingLedger,
             LedgerError::AlreadyExists { .. } => C::LedgerAlreadyExists,

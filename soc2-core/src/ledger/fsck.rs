@@ -3,10 +3,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::model::Sha256Digest;
+use crate::progress::{REPORT_EVERY, ReadProgress};
 
 use super::blobs::{blob_path, hash_file};
 use super::checkpoint::Checkpoint;
@@ -68,6 +70,30 @@ pub fn fsck(dir: impl AsRef<Path>) -> Result<FsckReport> {
 /// TSA's CA); without it, tokens are checked (imprint, signature, time-stamping
 /// certificate) but not who issued their certificate.
 pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> Result<FsckReport> {
+    fsck_with_progress(dir, tsa_trust, &mut |_| ControlFlow::Continue(()))
+}
+
+/// A stored blob as listed before it is hashed.
+enum StoredEntry {
+    /// Something that is not a blob where blobs are kept.
+    Unexpected(PathBuf),
+    /// A blob's name on something other than a regular file.
+    NotRegular { sha256: Sha256Digest, path: PathBuf, kind: &'static str },
+    /// A blob to hash.
+    Blob { sha256: Sha256Digest, path: PathBuf, size: u64 },
+}
+
+/// [`fsck_with`], reporting progress to `progress` as the ledger and then the stored
+/// attachments are read (`bytes_total` is the ledger's size plus the stored attachments');
+/// returning [`ControlFlow::Break`] from it stops the check with
+/// [`LedgerError::Cancelled`]. The callback runs on this thread, with the ledger's shared
+/// lock held while the ledger is read: it must not append to this locker (to report
+/// from a foreign language, see [`crate::progress::relay`]).
+pub fn fsck_with_progress(
+    dir: impl AsRef<Path>,
+    tsa_trust: Option<&super::TsaTrust>,
+    progress: &mut dyn FnMut(ReadProgress) -> ControlFlow<()>,
+) -> Result<FsckReport> {
     let dir = dir.as_ref();
     let mut problems = Vec::new();
     let origin = match Header::read(&dir.join(HEADER_FILE)) {
@@ -95,6 +121,53 @@ pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> 
     if let Some(l) = &lock {
         l.lock_shared().map_err(|e| LedgerError::io(&lock_path, e))?;
     }
+    // The stored blobs, listed (not yet hashed) so that the bytes to read are known.
+    let mut top_level_unexpected = Vec::new();
+    for entry in read_dir_sorted(&dir.join(BLOBS_DIR))? {
+        if file_name(&entry) != "sha256" {
+            top_level_unexpected.push(entry);
+        }
+    }
+    let mut stored_entries = Vec::new();
+    let root = dir.join(BLOBS_DIR).join("sha256");
+    for fan in read_dir_sorted(&root)? {
+        let fan_name = file_name(&fan);
+        let fan_is_dir = fs_err::symlink_metadata(&fan).is_ok_and(|m| m.is_dir());
+        if !fan_is_dir || fan_name.len() != 2 {
+            stored_entries.push(StoredEntry::Unexpected(fan));
+            continue;
+        }
+        for path in read_dir_sorted(&fan)? {
+            let name = file_name(&path);
+            let sha256 = match name.parse::<Sha256Digest>() {
+                Ok(d) if name.starts_with(&fan_name) => d,
+                _ => {
+                    stored_entries.push(StoredEntry::Unexpected(path));
+                    continue;
+                }
+            };
+            let meta = fs_err::symlink_metadata(&path).map_err(|e| LedgerError::io(&path, e))?;
+            stored_entries.push(if meta.is_file() {
+                StoredEntry::Blob { sha256, path, size: meta.len() }
+            } else {
+                StoredEntry::NotRegular { sha256, path, kind: crate::input::kind_of(&meta) }
+            });
+        }
+    }
+    let ledger_len = match &ledger {
+        Some(l) => l.metadata().map_err(|e| LedgerError::io(&ledger_path, e))?.len(),
+        None => 0,
+    };
+    let blob_bytes: u64 = stored_entries
+        .iter()
+        .map(|e| match e {
+            StoredEntry::Blob { size, .. } => *size,
+            _ => 0,
+        })
+        .sum();
+    let mut read = Reporter::new(ledger_len.saturating_add(blob_bytes), progress);
+    read.start()?;
+
     let mut tree = TreeBuilder::new();
     let mut leaves: Vec<Hash> = Vec::new();
     let mut torn_tail = None;
@@ -102,12 +175,12 @@ pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> 
     // Referenced blobs: hex -> (declared size, record naming it, its line) per use.
     let mut referenced: BTreeMap<Sha256Digest, Vec<(u64, u64, u64)>> = BTreeMap::new();
     if let Some(ledger) = &ledger {
-        let len = ledger.metadata().map_err(|e| LedgerError::io(&ledger_path, e))?.len();
-        let mut lines = Lines::new(ledger, 0, len);
+        let mut lines = Lines::new(ledger, 0, ledger_len);
         let mut chain = Chain::new();
         while let Some(line) = lines.next_line().map_err(|e| LedgerError::io(&ledger_path, e))? {
             match line {
                 Line::Complete(bytes, _) => {
+                    read.advance(bytes.len() as u64 + 1)?;
                     line_count += 1;
                     // Signed checkpoints are checked against the lines as they are,
                     // sound or not: a rewritten record must contradict them.
@@ -168,42 +241,27 @@ pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> 
     // Every stored blob: its content still hashes to its name.
     let mut stored = BTreeSet::new();
     let mut blobs_checked = 0;
-    for entry in read_dir_sorted(&dir.join(BLOBS_DIR))? {
-        if file_name(&entry) != "sha256" {
-            problems.push(LedgerError::UnexpectedFile { path: entry });
-        }
+    for path in top_level_unexpected {
+        problems.push(LedgerError::UnexpectedFile { path });
     }
-    let root = dir.join(BLOBS_DIR).join("sha256");
-    for fan in read_dir_sorted(&root)? {
-        let fan_name = file_name(&fan);
-        let fan_is_dir = fs_err::symlink_metadata(&fan).is_ok_and(|m| m.is_dir());
-        if !fan_is_dir || fan_name.len() != 2 {
-            problems.push(LedgerError::UnexpectedFile { path: fan });
-            continue;
-        }
-        for path in read_dir_sorted(&fan)? {
-            let name = file_name(&path);
-            let sha256 = match name.parse::<Sha256Digest>() {
-                Ok(d) if name.starts_with(&fan_name) => d,
-                _ => {
-                    problems.push(LedgerError::UnexpectedFile { path });
-                    continue;
+    for entry in stored_entries {
+        match entry {
+            StoredEntry::Unexpected(path) => problems.push(LedgerError::UnexpectedFile { path }),
+            StoredEntry::NotRegular { sha256, path, kind } => {
+                problems.push(LedgerError::BlobNotRegularFile { sha256, path, kind })
+            }
+            StoredEntry::Blob { sha256, path, size } => {
+                let (actual, _) = hash_file(&path)?;
+                read.advance(size)?;
+                blobs_checked += 1;
+                if actual != sha256 {
+                    problems.push(LedgerError::BlobCorrupt { sha256, path, actual });
                 }
-            };
-            let meta = fs_err::symlink_metadata(&path).map_err(|e| LedgerError::io(&path, e))?;
-            if !meta.is_file() {
-                let kind = crate::input::kind_of(&meta);
-                problems.push(LedgerError::BlobNotRegularFile { sha256, path, kind });
-                continue;
+                stored.insert(sha256);
             }
-            let (actual, _) = hash_file(&path)?;
-            blobs_checked += 1;
-            if actual != sha256 {
-                problems.push(LedgerError::BlobCorrupt { sha256, path, actual });
-            }
-            stored.insert(sha256);
         }
     }
+    read.finish()?;
     let unreferenced_blobs = stored.into_iter().filter(|d| !referenced.contains_key(d)).collect();
     let leftover_temp_files = read_dir_sorted(&dir.join(TMP_DIR))?;
 
@@ -255,6 +313,51 @@ pub fn fsck_with(dir: impl AsRef<Path>, tsa_trust: Option<&super::TsaTrust>) -> 
         signed_checkpoints,
         timestamps,
     })
+}
+
+/// Reports bytes read to a progress callback, at most once per [`REPORT_EVERY`] bytes
+/// (and at the start and the end), turning a request to stop into
+/// [`LedgerError::Cancelled`].
+struct Reporter<'p> {
+    done: u64,
+    total: u64,
+    reported: u64,
+    progress: &'p mut dyn FnMut(ReadProgress) -> ControlFlow<()>,
+}
+
+impl<'p> Reporter<'p> {
+    fn new(total: u64, progress: &'p mut dyn FnMut(ReadProgress) -> ControlFlow<()>) -> Self {
+        Reporter { done: 0, total, reported: 0, progress }
+    }
+
+    fn report(&mut self) -> Result<(), LedgerError> {
+        self.reported = self.done;
+        let p = ReadProgress { bytes_done: self.done, bytes_total: self.total };
+        match (self.progress)(p) {
+            ControlFlow::Continue(()) => Ok(()),
+            ControlFlow::Break(()) => Err(LedgerError::Cancelled),
+        }
+    }
+
+    fn start(&mut self) -> Result<(), LedgerError> {
+        self.report()
+    }
+
+    /// `n` more bytes read (never past the total, which a file growing under the check
+    /// would otherwise pass).
+    fn advance(&mut self, n: u64) -> Result<(), LedgerError> {
+        self.done = self.done.saturating_add(n).min(self.total);
+        if self.done - self.reported >= REPORT_EVERY {
+            self.report()?;
+        }
+        Ok(())
+    }
+
+    /// Everything read: the last report says so.
+    fn finish(&mut self) -> Result<(), LedgerError> {
+        self.done = self.total;
+        self.report()
+    }
 }
 
 /// The entries of `dir` sorted by name; none if it does not exist.

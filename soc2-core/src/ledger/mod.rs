@@ -59,7 +59,7 @@ pub mod timestamp;
 pub use crate::model::Record;
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use error::LedgerError;
-pub use fsck::{FsckReport, fsck, fsck_with};
+pub use fsck::{FsckReport, fsck, fsck_with, fsck_with_progress};
 pub use locker::{Appended, AppendedBatch, AttachmentStore, Locker, Records, TornTail};
 pub use media::media_type_for;
 pub use merkle::Hash;

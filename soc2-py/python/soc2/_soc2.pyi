@@ -331,7 +331,7 @@ class Locker:
     @staticmethod
     def open(path: str) -> Locker: ...
     def refresh(self) -> int: ...
-    def fsck(self) -> FsckReport: ...
+    def fsck(self, progress: Optional[Callable[[int, int], object]] = None) -> FsckReport: ...
     @property
     def path(self) -> str: ...
     @property
@@ -379,8 +379,9 @@ def import_files(
 def list_import_sources() -> List[Tuple[str, str, str, str]]:
     """Every source: ``(name, evidence kind, default system, what it reads)``."""
 
-def fsck(path: str) -> FsckReport:
-    """Checks the locker in ``path`` completely and lists every problem."""
+def fsck(path: str, progress: Optional[Callable[[int, int], object]] = None) -> FsckReport:
+    """Checks the locker in ``path`` completely and lists every problem, calling
+    ``progress``."""
 
 def leaf_hash(data: Union[str, bytes]) -> str:
     """The RFC 9162 leaf hash (hex) of ``data`` (a ``str`` as UTF-8)."""
@@ -509,9 +510,10 @@ def verify_bundle(
     identity: Optional[str] = None,
     previous: Optional[str] = None,
     tsa_ca: Optional[bytes] = None,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> VerifiedBundle:
     """Verifies a bundle against the trusted signers (and that it extends ``previous``;
-    with ``tsa_ca``, its time-stamp tokens against those CAs)."""
+    with ``tsa_ca``, its time-stamp tokens against those CAs), calling ``progress``."""
 
 def sign_checkpoint(locker: Locker, signer: Signer) -> str:
     """Signs the locker's checkpoint into its checkpoints/; returns the signed note."""

@@ -398,6 +398,7 @@ def verify_bundle(
     previous: Optional[StrPath] = None,
     tsa_ca: Union[str, bytes, None] = None,
     tsa_ca_file: Optional[StrPath] = None,
+    progress: Optional[Callable[[int, int], object]] = None,
 ) -> VerifiedBundle:
     """Verifies the bundle at ``path`` against the signers the auditor trusts, given as
     exactly one of:
@@ -418,6 +419,11 @@ def verify_bundle(
     the time-stamp authority) or ``tsa_ca_file`` (its path), every RFC 3161 token the
     bundle carries must chain to them. Every hostile archive construct, changed member,
     record, leaf or signature is refused. Runs without holding the interpreter.
+
+    ``progress``, if given, is called as ``progress(bytes_done, bytes_total)`` as the
+    members are read and hashed (the bulk of the work), on the calling thread. An
+    exception it raises stops the verification and propagates; so does Ctrl-C
+    (``KeyboardInterrupt``), which is seen within a tenth of a second.
 
     Raises :class:`~soc2.SignatureError` for a signature or key that is not trusted, and
     :class:`~soc2.IntegrityError` naming the member and records for anything else that
@@ -457,7 +463,9 @@ def verify_bundle(
         signers = TrustedSigners.from_file(os.fspath(allowed_signers_file))
     prev = None if previous is None else os.fspath(previous)
     ca = _tsa_ca(tsa_ca, tsa_ca_file, required=False)
-    return VerifiedBundle(_soc2.verify_bundle(os.fspath(path), signers, identity, prev, ca))
+    return VerifiedBundle(
+        _soc2.verify_bundle(os.fspath(path), signers, identity, prev, ca, progress)
+    )
 
 
 def sign_checkpoint(locker: Locker, signer: Signer) -> str:

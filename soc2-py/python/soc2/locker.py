@@ -31,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import (
     Any,
+    Callable,
     BinaryIO,
     Iterable,
     Iterator,
@@ -204,10 +205,15 @@ class Locker:
         read the ledger; returns how many records were added."""
         return self._native.refresh()
 
-    def fsck(self) -> FsckReport:
+    def fsck(self, progress: Optional[Callable[[int, int], object]] = None) -> FsckReport:
         """Checks the whole locker on disk (every record, and every blob re-hashed) and
-        lists every problem instead of stopping at the first. Repairs nothing."""
-        return self._native.fsck()
+        lists every problem instead of stopping at the first. Repairs nothing.
+
+        ``progress``, if given, is called as ``progress(bytes_done, bytes_total)`` as the
+        ledger and then the stored attachments are read, on the calling thread, holding
+        nothing (it may use this locker). An exception it raises stops the check and
+        propagates; so does Ctrl-C (``KeyboardInterrupt``)."""
+        return self._native.fsck(progress)
 
     @property
     def path(self) -> Path:
@@ -440,11 +446,11 @@ class Locker:
         return f"<Locker {str(self.path)!r} origin={self.origin!r} records={len(self)}>"
 
 
-def fsck(path: StrPath) -> FsckReport:
+def fsck(path: StrPath, progress: Optional[Callable[[int, int], object]] = None) -> FsckReport:
     """Checks the locker in ``path`` completely, without opening it (so a damaged locker
     can be examined), and lists every problem. Raises :class:`~soc2.LockerError` only if
-    ``path`` is not a locker."""
-    return _soc2.fsck(os.fspath(path))
+    ``path`` is not a locker. ``progress`` as for :meth:`Locker.fsck`."""
+    return _soc2.fsck(os.fspath(path), progress)
 
 
 def leaf_hash(data: Union[str, bytes]) -> str:
