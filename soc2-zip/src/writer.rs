@@ -1,6 +1,6 @@
 //! Deterministic, atomic, streaming bundle writer.
 
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -131,6 +131,76 @@ impl BundleWriter {
     ) -> Result<(), ArchiveError> {
         let large = size >= LARGE_FILE_THRESHOLD;
         self.add_impl(name, size, compression, reader, large)
+    }
+
+    /// Adds a member whose content is read from `reader`, which must yield exactly
+    /// `size` bytes, as [`add_stream`](Self::add_stream) does (the bytes written are
+    /// the same), but a stored member's content is written straight from the reader's
+    /// buffer, in whatever pieces it holds, instead of being copied through one of
+    /// the writer's own first.
+    pub fn add_buffered(
+        &mut self,
+        name: &str,
+        size: u64,
+        compression: Compression,
+        reader: &mut dyn BufRead,
+    ) -> Result<(), ArchiveError> {
+        if compression == Compression::Deflated {
+            // Deflate's output depends on how its input is split: fixed chunks, as ever.
+            return self.add_stream(name, size, compression, reader);
+        }
+        let large = size >= LARGE_FILE_THRESHOLD;
+        let result = self.add_stored_from(name, size, reader, large);
+        if result.is_err() {
+            self.poison();
+        }
+        result
+    }
+
+    fn add_stored_from(
+        &mut self,
+        name: &str,
+        size: u64,
+        reader: &mut dyn BufRead,
+        large: bool,
+    ) -> Result<(), ArchiveError> {
+        if self.zip.is_none() {
+            return Err(self.poisoned());
+        }
+        self.check_next_name(name)?;
+        let options = member_options(Compression::Stored, large);
+        let target = self.target.clone();
+        let Some(zip) = self.zip.as_mut() else {
+            return Err(self.poisoned());
+        };
+        zip.start_file(name, options).map_err(|source| zip_error(&target, source))?;
+        let mut total: u64 = 0;
+        loop {
+            let piece = match reader.fill_buf() {
+                Ok(piece) => piece,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => return Err(ArchiveError::Input { name: name.into(), source }),
+            };
+            if piece.is_empty() {
+                break;
+            }
+            let n = piece.len();
+            if total + n as u64 > size {
+                return Err(ArchiveError::InputTooLong { name: name.into(), declared: size });
+            }
+            zip.write_all(piece)
+                .map_err(|source| ArchiveError::Io { path: target.clone(), source })?;
+            total += n as u64;
+            reader.consume(n);
+        }
+        if total < size {
+            return Err(ArchiveError::InputTooShort {
+                name: name.into(),
+                declared: size,
+                actual: total,
+            });
+        }
+        Ok(())
     }
 
     /// Adds a member with the given in-memory content.
