@@ -9,7 +9,7 @@
 //! only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded
 //! whatever the sizes involved.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -42,11 +42,43 @@ struct Budget {
     state: Mutex<(usize, bool)>,
     returned: Condvar,
     limit: usize,
+    /// Full-size pieces the writer is done with, for the helper to read into again:
+    /// a fresh buffer costs a page fault per 4 KiB on its first read, and glibc gives
+    /// freed ones back to the system. At most `limit / CHUNK + 1` exist per helper
+    /// (the budget holds one per piece in flight, plus the writer's current one).
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
 impl Budget {
     fn new(limit: usize) -> Budget {
-        Budget { state: Mutex::new((limit, false)), returned: Condvar::new(), limit }
+        Budget {
+            state: Mutex::new((limit, false)),
+            returned: Condvar::new(),
+            limit,
+            spare: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A buffer for a piece of `want` bytes: a spare one for full-size pieces (only
+    /// those are kept, so a small piece never holds a large buffer), else a new one.
+    fn buffer(&self, want: usize) -> Vec<u8> {
+        if want == CHUNK
+            && let Some(buf) = self.spare.lock().ok().and_then(|mut spare| spare.pop())
+        {
+            return buf;
+        }
+        Vec::with_capacity(want)
+    }
+
+    /// Keeps `buf`, a piece the writer is done with, if it is full-size.
+    fn recycle(&self, mut buf: Vec<u8>) {
+        if buf.capacity() == CHUNK
+            && let Ok(mut spare) = self.spare.lock()
+            && spare.len() <= self.limit / CHUNK
+        {
+            buf.clear();
+            spare.push(buf);
+        }
     }
 
     /// Takes `n` bytes (at most the whole budget, so that one large item can always
@@ -212,7 +244,7 @@ fn produce_one(
     let Some(held) = budget.take(want) else {
         return Ok(None);
     };
-    let first = read_piece(&file, want).map_err(io)?;
+    let first = read_piece(&file, budget.buffer(want), want).map_err(io)?;
     let compression = blob
         .compression
         .unwrap_or_else(|| compression_for_content(&first[..first.len().min(TRIAL_BLOCK)]));
@@ -225,6 +257,7 @@ fn produce_one(
             return Ok(None);
         };
         let (sha256, member) = prepare(blob, file, &first, scratch)?;
+        budget.recycle(first);
         return Ok(Some(Feed::Prepared(sha256, member, held)));
     }
     if tx.send(Feed::Start(compression)).is_err() {
@@ -233,9 +266,9 @@ fn produce_one(
     Ok(stream(blob, &file, first, held, budget, tx)?.map(|sha256| Feed::End(Ok(sha256))))
 }
 
-/// Reads up to `want` bytes (fewer only at the end of the file) into a new piece.
-fn read_piece(file: &fs_err::File, want: usize) -> io::Result<Vec<u8>> {
-    let mut piece = Vec::with_capacity(want);
+/// Reads up to `want` bytes (fewer only at the end of the file) into `piece` (empty,
+/// with room for `want`).
+fn read_piece(file: &fs_err::File, mut piece: Vec<u8>, want: usize) -> io::Result<Vec<u8>> {
     // `read_to_end` on the std file reads straight into the spare capacity: no
     // zeroing. fs_err's wrapper does not forward it, hence `file()`.
     Read::take(file.file(), want as u64).read_to_end(&mut piece)?;
@@ -259,6 +292,7 @@ fn stream(
     let (mut piece, mut held) = (first, held);
     loop {
         if piece.is_empty() {
+            budget.recycle(piece);
             budget.give_back(held);
             return Ok(Some(Sha256Digest(hasher.finalize().into())));
         }
@@ -275,7 +309,7 @@ fn stream(
             Some(held) => held,
             None => return Ok(None),
         };
-        piece = read_piece(file, want).map_err(io)?;
+        piece = read_piece(file, budget.buffer(want), want).map_err(io)?;
     }
 }
 
@@ -367,6 +401,7 @@ impl<'a> BlobFeed<'a> {
                 held: 0,
                 pos: 0,
                 ended: false,
+                cancelled: false,
                 error: None,
                 progress,
             }));
@@ -416,6 +451,8 @@ pub(crate) struct BlobReader<'f, 'a> {
     held: usize,
     pos: usize,
     ended: bool,
+    /// Progress asked to stop: the next read fails.
+    cancelled: bool,
     error: Option<BundleError>,
     progress: &'f mut dyn FnMut(u64) -> ControlFlow<()>,
 }
@@ -443,60 +480,78 @@ impl BlobReader<'_, '_> {
     }
 }
 
+impl BlobReader<'_, '_> {
+    /// Receives the next piece into `current`, or notes the end of the blob.
+    fn receive(&mut self) -> io::Result<()> {
+        let blob = &self.feed.blobs[self.index];
+        match self.feed.lanes[self.lane].rx.recv() {
+            Ok(Feed::Data(piece, held)) => {
+                self.current = piece;
+                self.held = held;
+                self.pos = 0;
+                Ok(())
+            }
+            Ok(Feed::End(Ok(actual))) => {
+                if actual != blob.sha256 {
+                    let e = BundleError::LockerBlobCorrupt {
+                        sha256: blob.sha256,
+                        path: blob.path.clone(),
+                        actual,
+                    };
+                    return Err(self.fail(e));
+                }
+                self.ended = true;
+                Ok(())
+            }
+            Ok(Feed::End(Err(e))) => Err(self.fail(e)),
+            Ok(Feed::Start(_) | Feed::Prepared(..)) | Err(_) => {
+                let e = BundleError::Io {
+                    path: blob.path.clone(),
+                    source: io::Error::other("the export helper thread stopped"),
+                };
+                Err(self.fail(e))
+            }
+        }
+    }
+}
+
+impl BufRead for BlobReader<'_, '_> {
+    /// The rest of the current piece, as its helper read it: the writer takes content
+    /// straight from there, without copying it into a buffer of its own first.
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.cancelled {
+            // The writer stops at this error; the bytes it got are discarded.
+            return Err(self.fail(BundleError::Cancelled));
+        }
+        while self.pos == self.current.len() && !self.ended {
+            self.receive()?;
+        }
+        Ok(&self.current[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.current.len());
+        if self.pos == self.current.len() && !self.current.is_empty() {
+            let flow = (self.progress)(self.current.len() as u64);
+            let lane = &self.feed.lanes[self.lane];
+            lane.budget.recycle(std::mem::take(&mut self.current));
+            lane.budget.give_back(self.held);
+            self.pos = 0;
+            self.cancelled = flow.is_break();
+        }
+    }
+}
+
 impl Read for BlobReader<'_, '_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if out.is_empty() {
             return Ok(0);
         }
-        loop {
-            if self.pos < self.current.len() {
-                let n = out.len().min(self.current.len() - self.pos);
-                out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-                self.pos += n;
-                if self.pos == self.current.len() {
-                    let flow = (self.progress)(self.current.len() as u64);
-                    self.current = Vec::new();
-                    self.pos = 0;
-                    self.feed.lanes[self.lane].budget.give_back(self.held);
-                    if flow.is_break() {
-                        // The writer stops at this error; the bytes it got are discarded.
-                        return Err(self.fail(BundleError::Cancelled));
-                    }
-                }
-                return Ok(n);
-            }
-            if self.ended {
-                return Ok(0);
-            }
-            let blob = &self.feed.blobs[self.index];
-            match self.feed.lanes[self.lane].rx.recv() {
-                Ok(Feed::Data(piece, held)) => {
-                    self.current = piece;
-                    self.held = held;
-                    self.pos = 0;
-                }
-                Ok(Feed::End(Ok(actual))) => {
-                    if actual != blob.sha256 {
-                        let e = BundleError::LockerBlobCorrupt {
-                            sha256: blob.sha256,
-                            path: blob.path.clone(),
-                            actual,
-                        };
-                        return Err(self.fail(e));
-                    }
-                    self.ended = true;
-                    return Ok(0);
-                }
-                Ok(Feed::End(Err(e))) => return Err(self.fail(e)),
-                Ok(Feed::Start(_) | Feed::Prepared(..)) | Err(_) => {
-                    let e = BundleError::Io {
-                        path: blob.path.clone(),
-                        source: io::Error::other("the export helper thread stopped"),
-                    };
-                    return Err(self.fail(e));
-                }
-            }
-        }
+        let piece = self.fill_buf()?;
+        let n = out.len().min(piece.len());
+        out[..n].copy_from_slice(&piece[..n]);
+        self.consume(n);
+        Ok(n)
     }
 }
 
