@@ -33,6 +33,8 @@ pub(crate) const CHUNK: usize = 1 << 20;
 /// is busy with the other helper's, and small enough that a whole export stays well
 /// under 64 MiB (see `BENCHMARKS.md` for how the size was chosen).
 pub(crate) const LANE_BUDGET: usize = 8 << 20;
+/// Full-size pieces kept per helper for reuse (see [`Budget::recycle`]).
+const SPARE_PIECES: usize = 2;
 /// Items (of any size) in flight per helper; the budget is what bounds memory.
 const LANE_ITEMS: usize = 256;
 
@@ -44,8 +46,9 @@ struct Budget {
     limit: usize,
     /// Full-size pieces the writer is done with, for the helper to read into again:
     /// a fresh buffer costs a page fault per 4 KiB on its first read, and glibc gives
-    /// freed ones back to the system. At most `limit / CHUNK + 1` exist per helper
-    /// (the budget holds one per piece in flight, plus the writer's current one).
+    /// freed ones back to the system. At most [`SPARE_PIECES`] are kept: while the
+    /// helper streams, it takes each back about as soon as the writer returns it, and
+    /// while it prepares members, spares would only sit on memory.
     spare: Mutex<Vec<Vec<u8>>>,
 }
 
@@ -74,7 +77,7 @@ impl Budget {
     fn recycle(&self, mut buf: Vec<u8>) {
         if buf.capacity() == CHUNK
             && let Ok(mut spare) = self.spare.lock()
-            && spare.len() <= self.limit / CHUNK
+            && spare.len() < SPARE_PIECES
         {
             buf.clear();
             spare.push(buf);
