@@ -1,13 +1,13 @@
 //! The export pipeline: attachments are read, hashed (SHA-256) and, when small and
 //! compressible, deflated on helper threads, while the calling thread only writes the
-//! zip (CRC-32 and copying of stored members, deflate of large text), so that exporting
-//! costs little more than hashing alone. Whether an attachment is stored or deflated is
-//! decided on its helper, from its media type or else from its first block
-//! ([`compression_for_content`]), before it is streamed or compressed: the first piece
-//! read serves both, so nothing is read twice. Helpers claim blobs one
-//! at a time, so neither idles while the other has work, and may read ahead of the writer
-//! only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded
-//! whatever the sizes involved.
+//! zip (CRC-32 and writing of stored members straight from the helpers' pieces, deflate
+//! of large text), so that exporting costs little more than hashing alone. Whether an
+//! attachment is stored or deflated is decided on its helper, from its media type or else
+//! from its first block ([`compression_for_content`]), before it is streamed or
+//! compressed: the first piece read serves both, so nothing is read twice. Helpers claim
+//! blobs one at a time, so neither idles while the other has work, and may read ahead of
+//! the writer only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory
+//! stays bounded whatever the sizes involved.
 
 use std::io::{self, BufRead, Read};
 use std::ops::ControlFlow;
