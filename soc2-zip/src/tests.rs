@@ -1608,6 +1608,92 @@ fn writer_prepared_members_are_byte_identical_to_streamed_ones() {
     open_bytes(&streamed).expect("and the strict reader accepts it");
 }
 
+/// Hands out its data in pieces of the given sizes, in turn, as a `BufRead`.
+struct Pieces<'a> {
+    data: &'a [u8],
+    steps: std::iter::Cycle<std::slice::Iter<'a, usize>>,
+    piece: usize,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(data: &'a [u8], steps: &'a [usize]) -> Pieces<'a> {
+        Pieces { data, steps: steps.iter().cycle(), piece: 0 }
+    }
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let piece = io::BufRead::fill_buf(self)?;
+        let n = out.len().min(piece.len());
+        out[..n].copy_from_slice(&piece[..n]);
+        io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl io::BufRead for Pieces<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.piece == 0 {
+            self.piece = (*self.steps.next().expect("steps")).min(self.data.len());
+        }
+        Ok(&self.data[..self.piece])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.data = &self.data[n..];
+        self.piece -= n;
+    }
+}
+
+#[test]
+fn writer_buffered_members_are_byte_identical_to_streamed_ones() {
+    // Stored content is written in the reader's pieces, deflated content in the
+    // writer's fixed chunks: either way the member must not depend on the pieces.
+    let texts: Vec<(String, Compression, Vec<u8>)> = [0usize, 1, 65_537, 300_001]
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &len)| {
+            [
+                (format!("t{i}.csv"), Compression::Deflated, csv_text(len)),
+                (format!("t{i}.stored"), Compression::Stored, csv_text(len)),
+            ]
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let streamed = dir.path().join("streamed.zip");
+    let mut w = BundleWriter::create(&streamed).expect("create");
+    for (name, compression, data) in &texts {
+        w.add_bytes(name, *compression, data).expect("add");
+    }
+    w.finish().expect("finish");
+
+    let buffered = dir.path().join("buffered.zip");
+    let mut w = BundleWriter::create(&buffered).expect("create");
+    for (name, compression, data) in &texts {
+        let mut reader = Pieces::new(data, &[1, 7, 65_535, 100_000]);
+        w.add_buffered(name, data.len() as u64, *compression, &mut reader).expect("add");
+    }
+    w.finish().expect("finish");
+    assert_eq!(fs_err::read(&buffered).expect("read"), fs_err::read(&streamed).expect("read"));
+}
+
+#[test]
+fn writer_buffered_members_check_the_declared_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut w = BundleWriter::create(&dir.path().join("a.zip")).expect("create");
+    let mut reader = Pieces::new(b"abcd", &[2]);
+    assert_err!(
+        w.add_buffered("a", 3, Compression::Stored, &mut reader),
+        ArchiveError::InputTooLong { declared: 3, .. }
+    );
+    let mut w = BundleWriter::create(&dir.path().join("b.zip")).expect("create");
+    let mut reader = Pieces::new(b"ab", &[1]);
+    assert_err!(
+        w.add_buffered("b", 3, Compression::Stored, &mut reader),
+        ArchiveError::InputTooShort { declared: 3, actual: 2, .. }
+    );
+}
+
 #[test]
 fn preparer_checks_the_declared_size() {
     let mut p = MemberPreparer::new("a.csv", 3, Compression::Deflated).expect("new");

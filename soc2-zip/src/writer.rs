@@ -1,6 +1,6 @@
 //! Deterministic, atomic, streaming bundle writer.
 
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -131,6 +131,76 @@ impl BundleWriter {
     ) -> Result<(), ArchiveError> {
         let large = size >= LARGE_FILE_THRESHOLD;
         self.add_impl(name, size, compression, reader, large)
+    }
+
+    /// Adds a member whose content is read from `reader`, which must yield exactly
+    /// `size` bytes, as [`add_stream`](Self::add_stream) does (the bytes written are
+    /// the same), but a stored member's content is written straight from the reader's
+    /// buffer, in whatever pieces it holds, instead of being copied through one of
+    /// the writer's own first.
+    pub fn add_buffered(
+        &mut self,
+        name: &str,
+        size: u64,
+        compression: Compression,
+        reader: &mut dyn BufRead,
+    ) -> Result<(), ArchiveError> {
+        if compression == Compression::Deflated {
+            // Deflate's output depends on how its input is split: fixed chunks, as ever.
+            return self.add_stream(name, size, compression, reader);
+        }
+        let large = size >= LARGE_FILE_THRESHOLD;
+        let result = self.add_stored_from(name, size, reader, large);
+        if result.is_err() {
+            self.poison();
+        }
+        result
+    }
+
+    fn add_stored_from(
+        &mut self,
+        name: &str,
+        size: u64,
+        reader: &mut dyn BufRead,
+        large: bool,
+    ) -> Result<(), ArchiveError> {
+        if self.zip.is_none() {
+            return Err(self.poisoned());
+        }
+        self.check_next_name(name)?;
+        let options = member_options(Compression::Stored, large);
+        let target = self.target.clone();
+        let Some(zip) = self.zip.as_mut() else {
+            return Err(self.poisoned());
+        };
+        zip.start_file(name, options).map_err(|source| zip_error(&target, source))?;
+        let mut total: u64 = 0;
+        loop {
+            let piece = match reader.fill_buf() {
+                Ok(piece) => piece,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(source) => return Err(ArchiveError::Input { name: name.into(), source }),
+            };
+            if piece.is_empty() {
+                break;
+            }
+            let n = piece.len();
+            if total + n as u64 > size {
+                return Err(ArchiveError::InputTooLong { name: name.into(), declared: size });
+            }
+            zip.write_all(piece)
+                .map_err(|source| ArchiveError::Io { path: target.clone(), source })?;
+            total += n as u64;
+            reader.consume(n);
+        }
+        if total < size {
+            return Err(ArchiveError::InputTooShort {
+                name: name.into(),
+                declared: size,
+                actual: total,
+            });
+        }
+        Ok(())
     }
 
     /// Adds a member with the given in-memory content.
@@ -538,6 +608,10 @@ fn sync_dir(_dir: &Path) -> Result<(), ArchiveError> {
 const OUT_CHUNK: usize = 1 << 20;
 /// Buffers in flight to the output thread (so at most this many MiB are held).
 const OUT_BUFFERS: usize = 4;
+/// Writes at least this large (stored attachments, in their readers' pieces) are not
+/// gathered: the writing thread writes them itself, straight from the caller's slice,
+/// which saves copying every byte of them once more.
+const DIRECT_MIN: usize = OUT_CHUNK / 4;
 /// Bytes written between two background `fdatasync`s.
 const FLUSH_EVERY: u64 = 32 << 20;
 
@@ -549,7 +623,9 @@ const FLUSH_EVERY: u64 = 32 << 20;
 /// CRC work instead of after it. The position and length the ZIP writer sees
 /// are tracked here; seeking back (to patch a local header) starts a new
 /// buffer at the new offset, and because the output thread writes buffers in
-/// the order they were handed over, later bytes win.
+/// the order they were handed over, later bytes win. Large writes
+/// ([`DIRECT_MIN`]) skip the buffers: once the output thread has written
+/// everything handed over (so later bytes still win), they are written here.
 ///
 /// Once `discard` is set it stops handing anything over and only simulates
 /// the file, so that `ZipWriter`'s `Drop`, which always tries to finalise the
@@ -567,12 +643,25 @@ struct TempSink {
     pending_at: u64,
 }
 
+/// What the output thread is given.
+enum Out {
+    /// Bytes to write at an offset.
+    Write(u64, Vec<u8>),
+    /// Bytes the main thread wrote itself, to count towards the next `fdatasync`.
+    Wrote(u64),
+}
+
 /// The main thread's end of the output thread.
 struct Output {
-    tx: SyncSender<(u64, Vec<u8>)>,
+    tx: SyncSender<Out>,
     free: Receiver<Vec<u8>>,
+    /// Buffers back from the output thread and not in use.
+    spare: Vec<Vec<u8>>,
     allocated: usize,
     handle: JoinHandle<io::Result<()>>,
+    /// The main thread's handle on the file, for large writes.
+    #[allow(clippy::disallowed_types)] // See TempSink::new.
+    file: std::fs::File,
 }
 
 impl TempSink {
@@ -580,13 +669,14 @@ impl TempSink {
     // BundleWriter (ArchiveError::Io) and must stay raw OS errors (ENOSPC).
     #[allow(clippy::disallowed_types)]
     fn new(file: std::fs::File, discard: Arc<AtomicBool>) -> io::Result<TempSink> {
-        let (tx, rx) = sync_channel::<(u64, Vec<u8>)>(OUT_BUFFERS);
+        let (tx, rx) = sync_channel::<Out>(OUT_BUFFERS);
         let (free_tx, free) = sync_channel::<Vec<u8>>(OUT_BUFFERS);
+        let own = file.try_clone()?;
         let handle = std::thread::Builder::new()
             .name("bundle-write".into())
             .spawn(move || write_behind(file, rx, free_tx))?;
         Ok(TempSink {
-            output: Some(Output { tx, free, allocated: 1, handle }),
+            output: Some(Output { tx, free, spare: Vec::new(), allocated: 1, handle, file: own }),
             discard,
             pos: 0,
             len: 0,
@@ -607,7 +697,7 @@ impl TempSink {
         let Some(out) = self.output.as_mut() else {
             return Err(stopped());
         };
-        let next = match out.free.try_recv() {
+        let next = match out.spare.pop().map_or_else(|| out.free.try_recv(), Ok) {
             Ok(buf) => Some(buf),
             Err(_) if out.allocated < OUT_BUFFERS => {
                 out.allocated += 1;
@@ -622,10 +712,37 @@ impl TempSink {
         let at = self.pending_at;
         self.pending_at += full.len() as u64;
         if let Some(out) = self.output.as_ref()
-            && out.tx.send((at, full)).is_err()
+            && out.tx.send(Out::Write(at, full)).is_err()
         {
             return Err(self.stop_failed());
         }
+        Ok(())
+    }
+
+    /// Writes `buf` at the current position from this thread, once everything handed
+    /// over is written (so that what comes later in the stream of writes wins).
+    fn write_direct(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.hand_over()?;
+        let Some(out) = self.output.as_mut() else {
+            return Err(stopped());
+        };
+        // Every buffer but the pending one comes back once it is written.
+        while out.spare.len() + 1 < out.allocated {
+            match out.free.recv() {
+                Ok(buf) => out.spare.push(buf),
+                Err(_) => return Err(self.stop_failed()),
+            }
+        }
+        // The output thread is idle, waiting for more, so the shared cursor is ours.
+        let mut file = &out.file;
+        file.seek(SeekFrom::Start(self.pos))?;
+        file.write_all(buf)?;
+        if out.tx.send(Out::Wrote(buf.len() as u64)).is_err() {
+            return Err(self.stop_failed());
+        }
+        self.pos += buf.len() as u64;
+        self.len = self.len.max(self.pos);
+        self.pending_at = self.pos;
         Ok(())
     }
 
@@ -671,22 +788,27 @@ impl Drop for TempSink {
 #[allow(clippy::disallowed_types)] // See TempSink::new.
 fn write_behind(
     mut file: std::fs::File,
-    rx: Receiver<(u64, Vec<u8>)>,
+    rx: Receiver<Out>,
     free: SyncSender<Vec<u8>>,
 ) -> io::Result<()> {
     let mut flusher = Flusher::start(file.try_clone()?);
     let mut unflushed = 0u64;
-    for (at, mut buf) in rx {
-        file.seek(SeekFrom::Start(at))?;
-        file.write_all(&buf)?;
-        unflushed += buf.len() as u64;
+    for out in rx {
+        match out {
+            Out::Write(at, mut buf) => {
+                file.seek(SeekFrom::Start(at))?;
+                file.write_all(&buf)?;
+                unflushed += buf.len() as u64;
+                buf.clear();
+                // The main thread may have stopped taking buffers; then this one is dropped.
+                let _ = free.try_send(buf);
+            }
+            Out::Wrote(n) => unflushed += n,
+        }
         if unflushed >= FLUSH_EVERY {
             unflushed = 0;
             flusher.request();
         }
-        buf.clear();
-        // The main thread may have stopped taking buffers; then this one is dropped.
-        let _ = free.try_send(buf);
     }
     flusher.stop()
 }
@@ -760,6 +882,10 @@ impl Write for TempSink {
         }
         if buf.is_empty() {
             return Ok(0);
+        }
+        if buf.len() >= DIRECT_MIN {
+            self.write_direct(buf)?;
+            return Ok(buf.len());
         }
         if self.pos != self.pending_at + self.pending.len() as u64 {
             self.hand_over()?;
@@ -841,6 +967,32 @@ mod tests {
         let n = expected.len();
         expected[n - 2..].copy_from_slice(b"IL");
         assert_eq!(sink.stream_position().expect("position"), n as u64);
+        sink.close().expect("close");
+        assert_eq!(fs_err::read(&path).expect("read"), expected);
+    }
+
+    #[test]
+    fn temp_sink_orders_large_writes_with_gathered_ones() {
+        // Large writes go straight to the file, the rest through the output thread:
+        // whichever way, a later write over the same bytes must win.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        let mut sink = sink_on(&path);
+        let big = vec![7u8; DIRECT_MIN + 3];
+        let mut expected = b"small".repeat(10);
+        sink.write_all(&expected).expect("gathered");
+        sink.seek(SeekFrom::Start(2)).expect("seek");
+        sink.write_all(&big).expect("direct, over gathered bytes");
+        expected.truncate(2);
+        expected.extend_from_slice(&big);
+        sink.seek(SeekFrom::Start(4)).expect("seek");
+        sink.write_all(b"PATCH").expect("gathered, over direct bytes");
+        expected[4..9].copy_from_slice(b"PATCH");
+        sink.seek(SeekFrom::End(0)).expect("seek end");
+        sink.write_all(&big).expect("direct, appended");
+        expected.extend_from_slice(&big);
+        sink.write_all(b"tail").expect("gathered, appended");
+        expected.extend_from_slice(b"tail");
         sink.close().expect("close");
         assert_eq!(fs_err::read(&path).expect("read"), expected);
     }

@@ -477,7 +477,7 @@ pub fn prepare_export(
                         let source = reader.source();
                         debug_assert_eq!(source.name, *name);
                         let (size, compression) = (source.size, reader.compression());
-                        let written = writer.add_stream(name, size, compression, &mut reader);
+                        let written = writer.add_buffered(name, size, compression, &mut reader);
                         if let Some(e) = reader.take_error() {
                             return Err(e.into());
                         }

@@ -1,15 +1,15 @@
 //! The export pipeline: attachments are read, hashed (SHA-256) and, when small and
 //! compressible, deflated on helper threads, while the calling thread only writes the
-//! zip (CRC-32 and copying of stored members, deflate of large text), so that exporting
-//! costs little more than hashing alone. Whether an attachment is stored or deflated is
-//! decided on its helper, from its media type or else from its first block
-//! ([`compression_for_content`]), before it is streamed or compressed: the first piece
-//! read serves both, so nothing is read twice. Helpers claim blobs one
-//! at a time, so neither idles while the other has work, and may read ahead of the writer
-//! only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory stays bounded
-//! whatever the sizes involved.
+//! zip (CRC-32 and writing of stored members straight from the helpers' pieces, deflate
+//! of large text), so that exporting costs little more than hashing alone. Whether an
+//! attachment is stored or deflated is decided on its helper, from its media type or else
+//! from its first block ([`compression_for_content`]), before it is streamed or
+//! compressed: the first piece read serves both, so nothing is read twice. Helpers claim
+//! blobs one at a time, so neither idles while the other has work, and may read ahead of
+//! the writer only as far as a fixed budget of bytes ([`LANE_BUDGET`] each), so memory
+//! stays bounded whatever the sizes involved.
 
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
@@ -33,6 +33,8 @@ pub(crate) const CHUNK: usize = 1 << 20;
 /// is busy with the other helper's, and small enough that a whole export stays well
 /// under 64 MiB (see `BENCHMARKS.md` for how the size was chosen).
 pub(crate) const LANE_BUDGET: usize = 8 << 20;
+/// Full-size pieces kept per helper for reuse (see [`Budget::recycle`]).
+const SPARE_PIECES: usize = 2;
 /// Items (of any size) in flight per helper; the budget is what bounds memory.
 const LANE_ITEMS: usize = 256;
 
@@ -42,11 +44,44 @@ struct Budget {
     state: Mutex<(usize, bool)>,
     returned: Condvar,
     limit: usize,
+    /// Full-size pieces the writer is done with, for the helper to read into again:
+    /// a fresh buffer costs a page fault per 4 KiB on its first read, and glibc gives
+    /// freed ones back to the system. At most [`SPARE_PIECES`] are kept: while the
+    /// helper streams, it takes each back about as soon as the writer returns it, and
+    /// while it prepares members, spares would only sit on memory.
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
 impl Budget {
     fn new(limit: usize) -> Budget {
-        Budget { state: Mutex::new((limit, false)), returned: Condvar::new(), limit }
+        Budget {
+            state: Mutex::new((limit, false)),
+            returned: Condvar::new(),
+            limit,
+            spare: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A buffer for a piece of `want` bytes: a spare one for full-size pieces (only
+    /// those are kept, so a small piece never holds a large buffer), else a new one.
+    fn buffer(&self, want: usize) -> Vec<u8> {
+        if want == CHUNK
+            && let Some(buf) = self.spare.lock().ok().and_then(|mut spare| spare.pop())
+        {
+            return buf;
+        }
+        Vec::with_capacity(want)
+    }
+
+    /// Keeps `buf`, a piece the writer is done with, if it is full-size. Its content
+    /// stays: being initialised, it can be read into again without zeroing.
+    fn recycle(&self, buf: Vec<u8>) {
+        if buf.capacity() == CHUNK
+            && let Ok(mut spare) = self.spare.lock()
+            && spare.len() < SPARE_PIECES
+        {
+            spare.push(buf);
+        }
     }
 
     /// Takes `n` bytes (at most the whole budget, so that one large item can always
@@ -212,7 +247,7 @@ fn produce_one(
     let Some(held) = budget.take(want) else {
         return Ok(None);
     };
-    let first = read_piece(&file, want).map_err(io)?;
+    let first = read_piece(&file, budget.buffer(want), want).map_err(io)?;
     let compression = blob
         .compression
         .unwrap_or_else(|| compression_for_content(&first[..first.len().min(TRIAL_BLOCK)]));
@@ -225,6 +260,7 @@ fn produce_one(
             return Ok(None);
         };
         let (sha256, member) = prepare(blob, file, &first, scratch)?;
+        budget.recycle(first);
         return Ok(Some(Feed::Prepared(sha256, member, held)));
     }
     if tx.send(Feed::Start(compression)).is_err() {
@@ -233,9 +269,19 @@ fn produce_one(
     Ok(stream(blob, &file, first, held, budget, tx)?.map(|sha256| Feed::End(Ok(sha256))))
 }
 
-/// Reads up to `want` bytes (fewer only at the end of the file) into a new piece.
-fn read_piece(file: &fs_err::File, want: usize) -> io::Result<Vec<u8>> {
-    let mut piece = Vec::with_capacity(want);
+/// Reads up to `want` bytes (fewer only at the end of the file) into `piece` (with room
+/// for `want`; a full-size one from [`Budget::buffer`] may hold old content).
+fn read_piece(file: &fs_err::File, mut piece: Vec<u8>, want: usize) -> io::Result<Vec<u8>> {
+    if want == CHUNK {
+        // One read for the whole piece (`read_to_end` starts at 8 KiB and doubles: eight
+        // system calls per MiB). A reused piece is initialised already, so `resize`
+        // zeroes nothing; only a new one is zeroed, once.
+        piece.resize(want, 0);
+        let n = read_full(&mut file.file(), &mut piece)?;
+        piece.truncate(n);
+        return Ok(piece);
+    }
+    piece.clear();
     // `read_to_end` on the std file reads straight into the spare capacity: no
     // zeroing. fs_err's wrapper does not forward it, hence `file()`.
     Read::take(file.file(), want as u64).read_to_end(&mut piece)?;
@@ -259,6 +305,7 @@ fn stream(
     let (mut piece, mut held) = (first, held);
     loop {
         if piece.is_empty() {
+            budget.recycle(piece);
             budget.give_back(held);
             return Ok(Some(Sha256Digest(hasher.finalize().into())));
         }
@@ -275,7 +322,7 @@ fn stream(
             Some(held) => held,
             None => return Ok(None),
         };
-        piece = read_piece(file, want).map_err(io)?;
+        piece = read_piece(file, budget.buffer(want), want).map_err(io)?;
     }
 }
 
@@ -367,6 +414,7 @@ impl<'a> BlobFeed<'a> {
                 held: 0,
                 pos: 0,
                 ended: false,
+                cancelled: false,
                 error: None,
                 progress,
             }));
@@ -416,6 +464,8 @@ pub(crate) struct BlobReader<'f, 'a> {
     held: usize,
     pos: usize,
     ended: bool,
+    /// Progress asked to stop: the next read fails.
+    cancelled: bool,
     error: Option<BundleError>,
     progress: &'f mut dyn FnMut(u64) -> ControlFlow<()>,
 }
@@ -443,60 +493,78 @@ impl BlobReader<'_, '_> {
     }
 }
 
+impl BlobReader<'_, '_> {
+    /// Receives the next piece into `current`, or notes the end of the blob.
+    fn receive(&mut self) -> io::Result<()> {
+        let blob = &self.feed.blobs[self.index];
+        match self.feed.lanes[self.lane].rx.recv() {
+            Ok(Feed::Data(piece, held)) => {
+                self.current = piece;
+                self.held = held;
+                self.pos = 0;
+                Ok(())
+            }
+            Ok(Feed::End(Ok(actual))) => {
+                if actual != blob.sha256 {
+                    let e = BundleError::LockerBlobCorrupt {
+                        sha256: blob.sha256,
+                        path: blob.path.clone(),
+                        actual,
+                    };
+                    return Err(self.fail(e));
+                }
+                self.ended = true;
+                Ok(())
+            }
+            Ok(Feed::End(Err(e))) => Err(self.fail(e)),
+            Ok(Feed::Start(_) | Feed::Prepared(..)) | Err(_) => {
+                let e = BundleError::Io {
+                    path: blob.path.clone(),
+                    source: io::Error::other("the export helper thread stopped"),
+                };
+                Err(self.fail(e))
+            }
+        }
+    }
+}
+
+impl BufRead for BlobReader<'_, '_> {
+    /// The rest of the current piece, as its helper read it: the writer takes content
+    /// straight from there, without copying it into a buffer of its own first.
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.cancelled {
+            // The writer stops at this error; the bytes it got are discarded.
+            return Err(self.fail(BundleError::Cancelled));
+        }
+        while self.pos == self.current.len() && !self.ended {
+            self.receive()?;
+        }
+        Ok(&self.current[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.current.len());
+        if self.pos == self.current.len() && !self.current.is_empty() {
+            let flow = (self.progress)(self.current.len() as u64);
+            let lane = &self.feed.lanes[self.lane];
+            lane.budget.recycle(std::mem::take(&mut self.current));
+            lane.budget.give_back(self.held);
+            self.pos = 0;
+            self.cancelled = flow.is_break();
+        }
+    }
+}
+
 impl Read for BlobReader<'_, '_> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         if out.is_empty() {
             return Ok(0);
         }
-        loop {
-            if self.pos < self.current.len() {
-                let n = out.len().min(self.current.len() - self.pos);
-                out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
-                self.pos += n;
-                if self.pos == self.current.len() {
-                    let flow = (self.progress)(self.current.len() as u64);
-                    self.current = Vec::new();
-                    self.pos = 0;
-                    self.feed.lanes[self.lane].budget.give_back(self.held);
-                    if flow.is_break() {
-                        // The writer stops at this error; the bytes it got are discarded.
-                        return Err(self.fail(BundleError::Cancelled));
-                    }
-                }
-                return Ok(n);
-            }
-            if self.ended {
-                return Ok(0);
-            }
-            let blob = &self.feed.blobs[self.index];
-            match self.feed.lanes[self.lane].rx.recv() {
-                Ok(Feed::Data(piece, held)) => {
-                    self.current = piece;
-                    self.held = held;
-                    self.pos = 0;
-                }
-                Ok(Feed::End(Ok(actual))) => {
-                    if actual != blob.sha256 {
-                        let e = BundleError::LockerBlobCorrupt {
-                            sha256: blob.sha256,
-                            path: blob.path.clone(),
-                            actual,
-                        };
-                        return Err(self.fail(e));
-                    }
-                    self.ended = true;
-                    return Ok(0);
-                }
-                Ok(Feed::End(Err(e))) => return Err(self.fail(e)),
-                Ok(Feed::Start(_) | Feed::Prepared(..)) | Err(_) => {
-                    let e = BundleError::Io {
-                        path: blob.path.clone(),
-                        source: io::Error::other("the export helper thread stopped"),
-                    };
-                    return Err(self.fail(e));
-                }
-            }
-        }
+        let piece = self.fill_buf()?;
+        let n = out.len().min(piece.len());
+        out[..n].copy_from_slice(&piece[..n]);
+        self.consume(n);
+        Ok(n)
     }
 }
 
@@ -568,6 +636,21 @@ mod tests {
             .collect();
         let blobs = blobs_of(dir.path(), &contents, false);
         for budget in [1, 4096, CHUNK, 3 * CHUNK] {
+            assert_eq!(drain(&blobs, budget).unwrap(), contents, "budget {budget}");
+        }
+    }
+
+    #[test]
+    fn blob_feed_reused_pieces_carry_no_stale_bytes() {
+        // Recorded sizes larger than the files: full-size pieces come back short, and
+        // the buffers they were read into are reused for the next blobs' content.
+        let dir = tempfile::tempdir().unwrap();
+        let contents: Vec<Vec<u8>> = (0..12usize).map(|i| vec![i as u8; CHUNK + 5 * i]).collect();
+        let mut blobs = blobs_of(dir.path(), &contents, false);
+        for b in blobs.iter_mut().step_by(3) {
+            b.size = 2 * CHUNK as u64;
+        }
+        for budget in [CHUNK, LANE_BUDGET] {
             assert_eq!(drain(&blobs, budget).unwrap(), contents, "budget {budget}");
         }
     }
