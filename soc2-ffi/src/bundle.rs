@@ -465,12 +465,70 @@ pub fn timestamp_with_tsa(
 }
 
 /// soc2-core's verification of the bundle at `path`, against `previous` and the TSA CA.
+/// Told how a long read is going (a bundle's verification, a locker's fsck), and asked
+/// whether to go on. Implement it in the foreign language and pass it to
+/// [`verify_bundle_with_progress`] or [`crate::locker::fsck_locker_with_progress`].
+#[uniffi::export(foreign)]
+pub trait ReadListener: Send + Sync {
+    /// `bytes_done` of `bytes_total` are read: called once with 0 done, then at most
+    /// every 4 MiB, and a last time with everything read. Return `false` to stop: the call
+    /// fails with `Soc2Error::Cancelled` (nothing is written either way). Called on the
+    /// thread that made the call, which holds no locker.
+    fn on_progress(&self, bytes_done: u64, bytes_total: u64) -> bool;
+}
+
+/// The listener as soc2-core's progress callback.
+pub(crate) fn listen(
+    listener: &dyn ReadListener,
+) -> impl FnMut(soc2_core::progress::ReadProgress) -> ControlFlow<()> + '_ {
+    move |p| match listener.on_progress(p.bytes_done, p.bytes_total) {
+        true => ControlFlow::Continue(()),
+        false => ControlFlow::Break(()),
+    }
+}
+
+/// [`verify_bundle_chained`], reporting to `listener` as the members are read and hashed
+/// (their uncompressed bytes); it may stop the verification.
+#[uniffi::export]
+pub fn verify_bundle_with_progress(
+    path: String,
+    allowed_signers: String,
+    identity: Option<String>,
+    previous: Option<String>,
+    tsa_ca_pem: Option<String>,
+    listener: Arc<dyn ReadListener>,
+) -> Result<VerifiedBundle, Soc2Error> {
+    let mut progress = listen(listener.as_ref());
+    Ok(verified_with_progress(
+        &path,
+        &allowed_signers,
+        identity,
+        previous,
+        tsa_ca_pem,
+        &mut progress,
+    )?
+    .into())
+}
+
 fn verified_with(
     path: &str,
     allowed_signers: &str,
     identity: Option<String>,
     previous: Option<String>,
     tsa_ca_pem: Option<String>,
+) -> Result<bundle::VerifiedBundle, Soc2Error> {
+    verified_with_progress(path, allowed_signers, identity, previous, tsa_ca_pem, &mut |_| {
+        ControlFlow::Continue(())
+    })
+}
+
+fn verified_with_progress(
+    path: &str,
+    allowed_signers: &str,
+    identity: Option<String>,
+    previous: Option<String>,
+    tsa_ca_pem: Option<String>,
+    progress: &mut dyn FnMut(soc2_core::progress::ReadProgress) -> ControlFlow<()>,
 ) -> Result<bundle::VerifiedBundle, Soc2Error> {
     let trusted = AllowedSigners::parse(allowed_signers.as_bytes()).map_err(|source| {
         soc2_core::bundle::BundleError::AllowedSigners { file: "allowed_signers".into(), source }
@@ -481,10 +539,14 @@ fn verified_with(
     };
     options.tsa_trust = tsa_ca_pem.as_deref().map(tsa_trust).transpose()?;
     Ok(match previous {
-        Some(previous) => {
-            bundle::verify_with_previous(Path::new(path), Path::new(&previous), &trusted, &options)?
-        }
-        None => bundle::verify_with(Path::new(path), &trusted, &options)?,
+        Some(previous) => bundle::verify_with_previous_progress(
+            Path::new(path),
+            Path::new(&previous),
+            &trusted,
+            &options,
+            progress,
+        )?,
+        None => bundle::verify_with_progress(Path::new(path), &trusted, &options, progress)?,
     })
 }
 

@@ -121,7 +121,21 @@ pub struct FsckReport {
 /// fails only when the locker cannot be examined at all.
 #[uniffi::export]
 pub fn fsck_locker(dir: String) -> Result<FsckReport, Soc2Error> {
-    let report = ledger::fsck(&dir)?;
+    fsck_report(ledger::fsck(&dir)?)
+}
+
+/// [`fsck_locker`], reporting to `listener` as the ledger and then the stored attachments
+/// are read; it may stop the check (`Soc2Error::Cancelled`; fsck changes nothing).
+#[uniffi::export]
+pub fn fsck_locker_with_progress(
+    dir: String,
+    listener: Arc<dyn crate::bundle::ReadListener>,
+) -> Result<FsckReport, Soc2Error> {
+    let mut progress = crate::bundle::listen(listener.as_ref());
+    fsck_report(ledger::fsck_with_progress(&dir, None, &mut progress)?)
+}
+
+fn fsck_report(report: ledger::FsckReport) -> Result<FsckReport, Soc2Error> {
     Ok(FsckReport {
         sound: report.is_sound(),
         lines: report.lines,

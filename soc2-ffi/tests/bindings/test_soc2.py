@@ -247,6 +247,28 @@ def test_locker_scenario():
         assert not [n for n in os.listdir(tmp) if n.endswith(".partial")]
         trusted = signer.allowed_signers_line()
         verified = soc2.verify_bundle(bundle_path, trusted, None)
+
+        # Verification and fsck report to a listener too, which may stop them.
+        class Reader(soc2.ReadListener):
+            def __init__(self, go_on):
+                self.calls = []
+                self.go_on = go_on
+
+            def on_progress(self, bytes_done, bytes_total):
+                self.calls.append((bytes_done, bytes_total))
+                return self.go_on
+
+        reader = Reader(True)
+        same = soc2.verify_bundle_with_progress(bundle_path, trusted, None, None, None, reader)
+        assert same.checkpoint == verified.checkpoint
+        total = reader.calls[-1][1]
+        assert reader.calls[0] == (0, total) and reader.calls[-1] == (total, total), reader.calls
+        expect_error(Soc2Error.Cancelled, lambda: soc2.verify_bundle_with_progress(
+            bundle_path, trusted, None, None, None, Reader(False)))
+        checked = Reader(True)
+        assert soc2.fsck_locker_with_progress(path, checked).sound
+        assert checked.calls[-1][0] == checked.calls[-1][1] > 0, checked.calls
+        expect_error(Soc2Error.Cancelled, lambda: soc2.fsck_locker_with_progress(path, Reader(False)))
         assert verified.origin == "example.com/soc2/python-test"
         assert verified.principal == "auditee@example.com"
         assert len(verified.records) == summary.records and verified.records[0].seq == 0

@@ -250,6 +250,13 @@ typedef void (*UniffiCallbackInterfaceExportListenerMethod0)(uint64_t, uint64_t,
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_READ_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_READ_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceReadListenerMethod0)(uint64_t, uint64_t, uint64_t, int8_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXPORT_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EXPORT_LISTENER
 typedef struct UniffiVTableCallbackInterfaceExportListener {
@@ -257,6 +264,15 @@ typedef struct UniffiVTableCallbackInterfaceExportListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceExportListenerMethod0 _Nonnull onProgress;
 } UniffiVTableCallbackInterfaceExportListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_READ_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_READ_LISTENER
+typedef struct UniffiVTableCallbackInterfaceReadListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceReadListenerMethod0 _Nonnull onProgress;
+} UniffiVTableCallbackInterfaceReadListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_EXPORTLISTENER
@@ -277,6 +293,26 @@ void uniffi_soc2_ffi_fn_init_callback_vtable_exportlistener(const UniffiVTableCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_EXPORTLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_EXPORTLISTENER_ON_PROGRESS
 int8_t uniffi_soc2_ffi_fn_method_exportlistener_on_progress(uint64_t ptr, uint64_t bytes_done, uint64_t bytes_total, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_READLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_READLISTENER
+uint64_t uniffi_soc2_ffi_fn_clone_readlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_READLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FREE_READLISTENER
+void uniffi_soc2_ffi_fn_free_readlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_INIT_CALLBACK_VTABLE_READLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_INIT_CALLBACK_VTABLE_READLISTENER
+void uniffi_soc2_ffi_fn_init_callback_vtable_readlistener(const UniffiVTableCallbackInterfaceReadListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_READLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_METHOD_READLISTENER_ON_PROGRESS
+int8_t uniffi_soc2_ffi_fn_method_readlistener_on_progress(uint64_t ptr, uint64_t bytes_done, uint64_t bytes_total, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_CLONE_SIGNER
@@ -574,6 +610,11 @@ RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle(RustBuffer path, RustBuffer all
 RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle_chained(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustBuffer previous, RustBuffer tsa_ca_pem, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_BUNDLE_WITH_PROGRESS
+RustBuffer uniffi_soc2_ffi_fn_func_verify_bundle_with_progress(RustBuffer path, RustBuffer allowed_signers, RustBuffer identity, RustBuffer previous, RustBuffer tsa_ca_pem, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_INCLUSION_PROOF
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_VERIFY_INCLUSION_PROOF
 void uniffi_soc2_ffi_fn_func_verify_inclusion_proof(RustBuffer proof, RustBuffer record_line, RustBuffer trusted, RustCallStatus *_Nonnull out_status
@@ -706,6 +747,11 @@ RustBuffer uniffi_soc2_ffi_fn_func_list_import_sources(RustCallStatus *_Nonnull 
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER
 RustBuffer uniffi_soc2_ffi_fn_func_fsck_locker(RustBuffer dir, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_FN_FUNC_FSCK_LOCKER_WITH_PROGRESS
+RustBuffer uniffi_soc2_ffi_fn_func_fsck_locker_with_progress(RustBuffer dir, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_SOC2_FFI_RUSTBUFFER_ALLOC
@@ -1076,6 +1122,12 @@ uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle_chained(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_BUNDLE_WITH_PROGRESS
+uint16_t uniffi_soc2_ffi_checksum_func_verify_bundle_with_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_INCLUSION_PROOF
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_VERIFY_INCLUSION_PROOF
 uint16_t uniffi_soc2_ffi_checksum_func_verify_inclusion_proof(void
@@ -1232,9 +1284,21 @@ uint16_t uniffi_soc2_ffi_checksum_func_fsck_locker(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_FUNC_FSCK_LOCKER_WITH_PROGRESS
+uint16_t uniffi_soc2_ffi_checksum_func_fsck_locker_with_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_EXPORTLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_EXPORTLISTENER_ON_PROGRESS
 uint16_t uniffi_soc2_ffi_checksum_method_exportlistener_on_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_READLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_SOC2_FFI_CHECKSUM_METHOD_READLISTENER_ON_PROGRESS
+uint16_t uniffi_soc2_ffi_checksum_method_readlistener_on_progress(void
     
 );
 #endif

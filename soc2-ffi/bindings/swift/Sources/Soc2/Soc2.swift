@@ -1576,6 +1576,232 @@ public func FfiConverterTypeLocker_lower(_ value: Locker) -> UInt64 {
 
 
 /**
+ * soc2-core's verification of the bundle at `path`, against `previous` and the TSA CA.
+ * Told how a long read is going (a bundle's verification, a locker's fsck), and asked
+ * whether to go on. Implement it in the foreign language and pass it to
+ * [`verify_bundle_with_progress`] or [`crate::locker::fsck_locker_with_progress`].
+ */
+public protocol ReadListener: AnyObject, Sendable {
+    
+    /**
+     * `bytes_done` of `bytes_total` are read: called once with 0 done, then at most
+     * every 4 MiB, and a last time with everything read. Return `false` to stop: the call
+     * fails with `Soc2Error::Cancelled` (nothing is written either way). Called on the
+     * thread that made the call, which holds no locker.
+     */
+    func onProgress(bytesDone: UInt64, bytesTotal: UInt64)  -> Bool
+    
+}
+/**
+ * soc2-core's verification of the bundle at `path`, against `previous` and the TSA CA.
+ * Told how a long read is going (a bundle's verification, a locker's fsck), and asked
+ * whether to go on. Implement it in the foreign language and pass it to
+ * [`verify_bundle_with_progress`] or [`crate::locker::fsck_locker_with_progress`].
+ */
+open class ReadListenerImpl: ReadListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_soc2_ffi_fn_clone_readlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_soc2_ffi_fn_free_readlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `bytes_done` of `bytes_total` are read: called once with 0 done, then at most
+     * every 4 MiB, and a last time with everything read. Return `false` to stop: the call
+     * fails with `Soc2Error::Cancelled` (nothing is written either way). Called on the
+     * thread that made the call, which holds no locker.
+     */
+open func onProgress(bytesDone: UInt64, bytesTotal: UInt64) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_method_readlistener_on_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(bytesDone),
+        FfiConverterUInt64.lower(bytesTotal),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceReadListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceReadListener = UniffiVTableCallbackInterfaceReadListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeReadListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ReadListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeReadListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ReadListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            bytesDone: UInt64,
+            bytesTotal: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<Int8>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Bool in
+                guard let uniffiObj = try? FfiConverterTypeReadListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onProgress(
+                     bytesDone: try FfiConverterUInt64.lift(bytesDone),
+                     bytesTotal: try FfiConverterUInt64.lift(bytesTotal)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterBool.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceReadListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceReadListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitReadListener() {
+    uniffi_soc2_ffi_fn_init_callback_vtable_readlistener(UniffiCallbackInterfaceReadListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ReadListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ReadListener
+
+    public static func lift(_ handle: UInt64) throws -> ReadListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ReadListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ReadListener) -> UInt64 {
+         if let rustImpl = value as? ReadListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReadListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadListener_lift(_ handle: UInt64) throws -> ReadListener {
+    return try FfiConverterTypeReadListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadListener_lower(_ value: ReadListener) -> UInt64 {
+    return FfiConverterTypeReadListener.lower(value)
+}
+
+
+
+
+
+
+/**
  * An Ed25519 signing key, held in memory by Rust: the private key never crosses into
  * the foreign language, and nothing of it goes into a bundle.
  */
@@ -19931,6 +20157,23 @@ public func verifyBundleChained(path: String, allowedSigners: String, identity: 
 })
 }
 /**
+ * [`verify_bundle_chained`], reporting to `listener` as the members are read and hashed
+ * (their uncompressed bytes); it may stop the verification.
+ */
+public func verifyBundleWithProgress(path: String, allowedSigners: String, identity: String?, previous: String?, tsaCaPem: String?, listener: ReadListener)throws  -> VerifiedBundle  {
+    return try  FfiConverterTypeVerifiedBundle_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_verify_bundle_with_progress(
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(allowedSigners),
+        FfiConverterOptionString.lower(identity),
+        FfiConverterOptionString.lower(previous),
+        FfiConverterOptionString.lower(tsaCaPem),
+        FfiConverterTypeReadListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+/**
  * Checks `proof` for `record_line` (the record's canonical line, from the locker or a
  * bundle's `records.jsonl`, without its newline) against `trusted`, a checkpoint the
  * caller trusts. Fails with `Soc2Error.Integrity` when it does not hold.
@@ -20251,6 +20494,19 @@ public func fsckLocker(dir: String)throws  -> FsckReport  {
     )
 })
 }
+/**
+ * [`fsck_locker`], reporting to `listener` as the ledger and then the stored attachments
+ * are read; it may stop the check (`Soc2Error::Cancelled`; fsck changes nothing).
+ */
+public func fsckLockerWithProgress(dir: String, listener: ReadListener)throws  -> FsckReport  {
+    return try  FfiConverterTypeFsckReport_lift(try rustCallWithError(FfiConverterTypeSoc2Error_lift) {
+        uniffiCallStatus in
+    uniffi_soc2_ffi_fn_func_fsck_locker_with_progress(
+        FfiConverterString.lower(dir),
+        FfiConverterTypeReadListener_lower(listener),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -20319,6 +20575,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_verify_bundle_chained() != 25069) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_func_verify_bundle_with_progress() != 58495) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 6781) {
@@ -20399,7 +20658,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_fsck_locker() != 43577) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_soc2_ffi_checksum_func_fsck_locker_with_progress() != 15301) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_soc2_ffi_checksum_method_exportlistener_on_progress() != 63050) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_soc2_ffi_checksum_method_readlistener_on_progress() != 37220) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_signer_allowed_signers_line() != 13873) {
@@ -20512,6 +20777,7 @@ private let initializationResult: InitializationResult = {
     }
 
     uniffiCallbackInitExportListener()
+    uniffiCallbackInitReadListener()
     return InitializationResult.ok
 }()
 
