@@ -2,9 +2,7 @@
 //! `soc2/bundle.py`. Export and verification run with the interpreter detached.
 
 use std::collections::BTreeSet;
-use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use pyo3::prelude::*;
 use soc2_core::bundle::{self, AllowedSigners, DisclosureSet, ExportOptions, VerifyOptions};
@@ -14,9 +12,6 @@ use soc2_core::model::{AuditPeriod, Sha256Digest};
 use crate::depy::from_py;
 use crate::errors::{IntoPy, core_error};
 use crate::locker::{Checkpoint, Locker, TextOrBytes};
-
-/// How often long work checks for a signal (Ctrl-C) while it reports no progress.
-const SIGNAL_CHECK_EVERY: Duration = Duration::from_millis(100);
 
 fn bundle_err(py: Python<'_>, e: bundle::BundleError) -> PyErr {
     core_error(py, &soc2_core::Error::from(e))
@@ -235,33 +230,17 @@ pub(crate) fn export_bundle(
     // Why the export was cancelled from Python, if it was.
     let mut cancelled: Option<PyErr> = None;
     let result = py.detach(|| {
+        let mut call = crate::relay::call_progress(progress.as_ref(), &mut cancelled);
         // The export holds the locker throughout, so it runs on a helper thread that never
         // touches Python; `progress` runs here, holding nothing: it may use the locker. The
         // bundle is put in place only once `progress` has answered every report.
         bundle::export_relayed(
-            SIGNAL_CHECK_EVERY,
+            crate::relay::SIGNAL_CHECK_EVERY,
             |report| {
                 let locker = locker.lock_unattached();
                 bundle::prepare_export(&locker, &options, &signer.0, &out, &mut |p| report(p))
             },
-            &mut |p: Option<bundle::ExportProgress>| {
-                // Briefly takes the interpreter back: signals are only seen with it.
-                Python::attach(|py| {
-                    let called = py.check_signals().and_then(|()| match (&progress, p) {
-                        (Some(callback), Some(p)) => {
-                            callback.call1(py, (p.bytes_done, p.bytes_total)).map(drop)
-                        }
-                        _ => Ok(()),
-                    });
-                    match called {
-                        Ok(()) => ControlFlow::Continue(()),
-                        Err(e) => {
-                            cancelled = Some(e);
-                            ControlFlow::Break(())
-                        }
-                    }
-                })
-            },
+            &mut |p: Option<bundle::ExportProgress>| call(p.map(|p| (p.bytes_done, p.bytes_total))),
         )
     });
     if let Some(e) = cancelled {
