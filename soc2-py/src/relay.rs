@@ -1,6 +1,7 @@
 //! Long work (an export, an fsck, a bundle's verification) runs on a helper thread while
 //! this thread, with nothing of ours locked, calls the Python progress callback and watches
 //! for signals (Ctrl-C) (`soc2_core::progress::relay`).
+
 use std::ops::ControlFlow;
 use std::time::Duration;
 
