@@ -516,8 +516,9 @@ class Generator:
             cls.fields.append(self.field(name, prop, properties[prop], prop in required,
                                          module, f"{where}/properties/{prop}", cls.deps))
         if name in MIXINS:
+            # After Model: mixins add methods, they override none.
             self.custom.add(MIXINS[name])
-            cls.bases.insert(0, MIXINS[name])
+            cls.bases.append(MIXINS[name])
 
     def field(self, cls: str, name: str, node: Dict[str, Any], required: bool, module: str,
               where: str, deps: List[str]) -> Field:

@@ -1767,7 +1767,7 @@ class Provenance(Model):
 
 
 @model
-class Evidence(EvidenceMethods, Model):
+class Evidence(Model, EvidenceMethods):
     """One piece of evidence, as recorded in the locker.
 
     ``observed_at`` is when the fact held, ``collected_at`` when it was gathered: an access
@@ -1918,7 +1918,7 @@ Severity = Union[
 
 
 @model(frozen=True)
-class TimeToFix(TimeToFixMethods, Model):
+class TimeToFix(Model, TimeToFixMethods):
     """A typical effort to fix a failing control, as a range of days.
 
     Fields:
