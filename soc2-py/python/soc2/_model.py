@@ -356,7 +356,8 @@ def _generate(cls: type, fields: Tuple[_Field, ...]) -> Dict[str, Any]:
     exec(compile(source, f"<soc2 model {cls.__name__}>", "exec"), ns)
     init_fn = ns["__init__"]
     init_fn.__qualname__ = f"{cls.__qualname__}.__init__"
-    init_fn.__doc__ = f"Builds a {cls.__name__} from keyword arguments."
+    article = "an" if cls.__name__[:1] in "AEIOU" else "a"
+    init_fn.__doc__ = f"Builds {article} {cls.__name__} from keyword arguments."
     init_fn.__annotations__ = {f.name: get_type_hints(cls)[f.name] for f in fields}
     ns["_load"].__qualname__ = f"{cls.__qualname__}._load"
     return {"__init__": init_fn, "_load": classmethod(ns["_load"])}

@@ -11,6 +11,11 @@ often find exceptions. A company adapts it with its own file, TOML or JSON shape
 
 Catalogs are immutable: every method returns a new one. soc2-core parses the files and
 applies every rule; the classes here only read the result.
+
+:class:`SystemOwner`, :data:`Frequency` and :data:`ControlTest` are generated from
+``schemas/catalog.schema.json`` (see :mod:`soc2.models`); :class:`Thresholds`,
+:class:`Scope` and :class:`CatalogControl`, the resolved catalog's types, which no schema
+describes, are written here.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from __future__ import annotations
 import json
 from dataclasses import field
 import os
-from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _soc2
+from ._generated import ControlTest, Frequency, SystemOwner
 from ._model import Model, model
 from .models import Control, Detection, VendorCriticality
 
@@ -37,53 +43,6 @@ __all__ = [
 
 #: A file system path, as ``str`` or ``os.PathLike``.
 StrPath = Union[str, "os.PathLike[str]"]
-
-#: How often a control operates, in the classes audit sampling sizes samples by.
-Frequency = Union[
-    Literal["annual"],
-    Literal["quarterly"],
-    Literal["monthly"],
-    Literal["weekly"],
-    Literal["daily"],
-    Literal["several_times_a_day"],
-]
-#: The built-in test an evaluation runs for a control.
-ControlTest = Union[
-    Literal["quarterly_access_review"],
-    Literal["access_review_completeness"],
-    Literal["revoked_access_removed"],
-    Literal["leaver_access_removed"],
-    Literal["policies_approved"],
-    Literal["policies_reviewed"],
-    Literal["device_encryption"],
-    Literal["device_screen_lock"],
-    Literal["device_auto_updates"],
-    Literal["device_mdm_enrollment"],
-    Literal["device_firewall"],
-    Literal["mfa_enabled"],
-    Literal["access_keys_rotated"],
-    Literal["independent_change_approval"],
-    Literal["branch_protection"],
-    Literal["background_check_timely"],
-    Literal["annual_security_training"],
-    Literal["new_hire_training"],
-    Literal["central_logging"],
-    Literal["security_alerts"],
-    Literal["vendor_annual_review"],
-    Literal["vendor_security_report"],
-    Literal["vendor_security_terms"],
-    Literal["incident_response_plan"],
-    Literal["annual_tabletop"],
-    Literal["risk_register_complete"],
-    Literal["risk_register_reviewed"],
-    Literal["policy_acknowledgement"],
-    Literal["access_review_independence"],
-    Literal["vendor_report_review"],
-    Literal["security_event_coverage"],
-    Literal["security_event_triage"],
-    Literal["evidence_presence"],
-]
-
 
 @model(frozen=True)
 class Thresholds(Model):
@@ -132,16 +91,6 @@ class Thresholds(Model):
     max_event_coverage_gap_days: int
     #: Days after a high-risk security event by which a triage must have looked at it.
     triage_days: int
-
-
-@model
-class SystemOwner(Model):
-    """The owner of one in-scope system, who performs its access reviews."""
-
-    #: The system, as named in ``Scope.systems`` (case is not significant).
-    system: str
-    #: Who owns it: a roster id, e-mail or alias (case is not significant).
-    owner: str
 
 
 @model
