@@ -20,49 +20,17 @@ use soc2_core::bundle::{
 };
 use soc2_core::json::{from_json_str, to_canonical_string};
 use soc2_core::ledger;
-use soc2_core::model::{AuditPeriod, Sha256Digest};
+use soc2_core::model::AuditPeriod;
 use soc2_core::report::Report;
 
 use crate::Soc2Error;
 use crate::locker::{Checkpoint, Locker};
 
-/// A disclosed record: its sequence number in the locker and its leaf hash.
-#[uniffi::remote(Record)]
-pub struct DisclosedRecord {
-    /// Its sequence number in the locker.
-    pub seq: u64,
-    /// Its leaf hash, `SHA-256(0x00 || line)`.
-    pub leaf_hash: Sha256Digest,
-}
-
-/// An attachment included under `blobs/sha256/<hex>`.
-#[uniffi::remote(Record)]
-pub struct DisclosedBlob {
-    /// Its SHA-256, also its member name.
-    pub sha256: Sha256Digest,
-    /// Its size in bytes.
-    pub size: u64,
-}
-
-/// A file under `report/`.
-#[uniffi::remote(Record)]
-pub struct ReportEntry {
-    /// Its member name, starting with `report/`.
-    pub name: String,
-    /// Its SHA-256.
-    pub sha256: Sha256Digest,
-    /// Its size in bytes.
-    pub size: u64,
-}
-
-/// The program that wrote a bundle.
-#[uniffi::remote(Record)]
-pub struct Generator {
-    /// Its name, e.g. `soc2`.
-    pub name: String,
-    /// Its version.
-    pub version: String,
-}
+// The generated uniffi declarations of the bundle types (see `crate::model`); rustfmt
+// leaves them as the generator writes them.
+#[rustfmt::skip]
+#[path = "generated/bundle.rs"]
+mod mirrors;
 
 /// An Ed25519 signing key, held in memory by Rust: the private key never crosses into
 /// the foreign language, and nothing of it goes into a bundle.
@@ -548,26 +516,6 @@ fn verified_with_progress(
         )?,
         None => bundle::verify_with_progress(Path::new(path), &trusted, &options, progress)?,
     })
-}
-
-/// Proof that one record is leaf `seq` of the Merkle tree (RFC 9162) of the checkpoint
-/// (`origin`, `tree_size`, `root`): hand it, with the record's line, to anyone who holds
-/// that checkpoint (from a verified bundle, or kept from `Locker.checkpoint`), so they
-/// can check that record without seeing any other.
-#[uniffi::remote(Record)]
-pub struct InclusionProof {
-    /// The locker's origin name.
-    pub origin: String,
-    /// The checkpoint's tree size.
-    pub tree_size: u64,
-    /// The checkpoint's root.
-    pub root: Sha256Digest,
-    /// The record's sequence number, which is its leaf index.
-    pub seq: u64,
-    /// The record's leaf hash, `SHA-256(0x00 || line)`.
-    pub leaf_hash: Sha256Digest,
-    /// The audit path, from the leaf's sibling up to the root's child.
-    pub path: Vec<Sha256Digest>,
 }
 
 /// The inclusion proof of record `seq` in the locker's current checkpoint.

@@ -23,6 +23,15 @@
 //!   signing key ([`bundle::Signer`], whose constructor `generate_files` is keygen);
 //! - [`Soc2Error`]: the one error type.
 //!
+//! The records and enums of [`model`], [`evaluation`], [`audit`], [`bundle`] and [`locker`]
+//! are soc2-core's own types, declared to uniffi (`#[uniffi::remote]`) in `src/generated/`:
+//! the workspace's `soc2-ffi-mirrors` writes those declarations from soc2-core's source, with
+//! soc2-core's doc comments and defaults, and fails a test when they drift. A change to
+//! soc2-core's model flows to the bindings in two steps:
+//! `SOC2_UPDATE_MIRRORS=1 cargo test -p soc2-ffi-mirrors` regenerates the declarations,
+//! then `SOC2_UPDATE_BINDINGS=1 cargo test -p soc2-ffi --test swift_bindings` the
+//! committed Swift bindings.
+//!
 //! The bindings are generated from the built library by the workspace's `uniffi-bindgen`
 //! (see the README), with the names `uniffi.toml` gives them (Kotlin package `dev.soc2`,
 //! Swift module `Soc2`). The packages: `scripts/build-packages.sh` (the Ruby gem and the

@@ -13,31 +13,11 @@ use soc2_core::report::Report;
 
 use crate::Soc2Error;
 
-/// One entry of the locker's append-only ledger: a piece of evidence, its position and
-/// the leaf hash of the entry before it.
-#[uniffi::remote(Record)]
-pub struct Record {
-    /// Position in the ledger, counting from 0.
-    pub seq: u64,
-    /// Leaf hash of record `seq - 1` as lower-case hex; 64 zeros for record 0.
-    pub prev: Sha256Digest,
-    /// When the locker recorded the evidence (not when it was observed or collected).
-    pub recorded_at: Timestamp,
-    /// The evidence recorded.
-    pub evidence: Evidence,
-}
-
-/// Bytes after the ledger's last newline: an append that a crash interrupted. It is not
-/// a record; the next append cuts it away.
-#[uniffi::remote(Record)]
-pub struct TornTail {
-    /// Where the torn line starts in the ledger file.
-    pub offset: u64,
-    /// How many bytes it has.
-    pub len: u64,
-    /// The 1-based line number it would have had.
-    pub line: u64,
-}
+// The generated uniffi declarations of `Record` and `TornTail` (see `crate::model`); rustfmt
+// leaves them as the generator writes them.
+#[rustfmt::skip]
+#[path = "generated/locker.rs"]
+mod mirrors;
 
 /// Where an append put a record.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]

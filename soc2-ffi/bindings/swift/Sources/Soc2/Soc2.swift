@@ -2152,11 +2152,14 @@ public struct Account: Equatable, Hashable {
      */
     public var statusChangedAt: Timestamp?
     /**
-     * The system's root or break-glass account.
+     * The system's root or break-glass account (the AWS account root user), which no
+     * policy can restrict.
      */
     public var root: Bool
     /**
-     * Whether the system requires a second factor at every sign-in of this account.
+     * Whether the system requires a second factor at every sign-in of this account (an
+     * organisation-wide setting or a sign-on policy), as opposed to merely having one
+     * enrolled (absent: the export does not say).
      */
     public var mfaEnforced: Bool?
     /**
@@ -2205,10 +2208,13 @@ public struct Account: Equatable, Hashable {
          * When the current status took effect (e.g. when it was suspended).
          */statusChangedAt: Timestamp? = nil, 
         /**
-         * The system's root or break-glass account.
+         * The system's root or break-glass account (the AWS account root user), which no
+         * policy can restrict.
          */root: Bool = false, 
         /**
-         * Whether the system requires a second factor at every sign-in of this account.
+         * Whether the system requires a second factor at every sign-in of this account (an
+         * organisation-wide setting or a sign-on policy), as opposed to merely having one
+         * enrolled (absent: the export does not say).
          */mfaEnforced: Bool? = nil, 
         /**
          * Credentials other than the password (access keys, signing certificates).
@@ -2712,7 +2718,7 @@ public struct AuditFinding: Equatable, Hashable {
     public var affected: [AffectedItem]
     /**
      * Where it stands: the status of management's response to the finding as a whole,
-     * `Open` without one.
+     * `open` without one.
      */
     public var status: FindingStatus
     /**
@@ -2764,7 +2770,7 @@ public struct AuditFinding: Equatable, Hashable {
          */affected: [AffectedItem], 
         /**
          * Where it stands: the status of management's response to the finding as a whole,
-         * `Open` without one.
+         * `open` without one.
          */status: FindingStatus, 
         /**
          * Management's response to the finding as a whole, if given.
@@ -3258,7 +3264,8 @@ public struct CatalogControl: Equatable, Hashable {
      */
     public var thresholds: Thresholds
     /**
-     * How often the control operates, for sampling; absent: derived from the cadence.
+     * How often the control operates, for sampling; absent: derived from the cadence
+     * (`CatalogControl::frequency`).
      */
     public var frequency: Frequency?
 
@@ -3276,7 +3283,8 @@ public struct CatalogControl: Equatable, Hashable {
          * overrides applied).
          */thresholds: Thresholds, 
         /**
-         * How often the control operates, for sampling; absent: derived from the cadence.
+         * How often the control operates, for sampling; absent: derived from the cadence
+         * (`CatalogControl::frequency`).
          */frequency: Frequency? = nil) {
         self.control = control
         self.test = test
@@ -3372,19 +3380,19 @@ public struct CatalogDifference: Equatable, Hashable {
          */kind: DifferenceKind, 
         /**
          * The control concerned; absent for catalog-wide thresholds and scope settings.
-         */control: ControlId?, 
+         */control: ControlId? = nil, 
         /**
          * The threshold or scope setting concerned (e.g. `max_screen_lock_minutes`).
-         */setting: String?, 
+         */setting: String? = nil, 
         /**
          * The built-in value, for thresholds and scope settings.
-         */builtin: String?, 
+         */builtin: String? = nil, 
         /**
          * The effective value, for thresholds and scope settings.
-         */effective: String?, 
+         */effective: String? = nil, 
         /**
          * For thresholds: loosened or tightened.
-         */direction: ThresholdDirection?, 
+         */direction: ThresholdDirection? = nil, 
         /**
          * The difference in words, as the reports print it.
          */description: String) {
@@ -3536,7 +3544,8 @@ public func FfiConverterTypeCatalogDisclosure_lower(_ value: CatalogDisclosure) 
  */
 public struct ChangeRecord: Equatable, Hashable {
     /**
-     * How the change reached its branch.
+     * How the change reached its branch (absent: a pull request). Not `kind`, which
+     * the bindings use for the payload's kind.
      */
     public var changeType: ChangeKind
     /**
@@ -3589,7 +3598,8 @@ public struct ChangeRecord: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * How the change reached its branch.
+         * How the change reached its branch (absent: a pull request). Not `kind`, which
+         * the bindings use for the payload's kind.
          */changeType: ChangeKind, 
         /**
          * Repository, `owner/name`.
@@ -4133,7 +4143,7 @@ public struct ControlResult: Equatable, Hashable {
      */
     public var nextDue: CalendarDate?
     /**
-     * One cell per column of [`Report::columns`].
+     * One cell per column of `Report::columns`.
      */
     public var grid: [GridCell]
     /**
@@ -4149,12 +4159,15 @@ public struct ControlResult: Equatable, Hashable {
      */
     public var procedure: String
     /**
-     * The day the first evidence of the control's kinds was recorded in the locker.
+     * The day the first evidence of the control's kinds was recorded in the locker
+     * (absent when no recording time is known): time before it is shown only by
+     * system-of-record evidence.
      */
     public var firstRecorded: CalendarDate?
     /**
      * When every record the control relies on is covered by an RFC 3161 timestamp: the
-     * latest of their proven-by times.
+     * latest of their proven-by times (all of its evidence existed by then). Absent
+     * when any of them rests on the company's clock alone.
      */
     public var provenBy: Timestamp?
 
@@ -4192,23 +4205,26 @@ public struct ControlResult: Equatable, Hashable {
          * The earliest due date of a check not yet due.
          */nextDue: CalendarDate? = nil, 
         /**
-         * One cell per column of [`Report::columns`].
+         * One cell per column of `Report::columns`.
          */grid: [GridCell], 
         /**
          * Evidence records this control's checks used.
          */records: [UInt64], 
         /**
          * Who answers for the control.
-         */owner: String, 
+         */owner: String = "", 
         /**
          * How the control was tested, in words.
-         */procedure: String, 
+         */procedure: String = "", 
         /**
-         * The day the first evidence of the control's kinds was recorded in the locker.
+         * The day the first evidence of the control's kinds was recorded in the locker
+         * (absent when no recording time is known): time before it is shown only by
+         * system-of-record evidence.
          */firstRecorded: CalendarDate? = nil, 
         /**
          * When every record the control relies on is covered by an RFC 3161 timestamp: the
-         * latest of their proven-by times.
+         * latest of their proven-by times (all of its evidence existed by then). Absent
+         * when any of them rests on the company's clock alone.
          */provenBy: Timestamp? = nil) {
         self.control = control
         self.title = title
@@ -4388,7 +4404,7 @@ public struct Credential: Equatable, Hashable {
      */
     public var kind: CredentialKind
     /**
-     * Its id, or its slot in the export.
+     * Its id, or its slot in the export (`access_key_1`).
      */
     public var id: String
     /**
@@ -4400,11 +4416,11 @@ public struct Credential: Equatable, Hashable {
      */
     public var createdAt: Timestamp?
     /**
-     * When it was last rotated.
+     * When it was last rotated (created or replaced).
      */
     public var lastRotatedAt: Timestamp?
     /**
-     * When it was last used.
+     * When it was last used (absent: never, or the export does not say).
      */
     public var lastUsedAt: Timestamp?
 
@@ -4415,7 +4431,7 @@ public struct Credential: Equatable, Hashable {
          * What kind.
          */kind: CredentialKind, 
         /**
-         * Its id, or its slot in the export.
+         * Its id, or its slot in the export (`access_key_1`).
          */id: String, 
         /**
          * Whether it can be used.
@@ -4424,10 +4440,10 @@ public struct Credential: Equatable, Hashable {
          * When it was created.
          */createdAt: Timestamp? = nil, 
         /**
-         * When it was last rotated.
+         * When it was last rotated (created or replaced).
          */lastRotatedAt: Timestamp? = nil, 
         /**
-         * When it was last used.
+         * When it was last used (absent: never, or the export does not say).
          */lastUsedAt: Timestamp? = nil) {
         self.kind = kind
         self.id = id
@@ -5069,7 +5085,7 @@ public func FfiConverterTypeDisclosedBlob_lower(_ value: DisclosedBlob) -> RustB
 
 
 /**
- * A disclosed record: its sequence number in the locker and its leaf hash.
+ * A record disclosed in `records.jsonl`.
  */
 public struct DisclosedRecord: Equatable, Hashable {
     /**
@@ -5077,7 +5093,7 @@ public struct DisclosedRecord: Equatable, Hashable {
      */
     public var seq: UInt64
     /**
-     * Its leaf hash, `SHA-256(0x00 || line)`.
+     * Its leaf hash, `SHA-256(0x00 ‖ line)`.
      */
     public var leafHash: Sha256Digest
 
@@ -5088,7 +5104,7 @@ public struct DisclosedRecord: Equatable, Hashable {
          * Its sequence number in the locker.
          */seq: UInt64, 
         /**
-         * Its leaf hash, `SHA-256(0x00 || line)`.
+         * Its leaf hash, `SHA-256(0x00 ‖ line)`.
          */leafHash: Sha256Digest) {
         self.seq = seq
         self.leafHash = leafHash
@@ -5490,7 +5506,7 @@ public struct Evidence: Equatable, Hashable {
     public var payload: Payload
     /**
      * How an importer derived this evidence from a system's export (absent for evidence
-     * written by hand).
+     * written by hand). See `soc2 import --check`.
      */
     public var provenance: Provenance?
 
@@ -5520,7 +5536,7 @@ public struct Evidence: Equatable, Hashable {
          */payload: Payload, 
         /**
          * How an importer derived this evidence from a system's export (absent for evidence
-         * written by hand).
+         * written by hand). See `soc2 import --check`.
          */provenance: Provenance? = nil) {
         self.controls = controls
         self.observedAt = observedAt
@@ -5692,7 +5708,7 @@ public struct EvidenceRequest: Equatable, Hashable {
      */
     public var title: String
     /**
-     * The quarter it is for.
+     * The quarter (grid column) it is for.
      */
     public var quarter: String
     /**
@@ -5704,7 +5720,7 @@ public struct EvidenceRequest: Equatable, Hashable {
      */
     public var evidence: [String]
     /**
-     * When it is due.
+     * When it is due (the latest due date among its occurrences).
      */
     public var due: CalendarDate
     /**
@@ -5726,23 +5742,23 @@ public struct EvidenceRequest: Equatable, Hashable {
          * The control's title.
          */title: String, 
         /**
-         * The quarter it is for.
+         * The quarter (grid column) it is for.
          */quarter: String, 
         /**
          * The system, vendor or policy it is for; empty for the control's whole population.
-         */subject: String, 
+         */subject: String = "", 
         /**
          * The evidence kinds that show it.
          */evidence: [String], 
         /**
-         * When it is due.
+         * When it is due (the latest due date among its occurrences).
          */due: CalendarDate, 
         /**
          * Its status.
          */status: RequestStatus, 
         /**
          * The records that provide it.
-         */records: [UInt64]) {
+         */records: [UInt64] = []) {
         self.control = control
         self.title = title
         self.quarter = quarter
@@ -6630,11 +6646,11 @@ public func FfiConverterTypeImportCheck_lower(_ value: ImportCheck) -> RustBuffe
  */
 public struct ImportInput: Equatable, Hashable {
     /**
-     * The file's name as given.
+     * The file's name as given (informational; never used as a path).
      */
     public var fileName: String
     /**
-     * SHA-256 of the file's bytes.
+     * SHA-256 of the file's bytes (the attachment that stores it).
      */
     public var sha256: Sha256Digest
     /**
@@ -6642,23 +6658,23 @@ public struct ImportInput: Equatable, Hashable {
      */
     public var size: UInt64
     /**
-     * The request's method, for a capture.
+     * The request's method, when the file is a capture.
      */
     public var method: String?
     /**
-     * The endpoint requested, for a capture.
+     * The endpoint requested (URL without its query), when the file is a capture.
      */
     public var endpoint: String?
     /**
-     * The request's query string.
+     * The request's query string, when there was one.
      */
     public var query: String?
     /**
-     * The HTTP status, for a capture.
+     * The HTTP status of the response, when the file is a capture.
      */
     public var status: UInt16?
     /**
-     * The response's `Date`, for a capture.
+     * When the response was produced (its `Date` header), when the file is a capture.
      */
     public var fetchedAt: Timestamp?
 
@@ -6666,28 +6682,28 @@ public struct ImportInput: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The file's name as given.
+         * The file's name as given (informational; never used as a path).
          */fileName: String, 
         /**
-         * SHA-256 of the file's bytes.
+         * SHA-256 of the file's bytes (the attachment that stores it).
          */sha256: Sha256Digest, 
         /**
          * Size in bytes.
          */size: UInt64, 
         /**
-         * The request's method, for a capture.
+         * The request's method, when the file is a capture.
          */method: String? = nil, 
         /**
-         * The endpoint requested, for a capture.
+         * The endpoint requested (URL without its query), when the file is a capture.
          */endpoint: String? = nil, 
         /**
-         * The request's query string.
+         * The request's query string, when there was one.
          */query: String? = nil, 
         /**
-         * The HTTP status, for a capture.
+         * The HTTP status of the response, when the file is a capture.
          */status: UInt16? = nil, 
         /**
-         * The response's `Date`, for a capture.
+         * When the response was produced (its `Date` header), when the file is a capture.
          */fetchedAt: Timestamp? = nil) {
         self.fileName = fileName
         self.sha256 = sha256
@@ -6759,7 +6775,7 @@ public func FfiConverterTypeImportInput_lower(_ value: ImportInput) -> RustBuffe
  */
 public struct ImportPart: Equatable, Hashable {
     /**
-     * 0-based index.
+     * 0-based index among the import's records.
      */
     public var index: UInt64
     /**
@@ -6771,7 +6787,7 @@ public struct ImportPart: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * 0-based index.
+         * 0-based index among the import's records.
          */index: UInt64, 
         /**
          * How many records the import made.
@@ -7154,15 +7170,15 @@ public func FfiConverterTypeImportSummary_lower(_ value: ImportSummary) -> RustB
 
 
 /**
- * An oddity normalised during an import, counted.
+ * An oddity normalised during an import, counted, with where it first occurred.
  */
 public struct ImportWarning: Equatable, Hashable {
     /**
-     * A stable code.
+     * A stable code, e.g. `timestamp_without_zone`, `sentinel_as_absent`.
      */
     public var code: String
     /**
-     * What was done.
+     * What was done, in words.
      */
     public var message: String
     /**
@@ -7174,11 +7190,11 @@ public struct ImportWarning: Equatable, Hashable {
      */
     public var file: String
     /**
-     * The first row where it occurred.
+     * The first row where it occurred (0 when not tied to a row).
      */
     public var row: UInt64
     /**
-     * The field, when tied to one.
+     * The field, when it is tied to one.
      */
     public var field: String?
 
@@ -7186,10 +7202,10 @@ public struct ImportWarning: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * A stable code.
+         * A stable code, e.g. `timestamp_without_zone`, `sentinel_as_absent`.
          */code: String, 
         /**
-         * What was done.
+         * What was done, in words.
          */message: String, 
         /**
          * How many times it occurred.
@@ -7198,10 +7214,10 @@ public struct ImportWarning: Equatable, Hashable {
          * The first file where it occurred.
          */file: String, 
         /**
-         * The first row where it occurred.
+         * The first row where it occurred (0 when not tied to a row).
          */row: UInt64, 
         /**
-         * The field, when tied to one.
+         * The field, when it is tied to one.
          */field: String? = nil) {
         self.code = code
         self.message = message
@@ -7402,10 +7418,11 @@ public func FfiConverterTypeIncidentResponsePlan_lower(_ value: IncidentResponse
 
 
 /**
- * Proof that one record is leaf `seq` of the Merkle tree (RFC 9162) of the checkpoint
- * (`origin`, `tree_size`, `root`): hand it, with the record's line, to anyone who holds
- * that checkpoint (from a verified bundle, or kept from `Locker.checkpoint`), so they
- * can check that record without seeing any other.
+ * A proof that the record at `seq` is in the tree of `tree_size` records whose root is
+ * `root` (a checkpoint of `origin`).
+ *
+ * Serialises to JSON with hex hashes, to hand to someone who holds the checkpoint (from
+ * a verified bundle) and the record's line (from its `records.jsonl`).
  */
 public struct InclusionProof: Equatable, Hashable {
     /**
@@ -7425,7 +7442,7 @@ public struct InclusionProof: Equatable, Hashable {
      */
     public var seq: UInt64
     /**
-     * The record's leaf hash, `SHA-256(0x00 || line)`.
+     * The record's leaf hash, `SHA-256(0x00 ‖ line)`.
      */
     public var leafHash: Sha256Digest
     /**
@@ -7449,7 +7466,7 @@ public struct InclusionProof: Equatable, Hashable {
          * The record's sequence number, which is its leaf index.
          */seq: UInt64, 
         /**
-         * The record's leaf hash, `SHA-256(0x00 || line)`.
+         * The record's leaf hash, `SHA-256(0x00 ‖ line)`.
          */leafHash: Sha256Digest, 
         /**
          * The audit path, from the leaf's sibling up to the root's child.
@@ -7534,7 +7551,8 @@ public struct LateRecord: Equatable, Hashable {
      */
     public var recordedAt: Timestamp
     /**
-     * Whether it still counts (its dates come from a system of record).
+     * Whether it still counts: its dates come from a system of record. A late record
+     * that does not count proves nothing for the time it claims.
      */
     public var counted: Bool
 
@@ -7554,7 +7572,8 @@ public struct LateRecord: Equatable, Hashable {
          * When the locker recorded it.
          */recordedAt: Timestamp, 
         /**
-         * Whether it still counts (its dates come from a system of record).
+         * Whether it still counts: its dates come from a system of record. A late record
+         * that does not count proves nothing for the time it claims.
          */counted: Bool) {
         self.seq = seq
         self.kind = kind
@@ -7863,11 +7882,12 @@ public func FfiConverterTypeLoggingConfiguration_lower(_ value: LoggingConfigura
  * who answers for it, by when, and where it stands.
  *
  * It names the finding as the report identifies it: by the control in exception and,
- * for one affected item, by that item's id as the report prints it; without `item` it
+ * for one affected item, by that item's id as the report prints it (a system-quarter
+ * `okta@2026-Q3`, a person's e-mail, a device id, `owner/repo#123`); without `item` it
  * answers the finding as a whole. `observed_at` is when management gave the response.
- * A response applies to every later evaluation in which its finding (or item) is still
- * in exception; the latest response for the same finding and item replaces earlier
- * ones. It never changes the test's result.
+ * A response applies to every later evaluation (of this period or a later one) in which
+ * its finding (or item) is still in exception; the latest response for the same
+ * finding and item replaces earlier ones. It never changes the test's result.
  */
 public struct ManagementResponse: Equatable, Hashable {
     /**
@@ -8750,11 +8770,11 @@ public struct PopulationItem: Equatable, Hashable {
      */
     public var kind: ItemKind
     /**
-     * Its id (e-mail, device, `owner/repo#123`, vendor, `okta 2026-Q3`, ...).
+     * Its id (e-mail, account, device id, `owner/repo#123`, vendor, system, ...).
      */
     public var item: String
     /**
-     * The grid column (quarter) it belongs to.
+     * The grid column (quarter, e.g. `2026-Q3`) it belongs to.
      */
     public var quarter: String
     /**
@@ -8770,7 +8790,7 @@ public struct PopulationItem: Equatable, Hashable {
      */
     public var reason: String
     /**
-     * The locker records that show it.
+     * The locker records that show it, in seq order.
      */
     public var records: [UInt64]
 
@@ -8781,10 +8801,10 @@ public struct PopulationItem: Equatable, Hashable {
          * What it is.
          */kind: ItemKind, 
         /**
-         * Its id (e-mail, device, `owner/repo#123`, vendor, `okta 2026-Q3`, ...).
+         * Its id (e-mail, account, device id, `owner/repo#123`, vendor, system, ...).
          */item: String, 
         /**
-         * The grid column (quarter) it belongs to.
+         * The grid column (quarter, e.g. `2026-Q3`) it belongs to.
          */quarter: String, 
         /**
          * When it was or is due.
@@ -8794,10 +8814,10 @@ public struct PopulationItem: Equatable, Hashable {
          */result: ItemResult, 
         /**
          * Why it deviates (empty when it passed or is not yet due).
-         */reason: String, 
+         */reason: String = "", 
         /**
-         * The locker records that show it.
-         */records: [UInt64]) {
+         * The locker records that show it, in seq order.
+         */records: [UInt64] = []) {
         self.kind = kind
         self.item = item
         self.quarter = quarter
@@ -8862,14 +8882,18 @@ public func FfiConverterTypePopulationItem_lower(_ value: PopulationItem) -> Rus
 
 /**
  * How imported evidence was derived from the files a system exported.
+ *
+ * Evidence that carries provenance was produced by an importer from stored input files
+ * (each also an attachment of the evidence), so its dates come from the system of record,
+ * not from the person who uploaded it.
  */
 public struct Provenance: Equatable, Hashable {
     /**
-     * The importer (the `SOURCE` of `soc2 import`).
+     * The importer (the `SOURCE` of `soc2 import`, e.g. `aws-credential-report`).
      */
     public var importer: String
     /**
-     * The importer's version.
+     * The importer's version (the soc2 version that ran it).
      */
     public var importerVersion: String
     /**
@@ -8877,7 +8901,8 @@ public struct Provenance: Equatable, Hashable {
      */
     public var inputs: [ImportInput]
     /**
-     * When the system produced the export.
+     * When the system produced the export: from a capture's `Date` header, the export's
+     * own generation time, or the `--fetched-at` given at import.
      */
     public var fetchedAt: Timestamp
     /**
@@ -8885,7 +8910,8 @@ public struct Provenance: Equatable, Hashable {
      */
     public var fetchedAtSource: FetchedAtSource
     /**
-     * The system name given at import, when it replaced the importer's default.
+     * The system name given with `--system`, when it replaced the importer's default
+     * (kept so that the import can be re-derived).
      */
     public var system: String?
     /**
@@ -8893,11 +8919,11 @@ public struct Provenance: Equatable, Hashable {
      */
     public var completeness: Completeness
     /**
-     * Why the population is filtered or unknown.
+     * Why the population is filtered or unknown (e.g. the filter applied).
      */
     public var completenessReason: String?
     /**
-     * Rows read from the inputs.
+     * Rows (items, objects, lines) read from the inputs.
      */
     public var rowsRead: UInt64
     /**
@@ -8909,11 +8935,12 @@ public struct Provenance: Equatable, Hashable {
      */
     public var skipped: [SkippedRow]
     /**
-     * Oddities normalised on the way, counted.
+     * Oddities normalised on the way (each counted, with its first occurrence).
      */
     public var warnings: [ImportWarning]
     /**
-     * Which of an import's several records this is.
+     * When one import yields several records (one per change, per check, per alarm...),
+     * which one this is; absent when the import is one record.
      */
     public var part: ImportPart?
 
@@ -8921,31 +8948,33 @@ public struct Provenance: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The importer (the `SOURCE` of `soc2 import`).
+         * The importer (the `SOURCE` of `soc2 import`, e.g. `aws-credential-report`).
          */importer: String, 
         /**
-         * The importer's version.
+         * The importer's version (the soc2 version that ran it).
          */importerVersion: String, 
         /**
          * Every input file, in the order given.
          */inputs: [ImportInput], 
         /**
-         * When the system produced the export.
+         * When the system produced the export: from a capture's `Date` header, the export's
+         * own generation time, or the `--fetched-at` given at import.
          */fetchedAt: Timestamp, 
         /**
          * Where `fetched_at` came from.
          */fetchedAtSource: FetchedAtSource, 
         /**
-         * The system name given at import, when it replaced the importer's default.
+         * The system name given with `--system`, when it replaced the importer's default
+         * (kept so that the import can be re-derived).
          */system: String? = nil, 
         /**
          * Whether the inputs hold the whole population.
          */completeness: Completeness, 
         /**
-         * Why the population is filtered or unknown.
+         * Why the population is filtered or unknown (e.g. the filter applied).
          */completenessReason: String? = nil, 
         /**
-         * Rows read from the inputs.
+         * Rows (items, objects, lines) read from the inputs.
          */rowsRead: UInt64, 
         /**
          * Rows that became part of the evidence.
@@ -8954,10 +8983,11 @@ public struct Provenance: Equatable, Hashable {
          * Every row read but not kept, with the reason.
          */skipped: [SkippedRow] = [], 
         /**
-         * Oddities normalised on the way, counted.
+         * Oddities normalised on the way (each counted, with its first occurrence).
          */warnings: [ImportWarning] = [], 
         /**
-         * Which of an import's several records this is.
+         * When one import yields several records (one per change, per check, per alarm...),
+         * which one this is; absent when the import is one record.
          */part: ImportPart? = nil) {
         self.importer = importer
         self.importerVersion = importerVersion
@@ -9161,8 +9191,12 @@ public func FfiConverterTypeRankedException_lower(_ value: RankedException) -> R
 
 
 /**
- * One entry of the locker's append-only ledger: a piece of evidence, its position and
- * the leaf hash of the entry before it.
+ * One entry of the evidence locker's append-only ledger: a piece of evidence, its
+ * position and the hash of the entry before it.
+ *
+ * The ledger stores each record as exactly its RFC 8785 canonical bytes on one line.
+ * Its leaf hash is `SHA-256(0x00 ‖ those bytes)` (RFC 9162), and `prev` carries the leaf
+ * hash of record `seq − 1`, so changing any record breaks the chain after it.
  */
 public struct Record: Equatable, Hashable {
     /**
@@ -9170,7 +9204,7 @@ public struct Record: Equatable, Hashable {
      */
     public var seq: UInt64
     /**
-     * Leaf hash of record `seq - 1` as lower-case hex; 64 zeros for record 0.
+     * Leaf hash of record `seq − 1` as lower-case hex; 64 zeros for record 0.
      */
     public var prev: Sha256Digest
     /**
@@ -9189,7 +9223,7 @@ public struct Record: Equatable, Hashable {
          * Position in the ledger, counting from 0.
          */seq: UInt64, 
         /**
-         * Leaf hash of record `seq - 1` as lower-case hex; 64 zeros for record 0.
+         * Leaf hash of record `seq − 1` as lower-case hex; 64 zeros for record 0.
          */prev: Sha256Digest, 
         /**
          * When the locker recorded the evidence (not when it was observed or collected).
@@ -9252,10 +9286,18 @@ public func FfiConverterTypeRecord_lower(_ value: Record) -> RustBuffer {
 
 /**
  * What the recording times of the evidence rest on.
+ *
+ * A locker's `recorded_at` is the company's clock. An RFC 3161 token over a signed
+ * checkpoint of `size` records proves, on the Time-Stamp Authority's word, that records
+ * `0..size` existed by the token's time: that bound is one nobody at the company can
+ * move. The late-evidence rule takes, for each record, the earlier of its `recorded_at`
+ * and the time it is proven by.
  */
 public struct RecordingTime: Equatable, Hashable {
     /**
-     * The timestamps used, by checkpoint size.
+     * The timestamps used, by checkpoint size (each token's signature and imprint were
+     * checked; its TSA's certificate chain is for the auditor to check against the CA
+     * they trust: `soc2 verify --tsa-ca`, `openssl ts -verify`).
      */
     public var timestamps: [TimeProof]
     /**
@@ -9275,17 +9317,19 @@ public struct RecordingTime: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The timestamps used, by checkpoint size.
-         */timestamps: [TimeProof], 
+         * The timestamps used, by checkpoint size (each token's signature and imprint were
+         * checked; its TSA's certificate chain is for the auditor to check against the CA
+         * they trust: `soc2 verify --tsa-ca`, `openssl ts -verify`).
+         */timestamps: [TimeProof] = [], 
         /**
          * Records evaluated that have a recording time.
-         */records: UInt64, 
+         */records: UInt64 = UInt64(0), 
         /**
          * Of those, the records a timestamp covers.
-         */proven: UInt64, 
+         */proven: UInt64 = UInt64(0), 
         /**
          * The same in one sentence, as every rendering prints it.
-         */statement: String) {
+         */statement: String = "") {
         self.timestamps = timestamps
         self.records = records
         self.proven = proven
@@ -9384,11 +9428,13 @@ public struct Report: Equatable, Hashable {
      */
     public var reliedOn: [UInt64]
     /**
-     * What a reader must know about the inputs (undeclared names, case mismatches, ...).
+     * What a reader must know about the inputs: evidence naming systems, repositories
+     * or vendors the catalog does not declare, names spelt with another case, ...
      */
     public var warnings: [String]
     /**
-     * Every record recorded more than `max_recording_delay_days` after it was observed.
+     * Every record recorded more than the catalog's `max_recording_delay_days` after
+     * it was observed (observed from a year before the period on), in record order.
      */
     public var lateRecords: [LateRecord]
     /**
@@ -9397,7 +9443,8 @@ public struct Report: Equatable, Hashable {
      */
     public var catalog: CatalogDisclosure
     /**
-     * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+     * What the recording times rest on: RFC 3161 timestamps nobody at the company can
+     * move, or the company's own clock.
      */
     public var recordingTime: RecordingTime
 
@@ -9436,17 +9483,20 @@ public struct Report: Equatable, Hashable {
          * before the period, a background check done at hire, the roster).
          */reliedOn: [UInt64], 
         /**
-         * What a reader must know about the inputs (undeclared names, case mismatches, ...).
-         */warnings: [String], 
+         * What a reader must know about the inputs: evidence naming systems, repositories
+         * or vendors the catalog does not declare, names spelt with another case, ...
+         */warnings: [String] = [], 
         /**
-         * Every record recorded more than `max_recording_delay_days` after it was observed.
-         */lateRecords: [LateRecord], 
+         * Every record recorded more than the catalog's `max_recording_delay_days` after
+         * it was observed (observed from a year before the period on), in record order.
+         */lateRecords: [LateRecord] = [], 
         /**
          * The catalog evaluated against: its SHA-256 and every difference from the
          * built-in catalog (shown at the top of every rendering).
          */catalog: CatalogDisclosure, 
         /**
-         * What the recording times rest on: RFC 3161 timestamps, or the company's clock.
+         * What the recording times rest on: RFC 3161 timestamps nobody at the company can
+         * move, or the company's own clock.
          */recordingTime: RecordingTime) {
         self.period = period
         self.asOf = asOf
@@ -9677,7 +9727,7 @@ public func FfiConverterTypeReportFile_lower(_ value: ReportFile) -> RustBuffer 
 
 
 /**
- * The evidence request list of an evaluation.
+ * The request list of an evaluation.
  */
 public struct RequestList: Equatable, Hashable {
     /**
@@ -10172,23 +10222,23 @@ public struct Sample: Equatable, Hashable {
      */
     public var population: UInt64
     /**
-     * The size asked for.
+     * The size asked for: given, or from the frequency and severity.
      */
     public var size: UInt64
     /**
-     * Whether the size was given rather than derived.
+     * Whether `size` was given rather than derived.
      */
     public var sizeGiven: Bool
     /**
-     * The seed.
+     * The seed (text, hashed as UTF-8).
      */
     public var seed: String
     /**
-     * Where the seed comes from.
+     * Where the seed comes from (e.g. `signed checkpoint of 1234 records`, `--seed`).
      */
     public var seedSource: String
     /**
-     * The selected units, smallest digest first.
+     * The selected units, smallest digest first (`min(size, population)` of them).
      */
     public var selected: [SampledItem]
 
@@ -10208,19 +10258,19 @@ public struct Sample: Equatable, Hashable {
          * Units in the population (items tested, not counting those not yet due).
          */population: UInt64, 
         /**
-         * The size asked for.
+         * The size asked for: given, or from the frequency and severity.
          */size: UInt64, 
         /**
-         * Whether the size was given rather than derived.
+         * Whether `size` was given rather than derived.
          */sizeGiven: Bool, 
         /**
-         * The seed.
+         * The seed (text, hashed as UTF-8).
          */seed: String, 
         /**
-         * Where the seed comes from.
+         * Where the seed comes from (e.g. `signed checkpoint of 1234 records`, `--seed`).
          */seedSource: String, 
         /**
-         * The selected units, smallest digest first.
+         * The selected units, smallest digest first (`min(size, population)` of them).
          */selected: [SampledItem]) {
         self.control = control
         self.frequency = frequency
@@ -10291,7 +10341,7 @@ public func FfiConverterTypeSample_lower(_ value: Sample) -> RustBuffer {
 
 
 /**
- * One selected unit of a sample.
+ * One selected unit.
  */
 public struct SampledItem: Equatable, Hashable {
     /**
@@ -10375,23 +10425,27 @@ public func FfiConverterTypeSampledItem_lower(_ value: SampledItem) -> RustBuffe
 public struct Scope: Equatable, Hashable {
     /**
      * In-scope systems (as named in user lists, access reviews and logging evidence),
-     * compared case-insensitively. Only declared systems are tested.
+     * compared case-insensitively. Only declared systems are tested: evidence naming
+     * another system is reported as a warning, and with none declared the system
+     * controls fail for want of a population.
      */
     public var systems: [String]
     /**
-     * In-scope repositories (`owner/name`), declared like `systems`.
+     * In-scope repositories (`owner/name`), compared case-insensitively, declared like
+     * `Scope::systems`.
      */
     public var repositories: [String]
     /**
-     * Critical vendors, declared like `systems`.
+     * Critical vendors, compared case-insensitively, declared like `Scope::systems`.
      */
     public var criticalVendors: [String]
     /**
-     * People who need no managed device.
+     * People who need no managed device (e.g. contractors on their own virtual desktops).
      */
     public var deviceExempt: [String]
     /**
-     * Courses accepted as security-awareness training (empty: any).
+     * Courses accepted as security-awareness training (compared case-insensitively);
+     * empty: any completed course counts.
      */
     public var trainingCourses: [String]
     /**
@@ -10418,7 +10472,7 @@ public struct Scope: Equatable, Hashable {
     public var systemOwners: [SystemOwner]
     /**
      * The detections whose every event must be triaged (LOG-04); empty: the high-risk
-     * ones.
+     * ones (`Detection::high_risk`).
      */
     public var triageDetections: [Detection]
 
@@ -10427,20 +10481,24 @@ public struct Scope: Equatable, Hashable {
     public init(
         /**
          * In-scope systems (as named in user lists, access reviews and logging evidence),
-         * compared case-insensitively. Only declared systems are tested.
+         * compared case-insensitively. Only declared systems are tested: evidence naming
+         * another system is reported as a warning, and with none declared the system
+         * controls fail for want of a population.
          */systems: [String], 
         /**
-         * In-scope repositories (`owner/name`), declared like `systems`.
+         * In-scope repositories (`owner/name`), compared case-insensitively, declared like
+         * `Scope::systems`.
          */repositories: [String], 
         /**
-         * Critical vendors, declared like `systems`.
-         */criticalVendors: [String], 
+         * Critical vendors, compared case-insensitively, declared like `Scope::systems`.
+         */criticalVendors: [String] = [], 
         /**
-         * People who need no managed device.
-         */deviceExempt: [String], 
+         * People who need no managed device (e.g. contractors on their own virtual desktops).
+         */deviceExempt: [String] = [], 
         /**
-         * Courses accepted as security-awareness training (empty: any).
-         */trainingCourses: [String], 
+         * Courses accepted as security-awareness training (compared case-insensitively);
+         * empty: any completed course counts.
+         */trainingCourses: [String] = [], 
         /**
          * People in scope regardless of the roster's `in_scope` flag.
          */peopleInclude: [String], 
@@ -10460,7 +10518,7 @@ public struct Scope: Equatable, Hashable {
          */systemOwners: [SystemOwner] = [], 
         /**
          * The detections whose every event must be triaged (LOG-04); empty: the high-risk
-         * ones.
+         * ones (`Detection::high_risk`).
          */triageDetections: [Detection] = []) {
         self.systems = systems
         self.repositories = repositories
@@ -10753,11 +10811,11 @@ public func FfiConverterTypeSecurityReport_lower(_ value: SecurityReport) -> Rus
  */
 public struct SkippedRow: Equatable, Hashable {
     /**
-     * The input file.
+     * The input file (its name as given).
      */
     public var file: String
     /**
-     * The 1-based row or index.
+     * The row: 1-based line of a CSV or NDJSON file, or 1-based index in a JSON list.
      */
     public var row: UInt64
     /**
@@ -10769,10 +10827,10 @@ public struct SkippedRow: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The input file.
+         * The input file (its name as given).
          */file: String, 
         /**
-         * The 1-based row or index.
+         * The row: 1-based line of a CSV or NDJSON file, or 1-based index in a JSON list.
          */row: UInt64, 
         /**
          * Why it was not kept.
@@ -11161,11 +11219,12 @@ public struct Thresholds: Equatable, Hashable {
     public var minLogRetentionDays: UInt32
     /**
      * Most days between a record's `observed_at` and its recording in the locker; later
-     * records are late.
+     * records are *late* (see the evaluation's late-evidence rule).
      */
     public var maxRecordingDelayDays: UInt32
     /**
-     * The tolerable deviation rate, in percent of a control's population.
+     * The tolerable deviation rate, in percent of a control's population: above it the
+     * control fails pervasively (a qualification risk on its own).
      */
     public var tolerableDeviationPercent: UInt32
     /**
@@ -11241,10 +11300,11 @@ public struct Thresholds: Equatable, Hashable {
          */minLogRetentionDays: UInt32, 
         /**
          * Most days between a record's `observed_at` and its recording in the locker; later
-         * records are late.
+         * records are *late* (see the evaluation's late-evidence rule).
          */maxRecordingDelayDays: UInt32, 
         /**
-         * The tolerable deviation rate, in percent of a control's population.
+         * The tolerable deviation rate, in percent of a control's population: above it the
+         * control fails pervasively (a qualification risk on its own).
          */tolerableDeviationPercent: UInt32, 
         /**
          * Most days since an active access key was created or last rotated.
@@ -13057,7 +13117,8 @@ public enum ChangeKind: Equatable, Hashable {
      */
     case pullRequest
     /**
-     * Pushed straight to the branch, or merged by bypassing its rules.
+     * Pushed straight to the branch, without a pull request (or merged by bypassing the
+     * branch's rules).
      */
     case directPush
 
@@ -13219,15 +13280,16 @@ public func FfiConverterTypeCollector_lower(_ value: Collector) -> RustBuffer {
 public enum Completeness: Equatable, Hashable {
     
     /**
-     * Shown complete by the export.
+     * The export shows that it is complete (every page present, totals match, no filter).
      */
     case complete
     /**
-     * A filter was applied.
+     * A filter was applied (an OData `$filter`, a `state=` or `search=` query): the
+     * population is a subset.
      */
     case filtered
     /**
-     * Nothing tells.
+     * Nothing in the export tells whether it is complete.
      */
     case unknown
 
@@ -13989,7 +14051,7 @@ public func FfiConverterTypeControlTest_lower(_ value: ControlTest) -> RustBuffe
 public enum CredentialKind: Equatable, Hashable {
     
     /**
-     * A long-lived API access key.
+     * A long-lived API access key (e.g. an AWS access key).
      */
     case accessKey
     /**
@@ -14079,7 +14141,7 @@ public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> Rus
 
 /**
  * A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
- * Trust Services Criteria it bears on ([`Detection::criteria`]).
+ * Trust Services Criteria it bears on (`Detection::criteria`).
  */
 
 public enum Detection: Equatable, Hashable {
@@ -15161,15 +15223,15 @@ public func FfiConverterTypeEvidenceKind_lower(_ value: EvidenceKind) -> RustBuf
 public enum FetchedAtSource: Equatable, Hashable {
     
     /**
-     * A captured response's `Date` header.
+     * The `Date` header of a captured response (the latest one, over several pages).
      */
     case capture
     /**
-     * A generation time inside the export.
+     * A generation time inside the export itself (e.g. the credential report's).
      */
     case export
     /**
-     * Given by the person importing.
+     * Given by the person importing (`--fetched-at`).
      */
     case argument
 
@@ -15240,8 +15302,8 @@ public func FfiConverterTypeFetchedAtSource_lower(_ value: FetchedAtSource) -> R
 
 
 /**
- * Where a finding stands, as management reports it; `Open` when management has not
- * answered.
+ * Where a finding stands, as management reports it (see
+ * `ManagementResponse`); `open` when management has not answered.
  */
 
 public enum FindingStatus: Equatable, Hashable {
@@ -16356,7 +16418,7 @@ public enum ReportFormat: Equatable, Hashable {
      */
     case text
     /**
-     * Pretty JSON (`Report` with schema `schemas/report.schema.json` in the repository).
+     * Pretty JSON (`Report` with schema `schemas/report.schema.json`).
      */
     case json
     /**
@@ -16441,7 +16503,7 @@ public func FfiConverterTypeReportFormat_lower(_ value: ReportFormat) -> RustBuf
 
 
 /**
- * Whether a piece of evidence asked for was provided.
+ * The status of one request.
  */
 
 public enum RequestStatus: Equatable, Hashable {
@@ -20523,22 +20585,22 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_draw_sample() != 17892) {
+    if (uniffi_soc2_ffi_checksum_func_draw_sample() != 30855) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_request_list() != 43004) {
+    if (uniffi_soc2_ffi_checksum_func_request_list() != 48534) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_request_list_csv() != 58787) {
+    if (uniffi_soc2_ffi_checksum_func_request_list_csv() != 10602) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_request_list_markdown() != 58376) {
+    if (uniffi_soc2_ffi_checksum_func_request_list_markdown() != 51637) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_workpapers() != 49095) {
+    if (uniffi_soc2_ffi_checksum_func_workpapers() != 4216) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_bundle_inclusion_proof() != 35060) {
+    if (uniffi_soc2_ffi_checksum_func_bundle_inclusion_proof() != 14873) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_export_bundle() != 52271) {
@@ -20547,16 +20609,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_export_bundle_with_progress() != 12532) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_export_options_for_report() != 32592) {
+    if (uniffi_soc2_ffi_checksum_func_export_options_for_report() != 65455) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_from_json() != 3839) {
+    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_from_json() != 26748) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_from_locker() != 25760) {
+    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_from_locker() != 51293) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json() != 25977) {
+    if (uniffi_soc2_ffi_checksum_func_inclusion_proof_to_json() != 4808) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_sign_checkpoint() != 17383) {
@@ -20580,7 +20642,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_verify_bundle_with_progress() != 58495) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 6781) {
+    if (uniffi_soc2_ffi_checksum_func_verify_inclusion_proof() != 40004) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_criteria() != 24942) {
@@ -20589,64 +20651,64 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_func_parse_criterion() != 13378) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_audit_finding_from_json() != 18758) {
+    if (uniffi_soc2_ffi_checksum_func_audit_finding_from_json() != 44869) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_audit_finding_to_canonical_json() != 30749) {
+    if (uniffi_soc2_ffi_checksum_func_audit_finding_to_canonical_json() != 34796) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_audit_finding_to_pretty_json() != 58892) {
+    if (uniffi_soc2_ffi_checksum_func_audit_finding_to_pretty_json() != 25546) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_control_from_json() != 22631) {
+    if (uniffi_soc2_ffi_checksum_func_control_from_json() != 36044) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_control_to_canonical_json() != 35366) {
+    if (uniffi_soc2_ffi_checksum_func_control_to_canonical_json() != 9597) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_control_to_pretty_json() != 24914) {
+    if (uniffi_soc2_ffi_checksum_func_control_to_pretty_json() != 32997) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_evidence_from_json() != 44790) {
+    if (uniffi_soc2_ffi_checksum_func_evidence_from_json() != 9775) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_evidence_to_canonical_json() != 26677) {
+    if (uniffi_soc2_ffi_checksum_func_evidence_to_canonical_json() != 46854) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_evidence_to_pretty_json() != 29494) {
+    if (uniffi_soc2_ffi_checksum_func_evidence_to_pretty_json() != 26339) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_sha256() != 2549) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_builtin_catalog() != 12515) {
+    if (uniffi_soc2_ffi_checksum_func_builtin_catalog() != 3950) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_evaluate() != 42705) {
+    if (uniffi_soc2_ffi_checksum_func_evaluate() != 54095) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_file() != 64038) {
+    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_file() != 5712) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_json() != 58648) {
+    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_json() != 502) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml() != 22391) {
+    if (uniffi_soc2_ffi_checksum_func_extend_catalog_with_toml() != 30887) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results() != 38499) {
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_assessment_results() != 13162) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_render_oscal_poam() != 7871) {
+    if (uniffi_soc2_ffi_checksum_func_render_oscal_poam() != 46984) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_render_report() != 58571) {
+    if (uniffi_soc2_ffi_checksum_func_render_report() != 6879) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_sample_company_catalog() != 12837) {
+    if (uniffi_soc2_ffi_checksum_func_sample_company_catalog() != 48599) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 62518) {
+    if (uniffi_soc2_ffi_checksum_func_sample_company_evidence() != 14181) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_func_import_files() != 7209) {
@@ -20679,19 +20741,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_signer_public_key() != 48827) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_add_attachment() != 39062) {
+    if (uniffi_soc2_ffi_checksum_method_locker_add_attachment() != 11648) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_add_attachment_file() != 63299) {
+    if (uniffi_soc2_ffi_checksum_method_locker_add_attachment_file() != 61448) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_add_import() != 43121) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_append() != 55904) {
+    if (uniffi_soc2_ffi_checksum_method_locker_append() != 50461) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_append_batch() != 62718) {
+    if (uniffi_soc2_ffi_checksum_method_locker_append_batch() != 4778) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_check_import() != 61197) {
@@ -20706,7 +20768,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_dir() != 58741) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_evaluate() != 4611) {
+    if (uniffi_soc2_ffi_checksum_method_locker_evaluate() != 55167) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_inclusion_proof() != 37060) {
@@ -20721,46 +20783,46 @@ private let initializationResult: InitializationResult = {
     if (uniffi_soc2_ffi_checksum_method_locker_origin() != 52198) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results() != 43686) {
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_assessment_results() != 19656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_oscal_poam() != 7135) {
+    if (uniffi_soc2_ffi_checksum_method_locker_oscal_poam() != 46149) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_record() != 42437) {
+    if (uniffi_soc2_ffi_checksum_method_locker_record() != 59625) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_records() != 4269) {
+    if (uniffi_soc2_ffi_checksum_method_locker_records() != 58736) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_records_for_control() != 33349) {
+    if (uniffi_soc2_ffi_checksum_method_locker_records_for_control() != 20070) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_records_observed_between() != 57676) {
+    if (uniffi_soc2_ffi_checksum_method_locker_records_observed_between() != 5528) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_records_of_kind() != 6754) {
+    if (uniffi_soc2_ffi_checksum_method_locker_records_of_kind() != 11883) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_refresh() != 52202) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_request_list() != 61309) {
+    if (uniffi_soc2_ffi_checksum_method_locker_request_list() != 37071) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_root() != 17443) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_sample() != 37792) {
+    if (uniffi_soc2_ffi_checksum_method_locker_sample() != 37836) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_torn_tail() != 12911) {
+    if (uniffi_soc2_ffi_checksum_method_locker_torn_tail() != 50804) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_method_locker_verify_checkpoint() != 35398) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_soc2_ffi_checksum_method_locker_workpapers() != 46266) {
+    if (uniffi_soc2_ffi_checksum_method_locker_workpapers() != 20851) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_soc2_ffi_checksum_constructor_signer_generate_files() != 52354) {
