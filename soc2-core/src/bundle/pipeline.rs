@@ -784,6 +784,28 @@ mod tests {
     }
 
     #[test]
+    fn blob_feed_streams_files_longer_or_shorter_than_recorded_whole() {
+        // A file that does not end at its recorded size is still streamed to its true end
+        // (at a piece boundary or not), so that the writer's size check and the digest
+        // see all of it.
+        let dir = tempfile::tempdir().unwrap();
+        let contents: Vec<Vec<u8>> = [0, 1, 4095, 4096, CHUNK, CHUNK + 1, 2 * CHUNK]
+            .iter()
+            .map(|&n| (0..n).map(|i| (i % 251) as u8).collect())
+            .collect();
+        for recorded in [0u64, 1, 4096, CHUNK as u64, 2 * CHUNK as u64 + 7] {
+            let mut blobs = blobs_of(dir.path(), &contents, false);
+            for blob in &mut blobs {
+                blob.size = recorded;
+            }
+            for budget in [LANE_BUDGET, 4096] {
+                let got = drain(&blobs, budget).unwrap();
+                assert_eq!(got, contents, "recorded size {recorded}, budget {budget}");
+            }
+        }
+    }
+
+    #[test]
     fn blob_feed_names_a_missing_file() {
         let dir = tempfile::tempdir().unwrap();
         for deflate in [false, true] {
