@@ -19,6 +19,9 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("evidence", generate::<model::Evidence>()),
         ("report", generate::<crate::report::Report>()),
         ("record", generate::<model::Record>()),
+        ("request-list", generate::<crate::report::requests::RequestList>()),
+        ("resolved-catalog", generate::<crate::catalog::Catalog>()),
+        ("sample", generate::<crate::evaluate::sample::Sample>()),
     ]
 }
 

@@ -28,6 +28,7 @@ Standard library only, so that it runs anywhere the repository is checked out.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
@@ -40,7 +41,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 OUTPUT = ROOT / "soc2-py" / "python" / "soc2" / "_generated.py"
 # Where the Rust declarations of the generated types live (for the order of fields).
-RUST_SOURCES = [ROOT / "soc2-core" / "src" / "model", ROOT / "soc2-core" / "src" / "catalog"]
+RUST_SOURCES = [
+    ROOT / "soc2-core" / "src" / folder for folder in ("model", "catalog", "report", "evaluate")
+]
 
 REGENERATE = "python soc2-py/tools/gen_models.py"
 UPDATE_SCHEMAS = "SOC2_UPDATE_SCHEMAS=1 cargo test -p soc2-core --test schemas"
@@ -48,7 +51,8 @@ UPDATE_SCHEMAS = "SOC2_UPDATE_SCHEMAS=1 cargo test -p soc2-core --test schemas"
 # -- What to generate, and what the schemas cannot say -------------------------------------
 
 #: The definitions to generate, with everything they refer to: (schema file, definition;
-#: None for the schema's root type, the public module its classes belong to).
+#: None for the schema's root type, the public module its classes belong to). A definition
+#: belongs to the module of the first root that reaches it.
 ROOTS: List[Tuple[str, Optional[str], str]] = [
     ("evidence", None, "soc2.models"),
     ("control", None, "soc2.models"),
@@ -56,6 +60,13 @@ ROOTS: List[Tuple[str, Optional[str], str]] = [
     ("catalog", "SystemOwner", "soc2.catalog"),
     ("catalog", "Frequency", "soc2.catalog"),
     ("catalog", "ControlTest", "soc2.catalog"),
+    # Not the root `Catalog`: soc2.catalog.Catalog is a view of the native catalog (its
+    # methods call soc2-core), not a class built from fields.
+    ("resolved-catalog", "Scope", "soc2.catalog"),
+    ("resolved-catalog", "CatalogControl", "soc2.catalog"),
+    ("report", None, "soc2.report"),
+    ("sample", None, "soc2.audit"),
+    ("request-list", None, "soc2.audit"),
 ]
 
 #: Definitions that are Python built-in types rather than classes or aliases.
@@ -74,10 +85,12 @@ HANDWRITTEN: Dict[str, str] = {"AuditPeriod": "AuditPeriod"}
 MIXINS: Dict[str, str] = {
     "Evidence": "EvidenceMethods",
     "TimeToFix": "TimeToFixMethods",
+    "Report": "ReportMethods",
+    "RequestList": "RequestListMethods",
 }
 
 #: Classes whose instances are immutable and hashable.
-FROZEN = {"TimeToFix"}
+FROZEN = {"TimeToFix", "Thresholds"}
 
 #: The class of each variant of a Rust enum that carries named fields, by (enum, tag).
 VARIANT_CLASSES: Dict[Tuple[str, str], str] = {
@@ -93,6 +106,14 @@ WRAPPER_ENUMS: Dict[str, str] = {"Payload": "PayloadModel"}
 #: Defaults the schema cannot state: schemars leaves out a default that
 #: ``skip_serializing_if`` would skip, and for an enum that is not the type's zero value.
 DEFAULTS: Dict[Tuple[str, str], str] = {("ChangeRecord", "change_type"): "pull_request"}
+
+#: Lists the JSON form requires (soc2-core always writes them) that the Python constructor
+#: makes empty when not given, as the classes did before they were generated: the native
+#: module reads the object's value, so the default never reaches a JSON parser.
+EMPTY_LIST_DEFAULTS = {("Sample", "selected"), ("RequestList", "requests")}
+
+# The default of a list field (a fresh empty list per instance).
+LIST_DEFAULT = "field(default_factory=list)"
 
 # Keywords that only restrict values: soc2-core checks every value, so they are not
 # reflected in Python (an unknown keyword is an error, see `_check_keys`).
@@ -379,6 +400,7 @@ class Generator:
         self.python_names: Dict[str, str] = {}  # definition name -> Python expression
         self.custom: Set[str] = set()
         self.payload_tags: Dict[str, str] = {}  # struct definition -> the variant's tag
+        self.empty_list_defaults_used: Set[Tuple[str, str]] = set()
 
     # A definition's Python type, generating what it needs first.
     def type_of(self, def_name: str, module: str, where: str) -> str:
@@ -529,6 +551,11 @@ class Generator:
         if required:
             if "default" in node:
                 raise fail(where, "a required field with a default")
+            if (cls, name) in EMPTY_LIST_DEFAULTS:
+                if kind != "array":
+                    raise fail(where, "in EMPTY_LIST_DEFAULTS but not a list")
+                self.empty_list_defaults_used.add((cls, name))
+                return Field(name, annotation, LIST_DEFAULT, doc)
             return Field(name, annotation, None, doc)
         schema_default = node.get("default")
         if nullable:
@@ -538,7 +565,15 @@ class Generator:
         if kind == "array":
             if schema_default not in (None, []):
                 raise fail(where, "an array whose default is not empty")
-            return Field(name, annotation, "field(default_factory=list)", doc)
+            return Field(name, annotation, LIST_DEFAULT, doc)
+        if kind == "ref" and isinstance(schema_default, dict):
+            # A struct field whose serde default is the struct's Default: the class built
+            # from its own defaults, when those are what the schema gives.
+            target = self.items.get(deps[-1])
+            if not isinstance(target, ClassDef) or self.defaults_json(target) != schema_default:
+                raise fail(where, f"default {schema_default!r} is not what {annotation}() "
+                           "holds")
+            return Field(name, annotation, f"field(default_factory={annotation})", doc)
         if (cls, name) in DEFAULTS:
             value: Any = DEFAULTS[(cls, name)]
         elif "default" in node:
@@ -553,6 +588,17 @@ class Generator:
         if not isinstance(value, (str, int, bool)):
             raise fail(where, f"unsupported default {value!r}")
         return Field(name, annotation, repr(value), doc)
+
+    @staticmethod
+    def defaults_json(cls: ClassDef) -> Optional[Dict[str, Any]]:
+        """The JSON form of ``cls()``, or None when a field has no default."""
+        out: Dict[str, Any] = {}
+        for f in cls.fields:
+            if f.default is None:
+                return None
+            if f.default != "None":  # None is left out of the JSON form
+                out[f.name] = [] if f.default == LIST_DEFAULT else ast.literal_eval(f.default)
+        return out
 
     def annotation(self, node: Dict[str, Any], module: str, where: str,
                    deps: List[str]) -> Tuple[str, bool, str]:
@@ -594,6 +640,9 @@ class Generator:
         for schema, def_name, module in ROOTS:
             name = def_name or json.loads((SCHEMAS / f"{schema}.schema.json").read_text())["title"]
             self.type_of(name, module, f"{schema}.schema.json")
+        unused = EMPTY_LIST_DEFAULTS - self.empty_list_defaults_used
+        if unused:
+            raise fail("EMPTY_LIST_DEFAULTS", f"names no generated field: {sorted(unused)}")
         self.payload_kinds()
         return self.render()
 
@@ -632,8 +681,8 @@ class Generator:
             f"# then `{REGENERATE}`.",
             '"""The model classes and enumerations whose shape soc2-core\'s JSON Schemas give',
             "(``schemas/``), generated with their documentation. Import them from",
-            ":mod:`soc2.models` and :mod:`soc2.catalog`; the hand-written behaviour is in",
-            ':mod:`soc2._custom`."""',
+            ":mod:`soc2.models`, :mod:`soc2.catalog`, :mod:`soc2.report` and :mod:`soc2.audit`;",
+            'the hand-written behaviour is in :mod:`soc2._custom`."""',
             "",
             "import datetime as _dt",
             "from dataclasses import field",

@@ -6,9 +6,14 @@ The model classes are generated from soc2-core's JSON Schemas into ``_generated.
 - :class:`AuditPeriod`, whose JSON form (``{"type1": ...}`` or ``{"type2": ...}``) is not
   the shape of its Python class, and :class:`Quarter`, which no schema has;
 - :class:`PayloadModel`, the base class of the evidence payload classes;
-- the methods that generated classes take as mixins (the generator's ``MIXINS`` table).
+- the methods that generated classes take as mixins (the generator's ``MIXINS`` table):
+  of :class:`~soc2.Evidence`, :class:`~soc2.TimeToFix`, :class:`~soc2.Report` (its
+  renderings) and :class:`~soc2.RequestList`;
+- :data:`ReportFormat`, which :meth:`Report.render` takes (no schema has it: it is an
+  argument, not part of the model).
 
-Users import all of them from :mod:`soc2.models`, which is also their ``__module__``.
+Users import them from :mod:`soc2.models` (and :data:`ReportFormat` from
+:mod:`soc2.report`).
 
 Annotations here are evaluated when a class is made (no ``from __future__ import
 annotations``): ``@model`` reads the fields' types with ``typing.get_type_hints``, which
@@ -17,13 +22,14 @@ would otherwise evaluate them in ``soc2.models``, a module still being imported 
 
 import datetime as _dt
 import json
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Literal, Optional, Union, cast
 
 from . import _soc2
 from ._model import Model, _check_date, dump_date, load_date, model, to_utc
 
 if TYPE_CHECKING:
-    from ._generated import EvidenceKind, Payload
+    from ._generated import EvidenceKind, Payload, RankedException, Report
+    from .locker import Locker
 else:
     # The generated alias, built here from soc2-core's list of kinds (the same value:
     # ``Union`` compares its arguments), since ``_generated`` imports this module.
@@ -64,6 +70,97 @@ class TimeToFixMethods:
 
     def __str__(self) -> str:
         return _soc2.display("TimeToFix", self)
+
+
+#: A rendering of the report.
+ReportFormat = Union[
+    Literal["text"],
+    Literal["json"],
+    Literal["markdown"],
+    Literal["md"],
+    Literal["html"],
+]
+
+
+class ReportMethods:
+    """The methods of :class:`~soc2.Report`: its renderings, by soc2-core."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        exceptions: List[RankedException]  # a field of Report
+
+    @property
+    def has_exceptions(self) -> bool:
+        """Whether any control is in exception (or has no evidence). A property, like
+        ``FsckReport.is_sound``: ``if report.has_exceptions:``, without parentheses."""
+        return bool(self.exceptions)
+
+    # frames imports soc2.report, which imports this module: imported when called.
+    def to_arrow(self) -> Any:
+        """One row per control as a ``pyarrow.Table`` (columns in :mod:`soc2.frames`).
+        Needs ``pip install "soc2[arrow]"``."""
+        from . import frames
+
+        return frames.to_arrow(frames.report_columns(cast("Report", self)))
+
+    def to_pandas(self) -> Any:
+        """One row per control as a ``pandas.DataFrame``. Needs
+        ``pip install "soc2[pandas]"``."""
+        from . import frames
+
+        return frames.to_pandas(frames.report_columns(cast("Report", self)))
+
+    def to_polars(self) -> Any:
+        """One row per control as a ``polars.DataFrame``. Needs
+        ``pip install "soc2[polars]"``."""
+        from . import frames
+
+        return frames.to_polars(frames.report_columns(cast("Report", self)))
+
+    def render(self, format: ReportFormat) -> str:
+        """The report as ``text``, ``json`` (pretty), ``markdown`` (``md``) or ``html``,
+        rendered by soc2-core."""
+        return _soc2.render_report(self, format)
+
+    def to_oscal_ar(self, locker: Optional["Locker"] = None, origin: Optional[str] = None) -> str:
+        """The OSCAL assessment results (JSON, OSCAL 1.2.1): a finding per control, an
+        observation per affected item, a risk per exception. Give the ``locker`` the report
+        was evaluated from so that the UUIDs derive from its origin and each record's leaf
+        hash is given; otherwise ``origin`` names the evidence (default ``soc2``)."""
+        return _soc2.render_oscal(self, "ar", None if locker is None else locker._native, origin)
+
+    def to_oscal_poam(self, locker: Optional["Locker"] = None, origin: Optional[str] = None) -> str:
+        """The OSCAL plan of action and milestones: one item per exception not closed.
+        Raises :class:`~soc2.ValidationError` when no exception is open (OSCAL needs at
+        least one item). ``locker`` and ``origin`` as for :meth:`to_oscal_ar`."""
+        return _soc2.render_oscal(self, "poam", None if locker is None else locker._native, origin)
+
+    def to_text(self) -> str:
+        """Plain text for the terminal."""
+        return self.render("text")
+
+    def to_markdown(self) -> str:
+        """Markdown."""
+        return self.render("markdown")
+
+    def to_html(self) -> str:
+        """One self-contained HTML page: inline CSS, no scripts or external assets."""
+        return self.render("html")
+
+
+class RequestListMethods:
+    """The methods of :class:`~soc2.RequestList`: its renderings, by soc2-core."""
+
+    __slots__ = ()
+
+    def to_markdown(self) -> str:
+        """The list as a Markdown table with a summary line."""
+        return bytes(_soc2.render_request_list(self, "markdown")).decode("utf-8")
+
+    def to_csv(self) -> bytes:
+        """The list as RFC 4180 CSV (UTF-8, CRLF, formulas neutralised)."""
+        return bytes(_soc2.render_request_list(self, "csv"))
 
 
 @model(frozen=True)

@@ -3,14 +3,14 @@
 # then `python soc2-py/tools/gen_models.py`.
 """The model classes and enumerations whose shape soc2-core's JSON Schemas give
 (``schemas/``), generated with their documentation. Import them from
-:mod:`soc2.models` and :mod:`soc2.catalog`; the hand-written behaviour is in
-:mod:`soc2._custom`."""
+:mod:`soc2.models`, :mod:`soc2.catalog`, :mod:`soc2.report` and :mod:`soc2.audit`;
+the hand-written behaviour is in :mod:`soc2._custom`."""
 
 import datetime as _dt
 from dataclasses import field
 from typing import List, Literal, Optional, Union
 
-from ._custom import AuditPeriod, EvidenceMethods, PayloadModel, TimeToFixMethods
+from ._custom import AuditPeriod, EvidenceMethods, PayloadModel, ReportMethods, RequestListMethods, TimeToFixMethods
 from ._model import Model, model
 
 
@@ -2403,3 +2403,1007 @@ ControlTest = Union[
     Literal["security_event_triage"],
     Literal["evidence_presence"],
 ]
+
+
+@model
+class Scope(Model):
+    """What is in scope for the audit.
+
+    Fields:
+
+    - ``systems``: In-scope systems (as named in user lists, access reviews and logging
+      evidence), compared case-insensitively. Only declared systems are tested: evidence
+      naming another system is reported as a warning, and with none declared the system
+      controls fail for want of a population.
+    - ``repositories``: In-scope repositories (``owner/name``), compared case-insensitively,
+      declared like ``Scope.systems``.
+    - ``critical_vendors``: Critical vendors, compared case-insensitively, declared like
+      ``Scope.systems``.
+    - ``device_exempt``: People who need no managed device (e.g. contractors on their own
+      virtual desktops).
+    - ``training_courses``: Courses accepted as security-awareness training (compared
+      case-insensitively); empty: any completed course counts.
+    - ``people_include``: People in scope regardless of the roster's ``in_scope`` flag.
+    - ``people_exclude``: People out of scope regardless of the roster's ``in_scope`` flag.
+    - ``required_policies``: Policies (by name, as in policy documents) that must exist and
+      be approved.
+    - ``acknowledged_policies``: Policies (by name, as in policy acknowledgements) every
+      in-scope person must acknowledge at hire and every year, compared case-insensitively.
+    - ``system_owners``: The declared owner of a system, who must perform its access
+      reviews; a system without one is reviewed by anyone independent of the accounts
+      decided on.
+    - ``triage_detections``: The detections whose every event must be triaged (LOG-04);
+      empty: the high-risk ones (``Detection.high_risk``).
+    """
+
+    __module__ = "soc2.catalog"
+
+    #: In-scope systems (as named in user lists, access reviews and logging evidence),
+    #: compared case-insensitively. Only declared systems are tested: evidence naming
+    #: another system is reported as a warning, and with none declared the system controls
+    #: fail for want of a population.
+    systems: List[str]
+    #: In-scope repositories (``owner/name``), compared case-insensitively, declared like
+    #: ``Scope.systems``.
+    repositories: List[str]
+    #: Critical vendors, compared case-insensitively, declared like ``Scope.systems``.
+    critical_vendors: List[str] = field(default_factory=list)
+    #: People who need no managed device (e.g. contractors on their own virtual desktops).
+    device_exempt: List[str] = field(default_factory=list)
+    #: Courses accepted as security-awareness training (compared case-insensitively); empty:
+    #: any completed course counts.
+    training_courses: List[str] = field(default_factory=list)
+    #: People in scope regardless of the roster's ``in_scope`` flag.
+    people_include: List[str]
+    #: People out of scope regardless of the roster's ``in_scope`` flag.
+    people_exclude: List[str]
+    #: Policies (by name, as in policy documents) that must exist and be approved.
+    required_policies: List[str]
+    #: Policies (by name, as in policy acknowledgements) every in-scope person must
+    #: acknowledge at hire and every year, compared case-insensitively.
+    acknowledged_policies: List[str] = field(default_factory=list)
+    #: The declared owner of a system, who must perform its access reviews; a system without
+    #: one is reviewed by anyone independent of the accounts decided on.
+    system_owners: List[SystemOwner] = field(default_factory=list)
+    #: The detections whose every event must be triaged (LOG-04); empty: the high-risk ones
+    #: (``Detection.high_risk``).
+    triage_detections: List[Detection] = field(default_factory=list)
+
+
+@model(frozen=True)
+class Thresholds(Model):
+    """Numbers the tests use. Every field has a value in the built-in catalog; a company
+    file or a single control may override any of them.
+
+    Fields:
+
+    - ``max_screen_lock_minutes``: Most minutes of inactivity before a device must lock its
+      screen.
+    - ``training_days_after_hire``: Days after a person's first day by which they must
+      finish security training.
+    - ``background_check_days_after_start``: Days after a person's first day by which their
+      background check must be complete (0: on or before the first day).
+    - ``leaver_access_removal_days``: Days after a person's last day by which their accounts
+      must be gone or suspended.
+    - ``max_vendor_report_age_days``: Greatest age, in days at the time of the vendor
+      review, of a vendor's security report (SOC 2 report, certificate).
+    - ``max_policy_age_days``: Greatest age, in days, of a policy's latest approval.
+    - ``max_risk_review_age_days``: Greatest age, in days, of the risk register's latest
+      review.
+    - ``review_grace_days_before``: Days before a quarter or year begins in which a review,
+      training, tabletop or vendor review may still count for it.
+    - ``review_grace_days_after``: Days after a quarter or year ends in which a review,
+      training, tabletop or vendor review may still count for it (each record counts for one
+      occurrence only).
+    - ``critical_vendor_criticality``: The lowest criticality at which a vendor assessment
+      rates a vendor critical; an assessment rating a vendor critical that the catalog does
+      not declare critical is reported as a warning.
+    - ``min_log_retention_days``: Fewest days of log retention central logging must keep.
+    - ``max_recording_delay_days``: Most days between a record's ``observed_at`` and its
+      recording in the locker; later records are *late* (see the evaluation's late-evidence
+      rule).
+    - ``tolerable_deviation_percent``: The tolerable deviation rate, in percent of a
+      control's population: above it the control fails pervasively (a qualification risk on
+      its own).
+    - ``max_access_key_age_days``: Most days since an active access key was created or last
+      rotated.
+    - ``max_access_key_unused_days``: Most days an active access key may go unused (a key
+      never used counts from its creation).
+    - ``acknowledgement_days_after_hire``: Days after a person's first day by which they
+      must acknowledge the policies to acknowledge (an acknowledgement before the first day
+      counts).
+    - ``max_acknowledgement_age_days``: Greatest age, in days, of a person's latest
+      acknowledgement of a policy: they acknowledge it again before then (365: every twelve
+      months).
+    - ``max_event_coverage_gap_days``: The largest stretch, in days, that a system's
+      imported security events may leave uncovered (between imports, or at a quarter's start
+      or end); closer ranges join.
+    - ``triage_days``: Days after a high-risk security event by which a triage must have
+      looked at it.
+    """
+
+    __module__ = "soc2.catalog"
+
+    #: Most minutes of inactivity before a device must lock its screen.
+    max_screen_lock_minutes: int
+    #: Days after a person's first day by which they must finish security training.
+    training_days_after_hire: int
+    #: Days after a person's first day by which their background check must be complete (0:
+    #: on or before the first day).
+    background_check_days_after_start: int
+    #: Days after a person's last day by which their accounts must be gone or suspended.
+    leaver_access_removal_days: int
+    #: Greatest age, in days at the time of the vendor review, of a vendor's security report
+    #: (SOC 2 report, certificate).
+    max_vendor_report_age_days: int
+    #: Greatest age, in days, of a policy's latest approval.
+    max_policy_age_days: int
+    #: Greatest age, in days, of the risk register's latest review.
+    max_risk_review_age_days: int
+    #: Days before a quarter or year begins in which a review, training, tabletop or vendor
+    #: review may still count for it.
+    review_grace_days_before: int
+    #: Days after a quarter or year ends in which a review, training, tabletop or vendor
+    #: review may still count for it (each record counts for one occurrence only).
+    review_grace_days_after: int
+    #: The lowest criticality at which a vendor assessment rates a vendor critical; an
+    #: assessment rating a vendor critical that the catalog does not declare critical is
+    #: reported as a warning.
+    critical_vendor_criticality: VendorCriticality
+    #: Fewest days of log retention central logging must keep.
+    min_log_retention_days: int
+    #: Most days between a record's ``observed_at`` and its recording in the locker; later
+    #: records are *late* (see the evaluation's late-evidence rule).
+    max_recording_delay_days: int
+    #: The tolerable deviation rate, in percent of a control's population: above it the
+    #: control fails pervasively (a qualification risk on its own).
+    tolerable_deviation_percent: int
+    #: Most days since an active access key was created or last rotated.
+    max_access_key_age_days: int
+    #: Most days an active access key may go unused (a key never used counts from its
+    #: creation).
+    max_access_key_unused_days: int
+    #: Days after a person's first day by which they must acknowledge the policies to
+    #: acknowledge (an acknowledgement before the first day counts).
+    acknowledgement_days_after_hire: int
+    #: Greatest age, in days, of a person's latest acknowledgement of a policy: they
+    #: acknowledge it again before then (365: every twelve months).
+    max_acknowledgement_age_days: int
+    #: The largest stretch, in days, that a system's imported security events may leave
+    #: uncovered (between imports, or at a quarter's start or end); closer ranges join.
+    max_event_coverage_gap_days: int
+    #: Days after a high-risk security event by which a triage must have looked at it.
+    triage_days: int
+
+
+@model
+class CatalogControl(Model):
+    """One control of the resolved catalog: the model control, the test that evaluates it
+    and the thresholds in force for it.
+
+    Fields:
+
+    - ``control``: The control, as auditors see it.
+    - ``test``: How it is evaluated.
+    - ``thresholds``: The thresholds in force for this control (the catalog's, with the
+      control's own overrides applied).
+    - ``frequency``: How often the control operates, for sampling; absent: derived from the
+      cadence (``CatalogControl.frequency``).
+    """
+
+    __module__ = "soc2.catalog"
+
+    #: The control, as auditors see it.
+    control: Control
+    #: How it is evaluated.
+    test: ControlTest
+    #: The thresholds in force for this control (the catalog's, with the control's own
+    #: overrides applied).
+    thresholds: Thresholds
+    #: How often the control operates, for sampling; absent: derived from the cadence
+    #: (``CatalogControl.frequency``).
+    frequency: Optional[Frequency] = None
+
+
+@model
+class Summary(Model):
+    """Counts of controls by status.
+
+    Fields:
+
+    - ``controls``: Controls evaluated.
+    - ``operating``: Operating without exception.
+    - ``exception``: In exception, with evidence.
+    - ``no_evidence``: In exception for lack of any evidence.
+    - ``not_yet_due``: Nothing due yet.
+    - ``not_applicable``: Nothing to test (e.g. nobody left during the period).
+    - ``deviations``: Deviating items across all controls.
+    """
+
+    __module__ = "soc2.report"
+
+    #: Controls evaluated.
+    controls: int
+    #: Operating without exception.
+    operating: int
+    #: In exception, with evidence.
+    exception: int
+    #: In exception for lack of any evidence.
+    no_evidence: int
+    #: Nothing due yet.
+    not_yet_due: int
+    #: Nothing to test (e.g. nobody left during the period).
+    not_applicable: int
+    #: Deviating items across all controls.
+    deviations: int
+
+
+#: The estimated effect of the exceptions on the opinion.
+#:
+#: Values:
+#:
+#: - ``"clean"``: No exception.
+#: - ``"low"``: 1-3 minor exceptions and no pervasive failure: common, usually acceptable.
+#: - ``"elevated"``: 4 minor exceptions and no pervasive failure: more than the usual few.
+#: - ``"at_risk"``: A pervasive failure, or 5 or more minor exceptions: the opinion may be
+#:   qualified.
+OpinionRisk = Union[
+    Literal["clean"],
+    Literal["low"],
+    Literal["elevated"],
+    Literal["at_risk"],
+]
+
+
+#: Whether a control's deviations are pervasive or isolated.
+#:
+#: Values:
+#:
+#: - ``"pervasive"``: The control fails pervasively: a qualification risk on its own.
+#: - ``"isolated"``: Isolated deviations: a minor exception, counted by the count rule.
+DeviationNature = Union[
+    Literal["pervasive"],
+    Literal["isolated"],
+]
+
+
+@model
+class OpinionBasis(Model):
+    """The figures the opinion used for one control in exception.
+
+    Fields:
+
+    - ``control``: The control.
+    - ``deviations``: Distinct items that deviated.
+    - ``population``: Distinct items tested.
+    - ``rate_permille``: Deviations ÷ population, in tenths of a percent, rounded half up
+      (1000 = 100 %).
+    - ``tolerable_percent``: The control's tolerable deviation rate, in percent.
+    - ``nature``: Pervasive or isolated.
+    - ``reason``: Why, in words.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The control.
+    control: str
+    #: Distinct items that deviated.
+    deviations: int
+    #: Distinct items tested.
+    population: int
+    #: Deviations ÷ population, in tenths of a percent, rounded half up (1000 = 100 %).
+    rate_permille: int
+    #: The control's tolerable deviation rate, in percent.
+    tolerable_percent: int
+    #: Pervasive or isolated.
+    nature: DeviationNature
+    #: Why, in words.
+    reason: str
+
+
+@model
+class Opinion(Model):
+    """The opinion assessment, the figures it used and the rule it follows.
+
+    Fields:
+
+    - ``risk``: The estimated risk.
+    - ``exceptions``: Controls in exception.
+    - ``pervasive``: Of which fail pervasively (each a qualification risk on its own).
+    - ``minor``: Of which are minor exceptions (isolated deviations), counted by the count
+      rule.
+    - ``basis``: The figures per control in exception, in the order of the ranked
+      exceptions.
+    - ``rule``: The rule, in words.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The estimated risk.
+    risk: OpinionRisk
+    #: Controls in exception.
+    exceptions: int
+    #: Of which fail pervasively (each a qualification risk on its own).
+    pervasive: int
+    #: Of which are minor exceptions (isolated deviations), counted by the count rule.
+    minor: int
+    #: The figures per control in exception, in the order of the ranked exceptions.
+    basis: List[OpinionBasis]
+    #: The rule, in words.
+    rule: str
+
+
+#: Where a control stands.
+#:
+#: Values:
+#:
+#: - ``"operating"``: Every item due so far passed.
+#: - ``"exception"``: Some items deviate.
+#: - ``"no_evidence"``: Something is due, and there is no evidence of the control's kinds at
+#:   all.
+#: - ``"not_yet_due"``: Nothing is due yet as of the report date.
+#: - ``"not_applicable"``: The population is empty: nothing to test.
+ControlStatus = Union[
+    Literal["operating"],
+    Literal["exception"],
+    Literal["no_evidence"],
+    Literal["not_yet_due"],
+    Literal["not_applicable"],
+]
+
+
+@model
+class Coverage(Model):
+    """How much of what was required is shown, in checks (an item in a slot: a system's
+    quarterly review, a device in a quarter, a change, a person in a year, ...).
+
+    Fields:
+
+    - ``met``: Checks passed.
+    - ``required``: Checks due (passed or failed).
+    - ``not_yet_due``: Checks not yet due.
+    """
+
+    __module__ = "soc2.report"
+
+    #: Checks passed.
+    met: int
+    #: Checks due (passed or failed).
+    required: int
+    #: Checks not yet due.
+    not_yet_due: int
+
+
+#: A cell of the controls × quarters grid.
+#:
+#: Values:
+#:
+#: - ``"operating"``: Everything due in the quarter passed.
+#: - ``"exception"``: Something in the quarter failed.
+#: - ``"not_yet_due"``: Only not-yet-due checks.
+#: - ``"not_required"``: Nothing was required in the quarter.
+CellStatus = Union[
+    Literal["operating"],
+    Literal["exception"],
+    Literal["not_yet_due"],
+    Literal["not_required"],
+]
+
+
+@model
+class GridCell(Model):
+    """One cell of the grid.
+
+    Fields:
+
+    - ``status``: The cell's state.
+    - ``met``: Checks passed in the quarter.
+    - ``required``: Checks due in the quarter.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The cell's state.
+    status: CellStatus
+    #: Checks passed in the quarter.
+    met: int
+    #: Checks due in the quarter.
+    required: int
+
+
+@model
+class ControlResult(Model):
+    """The evaluation of one control.
+
+    Fields:
+
+    - ``control``: The control.
+    - ``title``: Its title.
+    - ``area``: Its area.
+    - ``criteria``: The criteria it addresses.
+    - ``test``: The test run.
+    - ``status``: Where it stands.
+    - ``coverage``: Checks met of checks due.
+    - ``population``: Distinct items tested (people, devices, changes, system-quarters,
+      ...).
+    - ``deviations``: Distinct items that deviated.
+    - ``next_due``: The earliest due date of a check not yet due.
+    - ``grid``: One cell per column of ``Report.columns``.
+    - ``records``: Evidence records this control's checks used.
+    - ``owner``: Who answers for the control.
+    - ``procedure``: How the control was tested, in words.
+    - ``first_recorded``: The day the first evidence of the control's kinds was recorded in
+      the locker (absent when no recording time is known): time before it is shown only by
+      system-of-record evidence.
+    - ``proven_by``: When every record the control relies on is covered by an RFC 3161
+      timestamp: the latest of their proven-by times (all of its evidence existed by then).
+      Absent when any of them rests on the company's clock alone.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The control.
+    control: str
+    #: Its title.
+    title: str
+    #: Its area.
+    area: ControlArea
+    #: The criteria it addresses.
+    criteria: List[str]
+    #: The test run.
+    test: ControlTest
+    #: Where it stands.
+    status: ControlStatus
+    #: Checks met of checks due.
+    coverage: Coverage
+    #: Distinct items tested (people, devices, changes, system-quarters, ...).
+    population: int
+    #: Distinct items that deviated.
+    deviations: int
+    #: The earliest due date of a check not yet due.
+    next_due: Optional[_dt.date] = None
+    #: One cell per column of ``Report.columns``.
+    grid: List[GridCell]
+    #: Evidence records this control's checks used.
+    records: List[int]
+    #: Who answers for the control.
+    owner: str = ''
+    #: How the control was tested, in words.
+    procedure: str = ''
+    #: The day the first evidence of the control's kinds was recorded in the locker (absent
+    #: when no recording time is known): time before it is shown only by system-of-record
+    #: evidence.
+    first_recorded: Optional[_dt.date] = None
+    #: When every record the control relies on is covered by an RFC 3161 timestamp: the
+    #: latest of their proven-by times (all of its evidence existed by then). Absent when
+    #: any of them rests on the company's clock alone.
+    proven_by: Optional[_dt.datetime] = None
+
+
+@model
+class RankedException(Model):
+    """An exception with what it takes to fix it.
+
+    Fields:
+
+    - ``rank``: 1 for the exception to fix first.
+    - ``priority``: When to fix it, relative to others.
+    - ``time_to_fix``: Typical effort.
+    - ``remediation``: Steps to fix it.
+    - ``access_related``: Whether it is about logical or data access (shown for readers; the
+      opinion follows deviation rates, not areas).
+    - ``no_evidence``: Whether the control had no evidence at all.
+    - ``finding``: The finding as an auditor would record it.
+    """
+
+    __module__ = "soc2.report"
+
+    #: 1 for the exception to fix first.
+    rank: int
+    #: When to fix it, relative to others.
+    priority: PriorityClass
+    #: Typical effort.
+    time_to_fix: TimeToFix
+    #: Steps to fix it.
+    remediation: List[str]
+    #: Whether it is about logical or data access (shown for readers; the opinion follows
+    #: deviation rates, not areas).
+    access_related: bool
+    #: Whether the control had no evidence at all.
+    no_evidence: bool
+    #: The finding as an auditor would record it.
+    finding: AuditFinding
+
+
+@model
+class NextDue(Model):
+    """A control's next due date.
+
+    Fields:
+
+    - ``control``: The control.
+    - ``due``: The earliest due date of its pending checks.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The control.
+    control: str
+    #: The earliest due date of its pending checks.
+    due: _dt.date
+
+
+@model
+class DueItem(Model):
+    """One item with a due date.
+
+    Fields:
+
+    - ``due``: When it is or was due.
+    - ``control``: The control.
+    - ``kind``: What kind of item.
+    - ``item``: The item's id.
+    """
+
+    __module__ = "soc2.report"
+
+    #: When it is or was due.
+    due: _dt.date
+    #: The control.
+    control: str
+    #: What kind of item.
+    kind: ItemKind
+    #: The item's id.
+    item: str
+
+
+@model
+class Monitoring(Model):
+    """What is due and overdue as of the report date.
+
+    Fields:
+
+    - ``next_due``: Each control's next due date (controls with nothing pending are left
+      out).
+    - ``overdue``: Checks that failed, with the date they were due, oldest first.
+    - ``upcoming``: Checks not yet due, soonest first.
+    """
+
+    __module__ = "soc2.report"
+
+    #: Each control's next due date (controls with nothing pending are left out).
+    next_due: List[NextDue]
+    #: Checks that failed, with the date they were due, oldest first.
+    overdue: List[DueItem]
+    #: Checks not yet due, soonest first.
+    upcoming: List[DueItem]
+
+
+@model
+class LateRecord(Model):
+    """A record recorded in the locker long after it was observed.
+
+    Fields:
+
+    - ``seq``: The record.
+    - ``kind``: Its evidence kind.
+    - ``observed_at``: When it says the fact was seen.
+    - ``recorded_at``: When the locker recorded it.
+    - ``counted``: Whether it still counts: its dates come from a system of record. A late
+      record that does not count proves nothing for the time it claims.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The record.
+    seq: int
+    #: Its evidence kind.
+    kind: EvidenceKind
+    #: When it says the fact was seen.
+    observed_at: _dt.datetime
+    #: When the locker recorded it.
+    recorded_at: _dt.datetime
+    #: Whether it still counts: its dates come from a system of record. A late record that
+    #: does not count proves nothing for the time it claims.
+    counted: bool
+
+
+#: What kind of difference from the built-in catalog.
+#:
+#: Values:
+#:
+#: - ``"control_disabled"``: A built-in control is not evaluated.
+#: - ``"control_replaced"``: A built-in control is replaced by the company's own definition.
+#: - ``"control_added"``: A control the built-in catalog does not have.
+#: - ``"threshold_changed"``: A threshold differs from the built-in value.
+#: - ``"scope_changed"``: A scope setting differs from the built-in one.
+DifferenceKind = Union[
+    Literal["control_disabled"],
+    Literal["control_replaced"],
+    Literal["control_added"],
+    Literal["threshold_changed"],
+    Literal["scope_changed"],
+]
+
+
+#: Which way a threshold moved.
+#:
+#: Values:
+#:
+#: - ``"loosened"``: The test accepts more than the built-in catalog does.
+#: - ``"tightened"``: The test accepts less than the built-in catalog does.
+ThresholdDirection = Union[
+    Literal["loosened"],
+    Literal["tightened"],
+]
+
+
+@model
+class CatalogDifference(Model):
+    """One difference from the built-in catalog.
+
+    Fields:
+
+    - ``kind``: What kind.
+    - ``control``: The control concerned; absent for catalog-wide thresholds and scope
+      settings.
+    - ``setting``: The threshold or scope setting concerned (e.g.
+      ``max_screen_lock_minutes``).
+    - ``builtin``: The built-in value, for thresholds and scope settings.
+    - ``effective``: The effective value, for thresholds and scope settings.
+    - ``direction``: For thresholds: loosened or tightened.
+    - ``description``: The difference in words, as the reports print it.
+    """
+
+    __module__ = "soc2.report"
+
+    #: What kind.
+    kind: DifferenceKind
+    #: The control concerned; absent for catalog-wide thresholds and scope settings.
+    control: Optional[str] = None
+    #: The threshold or scope setting concerned (e.g. ``max_screen_lock_minutes``).
+    setting: Optional[str] = None
+    #: The built-in value, for thresholds and scope settings.
+    builtin: Optional[str] = None
+    #: The effective value, for thresholds and scope settings.
+    effective: Optional[str] = None
+    #: For thresholds: loosened or tightened.
+    direction: Optional[ThresholdDirection] = None
+    #: The difference in words, as the reports print it.
+    description: str
+
+
+@model
+class CatalogDisclosure(Model):
+    """The catalog a report was evaluated against.
+
+    Fields:
+
+    - ``sha256``: SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+    - ``builtin_sha256``: SHA-256 of the built-in catalog's canonical JSON bytes, for
+      comparison.
+    - ``differences``: Every difference from the built-in catalog: controls switched off,
+      replaced or added, thresholds changed (catalog-wide, then per control), scope
+      settings.
+    """
+
+    __module__ = "soc2.report"
+
+    #: SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
+    sha256: str
+    #: SHA-256 of the built-in catalog's canonical JSON bytes, for comparison.
+    builtin_sha256: str
+    #: Every difference from the built-in catalog: controls switched off, replaced or added,
+    #: thresholds changed (catalog-wide, then per control), scope settings.
+    differences: List[CatalogDifference]
+
+
+@model
+class TimeProof(Model):
+    """An RFC 3161 timestamp over a signed checkpoint.
+
+    Fields:
+
+    - ``checkpoint_size``: The checkpoint's tree size: records ``0..checkpoint_size`` are
+      covered.
+    - ``gen_time``: The token's time (``genTime``): the covered records existed by then.
+    - ``tsa``: The TSA, as its certificate names it.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The checkpoint's tree size: records ``0..checkpoint_size`` are covered.
+    checkpoint_size: int
+    #: The token's time (``genTime``): the covered records existed by then.
+    gen_time: _dt.datetime
+    #: The TSA, as its certificate names it.
+    tsa: str
+
+
+@model
+class RecordingTime(Model):
+    """What the recording times of the evidence rest on.
+
+    A locker's ``recorded_at`` is the company's clock. An RFC 3161 token over a signed
+    checkpoint of ``size`` records proves, on the Time-Stamp Authority's word, that records
+    ``0..size`` existed by the token's time: that bound is one nobody at the company can
+    move. The late-evidence rule takes, for each record, the earlier of its ``recorded_at``
+    and the time it is proven by.
+
+    Fields:
+
+    - ``timestamps``: The timestamps used, by checkpoint size (each token's signature and
+      imprint were checked; its TSA's certificate chain is for the auditor to check against
+      the CA they trust: ``soc2 verify --tsa-ca``, ``openssl ts -verify``).
+    - ``records``: Records evaluated that have a recording time.
+    - ``proven``: Of those, the records a timestamp covers.
+    - ``statement``: The same in one sentence, as every rendering prints it.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The timestamps used, by checkpoint size (each token's signature and imprint were
+    #: checked; its TSA's certificate chain is for the auditor to check against the CA they
+    #: trust: ``soc2 verify --tsa-ca``, ``openssl ts -verify``).
+    timestamps: List[TimeProof] = field(default_factory=list)
+    #: Records evaluated that have a recording time.
+    records: int = 0
+    #: Of those, the records a timestamp covers.
+    proven: int = 0
+    #: The same in one sentence, as every rendering prints it.
+    statement: str = ''
+
+
+@model
+class Report(Model, ReportMethods):
+    """The result of evaluating a catalog against the evidence, for a period, as of a date.
+
+    Fields:
+
+    - ``period``: The audit period evaluated.
+    - ``as_of``: The date the evaluation speaks of: evidence observed later does not count,
+      and occurrences due later are "not yet due".
+    - ``columns``: Labels of the grid's columns: the period's quarters (``2026-Q1``), or the
+      date of a Type I report.
+    - ``summary``: Counts of controls by status.
+    - ``opinion``: How the exceptions weigh on the opinion.
+    - ``controls``: One result per control, in catalog order.
+    - ``exceptions``: The exceptions, ranked: priority class, then severity, then control
+      id.
+    - ``monitoring``: What is overdue and what falls due next.
+    - ``relied_on``: Sequence numbers of every evidence record the evaluation relies on:
+      those observed in the period up to ``as_of``, and earlier ones still in force (a
+      policy approved before the period, a background check done at hire, the roster).
+    - ``warnings``: What a reader must know about the inputs: evidence naming systems,
+      repositories or vendors the catalog does not declare, names spelt with another case,
+      ...
+    - ``late_records``: Every record recorded more than the catalog's
+      ``max_recording_delay_days`` after it was observed (observed from a year before the
+      period on), in record order.
+    - ``catalog``: The catalog evaluated against: its SHA-256 and every difference from the
+      built-in catalog (shown at the top of every rendering).
+    - ``recording_time``: What the recording times rest on: RFC 3161 timestamps nobody at
+      the company can move, or the company's own clock.
+    """
+
+    __module__ = "soc2.report"
+
+    #: The audit period evaluated.
+    period: AuditPeriod
+    #: The date the evaluation speaks of: evidence observed later does not count, and
+    #: occurrences due later are "not yet due".
+    as_of: _dt.date
+    #: Labels of the grid's columns: the period's quarters (``2026-Q1``), or the date of a
+    #: Type I report.
+    columns: List[str]
+    #: Counts of controls by status.
+    summary: Summary
+    #: How the exceptions weigh on the opinion.
+    opinion: Opinion
+    #: One result per control, in catalog order.
+    controls: List[ControlResult]
+    #: The exceptions, ranked: priority class, then severity, then control id.
+    exceptions: List[RankedException]
+    #: What is overdue and what falls due next.
+    monitoring: Monitoring
+    #: Sequence numbers of every evidence record the evaluation relies on: those observed in
+    #: the period up to ``as_of``, and earlier ones still in force (a policy approved before
+    #: the period, a background check done at hire, the roster).
+    relied_on: List[int]
+    #: What a reader must know about the inputs: evidence naming systems, repositories or
+    #: vendors the catalog does not declare, names spelt with another case, ...
+    warnings: List[str] = field(default_factory=list)
+    #: Every record recorded more than the catalog's ``max_recording_delay_days`` after it
+    #: was observed (observed from a year before the period on), in record order.
+    late_records: List[LateRecord] = field(default_factory=list)
+    #: The catalog evaluated against: its SHA-256 and every difference from the built-in
+    #: catalog (shown at the top of every rendering).
+    catalog: CatalogDisclosure
+    #: What the recording times rest on: RFC 3161 timestamps nobody at the company can move,
+    #: or the company's own clock.
+    recording_time: RecordingTime = field(default_factory=RecordingTime)
+
+
+#: The result of testing one item in one quarter.
+#:
+#: Values:
+#:
+#: - ``"pass"``: It met the control.
+#: - ``"deviation"``: It did not: a deviation.
+#: - ``"not_yet_due"``: It was not yet due as of the evaluation's date.
+ItemResult = Union[
+    Literal["pass"],
+    Literal["deviation"],
+    Literal["not_yet_due"],
+]
+
+
+@model
+class PopulationItem(Model):
+    """One item of a control's population, tested once (for one quarter, year or event).
+
+    Fields:
+
+    - ``kind``: What it is.
+    - ``item``: Its id (e-mail, account, device id, ``owner/repo#123``, vendor, system,
+      ...).
+    - ``quarter``: The grid column (quarter, e.g. ``2026-Q3``) it belongs to.
+    - ``due``: When it was or is due.
+    - ``result``: The result.
+    - ``reason``: Why it deviates (empty when it passed or is not yet due).
+    - ``records``: The locker records that show it, in seq order.
+    """
+
+    __module__ = "soc2.audit"
+
+    #: What it is.
+    kind: ItemKind
+    #: Its id (e-mail, account, device id, ``owner/repo#123``, vendor, system, ...).
+    item: str
+    #: The grid column (quarter, e.g. ``2026-Q3``) it belongs to.
+    quarter: str
+    #: When it was or is due.
+    due: _dt.date
+    #: The result.
+    result: ItemResult
+    #: Why it deviates (empty when it passed or is not yet due).
+    reason: str = ''
+    #: The locker records that show it, in seq order.
+    records: List[int] = field(default_factory=list)
+
+
+@model
+class SampledItem(Model):
+    """One selected unit.
+
+    Fields:
+
+    - ``unit``: The unit id hashed: ``QUARTER/ITEM``.
+    - ``sha256``: SHA-256 (hex) of the seed followed by the unit id.
+    - ``item``: The population item.
+    """
+
+    __module__ = "soc2.audit"
+
+    #: The unit id hashed: ``QUARTER/ITEM``.
+    unit: str
+    #: SHA-256 (hex) of the seed followed by the unit id.
+    sha256: str
+    #: The population item.
+    item: PopulationItem
+
+
+@model
+class Sample(Model):
+    """A sample drawn from a control's population.
+
+    Fields:
+
+    - ``control``: The control.
+    - ``frequency``: Its frequency (from the catalog, or derived from its cadence).
+    - ``severity``: Its severity.
+    - ``population``: Units in the population (items tested, not counting those not yet
+      due).
+    - ``size``: The size asked for: given, or from the frequency and severity.
+    - ``size_given``: Whether ``size`` was given rather than derived.
+    - ``seed``: The seed (text, hashed as UTF-8).
+    - ``seed_source``: Where the seed comes from (e.g. ``signed checkpoint of 1234
+      records``, ``--seed``).
+    - ``selected``: The selected units, smallest digest first (``min(size, population)`` of
+      them).
+    """
+
+    __module__ = "soc2.audit"
+
+    #: The control.
+    control: str
+    #: Its frequency (from the catalog, or derived from its cadence).
+    frequency: Frequency
+    #: Its severity.
+    severity: Severity
+    #: Units in the population (items tested, not counting those not yet due).
+    population: int
+    #: The size asked for: given, or from the frequency and severity.
+    size: int
+    #: Whether ``size`` was given rather than derived.
+    size_given: bool
+    #: The seed (text, hashed as UTF-8).
+    seed: str
+    #: Where the seed comes from (e.g. ``signed checkpoint of 1234 records``, ``--seed``).
+    seed_source: str
+    #: The selected units, smallest digest first (``min(size, population)`` of them).
+    selected: List[SampledItem] = field(default_factory=list)
+
+
+#: The status of one request.
+#:
+#: Values:
+#:
+#: - ``"received"``: Provided, on time.
+#: - ``"missing"``: Due, not provided.
+#: - ``"late"``: Provided, but recorded late.
+#: - ``"not_yet_due"``: Not due yet as of the evaluation's date.
+RequestStatus = Union[
+    Literal["received"],
+    Literal["missing"],
+    Literal["late"],
+    Literal["not_yet_due"],
+]
+
+
+@model
+class EvidenceRequest(Model):
+    """One piece of evidence requested.
+
+    Fields:
+
+    - ``control``: The control.
+    - ``title``: The control's title.
+    - ``quarter``: The quarter (grid column) it is for.
+    - ``subject``: The system, vendor or policy it is for; empty for the control's whole
+      population.
+    - ``evidence``: The evidence kinds that show it.
+    - ``due``: When it is due (the latest due date among its occurrences).
+    - ``status``: Its status.
+    - ``records``: The records that provide it.
+    """
+
+    __module__ = "soc2.audit"
+
+    #: The control.
+    control: str
+    #: The control's title.
+    title: str
+    #: The quarter (grid column) it is for.
+    quarter: str
+    #: The system, vendor or policy it is for; empty for the control's whole population.
+    subject: str = ''
+    #: The evidence kinds that show it.
+    evidence: List[str]
+    #: When it is due (the latest due date among its occurrences).
+    due: _dt.date
+    #: Its status.
+    status: RequestStatus
+    #: The records that provide it.
+    records: List[int] = field(default_factory=list)
+
+
+@model
+class RequestList(Model, RequestListMethods):
+    """The request list of an evaluation.
+
+    Fields:
+
+    - ``period``: The audit period.
+    - ``as_of``: The evaluation's date.
+    - ``requests``: Every request, in catalog order, then by quarter and subject.
+    """
+
+    __module__ = "soc2.audit"
+
+    #: The audit period.
+    period: AuditPeriod
+    #: The evaluation's date.
+    as_of: _dt.date
+    #: Every request, in catalog order, then by quarter and subject.
+    requests: List[EvidenceRequest] = field(default_factory=list)
