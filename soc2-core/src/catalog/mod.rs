@@ -623,8 +623,8 @@ pub struct CatalogControl {
     /// The thresholds in force for this control (the catalog's, with the control's own
     /// overrides applied).
     pub thresholds: Thresholds,
-    /// How often the control operates, for sampling; absent: derived from the cadence
-    /// ([`CatalogControl::frequency`]).
+    /// How often the control operates, for sampling, as the catalog gives it; absent:
+    /// sampling derives it from the cadence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<Frequency>,
 }

@@ -2587,8 +2587,8 @@ class CatalogControl(Model):
     - ``test``: How it is evaluated.
     - ``thresholds``: The thresholds in force for this control (the catalog's, with the
       control's own overrides applied).
-    - ``frequency``: How often the control operates, for sampling; absent: derived from the
-      cadence (``CatalogControl.frequency``).
+    - ``frequency``: How often the control operates, for sampling, as the catalog gives it;
+      absent: sampling derives it from the cadence.
     """
 
     __module__ = "soc2.catalog"
@@ -2600,8 +2600,8 @@ class CatalogControl(Model):
     #: The thresholds in force for this control (the catalog's, with the control's own
     #: overrides applied).
     thresholds: Thresholds
-    #: How often the control operates, for sampling; absent: derived from the cadence
-    #: (``CatalogControl.frequency``).
+    #: How often the control operates, for sampling, as the catalog gives it; absent:
+    #: sampling derives it from the cadence.
     frequency: Optional[Frequency] = None
 
 

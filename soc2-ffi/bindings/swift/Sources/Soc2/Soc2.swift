@@ -3264,8 +3264,8 @@ public struct CatalogControl: Equatable, Hashable {
      */
     public var thresholds: Thresholds
     /**
-     * How often the control operates, for sampling; absent: derived from the cadence
-     * (`CatalogControl::frequency`).
+     * How often the control operates, for sampling, as the catalog gives it; absent:
+     * sampling derives it from the cadence.
      */
     public var frequency: Frequency?
 
@@ -3283,8 +3283,8 @@ public struct CatalogControl: Equatable, Hashable {
          * overrides applied).
          */thresholds: Thresholds, 
         /**
-         * How often the control operates, for sampling; absent: derived from the cadence
-         * (`CatalogControl::frequency`).
+         * How often the control operates, for sampling, as the catalog gives it; absent:
+         * sampling derives it from the cadence.
          */frequency: Frequency? = nil) {
         self.control = control
         self.test = test
