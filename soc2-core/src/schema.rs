@@ -17,6 +17,7 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("control", generate::<model::Control>()),
         ("criterion", generate::<model::Criterion>()),
         ("evidence", generate::<model::Evidence>()),
+        ("inclusion-proof", generate::<crate::bundle::InclusionProof>()),
         ("report", generate::<crate::report::Report>()),
         ("record", generate::<model::Record>()),
         ("request-list", generate::<crate::report::requests::RequestList>()),

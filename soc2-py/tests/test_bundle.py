@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, List, Tuple
 
 import pytest
+from conftest import load_schema
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 import soc2
 
@@ -119,6 +121,8 @@ def test_inclusion_proofs(setup: Tuple[soc2.Locker, soc2.Signer, Path], tmp_path
     proof.verify(line.encode(), proof.checkpoint())
     assert soc2.InclusionProof.from_json(proof.to_json()) == proof
     assert soc2.InclusionProof.from_locker(locker, seq) == proof
+    # Its JSON form is what the committed schema describes.
+    Draft202012Validator(load_schema("inclusion-proof")).validate(proof.to_dict())
     with pytest.raises(soc2.IntegrityError, match=f"record {seq}") as info:
         proof.verify(locker.record(seq + 1).to_json(), verified.checkpoint)
     assert info.value.records == [seq]

@@ -18,7 +18,9 @@ import pytest
 
 import soc2
 import soc2.audit
+import soc2.bundle
 import soc2.catalog
+import soc2.locker
 import soc2.report
 from soc2.models import PayloadModel
 
@@ -174,9 +176,11 @@ def test_payload_kind_is_the_generated_enumeration() -> None:
         (soc2.report, ["Report", "ControlResult", "CatalogDisclosure", "RecordingTime"]),
         (soc2.audit, ["Sample", "SampledItem", "PopulationItem", "RequestList"]),
         (soc2.catalog, ["Thresholds", "Scope", "CatalogControl"]),
+        (soc2.locker, ["Record"]),
+        (soc2.bundle, ["InclusionProof"]),
     ],
 )
-def test_report_audit_and_catalog_classes_are_generated(
+def test_report_audit_catalog_locker_and_bundle_classes_are_generated(
     module: ModuleType, names: List[str]
 ) -> None:
     import soc2._generated as generated
@@ -188,6 +192,7 @@ def test_report_audit_and_catalog_classes_are_generated(
         assert cls.__module__ == module.__name__
     # Hand-written behaviour reaches them as mixins.
     assert callable(soc2.Report.render) and callable(soc2.RequestList.to_csv)
+    assert callable(soc2.InclusionProof.verify) and callable(soc2.InclusionProof.from_locker)
     # The catalog view stays hand-written.
     assert soc2.Catalog.__module__ == "soc2.catalog" and not hasattr(generated, "Catalog")
 
@@ -195,8 +200,9 @@ def test_report_audit_and_catalog_classes_are_generated(
 def test_a_struct_default_is_the_class_built_from_its_defaults() -> None:
     field = soc2.Report._by_name["recording_time"]
     assert not field.required and field.default_value() == soc2.RecordingTime()
-    # The JSON form requires `selected`, the constructor keeps its empty default.
+    # The JSON form requires `selected` and `path`, the constructors keep their empty default.
     assert soc2.Sample._by_name["selected"].default_value() == []
+    assert soc2.InclusionProof._by_name["path"].default_value() == []
 
 
 def test_a_struct_default_that_is_not_the_class_defaults_is_refused(

@@ -42,7 +42,8 @@ SCHEMAS = ROOT / "schemas"
 OUTPUT = ROOT / "soc2-py" / "python" / "soc2" / "_generated.py"
 # Where the Rust declarations of the generated types live (for the order of fields).
 RUST_SOURCES = [
-    ROOT / "soc2-core" / "src" / folder for folder in ("model", "catalog", "report", "evaluate")
+    ROOT / "soc2-core" / "src" / folder
+    for folder in ("model", "catalog", "report", "evaluate", "bundle")
 ]
 
 REGENERATE = "python soc2-py/tools/gen_models.py"
@@ -67,6 +68,8 @@ ROOTS: List[Tuple[str, Optional[str], str]] = [
     ("report", None, "soc2.report"),
     ("sample", None, "soc2.audit"),
     ("request-list", None, "soc2.audit"),
+    ("record", None, "soc2.locker"),
+    ("inclusion-proof", None, "soc2.bundle"),
 ]
 
 #: Definitions that are Python built-in types rather than classes or aliases.
@@ -84,6 +87,7 @@ HANDWRITTEN: Dict[str, str] = {"AuditPeriod": "AuditPeriod"}
 #: Hand-written behaviour mixed into a generated class (classes in soc2/_custom.py).
 MIXINS: Dict[str, str] = {
     "Evidence": "EvidenceMethods",
+    "InclusionProof": "InclusionProofMethods",
     "TimeToFix": "TimeToFixMethods",
     "Report": "ReportMethods",
     "RequestList": "RequestListMethods",
@@ -110,7 +114,11 @@ DEFAULTS: Dict[Tuple[str, str], str] = {("ChangeRecord", "change_type"): "pull_r
 #: Lists the JSON form requires (soc2-core always writes them) that the Python constructor
 #: makes empty when not given, as the classes did before they were generated: the native
 #: module reads the object's value, so the default never reaches a JSON parser.
-EMPTY_LIST_DEFAULTS = {("Sample", "selected"), ("RequestList", "requests")}
+EMPTY_LIST_DEFAULTS = {
+    ("Sample", "selected"),
+    ("RequestList", "requests"),
+    ("InclusionProof", "path"),
+}
 
 # The default of a list field (a fresh empty list per instance).
 LIST_DEFAULT = "field(default_factory=list)"
@@ -681,8 +689,9 @@ class Generator:
             f"# then `{REGENERATE}`.",
             '"""The model classes and enumerations whose shape soc2-core\'s JSON Schemas give',
             "(``schemas/``), generated with their documentation. Import them from",
-            ":mod:`soc2.models`, :mod:`soc2.catalog`, :mod:`soc2.report` and :mod:`soc2.audit`;",
-            'the hand-written behaviour is in :mod:`soc2._custom`."""',
+            ":mod:`soc2.models`, :mod:`soc2.catalog`, :mod:`soc2.report`, :mod:`soc2.audit`,",
+            ":mod:`soc2.locker` and :mod:`soc2.bundle`; the hand-written behaviour is in",
+            ':mod:`soc2._custom`."""',
             "",
             "import datetime as _dt",
             "from dataclasses import field",

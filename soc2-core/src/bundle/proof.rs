@@ -1,6 +1,7 @@
 //! Inclusion proofs: that one disclosed record is in a checkpoint, checkable with the
 //! record's line and the checkpoint alone (RFC 9162, section 2.1.3).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -16,7 +17,7 @@ use super::error::BundleError;
 ///
 /// Serialises to JSON with hex hashes, to hand to someone who holds the checkpoint (from
 /// a verified bundle) and the record's line (from its `records.jsonl`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionProof {
     /// The locker's origin name.

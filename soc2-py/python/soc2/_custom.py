@@ -8,7 +8,7 @@ The model classes are generated from soc2-core's JSON Schemas into ``_generated.
 - :class:`PayloadModel`, the base class of the evidence payload classes;
 - the methods that generated classes take as mixins (the generator's ``MIXINS`` table):
   of :class:`~soc2.Evidence`, :class:`~soc2.TimeToFix`, :class:`~soc2.Report` (its
-  renderings) and :class:`~soc2.RequestList`;
+  renderings), :class:`~soc2.RequestList` and :class:`~soc2.InclusionProof`;
 - :data:`ReportFormat`, which :meth:`Report.render` takes (no schema has it: it is an
   argument, not part of the model).
 
@@ -22,13 +22,25 @@ would otherwise evaluate them in ``soc2.models``, a module still being imported 
 
 import datetime as _dt
 import json
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, List, Literal, Optional, Union, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Dict,
+    List,
+    Literal,
+    Optional,
+    Type,
+    Union,
+    cast,
+)
 
 from . import _soc2
 from ._model import Model, _check_date, dump_date, load_date, model, to_utc
+from ._soc2 import Checkpoint
 
 if TYPE_CHECKING:
-    from ._generated import EvidenceKind, Payload, RankedException, Report
+    from ._generated import EvidenceKind, InclusionProof, Payload, RankedException, Report
     from .locker import Locker
 else:
     # The generated alias, built here from soc2-core's list of kinds (the same value:
@@ -161,6 +173,36 @@ class RequestListMethods:
     def to_csv(self) -> bytes:
         """The list as RFC 4180 CSV (UTF-8, CRLF, formulas neutralised)."""
         return bytes(_soc2.render_request_list(self, "csv"))
+
+
+class InclusionProofMethods:
+    """The methods of :class:`~soc2.InclusionProof`: making and checking one, by soc2-core."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        # Fields of InclusionProof.
+        origin: str
+        tree_size: int
+        root: str
+
+    @classmethod
+    def from_locker(cls, locker: "Locker", seq: int) -> "InclusionProof":
+        """Proves that record ``seq`` is in the locker's current checkpoint."""
+        text = _soc2.inclusion_proof_from_locker(locker._native, seq)
+        # cls is InclusionProof (or a subclass of it), whose Model base loads the JSON.
+        return cast("Type[InclusionProof]", cls)._load(json.loads(text))
+
+    def checkpoint(self) -> Checkpoint:
+        """The checkpoint the proof is for."""
+        return Checkpoint(self.origin, self.tree_size, self.root)
+
+    def verify(self, record_line: Union[bytes, str], trusted: Checkpoint) -> None:
+        """Checks that ``record_line`` (the record's line, without its newline) is the
+        record this proof is for, and that it is in ``trusted``, a checkpoint the caller
+        trusts. Raises :class:`~soc2.IntegrityError` naming the record if not."""
+        line = record_line.encode() if isinstance(record_line, str) else record_line
+        _soc2.verify_inclusion_proof(cast("InclusionProof", self).to_json(), line, trusted)
 
 
 @model(frozen=True)

@@ -3,14 +3,15 @@
 # then `python soc2-py/tools/gen_models.py`.
 """The model classes and enumerations whose shape soc2-core's JSON Schemas give
 (``schemas/``), generated with their documentation. Import them from
-:mod:`soc2.models`, :mod:`soc2.catalog`, :mod:`soc2.report` and :mod:`soc2.audit`;
-the hand-written behaviour is in :mod:`soc2._custom`."""
+:mod:`soc2.models`, :mod:`soc2.catalog`, :mod:`soc2.report`, :mod:`soc2.audit`,
+:mod:`soc2.locker` and :mod:`soc2.bundle`; the hand-written behaviour is in
+:mod:`soc2._custom`."""
 
 import datetime as _dt
 from dataclasses import field
 from typing import List, Literal, Optional, Union
 
-from ._custom import AuditPeriod, EvidenceMethods, PayloadModel, ReportMethods, RequestListMethods, TimeToFixMethods
+from ._custom import AuditPeriod, EvidenceMethods, InclusionProofMethods, PayloadModel, ReportMethods, RequestListMethods, TimeToFixMethods
 from ._model import Model, model
 
 
@@ -3407,3 +3408,67 @@ class RequestList(Model, RequestListMethods):
     as_of: _dt.date
     #: Every request, in catalog order, then by quarter and subject.
     requests: List[EvidenceRequest] = field(default_factory=list)
+
+
+@model
+class Record(Model):
+    """One entry of the evidence locker's append-only ledger: a piece of evidence, its
+    position and the hash of the entry before it.
+
+    The ledger stores each record as exactly its RFC 8785 canonical bytes on one line. Its
+    leaf hash is ``SHA-256(0x00 ‖ those bytes)`` (RFC 9162), and ``prev`` carries the leaf
+    hash of record ``seq − 1``, so changing any record breaks the chain after it.
+
+    Fields:
+
+    - ``seq``: Position in the ledger, counting from 0.
+    - ``prev``: Leaf hash of record ``seq − 1`` as lower-case hex; 64 zeros for record 0.
+    - ``recorded_at``: When the locker recorded the evidence (not when it was observed or
+      collected).
+    - ``evidence``: The evidence recorded.
+    """
+
+    __module__ = "soc2.locker"
+
+    #: Position in the ledger, counting from 0.
+    seq: int
+    #: Leaf hash of record ``seq − 1`` as lower-case hex; 64 zeros for record 0.
+    prev: str
+    #: When the locker recorded the evidence (not when it was observed or collected).
+    recorded_at: _dt.datetime
+    #: The evidence recorded.
+    evidence: Evidence
+
+
+@model
+class InclusionProof(Model, InclusionProofMethods):
+    """A proof that the record at ``seq`` is in the tree of ``tree_size`` records whose root
+    is ``root`` (a checkpoint of ``origin``).
+
+    Serialises to JSON with hex hashes, to hand to someone who holds the checkpoint (from a
+    verified bundle) and the record's line (from its ``records.jsonl``).
+
+    Fields:
+
+    - ``origin``: The locker's origin name.
+    - ``tree_size``: The checkpoint's tree size.
+    - ``root``: The checkpoint's root.
+    - ``seq``: The record's sequence number, which is its leaf index.
+    - ``leaf_hash``: The record's leaf hash, ``SHA-256(0x00 ‖ line)``.
+    - ``path``: The audit path, from the leaf's sibling up to the root's child.
+    """
+
+    __module__ = "soc2.bundle"
+
+    #: The locker's origin name.
+    origin: str
+    #: The checkpoint's tree size.
+    tree_size: int
+    #: The checkpoint's root.
+    root: str
+    #: The record's sequence number, which is its leaf index.
+    seq: int
+    #: The record's leaf hash, ``SHA-256(0x00 ‖ line)``.
+    leaf_hash: str
+    #: The audit path, from the leaf's sibling up to the root's child.
+    path: List[str] = field(default_factory=list)

@@ -15,6 +15,10 @@ Export and verification run in soc2-core without holding the interpreter, so two
 exports can run in two threads at once. A bundle that does not verify raises
 :class:`~soc2.IntegrityError` (naming the member and records) or
 :class:`~soc2.SignatureError`.
+
+:class:`InclusionProof` is generated from ``schemas/inclusion-proof.schema.json`` (into
+``soc2/_generated.py``, see ``docs/python-models.md``); its methods are in
+``soc2/_custom.py``.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ import datetime as _dt
 import errno
 import json
 import os
-from dataclasses import field
 from typing import Callable, Iterator, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 from . import _soc2
-from ._model import Model, load_datetime, model
+from ._generated import InclusionProof
+from ._model import load_datetime
 from ._soc2 import Signer, TrustedSigners
 from .catalog import StrPath
 from .errors import Soc2IOError, ValidationError
@@ -230,42 +234,6 @@ def export_bundle(
         blobs=blobs,
         blob_bytes=blob_bytes,
     )
-
-
-@model
-class InclusionProof(Model):
-    """Proof that one record is leaf ``seq`` of the locker's Merkle tree whose checkpoint is
-    (``origin``, ``tree_size``, ``root``); hand it with the record's line to anyone who
-    holds that checkpoint (e.g. from a verified bundle)."""
-
-    #: The locker's origin name.
-    origin: str
-    #: The checkpoint's tree size.
-    tree_size: int
-    #: The checkpoint's root, hex.
-    root: str
-    #: The record's sequence number, which is its leaf index.
-    seq: int
-    #: The record's leaf hash, SHA-256(0x00 ‖ line), hex.
-    leaf_hash: str
-    #: The audit path, from the leaf's sibling up to the root's child, hex.
-    path: List[str] = field(default_factory=list)
-
-    @classmethod
-    def from_locker(cls, locker: Locker, seq: int) -> InclusionProof:
-        """Proves that record ``seq`` is in the locker's current checkpoint."""
-        return cls._load(json.loads(_soc2.inclusion_proof_from_locker(locker._native, seq)))
-
-    def checkpoint(self) -> Checkpoint:
-        """The checkpoint the proof is for."""
-        return Checkpoint(self.origin, self.tree_size, self.root)
-
-    def verify(self, record_line: Union[bytes, str], trusted: Checkpoint) -> None:
-        """Checks that ``record_line`` (the record's line, without its newline) is the
-        record this proof is for, and that it is in ``trusted``, a checkpoint the caller
-        trusts. Raises :class:`~soc2.IntegrityError` naming the record if not."""
-        line = record_line.encode() if isinstance(record_line, str) else record_line
-        _soc2.verify_inclusion_proof(self.to_json(), line, trusted)
 
 
 class BundleRecord(NamedTuple):

@@ -19,6 +19,9 @@ Every call that reads or writes the locker runs in soc2-core without holding the
 interpreter; a ``Locker`` may be shared by threads. None of them waits for the locker
 while holding the interpreter, and the locker is never held while Python code runs (a
 progress hook, a file object's ``read``), so threads sharing one cannot deadlock.
+
+:class:`Record` is generated from ``schemas/record.schema.json`` (into
+``soc2/_generated.py``, see ``docs/python-models.md``).
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ from typing import (
 )
 
 from . import _soc2
-from ._model import Model, dump_datetime, model, to_utc
+from ._generated import Record
+from ._model import dump_datetime, to_utc
 from ._soc2 import Appended, AppendedList, Checkpoint, FsckReport, TornTail
 from .catalog import StrPath
 from .errors import ValidationError
@@ -73,21 +77,6 @@ collections.abc.Sequence.register(AppendedList)
 
 # How many records `Locker.records()` reads from soc2-core at a time.
 _CHUNK = 1024
-
-
-@model
-class Record(Model):
-    """One entry of the locker's ledger: a piece of evidence, its position and the leaf
-    hash of the record before it (``prev``), which chains the records together."""
-
-    #: Position in the ledger, counting from 0.
-    seq: int
-    #: Leaf hash of record ``seq - 1`` as hex; 64 zeros for record 0.
-    prev: str
-    #: When the locker recorded the evidence (not when it was observed or collected).
-    recorded_at: _dt.datetime
-    #: The evidence recorded.
-    evidence: Evidence
 
 
 def _records(text: str) -> List[Record]:
