@@ -84,6 +84,14 @@ BUILTIN_TYPES: Dict[str, str] = {
 #: Definitions written by hand in soc2/_custom.py (a custom JSON form).
 HANDWRITTEN: Dict[str, str] = {"AuditPeriod": "AuditPeriod"}
 
+# The public module of each hand-written class of `_custom.py`, set at the end of the
+# generated file with the generated classes' (see `Generator.render`).
+CUSTOM_HOMES: Dict[str, str] = {
+    "AuditPeriod": "soc2.models",
+    "PayloadModel": "soc2.models",
+    "Quarter": "soc2.models",
+}
+
 #: Hand-written behaviour mixed into a generated class (classes in soc2/_custom.py).
 MIXINS: Dict[str, str] = {
     "Evidence": "EvidenceMethods",
@@ -697,7 +705,7 @@ class Generator:
             "from dataclasses import field",
             "from typing import List, Literal, Optional, Union",
             "",
-            "from ._custom import " + ", ".join(sorted(self.custom)),
+            "from ._custom import " + ", ".join(sorted(self.custom | set(CUSTOM_HOMES))),
             "from ._model import Model, model",
         ]
         for item in self.ordered():
@@ -713,6 +721,21 @@ class Generator:
                 lines += item.source[1:]
             else:
                 lines += self.render_class(item)
+        homes = [(c.name, c.module) for c in self.ordered() if isinstance(c, ClassDef)]
+        homes += sorted(CUSTOM_HOMES.items())
+        lines += [
+            "",
+            "",
+            "# Each class's public module (the one users import it from), set only now that every",
+            "# class is made: `@model` reads the fields' types with `typing.get_type_hints`, which",
+            "# on Python 3.9 looks each class of the MRO up in `sys.modules` by its `__module__`,",
+            "# and the public modules are still being imported while this one runs.",
+            "for _cls, _module in (",
+            *[f"    ({name}, {json.dumps(module)})," for name, module in homes],
+            "):",
+            "    _cls.__module__ = _module",
+            "del _cls, _module",
+        ]
         return "\n".join(lines) + "\n"
 
     def render_class(self, cls: ClassDef) -> List[str]:
@@ -722,7 +745,6 @@ class Generator:
         fields = [f"``{f.name}``: {' '.join(f.doc)}" for f in cls.fields]
         out += docstring(cls.doc + ["Fields:"], "    ", fields)
         out.append("")
-        out.append(f"    __module__ = {json.dumps(cls.module)}")
         out += [f"    {line}" for line in cls.lines]
         out.append("")
         for f in cls.fields:

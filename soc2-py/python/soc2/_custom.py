@@ -51,8 +51,6 @@ else:
 class PayloadModel(Model):
     """Base class of the evidence payload classes; ``kind`` is the payload's kind."""
 
-    __module__ = "soc2.models"
-
     #: The payload's kind, e.g. ``access_review`` (each generated payload class sets it).
     kind: ClassVar[EvidenceKind]
 
@@ -209,8 +207,6 @@ class InclusionProofMethods:
 class Quarter(Model):
     """A calendar quarter; ``str()`` gives ``2026-Q3``."""
 
-    __module__ = "soc2.models"
-
     #: Calendar year.
     year: int
     #: 1 to 4.
@@ -247,8 +243,6 @@ class AuditPeriod(Model):
     (Type I), or with :meth:`type1`, :meth:`type2` or :meth:`parse`. soc2-core checks it at
     once: a window that ends before it starts raises :class:`~soc2.ValidationError`.
     """
-
-    __module__ = "soc2.models"
 
     def __init__(
         self,

@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import field
 from typing import List, Literal, Optional, Union
 
-from ._custom import AuditPeriod, EvidenceMethods, InclusionProofMethods, PayloadModel, ReportMethods, RequestListMethods, TimeToFixMethods
+from ._custom import AuditPeriod, EvidenceMethods, InclusionProofMethods, PayloadModel, Quarter, ReportMethods, RequestListMethods, TimeToFixMethods
 from ._model import Model, model
 
 
@@ -25,7 +25,6 @@ class ToolCollector(Model):
     - ``version``: Tool version, e.g. ``1.4.2``.
     """
 
-    __module__ = "soc2.models"
     _rust = "Collector"
     _tag = "tool"
     _variant_only = True
@@ -45,7 +44,6 @@ class PersonCollector(Model):
     - ``id``: Person id (usually an e-mail address).
     """
 
-    __module__ = "soc2.models"
     _rust = "Collector"
     _tag = "person"
     _variant_only = True
@@ -73,7 +71,6 @@ class Attachment(Model):
     - ``file_name``: The file's original name (informational; never used as a path).
     """
 
-    __module__ = "soc2.models"
 
     #: SHA-256 of the content.
     sha256: str
@@ -113,7 +110,6 @@ class ReviewedAccount(Model):
     - ``note``: Why, in the reviewer's words.
     """
 
-    __module__ = "soc2.models"
 
     #: The account's id in the system (login, user name, ARN, ...).
     account: str
@@ -140,7 +136,6 @@ class AccessReview(PayloadModel):
     - ``accounts``: Every account the review covered.
     """
 
-    __module__ = "soc2.models"
     kind = "access_review"
 
     #: The system reviewed (``aws-prod``, ``github``, ``okta``, ...).
@@ -199,7 +194,6 @@ class Credential(Model):
     - ``last_used_at``: When it was last used (absent: never, or the export does not say).
     """
 
-    __module__ = "soc2.models"
 
     #: What kind.
     kind: CredentialKind
@@ -247,7 +241,6 @@ class Account(Model):
       certificates).
     """
 
-    __module__ = "soc2.models"
 
     #: Account id in the system (login, user name, ARN, ...).
     account: str
@@ -296,7 +289,6 @@ class UserList(PayloadModel):
     - ``accounts``: Every account.
     """
 
-    __module__ = "soc2.models"
     kind = "user_list"
 
     #: The system listed.
@@ -319,7 +311,6 @@ class PolicyDocument(PayloadModel):
     - ``next_review_on``: When it is next due for review.
     """
 
-    __module__ = "soc2.models"
     kind = "policy_document"
 
     #: The policy's name, e.g. ``Access Control Policy``.
@@ -349,7 +340,6 @@ class PolicyAcknowledgement(PayloadModel):
     - ``acknowledged_at``: When.
     """
 
-    __module__ = "soc2.models"
     kind = "policy_acknowledgement"
 
     #: Who acknowledged.
@@ -429,7 +419,6 @@ class Device(Model):
       report it).
     """
 
-    __module__ = "soc2.models"
 
     #: The MDM's device id (or serial number).
     device_id: str
@@ -472,7 +461,6 @@ class DeviceInventory(PayloadModel):
     - ``devices``: Every device.
     """
 
-    __module__ = "soc2.models"
     kind = "device_inventory"
 
     #: The MDM or inventory product (``jamf``, ``fleet``, ``intune``, ...).
@@ -507,7 +495,6 @@ class BranchProtection(PayloadModel):
     - ``required_status_checks``: Status checks that must pass.
     """
 
-    __module__ = "soc2.models"
     kind = "branch_protection"
 
     #: Repository, ``owner/name``.
@@ -579,7 +566,6 @@ class ChangeReview(Model):
     - ``commit``: The commit the review applied to.
     """
 
-    __module__ = "soc2.models"
 
     #: Who reviewed.
     reviewer: str
@@ -613,7 +599,6 @@ class ChangeRecord(PayloadModel):
     - ``reviews``: Every review submitted.
     """
 
-    __module__ = "soc2.models"
     kind = "change_record"
 
     #: How the change reached its branch (absent: a pull request). Not ``kind``, which the
@@ -697,7 +682,6 @@ class BackgroundCheck(PayloadModel):
     - ``completed_at``: When the check was completed.
     """
 
-    __module__ = "soc2.models"
     kind = "background_check"
 
     #: Who was checked.
@@ -747,7 +731,6 @@ class TrainingCompletion(PayloadModel):
     - ``due_on``: When it was due.
     """
 
-    __module__ = "soc2.models"
     kind = "training_completion"
 
     #: Who.
@@ -785,7 +768,6 @@ class LoggingConfiguration(PayloadModel):
       or Lambda invocations are logged as well.
     """
 
-    __module__ = "soc2.models"
     kind = "logging_configuration"
 
     #: The system whose logs these are.
@@ -863,7 +845,6 @@ class AlertRule(PayloadModel):
     - ``state``: The rule's state when it was observed, where its system reports one.
     """
 
-    __module__ = "soc2.models"
     kind = "alert_rule"
 
     #: The rule's name in its system.
@@ -932,7 +913,6 @@ class SecurityReport(Model):
     - ``expires_on``: When a certificate expires.
     """
 
-    __module__ = "soc2.models"
 
     #: What kind.
     kind: AssuranceKind
@@ -967,7 +947,6 @@ class VendorAssessment(PayloadModel):
       recorded).
     """
 
-    __module__ = "soc2.models"
     kind = "vendor_assessment"
 
     #: The vendor.
@@ -1013,7 +992,6 @@ class IncidentResponsePlan(PayloadModel):
     - ``has_post_incident_review``: Whether it requires a post-incident review.
     """
 
-    __module__ = "soc2.models"
     kind = "incident_response_plan"
 
     #: Version label.
@@ -1048,7 +1026,6 @@ class TabletopExercise(PayloadModel):
     - ``findings``: What it found, and follow-up actions.
     """
 
-    __module__ = "soc2.models"
     kind = "tabletop_exercise"
 
     #: The scenario played.
@@ -1112,7 +1089,6 @@ class Risk(Model):
     - ``owner``: Who owns it.
     """
 
-    __module__ = "soc2.models"
 
     #: The register's id for it.
     id: str
@@ -1146,7 +1122,6 @@ class RiskRegister(PayloadModel):
     - ``approved_on``: When it was approved.
     """
 
-    __module__ = "soc2.models"
     kind = "risk_register"
 
     #: Every risk.
@@ -1189,7 +1164,6 @@ class Person(Model):
     - ``in_scope``: Whether they have access to in-scope systems.
     """
 
-    __module__ = "soc2.models"
 
     #: Stable id, usually the work e-mail address; accounts and devices refer to it.
     id: str
@@ -1217,7 +1191,6 @@ class Roster(PayloadModel):
     - ``people``: Everyone, including people who have left.
     """
 
-    __module__ = "soc2.models"
     kind = "roster"
 
     #: Everyone, including people who have left.
@@ -1267,7 +1240,6 @@ class ManagementResponse(PayloadModel):
       risk).
     """
 
-    __module__ = "soc2.models"
     kind = "management_response"
 
     #: The control whose finding is answered (``AC-01``).
@@ -1312,7 +1284,6 @@ class EventCount(Model):
     - ``count``: How many events.
     """
 
-    __module__ = "soc2.models"
 
     #: The category as the log names it: a CloudTrail ``eventSource``, a GitHub action's
     #: category, an Okta event type's first two parts, a Google application, a GCP service.
@@ -1391,7 +1362,6 @@ class DetectedEvent(Model):
       position among the file's events.
     """
 
-    __module__ = "soc2.models"
 
     #: Why it was selected.
     detection: Detection
@@ -1442,7 +1412,6 @@ class SecurityEvents(PayloadModel):
       not listed.
     """
 
-    __module__ = "soc2.models"
     kind = "security_events"
 
     #: The system whose log this is.
@@ -1496,7 +1465,6 @@ class EventTriage(PayloadModel):
     - ``notes``: Notes.
     """
 
-    __module__ = "soc2.models"
     kind = "event_triage"
 
     #: The system whose log holds the event.
@@ -1529,7 +1497,6 @@ class Note(PayloadModel):
     - ``body``: Free text.
     """
 
-    __module__ = "soc2.models"
     kind = "note"
 
     #: A title.
@@ -1581,7 +1548,6 @@ class ImportInput(Model):
       a capture.
     """
 
-    __module__ = "soc2.models"
 
     #: The file's name as given (informational; never used as a path).
     file_name: str
@@ -1645,7 +1611,6 @@ class SkippedRow(Model):
     - ``reason``: Why it was not kept.
     """
 
-    __module__ = "soc2.models"
 
     #: The input file (its name as given).
     file: str
@@ -1669,7 +1634,6 @@ class ImportWarning(Model):
     - ``field``: The field, when it is tied to one.
     """
 
-    __module__ = "soc2.models"
 
     #: A stable code, e.g. ``timestamp_without_zone``, ``sentinel_as_absent``.
     code: str
@@ -1695,7 +1659,6 @@ class ImportPart(Model):
     - ``count``: How many records the import made.
     """
 
-    __module__ = "soc2.models"
 
     #: 0-based index among the import's records.
     index: int
@@ -1734,7 +1697,6 @@ class Provenance(Model):
       alarm...), which one this is; absent when the import is one record.
     """
 
-    __module__ = "soc2.models"
 
     #: The importer (the ``SOURCE`` of ``soc2 import``, e.g. ``aws-credential-report``).
     importer: str
@@ -1790,7 +1752,6 @@ class Evidence(Model, EvidenceMethods):
       for evidence written by hand). See ``soc2 import --check``.
     """
 
-    __module__ = "soc2.models"
 
     #: Controls this evidence supports (may be empty: evaluation also selects by kind).
     controls: List[str] = field(default_factory=list)
@@ -1876,7 +1837,6 @@ class WithinDaysOf(Model):
     - ``days``: Days allowed after the event (0 = by the day of the event).
     """
 
-    __module__ = "soc2.models"
     _rust = "Cadence"
     _tag = "within_days_of"
     _variant_only = True
@@ -1928,7 +1888,6 @@ class TimeToFix(Model, TimeToFixMethods):
     - ``max_days``: Most days it usually takes (not less than ``min_days``).
     """
 
-    __module__ = "soc2.models"
 
     #: Fewest days it usually takes.
     min_days: int
@@ -2031,7 +1990,6 @@ class Control(Model):
       steps are in ``remediation``).
     """
 
-    __module__ = "soc2.models"
 
     #: Stable identifier.
     id: str
@@ -2114,7 +2072,6 @@ class AffectedItem(Model):
     - ``records``: Locker sequence numbers of the evidence records that show it.
     """
 
-    __module__ = "soc2.models"
 
     #: What it is.
     kind: ItemKind
@@ -2142,7 +2099,6 @@ class FindingResponse(Model):
     - ``record``: The locker record holding it.
     """
 
-    __module__ = "soc2.models"
 
     #: The affected item answered (its id); absent: the finding as a whole.
     item: Optional[str] = None
@@ -2175,7 +2131,6 @@ class FindingWriteUp(Model):
     - ``recommendation``: What to do about it.
     """
 
-    __module__ = "soc2.models"
 
     #: What was found: how many of the items tested deviated, and how.
     condition: str
@@ -2215,7 +2170,6 @@ class AuditFinding(Model):
       effect and recommendation (absent in findings written before it existed).
     """
 
-    __module__ = "soc2.models"
 
     #: The control that failed.
     control: str
@@ -2259,7 +2213,6 @@ class SystemOwner(Model):
     - ``owner``: Who owns it: a roster id, e-mail or alias (case is not significant).
     """
 
-    __module__ = "soc2.catalog"
 
     #: The system, as named in ``Scope.systems`` (case is not significant).
     system: str
@@ -2437,7 +2390,6 @@ class Scope(Model):
       empty: the high-risk ones (``Detection.high_risk``).
     """
 
-    __module__ = "soc2.catalog"
 
     #: In-scope systems (as named in user lists, access reviews and logging evidence),
     #: compared case-insensitively. Only declared systems are tested: evidence naming
@@ -2523,7 +2475,6 @@ class Thresholds(Model):
       looked at it.
     """
 
-    __module__ = "soc2.catalog"
 
     #: Most minutes of inactivity before a device must lock its screen.
     max_screen_lock_minutes: int
@@ -2592,7 +2543,6 @@ class CatalogControl(Model):
       absent: sampling derives it from the cadence.
     """
 
-    __module__ = "soc2.catalog"
 
     #: The control, as auditors see it.
     control: Control
@@ -2621,7 +2571,6 @@ class Summary(Model):
     - ``deviations``: Deviating items across all controls.
     """
 
-    __module__ = "soc2.report"
 
     #: Controls evaluated.
     controls: int
@@ -2684,7 +2633,6 @@ class OpinionBasis(Model):
     - ``reason``: Why, in words.
     """
 
-    __module__ = "soc2.report"
 
     #: The control.
     control: str
@@ -2718,7 +2666,6 @@ class Opinion(Model):
     - ``rule``: The rule, in words.
     """
 
-    __module__ = "soc2.report"
 
     #: The estimated risk.
     risk: OpinionRisk
@@ -2765,7 +2712,6 @@ class Coverage(Model):
     - ``not_yet_due``: Checks not yet due.
     """
 
-    __module__ = "soc2.report"
 
     #: Checks passed.
     met: int
@@ -2802,7 +2748,6 @@ class GridCell(Model):
     - ``required``: Checks due in the quarter.
     """
 
-    __module__ = "soc2.report"
 
     #: The cell's state.
     status: CellStatus
@@ -2841,7 +2786,6 @@ class ControlResult(Model):
       Absent when any of them rests on the company's clock alone.
     """
 
-    __module__ = "soc2.report"
 
     #: The control.
     control: str
@@ -2897,7 +2841,6 @@ class RankedException(Model):
     - ``finding``: The finding as an auditor would record it.
     """
 
-    __module__ = "soc2.report"
 
     #: 1 for the exception to fix first.
     rank: int
@@ -2926,7 +2869,6 @@ class NextDue(Model):
     - ``due``: The earliest due date of its pending checks.
     """
 
-    __module__ = "soc2.report"
 
     #: The control.
     control: str
@@ -2946,7 +2888,6 @@ class DueItem(Model):
     - ``item``: The item's id.
     """
 
-    __module__ = "soc2.report"
 
     #: When it is or was due.
     due: _dt.date
@@ -2970,7 +2911,6 @@ class Monitoring(Model):
     - ``upcoming``: Checks not yet due, soonest first.
     """
 
-    __module__ = "soc2.report"
 
     #: Each control's next due date (controls with nothing pending are left out).
     next_due: List[NextDue]
@@ -2994,7 +2934,6 @@ class LateRecord(Model):
       record that does not count proves nothing for the time it claims.
     """
 
-    __module__ = "soc2.report"
 
     #: The record.
     seq: int
@@ -3056,7 +2995,6 @@ class CatalogDifference(Model):
     - ``description``: The difference in words, as the reports print it.
     """
 
-    __module__ = "soc2.report"
 
     #: What kind.
     kind: DifferenceKind
@@ -3088,7 +3026,6 @@ class CatalogDisclosure(Model):
       settings.
     """
 
-    __module__ = "soc2.report"
 
     #: SHA-256 of the effective catalog's canonical JSON (RFC 8785) bytes.
     sha256: str
@@ -3111,7 +3048,6 @@ class TimeProof(Model):
     - ``tsa``: The TSA, as its certificate names it.
     """
 
-    __module__ = "soc2.report"
 
     #: The checkpoint's tree size: records ``0..checkpoint_size`` are covered.
     checkpoint_size: int
@@ -3141,7 +3077,6 @@ class RecordingTime(Model):
     - ``statement``: The same in one sentence, as every rendering prints it.
     """
 
-    __module__ = "soc2.report"
 
     #: The timestamps used, by checkpoint size (each token's signature and imprint were
     #: checked; its TSA's certificate chain is for the auditor to check against the CA they
@@ -3187,7 +3122,6 @@ class Report(Model, ReportMethods):
       the company can move, or the company's own clock.
     """
 
-    __module__ = "soc2.report"
 
     #: The audit period evaluated.
     period: AuditPeriod
@@ -3255,7 +3189,6 @@ class PopulationItem(Model):
     - ``records``: The locker records that show it, in seq order.
     """
 
-    __module__ = "soc2.audit"
 
     #: What it is.
     kind: ItemKind
@@ -3284,7 +3217,6 @@ class SampledItem(Model):
     - ``item``: The population item.
     """
 
-    __module__ = "soc2.audit"
 
     #: The unit id hashed: ``QUARTER/ITEM``.
     unit: str
@@ -3314,7 +3246,6 @@ class Sample(Model):
       them).
     """
 
-    __module__ = "soc2.audit"
 
     #: The control.
     control: str
@@ -3369,7 +3300,6 @@ class EvidenceRequest(Model):
     - ``records``: The records that provide it.
     """
 
-    __module__ = "soc2.audit"
 
     #: The control.
     control: str
@@ -3400,7 +3330,6 @@ class RequestList(Model, RequestListMethods):
     - ``requests``: Every request, in catalog order, then by quarter and subject.
     """
 
-    __module__ = "soc2.audit"
 
     #: The audit period.
     period: AuditPeriod
@@ -3428,7 +3357,6 @@ class Record(Model):
     - ``evidence``: The evidence recorded.
     """
 
-    __module__ = "soc2.locker"
 
     #: Position in the ledger, counting from 0.
     seq: int
@@ -3458,7 +3386,6 @@ class InclusionProof(Model, InclusionProofMethods):
     - ``path``: The audit path, from the leaf's sibling up to the root's child.
     """
 
-    __module__ = "soc2.bundle"
 
     #: The locker's origin name.
     origin: str
@@ -3472,3 +3399,89 @@ class InclusionProof(Model, InclusionProofMethods):
     leaf_hash: str
     #: The audit path, from the leaf's sibling up to the root's child.
     path: List[str] = field(default_factory=list)
+
+
+# Each class's public module (the one users import it from), set only now that every
+# class is made: `@model` reads the fields' types with `typing.get_type_hints`, which
+# on Python 3.9 looks each class of the MRO up in `sys.modules` by its `__module__`,
+# and the public modules are still being imported while this one runs.
+for _cls, _module in (
+    (ToolCollector, "soc2.models"),
+    (PersonCollector, "soc2.models"),
+    (Attachment, "soc2.models"),
+    (ReviewedAccount, "soc2.models"),
+    (AccessReview, "soc2.models"),
+    (Credential, "soc2.models"),
+    (Account, "soc2.models"),
+    (UserList, "soc2.models"),
+    (PolicyDocument, "soc2.models"),
+    (PolicyAcknowledgement, "soc2.models"),
+    (Device, "soc2.models"),
+    (DeviceInventory, "soc2.models"),
+    (BranchProtection, "soc2.models"),
+    (ChangeReview, "soc2.models"),
+    (ChangeRecord, "soc2.models"),
+    (BackgroundCheck, "soc2.models"),
+    (TrainingCompletion, "soc2.models"),
+    (LoggingConfiguration, "soc2.models"),
+    (AlertRule, "soc2.models"),
+    (SecurityReport, "soc2.models"),
+    (VendorAssessment, "soc2.models"),
+    (IncidentResponsePlan, "soc2.models"),
+    (TabletopExercise, "soc2.models"),
+    (Risk, "soc2.models"),
+    (RiskRegister, "soc2.models"),
+    (Person, "soc2.models"),
+    (Roster, "soc2.models"),
+    (ManagementResponse, "soc2.models"),
+    (EventCount, "soc2.models"),
+    (DetectedEvent, "soc2.models"),
+    (SecurityEvents, "soc2.models"),
+    (EventTriage, "soc2.models"),
+    (Note, "soc2.models"),
+    (ImportInput, "soc2.models"),
+    (SkippedRow, "soc2.models"),
+    (ImportWarning, "soc2.models"),
+    (ImportPart, "soc2.models"),
+    (Provenance, "soc2.models"),
+    (Evidence, "soc2.models"),
+    (WithinDaysOf, "soc2.models"),
+    (TimeToFix, "soc2.models"),
+    (Control, "soc2.models"),
+    (AffectedItem, "soc2.models"),
+    (FindingResponse, "soc2.models"),
+    (FindingWriteUp, "soc2.models"),
+    (AuditFinding, "soc2.models"),
+    (SystemOwner, "soc2.catalog"),
+    (Scope, "soc2.catalog"),
+    (Thresholds, "soc2.catalog"),
+    (CatalogControl, "soc2.catalog"),
+    (Summary, "soc2.report"),
+    (OpinionBasis, "soc2.report"),
+    (Opinion, "soc2.report"),
+    (Coverage, "soc2.report"),
+    (GridCell, "soc2.report"),
+    (ControlResult, "soc2.report"),
+    (RankedException, "soc2.report"),
+    (NextDue, "soc2.report"),
+    (DueItem, "soc2.report"),
+    (Monitoring, "soc2.report"),
+    (LateRecord, "soc2.report"),
+    (CatalogDifference, "soc2.report"),
+    (CatalogDisclosure, "soc2.report"),
+    (TimeProof, "soc2.report"),
+    (RecordingTime, "soc2.report"),
+    (Report, "soc2.report"),
+    (PopulationItem, "soc2.audit"),
+    (SampledItem, "soc2.audit"),
+    (Sample, "soc2.audit"),
+    (EvidenceRequest, "soc2.audit"),
+    (RequestList, "soc2.audit"),
+    (Record, "soc2.locker"),
+    (InclusionProof, "soc2.bundle"),
+    (AuditPeriod, "soc2.models"),
+    (PayloadModel, "soc2.models"),
+    (Quarter, "soc2.models"),
+):
+    _cls.__module__ = _module
+del _cls, _module
