@@ -524,7 +524,8 @@ pub(crate) fn plain_links(text: &str) -> String {
 }
 
 /// A link's text without the modules of a Rust path (`` `crate::model::Note` `` to
-/// `` `Note` ``), which mean nothing in another language; `Report::columns` stays.
+/// `` `Note` ``), which mean nothing in another language, and a member written as every
+/// binding's language writes it (`Report::columns` to `Report.columns`).
 fn without_modules(text: &str) -> String {
     let (tick, path) = match text.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
         Some(path) => ("`", path),
@@ -533,8 +534,8 @@ fn without_modules(text: &str) -> String {
     let segments: Vec<&str> = path.split("::").collect();
     let first_type = segments.iter().position(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
     match first_type {
-        Some(i) if i > 0 => format!("{tick}{}{tick}", segments[i..].join("::")),
-        _ => text.to_owned(),
+        Some(i) => format!("{tick}{}{tick}", segments[i..].join(".")),
+        None => text.to_owned(),
     }
 }
 
@@ -863,12 +864,13 @@ pub enum Kind {{
         let cases = [
             (
                 "One cell per column of [`Report::columns`].",
-                "One cell per column of `Report::columns`.",
+                "One cell per column of `Report.columns`.",
             ),
             ("See [`the catalog`](crate::catalog) and [Scope].", "See `the catalog` and Scope."),
             ("[`Foo`][bar] here", "`Foo` here"),
             ("(see [`crate::model::Note`])", "(see `Note`)"),
-            ("[`Scope::systems`]", "`Scope::systems`"),
+            ("[`Scope::systems`]", "`Scope.systems`"),
+            ("[`crate::model::Collector::Tool`]", "`Collector.Tool`"),
             (
                 "[RFC 3161](https://www.rfc-editor.org/rfc/rfc3161)",
                 "[RFC 3161](https://www.rfc-editor.org/rfc/rfc3161)",

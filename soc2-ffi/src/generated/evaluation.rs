@@ -211,9 +211,9 @@ pub struct Scope {
     /// controls fail for want of a population.
     pub systems: Vec<String>,
     /// In-scope repositories (`owner/name`), compared case-insensitively, declared like
-    /// `Scope::systems`.
+    /// `Scope.systems`.
     pub repositories: Vec<String>,
-    /// Critical vendors, compared case-insensitively, declared like `Scope::systems`.
+    /// Critical vendors, compared case-insensitively, declared like `Scope.systems`.
     #[uniffi(default)]
     pub critical_vendors: Vec<String>,
     /// People who need no managed device (e.g. contractors on their own virtual desktops).
@@ -238,7 +238,7 @@ pub struct Scope {
     #[uniffi(default)]
     pub system_owners: Vec<SystemOwner>,
     /// The detections whose every event must be triaged (LOG-04); empty: the high-risk
-    /// ones (`Detection::high_risk`).
+    /// ones (`Detection.high_risk`).
     #[uniffi(default)]
     pub triage_detections: Vec<Detection>,
 }
@@ -246,7 +246,7 @@ pub struct Scope {
 /// The owner of one in-scope system.
 #[uniffi::remote(Record)]
 pub struct SystemOwner {
-    /// The system, as named in `Scope::systems` (case is not significant).
+    /// The system, as named in `Scope.systems` (case is not significant).
     pub system: String,
     /// Who owns it: a roster id, e-mail or alias (case is not significant).
     pub owner: String,
@@ -532,7 +532,7 @@ pub struct ControlResult {
     /// The earliest due date of a check not yet due.
     #[uniffi(default)]
     pub next_due: Option<Date>,
-    /// One cell per column of `Report::columns`.
+    /// One cell per column of `Report.columns`.
     pub grid: Vec<GridCell>,
     /// Evidence records this control's checks used.
     pub records: Vec<u64>,

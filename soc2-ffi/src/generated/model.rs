@@ -1208,7 +1208,7 @@ pub enum EventOutcome {
 }
 
 /// A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
-/// Trust Services Criteria it bears on (`Detection::criteria`).
+/// Trust Services Criteria it bears on (`Detection.criteria`).
 #[uniffi::remote(Enum)]
 pub enum Detection {
     /// Audit logging stopped, deleted or narrowed (a trail stopped or deleted, management

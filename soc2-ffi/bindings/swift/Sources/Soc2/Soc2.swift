@@ -4143,7 +4143,7 @@ public struct ControlResult: Equatable, Hashable {
      */
     public var nextDue: CalendarDate?
     /**
-     * One cell per column of `Report::columns`.
+     * One cell per column of `Report.columns`.
      */
     public var grid: [GridCell]
     /**
@@ -4205,7 +4205,7 @@ public struct ControlResult: Equatable, Hashable {
          * The earliest due date of a check not yet due.
          */nextDue: CalendarDate? = nil, 
         /**
-         * One cell per column of `Report::columns`.
+         * One cell per column of `Report.columns`.
          */grid: [GridCell], 
         /**
          * Evidence records this control's checks used.
@@ -10432,11 +10432,11 @@ public struct Scope: Equatable, Hashable {
     public var systems: [String]
     /**
      * In-scope repositories (`owner/name`), compared case-insensitively, declared like
-     * `Scope::systems`.
+     * `Scope.systems`.
      */
     public var repositories: [String]
     /**
-     * Critical vendors, compared case-insensitively, declared like `Scope::systems`.
+     * Critical vendors, compared case-insensitively, declared like `Scope.systems`.
      */
     public var criticalVendors: [String]
     /**
@@ -10472,7 +10472,7 @@ public struct Scope: Equatable, Hashable {
     public var systemOwners: [SystemOwner]
     /**
      * The detections whose every event must be triaged (LOG-04); empty: the high-risk
-     * ones (`Detection::high_risk`).
+     * ones (`Detection.high_risk`).
      */
     public var triageDetections: [Detection]
 
@@ -10487,10 +10487,10 @@ public struct Scope: Equatable, Hashable {
          */systems: [String], 
         /**
          * In-scope repositories (`owner/name`), compared case-insensitively, declared like
-         * `Scope::systems`.
+         * `Scope.systems`.
          */repositories: [String], 
         /**
-         * Critical vendors, compared case-insensitively, declared like `Scope::systems`.
+         * Critical vendors, compared case-insensitively, declared like `Scope.systems`.
          */criticalVendors: [String] = [], 
         /**
          * People who need no managed device (e.g. contractors on their own virtual desktops).
@@ -10518,7 +10518,7 @@ public struct Scope: Equatable, Hashable {
          */systemOwners: [SystemOwner] = [], 
         /**
          * The detections whose every event must be triaged (LOG-04); empty: the high-risk
-         * ones (`Detection::high_risk`).
+         * ones (`Detection.high_risk`).
          */triageDetections: [Detection] = []) {
         self.systems = systems
         self.repositories = repositories
@@ -11009,7 +11009,7 @@ public func FfiConverterTypeSummary_lower(_ value: Summary) -> RustBuffer {
  */
 public struct SystemOwner: Equatable, Hashable {
     /**
-     * The system, as named in `Scope::systems` (case is not significant).
+     * The system, as named in `Scope.systems` (case is not significant).
      */
     public var system: String
     /**
@@ -11021,7 +11021,7 @@ public struct SystemOwner: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The system, as named in `Scope::systems` (case is not significant).
+         * The system, as named in `Scope.systems` (case is not significant).
          */system: String, 
         /**
          * Who owns it: a roster id, e-mail or alias (case is not significant).
@@ -14141,7 +14141,7 @@ public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> Rus
 
 /**
  * A class of security-relevant event that SOC 2 monitoring must notice. Each maps to the
- * Trust Services Criteria it bears on (`Detection::criteria`).
+ * Trust Services Criteria it bears on (`Detection.criteria`).
  */
 
 public enum Detection: Equatable, Hashable {
