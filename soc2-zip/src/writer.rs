@@ -3,7 +3,7 @@
 use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -603,80 +603,56 @@ fn sync_dir(_dir: &Path) -> Result<(), ArchiveError> {
     Ok(())
 }
 
-/// Size of the buffers the ZIP writer's output is gathered in before the output
-/// thread writes them.
+/// Size of the buffer the ZIP writer's small writes (headers, small members) are
+/// gathered in before they are written.
 const OUT_CHUNK: usize = 1 << 20;
-/// Buffers in flight to the output thread (so at most this many MiB are held).
-const OUT_BUFFERS: usize = 4;
 /// Writes at least this large (stored attachments, in their readers' pieces) are not
-/// gathered: the writing thread writes them itself, straight from the caller's slice,
-/// which saves copying every byte of them once more.
+/// gathered: they are written straight from the caller's slice, which saves copying
+/// every byte of them once more.
 const DIRECT_MIN: usize = OUT_CHUNK / 4;
 /// Bytes written between two background `fdatasync`s.
 const FLUSH_EVERY: u64 = 32 << 20;
 
 /// The ZIP writer's view of the temporary file.
 ///
-/// Writes are gathered into [`OUT_CHUNK`]-byte buffers that an output thread
-/// writes to the file at their offsets, in order, so the system calls (copying
-/// into the page cache, block allocation) run beside the compression and
-/// CRC work instead of after it. The position and length the ZIP writer sees
-/// are tracked here; seeking back (to patch a local header) starts a new
-/// buffer at the new offset, and because the output thread writes buffers in
-/// the order they were handed over, later bytes win. Large writes
-/// ([`DIRECT_MIN`]) skip the buffers: once the output thread has written
-/// everything handed over (so later bytes still win), they are written here.
+/// Small writes are gathered into one [`OUT_CHUNK`]-byte buffer, written at its
+/// offset when full or when the ZIP writer seeks away; large ones
+/// ([`DIRECT_MIN`]) are written straight from the caller's slice, after what is
+/// gathered, so later bytes win as in a plain file. Everything is written on the
+/// calling thread: a separate output thread was measured slower on two cores, since
+/// the export's helpers already keep both busy and every hand-over cost a wake-up
+/// and a wait (`BENCHMARKS.md`). A [`Flusher`] `fdatasync`s every [`FLUSH_EVERY`]
+/// bytes in the background, so the disk writes while the archive is produced.
 ///
-/// Once `discard` is set it stops handing anything over and only simulates
-/// the file, so that `ZipWriter`'s `Drop`, which always tries to finalise the
-/// archive, neither wastes I/O on a file about to be deleted nor fails and
-/// prints to stderr.
+/// Once `discard` is set it stops writing and only simulates the file, so that
+/// `ZipWriter`'s `Drop`, which always tries to finalise the archive, neither wastes
+/// I/O on a file about to be deleted nor fails and prints to stderr.
 struct TempSink {
-    output: Option<Output>,
+    // A std handle: errors get the target's path from BundleWriter
+    // (ArchiveError::Io) and must stay raw OS errors (ENOSPC).
+    #[allow(clippy::disallowed_types)]
+    file: std::fs::File,
+    flusher: Flusher,
+    /// Bytes written since the last flush request.
+    unflushed: u64,
     discard: Arc<AtomicBool>,
     /// The position the ZIP writer is at.
     pos: u64,
-    /// The length of the file once everything handed over is written.
+    /// The length of the file once everything gathered is written.
     len: u64,
-    /// Bytes not handed over yet, and the offset they go to.
+    /// Bytes gathered and not written yet, and the offset they go to.
     pending: Vec<u8>,
     pending_at: u64,
 }
 
-/// What the output thread is given.
-enum Out {
-    /// Bytes to write at an offset.
-    Write(u64, Vec<u8>),
-    /// Bytes the main thread wrote itself, to count towards the next `fdatasync`.
-    Wrote(u64),
-}
-
-/// The main thread's end of the output thread.
-struct Output {
-    tx: SyncSender<Out>,
-    free: Receiver<Vec<u8>>,
-    /// Buffers back from the output thread and not in use.
-    spare: Vec<Vec<u8>>,
-    allocated: usize,
-    handle: JoinHandle<io::Result<()>>,
-    /// The main thread's handle on the file, for large writes.
-    #[allow(clippy::disallowed_types)] // See TempSink::new.
-    file: std::fs::File,
-}
-
 impl TempSink {
-    // A std handle: the output thread's errors get the target's path from
-    // BundleWriter (ArchiveError::Io) and must stay raw OS errors (ENOSPC).
-    #[allow(clippy::disallowed_types)]
+    #[allow(clippy::disallowed_types)] // See the field.
     fn new(file: std::fs::File, discard: Arc<AtomicBool>) -> io::Result<TempSink> {
-        let (tx, rx) = sync_channel::<Out>(OUT_BUFFERS);
-        let (free_tx, free) = sync_channel::<Vec<u8>>(OUT_BUFFERS);
-        let own = file.try_clone()?;
-        let handle = std::thread::Builder::new()
-            .name("bundle-write".into())
-            .spawn(move || write_behind(file, rx, free_tx))?;
+        let flusher = Flusher::start(file.try_clone()?);
         Ok(TempSink {
-            output: Some(Output { tx, free, spare: Vec::new(), allocated: 1, handle, file: own }),
+            file,
+            flusher,
+            unflushed: 0,
             discard,
             pos: 0,
             len: 0,
@@ -689,128 +665,45 @@ impl TempSink {
         self.discard.load(Ordering::SeqCst)
     }
 
-    /// Hands the pending bytes to the output thread.
-    fn hand_over(&mut self) -> io::Result<()> {
+    /// Writes `buf` at offset `at`, and asks for an `fdatasync` every
+    /// [`FLUSH_EVERY`] bytes.
+    fn write_at(&mut self, buf: &[u8], at: u64) -> io::Result<()> {
+        #[cfg(unix)]
+        std::os::unix::fs::FileExt::write_all_at(&self.file, buf, at)?;
+        #[cfg(not(unix))]
+        {
+            let mut file = &self.file;
+            file.seek(SeekFrom::Start(at))?;
+            file.write_all(buf)?;
+        }
+        self.unflushed += buf.len() as u64;
+        if self.unflushed >= FLUSH_EVERY {
+            self.unflushed = 0;
+            self.flusher.request();
+        }
+        Ok(())
+    }
+
+    /// Writes the gathered bytes.
+    fn write_pending(&mut self) -> io::Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let Some(out) = self.output.as_mut() else {
-            return Err(stopped());
-        };
-        let next = match out.spare.pop().map_or_else(|| out.free.try_recv(), Ok) {
-            Ok(buf) => Some(buf),
-            Err(_) if out.allocated < OUT_BUFFERS => {
-                out.allocated += 1;
-                Some(Vec::with_capacity(OUT_CHUNK))
-            }
-            Err(_) => out.free.recv().ok(),
-        };
-        let full = match next {
-            Some(next) => std::mem::replace(&mut self.pending, next),
-            None => return Err(self.stop_failed()),
-        };
-        let at = self.pending_at;
-        self.pending_at += full.len() as u64;
-        if let Some(out) = self.output.as_ref()
-            && out.tx.send(Out::Write(at, full)).is_err()
-        {
-            return Err(self.stop_failed());
-        }
-        Ok(())
-    }
-
-    /// Writes `buf` at the current position from this thread, once everything handed
-    /// over is written (so that what comes later in the stream of writes wins).
-    fn write_direct(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.hand_over()?;
-        let Some(out) = self.output.as_mut() else {
-            return Err(stopped());
-        };
-        // Every buffer but the pending one comes back once it is written.
-        while out.spare.len() + 1 < out.allocated {
-            match out.free.recv() {
-                Ok(buf) => out.spare.push(buf),
-                Err(_) => return Err(self.stop_failed()),
-            }
-        }
-        // The output thread is idle, waiting for more, so the shared cursor is ours.
-        let mut file = &out.file;
-        file.seek(SeekFrom::Start(self.pos))?;
-        file.write_all(buf)?;
-        if out.tx.send(Out::Wrote(buf.len() as u64)).is_err() {
-            return Err(self.stop_failed());
-        }
-        self.pos += buf.len() as u64;
-        self.len = self.len.max(self.pos);
-        self.pending_at = self.pos;
-        Ok(())
-    }
-
-    /// The output thread stopped early: joins it and returns its error.
-    fn stop_failed(&mut self) -> io::Error {
-        match self.stop() {
-            Err(e) => e,
-            Ok(()) => stopped(),
-        }
-    }
-
-    /// Hands over what is pending, waits for the output thread to write it all
-    /// and returns the first error it met (including from its fdatasyncs).
-    fn close(&mut self) -> io::Result<()> {
-        self.hand_over()?;
-        self.stop()
-    }
-
-    fn stop(&mut self) -> io::Result<()> {
-        let Some(Output { tx, free, handle, .. }) = self.output.take() else {
-            return Ok(());
-        };
-        drop(tx);
-        drop(free);
-        handle.join().unwrap_or_else(|_| Err(io::Error::other("the bundle output thread panicked")))
-    }
-}
-
-fn stopped() -> io::Error {
-    io::Error::other("the bundle output thread stopped")
-}
-
-impl Drop for TempSink {
-    fn drop(&mut self) {
-        // Only reached without `close` when the bundle is being discarded.
+        let pending = std::mem::take(&mut self.pending);
+        let written = self.write_at(&pending, self.pending_at);
+        self.pending = pending;
+        written?;
+        self.pending_at += self.pending.len() as u64;
         self.pending.clear();
-        let _ = self.stop();
+        Ok(())
     }
-}
 
-/// The output thread: writes each buffer at its offset, in order, and asks
-/// the [`Flusher`] for an `fdatasync` every [`FLUSH_EVERY`] bytes.
-#[allow(clippy::disallowed_types)] // See TempSink::new.
-fn write_behind(
-    mut file: std::fs::File,
-    rx: Receiver<Out>,
-    free: SyncSender<Vec<u8>>,
-) -> io::Result<()> {
-    let mut flusher = Flusher::start(file.try_clone()?);
-    let mut unflushed = 0u64;
-    for out in rx {
-        match out {
-            Out::Write(at, mut buf) => {
-                file.seek(SeekFrom::Start(at))?;
-                file.write_all(&buf)?;
-                unflushed += buf.len() as u64;
-                buf.clear();
-                // The main thread may have stopped taking buffers; then this one is dropped.
-                let _ = free.try_send(buf);
-            }
-            Out::Wrote(n) => unflushed += n,
-        }
-        if unflushed >= FLUSH_EVERY {
-            unflushed = 0;
-            flusher.request();
-        }
+    /// Writes what is gathered, waits for the background flushes and returns the
+    /// first error they met.
+    fn close(&mut self) -> io::Result<()> {
+        self.write_pending()?;
+        self.flusher.stop()
     }
-    flusher.stop()
 }
 
 /// Flush-behind: a helper thread that `fdatasync`s the temporary file when
@@ -825,7 +718,7 @@ struct Flusher {
 }
 
 impl Flusher {
-    #[allow(clippy::disallowed_types)] // See TempSink::new.
+    #[allow(clippy::disallowed_types)] // See TempSink::file.
     fn start(file: std::fs::File) -> Flusher {
         let (tx, rx) = sync_channel::<()>(1);
         let error: Arc<Mutex<Option<io::Error>>> = Arc::default();
@@ -884,11 +777,16 @@ impl Write for TempSink {
             return Ok(0);
         }
         if buf.len() >= DIRECT_MIN {
-            self.write_direct(buf)?;
+            // After what is gathered, so that what comes later wins.
+            self.write_pending()?;
+            self.write_at(buf, self.pos)?;
+            self.pos += buf.len() as u64;
+            self.len = self.len.max(self.pos);
+            self.pending_at = self.pos;
             return Ok(buf.len());
         }
         if self.pos != self.pending_at + self.pending.len() as u64 {
-            self.hand_over()?;
+            self.write_pending()?;
             self.pending_at = self.pos;
         }
         let n = buf.len().min(OUT_CHUNK - self.pending.len());
@@ -896,17 +794,17 @@ impl Write for TempSink {
         self.pos += n as u64;
         self.len = self.len.max(self.pos);
         if self.pending.len() == OUT_CHUNK {
-            self.hand_over()?;
+            self.write_pending()?;
         }
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        // Durability comes from `close` and the final fsync; handing over is enough.
+        // Durability comes from `close` and the final fsync; writing is enough.
         if self.discarding() {
             return Ok(());
         }
-        self.hand_over()
+        self.write_pending()
     }
 }
 
@@ -947,8 +845,8 @@ mod tests {
 
     #[test]
     fn temp_sink_writes_patches_in_order() {
-        // A patch (seek back, write) of bytes already handed to the output thread must
-        // land after them, as in a plain file; so must one of bytes still pending.
+        // A patch (seek back, write) of bytes already written must land over them, as
+        // in a plain file; so must one of bytes still gathered.
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("f");
         let mut sink = sink_on(&path);
@@ -973,8 +871,8 @@ mod tests {
 
     #[test]
     fn temp_sink_orders_large_writes_with_gathered_ones() {
-        // Large writes go straight to the file, the rest through the output thread:
-        // whichever way, a later write over the same bytes must win.
+        // Large writes go straight to the file, the rest are gathered first: whichever
+        // way, a later write over the same bytes must win.
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("f");
         let mut sink = sink_on(&path);
@@ -1000,8 +898,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn temp_sink_reports_a_failed_write() {
-        // /dev/full fails every write with ENOSPC: the output thread's error must
-        // reach the writer, not vanish with the thread.
+        // /dev/full fails every write with ENOSPC: the error must reach the writer.
         let file = fs_err::OpenOptions::new()
             .write(true)
             .open("/dev/full")
@@ -1009,7 +906,7 @@ mod tests {
             .into_parts()
             .0;
         let mut sink = TempSink::new(file, Arc::new(AtomicBool::new(false))).expect("sink");
-        let data = vec![1u8; OUT_CHUNK * (OUT_BUFFERS + 3)];
+        let data = vec![1u8; OUT_CHUNK * 7];
         let written = sink.write_all(&data);
         let closed = sink.close();
         let err = written.err().or(closed.err()).expect("a failed write must be reported");
