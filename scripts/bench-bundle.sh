@@ -23,7 +23,8 @@
 #   verify       soc2 verify of that bundle
 #
 # and prints a Markdown table: seconds, MB/s over the attachment bytes, ratio to openssl,
-# peak RSS. Needs openssl, sha256sum, zip, ssh-keygen and GNU time (/usr/bin/time).
+# peak RSS, and for export and verify issue 18's target for the mix and whether this run
+# met it. Needs openssl, sha256sum, zip, ssh-keygen and GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -119,9 +120,28 @@ pipeline_s=$(awk '$1 == "pipeline" { print $2 }' "$work/results")
 echo "machine: $(nproc) cores, $(uname -srm); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "data: $bytes bytes in $count attachments, mix $mix; $runs runs each, median time, highest peak RSS"
 echo
-echo "| what | seconds | MB/s | vs openssl | vs pipeline | peak RSS (MiB) |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+# Issue 18's targets for export and verify, per mix: a ratio to openssl (o) or to the
+# pipeline (p), and peak RSS under 64 MiB.
+target_of() {
+    case $mix/$1 in
+        text/export) echo "p 5" ;;
+        text/verify) echo "o 0.8" ;;
+        */export) echo "o 1.0" ;;
+        */verify) echo "o 1.8" ;;
+        *) echo "- 0" ;;
+    esac
+}
+echo "| what | seconds | MB/s | vs openssl | vs pipeline | peak RSS (MiB) | target | met |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 while read -r name t peak; do
+    read -r kind want <<< "$(target_of "$name")"
     awk -v n="$name" -v t="$t" -v p="$peak" -v b="$bytes" -v o="$openssl_s" -v s="$pipeline_s" \
-        'BEGIN { printf "| %s | %.2f | %.0f | %.2f× | %.1f× | %.1f |\n", n, t, b / t / 1e6, o / t, s / t, p / 1024 }'
+        -v kind="$kind" -v want="$want" 'BEGIN {
+            printf "| %s | %.2f | %.0f | %.2f× | %.1f× | %.1f |", n, t, b / t / 1e6, o / t, s / t, p / 1024
+            if (kind == "-") { print " — | — |"; exit }
+            ratio = (kind == "o") ? o / t : s / t
+            # The ratio as printed (two decimals) is what is compared.
+            ok = (sprintf("%.2f", ratio) + 0 >= want && p / 1024 < 64)
+            printf " ≥ %.1f× %s, < 64 MiB | %s |\n", want, (kind == "o") ? "openssl" : "the pipeline", ok ? "yes" : "**no**"
+        }'
 done < "$work/results"
