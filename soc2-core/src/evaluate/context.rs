@@ -210,7 +210,9 @@ impl<'a> Index<'a> {
 
     /// The reason to give for the late record `seq` set aside.
     pub(super) fn late_reason_for(&self, seq: u64) -> String {
-        match self.late.iter().find(|l| l.seq == seq) {
+        // `late` is in seq order: a linear search here, once per late record, made
+        // evaluating 240,000 late change records take 40 s.
+        match self.late.binary_search_by_key(&seq, |l| l.seq).ok().map(|i| &self.late[i]) {
             Some(l) => format!(
                 "recorded late: observed {}, recorded {}",
                 l.observed_at.date(),

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::evaluate::{Evaluation, ItemResult};
-use crate::model::{AuditPeriod, ControlId, Date, ItemKind};
+use crate::model::{AuditPeriod, ControlId, Date, EvidenceKind, ItemKind};
 
 use super::workpapers::csv_document;
 
@@ -127,6 +127,14 @@ pub fn request_list(catalog: &Catalog, evaluation: &Evaluation) -> RequestList {
     let report = &evaluation.report;
     let late: BTreeMap<u64, &super::LateRecord> =
         report.late_records.iter().map(|l| (l.seq, l)).collect();
+    // The quarters with late records set aside, by kind (each group without records used
+    // to scan every late record).
+    let set_aside: BTreeSet<(EvidenceKind, String)> = report
+        .late_records
+        .iter()
+        .filter(|l| !l.counted)
+        .map(|l| (l.kind, quarter_label(l.observed_at.date())))
+        .collect();
     let mut requests = Vec::new();
     for population in &evaluation.populations {
         let Some(cc) = catalog.get(population.control.as_str()) else { continue };
@@ -151,11 +159,11 @@ pub fn request_list(catalog: &Catalog, evaluation: &Evaluation) -> RequestList {
             } else if !g.records.is_empty() {
                 RequestStatus::Received
             } else if subject.is_empty()
-                && report.late_records.iter().any(|l| {
-                    !l.counted
-                        && cc.control.evidence_kinds.contains(&l.kind)
-                        && quarter_label(l.observed_at.date()) == quarter
-                })
+                && cc
+                    .control
+                    .evidence_kinds
+                    .iter()
+                    .any(|k| set_aside.contains(&(*k, quarter.clone())))
             {
                 RequestStatus::Late
             } else {

@@ -66,6 +66,15 @@ pub(super) fn background_check_timely(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Chec
     for v in by_person.values_mut() {
         v.sort_by_key(|(r, _, _)| (r.event, r.seq));
     }
+    // The first late check set aside for each person (each person used to scan them all).
+    let mut late_of: BTreeMap<&str, &Rec<'_>> = BTreeMap::new();
+    for r in ctx.index.late_excluded(K::BackgroundCheck) {
+        if let crate::model::Payload::BackgroundCheck(b) = &r.ev.payload
+            && let Some(x) = ctx.member(&b.person)
+        {
+            late_of.entry(x.person.id.as_str()).or_insert(r);
+        }
+    }
     let start = ctx.period.start();
     let mut out = Vec::new();
     for m in &ctx.members {
@@ -95,22 +104,16 @@ pub(super) fn background_check_timely(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Chec
                     days_between(deadline, *d)
                 ))
             }
-            None => {
-                let late = ctx.index.late_excluded(K::BackgroundCheck).iter().find(|r| {
-                    matches!(&r.ev.payload, crate::model::Payload::BackgroundCheck(b)
-                        if ctx.member(&b.person).is_some_and(|x| x.person.id == p.id))
-                });
-                match late {
-                    Some(r) => {
-                        records.push(r.seq);
-                        Outcome::Fail(ctx.index.late_reason(r))
-                    }
-                    None => ctx.missing(
-                        deadline,
-                        format!("no completed background check (due by {deadline})"),
-                    ),
+            None => match late_of.get(p.id.as_str()).copied() {
+                Some(r) => {
+                    records.push(r.seq);
+                    Outcome::Fail(ctx.index.late_reason(r))
                 }
-            }
+                None => ctx.missing(
+                    deadline,
+                    format!("no completed background check (due by {deadline})"),
+                ),
+            },
         };
         records.sort_unstable();
         records.dedup();

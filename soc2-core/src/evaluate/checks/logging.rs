@@ -387,15 +387,15 @@ pub(super) fn security_event_triage(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
             .or_default()
             .push((r, tr));
     }
-    let late: Vec<(&Rec<'_>, &EventTriage)> = ctx
-        .index
-        .late_excluded(K::EventTriage)
-        .iter()
-        .filter_map(|r| match &r.ev.payload {
-            crate::model::Payload::EventTriage(tr) => Some((r, tr)),
-            _ => None,
-        })
-        .collect();
+    // Late triages set aside, keyed the same way (each event used to scan them all).
+    let mut late: BTreeMap<(String, Timestamp), Vec<(&Rec<'_>, &EventTriage)>> = BTreeMap::new();
+    for r in ctx.index.late_excluded(K::EventTriage) {
+        if let crate::model::Payload::EventTriage(tr) = &r.ev.payload {
+            late.entry((tr.system.trim().to_ascii_lowercase(), tr.event_time))
+                .or_default()
+                .push((r, tr));
+        }
+    }
     let days = t.triage_days;
     let mut out = Vec::new();
     for d in events.values() {
@@ -432,7 +432,10 @@ pub(super) fn security_event_triage(ctx: &Ctx<'_>, t: &Thresholds) -> Vec<Check>
                 }
             }
             None => {
-                if let Some((r, _)) = late.iter().find(|(_, tr)| names(tr, d.system, e)) {
+                let late = late
+                    .get(&(d.system.trim().to_ascii_lowercase(), e.time))
+                    .and_then(|v| v.iter().find(|(_, tr)| names(tr, d.system, e)));
+                if let Some((r, _)) = late {
                     records.push(r.seq);
                     Outcome::Fail(format!("{what}: {}", ctx.index.late_reason(r)))
                 } else if let Some((r, tr)) = named.first() {
