@@ -45,6 +45,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -162,13 +163,23 @@ impl OscalSource {
 impl Report {
     /// The OSCAL assessment-results document (pretty JSON, sorted keys, final newline).
     pub fn to_oscal_ar(&self, source: &OscalSource) -> Result<String, JsonError> {
-        crate::json::to_pretty_string(&Builder::new(self, source, false).assessment_results())
+        let b = Builder::new(self, source, false);
+        let exceptions = b.exceptions(false);
+        let subjects = b.subjects(&exceptions);
+        let records = records_of(&exceptions);
+        crate::json::to_pretty_string(&b.assessment_results(&exceptions, &subjects, &records))
     }
 
     /// The OSCAL plan of action and milestones: one item per exception not closed.
     pub fn to_oscal_poam(&self, source: &OscalSource) -> Result<String, OscalError> {
-        let doc = Builder::new(self, source, true).poam()?;
-        Ok(crate::json::to_pretty_string(&doc)?)
+        let b = Builder::new(self, source, true);
+        let exceptions = b.exceptions(true);
+        if exceptions.is_empty() {
+            return Err(OscalError::NothingToPlan { as_of: self.as_of });
+        }
+        let subjects = b.subjects(&exceptions);
+        let records = records_of(&exceptions);
+        Ok(crate::json::to_pretty_string(&b.poam(&exceptions, &subjects, &records))?)
     }
 }
 
@@ -258,6 +269,68 @@ fn set_list(obj: &mut Map<String, Value>, key: &str, items: Vec<Value>) {
     }
 }
 
+/// The records the observations of `exceptions` rest on.
+fn records_of(exceptions: &[&RankedException]) -> BTreeSet<u64> {
+    exceptions
+        .iter()
+        .flat_map(|e| e.finding.affected.iter().flat_map(|a| a.records.iter().copied()))
+        .collect()
+}
+
+/// Makes the elements of a [`Node::Lazy`] array.
+type Elements<'b> = Box<dyn Fn() -> Box<dyn Iterator<Item = Value> + 'b> + 'b>;
+
+/// Part of an OSCAL document. The arrays with an element per deviation, per subject or
+/// per record (observations, related observations, parties, local definitions,
+/// back-matter resources) are [`Node::Lazy`]: each element is made as the document is
+/// written and dropped once written, so the document is never held as one
+/// `serde_json::Value` tree (240,000 deviations took 6.7 GiB that way).
+enum Node<'b> {
+    Value(Value),
+    /// An object; the canonical writer puts its members in order.
+    Object(Vec<(String, Node<'b>)>),
+    /// An array of few elements (one per control or per exception).
+    Array(Vec<Node<'b>>),
+    /// A non-empty array whose elements are made while it is written.
+    Lazy(Elements<'b>),
+}
+
+impl Serialize for Node<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Node::Value(v) => v.serialize(serializer),
+            Node::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (key, value) in members {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+            Node::Array(items) => items.serialize(serializer),
+            Node::Lazy(elements) => {
+                let mut seq = serializer.serialize_seq(None)?;
+                for v in elements() {
+                    seq.serialize_element(&v)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+/// An object built up front, as [`Node`] members.
+fn object<'b>(m: Map<String, Value>) -> Vec<(String, Node<'b>)> {
+    m.into_iter().map(|(k, v)| (k, Node::Value(v))).collect()
+}
+
+/// Adds `key` with a lazy array when `any` says it has elements (OSCAL arrays have at
+/// least one).
+fn push_lazy<'b>(obj: &mut Vec<(String, Node<'b>)>, key: &str, any: bool, elements: Elements<'b>) {
+    if any {
+        obj.push((key.to_owned(), Node::Lazy(elements)));
+    }
+}
+
 impl<'a> Builder<'a> {
     fn new(report: &'a Report, source: &'a OscalSource, poam: bool) -> Self {
         let origin_ns = Uuid::new_v5(&root_namespace(), source.origin.as_bytes());
@@ -305,7 +378,7 @@ impl<'a> Builder<'a> {
         day_end(self.report.as_of.0)
     }
 
-    fn metadata(&self, title: String, parties: Vec<Value>) -> Value {
+    fn metadata<'b>(&'b self, title: String, subjects: &'b [&'b AffectedItem]) -> Node<'b> {
         let r = self.report;
         let mut m = Map::new();
         m.insert("title".into(), json!(title));
@@ -322,8 +395,15 @@ impl<'a> Builder<'a> {
         .flatten()
         .collect();
         set_list(&mut m, "props", props);
-        set_list(&mut m, "parties", parties);
-        Value::Object(m)
+        let mut m = object(m);
+        let party = |a: &&&AffectedItem| SubjectType::of(a.kind, self.poam) == SubjectType::Party;
+        push_lazy(
+            &mut m,
+            "parties",
+            subjects.iter().any(|a| party(&a)),
+            Box::new(move || Box::new(subjects.iter().filter(party).map(|a| self.party(a)))),
+        );
+        Node::Object(m)
     }
 
     /// The exceptions a document covers: all for assessment results, the open ones for the
@@ -346,62 +426,68 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn parties(&self, subjects: &[&AffectedItem]) -> Vec<Value> {
-        subjects
-            .iter()
-            .filter(|a| SubjectType::of(a.kind, self.poam) == SubjectType::Party)
-            .map(|a| {
-                let kind = if a.kind == ItemKind::Vendor { "organization" } else { "person" };
-                let mut p = json!({
-                    "uuid": self.subject_id(a),
-                    "type": kind,
-                    "name": one_line(&a.id),
-                });
-                if let Some(pr) = prop("item-kind", kind_label(a.kind)) {
-                    p["props"] = json!([pr]);
-                }
-                p
-            })
-            .collect()
+    /// The metadata party of a subject typed `party`.
+    fn party(&self, a: &AffectedItem) -> Value {
+        let kind = if a.kind == ItemKind::Vendor { "organization" } else { "person" };
+        let mut p = json!({
+            "uuid": self.subject_id(a),
+            "type": kind,
+            "name": one_line(&a.id),
+        });
+        if let Some(pr) = prop("item-kind", kind_label(a.kind)) {
+            p["props"] = json!([pr]);
+        }
+        p
     }
 
     /// Local definitions of the subjects that live there (users, inventory items,
     /// components); `None` when there are none.
-    fn local_definitions(&self, subjects: &[&AffectedItem]) -> Option<Value> {
-        let mut components = Vec::new();
-        let mut inventory = Vec::new();
-        let mut users = Vec::new();
-        for a in subjects {
-            let uuid = self.subject_id(a);
-            let kind_prop = prop("item-kind", kind_label(a.kind));
-            match SubjectType::of(a.kind, self.poam) {
-                SubjectType::Component => components.push(json!({
-                    "uuid": uuid,
-                    "type": "system",
-                    "title": one_line(&a.id),
-                    "description": format!("In-scope system {}.", a.id),
-                    "status": { "state": "operational" },
-                    "props": [kind_prop],
-                })),
-                SubjectType::InventoryItem => inventory.push(json!({
-                    "uuid": uuid,
-                    "description": format!("Device {}.", a.id),
-                    "props": [kind_prop, prop("asset-id", &a.id)],
-                })),
-                SubjectType::User => users.push(json!({
-                    "uuid": uuid,
-                    "title": one_line(&a.id),
-                    "description": format!("Account {}.", a.id),
-                    "props": [kind_prop],
-                })),
-                SubjectType::Party | SubjectType::Resource => {}
-            }
+    fn local_definitions<'b>(&'b self, subjects: &'b [&'b AffectedItem]) -> Option<Node<'b>> {
+        let mut m = Vec::new();
+        for (key, wanted) in [
+            ("components", SubjectType::Component),
+            ("inventory-items", SubjectType::InventoryItem),
+            ("users", SubjectType::User),
+        ] {
+            let of_type = move |a: &&&AffectedItem| SubjectType::of(a.kind, self.poam) == wanted;
+            push_lazy(
+                &mut m,
+                key,
+                subjects.iter().any(|a| of_type(&a)),
+                Box::new(move || {
+                    Box::new(subjects.iter().filter(of_type).map(|a| self.local_definition(a)))
+                }),
+            );
         }
-        let mut m = Map::new();
-        set_list(&mut m, "components", components);
-        set_list(&mut m, "inventory-items", inventory);
-        set_list(&mut m, "users", users);
-        (!m.is_empty()).then_some(Value::Object(m))
+        (!m.is_empty()).then_some(Node::Object(m))
+    }
+
+    /// The local definition of a subject typed `component`, `inventory-item` or `user`.
+    fn local_definition(&self, a: &AffectedItem) -> Value {
+        let uuid = self.subject_id(a);
+        let kind_prop = prop("item-kind", kind_label(a.kind));
+        match SubjectType::of(a.kind, self.poam) {
+            SubjectType::Component => json!({
+                "uuid": uuid,
+                "type": "system",
+                "title": one_line(&a.id),
+                "description": format!("In-scope system {}.", a.id),
+                "status": { "state": "operational" },
+                "props": [kind_prop],
+            }),
+            SubjectType::InventoryItem => json!({
+                "uuid": uuid,
+                "description": format!("Device {}.", a.id),
+                "props": [kind_prop, prop("asset-id", &a.id)],
+            }),
+            // Users; parties and resources are defined elsewhere and never asked for here.
+            SubjectType::User | SubjectType::Party | SubjectType::Resource => json!({
+                "uuid": uuid,
+                "title": one_line(&a.id),
+                "description": format!("Account {}.", a.id),
+                "props": [kind_prop],
+            }),
+        }
     }
 
     fn observation(&self, e: &RankedException, a: &AffectedItem) -> Value {
@@ -449,21 +535,39 @@ impl<'a> Builder<'a> {
         Value::Object(o)
     }
 
-    fn observations(&self, exceptions: &[&RankedException]) -> Vec<Value> {
-        exceptions
-            .iter()
-            .flat_map(|e| e.finding.affected.iter().map(move |a| self.observation(e, a)))
-            .collect()
+    /// Adds the observations of `exceptions`, one per affected item, if there are any.
+    fn push_observations<'b>(
+        &'b self,
+        obj: &mut Vec<(String, Node<'b>)>,
+        exceptions: &'b [&'b RankedException],
+    ) {
+        push_lazy(
+            obj,
+            "observations",
+            exceptions.iter().any(|e| !e.finding.affected.is_empty()),
+            Box::new(move || {
+                Box::new(exceptions.iter().flat_map(move |e| {
+                    e.finding.affected.iter().map(move |a| self.observation(e, a))
+                }))
+            }),
+        );
     }
 
-    fn related_observations(&self, f: &AuditFinding) -> Vec<Value> {
-        f.affected
-            .iter()
-            .map(|a| json!({ "observation-uuid": self.observation_id(f.control.as_str(), a) }))
-            .collect()
+    /// Adds `related-observations` naming the observations of `f`, if it has any.
+    fn push_related<'b>(&'b self, obj: &mut Vec<(String, Node<'b>)>, f: &'b AuditFinding) {
+        push_lazy(
+            obj,
+            "related-observations",
+            !f.affected.is_empty(),
+            Box::new(move || {
+                Box::new(f.affected.iter().map(move |a| {
+                    json!({ "observation-uuid": self.observation_id(f.control.as_str(), a) })
+                }))
+            }),
+        );
     }
 
-    fn risk(&self, e: &RankedException) -> Value {
+    fn risk<'b>(&'b self, e: &'b RankedException) -> Node<'b> {
         let f = &e.finding;
         let control = f.control.as_str();
         let w = f.write_up.as_ref();
@@ -530,11 +634,12 @@ impl<'a> Builder<'a> {
             m.insert("deadline".into(), json!(day_end(d.0)));
         }
         set_list(&mut m, "remediations", remediations);
-        set_list(&mut m, "related-observations", self.related_observations(f));
-        Value::Object(m)
+        let mut node = object(m);
+        self.push_related(&mut node, f);
+        Node::Object(node)
     }
 
-    fn finding(&self, c: &ControlResult, e: Option<&RankedException>) -> Value {
+    fn finding<'b>(&'b self, c: &'b ControlResult, e: Option<&'b RankedException>) -> Node<'b> {
         let control = c.control.as_str();
         let (state, reason) = match c.status {
             ControlStatus::Operating => ("satisfied", "pass"),
@@ -590,18 +695,38 @@ impl<'a> Builder<'a> {
                 "status": { "state": state, "reason": reason, "remarks": summary },
             }),
         );
-        if let Some(e) = e {
-            set_list(&mut m, "related-observations", self.related_observations(&e.finding));
+        if e.is_some() {
             m.insert("related-risks".into(), json!([{ "risk-uuid": self.risk_id(control) }]));
         }
-        Value::Object(m)
+        let mut node = object(m);
+        if let Some(e) = e {
+            self.push_related(&mut node, &e.finding);
+        }
+        Node::Object(node)
     }
 
     /// The back-matter resources: the catalog (what `import-ap` points to), every record
-    /// the observations rest on, and the subjects typed `resource`.
-    fn back_matter(&self, exceptions: &[&RankedException], subjects: &[&AffectedItem]) -> Value {
+    /// the observations rest on (`records`), and the subjects typed `resource`.
+    fn back_matter<'b>(
+        &'b self,
+        records: &'b BTreeSet<u64>,
+        subjects: &'b [&'b AffectedItem],
+    ) -> Node<'b> {
+        let resource =
+            move |a: &&&AffectedItem| SubjectType::of(a.kind, self.poam) == SubjectType::Resource;
+        let resources: Elements<'b> = Box::new(move || {
+            Box::new(
+                std::iter::once(self.catalog_resource())
+                    .chain(records.iter().map(move |seq| self.record_resource(*seq)))
+                    .chain(subjects.iter().filter(resource).map(move |a| self.subject_resource(a))),
+            )
+        });
+        Node::Object(vec![("resources".to_owned(), Node::Lazy(resources))])
+    }
+
+    fn catalog_resource(&self) -> Value {
         let r = self.report;
-        let mut resources = vec![json!({
+        json!({
             "uuid": self.catalog_id(),
             "title": "soc2 control catalog",
             "description": format!(
@@ -610,70 +735,69 @@ impl<'a> Builder<'a> {
                 if r.catalog.differences.is_empty() { ", the built-in catalog unchanged".to_owned() } else { format!(", {} difference(s) from the built-in catalog", r.catalog.differences.len()) }
             ),
             "props": [prop("catalog-sha256", r.catalog.sha256)],
+        })
+    }
+
+    /// The resource of locker record `seq`.
+    fn record_resource(&self, seq: u64) -> Value {
+        let rec = self.source.records.get(&seq);
+        let mut rlinks = vec![json!({
+            "href": format!("{}{}", self.source.bundle_base, crate::bundle::RECORDS),
+            "media-type": "application/jsonl",
         })];
-        let seqs: BTreeSet<u64> = exceptions
-            .iter()
-            .flat_map(|e| e.finding.affected.iter().flat_map(|a| a.records.iter().copied()))
-            .collect();
-        for seq in seqs {
-            let rec = self.source.records.get(&seq);
-            let mut rlinks = vec![json!({
-                "href": format!("{}{}", self.source.bundle_base, crate::bundle::RECORDS),
-                "media-type": "application/jsonl",
-            })];
-            let mut props: Vec<Value> =
-                vec![prop("record-seq", seq)].into_iter().flatten().collect();
-            if let Some(rec) = rec {
-                props.extend(prop("evidence-kind", rec.kind));
-                if let Some(h) = &rec.leaf_hash {
-                    props.extend(prop("leaf-hash", h));
-                }
-                for a in &rec.attachments {
-                    let hex = a.sha256.to_string();
-                    rlinks.push(json!({
-                        "href": format!("{}{}{hex}", self.source.bundle_base, crate::bundle::BLOBS_PREFIX),
-                        "media-type": a.media_type,
-                        "hashes": [{ "algorithm": "SHA-256", "value": hex }],
-                    }));
-                }
+        let mut props: Vec<Value> = vec![prop("record-seq", seq)].into_iter().flatten().collect();
+        if let Some(rec) = rec {
+            props.extend(prop("evidence-kind", rec.kind));
+            if let Some(h) = &rec.leaf_hash {
+                props.extend(prop("leaf-hash", h));
             }
-            props.extend(prop("bundle-path", crate::bundle::RECORDS));
-            resources.push(json!({
-                "uuid": self.record_id(seq),
-                "title": format!("Locker record #{seq}"),
-                "description": format!(
-                    "Record #{seq} of the evidence locker {}: the line of {} whose seq is {seq} in the evidence bundle.",
-                    self.source.origin,
-                    crate::bundle::RECORDS
-                ),
-                "props": props,
-                "rlinks": rlinks,
-            }));
+            for a in &rec.attachments {
+                let hex = a.sha256.to_string();
+                rlinks.push(json!({
+                    "href": format!("{}{}{hex}", self.source.bundle_base, crate::bundle::BLOBS_PREFIX),
+                    "media-type": a.media_type,
+                    "hashes": [{ "algorithm": "SHA-256", "value": hex }],
+                }));
+            }
         }
-        for a in
-            subjects.iter().filter(|a| SubjectType::of(a.kind, self.poam) == SubjectType::Resource)
-        {
-            resources.push(json!({
-                "uuid": self.subject_id(a),
-                "title": one_line(&format!("{} {}", kind_label(a.kind), a.id)),
-                "description": format!("The {} {}.", kind_label(a.kind), a.id),
-                "props": [prop("item-kind", kind_label(a.kind))],
-            }));
-        }
-        json!({ "resources": resources })
+        props.extend(prop("bundle-path", crate::bundle::RECORDS));
+        json!({
+            "uuid": self.record_id(seq),
+            "title": format!("Locker record #{seq}"),
+            "description": format!(
+                "Record #{seq} of the evidence locker {}: the line of {} whose seq is {seq} in the evidence bundle.",
+                self.source.origin,
+                crate::bundle::RECORDS
+            ),
+            "props": props,
+            "rlinks": rlinks,
+        })
+    }
+
+    /// The resource of a subject typed `resource`.
+    fn subject_resource(&self, a: &AffectedItem) -> Value {
+        json!({
+            "uuid": self.subject_id(a),
+            "title": one_line(&format!("{} {}", kind_label(a.kind), a.id)),
+            "description": format!("The {} {}.", kind_label(a.kind), a.id),
+            "props": [prop("item-kind", kind_label(a.kind))],
+        })
     }
 
     fn catalog_id(&self) -> String {
         self.id("catalog", &[&self.report.catalog.sha256.to_string()])
     }
 
-    fn assessment_results(&self) -> Value {
+    fn assessment_results<'b>(
+        &'b self,
+        exceptions: &'b [&'b RankedException],
+        subjects: &'b [&'b AffectedItem],
+        records: &'b BTreeSet<u64>,
+    ) -> Node<'b> {
         let r = self.report;
-        let exceptions = self.exceptions(false);
-        let subjects = self.subjects(&exceptions);
         let by_control: BTreeMap<&str, &RankedException> =
             exceptions.iter().map(|e| (e.finding.control.as_str(), *e)).collect();
-        let findings: Vec<Value> = r
+        let findings: Vec<Node<'b>> = r
             .controls
             .iter()
             .map(|c| self.finding(c, by_control.get(c.control.as_str()).copied()))
@@ -697,9 +821,6 @@ impl<'a> Builder<'a> {
         );
         result.insert("start".into(), json!(day_start(r.period.start())));
         result.insert("end".into(), json!(day_end(r.period.end())));
-        if let Some(l) = self.local_definitions(&subjects) {
-            result.insert("local-definitions".into(), l);
-        }
         result.insert(
             "reviewed-controls".into(),
             json!({ "control-selections": [{
@@ -707,32 +828,45 @@ impl<'a> Builder<'a> {
                 "include-controls": include,
             }] }),
         );
-        set_list(&mut result, "observations", self.observations(&exceptions));
-        set_list(&mut result, "risks", exceptions.iter().map(|e| self.risk(e)).collect());
-        set_list(&mut result, "findings", findings);
-        json!({ "assessment-results": {
-            "uuid": self.id("assessment-results", &[&r.as_of.to_string()]),
-            "metadata": self.metadata(
-                format!("SOC 2 readiness assessment results, {}", r.period),
-                self.parties(&subjects),
-            ),
-            "import-ap": {
+        let mut result = object(result);
+        if let Some(l) = self.local_definitions(subjects) {
+            result.push(("local-definitions".to_owned(), l));
+        }
+        self.push_observations(&mut result, exceptions);
+        if !exceptions.is_empty() {
+            let risks = exceptions.iter().map(|e| self.risk(e)).collect();
+            result.push(("risks".to_owned(), Node::Array(risks)));
+        }
+        if !findings.is_empty() {
+            result.push(("findings".to_owned(), Node::Array(findings)));
+        }
+        let mut ar = Map::new();
+        ar.insert("uuid".into(), json!(self.id("assessment-results", &[&r.as_of.to_string()])));
+        ar.insert(
+            "import-ap".into(),
+            json!({
                 "href": format!("#{}", self.catalog_id()),
                 "remarks": "No OSCAL assessment plan: the controls and tests are those of the soc2 catalog described by this back-matter resource.",
-            },
-            "results": [Value::Object(result)],
-            "back-matter": self.back_matter(&exceptions, &subjects),
-        } })
+            }),
+        );
+        let mut ar = object(ar);
+        ar.push((
+            "metadata".to_owned(),
+            self.metadata(format!("SOC 2 readiness assessment results, {}", r.period), subjects),
+        ));
+        ar.push(("results".to_owned(), Node::Array(vec![Node::Object(result)])));
+        ar.push(("back-matter".to_owned(), self.back_matter(records, subjects)));
+        Node::Object(vec![("assessment-results".to_owned(), Node::Object(ar))])
     }
 
-    fn poam(&self) -> Result<Value, OscalError> {
+    fn poam<'b>(
+        &'b self,
+        exceptions: &'b [&'b RankedException],
+        subjects: &'b [&'b AffectedItem],
+        records: &'b BTreeSet<u64>,
+    ) -> Node<'b> {
         let r = self.report;
-        let exceptions = self.exceptions(true);
-        if exceptions.is_empty() {
-            return Err(OscalError::NothingToPlan { as_of: r.as_of });
-        }
-        let subjects = self.subjects(&exceptions);
-        let items: Vec<Value> = exceptions
+        let items: Vec<Node<'b>> = exceptions
             .iter()
             .map(|e| {
                 let f = &e.finding;
@@ -758,27 +892,30 @@ impl<'a> Builder<'a> {
                 .chain(f.criteria.iter().filter_map(|k| prop("tsc-criterion", k.id())))
                 .collect();
                 m.insert("props".into(), Value::Array(props));
-                set_list(&mut m, "related-observations", self.related_observations(f));
                 m.insert("related-risks".into(), json!([{ "risk-uuid": self.risk_id(control) }]));
-                Value::Object(m)
+                let mut m = object(m);
+                self.push_related(&mut m, f);
+                Node::Object(m)
             })
             .collect();
         let mut doc = Map::new();
         doc.insert("uuid".into(), json!(self.id("poam", &[&r.as_of.to_string()])));
-        doc.insert(
-            "metadata".into(),
+        let mut doc = object(doc);
+        doc.push((
+            "metadata".to_owned(),
             self.metadata(
                 format!("SOC 2 plan of action and milestones, {} as of {}", r.period, r.as_of),
-                self.parties(&subjects),
+                subjects,
             ),
-        );
-        if let Some(l) = self.local_definitions(&subjects) {
-            doc.insert("local-definitions".into(), l);
+        ));
+        if let Some(l) = self.local_definitions(subjects) {
+            doc.push(("local-definitions".to_owned(), l));
         }
-        set_list(&mut doc, "observations", self.observations(&exceptions));
-        set_list(&mut doc, "risks", exceptions.iter().map(|e| self.risk(e)).collect());
-        doc.insert("poam-items".into(), Value::Array(items));
-        doc.insert("back-matter".into(), self.back_matter(&exceptions, &subjects));
-        Ok(json!({ "plan-of-action-and-milestones": Value::Object(doc) }))
+        self.push_observations(&mut doc, exceptions);
+        let risks = exceptions.iter().map(|e| self.risk(e)).collect();
+        doc.push(("risks".to_owned(), Node::Array(risks)));
+        doc.push(("poam-items".to_owned(), Node::Array(items)));
+        doc.push(("back-matter".to_owned(), self.back_matter(records, subjects)));
+        Node::Object(vec![("plan-of-action-and-milestones".to_owned(), Node::Object(doc))])
     }
 }
